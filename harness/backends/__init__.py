@@ -1,0 +1,1 @@
+"""Built-in backends (registered under ``hweval.backends`` in pyproject.toml)."""

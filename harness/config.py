@@ -1,0 +1,100 @@
+"""The resolved run configuration, written to config.json (never with secrets)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import harness
+from harness.errors import UsageError
+
+#: settings that must not change between a run and its --resume
+RESUME_KEYS = ("suites", "model", "n_samples", "temperature", "max_tokens", "top_p", "seed", "data",
+               "lang", "simulator", "limit", "problems", "suite_options")
+
+
+@dataclass
+class RunConfig:
+    suites: list[str]
+    model: str = "reference"
+    n_samples: int = 1
+    temperature: float = 0.0
+    max_tokens: int = 2048
+    top_p: float | None = None
+    limit: int | None = None
+    problems: list[str] | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    sandbox: str = "local"
+    allow_unsandboxed: bool = False
+    data: str | None = None
+    seed: int = 0
+    lang: str | None = None
+    simulator: str = "icarus"
+    base_url: str | None = None
+    api_key_env: str | None = None
+    max_connections: int = 8
+    executor: str = "local"
+    timeout_s: float = 60.0
+    suite_options: dict[str, str] = field(default_factory=dict)
+    out: str | None = None
+    resume: bool = False
+
+    def backend_spec(self) -> tuple[str, str | None]:
+        name, _, model = self.model.partition(":")
+        return name, (model or None)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def default_out(self) -> Path:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        model = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.model)[-60:]
+        return Path("results") / "runs" / f"{'+'.join(self.suites)}-{model}-{stamp}"
+
+    def hash(self) -> str:
+        blob = json.dumps({k: self.to_json()[k] for k in RESUME_KEYS}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def git_hash() -> str | None:
+    root = Path(harness.__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def check_resume_compatible(saved: dict[str, Any], cfg: RunConfig, path: Path) -> None:
+    old = saved.get("run", {})
+    diffs = [k for k in RESUME_KEYS if k in old and old[k] != cfg.to_json()[k]]
+    if diffs:
+        details = ", ".join(f"{k}: {old[k]!r} -> {cfg.to_json()[k]!r}" for k in diffs)
+        raise UsageError(f"--resume: {path} was made with other settings ({details})")
+
+
+def environment_info() -> dict[str, Any]:
+    from harness.tools import tool_versions
+
+    return {
+        "harness_version": harness.__version__,
+        "plugin_api_version": harness.PLUGIN_API_VERSION,
+        "git_hash": git_hash(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "tools": tool_versions(),
+    }

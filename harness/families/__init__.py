@@ -1,0 +1,1 @@
+"""Shared evaluators, one per task family (verilog, kernels, hls)."""

@@ -1,0 +1,1 @@
+"""The Verilog/RTL family: extraction, integrity rules, mutation, cocotb/testbench evaluation."""

@@ -1,0 +1,55 @@
+"""A small Verilog tokenizer: enough to mask comments and strings and to find mutation sites."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)
+      | (?P<comment>//[^\n]*|/\*.*?\*/)
+      | (?P<string>"(?:\\.|[^"\\\n])*")
+      | (?P<number>(?:\d[\d_]*)?\s*'[sS]?[bBoOdDhH]\s*[0-9a-fA-FxXzZ_?]+|\d[\d_]*(?:\.\d+)?)
+      | (?P<directive>`\w+)
+      | (?P<systask>\$[\w$]+)
+      | (?P<ident>[A-Za-z_][\w$]*|\\\S+)
+      | (?P<op>===|!==|<<<|>>>|==|!=|<=|>=|&&|\|\||<<|>>|~&|~\||~\^|\^~|\+:|-:|->|\*\*|[-+*/%&|^~!<>=?:;,()\[\]{}@#.'])
+      | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def tokenize(src: str) -> list[Token]:
+    """All tokens except whitespace and comments."""
+    out = []
+    for m in _TOKEN.finditer(src):
+        kind = m.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        out.append(Token(kind, m.group(), m.start()))
+    return out
+
+
+def mask_comments(src: str) -> str:
+    """``src`` with comments and string contents replaced by spaces (offsets preserved)."""
+    chars = list(src)
+    for m in _TOKEN.finditer(src):
+        if m.lastgroup == "comment":
+            for i in range(m.start(), m.end()):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        elif m.lastgroup == "string":
+            for i in range(m.start() + 1, m.end() - 1):
+                chars[i] = " "
+    return "".join(chars)

@@ -1,0 +1,27 @@
+"""Prompt text shared by the Verilog suites. Suites may override; backends never add their own."""
+from __future__ import annotations
+
+SYSTEM = (
+    "You are an expert digital hardware designer. You write correct, synthesizable Verilog "
+    "(IEEE 1364-2005 / SystemVerilog 2012 subset accepted by Icarus Verilog)."
+)
+
+SPEC_TEMPLATE = """Implement the following hardware module in Verilog.
+
+{spec}
+
+Rules:
+- Use exactly the module name and port list given in the interface.
+- Do not include a testbench, `timescale directives, `include directives, file I/O or $finish.
+- Answer with the complete module in one ```verilog code block.
+"""
+
+
+def spec_prompt(spec: str) -> str:
+    return SPEC_TEMPLATE.format(spec=spec.strip())
+
+
+def fenced_answer(code: str, lang: str = "verilog", intro: str | None = None) -> str:
+    """A response written the way a model answers: prose around a fenced code block."""
+    intro = intro or "Here is an implementation that follows the specification."
+    return f"{intro}\n\n```{lang}\n{code.rstrip()}\n```\n\nThe module uses the exact interface requested.\n"

@@ -1,0 +1,74 @@
+"""A family base for Verilog suites whose problems are folders with a cocotb test module.
+
+Folder layout (see benchmarks/verilog_core/problems/*): ``meta.toml`` (id, category,
+difficulty, top, clock, reset), ``spec.md``, ``ref.v`` and ``tb.py``.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from harness.errors import DataError
+from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb
+from harness.families.verilog.extract import extract_verilog
+from harness.families.verilog.mutate import mutant
+from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
+from harness.suite import EvalContext, Suite
+from harness.types import Candidate, Completion, Problem, Prompt, Verdict
+
+REQUIRED_FILES = ("meta.toml", "spec.md", "ref.v", "tb.py")
+
+
+def load_problem_folder(suite: str, folder: Path) -> Problem:
+    for name in REQUIRED_FILES:
+        if not (folder / name).is_file():
+            raise DataError(f"{folder}: missing {name}")
+    try:
+        meta = tomllib.loads((folder / "meta.toml").read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{folder / 'meta.toml'}: {exc}") from exc
+    for key in ("id", "top"):
+        if key not in meta:
+            raise DataError(f"{folder / 'meta.toml'}: missing field {key!r}")
+    return Problem(
+        suite=suite, id=str(meta["id"]), reference=(folder / "ref.v").read_text(), path=folder,
+        data={"spec": (folder / "spec.md").read_text(), "tb": (folder / "tb.py").read_text(),
+              "top": meta["top"], "meta": meta},
+    )
+
+
+class CocotbVerilogSuite(Suite):
+    """Problems are folders under :attr:`problems_dir`; evaluation is cocotb in the sandbox."""
+
+    family: ClassVar[str] = "verilog"
+    problems_dir: ClassVar[Path]
+
+    def problems(self) -> Iterator[Problem]:
+        folders = sorted(p for p in self.problems_dir.iterdir() if (p / "meta.toml").exists())
+        for folder in folders:
+            yield load_problem_folder(self.name, folder)
+
+    def prompt(self, problem: Problem) -> Prompt:
+        return Prompt.user(spec_prompt(problem.data["spec"]), system=SYSTEM)
+
+    def extract(self, problem: Problem, completion: Completion) -> Candidate | None:
+        return extract_verilog(completion.completion, problem.data["top"])
+
+    def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        simulator = self.options.simulator
+        check_simulator(simulator)
+        lint = (self.options.get("lint", "on") or "on") != "off"
+        return evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
+                               simulator=simulator, lint=lint)
+
+    def reference_response(self, problem: Problem) -> str:
+        assert problem.reference is not None
+        return fenced_answer(problem.reference)
+
+    def mutant_response(self, problem: Problem, sample_idx: int) -> str:
+        assert problem.reference is not None
+        mut = mutant(problem.reference, f"{self.name}/{problem.id}", sample_idx)
+        code = mut.apply(problem.reference) if mut else problem.reference
+        return fenced_answer(code)

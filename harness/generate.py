@@ -1,0 +1,102 @@
+"""Generation: ask the backend for every missing sample and journal each one as it arrives."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from harness.backend import Backend, GenerationRequest
+from harness.errors import BackendError
+from harness.progress import Progress
+from harness.results import COMPLETIONS, Journal, Key, completion_to_json, read_completions
+from harness.suite import Suite
+from harness.types import Completion, GenerationSettings, Problem
+
+log = logging.getLogger(__name__)
+
+
+def cache_key(backend: Backend, settings: GenerationSettings, prompt_sha: str, idx: int) -> str:
+    """Covers backend, model, options, exact prompt, generation settings and sample index."""
+    blob = json.dumps({"backend": backend.identity(), "settings": settings.__dict__, "prompt": prompt_sha,
+                       "sample_idx": idx}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def existing_keys(run_dir: Path) -> set[Key]:
+    return {c.key() for c in read_completions(run_dir)}
+
+
+def _requests(suites: list[tuple[Suite, list[Problem]]], n: int, done: set[Key],
+              settings: GenerationSettings) -> Iterator[GenerationRequest]:
+    for suite, problems in suites:
+        for problem in problems:
+            missing = [i for i in range(n) if (suite.name, problem.id, i) not in done]
+            if missing:
+                yield GenerationRequest(suite, problem, suite.prompt(problem), missing, settings)
+
+
+def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, list[Problem]]], n: int,
+                   settings: GenerationSettings, progress: Progress) -> int:
+    """Generate what is missing; returns how many samples were generated now."""
+    done = existing_keys(run_dir)
+    total = sum(len(p) for _, p in suites) * n
+    progress.start("generate", total=total, completed=len(done))
+    journal = Journal(run_dir / COMPLETIONS)
+    made = 0
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, backend.concurrency)) as pool:
+            pending: set[Future[list[Completion]]] = set()
+            reqs = _requests(suites, n, done, settings)
+            exhausted = False
+            error: BackendError | None = None
+            while pending or not exhausted:
+                while not exhausted and len(pending) < max(1, backend.concurrency) * 2:
+                    req = next(reqs, None)
+                    if req is None:
+                        exhausted = True
+                        break
+                    pending.add(pool.submit(_generate_one, backend, req))
+                if not pending:
+                    break
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    try:
+                        comps = fut.result()
+                    except BackendError as exc:  # stop asking; keep what the others bring back
+                        error = error or exc
+                        exhausted = True
+                        continue
+                    for comp in comps:
+                        journal.append(completion_to_json(comp))
+                        made += 1
+                        progress.advance("generate", "error" if comp.error else "ok")
+            if error is not None:
+                raise error
+    finally:
+        journal.close()
+        progress.stop("generate")
+    return made
+
+
+def _generate_one(backend: Backend, req: GenerationRequest) -> list[Completion]:
+    start = time.monotonic()
+    try:
+        comps = backend.generate(req)
+    except BackendError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a backend bug stops the run with its name, after journaling
+        raise BackendError(f"backend {backend.name} failed on {req.suite.name}/{req.problem.id}: "
+                           f"{type(exc).__name__}: {exc}") from exc
+    elapsed = time.monotonic() - start
+    for c in comps:
+        c.prompt_sha256 = c.prompt_sha256 or req.prompt.sha256
+        c.cache_key = c.cache_key or cache_key(backend, req.settings, req.prompt.sha256, c.sample_idx)
+        if not c.latency_s:
+            c.latency_s = round(elapsed / max(len(comps), 1), 4)
+        if not c.completion.strip() and c.error is None:
+            c.error = "empty response"
+    return comps

@@ -1,0 +1,183 @@
+"""Run orchestration: resolve a config, generate, evaluate, validate references, summarise."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from harness import registry
+from harness.backend import Backend, BackendOptions
+from harness.config import RunConfig, check_resume_compatible, environment_info
+from harness.errors import UsageError
+from harness.execute import judge, run_evaluation
+from harness.generate import run_generation
+from harness.progress import Progress
+from harness.results import CONFIG, read_json, write_json_atomic
+from harness.sandbox.base import Limits, Sandbox
+from harness.suite import EvalContext, Suite, SuiteOptions
+from harness.summary import write_results
+from harness.types import Completion, GenerationSettings, Problem, Status
+
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("HWEVAL_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hweval")
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def make_suite(name: str, cfg: RunConfig) -> Suite:
+    cls = registry.load("suites", name)
+    return cls(SuiteOptions(data=cfg.data, lang=cfg.lang, simulator=cfg.simulator, seed=cfg.seed,
+                            extra=dict(cfg.suite_options)))
+
+
+def make_backend(cfg: RunConfig) -> Backend:
+    name, model = cfg.backend_spec()
+    cls = registry.load("backends", name)
+    return cls(model, BackendOptions(base_url=cfg.base_url, api_key_env=cfg.api_key_env,
+                                     max_connections=cfg.max_connections))
+
+
+def make_sandbox(cfg: RunConfig) -> Sandbox:
+    if cfg.sandbox == "none" and not cfg.allow_unsandboxed:
+        raise UsageError("--sandbox none runs untrusted code unisolated: add --allow-unsandboxed to confirm")
+    sandbox: Sandbox = registry.load("sandboxes", cfg.sandbox)()
+    return sandbox
+
+
+def select_problems(suite: Suite, cfg: RunConfig) -> list[Problem]:
+    problems = list(suite.problems())
+    if cfg.problems:
+        by_id = {p.id: p for p in problems}
+        unknown = [p for p in cfg.problems if p not in by_id]
+        if unknown:
+            raise UsageError(f"--problems: unknown id(s) in {suite.name}: {', '.join(unknown)} "
+                             f"(first known: {', '.join(list(by_id)[:8])})")
+        problems = [by_id[p] for p in cfg.problems]
+    if cfg.limit is not None:
+        problems = problems[: cfg.limit]
+    if not problems:
+        raise UsageError(f"suite {suite.name} has no problems to run")
+    return problems
+
+
+def eval_context(cfg: RunConfig, sandbox: Sandbox) -> EvalContext:
+    return EvalContext(sandbox=sandbox, limits=Limits(wall_s=cfg.timeout_s), seed=cfg.seed,
+                       cache_dir=cache_dir())
+
+
+def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext, workers: int,
+                        use_cache: bool = True) -> dict[str, dict[str, str]]:
+    """Run every reference against its own checks: problem id -> {status, reason}."""
+    from harness.tools import tool_versions
+
+    key = hashlib.sha256(json.dumps([suite.content_hash(), tool_versions(), ctx.sandbox.name,
+                                     suite.options.simulator], sort_keys=True).encode()).hexdigest()[:16]
+    path = cache_dir() / "validate" / f"{suite.name}-{key}.json"
+    cached: dict[str, dict[str, str]] = read_json(path) if use_cache and path.exists() else {}
+    todo = [p for p in problems if p.id not in cached]
+
+    def check(problem: Problem) -> tuple[str, dict[str, str]]:
+        comp = Completion(suite.name, problem.id, 0, suite.reference_response(problem))
+        _, verdict = judge(suite, problem, comp, ctx)
+        return problem.id, {"status": str(verdict.status), "reason": verdict.reason[:1000]}
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for pid, res in pool.map(check, todo):
+            cached[pid] = res
+    if use_cache and todo:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # infra errors are not cached: they say nothing about the reference
+        write_json_atomic(path, {k: v for k, v in cached.items() if v["status"] != Status.INFRA_ERROR})
+    return {p.id: cached[p.id] for p in problems}
+
+
+def excluded_from(validation: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    return [{"problem_id": pid, "status": v["status"], "reason": v["reason"]}
+            for pid, v in sorted(validation.items()) if v["status"] != Status.PASS]
+
+
+def prepare_run_dir(cfg: RunConfig) -> Path:
+    run_dir = Path(cfg.out) if cfg.out else cfg.default_out()
+    cfg.out = str(run_dir)
+    if (run_dir / CONFIG).exists():
+        if not cfg.resume:
+            raise UsageError(f"{run_dir} already holds a run: pass --resume to continue it, or another --out")
+        check_resume_compatible(read_json(run_dir / CONFIG), cfg, run_dir / CONFIG)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return run_dir
+
+
+def write_config(run_dir: Path, cfg: RunConfig, backend: Backend | None, sandbox: Sandbox | None,
+                 suites: dict[str, Suite]) -> dict[str, Any]:
+    previous = read_json(run_dir / CONFIG) if (run_dir / CONFIG).exists() else {}
+    config = {
+        "run": cfg.to_json(),
+        "config_hash": cfg.hash(),
+        "backend": backend.identity() if backend else previous.get("backend"),
+        "sandbox": {"kind": sandbox.name if sandbox else None,
+                    "image": getattr(sandbox, "image_digest", None) if sandbox else None},
+        "suites": {n: {"version": s.version, "family": s.family, "content_hash": s.content_hash()}
+                   for n, s in suites.items()},
+        **environment_info(),
+    }
+    write_json_atomic(run_dir / CONFIG, config)
+    return config
+
+
+def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
+        progress: Progress | None = None) -> tuple[Path, dict[str, Any] | None]:
+    """The whole pipeline; returns the run folder and results (None for generate-only)."""
+    progress = progress or Progress()
+    suites = {name: make_suite(name, cfg) for name in cfg.suites}
+    selected = {name: select_problems(s, cfg) for name, s in suites.items()}
+    backend = make_backend(cfg) if do_generate else None
+    sandbox = make_sandbox(cfg) if do_evaluate else None
+    run_dir = prepare_run_dir(cfg)
+    config = write_config(run_dir, cfg, backend, sandbox, suites)
+    try:
+        if backend is not None:
+            settings = GenerationSettings(temperature=cfg.temperature, max_tokens=cfg.max_tokens,
+                                          top_p=cfg.top_p, seed=cfg.seed)
+            run_generation(run_dir, backend, [(suites[n], selected[n]) for n in suites], cfg.n_samples,
+                           settings, progress)
+        if sandbox is None:
+            return run_dir, None
+        return run_dir, evaluate_run(run_dir, cfg, suites, selected, sandbox, config, progress)
+    finally:
+        if backend is not None:
+            backend.close()
+        if sandbox is not None:
+            sandbox.close()
+        progress.close()
+
+
+def evaluate_run(run_dir: Path, cfg: RunConfig, suites: dict[str, Suite], selected: dict[str, list[Problem]],
+                 sandbox: Sandbox, config: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    ctx = eval_context(cfg, sandbox)
+    excluded: dict[str, list[dict[str, str]]] = {}
+    for name, suite in suites.items():
+        excluded[name] = excluded_from(validate_references(suite, selected[name], ctx, cfg.workers)) \
+            if cfg.suite_options.get("validate", "on") != "off" else []
+    problems = {(p.suite, p.id): p for ps in selected.values() for p in ps}
+    run_evaluation(run_dir, suites, problems, ctx, cfg.workers, progress)
+    return write_results(run_dir, config, suites, {n: [p.id for p in ps] for n, ps in selected.items()},
+                         excluded, cfg.n_samples, cfg.seed)
+
+
+def evaluate_dir(run_dir: Path, overrides: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+    """``hweval evaluate DIR``: score a folder made by ``hweval generate`` (maybe elsewhere)."""
+    saved = read_json(run_dir / CONFIG)
+    cfg = RunConfig.from_json({**saved["run"], **{k: v for k, v in overrides.items() if v is not None}})
+    cfg.out, cfg.resume = str(run_dir), True
+    path, results = run(cfg, do_generate=False)
+    assert results is not None
+    return path, results

@@ -1,0 +1,131 @@
+"""The sandbox interface (DESIGN.md, "Sandboxes")."""
+from __future__ import annotations
+
+import os
+import resource
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.proc import ProcResult
+
+#: Environment variables passed through to candidate code; everything else is dropped, so API
+#: keys and tokens never reach it.
+SAFE_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "TERM")
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_s: float = 60.0
+    cpu_s: int = 120
+    memory_mb: int = 4096
+    nproc: int = 256
+    output_bytes: int = 256 * 1024
+    file_size_mb: int = 256
+
+
+@dataclass
+class ExecResult:
+    """What a sandboxed command did. ``infra_error`` is set when the sandbox itself failed."""
+
+    returncode: int | None
+    stdout: str
+    stderr: str
+    wall_s: float
+    timed_out: bool = False
+    infra_error: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_proc(cls, res: ProcResult) -> ExecResult:
+        return cls(res.returncode, res.stdout, res.stderr, res.wall_s, res.timed_out)
+
+
+def scrubbed_env(extra: Mapping[str, str] | None, workdir: Path) -> dict[str, str]:
+    env = {k: os.environ[k] for k in SAFE_ENV if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env["HOME"] = str(workdir)
+    env["TMPDIR"] = str(workdir)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def rlimit_preexec(limits: Limits) -> Callable[[], None]:
+    """A ``preexec_fn`` applying the per-process resource limits."""
+
+    def apply() -> None:
+        mem = limits.memory_mb * 1024 * 1024
+        for res, val in (
+            (resource.RLIMIT_AS, mem),
+            (resource.RLIMIT_CPU, limits.cpu_s),
+            (resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024),
+            (resource.RLIMIT_NPROC, limits.nproc),
+            (resource.RLIMIT_CORE, 0),
+        ):
+            try:
+                resource.setrlimit(res, (val, val))
+            except (ValueError, OSError):
+                pass
+
+    return apply
+
+
+def python_paths() -> list[Path]:
+    """Folders a sandboxed ``python -m harness...`` needs: interpreter prefix, venv, harness source."""
+    import harness
+
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(sys.exec_prefix).resolve()}
+    paths.add(Path(harness.__file__).resolve().parent)
+    return sorted(paths)
+
+
+def harness_pythonpath() -> str:
+    import harness
+
+    return str(Path(harness.__file__).resolve().parent.parent)
+
+
+class Sandbox(ABC):
+    """Runs a command on files in a fresh scratch folder, with limits and no network."""
+
+    name: str = "sandbox"
+
+    @abstractmethod
+    def run(
+        self,
+        cmd: Sequence[str],
+        *,
+        workdir: Path,
+        files: Mapping[str, str | bytes] | None = None,
+        limits: Limits = Limits(),
+        env: Mapping[str, str] | None = None,
+        stdin: bytes | None = None,
+        ro_paths: Sequence[Path] = (),
+    ) -> ExecResult:
+        """Write ``files`` into ``workdir`` (the only writable place) and run ``cmd`` there.
+
+        ``ro_paths`` are extra host folders the command may read (tool installations).
+        """
+
+    def check(self) -> tuple[bool, str]:
+        """Whether this sandbox works on this machine, and why not."""
+        return True, "ok"
+
+    def close(self) -> None:
+        """Release resources (containers...)."""
+
+    @staticmethod
+    def write_files(workdir: Path, files: Mapping[str, str | bytes] | None) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        for name, content in (files or {}).items():
+            target = (workdir / name).resolve()
+            if workdir.resolve() not in target.parents:
+                raise ValueError(f"sandbox file {name!r} escapes the scratch folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content)

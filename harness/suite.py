@@ -1,0 +1,114 @@
+"""The Suite interface: a suite is a composition of data + prompt + extraction + evaluation.
+
+A plugin subclasses :class:`Suite` (or a family base such as
+:class:`harness.families.verilog.suite.CocotbVerilogSuite`) and registers it under the
+``hweval.suites`` entry-point group.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from harness.sandbox.base import Limits, Sandbox
+from harness.types import Candidate, Completion, Problem, Prompt, Verdict
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    """Options from the CLI that a suite may use. ``extra`` holds ``-S key=value`` pairs."""
+
+    data: str | None = None
+    lang: str | None = None
+    simulator: str = "icarus"
+    shots: int = 0
+    seed: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.extra.get(key, default)
+
+
+@dataclass
+class EvalContext:
+    """What an evaluation may use: the sandbox, limits and a scratch-folder factory."""
+
+    sandbox: Sandbox
+    limits: Limits = Limits()
+    seed: int = 0
+    scratch_root: Path | None = None
+    cache_dir: Path | None = None
+    keep_scratch: bool = False
+
+    @contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A fresh, empty folder for one sample; removed afterwards."""
+        path = Path(tempfile.mkdtemp(prefix="hweval-", dir=self.scratch_root))
+        try:
+            yield path
+        finally:
+            if not self.keep_scratch:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+class Suite(ABC):
+    """A benchmark suite. Subclasses set ``name``, ``family`` and ``version``."""
+
+    name: ClassVar[str] = ""
+    family: ClassVar[str] = ""  # "verilog" | "kernel" | "hls"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = ""
+
+    def __init__(self, options: SuiteOptions | None = None) -> None:
+        self.options = options or SuiteOptions()
+
+    # -- data --------------------------------------------------------------------------
+    @abstractmethod
+    def problems(self) -> Iterator[Problem]:
+        """Every problem of the suite, in a stable order."""
+
+    # -- prompting and extraction --------------------------------------------------------
+    @abstractmethod
+    def prompt(self, problem: Problem) -> Prompt:
+        """What the model is asked."""
+
+    @abstractmethod
+    def extract(self, problem: Problem, completion: Completion) -> Candidate | None:
+        """The code in a response, or None when nothing usable is there (``no_code``)."""
+
+    # -- evaluation ----------------------------------------------------------------------
+    @abstractmethod
+    def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        """Execute the candidate in ``ctx.sandbox`` and judge it."""
+
+    # -- baselines -------------------------------------------------------------------------
+    def reference_response(self, problem: Problem) -> str:
+        """The golden solution written back as a model would answer."""
+        if problem.reference is None:
+            raise NotImplementedError(f"{self.name} has no reference solution for {problem.id}")
+        return f"Here is the solution.\n\n```\n{problem.reference}\n```\n"
+
+    def mutant_response(self, problem: Problem, sample_idx: int) -> str:
+        """The golden solution with one deterministic seeded bug for this sample."""
+        raise NotImplementedError(f"{self.name} has no mutant baseline")
+
+    # -- scoring ---------------------------------------------------------------------------
+    def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Family-specific metrics over the executions of this suite (beyond pass@k)."""
+        return {}
+
+    def content_hash(self) -> str:
+        """A hash of everything that defines the suite's problems and checks."""
+        h = hashlib.sha256(f"{self.name}:{self.version}".encode())
+        for p in self.problems():
+            h.update(p.id.encode())
+            h.update((p.reference or "").encode())
+            for key in sorted(p.data):
+                h.update(f"{key}={p.data[key]!r}".encode())
+        return h.hexdigest()[:16]
