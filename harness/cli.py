@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from harness import __version__
@@ -71,12 +70,23 @@ def add_selectors(p: argparse.ArgumentParser) -> None:
     opt(p, "--api-key-env", default=None, help="name of the env variable holding the API key")
     opt(p, "--max-connections", default=8, type=int, help="concurrent requests to a model server")
     opt(p, "--executor", default="local", help="local | ray")
+    opt(p, "--ray-address", default=None, help="Ray cluster address (default: a local Ray)")
+    opt(p, "--shots", default=0, type=int, help="in-context examples for suites that have them (0..4)")
+    opt(p, "--hls-include", default=None, help="folder with ap_int.h/hls_stream.h (default: hls4ml's)")
+    p.add_argument("--equiv", action="store_true", default=bool(_env("equiv", "")),
+                   help="also check formal equivalence against the reference (yosys)")
     opt(p, "--timeout", dest="timeout_s", default=60.0, type=float, help="wall-time limit per sample (s)")
     p.add_argument("-S", "--suite-option", dest="suite_options", action="append", metavar="KEY=VALUE",
                    help="suite-specific option, e.g. -S lint=off, -S validate=off")
     opt(p, "--out", default=None, help="run folder (default results/runs/<suite>-<model>-<stamp>)")
     p.add_argument("--resume", action="store_true", default=bool(_env("resume", "")),
                    help="continue the run in --out")
+
+
+#: Modules that add sub-commands: each has ``register(sub)`` adding parsers with a ``func``.
+COMMAND_MODULES = [
+    "harness.commands",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,35 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser = add_parser  # type: ignore[method-assign]
 
-    p = sub.add_parser("list", help="list suites, backends or sandboxes")
-    p.add_argument("kind", choices=["suites", "backends", "sandboxes"])
-    p.add_argument("--json", action="store_true")
+    import importlib
 
-    for name, helptext in (("run", "generate and evaluate"), ("generate", "completions only")):
-        p = sub.add_parser(name, help=helptext)
-        add_selectors(p)
-
-    p = sub.add_parser("evaluate", help="execute a run folder's completions and score them")
-    p.add_argument("dir", type=Path)
-    opt(p, "--workers", default=None, type=int, help="parallel evaluations")
-    opt(p, "--sandbox", default=None, help="override the sandbox")
-    p.add_argument("--allow-unsandboxed", action="store_true")
-
-    p = sub.add_parser("report", help="table of a run's results.json")
-    p.add_argument("dir", type=Path)
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("validate", help="check every reference against its own tests")
-    opt(p, "--suite", dest="suites", type=_csv, required=_env("suites", None) is None, help="suite name(s)")
-    opt(p, "--data", default=None, help="dataset PATH or hf://OWNER/NAME")
-    opt(p, "--simulator", default="icarus", help="icarus | verilator")
-    opt(p, "--sandbox", default="local", help="sandbox")
-    p.add_argument("--allow-unsandboxed", action="store_true")
-    opt(p, "--workers", default=os.cpu_count() or 1, type=int, help="parallel evaluations")
-    opt(p, "--lang", default=None, help="kernel language")
-    opt(p, "--problems", default=None, type=_csv, help="problem ids")
-    p.add_argument("-S", "--suite-option", dest="suite_options", action="append", metavar="KEY=VALUE")
-    p.add_argument("--json", action="store_true")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -134,10 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    from harness import commands
-
     try:
-        handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
+        handler = args.func
         if hasattr(args, "suite_options"):
             args.suite_options = _kv(args.suite_options)
         return int(handler(args) or 0)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,47 @@ from harness.progress import Progress
 from harness.results import read_results
 
 console = Console()
+
+
+def register(sub: Any) -> None:
+    """Add the core sub-commands: list, run, generate, evaluate, report, validate."""
+    from harness.cli import _csv, _env, add_selectors, opt
+
+    p = sub.add_parser("list", help="list suites, backends or sandboxes")
+    p.set_defaults(func=cmd_list)
+    p.add_argument("kind", choices=["suites", "backends", "sandboxes"])
+    p.add_argument("--json", action="store_true")
+
+    for name, helptext in (("run", "generate and evaluate"), ("generate", "completions only")):
+        p = sub.add_parser(name, help=helptext)
+        add_selectors(p)
+        p.set_defaults(func=cmd_run if name == "run" else cmd_generate)
+
+    p = sub.add_parser("evaluate", help="execute a run folder's completions and score them")
+    p.set_defaults(func=cmd_evaluate)
+    p.add_argument("dir", type=Path)
+    opt(p, "--workers", default=None, type=int, help="parallel evaluations")
+    opt(p, "--sandbox", default=None, help="override the sandbox")
+    p.add_argument("--allow-unsandboxed", action="store_true")
+
+    p = sub.add_parser("report", help="table of a run's results.json")
+    p.set_defaults(func=cmd_report)
+    p.add_argument("dir", type=Path)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("validate", help="check every reference against its own tests")
+    p.set_defaults(func=cmd_validate)
+    opt(p, "--suite", dest="suites", type=_csv, required=_env("suites", None) is None, help="suite name(s)")
+    opt(p, "--data", default=None, help="dataset PATH or hf://OWNER/NAME")
+    opt(p, "--simulator", default="icarus", help="icarus | verilator")
+    opt(p, "--sandbox", default="local", help="sandbox")
+    p.add_argument("--allow-unsandboxed", action="store_true")
+    opt(p, "--workers", default=os.cpu_count() or 1, type=int, help="parallel evaluations")
+    opt(p, "--lang", default=None, help="kernel language")
+    opt(p, "--problems", default=None, type=_csv, help="problem ids")
+    p.add_argument("-S", "--suite-option", dest="suite_options", action="append", metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+
 
 
 def _config(args: argparse.Namespace) -> RunConfig:

@@ -18,7 +18,7 @@ from harness.errors import UsageError
 
 #: settings that must not change between a run and its --resume
 RESUME_KEYS = ("suites", "model", "n_samples", "temperature", "max_tokens", "top_p", "seed", "data",
-               "lang", "simulator", "limit", "problems", "suite_options")
+               "lang", "simulator", "limit", "problems", "suite_options", "shots", "equiv")
 
 
 @dataclass
@@ -42,6 +42,10 @@ class RunConfig:
     api_key_env: str | None = None
     max_connections: int = 8
     executor: str = "local"
+    ray_address: str | None = None
+    shots: int = 0
+    hls_include: str | None = None
+    equiv: bool = False
     timeout_s: float = 60.0
     suite_options: dict[str, str] = field(default_factory=dict)
     out: str | None = None

@@ -35,8 +35,13 @@ def cache_dir() -> Path:
 
 def make_suite(name: str, cfg: RunConfig) -> Suite:
     cls = registry.load("suites", name)
+    extra = dict(cfg.suite_options)
+    if cfg.hls_include:
+        extra.setdefault("hls_include", cfg.hls_include)
+    if cfg.equiv:
+        extra.setdefault("equiv", "on")
     return cls(SuiteOptions(data=cfg.data, lang=cfg.lang, simulator=cfg.simulator, seed=cfg.seed,
-                            extra=dict(cfg.suite_options)))
+                            shots=cfg.shots, extra=extra))
 
 
 def make_backend(cfg: RunConfig) -> Backend:

@@ -78,7 +78,8 @@ def evaluate_cocotb(
     for rec in parse_records(res.stdout, nonce):
         stages[rec["stage"]] = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0),
                                            rec.get("data", {}))
-    logs = {"sim": sim_log} if sim_log and "function" in stages and stages["function"].status != "pass" else {}
+    passed = "function" in stages and stages["function"].status == "pass"
+    logs = {"sim": sim_log} if sim_log and not passed else {}
     if res.stderr.strip():
         logs["stderr"] = tail(res.stderr, 2000)
     function = stages.get("function")

