@@ -95,13 +95,14 @@ def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext,
         _, verdict = judge(suite, problem, comp, ctx)
         return problem.id, {"status": str(verdict.status), "reason": verdict.reason[:1000]}
 
+    if use_cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for pid, res in pool.map(check, todo):
             cached[pid] = res
-    if use_cache and todo:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # infra errors are not cached: they say nothing about the reference
-        write_json_atomic(path, {k: v for k, v in cached.items() if v["status"] != Status.INFRA_ERROR})
+            if use_cache:  # saved as it goes, so a killed run keeps what it validated
+                # infra errors are not cached: they say nothing about the reference
+                write_json_atomic(path, {k: v for k, v in cached.items() if v["status"] != Status.INFRA_ERROR})
     return {p.id: cached[p.id] for p in problems}
 
 

@@ -1,6 +1,7 @@
 import cocotb
 from cocotb.triggers import Timer
 
+
 @cocotb.test()
 async def exhaustive(dut):
     for a in (0, 1):

@@ -1,0 +1,40 @@
+"""The built-in suite on the real simulators: every reference passes, mutants are caught."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.verilog_core import VerilogCoreSuite
+from tests.helpers import hweval
+
+pytestmark = pytest.mark.slow
+
+
+def test_suite_has_at_least_40_problems_with_all_files() -> None:
+    problems = list(VerilogCoreSuite().problems())
+    assert len(problems) >= 40
+    categories = {p.data["meta"].get("category") for p in problems}
+    assert len(categories) >= 6
+    for p in problems:
+        assert p.data["top"] in p.reference, p.id
+        assert "## Interface" in p.data["spec"], p.id
+
+
+def test_reference_passes_every_problem(tmp_path) -> None:
+    out = tmp_path / "ref"
+    proc = hweval("run", "--suite", "verilog-core", "--model", "reference", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    suite = json.loads((out / "results.json").read_text())["suites"]["verilog-core"]
+    assert suite["excluded"] == []
+    assert suite["metrics"]["pass@1"]["mean"] == 1.0, suite["status_counts"]
+
+
+def test_mutants_mostly_fail(tmp_path) -> None:
+    out = tmp_path / "mut"
+    proc = hweval("run", "--suite", "verilog-core", "--model", "mutant", "--n-samples", "5", "--out", str(out),
+                  "-S", "lint=off")
+    assert proc.returncode == 0, proc.stderr
+    suite = json.loads((out / "results.json").read_text())["suites"]["verilog-core"]
+    assert suite["metrics"]["pass@1"]["mean"] <= 0.10, suite["per_problem"]
+    assert set(suite["status_counts"]) <= {"pass", "fail", "syntax_error", "timeout", "runtime_error"}
