@@ -1,40 +1,47 @@
 """Evaluation: extract and execute every journaled completion not yet evaluated.
 
-Identical candidates (same suite, problem and code hash) are executed once and share the
-verdict. A harness or tool failure is ``infra_error`` for that sample, never a model failure.
-Completions are streamed from the journal with a bounded number in flight, so memory stays flat.
+The driver streams completions from the journal, extracts candidates (cheap), and submits
+only unique executions to an executor (a local thread pool, or Ray): identical candidates
+(same suite, problem and normalised code) are executed once and share the verdict, within a
+run and, with a verdict cache, across runs. A harness or tool failure is ``infra_error`` for
+that sample, never a model failure. At most ``2 x workers`` executions are in flight, so
+memory stays flat however large the run.
 """
 from __future__ import annotations
 
 import logging
 import time
 import traceback
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import ToolMissingError
+from harness.executors import Executor
 from harness.progress import Progress
 from harness.results import EXECUTIONS, ExecutionRecord, Journal, Key, read_completions, read_executions
 from harness.suite import EvalContext, Suite
-from harness.types import Completion, Problem, Status, Verdict
+from harness.types import Candidate, Completion, Problem, Status, Verdict
+from harness.verdict_cache import VerdictCache
 
 log = logging.getLogger(__name__)
 
-Executor = Callable[[Callable[[], Verdict]], "Future[Verdict]"]
+DedupKey = tuple[str, str, str]
 
 
-def judge(suite: Suite, problem: Problem, comp: Completion, ctx: EvalContext) -> tuple[str, Verdict]:
-    """Extract and evaluate one completion; returns (candidate sha256, verdict)."""
+def extract(suite: Suite, problem: Problem, comp: Completion) -> Candidate | Verdict:
+    """The candidate in a completion, or the ``no_code`` verdict."""
     if comp.error and not comp.completion.strip():
-        return "", Verdict(Status.NO_CODE, reason=f"no response: {comp.error}")
+        return Verdict(Status.NO_CODE, reason=f"no response: {comp.error}")
     cand = suite.extract(problem, comp)
     if cand is None:
-        return "", Verdict(Status.NO_CODE, reason="no code found in the response")
-    return cand.sha256, _safe_evaluate(suite, problem, cand, ctx)
+        return Verdict(Status.NO_CODE, reason="no code found in the response")
+    return cand
 
 
-def _safe_evaluate(suite: Suite, problem: Problem, cand, ctx: EvalContext) -> Verdict:  # type: ignore[no-untyped-def]
+def evaluate_candidate(suite: Suite, problem: Problem, cand: Candidate, ctx: EvalContext) -> Verdict:
+    """Run the suite's evaluation; any crash of the harness becomes ``infra_error``."""
     start = time.monotonic()
     try:
         verdict = suite.evaluate(problem, cand, ctx)
@@ -49,86 +56,129 @@ def _safe_evaluate(suite: Suite, problem: Problem, cand, ctx: EvalContext) -> Ve
     return verdict
 
 
-def run_evaluation(run_dir: Path, suites: dict[str, Suite], problems: dict[tuple[str, str], Problem],
-                   ctx: EvalContext, workers: int, progress: Progress) -> int:
-    """Evaluate pending completions; returns how many were evaluated now."""
-    done: set[Key] = set()
-    shared: dict[tuple[str, str, str], tuple[int, Verdict]] = {}
-    for rec in read_executions(run_dir):
-        done.add(rec.key())
-        if rec.candidate_sha256 and rec.status != Status.INFRA_ERROR:
-            shared.setdefault((rec.suite, rec.problem_id, rec.candidate_sha256), (rec.sample_idx, rec.verdict()))
-    todo = [c for c in read_completions(run_dir) if c.key() not in done and (c.suite, c.problem_id) in problems]
-    progress.start("evaluate", total=len(done) + len(todo), completed=len(done))
-    journal = Journal(run_dir / EXECUTIONS)
-    inflight: dict[tuple[str, str, str], Future[Verdict]] = {}
-    waiting: dict[Future[tuple[str, Verdict]], Completion] = {}
-    count = 0
+def judge(suite: Suite, problem: Problem, comp: Completion, ctx: EvalContext) -> tuple[str, Verdict]:
+    """Extract and evaluate one completion; returns (candidate sha256, verdict)."""
+    got = extract(suite, problem, comp)
+    if isinstance(got, Verdict):
+        return "", got
+    return got.sha256, evaluate_candidate(suite, problem, got, ctx)
 
-    def record(comp: Completion, sha: str, verdict: Verdict, shared_with: int | None = None) -> None:
-        nonlocal count
+
+@dataclass
+class _Pending:
+    owner: Completion
+    sha: str
+    waiters: list[Completion] = field(default_factory=list)
+
+
+class _Evaluation:
+    def __init__(self, run_dir: Path, suites: dict[str, Suite], problems: dict[tuple[str, str], Problem],
+                 ctx: EvalContext, executor: Executor, progress: Progress, cache: VerdictCache | None,
+                 dedup: bool) -> None:
+        self.suites, self.problems, self.ctx, self.executor = suites, problems, ctx, executor
+        self.progress, self.cache, self.dedup = progress, cache, dedup
+        self.run_dir = run_dir
+        self.done: set[Key] = set()
+        # verdicts of executed candidates, without logs, for sharing with identical ones
+        self.shared: dict[DedupKey, tuple[int, Verdict]] = {}
+        self.inflight: dict[DedupKey, _Pending] = {}
+        self.futures: dict[Future[Verdict], DedupKey] = {}
+        self.journal = Journal(run_dir / EXECUTIONS)
+        self.count = 0
+
+    def record(self, comp: Completion, sha: str, verdict: Verdict, shared_with: int | None = None,
+               dedup_key: str = "") -> None:
         rec = ExecutionRecord.from_verdict(comp.key(), sha, verdict)
         rec.shared_with = shared_with
-        journal.append(rec.__dict__)
-        count += 1
-        progress.advance("evaluate", rec.status)
+        rec.dedup_key = dedup_key
+        self.journal.append(rec.__dict__)
+        self.count += 1
+        self.progress.advance("evaluate", rec.status)
 
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    def _remember(self, key: DedupKey, idx: int, verdict: Verdict) -> None:
+        if self.dedup and verdict.status != Status.INFRA_ERROR:
+            self.shared[key] = (idx, Verdict(verdict.status, verdict.reason, verdict.stages, verdict.wall_s,
+                                             {}, verdict.metrics, verdict.rule))
 
-            def submit(comp: Completion) -> None:
-                suite = suites[comp.suite]
-                problem = problems[(comp.suite, comp.problem_id)]
-                waiting[pool.submit(_dedup_judge, suite, problem, comp, ctx, shared, inflight)] = comp
+    def submit(self, comp: Completion) -> None:
+        suite = self.suites[comp.suite]
+        problem = self.problems[(comp.suite, comp.problem_id)]
+        got = extract(suite, problem, comp)
+        if isinstance(got, Verdict):
+            self.record(comp, "", got)
+            return
+        key = (comp.suite, comp.problem_id, suite.dedup_key(got) if self.dedup else f"{got.sha256}:{comp.sample_idx}")
+        if key in self.shared:
+            idx, verdict = self.shared[key]
+            self.record(comp, got.sha256, verdict, idx, key[2])
+            return
+        if key in self.inflight:
+            self.inflight[key].waiters.append(comp)
+            return
+        if self.cache is not None:
+            cached = self.cache.get(suite, problem, got, self.ctx)
+            if cached is not None:
+                cached.metrics = {**cached.metrics, "verdict_cache": "hit"}
+                self.record(comp, got.sha256, cached, None, key[2])
+                self._remember(key, comp.sample_idx, cached)
+                return
+        self.inflight[key] = _Pending(comp, got.sha256)
+        fut = self.executor.submit(evaluate_candidate, suite, problem, got, self.ctx)
+        self.futures[fut] = key
 
-            queue = iter(todo)
-            exhausted = False
-            while waiting or not exhausted:
-                while not exhausted and len(waiting) < max(1, workers) * 2:
-                    comp = next(queue, None)
+    def finish(self, fut: Future[Verdict]) -> None:
+        key = self.futures.pop(fut)
+        pending = self.inflight.pop(key)
+        verdict = fut.result()  # ToolMissingError propagates: the whole run stops with exit 2
+        self.record(pending.owner, pending.sha, verdict, None, key[2])
+        for comp in pending.waiters:
+            self.record(comp, pending.sha, verdict, pending.owner.sample_idx, key[2])
+        self._remember(key, pending.owner.sample_idx, verdict)
+        if self.cache is not None and verdict.status != Status.INFRA_ERROR:
+            suite = self.suites[key[0]]
+            problem = self.problems[(key[0], key[1])]
+            self.cache.put(suite, problem, pending.sha, self.ctx, verdict)
+
+    def pending_completions(self) -> Iterator[Completion]:
+        for comp in read_completions(self.run_dir):
+            key = comp.key()
+            if key not in self.done and (comp.suite, comp.problem_id) in self.problems:
+                self.done.add(key)  # a completion journaled twice is evaluated once
+                yield comp
+
+    def run(self, workers: int) -> int:
+        for rec in read_executions(self.run_dir):
+            self.done.add(rec.key())
+            if rec.candidate_sha256 and rec.status != Status.INFRA_ERROR:
+                self._remember((rec.suite, rec.problem_id, rec.dedup_key or rec.candidate_sha256),
+                               rec.sample_idx, rec.verdict())
+        executed = set(self.done)
+        todo = sum(1 for _ in self.pending_completions())  # a counting pass: nothing is held
+        self.done = executed
+        self.progress.start("evaluate", total=len(executed) + todo, completed=len(executed))
+        stream = self.pending_completions()
+        exhausted = False
+        try:
+            while self.futures or not exhausted:
+                while not exhausted and len(self.futures) < max(1, workers) * 2:
+                    comp = next(stream, None)
                     if comp is None:
                         exhausted = True
                         break
-                    submit(comp)
-                if not waiting:
-                    break
-                finished, _ = wait(list(waiting), return_when=FIRST_COMPLETED)
+                    self.submit(comp)
+                if not self.futures:
+                    continue
+                finished, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    comp = waiting.pop(fut)
-                    sha, verdict, twin = fut.result()  # type: ignore[misc]
-                    record(comp, sha, verdict, twin)
-    finally:
-        journal.close()
-        progress.stop("evaluate")
-    return count
+                    self.finish(fut)
+        finally:
+            self.journal.close()
+            self.progress.stop("evaluate")
+        return self.count
 
 
-def _dedup_judge(suite: Suite, problem: Problem, comp: Completion, ctx: EvalContext,
-                 shared: dict[tuple[str, str, str], tuple[int, Verdict]],
-                 inflight: dict[tuple[str, str, str], Future[Verdict]]) -> tuple[str, Verdict, int | None]:
-    """Judge ``comp`` unless an identical candidate was (or is being) executed; then share it."""
-    if comp.error and not comp.completion.strip():
-        return "", Verdict(Status.NO_CODE, reason=f"no response: {comp.error}"), None
-    cand = suite.extract(problem, comp)
-    if cand is None:
-        return "", Verdict(Status.NO_CODE, reason="no code found in the response"), None
-    key = (comp.suite, comp.problem_id, cand.sha256)
-    if key in shared:
-        idx, verdict = shared[key]
-        return cand.sha256, verdict, idx
-    mine: Future[Verdict] = Future()
-    other = inflight.setdefault(key, mine)
-    if other is not mine:
-        verdict = other.result()
-        return cand.sha256, verdict, shared.get(key, (None, None))[0]
-    try:
-        verdict = _safe_evaluate(suite, problem, cand, ctx)
-    except BaseException as exc:
-        mine.set_exception(exc)
-        inflight.pop(key, None)
-        raise
-    if verdict.status != Status.INFRA_ERROR:
-        shared[key] = (comp.sample_idx, verdict)
-    mine.set_result(verdict)
-    inflight.pop(key, None)
-    return cand.sha256, verdict, None
+def run_evaluation(run_dir: Path, suites: dict[str, Suite], problems: dict[tuple[str, str], Problem],
+                   ctx: EvalContext, executor: Executor, progress: Progress,
+                   cache: VerdictCache | None = None, dedup: bool = True) -> int:
+    """Evaluate pending completions; returns how many samples were recorded now."""
+    return _Evaluation(run_dir, suites, problems, ctx, executor, progress, cache, dedup).run(executor.workers)

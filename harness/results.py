@@ -42,6 +42,7 @@ class ExecutionRecord:
     wall_s: float = 0.0
     logs: dict[str, str] = field(default_factory=dict)
     shared_with: int | None = None  # sample whose identical candidate was executed
+    dedup_key: str = ""  # normalised-code hash identical candidates share
 
     def key(self) -> Key:
         return (self.suite, self.problem_id, self.sample_idx)

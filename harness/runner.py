@@ -14,6 +14,7 @@ from harness.backend import Backend, BackendOptions
 from harness.config import RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
+from harness.executors import make_executor
 from harness.generate import run_generation
 from harness.progress import Progress
 from harness.results import CONFIG, read_json, write_json_atomic
@@ -21,6 +22,7 @@ from harness.sandbox.base import Limits, Sandbox
 from harness.suite import EvalContext, Suite, SuiteOptions
 from harness.summary import write_results
 from harness.types import Completion, GenerationSettings, Problem, Status
+from harness.verdict_cache import verdict_cache_from
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,9 @@ def make_backend(cfg: RunConfig) -> Backend:
     name, model = cfg.backend_spec()
     cls = registry.load("backends", name)
     return cls(model, BackendOptions(base_url=cfg.base_url, api_key_env=cfg.api_key_env,
-                                     max_connections=cfg.max_connections))
+                                     max_connections=cfg.max_connections, timeout_s=cfg.request_timeout,
+                                     max_retries=cfg.max_retries, extra=dict(cfg.backend_options),
+                                     generation_cache=cfg.generation_cache != "off"))
 
 
 def make_sandbox(cfg: RunConfig) -> Sandbox:
@@ -174,7 +178,13 @@ def evaluate_run(run_dir: Path, cfg: RunConfig, suites: dict[str, Suite], select
         excluded[name] = excluded_from(validate_references(suite, selected[name], ctx, cfg.workers)) \
             if cfg.suite_options.get("validate", "on") != "off" else []
     problems = {(p.suite, p.id): p for ps in selected.values() for p in ps}
-    run_evaluation(run_dir, suites, problems, ctx, cfg.workers, progress)
+    executor = make_executor(cfg.executor, cfg.workers, cfg.ray_address)
+    try:
+        run_evaluation(run_dir, suites, problems, ctx, executor, progress,
+                       cache=verdict_cache_from(cfg.suite_options.get("verdict_cache"), cache_dir()),
+                       dedup=cfg.suite_options.get("dedup", "on") != "off")
+    finally:
+        executor.close()
     return write_results(run_dir, config, suites, {n: [p.id for p in ps] for n, ps in selected.items()},
                          excluded, cfg.n_samples, cfg.seed)
 

@@ -87,6 +87,20 @@ class Suite(ABC):
     def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
         """Execute the candidate in ``ctx.sandbox`` and judge it."""
 
+    def dedup_key(self, candidate: Candidate) -> str:
+        """Candidates with equal keys are executed once and share the verdict. The default
+        ignores trailing whitespace and blank lines; a family's extractor may put a stronger
+        normalisation (comments stripped) in ``candidate.meta["normalized_sha256"]``."""
+        if candidate.meta.get("normalized_sha256"):
+            return str(candidate.meta["normalized_sha256"])
+        lines = [ln.rstrip() for ln in candidate.code.strip().splitlines() if ln.strip()]
+        files = "".join(f"\0{k}\0{v}" for k, v in sorted(candidate.files.items()))
+        return hashlib.sha256(("\n".join(lines) + files).encode()).hexdigest()
+
+    def resources(self, problem: Problem) -> dict[str, float]:
+        """What one evaluation needs, for executors that schedule (Ray): CPUs, GPUs."""
+        return {"CPU": 1}
+
     # -- baselines -------------------------------------------------------------------------
     def reference_response(self, problem: Problem) -> str:
         """The golden solution written back as a model would answer."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from harness.families.verilog.lexer import mask_comments
-from harness.types import Candidate
+from harness.families.verilog.lexer import mask_comments, tokenize
+from harness.types import Candidate, sha256_text
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _VERILOG_LANGS = {"", "verilog", "systemverilog", "sv", "v", "vlog", "verilog2001", "svh"}
@@ -57,4 +57,10 @@ def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
     if not modules:
         return None
     code = "\n".join([*dict.fromkeys(preamble), *modules.values()]) + "\n"
-    return Candidate(code=code, meta={"modules": list(modules), "top_found": top is None or top in modules})
+    return Candidate(code=code, meta={"modules": list(modules), "top_found": top is None or top in modules,
+                                      "normalized_sha256": normalized_sha256(code)})
+
+
+def normalized_sha256(code: str) -> str:
+    """Hash of the token stream: comments and layout do not change it."""
+    return sha256_text(" ".join(t.text for t in tokenize(code)))

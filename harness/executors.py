@@ -1,0 +1,83 @@
+"""Where evaluations run: a local thread pool (each task drives a sandboxed subprocess) or Ray.
+
+Both return ``concurrent.futures.Future`` objects, so the evaluation driver is the same and
+the results are identical.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from harness.errors import UsageError
+
+
+class Executor:
+    workers: int = 1
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers."""
+
+
+class LocalExecutor(Executor):
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="hweval-eval")
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        return self._pool.submit(fn, *args)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class RayExecutor(Executor):
+    """Evaluation tasks on a Ray cluster (``address``), or on a local Ray when none is given.
+
+    Each task asks for one CPU, plus the GPUs a suite's evaluation needs (``Suite.resources``).
+    """
+
+    def __init__(self, workers: int, address: str | None = None) -> None:
+        try:
+            import ray
+        except ImportError as exc:
+            raise UsageError("--executor ray needs Ray: pip install 'hweval[ray]'") from exc
+        self._ray = ray
+        if not ray.is_initialized():
+            if address:
+                ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
+            else:
+                ray.init(num_cpus=max(1, workers), include_dashboard=False, ignore_reinit_error=True,
+                         log_to_driver=False)
+        cpus = int(ray.cluster_resources().get("CPU", workers))
+        self.workers = max(1, cpus if address else workers)
+        self._remote = ray.remote(_call)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        resources: dict[str, float] = {}
+        suite = args[0] if args else None
+        if suite is not None and hasattr(suite, "resources"):
+            resources = dict(suite.resources(args[1]))
+        opts: dict[str, Any] = {"num_cpus": resources.pop("CPU", 1), "max_retries": 0}
+        if resources.get("GPU"):
+            opts["num_gpus"] = resources.pop("GPU")
+        ref = self._remote.options(**opts).remote(fn, *args)
+        return ref.future()
+
+    def close(self) -> None:
+        self._ray.shutdown()
+
+
+def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def make_executor(kind: str, workers: int, address: str | None = None) -> Executor:
+    if kind == "local":
+        return LocalExecutor(workers)
+    if kind == "ray":
+        return RayExecutor(workers, address)
+    raise UsageError(f"--executor {kind!r}: choose local or ray")
