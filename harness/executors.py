@@ -64,6 +64,8 @@ class RayExecutor(Executor):
         opts: dict[str, Any] = {"num_cpus": resources.pop("CPU", 1), "max_retries": 0}
         if resources.get("GPU"):
             opts["num_gpus"] = resources.pop("GPU")
+        # sandboxes hold locks, clients, warm containers: a task rebuilds its own by name
+        args = tuple(_SandboxByName.wrap(a) for a in args)
         ref = self._remote.options(**opts).remote(fn, *args)
         return ref.future()
 
@@ -71,8 +73,32 @@ class RayExecutor(Executor):
         self._ray.shutdown()
 
 
+class _SandboxByName:
+    """An EvalContext whose sandbox travels as its registry name, rebuilt once per worker."""
+
+    _built: dict[str, Any] = {}
+
+    def __init__(self, ctx: Any) -> None:
+        self.fields = {k: v for k, v in vars(ctx).items() if k != "sandbox"}
+        self.sandbox_name = ctx.sandbox.name
+
+    @classmethod
+    def wrap(cls, arg: Any) -> Any:
+        from harness.suite import EvalContext
+
+        return cls(arg) if isinstance(arg, EvalContext) else arg
+
+    def unwrap(self) -> Any:
+        from harness import registry
+        from harness.suite import EvalContext
+
+        if self.sandbox_name not in self._built:
+            self._built[self.sandbox_name] = registry.load("sandboxes", self.sandbox_name)()
+        return EvalContext(sandbox=self._built[self.sandbox_name], **self.fields)
+
+
 def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
+    return fn(*(a.unwrap() if isinstance(a, _SandboxByName) else a for a in args))
 
 
 def make_executor(kind: str, workers: int, address: str | None = None) -> Executor:

@@ -6,15 +6,16 @@ difficulty, top, clock, reset), ``spec.md``, ``ref.v`` and ``tb.py``.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from harness.errors import DataError
 from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
+from harness.families.verilog.synth import add_synthesis, verilog_suite_metrics
 from harness.suite import EvalContext, Suite
 from harness.types import Candidate, Completion, Problem, Prompt, Verdict
 
@@ -60,8 +61,12 @@ class CocotbVerilogSuite(Suite):
         simulator = self.options.simulator
         check_simulator(simulator)
         lint = (self.options.get("lint", "on") or "on") != "off"
-        return evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
-                               simulator=simulator, lint=lint)
+        verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
+                                  simulator=simulator, lint=lint)
+        return add_synthesis(verdict, candidate.code, problem.reference, problem.data["top"], ctx, self.options)
+
+    def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return verilog_suite_metrics(records, seed=self.options.seed)
 
     def reference_response(self, problem: Problem) -> str:
         assert problem.reference is not None

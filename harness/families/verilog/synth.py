@@ -1,0 +1,255 @@
+"""Synthesis scores with yosys: synthesizable or not, cell count, an area estimate, logic depth.
+
+Every passing candidate and its problem's reference are synthesised with yosys's generic flow
+(``synth -flatten``, which includes ``abc``), then ``stat`` and ``ltp -noff`` (the longest
+combinational path, in cells). Area is an estimate in NAND2 gate equivalents from the generic
+cell types (weights below: roughly CMOS transistor counts / 4); there is no liberty file. The
+reference's result is cached in ``ctx.cache_dir`` by content hash, so it is made once per
+problem and yosys version, not per sample. ``-S synth=off`` skips the stage.
+
+Optional formal equivalence (``--equiv``): yosys ``equiv_make``/``equiv_simple``/``equiv_induct``
+between the reference (gold) and the candidate (gate), and for designs without flip-flops a
+SAT miter that also finds counterexamples. It is recorded beside the verdict, never replacing it.
+Yosys runs through the sandbox like every tool that reads candidate code.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.metrics import mean_stats
+from harness.proc import tail
+from harness.sandbox.base import Limits
+from harness.suite import EvalContext, SuiteOptions
+from harness.tools import tool_versions
+from harness.types import StageResult, Status, Verdict
+
+log = logging.getLogger(__name__)
+
+SYNTH_TIMEOUT_S = 120.0
+#: NAND2 gate equivalents of yosys's generic cells (prefix match, longest first)
+CELL_AREA = {
+    "$_BUF_": 1.0, "$_NOT_": 0.5, "$_NAND_": 1.0, "$_NOR_": 1.0, "$_AND_": 1.5, "$_OR_": 1.5,
+    "$_ANDNOT_": 1.5, "$_ORNOT_": 1.5, "$_XOR_": 2.5, "$_XNOR_": 2.5, "$_MUX_": 3.0, "$_NMUX_": 2.5,
+    "$_AOI3_": 1.5, "$_OAI3_": 1.5, "$_AOI4_": 2.0, "$_OAI4_": 2.0, "$_MUX4_": 7.0, "$_MUX8_": 14.0,
+    "$_MUX16_": 28.0, "$_TBUF_": 1.5, "$_DLATCH": 4.0, "$_SR_": 3.0, "$_DFF_": 6.0, "$_DFFE_": 7.0,
+    "$_SDFF_": 7.0, "$_ADFF_": 7.0, "$_ALDFF": 7.5, "$_SDFFE_": 8.0, "$_SDFFCE_": 8.0, "$_ADFFE_": 8.0,
+    "$_DFFSR_": 8.0, "$_DFFSRE_": 9.0,
+}
+_LTP = re.compile(r"Longest topological path in \\?(\S+) \(length=(\d+)\)")
+
+
+@dataclass
+class SynthResult:
+    synthesizable: bool
+    cells: int | None = None
+    area: float | None = None
+    depth: int | None = None
+    reason: str = ""
+    wall_s: float = 0.0
+    by_type: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def enabled(options: SuiteOptions) -> bool:
+    return (options.get("synth", "on") or "on").lower() not in ("off", "0", "false", "no")
+
+
+def equiv_enabled(options: SuiteOptions) -> bool:
+    return (options.get("equiv", "off") or "off").lower() in ("on", "1", "true", "yes")
+
+
+def cell_area(by_type: dict[str, int]) -> float:
+    total = 0.0
+    for cell, count in by_type.items():
+        weight = next((w for prefix, w in sorted(CELL_AREA.items(), key=lambda kv: -len(kv[0]))
+                       if cell.startswith(prefix)), 1.0)
+        total += weight * count
+    return round(total, 2)
+
+
+def _script(top: str, source: str = "design.sv") -> str:
+    return "\n".join([
+        f"read_verilog -sv {source}",
+        f"hierarchy -check -top {top}",
+        f"synth -flatten -top {top}",
+        "tee -q -o stat.json stat -json",
+        "tee -q -o ltp.txt ltp -noff",
+    ]) + "\n"
+
+
+def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequence[str]) -> tuple[Any, dict[str, str]]:
+    yosys = shutil.which("yosys")
+    if yosys is None:
+        return None, {}
+    limits = Limits(**{**ctx.limits.__dict__, "wall_s": max(ctx.limits.wall_s, SYNTH_TIMEOUT_S)})
+    with ctx.scratch() as work:
+        res = ctx.sandbox.run([yosys, "-q", "-s", "run.ys"], workdir=work, files={**files, "run.ys": script},
+                              limits=limits, env={"PATH": "/usr/local/bin:/usr/bin:/bin"})
+        found = {}
+        for name in outputs:
+            path = Path(work, name)
+            if path.is_file():
+                found[name] = path.read_text(errors="replace")[:200_000]
+    return res, found
+
+
+def synthesize(code: str, top: str, ctx: EvalContext) -> SynthResult:
+    """Synthesise ``code`` with ``top`` as the top module (in the sandbox)."""
+    t0 = time.monotonic()
+    res, out = _yosys(ctx, {"design.sv": code}, _script(top), ("stat.json", "ltp.txt"))
+    if res is None:
+        return SynthResult(False, reason="yosys not found: apt-get install yosys")
+    wall = time.monotonic() - t0
+    if res.infra_error:
+        raise RuntimeError(f"sandbox failed while running yosys: {res.infra_error}")
+    if res.timed_out:
+        return SynthResult(False, reason="yosys ran past its time limit", wall_s=wall)
+    if res.returncode != 0 or "stat.json" not in out:
+        errors = [ln for ln in (res.stderr + res.stdout).splitlines() if "ERROR" in ln]
+        return SynthResult(False, reason="\n".join(errors[:5]) or tail(res.stderr, 800), wall_s=wall)
+    try:
+        stat = json.loads(out["stat.json"])
+    except json.JSONDecodeError as exc:
+        return SynthResult(False, reason=f"unreadable yosys stat output: {exc}", wall_s=wall)
+    mods = stat.get("modules", {})
+    entry = mods.get(f"\\{top}") or mods.get(top) or stat.get("design", {})
+    by_type = {str(k): int(v) for k, v in (entry.get("num_cells_by_type") or {}).items()}
+    depth = None
+    for m in _LTP.finditer(out.get("ltp.txt", "")):
+        if m.group(1) == top:
+            depth = int(m.group(2))
+    return SynthResult(True, cells=int(entry.get("num_cells", sum(by_type.values()))), area=cell_area(by_type),
+                       depth=depth, wall_s=wall, by_type=by_type)
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def reference_synthesis(code: str, top: str, ctx: EvalContext) -> SynthResult:
+    """``synthesize`` for a reference, cached by content hash and yosys version."""
+    key = hashlib.sha256(json.dumps([code, top, tool_versions().get("yosys")]).encode()).hexdigest()[:24]
+    path = Path(ctx.cache_dir, "synth", f"{key}.json") if ctx.cache_dir else None
+    with _locks_guard:
+        lock = _locks.setdefault(key, threading.Lock())
+    with lock:
+        if path is not None and path.is_file():
+            try:
+                return SynthResult(**json.loads(path.read_text()))
+            except (json.JSONDecodeError, TypeError):
+                log.debug("ignoring unreadable synthesis cache %s", path)
+        result = synthesize(code, top, ctx)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps(result.to_json()))
+            tmp.replace(path)
+        return result
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b <= 0:
+        return None
+    return round(a / b, 4)
+
+
+def equivalence(reference: str, code: str, top: str, ctx: EvalContext) -> StageResult:
+    """Formal equivalence of ``code`` against ``reference`` (both with module ``top``)."""
+    t0 = time.monotonic()
+    load = [
+        "read_verilog -sv gold.sv", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
+        f"rename {top} gold", "design -stash gold",
+        "read_verilog -sv gate.sv", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
+        f"rename {top} gate", "design -stash gate",
+        "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
+    ]
+    # Without state a SAT miter proves or refutes; with state equiv_* proves or stays unsure.
+    comb = [*load, "miter -equiv -flatten -make_assert -ignore_gold_x gold gate miter", "hierarchy -top miter",
+            "tee -o sat.txt sat -verify -prove-asserts -show-ports miter"]
+    seq = [*load, "async2sync", "equiv_make gold gate equiv", "hierarchy -top equiv", "equiv_simple -seq 5",
+           "equiv_induct -seq 5", "tee -o equiv.txt equiv_status"]
+    files = {"gold.sv": reference, "gate.sv": code}
+    stateful = _has_state(reference) or _has_state(code)
+    res, out = _yosys(ctx, files, "\n".join(seq if stateful else comb) + "\n", ("sat.txt", "equiv.txt"))
+    wall = time.monotonic() - t0
+    if res is None:
+        return StageResult("not_run", "yosys not found", wall)
+    if res.infra_error:
+        return StageResult("infra_error", res.infra_error, wall)
+    if not stateful:
+        text = out.get("sat.txt", "")
+        if res.returncode == 0 and "SUCCESS!" in text:
+            return StageResult("pass", "proven equivalent (SAT miter)", wall, {"method": "sat"})
+        if "FAIL!" in text or "failed" in res.stderr.lower():
+            return StageResult("fail", "counterexample found (SAT miter)", wall, {"method": "sat"})
+        return StageResult("unknown", tail(res.stderr, 600), wall, {"method": "sat"})
+    text = out.get("equiv.txt", "")
+    m = re.search(r"Of those cells (\d+) are proven and (\d+) are unproven", text)
+    if res.returncode == 0 and ("Equivalence successfully proven" in text or (m and m.group(2) == "0")):
+        return StageResult("pass", "proven equivalent (equiv_induct)", wall, {"method": "equiv"})
+    reason = f"{m.group(2)} unproven equivalence points" if m else tail(res.stderr, 600)
+    return StageResult("unknown", reason, wall, {"method": "equiv"})
+
+
+def _has_state(code: str) -> bool:
+    return bool(re.search(r"\b(posedge|negedge)\b|\balways_ff\b|\balways_latch\b", code))
+
+
+def add_synthesis(verdict: Verdict, code: str, reference: str | None, top: str, ctx: EvalContext,
+                  options: SuiteOptions) -> Verdict:
+    """Add the ``synth`` (and ``equiv``) stages and the area/depth ratios to a passing verdict."""
+    if verdict.status != Status.PASS or not enabled(options) or shutil.which("yosys") is None:
+        return verdict
+    ref = reference_synthesis(reference, top, ctx) if reference else None
+    same = reference is not None and " ".join(code.split()) == " ".join(reference.split())
+    cand = ref if same and ref is not None else synthesize(code, top, ctx)
+    data: dict[str, Any] = {"candidate": cand.to_json(), "reference": ref.to_json() if ref else None}
+    verdict.stages["synth"] = StageResult("pass" if cand.synthesizable else "fail", cand.reason, cand.wall_s, data)
+    metrics: dict[str, Any] = {"synthesizable": cand.synthesizable}
+    if cand.synthesizable:
+        metrics.update(cells=cand.cells, area=cand.area, depth=cand.depth)
+        if ref is not None and ref.synthesizable:
+            metrics.update(ref_cells=ref.cells, ref_area=ref.area, ref_depth=ref.depth,
+                           cells_ratio=_ratio(cand.cells, ref.cells), area_ratio=_ratio(cand.area, ref.area),
+                           depth_ratio=_ratio(cand.depth, ref.depth))
+    if equiv_enabled(options) and reference:
+        eq = equivalence(reference, code, top, ctx)
+        verdict.stages["equiv"] = eq
+        metrics["equivalent"] = {"pass": True, "fail": False}.get(eq.status)
+    verdict.metrics.update(metrics)
+    return verdict
+
+
+def verilog_suite_metrics(records: Sequence[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
+    """Synthesizable rate and area/depth ratios over passing samples, plus failure classes."""
+    passing = [r for r in records if r.get("status") == Status.PASS and "synthesizable" in (r.get("metrics") or {})]
+    out: dict[str, Any] = {}
+    if passing:
+        out["synth_rate"] = mean_stats([1.0 if r["metrics"]["synthesizable"] else 0.0 for r in passing], seed=seed)
+        for key in ("area_ratio", "cells_ratio", "depth_ratio"):
+            vals = [float(r["metrics"][key]) for r in passing if r["metrics"].get(key) is not None]
+            out[key] = mean_stats(vals, seed=seed)
+        eq = [r["metrics"]["equivalent"] for r in passing if "equivalent" in r["metrics"]]
+        if eq:
+            out["equiv_proven_rate"] = mean_stats([1.0 if e else 0.0 for e in eq], seed=seed)
+    classes: dict[str, int] = {}
+    for r in records:
+        for stage in (r.get("stages") or {}).values():
+            cls = (stage.get("data") or {}).get("class") if isinstance(stage, dict) else None
+            if cls and r.get("status") != Status.PASS:
+                classes[cls] = classes.get(cls, 0) + 1
+    if classes:
+        out["failure_classes"] = dict(sorted(classes.items()))
+    return out

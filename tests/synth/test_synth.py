@@ -1,0 +1,91 @@
+"""yosys synthesis scores, the reference cache, formal equivalence, and the verilog-core stage."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.families.verilog import synth
+from harness.sandbox.local import BubblewrapSandbox
+from harness.suite import EvalContext, SuiteOptions
+from harness.types import Status, Verdict
+
+pytestmark = pytest.mark.slow
+
+ADD = "module top(input [7:0] a, input [7:0] b, output [7:0] s);\n  assign s = a + b;\nendmodule\n"
+ADD_WIDE = ("module top(input [7:0] a, input [7:0] b, output [7:0] s);\n"
+            "  wire [8:0] t = {1'b0, a} + {1'b0, b};\n  assign s = t[7:0];\nendmodule\n")
+SUB = ADD.replace("a + b", "a - b")
+REG = "module top(input clk, input [3:0] d, output reg [3:0] q);\n  always @(posedge clk) q <= d;\nendmodule\n"
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> EvalContext:
+    return EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path)
+
+
+def test_synthesis_reports_cells_area_and_depth(ctx: EvalContext) -> None:
+    res = synth.synthesize(ADD, "top", ctx)
+    assert res.synthesizable and res.cells and res.cells > 8 and res.area and res.area > res.cells / 2
+    assert res.depth and res.depth >= 4
+    reg = synth.synthesize(REG, "top", ctx)
+    assert reg.by_type == {"$_DFF_P_": 4} and reg.area == 24.0 and reg.depth == 0
+    bad = synth.synthesize("module top(input a, output y);\n  assign y = a +;\nendmodule\n", "top", ctx)
+    assert not bad.synthesizable and "syntax error" in bad.reason
+
+
+def test_reference_synthesis_is_cached(ctx: EvalContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = synth.reference_synthesis(ADD, "top", ctx)
+    assert list((ctx.cache_dir / "synth").glob("*.json"))
+
+    def no_yosys(*a: object) -> None:
+        raise AssertionError("the cached reference was synthesised again")
+
+    monkeypatch.setattr(synth, "synthesize", no_yosys)
+    assert synth.reference_synthesis(ADD, "top", ctx) == first
+
+
+def test_equivalence(ctx: EvalContext) -> None:
+    assert synth.equivalence(ADD, ADD_WIDE, "top", ctx).status == "pass"
+    assert synth.equivalence(ADD, SUB, "top", ctx).status == "fail"
+    assert synth.equivalence(REG, REG.replace("<= d", "<= ~~d"), "top", ctx).status == "pass"
+    assert synth.equivalence(REG, REG.replace("<= d", "<= ~d"), "top", ctx).status == "unknown"
+
+
+def test_add_synthesis_ratios_and_switches(ctx: EvalContext) -> None:
+    v = synth.add_synthesis(Verdict(Status.PASS), ADD_WIDE, ADD, "top", ctx, SuiteOptions(extra={"equiv": "on"}))
+    assert v.metrics["synthesizable"] and v.metrics["area_ratio"] == pytest.approx(1.0, abs=0.5)
+    assert v.stages["synth"].status == "pass" and v.stages["equiv"].status == "pass"
+    assert v.metrics["equivalent"] is True
+    off = synth.add_synthesis(Verdict(Status.PASS), ADD, ADD, "top", ctx, SuiteOptions(extra={"synth": "off"}))
+    assert "synth" not in off.stages and off.metrics == {}
+    failed = synth.add_synthesis(Verdict(Status.FAIL), ADD, ADD, "top", ctx, SuiteOptions())
+    assert "synth" not in failed.stages
+
+
+def test_suite_metrics_aggregate_passing_samples() -> None:
+    recs = [
+        {"status": "pass", "metrics": {"synthesizable": True, "area_ratio": 1.0, "cells_ratio": 1.0, "depth_ratio": 2.0}},
+        {"status": "pass", "metrics": {"synthesizable": True, "area_ratio": 3.0, "cells_ratio": 2.0, "depth_ratio": None}},
+        {"status": "pass", "metrics": {"synthesizable": False}},
+        {"status": "fail", "metrics": {}, "stages": {"function": {"status": "fail", "data": {"class": "R"}}}},
+        {"status": "syntax_error", "metrics": {}, "stages": {"syntax": {"status": "syntax_error", "data": {"class": "S"}}}},
+    ]
+    m = synth.verilog_suite_metrics(recs)
+    assert m["synth_rate"]["mean"] == pytest.approx(2 / 3) and m["synth_rate"]["n"] == 3
+    assert m["area_ratio"]["mean"] == 2.0 and m["depth_ratio"]["n"] == 1
+    assert m["failure_classes"] == {"R": 1, "S": 1}
+
+
+def test_verilog_core_gets_the_synthesis_stage(ctx: EvalContext) -> None:
+    from benchmarks.verilog_core import VerilogCoreSuite
+    from harness.types import Completion
+
+    suite = VerilogCoreSuite(SuiteOptions(extra={"lint": "off"}))
+    p = next(iter(suite.problems()))
+    cand = suite.extract(p, Completion(suite.name, p.id, 0, suite.reference_response(p)))
+    v = suite.evaluate(p, cand, ctx)
+    assert v.status == Status.PASS, v.reason
+    assert v.stages["synth"].status == "pass" and v.metrics["area_ratio"] == 1.0
+    m = suite.suite_metrics([{"status": "pass", "metrics": v.metrics}])
+    assert m["synth_rate"]["mean"] == 1.0
