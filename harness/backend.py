@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from harness.errors import BackendError, UsageError
 from harness.types import Completion, GenerationSettings, Problem, Prompt
 
 if TYPE_CHECKING:
@@ -33,7 +34,39 @@ class BackendOptions:
     max_connections: int = 8
     timeout_s: float = 120.0
     max_retries: int = 5
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # ``-B key=value`` pairs
+    generation_cache: bool = True  # may the generation loop reuse/stash this backend's samples
+
+    def check_extra(self, backend: str, known: dict[str, str]) -> None:
+        """Refuse ``-B`` keys this backend does not know, naming the ones it does."""
+        unknown = sorted(set(self.extra) - set(known))
+        if unknown:
+            listing = "; ".join(f"{k}: {v}" for k, v in sorted(known.items())) or "none"
+            raise UsageError(f"-B {', '.join(unknown)}: not an option of the {backend} backend "
+                             f"(known: {listing})")
+
+    def get(self, key: str, default: Any, cast: Any = str) -> Any:
+        """``-B key=value`` converted with ``cast`` (``bool`` accepts on/off/true/false/1/0)."""
+        if key not in self.extra:
+            return default
+        raw = self.extra[key]
+        try:
+            if cast is bool:
+                if str(raw).lower() not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(raw)
+                return str(raw).lower() in ("on", "true", "1", "yes")
+            return cast(raw)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"-B {key}={raw}: expected {getattr(cast, '__name__', cast)}") from exc
+
+
+class PartialGenerationError(BackendError):
+    """A backend failed after some samples of a request had arrived: the generation loop
+    journals ``completions`` before stopping, so nothing received is lost."""
+
+    def __init__(self, message: str, completions: list[Completion]) -> None:
+        super().__init__(message)
+        self.completions = completions
 
 
 class Backend(ABC):
@@ -42,6 +75,8 @@ class Backend(ABC):
     name: str = "backend"
     #: how many requests the orchestrator may have in flight at once
     concurrency: int = 1
+    #: model backends set this: their samples go through the persistent generation cache
+    cacheable: bool = False
 
     def __init__(self, model: str | None = None, options: BackendOptions | None = None) -> None:
         self.model = model

@@ -41,6 +41,10 @@ class RunConfig:
     base_url: str | None = None
     api_key_env: str | None = None
     max_connections: int = 8
+    request_timeout: float = 120.0
+    max_retries: int = 5
+    generation_cache: str = "on"
+    backend_options: dict[str, str] = field(default_factory=dict)
     executor: str = "local"
     ray_address: str | None = None
     shots: int = 0

@@ -7,9 +7,11 @@ import logging
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from pathlib import Path
 
-from harness.backend import Backend, GenerationRequest
+from harness.backend import Backend, GenerationRequest, PartialGenerationError
+from harness.backends.cache import GenerationCache
 from harness.errors import BackendError
 from harness.progress import Progress
 from harness.results import COMPLETIONS, Journal, Key, completion_to_json, read_completions
@@ -46,6 +48,7 @@ def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, li
     total = sum(len(p) for _, p in suites) * n
     progress.start("generate", total=total, completed=len(done))
     journal = Journal(run_dir / COMPLETIONS)
+    cache = GenerationCache.default() if backend.cacheable and backend.options.generation_cache else None
     made = 0
     try:
         with ThreadPoolExecutor(max_workers=max(1, backend.concurrency)) as pool:
@@ -59,7 +62,7 @@ def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, li
                     if req is None:
                         exhausted = True
                         break
-                    pending.add(pool.submit(_generate_one, backend, req))
+                    pending.add(pool.submit(_generate_one, backend, req, cache))
                 if not pending:
                     break
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -67,6 +70,10 @@ def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, li
                     try:
                         comps = fut.result()
                     except BackendError as exc:  # stop asking; keep what the others bring back
+                        for comp in getattr(exc, "completions", None) or []:  # arrived before the failure
+                            journal.append(completion_to_json(comp))
+                            made += 1
+                            progress.advance("generate", "error" if comp.error else "ok")
                         error = error or exc
                         exhausted = True
                         continue
@@ -82,7 +89,35 @@ def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, li
     return made
 
 
-def _generate_one(backend: Backend, req: GenerationRequest) -> list[Completion]:
+def _generate_one(backend: Backend, req: GenerationRequest,
+                  cache: GenerationCache | None = None) -> list[Completion]:
+    """The request's samples: cached ones reused, the rest asked of the backend (and cached)."""
+    hits: list[Completion] = []
+    if cache is not None:
+        for i in req.sample_indices:
+            hit = cache.get(cache_key(backend, req.settings, req.prompt.sha256, i), req.suite.name,
+                            req.problem.id, i)
+            if hit is not None:
+                hits.append(hit)
+    cached = {c.sample_idx for c in hits}
+    missing = [i for i in req.sample_indices if i not in cached]
+    if not missing:
+        return hits
+    try:
+        comps = _ask(backend, replace(req, sample_indices=missing))
+    except BackendError as exc:  # journal what did arrive (cache hits, partial answers), then stop
+        partial = _finish(backend, req, list(getattr(exc, "completions", None) or []), 0.0)
+        if cache is not None:
+            for c in partial:
+                cache.put(c)
+        raise PartialGenerationError(str(exc), hits + partial) from exc
+    if cache is not None:
+        for c in comps:
+            cache.put(c)
+    return sorted(hits + comps, key=lambda c: c.sample_idx)
+
+
+def _ask(backend: Backend, req: GenerationRequest) -> list[Completion]:
     start = time.monotonic()
     try:
         comps = backend.generate(req)
@@ -91,7 +126,11 @@ def _generate_one(backend: Backend, req: GenerationRequest) -> list[Completion]:
     except Exception as exc:  # noqa: BLE001 - a backend bug stops the run with its name, after journaling
         raise BackendError(f"backend {backend.name} failed on {req.suite.name}/{req.problem.id}: "
                            f"{type(exc).__name__}: {exc}") from exc
-    elapsed = time.monotonic() - start
+    return _finish(backend, req, comps, time.monotonic() - start)
+
+
+def _finish(backend: Backend, req: GenerationRequest, comps: list[Completion], elapsed: float) -> list[Completion]:
+    """Fill prompt hash, cache key, latency; an empty answer is recorded as such (no_code later)."""
     for c in comps:
         c.prompt_sha256 = c.prompt_sha256 or req.prompt.sha256
         c.cache_key = c.cache_key or cache_key(backend, req.settings, req.prompt.sha256, c.sample_idx)

@@ -39,13 +39,22 @@ def mean_stats(values: Sequence[float], seed: int = 0, resamples: int = BOOTSTRA
     return {"mean": mean, "stderr": stderr, "ci95": [lo, hi], "n": n}
 
 
+#: beyond every k up to 10, the larger k values reported (when k <= min n)
+LARGE_K = (16, 20, 32, 50, 64, 100, 128, 200, 256, 500, 1000)
+
+
+def k_values(min_n: int) -> list[int]:
+    """Every k <= min n up to 10, then the usual larger ones: n can be in the thousands."""
+    return [k for k in range(1, min(min_n, 10) + 1)] + [k for k in LARGE_K if k <= min_n]
+
+
 def pass_at_k_table(counts: dict[str, tuple[int, int]], seed: int = 0) -> dict[str, dict[str, Any]]:
-    """pass@k for every k <= min n, each with its statistics. ``counts``: problem -> (n, c)."""
+    """pass@k for k <= min n (see :func:`k_values`), with statistics. ``counts``: problem -> (n, c)."""
     if not counts:
         return {}
     min_n = min(n for n, _ in counts.values())
     out = {}
-    for k in range(1, min_n + 1):
+    for k in k_values(min_n):
         per_problem = [pass_at_k(n, c, k) for n, c in counts.values()]
         out[f"pass@{k}"] = mean_stats(per_problem, seed=seed + k)
     return out

@@ -107,11 +107,12 @@ def run_process(
             proc.stdin.close()
         except BrokenPipeError:
             pass
-    timed_out = False
-    try:
-        proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    # A blocking wait in a thread: Popen.wait(timeout) polls with sleeps of up to 50 ms.
+    waiter = threading.Thread(target=proc.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout_s)
+    timed_out = waiter.is_alive()
+    if timed_out:
         kill_group(proc)
         proc.wait()
     # Children that outlive the leader keep the pipes open: kill the group, then drain.

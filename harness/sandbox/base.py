@@ -24,6 +24,8 @@ class Limits:
     nproc: int = 256
     output_bytes: int = 256 * 1024
     file_size_mb: int = 256
+    #: Total size of the scratch folder (a size-limited tmpfs where the sandbox can make one).
+    disk_mb: int = 1024
 
 
 @dataclass
@@ -49,6 +51,7 @@ def scrubbed_env(extra: Mapping[str, str] | None, workdir: Path) -> dict[str, st
     env["HOME"] = str(workdir)
     env["TMPDIR"] = str(workdir)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["USER"] = env["LOGNAME"] = "sandbox"
     env.update(extra or {})
     return env
 

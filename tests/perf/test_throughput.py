@@ -20,7 +20,9 @@ from harness.families.verilog.mutate import mutations
 from tests.helpers import ROOT, hweval
 
 PROBLEMS = ["and_gate", "mux4_w8", "decoder3to8", "parity16", "bin2gray8", "cmp8", "abs_diff8"]  # no loops: no hangs
-PER_PROBLEM = int(os.environ.get("HWEVAL_BENCH_PER_PROBLEM", "6"))
+# 7 problems x 144 = 1008 distinct candidates by default (issue 9 asks for 1,000+); set
+# HWEVAL_BENCH_PER_PROBLEM lower for a quick look
+PER_PROBLEM = int(os.environ.get("HWEVAL_BENCH_PER_PROBLEM", "144"))
 WORKERS = int(os.environ.get("HWEVAL_BENCH_WORKERS", str(os.cpu_count() or 1)))
 
 
@@ -33,7 +35,10 @@ def _candidates() -> list[tuple[str, int, str, str, str]]:
             continue
         variants = [p.reference] + [m.apply(p.reference) for m in mutations(p.reference)]
         for i in range(PER_PROBLEM):
-            code = variants[i % len(variants)] + f"\n// variant {i}\n"  # distinct: no dedup shortcut
+            # a distinct token stream per sample, so deduplication cannot shortcut the work
+            base = variants[i % len(variants)]
+            cut = base.rindex("endmodule")
+            code = base[:cut] + f"  localparam HWEVAL_VARIANT = {i};\n" + base[cut:]
             out.append((p.id, i, code, p.data["tb"], p.data["top"]))
     return out
 
@@ -77,7 +82,7 @@ def test_harness_vs_raw_simulator(tmp_path: Path) -> None:
     ratio = harness_wall / raw
     print(f"\n[perf] {len(cands)} candidates, {WORKERS} workers")
     print(f"[perf] raw cocotb runner: {raw:.2f} s; hweval (bubblewrap, lint off): {harness_wall:.2f} s")
-    print(f"[perf] ratio harness/raw = {ratio:.3f} (target <= 1.25)")
+    print(f"[perf] ratio harness/raw = {ratio:.3f} (target <= 1.25; issue 9: <= 1.15 with all workers busy)")
     print(f"[perf] with the Verilator lint opinion on: {lint_wall:.2f} s, ratio {lint_wall / raw:.3f}")
     assert (tmp_path / "run" / "results.json").exists()
     assert ROOT.exists()

@@ -1,0 +1,60 @@
+"""The attack suite: every attack runs against ``local`` (bubblewrap) and ``docker``.
+
+Attacks that could hurt the host if the sandbox were broken (``kill -1``, fork bombs) run only
+after :func:`_assert_contained` has shown that the candidate is a non-root uid in its own pid
+namespace. The docker sandbox is skipped when no engine or image is available, unless
+``HWEVAL_REQUIRE_DOCKER=1`` (set by ``make test``) turns that into a failure.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.sandbox.base import Limits, Sandbox
+
+KINDS = ("local", "docker")
+
+
+def _make(kind: str) -> Sandbox:
+    if kind == "local":
+        from harness.sandbox.local import BubblewrapSandbox
+
+        sb: Sandbox = BubblewrapSandbox()
+    else:
+        from harness.sandbox.docker import DockerSandbox
+
+        sb = DockerSandbox()
+    ok, why = sb.check()
+    if not ok:
+        sb.close()
+        if kind == "docker" and os.environ.get("HWEVAL_REQUIRE_DOCKER") != "1":
+            pytest.skip(f"docker sandbox unavailable: {why}")
+        pytest.fail(f"{kind} sandbox unavailable: {why}")
+    return sb
+
+
+def _assert_contained(sb: Sandbox, tmp: Path) -> None:
+    """The candidate must be non-root and in its own pid namespace before host-hostile attacks."""
+    res = sb.run(["/bin/sh", "-c", "id -u; readlink /proc/self/ns/pid"], workdir=tmp / "probe",
+                 limits=Limits(wall_s=30))
+    lines = res.stdout.split()
+    assert res.infra_error is None and len(lines) == 2, res
+    assert lines[0] != "0", "the candidate runs as root"
+    assert lines[1] != os.readlink("/proc/self/ns/pid"), "the candidate shares the host's pid namespace"
+
+
+@pytest.fixture(scope="session", params=KINDS)
+def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    sb = _make(request.param)
+    _assert_contained(sb, tmp_path_factory.mktemp(f"contained-{request.param}"))
+    yield sb
+    sb.close()
+
+
+@pytest.fixture
+def token() -> str:
+    return secrets.token_hex(12)
