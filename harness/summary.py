@@ -61,7 +61,7 @@ def write_results(run_dir: Path, config: dict[str, Any], suites: dict[str, Suite
     for rec in read_executions(run_dir):
         if rec.suite in suites:
             records[rec.suite].append(rec)
-    out = {
+    out: dict[str, Any] = {
         "schema": RESULTS_SCHEMA,
         "suites": {name: suite_summary(suite, records[name], problem_ids[name], excluded.get(name, []),
                                        n_samples, seed)
