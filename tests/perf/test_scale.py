@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from benchmarks.verilog_core import VerilogCoreSuite
+from harness.proc import run_process
 from tests.helpers import ROOT, hweval
 
 PROBLEMS = ["and_gate", "mux4_w8", "decoder3to8", "parity16", "bin2gray8", "cmp8"]
@@ -46,8 +47,8 @@ def test_against_serial_subprocess_flow(tmp_path: Path) -> None:
         d.mkdir()
         (d / "design.v").write_text(p.reference)
         (d / "tb.py").write_text(p.data["tb"])
-        subprocess.run([sys.executable, str(Path(__file__).with_name("rawsim.py")), str(d / "design.v"),
-                        str(d / "tb.py"), p.data["top"]], capture_output=True, timeout=600)
+        run_process([sys.executable, str(Path(__file__).with_name("rawsim.py")), str(d / "design.v"),
+                     str(d / "tb.py"), p.data["top"]], timeout_s=600)
     serial = time.monotonic() - start
     harness_wall = _timed("run", "--suite", "verilog-core", "--model", "reference", "--problems",
                           ",".join(PROBLEMS), "--workers", WORKERS, "-S", "validate=off", "-S", "lint=off",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from benchmarks.verilog_core import VerilogCoreSuite
 from harness.families.verilog.mutate import mutations
+from harness.proc import run_process
 from tests.helpers import ROOT, hweval
 
 PROBLEMS = ["and_gate", "mux4_w8", "decoder3to8", "parity16", "bin2gray8", "cmp8", "abs_diff8"]  # no loops: no hangs
@@ -50,8 +50,9 @@ def _raw(cands, workdir: Path) -> float:
         d.mkdir()
         (d / "design.v").write_text(code)
         (d / "tb.py").write_text(tb)
-        subprocess.run([sys.executable, str(Path(__file__).with_name("rawsim.py")), str(d / "design.v"),
-                        str(d / "tb.py"), top], capture_output=True, timeout=300)
+        # run_process kills the whole group at the timeout: no simulator outlives a hung candidate
+        run_process([sys.executable, str(Path(__file__).with_name("rawsim.py")), str(d / "design.v"),
+                     str(d / "tb.py"), top], timeout_s=300)
 
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
