@@ -98,6 +98,7 @@ COMMAND_MODULES = [
     "harness.publish.commands",
     "harness.sandbox.commands",
     "harness.audit.commands",
+    "harness.scaffold.commands",
 ]
 
 
@@ -122,7 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:  # one broken command module must not take the others down
+            print(f"hweval: warning: commands from {name} unavailable: {exc}", file=sys.stderr)
+            continue
+        module.register(sub)
     return parser
 
 

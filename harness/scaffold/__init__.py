@@ -1,0 +1,1 @@
+"""``hweval new-suite``: scaffold an installable suite plugin (see :mod:`harness.scaffold.commands`)."""
