@@ -1,0 +1,20 @@
+import cocotb
+from cocotb.triggers import Timer
+
+
+@cocotb.test()
+async def exhaustive(dut):
+    data_h = dut.data
+    even_h = dut.even_par
+    odd_h = dut.odd_par
+    for data in range(1 << 16):
+        data_h.value = data
+        await Timer(1, unit="ns")
+        exp_even = bin(data).count("1") & 1
+        exp_odd = exp_even ^ 1
+        got_even = int(even_h.value)
+        got_odd = int(odd_h.value)
+        assert got_even == exp_even and got_odd == exp_odd, (
+            f"data=0x{data:04x}: expected even_par={exp_even} odd_par={exp_odd} "
+            f"got even_par={got_even} odd_par={got_odd}"
+        )

@@ -1,0 +1,22 @@
+import cocotb
+from cocotb.triggers import Timer
+
+
+def model(req):
+    if req == 0:
+        return 0, 0
+    return req.bit_length() - 1, 1
+
+
+@cocotb.test()
+async def exhaustive(dut):
+    for req in list(range(256)) + list(reversed(range(256))):
+        dut.req.value = req
+        await Timer(1, unit="ns")
+        exp_idx, exp_valid = model(req)
+        got_idx = int(dut.idx.value)
+        got_valid = int(dut.valid.value)
+        assert (got_idx, got_valid) == (exp_idx, exp_valid), (
+            f"req={req:08b}: expected idx={exp_idx} valid={exp_valid} "
+            f"got idx={got_idx} valid={got_valid}"
+        )
