@@ -177,7 +177,7 @@ def equivalence(reference: str, code: str, top: str, ctx: EvalContext) -> StageR
     ]
     # Without state a SAT miter proves or refutes; with state equiv_* proves or stays unsure.
     comb = [*load, "miter -equiv -flatten -make_assert -ignore_gold_x gold gate miter", "hierarchy -top miter",
-            "tee -o sat.txt sat -verify -prove-asserts -show-ports miter"]
+            "tee -o sat.txt sat -verify -prove-asserts -enable_undef -set-def-inputs -show-ports miter"]
     seq = [*load, "async2sync", "equiv_make gold gate equiv", "hierarchy -top equiv", "equiv_simple -seq 5",
            "equiv_induct -seq 5", "tee -o equiv.txt equiv_status"]
     files = {"gold.sv": reference, "gate.sv": code}
