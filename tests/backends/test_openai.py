@@ -274,7 +274,8 @@ def test_samples_of_a_problem_received_before_a_failure_are_kept(server_factory,
     run = tmp_path / "run"
     code, err = hweval(*gen(srv, run, "--limit", "1", "--n-samples", "3", "--temperature", "0.9",
                             "-B", "n_per_request=1", "--max-connections", "1", "--max-retries", "1"))
-    assert code == 1 and "cannot connect" in err
+    # the server is going away: depending on timing the retry finds it closing or gone
+    assert code == 1 and ("cannot connect" in err or "connection dropped" in err), err
     assert sorted(r["sample_idx"] for r in completions(run)) == [0, 1]
     srv2 = server_factory(echo_openai())
     assert hweval(*gen(srv2, run, "--limit", "1", "--n-samples", "3", "--temperature", "0.9",
