@@ -142,7 +142,8 @@ class DockerSandbox(Sandbox):
             mem_limit=f"{mem}m", memswap_limit=f"{mem}m", pids_limit=limits.nproc + 16,
             nano_cpus=int(self.cpus * 1e9), ipc_mode="private", shm_size="64m",
             ulimits=[Ulimit(name="core", soft=0, hard=0)],
-            tmpfs={SCRATCH: f"size={disk}m,nr_inodes={16384 + 64 * disk},mode=0700,uid={uid},gid={uid}",
+            # exec: compiled candidates (HLS testbenches, CUDA/Triton objects) run from scratch
+            tmpfs={SCRATCH: f"size={disk}m,nr_inodes={16384 + 64 * disk},mode=0700,uid={uid},gid={uid},exec",
                    "/tmp": f"size={disk}m,nr_inodes={16384 + 64 * disk},mode=1777"},
             mounts=self._host_mounts(ro_paths, uid), working_dir=SCRATCH,
             labels={LABEL: "1", OWNER_LABEL: owner_tag(), "hweval.uid": str(uid)},
@@ -364,8 +365,10 @@ class DockerSandbox(Sandbox):
 
     def _clear(self, warm: _Warm) -> None:
         if warm.root is not None:
+            # read-only mounts can sit under /tmp (a cache, an include folder): keep them
+            targets = [m.get("Destination", "") for m in (warm.container.attrs.get("Mounts") or [])]
             for d in TMP_DIRS:
-                clear_folder(Path(f"{warm.root}{d}"))
+                _clear_keeping(Path(f"{warm.root}{d}"), d, targets)
             return
         res = self._exec(warm, ["/bin/sh", "-c", RESET], {}, None, 60, 64 * 1024)
         if res.timed_out:
@@ -396,3 +399,20 @@ class DockerSandbox(Sandbox):
             return False, res.infra_error or res.stderr.strip()[-500:]
         return True, f"docker works ({image}, uid {lines[1] if len(lines) > 1 else '?'})"
 
+
+def _clear_keeping(host_dir: Path, container_dir: str, targets: Sequence[str]) -> None:
+    """Empty ``host_dir`` except mount targets (and the folders leading to them)."""
+    inside = [t for t in targets if t.startswith(container_dir.rstrip("/") + "/")]
+    if not inside:
+        clear_folder(host_dir)
+        return
+    for entry in os.scandir(host_dir):
+        cpath = f"{container_dir.rstrip('/')}/{entry.name}"
+        if cpath in inside:
+            continue
+        if any(t.startswith(cpath + "/") for t in inside):
+            _clear_keeping(Path(entry.path), cpath, inside)
+        elif entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)

@@ -1,0 +1,184 @@
+"""Build the item list of the HLS bug suite from the kernel folders.
+
+For each kernel (``<kernels_dir>/<name>/{kernel.cpp,kernel.h,tb.cpp,meta.toml}``) the
+original must pass its testbench under every build; it becomes the control
+``<kernel>/control``. Candidate variants from :mod:`mutate` are tried in a deterministic plan
+(types balanced across kernels) and kept only when C-simulation catches them:
+
+* ``OOB`` only when the sanitizer build reports a run-time error (a real out-of-bounds access);
+* ``INF`` only when the plain build times out (a real non-terminating loop);
+* ``INIT`` tried first with the pattern-initialised build, the others with the plain build;
+  any failing run (wrong output, run-time error, timeout) counts, a compile error does not.
+
+The result is cached as JSON under ``cache_dir/items`` keyed by a hash of the kernel files,
+the operator modules, the settings, the compiler and the include headers.
+
+Trust: everything compiled and run here is our own code (the suite's kernels and testbenches,
+and variants our operators made from them), so the build uses csim's direct runner, outside the
+sandbox. A model's answer never comes through here; its fix is executed by ``score.fix_at_exec``
+with the sandboxed runner (``sandboxed.py``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import tomllib
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.families.hls import csim as csim_mod
+from harness.families.hls import mutate as mutate_mod
+from harness.families.hls import verdict as verdict_mod
+from harness.families.hls.csim import BUILDS, ap_include_dir, csim
+from harness.families.hls.items import HlsItem
+from harness.families.hls.mutate import Variant, generate_variants
+
+log = logging.getLogger(__name__)
+
+KERNEL_FILES = ("kernel.cpp", "kernel.h", "tb.cpp", "meta.toml")
+_CAUGHT = {"fail", "runtime_error", "timeout"}
+_RULES: dict[str, tuple[tuple[str, ...], set[str]]] = {
+    "OOB": (("sanitize",), {"runtime_error"}),
+    "INF": (("plain",), {"timeout"}),
+    "INIT": (("pattern", "plain", "sanitize"), _CAUGHT),
+}
+_DEFAULT_RULE: tuple[tuple[str, ...], set[str]] = (BUILDS, _CAUGHT)
+
+
+@dataclass(frozen=True)
+class Kernel:
+    name: str
+    folder: Path
+    source: str
+    header: str | None
+    meta: dict[str, object]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    seed: int = 0
+    bugs_per_kernel: int = 3
+    tries_per_type: int = 2
+    timeout_s: float = 4.0
+
+
+def load_kernels(kernels_dir: Path) -> list[Kernel]:
+    kernels = []
+    for folder in sorted(p for p in kernels_dir.iterdir() if (p / "kernel.cpp").is_file()):
+        meta = tomllib.loads((folder / "meta.toml").read_text()) if (folder / "meta.toml").is_file() else {}
+        header = (folder / "kernel.h").read_text() if (folder / "kernel.h").is_file() else None
+        kernels.append(Kernel(str(meta.get("name", folder.name)), folder, (folder / "kernel.cpp").read_text(), header, meta))
+    return kernels
+
+
+def content_hash(kernels_dir: Path, settings: BuildSettings, include: Path, cxx: str = "g++") -> str:
+    h = hashlib.sha256(b"hls-items-1")
+    for folder in sorted(p for p in kernels_dir.iterdir() if p.is_dir()):
+        for name in KERNEL_FILES:
+            if (folder / name).is_file():
+                h.update(f"{folder.name}/{name}\0".encode() + (folder / name).read_bytes())
+    for mod in (mutate_mod, csim_mod, verdict_mod):
+        h.update(Path(str(mod.__file__)).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    h.update(repr(settings).encode())
+    h.update(csim_mod.compiler_version(cxx).encode() + csim_mod.include_fingerprint(include).encode())
+    return h.hexdigest()
+
+
+def plan_types(kernels: list[Kernel], variants: dict[str, list[Variant]], settings: BuildSettings) -> dict[str, list[str]]:
+    """Per kernel, the order in which bug types are tried: scarce types first, spread evenly."""
+    planned: Counter[str] = Counter()
+    plans: dict[str, list[str]] = {}
+    for k in kernels:
+        types = sorted({v.type for v in variants[k.name]},
+                       key=lambda t: (planned[t], hashlib.sha256(f"{settings.seed}:{k.name}:{t}".encode()).hexdigest()))
+        plans[k.name] = types
+        planned.update(types[: settings.bugs_per_kernel])
+    return plans
+
+
+def _catch(variant: Variant, kernel: Kernel, work: Path, include: Path, cache: Path | None,
+           settings: BuildSettings) -> dict[str, str] | None:
+    builds, wanted = _RULES.get(variant.type, _DEFAULT_RULE)
+    res = csim(variant.source, kernel.folder / "tb.cpp", work, include=include, cache=cache,
+               timeout_s=settings.timeout_s, builds=builds, stop_on_failure=True)
+    bad = res.first_failure
+    if bad is None or bad.status == "syntax_error":
+        return None
+    if bad.status == "infra_error":
+        raise RuntimeError(f"{kernel.name}: infrastructure failure while checking a variant: {bad.symptom}")
+    if bad.status not in wanted:
+        return None
+    return {"build": bad.build, "status": bad.status, "text": bad.symptom}
+
+
+def _build_kernel(kernel: Kernel, variants: list[Variant], plan: list[str], include: Path, cache: Path | None,
+                  settings: BuildSettings, scratch: Path) -> list[HlsItem]:
+    work = scratch / kernel.name
+    ref = csim(kernel.source, kernel.folder / "tb.cpp", work, include=include, cache=cache, timeout_s=settings.timeout_s)
+    if not ref.passed:
+        raise RuntimeError(f"kernel {kernel.name} fails its own testbench: {ref.symptom}")
+    items = [HlsItem(id=f"{kernel.name}/control", kernel=kernel.name, code=kernel.source, original=kernel.source,
+                     description="bug-free original", header=kernel.header, kernel_dir=kernel.folder)]
+    by_type: dict[str, list[Variant]] = {}
+    for v in variants:
+        by_type.setdefault(v.type, []).append(v)
+    kept = 0
+    for typ in plan:
+        if kept >= settings.bugs_per_kernel:
+            break
+        for v in by_type[typ][: settings.tries_per_type]:
+            symptom = _catch(v, kernel, work, include, cache, settings)
+            if symptom is not None:
+                items.append(HlsItem(id=f"{kernel.name}/{typ}_1", kernel=kernel.name, code=v.source,
+                                     original=kernel.source, types=[typ], spans=[v.span], symptom=symptom,
+                                     description=v.description, header=kernel.header, kernel_dir=kernel.folder))
+                kept += 1
+                break
+    log.info("hls kernel %s: %d bug items", kernel.name, kept)
+    return items
+
+
+def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Path | None = None,
+                settings: BuildSettings = BuildSettings(), jobs: int = 2, rebuild: bool = False) -> list[HlsItem]:
+    """All items of the suite (controls and caught variants), sorted by id; cached in ``cache_dir``."""
+    include = include or ap_include_dir()
+    kernels_dir = kernels_dir.resolve()
+    key = content_hash(kernels_dir, settings, include)
+    cache_file = cache_dir / "items" / f"hls_items-{key[:20]}.json" if cache_dir else None
+    if cache_file is not None and cache_file.is_file() and not rebuild:
+        data = json.loads(cache_file.read_text())
+        if data.get("hash") == key:
+            return [HlsItem.from_json(d, kernels_dir) for d in data["items"]]
+    kernels = load_kernels(kernels_dir)
+    variants = {k.name: generate_variants(k.source, settings.seed) for k in kernels}
+    plans = plan_types(kernels, variants, settings)
+    scratch = Path(tempfile.mkdtemp(prefix="hweval-hls-build-"))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(_build_kernel, k, variants[k.name], plans[k.name], include, cache_dir, settings, scratch)
+                       for k in kernels]
+            items = [item for fut in futures for item in fut.result()]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    items.sort(key=lambda it: it.id)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps({"hash": key, "items": [it.to_json(kernels_dir) for it in items]}, indent=1))
+        os.replace(tmp, cache_file)
+    return items
+
+
+def item_counts(items: list[HlsItem]) -> dict[str, int]:
+    """Number of items by type (``control`` for the bug-free ones)."""
+    counts: Counter[str] = Counter()
+    for it in items:
+        counts[it.type or "control"] += 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,370 @@
+"""C-simulation of an HLS kernel against its testbench, under three builds.
+
+Builds (in :data:`BUILDS` order):
+
+* ``plain``: ``-O1``, the usual Vitis-style C simulation;
+* ``sanitize``: ``-fsanitize=address,undefined -fno-sanitize-recover=all`` (out-of-bounds,
+  shift exponent, division by zero...). ``shift-base`` is left out because the ap_int headers
+  themselves left-shift negative values on every construction, which GCC flags in C++14;
+* ``pattern``: ``-O0 -ftrivial-auto-var-init=pattern`` (reads of missing initialisation give
+  a recognisable garbage value instead of whatever the stack held). ``-O0`` because at ``-O1``
+  GCC drops the pattern store for ap types whose default constructor reads the value.
+
+A kernel folder holds ``tb.cpp`` and the headers it includes (``kernel.h``); the candidate's
+source is written as ``kernel.cpp``. The testbench object is compiled once per build and
+cached; each build's result is cached too, keyed by the sha256 of the sources, the flags, the
+compiler version and the include folder's headers. Cache lookups happen here, in the harness;
+only a miss runs a command. Every command line comes from :func:`build_commands` and goes
+through ``runner`` (``runner(cmd, cwd, timeout_s, env)``), so an evaluator runs untrusted code
+in its sandbox (:mod:`harness.families.hls.sandboxed`); the default runs the command directly,
+which only the suite build (our own kernels and mutants) uses.
+
+The verdict of a run comes from the harness's own ``main`` with a per-run nonce, and each
+outcome is classified by :mod:`harness.families.hls.verdict`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import functools
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.families.hls.verdict import (
+    TB_WRAPPER,
+    TB_WRAPPER_TEXT,
+    classify_run,
+    compile_symptom,
+)
+from harness.proc import ProcResult, run_process, tail
+
+log = logging.getLogger(__name__)
+
+BUILDS: tuple[str, ...] = ("plain", "sanitize", "pattern")
+COMMON_FLAGS: tuple[str, ...] = ("-std=c++14", "-Wno-unknown-pragmas", "-pthread")
+BUILD_FLAGS: dict[str, tuple[str, ...]] = {
+    "plain": ("-O1",),
+    "sanitize": ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
+                 "-fno-sanitize=shift-base", "-fno-sanitize-recover=all"),
+    "pattern": ("-O0", "-ftrivial-auto-var-init=pattern"),
+}
+#: The environment of each build's run (a runner that sees ``ASAN_OPTIONS`` knows the program
+#: needs AddressSanitizer's terabytes of shadow address space).
+RUN_ENV: dict[str, dict[str, str]] = {
+    "plain": {},
+    "sanitize": {
+        "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:abort_on_error=0:symbolize=1",
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=0",
+    },
+    "pattern": {},
+}
+PCH_HEADER = "hweval_hls_pch.h"
+PCH_TEXT = '#include "ap_int.h"\n#include "ap_fixed.h"\n#include "hls_stream.h"\n'
+
+KERNEL_FILE = "kernel.cpp"
+COMPILE_TIMEOUT_S = 120.0
+OUTPUT_CAP = 32 * 1024
+_CACHE_VERSION = "hls-csim-3"
+
+#: ``runner(cmd, cwd, timeout_s, env)``; the default runs the command directly. A runner raises
+#: :class:`CsimInfraError` when it could not run the command at all (a sandbox failure).
+Runner = Callable[[Sequence[str], Path, float, Mapping[str, str] | None], ProcResult]
+
+
+class CsimInfraError(RuntimeError):
+    """The command could not be run (the sandbox or a tool failed): an ``infra_error``."""
+
+
+@dataclass
+class BuildResult:
+    """One build of a kernel with its testbench, and its run."""
+
+    build: str
+    status: str  # pass | fail | syntax_error | timeout | runtime_error | infra_error
+    symptom: str = ""
+    output: str = ""  # capped tail of compiler or program output
+    wall_s: float = 0.0
+    cached: bool = False
+    timeout_s: float = 0.0  # the run's time limit (a cached timeout only counts for limits up to it)
+
+    def to_json(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class CsimResult:
+    """The builds that ran, in order; ``passed`` only when all requested builds passed."""
+
+    builds: dict[str, BuildResult] = field(default_factory=dict)
+    requested: tuple[str, ...] = BUILDS
+
+    @property
+    def passed(self) -> bool:
+        return all(b in self.builds and self.builds[b].status == "pass" for b in self.requested)
+
+    @property
+    def first_failure(self) -> BuildResult | None:
+        return next((r for r in self.builds.values() if r.status != "pass"), None)
+
+    @property
+    def status(self) -> str:
+        bad = self.first_failure
+        return bad.status if bad else ("pass" if self.passed else "infra_error")
+
+    @property
+    def symptom(self) -> str:
+        bad = self.first_failure
+        return f"{bad.build}: {bad.status}: {bad.symptom}" if bad else ""
+
+
+@dataclass(frozen=True)
+class BuildCommands:
+    """The command lines of one build, run in the scratch folder."""
+
+    compile_tb: list[str]
+    compile_kernel: list[str]
+    link: list[str]
+    run: list[str]
+    tb_object: str
+    kernel_object: str
+
+
+def ap_include_dir() -> Path:
+    """The folder with ``ap_int.h``, ``ap_fixed.h`` and ``hls_stream.h`` shipped by hls4ml."""
+    env = os.environ.get("HWEVAL_HLS_INCLUDE")
+    if env:
+        return Path(env)
+    spec = importlib.util.find_spec("hls4ml")  # does not import the package (it needs h5py...)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("hls4ml is not installed: pass --hls-include <Vitis include folder>")
+    for base in spec.submodule_search_locations:
+        folder = Path(base) / "templates" / "vivado" / "ap_types"
+        if (folder / "ap_int.h").is_file():
+            return folder
+    raise FileNotFoundError("hls4ml has no templates/vivado/ap_types/ap_int.h")
+
+
+def build_commands(build: str, *, include: Path, cxx: str = "g++", pch_dir: Path | None = None) -> BuildCommands:
+    """Every command of ``build``; paths are relative to the scratch folder, except ``include``.
+
+    With ``pch_dir`` (from :func:`ensure_pch`) the ap headers come precompiled (``-include``).
+    """
+    flags = [*COMMON_FLAGS, *BUILD_FLAGS[build]]
+    inc = ["-I.", f"-I{include}"]
+    if pch_dir is not None:
+        inc = [f"-I{pch_dir}", "-include", PCH_HEADER, *inc]
+    tb_obj, k_obj, exe = f"tb.{build}.o", f"kernel.{build}.o", f"hls_csim_{build}"
+    return BuildCommands(
+        compile_tb=[cxx, *flags, *inc, "-c", TB_WRAPPER, "-o", tb_obj],
+        compile_kernel=[cxx, *flags, *inc, "-c", KERNEL_FILE, "-o", k_obj],
+        link=[cxx, *flags, tb_obj, k_obj, "-o", exe],
+        run=[f"./{exe}"],
+        tb_object=tb_obj,
+        kernel_object=k_obj,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def compiler_version(cxx: str = "g++") -> str:
+    try:
+        out = subprocess.run([cxx, "--version"], capture_output=True, text=True, timeout=30, check=False)
+        machine = subprocess.run([cxx, "-dumpmachine"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise FileNotFoundError(f"C++ compiler {cxx!r} not usable: {exc}") from exc
+    first = out.stdout.splitlines()[0] if out.stdout else ""
+    return f"{first} {machine.stdout.strip()}"
+
+
+@functools.lru_cache(maxsize=8)
+def include_fingerprint(include: Path) -> str:
+    """sha256 over the headers of ``include`` (names and contents)."""
+    h = hashlib.sha256()
+    for path in sorted(include.rglob("*.h")):
+        h.update(str(path.relative_to(include)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_pch(cache: Path, build: str, include: Path, cxx: str = "g++") -> Path | None:
+    """A folder with the precompiled ap headers for ``build`` under ``cache``; None if it fails.
+
+    Only a speed-up (the compile of a kernel drops from ~1 s to ~0.4 s): GCC falls back to the
+    plain header when the precompiled one does not fit.
+    """
+    flags = [*COMMON_FLAGS, *BUILD_FLAGS[build]]
+    key = _digest(_CACHE_VERSION, "pch", " ".join(flags), compiler_version(cxx), include_fingerprint(include))
+    folder = cache / "pch" / key[:24]
+    gch = folder / (PCH_HEADER + ".gch")
+    if gch.is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if gch.is_file():
+            return folder
+        (folder / PCH_HEADER).write_text(PCH_TEXT)
+        tmp = folder / f".tmp-{os.getpid()}.gch"
+        res = run_process([cxx, *flags, f"-I{include}", "-x", "c++-header", str(folder / PCH_HEADER), "-o", str(tmp)],
+                          timeout_s=COMPILE_TIMEOUT_S)
+        if not res.ok:
+            log.warning("precompiled header failed for %s build: %s", build, compile_symptom(res.stderr))
+            tmp.unlink(missing_ok=True)
+            return None
+        os.replace(tmp, gch)
+    return folder
+
+
+def _default_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None) -> ProcResult:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return run_process(cmd, cwd=cwd, env=full_env, timeout_s=timeout_s, cap_bytes=OUTPUT_CAP)
+
+
+def _tb_files(tb_path: Path) -> dict[str, bytes]:
+    files = {"tb.cpp": tb_path.read_bytes(), TB_WRAPPER: TB_WRAPPER_TEXT.encode()}
+    for header in sorted(tb_path.parent.glob("*.h")):
+        files[header.name] = header.read_bytes()
+    return files
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class _Cache:
+    """Objects and build results under ``root`` (``tbobj/``, ``result/``), written atomically."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    def _path(self, kind: str, key: str, suffix: str) -> Path | None:
+        if self.root is None:
+            return None
+        return self.root / kind / key[:2] / f"{key}{suffix}"
+
+    def get_result(self, key: str) -> BuildResult | None:
+        path = self._path("result", key, ".json")
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            res = BuildResult(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+        res.cached = True
+        return res
+
+    def put_result(self, key: str, res: BuildResult) -> None:
+        path = self._path("result", key, ".json")
+        if path is not None and res.status != "infra_error":
+            self._atomic_write(path, json.dumps({**res.to_json(), "cached": False}).encode())
+
+    def get_object(self, key: str) -> Path | None:
+        path = self._path("tbobj", key, ".o")
+        return path if path is not None and path.is_file() else None
+
+    def put_object(self, key: str, src: Path) -> None:
+        path = self._path("tbobj", key, ".o")
+        if path is not None:
+            self._atomic_write(path, src.read_bytes())
+
+    @staticmethod
+    def _atomic_write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: float, tb_key: str,
+               cache: _Cache, runner: Runner, pch: bool) -> BuildResult:
+    pch_dir = ensure_pch(cache.root, build, include, cxx) if pch and cache.root is not None else None
+    cmds = build_commands(build, include=include, cxx=cxx, pch_dir=pch_dir)
+    spent = 0.0
+    cached_obj = cache.get_object(tb_key)
+    if cached_obj is not None:
+        shutil.copyfile(cached_obj, workdir / cmds.tb_object)
+    else:
+        res = runner(cmds.compile_tb, workdir, COMPILE_TIMEOUT_S, None)
+        spent += res.wall_s
+        if not res.ok:
+            return BuildResult(build, "infra_error", f"testbench does not compile: {compile_symptom(res.stderr)}",
+                               tail(res.stderr), spent)
+        cache.put_object(tb_key, workdir / cmds.tb_object)
+    for step in (cmds.compile_kernel, cmds.link):
+        res = runner(step, workdir, COMPILE_TIMEOUT_S, None)
+        spent += res.wall_s
+        if res.timed_out:
+            return BuildResult(build, "timeout", f"compilation did not finish within {COMPILE_TIMEOUT_S:g}s", "", spent)
+        if not res.ok:
+            return BuildResult(build, "syntax_error", compile_symptom(res.stderr), tail(res.stderr), spent)
+    nonce = secrets.token_hex(16)
+    res = runner([*cmds.run, nonce], workdir, timeout_s, RUN_ENV[build])
+    spent += res.wall_s
+    status, symptom = classify_run(res, timeout_s, nonce)
+    return BuildResult(build, status, symptom, tail(res.stdout + "\n" + res.stderr), spent, timeout_s=timeout_s)
+
+
+def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None = None, cache: Path | None = None,
+         timeout_s: float = 10.0, builds: Sequence[str] = BUILDS, stop_on_failure: bool = False,
+         cxx: str = "g++", runner: Runner | None = None, pch: bool = True) -> CsimResult:
+    """Build ``kernel_src`` with the testbench at ``tb_path`` under each of ``builds`` and run it.
+
+    ``workdir`` is a scratch folder (created; files in it are overwritten). With
+    ``stop_on_failure`` the remaining builds are skipped after the first that does not pass.
+    ``pch`` uses precompiled ap headers kept in ``cache`` (only when a cache is given).
+    """
+    include = include or ap_include_dir()
+    runner = runner or _default_runner
+    store = _Cache(cache)
+    workdir.mkdir(parents=True, exist_ok=True)
+    files = _tb_files(tb_path)
+    try:
+        version, inc_fp = compiler_version(cxx), include_fingerprint(include)
+    except (FileNotFoundError, OSError) as exc:
+        return CsimResult({b: BuildResult(b, "infra_error", str(exc)) for b in builds}, tuple(builds))
+    for name, data in files.items():
+        (workdir / name).write_bytes(data)
+    (workdir / KERNEL_FILE).write_text(kernel_src)
+    tb_blob = b"".join(n.encode() + b"\0" + d for n, d in sorted(files.items()))
+    result = CsimResult(requested=tuple(builds))
+    for build in builds:
+        flags = " ".join([*COMMON_FLAGS, *BUILD_FLAGS[build]])
+        tb_key = _digest(_CACHE_VERSION, "tb", tb_blob, flags, version, inc_fp)
+        key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src)
+        hit = store.get_result(key)
+        if hit is not None and hit.status == "timeout" and hit.timeout_s < timeout_s:
+            hit = None  # it may finish with more time
+        if hit is not None:
+            log.debug("csim cache hit for %s build", build)
+            res = hit
+        else:
+            try:
+                res = _run_build(build, workdir, include, cxx, timeout_s, tb_key, store, runner, pch)
+            except (OSError, CsimInfraError) as exc:
+                res = BuildResult(build, "infra_error", f"{type(exc).__name__}: {exc}")
+            store.put_result(key, res)
+        result.builds[build] = res
+        if stop_on_failure and res.status != "pass":
+            break
+    return result

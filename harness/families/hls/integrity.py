@@ -1,0 +1,113 @@
+"""Checks on a model's fixed kernel before it is executed, and the size of its change.
+
+Only the kernel file from an answer is ever used: the testbench and headers are the suite's.
+A fix may not define ``main``, end or spawn processes, print, read or write files or the
+environment, use threads, signals, raw system calls or inline assembly, paste tokens (which
+would hide a banned name) or include anything but standard and HLS headers. This is a second
+line of defence: the verdict itself carries a nonce the kernel cannot know (``csim``), and the
+code runs in the sandbox.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+FIX_MAX_CHANGED_LINES = 10
+
+#: Identifiers a kernel may not name (also as ``__builtin_<name>``): ending or replacing the
+#: process, output, file and environment access, signals, threads, raw system calls.
+BANNED_NAMES = frozenset("""
+    main exit _exit _Exit quick_exit at_quick_exit atexit abort terminate set_terminate system popen fork vfork
+    execv execve execvp execvpe execl execlp execle posix_spawn posix_spawnp clone kill raise signal sigaction
+    setjmp longjmp siglongjmp sigsetjmp pthread_exit pthread_create pthread_kill thrd_exit thread jthread
+    fopen freopen fdopen tmpfile printf fprintf dprintf vprintf vfprintf vdprintf wprintf fwprintf vwprintf
+    puts fputs putchar putc fputc fwrite putwchar putchar_unlocked putc_unlocked fputc_unlocked fwrite_unlocked
+    fputs_unlocked fputws fputwc perror cout cerr clog wcout wcerr wclog cin wcin stdout stderr stdin
+    ofstream ifstream fstream wofstream wifstream filebuf basic_filebuf streambuf basic_streambuf rdbuf ostream
+    istream iostream basic_ostream basic_istream basic_iostream ios_base asm __asm__ __asm dlopen dlsym syscall
+    getenv secure_getenv environ __environ program_invocation_name program_invocation_short_name __libc_argv
+    mmap mprotect ptrace prctl
+""".split())
+#: Low-level calls banned as bare calls only (``s.read()``/``s.write(x)`` on an hls::stream are fine).
+_BARE_CALL = re.compile(r"(?<![.>\w])(write|read|open|openat|creat|close|dup|dup2|dup3|pread|pwrite|ioctl|"
+                        r"readv|writev|sendfile|splice|memfd_create)\s*\(")
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_CTOR_ATTR = re.compile(r"__attribute__\s*\(\(\s*(constructor|destructor)")
+_INCLUDE_LINE = re.compile(r"^\s*(?:#|%:)\s*include\b(.*)$", re.MULTILINE)
+_INCLUDE = re.compile(r"^\s*([<\"])([^>\"]+)[>\"]\s*(?://.*)?$")
+_QUOTED_OK = re.compile(r"^(kernel\.h|ap_\w+\.h|hls_\w+\.h|etc/ap_private\.h|utils/x_hls_utils\.h)$")
+_ANGLE_OK = re.compile(r"^[a-z_0-9]+(\.h)?$")
+_ANGLE_DENIED = frozenset({"unistd.h", "fcntl.h", "dlfcn.h", "csignal", "signal.h", "csetjmp", "setjmp.h", "fstream",
+                           "spawn.h", "pthread.h", "thread", "future", "filesystem", "syscall.h", "link.h"})
+
+
+def _banned_identifier(name: str) -> bool:
+    if name in BANNED_NAMES:
+        return True
+    if name.startswith("__builtin_"):
+        rest = name[len("__builtin_"):]
+        return rest in BANNED_NAMES or rest.lstrip("_") in BANNED_NAMES or f"_{rest}" in BANNED_NAMES
+    return False
+
+
+def strip_comments_and_strings(code: str) -> str:
+    """``code`` with comments removed and string/char literals emptied (line count kept)."""
+    out: list[str] = []
+    i, n = 0, len(code)
+    while i < n:
+        ch = code[i]
+        if code.startswith("//", i):
+            j = code.find("\n", i)
+            i = n if j < 0 else j
+        elif code.startswith("/*", i):
+            j = code.find("*/", i + 2)
+            chunk = code[i: n if j < 0 else j + 2]
+            out.append("\n" * chunk.count("\n"))
+            i = n if j < 0 else j + 2
+        elif ch in "\"'":
+            j = i + 1
+            while j < n and code[j] != ch and code[j] != "\n":
+                j += 2 if code[j] == "\\" else 1
+            out.append(ch + ch)
+            i = j + 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def check_fix(code: str) -> str | None:
+    """Why ``code`` may not be executed, or None when it may."""
+    code = code.replace("\\\r\n", "").replace("\\\n", "")  # line splices join tokens before anything else
+    for line in _INCLUDE_LINE.findall(code):
+        m = _INCLUDE.match(line)
+        if m is None:
+            return f"#include{line} is not allowed in a kernel (only <header> or \"header\" forms)"
+        quote, name = m.groups()
+        ok = _QUOTED_OK.match(name) if quote == '"' else (_ANGLE_OK.match(name) and name not in _ANGLE_DENIED)
+        if not ok:
+            shown = f'"{name}"' if quote == '"' else f"<{name}>"
+            return f"#include {shown} is not allowed in a kernel"
+    bare = strip_comments_and_strings(code)
+    if "##" in bare or "%:" in bare:
+        return "token pasting (## or %:) is not allowed in a kernel"
+    for m in _IDENT.finditer(bare):
+        if _banned_identifier(m.group(0)):
+            return f"kernel code may not use `{m.group(0)}`"
+    m = _BARE_CALL.search(bare)
+    if m:
+        return f"kernel code may not call `{m.group(1)}`"
+    if _CTOR_ATTR.search(bare):
+        return "constructor/destructor attributes are not allowed"
+    return None
+
+
+def _norm(code: str) -> list[str]:
+    return [ln.strip() for ln in code.replace("\r\n", "\n").split("\n") if ln.strip()]
+
+
+def changed_lines(before: str, after: str) -> int:
+    """Lines changed between two sources, ignoring indentation and blank lines (for each
+    differing block, the larger of its removed and added line counts)."""
+    sm = difflib.SequenceMatcher(a=_norm(before), b=_norm(after), autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal")

@@ -1,0 +1,55 @@
+"""The prompt of the HLS bug-finding task."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from harness.families.hls.items import HlsItem
+from harness.families.hls.taxonomy import BUG_TYPES, all_types
+
+SYSTEM = ("You are an expert FPGA engineer who reviews Vitis HLS C++ code (ap_int, ap_fixed, hls::stream, "
+          "#pragma HLS) for functional bugs.")
+
+ANSWER_FORMAT = """Answer with one JSON object:
+```json
+{"buggy": true, "line": 12, "type": "OOB", "fix": "<the complete corrected file, or null>"}
+```
+- "buggy": true if the code has a functional bug, false if it is correct.
+- "line": the line number (as numbered above) of the bug, or null when it is correct.
+- "type": one of the codes listed above, or null when it is correct.
+- "fix": the whole corrected file, changed as little as possible, keeping every function signature;
+  null when the code is correct. You may leave "fix" null and give the corrected file in a separate
+  ```cpp block after the JSON instead."""
+
+
+def number_lines(code: str) -> str:
+    """``code`` with right-aligned 1-based line numbers (``  12 | ...``)."""
+    lines = code.rstrip("\n").split("\n")
+    width = max(3, len(str(len(lines))))
+    return "\n".join(f"{i:>{width}} | {line}".rstrip() for i, line in enumerate(lines, 1))
+
+
+def type_list(types: Mapping[str, str]) -> str:
+    return "\n".join(f"- {code}: {text}" for code, text in types.items())
+
+
+def build_prompt(item: HlsItem, types: Mapping[str, str] | None = None) -> str:
+    """The user message for ``item``: task, bug types, (header,) numbered code, answer format."""
+    if types is None:  # the same list for every item of a source, so it says nothing about the item
+        types = BUG_TYPES if item.source == "hweval" else all_types()
+    fname = "kernel.cpp" if item.header is not None else "the source file"
+    parts = []
+    if item.source == "hweval":
+        parts.append(f"The HLS kernel below either contains exactly one functional bug or is correct. Find out which; "
+                     f"if it is buggy, say where, of which type, and fix {fname}.")
+    else:
+        parts.append("The HLS source below may contain functional bugs or be correct. Find out which; if it is buggy, "
+                     "report the most important bug: where, of which type, and a fix.")
+    parts.append("Pragmas (#pragma HLS) do not change what the C++ code computes; the fix is checked by compiling "
+                 "and running it against a hidden testbench.")
+    parts.append("Bug types:\n" + type_list(types))
+    if item.header is not None:
+        parts.append("kernel.h (correct, for reference; it is not to be changed):\n```cpp\n" + item.header.rstrip() + "\n```")
+    parts.append(f"{fname} (line numbers added for reference, they are not part of the code):\n```\n"
+                 + number_lines(item.code) + "\n```")
+    parts.append(ANSWER_FORMAT)
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,245 @@
+"""Scoring of HLS bug-finding answers: per item, then aggregated.
+
+Per item: the detection outcome (``tp``/``fn`` on buggy items, ``tn``/``fp`` on controls,
+``unanswered`` when a control gets no verdict), whether the named line lies in a bug's span,
+whether the type matches, and fix@exec: the answer's kernel file passes integrity checks and a
+bounded diff, then compiles and passes the testbench under every build, starting with the build
+that caught the bug (so its symptom must be gone). Only the kernel file of the answer is used.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.families.hls.answer import HlsAnswer
+from harness.families.hls.csim import BUILDS, Runner, csim
+from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, changed_lines, check_fix
+from harness.families.hls.items import HlsItem
+from harness.families.hls.taxonomy import all_types
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FixVerdict:
+    status: str  # pass | fail | syntax_error | timeout | runtime_error | no_code | rejected | infra_error
+    reason: str = ""
+    changed: int | None = None
+    builds: dict[str, str] = field(default_factory=dict)  # build -> status
+
+
+@dataclass
+class ItemScore:
+    item_id: str
+    buggy: bool
+    predicted: bool | None
+    detection: str  # tp | fn | tn | fp | unanswered
+    line: int | None
+    line_hit: bool | None  # None on controls
+    true_types: list[str]
+    predicted_type: str | None
+    type_hit: bool | None  # None on controls
+    fix: FixVerdict | None  # None where not applicable (controls, items without testbench)
+    status: str  # the item's overall status (vocabulary above)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemScore:
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["fix"] = FixVerdict(**data["fix"]) if data.get("fix") else None
+        return cls(**fields)
+
+
+def fix_at_exec(item: HlsItem, fix: str | None, workdir: Path, *, include: Path | None = None,
+                cache: Path | None = None, timeout_s: float = 10.0,
+                max_changed: int = FIX_MAX_CHANGED_LINES, runner: Runner | None = None) -> FixVerdict:
+    """Execute the fixed kernel of an answer against ``item``'s testbench.
+
+    ``runner`` runs each compile and run command (an evaluator passes a sandboxed one,
+    :func:`harness.families.hls.sandboxed.sandbox_runner`); cache hits run nothing.
+    """
+    if not item.executable or item.tb_path is None:
+        return FixVerdict("infra_error", "item has no testbench")
+    if not fix or not fix.strip():
+        return FixVerdict("no_code", "no fixed code in the answer")
+    problem = check_fix(fix)
+    if problem:
+        return FixVerdict("rejected", problem)
+    changed = changed_lines(item.code, fix)
+    if changed > max_changed:
+        return FixVerdict("rejected", f"{changed} lines changed (at most {max_changed} allowed)", changed)
+    if changed == 0 and item.buggy:
+        return FixVerdict("fail", "the fix does not change the code", 0)
+    first = (item.symptom or {}).get("build")
+    order = ([first] if first in BUILDS else []) + [b for b in BUILDS if b != first]
+    res = csim(fix, item.tb_path, workdir, include=include, cache=cache, timeout_s=timeout_s, builds=order,
+               stop_on_failure=True, runner=runner)
+    builds = {b: r.status for b, r in res.builds.items()}
+    if res.passed:
+        return FixVerdict("pass", "passes the testbench under every build", changed, builds)
+    bad = res.first_failure
+    reason = f"{bad.build}: {bad.symptom}" if bad else "not every build ran"
+    return FixVerdict(bad.status if bad else "infra_error", reason, changed, builds)
+
+
+def _predicted_buggy(item: HlsItem, answer: HlsAnswer) -> bool | None:
+    if answer.buggy is not None:
+        return answer.buggy
+    if answer.fix is not None:  # no verdict given: infer it from whether the code was changed
+        return changed_lines(item.code, answer.fix) > 0
+    return True if answer.line is not None or answer.type is not None else None
+
+
+def score_item(item: HlsItem, answer: HlsAnswer | None, workdir: Path, *, include: Path | None = None,
+               cache: Path | None = None, timeout_s: float = 10.0, execute: bool = True,
+               max_changed: int = FIX_MAX_CHANGED_LINES, runner: Runner | None = None) -> ItemScore:
+    """Score one answer (None: nothing usable came back) on ``item``."""
+    if answer is None:
+        return ItemScore(item.id, item.buggy, None, "fn" if item.buggy else "unanswered", None,
+                         False if item.buggy else None, list(item.types), None, False if item.buggy else None,
+                         FixVerdict("no_code", "no answer") if item.buggy and item.executable else None, "no_code")
+    pred = _predicted_buggy(item, answer)
+    if not item.buggy:
+        detection = "unanswered" if pred is None else ("fp" if pred else "tn")
+        status = "pass" if detection == "tn" else ("no_code" if pred is None else "fail")
+        return ItemScore(item.id, False, pred, detection, answer.line, None, [], answer.type, None, None, status)
+    detection = "tp" if pred else "fn"
+    line_hit = bool(pred) and item.line_in_span(answer.line)
+    type_hit = bool(pred) and answer.type in item.types
+    verdict: FixVerdict | None = None
+    if item.executable and execute:
+        verdict = fix_at_exec(item, answer.fix, workdir, include=include, cache=cache, timeout_s=timeout_s,
+                              max_changed=max_changed, runner=runner) if pred \
+            else FixVerdict("fail", "answer says the code is correct")
+        status = verdict.status
+    else:
+        status = "pass" if detection == "tp" and line_hit else "fail"
+    return ItemScore(item.id, True, pred, detection, answer.line, line_hit, list(item.types), answer.type, type_hit,
+                     verdict, status)
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den else 0.0
+
+
+def type_macro_f1(scores: Sequence[ItemScore]) -> float:
+    """Macro-F1 over bug types, on buggy items: a predicted type among the item's types is a hit,
+    otherwise a miss of its first type (and a false positive of the predicted type)."""
+    known = set(all_types())
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for s in scores:
+        if not s.buggy:
+            continue
+        pred = s.predicted_type if s.predicted else None
+        if pred is not None and pred in s.true_types:
+            tp[pred] += 1
+            continue
+        fn[s.true_types[0]] += 1
+        if pred is not None and pred in known:
+            fp[pred] += 1
+    classes = set(tp) | set(fp) | set(fn)  # secondary types of a correctly typed item do not count
+    f1s = [_ratio(2 * tp[c], 2 * tp[c] + fp[c] + fn[c]) for c in sorted(classes)]
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def aggregate(scores: Sequence[ItemScore]) -> dict[str, Any]:
+    """Suite metrics: detection precision/recall/F1, localisation accuracy, type macro-F1,
+    fix@exec rate (over buggy items that have a testbench) and status counts."""
+    det = Counter(s.detection for s in scores)
+    buggy = [s for s in scores if s.buggy]
+    precision = _ratio(det["tp"], det["tp"] + det["fp"])
+    recall = _ratio(det["tp"], len(buggy))
+    fixable = [s for s in buggy if s.fix is not None]
+    per_type: dict[str, dict[str, float]] = {}
+    for typ in sorted({t for s in buggy for t in s.true_types}):
+        mine = [s for s in buggy if typ in s.true_types]
+        per_type[typ] = {"n": len(mine), "recall": _ratio(sum(s.detection == "tp" for s in mine), len(mine)),
+                         "localisation": _ratio(sum(bool(s.line_hit) for s in mine), len(mine))}
+    return {
+        "n_items": len(scores), "n_buggy": len(buggy), "n_controls": len(scores) - len(buggy),
+        "detection": dict(sorted(det.items())),
+        "detection_precision": precision, "detection_recall": recall,
+        "detection_f1": _ratio(2 * precision * recall, precision + recall),
+        "localisation_accuracy": _ratio(sum(bool(s.line_hit) for s in buggy), len(buggy)),
+        "type_macro_f1": type_macro_f1(scores),
+        "fix_at_exec": _ratio(sum(s.fix.status == "pass" for s in fixable if s.fix), len(fixable)),
+        "n_fix_scored": len(fixable),
+        "fix_status": dict(sorted(Counter(s.fix.status for s in fixable if s.fix).items())),
+        "status": dict(sorted(Counter(s.status for s in scores).items())),
+        "per_type": per_type,
+    }
+
+
+#: The headline metrics, reported with statistics by :func:`metrics_with_stats`.
+HEADLINE: tuple[str, ...] = ("detection_precision", "detection_recall", "detection_f1", "localisation_accuracy",
+                             "type_macro_f1", "fix_at_exec")
+
+
+def _headline(scores: Sequence[ItemScore]) -> dict[str, float | None]:
+    det = Counter(s.detection for s in scores)
+    buggy = [s for s in scores if s.buggy]
+    fixable = [s for s in buggy if s.fix is not None]
+    precision = _ratio(det["tp"], det["tp"] + det["fp"])
+    recall = _ratio(det["tp"], len(buggy))
+    return {
+        "detection_precision": precision if det["tp"] + det["fp"] else (0.0 if buggy else None),
+        "detection_recall": recall if buggy else None,
+        "detection_f1": _ratio(2 * precision * recall, precision + recall) if buggy else None,
+        "localisation_accuracy": _ratio(sum(bool(s.line_hit) for s in buggy), len(buggy)) if buggy else None,
+        "type_macro_f1": type_macro_f1(scores) if buggy else None,
+        "fix_at_exec": _ratio(sum(s.fix.status == "pass" for s in fixable if s.fix), len(fixable)) if fixable else None,
+    }
+
+
+def metrics_with_stats(groups: Sequence[Sequence[ItemScore]], *, seed: int = 0, resamples: int = 2000,
+                       execute: bool = True) -> dict[str, Any]:
+    """Suite metrics as ``{mean, stderr, ci95, n}`` records, plus the counts under ``hls``.
+
+    ``groups`` holds each problem's sample scores. The value (``mean``) is computed over every
+    sample; ``stderr`` (the bootstrap standard deviation) and ``ci95`` (percentile interval)
+    come from resampling problems with replacement, each with all its samples; ``n`` is the
+    number of problems the metric is over (all, buggy, or with an executed fix). F1 scores are not means of per-item values, hence the bootstrap for all.
+    Without ``execute`` (no testbenches) ``fix_at_exec`` is left out.
+    """
+    groups = [list(g) for g in groups if g]
+    flat = [s for g in groups for s in g]
+    point = _headline(flat)
+    names = [m for m in HEADLINE if execute or m != "fix_at_exec"]
+    rng = random.Random(seed)
+    boot: dict[str, list[float]] = {m: [] for m in names}
+    n = len(groups)
+    for _ in range(resamples if n > 1 else 0):
+        values = _headline([s for _ in range(n) for s in groups[rng.randrange(n)]])
+        for m in names:
+            v = values[m]
+            if v is not None:
+                boot[m].append(v)
+    n_buggy = sum(any(s.buggy for s in g) for g in groups)
+    sizes = {"detection_precision": n, "detection_f1": n, "detection_recall": n_buggy, "localisation_accuracy": n_buggy,
+             "type_macro_f1": n_buggy, "fix_at_exec": sum(any(s.fix is not None for s in g) for g in groups)}
+    out: dict[str, Any] = {}
+    for m in names:
+        vals = sorted(boot[m])
+        if point[m] is None:
+            out[m] = {"mean": None, "stderr": None, "ci95": [None, None], "n": sizes[m]}
+            continue
+        if len(vals) < 2:
+            out[m] = {"mean": point[m], "stderr": 0.0, "ci95": [point[m], point[m]], "n": sizes[m]}
+            continue
+        mu = sum(vals) / len(vals)
+        sd = math.sqrt(sum((v - mu) ** 2 for v in vals) / (len(vals) - 1))
+        lo, hi = vals[int(0.025 * (len(vals) - 1))], vals[int(math.ceil(0.975 * (len(vals) - 1)))]
+        out[m] = {"mean": point[m], "stderr": sd, "ci95": [lo, hi], "n": sizes[m]}
+    counts = aggregate(flat)
+    out["hls"] = {k: v for k, v in counts.items() if k not in HEADLINE and (execute or "fix" not in k)}
+    return out

@@ -1,0 +1,83 @@
+"""C-simulation: classification of each outcome, timeouts and the compile cache."""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from harness.families.hls.csim import BUILDS, ap_include_dir, build_commands, csim
+from harness.families.hls.sandboxed import sandbox_runner
+from harness.proc import ProcResult
+from harness.sandbox.base import Limits, Sandbox
+
+
+def _kernel(kernels_dir: Path) -> tuple[str, Path]:
+    folder = kernels_dir / "moving_average"
+    return (folder / "kernel.cpp").read_text(), folder / "tb.cpp"
+
+
+def test_outcomes_are_classified(kernels_dir: Path, hls_cache: Path, tmp_path: Path) -> None:
+    src, tb = _kernel(kernels_dir)
+    cases = {
+        "syntax_error": src.replace("head++;", "head++"),
+        "fail": src.replace("sum >> 3", "sum >> 2"),
+        "runtime_error": src.replace("window[i] = 0;", "window[i + 1] = 0;"),
+    }
+    for expected, code in cases.items():
+        builds = ("sanitize",) if expected == "runtime_error" else ("plain",)
+        res = csim(code, tb, tmp_path / expected, cache=hls_cache, timeout_s=10, builds=builds)
+        assert not res.passed
+        assert res.status == expected, res.symptom
+    inf = src.replace("for (int n = 0; n < MA_LEN; n++) {", "for (int n = 0; n < MA_LEN; n = n) {")
+    start = time.monotonic()
+    res = csim(inf, tb, tmp_path / "inf", cache=None, timeout_s=1.5, builds=("plain",))
+    assert res.status == "timeout" and time.monotonic() - start < 60
+
+
+def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
+    """Through the sandboxed runner with an empty cache: the testbench object compiled in the
+    sandbox's scratch folder comes back out into the cache and is reused; known results run
+    nothing."""
+    src, tb = _kernel(kernels_dir)
+    src = src.replace("#include \"kernel.h\"", "#include \"kernel.h\"\n// cache test")
+    calls: list[list[str]] = []
+    sandboxed = sandbox_runner(local_sandbox, Limits(), [ap_include_dir()])
+
+    def runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None) -> ProcResult:
+        calls.append(list(cmd))
+        return sandboxed(cmd, cwd, timeout_s, env)
+
+    cache, builds = tmp_path / "cache", ("sanitize",)
+    first = csim(src, tb, tmp_path / "a", cache=cache, timeout_s=10, runner=runner, pch=False, builds=builds)
+    assert first.passed and len(calls) == 4  # testbench, kernel, link, run
+    assert calls[0][-3:] == ["hweval_tb.cpp", "-o", "tb.sanitize.o"]
+    assert len(list((cache / "tbobj").rglob("*.o"))) == 1
+    calls.clear()
+    second = csim(src, tb, tmp_path / "b", cache=cache, timeout_s=10, runner=runner, pch=False, builds=builds)
+    assert second.passed and calls == []
+    assert all(r.cached for r in second.builds.values())
+    third = csim(src.replace("cache test", "cache test 2"), tb, tmp_path / "c", cache=cache, timeout_s=10,
+                 runner=runner, pch=False, builds=builds)
+    assert third.passed
+    assert not any(c.endswith("tb.cpp") for cmd in calls for c in cmd)  # the testbench object came from the cache
+    assert len(calls) == 3
+    assert BUILDS == ("plain", "sanitize", "pattern")
+
+
+def test_kernel_cannot_print_its_way_to_a_pass(kernels_dir: Path, tmp_path: Path) -> None:
+    """The verdict needs the harness's nonce line: a kernel that prints the testbench's pass
+    line and ends the program early fails (the integrity checks would reject it first; here
+    csim runs it directly to show the second line of defence)."""
+    src, tb = _kernel(kernels_dir)
+    cheat = src.replace("    sample_t window[MA_WIN];",
+                        '    std::printf("TB PASS\\n"); std::fflush(stdout); std::exit(0);\n    sample_t window[MA_WIN];')
+    assert cheat != src
+    res = csim(cheat, tb, tmp_path / "cheat", cache=None, timeout_s=10, builds=("plain",))
+    assert res.status == "fail" and "verdict line" in res.symptom, res.symptom
+
+
+def test_commands_take_the_include_folder(tmp_path: Path) -> None:
+    cmds = build_commands("sanitize", include=tmp_path / "vitis" / "include")
+    assert f"-I{tmp_path / 'vitis' / 'include'}" in cmds.compile_kernel
+    assert "-fsanitize=address,undefined" in cmds.compile_kernel and "-fno-sanitize-recover=all" in cmds.link
+    assert "-ftrivial-auto-var-init=pattern" in build_commands("pattern", include=tmp_path).compile_kernel
