@@ -35,6 +35,10 @@ demo: setup
 	$(BIN)/hweval run --suite verilog-core --model reference --workers $(WORKERS) --out $(DEMO_OUT)/verilog-core-reference
 	$(BIN)/hweval run --suite verilog-core --model mutant --n-samples 5 --workers $(WORKERS) --out $(DEMO_OUT)/verilog-core-mutant
 	$(BIN)/hweval report $(DEMO_OUT)/verilog-core-mutant
+	$(BIN)/hweval run --suite hls-bugs --model reference --workers $(WORKERS) --out $(DEMO_OUT)/hls-bugs-reference
+	$(BIN)/hweval run --suite hls-bugs --model mutant --n-samples 3 --workers $(WORKERS) --out $(DEMO_OUT)/hls-bugs-mutant
+	$(BIN)/hweval run --suite kernels-core --lang triton --model reference --workers $(WORKERS) --out $(DEMO_OUT)/kernels-core-reference
+	$(BIN)/hweval run --suite kernels-core --lang triton --model mutant --n-samples 3 --workers $(WORKERS) --out $(DEMO_OUT)/kernels-core-mutant
 	# keep last: publish every demo run above as the committed leaderboard
 	$(BIN)/hweval publish $(DEMO_OUT)/* --fresh --out results/leaderboard.json --html results/leaderboard.html
 

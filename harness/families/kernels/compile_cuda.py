@@ -1,0 +1,212 @@
+"""Compile a CUDA answer's ``load_inline`` sources without a GPU, the way load_inline would.
+
+* cuda part: ``nvcc -c`` of ``torch/types.h + cuda.h + cuda_runtime.h + cuda_sources`` with
+  torch's include paths and nvcc flags;
+* cpp part: ``g++ -fsyntax-only`` of ``torch/extension.h + cpp_sources + PYBIND11_MODULE``.
+
+Both run concurrently, each in its own sandboxed scratch folder (a :class:`Runner`; the
+candidate's sources are untrusted input to the compilers); results are cached by content hash (``HWEVAL_CACHE_DIR``, default
+``~/.cache/hweval``; ``HWEVAL_NVCC_CACHE=0`` disables). :func:`compile_batch` builds many answers
+in one translation unit per part (one namespace each) so that CI checks every golden cheaply.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sysconfig
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.families.kernels.runner import Runner, plain_runner
+from harness.families.kernels.static_cuda import InlineExtension
+from harness.proc import tail
+from harness.sandbox.base import ExecResult
+
+log = logging.getLogger(__name__)
+
+NVCC_BASE = ["-D__CUDA_NO_HALF_OPERATORS__", "-D__CUDA_NO_HALF_CONVERSIONS__",
+             "-D__CUDA_NO_BFLOAT16_CONVERSIONS__", "-D__CUDA_NO_HALF2_OPERATORS__",
+             "--expt-relaxed-constexpr", "--compiler-options", "-fPIC", "-std=c++20"]
+_SAFE_FLAG = re.compile(r"^(-O[0-3s]|-DNDEBUG|-D[A-Za-z_]\w*(=[\w.]*)?|-U[A-Za-z_]\w*|--?use_fast_math|"
+                        r"-lineinfo|--expt-relaxed-constexpr|--expt-extended-lambda|-std=c\+\+\d\d|"
+                        r"-maxrregcount=\d+|-Xptxas=[-\w,=]+|--ftz=(true|false)|--prec-div=(true|false)|"
+                        r"--prec-sqrt=(true|false)|--fmad=(true|false)|-w|-Wall)$")
+
+
+@dataclass
+class CudaBuild:
+    ok: bool | None  # None: not run (no nvcc, or sources not statically resolvable)
+    log: str = ""
+    seconds: float = 0.0
+    cached: bool = False
+    ignored_flags: list[str] = field(default_factory=list)
+    infra: bool = False  # the sandbox itself failed
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "log": tail(self.log, 6000), "seconds": round(self.seconds, 2),
+                "cached": self.cached, "ignored_flags": self.ignored_flags}
+
+
+def nvcc_path() -> str | None:
+    return os.environ.get("HWEVAL_NVCC") or shutil.which("nvcc")
+
+
+def _includes() -> list[str]:
+    from torch.utils.cpp_extension import include_paths
+
+    return [*include_paths(), sysconfig.get_paths()["include"]]
+
+
+def _safe(flags: list[str]) -> tuple[list[str], list[str]]:
+    ok = [f for f in flags if _SAFE_FLAG.match(f)]
+    return ok, [f for f in flags if not _SAFE_FLAG.match(f)]
+
+
+def cuda_unit(ext: InlineExtension) -> str:
+    head = "" if ext.no_implicit_headers else "#include <torch/types.h>\n#include <cuda.h>\n#include <cuda_runtime.h>\n"
+    return head + "\n".join(ext.cuda_sources or [])
+
+
+def cpp_unit(ext: InlineExtension) -> str:
+    head = "" if ext.no_implicit_headers else "#include <torch/extension.h>\n"
+    body = "\n".join(ext.cpp_sources or [])
+    defs = "".join(f'  m.def("{f}", torch::wrap_pybind_function({f}), "{f}");\n' for f in ext.functions or [])
+    module = f"PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {{\n{defs}}}\n" if ext.functions else ""
+    return f"{head}{body}\n{module}"
+
+
+def commands(workdir: Path, name: str, *, arch: str, cuda_flags: list[str], cxx_flags: list[str],
+             cpp_dir: Path | None = None) -> tuple[list[str], list[str]]:
+    """The nvcc and g++ argument vectors for ``<workdir>/<name>.cu`` and ``<cpp_dir>/<name>.cpp``
+    (``cpp_dir`` defaults to ``workdir``); each runs in the folder holding its source."""
+    cpp_dir = cpp_dir or workdir
+    inc = [f for p in _includes() for f in ("-isystem", p)]
+    defs = [f"-DTORCH_EXTENSION_NAME={re.sub(r'[^A-Za-z0-9_]', '_', name) or 'ext'}",
+            "-DTORCH_API_INCLUDE_EXTENSION_H"]
+    nvcc = [nvcc_path() or "nvcc", "-c", str(workdir / f"{name}.cu"), "-o", str(workdir / f"{name}.o"),
+            f"-arch=sm_{arch}", *defs, *inc, *NVCC_BASE, *cuda_flags]
+    gxx = [os.environ.get("CXX", "g++"), "-fsyntax-only", "-std=c++20", "-fPIC", *defs, *inc,
+           *cxx_flags, str(cpp_dir / f"{name}.cpp")]
+    return nvcc, gxx
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("HWEVAL_NVCC_CACHE", "1") == "0":
+        return None
+    root = os.environ.get("HWEVAL_CACHE_DIR") or os.environ.get("HWEVAL_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "hweval")
+    return Path(root) / "kernels_cuda_build"
+
+
+def _tool_version() -> str:
+    try:
+        out = subprocess.run([nvcc_path() or "nvcc", "--version"], capture_output=True, text=True, timeout=30)
+        return out.stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags: list[str],
+           cxx_flags: list[str], timeout_s: float, runner: Runner | None = None) -> CudaBuild:
+    if nvcc_path() is None:
+        return CudaBuild(None, "nvcc not found")
+    run = runner or plain_runner()
+    nv_dir, gx_dir = workdir / "nvcc", workdir / "gxx"
+    nv_dir.mkdir(parents=True, exist_ok=True)
+    gx_dir.mkdir(parents=True, exist_ok=True)
+    nvcc, gxx = commands(nv_dir, name, arch=arch, cuda_flags=cuda_flags, cxx_flags=cxx_flags, cpp_dir=gx_dir)
+    key = hashlib.sha256(json.dumps([cu, cpp, arch, cuda_flags, cxx_flags, _tool_version(),
+                                     _includes()]).encode()).hexdigest()
+    cache = _cache_dir()
+    hit = cache / f"{key}.json" if cache else None
+    if hit is not None and hit.is_file():
+        data = json.loads(hit.read_text())
+        return CudaBuild(data["ok"], data["log"], 0.0, cached=True)
+    (nv_dir / f"{name}.cu").write_text(cu)
+    (gx_dir / f"{name}.cpp").write_text(cpp)
+    start = time.monotonic()
+    results: dict[str, ExecResult] = {}
+    path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+
+    def go(tag: str, cmd: list[str], cwd: Path) -> None:
+        # nvcc's intermediates stay in the scratch folder
+        results[tag] = run(cmd, workdir=cwd, env={"PATH": path, "TMPDIR": str(cwd)}, timeout_s=timeout_s)
+
+    threads = [threading.Thread(target=go, args=(t, c, d))
+               for t, c, d in (("nvcc", nvcc, nv_dir), ("g++", gxx, gx_dir))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    infra = [f"{tag}: {r.infra_error}" for tag, r in results.items() if r.infra_error]
+    if infra:  # the sandbox failed: not a verdict on the code, and never cached
+        return CudaBuild(None, "sandbox failure: " + "; ".join(infra), time.monotonic() - start, infra=True)
+    logs, ok = [], True
+    for tag in ("nvcc", "g++"):
+        r = results[tag]
+        if r.timed_out:
+            return CudaBuild(False, f"{tag} timed out after {timeout_s}s", time.monotonic() - start)
+        if r.returncode != 0:
+            ok = False
+            logs.append(f"== {tag} (exit {r.returncode}) ==\n{tail(r.stderr + r.stdout, 8000)}")
+    build = CudaBuild(ok, "\n".join(logs), time.monotonic() - start)
+    if hit is not None:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        tmp = hit.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"ok": build.ok, "log": build.log}))
+        tmp.replace(hit)
+    return build
+
+
+def compile_extension(ext: InlineExtension, workdir: Path, *, timeout_s: float = 600.0,
+                      arch: str = "90", runner: Runner | None = None) -> CudaBuild:
+    """Compile one answer's extension (cuda part with nvcc, cpp part syntax-checked with g++)."""
+    if not ext.resolved:
+        return CudaBuild(None, f"load_inline arguments not statically resolvable: {ext.unresolved}")
+    cuda_flags, ignored_c = _safe(ext.extra_cuda_cflags)
+    cxx_flags, ignored_x = _safe(ext.extra_cflags)
+    build = _build(workdir, "candidate_ext", cuda_unit(ext), cpp_unit(ext), arch=arch,
+                   cuda_flags=cuda_flags, cxx_flags=cxx_flags, timeout_s=timeout_s, runner=runner)
+    build.ignored_flags = ignored_c + ignored_x
+    return build
+
+
+def _namespaced(tag: str, sources: list[str]) -> tuple[list[str], str]:
+    includes: list[str] = []
+    body: list[str] = []
+    for line in "\n".join(sources).splitlines():
+        (includes if line.lstrip().startswith(("#include", "#pragma once")) else body).append(line)
+    return includes, f"namespace hw_{tag} {{\n" + "\n".join(body) + f"\n}}  // namespace hw_{tag}\n"
+
+
+def compile_batch(exts: list[tuple[str, InlineExtension]], workdir: Path, *, timeout_s: float = 1200.0,
+                  arch: str = "90", runner: Runner | None = None) -> CudaBuild:
+    """Compile many extensions in one nvcc and one g++ run (each in ``namespace hw_<tag>``).
+
+    Each ``functions`` entry is checked by taking its address. Extra flags are ignored here.
+    """
+    cu_inc, cu_body, cpp_inc, cpp_body, checks = [], [], [], [], []
+    for tag, ext in exts:
+        if not ext.resolved:
+            return CudaBuild(False, f"{tag}: load_inline arguments not statically resolvable")
+        inc, body = _namespaced(tag, ext.cuda_sources or [])
+        cu_inc += inc
+        cu_body.append(body)
+        inc, body = _namespaced(tag, ext.cpp_sources or [])
+        cpp_inc += inc
+        cpp_body.append(body)
+        checks += [f"[[maybe_unused]] static auto* hw_chk_{tag}_{i} = &hw_{tag}::{f};"
+                   for i, f in enumerate(ext.functions or [])]
+    head = "#include <torch/types.h>\n#include <cuda.h>\n#include <cuda_runtime.h>\n"
+    cu = head + "\n".join(dict.fromkeys(cu_inc)) + "\n" + "\n".join(cu_body)
+    cpp = ("#include <torch/extension.h>\n" + "\n".join(dict.fromkeys(cpp_inc)) + "\n"
+           + "\n".join(cpp_body) + "\n" + "\n".join(checks) + "\n")
+    return _build(workdir, "batch_ext", cu, cpp, arch=arch, cuda_flags=[], cxx_flags=[], timeout_s=timeout_s,
+                  runner=runner)

@@ -1,0 +1,236 @@
+"""Evaluate one kernel answer: static -> compile -> correctness -> perf.
+
+The candidate runs only in worker subprocesses started through a :class:`Runner` (a sandbox),
+each phase in its own scratch folder, under a timeout. This (trusted) process builds or fetches
+the reference cases (:mod:`harness.families.kernels.cases`), copies only the inputs into the
+candidate's folder, and judges everything the worker reports.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from harness.families.kernels.cases import (
+    RefCases,
+    ReferenceFailure,
+    reference_cases,
+    run_worker,
+    worker_command,
+    worker_env,
+)
+from harness.families.kernels.compile_cuda import compile_extension
+from harness.families.kernels.judge import judge_cases, worker_failure
+from harness.families.kernels.perf import judge
+from harness.families.kernels.problem import Problem, ProblemError, load_problem
+from harness.families.kernels.runner import Runner, plain_runner
+from harness.families.kernels.static import analyze
+from harness.proc import tail
+
+log = logging.getLogger(__name__)
+
+STAGES = ("static", "compile", "correctness", "perf")
+_NONDETERMINISTIC = ("the reference is nondeterministic in case {case}: it draws random numbers (dropout, "
+                     "sampling), so no kernel can reproduce its outputs")
+__all__ = ["STAGES", "evaluate_kernel", "reference_check", "worker_command", "worker_env"]
+
+
+def _result(status: str, reason: str, stages: dict[str, Any]) -> dict[str, Any]:
+    return {"status": status, "reason": reason, "stages": stages}
+
+
+def _load(problem: Problem | Path) -> Problem:
+    return problem if isinstance(problem, Problem) else load_problem(Path(problem))
+
+
+def _candidate_folder(folder: Path, code: str, refs: RefCases, problem: Problem, job: dict[str, Any],
+                      cases: list[dict[str, Any]]) -> None:
+    """What a candidate phase sees: its code, the constructor arguments, the inputs. Never the
+    reference or its outputs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "candidate.py").write_text(code)
+    shutil.copyfile(refs.folder / refs.init, folder / "init.pt")
+    for case in cases:
+        shutil.copyfile(refs.folder / case["inputs"], folder / case["inputs"])
+    if problem.kind == "function":
+        (folder / "test_section.py").write_text(problem.test_code)
+    (folder / "job.json").write_text(json.dumps(job))
+
+
+def evaluate_kernel(
+    problem: Problem | Path, candidate_code: str, lang: str, workdir: Path, *, gpu: bool, timeout_s: float,
+    seeds: int = 2, perf: bool = True, arch: str = "90", compile_baseline: bool = True,
+    perf_reps: int = 50, runner: Runner | None = None, ref_cache: Path | None = None,
+    compile_timeout_s: float | None = None,
+) -> dict[str, Any]:
+    """Evaluate ``candidate_code`` (the answer's Python module text) against ``problem`` (a
+    :class:`Problem` or a built-in problem folder).
+
+    Returns ``{"status", "reason", "stages": {static, compile, correctness, perf}}``; every stage
+    has a ``status`` (``not_run`` when skipped). ``workdir`` is created and holds everything.
+    ``runner`` runs every sub-process (default: the ``none`` sandbox, no isolation; the suites
+    pass their sandbox). ``ref_cache`` caches reference cases across evaluations.
+
+    ``gpu=False``: Triton runs under the interpreter on the small config and its kernels are
+    compiled for ``sm_<arch>``; CUDA is compiled only (correctness ``not_run``). ``gpu=True``: every
+    config on the device, then (``perf``) timing against eager and, with ``compile_baseline``,
+    torch.compile.
+    """
+    stages: dict[str, Any] = {s: {"status": "not_run"} for s in STAGES}
+    workdir = Path(workdir).resolve()
+    run = runner or plain_runner(gpu=gpu)
+    try:
+        prob = _load(problem)
+    except (ProblemError, OSError, ValueError) as exc:
+        return _result("infra_error", f"problem: {exc}", stages)
+    if lang not in ("triton", "cuda"):
+        return _result("infra_error", f"unknown lang {lang!r}", stages)
+    if prob.meta.get("unsupported"):
+        return _result("infra_error", f"problem not supported here: {prob.meta['unsupported']}", stages)
+    if not candidate_code or not candidate_code.strip():
+        return _result("no_code", "empty answer", stages)
+    try:
+        violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind)
+    except SyntaxError as exc:
+        stages["static"] = {"status": "syntax_error", "error": f"{exc.msg} (line {exc.lineno})"}
+        return _result("syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", stages)
+    stages["static"] = {"status": "rejected" if violations else "pass", "kernels": kernels,
+                        "violations": [v.as_dict() for v in violations]}
+    if violations:
+        v = violations[0]
+        return _result("rejected", f"{v.rule}: {v.detail} (line {v.line})", stages)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    if lang == "cuda":
+        ctimeout = compile_timeout_s or max(timeout_s, 300.0)
+        builds = [compile_extension(e, workdir / f"build{i}", timeout_s=ctimeout, arch=arch, runner=run)
+                  for i, e in enumerate(exts)]
+        stages["compile"] = {"status": "pass", "builds": [b.as_dict() for b in builds]}
+        if any(b.infra for b in builds):
+            stages["compile"]["status"] = "infra_error"
+            return _result("infra_error", next(b.log for b in builds if b.infra), stages)
+        if any(b.ok is False for b in builds):
+            stages["compile"]["status"] = "syntax_error"
+            log_text = next(b.log for b in builds if b.ok is False)
+            return _result("syntax_error", f"CUDA compile failed: {tail(log_text, 1500)}", stages)
+        if any(b.ok is None for b in builds):
+            stages["compile"]["status"] = "not_run"
+            stages["compile"]["reason"] = next(b.log for b in builds if b.ok is None)
+        if not gpu:
+            stages["correctness"] = {"status": "not_run", "reason": "CUDA correctness needs a GPU"}
+            return _result("infra_error", "no GPU: CUDA correctness not_run (compile stage only)", stages)
+
+    try:
+        refs = reference_cases(prob, workdir, gpu=gpu, seeds=seeds, runner=run, timeout_s=max(timeout_s, 120.0),
+                               cache_root=ref_cache)
+    except ReferenceFailure as exc:  # the reference failed: never the candidate's fault
+        return _result("infra_error", f"reference failed: {exc}", stages)
+    bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
+    if bad:
+        return _result("infra_error", _NONDETERMINISTIC.format(case=bad[0]), stages)
+    cases = [{"id": c["id"], "inputs": c["inputs"], "output": f"out_{i}.pt", "seed": c.get("seed", 0)}
+             for i, c in enumerate(refs.cases)]
+    job = {"lang": lang, "device": "cuda" if gpu else "cpu", "interpret": not gpu, "seed": 0,
+           "arch": int(arch), "init": "init.pt", "cases": cases, "profile": gpu, "kind": prob.kind,
+           "entry": prob.entry, "test_code": "test_section.py", "globals": refs.globals,
+           "result_var": prob.meta.get("result_var", "test_results"), "module_name": prob.meta.get("module_name")}
+    cand = workdir / "cand"
+    _candidate_folder(cand, candidate_code, refs, prob, job, cases)
+    if lang == "triton" and not gpu:  # real compile (for sm_<arch>) alongside the interpreter run
+        comp_dir = workdir / "compile"
+        _candidate_folder(comp_dir, candidate_code, refs, prob, {**job, "cases": cases[:1]}, cases[:1])
+        with ThreadPoolExecutor(2) as pool:
+            fut = pool.submit(run_worker, run, comp_dir, "compile", gpu=False, timeout_s=timeout_s, interpret=False)
+            proc, data = run_worker(run, cand, "check", gpu=gpu, timeout_s=timeout_s)
+            cproc, cdata = fut.result()
+        comp = cdata.get("compile", {}) if isinstance(cdata.get("compile"), dict) else {}
+        stages["compile"] = {"status": "pass" if comp.get("kernels") else "not_run",
+                             "kernels_compiled": comp.get("kernels", []), "target": f"sm_{arch}"}
+        if comp.get("trace_error"):
+            stages["compile"]["trace_error"] = comp["trace_error"]
+        cfail = worker_failure(cproc, cdata, timeout_s)
+        if cfail and (cfail[0] == "syntax_error" or worker_failure(proc, data, timeout_s) is None):
+            stages["compile"].update(status=cfail[0], reason=cfail[2], stderr=tail(cproc.stderr, 3000))
+            return _result(cfail[0], cfail[2], stages)
+        if cfail:  # e.g. both runs hit the same endless loop: the check run's verdict below says it
+            stages["compile"].update(status="not_run", reason=cfail[2])
+    else:
+        proc, data = run_worker(run, cand, "check", gpu=gpu, timeout_s=timeout_s)
+        if lang == "triton":
+            stages["compile"] = {"status": "pass", "target": "device (JIT at first launch)"}
+    failure = worker_failure(proc, data, timeout_s)
+    if failure:
+        status, stage, reason = failure
+        stages[stage] = {**stages[stage], "status": status, "reason": reason,
+                         "stderr": tail(proc.stderr, 3000)}
+        return _result(status, reason, stages)
+    status, reason, detail = judge_cases(prob, cand, data, refs, kernels)
+    stages["correctness"] = {"status": status, "reason": reason, "n_cases": len(cases), **detail,
+                             "device": "cuda" if gpu else "cpu (triton interpreter)"}
+    if status != "pass":
+        return _result(status, reason, stages)
+    if gpu and perf:
+        if prob.kind != "module":
+            stages["perf"] = {"status": "not_run", "reason": "no timing harness for function problems"}
+        else:
+            stages["perf"] = _perf_stage(prob, workdir, refs, job, run, timeout_s, compile_baseline, perf_reps)
+            if stages["perf"]["status"] != "pass":
+                return _result(stages["perf"]["status"], stages["perf"].get("reason", ""), stages)
+    return _result("pass", "", stages)
+
+
+def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeout_s: float, seeds: int = 2,
+                    runner: Runner | None = None, ref_cache: Path | None = None) -> dict[str, Any]:
+    """Does the reference itself run here and give comparable outputs? (validation of problems
+    without golden solutions: KernelBench, TritonBench)."""
+    stages: dict[str, Any] = {"reference": {"status": "not_run"}}
+    try:
+        prob = _load(problem)
+        if prob.meta.get("unsupported"):
+            raise ReferenceFailure(f"not supported here: {prob.meta['unsupported']}")
+        refs = reference_cases(prob, Path(workdir).resolve(), gpu=gpu, seeds=seeds,
+                               runner=runner or plain_runner(gpu=gpu), timeout_s=timeout_s, cache_root=ref_cache)
+    except (ProblemError, OSError, ValueError, ReferenceFailure) as exc:
+        stages["reference"] = {"status": "fail", "reason": str(exc)[-1500:]}
+        return _result("fail", f"the reference does not run here: {exc}"[:2000], stages)
+    bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
+    stages["reference"] = {"status": "fail" if bad else "pass", "n_cases": len(refs.cases),
+                           "globals": refs.globals, "nonfinite": [c["id"] for c in refs.cases if not c.get("finite", True)]}
+    if bad:
+        return _result("fail", _NONDETERMINISTIC.format(case=bad[0]), stages)
+    return _result("pass", "", stages)
+
+
+def _perf_stage(problem: Problem, workdir: Path, refs: RefCases, job: dict[str, Any], run: Runner,
+                timeout_s: float, compile_baseline: bool, reps: int) -> dict[str, Any]:
+    """Time the largest config: the reference (eager, torch.compile) in one folder, the candidate in its own."""
+    import torch
+
+    cfg = problem.config_names(True)[-1]
+    case = next(c for c in refs.cases if c["config"] == cfg)
+    perf_job = {**job, "perf": {"inputs": case["inputs"], "warmup": 10, "reps": reps, "rounds": 3},
+                "baseline": {"reference": "reference_baseline.py", "compile": compile_baseline}}
+    base_dir = workdir / "baseline"
+    base_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(refs.folder / refs.init, base_dir / "init.pt")
+    shutil.copyfile(refs.folder / case["inputs"], base_dir / case["inputs"])
+    (base_dir / "reference_baseline.py").write_text(problem.reference_source)
+    (base_dir / "job.json").write_text(json.dumps(perf_job))
+    proc_b, base = run_worker(run, base_dir, "baseline", gpu=True, timeout_s=max(timeout_s, 600.0))
+    if base.get("reached") != "done" or "eager" not in base:
+        return {"status": "infra_error", "reason": f"baseline timing failed: {tail(proc_b.stderr, 1500)}"}
+    cand = workdir / "cand"
+    (cand / "job.json").write_text(json.dumps(perf_job))
+    proc, data = run_worker(run, cand, "perf", gpu=True, timeout_s=timeout_s)
+    failure = worker_failure(proc, data, timeout_s)
+    if failure:
+        return {"status": failure[0], "reason": f"perf run: {failure[2]}"}
+    if int(data.get("launches_min", 0)) < 1:
+        return {"status": "rejected", "reason": "kernel_not_launched: a timed call launched no kernel"}
+    flops, nbytes = problem.work(cfg) if problem.meta.get("perf") else (0.0, 0.0)
+    device = torch.cuda.get_device_name() if torch.cuda.is_available() else "unknown"
+    return judge(data["timing"], base.get("eager"), base.get("compiled"), flops, nbytes, device) | {
+        "config": cfg, "compiled_error": base.get("compiled_error")}

@@ -1,0 +1,102 @@
+"""The trusted verdicts: what a worker run means, and the candidate's outputs against the reference.
+
+Rejections are checked first over every case (cheating outranks wrong answers), then the
+comparisons with the problem's dtype-aware tolerances.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from harness.families.kernels import compare
+from harness.families.kernels.cases import RefCases
+from harness.families.kernels.problem import Problem
+from harness.proc import tail
+from harness.sandbox.base import ExecResult
+
+
+def worker_failure(proc: ExecResult, data: dict[str, Any], timeout_s: float) -> tuple[str, str, str] | None:
+    """(status, stage, reason) for a worker that did not finish, else None."""
+    reached = str(data.get("reached", ""))
+    if proc.infra_error:
+        return "infra_error", "correctness", f"sandbox: {proc.infra_error}"
+    if proc.timed_out:
+        stage = "compile" if reached == "import" and "compile" in data else "correctness"
+        return "timeout", stage, f"worker exceeded {timeout_s:g}s (reached {reached or 'start'})"
+    err = data.get("error")
+    if isinstance(err, dict):
+        where, msg = err.get("where"), f"{err.get('type')}: {err.get('message', '')}"[-2000:]
+        if where in ("import", "compile") or err.get("compile_error"):
+            return "syntax_error", "compile", f"does not build: {msg}"
+        if where == "worker":
+            return "infra_error", "correctness", f"worker failure: {msg}"
+        case = f" (case {err.get('case')})" if err.get("case") else ""
+        return "runtime_error", "correctness", f"{where} raised{case}: {msg}"
+    if reached != "done":
+        if not data or reached == "boot":
+            return "infra_error", "correctness", f"worker did not start: {tail(proc.stderr, 1500)}"
+        return "runtime_error", "correctness", (f"worker died in '{reached}' (exit {proc.returncode}): "
+                                                f"{tail(proc.stderr, 1500)}")
+    return None
+
+
+def _rejection(rep: dict[str, Any], cid: str) -> str | None:
+    if int(rep.get("launches", 0)) < 1:
+        return f"kernel_not_launched: no custom kernel launch in case {cid}"
+    bad_ops = compare.disallowed_ops(rep.get("ops", {}))
+    if bad_ops:
+        return f"runtime_torch_compute: forward ran {', '.join(bad_ops[:6])} ({cid})"
+    if rep.get("alias_input"):
+        return f"output_aliases_input: output {rep['alias_input']} shares memory ({cid})"
+    if rep.get("alias_previous") or rep.get("alias_within"):
+        return f"output_aliases_output: output reuses an earlier output's memory ({cid})"
+    return None
+
+
+def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCases, kernels: list[str]
+                ) -> tuple[str, str, dict[str, Any]]:
+    """(status, reason, detail) of the check phase's report in folder ``cand``."""
+    reports = {c.get("id"): c for c in data.get("cases", []) if isinstance(c, dict)}
+    detail: dict[str, Any] = {"cases": []}
+    saved: dict[str, tuple[list[Any], list[Any], list[str] | None]] = {}
+    for i, case in enumerate(refs.cases):
+        cid = case["id"]
+        rep = reports.get(cid)
+        if rep is None:
+            return "runtime_error", f"no result for case {cid}", detail
+        why = _rejection(rep, cid)
+        if why:
+            return "rejected", why, detail
+        try:
+            blob = torch.load(cand / f"out_{i}.pt", map_location="cpu", weights_only=True)
+            keys = blob.get("keys")
+            saved[cid] = (list(blob["outputs"]), list(blob["inputs_after"]), list(keys) if keys else None)
+        except Exception as exc:  # unreadable: the candidate returned something unsaveable
+            return "runtime_error", f"outputs of {cid} unreadable: {exc!r}"[:500], detail
+        before = torch.load(refs.folder / case["inputs"], map_location="cpu", weights_only=True)
+        changed = compare.modified_inputs(list(before), saved[cid][1]) if problem.kind == "module" else []
+        if changed:
+            return "rejected", f"modifies_inputs: input(s) {changed} changed during forward ({cid})", detail
+    prof = data.get("profile")
+    if isinstance(prof, dict) and prof.get("sentinel") and kernels:  # the profiler demonstrably works
+        seen = [str(n) for n in prof.get("kernels", [])]
+        if not any(k in n for k in kernels for n in seen):
+            return "rejected", f"kernel_not_launched: the GPU ran {seen[:5]}, none of {kernels}", detail
+    for case in refs.cases:
+        cid = case["id"]
+        ref_blob = torch.load(refs.folder / case["ref"], map_location="cpu", weights_only=True)
+        ref, (outs, _, keys) = list(ref_blob["outputs"]), saved[cid]
+        if problem.kind == "function" and keys != list(ref_blob.get("keys") or []):
+            return "fail", f"case {cid}: results {keys} differ in structure from {ref_blob.get('keys')}", detail
+        dtypes = {compare.dtype_name(r) for r in ref if isinstance(r, torch.Tensor)}
+        tol = {d: problem.tolerance(d, case.get("dist"), case.get("config")) for d in dtypes}
+        cmp = compare.compare_outputs(ref, outs, tol)
+        detail["cases"].append({"id": cid, "ok": cmp.ok, "max_abs_err": cmp.max_abs_err,
+                                "launches": reports[cid].get("launches")})
+        if not cmp.ok:
+            where = f" ({ref_blob['keys'][int(cmp.details.get('index', 0))]})" if problem.kind == "function" and \
+                cmp.details.get("index") is not None else ""
+            return "fail", f"wrong result in case {cid}{where}: {cmp.reason}", detail
+    return "pass", "", detail

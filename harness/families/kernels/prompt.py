@@ -1,0 +1,146 @@
+"""KernelBench-style prompts: the reference source, one tiny Model/ModelNew example, the rules."""
+from __future__ import annotations
+
+_EXAMPLE_MODEL = '''import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return a + b
+
+
+def get_inputs():
+    return [torch.randn(4096), torch.randn(4096)]
+
+
+def get_init_inputs():
+    return []
+'''
+
+_EXAMPLE_TRITON = '''import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def add_kernel(a_ptr, b_ptr, out_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
+    pid = tl.program_id(axis=0)
+    offsets = pid * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
+    mask = offsets < n_elements
+    a = tl.load(a_ptr + offsets, mask=mask)
+    b = tl.load(b_ptr + offsets, mask=mask)
+    tl.store(out_ptr + offsets, a + b, mask=mask)
+
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        a, b = a.contiguous(), b.contiguous()
+        out = torch.empty_like(a)
+        n = a.numel()
+        add_kernel[(triton.cdiv(n, 1024),)](a, b, out, n, BLOCK_SIZE=1024)
+        return out
+'''
+
+_EXAMPLE_CUDA = '''import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+cuda_source = r"""
+__global__ void add_kernel(const float* a, const float* b, float* out, long long n) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) out[i] = a[i] + b[i];
+}
+
+torch::Tensor add_forward(torch::Tensor a, torch::Tensor b) {
+    auto ac = a.contiguous();
+    auto bc = b.contiguous();
+    auto out = torch::empty_like(ac);
+    long long n = ac.numel();
+    add_kernel<<<(n + 255) / 256, 256>>>(ac.data_ptr<float>(), bc.data_ptr<float>(), out.data_ptr<float>(), n);
+    return out;
+}
+"""
+
+cpp_source = "torch::Tensor add_forward(torch::Tensor a, torch::Tensor b);"
+
+add_ext = load_inline(name="add_ext", cpp_sources=cpp_source, cuda_sources=cuda_source,
+                      functions=["add_forward"], verbose=False)
+
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return add_ext.add_forward(a, b)
+'''
+
+_LANG = {
+    "triton": ("Triton", "one or more @triton.jit kernels launched from ModelNew.forward", _EXAMPLE_TRITON),
+    "cuda": ("CUDA", "one or more __global__ CUDA kernels compiled with "
+             "torch.utils.cpp_extension.load_inline and called from ModelNew.forward", _EXAMPLE_CUDA),
+}
+
+RULES = """Rules (answers that break them are rejected):
+- ModelNew takes the same constructor arguments as Model and returns the same outputs (shape, dtype,
+  values within a small tolerance) for inputs of any sign and magnitude, on CUDA tensors.
+- All computation happens in your kernel(s). Outside kernels, forward may only allocate
+  (torch.empty/empty_like/zeros), query or change shapes/strides/views (.shape, .stride(),
+  .view, .contiguous) and launch kernels. No torch operators, torch.nn.functional, tensor
+  methods or Python arithmetic on tensors, no calls to Model or the original PyTorch op.
+- No try/except fallbacks, no timers/events/synchronisation, no threads or subprocesses, no
+  os/sys/inspect/gc, no monkeypatching, no eval/exec.
+- Return new tensors: do not return or modify the inputs, and do not reuse an output buffer
+  across calls.
+- Imports are limited to torch, triton, math and typing."""
+
+
+def build_prompt(reference_src: str, lang: str) -> str:
+    """The user prompt asking for ``ModelNew`` in ``lang`` ("triton" or "cuda")."""
+    if lang not in _LANG:
+        raise ValueError(f"unknown lang {lang!r}")
+    name, what, example = _LANG[lang]
+    return f"""You write custom {name} kernels to replace PyTorch operators and make them faster.
+
+You are given a PyTorch reference architecture `Model`. Write an optimized architecture named
+`ModelNew` that implements the same computation with {what}. You may fuse operators, change the
+algorithm (e.g. online softmax) and pick tile sizes freely; the result is checked for correctness
+on several input distributions and then timed against PyTorch eager and torch.compile on a GPU.
+
+Here is an example. The reference architecture:
+
+```python
+{_EXAMPLE_MODEL}```
+
+An optimized {name} version of it:
+
+```python
+{example}```
+
+{RULES}
+
+Now the architecture you must optimize:
+
+```python
+{reference_src.rstrip()}
+```
+
+Answer with the complete new module (imports, kernels and class ModelNew) in a single ```python
+code block. Do not include Model, get_inputs or get_init_inputs, testing code or explanations
+inside the code block."""
+
+
+def build_messages(reference_src: str, lang: str) -> list[dict[str, str]]:
+    """Chat messages (system + user) for a chat backend."""
+    return [
+        {"role": "system", "content": "You are an expert GPU kernel engineer."},
+        {"role": "user", "content": build_prompt(reference_src, lang)},
+    ]

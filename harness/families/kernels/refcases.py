@@ -1,0 +1,423 @@
+"""Reference cases: the inputs and the reference outputs of one kernels problem, as files.
+
+The same code runs in two places: in the harness for the built-in problems (trusted code written
+by us), and in a sandboxed worker phase (``--phase reference``) for problems read from external
+data (KernelBench, TritonBench), so a heavy, hanging or hostile reference never runs in the
+harness process. It writes into one folder:
+
+* ``init.pt`` constructor arguments; ``in_<i>.pt`` the inputs of case ``i``;
+* ``ref_<i>.pt`` ``{"outputs": [...], "keys": [...]}`` the reference outputs;
+* ``ref.json`` what was computed: cases, the module constants used (scaled-down KernelBench
+  shapes), per-case determinism (the forward run twice under different RNG seeds) and finiteness.
+
+Two problem kinds: ``module`` (``Model`` / ``get_inputs`` / ``get_init_inputs``; KernelBench and
+kernels-core) and ``function`` (TritonBench-T: a reference function plus a test section that
+calls it; the test's ``test_results`` are the outputs).
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import sys
+import types
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+#: Integer operators of module constants evaluated statically (``N = 2048 * 2``).
+_INT_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+            ast.FloorDiv: lambda a, b: a // b, ast.Pow: lambda a, b: a ** b}
+
+
+class ReferenceCaseError(Exception):
+    """The reference could not produce its cases (reported, never blamed on a candidate)."""
+
+
+# -- module constants (KernelBench shape scaling) -----------------------------------------
+def _assigned_names(stmt: ast.stmt) -> list[str]:
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        targets = [stmt.target]
+    names = []
+    for t in targets:
+        for node in ast.walk(t):
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+    return names
+
+
+def int_constants(source: str) -> dict[str, int | tuple[int, ...]]:
+    """Module-level names bound to integer expressions (of literals and earlier such names) or to
+    tuples of them (``input_shape = (32768,)``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    known: dict[str, int | tuple[int, ...]] = {}
+
+    def ev(node: ast.expr) -> int | None:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.Name):
+            value = known.get(node.id)
+            return value if isinstance(value, int) else None
+        if isinstance(node, ast.BinOp) and type(node.op) in _INT_OPS:
+            a, b = ev(node.left), ev(node.right)
+            if a is None or b is None or (isinstance(node.op, ast.Pow) and b > 64):
+                return None
+            return int(_INT_OPS[type(node.op)](a, b))
+        return None
+
+    def ev_any(node: ast.expr) -> int | tuple[int, ...] | None:
+        if isinstance(node, ast.Tuple) and node.elts:
+            items = [ev(e) for e in node.elts]
+            return None if any(i is None for i in items) else tuple(i for i in items if i is not None)
+        return ev(node)
+
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign | ast.AnnAssign) and getattr(stmt, "value", None) is not None):
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            value_node: ast.expr = stmt.value  # type: ignore[assignment]
+            if isinstance(target, ast.Tuple) and isinstance(value_node, ast.Tuple) and \
+                    len(target.elts) == len(value_node.elts):  # depth, height, width = 16, 32, 32
+                pairs = list(zip(target.elts, value_node.elts, strict=True))
+            else:
+                pairs = [(target, value_node)]
+            for tgt, val in pairs:
+                value = ev_any(val) if isinstance(tgt, ast.Name) else None
+                for node in ast.walk(tgt):
+                    if isinstance(node, ast.Name):
+                        if value is None:
+                            known.pop(node.id, None)
+                        else:
+                            known[node.id] = value
+    return known
+
+
+_PROTECTED = ("kernel", "stride", "pad", "dilation", "group", "seed", "axis")
+#: divide the large constants (>= 64) by each factor in turn, the least scaling first ...
+_FACTORS = (4, 8, 16, 32, 64, 128, 256, 1024)
+#: ... then also halve / quarter the medium ones (>= 16)
+_MEDIUM_FACTORS = (2, 4)
+
+
+def _scaled(value: int | tuple[int, ...], factor: int, threshold: int) -> int | tuple[int, ...]:
+    if isinstance(value, tuple):
+        return tuple(max(8, v // factor) if v >= threshold else v for v in value)
+    return max(8, value // factor) if value >= threshold else value
+
+
+def scale_candidates(source: str, threshold: int = 64) -> list[dict[str, Any]]:
+    """Module constants scaled down, from the least scaling to the most; constants named like
+    kernel sizes, strides, paddings, dilations, groups are kept."""
+    consts = {n: v for n, v in int_constants(source).items() if not any(p in n.lower() for p in _PROTECTED)}
+    out: list[dict[str, Any]] = []
+
+    def add(values: dict[str, Any]) -> None:
+        cand = {n: v for n, v in values.items() if v != consts[n]}
+        if cand and cand not in out:
+            out.append(cand)
+
+    for f in _FACTORS:
+        add({n: _scaled(v, f, threshold) for n, v in consts.items()})
+    for f in _MEDIUM_FACTORS:
+        add({n: _scaled(_scaled(v, _FACTORS[-1], threshold), f, 16) for n, v in consts.items()})
+    return out
+
+
+def exec_module(source: str, name: str, path: str, overrides: Mapping[str, Any] | None = None) -> types.ModuleType:
+    """Execute ``source`` as module ``name``, statement by statement; right after a statement binds
+    a name in ``overrides`` the name takes the override, so later constants derived from it
+    (``bias_shape = (out_channels, 1, 1)``) follow."""
+    tree = ast.parse(source, filename=path)
+    module = types.ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    for stmt in tree.body:
+        exec(compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec"), module.__dict__)  # noqa: S102
+        for n in _assigned_names(stmt):
+            if overrides and n in overrides:
+                value = overrides[n]  # JSON turned tuples into lists: give back the original's type
+                module.__dict__[n] = tuple(value) if isinstance(module.__dict__.get(n), tuple) else value
+    return module
+
+
+# -- calling the reference's functions ------------------------------------------------------
+def call_flex(fn: Callable[..., Any], config: Mapping[str, Any] | None, dist: str | None = None,
+              seed: int | None = None) -> list[Any]:
+    """``fn(config, dist=, seed=)`` as far as ``fn`` accepts them; else seeded ``fn()``."""
+    import torch
+
+    params = inspect.signature(fn).parameters
+    if not params:
+        if seed is not None:
+            torch.manual_seed(seed)
+        return list(fn())
+    kwargs: dict[str, Any] = {}
+    if dist is not None and "dist" in params:
+        kwargs["dist"] = dist
+    if seed is not None and "seed" in params:
+        kwargs["seed"] = seed
+    elif seed is not None:
+        torch.manual_seed(seed)
+    return list(fn(dict(config or {}), **kwargs))
+
+
+def _numel(values: Any) -> int:
+    import torch
+
+    if isinstance(values, torch.Tensor):
+        return values.numel()
+    if isinstance(values, list | tuple):
+        return sum(_numel(v) for v in values)
+    return 0
+
+
+def meta_numel(module: types.ModuleType) -> int | None:
+    """Total input elements of ``get_inputs()`` without allocating (meta device); None if unknown."""
+    import torch
+
+    try:
+        with torch.device("meta"):
+            return _numel(call_flex(module.get_inputs, None, seed=None))
+    except Exception:  # noqa: BLE001 - some inputs cannot be built on the meta device
+        return None
+
+
+def flatten(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, leaf) pairs of nested dicts / lists / tuples (a function's structured results)."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        yield key, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from flatten(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from flatten(v, f"{key}[{i}]")
+    else:
+        yield key, value
+
+
+def cpu_leaves(values: list[Any]) -> list[Any]:
+    import torch
+
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, torch.Tensor):
+            out.append(v.detach().as_subclass(torch.Tensor).to("cpu", copy=True))
+        else:
+            out.append(v if isinstance(v, int | float | bool | str | type(None)) else repr(v))
+    return out
+
+
+def _same(a: list[Any], b: list[Any]) -> bool:
+    import torch
+
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if isinstance(x, torch.Tensor):
+            if not (isinstance(y, torch.Tensor) and x.shape == y.shape and x.dtype == y.dtype):
+                return False
+            if x.is_floating_point() or x.is_complex():
+                if not torch.allclose(x.double() if x.is_floating_point() else x, y.double()
+                                      if y.is_floating_point() else y, rtol=1e-5, atol=1e-6, equal_nan=True):
+                    return False
+            elif not torch.equal(x, y):
+                return False
+        elif x != y and not (isinstance(x, float) and isinstance(y, float) and x != x and y != y):
+            return False
+    return True
+
+
+def _finite(values: list[Any]) -> bool:
+    import torch
+
+    return all(bool(torch.isfinite(v).all()) for v in values
+               if isinstance(v, torch.Tensor) and (v.is_floating_point() or v.is_complex()))
+
+
+@contextmanager
+def _no_tf32() -> Iterator[None]:
+    import torch
+
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False  # true fp32 refs
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+
+
+def _to(values: list[Any], device: str) -> list[Any]:
+    import torch
+
+    return [v.clone().to(device) if isinstance(v, torch.Tensor) else v for v in values]
+
+
+def _flat_out(out: Any) -> list[Any]:
+    return list(out) if isinstance(out, tuple | list) else [out]
+
+
+# -- the two kinds --------------------------------------------------------------------------
+def _choose_module(source: str, path: str, job: Mapping[str, Any]) -> tuple[types.ModuleType, dict[str, Any]]:
+    """The module, executed as-is or with the first scaled-down constants that fit the budget."""
+    search: list[dict[str, Any]] = list(job.get("search") or [])
+    budget = job.get("budget")
+    if not search and budget is None:
+        return exec_module(source, "hweval_reference", path), {}
+    errors = []
+    for overrides in [{}, *search]:
+        module = exec_module(source, "hweval_reference", path, overrides)
+        n = meta_numel(module)
+        if budget is not None and (n is None or n > budget):
+            errors.append(f"{overrides or 'as-is'}: {n if n is not None else 'unknown'} input elements")
+            continue
+        try:
+            init = call_flex(module.get_init_inputs, None)
+            inputs = call_flex(module.get_inputs, None, seed=0)
+            import torch
+
+            torch.manual_seed(0)
+            with torch.no_grad():
+                module.Model(*init)(*inputs)
+        except Exception as exc:  # noqa: BLE001 - this scale does not work: try the next one
+            errors.append(f"{overrides or 'as-is'}: {type(exc).__name__}: {exc}"[:300])
+            continue
+        return module, dict(overrides)
+    raise ReferenceCaseError(f"no input scale fits the CPU budget of {budget} elements and runs "
+                             f"({len(errors)} tried; the smallest: " + "; ".join(errors[-2:]) + ")")
+
+
+def compute_module_cases(module: types.ModuleType, job: Mapping[str, Any], out: Path) -> list[dict[str, Any]]:
+    import torch
+
+    device = job.get("device", "cpu")
+    configs: dict[str, dict[str, Any]] = job.get("configs") or {}
+    names = list(dict.fromkeys(c["config"] for c in job["cases"]))
+    init = call_flex(module.get_init_inputs, configs.get(names[0]) if names else None)
+    for name in names[1:]:
+        if repr(call_flex(module.get_init_inputs, configs.get(name))) != repr(init):
+            raise ReferenceCaseError("init inputs must not depend on the config")
+    torch.save(init, out / "init.pt")
+    torch.manual_seed(int(job.get("seed", 0)))
+    model = module.Model(*_to(init, "cpu"))
+    if isinstance(model, torch.nn.Module):
+        model = model.to(device)
+    records = []
+    for i, case in enumerate(job["cases"]):
+        inputs = call_flex(module.get_inputs, configs.get(case["config"]), case.get("dist"), int(case["seed"]))
+        torch.save(inputs, out / f"in_{i}.pt")
+        runs = []
+        for rng in (0, 1):
+            torch.manual_seed(1000 + rng)
+            with torch.no_grad():
+                runs.append(cpu_leaves(_flat_out(model(*_to(inputs, device)))))
+        torch.save({"outputs": runs[0], "keys": [str(k) for k in range(len(runs[0]))]}, out / f"ref_{i}.pt")
+        records.append({**case, "inputs": f"in_{i}.pt", "ref": f"ref_{i}.pt",
+                        "deterministic": _same(runs[0], runs[1]), "finite": _finite(runs[0])})
+    return records
+
+
+def compute_function_cases(module: types.ModuleType, test_code: str, job: Mapping[str, Any], out: Path
+                           ) -> list[dict[str, Any]]:
+    """TritonBench-T: run the test section against the reference function, once per case seed."""
+    import torch
+
+    from harness.families.kernels.hooks import device_remap
+
+    torch.save([], out / "init.pt")
+    code = compile(test_code, "test_section.py", "exec")
+    entry, result_var = job.get("entry", ""), job.get("result_var", "test_results")
+    if not callable(getattr(module, entry, None)):
+        raise ReferenceCaseError(f"the reference defines no function {entry!r}")
+    records = []
+    for i, case in enumerate(job["cases"]):
+        runs = []
+        rng_used = [False]
+        for _ in (0, 1):  # same seed twice: a difference means the function is nondeterministic
+            ns = dict(module.__dict__)
+            ns.update({"__name__": "hweval_test_section", entry: _rng_watch(getattr(module, entry), rng_used)})
+            torch.manual_seed(int(case["seed"]))
+            with device_remap(job.get("device", "cpu")), importable_as(job.get("module_name"), ns):
+                exec(code, ns)  # noqa: S102 - the reference's own test section, in the sandbox
+            if result_var not in ns:
+                raise ReferenceCaseError(f"the test section did not set {result_var}")
+            runs.append(list(flatten(ns[result_var])))
+        keys = [k for k, _ in runs[0]]
+        values = cpu_leaves([v for _, v in runs[0]])
+        torch.save([], out / f"in_{i}.pt")
+        torch.save({"outputs": values, "keys": keys}, out / f"ref_{i}.pt")
+        same = keys == [k for k, _ in runs[1]] and _same(values, cpu_leaves([v for _, v in runs[1]]))
+        records.append({**case, "inputs": f"in_{i}.pt", "ref": f"ref_{i}.pt",
+                        "deterministic": same and not rng_used[0], "rng_used": rng_used[0],
+                        "finite": _finite(values)})
+    return records
+
+
+@contextmanager
+def importable_as(name: str | None, namespace: Mapping[str, Any]) -> Iterator[None]:
+    """While the block runs, ``from <name> import f`` gives ``namespace``'s ``f``: TritonBench-T
+    test sections import the problem's own file by its stem (``from tanh_linear import ...``)."""
+    if not name:
+        yield
+        return
+    module = types.ModuleType(name)
+    module.__dict__.update(namespace)
+    module.__dict__["__name__"] = name
+    saved = sys.modules.get(name)
+    sys.modules[name] = module
+    try:
+        yield
+    finally:
+        if saved is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = saved
+
+
+def _rng_watch(fn: Callable[..., Any], used: list[bool]) -> Callable[..., Any]:
+    """``fn``, noting in ``used`` whether a call drew random numbers (dropout...): a kernel cannot
+    reproduce torch's random stream, so such a reference cannot be compared against."""
+    import torch
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        before = torch.get_rng_state()
+        cuda_before = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            after_cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
+            if not torch.equal(before, torch.get_rng_state()) or any(
+                    not torch.equal(a, b) for a, b in zip(cuda_before, after_cuda, strict=False)):
+                used[0] = True
+
+    return call
+
+
+def compute(source: str, job: Mapping[str, Any], out: Path, *, module: types.ModuleType | None = None,
+            path: str = "reference.py") -> dict[str, Any]:
+    """Write the cases of ``job`` into ``out``; returns (and writes) the ``ref.json`` record."""
+    out.mkdir(parents=True, exist_ok=True)
+    overrides: dict[str, Any] = {}
+    with _no_tf32():
+        if job.get("kind", "module") == "function":
+            mod = module or exec_module(source, "hweval_reference", path)
+            records = compute_function_cases(mod, job.get("test_code", ""), job, out)
+        else:
+            if module is not None:
+                mod = module
+            else:
+                mod, overrides = _choose_module(source, path, job)
+            records = compute_module_cases(mod, job, out)
+    report = {"cases": records, "globals": overrides}
+    (out / "ref.json").write_text(json.dumps(report, default=str))
+    return report

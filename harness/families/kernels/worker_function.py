@@ -1,0 +1,94 @@
+"""Worker phases for ``function`` problems (TritonBench-T): the problem's test section runs
+against the candidate's entry function; its results are the outputs."""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from harness.families.kernels.worker_common import COMPILE_ERRORS, Result, sync
+
+
+def compile_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType) -> None:
+    """TritonBench-T: compile the kernels the first test-section run launches."""
+    from harness.families.kernels import hooks
+
+    compiled: list[str] = []
+    res.data["compile"] = {"traced": True, "kernels": compiled}
+    res.reach("run")
+    try:
+        with hooks.compile_trace(compiled, arch=int(job.get("arch", 90))), hooks.device_remap("cpu"):
+            run_test_section(workdir, job, mod, job["cases"][0], lambda fn: fn)
+    except Exception as exc:
+        if type(exc).__name__ in COMPILE_ERRORS:
+            return res.fail("compile", exc)
+        res.data["compile"]["trace_error"] = "".join(traceback.format_exception(exc))[-2000:]
+    res.reach("done")
+
+
+def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: dict[str, Any],
+                      wrap: Any) -> Any:
+    """Run the problem's test section against the candidate's entry function; its test_results."""
+    import torch
+
+    entry = getattr(mod, job["entry"], None)
+    if not callable(entry):
+        raise AttributeError(f"the answer defines no function {job['entry']!r}")
+    from harness.families.kernels.refcases import importable_as
+
+    ns = dict(vars(mod))
+    ns.update({"__name__": "hweval_test_section", job["entry"]: wrap(entry)})
+    code = compile((workdir / job["test_code"]).read_text(), "test_section.py", "exec")
+    torch.manual_seed(int(case.get("seed", 0)))
+    with importable_as(job.get("module_name"), ns):
+        exec(code, ns)  # noqa: S102 - the problem's own test section, calling the candidate's function
+    var = job.get("result_var", "test_results")
+    if var not in ns:
+        raise RuntimeError(f"the test section did not set {var}")
+    return ns[var]
+
+
+def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any) -> None:
+    """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
+    calls of the candidate's function, launches over the whole case."""
+    import torch
+
+    from harness.families.kernels import hooks
+    from harness.families.kernels.refcases import cpu_leaves, flatten
+
+    device = job["device"]
+    res.reach("run")
+    results: list[dict[str, Any]] = []
+    res.data["cases"] = results
+    for case in job["cases"]:
+        counter.reset()
+        recorder = hooks.make_op_recorder(counter)
+        active = [False]
+
+        def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active) -> Any:
+            def call(*args: Any, **kwargs: Any) -> Any:
+                if active[0]:
+                    return fn(*args, **kwargs)
+                active[0] = True
+                try:
+                    with recorder:
+                        return fn(*args, **kwargs)
+                finally:
+                    active[0] = False
+            return call
+
+        try:
+            with torch.no_grad(), hooks.device_remap(device):
+                out = run_test_section(workdir, job, mod, case, wrap)
+            sync(device)
+        except Exception as exc:
+            return res.fail("forward", exc, case=case["id"])
+        leaves = list(flatten(out))
+        torch.save({"outputs": cpu_leaves([v for _, v in leaves]), "keys": [k for k, _ in leaves],
+                    "inputs_after": []}, workdir / case["output"])
+        results.append({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
+                        "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
+                        "alias_within": []})
+        res.flush()
+    res.reach("done")

@@ -1,0 +1,95 @@
+"""CUDA answers on a machine without a GPU: nvcc compile stage, correctness ``not_run``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.families.kernels.compile_cuda import compile_batch, nvcc_path
+from harness.families.kernels.static import analyze
+from tests.kernels.helpers import PROBLEM_IDS, golden
+
+needs_nvcc = pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
+
+# A legitimate answer that avoids the heavy torch headers (no_implicit_headers), so that a real
+# nvcc + g++ build takes seconds: the kernel takes raw device pointers from Python.
+LIGHT = '''
+import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+cuda_src = r"""
+#include <cuda_runtime.h>
+__global__ void relu_kernel(const float* x, float* y, long long n) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+void relu_launch(long long x, long long y, long long n) {
+    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>((const float*)x, (float*)y, n);
+}
+"""
+cpp_src = r"""
+#include <pybind11/pybind11.h>
+void relu_launch(long long x, long long y, long long n);
+PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) { m.def("relu_launch", &relu_launch); }
+"""
+ext = load_inline(name="light_relu", cpp_sources=cpp_src, cuda_sources=cuda_src, no_implicit_headers=True)
+
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x):
+        x = x.contiguous()
+        y = torch.empty_like(x)
+        ext.relu_launch(x.data_ptr(), y.data_ptr(), x.numel())
+        return y
+'''
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HWEVAL_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@needs_nvcc
+def test_cuda_candidate_compiles_and_correctness_is_not_run(run_eval, fresh_cache: None) -> None:
+    r = run_eval("relu", LIGHT, lang="cuda")
+    assert r["stages"]["static"]["status"] == "pass"
+    assert r["stages"]["compile"]["status"] == "pass", r["stages"]["compile"]
+    assert r["stages"]["correctness"]["status"] == "not_run"
+    assert r["stages"]["perf"]["status"] == "not_run"
+    assert r["status"] == "infra_error"  # never pass, never fail: the machine has no GPU
+
+
+@needs_nvcc
+def test_cuda_compile_error_is_syntax_error(run_eval, fresh_cache: None) -> None:
+    broken = LIGHT.replace("y[i] = x[i] > 0.0f", "y[i] = x[i] > 0.0f + undefined_symbol")
+    r = run_eval("relu", broken, lang="cuda")
+    assert r["status"] == "syntax_error"
+    assert r["stages"]["compile"]["status"] == "syntax_error"
+    assert "undefined_symbol" in r["reason"]
+
+
+def test_cuda_static_rejection_needs_no_compiler(run_eval) -> None:
+    code = golden("relu", "cuda").replace("y[i] = v > 0.0f ? v : 0.0f;", "y[i] = v;").replace(
+        "return y;", "return at::relu(x);")
+    r = run_eval("relu", code, lang="cuda")
+    assert r["status"] == "rejected" and r["reason"].startswith("cuda_torch_compute")
+
+
+def test_golden_load_inline_calls_resolve_statically() -> None:
+    for pid in PROBLEM_IDS:
+        violations, kernels, exts = analyze(golden(pid, "cuda"), "cuda")
+        assert not violations and kernels and len(exts) == 1 and exts[0].resolved, pid
+        assert exts[0].functions and all(f in exts[0].cuda_text for f in exts[0].functions)
+
+
+@pytest.mark.slow
+@needs_nvcc
+def test_every_golden_cuda_solution_compiles(tmp_path: Path, kernel_runner) -> None:
+    """All goldens in one nvcc and one g++ run (one namespace each); minutes on 2 cores, cached."""
+    exts = [(pid, analyze(golden(pid, "cuda"), "cuda")[2][0]) for pid in PROBLEM_IDS]
+    build = compile_batch(exts, tmp_path, timeout_s=1800, runner=kernel_runner)
+    assert build.ok, build.log

@@ -1,0 +1,200 @@
+"""Known reward hacks are caught with the right status and rule (end to end, CPU interpreter)."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.kernels.helpers import PROBLEMS, golden, rule_of
+
+HEAD = '''
+import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def relu_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    x = tl.load(x_ptr + offs, mask=mask, other=0.0)
+    tl.store(y_ptr + offs, tl.where(x > 0.0, x, 0.0), mask=mask)
+
+
+@triton.jit
+def copy_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=mask), mask=mask)
+'''
+
+
+def answer(forward_body: str, init: str = "pass") -> str:
+    body = textwrap.indent(textwrap.dedent(forward_body).strip(), " " * 8)
+    return HEAD + f"""
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+        {init}
+
+    def forward(self, x):
+{body}
+"""
+
+
+GRID = "(triton.cdiv(x.numel(), 1024),)"
+
+
+def test_calling_the_torch_op_is_rejected(run_eval) -> None:
+    r = run_eval("relu", answer("return torch.relu(x)"))
+    assert r["status"] == "rejected" and rule_of(r) == "torch_compute"
+    assert r["stages"]["correctness"]["status"] == "not_run"
+
+
+def test_returning_the_reference_output_is_rejected(run_eval) -> None:
+    code = "from reference import Model\n" + answer("return Model()(x)")
+    r = run_eval("relu", code)
+    assert r["status"] == "rejected" and rule_of(r) in ("forbidden_import", "reference_call")
+
+
+def test_try_except_fallback_is_rejected(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        try:
+            y = torch.empty_like(x)
+            relu_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+            return y
+        except Exception:
+            return torch.relu(x)
+        """))
+    assert r["status"] == "rejected" and rule_of(r) == "try_except_fallback"
+
+
+def test_kernel_defined_but_never_launched_static(run_eval) -> None:
+    r = run_eval("relu", HEAD + "\nclass ModelNew(nn.Module):\n    def forward(self, x):\n"
+                 "        return torch.empty_like(x)\n")
+    assert r["status"] == "rejected" and rule_of(r) == "no_kernel_launch"
+
+
+def test_kernel_launch_on_a_dead_path_is_caught_at_runtime(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        y = torch.empty_like(x)
+        if x.numel() < 0:
+            relu_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+        return y
+        """))
+    assert r["status"] == "rejected" and rule_of(r) == "kernel_not_launched"
+
+
+def test_torch_compute_hidden_from_the_ast_is_caught_at_runtime(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        y = torch.empty_like(x)
+        copy_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+        return getattr(y, "relu")()
+        """))
+    assert r["status"] == "rejected" and rule_of(r) == "runtime_torch_compute"
+    assert "aten::relu" in r["reason"]
+
+
+def test_output_aliasing_an_input_is_rejected(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        relu_kernel[{GRID}](x, x, x.numel(), BLOCK=1024)
+        return x
+        """))
+    assert r["status"] == "rejected" and rule_of(r) == "output_aliases_input"
+
+
+def test_writing_into_the_inputs_is_rejected(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        y = torch.empty_like(x)
+        relu_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+        copy_kernel[{GRID}](y, x, x.numel(), BLOCK=1024)
+        return y
+        """))
+    assert r["status"] == "rejected" and rule_of(r) == "modifies_inputs"
+
+
+def test_reusing_one_output_buffer_across_calls_is_rejected(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        if self.out is None:
+            self.out = torch.empty_like(x)
+        relu_kernel[{GRID}](x, self.out, x.numel(), BLOCK=1024)
+        return self.out
+        """, init="self.out = None"))
+    assert r["status"] == "rejected" and rule_of(r) == "output_aliases_output"
+
+
+def test_identity_kernel_is_caught_by_the_negative_distribution(run_eval, tmp_path: Path) -> None:
+    identity = answer(f"""
+        y = torch.empty_like(x)
+        copy_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+        return y
+        """)
+    # With only torch.rand inputs ReLU *is* the identity: the hack would pass...
+    only_uniform = tmp_path / "relu_uniform"
+    shutil.copytree(PROBLEMS / "relu", only_uniform)
+    ref = only_uniform / "reference.py"
+    ref.write_text(ref.read_text().replace('DISTS = ["normal", "uniform", "negative", "wide"]',
+                                           'DISTS = ["uniform"]'))
+    assert run_eval(only_uniform, identity)["status"] == "pass"
+    # ...the negative-valued distribution catches it.
+    ref.write_text(ref.read_text().replace('DISTS = ["uniform"]', 'DISTS = ["uniform", "negative"]'))
+    r = run_eval(only_uniform, identity)
+    assert r["status"] == "fail" and "/negative/" in r["reason"]
+    assert run_eval("relu", identity)["status"] == "fail"
+
+
+def test_golden_passes_with_all_stages(run_eval) -> None:
+    r = run_eval("softmax_row", golden("softmax_row", "triton"), seeds=2)
+    assert r["status"] == "pass", r["reason"]
+    st = r["stages"]
+    assert st["static"]["status"] == "pass"
+    assert st["compile"]["status"] == "pass" and st["compile"]["kernels_compiled"] == ["softmax_kernel"]
+    assert st["correctness"]["status"] == "pass" and st["correctness"]["n_cases"] == 8
+    assert all(c["launches"] == 1 for c in st["correctness"]["cases"])
+    assert st["perf"]["status"] == "not_run"
+
+
+@pytest.mark.parametrize("code,status", [
+    ("", "no_code"),
+    ("def broken(:\n    pass\n", "syntax_error"),
+])
+def test_trivial_statuses(run_eval, code: str, status: str) -> None:
+    assert run_eval("relu", code)["status"] == status
+
+
+def test_triton_compile_error_is_syntax_error(run_eval) -> None:
+    code = golden("relu", "triton").replace("y = tl.where(x > 0.0, x, 0.0)", "y = tl.where(x > 0.0, x, undefined_name)")
+    r = run_eval("relu", code)
+    assert r["status"] == "syntax_error" and r["stages"]["compile"]["status"] == "syntax_error"
+    assert "undefined_name" in r["reason"]
+
+
+def test_forward_exception_is_runtime_error(run_eval) -> None:
+    code = golden("relu", "triton").replace("relu_kernel[grid](x, y, n, BLOCK_SIZE=BLOCK_SIZE)",
+                                            "relu_kernel[grid](x, y, BLOCK_SIZE=BLOCK_SIZE)")
+    r = run_eval("relu", code)
+    assert r["status"] == "runtime_error"
+
+
+def test_infinite_loop_times_out(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        y = torch.empty_like(x)
+        n = 1
+        while n > 0:
+            n = n + 1
+        relu_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+        return y
+        """), timeout_s=10.0)
+    assert r["status"] == "timeout"
+
+
+def test_problem_error_is_infra_error(run_eval, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "meta.toml").write_text('id = "broken"\n')
+    (broken / "reference.py").write_text("raise RuntimeError('bad reference')\n")
+    assert run_eval(broken, golden("relu", "triton"))["status"] == "infra_error"
