@@ -107,10 +107,14 @@ class Sandbox(ABC):
         env: Mapping[str, str] | None = None,
         stdin: bytes | None = None,
         ro_paths: Sequence[Path] = (),
+        devices: Sequence[str] = (),
     ) -> ExecResult:
         """Write ``files`` into ``workdir`` (the only writable place) and run ``cmd`` there.
 
         ``ro_paths`` are extra host folders the command may read (tool installations).
+        ``devices`` are host device nodes (e.g. :func:`harness.sandbox.devices.gpu_devices`) the
+        command may open; nothing else of the host's /dev is visible. A requested device that
+        is not present is an ``infra_error``.
         """
 
     def check(self) -> tuple[bool, str]:

@@ -34,6 +34,7 @@ from typing import Any
 from harness.proc import _CappedBuffer
 from harness.sandbox import cgroups, images
 from harness.sandbox.base import ExecResult, Limits, Sandbox, harness_pythonpath, python_paths, scrubbed_env
+from harness.sandbox.devices import check_devices, gpu_library_paths
 from harness.sandbox.local import ETC_ENTRIES
 from harness.sandbox.scratch import clear_folder, copy_regular_tree, extract_regular_tar, random_uid
 
@@ -129,7 +130,8 @@ class DockerSandbox(Sandbox):
         for name in ("passwd", "group"):
             os.chmod(self._etc_dir / f"{name}-{uid}", 0o644)
 
-    def _start(self, image: str, key: tuple[Any, ...], limits: Limits, ro_paths: Sequence[Path]) -> _Warm:
+    def _start(self, image: str, key: tuple[Any, ...], limits: Limits, ro_paths: Sequence[Path],
+               devices: Sequence[str] = ()) -> _Warm:
         from docker.types import Ulimit
 
         uid = random_uid()
@@ -145,7 +147,8 @@ class DockerSandbox(Sandbox):
             # exec: compiled candidates (HLS testbenches, CUDA/Triton objects) run from scratch
             tmpfs={SCRATCH: f"size={disk}m,nr_inodes={16384 + 64 * disk},mode=0700,uid={uid},gid={uid},exec",
                    "/tmp": f"size={disk}m,nr_inodes={16384 + 64 * disk},mode=1777"},
-            mounts=self._host_mounts(ro_paths, uid), working_dir=SCRATCH,
+            mounts=self._host_mounts([*ro_paths, *(gpu_library_paths() if devices else [])], uid),
+            working_dir=SCRATCH, devices=[f"{d}:{d}:rwm" for d in devices],
             labels={LABEL: "1", OWNER_LABEL: owner_tag(), "hweval.uid": str(uid)},
         )
         container.reload()
@@ -157,14 +160,14 @@ class DockerSandbox(Sandbox):
             root = None
         return _Warm(container, key, uid, pid, root, cgroups.procs_file_of(pid))
 
-    def _acquire(self, image: str, limits: Limits, ro_paths: Sequence[Path]) -> _Warm:
+    def _acquire(self, image: str, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str] = ()) -> _Warm:
         mounts = tuple(sorted(str(Path(p).resolve()) for p in ro_paths))
-        key = (image, mounts, limits.memory_mb, limits.nproc, limits.disk_mb)
+        key = (image, mounts, limits.memory_mb, limits.nproc, limits.disk_mb, tuple(sorted(devices)))
         with self._lock:
             idle = self._idle.get(key)
             if idle:
                 return idle.pop()
-        warm = self._start(image, key, limits, ro_paths)
+        warm = self._start(image, key, limits, ro_paths, devices)
         with self._lock:
             self._live.append(warm)
         return warm
@@ -193,15 +196,19 @@ class DockerSandbox(Sandbox):
         env: Mapping[str, str] | None = None,
         stdin: bytes | None = None,
         ro_paths: Sequence[Path] = (),
+        devices: Sequence[str] = (),
     ) -> ExecResult:
         workdir = workdir.resolve()
         self.write_files(workdir, files)
         if self._client is None:
             return ExecResult(None, "", "", 0.0, infra_error=self._error)
+        bad = check_devices(tuple(devices))
+        if bad:
+            return ExecResult(None, "", "", 0.0, infra_error=bad)
         image = self.image_override or images.image_name(images.profile_for(cmd))
         start = time.monotonic()
         try:
-            warm = self._acquire(image, limits, ro_paths)
+            warm = self._acquire(image, limits, ro_paths, devices)
         except Exception as exc:  # noqa: BLE001 - the sandbox could not start: infra_error
             hint = " (run `hweval sandbox build`)" if "No such image" in str(exc) or "not found" in str(exc) else ""
             return ExecResult(None, "", "", time.monotonic() - start,

@@ -38,6 +38,7 @@ from harness.sandbox.base import (
     rlimit_preexec,
     scrubbed_env,
 )
+from harness.sandbox.devices import check_devices, gpu_library_paths
 from harness.sandbox.scratch import chown_tree, random_uid, remove_stale_tmpfs, sanitize_tree, tmpfs_stage
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class BubblewrapSandbox(Sandbox):
 
     # -- command line --------------------------------------------------------------------
     def _argv(self, workdir: Path, stage: Path, ro_paths: Sequence[Path], status_fd: int,
-              data_fds: Mapping[str, int], uid: int | None, tmp_mb: int = 1024) -> list[str]:
+              data_fds: Mapping[str, int], uid: int | None, tmp_mb: int = 1024,
+              devices: Sequence[str] = ()) -> list[str]:
         if self.bwrap is None:
             raise ToolMissingError(f"bubblewrap (bwrap) not found: {INSTALL_HINT}")
         a = _Args()
@@ -129,7 +131,10 @@ class BubblewrapSandbox(Sandbox):
         a.argv += ["--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm", "--proc", "/proc",
                    "--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
         a.made.add("/tmp")
-        for p in [*python_paths(), *ro_paths]:
+        for dev in devices:  # only the requested device nodes, read-write (e.g. /dev/nvidia0)
+            a.argv += ["--dev-bind", dev, dev]
+        libs = gpu_library_paths() if devices else []
+        for p in [*python_paths(), *ro_paths, *libs]:
             rp = str(Path(p).resolve())
             if a.inside_covered(rp) or not os.path.exists(rp):
                 continue
@@ -175,9 +180,13 @@ class BubblewrapSandbox(Sandbox):
         env: Mapping[str, str] | None = None,
         stdin: bytes | None = None,
         ro_paths: Sequence[Path] = (),
+        devices: Sequence[str] = (),
     ) -> ExecResult:
         workdir = workdir.resolve()
         self.write_files(workdir, files)
+        bad = check_devices(tuple(devices))
+        if bad:
+            return ExecResult(None, "", "", 0.0, infra_error=bad)
         full_env = scrubbed_env(env, workdir)
         full_env.setdefault("PYTHONPATH", harness_pythonpath())
         uid = random_uid() if self.privileged else None
@@ -191,13 +200,14 @@ class BubblewrapSandbox(Sandbox):
                     self._tmpfs = False
             if uid is not None and stage is workdir:
                 chown_tree(workdir, uid)
-            res = self._run_bwrap(cmd, workdir, stage, limits, full_env, stdin, ro_paths, uid)
+            res = self._run_bwrap(cmd, workdir, stage, limits, full_env, stdin, ro_paths, uid, tuple(devices))
         if stage is workdir:
             sanitize_tree(workdir)
         return res
 
     def _run_bwrap(self, cmd: Sequence[str], workdir: Path, stage: Path, limits: Limits, env: dict[str, str],
-                   stdin: bytes | None, ro_paths: Sequence[Path], uid: int | None) -> ExecResult:
+                   stdin: bytes | None, ro_paths: Sequence[Path], uid: int | None,
+                   devices: Sequence[str] = ()) -> ExecResult:
         factory = self._cgroup_factory()
         group = factory.create(limits.nproc + 8, limits.memory_mb + limits.disk_mb) if factory else None
         pipes: list[int] = []
@@ -212,7 +222,7 @@ class BubblewrapSandbox(Sandbox):
                     os.write(w, text.encode())
                     os.close(w)
                     data_fds[dest] = r
-            argv = self._argv(workdir, stage, ro_paths, wfd, data_fds, uid, max(limits.disk_mb, 1))
+            argv = self._argv(workdir, stage, ro_paths, wfd, data_fds, uid, max(limits.disk_mb, 1), devices)
             base_preexec = rlimit_preexec(limits)
 
             def preexec() -> None:
