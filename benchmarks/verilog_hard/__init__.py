@@ -1,0 +1,87 @@
+"""``verilog-hard``: block-level RTL problems from complete written specifications.
+
+Each problem is a folder under ``problems/`` in the verilog-core layout (meta.toml, spec.md,
+ref.v, tb.py) with these additions in ``meta.toml``:
+
+- ``kind``: ``spec`` (write the design), ``complete`` (fill the holes of a partial design),
+  ``modify`` (change an existing design to a change request) or ``debug`` (fix a buggy design
+  given its failing log). The kind picks the framing of the prompt; spec.md holds everything
+  else the model sees.
+- ``hard``: one line saying what makes the problem hard (listed in the suite README).
+- ``extra_sources`` and ``sim_top`` (optional): trusted Verilog files of the problem folder
+  (wrappers that instantiate the candidate at several parameter values, or connect the
+  modules of a multi-module answer) and the module the simulation elaborates. They are
+  appended to the candidate's source after the integrity check; the candidate never sees them.
+
+The testbenches use the shared cocotb library :mod:`harness.tbkit`.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from harness.api import EvalContext, Problem, Prompt, Verdict
+from harness.families.verilog.cocotb_eval import evaluate_cocotb, integrity_verdict
+from harness.families.verilog.prompt import SYSTEM
+from harness.families.verilog.suite import REQUIRED_FILES, CocotbVerilogSuite, load_problem_folder
+from harness.families.verilog.synth import add_synthesis
+from harness.types import Candidate
+
+log = logging.getLogger(__name__)
+
+KINDS = ("spec", "complete", "modify", "debug")
+
+_TASK = {
+    "spec": "Implement the following hardware design in Verilog.",
+    "complete": "Complete the partially written Verilog design below: fill in every part marked as missing "
+                "so that the whole design meets its specification.",
+    "modify": "Modify the existing Verilog design below as the change request asks. Keep every behaviour "
+              "the change request does not mention.",
+    "debug": "The Verilog design below does not meet its specification: the failing log from its "
+             "testbench is shown. Find and fix every bug.",
+}
+
+_RULES = """Rules:
+- Use exactly the module names, parameters and port lists given in the interface.
+- Do not include a testbench, `timescale directives, `include directives, file I/O or $finish.
+- Answer with the complete design (every module it needs) in one ```verilog code block."""
+
+
+class VerilogHardSuite(CocotbVerilogSuite):
+    name = "verilog-hard"
+    version = "1"
+    description = "Block-level RTL from full specifications: spec, complete, modify and debug tasks, cocotb-checked"
+    problems_dir = Path(__file__).parent / "problems"
+
+    def problems(self) -> Iterator[Problem]:
+        """Every folder with all of its files; a folder still being written (some file
+        missing) is skipped with a warning, so work in progress never breaks the suite."""
+        for folder in sorted(p for p in self.problems_dir.iterdir() if (p / "meta.toml").exists()):
+            missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+            if missing:
+                log.warning("verilog-hard: skipping %s (missing %s)", folder.name, ", ".join(missing))
+                continue
+            yield load_problem_folder(self.name, folder)
+
+    def prompt(self, problem: Problem) -> Prompt:
+        kind = str(problem.data["meta"].get("kind", "spec"))
+        task = _TASK.get(kind, _TASK["spec"])
+        return Prompt.user(f"{task}\n\n{problem.data['spec'].strip()}\n\n{_RULES}\n", system=SYSTEM)
+
+    def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        meta = problem.data["meta"]
+        extra = [str(name) for name in meta.get("extra_sources", [])]
+        if not extra:
+            return super().evaluate(problem, candidate, ctx)
+        bad = integrity_verdict(candidate, problem.data["top"])
+        if bad is not None:
+            return bad
+        assert problem.path is not None
+        trusted = "\n".join((problem.path / name).read_text() for name in extra)
+        joined = Candidate(code=f"{candidate.code}\n{trusted}\n", files=candidate.files, meta=candidate.meta)
+        simulator = self.options.simulator
+        lint = (self.options.get("lint", "on") or "on") != "off"
+        verdict = evaluate_cocotb(joined, top=str(meta.get("sim_top", problem.data["top"])),
+                                  tb_source=problem.data["tb"], ctx=ctx, simulator=simulator, lint=lint)
+        return add_synthesis(verdict, candidate.code, problem.reference, problem.data["top"], ctx, self.options)
