@@ -1,0 +1,145 @@
+"""``cvdp``: NVIDIA's Comprehensive Verilog Design Problems (NVlabs/cvdp_benchmark).
+
+Records come from ``--data``: a CVDP ``.jsonl`` file, a folder of them, or
+``hf://nvidia/cvdp-benchmark-dataset`` through ``datasets``. Non-agentic code-generation records
+whose harness runs on Icarus are scored: the model writes the files named in ``output.context``
+(extracted as CVDP's runner extracts them) and the record's own cocotb harness runs in hweval's
+sandbox; the answer passes when every docker-compose service's pytest run passes. The other
+records (commercial simulator, comprehension, agentic) are listed under ``unsupported`` in the
+suite's metrics, with the reason. See docs/cvdp.md.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from benchmarks.cvdp import answer, records
+from benchmarks.cvdp.evaluate import Unsupported, run_harness, services
+from benchmarks.cvdp.records import CvdpRecord
+from harness.errors import UsageError
+from harness.metrics import mean_stats
+from harness.suite import EvalContext, Suite
+from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
+
+log = logging.getLogger(__name__)
+
+DIFFICULTIES = ("easy", "medium", "hard")
+NO_REFERENCE = "(this CVDP record has no reference solution: output.context is empty in the data file)"
+
+
+def _csv_option(value: str | None) -> set[str] | None:
+    if not value:
+        return None
+    return {v.strip() for v in value.split(",") if v.strip()}
+
+
+class CvdpSuite(Suite):
+    name = "cvdp"
+    family = "verilog"
+    version = "1"
+    description = "NVIDIA CVDP non-agentic code generation, cocotb harnesses on Icarus (--data FILE|DIR|hf://)"
+
+    def __init__(self, options: Any = None) -> None:
+        super().__init__(options)
+        self._records: list[CvdpRecord] | None = None
+
+    # -- data ----------------------------------------------------------------------------------
+    def _selected(self) -> list[CvdpRecord]:
+        """Every record of ``--data`` that the category and difficulty options keep."""
+        if self._records is None:
+            cats = _csv_option(self.options.get("categories"))
+            diffs = _csv_option(self.options.get("difficulty"))
+            bad = sorted((diffs or set()) - set(DIFFICULTIES))
+            if bad:
+                raise UsageError(f"-S difficulty: unknown value(s) {', '.join(bad)}; choose from "
+                                 f"{', '.join(DIFFICULTIES)}")
+            bad = sorted(c for c in cats or set() if not (c.startswith("cid") and c[3:].isdigit()))
+            if bad:
+                raise UsageError(f"-S categories: expected ids like cid003, got {', '.join(bad)}")
+            loaded = records.load(self.options.data, self.options.get("config"), self.options.get("split"))
+            self._records = [self._classify(r) for r in loaded
+                             if (cats is None or r.category in cats) and (diffs is None or r.difficulty in diffs)]
+            skipped = [r for r in self._records if r.unsupported]
+            if skipped:
+                log.info("cvdp: %d record(s) unsupported (listed in results.json)", len(skipped))
+        return self._records
+
+    @staticmethod
+    def _classify(rec: CvdpRecord) -> CvdpRecord:
+        if rec.unsupported:
+            return rec
+        try:
+            services(rec)
+        except Unsupported as exc:
+            return records._with(rec, unsupported=str(exc))
+        return rec
+
+    def unsupported(self) -> list[dict[str, str]]:
+        return [{"problem_id": r.id, "category": r.category, "difficulty": r.difficulty,
+                 "reason": r.unsupported or ""} for r in self._selected() if r.unsupported]
+
+    def problems(self) -> Iterator[Problem]:
+        for rec in self._selected():
+            if rec.unsupported:
+                continue
+            yield Problem(self.name, rec.id, reference=answer.model_answer(rec.outputs) if rec.has_solution else None,
+                          data={"category": rec.category, "difficulty": rec.difficulty, "prompt": rec.prompt,
+                                "context": rec.context, "files": sorted(rec.outputs), "harness": rec.harness,
+                                "origin": rec.origin})
+
+    def _record(self, problem: Problem) -> CvdpRecord:
+        for rec in self._selected():
+            if rec.id == problem.id:
+                return rec
+        raise KeyError(problem.id)
+
+    # -- prompting and extraction --------------------------------------------------------------
+    def prompt(self, problem: Problem) -> Prompt:
+        files = list(problem.data["files"])
+        return Prompt.user(answer.user_prompt(problem.data["prompt"], problem.data["context"], files),
+                           system=answer.system_prompt(problem.data["category"], len(files)))
+
+    def extract(self, problem: Problem, completion: Completion) -> Candidate | None:
+        if problem.reference is None and completion.completion == NO_REFERENCE:
+            return Candidate(code=NO_REFERENCE, meta={"no_reference": True})
+        found = answer.parse_files(completion.completion, list(problem.data["files"]))
+        if not found:
+            return None
+        code = "".join(f"// file: {name}\n{body}\n" for name, body in sorted(found.items()))
+        return Candidate(code=code, files=found, meta={"files": sorted(found)})
+
+    def reference_response(self, problem: Problem) -> str:
+        return problem.reference if problem.reference is not None else NO_REFERENCE
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        if candidate.meta.get("no_reference"):
+            return Verdict(Status.NO_CODE, reason="no reference solution in the data (use the "
+                           "_with_solutions file to validate, or -S validate=off to score without it)")
+        return run_harness(self._record(problem), candidate, ctx)
+
+    def dedup_key(self, candidate: Candidate) -> str:
+        return candidate.sha256
+
+    # -- scoring -------------------------------------------------------------------------------
+    def suite_metrics(self, recs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """pass@1 per category and per difficulty (``pass@1[cid003]``, ``pass@1[easy]``), and the
+        unsupported records with their reasons."""
+        info = {r.id: r for r in self._selected()}
+        per: dict[str, list[bool]] = defaultdict(list)
+        for r in recs:
+            if r.get("status") == Status.INFRA_ERROR or r.get("problem_id") not in info:
+                continue
+            per[r["problem_id"]].append(r.get("status") == Status.PASS)
+        groups: dict[str, list[float]] = defaultdict(list)
+        for pid, outcomes in sorted(per.items()):
+            rate = sum(outcomes) / len(outcomes)
+            groups[info[pid].category].append(rate)
+            groups[info[pid].difficulty].append(rate)
+        out: dict[str, Any] = {f"pass@1[{g}]": mean_stats(v, seed=self.options.seed)
+                               for g, v in sorted(groups.items())}
+        skipped = self.unsupported()
+        out["unsupported"] = {"count": len(skipped), "records": skipped}
+        return out

@@ -1,0 +1,157 @@
+"""Run a CVDP record's harness on a candidate's files, inside hweval's sandbox.
+
+The harness files (``src/*``: ``.env``, cocotb tests, ``test_runner.py``) are trusted checker
+code; the candidate's files (the names in ``output.context``) are not. Before anything runs:
+
+- every candidate HDL file passes the Verilog family's integrity rules (no file or host access,
+  no ``$finish``, no ``include``...; see :func:`harness.api.integrity_verdict`);
+- a candidate may instantiate only modules it defines or that the problem showed it
+  (``input.context``), never a module that exists only in the hidden harness (a reference model).
+
+Then :mod:`benchmarks.cvdp.job` runs each docker-compose service's ``pytest`` command in the
+sandbox and reports one nonce-tagged verdict.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.cvdp.records import CvdpRecord, parse_env
+from harness.api import integrity_verdict, parse_records
+from harness.families.verilog.extract import module_spans
+from harness.families.verilog.tbeval import instantiations
+from harness.proc import tail
+from harness.suite import EvalContext
+from harness.tools import tool_bin_dirs
+from harness.types import Candidate, StageResult, Status, Verdict
+
+HDL_SUFFIXES = (".v", ".sv", ".vh", ".svh")
+_FAILURE = re.compile(r"\bFAIL\b|AssertionError|[Ee]rror:|syntax error")
+
+
+class Unsupported(Exception):
+    """The record's harness does something hweval does not run; the message says what."""
+
+
+def services(rec: CvdpRecord) -> list[dict[str, Any]]:
+    """The docker-compose services as ``{"name", "script", "env"}``, or :class:`Unsupported`."""
+    try:
+        compose = yaml.safe_load(rec.harness.get("docker-compose.yml", "")) or {}
+    except yaml.YAMLError as exc:
+        raise Unsupported(f"docker-compose.yml is not valid YAML: {exc}") from exc
+    found = compose.get("services") if isinstance(compose, dict) else None
+    if not isinstance(found, dict) or not found:
+        raise Unsupported("docker-compose.yml has no services")
+    out = []
+    for name, svc in found.items():
+        svc = svc or {}
+        cmd = svc.get("command")
+        argv = shlex.split(cmd) if isinstance(cmd, str) else [str(c) for c in cmd or []]
+        if not argv or argv[0] != "pytest":
+            raise Unsupported(f"service {name!r} runs {cmd!r}; hweval runs pytest services only")
+        scripts = [a for a in argv[1:] if a.endswith(".py") and not a.startswith("-")]
+        if len(scripts) != 1:
+            raise Unsupported(f"service {name!r}: expected one test script in {cmd!r}")
+        out.append({"name": str(name), "script": scripts[0], "env": _service_env(name, svc, rec)})
+    return out
+
+
+def _service_env(name: str, svc: dict[str, Any], rec: CvdpRecord) -> dict[str, str]:
+    env: dict[str, str] = {}
+    env_files = svc.get("env_file") or []
+    for ref in [env_files] if isinstance(env_files, str) else env_files:
+        key = str(ref).removeprefix("./")
+        if key not in rec.harness:
+            raise Unsupported(f"service {name!r}: env_file {ref} is not in harness.files")
+        env.update(parse_env(rec.harness[key]))
+    extra = svc.get("environment") or {}
+    if isinstance(extra, list):
+        extra = dict(str(e).partition("=")[::2] for e in extra)
+    env.update({str(k): str(v) for k, v in extra.items()})
+    return env
+
+
+def _modules(texts: list[str]) -> set[str]:
+    return {name for text in texts for name, _, _ in module_spans(text)}
+
+
+def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:
+    """``rejected`` when a candidate file breaks an integrity rule; None when all are clean."""
+    hdl = {n: t for n, t in candidate.files.items() if n.lower().endswith(HDL_SUFFIXES)}
+    for name, text in hdl.items():
+        bad = integrity_verdict(Candidate(code=text), rec.env.get("TOPLEVEL", ""))
+        if bad is not None:
+            bad.reason = f"{name}: {bad.reason}"
+            return bad
+    allowed = _modules(list(hdl.values())) | _modules([t for n, t in rec.context.items()
+                                                       if n.lower().endswith(HDL_SUFFIXES)])
+    hidden = _modules([t for n, t in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)]) - allowed
+    for name, text in hdl.items():
+        used = sorted({mod for mod, _ in instantiations(text)} & hidden)
+        if used:
+            reason = f"{name} instantiates {', '.join(used)}, defined only in the hidden harness"
+            return Verdict(Status.REJECTED, reason=reason, rule="foreign_module",
+                           stages={"integrity": StageResult("rejected", reason)})
+    return None
+
+
+def scratch_files(rec: CvdpRecord, candidate: Candidate) -> dict[str, str]:
+    """What goes into the scratch folder: ``code/`` (context, then the answer) and ``src/``."""
+    files = {f"code/{name}": text for name, text in rec.context.items()}
+    files.update({f"code/{name}": text for name, text in candidate.files.items()})
+    files.update({name: text for name, text in rec.harness.items() if name.startswith("src/")})
+    files["code/rundir/.keep"] = ""
+    return files
+
+
+def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verdict:
+    start = time.monotonic()
+    bad = static_verdict(rec, candidate)
+    if bad is not None:
+        return bad
+    try:
+        plan = services(rec)
+    except Unsupported as exc:  # the suite lists these at load time; reaching here is a harness bug
+        return Verdict(Status.INFRA_ERROR, reason=f"unsupported harness: {exc}")
+    nonce = secrets.token_hex(16)
+    job = {"nonce": nonce, "services": plan}
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO"}
+    with ctx.scratch() as work:
+        res = ctx.sandbox.run([sys.executable, "-m", "benchmarks.cvdp.job"], workdir=work,
+                              files=scratch_files(rec, candidate), limits=ctx.limits, env=env,
+                              stdin=json.dumps(job).encode(),
+                              ro_paths=[*tool_bin_dirs(), Path(__file__).resolve().parent])
+        log = (work / "cvdp.log").read_text(errors="replace") if (work / "cvdp.log").exists() else ""
+    wall = time.monotonic() - start
+    return _verdict(res, parse_records(res.stdout, nonce), log, wall, ctx)
+
+
+def _verdict(res: Any, records: list[dict[str, Any]], log: str, wall: float, ctx: EvalContext) -> Verdict:
+    logs = {"harness": tail(log, 3000)} if log else {}
+    if res.infra_error:
+        return Verdict(Status.INFRA_ERROR, reason=res.infra_error, wall_s=wall, logs=logs)
+    if res.timed_out:
+        return Verdict(Status.TIMEOUT, reason=f"exceeded {ctx.limits.wall_s:g} s wall time", wall_s=wall, logs=logs)
+    if len(records) > 1:
+        return Verdict(Status.REJECTED, reason=f"{len(records)} verdict lines for one run", rule="one_verdict",
+                       wall_s=wall, logs=logs)
+    if not records:
+        reason = f"the CVDP harness job ended without a verdict (exit {res.returncode})\n" + tail(res.stderr, 1500)
+        return Verdict(Status.INFRA_ERROR, reason=reason, wall_s=wall, logs=logs)
+    rec = records[0]
+    stage = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0), rec.get("data", {}))
+    reason = stage.reason
+    if rec["status"] == "pass":
+        logs = {}
+    else:
+        hits = [ln.strip() for ln in log.splitlines() if _FAILURE.search(ln)]
+        reason += "".join(f"\n{ln[:300]}" for ln in hits[-8:])
+    return Verdict(Status(rec["status"]), reason=reason, stages={"function": stage}, wall_s=wall, logs=logs)
