@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from benchmarks.cvdp import answer, records
 from benchmarks.cvdp.evaluate import Unsupported, run_harness, services
 from benchmarks.cvdp.records import CvdpRecord
+from harness.api import check_simulator
 from harness.errors import UsageError
 from harness.metrics import mean_stats
 from harness.suite import EvalContext, Suite
@@ -40,6 +41,14 @@ class CvdpSuite(Suite):
     family = "verilog"
     version = "1"
     description = "NVIDIA CVDP non-agentic code generation, cocotb harnesses on Icarus (--data FILE|DIR|hf://)"
+    options_schema: ClassVar[dict[str, str]] = {
+        **getattr(Suite, "options_schema", {}),
+        "categories": "comma-separated CVDP categories to keep, e.g. cid002,cid003 (default: all)",
+        "difficulty": "comma-separated difficulties to keep: easy,medium,hard (default: all)",
+        "config": "hf:// only: the dataset configuration (subset) to load",
+        "split": "hf:// only: the split to load (default: every split)",
+    }
+    takes_data: ClassVar[str] = "required"
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
@@ -75,6 +84,14 @@ class CvdpSuite(Suite):
         except Unsupported as exc:
             return records._with(rec, unsupported=str(exc))
         return rec
+
+    def load_exclusions(self) -> dict[str, int]:
+        """Records never yielded as problems, counted by reason (each is listed in the metrics)."""
+        counts: dict[str, int] = defaultdict(int)
+        for rec in self._selected():
+            if rec.unsupported:
+                counts[rec.unsupported] += 1
+        return dict(counts)
 
     def unsupported(self) -> list[dict[str, str]]:
         return [{"problem_id": r.id, "category": r.category, "difficulty": r.difficulty,
@@ -118,6 +135,7 @@ class CvdpSuite(Suite):
         if candidate.meta.get("no_reference"):
             return Verdict(Status.NO_CODE, reason="no reference solution in the data (use the "
                            "_with_solutions file to validate, or -S validate=off to score without it)")
+        check_simulator("icarus")  # a missing simulator is the machine's fault, never a syntax error
         return run_harness(self._record(problem), candidate, ctx)
 
     def dedup_key(self, candidate: Candidate) -> str:

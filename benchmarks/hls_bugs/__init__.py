@@ -30,7 +30,7 @@ from harness.families.hls.items import HlsItem
 from harness.families.hls.prompt import SYSTEM, build_prompt
 from harness.families.hls.sandboxed import sandbox_runner
 from harness.families.hls.score import ItemScore, metrics_with_stats, score_item
-from harness.suite import EvalContext, Suite
+from harness.suite import COMMON_OPTIONS, EvalContext, Requirements, Suite
 from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
 
 KERNELS_DIR = Path(__file__).parent / "kernels"
@@ -39,6 +39,15 @@ KERNELS_DIR = Path(__file__).parent / "kernels"
 class _HlsSuiteBase(Suite):
     family: ClassVar[str] = "hls"
     _items: dict[str, HlsItem] | None = None
+    options_schema: ClassVar[dict[str, str]] = {
+        **COMMON_OPTIONS,
+        "hls_include": "folder with ap_int.h/hls_stream.h (also --hls-include)",
+        "timeout": "seconds per C-simulation build and run (default 10)",
+        "hls_cache": "folder of the C-simulation cache",
+    }
+
+    def requirements(self) -> Requirements:
+        return Requirements(tools=("g++",))
 
     def load_items(self) -> list[HlsItem]:
         raise NotImplementedError
@@ -131,6 +140,7 @@ class HlsBugsSuite(_HlsSuiteBase):
     name = "hls-bugs"
     version = "1"
     description = "Find, locate, classify and fix seeded bugs in HLS C++ kernels; fixes are C-simulated"
+    takes_data: ClassVar[str] = "none"
 
     def load_items(self) -> list[HlsItem]:
         from harness.runner import cache_dir
@@ -146,6 +156,9 @@ class ChrysalisHlsSuite(_HlsSuiteBase):
     name = "chrysalis-hls"
     version = "1"
     description = "Chrysalis-HLS bug records applied to their designs; detection, localisation and type only"
+    takes_data: ClassVar[str] = "required"
+    options_schema: ClassVar[dict[str, str]] = {**_HlsSuiteBase.options_schema,
+                                                "data": "the Chrysalis-HLS checkout (same as --data)"}
     executes_fixes = False
     scope = ("detection, localisation and bug type only: Chrysalis-HLS has no testbenches, so fixes are not "
              "executed and fix@exec is not scored; pass@k counts an answer that detects and locates the bug "
