@@ -6,6 +6,7 @@ model names.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,10 @@ class Backend(ABC):
         """What identifies this backend's outputs, for the generation cache key and config.json.
         Never includes secrets."""
         return {"backend": self.name, "model": self.model}
+
+    def check_requests(self, keys: Sequence[tuple[str, str, int]]) -> None:
+        """Raise UsageError when some of these (suite, problem_id, sample_idx) samples cannot be
+        produced at all, before any is asked (a replay file that lacks lines)."""
 
     def close(self) -> None:
         """Release connections, engines..."""

@@ -1,7 +1,9 @@
 """The ``hweval`` command line (DESIGN.md, "CLI contract").
 
 Every flag has an environment twin: ``--n-samples`` reads ``HWEVAL_N_SAMPLES`` when not given.
-Exit codes: 0 ok, 1 run finished with infra errors, 2 usage or input error.
+Values are checked while parsing, from the command line and from the environment alike: a bad
+value is one line naming the flag (or the variable) and what it accepts, exit 2, before any work.
+Exit codes: 0 ok, 1 run finished with infra errors, 2 usage or input error, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -11,85 +13,238 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from harness import __version__
 from harness.errors import BackendError, HwevalError
 
 log = logging.getLogger("hweval")
 
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+class EnvValue(str):
+    """A default read from an environment twin; converters name the variable when it is wrong."""
+
+    var: str
+
+    def __new__(cls, value: str, var: str) -> EnvValue:
+        obj = super().__new__(cls, value)
+        obj.var = var
+        return obj
+
+
+class ArgParser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``hweval run: error: argument --timeout: ...``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
 
 def _env(dest: str, default: Any) -> Any:
     return os.environ.get(f"HWEVAL_{dest.upper()}", default)
 
 
+def _bad(value: str, expected: str) -> argparse.ArgumentTypeError:
+    where = f"{value.var}={str(value)!r}" if isinstance(value, EnvValue) else repr(str(value))
+    return argparse.ArgumentTypeError(f"{where}: expected {expected}")
+
+
+def int_in(lo: int | None = None, hi: int | None = None) -> Callable[[str], int]:
+    """An integer converter with an allowed range (inclusive bounds)."""
+    expected = "an integer" + (f" >= {lo}" if lo is not None and hi is None else "") + \
+        (f" between {lo} and {hi}" if lo is not None and hi is not None else "")
+
+    def convert(text: str) -> int:
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            raise _bad(text, expected) from None
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise _bad(text, expected)
+        return value
+    convert.__name__ = "int"
+    return convert
+
+
+def float_in(lo: float | None = None, hi: float | None = None, lo_open: bool = False) -> Callable[[str], float]:
+    """A finite float converter; ``lo_open`` makes the lower bound exclusive (> instead of >=)."""
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        parts.append(f"<= {hi:g}")
+    expected = "a number" + (" " + " and ".join(parts) if parts else "")
+
+    def convert(text: str) -> float:
+        try:
+            value = float(str(text).strip())
+        except ValueError:
+            raise _bad(text, expected) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _bad(text, expected)
+        if lo is not None and (value < lo or (lo_open and value == lo)):
+            raise _bad(text, expected)
+        if hi is not None and value > hi:
+            raise _bad(text, expected)
+        return value
+    convert.__name__ = "float"
+    return convert
+
+
+def one_of(*values: str) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        if str(text) not in values:
+            raise _bad(text, "one of " + ", ".join(values))
+        return str(text)
+    convert.__name__ = "choice"
+    return convert
+
+
+def plugin_name(kind: str) -> Callable[[str], str]:
+    """A registered plugin name (``sandboxes``...), checked without importing it."""
+    def convert(text: str) -> str:
+        from harness import registry
+
+        known = registry.names(kind)
+        if str(text) not in known:
+            where = f"{text.var}={str(text)!r}" if isinstance(text, EnvValue) else repr(str(text))
+            raise argparse.ArgumentTypeError(f"unknown {kind[:-2] if kind == 'sandboxes' else kind[:-1]} "
+                                             f"{where}; known: {', '.join(known)}")
+        return str(text)
+    convert.__name__ = kind
+    return convert
+
+
+def _truthy(text: str) -> bool:
+    if str(text).strip().lower() in TRUE:
+        return True
+    if str(text).strip().lower() in FALSE:
+        return False
+    raise _bad(text, "one of " + ", ".join(t for t in TRUE + FALSE if t))
+
+
+class _EnvFlag(argparse.Action):
+    """``--flag`` (no value); its environment twin takes 1/0, true/false, yes/no, on/off."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, default: Any = False, help: str | None = None,
+                 **kw: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, type=_truthy, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, True)
+
+
+def _env_default(dest: str, default: Any) -> Any:
+    var = f"HWEVAL_{dest.upper()}"
+    raw = os.environ.get(var)
+    return default if raw is None else EnvValue(raw, var)
+
+
 def opt(p: argparse.ArgumentParser, *flags: str, default: Any = None, type: Callable[[str], Any] | None = None,
         help: str = "", **kw: Any) -> None:
-    """An option whose default comes from its environment twin HWEVAL_<NAME>."""
+    """An option whose default comes from its environment twin HWEVAL_<NAME>.
+
+    An environment value is converted (and checked) by ``type`` only when the sub-command that
+    owns the option runs, so a bad value breaks that command with one line, not every command.
+    """
     dest = kw.pop("dest", flags[0].lstrip("-").replace("-", "_"))
-    value = _env(dest, default)
-    if type is not None and isinstance(value, str) and value is not default:
-        value = type(value)
+    value = _env_default(dest, default)
+    choices = kw.get("choices")
+    if choices is not None and isinstance(value, EnvValue):
+        check = one_of(*map(str, choices))
+        base = type
+        type = (lambda t: base(check(t))) if base is not None else check  # noqa: E731
     if type is not None:
         kw["type"] = type
     p.add_argument(*flags, dest=dest, default=value,
                    help=f"{help} [env HWEVAL_{dest.upper()}; default: {default}]", **kw)
 
 
+def flag(p: argparse.ArgumentParser, *flags: str, help: str = "", dest: str | None = None) -> None:
+    """A boolean ``--flag`` with an environment twin (HWEVAL_<NAME>=1/0, true/false...)."""
+    dest = dest or flags[0].lstrip("-").replace("-", "_")
+    p.add_argument(*flags, dest=dest, action=_EnvFlag, default=_env_default(dest, False),
+                   help=f"{help} [env HWEVAL_{dest.upper()}]")
+
+
 def _csv(text: str) -> list[str]:
     return [t for t in (s.strip() for s in text.split(",")) if t]
 
 
-def _kv(items: Sequence[str] | None) -> dict[str, str]:
+def _kv(items: Sequence[str] | None, flag_name: str = "-S") -> dict[str, str]:
     out = {}
     for item in items or []:
         key, sep, value = item.partition("=")
-        if not sep:
-            raise argparse.ArgumentTypeError(f"-S expects key=value, got {item!r}")
+        if not sep or not key.strip():
+            where = f"{item.var}={str(item)!r}" if isinstance(item, EnvValue) else repr(item)
+            raise argparse.ArgumentTypeError(f"{flag_name} expects key=value, got {where}")
         out[key.strip()] = value.strip()
     return out
 
 
+def _kv_env(dest: str) -> list[str] | None:
+    """``-S``/``-B`` twins: HWEVAL_SUITE_OPTIONS="lint=off,synth=off" (command-line pairs add to them)."""
+    var = f"HWEVAL_{dest.upper()}"
+    raw = os.environ.get(var)
+    return None if raw is None else [EnvValue(t, var) for t in _csv(raw)]
+
+
+def suite_option_arg(p: argparse.ArgumentParser, help: str = "suite-specific option, e.g. -S lint=off") -> None:
+    p.add_argument("-S", "--suite-option", dest="suite_options", action="append", metavar="KEY=VALUE",
+                   default=_kv_env("suite_options"), help=f"{help} [env HWEVAL_SUITE_OPTIONS=k=v,k=v]")
+
+
 def add_selectors(p: argparse.ArgumentParser) -> None:
+    """The options of ``run`` and ``generate`` (each with its environment twin and allowed range)."""
     opt(p, "--suite", dest="suites", type=_csv, required=_env("suites", None) is None,
         help="suite name(s), comma separated")
     opt(p, "--model", default="reference", help="BACKEND[:MODEL], e.g. reference, mutant, replay:F.jsonl")
-    opt(p, "--n-samples", default=1, type=int, help="samples per problem")
-    opt(p, "--temperature", default=0.0, type=float, help="sampling temperature")
-    opt(p, "--top-p", default=None, type=float, help="nucleus sampling")
-    opt(p, "--max-tokens", default=2048, type=int, help="max new tokens per sample")
-    opt(p, "--limit", default=None, type=int, help="first K problems of each suite")
+    opt(p, "--n-samples", default=1, type=int_in(1), help="samples per problem")
+    opt(p, "--temperature", default=0.0, type=float_in(0.0), help="sampling temperature")
+    opt(p, "--top-p", default=None, type=float_in(0.0, 1.0, lo_open=True), help="nucleus sampling")
+    opt(p, "--max-tokens", default=2048, type=int_in(1), help="max new tokens per sample")
+    opt(p, "--limit", default=None, type=int_in(1), help="first K problems of each suite")
     opt(p, "--problems", default=None, type=_csv, help="problem ids, comma separated")
-    opt(p, "--workers", default=os.cpu_count() or 1, type=int, help="parallel evaluations")
-    opt(p, "--sandbox", default="local", help="local (bubblewrap) | docker | none")
-    p.add_argument("--allow-unsandboxed", action="store_true",
-                   default=bool(_env("allow_unsandboxed", "")), help="permit --sandbox none")
+    add_eval_options(p)
     opt(p, "--data", default=None, help="dataset PATH or hf://OWNER/NAME for public suites")
-    opt(p, "--seed", default=0, type=int, help="seed for sampling and stimulus")
-    opt(p, "--lang", default=None, help="kernel language: triton | cuda")
-    opt(p, "--simulator", default="icarus", help="icarus | verilator")
+    opt(p, "--seed", default=0, type=int_in(0), help="seed for sampling and stimulus")
+    opt(p, "--lang", default=None, type=one_of("triton", "cuda"), help="kernel language: triton | cuda")
+    opt(p, "--simulator", default="icarus", type=one_of("icarus", "verilator"), help="icarus | verilator")
     opt(p, "--base-url", default=None, help="OpenAI-compatible server URL")
     opt(p, "--api-key-env", default=None, help="name of the env variable holding the API key")
-    opt(p, "--max-connections", default=8, type=int, help="concurrent requests to a model server")
-    opt(p, "--request-timeout", default=120.0, type=float, help="seconds to wait for a model server's answer")
-    opt(p, "--max-retries", default=5, type=int,
+    opt(p, "--max-connections", default=8, type=int_in(1), help="concurrent requests to a model server")
+    opt(p, "--request-timeout", default=120.0, type=float_in(0.0, lo_open=True),
+        help="seconds to wait for a model server's answer")
+    opt(p, "--max-retries", default=5, type=int_in(0),
         help="retries of a model request on 429, 5xx, timeouts and dropped connections")
-    opt(p, "--generation-cache", default="on", choices=["on", "off"],
-        help="reuse samples generated by earlier runs ($HWEVAL_CACHE/generations)")
+    opt(p, "--generation-cache", default="on", type=one_of("on", "off"),
+        help="reuse samples generated by earlier runs with the same backend, model, prompt and settings "
+             "($HWEVAL_CACHE/generations, default ~/.cache/hweval/generations)")
     p.add_argument("-B", "--backend-option", dest="backend_options", action="append", metavar="KEY=VALUE",
-                   help="backend-specific option, e.g. -B mode=completion, -B dtype=bfloat16")
-    opt(p, "--executor", default="local", help="local | ray")
+                   default=_kv_env("backend_options"),
+                   help="backend-specific option, e.g. -B mode=completion [env HWEVAL_BACKEND_OPTIONS=k=v,k=v]")
+    opt(p, "--executor", default="local", type=one_of("local", "ray"), help="local | ray")
     opt(p, "--ray-address", default=None, help="Ray cluster address (default: a local Ray)")
-    opt(p, "--shots", default=0, type=int, help="in-context examples for suites that have them (0..4)")
+    opt(p, "--shots", default=0, type=int_in(0, 4), help="in-context examples for suites that have them (0..4)")
     opt(p, "--hls-include", default=None, help="folder with ap_int.h/hls_stream.h (default: hls4ml's)")
-    p.add_argument("--equiv", action="store_true", default=bool(_env("equiv", "")),
-                   help="also check formal equivalence against the reference (yosys)")
-    opt(p, "--timeout", dest="timeout_s", default=60.0, type=float, help="wall-time limit per sample (s)")
-    p.add_argument("-S", "--suite-option", dest="suite_options", action="append", metavar="KEY=VALUE",
-                   help="suite-specific option, e.g. -S lint=off, -S validate=off")
+    flag(p, "--equiv", help="also check formal equivalence against the reference (yosys)")
+    suite_option_arg(p, help="suite-specific option, e.g. -S lint=off, -S validate=off (`hweval list suites` "
+                             "shows each suite's options)")
     opt(p, "--out", default=None, help="run folder (default results/runs/<suite>-<model>-<stamp>)")
-    p.add_argument("--resume", action="store_true", default=bool(_env("resume", "")),
-                   help="continue the run in --out")
+    flag(p, "--resume", help="continue the run in --out")
+
+
+def add_eval_options(p: argparse.ArgumentParser, *, defaults: bool = True) -> None:
+    """--workers, --sandbox, --allow-unsandboxed, --timeout (``defaults=False``: keep the run's own)."""
+    opt(p, "--workers", default=(os.cpu_count() or 1) if defaults else None, type=int_in(1),
+        help="parallel evaluations")
+    opt(p, "--sandbox", default="local" if defaults else None, type=plugin_name("sandboxes"),
+        help="local (bubblewrap) | docker | none")
+    flag(p, "--allow-unsandboxed", help="permit --sandbox none")
+    opt(p, "--timeout", dest="timeout_s", default=60.0 if defaults else None, type=float_in(0.0, lo_open=True),
+        help="wall-time limit per sample (s)")
 
 
 #: Modules that add sub-commands: each has ``register(sub)`` adding parsers with a ``func``.
@@ -103,15 +258,14 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks and debug logs")
     common.add_argument("--no-progress", action="store_true", default=argparse.SUPPRESS,
-                        help="no progress bars")
-    parser = argparse.ArgumentParser(prog="hweval", description="Evaluate LLMs on hardware code.",
-                                     parents=[common])
+                        help="no progress bars or progress lines [env HWEVAL_NO_PROGRESS=1]")
+    parser = ArgParser(prog="hweval", description="Evaluate LLMs on hardware code.", parents=[common])
     parser.add_argument("--version", action="version", version=f"hweval {__version__}")
-    parser.set_defaults(debug=False, no_progress=bool(_env("no_progress", "")))
+    parser.set_defaults(debug=False, no_progress=str(_env("no_progress", "")).strip().lower() in TRUE)
     sub = parser.add_subparsers(dest="command", required=True)
     _add = sub.add_parser
 
@@ -132,18 +286,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupted() -> NoReturn:
+    """Ctrl-C: kill every tool process still running, then leave at once (no waiting on threads).
+
+    Journals are flushed per record, so the run resumes from what was written."""
+    from harness.proc import kill_all
+
+    kill_all()
+    print("hweval: interrupted; `hweval run --resume --out DIR` continues the run", file=sys.stderr)
+    logging.shutdown()
+    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass
+    os._exit(130)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        _interrupted()
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        handler = args.func
         if hasattr(args, "suite_options"):
-            args.suite_options = _kv(args.suite_options)
+            args.suite_options = _kv(args.suite_options, "-S")
         if hasattr(args, "backend_options"):
-            args.backend_options = _kv(args.backend_options)
-        return int(handler(args) or 0)
+            args.backend_options = _kv(args.backend_options, "-B")
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
     except argparse.ArgumentTypeError as exc:
         parser.error(str(exc))
     except (HwevalError, BackendError) as exc:
@@ -152,9 +327,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hweval: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("hweval: interrupted; --resume continues the run", file=sys.stderr)
-        return 130
-    return 0
+        _interrupted()
+    except BrokenPipeError:  # `hweval report --json | head`: the reader left; nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # a file the user named cannot be read or written
+        if args.debug:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"hweval: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def dump_json(obj: Any) -> None:

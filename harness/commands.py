@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,9 @@ from rich.table import Table
 
 from harness import registry
 from harness.config import RunConfig
+from harness.errors import UsageError
 from harness.progress import Progress
+from harness.report import infra_reasons, print_report, provenance_lines, title
 from harness.results import read_results
 
 console = Console()
@@ -20,7 +21,7 @@ console = Console()
 
 def register(sub: Any) -> None:
     """Add the core sub-commands: list, run, generate, evaluate, report, validate."""
-    from harness.cli import _csv, _env, add_selectors, opt
+    from harness.cli import _csv, _env, add_eval_options, add_selectors, one_of, opt, suite_option_arg
 
     p = sub.add_parser("list", help="list suites, backends or sandboxes")
     p.set_defaults(func=cmd_list)
@@ -35,9 +36,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="execute a run folder's completions and score them")
     p.set_defaults(func=cmd_evaluate)
     p.add_argument("dir", type=Path)
-    opt(p, "--workers", default=None, type=int, help="parallel evaluations")
-    opt(p, "--sandbox", default=None, help="override the sandbox")
-    p.add_argument("--allow-unsandboxed", action="store_true")
+    add_eval_options(p, defaults=False)
 
     p = sub.add_parser("report", help="table of a run's results.json")
     p.set_defaults(func=cmd_report)
@@ -50,15 +49,13 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_validate)
     opt(p, "--suite", dest="suites", type=_csv, required=_env("suites", None) is None, help="suite name(s)")
     opt(p, "--data", default=None, help="dataset PATH or hf://OWNER/NAME")
-    opt(p, "--simulator", default="icarus", help="icarus | verilator")
-    opt(p, "--sandbox", default="local", help="sandbox")
-    p.add_argument("--allow-unsandboxed", action="store_true")
-    opt(p, "--workers", default=os.cpu_count() or 1, type=int, help="parallel evaluations")
-    opt(p, "--lang", default=None, help="kernel language")
+    opt(p, "--simulator", default="icarus", type=one_of("icarus", "verilator"), help="icarus | verilator")
+    add_eval_options(p)
+    opt(p, "--lang", default=None, type=one_of("triton", "cuda"), help="kernel language")
     opt(p, "--problems", default=None, type=_csv, help="problem ids")
-    p.add_argument("-S", "--suite-option", dest="suite_options", action="append", metavar="KEY=VALUE")
+    opt(p, "--hls-include", default=None, help="folder with ap_int.h/hls_stream.h (default: hls4ml's)")
+    suite_option_arg(p)
     p.add_argument("--json", action="store_true")
-
 
 
 def _config(args: argparse.Namespace) -> RunConfig:
@@ -68,17 +65,38 @@ def _config(args: argparse.Namespace) -> RunConfig:
 
 def cmd_list(args: argparse.Namespace) -> int:
     rows = registry.describe(args.kind)
+    if args.kind == "suites":
+        rows = [{**row, **suite_facts(row["name"])} for row in rows]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    table = Table(title=f"hweval {args.kind}")
-    table.add_column("name")
-    table.add_column("entry point")
-    table.add_column("distribution")
-    for row in rows:
-        table.add_row(row["name"], row["target"], row["distribution"])
+    table = Table()
+    table.add_column("name", no_wrap=True)
+    if args.kind == "suites":
+        table.add_column("family")
+        table.add_column("--data")
+        table.add_column("description")
+        for row in rows:
+            table.add_row(row["name"], row["family"], row["data"], row["description"])
+    else:
+        table.add_column("entry point")
+        table.add_column("distribution")
+        for row in rows:
+            table.add_row(row["name"], row["target"], row["distribution"])
+    title(f"hweval {args.kind}")
     console.print(table)
     return 0
+
+
+def suite_facts(name: str) -> dict[str, Any]:
+    """Description, family, --data need and -S keys of a suite (imports its module: ~0.5 s for all)."""
+    try:
+        cls = registry.load("suites", name)
+    except UsageError as exc:
+        return {"family": "?", "data": "?", "description": f"(unavailable: {exc})", "options": {}}
+    need = {"none": "no", "optional": "optional", "required": "needs --data"}.get(cls.takes_data, cls.takes_data)
+    return {"family": cls.family, "data": need, "description": cls.description,
+            "options": dict(cls.options_schema)}
 
 
 def _finish(run_dir: Path, results: dict[str, Any] | None) -> int:
@@ -86,44 +104,61 @@ def _finish(run_dir: Path, results: dict[str, Any] | None) -> int:
         console.print(f"completions written to {run_dir}")
         return 0
     print_report(results)
-    console.print(f"run folder: {run_dir}")
+    for line in provenance_lines(results):
+        console.print(line, soft_wrap=True)
+    console.print(f"run folder: {run_dir}", soft_wrap=True)
+    code = 0
     if results.get("infra_errors"):
-        console.print(f"[red]{results['infra_errors']} sample(s) had infrastructure errors "
-                      "(not counted against the model); see executions.jsonl[/red]")
-        return 1
-    return 0
+        reasons = infra_reasons(run_dir)
+        console.print(f"[red]{results['infra_errors']} sample(s) had infrastructure errors (not counted against "
+                      f"the model): {reasons}[/red]", soft_wrap=True)
+        code = 1
+    for name, s in results["suites"].items():
+        if s.get("n_not_run"):
+            why = "; ".join(f"{r} ({n})" for r, n in s.get("not_run_by_reason", {}).items())
+            console.print(f"[yellow]{name}: {s['n_not_run']} problem(s) could not be run here and are not "
+                          f"scored: {why}[/yellow]", soft_wrap=True)
+            code = 1
+    return code
+
+
+def _progress(args: argparse.Namespace) -> Progress:
+    return Progress(enabled=False if args.no_progress else None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from harness.runner import run
 
-    run_dir, results = run(_config(args), progress=Progress(enabled=None if not args.no_progress else False))
+    run_dir, results = run(_config(args), progress=_progress(args))
     return _finish(run_dir, results)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from harness.runner import run
 
-    run_dir, _ = run(_config(args), do_evaluate=False,
-                     progress=Progress(enabled=None if not args.no_progress else False))
+    run_dir, _ = run(_config(args), do_evaluate=False, progress=_progress(args))
     return _finish(run_dir, None)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from harness.runner import evaluate_dir
 
-    overrides = {"workers": args.workers, "sandbox": args.sandbox,
+    overrides = {"workers": args.workers, "sandbox": args.sandbox, "timeout_s": args.timeout_s,
                  "allow_unsandboxed": args.allow_unsandboxed or None}
-    run_dir, results = evaluate_dir(args.dir, overrides)
+    run_dir, results = evaluate_dir(args.dir, overrides, progress=_progress(args))
     return _finish(run_dir, results)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if not args.dir.is_dir():
+        raise UsageError(f"{args.dir}: not a run folder (give the folder holding results.json)")
     results = read_results(args.dir)
     if args.json:
         print(json.dumps(results, indent=2, sort_keys=True))
     else:
         print_report(results)
+        for line in provenance_lines(results):
+            console.print(line, soft_wrap=True)
     if getattr(args, "plot", None) is not None:
         from harness.publish.plots import plot_results
 
@@ -133,53 +168,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fmt(stat: Any) -> str:
-    if isinstance(stat, dict) and "mean" in stat:
-        if stat["mean"] is None:
-            return "-"
-        lo, hi = stat["ci95"]
-        return f"{stat['mean']:.3f} ±{stat['stderr']:.3f} [{lo:.2f},{hi:.2f}]"
-    if isinstance(stat, float):
-        return f"{stat:.3f}"
-    return str(stat)
-
-
-def print_report(results: dict[str, Any]) -> None:
-    model = results.get("config", {}).get("run", {}).get("model", "?")
-    for name, s in results["suites"].items():
-        table = Table(title=f"{name} — {model} ({s['n_problems']} problems x {s['n_samples']} samples)")
-        table.add_column("metric")
-        table.add_column("mean ±stderr [95% CI]")
-        for metric, value in s["metrics"].items():
-            if isinstance(value, dict) and "mean" not in value:
-                continue
-            table.add_row(metric, _fmt(value))
-        table.add_row("statuses", " ".join(f"{k}={v}" for k, v in s["status_counts"].items()))
-        if s["excluded"]:
-            table.add_row("excluded", ", ".join(e["problem_id"] for e in s["excluded"]))
-        console.print(table)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
-    from harness.runner import eval_context, make_sandbox, make_suite, select_problems, validate_references
+    from harness.preflight import check_suite_settings, preflight
+    from harness.runner import (
+        eval_context,
+        excluded_from,
+        make_sandbox,
+        make_suite,
+        not_run_from,
+        select_problems,
+        validate_references,
+    )
 
     cfg = _config(args)
+    check_suite_settings({n: registry.load("suites", n) for n in cfg.suites}, cfg.suite_options, cfg.data)
+    suites = {name: make_suite(name, cfg) for name in cfg.suites}
     sandbox = make_sandbox(cfg)
-    ctx = eval_context(cfg, sandbox)
-    failed_total = 0
-    report = {}
-    for name in cfg.suites:
-        suite = make_suite(name, cfg)
-        problems = select_problems(suite, cfg)
-        res = validate_references(suite, problems, ctx, cfg.workers, use_cache=False)
-        failed = {pid: v for pid, v in res.items() if v["status"] != "pass"}
-        failed_total += len(failed)
-        report[name] = {"passed": len(res) - len(failed), "total": len(res), "failures": failed}
-        if not args.json:
-            console.print(f"{name}: {len(res) - len(failed)}/{len(res)} references pass")
-            for pid, v in failed.items():
-                console.print(f"  [red]{pid}[/red]: {v['status']}: {v['reason'].strip()[:300]}")
+    try:
+        preflight(list(suites.values()), sandbox)
+        ctx = eval_context(cfg, sandbox)
+        report = {}
+        for name, suite in suites.items():
+            res = validate_references(suite, select_problems(suite, cfg), ctx, cfg.workers, use_cache=False)
+            failed, not_run = excluded_from(res), not_run_from(res)
+            passed = len(res) - len(failed) - len(not_run)
+            report[name] = {"passed": passed, "total": len(res), "failures": failed, "not_run": not_run}
+            if not args.json:
+                console.print(f"{name}: {passed}/{len(res)} references pass"
+                              + (f", {len(not_run)} could not be run here" if not_run else ""))
+                for e in failed:
+                    console.print(f"  [red]{e['problem_id']}[/red]: {e['status']}: {e['reason'].strip()[:300]}")
+                for e in not_run:
+                    console.print(f"  [yellow]{e['problem_id']}[/yellow]: not run: {e['reason'].strip()[:300]}")
+    finally:
+        sandbox.close()
     if args.json:
         print(json.dumps(report, indent=2))
-    sandbox.close()
-    return 1 if failed_total else 0
+    return 1 if any(r["failures"] or r["not_run"] for r in report.values()) else 0

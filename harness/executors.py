@@ -18,8 +18,8 @@ class Executor:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         raise NotImplementedError
 
-    def close(self) -> None:
-        """Release workers."""
+    def close(self, wait: bool = True) -> None:
+        """Release workers; ``wait=False`` (Ctrl-C) drops queued work and returns at once."""
 
 
 class LocalExecutor(Executor):
@@ -30,8 +30,8 @@ class LocalExecutor(Executor):
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         return self._pool.submit(fn, *args)
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 class RayExecutor(Executor):
@@ -69,7 +69,7 @@ class RayExecutor(Executor):
         ref = self._remote.options(**opts).remote(fn, *args)
         return ref.future()
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         self._ray.shutdown()
 
 

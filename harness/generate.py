@@ -41,52 +41,73 @@ def _requests(suites: list[tuple[Suite, list[Problem]]], n: int, done: set[Key],
                 yield GenerationRequest(suite, problem, suite.prompt(problem), missing, settings)
 
 
+def missing_keys(suites: list[tuple[Suite, list[Problem]]], n: int, done: set[Key]) -> list[Key]:
+    return [(s.name, p.id, i) for s, problems in suites for p in problems for i in range(n)
+            if (s.name, p.id, i) not in done]
+
+
 def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, list[Problem]]], n: int,
                    settings: GenerationSettings, progress: Progress) -> int:
-    """Generate what is missing; returns how many samples were generated now."""
+    """Generate what is missing; returns how many samples were journaled now."""
     done = existing_keys(run_dir)
+    backend.check_requests(missing_keys(suites, n, done))
     total = sum(len(p) for _, p in suites) * n
     progress.start("generate", total=total, completed=len(done))
     journal = Journal(run_dir / COMPLETIONS)
     cache = GenerationCache.default() if backend.cacheable and backend.options.generation_cache else None
-    made = 0
+    pool = ThreadPoolExecutor(max_workers=max(1, backend.concurrency), thread_name_prefix="hweval-gen")
+    loop = _Loop(journal, progress)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, backend.concurrency)) as pool:
-            pending: set[Future[list[Completion]]] = set()
-            reqs = _requests(suites, n, done, settings)
-            exhausted = False
-            error: BackendError | None = None
-            while pending or not exhausted:
-                while not exhausted and len(pending) < max(1, backend.concurrency) * 2:
-                    req = next(reqs, None)
-                    if req is None:
-                        exhausted = True
-                        break
-                    pending.add(pool.submit(_generate_one, backend, req, cache))
-                if not pending:
-                    break
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    try:
-                        comps = fut.result()
-                    except BackendError as exc:  # stop asking; keep what the others bring back
-                        for comp in getattr(exc, "completions", None) or []:  # arrived before the failure
-                            journal.append(completion_to_json(comp))
-                            made += 1
-                            progress.advance("generate", "error" if comp.error else "ok")
-                        error = error or exc
-                        exhausted = True
-                        continue
-                    for comp in comps:
-                        journal.append(completion_to_json(comp))
-                        made += 1
-                        progress.advance("generate", "error" if comp.error else "ok")
-            if error is not None:
-                raise error
+        loop.drive(pool, _requests(suites, n, done, settings), backend, cache)
+    except BaseException:  # Ctrl-C or a failure: never wait for requests still in flight
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
     finally:
         journal.close()
         progress.stop("generate")
-    return made
+    return loop.made
+
+
+class _Loop:
+    """Keeps ``2 x concurrency`` requests in flight and journals each answer as it arrives."""
+
+    def __init__(self, journal: Journal, progress: Progress) -> None:
+        self.journal, self.progress, self.made = journal, progress, 0
+
+    def record(self, comps: list[Completion]) -> None:
+        for comp in comps:
+            self.journal.append(completion_to_json(comp))
+            self.made += 1
+            status = "error" if comp.error else ("cached" if comp.usage.get("cached") else "ok")
+            self.progress.advance("generate", status)
+
+    def drive(self, pool: ThreadPoolExecutor, reqs: Iterator[GenerationRequest], backend: Backend,
+              cache: GenerationCache | None) -> None:
+        width = max(1, backend.concurrency) * 2
+        pending: set[Future[list[Completion]]] = set()
+        exhausted = False
+        error: BackendError | None = None
+        while pending or not exhausted:
+            while not exhausted and len(pending) < width:
+                req = next(reqs, None)
+                if req is None:
+                    exhausted = True
+                    break
+                pending.add(pool.submit(_generate_one, backend, req, cache))
+            if not pending:
+                break
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                try:
+                    self.record(fut.result())
+                except BackendError as exc:  # stop asking; keep what the others bring back
+                    self.record(list(getattr(exc, "completions", None) or []))  # arrived before the failure
+                    error = error or exc
+                    exhausted = True
+        if error is not None:
+            raise error
 
 
 def _generate_one(backend: Backend, req: GenerationRequest,

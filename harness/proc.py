@@ -69,6 +69,29 @@ def _drain(stream, buf: _CappedBuffer) -> None:
         stream.close()
 
 
+#: processes started by run_process and not yet reaped, for kill_all (Ctrl-C)
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+_stopping = False
+
+
+class Stopping(RuntimeError):
+    """hweval is exiting (Ctrl-C): no new tool process is started."""
+
+
+def kill_all() -> None:
+    """Kill the process group of every tool process still running, and refuse new ones.
+
+    Called on Ctrl-C before hweval exits without waiting for its threads: each process runs in
+    its own session (no terminal signal reaches it), so without this it would outlive hweval."""
+    global _stopping
+    with _live_lock:
+        _stopping = True
+        procs = list(_live)
+    for proc in procs:
+        kill_group(proc)
+
+
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL the process group of ``proc`` (it was started in its own session)."""
     try:
@@ -90,12 +113,25 @@ def run_process(
 ) -> ProcResult:
     """Run ``cmd`` in a new session; kill its whole group at ``timeout_s``."""
     start = time.monotonic()
-    proc = subprocess.Popen(
-        list(cmd), cwd=cwd, env=dict(env) if env is not None else None,
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-        preexec_fn=preexec, pass_fds=tuple(pass_fds),
-    )
+    with _live_lock:
+        if _stopping:
+            raise Stopping(f"not starting {cmd[0] if cmd else 'a process'}: hweval is stopping")
+        proc = subprocess.Popen(
+            list(cmd), cwd=cwd, env=dict(env) if env is not None else None,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+            preexec_fn=preexec, pass_fds=tuple(pass_fds),
+        )
+        _live.add(proc)
+    try:
+        return _supervise(proc, start, timeout_s, stdin, cap_bytes)
+    finally:
+        with _live_lock:
+            _live.discard(proc)
+
+
+def _supervise(proc: subprocess.Popen[bytes], start: float, timeout_s: float | None, stdin: bytes | None,
+               cap_bytes: int) -> ProcResult:
     out, err = _CappedBuffer(cap_bytes), _CappedBuffer(cap_bytes)
     threads = [threading.Thread(target=_drain, args=(proc.stdout, out), daemon=True),
                threading.Thread(target=_drain, args=(proc.stderr, err), daemon=True)]

@@ -42,7 +42,7 @@ def load(kind: str, name: str) -> Any:
     eps = _entry_points(kind)
     if name not in eps:
         known = ", ".join(sorted(eps)) or "none"
-        singular = kind.rstrip("s")
+        singular = kind[:-2] if kind.endswith("xes") else kind[:-1]
         raise UsageError(f"unknown {singular} {name!r}; known {kind}: {known}")
     try:
         return eps[name].load()

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
 from harness.executors import make_executor
 from harness.generate import run_generation
+from harness.preflight import check_suite_settings, preflight
 from harness.progress import Progress
 from harness.results import CONFIG, read_json, write_json_atomic
 from harness.sandbox.base import Limits, Sandbox
 from harness.suite import EvalContext, Suite, SuiteOptions
-from harness.summary import write_results
+from harness.summary import SuiteScope, write_results
 from harness.types import Completion, GenerationSettings, Problem, Status
 from harness.verdict_cache import verdict_cache_from
 
@@ -37,6 +39,8 @@ def cache_dir() -> Path:
 
 def make_suite(name: str, cfg: RunConfig) -> Suite:
     cls = registry.load("suites", name)
+    if cfg.lang is not None and getattr(cls, "langs", None) is not None and cfg.lang not in cls.langs:
+        raise UsageError(f"--lang {cfg.lang}: suite {name} supports {', '.join(cls.langs)}")
     extra = dict(cfg.suite_options)
     if cfg.hls_include:
         extra.setdefault("hls_include", cfg.hls_include)
@@ -63,7 +67,13 @@ def make_sandbox(cfg: RunConfig) -> Sandbox:
 
 
 def select_problems(suite: Suite, cfg: RunConfig) -> list[Problem]:
+    return select(suite, cfg)[0]
+
+
+def select(suite: Suite, cfg: RunConfig) -> tuple[list[Problem], int]:
+    """The problems a run takes from ``suite`` (--problems, --limit), and how many it loaded."""
     problems = list(suite.problems())
+    loaded = len(problems)
     if cfg.problems:
         by_id = {p.id: p for p in problems}
         unknown = [p for p in cfg.problems if p not in by_id]
@@ -75,7 +85,7 @@ def select_problems(suite: Suite, cfg: RunConfig) -> list[Problem]:
         problems = problems[: cfg.limit]
     if not problems:
         raise UsageError(f"suite {suite.name} has no problems to run")
-    return problems
+    return problems, loaded
 
 
 def eval_context(cfg: RunConfig, sandbox: Sandbox) -> EvalContext:
@@ -101,18 +111,31 @@ def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext,
 
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="hweval-validate")
+    try:
         for pid, res in pool.map(check, todo):
             cached[pid] = res
             if use_cache:  # saved as it goes, so a killed run keeps what it validated
                 # infra errors are not cached: they say nothing about the reference
                 write_json_atomic(path, {k: v for k, v in cached.items() if v["status"] != Status.INFRA_ERROR})
+    except BaseException:  # Ctrl-C: do not wait for the references still being checked
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return {p.id: cached[p.id] for p in problems}
 
 
 def excluded_from(validation: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """Problems whose reference failed its own tests (excluded, listed with the reason)."""
     return [{"problem_id": pid, "status": v["status"], "reason": v["reason"]}
-            for pid, v in sorted(validation.items()) if v["status"] != Status.PASS]
+            for pid, v in sorted(validation.items()) if v["status"] not in (Status.PASS, Status.INFRA_ERROR)]
+
+
+def not_run_from(validation: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """Problems whose reference could not be run here (infra_error: no GPU, a tool failed): not
+    scored and not evaluated, reported as not run, never as a broken reference."""
+    return [{"problem_id": pid, "status": v["status"], "reason": v["reason"]}
+            for pid, v in sorted(validation.items()) if v["status"] == Status.INFRA_ERROR]
 
 
 def prepare_run_dir(cfg: RunConfig) -> Path:
@@ -122,7 +145,13 @@ def prepare_run_dir(cfg: RunConfig) -> Path:
         if not cfg.resume:
             raise UsageError(f"{run_dir} already holds a run: pass --resume to continue it, or another --out")
         check_resume_compatible(read_json(run_dir / CONFIG), cfg, run_dir / CONFIG)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / ".hweval-write-check"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out {run_dir}: cannot write the run folder there ({exc.strerror or exc})") from exc
     return run_dir
 
 
@@ -143,25 +172,56 @@ def write_config(run_dir: Path, cfg: RunConfig, backend: Backend | None, sandbox
     return config
 
 
+@dataclass
+class Plan:
+    """What a run covers: suites, the problems selected, how many each suite loaded."""
+
+    suites: dict[str, Suite]
+    selected: dict[str, list[Problem]]
+    loaded: dict[str, int]
+
+
+def plan(cfg: RunConfig) -> Plan:
+    """Suites and problems, with every setting the suites declare checked first (exit 2)."""
+    check_suite_settings({name: registry.load("suites", name) for name in cfg.suites}, cfg.suite_options, cfg.data)
+    suites = {name: make_suite(name, cfg) for name in cfg.suites}
+    picked = {name: select(s, cfg) for name, s in suites.items()}
+    return Plan(suites, {n: p for n, (p, _) in picked.items()}, {n: k for n, (_, k) in picked.items()})
+
+
+def warn_identical(cfg: RunConfig) -> None:
+    """Model backends (the cacheable ones) decode greedily at temperature 0: say so up front."""
+    if cfg.temperature == 0 and cfg.n_samples > 1 and registry.load("backends", cfg.backend_spec()[0]).cacheable:
+        log.warning("--temperature 0 with --n-samples %d: greedy decoding usually gives identical samples, so "
+                    "pass@k for k > 1 says little; raise --temperature (identical samples are counted in the "
+                    "summary)", cfg.n_samples)
+
+
 def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
         progress: Progress | None = None) -> tuple[Path, dict[str, Any] | None]:
-    """The whole pipeline; returns the run folder and results (None for generate-only)."""
+    """The whole pipeline; returns the run folder and results (None for generate-only).
+
+    Everything that can be checked is checked before the first request: settings, the tools,
+    sandbox and device evaluation needs (preflight), the run folder, the backend's coverage."""
     progress = progress or Progress()
-    suites = {name: make_suite(name, cfg) for name in cfg.suites}
-    selected = {name: select_problems(s, cfg) for name, s in suites.items()}
-    backend = make_backend(cfg) if do_generate else None
+    p = plan(cfg)
+    warn_identical(cfg)
     sandbox = make_sandbox(cfg) if do_evaluate else None
-    run_dir = prepare_run_dir(cfg)
-    config = write_config(run_dir, cfg, backend, sandbox, suites)
+    backend: Backend | None = None
     try:
+        if sandbox is not None:
+            preflight(list(p.suites.values()), sandbox)
+        run_dir = prepare_run_dir(cfg)
+        backend = make_backend(cfg) if do_generate else None
+        config = write_config(run_dir, cfg, backend, sandbox, p.suites)
         if backend is not None:
             settings = GenerationSettings(temperature=cfg.temperature, max_tokens=cfg.max_tokens,
                                           top_p=cfg.top_p, seed=cfg.seed)
-            run_generation(run_dir, backend, [(suites[n], selected[n]) for n in suites], cfg.n_samples,
+            run_generation(run_dir, backend, [(p.suites[n], p.selected[n]) for n in p.suites], cfg.n_samples,
                            settings, progress)
         if sandbox is None:
             return run_dir, None
-        return run_dir, evaluate_run(run_dir, cfg, suites, selected, sandbox, config, progress)
+        return run_dir, evaluate_run(run_dir, cfg, p, sandbox, config, progress)
     finally:
         if backend is not None:
             backend.close()
@@ -170,30 +230,39 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
         progress.close()
 
 
-def evaluate_run(run_dir: Path, cfg: RunConfig, suites: dict[str, Suite], selected: dict[str, list[Problem]],
-                 sandbox: Sandbox, config: dict[str, Any], progress: Progress) -> dict[str, Any]:
+def evaluate_run(run_dir: Path, cfg: RunConfig, p: Plan, sandbox: Sandbox, config: dict[str, Any],
+                 progress: Progress) -> dict[str, Any]:
     ctx = eval_context(cfg, sandbox)
     excluded: dict[str, list[dict[str, str]]] = {}
-    for name, suite in suites.items():
-        excluded[name] = excluded_from(validate_references(suite, selected[name], ctx, cfg.workers)) \
-            if cfg.suite_options.get("validate", "on") != "off" else []
-    problems = {(p.suite, p.id): p for ps in selected.values() for p in ps}
+    not_run: dict[str, list[dict[str, str]]] = {}
+    for name, suite in p.suites.items():
+        validation = validate_references(suite, p.selected[name], ctx, cfg.workers) \
+            if cfg.suite_options.get("validate", "on") != "off" else {}
+        excluded[name], not_run[name] = excluded_from(validation), not_run_from(validation)
+    skip = {(n, e["problem_id"]) for n, items in not_run.items() for e in items}
+    problems = {(pr.suite, pr.id): pr for ps in p.selected.values() for pr in ps if (pr.suite, pr.id) not in skip}
     executor = make_executor(cfg.executor, cfg.workers, cfg.ray_address)
     try:
-        run_evaluation(run_dir, suites, problems, ctx, executor, progress,
+        run_evaluation(run_dir, p.suites, problems, ctx, executor, progress,
                        cache=verdict_cache_from(cfg.suite_options.get("verdict_cache"), cache_dir()),
                        dedup=cfg.suite_options.get("dedup", "on") != "off")
-    finally:
-        executor.close()
-    return write_results(run_dir, config, suites, {n: [p.id for p in ps] for n, ps in selected.items()},
-                         excluded, cfg.n_samples, cfg.seed)
+    except BaseException:  # Ctrl-C: leave without waiting for evaluations in flight
+        executor.close(wait=False)
+        raise
+    executor.close()
+    scope = {n: SuiteScope([pr.id for pr in ps], p.loaded[n], p.suites[n].load_exclusions(), excluded[n],
+                           not_run[n]) for n, ps in p.selected.items()}
+    return write_results(run_dir, config, p.suites, scope, cfg.n_samples, cfg.seed)
 
 
-def evaluate_dir(run_dir: Path, overrides: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+def evaluate_dir(run_dir: Path, overrides: dict[str, Any],
+                 progress: Progress | None = None) -> tuple[Path, dict[str, Any]]:
     """``hweval evaluate DIR``: score a folder made by ``hweval generate`` (maybe elsewhere)."""
+    if not run_dir.is_dir():
+        raise UsageError(f"{run_dir}: not a run folder (give the --out folder of `hweval generate`)")
     saved = read_json(run_dir / CONFIG)
     cfg = RunConfig.from_json({**saved["run"], **{k: v for k, v in overrides.items() if v is not None}})
     cfg.out, cfg.resume = str(run_dir), True
-    path, results = run(cfg, do_generate=False)
+    path, results = run(cfg, do_generate=False, progress=progress)
     assert results is not None
     return path, results

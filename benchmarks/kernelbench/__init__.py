@@ -104,6 +104,9 @@ class KernelBenchSuite(KernelSuite):
     name = "kernelbench"
     version = "1"
     description = "KernelBench levels 1-3 (--data a checkout, hf://ScalingIntelligence/KernelBench or a file)"
+    takes_data = "required"
+    options_schema = {**KernelSuite.options_schema, "levels": "levels to load, e.g. 1,2 (default 1,2,3)",
+                      "cpu_budget": "largest input size run on a CPU"}
 
     def kernel_problems(self) -> Iterator[Problem]:
         data = self.options.data

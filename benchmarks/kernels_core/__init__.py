@@ -20,6 +20,7 @@ class KernelsCoreSuite(KernelSuite):
     name = "kernels-core"
     version = "1"
     description = "hweval's built-in kernel problems (22): PyTorch reference -> Triton (default) or CUDA"
+    takes_data = "none"
 
     def kernel_problems(self) -> Iterator[Problem]:
         for folder in list_problems(PROBLEMS_DIR):

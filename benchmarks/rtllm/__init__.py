@@ -14,6 +14,7 @@ class RtllmSuite(TestbenchVerilogSuite):
     name = "rtllm"
     version = "2"
     description = "RTLLM v2.0/v1.1 designs with their own testbenches (--data an RTLLM checkout)"
+    takes_data = "required"
 
     def load(self) -> list[Problem]:
         root = data_root(self.name, self.options.data,

@@ -127,6 +127,7 @@ class TritonBenchTSuite(KernelSuite):
     name = "tritonbench-t"
     version = "1"
     description = "TritonBench-T (166 PyTorch functions -> Triton wrappers; --data a TritonBench checkout)"
+    takes_data = "required"
     langs = ("triton",)
 
     def kernel_problems(self) -> Iterator[Problem]:

@@ -20,6 +20,7 @@ from harness.types import Candidate, Problem, Prompt
 class _V2Suite(TestbenchVerilogSuite):
     task: str = ""
     version = "2"
+    takes_data = "required"
 
     def _root(self) -> Path:
         return data_root(self.name, self.options.data,
@@ -57,6 +58,10 @@ class VerilogEvalV2CompleteSuite(_V2Suite):
 class _V1Suite(TestbenchVerilogSuite):
     kind: str = ""
     version = "1"
+    takes_data = "required"
+    options_schema = {**TestbenchVerilogSuite.options_schema,
+                      "descriptions": "a JSONL file of descriptions replacing the dataset's",
+                      "split": "the Hugging Face split to load"}
 
     def load(self) -> list[Problem]:
         return v1.load(self.name, self.kind, self.options)

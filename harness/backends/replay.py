@@ -6,6 +6,7 @@ completions.jsonl, so any run's completions replay as they are.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness.backend import Backend, BackendOptions, GenerationRequest
@@ -48,6 +49,16 @@ class ReplayBackend(Backend):
             raise UsageError("replay needs a file: --model replay:FILE.jsonl")
         self.path = Path(model)
         self.table = load_replay(self.path)
+
+    def check_requests(self, keys: Sequence[tuple[str, str, int]]) -> None:
+        """Every requested sample needs its line: a missing one is an input error, never no_code."""
+        missing = [k for k in keys if k not in self.table]
+        if missing:
+            shown = ", ".join(f"{s}/{p}#{i}" for s, p, i in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise DataError(f"{self.path}: no line for {len(missing)} of the {len(keys)} requested samples "
+                            f"(suite/problem#sample: {shown}{more}); add them, or select fewer problems "
+                            "(--problems, --limit) or samples (--n-samples)")
 
     def generate(self, request: GenerationRequest) -> list[Completion]:
         out = []

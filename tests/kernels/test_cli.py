@@ -84,7 +84,8 @@ def test_cuda_reference_compiles_and_correctness_is_not_run(tmp_path: Path) -> N
     correctness is not_run, so the sample is an infrastructure outcome (exit 1), never a pass."""
     out = tmp_path / "cuda"
     proc = hweval("run", "--suite", "kernels-core", "--lang", "cuda", "--model", "reference", "--problems",
-                  ",".join(CUDA_PROBLEMS), "--out", str(out), "-S", "validate=off", "--workers", "2")
+                  ",".join(CUDA_PROBLEMS), "--out", str(out), "-S", "validate=off", "-S", "device=cpu",
+                  "--workers", "2")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     recs = executions(out)
     assert {pid for pid, _ in recs} == set(CUDA_PROBLEMS)

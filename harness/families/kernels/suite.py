@@ -30,7 +30,7 @@ from harness.families.kernels.problem import Problem as KernelProblem
 from harness.families.kernels.prompt import build_messages
 from harness.metrics import mean_stats
 from harness.proc import tail
-from harness.suite import EvalContext, Suite
+from harness.suite import COMMON_OPTIONS, EvalContext, Requirements, Suite
 from harness.types import Candidate, Completion, Message, Problem, Prompt, StageResult, Status, Verdict
 
 FAST_P = (0.0, 1.0, 1.5, 2.0)
@@ -45,6 +45,26 @@ class KernelSuite(Suite):
     family: ClassVar[str] = "kernel"
     #: languages the suite's prompts and checks support
     langs: ClassVar[tuple[str, ...]] = ("triton", "cuda")
+    options_schema: ClassVar[dict[str, str]] = {
+        **COMMON_OPTIONS,
+        "device": "auto|cpu|cuda: where kernels run (default auto)",
+        "perf": "on|off: time candidates against the baselines on a GPU (default on)",
+        "compile_baseline": "on|off: also time torch.compile (default on)",
+        "arch": "CUDA architecture for compilation checks, e.g. 90 (default 90)",
+        "reps": "timing repetitions (default 50)",
+        "seeds": "input seeds per case (default 2)",
+        "memory_mb": "memory limit of the worker in MiB (default: the sandbox's)",
+    }
+
+    def requirements(self) -> Requirements:
+        """CUDA needs nvcc and a GPU (``-S device=cpu``: compile-only checks, correctness not run)."""
+        tools = ("nvcc",) if self.lang == "cuda" else ()
+        device = self._opt("device", "auto")
+        if device == "cuda" or (self.lang == "cuda" and device != "cpu"):
+            why = "-S device=cuda" if device == "cuda" else \
+                "--lang cuda runs the kernels it builds (-S device=cpu only compiles them, nothing is scored)"
+            return Requirements(tools=tools, gpu=why)
+        return Requirements(tools=tools)
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)

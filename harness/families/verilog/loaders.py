@@ -24,9 +24,14 @@ from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.mutate import mutant
 from harness.families.verilog.prompt import fenced_answer
-from harness.families.verilog.synth import add_synthesis, verilog_suite_metrics
+from harness.families.verilog.synth import (
+    VERILOG_OPTIONS,
+    add_synthesis,
+    verilog_requirements,
+    verilog_suite_metrics,
+)
 from harness.families.verilog.tbeval import Testbench, instantiations, judge_testbench, static_verdict
-from harness.suite import EvalContext, Suite
+from harness.suite import EvalContext, Requirements, Suite
 from harness.tools import tool_versions
 from harness.types import Candidate, Completion, Problem, Status, Verdict
 
@@ -141,6 +146,10 @@ class TestbenchVerilogSuite(Suite):
 
     __test__ = False  # not a pytest class
     family: ClassVar[str] = "verilog"
+    options_schema: ClassVar[dict[str, str]] = VERILOG_OPTIONS
+
+    def requirements(self) -> Requirements:
+        return verilog_requirements(self.options)
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)

@@ -15,8 +15,13 @@ from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocot
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
-from harness.families.verilog.synth import add_synthesis, verilog_suite_metrics
-from harness.suite import EvalContext, Suite
+from harness.families.verilog.synth import (
+    VERILOG_OPTIONS,
+    add_synthesis,
+    verilog_requirements,
+    verilog_suite_metrics,
+)
+from harness.suite import EvalContext, Requirements, Suite
 from harness.types import Candidate, Completion, Problem, Prompt, Verdict
 
 REQUIRED_FILES = ("meta.toml", "spec.md", "ref.v", "tb.py")
@@ -45,6 +50,11 @@ class CocotbVerilogSuite(Suite):
 
     family: ClassVar[str] = "verilog"
     problems_dir: ClassVar[Path]
+    options_schema: ClassVar[dict[str, str]] = VERILOG_OPTIONS
+    takes_data: ClassVar[str] = "none"  # problems are the folders under problems_dir
+
+    def requirements(self) -> Requirements:
+        return verilog_requirements(self.options)
 
     def problems(self) -> Iterator[Problem]:
         folders = sorted(p for p in self.problems_dir.iterdir() if (p / "meta.toml").exists())

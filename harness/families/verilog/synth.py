@@ -29,7 +29,7 @@ from typing import Any
 from harness.metrics import mean_stats
 from harness.proc import tail
 from harness.sandbox.base import Limits
-from harness.suite import EvalContext, SuiteOptions
+from harness.suite import COMMON_OPTIONS, EvalContext, Requirements, SuiteOptions
 from harness.tools import tool_versions
 from harness.types import StageResult, Status, Verdict
 
@@ -64,6 +64,23 @@ class SynthResult:
 
 def enabled(options: SuiteOptions) -> bool:
     return (options.get("synth", "on") or "on").lower() not in ("off", "0", "false", "no")
+
+
+#: ``-S`` keys of every Verilog suite (``Suite.options_schema``)
+VERILOG_OPTIONS: dict[str, str] = {
+    **COMMON_OPTIONS,
+    "lint": "on|off: lint the candidate before simulating (default on)",
+    "synth": "on|off: synthesise with yosys for area and depth (default on)",
+    "equiv": "on|off: formal equivalence against the reference (default off; also --equiv)",
+}
+
+
+def verilog_requirements(options: SuiteOptions) -> Requirements:
+    """The simulator's tools, and yosys when synthesis or equivalence is on (the preflight's list)."""
+    tools = ("iverilog", "vvp") if options.simulator == "icarus" else ("verilator",)
+    if enabled(options) or equiv_enabled(options):
+        tools += ("yosys",)
+    return Requirements(tools=tools)
 
 
 def equiv_enabled(options: SuiteOptions) -> bool:
