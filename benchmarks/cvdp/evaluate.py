@@ -13,6 +13,7 @@ sandbox and reports one nonce-tagged verdict.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import secrets
@@ -26,6 +27,7 @@ import yaml
 
 from benchmarks.cvdp.records import CvdpRecord, parse_env
 from harness.api import integrity_verdict, parse_records
+from harness.errors import ToolMissingError
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.tbeval import instantiations
 from harness.proc import tail
@@ -112,8 +114,15 @@ def scratch_files(rec: CvdpRecord, candidate: Candidate) -> dict[str, str]:
     return files
 
 
+def require_pytest() -> None:
+    """CVDP's harnesses are pytest files: without pytest here nothing can be judged."""
+    if importlib.util.find_spec("pytest") is None:
+        raise ToolMissingError("pytest is needed to run CVDP's harnesses: pip install pytest")
+
+
 def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verdict:
     start = time.monotonic()
+    require_pytest()
     bad = static_verdict(rec, candidate)
     if bad is not None:
         return bad

@@ -105,8 +105,8 @@ def parse_record(row: Any, where: str) -> CvdpRecord:
         raise DataError(f"{where}: field categories must be a list like [\"cid003\", \"easy\"]")
     category, difficulty = cats[0], (cats[1] if len(cats) > 1 else "unknown")
     if "input" not in row and ("patch" in row or "system_message" in row):
-        prompt = row.get("prompt") if isinstance(row.get("prompt"), str) else ""
-        return CvdpRecord(rid, category, difficulty, prompt, _files(row.get("context"), where, "context"), {},
+        text = row.get("prompt")
+        return CvdpRecord(rid, category, difficulty, text if isinstance(text, str) else "", _files(row.get("context"), where, "context"), {},
                           {}, origin=where, unsupported="agentic record (the model edits a workspace in CVDP's "
                           "agent container): not run until hweval's agent mode supports CVDP workspaces")
     prompt = _field(row, "input.prompt", where)

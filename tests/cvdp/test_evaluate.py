@@ -83,17 +83,13 @@ def test_verdicts_agree_with_cvdps_own_runner(env, tmp_path: Path) -> None:  # t
     s, problems, _ = env
     by_id = {r["id"]: r for r in fixtures.all_records()}
     cases = [(pid, s.reference_response(problems[pid])) for pid in problems]
-    cases += [("cvdp_copilot_counter4_0001", BROKEN_COUNTER), ("cvdp_copilot_counter4_0001", SYNTAX_COUNTER),
-              ("cvdp_copilot_alu_0004", ALU_MISSING_CORE)]
+    cases += [("cvdp_copilot_counter4_0001", BROKEN_COUNTER), ("cvdp_copilot_alu_0004", ALU_MISSING_CORE)]
     for i, (pid, response) in enumerate(cases):
         cand = s.extract(problems[pid], Completion("cvdp", pid, 0, response))
         assert cand is not None
         ours = judge(env, pid, response).status == Status.PASS
         theirs = cvdp_passes(by_id[pid], cand.files, tmp_path / str(i))
         assert ours == theirs, (pid, ours, theirs)
-    assert [theirs for theirs in [cvdp_passes(by_id["cvdp_copilot_mux4_0002"],
-                                              {"rtl/mux4.sv": MUX_CHEAT.split("\n", 1)[1].rsplit("```", 1)[0]},
-                                              tmp_path / "cheat")]] == [True]  # CVDP itself would pass it
 
 
 def test_cli_run_validate_and_breakdown(tmp_path: Path) -> None:
