@@ -16,10 +16,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from benchmarks.cvdp import answer, records
-from benchmarks.cvdp.evaluate import Unsupported, run_harness, services
+from benchmarks.cvdp.evaluate import HDL_SUFFIXES, Unsupported, run_harness, services
 from benchmarks.cvdp.records import CvdpRecord
 from harness.api import check_simulator
 from harness.errors import UsageError
+from harness.families.verilog.mutate import mutant
 from harness.metrics import mean_stats
 from harness.suite import EvalContext, Suite
 from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
@@ -129,6 +130,18 @@ class CvdpSuite(Suite):
 
     def reference_response(self, problem: Problem) -> str:
         return problem.reference if problem.reference is not None else NO_REFERENCE
+
+    def mutant_response(self, problem: Problem, sample_idx: int) -> str:
+        """The reference with one seeded bug in its first mutable HDL file (the noise-floor baseline)."""
+        if problem.reference is None:
+            return NO_REFERENCE
+        files = answer.parse_files(problem.reference, list(problem.data["files"]))
+        for name in sorted(files):
+            if name.lower().endswith(HDL_SUFFIXES):
+                mut = mutant(files[name], f"{self.name}/{problem.id}/{name}", sample_idx)
+                if mut is not None:
+                    return answer.model_answer({**files, name: mut.apply(files[name])})
+        return problem.reference
 
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:

@@ -59,3 +59,12 @@ def test_extract_gives_no_code_for_an_unusable_answer(tmp_path: Path) -> None:
     assert s.extract(alu, Completion("cvdp", alu.id, 0, "I cannot do that.")) is None
     cand = s.extract(alu, Completion("cvdp", alu.id, 0, s.reference_response(alu)))
     assert cand is not None and sorted(cand.files) == ["rtl/alu_core.sv", "rtl/alu_top.sv"]
+
+
+def test_mutant_baseline_changes_one_file_of_the_reference(tmp_path: Path) -> None:
+    s = CvdpSuite(SuiteOptions(data=str(fixtures.write(tmp_path))))
+    alu = next(p for p in s.problems() if p.id == "cvdp_copilot_alu_0004")
+    ref = parse_files(s.reference_response(alu), alu.data["files"])
+    mut = parse_files(s.mutant_response(alu, 0), alu.data["files"])
+    assert sorted(mut) == sorted(ref)
+    assert sum(mut[name] != ref[name] for name in ref) == 1
