@@ -335,8 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file the user named cannot be read or written
         if args.debug:
             raise
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"hweval: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"hweval: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

@@ -181,10 +181,13 @@ class Plan:
     loaded: dict[str, int]
 
 
-def plan(cfg: RunConfig) -> Plan:
-    """Suites and problems, with every setting the suites declare checked first (exit 2)."""
+def plan(cfg: RunConfig, sandbox: Sandbox | None = None) -> Plan:
+    """Suites and problems, with every setting the suites declare checked first (exit 2) and,
+    when a sandbox is given, what evaluation needs here (before any loader compiles anything)."""
     check_suite_settings({name: registry.load("suites", name) for name in cfg.suites}, cfg.suite_options, cfg.data)
     suites = {name: make_suite(name, cfg) for name in cfg.suites}
+    if sandbox is not None:
+        preflight(list(suites.values()), sandbox)
     picked = {name: select(s, cfg) for name, s in suites.items()}
     return Plan(suites, {n: p for n, (p, _) in picked.items()}, {n: k for n, (_, k) in picked.items()})
 
@@ -204,13 +207,11 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
     Everything that can be checked is checked before the first request: settings, the tools,
     sandbox and device evaluation needs (preflight), the run folder, the backend's coverage."""
     progress = progress or Progress()
-    p = plan(cfg)
-    warn_identical(cfg)
     sandbox = make_sandbox(cfg) if do_evaluate else None
     backend: Backend | None = None
     try:
-        if sandbox is not None:
-            preflight(list(p.suites.values()), sandbox)
+        p = plan(cfg, sandbox)
+        warn_identical(cfg)
         run_dir = prepare_run_dir(cfg)
         backend = make_backend(cfg) if do_generate else None
         config = write_config(run_dir, cfg, backend, sandbox, p.suites)

@@ -28,7 +28,7 @@ from harness.results import (
 from harness.suite import Suite
 from harness.types import Completion, Status
 
-COMPILED = {Status.PASS, Status.FAIL, Status.TIMEOUT, Status.RUNTIME_ERROR}
+COMPILED = frozenset(str(s) for s in (Status.PASS, Status.FAIL, Status.TIMEOUT, Status.RUNTIME_ERROR))
 
 
 @dataclass
@@ -46,17 +46,17 @@ def compiled(rec: ExecutionRecord) -> bool:
     stage = rec.stages.get("syntax")
     if stage is not None:
         return stage.get("status") == "pass"
-    return Status(rec.status) in COMPILED
+    return str(rec.status) in COMPILED
 
 
-def scores(suite: Suite, records: list[ExecutionRecord], scored: list[str], seed: int) -> dict[str, Any]:
-    """Metrics, status counts and per-problem (n, c) of ``scored`` problems; what publish recomputes."""
+def generic_scores(records: list[ExecutionRecord], scored: list[str], seed: int) -> dict[str, Any]:
+    """Status counts, per-problem (n, c), syntax rate and pass@k of ``scored`` problems."""
     by_problem: dict[str, list[ExecutionRecord]] = defaultdict(list)
     for rec in records:
         by_problem[rec.problem_id].append(rec)
     counts: dict[str, tuple[int, int]] = {}
     syntax: list[float] = []
-    for pid in scored:
+    for pid in sorted(scored):  # a canonical order: the bootstrap intervals depend on it
         recs = [r for r in by_problem.get(pid, []) if r.status != Status.INFRA_ERROR]
         if not recs:
             continue
@@ -64,11 +64,17 @@ def scores(suite: Suite, records: list[ExecutionRecord], scored: list[str], seed
         syntax.append(sum(compiled(r) for r in recs) / len(recs))
     metrics: dict[str, Any] = {"syntax_rate": mean_stats(syntax, seed=seed)}
     metrics.update(pass_at_k_table(counts, seed=seed))
-    keep = set(scored)
-    metrics.update(suite.suite_metrics([r.__dict__ for r in records if r.problem_id in keep]))
     return {"metrics": metrics,
             "status_counts": dict(sorted(Counter(rec.status for rec in records).items())),
             "per_problem": {pid: {"n": n, "c": c} for pid, (n, c) in sorted(counts.items())}}
+
+
+def scores(suite: Suite, records: list[ExecutionRecord], scored: list[str], seed: int) -> dict[str, Any]:
+    """:func:`generic_scores` plus the family's metrics; what ``publish`` recomputes."""
+    out = generic_scores(records, scored, seed)
+    keep = set(scored)
+    out["metrics"].update(suite.suite_metrics([r.__dict__ for r in records if r.problem_id in keep]))
+    return out
 
 
 def provenance(records: Iterable[ExecutionRecord], completions: Iterable[Completion]) -> dict[str, int]:

@@ -25,7 +25,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("publish", help="merge run folders into a leaderboard JSON (and HTML page)",
                        description="Merge finished runs into a hweval.leaderboard/1 file. A newer run of the "
                                    "same (model, suite, settings) replaces the older; runs with infra_error "
-                                   "samples or unfinished runs are refused.")
+                                   "samples, unfinished runs, runs of no samples and runs whose results.json "
+                                   "disagrees with executions.jsonl (every count and metric is recomputed) "
+                                   "are refused.")
     p.set_defaults(func=cmd_publish)
     p.add_argument("dirs", type=Path, nargs="+", metavar="RUN_DIR", help="run folders holding results.json")
     opt(p, "--out", dest="leaderboard_out", default=DEFAULT_LEADERBOARD, type=Path, metavar="FILE.json",
@@ -55,6 +57,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
         console.print(f"[yellow]dropped (older suite version):[/yellow] {line}")
     for line in built.replaced:
         console.print(f"replaced by a newer run: {line}")
+    from harness.publish.verify import NOT_VERIFIED
+
+    for suite, why in sorted(NOT_VERIFIED.items()):
+        console.print(f"[yellow]note:[/yellow] {suite}: status counts and pass@k checked against the journal; "
+                      f"its family metrics were not recomputed ({why})", soft_wrap=True)
     print_models(built.doc)
     console.print(f"leaderboard: {out} ({len(built.doc['rows'])} rows)")
     if args.html is not None:
@@ -68,7 +75,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def print_models(doc: dict[str, Any]) -> None:
     suites = sorted(doc["suites"])
-    table = Table(title=f"hweval leaderboard ({doc['models'][0]['headline_metric'] if doc['models'] else ''})")
+    console.print(f"[bold]hweval leaderboard ({doc['models'][0]['headline_metric'] if doc['models'] else ''})"
+                  "[/bold]", soft_wrap=True)
+    table = Table()
     table.add_column("model")
     table.add_column("mean")
     for s in suites:
@@ -101,7 +110,8 @@ def _f(v: float | None) -> str:
 
 
 def print_comparison(suite: str, c: dict[str, Any], label_a: str, label_b: str) -> None:
-    table = Table(title=f"{suite}: {label_a} vs {label_b}")
+    console.print(f"[bold]{suite}: {label_a} vs {label_b}[/bold]", soft_wrap=True, highlight=False)
+    table = Table()
     table.add_column("")
     table.add_column("value")
     table.add_row("problems scored in both", str(c["n_common"]))

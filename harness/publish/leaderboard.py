@@ -27,6 +27,7 @@ from typing import Any
 import harness
 from harness.errors import DataError, UsageError
 from harness.publish.schema import LEADERBOARD_SCHEMA, validate
+from harness.publish.verify import journal_reasons
 from harness.results import RESULTS, read_json, read_results
 
 #: run settings that change results; runs differing in any of them are separate rows
@@ -67,7 +68,7 @@ def refusal_reasons(run_dir: Path) -> list[str]:
         reasons.append(f"{run_dir}: unfinished run (complete: false)")
     if not results.get("suites"):
         reasons.append(f"{run_dir}: {RESULTS} holds no suites")
-    return reasons
+    return reasons + [r for r in journal_reasons(run_dir, results) if r not in reasons]
 
 
 def _finished_at(run_dir: Path) -> str:
@@ -153,6 +154,7 @@ def rows_from_results(run_dir: Path | str, results: dict[str, Any], finished_at:
             "per_problem": {pid: {"n": int(v["n"]), "c": int(v["c"])}
                             for pid, v in sorted(s.get("per_problem", {}).items())},
             "excluded": [{**e, "reason": str(e.get("reason", ""))[:_REASON_CHARS]} for e in s.get("excluded", [])],
+            "scope": scope_of(s),
             "harness_version": str(config.get("harness_version", "")),
             "git_hash": config.get("git_hash"),
             "tools": {k: (None if v is None else str(v)) for k, v in sorted(config.get("tools", {}).items())},
@@ -160,6 +162,19 @@ def rows_from_results(run_dir: Path | str, results: dict[str, Any], finished_at:
             "run": {"dir": str(run_dir), "finished_at": finished_at},
         })
     return rows
+
+
+def scope_of(s: dict[str, Any]) -> dict[str, Any]:
+    """How many problems the suite loaded, dropped, excluded (by reason) and could not run."""
+    return {"n_loaded": int(s.get("n_loaded", s.get("n_problems", 0))),
+            "n_selected": int(s.get("n_selected", s.get("n_loaded", s.get("n_problems", 0)))),
+            "load_exclusions": {str(k): int(v) for k, v in (s.get("load_exclusions") or {}).items()},
+            "n_excluded": len(s.get("excluded", [])),
+            "excluded_by_reason": {str(k): int(v) for k, v in (s.get("excluded_by_reason") or
+                                                               Counter(e.get("status", "?") for e in
+                                                                       s.get("excluded", []))).items()},
+            "n_not_run": int(s.get("n_not_run", 0)),
+            "not_run_by_reason": {str(k)[:_REASON_CHARS]: int(v) for k, v in (s.get("not_run_by_reason") or {}).items()}}
 
 
 def load_runs(run_dirs: Sequence[Path]) -> list[dict[str, Any]]:

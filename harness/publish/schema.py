@@ -72,6 +72,18 @@ def _row() -> dict[str, Any]:
             "metrics": {"type": "object", "additionalProperties": {"$ref": "#/$defs/stat"}},
             "other_metrics": {"type": "object", "description": "family metrics that are not a mean"},
             "status_counts": _counts(),
+            "scope": {
+                "type": "object",
+                "description": "what the scores cover: problems the suite loaded, the loader dropped (by "
+                               "reason), selected, excluded because the reference failed its own tests (by "
+                               "status), and could not be run here (by reason); optional in older rows",
+                "required": ["n_loaded", "n_excluded", "excluded_by_reason", "n_not_run", "not_run_by_reason"],
+                "properties": {"n_loaded": {"type": "integer", "minimum": 0},
+                               "n_selected": {"type": "integer", "minimum": 0},
+                               "load_exclusions": _counts(), "n_excluded": {"type": "integer", "minimum": 0},
+                               "excluded_by_reason": _counts(), "n_not_run": {"type": "integer", "minimum": 0},
+                               "not_run_by_reason": _counts()},
+            },
             "per_problem": {
                 "type": "object",
                 "description": "passing samples c of n scored samples, per problem",
