@@ -20,6 +20,7 @@ import secrets
 import shlex
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +134,11 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
     nonce = secrets.token_hex(16)
     job = {"nonce": nonce, "services": plan}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO"}
+    # the simulations run as children of pytest: give CPU time to match the wall-time limit
+    limits = replace(ctx.limits, cpu_s=max(ctx.limits.cpu_s, int(2 * ctx.limits.wall_s)))
     with ctx.scratch() as work:
         res = ctx.sandbox.run([sys.executable, "-m", "benchmarks.cvdp.job"], workdir=work,
-                              files=scratch_files(rec, candidate), limits=ctx.limits, env=env,
+                              files=scratch_files(rec, candidate), limits=limits, env=env,
                               stdin=json.dumps(job).encode(),
                               ro_paths=[*tool_bin_dirs(), Path(__file__).resolve().parent])
         log = (work / "cvdp.log").read_text(errors="replace") if (work / "cvdp.log").exists() else ""
