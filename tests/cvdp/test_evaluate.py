@@ -105,6 +105,10 @@ def test_cli_run_validate_and_breakdown(tmp_path: Path) -> None:
     assert res["metrics"]["pass@1[cid003]"]["mean"] == 1.0 and res["metrics"]["pass@1[easy]"]["n"] == 1
     unsupported = {u["problem_id"]: u["reason"] for u in res["metrics"]["unsupported"]["records"]}
     assert set(unsupported) == {"cvdp_copilot_gf_mult_0039", "cvdp_copilot_counter4_0010", "cvdp_agentic_counter4_0001"}
+    board = tmp_path / "leaderboard.json"
+    assert hweval("publish", str(out), "--out", str(board)).returncode == 0
+    row = next(r for r in json.loads(board.read_text())["rows"] if r["suite"] == "cvdp")
+    assert {"pass@1[cid003]", "pass@1[easy]"} <= set(row["metrics"])
     check = hweval("validate", "--suite", "cvdp", "--data", str(data), "-S", "difficulty=hard", "--json")
     assert check.returncode != 0
     assert "cvdp_copilot_parity_0016" in check.stdout and "AssertionError: d=0" in check.stdout
