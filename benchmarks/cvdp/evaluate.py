@@ -5,8 +5,9 @@ code; the candidate's files (the names in ``output.context``) are not. Before an
 
 - every candidate HDL file passes the Verilog family's integrity rules (no file or host access,
   no ``$finish``, no ``include``...; see :func:`harness.api.integrity_verdict`);
-- a candidate may instantiate only modules it defines or that the problem showed it
-  (``input.context``), never a module that exists only in the hidden harness (a reference model).
+- a candidate may instantiate only modules it defines or that the problem gave it (in
+  ``input.context``, or named in the prompt), never a module that exists only in the hidden
+  harness (a reference model).
 
 Then :mod:`benchmarks.cvdp.job` runs each docker-compose service's ``pytest`` command in the
 sandbox and reports one nonce-tagged verdict.
@@ -96,7 +97,9 @@ def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:
             return bad
     allowed = _modules(list(hdl.values())) | _modules([t for n, t in rec.context.items()
                                                        if n.lower().endswith(HDL_SUFFIXES)])
-    hidden = _modules([t for n, t in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)]) - allowed
+    harness_only = _modules([t for n, t in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)]) - allowed
+    named = set(re.findall(r"[A-Za-z_][\w$]*", rec.prompt))  # a module the prompt names is provided
+    hidden = harness_only - named
     for name, text in hdl.items():
         used = sorted({mod for mod, _ in instantiations(text)} & hidden)
         if used:
