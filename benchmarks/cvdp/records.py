@@ -210,7 +210,8 @@ def load_hub(spec: str, config: str | None, split: str | None) -> list[CvdpRecor
     try:
         loaded = datasets.load_dataset(name, config, split=split) if split else datasets.load_dataset(name, config)
     except Exception as exc:  # noqa: BLE001 - network, auth, missing dataset: the user's to fix
-        raise DataError(f"--data {spec}: could not load the dataset: {type(exc).__name__}: {exc}") from exc
+        raise DataError(f"--data {spec}: could not load the dataset: {type(exc).__name__}: {exc} (choose a "
+                        "subset with -S config=NAME, or download its .jsonl files and pass --data FOLDER)") from exc
     parts = [(split, loaded)] if split else sorted(loaded.items())
     rows = [parse_record(_drop_none(dict(row)), f"{spec}[{part}] row {i}")
             for part, ds in parts for i, row in enumerate(ds)]
