@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from benchmarks.cvdp import answer, records
@@ -54,6 +55,7 @@ class CvdpSuite(Suite):
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
         self._records: list[CvdpRecord] | None = None
+        self._by_id: dict[str, CvdpRecord] | None = None
 
     # -- data ----------------------------------------------------------------------------------
     def _selected(self) -> list[CvdpRecord]:
@@ -83,7 +85,7 @@ class CvdpSuite(Suite):
         try:
             services(rec)
         except Unsupported as exc:
-            return records._with(rec, unsupported=str(exc))
+            return replace(rec, unsupported=str(exc))
         return rec
 
     def load_exclusions(self) -> dict[str, int]:
@@ -104,14 +106,12 @@ class CvdpSuite(Suite):
                 continue
             yield Problem(self.name, rec.id, reference=answer.model_answer(rec.outputs) if rec.has_solution else None,
                           data={"category": rec.category, "difficulty": rec.difficulty, "prompt": rec.prompt,
-                                "context": rec.context, "files": sorted(rec.outputs), "harness": rec.harness,
-                                "origin": rec.origin})
+                                "context": rec.context, "files": list(rec.outputs), "harness": rec.harness})
 
     def _record(self, problem: Problem) -> CvdpRecord:
-        for rec in self._selected():
-            if rec.id == problem.id:
-                return rec
-        raise KeyError(problem.id)
+        if self._by_id is None:
+            self._by_id = {rec.id: rec for rec in self._selected()}
+        return self._by_id[problem.id]
 
     # -- prompting and extraction --------------------------------------------------------------
     def prompt(self, problem: Problem) -> Prompt:

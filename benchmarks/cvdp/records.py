@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,11 +122,7 @@ def parse_record(row: Any, where: str) -> CvdpRecord:
     rec = CvdpRecord(rid, category, difficulty, prompt, context, outputs, files,
                      response=response if isinstance(response, str) else "", origin=where, env=env)
     reason = unsupported_reason(rec, json.dumps(row))
-    return rec if reason is None else _with(rec, unsupported=reason)
-
-
-def _with(rec: CvdpRecord, **changes: Any) -> CvdpRecord:
-    return CvdpRecord(**{**rec.__dict__, **changes})
+    return rec if reason is None else replace(rec, unsupported=reason)
 
 
 def unsupported_reason(rec: CvdpRecord, raw: str) -> str | None:

@@ -50,7 +50,7 @@ def test_prompt_is_built_like_cvdps(tmp_path: Path) -> None:
     assert '{ "code": [{ "<name>" : "<code>"}] }' in alu.messages[0].content
     user = alu.messages[1].content
     assert user.startswith("\nConsider the following content for the file rtl/alu_top.sv:\n```\nmodule alu_top")
-    assert user.endswith("Name the files as: ['rtl/alu_core.sv', 'rtl/alu_top.sv'].\n")
+    assert user.endswith("Name the files as: ['rtl/alu_top.sv', 'rtl/alu_core.sv'].\n")
 
 
 def test_extract_gives_no_code_for_an_unusable_answer(tmp_path: Path) -> None:

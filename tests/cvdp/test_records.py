@@ -31,7 +31,7 @@ def test_scored_and_unsupported_records(tmp_path: Path) -> None:
     problems = {p.id: p for p in s.problems()}
     assert list(problems) == SCORED
     alu = problems["cvdp_copilot_alu_0004"]
-    assert alu.data["files"] == ["rtl/alu_core.sv", "rtl/alu_top.sv"] and alu.data["difficulty"] == "medium"
+    assert alu.data["files"] == ["rtl/alu_top.sv", "rtl/alu_core.sv"] and alu.data["difficulty"] == "medium"
     assert json.loads(alu.reference or "")["code"][1] == {"rtl/alu_core.sv": fixtures.ALU_CORE}
     reasons = {u["problem_id"]: u["reason"] for u in s.unsupported()}
     assert set(reasons) == {"cvdp_copilot_gf_mult_0039", "cvdp_copilot_counter4_0005",
