@@ -84,7 +84,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         for row in rows:
             table.add_row(row["name"], row["target"], row["distribution"])
     title(f"hweval {args.kind}")
-    console.print(table)
+    # piped (grep, less): one line per plugin rather than descriptions wrapped at 80 columns
+    (console if console.is_terminal else Console(width=200)).print(table)
     return 0
 
 

@@ -23,14 +23,18 @@ def title(text: str) -> None:
 
 
 def metric_order(names: list[str]) -> list[str]:
-    """pass@1, pass@2, ..., syntax_rate, then the others in their family's order (as given)."""
-    def key(item: tuple[int, str]) -> tuple[int, int, int]:
-        idx, m = item
+    """pass@1, pass@2, ..., syntax_rate, the other rates (synth_rate, fix@...), then the rest,
+    each group alphabetically (results.json stores metrics sorted by name)."""
+    def key(m: str) -> tuple[int, int, str]:
         match = re.fullmatch(r"pass@(\d+)", m)
         if match:
-            return (0, int(match.group(1)), idx)
-        return (1 if m == "syntax_rate" else 2, 0, idx)
-    return [m for _, m in sorted(enumerate(names), key=key)]
+            return (0, int(match.group(1)), m)
+        if m == "syntax_rate":
+            return (1, 0, m)
+        if m.endswith("_rate") or m.startswith(("pass@", "fix@", "fast_")):
+            return (2, 0, m)
+        return (3, 0, m)
+    return sorted(names, key=key)
 
 
 def fmt(stat: Any) -> str:
@@ -93,7 +97,7 @@ def provenance_lines(results: dict[str, Any]) -> list[str]:
     lines = [f"samples: {total['samples']}, {total['from_generation_cache']} from the generation cache "
              "(--generation-cache off to ask the model again); verdicts: "
              f"{total['verdicts_executed']} executed, {total['verdicts_shared']} shared with an identical "
-             f"sample, {total['verdicts_from_cache']} from the verdict cache (-S verdict_cache=off)"]
+             f"sample, {total['verdicts_from_cache']} from the verdict cache (-S verdict_cache=on|off)"]
     run = results.get("config", {}).get("run", {})
     if total["identical_samples"] and run.get("n_samples", 1) > 1:
         hint = " at --temperature 0" if not run.get("temperature") else ""

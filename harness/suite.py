@@ -39,7 +39,7 @@ class SuiteOptions:
 COMMON_OPTIONS: dict[str, str] = {
     "validate": "on|off: check every reference against its own tests first (default on)",
     "dedup": "on|off: execute identical candidates once (default on)",
-    "verdict_cache": "on|off|PATH: reuse verdicts of identical candidates across runs (default on)",
+    "verdict_cache": "on|off|PATH: reuse verdicts of identical candidates across runs (default off)",
 }
 
 

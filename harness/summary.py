@@ -89,7 +89,7 @@ def provenance(records: Iterable[ExecutionRecord], completions: Iterable[Complet
         key = (rec.problem_id, rec.dedup_key or rec.candidate_sha256)
         identical += key in seen
         seen.add(key)
-    from_vcache = sum(rec.metrics.get("verdict_cache") == "hit" for rec in recs)
+    from_vcache = sum(rec.metrics.get("verdict_cache") == "hit" and rec.shared_with is None for rec in recs)
     shared = sum(rec.shared_with is not None for rec in recs)
     return {"samples": len(comps),
             "from_generation_cache": sum(bool(c.usage.get("cached")) for c in comps),
