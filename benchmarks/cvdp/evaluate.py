@@ -135,7 +135,7 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
     except Unsupported as exc:  # the suite lists these at load time; reaching here is a harness bug
         return Verdict(Status.INFRA_ERROR, reason=f"unsupported harness: {exc}")
     nonce = secrets.token_hex(16)
-    job = {"nonce": nonce, "services": plan}
+    job = {"nonce": nonce, "seed": ctx.seed or 20261129, "services": plan}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO"}
     # the simulations run as children of pytest: give CPU time to match the wall-time limit
     limits = replace(ctx.limits, cpu_s=max(ctx.limits.cpu_s, int(2 * ctx.limits.wall_s)))

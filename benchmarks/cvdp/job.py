@@ -1,6 +1,6 @@
 """Sandbox job: run a CVDP record's cocotb harness the way its docker-compose services do.
 
-stdin: {"nonce", "services": [{"name", "script", "env"}]}. The scratch folder holds ``code/``
+stdin: {"nonce", "seed", "services": [{"name", "script", "env"}]}. The scratch folder holds ``code/``
 (the /code of CVDP's container: rtl/, verif/, docs/, rundir/) and ``src/`` (the harness's
 /src). Each service is ``pytest -s <script>`` run in ``code/rundir`` with the service's
 environment, exactly CVDP's command; a service passes when pytest exits 0, as CVDP's runner
@@ -14,6 +14,7 @@ prints can reach that channel; the outcome is read from pytest's in-process repo
 from __future__ import annotations
 
 import os
+import random
 import re
 import sys
 import time
@@ -55,13 +56,15 @@ class Collector:
             self.outcomes.append((report.nodeid, report.outcome, reason))
 
 
-def run_service(service: dict[str, Any], root: Path) -> dict[str, Any]:
+def run_service(service: dict[str, Any], root: Path, seed: int) -> dict[str, Any]:
     import pytest
 
     env = {k: map_paths(str(v), root) for k, v in service["env"].items()}
     saved_env = dict(os.environ)
     saved_path = list(sys.path)
     os.environ.update(env)
+    os.environ.setdefault("COCOTB_RANDOM_SEED", str(seed))  # reproducible unless the harness fixes one
+    random.seed(seed)  # test_runner.py files draw plusargs and parameters from `random` too
     for entry in reversed(env.get("PYTHONPATH", "").split(":")):
         if entry:
             sys.path.insert(0, entry)
@@ -116,7 +119,7 @@ def main() -> None:
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
     try:
-        results = [run_service(s, root) for s in job["services"]]
+        results = [run_service(s, root, int(job.get("seed", 0))) for s in job["services"]]
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
