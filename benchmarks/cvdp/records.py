@@ -134,7 +134,9 @@ def unsupported_reason(rec: CvdpRecord, raw: str) -> str | None:
         return (f"comprehension category {rec.category}: CVDP scores it with an LLM judge; "
                 "not scored by hweval")
     if rec.category in COMMERCIAL_CATEGORIES:
-        return f"category {rec.category} needs a commercial simulator in CVDP (coverage/assertion tools)"
+        return (f"category {rec.category} (testbench/assertion generation): CVDP runs it only with a commercial "
+                "simulator's coverage and assertion tools, and hweval's integrity rules are written for RTL "
+                "answers, not testbenches")
     marker = next((m for m in COMMERCIAL_MARKERS if m in raw), None)
     if marker:
         return f"needs a commercial simulator (the harness names {marker})"
