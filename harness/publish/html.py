@@ -29,6 +29,11 @@ small{color:#757575}.scroll{overflow-x:auto;max-width:100%}
 .chip{display:inline-block;margin-right:1em;font-size:.9em}
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}
 details{margin:.5em 0}summary{cursor:pointer;color:#3949ab}
+.scroll table{position:relative}
+.scroll th:first-child,.scroll td:first-child{position:sticky;left:0;z-index:1;background:#fff;
+box-shadow:1px 0 0 #bdbdbd}
+.scroll th:first-child{background:#e8eaf6}.scroll tbody tr:nth-child(even) td:first-child{background:#fafafa}
+svg{max-width:none}
 """
 
 _JS = """
@@ -82,8 +87,8 @@ _JS = """
 """
 
 
-def settings_label(settings: dict[str, Any]) -> str:
-    """A short text for the settings that usually differ between runs."""
+def settings_label(settings: dict[str, Any], also: Sequence[str] = ()) -> str:
+    """A short text for the settings that usually differ between runs, plus the keys ``also``."""
     parts = [f"n={settings.get('n_samples')}", f"T={settings.get('temperature')}"]
     for k in ("seed", "shots", "simulator", "lang", "limit"):
         v = settings.get(k)
@@ -93,16 +98,41 @@ def settings_label(settings: dict[str, Any]) -> str:
         parts.append(f"{len(settings['problems'])} problems")
     if settings.get("suite_options"):
         parts.append(" ".join(f"{k}={v}" for k, v in sorted(settings["suite_options"].items())))
+    shown = " ".join(parts)
+    for k in also:
+        text = f"{k}={_short(settings.get(k))}"
+        if text not in shown:
+            parts.append(text)
     return " ".join(parts)
 
 
+def _short(value: Any) -> str:
+    if isinstance(value, list | dict):
+        text = json.dumps(value, sort_keys=True)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return str(value)
+
+
+def differing(rows: Sequence[dict[str, Any]]) -> dict[int, list[str]]:
+    """Per row (by index): the settings keys on which rows of its (model, suite) differ."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        groups[(r["model"], r["suite"])].append(i)
+    out: dict[int, list[str]] = {}
+    for idx in groups.values():
+        keys = sorted({k for i in idx for k in rows[i]["settings"]})
+        diff = [k for k in keys if len({json.dumps(rows[i]["settings"].get(k), sort_keys=True) for i in idx}) > 1]
+        for i in idx:
+            out[i] = diff
+    return out
+
+
 def row_labels(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Model names, with the settings added where a model has several rows of one suite."""
-    seen: dict[tuple[str, str], int] = defaultdict(int)
-    for r in rows:
-        seen[(r["model"], r["suite"])] += 1
-    return [r["model"] if seen[(r["model"], r["suite"])] == 1 else f"{r['model']} [{settings_label(r['settings'])}]"
-            for r in rows]
+    """Model names, with the settings added where a model has several rows of one suite (always
+    naming the settings those rows differ in, so no two labels are the same)."""
+    diff = differing(rows)
+    return [r["model"] if not diff[i] else f"{r['model']} [{settings_label(r['settings'], diff[i])}]"
+            for i, r in enumerate(rows)]
 
 
 def _stat_cell(stat: dict[str, Any] | None) -> str:
@@ -130,11 +160,13 @@ def family_table(family: str, rows: Sequence[dict[str, Any]]) -> str:
             _th("n_problems", "problems", "num"), _th("n_samples", "samples", "num")]
     head += [_th(m, m, "num") for m in metrics]
     body = []
-    for r in rows:
+    diff = differing(rows)
+    for i, r in enumerate(rows):
         cells = [_text_cell(r["model"]), _text_cell(r["suite"]),
                  f'<td class="text" title="{escape(json.dumps(r["settings"], sort_keys=True))}">'
-                 f'{escape(settings_label(r["settings"]))}</td>',
-                 f'<td data-value="{r["n_problems"]}">{r["n_problems"]}</td>',
+                 f'{escape(settings_label(r["settings"], diff[i]))}</td>',
+                 f'<td data-value="{r["n_problems"]}" title="{escape(scope_text(r["scope"]) if r.get("scope") else "")}"'
+                 f'>{r["n_problems"]}</td>',
                  f'<td data-value="{r["n_samples"]}">{r["n_samples"]}</td>']
         cells += [_stat_cell(r["metrics"].get(m)) for m in metrics]
         body.append(f'<tr data-model="{escape(r["model"])}" data-suite="{escape(r["suite"])}">{"".join(cells)}</tr>')
@@ -163,6 +195,13 @@ def suite_section(suite: str, info: dict[str, Any], rows: Sequence[dict[str, Any
     out = [f'<h3 id="suite-{escape(suite)}">{escape(suite)} <small>version {escape(info["suite_version"])}, '
            f'content {escape(info["content_hash"])}, {max((r["n_problems"] for r in rows), default=0)} '
            f'problems</small></h3>']
+    scopes = defaultdict(list)
+    for lab, r in zip(labels, rows):
+        if r.get("scope"):
+            scopes[scope_text(r["scope"])].append(lab)
+    for text, labs in scopes.items():
+        who = "" if len(scopes) == 1 else f"{', '.join(labs)}: "
+        out.append(f'<p class="meta scope">{escape(who + text)}</p>')
     if main is not None:
         out.append(svg.interval_bars([(lab, r["metrics"].get(main)) for lab, r in zip(labels, rows)], main))
         others = [m for m in metrics if m != main]
@@ -179,6 +218,23 @@ def suite_section(suite: str, info: dict[str, Any], rows: Sequence[dict[str, Any
         out.append('<div class="scroll">' + svg.heat_map([(lab, r["per_problem"]) for lab, r in zip(labels, rows)],
                                                           problems, excluded) + "</div>")
     return "".join(out)
+
+
+def scope_text(scope: dict[str, Any]) -> str:
+    """'43 problems loaded; 2 excluded, reference fails its own tests (fail 2); 1 not run here (...)'."""
+    parts = [f"{scope['n_loaded']} problems loaded"]
+    if scope.get("load_exclusions"):
+        parts.append(f"{sum(scope['load_exclusions'].values())} dropped by the loader ("
+                     + ", ".join(f"{k}: {v}" for k, v in scope["load_exclusions"].items()) + ")")
+    if scope.get("n_selected") is not None and scope["n_selected"] != scope["n_loaded"]:
+        parts.append(f"{scope['n_selected']} selected")
+    if scope["n_excluded"]:
+        parts.append(f"{scope['n_excluded']} excluded, reference fails its own tests ("
+                     + ", ".join(f"{k} {v}" for k, v in scope["excluded_by_reason"].items()) + ")")
+    if scope["n_not_run"]:
+        parts.append(f"{scope['n_not_run']} not run here ("
+                     + "; ".join(f"{k}: {v}" for k, v in scope["not_run_by_reason"].items()) + ")")
+    return "; ".join(parts)
 
 
 def summary_table(doc: dict[str, Any]) -> str:
@@ -205,7 +261,8 @@ def status_section(doc: dict[str, Any]) -> str:
     out = [f'<p>{svg.status_legend(present)}</p>']
     for m in doc["models"]:
         rows = by_model[m["model"]]
-        labels = [f"{r['suite']} [{settings_label(r['settings'])}]" for r in rows]
+        diff = differing(rows)
+        labels = [f"{r['suite']} [{settings_label(r['settings'], diff[i])}]" for i, r in enumerate(rows)]
         items = [(lab, r["status_counts"]) for lab, r in zip(labels, rows)]
         counts = " ".join(f"{k}={v}" for k, v in m["status_counts"].items())
         out.append(f'<h3 class="model-status">{escape(m["model"])} <small>{escape(counts)}</small></h3>'

@@ -28,16 +28,33 @@ def _bars(ax: Any, stats: dict[str, dict[str, Any]], title: str, rate: bool) -> 
     err_hi = [max(0.0, s["ci95"][1] - s["mean"]) if s["ci95"][1] is not None else 0.0 for s in stats.values()]
     ax.bar(range(len(names)), means, color="#5c6bc0", yerr=[err_lo, err_hi], capsize=4, ecolor="#212121")
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    for i, m in enumerate(means):
-        ax.annotate(f"{m:.3f}", (i, m), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+    crowded = len(names) > 5  # upright labels of neighbouring bars would run into each other
+    for i, (m, hi) in enumerate(zip(means, err_hi, strict=True)):  # above the whisker, not on it
+        ax.annotate(f"{m:.3f}" if not crowded else f"{m:.2f}", (i, m + hi), textcoords="offset points",
+                    xytext=(0, 3), ha="center", va="bottom", fontsize=7 if crowded else 8,
+                    rotation=90 if crowded else 0)
+    top = max([m + hi for m, hi in zip(means, err_hi, strict=True)] or [1.0])
     if rate:
-        ax.set_ylim(0, 1.1)
+        ax.set_ylim(0, max(1.0, top) * (1.25 if crowded else 1.12))
+    else:
+        ax.set_ylim(min(0.0, *means) if means else 0.0, top * (1.3 if crowded else 1.15) if top > 0 else 1.0)
     ax.set_title(title, fontsize=10)
     ax.grid(axis="y", alpha=0.3)
 
 
 def plot_results(results: dict[str, Any], path: Path) -> Path:
     """Draw ``results`` (a results.json document) to the image ``path`` (format from its suffix)."""
+    fig = figure(results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fig.savefig(path, dpi=110)
+    except ValueError as exc:  # unknown image format from the suffix
+        raise UsageError(f"--plot {path}: {exc}") from exc
+    return path
+
+
+def figure(results: dict[str, Any]) -> Any:
+    """The matplotlib Figure of ``results`` (on an Agg canvas)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -79,10 +96,7 @@ def plot_results(results: dict[str, Any], path: Path) -> Path:
         ax.invert_yaxis()
         ax.set_title(f"{name}: verdict statuses (samples)", fontsize=10)
         for i, k in enumerate(names):
-            ax.annotate(str(counts[k]), (counts[k], i), textcoords="offset points", xytext=(3, -3), fontsize=8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fig.savefig(path, dpi=110)
-    except ValueError as exc:  # unknown image format from the suffix
-        raise UsageError(f"--plot {path}: {exc}") from exc
-    return path
+            ax.annotate(str(counts[k]), (counts[k], i), textcoords="offset points", xytext=(3, 0), fontsize=8,
+                        va="center")
+        ax.set_xlim(0, max(counts.values() or [1]) * 1.15)
+    return fig

@@ -19,6 +19,20 @@ _LABEL_W = 230
 _FONT = 'font-family="sans-serif" font-size="12"'
 
 
+_MAX_LABEL = 80  # characters; a longer label is shortened with "…" (its full text is the hover title)
+
+
+def label_width(labels: Sequence[str]) -> int:
+    """Room for the longest label at 12 px sans-serif (about 7 px a character), so none is clipped."""
+    return max(120, 7 * min(_MAX_LABEL, max((len(t) for t in labels), default=0)) + 16)
+
+
+def label_text(text: str) -> str:
+    """The label as drawn (escaped): at most ``_MAX_LABEL`` characters, with a hover title."""
+    shown = text if len(text) <= _MAX_LABEL else text[:_MAX_LABEL - 1] + "…"
+    return f"<title>{escape(text)}</title>{escape(shown)}"
+
+
 def fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:.3f}"
 
@@ -40,15 +54,17 @@ def interval_bars(items: Sequence[tuple[str, dict[str, Any] | None]], metric: st
     bar_h, gap, top = 18, 8, 24
     values = [v for _, s in items if s for v in (s.get("mean"), *(s.get("ci95") or [])) if v is not None]
     vmax = max([1.0, *values])
+    label_w = label_width([label for label, _ in items])
     plot_w = width - _LABEL_W - 70
+    width = label_w + plot_w + 70
     height = top + len(items) * (bar_h + gap) + 20
 
     def x(v: float) -> float:
-        return _LABEL_W + plot_w * max(0.0, v) / vmax
+        return label_w + plot_w * max(0.0, v) / vmax
 
     parts = [f'<svg class="bars" width="{width}" height="{height}" '
              f'role="img" aria-label="{escape(metric)} by model">',
-             f'<text x="{_LABEL_W}" y="14" {_FONT} font-weight="bold">{escape(metric)} '
+             f'<text x="{label_w}" y="14" {_FONT} font-weight="bold">{escape(metric)} '
              f'(bar: mean; whisker: 95% interval)</text>']
     for tick in (0.0, vmax / 2, vmax):
         parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top - 4}" y2="{height - 16}" '
@@ -60,9 +76,9 @@ def interval_bars(items: Sequence[tuple[str, dict[str, Any] | None]], metric: st
         lo, hi = (stat.get("ci95") or [None, None]) if stat else (None, None)
         tip = f"{label}: {metric} {fmt(mean)}, 95% interval [{fmt(lo)}, {fmt(hi)}]"
         parts.append(f'<g><title>{escape(tip)}</title>'
-                     f'<text x="{_LABEL_W - 6}" y="{y + 13}" {_FONT} text-anchor="end">{escape(label)}</text>')
+                     f'<text x="{label_w - 6}" y="{y + 13}" {_FONT} text-anchor="end">{label_text(label)}</text>')
         if mean is not None:
-            parts.append(f'<rect x="{_LABEL_W}" y="{y}" width="{x(mean) - _LABEL_W:.1f}" height="{bar_h}" '
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{x(mean) - label_w:.1f}" height="{bar_h}" '
                          f'fill="#5c6bc0"/>')
             parts.append(f'<text x="{x(max(mean, hi or 0)) + 6:.1f}" y="{y + 13}" {_FONT}>{fmt(mean)}</text>')
         if lo is not None and hi is not None:
@@ -80,17 +96,18 @@ def heat_map(rows: Sequence[tuple[str, dict[str, dict[str, int]]]], problems: Se
     cell_w, cell_h = 14, 18
     top = min(220, 12 + 6 * max((len(p) for p in problems), default=4))
     excluded = excluded or set()
-    width = _LABEL_W + len(problems) * cell_w + 20
+    label_w = label_width([label for label, _ in rows])
+    width = label_w + len(problems) * cell_w + 20
     height = top + len(rows) * cell_h + 10
     parts = [f'<svg class="heatmap" width="{width}" height="{height}" '
              f'role="img" aria-label="pass rate per model and problem">']
     for j, pid in enumerate(problems):
-        cx = _LABEL_W + j * cell_w + cell_w / 2
+        cx = label_w + j * cell_w + cell_w / 2
         parts.append(f'<text transform="translate({cx + 3.5:.1f},{top - 4}) rotate(-90)" {_FONT} '
                      f'font-size="10"><title>{escape(pid)}</title>{escape(pid)}</text>')
     for i, (label, per_problem) in enumerate(rows):
         y = top + i * cell_h
-        parts.append(f'<text x="{_LABEL_W - 6}" y="{y + 13}" {_FONT} text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" {_FONT} text-anchor="end">{label_text(label)}</text>')
         for j, pid in enumerate(problems):
             pc = per_problem.get(pid)
             rate = pc["c"] / pc["n"] if pc and pc["n"] else None
@@ -100,7 +117,7 @@ def heat_map(rows: Sequence[tuple[str, dict[str, dict[str, int]]]], problems: Se
                 tip = f"{pid}: not scored"
             else:
                 tip = f"{label} on {pid}: {pc['c']}/{pc['n']} samples pass ({rate:.2f})"
-            parts.append(f'<rect x="{_LABEL_W + j * cell_w}" y="{y}" width="{cell_w - 1}" height="{cell_h - 1}" '
+            parts.append(f'<rect x="{label_w + j * cell_w}" y="{y}" width="{cell_w - 1}" height="{cell_h - 1}" '
                          f'fill="{rate_color(rate)}"><title>{escape(tip)}</title></rect>')
     parts.append("</svg>")
     return "".join(parts)
@@ -109,15 +126,17 @@ def heat_map(rows: Sequence[tuple[str, dict[str, dict[str, int]]]], problems: Se
 def status_bars(items: Sequence[tuple[str, dict[str, int]]], width: int = 640) -> str:
     """One 100%-stacked bar of verdict statuses per (label, status_counts)."""
     bar_h, gap = 18, 8
+    label_w = label_width([label for label, _ in items])
     plot_w = width - _LABEL_W - 20
+    width = label_w + plot_w + 20
     height = len(items) * (bar_h + gap) + 4
     parts = [f'<svg class="statuses" width="{width}" height="{height}" '
              f'role="img" aria-label="verdict statuses">']
     for i, (label, counts) in enumerate(items):
         y = 2 + i * (bar_h + gap)
         total = sum(counts.values())
-        parts.append(f'<text x="{_LABEL_W - 6}" y="{y + 13}" {_FONT} text-anchor="end">{escape(label)}</text>')
-        x = float(_LABEL_W)
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" {_FONT} text-anchor="end">{label_text(label)}</text>')
+        x = float(label_w)
         for status in _status_order(counts):
             n = counts[status]
             if not n:

@@ -40,3 +40,21 @@ def test_plot_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     run = write_run(tmp_path / "r", "reference", {"a": (1, 1)})
     with pytest.raises(UsageError, match="--plot .*r.nope"):
         plot_results(read_results(run), tmp_path / "r.nope")
+
+
+def test_value_labels_of_a_crowded_plot_do_not_overlap(tmp_path: Path) -> None:
+    from harness.publish.plots import figure
+
+    extra = {f"rate_{i:02d}": {"mean": 0.5 + 0.01 * i, "stderr": 0.2, "ci95": [0.1, 0.95], "n": 9}
+             for i in range(12)}
+    run = write_run(tmp_path / "k", "m", {f"p{i}": (3, i % 4) for i in range(9)}, family="kernel",
+                    extra_metrics=extra)
+    fig = figure(read_results(run))
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        for i, a in enumerate(boxes):
+            assert ax.bbox.contains(a.x0, a.y1) and ax.bbox.contains(a.x1, a.y0), (ax.get_title(), a, ax.bbox)
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b), (ax.get_title(), a, b)
