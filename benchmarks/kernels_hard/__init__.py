@@ -46,6 +46,7 @@ def load_hard_problem(folder: Path) -> HardProblem:
 class KernelsHardSuite(KernelSuite):
     name = "kernels-hard"
     version = "1"
+    takes_data = "none"
     description = ("hweval's hard kernel problems (masked/-inf softmax, causal and varlen attention, int8 GEMM, "
                    "segmented scan, top-k, norm backward, long rows...): PyTorch reference -> Triton or CUDA")
 

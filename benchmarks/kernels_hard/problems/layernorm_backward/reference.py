@@ -15,7 +15,7 @@ Inputs: ``x`` (M, N) float32, ``dy`` (M, N) float32 (the gradient of the loss wi
 Returns ``(dx, dgamma, dbeta)``. The reference computes in float64 and rounds once. Rows may have
 a large mean and a small spread (``var = E[x^2] - E[x]^2`` in float32 cancels catastrophically)
 or be constant (var = 0, rstd = 1/sqrt(eps)). Checked with atol = 1e-3, rtol = 1e-3; for
-rows with a large mean or constant rows atol = rtol = 5e-3; for dy of magnitude 1e3 atol = 5e-2,
+rows with a large mean or constant rows atol = 5e-3, rtol = 5e-3; for dy of magnitude 1e3 atol = 5e-2,
 rtol = 3e-3.
 """
 import torch
