@@ -18,6 +18,7 @@ import random
 import re
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,14 @@ class Collector:
         self.build_failed = False
 
     def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
-        if call.excinfo is None:
-            return
-        for entry in call.excinfo.traceback:
-            path = str(entry.path)
-            if entry.frame.code.name == "build" and "cocotb_tools" in path:
-                self.build_failed = True
+        exc = call.excinfo.value if call.excinfo is not None else None
+        seen: set[int] = set()
+        while exc is not None and id(exc) not in seen:  # the build error may be wrapped by the runner
+            seen.add(id(exc))
+            for frame, _ in traceback.walk_tb(exc.__traceback__):
+                if frame.f_code.co_name == "build" and "cocotb_tools" in frame.f_code.co_filename:
+                    self.build_failed = True
+            exc = exc.__cause__ or exc.__context__
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         if report.when == "call" or report.outcome != "passed":
