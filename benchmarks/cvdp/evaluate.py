@@ -56,9 +56,13 @@ def services(rec: CvdpRecord) -> list[dict[str, Any]]:
         raise Unsupported("docker-compose.yml has no services")
     out = []
     for name, svc in found.items():
-        svc = svc or {}
+        if not isinstance(svc, dict):
+            raise Unsupported(f"service {name!r} is not a mapping in docker-compose.yml")
         cmd = svc.get("command")
-        argv = shlex.split(cmd) if isinstance(cmd, str) else [str(c) for c in cmd or []]
+        try:
+            argv = shlex.split(cmd) if isinstance(cmd, str) else [str(c) for c in cmd or []]
+        except ValueError as exc:
+            raise Unsupported(f"service {name!r}: unreadable command {cmd!r} ({exc})") from exc
         if not argv or argv[0] != "pytest":
             raise Unsupported(f"service {name!r} runs {cmd!r}; hweval runs pytest services only")
         scripts = [a for a in argv[1:] if a.endswith(".py") and not a.startswith("-")]
@@ -79,6 +83,8 @@ def _service_env(name: str, svc: dict[str, Any], rec: CvdpRecord) -> dict[str, s
     extra = svc.get("environment") or {}
     if isinstance(extra, list):
         extra = dict(str(e).partition("=")[::2] for e in extra)
+    if not isinstance(extra, dict):
+        raise Unsupported(f"service {name!r}: environment must be a list or a mapping")
     env.update({str(k): str(v) for k, v in extra.items()})
     return env
 
