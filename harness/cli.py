@@ -265,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="no progress bars or progress lines [env HWEVAL_NO_PROGRESS=1]")
     parser = ArgParser(prog="hweval", description="Evaluate LLMs on hardware code.", parents=[common])
     parser.add_argument("--version", action="version", version=f"hweval {__version__}")
-    parser.set_defaults(debug=False, no_progress=str(_env("no_progress", "")).strip().lower() in TRUE)
+    # no set_defaults here: the --debug/--no-progress actions are shared with every sub-command
+    # (argparse parents), so a default set on one would reset a flag given before the sub-command
     sub = parser.add_subparsers(dest="command", required=True)
     _add = sub.add_parser
 
@@ -309,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
         _interrupted()
+    args.debug = bool(getattr(args, "debug", False))
+    args.no_progress = bool(getattr(args, "no_progress", False)) or \
+        str(_env("no_progress", "")).strip().lower() in TRUE
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -21,12 +21,12 @@ console = Console()
 
 def register(sub: Any) -> None:
     """Add the core sub-commands: list, run, generate, evaluate, report, validate."""
-    from harness.cli import _csv, _env, add_eval_options, add_selectors, one_of, opt, suite_option_arg
+    from harness.cli import _csv, _env, add_eval_options, add_selectors, flag, one_of, opt, suite_option_arg
 
     p = sub.add_parser("list", help="list suites, backends or sandboxes")
     p.set_defaults(func=cmd_list)
     p.add_argument("kind", choices=["suites", "backends", "sandboxes"])
-    p.add_argument("--json", action="store_true")
+    flag(p, "--json", help="print JSON")
 
     for name, helptext in (("run", "generate and evaluate"), ("generate", "completions only")):
         p = sub.add_parser(name, help=helptext)
@@ -41,9 +41,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("report", help="table of a run's results.json")
     p.set_defaults(func=cmd_report)
     p.add_argument("dir", type=Path)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
-                   help="also draw the run's metrics and statuses to FILE.png (matplotlib)")
+    flag(p, "--json", help="print results.json")
+    opt(p, "--plot", type=Path, default=None, metavar="FILE.png",
+        help="also draw the run's metrics and statuses to FILE.png (matplotlib)")
 
     p = sub.add_parser("validate", help="check every reference against its own tests")
     p.set_defaults(func=cmd_validate)
@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
     opt(p, "--problems", default=None, type=_csv, help="problem ids")
     opt(p, "--hls-include", default=None, help="folder with ap_int.h/hls_stream.h (default: hls4ml's)")
     suite_option_arg(p)
-    p.add_argument("--json", action="store_true")
+    flag(p, "--json", help="print the report as JSON")
 
 
 def _config(args: argparse.Namespace) -> RunConfig:

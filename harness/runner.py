@@ -16,7 +16,7 @@ from harness.config import RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
 from harness.executors import make_executor
-from harness.generate import run_generation
+from harness.generate import existing_keys, missing_keys, run_generation
 from harness.preflight import check_suite_settings, preflight
 from harness.progress import Progress
 from harness.results import CONFIG, read_json, write_json_atomic
@@ -211,9 +211,14 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
     backend: Backend | None = None
     try:
         p = plan(cfg, sandbox)
-        warn_identical(cfg)
+        if do_generate:
+            warn_identical(cfg)
+            backend = make_backend(cfg)
+            journal = Path(cfg.out) if cfg.out and cfg.resume else None
+            done = existing_keys(journal) if journal is not None and journal.is_dir() else set()
+            backend.check_requests(missing_keys([(p.suites[n], p.selected[n]) for n in p.suites], cfg.n_samples,
+                                                done))
         run_dir = prepare_run_dir(cfg)
-        backend = make_backend(cfg) if do_generate else None
         config = write_config(run_dir, cfg, backend, sandbox, p.suites)
         if backend is not None:
             settings = GenerationSettings(temperature=cfg.temperature, max_tokens=cfg.max_tokens,

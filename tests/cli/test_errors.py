@@ -52,3 +52,13 @@ def test_replay_file_that_lacks_lines_is_an_input_error(tmp_path: Path) -> None:
     one_line(proc, 2, "no line for 3 of the 4 requested samples", "verilog-core/and_gate#1",
              "verilog-core/alu8#0")
     assert not (out / "completions.jsonl").exists() or not (out / "completions.jsonl").read_text()
+
+
+def test_global_flags_before_the_sub_command_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    proc = hweval("--no-progress", "generate", "--suite", "verilog-core", "--limit", "1", "--out", str(out),
+                  env={"HWEVAL_NO_PROGRESS": ""})
+    assert proc.returncode == 0 and "generate:" not in proc.stderr, proc.stderr
+    proc = hweval("generate", "--suite", "verilog-core", "--limit", "1", "--out", str(tmp_path / "s"),
+                  env={"HWEVAL_NO_PROGRESS": ""})
+    assert "generate: 1/1 (100%)" in proc.stderr  # piped: progress lines, not a bar
