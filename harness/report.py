@@ -100,10 +100,21 @@ def provenance_lines(results: dict[str, Any]) -> list[str]:
              f"sample, {total['verdicts_from_cache']} from the verdict cache (-S verdict_cache=on|off)"]
     run = results.get("config", {}).get("run", {})
     if total["identical_samples"] and run.get("n_samples", 1) > 1:
-        hint = " at --temperature 0" if not run.get("temperature") else ""
+        hint = " at --temperature 0" if not run.get("temperature") and _samples_model(run) else ""
         lines.append(f"[yellow]warning: {total['identical_samples']} sample(s) repeat an earlier sample of the "
                      f"same problem{hint}; pass@k for k > 1 counts them as independent tries[/yellow]")
     return lines
+
+
+def _samples_model(run: dict[str, Any]) -> bool:
+    """Whether the run's backend samples a model (temperature matters), not a baseline or a file."""
+    from harness import registry
+    from harness.errors import UsageError
+
+    try:
+        return bool(registry.load("backends", str(run.get("model", "")).partition(":")[0]).cacheable)
+    except UsageError:
+        return False
 
 
 def infra_reasons(run_dir: Path, limit: int = 3) -> str:
