@@ -20,7 +20,7 @@ DEFAULT_LEADERBOARD = "results/leaderboard.json"
 
 def register(sub: Any) -> None:
     """Add ``publish`` and ``compare``."""
-    from harness.cli import _csv, _env, opt
+    from harness.cli import _csv, flag, int_in, opt
 
     p = sub.add_parser("publish", help="merge run folders into a leaderboard JSON (and HTML page)",
                        description="Merge finished runs into a hweval.leaderboard/1 file. A newer run of the "
@@ -33,16 +33,15 @@ def register(sub: Any) -> None:
     opt(p, "--out", dest="leaderboard_out", default=DEFAULT_LEADERBOARD, type=Path, metavar="FILE.json",
         help="leaderboard JSON to write; rows already in it are merged unless --fresh")
     opt(p, "--html", default=None, type=Path, metavar="FILE.html", help="also write the self-contained HTML page here")
-    p.add_argument("--fresh", action="store_true", default=bool(_env("fresh", "")),
-                   help="ignore the rows of an existing --out file [env HWEVAL_FRESH]")
+    flag(p, "--fresh", help="ignore the rows of an existing --out file")
 
     p = sub.add_parser("compare", help="paired comparison of two runs, problem by problem")
     p.set_defaults(func=cmd_compare)
     p.add_argument("run_a", type=Path, metavar="RUN_A")
     p.add_argument("run_b", type=Path, metavar="RUN_B")
     opt(p, "--suite", dest="compare_suites", default=None, type=_csv, help="only these suites (default: all shared)")
-    opt(p, "--seed", default=0, type=int, help="seed of the bootstrap (and Monte Carlo) resampling")
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    opt(p, "--seed", default=0, type=int_in(0), help="seed of the bootstrap (and Monte Carlo) resampling")
+    flag(p, "--json", help="print the comparison as JSON")
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

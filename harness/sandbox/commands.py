@@ -13,26 +13,26 @@ log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
-    from harness.cli import _csv, opt
+    from harness.cli import _csv, flag, opt
 
     p = sub.add_parser("sandbox", help="build the Docker images, check the sandboxes, remove leftovers")
     ss = p.add_subparsers(dest="sandbox_command", required=True)
 
     b = ss.add_parser("build", help="build the sandbox images offline (debootstrap + docker import, no registry)")
     opt(b, "--profiles", default=None, type=_csv, help="family images to build (rtl,hls,kernels; default all)")
-    b.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    flag(b, "--force", help="rebuild even when up to date")
     opt(b, "--recipes", default=None, help="folder of the recipes (default: the checkout's sandboxes/)")
-    b.add_argument("--json", action="store_true")
+    flag(b, "--json", help="print JSON")
     b.set_defaults(func=cmd_build)
 
     c = ss.add_parser("check", help="report which sandboxes work on this machine")
     opt(c, "--kinds", default=None, type=_csv, help="sandboxes to check (default: every registered one)")
-    c.add_argument("--json", action="store_true")
+    flag(c, "--json", help="print JSON")
     c.set_defaults(func=cmd_check)
 
     k = ss.add_parser("cleanup", help="remove containers, mounts and cgroups left by dead hweval processes")
-    k.add_argument("--all", action="store_true", help="also containers of live hweval processes on this host")
-    k.add_argument("--json", action="store_true")
+    flag(k, "--all", help="also containers of live hweval processes on this host")
+    flag(k, "--json", help="print JSON")
     k.set_defaults(func=cmd_cleanup)
 
 
