@@ -68,3 +68,17 @@ def test_a_run_of_no_samples_is_refused(tmp_path: Path) -> None:
 def test_a_run_without_a_journal_is_refused(run: Path) -> None:
     (run / "executions.jsonl").unlink()
     refused(run, "no executions.jsonl")
+
+
+@pytest.mark.slow
+def test_a_real_runs_family_metric_is_recomputed(real_runs: dict[str, Path], tmp_path: Path) -> None:
+    import shutil
+
+    from harness.publish.verify import NOT_VERIFIED
+
+    copy = tmp_path / "reference"
+    shutil.copytree(real_runs["reference"], copy)
+    (row,) = build([copy]).doc["rows"]
+    assert "verilog-core" not in NOT_VERIFIED and "area_ratio" in row["metrics"]
+    edit_results(copy, lambda d: d["suites"]["verilog-core"]["metrics"]["area_ratio"].update(mean=0.5))
+    refused(copy, "disagree with executions.jsonl: area_ratio")
