@@ -10,7 +10,7 @@ def topk_kernel(x_ptr, val_ptr, idx_ptr, N, K, BLOCK_N: tl.constexpr):
     cols = tl.arange(0, BLOCK_N)
     inside = cols < N
     x = tl.load(x_ptr + row * N + cols, mask=inside, other=float("-inf"))
-    taken = cols >= N  # padding lanes are never chosen
+    taken = inside == 0  # padding lanes are never chosen
     for j in range(0, K):
         cand = tl.where(taken, float("-inf"), x)
         best = tl.max(cand, axis=0)
