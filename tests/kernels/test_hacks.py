@@ -89,12 +89,27 @@ def test_kernel_launch_on_a_dead_path_is_caught_at_runtime(run_eval) -> None:
     assert r["status"] == "rejected" and rule_of(r) == "kernel_not_launched"
 
 
-def test_torch_compute_hidden_from_the_ast_is_caught_at_runtime(run_eval) -> None:
-    r = run_eval("relu", answer(f"""
-        y = torch.empty_like(x)
-        copy_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
-        return getattr(y, "relu")()
-        """))
+HIDDEN = answer(f"""
+    y = torch.empty_like(x)
+    copy_kernel[{GRID}](x, y, x.numel(), BLOCK=1024)
+    return getattr(y, "relu")()
+    """)
+
+
+def test_torch_compute_hidden_behind_getattr_is_rejected_statically(run_eval) -> None:
+    r = run_eval("relu", HIDDEN)
+    assert r["status"] == "rejected"
+    assert "forbidden_builtin" in {v["rule"] for v in r["stages"]["static"]["violations"]}
+
+
+def test_runtime_op_recorder_is_a_second_net(run_eval, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth: with the static stage switched off, the in-process op recorder still
+    sees the aten op (it runs in the candidate's process, so it is never the only guard)."""
+    import harness.families.kernels.evaluate as ev
+
+    real = ev.analyze
+    monkeypatch.setattr(ev, "analyze", lambda code, lang, **kw: ([], *real(code, lang, **kw)[1:]))
+    r = run_eval("relu", HIDDEN)
     assert r["status"] == "rejected" and rule_of(r) == "runtime_torch_compute"
     assert "aten::relu" in r["reason"]
 
@@ -124,6 +139,14 @@ def test_reusing_one_output_buffer_across_calls_is_rejected(run_eval) -> None:
         relu_kernel[{GRID}](x, self.out, x.numel(), BLOCK=1024)
         return self.out
         """, init="self.out = None"))
+    assert r["status"] == "rejected" and rule_of(r) == "module_state"
+
+
+def test_reusing_a_buffer_made_in_init_is_rejected_at_runtime(run_eval) -> None:
+    r = run_eval("relu", answer(f"""
+        relu_kernel[{GRID}](x, self.out, x.numel(), BLOCK=1024)
+        return self.out.view(x.shape)
+        """, init="self.out = torch.empty(37 * 300)"))
     assert r["status"] == "rejected" and rule_of(r) == "output_aliases_output"
 
 

@@ -90,6 +90,7 @@ def test_end_to_end_references_and_answers(tmp_path: Path) -> None:
         "level3/1_Dropout_head": "import torch\nimport torch.nn as nn\n\n\nclass ModelNew(nn.Module):\n"
                                  "    def __init__(self, p):\n        super().__init__()\n\n"
                                  "    def forward(self, x):\n        return x * 2.0\n",
+        "level4/1_tiny_hub_model": "(excluded at validation: the replay must still cover it)",
     }
     replay = write_replay(tmp_path / "answers.jsonl", "kernelbench", answers)
     out = tmp_path / "run"

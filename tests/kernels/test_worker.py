@@ -26,7 +26,8 @@ def test_each_phase_sees_only_its_folder(run_eval, tmp_path: Path) -> None:
     work = tmp_path / "w0"
     cand = {p.name for p in (work / "cand").iterdir()}
     assert {"candidate.py", "job.json", "init.pt", "result_check.json"} <= cand
-    assert any(n.startswith("in_") for n in cand) and any(n.startswith("out_") for n in cand)
+    # the checker deleted the inputs before the candidate's worker started, and wrote the outputs
+    assert not any(n.startswith("in_") for n in cand) and any(n.startswith("out_") for n in cand)
     # the reference and its outputs never enter a folder a candidate phase runs in
     for phase in ("cand", "compile"):
         names = {p.name for p in (work / phase).iterdir()}

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -30,7 +31,9 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 _PASSTHROUGH_ENV = ("PATH", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_HOME", "CUDA_PATH", "LANG",
                     "NVIDIA_VISIBLE_DEVICES", "TRITON_PTXAS_PATH", "CC", "CXX")
 #: bump when refcases changes what it writes
-CASES_VERSION = "1"
+CASES_VERSION = "2"
+#: this process's input seeds start here (fresh per run: inputs cannot be known in advance)
+RUN_SEED = secrets.randbelow(1 << 30)
 
 
 class ReferenceFailure(Exception):
@@ -80,6 +83,41 @@ def run_worker(runner: Runner, workdir: Path, phase: str, *, gpu: bool, timeout_
     return res, data if isinstance(data, dict) else {}
 
 
+def checker_command(workdir: Path, *, python: str | None = None) -> list[str]:
+    return [python or sys.executable, "-m", "harness.families.kernels.checker", "--workdir", str(workdir)]
+
+
+def run_checked(runner: Runner, workdir: Path, *, gpu: bool, timeout_s: float,
+                seeds: dict[str, int]) -> tuple[ExecResult, dict[str, Any]]:
+    """The ``check`` phase: the trusted checker (in the sandbox) drives the candidate's worker.
+
+    The nonce and the case seeds travel on the checker's stdin only. The record is the one
+    ``HWEVAL-KERNEL-CHECK <nonce>`` line of the checker's stdout; a second tagged line, or output
+    files whose digests differ from the record, mean the candidate forged something (``forged``).
+    """
+    from harness.families.kernels.checker import TAG
+
+    nonce = secrets.token_hex(16)
+    secret = json.dumps({"nonce": nonce, "seeds": seeds}).encode() + b"\n"
+    res = runner(checker_command(workdir), workdir=workdir, env=worker_env(workdir, interpret=not gpu, gpu=gpu),
+                 timeout_s=timeout_s, stdin=secret)
+    tagged = [line for line in res.stdout.splitlines() if line.startswith(TAG)]
+    sealed = [line for line in tagged if line.startswith(f"{TAG} {nonce} ")]
+    if len(tagged) > 2 or len(sealed) != len(tagged):
+        return res, {"reached": "done", "forged": f"{len(tagged)} tagged lines on the checker's stdout"}
+    if len(sealed) < 2:  # never started (infra), or started and silenced by the candidate's process
+        return res, ({"reached": "run", "error": None} if sealed and not res.timed_out else {})
+    try:
+        data = json.loads(sealed[1][len(TAG) + len(nonce) + 2:])
+    except ValueError:
+        return res, {"reached": "done", "forged": "the checker's record does not parse"}
+    for name, digest in (data.get("digests") or {}).items():
+        path = workdir / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            data["forged"] = f"{name} changed after the checker wrote it"
+    return res, data
+
+
 @dataclass
 class RefCases:
     """A folder of reference cases: ``cases`` (id, config, dist, seed, inputs, ref, deterministic,
@@ -91,15 +129,20 @@ class RefCases:
     init: str = "init.pt"
 
 
-def case_plan(problem: Problem, *, gpu: bool, seeds: int) -> list[dict[str, Any]]:
+def case_plan(problem: Problem, *, gpu: bool, seeds: int, seed_base: int | None = None) -> list[dict[str, Any]]:
     """Which (config, dist, seed) to check: the first config with every dist and ``seeds`` seeds,
-    larger configs with every dist and one seed."""
+    larger configs with every dist and one seed. Seeds are ``seed_base`` (default: drawn once per
+    process, :data:`RUN_SEED`) plus a running index; the case id names only the index."""
+    base = RUN_SEED if seed_base is None else int(seed_base)
     configs = problem.config_names(gpu)
     plan = []
+    index = 0
     for cfg in configs:
-        for seed in range(seeds if cfg == configs[0] else 1):
+        for i in range(seeds if cfg == configs[0] else 1):
             for dist in problem.dists:
-                plan.append({"id": f"{cfg}/{dist}/seed{seed}", "config": cfg, "dist": dist, "seed": seed})
+                plan.append({"id": f"{cfg}/{dist}/seed{i}", "config": cfg, "dist": dist,
+                             "seed": (base + 7919 * index) % (1 << 31)})
+                index += 1
     return plan
 
 
@@ -154,9 +197,9 @@ def _compute(problem: Problem, job: dict[str, Any], folder: Path, runner: Runner
 
 
 def reference_cases(problem: Problem, workdir: Path, *, gpu: bool, seeds: int, runner: Runner,
-                    timeout_s: float, cache_root: Path | None = None) -> RefCases:
+                    timeout_s: float, cache_root: Path | None = None, seed_base: int | None = None) -> RefCases:
     """The reference cases of ``problem`` (computed, or from ``cache_root``)."""
-    plan = case_plan(problem, gpu=gpu, seeds=seeds)
+    plan = case_plan(problem, gpu=gpu, seeds=seeds, seed_base=seed_base)
     job = _job(problem, plan, gpu)
     final = cache_root / _key(problem, job) if cache_root is not None else None
     if final is not None and (final / "ref.json").is_file():

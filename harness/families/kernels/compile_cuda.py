@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.families.kernels.runner import Runner, plain_runner
+from harness.families.kernels.runner import Runner, as_runner
 from harness.families.kernels.static_cuda import InlineExtension
 from harness.proc import tail
 from harness.sandbox.base import ExecResult
@@ -114,10 +114,10 @@ def _tool_version() -> str:
 
 
 def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags: list[str],
-           cxx_flags: list[str], timeout_s: float, runner: Runner | None = None) -> CudaBuild:
+           cxx_flags: list[str], timeout_s: float, runner: Runner) -> CudaBuild:
     if nvcc_path() is None:
         return CudaBuild(None, "nvcc not found")
-    run = runner or plain_runner()
+    run = as_runner(runner, gpu=False)
     nv_dir, gx_dir = workdir / "nvcc", workdir / "gxx"
     nv_dir.mkdir(parents=True, exist_ok=True)
     gx_dir.mkdir(parents=True, exist_ok=True)
@@ -166,7 +166,7 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
 
 
 def compile_extension(ext: InlineExtension, workdir: Path, *, timeout_s: float = 600.0,
-                      arch: str = "90", runner: Runner | None = None) -> CudaBuild:
+                      arch: str = "90", runner: Runner) -> CudaBuild:
     """Compile one answer's extension (cuda part with nvcc, cpp part syntax-checked with g++)."""
     if not ext.resolved:
         return CudaBuild(None, f"load_inline arguments not statically resolvable: {ext.unresolved}")
@@ -187,7 +187,7 @@ def _namespaced(tag: str, sources: list[str]) -> tuple[list[str], str]:
 
 
 def compile_batch(exts: list[tuple[str, InlineExtension]], workdir: Path, *, timeout_s: float = 1200.0,
-                  arch: str = "90", runner: Runner | None = None) -> CudaBuild:
+                  arch: str = "90", runner: Runner) -> CudaBuild:
     """Compile many extensions in one nvcc and one g++ run (each in ``namespace hw_<tag>``).
 
     Each ``functions`` entry is checked by taking its address. Extra flags are ignored here.

@@ -18,6 +18,7 @@ from harness.families.kernels.cases import (
     RefCases,
     ReferenceFailure,
     reference_cases,
+    run_checked,
     run_worker,
     worker_command,
     worker_env,
@@ -26,9 +27,10 @@ from harness.families.kernels.compile_cuda import compile_extension
 from harness.families.kernels.judge import judge_cases, worker_failure
 from harness.families.kernels.perf import judge
 from harness.families.kernels.problem import Problem, ProblemError, load_problem
-from harness.families.kernels.runner import Runner, plain_runner
+from harness.families.kernels.runner import Runner, as_runner
 from harness.families.kernels.static import analyze
 from harness.proc import tail
+from harness.sandbox.base import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +65,18 @@ def _candidate_folder(folder: Path, code: str, refs: RefCases, problem: Problem,
 def evaluate_kernel(
     problem: Problem | Path, candidate_code: str, lang: str, workdir: Path, *, gpu: bool, timeout_s: float,
     seeds: int = 2, perf: bool = True, arch: str = "90", compile_baseline: bool = True,
-    perf_reps: int = 50, runner: Runner | None = None, ref_cache: Path | None = None,
-    compile_timeout_s: float | None = None,
+    perf_reps: int = 50, runner: Runner | Sandbox, ref_cache: Path | None = None,
+    compile_timeout_s: float | None = None, seed_base: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``candidate_code`` (the answer's Python module text) against ``problem`` (a
     :class:`Problem` or a built-in problem folder).
 
     Returns ``{"status", "reason", "stages": {static, compile, correctness, perf}}``; every stage
     has a ``status`` (``not_run`` when skipped). ``workdir`` is created and holds everything.
-    ``runner`` runs every sub-process (default: the ``none`` sandbox, no isolation; the suites
-    pass their sandbox). ``ref_cache`` caches reference cases across evaluations.
+    ``runner`` runs every sub-process: a :class:`Runner` or a :class:`Sandbox` (required: there is
+    no unsandboxed default; the ``none`` sandbox must be asked for by name). ``ref_cache`` caches
+    reference cases across evaluations. ``seed_base``: where the input seeds start (default: drawn
+    once per process, so no answer can know its inputs in advance).
 
     ``gpu=False``: Triton runs under the interpreter on the small config and its kernels are
     compiled for ``sm_<arch>``; CUDA is compiled only (correctness ``not_run``). ``gpu=True``: every
@@ -81,7 +85,7 @@ def evaluate_kernel(
     """
     stages: dict[str, Any] = {s: {"status": "not_run"} for s in STAGES}
     workdir = Path(workdir).resolve()
-    run = runner or plain_runner(gpu=gpu)
+    run = as_runner(runner, gpu=gpu)
     try:
         prob = _load(problem)
     except (ProblemError, OSError, ValueError) as exc:
@@ -125,14 +129,15 @@ def evaluate_kernel(
 
     try:
         refs = reference_cases(prob, workdir, gpu=gpu, seeds=seeds, runner=run, timeout_s=max(timeout_s, 120.0),
-                               cache_root=ref_cache)
+                               cache_root=ref_cache, seed_base=seed_base)
     except ReferenceFailure as exc:  # the reference failed: never the candidate's fault
         return _result("infra_error", f"reference failed: {exc}", stages)
     bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
     if bad:
         return _result("infra_error", _NONDETERMINISTIC.format(case=bad[0]), stages)
-    cases = [{"id": c["id"], "inputs": c["inputs"], "output": f"out_{i}.pt", "seed": c.get("seed", 0)}
-             for i, c in enumerate(refs.cases)]
+    # no seed in any file: TritonBench-T seeds reach the worker through the checker's pipe
+    cases = [{"id": c["id"], "inputs": c["inputs"], "output": f"out_{i}.pt"} for i, c in enumerate(refs.cases)]
+    case_seeds = {c["id"]: int(c.get("seed", 0)) for c in refs.cases} if prob.kind == "function" else {}
     job = {"lang": lang, "device": "cuda" if gpu else "cpu", "interpret": not gpu, "seed": 0,
            "arch": int(arch), "init": "init.pt", "cases": cases, "profile": gpu, "kind": prob.kind,
            "entry": prob.entry, "test_code": "test_section.py", "globals": refs.globals,
@@ -144,7 +149,7 @@ def evaluate_kernel(
         _candidate_folder(comp_dir, candidate_code, refs, prob, {**job, "cases": cases[:1]}, cases[:1])
         with ThreadPoolExecutor(2) as pool:
             fut = pool.submit(run_worker, run, comp_dir, "compile", gpu=False, timeout_s=timeout_s, interpret=False)
-            proc, data = run_worker(run, cand, "check", gpu=gpu, timeout_s=timeout_s)
+            proc, data = run_checked(run, cand, gpu=gpu, timeout_s=timeout_s, seeds=case_seeds)
             cproc, cdata = fut.result()
         comp = cdata.get("compile", {}) if isinstance(cdata.get("compile"), dict) else {}
         stages["compile"] = {"status": "pass" if comp.get("kernels") else "not_run",
@@ -158,9 +163,12 @@ def evaluate_kernel(
         if cfail:  # e.g. both runs hit the same endless loop: the check run's verdict below says it
             stages["compile"].update(status="not_run", reason=cfail[2])
     else:
-        proc, data = run_worker(run, cand, "check", gpu=gpu, timeout_s=timeout_s)
+        proc, data = run_checked(run, cand, gpu=gpu, timeout_s=timeout_s, seeds=case_seeds)
         if lang == "triton":
             stages["compile"] = {"status": "pass", "target": "device (JIT at first launch)"}
+    if data.get("forged"):  # attack class 7: the record or the outputs were rewritten
+        stages["correctness"] = {"status": "rejected", "reason": data["forged"]}
+        return _result("rejected", f"forged_result: {data['forged']}", stages)
     failure = worker_failure(proc, data, timeout_s)
     if failure:
         status, stage, reason = failure
@@ -183,7 +191,8 @@ def evaluate_kernel(
 
 
 def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeout_s: float, seeds: int = 2,
-                    runner: Runner | None = None, ref_cache: Path | None = None) -> dict[str, Any]:
+                    runner: Runner | Sandbox, ref_cache: Path | None = None,
+                    seed_base: int | None = None) -> dict[str, Any]:
     """Does the reference itself run here and give comparable outputs? (validation of problems
     without golden solutions: KernelBench, TritonBench)."""
     stages: dict[str, Any] = {"reference": {"status": "not_run"}}
@@ -192,7 +201,8 @@ def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeou
         if prob.meta.get("unsupported"):
             raise ReferenceFailure(f"not supported here: {prob.meta['unsupported']}")
         refs = reference_cases(prob, Path(workdir).resolve(), gpu=gpu, seeds=seeds,
-                               runner=runner or plain_runner(gpu=gpu), timeout_s=timeout_s, cache_root=ref_cache)
+                               runner=as_runner(runner, gpu=gpu), timeout_s=timeout_s, cache_root=ref_cache,
+                               seed_base=seed_base)
     except (ProblemError, OSError, ValueError, ReferenceFailure) as exc:
         stages["reference"] = {"status": "fail", "reason": str(exc)[-1500:]}
         return _result("fail", f"the reference does not run here: {exc}"[:2000], stages)

@@ -110,3 +110,19 @@ CPP_NAMESPACE_ALLOWED = frozenset({
     "getCurrentCUDAStream", "CUDAGuard", "OptionalCUDAGuard", "AT_DISPATCH_FLOATING_TYPES",
     "ErrorReport", "detail", "TypeError", "Error", "ValueError",
 })
+
+# C++/CUDA: method calls allowed anywhere in the sources (tensor metadata, views, allocation,
+# std containers, streams, cooperative groups). Anything else (``x.relu()``, ``x.sum()``) is compute.
+CPP_METHODS_ALLOWED = frozenset({
+    "size", "sizes", "stride", "strides", "numel", "dim", "ndimension", "data_ptr", "data", "const_data_ptr",
+    "mutable_data_ptr", "scalar_type", "dtype", "options", "device", "is_cuda", "is_contiguous", "contiguous",
+    "view", "reshape", "element_size", "itemsize", "nbytes", "storage_offset", "get_device", "defined",
+    "device_type", "index", "layout", "requires_grad", "is_floating_point", "type", "toString", "name",
+    "value", "has_value", "stream", "sync", "thread_rank", "group_index", "thread_index", "meta_group_size",
+    "meta_group_rank", "num_threads", "shfl", "shfl_down", "shfl_up", "shfl_xor", "ballot", "vec", "begin",
+    "end", "push_back", "emplace_back", "reserve", "resize", "front", "back", "empty", "c_str", "str",
+    "transpose", "permute", "unsqueeze", "squeeze", "expand", "narrow", "select", "t", "flatten", "to",
+    "cuda", "zero_", "fill_", "get", "count", "find", "length", "swap", "reset", "memory_format",
+    "pinned_memory", "is_cpu", "sizes_vec", "x", "y", "z", "w", "block_rank", "dim_threads", "dim_blocks",
+    "def", "attr", "doc",
+})

@@ -201,7 +201,11 @@ def external_problem(pid: str, source: str, *, kind: str = "module", entry: str 
                      dists: list[str] | None = None) -> Problem:
     """A problem from external data: configs ``small`` (CPU: as-is or scaled down, see
     :func:`harness.families.kernels.refcases.scale_candidates`) and ``full`` (GPU)."""
+    from harness.families.kernels.dists import EXTERNAL_DISTS
+
     meta = {"gpu_configs": ["full"], **(meta or {})}
+    if dists is None:  # module problems: the benchmark's inputs and two derived distributions
+        dists = list(EXTERNAL_DISTS) if kind == "module" else ["default"]
     return Problem(id=pid, dir=None, meta=meta, module=None, configs={_SMALL: {}, "full": {}},
                    dists=list(dists or ["default"]), category=str(meta.get("category", "")),
                    difficulty=str(meta.get("difficulty", "")), source=source, kind=kind, entry=entry,

@@ -91,13 +91,20 @@ _LANG = {
 
 RULES = """Rules (answers that break them are rejected):
 - ModelNew takes the same constructor arguments as Model and returns the same outputs (shape, dtype,
-  values within a small tolerance) for inputs of any sign and magnitude, on CUDA tensors.
-- All computation happens in your kernel(s). Outside kernels, forward may only allocate
-  (torch.empty/empty_like/zeros), query or change shapes/strides/views (.shape, .stride(),
-  .view, .contiguous) and launch kernels. No torch operators, torch.nn.functional, tensor
-  methods or Python arithmetic on tensors, no calls to Model or the original PyTorch op.
-- No try/except fallbacks, no timers/events/synchronisation, no threads or subprocesses, no
-  os/sys/inspect/gc, no monkeypatching, no eval/exec.
+  values within a small tolerance) for inputs of any sign and magnitude, on CUDA tensors. Inputs
+  are drawn with fresh seeds from several distributions; sizes need not be multiples of your block
+  size, and writes outside the outputs are detected.
+- All computation happens in your kernel(s). Everywhere else (forward, helper functions, launch-grid
+  lambdas, autotune configs, default arguments) the code may only allocate (torch.empty/empty_like/
+  zeros...), query or change shapes/strides/views (.shape, .stride(), .view, .reshape, .contiguous),
+  do integer arithmetic on sizes (triton.cdiv, math, min/max) and launch kernels. No torch
+  operators, torch.nn.functional, tensor methods, Python arithmetic or indexing with tensors,
+  .item()/.tolist()/.numpy(), and no calls to Model or the original PyTorch op.
+- Kernel bodies use only triton.language (tl.*), their arguments and size constants.
+- __init__ may build weights with torch (nn.Linear, nn.Parameter ...); state is set only there.
+- No try/except fallbacks, no timers/events/synchronisation, no autotune pre_hook/post_hook/
+  prune_configs_by, no properties or dunder methods besides __init__, no globals, no
+  monkeypatching, no eval/exec/getattr tricks.
 - Return new tensors: do not return or modify the inputs, and do not reuse an output buffer
   across calls.
 - Imports are limited to torch, triton, math and typing."""

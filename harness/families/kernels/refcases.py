@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness.families.kernels.dists import DERIVED, atol_scale, derive
+
 #: Integer operators of module constants evaluated statically (``N = 2048 * 2``).
 _INT_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
             ast.FloorDiv: lambda a, b: a // b, ast.Pow: lambda a, b: a ** b}
@@ -313,18 +315,38 @@ def compute_module_cases(module: types.ModuleType, job: Mapping[str, Any], out: 
     if isinstance(model, torch.nn.Module):
         model = model.to(device)
     records = []
+    own_dists = "dist" in inspect.signature(module.get_inputs).parameters
     for i, case in enumerate(job["cases"]):
         inputs = call_flex(module.get_inputs, configs.get(case["config"]), case.get("dist"), int(case["seed"]))
+        derived = not own_dists and case.get("dist") in DERIVED
+        if derived:
+            inputs = derive(inputs, case["dist"], int(case["seed"]))
+        try:
+            runs = _twice(model, inputs, device)
+        except Exception:  # noqa: BLE001 - a derived input the reference cannot take: no case
+            if derived:
+                continue
+            raise
+        if derived and not _finite(runs[0]):
+            continue  # e.g. the log of a negative "probability": the case would test nothing
         torch.save(inputs, out / f"in_{i}.pt")
-        runs = []
-        for rng in (0, 1):
-            torch.manual_seed(1000 + rng)
-            with torch.no_grad():
-                runs.append(cpu_leaves(_flat_out(model(*_to(inputs, device)))))
         torch.save({"outputs": runs[0], "keys": [str(k) for k in range(len(runs[0]))]}, out / f"ref_{i}.pt")
         records.append({**case, "inputs": f"in_{i}.pt", "ref": f"ref_{i}.pt",
-                        "deterministic": _same(runs[0], runs[1]), "finite": _finite(runs[0])})
+                        "deterministic": _same(runs[0], runs[1]), "finite": _finite(runs[0]),
+                        "atol_scale": atol_scale(case.get("dist", ""), runs[0])})
     return records
+
+
+def _twice(model: Any, inputs: list[Any], device: str) -> list[list[Any]]:
+    """The reference's outputs under two RNG seeds (a difference: it is nondeterministic)."""
+    import torch
+
+    runs = []
+    for rng in (0, 1):
+        torch.manual_seed(1000 + rng)
+        with torch.no_grad():
+            runs.append(cpu_leaves(_flat_out(model(*_to(inputs, device)))))
+    return runs
 
 
 def compute_function_cases(module: types.ModuleType, test_code: str, job: Mapping[str, Any], out: Path

@@ -5,7 +5,8 @@ sources) and every process that runs external reference code goes through a :cla
 ``runner(cmd, workdir=, env=, timeout_s=) -> ExecResult``, with ``workdir`` the sandbox's scratch
 folder (the only writable place). The suite builds one from ``ctx.sandbox``; direct callers of
 :func:`harness.families.kernels.evaluate.evaluate_kernel` (the GPU check script, unit tests of
-trusted goldens) get :func:`plain_runner` (the ``none`` sandbox: limits, no isolation).
+trusted goldens) must pass one explicitly: :func:`plain_runner` (the ``none`` sandbox: limits, no
+isolation) is never a default.
 
 The family needs more room than the core's defaults: importing torch maps a lot of virtual
 memory, and a CUDA context reserves address space far beyond physical memory, so on a GPU the
@@ -33,7 +34,7 @@ GPU_DISK_MB = 32768
 
 class Runner(Protocol):
     def __call__(self, cmd: Sequence[str], *, workdir: Path, env: Mapping[str, str],
-                 timeout_s: float) -> ExecResult: ...
+                 timeout_s: float, stdin: bytes | None = None) -> ExecResult: ...
 
 
 def kernel_limits(base: Limits, *, gpu: bool, memory_mb: int | None = None) -> Limits:
@@ -91,15 +92,26 @@ class SandboxRunner:
     ro_paths: tuple[Path, ...] = ()
 
     def __call__(self, cmd: Sequence[str], *, workdir: Path, env: Mapping[str, str],
-                 timeout_s: float) -> ExecResult:
+                 timeout_s: float, stdin: bytes | None = None) -> ExecResult:
         limits = replace(self.limits, wall_s=float(timeout_s),
                          cpu_s=max(self.limits.cpu_s, int(timeout_s * 2) + 60))
         return self.sandbox.run(list(cmd), workdir=workdir, limits=limits, env=dict(env),
-                                ro_paths=self.ro_paths)
+                                ro_paths=self.ro_paths, stdin=stdin)
 
 
 def sandbox_runner(sandbox: Sandbox, base: Limits, *, gpu: bool, memory_mb: int | None = None) -> SandboxRunner:
     return SandboxRunner(sandbox, kernel_limits(base, gpu=gpu, memory_mb=memory_mb), tuple(kernel_ro_paths()))
+
+
+def as_runner(runner: Runner | Sandbox | None, *, gpu: bool) -> Runner:
+    """``runner`` itself, or a :class:`SandboxRunner` around a :class:`Sandbox`. There is no default:
+    ``None`` is a usage error (an evaluator never falls back to running candidates unsandboxed)."""
+    if runner is None:
+        raise TypeError("the kernel evaluator needs a runner or sandbox (no unsandboxed default); "
+                        "pass ctx.sandbox, or plain_runner() to run without isolation on purpose")
+    if isinstance(runner, Sandbox):
+        return sandbox_runner(runner, Limits(), gpu=gpu)
+    return runner
 
 
 def plain_runner(*, gpu: bool = False) -> SandboxRunner:

@@ -2,17 +2,20 @@
 
 The Python side is read with :mod:`ast` (module-level string constants, ``+`` concatenation,
 f-strings of constants, ``"sep".join([...])`` are resolved). The C++ side is scanned on a
-comment- and string-stripped copy of the source.
+comment- and string-stripped copy of the source and of its macro expansion (``cpp``): names
+under ``torch::`` / ``at::`` / ``c10::`` and method calls must be on allowlists.
 """
 from __future__ import annotations
 
 import ast
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.families.kernels.policy import CPP_NAMESPACE_ALLOWED, TENSOR_METHODS_DENIED
+from harness.families.kernels.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
+from harness.proc import run_process
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"
 _POSITIONAL = ("name", "cpp_sources", "cuda_sources", "sycl_sources", "functions", "extra_cflags",
@@ -153,16 +156,46 @@ def has_launch(src: str) -> bool:
     return "<<<" in code or "cudaLaunchKernel" in code or "cudaLaunchCooperativeKernel" in code
 
 
+_INCLUDE = re.compile(r"^\s*#\s*(include|pragma|import)\b.*$", re.M)
+_USING = re.compile(r"\busing\s+(?:namespace\s+)?(?:::)?\s*(torch|at|c10)\b(?:\s*::\s*(\w+))?")
+_NS_ALIAS = re.compile(r"\bnamespace\s+\w+\s*=\s*(?:::)?\s*(torch|at|c10)\b")
+_CPP_CAP = 4 << 20
+
+
+def preprocessed(src: str) -> str | None:
+    """``src`` as the compiler sees it after macro expansion (``#include`` lines dropped, so only
+    the answer's own macros expand): ``cpp -P -undef -nostdinc``. ``None`` when the expansion
+    blows up; the raw text when no preprocessor is installed or it rejects the directives."""
+    cpp = shutil.which("cpp")
+    if cpp is None:
+        return src
+    try:
+        res = run_process([cpp, "-P", "-undef", "-nostdinc", "-E", "-x", "c++", "-"], timeout_s=20,
+                          stdin=_INCLUDE.sub("", src).encode(), cap_bytes=_CPP_CAP)
+    except OSError:
+        return src
+    if res.timed_out or len(res.stdout) >= _CPP_CAP - 1024:
+        return None
+    return res.stdout if res.returncode == 0 else src
+
+
 def cpp_compute_calls(src: str) -> list[str]:
-    """torch/ATen compute used from C++ host code (``at::matmul``, ``x.sum()`` ...)."""
-    code = strip_cpp(src)
+    """torch/ATen compute in the C++/CUDA sources (``at::matmul``, ``x.sum()``, ``using at::relu``),
+    checked on the text and on its macro expansion against allowlists of names and methods."""
+    expanded = preprocessed(src)
+    if expanded is None:
+        return ["macro expansion too large"]
     bad = []
-    for ns, name in _NAMESPACED.findall(code):
-        if name not in CPP_NAMESPACE_ALLOWED and not re.fullmatch(r"k[A-Z]\w*", name):
-            bad.append(f"{ns}::{name}")
-    for name in _METHOD.findall(code):
-        if name in TENSOR_METHODS_DENIED:
-            bad.append(f".{name}()")
-    if re.search(r"\busing\s+namespace\s+(torch|at)\b", code):
-        bad.append("using namespace torch/at")
+    for code in {strip_cpp(src), strip_cpp(expanded)}:
+        for ns, name in _NAMESPACED.findall(code):
+            if name not in CPP_NAMESPACE_ALLOWED and not re.fullmatch(r"k[A-Z]\w*", name):
+                bad.append(f"{ns}::{name}")
+        for name in _METHOD.findall(code):
+            if name not in CPP_METHODS_ALLOWED:
+                bad.append(f".{name}()")
+        for ns, name in _USING.findall(code):
+            if not name or name not in CPP_NAMESPACE_ALLOWED:
+                bad.append(f"using {ns}::{name or '*'}")
+        for ns in _NS_ALIAS.findall(code):
+            bad.append(f"namespace alias of {ns}")
     return sorted(set(bad))

@@ -71,6 +71,8 @@ class KernelSuite(Suite):
         if self.lang not in self.langs:
             raise UsageError(f"--lang {self.lang!r}: suite {self.name} supports {', '.join(self.langs)}")
         self._token = secrets.token_hex(16)
+        #: input seeds of this run start here: fresh per run, shared by every executor process
+        self._seed_base = secrets.randbelow(1 << 30)
         self._kp: dict[str, KernelProblem] = {}
 
     def __getstate__(self) -> dict[str, Any]:  # executors pickle suites; loaded modules stay behind
@@ -181,13 +183,13 @@ class KernelSuite(Suite):
         with ctx.scratch() as work:
             if candidate.meta.get("selfcheck"):
                 r = reference_check(kp, work, gpu=self.gpu, timeout_s=max(ctx.limits.wall_s, 120.0), seeds=seeds,
-                                    runner=runner, ref_cache=cache)
+                                    runner=runner, ref_cache=cache, seed_base=self._seed_base)
             else:
                 r = evaluate_kernel(
                     kp, candidate.code, self.lang, work, gpu=self.gpu, timeout_s=ctx.limits.wall_s, seeds=seeds,
                     perf=self._opt("perf", "on") != "off", arch=self._opt("arch", "90"),
                     compile_baseline=self._opt("compile_baseline", "on") != "off",
-                    perf_reps=self._int("reps", 50), runner=runner, ref_cache=cache)
+                    perf_reps=self._int("reps", 50), runner=runner, ref_cache=cache, seed_base=self._seed_base)
         return to_verdict(r)
 
     # -- scoring ---------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ Everything it reads and writes lives in the workdir (the parent builds it):
 * ``candidate.py``  the answer; ``job.json``  what to run; ``init.pt``  constructor args;
 * ``in_<i>.pt``  one input list per case, ``perf_in.pt``  the inputs to time;
 * it writes ``result_<phase>.json`` (rewritten as it progresses, so a crash still says how far it
-  got) and ``out_<i>.pt`` holding ``{"outputs": [...], "inputs_after": [...]}`` per case.
+  got). The ``check`` phase is started by :mod:`harness.families.kernels.checker` and talks to it
+  over pipes instead: inputs come in case by case, reports and outputs go back, and the checker
+  writes ``out_<i>.pt`` and the only record the harness trusts.
 
 Phases: ``compile`` (Triton on CPU: compile the launched kernels for a CUDA target), ``check``
 (correctness runs with launch counting, torch op recording and aliasing facts), ``perf`` (GPU
@@ -24,8 +26,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from harness.families.kernels.guards import GuardSet, guard_allocations, guard_inputs
 from harness.families.kernels.worker_common import (
     COMPILE_ERRORS,
+    PipeIO,
     Result,
     construct,
     cpu_copy,
@@ -134,61 +138,72 @@ def phase_compile(workdir: Path, job: dict[str, Any], res: Result) -> None:
 
 
 def phase_check(workdir: Path, job: dict[str, Any], res: Result) -> None:
+    """Correctness runs, driven case by case by the checker over the pipes (see :mod:`checker`)."""
+    io = PipeIO()
+    device = job["device"]
+    counter = setup_hooks(job)
+    init = load_pt(workdir / job["init"])
+    res.reach("import")
+    try:
+        mod = import_candidate(job)
+    except Exception as exc:
+        res.fail("import", exc)
+        return io.status(res)
+    if job.get("kind") == "function":
+        from harness.families.kernels.worker_function import check_function_kind
+
+        return check_function_kind(workdir, job, res, mod, counter, io)
+    res.reach("construct")
+    try:
+        model = construct(mod, "ModelNew", to_device(init, device), job.get("seed", 0), device)
+    except Exception as exc:
+        res.fail("construct", exc)
+        return io.status(res)
+    res.reach("run")
+    io.status(res)
+    _run_cases(job, res, model, counter, io)
+
+
+def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: PipeIO) -> None:
     import torch
 
     from harness.families.kernels import hooks
 
     device = job["device"]
-    counter = setup_hooks(job)
-    init = load_pt(workdir / job["init"])
-    cases = job["cases"]
-    res.reach("import")
-    try:
-        mod = import_candidate(job)
-    except Exception as exc:
-        return res.fail("import", exc)
-    if job.get("kind") == "function":
-        from harness.families.kernels.worker_function import check_function_kind
-
-        return check_function_kind(workdir, job, res, mod, counter)
-    res.reach("construct")
-    try:
-        model = construct(mod, "ModelNew", to_device(init, device), job.get("seed", 0), device)
-    except Exception as exc:
-        return res.fail("construct", exc)
-    res.reach("run")
-    results: list[dict[str, Any]] = []
-    res.data["cases"] = results
-    kept: list[tuple[dict[str, Any], list[Any], list[Any]]] = []
+    kept: list[dict[str, Any]] = []
     previous: list[tuple[int, int]] = []
-    for case in cases:
-        inputs = to_device(load_pt(workdir / case["inputs"]), device)
+    first: list[Any] = []
+    for _ in job["cases"]:
+        case, raw = io.case(device)
+        first = first or raw
+        guards = GuardSet()
+        inputs = guard_inputs(raw, guards)
         counter.reset()
         recorder = hooks.make_op_recorder(counter)
         try:
-            with torch.no_grad(), hooks.device_remap(device), recorder:
+            with torch.no_grad(), hooks.device_remap(device), guard_allocations(guards, counter), recorder:
                 out = model(*inputs)
             sync(device)
         except Exception as exc:
-            return res.fail("forward", exc, case=case["id"])
+            res.fail("forward", exc, case=case["id"])
+            return io.status(res)
         outs = flat(out)
         facts = _output_facts(outs, inputs, previous)
         previous.extend(_spans(outs))
-        results.append({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
-                        "ops": dict(recorder.ops), "tuple": isinstance(out, tuple | list), **facts})
-        kept.append((case, outs, inputs))
-        res.flush()
-    # Saved only now: a candidate that reuses or later overwrites a buffer shows up as wrong.
-    for case, outs, inputs in kept:
-        torch.save({"outputs": cpu_copy(outs), "inputs_after": cpu_copy(inputs)},
-                   workdir / case["output"])
-    if job.get("profile") and device == "cuda":
+        io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
+                   "ops": dict(recorder.ops), "tuple": isinstance(out, tuple | list),
+                   "oob_write": guards.broken(), **facts})
+        kept.append({"outputs": outs, "inputs_after": inputs})
+    # Sent only now: a candidate that reuses or later overwrites a buffer shows up as wrong.
+    io.outputs([{"outputs": cpu_copy(k["outputs"]), "inputs_after": cpu_copy(k["inputs_after"])} for k in kept])
+    extra: dict[str, Any] = {}
+    if job.get("profile") and device == "cuda" and first:
         try:
-            res.data["profile"] = _profile_kernels(model, to_device(load_pt(workdir / cases[0]["inputs"]),
-                                                                     device))
+            extra["profile"] = _profile_kernels(model, first)
         except Exception as exc:  # profiler unavailable: reported, never held against the candidate
-            res.data["profile_error"] = repr(exc)[-500:]
+            extra["profile_error"] = repr(exc)[-500:]
     res.reach("done")
+    io.status(res, **extra)
 
 
 def phase_perf(workdir: Path, job: dict[str, Any], res: Result) -> None:
@@ -285,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         PHASES[args.phase](workdir, job, res)
     except Exception as exc:  # anything unexpected in our own code path
         res.fail("worker", exc)
+        if PipeIO.current is not None:
+            PipeIO.current.status(res)
         return 1
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -117,3 +118,58 @@ def setup_hooks(job: dict[str, Any]) -> Any:
     else:
         hooks.install_cuda_hooks(counter)
     return counter
+
+
+class PipeIO:
+    """The worker's end of the checker's pipes (``check`` phase).
+
+    Taken over before any candidate code runs: fds 0/1 are duplicated to private descriptors, then
+    stdin becomes /dev/null and stdout goes to stderr (an answer's prints cannot break a frame).
+    Every frame the worker sends is still the candidate process's word: the checker relays it,
+    the harness compares the outputs itself.
+    """
+
+    current: PipeIO | None = None
+
+    def __init__(self) -> None:
+        self.rfd, self.wfd = os.dup(0), os.dup(1)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.dup2(2, 1)
+        PipeIO.current = self
+
+    def status(self, res: Result, **extra: Any) -> None:
+        from harness.families.kernels import pipe
+
+        pipe.send(self.wfd, {"reached": res.data.get("reached"), "error": res.data.get("error"), **extra})
+
+    def case(self, device: str) -> tuple[dict[str, Any], list[Any]]:
+        import io
+
+        import torch
+
+        from harness.families.kernels import pipe
+
+        header, blob = pipe.recv(self.rfd)
+        inputs = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
+        return header["case"], to_device(list(inputs), device)
+
+    def report(self, rep: dict[str, Any]) -> None:
+        from harness.families.kernels import pipe
+
+        pipe.send(self.wfd, {"report": rep})
+
+    def outputs(self, blobs: list[dict[str, Any]]) -> None:
+        """Wait for the checker's request, then send one saved blob per case."""
+        import io
+
+        import torch
+
+        from harness.families.kernels import pipe
+
+        pipe.recv(self.rfd)
+        for payload in blobs:
+            buf = io.BytesIO()
+            torch.save(payload, buf)
+            pipe.send(self.wfd, {}, buf.getvalue())

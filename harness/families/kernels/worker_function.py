@@ -7,6 +7,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from harness.families.kernels.guards import GuardSet, guard_allocations
 from harness.families.kernels.worker_common import COMPILE_ERRORS, Result, sync
 
 
@@ -49,7 +50,8 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
     return ns[var]
 
 
-def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any) -> None:
+def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any,
+                        io: Any) -> None:
     """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
     calls of the candidate's function, launches over the whole case."""
     import torch
@@ -59,20 +61,22 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
 
     device = job["device"]
     res.reach("run")
-    results: list[dict[str, Any]] = []
-    res.data["cases"] = results
-    for case in job["cases"]:
+    io.status(res)
+    kept: list[dict[str, Any]] = []
+    for _ in job["cases"]:
+        case, _inputs = io.case(device)  # the case's seed arrives here, never in a file
         counter.reset()
         recorder = hooks.make_op_recorder(counter)
         active = [False]
+        guards = GuardSet()
 
-        def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active) -> Any:
+        def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards) -> Any:
             def call(*args: Any, **kwargs: Any) -> Any:
                 if active[0]:
                     return fn(*args, **kwargs)
                 active[0] = True
                 try:
-                    with recorder:
+                    with guard_allocations(guards, counter), recorder:
                         return fn(*args, **kwargs)
                 finally:
                     active[0] = False
@@ -83,12 +87,14 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
                 out = run_test_section(workdir, job, mod, case, wrap)
             sync(device)
         except Exception as exc:
-            return res.fail("forward", exc, case=case["id"])
+            res.fail("forward", exc, case=case["id"])
+            return io.status(res)
         leaves = list(flatten(out))
-        torch.save({"outputs": cpu_leaves([v for _, v in leaves]), "keys": [k for k, _ in leaves],
-                    "inputs_after": []}, workdir / case["output"])
-        results.append({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
-                        "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
-                        "alias_within": []})
-        res.flush()
+        kept.append({"outputs": cpu_leaves([v for _, v in leaves]), "keys": [k for k, _ in leaves],
+                     "inputs_after": []})
+        io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
+                   "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
+                   "alias_within": [], "oob_write": guards.broken()})
+    io.outputs(kept)
     res.reach("done")
+    io.status(res)

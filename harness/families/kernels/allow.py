@@ -1,0 +1,92 @@
+"""The allowlists of the kernel answer checks (:mod:`harness.families.kernels.static_py`).
+
+Everything a candidate module may name is listed here; anything else is rejected with a rule.
+The lists describe *launching* kernels: allocation, shape/stride/view metadata, launch-grid
+arithmetic on sizes. Compute belongs in ``@triton.jit`` bodies (``tl.*``) or CUDA kernels.
+"""
+from __future__ import annotations
+
+from harness.families.kernels import policy as P
+
+#: builtins callable anywhere (no tensor may reach the numeric ones: see SIZE_ONLY_BUILTINS)
+BUILTINS = frozenset({
+    "int", "float", "bool", "len", "range", "min", "max", "abs", "round", "divmod", "pow", "sum",
+    "tuple", "list", "dict", "enumerate", "zip", "isinstance", "super", "str", "reversed",
+    "ValueError", "RuntimeError", "TypeError", "AssertionError", "NotImplementedError", "IndexError",
+    "KeyError", "None", "True", "False", "Ellipsis", "NotImplemented", "slice", "any", "all",
+})
+#: builtins whose arguments must be sizes (on a tensor they compute or read values)
+SIZE_ONLY_BUILTINS = frozenset({
+    "int", "float", "bool", "abs", "round", "divmod", "pow", "sum", "min", "max", "tuple", "list",
+    "dict", "enumerate", "zip", "reversed", "any", "all", "str", "range", "slice",
+})
+#: conversions accepted on a value that is not certainly a tensor (a scalar argument of forward)
+SCALAR_CASTS = frozenset({"int", "float", "bool"})
+EXCEPTIONS = frozenset({"ValueError", "RuntimeError", "TypeError", "AssertionError", "NotImplementedError",
+                        "IndexError", "KeyError"})
+#: builtins a @triton.jit body may use
+KERNEL_BUILTINS = frozenset({"range", "min", "max", "int", "float", "bool", "len", "abs", "isinstance",
+                             "None", "True", "False", "tuple", "print"})
+
+#: modules a candidate may import (triton.language.* too)
+IMPORTS = P.ALLOWED_IMPORTS
+#: dotted names usable in forward / helpers / module level (besides dtypes)
+TORCH_USABLE = P.TORCH_ALLOWED - {"torch", "torch.nn", "torch.nn.functional", "torch.utils",
+                                  "torch.utils.cpp_extension", "torch.cuda", "torch.tensor"}
+TRITON_USABLE = frozenset({"triton.jit", "triton.cdiv", "triton.next_power_of_2", "triton.autotune",
+                           "triton.Config", "triton.heuristics"})
+#: functions whose arguments must be sizes (on a tensor, ``cdiv`` is tensor arithmetic)
+SIZE_FUNCTIONS = frozenset({"triton.cdiv", "triton.next_power_of_2"})
+#: attributes readable on any value (metadata and views)
+VALUE_ATTRS = frozenset({"shape", "dtype", "device", "ndim", "is_cuda", "layout", "itemsize", "T", "mT",
+                         "data", "is_leaf", "requires_grad", "is_floating_point", "weight", "bias"})
+#: methods returning sizes / metadata
+SIZE_METHODS = frozenset({"size", "stride", "numel", "dim", "ndimension", "nelement", "element_size",
+                          "is_contiguous", "data_ptr", "get_device", "storage_offset", "is_floating_point"})
+#: methods returning views or fresh allocations (no compute on values)
+VIEW_METHODS = frozenset({
+    "contiguous", "view", "view_as", "reshape", "reshape_as", "t", "transpose", "permute", "expand",
+    "expand_as", "unsqueeze", "squeeze", "flatten", "unflatten", "narrow", "select", "as_strided", "chunk",
+    "split", "unbind", "new_empty", "new_zeros", "new_ones", "new_full", "to", "cuda", "float", "half",
+    "bfloat16", "double", "int", "long", "type_as", "detach", "clone", "fill_", "zero_", "movedim",
+    "requires_grad_", "empty_like",
+})
+#: methods on plain Python values (lists, dicts, strings) built by the answer
+PLAIN_METHODS = frozenset({"get", "items", "keys", "values", "index", "count", "bit_length", "format",
+                           "startswith", "endswith", "lower", "upper", "join"})
+#: in-place methods on Python containers: only on the function's own local variables
+MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "pop", "setdefault", "clear"})
+#: methods ModelNew.__init__ must not call (they plant code that runs later)
+INIT_METHODS_DENIED_PARTS = ("hook", "apply", "register_module", "__")
+#: context managers usable in a ``with`` statement
+WITH_USABLE = frozenset({"torch.no_grad", "torch.inference_mode", "torch.cuda.device"})
+#: decorators usable on methods / helpers
+METHOD_DECORATORS = frozenset({"torch.no_grad", "torch.inference_mode", "staticmethod"})
+#: keywords of triton.autotune / triton.Config (hooks, pruning and custom benchmarking run Python)
+AUTOTUNE_KEYWORDS = frozenset({"configs", "key", "reset_to_zero", "restore_value", "warmup", "rep",
+                               "cache_results"})
+CONFIG_KEYWORDS = frozenset({"kwargs", "num_warps", "num_stages", "num_ctas", "maxnreg", "num_buffers_warp_spec",
+                             "num_consumer_groups", "reg_dec_producer", "reg_inc_consumer"})
+JIT_KEYWORDS = frozenset({"do_not_specialize", "do_not_specialize_on_alignment", "debug", "noinline",
+                          "version", "launch_metadata"})
+#: names an answer may define at module level with the reference's own meaning; their bodies
+#: never run (nothing may refer to them), so they are not checked
+REFERENCE_FUNCTIONS = ("get_inputs", "get_init_inputs")
+REFERENCE_CLASS = "Model"
+
+
+def torch_usable(path: str, *, init: bool) -> bool:
+    """May ``path`` (a dotted torch name) be named here?"""
+    if path in TORCH_USABLE or (path.count(".") == 1 and path.split(".")[1] in P.DTYPE_NAMES):
+        return True
+    return init and path.startswith("torch.")  # weight construction: not input-dependent
+
+
+def forbidden_everywhere(path: str) -> str | None:
+    """The rule a dotted name breaks even in ``__init__`` (I/O, registries, global state, timers)."""
+    if any(path == t or path.startswith(t + ".") for t in P.TIMER_NAMES):
+        return "timer_access"
+    if path.startswith("torch.") and path != P.LOAD_INLINE_PATH and any(
+            path == f or path.startswith(f if f.endswith("_") else f + ".") for f in P.TORCH_ALWAYS_FORBIDDEN):
+        return "forbidden_attribute"
+    return None

@@ -1,0 +1,110 @@
+"""Assignments in checked code: locals, ``self.x`` in ``ModelNew.__init__`` only, no writes into
+tensors, module containers or imported modules (part of :class:`static_py.Body`)."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from harness.families.kernels.policy import LOAD_INLINE_PATH
+
+if TYPE_CHECKING:
+    from harness.families.kernels.static_scope import Fn, ModuleScope, Report
+
+SIZE, OPAQUE, TENSOR = 0, 1, 2
+
+
+class BindMixin:
+    mod: ModuleScope
+    fn: Fn | None
+    rep: Report
+    mode: str
+
+    def bad(self, rule: str, detail: str, node: ast.AST) -> None:
+        raise NotImplementedError
+
+    def expr(self, n: ast.expr) -> int:
+        raise NotImplementedError
+
+    def slice_kind(self, node: ast.expr) -> int:
+        raise NotImplementedError
+
+    def alias_path(self, node: ast.expr) -> str | None:
+        raise NotImplementedError
+
+    def self_attr(self, node: ast.expr) -> str | None:
+        raise NotImplementedError
+
+    def self_rooted(self, node: ast.expr) -> bool:
+        raise NotImplementedError
+
+    def is_kernel(self, node: ast.expr) -> bool:
+        raise NotImplementedError
+
+    def value(self, v: ast.expr, target: ast.expr | None) -> int:
+        if isinstance(v, ast.Lambda) and isinstance(target, ast.Name) and self.fn is not None:
+            self.defaults(v.args)
+            self.fn.callables[target.id] = self.mod.nested(v, self.fn)
+            return SIZE
+        return self.expr(v)
+
+    def bind(self, t: ast.expr, k: int, value: ast.expr | None) -> None:
+        if isinstance(t, ast.Name):
+            self.bind_name(t, k, value)
+        elif isinstance(t, ast.Tuple | ast.List):
+            for e in t.elts:
+                self.bind(e.value if isinstance(e, ast.Starred) else e, k, None)
+        elif isinstance(t, ast.Attribute):
+            self.bind_attr(t, k, value)
+        elif isinstance(t, ast.Subscript):
+            self.bind_item(t)
+        else:
+            self.bad("forbidden_statement", f"assignment to {type(t).__name__}", t)
+
+    def bind_name(self, t: ast.Name, k: int, value: ast.expr | None) -> None:
+        if t.id in self.mod.protected - (set() if self.fn is None else self.mod.builtin_names):
+            self.bad("shadowing", f"rebinds {t.id}", t)
+        if t.id.startswith("__"):
+            self.bad("dunder_access", t.id, t)
+        if self.fn is None:
+            self.mod.consts[t.id] = max(self.mod.consts.get(t.id, SIZE), k)
+            return
+        self.fn.env[t.id] = max(self.fn.env.get(t.id, SIZE), k)
+        kernel_value = value is not None and all(self.is_kernel(n) for n in (
+            [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]))
+        if kernel_value:
+            self.fn.kernel_locals.add(t.id)
+        elif t.id in self.fn.kernel_locals and value is not None:
+            self.fn.kernel_locals.discard(t.id)
+
+    def bind_attr(self, t: ast.Attribute, k: int, value: ast.expr | None) -> None:
+        attr = self.self_attr(t)
+        if self.alias_path(t):
+            self.bad("monkeypatch", f"assigns into {self.alias_path(t)}", t)
+        elif attr is None or self.mode != "init":
+            self.bad("module_state", f"assigns {ast.unparse(t)[:60]} outside ModelNew.__init__", t)
+        else:
+            if attr.startswith("__"):
+                self.bad("dunder_access", attr, t)
+            self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k)
+            if isinstance(value, ast.Call) and self.alias_path(value.func) == LOAD_INLINE_PATH:
+                self.mod.self_exts.add(attr)
+
+    def bind_item(self, t: ast.Subscript) -> None:
+        self.slice_kind(t.slice)
+        base = t.value
+        if self.alias_path(base):
+            self.bad("monkeypatch", f"assigns into {self.alias_path(base)}", t)
+        elif self.mode == "init" and self.self_rooted(base):
+            return
+        elif isinstance(base, ast.Name) and self.fn is not None and base.id in self.fn.env:
+            if self.fn.env[base.id] != SIZE:
+                self.bad("torch_compute", "writes a tensor slice from Python", t)
+        elif self.expr(base) != SIZE:
+            self.bad("torch_compute", "writes a tensor slice from Python", t)
+        else:
+            self.bad("module_state", f"writes into {ast.unparse(base)[:40]}, which outlives the call", t)
+
+    def defaults(self, args: ast.arguments) -> None:
+        for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self.expr(d)
+

@@ -1,0 +1,200 @@
+"""Calls in checked code: kernel launches, allowlisted library calls, helpers, builtins, methods."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from harness.families.kernels import allow as A
+from harness.families.kernels.policy import LOAD_INLINE_PATH, TIMER_ATTRS
+from harness.families.kernels.static_names import path_kind
+from harness.families.kernels.static_scope import Fn
+
+if TYPE_CHECKING:
+    from harness.families.kernels.static_py import Body
+
+SIZE, OPAQUE, TENSOR = 0, 1, 2
+_SIZE_RESULT = ("torch.finfo", "torch.iinfo", "torch.device", "torch.Size", "torch.broadcast_shapes",
+                "torch.promote_types", "torch.get_default_dtype", "torch.is_tensor", "torch.is_floating_point",
+                "torch.cuda.")
+
+
+def _args(b: Body, n: ast.Call) -> list[int]:
+    for k in n.keywords:
+        if k.arg is not None and k.arg.startswith("_"):
+            b.bad("private_access", f"keyword {k.arg}=", n)
+    return [b.expr(a) for a in n.args] + [b.expr(k.value) for k in n.keywords]
+
+
+def call_kind(b: Body, n: ast.Call) -> int:
+    f = n.func
+    if isinstance(f, ast.Subscript) and b.is_kernel(f.value):
+        return launch(b, n, f)
+    if isinstance(f, ast.Name):
+        return _call_name(b, n, f)
+    if isinstance(f, ast.Attribute):
+        return _call_attr(b, n, f)
+    b.bad("forbidden_call", f"calls a computed value ({ast.unparse(f)[:40]})", n)
+    b.expr(f)
+    _args(b, n)
+    return OPAQUE
+
+
+def launch(b: Body, n: ast.Call, f: ast.Subscript) -> int:
+    """``kernel[grid](...)``: the grid is size arithmetic (a lambda gets the launch metadata);
+    tensors may go to pointer parameters, never to ``tl.constexpr`` ones."""
+    grid = f.slice
+    if isinstance(grid, ast.Lambda):
+        b.defaults(grid.args)
+        b.mod.nested(grid, b.fn, meta=True)
+    elif isinstance(grid, ast.Name) and b.local_fn(grid.id) is not None:
+        b.mod.nested(b.local_fn(grid.id).node, b.fn, meta=True)  # type: ignore[union-attr, arg-type]
+    elif isinstance(grid, ast.Name) and grid.id in b.mod.functions:
+        b.mod.functions[grid.id].seeded = True
+        b.mod.functions[grid.id].param_kinds = [SIZE] * len(b.mod.functions[grid.id].all_params)
+    else:
+        b.expr(grid)
+    kernel = b.mod.kernels.get(f.value.id) if isinstance(f.value, ast.Name) else None  # type: ignore[union-attr]
+    constexpr = _constexpr_params(kernel) if kernel is not None else set()
+    names = [a.arg for a in kernel.args.args] if kernel is not None else []
+    for i, a in enumerate(n.args):
+        k = b.expr(a)
+        if i < len(names) and names[i] in constexpr and k != SIZE:
+            b.bad("torch_compute", f"passes a tensor as tl.constexpr {names[i]}", a)
+    for kw in n.keywords:
+        k = b.expr(kw.value)
+        if (kw.arg in constexpr or kw.arg is None or kw.arg not in names) and k != SIZE:
+            b.bad("torch_compute", f"passes a tensor as launch option {kw.arg}", kw.value)
+    return OPAQUE
+
+
+def _constexpr_params(kernel: ast.FunctionDef) -> set[str]:
+    out = set()
+    for a in kernel.args.args:
+        ann = a.annotation
+        if ann is not None and ast.unparse(ann).endswith("constexpr"):
+            out.add(a.arg)
+    return out
+
+
+def call_fn(b: Body, fn: Fn, n: ast.Call, bound: int | None = None) -> int:
+    """A call of the answer's own function: its parameters learn the argument kinds."""
+    kinds = [] if bound is None else [bound]
+    starred = any(isinstance(a, ast.Starred) for a in n.args) or any(k.arg is None for k in n.keywords)
+    kinds += [b.expr(a) for a in n.args]
+    names = fn.all_params
+    by_name = {k.arg: b.expr(k.value) for k in n.keywords if k.arg is not None}
+    for k in n.keywords:
+        if k.arg is None:
+            b.expr(k.value)
+    full = [OPAQUE if starred else (kinds[i] if i < len(kinds) else by_name.get(p, SIZE))
+            for i, p in enumerate(names)]
+    if b.report is False or not fn.calls or full not in fn.calls:
+        fn.calls.append(full)
+    return fn.ret
+
+
+def _call_name(b: Body, n: ast.Call, f: ast.Name) -> int:
+    name = f.id
+    fn = b.local_fn(name)
+    if fn is not None:
+        return call_fn(b, fn, n)
+    if b.lookup(name) is not None:
+        b.bad("forbidden_call", f"calls the value {name}", n)
+        _args(b, n)
+        return OPAQUE
+    mod = b.mod
+    if name in mod.functions:
+        return call_fn(b, mod.functions[name], n)
+    if name in mod.kernels:
+        b.bad("forbidden_call", f"calls @triton.jit {name} without a launch grid", n)
+    elif name in mod.classes or name in mod.references:
+        b.bad("reference_call" if name in mod.references else "forbidden_call", f"instantiates {name}", n)
+    elif name in mod.aliases:
+        return call_path(b, n, mod.aliases[name], f)
+    elif name in A.BUILTINS and name not in mod.consts:
+        return _call_builtin(b, n, name)
+    else:
+        b.e_Name(f)
+    _args(b, n)
+    return OPAQUE
+
+
+def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
+    if name == "super":
+        b.bad("forbidden_call", "super() outside super().__init__() in __init__", n)
+        return OPAQUE
+    kinds = _args(b, n)
+    if name in A.SCALAR_CASTS and all(k != TENSOR for k in kinds):
+        return SIZE  # a scalar argument (``max_seqlen: int``); a tensor of one element at most
+    if name in A.SIZE_ONLY_BUILTINS and any(k != SIZE for k in kinds):
+        b.bad("torch_compute", f"{name}() on a tensor reads or computes values outside a kernel", n)
+    return SIZE if name not in ("tuple", "list", "dict", "zip", "enumerate", "reversed") else max(kinds, default=SIZE)
+
+
+def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
+    path_kind(b, path, f)
+    if path in ("triton.jit", "triton.autotune", "triton.heuristics") or path.startswith("triton.language"):
+        b.bad("forbidden_call", f"{path}() outside a kernel (or a decorator used as a call)", n)
+    if path == "triton.Config":
+        bad = [k.arg for k in n.keywords if k.arg not in A.CONFIG_KEYWORDS]
+        if bad:
+            b.bad("forbidden_decorator", f"triton.Config({bad[0]}=...) runs Python at launch", n)
+    kinds = _args(b, n)
+    if (path in A.SIZE_FUNCTIONS or path.startswith("math.")) and any(k != SIZE for k in kinds):
+        b.bad("torch_compute", f"{path}() on a tensor outside a kernel", n)
+        return OPAQUE
+    if path in A.SIZE_FUNCTIONS or path.startswith(("math.", "triton.", "typing.")) or path.startswith(_SIZE_RESULT):
+        return SIZE
+    return SIZE if path == LOAD_INLINE_PATH else TENSOR
+
+
+def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
+    path = b.alias_path(f)
+    if path is not None:
+        return call_path(b, n, path, f)
+    if f.attr == "__init__" and isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) \
+            and f.value.func.id == "super" and not b.is_local("super"):
+        if b.mode != "init":
+            b.bad("forbidden_call", "super().__init__() outside __init__", n)
+        _args(b, n)
+        return SIZE
+    attr = b.self_attr(f)
+    if attr is not None and b.fn is not None:
+        from harness.families.kernels.static_names import _owner
+
+        method = b.mod.method_of(_owner(b), attr)
+        if method is not None:
+            return call_fn(b, method, n, bound=OPAQUE)
+    if b.is_ext(f.value):
+        _args(b, n)
+        return TENSOR
+    return _method(b, n, f)
+
+
+def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
+    m = f.attr
+    if m.startswith("_"):
+        b.bad("dunder_access" if m.startswith("__") else "private_access", f".{m}()", n)
+        return OPAQUE
+    rk = b.expr(f.value)
+    kinds = _args(b, n)
+    if m in A.SIZE_METHODS and rk != SIZE:
+        return SIZE
+    if m in A.VIEW_METHODS and rk != SIZE:
+        return TENSOR
+    if rk == SIZE and m in A.PLAIN_METHODS:
+        return SIZE
+    if rk == SIZE and m in A.MUTATING_METHODS:
+        own = isinstance(f.value, ast.Name) and b.fn is not None and f.value.id in b.fn.env
+        if not own:
+            b.bad("module_state", f".{m}() on {ast.unparse(f.value)[:40]}, which outlives the call", n)
+        return SIZE
+    if b.mode == "init" and not any(p in m for p in A.INIT_METHODS_DENIED_PARTS):
+        return max(rk, OPAQUE, *kinds) if kinds else max(rk, OPAQUE)
+    if m in TIMER_ATTRS:
+        b.bad("timer_access", f".{m}()", n)
+    elif rk == SIZE:
+        b.bad("forbidden_call", f".{m}() is not on the allowlist", n)
+    else:
+        b.bad("torch_compute", f"tensor method .{m}() outside a kernel", n)
+    return OPAQUE

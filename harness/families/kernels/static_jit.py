@@ -1,0 +1,136 @@
+"""``@triton.jit`` kernels: their decorators and their bodies (``tl.*`` only).
+
+Under ``TRITON_INTERPRET=1`` a kernel body is plain Python, so a body that named ``torch`` (or a
+module-level tensor) would compute with PyTorch on the CPU; on a GPU it would not compile. The
+body may name only its parameters and locals, ``triton.language`` (any alias), other kernels,
+module-level size constants and a few builtins.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from harness.families.kernels import allow as A
+
+if TYPE_CHECKING:
+    from harness.families.kernels.static_py import Body
+    from harness.families.kernels.static_scope import ModuleScope, Report
+
+SIZE = 0
+_FORBIDDEN_NODES = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
+                    ast.Global, ast.Nonlocal, ast.Try, ast.With, ast.AsyncWith, ast.Delete, ast.Yield,
+                    ast.YieldFrom, ast.Await, ast.Raise, ast.AsyncFor)
+_KERNEL_PATHS = ("triton.language", "triton.cdiv", "triton.next_power_of_2")
+
+
+def decorator_path(b: Body, dec: ast.expr) -> str:
+    return b.alias_path(dec.func if isinstance(dec, ast.Call) else dec) or ""
+
+
+def is_kernel_def(aliases: dict[str, str], node: ast.AST) -> bool:
+    if not isinstance(node, ast.FunctionDef):
+        return False
+    for dec in node.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        parts: list[str] = []
+        while isinstance(target, ast.Attribute):
+            parts.append(target.attr)
+            target = target.value
+        if isinstance(target, ast.Name) and target.id in aliases:
+            if ".".join([aliases[target.id], *reversed(parts)]) == "triton.jit":
+                return True
+    return False
+
+
+def check_decorators(b: Body, fn: ast.FunctionDef) -> None:
+    """``triton.jit`` (innermost), ``triton.autotune`` without hooks, ``triton.heuristics`` with lambdas."""
+    for dec in fn.decorator_list:
+        path = decorator_path(b, dec)
+        call = dec if isinstance(dec, ast.Call) else None
+        if path == "triton.jit":
+            bad = [k.arg for k in (call.keywords if call else []) if k.arg not in A.JIT_KEYWORDS]
+            if bad or (call and call.args):
+                b.bad("forbidden_decorator", f"triton.jit({bad[0] if bad else '...'})", dec)
+        elif path == "triton.autotune" and call is not None:
+            bad = [k.arg for k in call.keywords if k.arg not in A.AUTOTUNE_KEYWORDS]
+            if bad or len(call.args) > 2:
+                b.bad("forbidden_decorator", f"triton.autotune({bad[0] if bad else '...'}=...) runs Python", dec)
+            for a in [*call.args, *(k.value for k in call.keywords)]:
+                b.expr(a)
+        elif path == "triton.heuristics" and call is not None and len(call.args) == 1 and not call.keywords \
+                and isinstance(call.args[0], ast.Dict):
+            for key, value in zip(call.args[0].keys, call.args[0].values, strict=True):
+                if not (isinstance(key, ast.Constant) and isinstance(value, ast.Lambda)):
+                    b.bad("forbidden_decorator", "triton.heuristics values must be lambdas", dec)
+                    continue
+                b.defaults(value.args)
+                b.mod.nested(value, None, meta=True)
+        else:
+            b.bad("forbidden_decorator", f"@{path or ast.unparse(dec)[:40]} on a kernel", dec)
+    b.defaults(fn.args)
+
+
+def _kernel_path(mod: ModuleScope, node: ast.expr, local: set[str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and node.id in mod.aliases and node.id not in local:
+        return ".".join([mod.aliases[node.id], *reversed(parts)])
+    return None
+
+
+def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> None:
+    a = fn.args
+    local = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]}
+    local |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            local.add(node.id)
+    where = f"kernel {fn.name}"
+    for stmt in fn.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, _FORBIDDEN_NODES):
+                rep.add("kernel_body", f"{type(node).__name__} in {where}", node)
+            elif isinstance(node, ast.Attribute):
+                if node.attr.startswith("_"):
+                    rep.add("dunder_access" if node.attr.startswith("__") else "private_access",
+                            f".{node.attr} in {where}", node)
+                path = _kernel_path(mod, node, local)
+                if path is not None and not path.startswith(_KERNEL_PATHS):
+                    rep.add("kernel_body", f"{path} in {where} (only triton.language)", node)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                _kernel_name(mod, node, local, where, rep)
+    for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+        if arg.annotation is not None:
+            path = _kernel_path(mod, arg.annotation, set())
+            if path is None or not path.startswith("triton.language"):
+                rep.add("kernel_body", f"annotation {ast.unparse(arg.annotation)[:30]} in {where}", arg)
+
+
+def _kernel_name(mod: ModuleScope, node: ast.Name, local: set[str], where: str, rep: Report) -> None:
+    name = node.id
+    if name in local or name in mod.kernels:
+        return
+    if name in mod.aliases:
+        path = mod.aliases[name]
+        if not path.startswith(_KERNEL_PATHS) and path != "triton":
+            rep.add("kernel_body", f"{path} in {where} (only triton.language)", node)
+        return
+    if name in mod.consts and mod.consts[name] == SIZE and name not in mod.functions:
+        return
+    if name in A.KERNEL_BUILTINS and name not in mod.consts:
+        return
+    if not _defined(mod, name):
+        return  # a NameError when the kernel compiles: a compile error, not a rule
+    rep.add("kernel_body", f"{name} in {where} (not a parameter, local, tl.* or size constant)", node)
+
+
+def _defined(mod: ModuleScope, name: str) -> bool:
+    """Is ``name`` bound anywhere the kernel could see it (module level or builtins)?"""
+    import builtins
+
+    return (name in mod.consts or name in mod.functions or name in mod.classes or name in mod.references
+            or name in mod.exts or hasattr(builtins, name) or any(
+                isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                for n in ast.walk(mod.tree)))

@@ -1,0 +1,199 @@
+"""Drive the allowlist check over a whole candidate module (see :mod:`static_py`)."""
+from __future__ import annotations
+
+import ast
+
+from harness.families.kernels import allow as A
+from harness.families.kernels.static_jit import check_decorators, check_kernel_body, is_kernel_def
+from harness.families.kernels.static_py import Body, default_kind
+from harness.families.kernels.static_scope import Fn, ModuleScope, Report, Violation
+
+SIZE, OPAQUE = 0, 1
+_PASSES = 6
+
+
+def _imports(mod: ModuleScope, rep: Report) -> None:
+    for stmt in mod.tree.body:
+        if isinstance(stmt, ast.Import):
+            for a in stmt.names:
+                if a.name not in A.IMPORTS and not a.name.startswith("triton.language."):
+                    rep.add("forbidden_import", f"import of {a.name!r}", stmt)
+                mod.aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(stmt, ast.ImportFrom):
+            name = stmt.module or ""
+            if stmt.level or (name not in A.IMPORTS and not name.startswith("triton.language")):
+                rep.add("forbidden_import", f"import from {'.' * stmt.level}{name!r}", stmt)
+                continue
+            for a in stmt.names:
+                if a.name == "*":
+                    rep.add("forbidden_import", f"from {name} import *", stmt)
+                elif name != "__future__":
+                    mod.aliases[a.asname or a.name] = f"{name}.{a.name}"
+                    rule = A.forbidden_everywhere(f"{name}.{a.name}")
+                    if rule or a.name.startswith("_"):
+                        rep.add(rule or "private_access", f"from {name} import {a.name}", stmt)
+
+
+def _collect(mod: ModuleScope, rep: Report) -> None:
+    _imports(mod, rep)
+    seen: set[str] = set()
+    for stmt in mod.tree.body:
+        names: list[str] = []
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names = [stmt.name]
+            if stmt.name in A.REFERENCE_FUNCTIONS and isinstance(stmt, ast.FunctionDef) or (
+                    stmt.name == A.REFERENCE_CLASS and isinstance(stmt, ast.ClassDef) and mod.entry != "Model"):
+                mod.references.add(stmt.name)
+            elif isinstance(stmt, ast.ClassDef):
+                mod.classes[stmt.name] = stmt
+            elif is_kernel_def(mod.aliases, stmt):
+                mod.kernels[stmt.name] = stmt  # type: ignore[assignment]
+            elif isinstance(stmt, ast.FunctionDef):
+                mod.functions[stmt.name] = Fn(stmt)
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            value = stmt.value
+            if isinstance(value, ast.Call) and len(names) == 1:
+                func = value.func
+                fname = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if fname == "load_inline":
+                    mod.exts.add(names[0])
+        for name in names:
+            if name in seen or name in mod.aliases:
+                rep.add("shadowing", f"module-level name {name} bound twice", stmt)
+            seen.add(name)
+    mod.fns.extend(mod.functions.values())
+
+
+def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
+    if cls.decorator_list or cls.keywords:
+        b.bad("forbidden_class", f"class {cls.name}: decorators / metaclass keywords", cls)
+    for base in cls.bases:
+        if b.alias_path(base) != "torch.nn.Module":
+            b.bad("forbidden_class", f"class {cls.name} derives from {ast.unparse(base)[:40]} (only nn.Module)", cls)
+    reference = cls.name in mod.references
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef):
+            if stmt.name.startswith("__") and stmt.name != "__init__":
+                b.bad("dunder_method", f"{cls.name}.{stmt.name} runs implicitly", stmt)
+            static = False
+            for dec in stmt.decorator_list:
+                path = b.alias_path(dec.func if isinstance(dec, ast.Call) else dec) or getattr(dec, "id", "")
+                static = static or path == "staticmethod"
+                if path not in A.METHOD_DECORATORS or (path == "staticmethod" and isinstance(dec, ast.Call)):
+                    b.bad("forbidden_decorator", f"@{ast.unparse(dec)[:40]} on {cls.name}.{stmt.name}", dec)
+            b.defaults(stmt.args)
+            if reference:
+                continue
+            fn = Fn(stmt, owner=cls, static=static)
+            mod.methods[(cls.name, stmt.name)] = fn
+            mod.fns.append(fn)
+            _seed_method(mod, fn, cls)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
+            value = stmt.value
+            k = b.expr(value) if value is not None else SIZE
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    mod.self_attrs[t.id] = max(mod.self_attrs.get(t.id, SIZE), k)
+                else:
+                    b.bad("forbidden_class", f"class {cls.name} body assigns {ast.unparse(t)[:30]}", stmt)
+        else:
+            b.bad("forbidden_class", f"class {cls.name} body runs {type(stmt).__name__}", stmt)
+
+
+def _seed_method(mod: ModuleScope, fn: Fn, cls: ast.ClassDef) -> None:
+    node = fn.node
+    assert isinstance(node, ast.FunctionDef)
+    n_args = len(fn.params)
+    defaults = [None] * (n_args - len(node.args.defaults)) + list(node.args.defaults)
+    if cls.name == mod.entry and node.name == "__init__":
+        fn.mode, fn.seeded, fn.param_kinds = "init", True, [OPAQUE] + [SIZE] * (len(fn.all_params) - 1)
+    elif cls.name == mod.entry and node.name == "forward":
+        fn.seeded = True
+        fn.param_kinds = [OPAQUE] + [default_kind(d) for d in defaults[1:]]
+
+
+def _module_level(mod: ModuleScope, b: Body) -> None:
+    for stmt in mod.tree.body:
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in mod.kernels:
+            check_decorators(b, stmt)
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            if isinstance(stmt, ast.AsyncFunctionDef) or any(
+                    (b.alias_path(d.func if isinstance(d, ast.Call) else d) or "") not in A.METHOD_DECORATORS
+                    or isinstance(d, ast.Name) for d in stmt.decorator_list):
+                b.bad("forbidden_decorator", f"decorator or async on {stmt.name}", stmt)
+            b.defaults(stmt.args)
+        elif isinstance(stmt, ast.ClassDef):
+            _class(mod, b, stmt)
+        elif isinstance(stmt, ast.If) and _is_main_guard(stmt):
+            continue  # never runs: the answer is imported as a module, not run as a script
+        else:
+            b.stmt(stmt)
+
+
+def _is_main_guard(stmt: ast.If) -> bool:
+    t = stmt.test
+    return (isinstance(t, ast.Compare) and isinstance(t.left, ast.Name) and t.left.id == "__name__"
+            and len(t.comparators) == 1 and isinstance(t.comparators[0], ast.Constant)
+            and t.comparators[0].value == "__main__" and not stmt.orelse)
+
+
+def _entry_function(mod: ModuleScope) -> None:
+    fn = mod.functions.get(mod.entry)
+    if fn is None or mod.kind != "function":
+        return
+    node = fn.node
+    assert isinstance(node, ast.FunctionDef)
+    defaults = [None] * (len(fn.params) - len(node.args.defaults)) + list(node.args.defaults)
+    fn.seeded = True
+    fn.param_kinds = [default_kind(d) for d in defaults]
+
+
+def _pass(mod: ModuleScope, rep: Report, report: bool) -> None:
+    for fn in list(mod.fns):
+        fn.seed_params(final=report)
+        body = Body(mod, fn, rep, report, mode=fn.mode)
+        if isinstance(fn.node, ast.Lambda):
+            body.s_Return(ast.Return(value=fn.node.body, lineno=fn.node.lineno))
+        else:
+            body.block(fn.node.body)
+
+
+def check_module(tree: ast.Module, *, entry: str, kind: str) -> tuple[list[Violation], ModuleScope]:
+    """Every violated allowlist rule of the module ``tree`` (the language checks are separate)."""
+    rep = Report()
+    mod = ModuleScope(tree, entry, kind)
+    _collect(mod, rep)
+    _entry_function(mod)
+    top = Body(mod, None, rep, True, mode="module")
+    _module_level(mod, top)
+    for _ in range(_PASSES):  # kinds only grow: a few passes reach the fixed point for real answers
+        _pass(mod, Report(), False)
+    _pass(mod, rep, True)
+    for k in mod.kernels.values():
+        check_kernel_body(mod, k, rep)
+    _shadowed_methods(mod, rep)
+    _references_used(mod, rep)
+    return rep.out, mod
+
+
+def _shadowed_methods(mod: ModuleScope, rep: Report) -> None:
+    for (cls, name), fn in mod.methods.items():
+        if name in mod.self_attrs:
+            rep.add("shadowing", f"attribute self.{name} hides the method {cls}.{name}", fn.node)
+
+
+def _references_used(mod: ModuleScope, rep: Report) -> None:
+    if mod.kind == "module":  # the entry class may be named only by super()
+        for node in ast.walk(mod.tree):
+            if isinstance(node, ast.Name) and node.id == mod.entry and isinstance(node.ctx, ast.Load):
+                parent_ok = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "super"
+                                and c.args and c.args[0] is node for c in ast.walk(mod.tree))
+                if not parent_ok:
+                    rep.add("forbidden_call", f"names the class {mod.entry} (only super({mod.entry}, self))", node)

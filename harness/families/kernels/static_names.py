@@ -1,0 +1,120 @@
+"""Names and attributes in checked code (:class:`harness.families.kernels.static_py.Body`)."""
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import TYPE_CHECKING
+
+from harness.families.kernels import allow as A
+
+if TYPE_CHECKING:
+    from harness.families.kernels.static_py import Body
+
+SIZE, OPAQUE, TENSOR = 0, 1, 2
+_SIZE_ATTRS = frozenset({"shape", "dtype", "device", "ndim", "is_cuda", "layout", "itemsize", "is_leaf",
+                         "requires_grad"})
+
+
+def path_kind(b: Body, path: str, node: ast.AST) -> int:
+    """Judge a dotted library name; its kind as a value (dtypes and functions are sizes)."""
+    rule = A.forbidden_everywhere(path)
+    if any(part.startswith("_") for part in path.split(".")[1:]):
+        b.bad("private_access", path, node)
+    elif rule:
+        b.bad(rule, path, node)
+    elif path.startswith("triton."):
+        if path not in A.TRITON_USABLE and not path.startswith("triton.language."):
+            b.bad("forbidden_attribute", path, node)
+    elif path.startswith("torch."):
+        if not A.torch_usable(path, init=b.mode == "init"):
+            b.bad("torch_compute", f"{path} outside a kernel", node)
+    elif path.startswith(("math.", "typing.")):
+        pass
+    elif "." not in path or path in A.IMPORTS:
+        b.bad("forbidden_attribute", f"the module {path} used as a value", node)
+    else:
+        b.bad("forbidden_attribute", path, node)
+    return SIZE
+
+
+def name_kind(b: Body, n: ast.Name) -> int:
+    name = n.id
+    k = b.lookup(name)
+    if k is not None:
+        return k
+    fn = b.local_fn(name)
+    if fn is not None:
+        fn.escaped = True  # a local function used as a value (called: see static_calls)
+        return SIZE
+    mod = b.mod
+    if name in mod.references:
+        b.bad("reference_call", f"uses the reference's {name}", n)
+        return OPAQUE
+    if name in mod.kernels:
+        return SIZE
+    if name in mod.functions:
+        mod.functions[name].escaped = True
+        return SIZE
+    if name in mod.classes:
+        b.bad("forbidden_call", f"uses the class {name} as a value", n)
+        return OPAQUE
+    if name in mod.consts:
+        return mod.consts[name]
+    if name in mod.exts:
+        return SIZE
+    if name in mod.aliases:
+        return path_kind(b, mod.aliases[name], n)
+    if name in A.BUILTINS:
+        return SIZE
+    if name.startswith("__"):
+        b.bad("dunder_access", name, n)
+    elif hasattr(builtins, name):
+        b.bad("forbidden_builtin", f"{name}", n)
+    elif _bound_somewhere(b, name):
+        b.bad("forbidden_name", f"{name} is not in scope here", n)
+    return OPAQUE  # never bound: a NameError when it runs (not a rule)
+
+
+def _bound_somewhere(b: Body, name: str) -> bool:
+    return any(isinstance(x, ast.Name) and x.id == name and isinstance(x.ctx, ast.Store)
+               for x in ast.walk(b.mod.tree)) or any(
+        isinstance(x, ast.arg) and x.arg == name for x in ast.walk(b.mod.tree))
+
+
+def attribute_kind(b: Body, n: ast.Attribute) -> int:
+    if n.attr.startswith("__"):
+        b.bad("dunder_access", n.attr, n)
+        return OPAQUE
+    path = b.alias_path(n)
+    if path is not None:
+        return path_kind(b, path, n)
+    if n.attr.startswith("_") and not b.self_rooted(n):
+        b.bad("private_access", f".{n.attr}", n)
+        return OPAQUE
+    attr = b.self_attr(n)
+    if attr is not None:
+        b.expr(n.value)
+        if attr in b.mod.self_exts:
+            return SIZE
+        if b.mod.method_of(_owner(b), attr) is not None:
+            b.mod.method_of(_owner(b), attr).escaped = True  # type: ignore[union-attr]
+            return SIZE
+        return b.mod.self_attrs.get(attr, OPAQUE)
+    base = b.expr(n.value)
+    if n.attr in _SIZE_ATTRS:
+        return SIZE
+    if n.attr in A.VALUE_ATTRS or b.self_rooted(n):
+        return base if base == SIZE else max(base, OPAQUE)
+    if b.mode == "init":
+        return max(base, OPAQUE)
+    b.bad("forbidden_attribute", f".{n.attr}", n)
+    return OPAQUE
+
+
+def _owner(b: Body) -> ast.ClassDef | None:
+    fn = b.fn
+    while fn is not None:
+        if fn.owner is not None:
+            return fn.owner
+        fn = fn.parent
+    return None

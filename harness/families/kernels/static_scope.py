@@ -1,0 +1,130 @@
+"""What the allowlist check knows about a candidate module: its imports, kernels, helpers, classes,
+constants and the functions it analyses (:mod:`harness.families.kernels.static_py`)."""
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+
+SIZE, OPAQUE, TENSOR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    detail: str
+    line: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "detail": self.detail, "line": self.line}
+
+
+@dataclass
+class Report:
+    out: list[Violation] = field(default_factory=list)
+
+    def add(self, rule: str, detail: str, node: ast.AST | None = None) -> None:
+        v = Violation(rule, detail, getattr(node, "lineno", 0))
+        if v not in self.out:
+            self.out.append(v)
+
+
+@dataclass(eq=False)
+class Fn:
+    """A function the answer defines (method, helper, nested def or lambda)."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    owner: ast.ClassDef | None = None
+    parent: Fn | None = None
+    mode: str = "normal"
+    static: bool = False
+    seeded: bool = False  # parameter kinds fixed by the contract (forward, __init__, entry, grids)
+    escaped: bool = False  # referenced other than by a call: anything may call it
+    param_kinds: list[int] = field(default_factory=list)
+    env: dict[str, int] = field(default_factory=dict)
+    callables: dict[str, Fn] = field(default_factory=dict)
+    kernel_locals: set[str] = field(default_factory=set)
+    calls: list[list[int]] = field(default_factory=list)
+    ret: int = SIZE
+
+    @property
+    def params(self) -> list[str]:
+        a = self.node.args
+        return [p.arg for p in [*a.posonlyargs, *a.args]]
+
+    @property
+    def all_params(self) -> list[str]:
+        a = self.node.args
+        names = [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]]
+        return names + [p.arg for p in (a.vararg, a.kwarg) if p is not None]
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "<lambda>")
+
+    def seed_params(self, final: bool) -> None:
+        """Parameters take their kinds from the recorded call sites (sizes only if every caller
+        passes sizes); escaped functions, and in the ``final`` pass never-called ones, get
+        ``OPAQUE`` parameters."""
+        names = self.all_params
+        if self.seeded:
+            kinds = self.param_kinds + [OPAQUE] * (len(names) - len(self.param_kinds))
+        elif self.escaped or (final and not self.calls):
+            kinds = [OPAQUE] * len(names)
+        else:
+            kinds = [SIZE] * len(names)
+            for call in self.calls:  # (none yet: bottom, refined by later passes)
+                for i in range(len(names)):
+                    kinds[i] = max(kinds[i], call[i] if i < len(call) else OPAQUE)
+        for n, k in zip(names, kinds, strict=True):
+            self.env[n] = max(self.env.get(n, SIZE), k)
+
+
+@dataclass
+class ModuleScope:
+    """Module-level facts, and the functions found so far."""
+
+    tree: ast.Module
+    entry: str
+    kind: str
+    aliases: dict[str, str] = field(default_factory=dict)
+    kernels: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    functions: dict[str, Fn] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    methods: dict[tuple[str, str], Fn] = field(default_factory=dict)
+    consts: dict[str, int] = field(default_factory=dict)
+    exts: set[str] = field(default_factory=set)
+    self_exts: set[str] = field(default_factory=set)
+    self_attrs: dict[str, int] = field(default_factory=dict)
+    references: set[str] = field(default_factory=set)
+    fns: list[Fn] = field(default_factory=list)
+    by_node: dict[int, Fn] = field(default_factory=dict)
+
+    @property
+    def builtin_names(self) -> set[str]:
+        return set(dir(builtins))
+
+    @property
+    def protected(self) -> set[str]:
+        """Names no assignment may rebind (imports, kernels, helpers, classes, builtins)."""
+        return (set(self.aliases) | set(self.kernels) | set(self.functions) | set(self.classes)
+                | self.references | set(dir(builtins)))
+
+    def nested(self, node: ast.FunctionDef | ast.Lambda, parent: Fn | None, *, escaped: bool = False,
+               meta: bool = False) -> Fn:
+        """The Fn of a nested def / lambda (created once, kept across analysis passes)."""
+        fn = self.by_node.get(id(node))
+        if fn is None:
+            fn = Fn(node, parent=parent)
+            self.by_node[id(node)] = fn
+            self.fns.append(fn)
+        if meta:  # a launch grid / heuristic: Triton passes it the launch metadata (sizes)
+            fn.seeded, fn.param_kinds = True, [SIZE] * len(fn.all_params)
+        elif escaped:
+            fn.escaped = True
+        return fn
+
+    def method_of(self, owner: ast.ClassDef | None, name: str) -> Fn | None:
+        if owner is None:
+            return None
+        return self.methods.get((owner.name, name))

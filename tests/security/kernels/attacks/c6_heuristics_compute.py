@@ -1,0 +1,29 @@
+# attack class 6
+# ruff: noqa
+import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def copy_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=mask), mask=mask)
+
+
+@triton.heuristics({"BLOCK": lambda args: args["y_ptr"].copy_(args["x_ptr"].relu()).numel() * 0 + 1024})
+@triton.jit
+def hk(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    pass
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+        pass
+
+    def forward(self, x):
+        y = torch.empty_like(x)
+        hk[(1,)](x, y, x.numel())
+        return y

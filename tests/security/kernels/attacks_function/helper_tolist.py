@@ -1,0 +1,20 @@
+# attack class 6 (TritonBench-T scaled_add)
+# ruff: noqa
+import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def copy_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n), mask=offs < n)
+
+def _py(a, b, alpha):
+    return [x + alpha * y for x, y in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist())]
+
+
+def scaled_add(input, other, alpha=1.0, out=None):
+    y = torch.empty_like(input)
+    copy_kernel[(1,)](input, y, 1, BLOCK=16)
+    return input.new_tensor(_py(input, other, alpha)).view(input.shape)

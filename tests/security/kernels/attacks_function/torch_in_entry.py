@@ -1,0 +1,16 @@
+# attack class 6 (TritonBench-T scaled_add)
+# ruff: noqa
+import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def copy_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n), mask=offs < n)
+
+def scaled_add(input, other, alpha=1.0, out=None):
+    y = torch.empty_like(input)
+    copy_kernel[(1,)](input, y, 1, BLOCK=16)
+    return torch.add(input, other, alpha=alpha)
