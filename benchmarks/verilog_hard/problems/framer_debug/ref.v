@@ -18,13 +18,11 @@ module pkt_framer (
     wire sum_special = (sum == FLAG) || (sum == ESC);
 
     always @* begin
-        m_valid = 1'b0;
-        m_data = 8'h00;
-        s_ready = 1'b0;
         case (state)
             IDLE: begin
                 m_valid = s_valid;
                 m_data = FLAG;
+                s_ready = 1'b0;
             end
             DATA: begin
                 m_valid = s_valid;
@@ -39,23 +37,24 @@ module pkt_framer (
             CSUM: begin
                 m_valid = 1'b1;
                 m_data = sum_special ? ESC : sum;
+                s_ready = 1'b0;
             end
             CSUM2: begin
                 m_valid = 1'b1;
                 m_data = sum ^ 8'h20;
+                s_ready = 1'b0;
             end
-            EOFB: begin
+            default: begin  // EOFB
                 m_valid = 1'b1;
                 m_data = FLAG;
+                s_ready = 1'b0;
             end
-            default: ;
         endcase
     end
 
     always @(posedge clk) begin
         if (rst) begin
             state <= IDLE;
-            sum <= 8'h00;
         end else if (m_valid && m_ready) begin
             case (state)
                 IDLE: begin
@@ -76,8 +75,7 @@ module pkt_framer (
                 end
                 CSUM: state <= sum_special ? CSUM2 : EOFB;
                 CSUM2: state <= EOFB;
-                EOFB: state <= IDLE;
-                default: state <= IDLE;
+                default: state <= IDLE;  // EOFB
             endcase
         end
     end
