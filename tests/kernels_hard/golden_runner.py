@@ -15,6 +15,7 @@ os.environ["TRITON_INTERPRET"] = "1"
 
 import importlib.util  # noqa: E402
 import json  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -84,10 +85,30 @@ def check(problem_id: str, answer: Path, seeds: int = 2) -> dict[str, Any]:
     return record
 
 
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Timeout("answer exceeded its time limit")
+
+
 def main(argv: list[str]) -> int:
+    """``[--timeout S] PROBLEM=ANSWER.py ...``; S seconds per answer (a hung answer is a failure)."""
+    timeout = 0
+    if argv[:1] == ["--timeout"]:
+        timeout, argv = int(argv[1]), argv[2:]
+    signal.signal(signal.SIGALRM, _alarm)
     for arg in argv:
         pid, _, path = arg.partition("=")
-        print(json.dumps(check(pid, Path(path))), flush=True)
+        signal.alarm(timeout)
+        try:
+            record = check(pid, Path(path))
+        except _Timeout as exc:  # raised outside check()'s own handler
+            record = {"problem": pid, "answer": path, "ok": False, "reason": str(exc), "cases": 0}
+        finally:
+            signal.alarm(0)
+        print(json.dumps(record), flush=True)
     return 0
 
 

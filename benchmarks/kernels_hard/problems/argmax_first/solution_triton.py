@@ -21,7 +21,7 @@ def argmax_first_kernel(x_ptr, out_ptr, N, BLOCK: tl.constexpr):
         xv = tl.where(valid, x, float("-inf"))
         bmax = tl.max(xv, axis=0)
         bidx = tl.min(tl.where(valid & (xv == bmax), cols, N), axis=0)
-        better = (bidx < N) & ((best_idx == N) | (bmax > best_val))
+        better = (best_idx == N) | (bmax > best_val)
         best_val = tl.where(better, bmax, best_val)
         best_idx = tl.where(better, bidx, best_idx)
     result = tl.where(nan_idx < N, nan_idx, best_idx)

@@ -10,19 +10,19 @@ def ce_rows_kernel(logits_ptr, target_ptr, loss_ptr, C, ignore_index, eps, BLOCK
     base = row * C
     offs = tl.arange(0, BLOCK)
     m = tl.full([BLOCK], float("-inf"), dtype=tl.float32)
-    s = tl.zeros([BLOCK], dtype=tl.float32)
     zsum = tl.zeros([BLOCK], dtype=tl.float32)
     for start in range(0, C, BLOCK):
         cols = start + offs
-        inside = cols < C
-        z = tl.load(logits_ptr + base + cols, mask=inside, other=float("-inf")).to(tl.float32)
-        m_new = tl.maximum(m, z)
-        live = m_new > float("-inf")
-        s = s * tl.where(live, tl.exp(m - m_new), 0.0) + tl.where(live, tl.exp(z - m_new), 0.0)
-        m = m_new
-        zsum += tl.where(inside, z, 0.0)
+        z = tl.load(logits_ptr + base + cols, mask=cols < C, other=0.0).to(tl.float32)
+        m = tl.where(cols < C, tl.maximum(m, z), m)
+        zsum += z
     row_max = tl.max(m, axis=0)
-    lse = row_max + tl.log(tl.sum(s * tl.exp(m - row_max), axis=0))
+    s = tl.zeros([BLOCK], dtype=tl.float32)
+    for start in range(0, C, BLOCK):
+        cols = start + offs
+        z = tl.load(logits_ptr + base + cols, mask=cols < C, other=float("-inf")).to(tl.float32)
+        s += tl.exp(z - row_max)
+    lse = row_max + tl.log(tl.sum(s, axis=0))
     t = tl.load(target_ptr + row)
     ignored = t == ignore_index
     z_t = tl.load(logits_ptr + base + tl.where(ignored, 0, t)).to(tl.float32)

@@ -11,7 +11,7 @@ def histogram_kernel(x_ptr, counts_ptr, N, num_bins, BLOCK: tl.constexpr):
     offs = pid * BLOCK + tl.arange(0, BLOCK)
     inside = offs < N
     x = tl.load(x_ptr + row * N + offs, mask=inside, other=0)
-    in_range = (x >= 0) & (x < num_bins)
+    in_range = (x >= 0) & (x <= num_bins - 1)
     bins = tl.where(in_range, x, num_bins)
     ones = tl.full([BLOCK], 1, dtype=tl.int32)
     tl.atomic_add(counts_ptr + row * (num_bins + 1) + bins, ones, mask=inside)

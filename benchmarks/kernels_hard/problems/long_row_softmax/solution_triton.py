@@ -10,25 +10,22 @@ def long_softmax_kernel(x_ptr, p_ptr, lse_ptr, N, BLOCK: tl.constexpr):
     base = row * N
     offs = tl.arange(0, BLOCK)
     m = tl.full([BLOCK], float("-inf"), dtype=tl.float32)
+    for start in range(0, N, BLOCK):
+        cols = start + offs
+        m = tl.maximum(m, tl.load(x_ptr + base + cols, mask=cols < N, other=float("-inf")))
+    row_max = tl.max(m, axis=0)
+    dead = row_max == float("-inf")  # the whole row is -inf
     s = tl.zeros([BLOCK], dtype=tl.float32)
     for start in range(0, N, BLOCK):
         cols = start + offs
         x = tl.load(x_ptr + base + cols, mask=cols < N, other=float("-inf"))
-        m_new = tl.maximum(m, x)
-        live = m_new > float("-inf")
-        s = s * tl.where(live, tl.exp(m - m_new), 0.0) + tl.where(live, tl.exp(x - m_new), 0.0)
-        m = m_new
-    row_max = tl.max(m, axis=0)
-    dead = row_max == float("-inf")
-    safe_max = tl.where(dead, 0.0, row_max)
-    total = tl.sum(s * tl.exp(m - safe_max), axis=0)
-    lse = tl.where(dead, float("-inf"), safe_max + tl.log(total))
-    tl.store(lse_ptr + row, lse)
-    inv = tl.where(dead, 0.0, 1.0 / total)
+        s += tl.exp(x - row_max)
+    total = tl.sum(s, axis=0)
+    tl.store(lse_ptr + row, tl.where(dead, float("-inf"), row_max + tl.log(total)))
     for start in range(0, N, BLOCK):
         cols = start + offs
         x = tl.load(x_ptr + base + cols, mask=cols < N, other=float("-inf"))
-        tl.store(p_ptr + base + cols, tl.exp(x - safe_max) * inv, mask=cols < N)
+        tl.store(p_ptr + base + cols, tl.where(dead, 0.0, tl.exp(x - row_max) / total), mask=cols < N)
 
 
 class ModelNew(nn.Module):
