@@ -13,8 +13,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.backends.backend_fixtures import FakeServer, Seen, openai_reply
 from tests.helpers import ROOT, fenced, hweval, write_replay
+
+pytestmark = pytest.mark.slow
 
 HANG = fenced("module and_gate(input a, input b, output y);\n  reg r;\n  initial r = 0;\n"
               "  always @(r) r <= ~r;\n  assign y = a & b;\nendmodule")

@@ -11,6 +11,8 @@ import pytest
 from tests.backends.backend_fixtures import FakeServer, echo_openai
 from tests.helpers import fenced, hweval
 
+pytestmark = pytest.mark.slow
+
 GOOD = "module and_gate(input a, input b, output y);\n  assign y = a & b;\nendmodule"
 
 

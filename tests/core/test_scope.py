@@ -33,3 +33,17 @@ def test_summary_counts_loaded_excluded_and_not_run_by_reason() -> None:
     assert s["not_run_by_reason"] == {"no CUDA device is visible": 2} and s["n_not_run"] == 2
     assert s["load_exclusions"] == {"duplicate id": 2}
     assert s["metrics"]["pass@1"]["mean"] == 1.0 and s["complete"]
+
+
+def test_infra_error_reasons_are_summarised_from_the_journal(tmp_path) -> None:
+    import json
+
+    from harness.report import infra_reasons
+
+    lines = [{"suite": "s", "problem_id": f"p{i}", "sample_idx": 0, "candidate_sha256": "x",
+              "status": "infra_error" if i < 3 else "pass",
+              "reason": "no Docker engine: connection refused\ntrace" if i < 2 else "yosys crashed"}
+             for i in range(5)]
+    (tmp_path / "executions.jsonl").write_text("".join(json.dumps(rec) + "\n" for rec in lines))
+    text = infra_reasons(tmp_path)
+    assert text.startswith("no Docker engine: connection refused (x2); yosys crashed (x1)")
