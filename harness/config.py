@@ -55,6 +55,22 @@ class RunConfig:
     out: str | None = None
     resume: bool = False
 
+    def check(self) -> None:
+        """The CLI checks each value as it parses; this repeats the ranges for configs that come
+        from elsewhere (``hweval evaluate`` reads config.json, plugins build a RunConfig)."""
+        rules = [("--n-samples", self.n_samples, 1, False), ("--workers", self.workers, 1, False),
+                 ("--max-tokens", self.max_tokens, 1, False), ("--timeout", self.timeout_s, 0, True),
+                 ("--temperature", self.temperature, 0, False), ("--seed", self.seed, 0, False),
+                 ("--limit", self.limit, 1, False), ("--shots", self.shots, 0, False)]
+        for flag, value, low, strict in rules:
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
+                    or value < low or (strict and value == low):
+                raise UsageError(f"{flag} {value!r}: expected a number {'>' if strict else '>='} {low}")
+        if self.top_p is not None and not 0 < self.top_p <= 1:
+            raise UsageError(f"--top-p {self.top_p!r}: expected a number > 0 and <= 1")
+
     def backend_spec(self) -> tuple[str, str | None]:
         name, _, model = self.model.partition(":")
         return name, (model or None)

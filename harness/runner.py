@@ -207,6 +207,7 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
     Everything that can be checked is checked before the first request: settings, the tools,
     sandbox and device evaluation needs (preflight), the run folder, the backend's coverage."""
     progress = progress or Progress()
+    cfg.check()
     sandbox = make_sandbox(cfg) if do_evaluate else None
     backend: Backend | None = None
     try:

@@ -62,3 +62,12 @@ def test_global_flags_before_the_sub_command_are_kept(tmp_path: Path) -> None:
     proc = hweval("generate", "--suite", "verilog-core", "--limit", "1", "--out", str(tmp_path / "s"),
                   env={"HWEVAL_NO_PROGRESS": ""})
     assert "generate: 1/1 (100%)" in proc.stderr  # piped: progress lines, not a bar
+
+
+def test_evaluate_checks_the_saved_settings_too(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    hweval("generate", "--suite", "verilog-core", "--limit", "1", "--out", str(out), check=True)
+    config = json.loads((out / "config.json").read_text())
+    config["run"]["timeout_s"] = 0
+    (out / "config.json").write_text(json.dumps(config))
+    one_line(hweval("evaluate", str(out)), 2, "--timeout 0", "> 0")
