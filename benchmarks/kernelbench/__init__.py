@@ -12,10 +12,14 @@ reproduced by seeding before both constructors). On a GPU the problems run at th
 On a CPU the reference runs as-is when its inputs fit ``-S cpu_budget`` elements (default 2**18),
 else with its module-level shape constants (ints and int tuples, ``depth, height, width = ...``
 included) scaled down: large ones (>= 64) divided by 4, 8, ... 1024, then medium ones (>= 16)
-halved or quartered; kernel sizes, strides, paddings, dilations and groups are kept. The least
-scaling that fits and runs is used, in the sandbox; a problem no scale fits (literal shapes such as
-``torch.rand(10, 3, 224, 224)``) or whose reference draws random numbers is excluded at validation
-with the reason. Tolerance: KernelBench's ``atol = rtol = 1e-2`` (fp32).
+halved or quartered; kernel sizes, strides, paddings, dilations and groups are kept. Sizes written
+as literals are made scalable first, in a copy used only to run the reference (the prompt shows the
+original): integer literals >= 16 in ``get_inputs`` (``torch.rand(batch_size, 3, 224, 224)``) become
+module constants and lists of integers (``layer_sizes = [16384, 16384]``) scale with the rest
+(:mod:`benchmarks.kernelbench.shapes`). The least scaling that fits and runs is used, in the
+sandbox. A problem no scale fits (a model whose layers fix the input size, e.g. AlexNet's ``fc1``)
+is reported as not run on the CPU with the reason; one whose reference draws random numbers is
+excluded at validation with the reason. Tolerance: KernelBench's ``atol = rtol = 1e-2`` (fp32).
 """
 from __future__ import annotations
 
@@ -27,8 +31,12 @@ from typing import Any
 from harness.errors import DataError, UsageError
 from harness.families.kernels.data import dataset_splits, existing_path, is_dataset_source, require_fields
 from harness.families.kernels.problem import Problem, external_problem
-from harness.families.kernels.refcases import scale_candidates
 from harness.families.kernels.suite import KernelSuite
+from harness.suite import EvalContext
+from harness.types import Candidate, Status, Verdict
+from harness.types import Problem as CoreProblem
+
+from .shapes import hoist_input_literals, scale_search
 
 WHAT = ("a KernelBench checkout (KernelBench/level1/...), hf://ScalingIntelligence/KernelBench, a "
         "save_to_disk folder, or a parquet/json(l) file with columns code, level, name, problem_id")
@@ -37,6 +45,8 @@ TOLERANCE = {"float32": {"atol": 1e-2, "rtol": 1e-2}, "float16": {"atol": 1e-2, 
              "bfloat16": {"atol": 2e-2, "rtol": 2e-2}, "float64": {"atol": 1e-2, "rtol": 1e-2}}
 DEFAULT_LEVELS = (1, 2, 3)
 DEFAULT_CPU_BUDGET = 1 << 18
+#: the family's message when no scaled copy of a reference fits the CPU budget and runs
+NO_SCALE_FITS = "no input scale fits the CPU budget"
 _WEIGHTS = re.compile(r"\bfrom_pretrained\s*\(|^\s*(from|import)\s+transformers\b", re.M)
 
 
@@ -97,7 +107,10 @@ def to_problem(row: dict[str, Any], cpu_budget: int) -> Problem:
                             "source": row.get("_where", "")}
     if _WEIGHTS.search(code):
         meta["unsupported"] = "loads Hugging Face model weights (needs transformers and the network)"
-    return external_problem(pid, code, meta=meta, scale_search=scale_candidates(code), cpu_budget=cpu_budget)
+    scalable = hoist_input_literals(code)
+    if scalable != code:
+        meta["prompt_source"] = code  # the model sees KernelBench's own text
+    return external_problem(pid, scalable, meta=meta, scale_search=scale_search(scalable), cpu_budget=cpu_budget)
 
 
 class KernelBenchSuite(KernelSuite):
@@ -107,6 +120,22 @@ class KernelBenchSuite(KernelSuite):
     takes_data = "required"
     options_schema = {**KernelSuite.options_schema, "levels": "levels to load, e.g. 1,2 (default 1,2,3)",
                       "cpu_budget": "largest input size run on a CPU"}
+
+    def problems(self) -> Iterator[CoreProblem]:
+        for problem in super().problems():
+            original = self.kernel_problem(problem).meta.get("prompt_source")
+            if original:
+                problem.data["reference_src"] = original
+            yield problem
+
+    def evaluate(self, problem: CoreProblem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        """A reference that no scaled copy lets run within the CPU budget is not run here (listed
+        with the reason), never counted as a broken reference."""
+        verdict = super().evaluate(problem, candidate, ctx)
+        if candidate.meta.get("selfcheck") and verdict.status == Status.FAIL and NO_SCALE_FITS in verdict.reason:
+            return Verdict(Status.INFRA_ERROR, reason="not run on the CPU: " + verdict.reason.split(": ", 1)[-1],
+                           stages=verdict.stages, logs=verdict.logs)
+        return verdict
 
     def kernel_problems(self) -> Iterator[Problem]:
         data = self.options.data
