@@ -49,7 +49,8 @@ def get_inputs(config: dict | None = None, dist: str = "normal", seed: int = 0):
     b, h, q, k = cfg["B"], cfg["H"], cfg["Q"], cfg["K"]
     scores = torch.randn((b, h, q, k), generator=gen)
     key_mask = torch.rand((b, k), generator=gen) < 0.7
-    key_mask[-1] = False  # the last batch entry: every key masked
+    key_mask[:, 0] = True  # the first key is always allowed ...
+    key_mask[-1] = False  # ... except in the last batch entry, where every key is masked
     if dist == "neg_inf":
         scores = scores.masked_fill(torch.rand((b, h, q, k), generator=gen) < 0.5, float("-inf"))
         scores[:, :, 0, :] = float("-inf")  # unmasked rows whose every score is -inf

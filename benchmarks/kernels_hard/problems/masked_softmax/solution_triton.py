@@ -14,12 +14,11 @@ def masked_softmax_kernel(s_ptr, mask_ptr, out_ptr, ROWS_PER_BATCH, K, BLOCK_K: 
     keep = tl.load(mask_ptr + batch * K + cols, mask=inside, other=0) != 0
     allowed = keep & (s != float("-inf"))
     s = tl.where(allowed, s, float("-inf"))
-    m = tl.max(s, axis=0)
-    m = tl.where(m == float("-inf"), 0.0, m)
+    m = tl.max(s, axis=0)  # -inf when nothing is allowed: then every lane takes the 0.0 branch
     e = tl.where(allowed, tl.exp(s - m), 0.0)
     den = tl.sum(e, axis=0)
-    den = tl.where(den > 0.0, den, 1.0)
-    tl.store(out_ptr + row * K + cols, (e / den).to(tl.float16), mask=inside)
+    out = tl.where(den > 0.0, e / den, 0.0)
+    tl.store(out_ptr + row * K + cols, out.to(tl.float16), mask=inside)
 
 
 class ModelNew(nn.Module):

@@ -22,10 +22,20 @@ def varlen_attn_kernel(q_ptr, k_ptr, v_ptr, o_ptr, cu_ptr, H, D, sm_scale,
     base = start * row_stride + head * D
     q = tl.load(q_ptr + base + offs_m[:, None] * row_stride + offs_d[None, :],
                 mask=row_ok[:, None] & d_ok[None, :], other=0.0)
+    hi = (pid_m + 1) * BLOCK_M  # keys past the query or past the sequence are masked below
+    # pass 1: the row maximum of the allowed scores (the sequence's first token is always allowed)
     m_i = tl.full([BLOCK_M], float("-inf"), dtype=tl.float32)
+    for start_n in range(0, hi, BLOCK_N):
+        offs_n = start_n + tl.arange(0, BLOCK_N)
+        col_ok = offs_n < length
+        k = tl.load(k_ptr + base + offs_n[:, None] * row_stride + offs_d[None, :],
+                    mask=col_ok[:, None] & d_ok[None, :], other=0.0)
+        s = tl.dot(q, tl.trans(k)) * sm_scale
+        allowed = (offs_n[None, :] <= offs_m[:, None]) & col_ok[None, :]
+        m_i = tl.maximum(m_i, tl.max(tl.where(allowed, s, float("-inf")), axis=1))
+    # pass 2: exponentials against that fixed maximum, weighted sum of v
     l_i = tl.zeros([BLOCK_M], dtype=tl.float32)
     acc = tl.zeros([BLOCK_M, BLOCK_D], dtype=tl.float32)
-    hi = tl.minimum((pid_m + 1) * BLOCK_M, length)
     for start_n in range(0, hi, BLOCK_N):
         offs_n = start_n + tl.arange(0, BLOCK_N)
         col_ok = offs_n < length
@@ -33,17 +43,11 @@ def varlen_attn_kernel(q_ptr, k_ptr, v_ptr, o_ptr, cu_ptr, H, D, sm_scale,
         k = tl.load(k_ptr + base + offs_n[:, None] * row_stride + offs_d[None, :], mask=kv_mask, other=0.0)
         s = tl.dot(q, tl.trans(k)) * sm_scale
         allowed = (offs_n[None, :] <= offs_m[:, None]) & col_ok[None, :]
-        s = tl.where(allowed, s, float("-inf"))
-        m_new = tl.maximum(m_i, tl.max(s, axis=1))
-        m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
-        alpha = tl.exp(m_i - m_safe)
-        p = tl.exp(s - m_safe[:, None])
-        l_i = l_i * alpha + tl.sum(p, axis=1)
+        p = tl.where(allowed, tl.exp(s - m_i[:, None]), 0.0)
+        l_i += tl.sum(p, axis=1)
         v = tl.load(v_ptr + base + offs_n[:, None] * row_stride + offs_d[None, :], mask=kv_mask, other=0.0)
-        acc = acc * alpha[:, None] + tl.dot(p.to(tl.float16), v)
-        m_i = m_new
-    l_safe = tl.where(l_i > 0.0, l_i, 1.0)
-    tl.store(o_ptr + base + offs_m[:, None] * row_stride + offs_d[None, :], (acc / l_safe[:, None]).to(tl.float16),
+        acc += tl.dot(p.to(tl.float16), v)
+    tl.store(o_ptr + base + offs_m[:, None] * row_stride + offs_d[None, :], (acc / l_i[:, None]).to(tl.float16),
              mask=row_ok[:, None] & d_ok[None, :])
 
 
