@@ -11,6 +11,9 @@ def rotary_kernel(x_ptr, cos_ptr, sin_ptr, pos_ptr, out_ptr, H, D, HALF_R,
     token = row // H
     base = row * D
     pos = tl.load(pos_ptr + token)
+    d = tl.arange(0, BLOCK_D)
+    rest = (d >= 2 * HALF_R) & (d < D)  # dims past the rotary width: copied (stored first)
+    tl.store(out_ptr + base + d, tl.load(x_ptr + base + d, mask=rest, other=0.0), mask=rest)
     i = tl.arange(0, BLOCK_P)
     pair_ok = i < HALF_R
     c = tl.load(cos_ptr + pos * HALF_R + i, mask=pair_ok, other=1.0)
@@ -19,9 +22,6 @@ def rotary_kernel(x_ptr, cos_ptr, sin_ptr, pos_ptr, out_ptr, H, D, HALF_R,
     x2 = tl.load(x_ptr + base + 2 * i + 1, mask=pair_ok, other=0.0).to(tl.float32)
     tl.store(out_ptr + base + 2 * i, (x1 * c - x2 * s).to(tl.bfloat16), mask=pair_ok)
     tl.store(out_ptr + base + 2 * i + 1, (x1 * s + x2 * c).to(tl.bfloat16), mask=pair_ok)
-    d = tl.arange(0, BLOCK_D)
-    rest = (d >= 2 * HALF_R) & (d < D)
-    tl.store(out_ptr + base + d, tl.load(x_ptr + base + d, mask=rest, other=0.0), mask=rest)
 
 
 class ModelNew(nn.Module):
