@@ -19,7 +19,8 @@ from harness.sandbox.base import Limits
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 
 CORPUS = Path(__file__).resolve().parent / "kernels"
-STATIC = [p for p in sorted((CORPUS / "attacks").glob("*.py")) if "expect:" not in p.read_text().splitlines()[0]]
+STATIC = [p for p in sorted((CORPUS / "attacks").glob("*.py"))
+          if "static: pass" not in p.read_text().splitlines()[0]]
 FUNCTION_ATTACKS = sorted((CORPUS / "attacks_function").glob("*.py"))
 
 #: KernelBench level-1 format: inputs from torch.rand only (values in [0, 1))
@@ -175,3 +176,40 @@ def test_out_of_bounds_read_fails(run) -> None:
     """Attack class 9: a load mask off by one reads the next row (or the guard band's NaN)."""
     r = run("row_sum", (CORPUS / "attacks_row_sum" / "c9_load_mask_off_by_one.py").read_text())
     assert r["status"] == "fail" and "wrong result" in r["reason"], r["reason"]
+
+
+@pytest.fixture
+def no_static(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch the static allowlist off, to show what the checker process holds by itself."""
+    import harness.families.kernels.evaluate as ev
+
+    real = ev.analyze
+    monkeypatch.setattr(ev, "analyze", lambda code, lang, **kw: ([], *real(code, lang, **kw)[1:]))
+
+
+@pytest.mark.slow
+def test_outputs_rewritten_after_the_checker_wrote_them_are_rejected(run, no_static: None) -> None:
+    """Attack class 7: an atexit hook fixes the outputs on disk; the sealed digests disagree."""
+    r = run("relu", (CORPUS / "attacks" / "c7_rewrite_outputs_at_exit.py").read_text())
+    assert r["status"] == "rejected" and r["reason"].startswith("forged_result"), r["reason"]
+
+
+@pytest.mark.slow
+def test_forged_verdict_lines_never_reach_the_harness(run, no_static: None) -> None:
+    """Attack class 7: prints go to stderr and the checker's descriptors are out of reach (it is
+    not dumpable), so the forged lines change nothing: the copy still fails on negative inputs."""
+    r = run("relu", (CORPUS / "attacks" / "c7_forge_verdict_line.py").read_text())
+    assert r["status"] == "fail", r["reason"]
+
+
+@pytest.mark.slow
+def test_in_process_checks_are_only_defence_in_depth(run, no_static: None) -> None:
+    """Attack class 7: patching the hook module through sys.modules silences the op recorder
+    in the candidate's own process (torch.relu goes unrecorded); here the launch counter still
+    notices, but both live in the candidate's process: the static allowlist is the guarantee."""
+    code = (CORPUS / "attacks" / "c7_patch_hooks.py").read_text()
+    r = run("relu", code)
+    assert r["status"] == "rejected" and r["reason"].startswith("kernel_not_launched"), r["reason"]
+    from harness.families.kernels.static import analyze
+
+    assert analyze(code, "triton")[0]

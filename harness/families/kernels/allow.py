@@ -68,7 +68,7 @@ AUTOTUNE_KEYWORDS = frozenset({"configs", "key", "reset_to_zero", "restore_value
 CONFIG_KEYWORDS = frozenset({"kwargs", "num_warps", "num_stages", "num_ctas", "maxnreg", "num_buffers_warp_spec",
                              "num_consumer_groups", "reg_dec_producer", "reg_inc_consumer"})
 JIT_KEYWORDS = frozenset({"do_not_specialize", "do_not_specialize_on_alignment", "debug", "noinline",
-                          "version", "launch_metadata"})
+                          "version"})
 #: names an answer may define at module level with the reference's own meaning; their bodies
 #: never run (nothing may refer to them), so they are not checked
 REFERENCE_FUNCTIONS = ("get_inputs", "get_init_inputs")

@@ -137,6 +137,7 @@ def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
         b.bad("forbidden_call", f"{path}() outside a kernel (or a decorator used as a call)", n)
     if path == "triton.Config":
         bad = [k.arg for k in n.keywords if k.arg not in A.CONFIG_KEYWORDS]
+        bad += ["positional arguments after the first"] if len(n.args) > 1 else []
         if bad:
             b.bad("forbidden_decorator", f"triton.Config({bad[0]}=...) runs Python at launch", n)
     kinds = _args(b, n)
@@ -183,6 +184,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
     if m in A.VIEW_METHODS and rk != SIZE:
         return TENSOR
     if rk == SIZE and m in A.PLAIN_METHODS:
+        if any(k != SIZE for k in kinds):
+            b.bad("torch_compute", f".{m}() of a tensor reads its values into Python", n)
         return SIZE
     if rk == SIZE and m in A.MUTATING_METHODS:
         own = isinstance(f.value, ast.Name) and b.fn is not None and f.value.id in b.fn.env

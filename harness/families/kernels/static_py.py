@@ -316,7 +316,8 @@ class Body(BindMixin):
         return SIZE
 
     def e_FormattedValue(self, n: ast.FormattedValue) -> int:
-        self.expr(n.value)
+        if self.expr(n.value) != SIZE:  # formatting a tensor reads its values into Python
+            self.bad("torch_compute", "formats a tensor into a string", n)
         return SIZE
 
     def e_Starred(self, n: ast.Starred) -> int:

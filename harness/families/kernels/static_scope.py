@@ -67,8 +67,10 @@ class Fn:
         passes sizes); escaped functions, and in the ``final`` pass never-called ones, get
         ``OPAQUE`` parameters."""
         names = self.all_params
-        if self.seeded:
+        if self.seeded:  # the contract's kinds, joined with any direct call (a grid also called)
             kinds = self.param_kinds + [OPAQUE] * (len(names) - len(self.param_kinds))
+            for call in self.calls:
+                kinds = [max(k, call[i] if i < len(call) else OPAQUE) for i, k in enumerate(kinds)]
         elif self.escaped or (final and not self.calls):
             kinds = [OPAQUE] * len(names)
         else:

@@ -1,4 +1,4 @@
-# attack class 7 (output aliases the input; launches a kernel); expect: rejected at run time
+# attack class 7 (output aliases the input; launches a kernel); expect: rejected at run time (static: pass)
 # ruff: noqa
 import torch
 import torch.nn as nn

@@ -1,4 +1,4 @@
-# attack class 8 (identity: right only for non-negative inputs); expect: fail
+# attack class 8 (identity: right only for non-negative inputs); expect: fail (static: pass)
 # ruff: noqa
 import torch
 import torch.nn as nn

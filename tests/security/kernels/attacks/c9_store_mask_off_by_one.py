@@ -1,4 +1,4 @@
-# attack class 9 (mask off by one: writes one element past the output); expect: fail
+# attack class 9 (mask off by one: writes one element past the output); expect: fail (static: pass)
 # ruff: noqa
 import torch
 import torch.nn as nn
