@@ -11,8 +11,15 @@ answer defines a function of the same name and signature built on ``@triton.jit`
 Correctness: the test section runs against the reference and against the answer (same seeds,
 on a CPU with ``device='cuda'`` mapped to the CPU and Triton interpreted), and every tensor of
 the results is compared with dtype-aware tolerances, never stdout (most test sections print
-nothing). A reference that draws random numbers (dropout) cannot be compared and is excluded at
-validation with that reason.
+nothing). A reference that draws random numbers (dropout, ``rand``) is checked with tests that fit a
+random operator instead (:mod:`benchmarks.tritonbench.random_ops`: the kept fraction and the
+``1/(1-p)`` scaling of kept values within statistical bounds, uniform draws in [0, 1) with the right
+mean, determinism where the function takes a seed); one whose random draws are followed by
+operations that mix elements cannot be checked that way and stays excluded with that reason. These
+checks run the Triton interpreter on the CPU, also on a GPU machine.
+
+On a CPU, problems whose reference needs CUDA (LU factorisation without pivoting) are reported as
+not run with the reason (:mod:`benchmarks.tritonbench.cpu`), never as broken references.
 """
 from __future__ import annotations
 
@@ -26,6 +33,13 @@ from harness.errors import DataError
 from harness.families.kernels.data import existing_path
 from harness.families.kernels.problem import Problem, external_problem
 from harness.families.kernels.suite import KernelSuite
+from harness.suite import EvalContext
+from harness.types import Candidate, Status, Verdict
+from harness.types import Problem as CoreProblem
+
+from .cpu import cpu_failure, cpu_unsupported, not_run
+from .g import TritonBenchGSuite
+from .random_ops import draws_random
 
 SEPARATOR = "#" * 146
 WHAT = "a TritonBench checkout (data/TritonBench_T_v1/ and data/TritonBench_T_v1.json) or its TritonBench_T_v1 folder"
@@ -116,11 +130,18 @@ def to_problem(path: Path, meta: dict[str, Any] | None) -> Problem:
                                 func_inputs=str(meta.get("func_inputs") or f"def {entry}(...)").strip(),
                                 math=f"Math: {meta['math'].strip()}\n" if meta.get("math") else "", entry=entry)
     difficulty = meta.get("difficulty")
+    extra: dict[str, Any] = {"random": draws_random(ref)}
+    cpu = cpu_unsupported(text, channel="T")
+    if cpu:
+        extra["cpu_unsupported"] = cpu
     return external_problem(path.stem, ref, kind="function", entry=entry, test_code=test,
                             meta={"tolerance": TOLERANCE, "prompt": prompt, "result_var": result_var,
                                   "module_name": path.stem,
                                   "category": "tritonbench-t", "difficulty": str(difficulty or ""),
-                                  "source": str(path)})
+                                  "source": str(path), **extra})
+
+
+__all__ = ["TritonBenchGSuite", "TritonBenchTSuite", "read_metadata"]
 
 
 class TritonBenchTSuite(KernelSuite):
@@ -138,3 +159,17 @@ class TritonBenchTSuite(KernelSuite):
             raise DataError(f"{folder}: no problem files")
         for path in files:
             yield to_problem(path, meta.get(path.name))
+
+    def evaluate(self, problem: CoreProblem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        kp = self.kernel_problem(problem)
+        if not self.gpu and kp.meta.get("cpu_unsupported"):
+            return not_run(str(kp.meta["cpu_unsupported"]))
+        if kp.meta.get("random"):
+            from .random_eval import evaluate_random
+
+            return evaluate_random(self, kp, candidate, ctx)
+        verdict = super().evaluate(problem, candidate, ctx)
+        if not self.gpu and candidate.meta.get("selfcheck") and verdict.status == Status.FAIL \
+                and cpu_failure(verdict.reason):
+            return not_run(verdict.reason.removeprefix("the reference does not run here: "), verdict)
+        return verdict

@@ -1,0 +1,253 @@
+"""TritonBench-T operators that draw random numbers (dropout, ``rand``): checks that fit them.
+
+No kernel can reproduce torch's random stream, so comparing values says nothing. Instead the
+reference's test section is run (sandboxed, :mod:`benchmarks.tritonbench.random_ref`) with
+``F.dropout`` keeping every element, dropping every element, and for real under two generator
+seeds. Each result leaf is then one of:
+
+* ``fixed``: the same in every run (dropout inactive: ``training=False``, ``p=0``): compared like
+  any TritonBench-T result;
+* ``masked``: every element of the real runs equals the all-kept or the all-dropped value (dropout
+  is last, or only element-wise operations follow it): each element of the answer must equal one
+  of the two (so kept values carry the ``1/(1-p)`` scaling), and the fraction kept, pooled over the
+  leaves that share a dropout probability ``p`` and over both cases, must lie within
+  ``4 sigma + 1/n`` of ``1 - p`` (binomial bound; a false failure about once in 15,000 checks);
+* ``uniform``: values that change with the seed and lie in [0, 1) (``torch.rand``): the answer's
+  leaf must have the same shape and dtype, lie in [0, 1) and its mean be within 4 sigma of 1/2;
+* anything else (dropout followed by operations that mix elements, e.g. ``bmm`` or ``layer_norm``)
+  cannot be checked from the outputs: the problem stays excluded with that reason.
+
+Determinism: where the function defines a seed (a ``seed`` or ``generator`` parameter), the answer
+must give identical results in two runs with the same inputs. The answer runs through the
+family's checked worker (static allowlist, launch counting, outputs taken from the checker).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from harness.families.kernels import compare
+from harness.families.kernels.cases import run_checked, worker_env
+from harness.families.kernels.judge import worker_failure
+from harness.families.kernels.problem import Problem
+from harness.families.kernels.runner import Runner
+from harness.families.kernels.static import analyze
+from harness.proc import tail
+
+_RANDOM = re.compile(r"\bdropout\b|\bbernoulli\b|\brand(?:n|int|perm)?\s*\(|\bmultinomial\s*\(|"
+                     r"fractional_max_pool|\brrelu\b|\.uniform_\s*\(|\.normal_\s*\(")
+SIGMAS = 4.0
+
+
+def draws_random(reference: str) -> bool:
+    """Does the reference function's code (docstrings and comments aside) draw random numbers?"""
+    try:
+        tree = ast.parse(reference)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                    and isinstance(first.value.value, str):
+                node.body = node.body[1:] or [ast.Pass()]
+    return bool(_RANDOM.search(ast.unparse(tree)))
+
+
+def _close(a: torch.Tensor, b: torch.Tensor, atol: float, rtol: float) -> torch.Tensor:
+    a, b = a.double(), b.double()
+    return ((a - b).abs() <= atol + rtol * b.abs()) | (torch.isnan(a) & torch.isnan(b))
+
+
+def _tol(problem: Problem, t: torch.Tensor) -> tuple[float, float]:
+    return problem.tolerance(compare.dtype_name(t))
+
+
+def classify(problem: Problem, runs: dict[str, Any], ps: list[list[float]]) -> tuple[list[dict[str, Any]], str]:
+    """Per result leaf: ``{"key", "kind", "p"}``; and why the problem cannot be checked ("" if it can)."""
+    keys = runs["kept"]["keys"]
+    if any(runs[m]["keys"] != keys for m in ("dropped", "real_a", "real_b")):
+        return [], "the test section's results change structure from run to run"
+    distinct = sorted({p for call in ps for p in call})
+    out: list[dict[str, Any]] = []
+    for i, key in enumerate(keys):
+        kept, dropped = runs["kept"]["values"][i], runs["dropped"]["values"][i]
+        ra, rb = runs["real_a"]["values"][i], runs["real_b"]["values"][i]
+        if not isinstance(kept, torch.Tensor) or not kept.is_floating_point():
+            same = all(repr(v) == repr(kept) if not isinstance(v, torch.Tensor) else
+                       (isinstance(kept, torch.Tensor) and torch.equal(v, kept)) for v in (dropped, ra, rb))
+            if not same:
+                return [], f"result {key} is random and not a floating-point tensor"
+            out.append({"key": key, "kind": "fixed"})
+            continue
+        atol, rtol = _tol(problem, kept)
+        if kept.shape != dropped.shape or kept.shape != ra.shape:
+            return [], f"result {key} changes shape with the random draws"
+        as_kept = [_close(r, kept, atol, rtol) for r in (ra, rb)]
+        as_dropped = [_close(r, dropped, atol, rtol) for r in (ra, rb)]
+        if bool(_close(kept, dropped, atol, rtol).all()) and all(bool(m.all()) for m in as_kept):
+            out.append({"key": key, "kind": "fixed"})
+        elif all(bool((k | d).all()) for k, d in zip(as_kept, as_dropped, strict=True)):
+            if len(distinct) == 1:
+                p = distinct[0]
+            elif len(ps) == len(keys) and len(set(ps[i])) == 1:
+                p = ps[i][0]
+            else:
+                return [], f"result {key}: cannot tell which dropout probability produced it ({distinct})"
+            out.append({"key": key, "kind": "masked", "p": p})
+        elif not distinct and not bool(_close(ra, rb, atol, rtol).all()) and bool(
+                ((ra >= 0) & (ra < 1)).all()) and bool(((rb >= 0) & (rb < 1)).all()):
+            out.append({"key": key, "kind": "uniform"})
+        else:
+            return [], (f"result {key}: the random draws are followed by operations that mix elements, so "
+                        "neither the kept fraction nor the scaling can be read from the outputs")
+    return out, ""
+
+
+def reference_runs(problem: Problem, folder: Path, runner: Runner, *, seed: int, timeout_s: float
+                   ) -> tuple[dict[str, Any], list[list[float]]]:
+    """Run :mod:`random_ref` in the sandbox; (runs, dropout probabilities per call)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "reference.py").write_text(problem.reference_source)
+    (folder / "test_section.py").write_text(problem.test_code)
+    (folder / "job.json").write_text(json.dumps({
+        "entry": problem.entry, "seed": seed, "result_var": problem.meta.get("result_var", "test_results"),
+        "module_name": problem.meta.get("module_name")}))
+    cmd = [_python(), "-m", "benchmarks.tritonbench.random_ref", "--workdir", str(folder)]
+    res = runner(cmd, workdir=folder, env=worker_env(folder, interpret=True, gpu=False), timeout_s=timeout_s)
+    if res.infra_error:
+        raise RuntimeError(f"sandbox: {res.infra_error}")
+    if (folder / "runs_error.txt").is_file():
+        raise RuntimeError((folder / "runs_error.txt").read_text())
+    if res.timed_out or not (folder / "runs.pt").is_file():
+        raise RuntimeError(f"the reference run died (exit {res.returncode}): {tail(res.stderr, 1000)}")
+    runs = torch.load(folder / "runs.pt", map_location="cpu", weights_only=True)
+    ps = json.loads((folder / "runs.json").read_text())["ps"]
+    return runs, ps
+
+
+def _python() -> str:
+    import sys
+
+    return sys.executable
+
+
+def seeded(problem: Problem) -> bool:
+    """Does the function define a seed (a ``seed`` or ``generator`` parameter)?"""
+    try:
+        tree = ast.parse(problem.reference_source)
+    except SyntaxError:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == problem.entry:
+            names = {a.arg for a in [*node.args.args, *node.args.kwonlyargs]}
+            return bool(names & {"seed", "generator"})
+    return False
+
+
+def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], dropped: list[Any],
+                 answers: list[tuple[list[str], list[Any]]]) -> tuple[str, str]:
+    """(status, reason) of the answer's results (one (keys, values) per case) against the plan."""
+    keys = [leaf["key"] for leaf in plan]
+    counts: dict[float, list[int]] = defaultdict(lambda: [0, 0])
+    means: list[tuple[float, int, str]] = []
+    for c, (akeys, values) in enumerate(answers):
+        if akeys != keys:
+            return "fail", f"case {c}: results {akeys} differ in structure from {keys}"
+        for leaf, ref_k, ref_d, got in zip(plan, kept, dropped, values, strict=True):
+            key = leaf["key"]
+            if leaf["kind"] == "fixed":
+                tol = {compare.dtype_name(ref_k): _tol(problem, ref_k)} if isinstance(ref_k, torch.Tensor) else {}
+                cmp = compare.compare_outputs([ref_k], [got], tol)
+                if not cmp.ok:
+                    return "fail", f"wrong result {key}: {cmp.reason}"
+                continue
+            if not isinstance(got, torch.Tensor) or got.shape != ref_k.shape or got.dtype != ref_k.dtype:
+                what = f"{tuple(got.shape)} {got.dtype}" if isinstance(got, torch.Tensor) else type(got).__name__
+                return "fail", f"result {key}: {what}, expected {tuple(ref_k.shape)} {ref_k.dtype}"
+            if leaf["kind"] == "uniform":
+                if bool(((got < 0) | (got >= 1)).any()) or got.numel() == 0:
+                    return "fail", f"result {key}: values outside [0, 1)"
+                means.append((float(got.double().mean()), got.numel(), key))
+                continue
+            atol, rtol = _tol(problem, ref_k)
+            is_kept, is_dropped = _close(got, ref_k, atol, rtol), _close(got, ref_d, atol, rtol)
+            bad = ~(is_kept | is_dropped)
+            if bool(bad.any()):
+                i = int(bad.reshape(-1).nonzero()[0])
+                return "fail", (f"result {key}: {int(bad.sum())} element(s) are neither dropped nor the kept value "
+                                f"scaled by 1/(1-p) (first: got {float(got.reshape(-1)[i]):.6g}, kept "
+                                f"{float(ref_k.reshape(-1)[i]):.6g}, dropped {float(ref_d.reshape(-1)[i]):.6g})")
+            informative = ~_close(ref_k, ref_d, atol, rtol)
+            counts[leaf["p"]][0] += int((is_kept & informative).sum())
+            counts[leaf["p"]][1] += int(informative.sum())
+    for p, (k, n) in sorted(counts.items()):
+        if n == 0:
+            continue
+        bound = SIGMAS * math.sqrt(p * (1 - p) / n) + 1.0 / n
+        if abs(k / n - (1 - p)) > bound:
+            return "fail", (f"kept fraction {k}/{n} = {k / n:.3f} for dropout p={p:g}: expected {1 - p:.3f} "
+                            f"within {bound:.3f}")
+    for mean, n, key in means:
+        bound = SIGMAS * math.sqrt(1 / 12 / n) + 1.0 / n
+        if abs(mean - 0.5) > bound:
+            return "fail", f"result {key}: mean {mean:.3f} of uniform draws, expected 0.5 within {bound:.3f}"
+    if len(answers) == 2 and seeded(problem):
+        for leaf, a, b in zip(plan, answers[0][1], answers[1][1], strict=True):
+            if isinstance(a, torch.Tensor) and not (isinstance(b, torch.Tensor) and torch.equal(a, b)):
+                return "fail", f"result {leaf['key']}: differs between two runs with the same seed"
+    return "pass", ""
+
+
+def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, seed: int, timeout_s: float
+                ) -> tuple[dict[str, Any] | None, str, str, list[tuple[list[str], list[Any]]]]:
+    """The answer's test section, twice under the same seed, through the family's checked worker.
+    (data, status, reason, results per case); status "" when it ran."""
+    try:
+        violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function")
+    except SyntaxError as exc:
+        return None, "syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", []
+    if violations:
+        v = violations[0]
+        return None, "rejected", f"{v.rule}: {v.detail} (line {v.line})", []
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / "candidate.py").write_text(code)
+    (folder / "test_section.py").write_text(problem.test_code)
+    torch.save([], folder / "init.pt")
+    cases = []
+    for i in range(2):
+        torch.save([], folder / f"in_{i}.pt")
+        cases.append({"id": f"random/seed{i}", "inputs": f"in_{i}.pt", "output": f"out_{i}.pt"})
+    job = {"lang": "triton", "device": "cpu", "interpret": True, "seed": 0, "arch": 90, "init": "init.pt",
+           "cases": cases, "profile": False, "kind": "function", "entry": problem.entry,
+           "test_code": "test_section.py", "globals": {},
+           "result_var": problem.meta.get("result_var", "test_results"), "module_name": problem.meta.get("module_name")}
+    (folder / "job.json").write_text(json.dumps(job))
+    proc, data = run_checked(runner, folder, gpu=False, timeout_s=timeout_s, seeds={c["id"]: seed for c in cases})
+    if data.get("forged"):
+        return data, "rejected", f"forged_result: {data['forged']}", []
+    failure = worker_failure(proc, data, timeout_s)
+    if failure:
+        return data, failure[0], failure[2], []
+    reports = {c.get("id"): c for c in data.get("cases", []) if isinstance(c, dict)}
+    results = []
+    for i, case in enumerate(cases):
+        rep = reports.get(case["id"], {})
+        if int(rep.get("launches", 0)) < 1:
+            return data, "rejected", f"kernel_not_launched: no custom kernel launch in case {case['id']}", []
+        bad = compare.disallowed_ops(rep.get("ops", {}))
+        if bad:
+            return data, "rejected", f"runtime_torch_compute: the function ran {', '.join(bad[:6])}", []
+        blob = torch.load(folder / f"out_{i}.pt", map_location="cpu", weights_only=True)
+        results.append((list(blob.get("keys") or []), list(blob["outputs"])))
+    return data, "", "", results
