@@ -234,6 +234,7 @@ def _perf_stage(problem: Problem, workdir: Path, refs: RefCases, job: dict[str, 
         return {"status": "infra_error", "reason": f"baseline timing failed: {tail(proc_b.stderr, 1500)}"}
     cand = workdir / "cand"
     (cand / "job.json").write_text(json.dumps(perf_job))
+    shutil.copyfile(refs.folder / case["inputs"], cand / case["inputs"])  # the checker deleted it
     proc, data = run_worker(run, cand, "perf", gpu=True, timeout_s=timeout_s)
     failure = worker_failure(proc, data, timeout_s)
     if failure:
