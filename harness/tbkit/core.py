@@ -20,11 +20,10 @@ def tb_rng(salt: str = "") -> random.Random:
 
 
 def start_clock(signal: Any, period_ns: float = 10) -> Any:
-    """Start a free-running clock on ``signal``; returns the cocotb task."""
-    import cocotb
+    """Start a free-running clock on ``signal``; returns its cocotb task."""
     from cocotb.clock import Clock
 
-    return cocotb.start_soon(Clock(signal, period_ns, unit="ns").start())
+    return Clock(signal, period_ns, unit="ns").start()
 
 
 async def reset_pulse(clk: Any, rst: Any, cycles: int = 2, active: int = 1) -> None:

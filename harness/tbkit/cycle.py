@@ -45,7 +45,6 @@ async def run_cycles(dut: Any, model: CycleModel, stimulus: Iterable[dict[str, i
     model steps at the rising edge. Keys starting with ``_`` are passed to the model but not
     driven. Returns the number of cycles run. ``start=False`` when the clock already runs.
     """
-    import cocotb
     from cocotb.clock import Clock
     from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
@@ -53,7 +52,7 @@ async def run_cycles(dut: Any, model: CycleModel, stimulus: Iterable[dict[str, i
     for name, val in (init or {}).items():
         getattr(dut, name).value = val
     if start:
-        cocotb.start_soon(Clock(clk, period_ns, unit="ns").start())
+        Clock(clk, period_ns, unit="ns").start()
     cycle = 0
     for inputs in stimulus:
         await FallingEdge(clk)
