@@ -20,7 +20,8 @@ from harness.families.hls.items import HlsItem
 from tests.helpers import hweval
 
 STAT_KEYS = {"mean", "stderr", "ci95", "n"}
-HEADLINE = ("detection_precision", "detection_recall", "detection_f1", "localisation_accuracy", "type_macro_f1")
+HEADLINE = ("detection_precision", "detection_recall", "detection_f1", "detection_balanced_accuracy", "detection_mcc",
+            "localisation_accuracy", "type_macro_f1")
 
 
 def _results(run_dir: Path, suite: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -49,6 +50,9 @@ def test_reference_scores_perfectly(built_items: list[HlsItem], tmp_path: Path) 
     assert m["fix_at_exec"]["n"] == n_buggy == m["hls"]["n_buggy"]
     assert m["hls"]["detection"] == {"tp": n_buggy, "tn": len(built_items) - n_buggy}
     assert "fix@exec" in m["hls"]["scope"]
+    baseline = m["hls"]["always_buggy"]  # the "always buggy" policy on this suite, for the leaderboard
+    assert baseline["detection_balanced_accuracy"] == 0.5 and baseline["detection_mcc"] == 0.0
+    assert baseline["detection_f1"] == pytest.approx(2 / 3)  # half the items are controls
 
 
 @pytest.mark.slow
@@ -64,6 +68,7 @@ def test_mutant_scores_low(built_items: list[HlsItem], tmp_path: Path) -> None:
     assert m["fix_at_exec"]["mean"] == 0.0
     assert m["localisation_accuracy"]["mean"] < 0.7 and m["type_macro_f1"]["mean"] < 0.7
     assert m["detection_precision"]["mean"] < 0.8  # false alarms on every control
+    assert m["detection_balanced_accuracy"]["mean"] == 0.5 and m["detection_mcc"]["mean"] == 0.0
     for name in HEADLINE:
         assert set(m[name]) == STAT_KEYS
         lo, hi = m[name]["ci95"]
@@ -79,13 +84,15 @@ def test_chrysalis_scores_detection_localisation_and_type_only(chrysalis_dir: Pa
     assert proc.returncode == 0, proc.stderr[-3000:]
     res, s = _results(out, "chrysalis-hls")
     m = s["metrics"]
-    assert res["infra_errors"] == 0 and s["n_problems"] == 7
+    assert res["infra_errors"] == 0 and s["n_problems"] == 12
     for name in HEADLINE:
         assert m[name]["mean"] == 1.0, name
     assert "fix_at_exec" not in m and "fix_status" not in m["hls"]
     assert "fix@exec is not scored" in m["hls"]["scope"]
-    assert (m["hls"]["chrysalis_records"], m["hls"]["chrysalis_skipped"]) == (7, 2)
-    assert m["hls"]["chrysalis_skipped_ids"] == ["TinyBench/clip/bug_USE", "TinyBench/vec_scale/bug_SHFT"]
+    assert (m["hls"]["chrysalis_records"], m["hls"]["chrysalis_loaded"], m["hls"]["chrysalis_skipped"]) == (13, 9, 4)
+    assert m["hls"]["chrysalis_skipped_by_reason"] == {"ambiguous": 1, "bad_record": 1, "conflicting": 1, "not_found": 1}
+    assert m["hls"]["chrysalis_skipped_ids"] == ["TinyBench/acc_loop/bug_OOB", "TinyBench/acc_loop/bug_ZERO_USE",
+                                                 "TinyBench/clip/bug_USE", "TinyBench/vec_scale/bug_SHFT"]
     assert {p.split("/")[0] for p in s["per_problem"]} == {"TinyBench"}
 
 

@@ -43,9 +43,10 @@ def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local
     calls: list[list[str]] = []
     sandboxed = sandbox_runner(local_sandbox, Limits(), [ap_include_dir()])
 
-    def runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None) -> ProcResult:
+    def runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None,
+               stdin: bytes | None = None) -> ProcResult:
         calls.append(list(cmd))
-        return sandboxed(cmd, cwd, timeout_s, env)
+        return sandboxed(cmd, cwd, timeout_s, env, stdin)
 
     cache, builds = tmp_path / "cache", ("sanitize",)
     first = csim(src, tb, tmp_path / "a", cache=cache, timeout_s=10, runner=runner, pch=False, builds=builds)
@@ -65,7 +66,7 @@ def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local
 
 
 def test_kernel_cannot_print_its_way_to_a_pass(kernels_dir: Path, tmp_path: Path) -> None:
-    """The verdict needs the harness's nonce line: a kernel that prints the testbench's pass
+    """The verdict needs the judge's word that the testbench returned: a kernel that prints the pass
     line and ends the program early fails (the integrity checks would reject it first; here
     csim runs it directly to show the second line of defence)."""
     src, tb = _kernel(kernels_dir)
@@ -73,7 +74,7 @@ def test_kernel_cannot_print_its_way_to_a_pass(kernels_dir: Path, tmp_path: Path
                         '    std::printf("TB PASS\\n"); std::fflush(stdout); std::exit(0);\n    sample_t window[MA_WIN];')
     assert cheat != src
     res = csim(cheat, tb, tmp_path / "cheat", cache=None, timeout_s=10, builds=("plain",))
-    assert res.status == "fail" and "verdict line" in res.symptom, res.symptom
+    assert res.status == "fail" and "before the testbench returned" in res.symptom, res.symptom
 
 
 def test_commands_take_the_include_folder(tmp_path: Path) -> None:

@@ -8,16 +8,18 @@ from harness.families.hls.baselines import mutant_answer, reference_answer
 from harness.families.hls.items import HlsItem
 from harness.families.hls.prompt import build_prompt
 from harness.families.hls.score import aggregate, fix_at_exec, score_item
+from harness.sandbox.base import Sandbox
 
 
-def _score_all(items: list[HlsItem], texts: list[str], cache: Path, tmp: Path) -> dict[str, object]:
-    scores = [score_item(it, parse_answer(t), tmp / it.id.replace("/", "_"), cache=cache, timeout_s=4.0)
+def _score_all(items: list[HlsItem], texts: list[str], cache: Path, tmp: Path, sandbox: Sandbox) -> dict[str, object]:
+    scores = [score_item(it, parse_answer(t), tmp / it.id.replace("/", "_"), cache=cache, timeout_s=4.0, sandbox=sandbox)
               for it, t in zip(items, texts)]
     return aggregate(scores)
 
 
-def test_reference_answers_are_perfect(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path) -> None:
-    agg = _score_all(built_items, [reference_answer(it) for it in built_items], hls_cache, tmp_path)
+def test_reference_answers_are_perfect(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path,
+                                       local_sandbox: Sandbox) -> None:
+    agg = _score_all(built_items, [reference_answer(it) for it in built_items], hls_cache, tmp_path, local_sandbox)
     assert agg["detection_f1"] == 1.0
     assert agg["localisation_accuracy"] == 1.0
     assert agg["type_macro_f1"] == 1.0
@@ -25,9 +27,11 @@ def test_reference_answers_are_perfect(built_items: list[HlsItem], hls_cache: Pa
     assert agg["status"] == {"pass": len(built_items)}
 
 
-def test_mutant_answers_score_low(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path) -> None:
+def test_mutant_answers_score_low(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path,
+                                  local_sandbox: Sandbox) -> None:
     for sample in (0, 1):
-        agg = _score_all(built_items, [mutant_answer(it, sample) for it in built_items], hls_cache, tmp_path)
+        agg = _score_all(built_items, [mutant_answer(it, sample) for it in built_items], hls_cache, tmp_path,
+                         local_sandbox)
         assert agg["fix_at_exec"] == 0.0
         assert agg["detection_precision"] < 0.8
         assert agg["localisation_accuracy"] < 0.7
@@ -39,28 +43,29 @@ def _item(items: list[HlsItem], kernel: str, typ: str | None = None) -> HlsItem:
     return next(it for it in items if it.kernel == kernel and (it.type == typ if typ else it.buggy))
 
 
-def test_fix_verdicts(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path) -> None:
+def test_fix_verdicts(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
     it = next(i for i in built_items if i.buggy and i.symptom and i.symptom["status"] != "timeout")
     reformatted = it.original.replace("\n", "\n\n", 1) + "// fixed\n"
-    assert fix_at_exec(it, reformatted, tmp_path / "ok", cache=hls_cache).status == "pass"
-    assert fix_at_exec(it, it.code, tmp_path / "same", cache=hls_cache).status == "fail"
-    assert fix_at_exec(it, None, tmp_path / "none", cache=hls_cache).status == "no_code"
-    assert fix_at_exec(it, it.original + "\nint main() { return 0; }\n", tmp_path / "m", cache=hls_cache).status == "rejected"
+    assert fix_at_exec(it, reformatted, tmp_path / "ok", cache=hls_cache, sandbox=local_sandbox).status == "pass"
+    assert fix_at_exec(it, it.code, tmp_path / "same", cache=hls_cache, sandbox=local_sandbox).status == "fail"
+    assert fix_at_exec(it, None, tmp_path / "none", cache=hls_cache, sandbox=local_sandbox).status == "no_code"
+    assert fix_at_exec(it, it.original + "\nint main() { return 0; }\n", tmp_path / "m", cache=hls_cache, sandbox=local_sandbox).status == "rejected"
     big = it.original + "".join(f"static int pad{i} = {i};\n" for i in range(20))
-    assert fix_at_exec(it, big, tmp_path / "big", cache=hls_cache).status == "rejected"
+    assert fix_at_exec(it, big, tmp_path / "big", cache=hls_cache, sandbox=local_sandbox).status == "rejected"
     broken = it.original.rstrip().rstrip("}")
-    assert fix_at_exec(it, broken, tmp_path / "syn", cache=hls_cache).status == "syntax_error"
+    assert fix_at_exec(it, broken, tmp_path / "syn", cache=hls_cache, sandbox=local_sandbox).status == "syntax_error"
     inf = next(i for i in built_items if i.type == "INF")
-    verdict = fix_at_exec(inf, inf.code + "// still broken\n", tmp_path / "inf", cache=hls_cache, timeout_s=2.0)
+    verdict = fix_at_exec(inf, inf.code + "// still broken\n", tmp_path / "inf", cache=hls_cache, timeout_s=2.0,
+                          sandbox=local_sandbox)
     assert verdict.status == "timeout" and verdict.builds == {"plain": "timeout"}
 
 
-def test_item_score_fields(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path) -> None:
+def test_item_score_fields(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
     it = next(i for i in built_items if i.buggy)
     line = it.spans[0][0]
-    s = score_item(it, HlsAnswer(True, line, it.type, None), tmp_path, cache=hls_cache)
+    s = score_item(it, HlsAnswer(True, line, it.type, None), tmp_path, cache=hls_cache, sandbox=local_sandbox)
     assert (s.detection, s.line_hit, s.type_hit, s.status) == ("tp", True, True, "no_code")
-    s = score_item(it, HlsAnswer(False, None, None, None), tmp_path, cache=hls_cache)
+    s = score_item(it, HlsAnswer(False, None, None, None), tmp_path, cache=hls_cache, sandbox=local_sandbox)
     assert (s.detection, s.line_hit, s.status) == ("fn", False, "fail")
     assert score_item(it, None, tmp_path).status == "no_code"
     ctrl = next(i for i in built_items if not i.buggy)

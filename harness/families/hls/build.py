@@ -63,7 +63,7 @@ class Kernel:
 @dataclass(frozen=True)
 class BuildSettings:
     seed: int = 0
-    bugs_per_kernel: int = 3
+    bugs_per_kernel: int = 1  # one bug item per control: half the items are correct kernels
     tries_per_type: int = 2
     timeout_s: float = 4.0
 

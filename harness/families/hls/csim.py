@@ -19,8 +19,11 @@ through ``runner`` (``runner(cmd, cwd, timeout_s, env)``), so an evaluator runs 
 in its sandbox (:mod:`harness.families.hls.sandboxed`); the default runs the command directly,
 which only the suite build (our own kernels and mutants) uses.
 
-The verdict of a run comes from the harness's own ``main`` with a per-run nonce, and each
-outcome is classified by :mod:`harness.families.hls.verdict`.
+C++ is compiled as ``-std=gnu++14``: GNU mode ignores trigraphs (``??/`` would otherwise splice
+lines where a text scan does not see it). The program runs as the child of the judge
+(:mod:`harness.families.hls.judge`), a trusted parent that alone holds the run's nonce (given
+on its standard input) and reports the child's exit status in one sealed line; each outcome is
+classified by :mod:`harness.families.hls.verdict`.
 """
 from __future__ import annotations
 
@@ -36,10 +39,12 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+from harness.families.hls.judge import JUDGE_BINARY, ensure_judge
 from harness.families.hls.verdict import (
     TB_WRAPPER,
     TB_WRAPPER_TEXT,
@@ -51,7 +56,7 @@ from harness.proc import ProcResult, run_process, tail
 log = logging.getLogger(__name__)
 
 BUILDS: tuple[str, ...] = ("plain", "sanitize", "pattern")
-COMMON_FLAGS: tuple[str, ...] = ("-std=c++14", "-Wno-unknown-pragmas", "-pthread")
+COMMON_FLAGS: tuple[str, ...] = ("-std=gnu++14", "-Wno-unknown-pragmas", "-Wno-trigraphs", "-pthread")
 BUILD_FLAGS: dict[str, tuple[str, ...]] = {
     "plain": ("-O1",),
     "sanitize": ("-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
@@ -74,11 +79,15 @@ PCH_TEXT = '#include "ap_int.h"\n#include "ap_fixed.h"\n#include "hls_stream.h"\
 KERNEL_FILE = "kernel.cpp"
 COMPILE_TIMEOUT_S = 120.0
 OUTPUT_CAP = 32 * 1024
-_CACHE_VERSION = "hls-csim-3"
+_CACHE_VERSION = "hls-csim-4"
 
-#: ``runner(cmd, cwd, timeout_s, env)``; the default runs the command directly. A runner raises
-#: :class:`CsimInfraError` when it could not run the command at all (a sandbox failure).
-Runner = Callable[[Sequence[str], Path, float, Mapping[str, str] | None], ProcResult]
+
+class Runner(Protocol):
+    """``runner(cmd, cwd, timeout_s, env, stdin=None)`` runs one command in ``cwd``. A runner
+    raises :class:`CsimInfraError` when it could not run the command at all (a sandbox failure)."""
+
+    def __call__(self, cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None,
+                 stdin: bytes | None = None) -> ProcResult: ...
 
 
 class CsimInfraError(RuntimeError):
@@ -168,7 +177,7 @@ def build_commands(build: str, *, include: Path, cxx: str = "g++", pch_dir: Path
         compile_tb=[cxx, *flags, *inc, "-c", TB_WRAPPER, "-o", tb_obj],
         compile_kernel=[cxx, *flags, *inc, "-c", KERNEL_FILE, "-o", k_obj],
         link=[cxx, *flags, tb_obj, k_obj, "-o", exe],
-        run=[f"./{exe}"],
+        run=[f"./{JUDGE_BINARY}", f"./{exe}"],
         tb_object=tb_obj,
         kernel_object=k_obj,
     )
@@ -224,10 +233,13 @@ def ensure_pch(cache: Path, build: str, include: Path, cxx: str = "g++") -> Path
     return folder
 
 
-def _default_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None) -> ProcResult:
+def direct_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None,
+                  stdin: bytes | None = None) -> ProcResult:
+    """Runs the command directly, outside any sandbox: only for trusted code (the suite's own
+    kernels and mutants); a model's answer always goes through a sandboxed runner."""
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return run_process(cmd, cwd=cwd, env=full_env, timeout_s=timeout_s, cap_bytes=OUTPUT_CAP)
+    return run_process(cmd, cwd=cwd, env=full_env, timeout_s=timeout_s, cap_bytes=OUTPUT_CAP, stdin=stdin)
 
 
 def _tb_files(tb_path: Path) -> dict[str, bytes]:
@@ -296,6 +308,12 @@ class _Cache:
             raise
 
 
+def _judge_home() -> Path:
+    from harness.runner import cache_dir
+
+    return cache_dir() / "hls"
+
+
 def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: float, tb_key: str,
                cache: _Cache, runner: Runner, pch: bool) -> BuildResult:
     pch_dir = ensure_pch(cache.root, build, include, cxx) if pch and cache.root is not None else None
@@ -318,8 +336,10 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
             return BuildResult(build, "timeout", f"compilation did not finish within {COMPILE_TIMEOUT_S:g}s", "", spent)
         if not res.ok:
             return BuildResult(build, "syntax_error", compile_symptom(res.stderr), tail(res.stderr), spent)
+    shutil.copyfile(ensure_judge(cache.root or _judge_home(), cxx, compiler_version(cxx)), workdir / JUDGE_BINARY)
+    os.chmod(workdir / JUDGE_BINARY, 0o755)
     nonce = secrets.token_hex(16)
-    res = runner([*cmds.run, nonce], workdir, timeout_s, RUN_ENV[build])
+    res = runner(cmds.run, workdir, timeout_s, RUN_ENV[build], (nonce + "\n").encode())
     spent += res.wall_s
     status, symptom = classify_run(res, timeout_s, nonce)
     return BuildResult(build, status, symptom, tail(res.stdout + "\n" + res.stderr), spent, timeout_s=timeout_s)
@@ -335,7 +355,7 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
     ``pch`` uses precompiled ap headers kept in ``cache`` (only when a cache is given).
     """
     include = include or ap_include_dir()
-    runner = runner or _default_runner
+    runner = runner or direct_runner
     store = _Cache(cache)
     workdir.mkdir(parents=True, exist_ok=True)
     files = _tb_files(tb_path)

@@ -50,6 +50,13 @@ def _banned_identifier(name: str) -> bool:
     return False
 
 
+def _rule_of(name: str) -> str:
+    bare = name.removeprefix("__builtin_")
+    if bare.strip("_") == "asm":
+        return "asm"
+    return "main" if bare == "main" else "io"
+
+
 def strip_comments_and_strings(code: str) -> str:
     """``code`` with comments removed and string/char literals emptied (line count kept)."""
     out: list[str] = []
@@ -82,23 +89,25 @@ def check_fix(code: str) -> str | None:
     for line in _INCLUDE_LINE.findall(code):
         m = _INCLUDE.match(line)
         if m is None:
-            return f"#include{line} is not allowed in a kernel (only <header> or \"header\" forms)"
+            return f"include: #include{line} is not allowed in a kernel (only <header> or \"header\" forms)"
         quote, name = m.groups()
         ok = _QUOTED_OK.match(name) if quote == '"' else (_ANGLE_OK.match(name) and name not in _ANGLE_DENIED)
         if not ok:
             shown = f'"{name}"' if quote == '"' else f"<{name}>"
-            return f"#include {shown} is not allowed in a kernel"
+            return f"include: #include {shown} is not allowed in a kernel"
     bare = strip_comments_and_strings(code)
-    if "##" in bare or "%:" in bare:
-        return "token pasting (## or %:) is not allowed in a kernel"
+    if "%:" in bare:
+        return "digraph: `%:` (the digraph of # and ##) is not allowed in a kernel"
+    if "##" in bare:
+        return "token: token pasting (##) is not allowed in a kernel"
     for m in _IDENT.finditer(bare):
         if _banned_identifier(m.group(0)):
-            return f"kernel code may not use `{m.group(0)}`"
+            return f"{_rule_of(m.group(0))}: kernel code may not use `{m.group(0)}`"
     m = _BARE_CALL.search(bare)
     if m:
-        return f"kernel code may not call `{m.group(1)}`"
+        return f"io: kernel code may not call `{m.group(1)}`"
     if _CTOR_ATTR.search(bare):
-        return "constructor/destructor attributes are not allowed"
+        return "attribute: constructor/destructor attributes are not allowed"
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from harness.families.hls.items import HlsItem
-from harness.families.hls.taxonomy import BUG_TYPES, all_types
+from harness.families.hls.taxonomy import BUG_TYPES, CHRYSALIS_TYPES
 
 SYSTEM = ("You are an expert FPGA engineer who reviews Vitis HLS C++ code (ap_int, ap_fixed, hls::stream, "
           "#pragma HLS) for functional bugs.")
@@ -20,6 +20,15 @@ ANSWER_FORMAT = """Answer with one JSON object:
   null when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
 
+#: The answer format where fixes are not executed (Chrysalis-HLS has no testbenches).
+LABELS_FORMAT = """Answer with one JSON object:
+```json
+{"buggy": true, "line": 12, "type": "OOB"}
+```
+- "buggy": true if the code has a bug, false if it is correct.
+- "line": the line number (as numbered above) of the bug, or null when it is correct.
+- "type": one of the codes listed above, or null when it is correct."""
+
 
 def number_lines(code: str) -> str:
     """``code`` with right-aligned 1-based line numbers (``  12 | ...``)."""
@@ -33,23 +42,32 @@ def type_list(types: Mapping[str, str]) -> str:
 
 
 def build_prompt(item: HlsItem, types: Mapping[str, str] | None = None) -> str:
-    """The user message for ``item``: task, bug types, (header,) numbered code, answer format."""
+    """The user message for ``item``: task, bug types, (header,) numbered code, answer format.
+
+    Items with a testbench (``hls-bugs``) ask for a fix, which is executed; items without one
+    (Chrysalis-HLS) say plainly that no fix is executed and ask for the labels only.
+    """
+    executes = item.kernel_dir is not None
     if types is None:  # the same list for every item of a source, so it says nothing about the item
-        types = BUG_TYPES if item.source == "hweval" else all_types()
+        types = BUG_TYPES if item.source == "hweval" else CHRYSALIS_TYPES
     fname = "kernel.cpp" if item.header is not None else "the source file"
     parts = []
     if item.source == "hweval":
         parts.append(f"The HLS kernel below either contains exactly one functional bug or is correct. Find out which; "
-                     f"if it is buggy, say where, of which type, and fix {fname}.")
+                     f"if it is buggy, say where, of which type{f', and fix {fname}' if executes else ''}.")
     else:
-        parts.append("The HLS source below may contain functional bugs or be correct. Find out which; if it is buggy, "
-                     "report the most important bug: where, of which type, and a fix.")
-    parts.append("Pragmas (#pragma HLS) do not change what the C++ code computes; the fix is checked by compiling "
-                 "and running it against a hidden testbench.")
+        parts.append("The HLS source below may contain bugs (in the C++ code or in its #pragma HLS directives) or be "
+                     "correct. Find out which; if it is buggy, report the most important bug: its line and its type.")
+    if executes:
+        parts.append("Pragmas (#pragma HLS) do not change what the C++ code computes; the fix is checked by compiling "
+                     "and running it against a hidden testbench.")
+    else:
+        parts.append("There is no testbench for this code: no fix is executed or scored. Only whether the code is "
+                     "buggy, the line of the bug and its type are scored.")
     parts.append("Bug types:\n" + type_list(types))
     if item.header is not None:
         parts.append("kernel.h (correct, for reference; it is not to be changed):\n```cpp\n" + item.header.rstrip() + "\n```")
     parts.append(f"{fname} (line numbers added for reference, they are not part of the code):\n```\n"
                  + number_lines(item.code) + "\n```")
-    parts.append(ANSWER_FORMAT)
+    parts.append(ANSWER_FORMAT if executes else LABELS_FORMAT)
     return "\n\n".join(parts) + "\n"

@@ -40,13 +40,14 @@ def sandbox_runner(sandbox: Sandbox, limits: Limits, ro_paths: Sequence[Path] = 
     time replaced by the command's own timeout). A sandbox failure raises CsimInfraError."""
     readable = [p for p in ro_paths if p is not None]
 
-    def run(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None) -> ProcResult:
+    def run(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None,
+            stdin: bytes | None = None) -> ProcResult:
         lim = dataclasses.replace(limits, wall_s=timeout_s, cpu_s=max(limits.cpu_s, int(timeout_s) + 1))
         run_env = dict(env or {})
         if "ASAN_OPTIONS" in run_env:
             run_env = _asan_env(run_env, limits.memory_mb)
             lim = dataclasses.replace(lim, memory_mb=max(limits.memory_mb, ASAN_ADDRESS_SPACE_MB))
-        res = sandbox.run(list(cmd), workdir=cwd, limits=lim, env=run_env, ro_paths=readable)
+        res = sandbox.run(list(cmd), workdir=cwd, limits=lim, env=run_env, stdin=stdin, ro_paths=readable)
         if res.infra_error:
             raise CsimInfraError(f"sandbox {sandbox.name}: {res.infra_error}")
         return ProcResult(res.returncode, res.stdout, res.stderr, res.wall_s, res.timed_out)

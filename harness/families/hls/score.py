@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.families.hls.answer import HlsAnswer
-from harness.families.hls.csim import BUILDS, Runner, csim
-from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, changed_lines, check_fix
+from harness.families.hls.csim import BUILDS, Runner, ap_include_dir, csim
+from harness.families.hls.guard import GuardInfraError, check_fix_text, inspect_fix
+from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, changed_lines
 from harness.families.hls.items import HlsItem
+from harness.families.hls.sandboxed import sandbox_runner
 from harness.families.hls.taxonomy import all_types
+from harness.sandbox.base import Limits, Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -58,29 +61,52 @@ class ItemScore:
         return cls(**fields)
 
 
+def _runner_for(runner: Runner | None, sandbox: Sandbox | None, limits: Limits | None, include: Path | None,
+                cache: Path | None) -> Runner | None:
+    if runner is not None or sandbox is None:
+        return runner
+    inc = include or ap_include_dir()
+    return sandbox_runner(sandbox, limits or Limits(), [inc, *([cache / "pch"] if cache else [])])
+
+
 def fix_at_exec(item: HlsItem, fix: str | None, workdir: Path, *, include: Path | None = None,
-                cache: Path | None = None, timeout_s: float = 10.0,
-                max_changed: int = FIX_MAX_CHANGED_LINES, runner: Runner | None = None) -> FixVerdict:
+                cache: Path | None = None, timeout_s: float = 10.0, max_changed: int = FIX_MAX_CHANGED_LINES,
+                runner: Runner | None = None, sandbox: Sandbox | None = None, limits: Limits | None = None,
+                gate: bool = True) -> FixVerdict:
     """Execute the fixed kernel of an answer against ``item``'s testbench.
 
-    ``runner`` runs each compile and run command (an evaluator passes a sandboxed one,
-    :func:`harness.families.hls.sandboxed.sandbox_runner`); cache hits run nothing.
+    Every compile and run goes through ``runner`` or, without one, ``sandbox`` (with ``limits``);
+    there is no unsandboxed default: with neither, the verdict is ``infra_error``. Cache hits run
+    nothing. Before it runs, the fix passes the integrity gate (:mod:`harness.families.hls.guard`):
+    a broken rule is ``rejected`` with the rule named. ``gate=False`` skips the gate: only for
+    code that is ours (the audit's mutants of our kernels).
     """
     if not item.executable or item.tb_path is None:
         return FixVerdict("infra_error", "item has no testbench")
     if not fix or not fix.strip():
         return FixVerdict("no_code", "no fixed code in the answer")
-    problem = check_fix(fix)
+    runner = _runner_for(runner, sandbox, limits, include, cache)
+    if runner is None:
+        return FixVerdict("infra_error", "no sandbox given: a fix is never executed unsandboxed")
+    problem = check_fix_text(fix, item.original)
     if problem:
         return FixVerdict("rejected", problem)
     changed = changed_lines(item.code, fix)
     if changed > max_changed:
-        return FixVerdict("rejected", f"{changed} lines changed (at most {max_changed} allowed)", changed)
+        return FixVerdict("rejected", f"size: {changed} lines changed (at most {max_changed} allowed)", changed)
     if changed == 0 and item.buggy:
         return FixVerdict("fail", "the fix does not change the code", 0)
+    inc = include or ap_include_dir()
+    if gate and fix.strip() != item.original.strip():  # the original is our own code
+        try:
+            problem = inspect_fix(fix, item, workdir / "guard", runner=runner, include=inc, cache=cache)
+        except GuardInfraError as exc:
+            return FixVerdict("infra_error", f"integrity gate: {exc}", changed)
+        if problem:
+            return FixVerdict("rejected", problem, changed)
     first = (item.symptom or {}).get("build")
     order = ([first] if first in BUILDS else []) + [b for b in BUILDS if b != first]
-    res = csim(fix, item.tb_path, workdir, include=include, cache=cache, timeout_s=timeout_s, builds=order,
+    res = csim(fix, item.tb_path, workdir, include=inc, cache=cache, timeout_s=timeout_s, builds=order,
                stop_on_failure=True, runner=runner)
     builds = {b: r.status for b, r in res.builds.items()}
     if res.passed:
@@ -100,8 +126,10 @@ def _predicted_buggy(item: HlsItem, answer: HlsAnswer) -> bool | None:
 
 def score_item(item: HlsItem, answer: HlsAnswer | None, workdir: Path, *, include: Path | None = None,
                cache: Path | None = None, timeout_s: float = 10.0, execute: bool = True,
-               max_changed: int = FIX_MAX_CHANGED_LINES, runner: Runner | None = None) -> ItemScore:
-    """Score one answer (None: nothing usable came back) on ``item``."""
+               max_changed: int = FIX_MAX_CHANGED_LINES, runner: Runner | None = None,
+               sandbox: Sandbox | None = None, limits: Limits | None = None) -> ItemScore:
+    """Score one answer (None: nothing usable came back) on ``item``; a fix is executed only
+    through ``runner`` or ``sandbox`` (see :func:`fix_at_exec`)."""
     if answer is None:
         return ItemScore(item.id, item.buggy, None, "fn" if item.buggy else "unanswered", None,
                          False if item.buggy else None, list(item.types), None, False if item.buggy else None,
@@ -117,7 +145,7 @@ def score_item(item: HlsItem, answer: HlsAnswer | None, workdir: Path, *, includ
     verdict: FixVerdict | None = None
     if item.executable and execute:
         verdict = fix_at_exec(item, answer.fix, workdir, include=include, cache=cache, timeout_s=timeout_s,
-                              max_changed=max_changed, runner=runner) if pred \
+                              max_changed=max_changed, runner=runner, sandbox=sandbox, limits=limits) if pred \
             else FixVerdict("fail", "answer says the code is correct")
         status = verdict.status
     else:
@@ -128,6 +156,37 @@ def score_item(item: HlsItem, answer: HlsAnswer | None, workdir: Path, *, includ
 
 def _ratio(num: float, den: float) -> float:
     return num / den if den else 0.0
+
+
+def detection_metrics(tp: int, fn: int, tn: int, fp: int) -> dict[str, float | None]:
+    """Precision, recall, F1, balanced accuracy and Matthews correlation of a detection table
+    (a control left unanswered counts as a false alarm, a buggy item left unanswered as a miss).
+
+    Balanced accuracy is the mean of the recall on buggy items and on controls, and MCC the
+    correlation of answers and truth: answering "buggy" everywhere gets 0.5 and 0 whatever the
+    share of controls, while its F1 only reflects that share. None where undefined (no buggy
+    items, or no controls for balanced accuracy); MCC is 0 when a row or column is empty.
+    """
+    n_buggy, n_controls = tp + fn, tn + fp
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, n_buggy)
+    den = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
+    return {
+        "detection_precision": precision if tp + fp else (0.0 if n_buggy else None),
+        "detection_recall": recall if n_buggy else None,
+        "detection_f1": _ratio(2 * precision * recall, precision + recall) if n_buggy else None,
+        "detection_balanced_accuracy": (recall + tn / n_controls) / 2 if n_buggy and n_controls else None,
+        "detection_mcc": (tp * tn - fp * fn) / math.sqrt(den) if den else (0.0 if n_buggy and n_controls else None),
+    }
+
+
+def always_buggy_baseline(n_buggy: int, n_controls: int) -> dict[str, float | None]:
+    """What answering "buggy" on every item scores on a suite of this make-up."""
+    return detection_metrics(n_buggy, 0, 0, n_controls)
+
+
+def _table(scores: Sequence[ItemScore]) -> tuple[int, int, int, int]:
+    det = Counter(s.detection for s in scores)
+    return det["tp"], det["fn"], det["tn"], det["fp"] + det["unanswered"]
 
 
 def type_macro_f1(scores: Sequence[ItemScore]) -> float:
@@ -170,6 +229,9 @@ def aggregate(scores: Sequence[ItemScore]) -> dict[str, Any]:
         "detection": dict(sorted(det.items())),
         "detection_precision": precision, "detection_recall": recall,
         "detection_f1": _ratio(2 * precision * recall, precision + recall),
+        "detection_balanced_accuracy": detection_metrics(*_table(scores))["detection_balanced_accuracy"],
+        "detection_mcc": detection_metrics(*_table(scores))["detection_mcc"],
+        "always_buggy": always_buggy_baseline(len(buggy), len(scores) - len(buggy)),
         "localisation_accuracy": _ratio(sum(bool(s.line_hit) for s in buggy), len(buggy)),
         "type_macro_f1": type_macro_f1(scores),
         "fix_at_exec": _ratio(sum(s.fix.status == "pass" for s in fixable if s.fix), len(fixable)),
@@ -181,20 +243,15 @@ def aggregate(scores: Sequence[ItemScore]) -> dict[str, Any]:
 
 
 #: The headline metrics, reported with statistics by :func:`metrics_with_stats`.
-HEADLINE: tuple[str, ...] = ("detection_precision", "detection_recall", "detection_f1", "localisation_accuracy",
-                             "type_macro_f1", "fix_at_exec")
+HEADLINE: tuple[str, ...] = ("detection_precision", "detection_recall", "detection_f1", "detection_balanced_accuracy",
+                             "detection_mcc", "localisation_accuracy", "type_macro_f1", "fix_at_exec")
 
 
 def _headline(scores: Sequence[ItemScore]) -> dict[str, float | None]:
-    det = Counter(s.detection for s in scores)
     buggy = [s for s in scores if s.buggy]
     fixable = [s for s in buggy if s.fix is not None]
-    precision = _ratio(det["tp"], det["tp"] + det["fp"])
-    recall = _ratio(det["tp"], len(buggy))
     return {
-        "detection_precision": precision if det["tp"] + det["fp"] else (0.0 if buggy else None),
-        "detection_recall": recall if buggy else None,
-        "detection_f1": _ratio(2 * precision * recall, precision + recall) if buggy else None,
+        **detection_metrics(*_table(scores)),
         "localisation_accuracy": _ratio(sum(bool(s.line_hit) for s in buggy), len(buggy)) if buggy else None,
         "type_macro_f1": type_macro_f1(scores) if buggy else None,
         "fix_at_exec": _ratio(sum(s.fix.status == "pass" for s in fixable if s.fix), len(fixable)) if fixable else None,
@@ -225,7 +282,8 @@ def metrics_with_stats(groups: Sequence[Sequence[ItemScore]], *, seed: int = 0, 
             if v is not None:
                 boot[m].append(v)
     n_buggy = sum(any(s.buggy for s in g) for g in groups)
-    sizes = {"detection_precision": n, "detection_f1": n, "detection_recall": n_buggy, "localisation_accuracy": n_buggy,
+    sizes = {"detection_precision": n, "detection_f1": n, "detection_balanced_accuracy": n, "detection_mcc": n,
+             "detection_recall": n_buggy, "localisation_accuracy": n_buggy,
              "type_macro_f1": n_buggy, "fix_at_exec": sum(any(s.fix is not None for s in g) for g in groups)}
     out: dict[str, Any] = {}
     for m in names:
@@ -242,4 +300,6 @@ def metrics_with_stats(groups: Sequence[Sequence[ItemScore]], *, seed: int = 0, 
         out[m] = {"mean": point[m], "stderr": sd, "ci95": [lo, hi], "n": sizes[m]}
     counts = aggregate(flat)
     out["hls"] = {k: v for k, v in counts.items() if k not in HEADLINE and (execute or "fix" not in k)}
+    n_controls = sum(not any(s.buggy for s in g) for g in groups)
+    out["hls"]["always_buggy"] = always_buggy_baseline(n_buggy, n_controls)
     return out

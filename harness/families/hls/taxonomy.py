@@ -1,4 +1,4 @@
-"""Bug-type codes (Chrysalis-HLS names) and their one-line definitions."""
+"""Bug-type codes (Chrysalis-HLS names) and their one-line definitions, per suite."""
 from __future__ import annotations
 
 #: The types the mutation operators inject, in a fixed order.
@@ -15,19 +15,36 @@ BUG_TYPES: dict[str, str] = {
     "CONST": "constant swap (a wrong literal: coefficient, mask, polynomial, limit)",
 }
 
-#: Further codes that appear in the Chrysalis-HLS dataset (mostly directive misuse).
-EXTRA_TYPES: dict[str, str] = {
-    "ILNU": "Chrysalis code: incorrect loop unrolling directive",
-    "MLP": "Chrysalis code: misused loop pipelining directive",
-    "DFP": "Chrysalis code: misused dataflow directive",
-    "SMA": "Chrysalis code: wrong memory/array interface directive",
-    "AMS": "Chrysalis code: wrong interface mode directive",
-    "IDAP": "Chrysalis code: wrong array partitioning directive",
-    "RAMB": "Chrysalis code: wrong RAM binding/resource directive",
-    "APT": "Chrysalis code: wrong array partition type",
-    "FND": "Chrysalis code: function directive misuse",
-    "DID": "Chrysalis code: wrong dependence directive",
+#: The Chrysalis-HLS dataset's own definitions of its codes (the dataset README, "Bug Type
+#: Specification"), used for the ``chrysalis-hls`` suite. Several codes mean something else
+#: there than in :data:`BUG_TYPES` (e.g. ``ZERO``, ``BUF``, ``MLU``); each suite's prompt lists the
+#: definitions its labels follow.
+CHRYSALIS_TYPES: dict[str, str] = {
+    "OOB": "out-of-bounds array access",
+    "INIT": "read of uninitialized variable",
+    "SHFT": "bit shift by an out-of-bounds amount",
+    "INF": "an infinite loop arising from an incorrect loop termination",
+    "USE": "unintended sign extension",
+    "MLU": "errors in manual loop unrolling (an iteration omitted)",
+    "ZERO": "variable initialized to zero instead of a nonzero initializer",
+    "BUF": "copying from the wrong half of a split buffer",
+    "APT": "array partition type error for the pragma '#pragma HLS array_partition'",
+    "FND": "factor not divisible for the pragma '#pragma HLS array_partition'",
+    "DID": "dim: incorrect dimension for the pragma '#pragma HLS array_partition'",
+    "DFP": "dataflow position error for the pragma '#pragma HLS dataflow'",
+    "IDAP": "incorrect data access pattern for the pragma '#pragma HLS interface'",
+    "RAMB": "m_axi interface accessed randomly in the code, resulting in non-burst AXI read/write, "
+            "for the pragma '#pragma HLS interface'",
+    "SMA": "scalar values mapped to array interfaces like bram/ap_memory/m_axi/ap_fifo/axis for the pragma "
+           "'#pragma HLS interface'",
+    "AMS": "array value mapped to scalar interfaces like ap_none/ap_vld/s_axilite for the pragma "
+           "'#pragma HLS interface'",
+    "MLP": "multi-level pipelining for the pragma '#pragma HLS pipeline'",
+    "ILNU": "inner loops not fully unrolled for the pragma '#pragma HLS unroll'",
 }
+
+#: Chrysalis codes that :data:`BUG_TYPES` lacks (directive misuse), with the dataset's definitions.
+EXTRA_TYPES: dict[str, str] = {k: v for k, v in CHRYSALIS_TYPES.items() if k not in BUG_TYPES}
 
 _ALIASES: dict[str, str] = {
     "OUT_OF_BOUNDS": "OOB", "OUTOFBOUNDS": "OOB", "INDEX": "OOB", "BOUNDS": "OOB",

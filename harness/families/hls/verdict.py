@@ -1,10 +1,12 @@
-"""How a C-simulation run is judged: the harness's own ``main`` with a nonce, and the
-classification of a compile or run into the verdict vocabulary.
+"""How a C-simulation run is judged: a trusted parent process (the judge) that holds the
+nonce, and the classification of a compile or run into the verdict vocabulary.
 
-The testbench's ``main`` is renamed and called by :data:`TB_WRAPPER_TEXT`'s ``main``, which
-prints a line with a per-run nonce only when the testbench returned 0. The nonce reaches the
-program as an argument that is wiped before the testbench starts, so the kernel (which also may
-not print, see ``integrity``) cannot print or exit its way to a pass.
+The testbench's ``main`` is renamed and called by :data:`TB_WRAPPER_TEXT`'s ``main`` (so a
+testbench ``main`` must take no arguments). The program runs as the child of the judge
+(:mod:`harness.families.hls.judge`), which alone knows the run's nonce and prints one sealed
+line with the child's exit status. A pass needs exactly one judge line, last in the output,
+with this run's nonce and ``exit=0``, and the testbench's ``TB PASS``; a run whose output holds
+any other line with the judge's marker is ``rejected`` (the candidate tried to forge a verdict).
 """
 from __future__ import annotations
 
@@ -12,32 +14,29 @@ import re
 import signal
 from pathlib import Path
 
+from harness.families.hls.judge import JUDGE_MARKER
 from harness.proc import ProcResult
 
 PASS_MARKER = "TB PASS"
-NONCE_MARKER = "HWEVAL-CSIM-OK"
 TB_WRAPPER = "hweval_tb.cpp"
 #: The testbench translation unit: ``tb.cpp`` with its ``main`` renamed, and the harness's main.
-TB_WRAPPER_TEXT = f"""// hweval: the testbench's main() is renamed; this main() reports the verdict with a nonce.
+TB_WRAPPER_TEXT = """// hweval: the testbench's main() is renamed and called from here; the verdict comes from the judge.
 #define main hweval_tb_main
 #include "tb.cpp"
 #undef main
 #include <cstdio>
-#include <cstring>
+#include <unistd.h>
 
-int main(int argc, char **argv) {{
-    char nonce[80] = {{0}};
-    if (argc > 1) {{
-        std::strncpy(nonce, argv[1], sizeof(nonce) - 1);
-        std::memset(argv[1], 0, std::strlen(argv[1]));
-    }}
+int main() {
     int rc = hweval_tb_main();
     std::fflush(stdout);
-    if (rc == 0 && nonce[0] != 0) std::printf("\\n%s %s\\n", "{NONCE_MARKER}", nonce);
-    std::fflush(stdout);
+    char msg[32];
+    int n = std::snprintf(msg, sizeof msg, "%d\\n", rc);  // to the judge: the testbench returned
+    if (n > 0 && write(3, msg, (size_t)n) < 0) return 125;
     return rc;
-}}
+}
 """
+_JUDGE_LINE = re.compile(rf"^{JUDGE_MARKER} (\S+) (exit|signal)=(-?\d+) returned=(-?\d+|none)$")
 _ERROR_LINE = re.compile(r"^.*?\berror\b:.*$", re.MULTILINE)
 _UBSAN = re.compile(r"(?:([\w./-]+):(\d+):\d+: )?runtime error: (.*)")
 _ASAN = re.compile(r"ERROR: AddressSanitizer: ([\w-]+)")
@@ -51,12 +50,27 @@ def compile_symptom(text: str) -> str:
     return line.strip()[:300]
 
 
+def judge_verdict(stdout: str, nonce: str) -> tuple[str, int, int | None] | str:
+    """``(kind, value, testbench code or None)`` from the judge's sealed line, or why the output
+    cannot be trusted."""
+    lines = stdout.rstrip("\n").split("\n")
+    tagged = [i for i, ln in enumerate(lines) if JUDGE_MARKER in ln]
+    if not tagged:
+        return "the judge reported no exit status"
+    m = _JUDGE_LINE.match(lines[-1].strip())
+    if len(tagged) > 1 or tagged[-1] != len(lines) - 1 or m is None or m.group(1) != nonce:
+        return f"the program printed the judge's marker {JUDGE_MARKER!r} (a forged verdict line)"
+    return m.group(2), int(m.group(3)), None if m.group(4) == "none" else int(m.group(4))
+
+
 def classify_run(res: ProcResult, timeout_s: float, nonce: str) -> tuple[str, str]:
     out = res.stdout + "\n" + res.stderr
     if res.timed_out:
         return "timeout", f"no termination within {timeout_s:g}s"
-    sealed = f"{NONCE_MARKER} {nonce}" in res.stdout.splitlines()
-    if res.returncode == 0 and PASS_MARKER in res.stdout and sealed:
+    sealed = judge_verdict(res.stdout, nonce)
+    if isinstance(sealed, str) and "forged" in sealed:
+        return "rejected", sealed
+    if sealed == ("exit", 0, 0) and res.returncode == 0 and PASS_MARKER in res.stdout:
         return "pass", ""
     if _OOM.search(out):
         return "runtime_error", "out of memory (the sanitizer's memory limit)"
@@ -68,18 +82,22 @@ def classify_run(res: ProcResult, timeout_s: float, nonce: str) -> tuple[str, st
     if ub:
         loc = f" ({Path(ub.group(1)).name}:{ub.group(2)})" if ub.group(1) else ""
         return "runtime_error", f"runtime error: {ub.group(3).strip()[:200]}{loc}"
-    if res.returncode is not None and res.returncode < 0:
+    if isinstance(sealed, str):
+        return "runtime_error", sealed
+    kind, value, returned = sealed
+    if kind == "signal":
         try:
-            name = signal.Signals(-res.returncode).name
+            name = signal.Signals(value).name
         except ValueError:
-            name = f"signal {-res.returncode}"
+            name = f"signal {value}"
         return "runtime_error", f"killed by {name}"
-    if res.returncode is not None and res.returncode >= 128 + 1 and res.returncode <= 128 + 64:
-        return "runtime_error", f"exit code {res.returncode} (signal)"
+    if 128 + 1 <= value <= 128 + 64:
+        return "runtime_error", f"exit code {value} (signal)"
     fail = next((ln.strip() for ln in res.stdout.splitlines() if "TB FAIL" in ln or "MISMATCH" in ln), "")
     if fail:
         return "fail", fail[:300]
-    if res.returncode == 0:
-        return "fail", ("the program exited 0 without the harness's verdict line (ended before the testbench did?)"
-                        if PASS_MARKER in res.stdout else f"testbench exited 0 without printing {PASS_MARKER!r}")
-    return "fail", f"testbench exit code {res.returncode}"
+    if value == 0 and returned is None:
+        return "fail", "the program exited 0 before the testbench returned (ended by the kernel?)"
+    if value == 0:
+        return "fail", f"testbench exited 0 without printing {PASS_MARKER!r}"
+    return "fail", f"testbench exit code {value}"

@@ -1,0 +1,144 @@
+"""What a fixed kernel can reach, read from the object file the compiler makes of it.
+
+The fix is preprocessed and compiled in the sandbox (plain build flags); its object is compared
+with the original kernel's and the testbench's (both our code, compiled by the harness):
+
+* ``external``: every symbol the fix leaves undefined (calls into libraries) is one the
+  original kernel needs too (the HLS headers' own) or in :data:`SAFE_EXTERNALS` (math and
+  memory functions); a declared ``puts``, ``write``, ``syscall`` or ``_exit`` shows up here
+  however its name was spelled in the source;
+* ``interposition``: the fix defines no symbol that the C/C++ runtime exports or the testbench
+  uses (a kernel-defined ``memcmp`` or ``strncpy`` would run in the testbench's place), and no
+  C (unmangled) symbol the original does not define;
+* ``before-main``: its static initialisation is the original's (the headers'): the same
+  ``.init_array``/``.fini_array``/``.ctors``/``.dtors``/TLS section sizes and the same size of
+  the ``_GLOBAL__sub_I_``/``_GLOBAL__D_`` functions, so no constructor, attribute, section or
+  global object with a constructor adds code that runs before (or after) ``main``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from harness.proc import run_process
+
+log = logging.getLogger(__name__)
+
+_SPECIAL_SECTIONS = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".tdata", ".tbss")
+_MATH = """sqrt exp log log2 log10 pow sin cos tan asin acos atan atan2 sinh cosh tanh fabs floor ceil round lround
+    trunc fmod remainder hypot fmin fmax exp2 expm1 log1p cbrt erf erfc copysign nearbyint rint lrint ldexp frexp
+    modf""".split()
+#: Library symbols any fix may call: math (double and float forms), memory copies, the guards of
+#: function-local statics, stack protection, exception unwinding and ``assert``.
+SAFE_EXTERNALS = frozenset(
+    [*_MATH, *(f"{m}f" for m in _MATH), "memcpy", "memmove", "memset", "memcmp", "abs", "labs", "llabs",
+     "__stack_chk_fail", "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort", "_GLOBAL_OFFSET_TABLE_",
+     "__gxx_personality_v0", "_Unwind_Resume", "__assert_fail"])
+
+
+@dataclass
+class ObjInfo:
+    """The parts of an object's section and symbol tables the rules read."""
+
+    sections: dict[str, int] = field(default_factory=dict)  # special section -> total size
+    undefined: list[str] = field(default_factory=list)
+    defined: dict[str, str] = field(default_factory=dict)  # global/weak symbol -> binding
+    init_size: int = 0  # total size of the _GLOBAL__sub_I_/_GLOBAL__D_ functions
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ObjInfo:
+        return cls(**data)  # type: ignore[arg-type]
+
+
+def read_object(path: Path) -> ObjInfo:
+    """Section and symbol tables of ``path`` via ``readelf`` (raises OSError when it fails)."""
+    res = run_process(["readelf", "-W", "-S", "-s", str(path)], timeout_s=60, cap_bytes=64 * 1024 * 1024)
+    if not res.ok:
+        raise OSError(f"readelf failed on {path.name}: {res.stderr.strip()[-300:]}")
+    info = ObjInfo()
+    for line in res.stdout.split("\n"):
+        parts = line.split()
+        if line.lstrip().startswith("[") and "]" in line:
+            sec = line.split("]", 1)[1].split()
+            if len(sec) >= 6 and any(sec[0] == s or sec[0].startswith(s + ".") for s in _SPECIAL_SECTIONS):
+                info.sections[sec[0].split(".")[1]] = info.sections.get(sec[0].split(".")[1], 0) + int(sec[4], 16)
+        elif len(parts) >= 8 and parts[0].endswith(":") and parts[0][:-1].isdigit():
+            size, typ, bind, ndx, name = parts[2], parts[3], parts[4], parts[6], parts[-1]
+            if typ == "FUNC" and name.startswith(("_GLOBAL__sub_I_", "_GLOBAL__D_", "_GLOBAL__I_")):
+                info.init_size += int(size, 0)
+            if bind in ("GLOBAL", "WEAK", "UNIQUE"):
+                if ndx == "UND":
+                    info.undefined.append(name)
+                else:
+                    info.defined[name] = bind
+    info.undefined.sort()
+    return info
+
+
+@functools.lru_cache(maxsize=4)
+def runtime_exports(cxx: str = "g++") -> frozenset[str]:
+    """Symbols the C/C++ runtime libraries export (``nm -D --defined-only``)."""
+    names: set[str] = set()
+    for lib in ("libstdc++.so.6", "libc.so.6", "libm.so.6", "libgcc_s.so.1"):
+        path = subprocess.run([cxx, f"-print-file-name={lib}"], capture_output=True, text=True, check=False).stdout.strip()
+        if not path or not os.path.isfile(path):
+            continue
+        res = run_process(["nm", "-D", "--defined-only", path], timeout_s=60, cap_bytes=64 * 1024 * 1024)
+        names.update(ln.split()[-1].split("@")[0] for ln in res.stdout.split("\n") if len(ln.split()) >= 3)
+    return frozenset(names)
+
+
+def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[str]) -> str | None:
+    """The first rule the fix's object breaks, or None."""
+    for sec in sorted(set(cand.sections) | set(ref.sections)):
+        if cand.sections.get(sec, 0) != ref.sections.get(sec, 0):
+            return f"before-main: the fix changes the .{sec} section (code that runs before or after main)"
+    if cand.init_size != ref.init_size:
+        return ("before-main: the fix adds static initialisation (a global object with a constructor, or other "
+                "code that runs before main)")
+    allowed = set(ref.undefined) | SAFE_EXTERNALS
+    extra = [s for s in cand.undefined if s not in allowed and s not in cand.defined]
+    if extra:
+        return (f"external: the fix calls `{extra[0]}`, which the original kernel does not use (a fix may call "
+                "only its own code, the HLS headers and listed math/memory functions)")
+    tb_undefined = set(tb.undefined)
+    for name, bind in sorted(cand.defined.items()):
+        if name in ref.defined:
+            continue
+        if name in runtime or name in tb_undefined or (name in tb.defined and bind == "GLOBAL"):
+            return f"interposition: the fix defines `{name}`, a symbol of the testbench or the C/C++ runtime"
+        if not name.startswith("_Z"):
+            return f"interposition: the fix defines the C symbol `{name}` (the original kernel does not)"
+    return None
+
+
+def compile_info(cmd: list[str], src_dir: Path, out_name: str) -> ObjInfo:
+    """Compile trusted code directly (``cmd`` writes ``out_name`` in ``src_dir``) and read it."""
+    res = run_process(cmd, cwd=src_dir, timeout_s=120)
+    if not res.ok:
+        raise OSError(f"compile of trusted code failed: {res.stderr.strip()[-300:]}")
+    return read_object(src_dir / out_name)
+
+
+def cached_infos(cache_root: Path | None, key: str, make: object) -> dict[str, ObjInfo]:
+    """``make()`` (returning ``{name: ObjInfo}``) cached as JSON under ``cache_root/objinfo``."""
+    path = cache_root / "objinfo" / f"{key[:40]}.json" if cache_root is not None else None
+    if path is not None and path.is_file():
+        try:
+            return {k: ObjInfo.from_json(v) for k, v in json.loads(path.read_text()).items()}
+        except (OSError, ValueError, TypeError):
+            pass
+    infos: dict[str, ObjInfo] = make()  # type: ignore[operator]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w") as fh:
+            json.dump({k: asdict(v) for k, v in infos.items()}, fh)
+        os.replace(tmp, path)
+    return infos

@@ -1,0 +1,169 @@
+"""The source rules of a fixed HLS kernel: directives in its text, tokens in what the compiler sees.
+
+Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None when clean):
+
+* :func:`check_text` reads the text as written: no trigraphs (the build is ``-std=gnu++14``,
+  which ignores them, but they have no honest use), only these directives: ``#include`` of a
+  header the original kernel includes, ``#pragma HLS ...``, ``#define``/``#undef`` after the
+  last include (so no macro reaches a header) of names that are neither keywords nor reserved,
+  and conditionals;
+* :func:`check_tokens` reads the kernel's own lines of ``g++ -E`` output (the translation unit
+  as compiled, macros expanded, ``_Pragma`` turned into ``#pragma``): only ``#pragma HLS``; ASCII
+  only, no backslash outside literals (universal character names); no digraphs; no ``[[``
+  attributes; no ``asm``/``thread_local``; no reserved identifier (``__x``, ``_X``: attributes,
+  builtins, ``__asm__``...) that the original kernel does not use itself; no name of output,
+  process, file, environment, signal or thread functions (:data:`integrity.BANNED_NAMES`).
+
+Which external code a fix can reach at all is settled on the compiled object
+(:mod:`harness.families.hls.objcheck`); these rules name the attempt early and clearly.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from harness.families.hls.integrity import BANNED_NAMES, strip_comments_and_strings
+
+_TRIGRAPH = re.compile(r"\?\?[=/'()!<>\-]")
+_UCN = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+_DIRECTIVE = re.compile(r"^[ \t]*(#|%:)[ \t]*(\w*)(.*)$", re.MULTILINE)
+_INCLUDE = re.compile(r"^\s*([<\"])([^>\"]+)[>\"]\s*(?://.*|/\*.*\*/\s*)?$")
+_CONDITIONALS = frozenset({"if", "ifdef", "ifndef", "elif", "else", "endif"})
+_RESERVED = re.compile(r"^(__|_[A-Z])")
+_DIGRAPHS = ("<%", "%>", "%:", ":>")
+_LINEMARKER = re.compile(r'^#\s+\d+\s+"((?:[^"\\]|\\.)*)"')
+_TOKEN = re.compile(r"""
+    (?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^()\\\s]{0,16})\((?:.|\n)*?\)(?P=delim)")
+  | (?P<str>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
+  | (?P<chr>(?:u8|u|U|L)?'(?:[^'\\\n]|\\.)*')
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<num>\.?[0-9](?:[eEpP][+-]|[A-Za-z0-9_.'])*)
+  | (?P<ws>\s+)
+  | (?P<punct>.)
+""", re.VERBOSE)
+KEYWORDS_BANNED = frozenset({"asm", "thread_local"})
+#: Reserved names a fix may not use even where its original (through a header macro) does.
+ALWAYS_RESERVED = frozenset({"__attribute__", "__attribute", "__asm__", "__asm", "__declspec", "__thread",
+                             "__builtin_trap", "__builtin_unreachable", "__builtin_frame_address",
+                             "__builtin_return_address", "__builtin_extract_return_addr"})
+#: C++ keywords, which a fix may not ``#define`` or ``#undef``.
+_KEYWORDS = frozenset("""alignas alignof and and_eq asm auto bitand bitor bool break case catch char char16_t
+    char32_t class compl const constexpr const_cast continue decltype default delete do double dynamic_cast else
+    enum explicit export extern false float for friend goto if inline int long mutable namespace new noexcept not
+    not_eq nullptr operator or or_eq private protected public register reinterpret_cast return short signed sizeof
+    static static_assert static_cast struct switch template this thread_local throw true try typedef typeid
+    typename union unsigned using virtual void volatile wchar_t while xor xor_eq""".split())
+
+
+_COMMENT_OR_LITERAL = re.compile(r"""(?P<lit>(?:u8|u|U|L)?R"(?P<d>[^()\\\s]{0,16})\((?:.|\n)*?\)(?P=d)"|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<block>/\*(?:.|\n)*?(?:\*/|\Z))|(?P<line>//[^\n]*)""", re.VERBOSE)
+
+
+def strip_comments(text: str) -> str:
+    """``text`` with each comment replaced by a space (newlines kept), literals untouched: the
+    preprocessor treats a comment as whitespace, so ``/**/#include`` is a directive."""
+    def repl(m: re.Match[str]) -> str:
+        if m.group("lit") is not None:
+            return m.group(0)
+        return " " + "\n" * m.group(0).count("\n")
+    return _COMMENT_OR_LITERAL.sub(repl, text)
+
+
+def _includes(text: str) -> set[str]:
+    return {m.group(3).strip() for m in _DIRECTIVE.finditer(text) if m.group(2) == "include"}
+
+
+def check_text(code: str, original: str) -> str | None:
+    """Rules on the fix's text (splices joined): trigraphs and directives."""
+    if _TRIGRAPH.search(code):
+        return f"trigraph: `{_TRIGRAPH.search(code).group(0)}` is not allowed (trigraphs have no use in a kernel)"  # type: ignore[union-attr]
+    text = strip_comments(code.replace("\\\r\n", "").replace("\\\n", ""))
+    if _UCN.search(strip_comments_and_strings(text)):
+        return "unicode: universal character names (\\u...) are not allowed outside literals"
+    allowed = _includes(strip_comments(original.replace("\\\n", "")))
+    last_include = max((m.start() for m in _DIRECTIVE.finditer(text) if m.group(2) == "include"), default=-1)
+    for m in _DIRECTIVE.finditer(text):
+        intro, name, rest = m.groups()
+        if intro == "%:":
+            return "digraph: `%:` directives are not allowed"
+        if name == "include":
+            if rest.strip() not in allowed or not _INCLUDE.match(rest):
+                return f"include: #include {rest.strip()} is not one of the original kernel's includes"
+        elif name == "pragma":
+            if not re.match(r"\s+HLS\b", rest, re.IGNORECASE):
+                return f"pragma: only `#pragma HLS` is allowed, not `#pragma{rest[:40]}`"
+        elif name in ("define", "undef"):
+            macro = re.match(r"\s+(\w+)", rest)
+            if m.start() < last_include:
+                return f"define: #{name} before an #include (a macro may not reach a header)"
+            if macro is None or macro.group(1) in _KEYWORDS or _RESERVED.match(macro.group(1)):
+                return f"define: #{name} of `{macro.group(1) if macro else rest.strip()}` is not allowed"
+        elif name not in _CONDITIONALS:
+            return f"directive: #{name} is not allowed in a kernel"
+    return None
+
+
+def kernel_lines(preprocessed: str, main_file: str = "kernel.cpp") -> str:
+    """The lines of ``g++ -E`` output that come from ``main_file`` (the rest: headers)."""
+    out: list[str] = []
+    current = ""
+    for line in preprocessed.split("\n"):
+        m = _LINEMARKER.match(line)
+        if m:
+            current = m.group(1)
+            continue
+        if current == main_file or current.endswith("/" + main_file):
+            out.append(line)
+    return "\n".join(out)
+
+
+def tokens(code: str) -> Iterator[tuple[str, str, int]]:
+    """``(kind, text, offset)`` for each token of preprocessed C++ (literals whole)."""
+    for m in _TOKEN.finditer(code):
+        kind = m.lastgroup or "punct"
+        if kind == "delim":
+            kind = "raw"
+        if kind != "ws":
+            yield kind, m.group(0), m.start()
+
+
+def reserved_names(code: str) -> set[str]:
+    return {t for k, t, _ in tokens(code) if k == "ident" and _RESERVED.match(t)}
+
+
+def _pragma_lines(code: str) -> Iterator[str]:
+    for line in code.split("\n"):
+        if line.lstrip().startswith("#"):
+            yield line.strip()
+
+
+def check_tokens(kernel_code: str, allowed_reserved: set[str]) -> str | None:
+    """Rules on the kernel's preprocessed lines (see the module docstring)."""
+    for line in _pragma_lines(kernel_code):
+        if not re.match(r"#\s*pragma\s+HLS\b", line, re.IGNORECASE):
+            return f"pragma: only `#pragma HLS` is allowed, not `{line[:60]}`"
+    body = "\n".join(ln for ln in kernel_code.split("\n") if not ln.lstrip().startswith("#"))
+    prev, prev_end = "", -1
+    for kind, text, start in tokens(body):
+        adjacent, prev_end = prev_end == start, start + len(text)
+        if kind in ("raw", "str", "chr"):
+            prev = text
+            continue
+        if not text.isascii():
+            return f"unicode: non-ASCII character {text!r} outside a literal"
+        if text == "\\":
+            return "unicode: backslash outside a literal (universal character names are not allowed in names)"
+        pair = prev + text if adjacent else ""
+        if kind == "punct" and (pair in _DIGRAPHS or pair == "<:"):
+            return f"digraph: `{pair}` is not allowed"
+        if kind == "punct" and pair == "[[":
+            return "attribute: `[[...]]` attributes are not allowed"
+        if kind == "ident":
+            if text in KEYWORDS_BANNED:
+                return f"keyword: `{text}` is not allowed in a kernel"
+            if _RESERVED.match(text) and (text not in allowed_reserved or text in ALWAYS_RESERVED):
+                return f"reserved: `{text}` (attributes, builtins, asm and other reserved names) is not allowed"
+            if text in BANNED_NAMES:
+                return f"io: kernel code may not use `{text}` (output, process, file, environment or thread control)"
+        prev = text
+    return None

@@ -1,0 +1,17 @@
+// expect: io
+#include "kernel.h"
+namespace s = std;
+static void cheat() { s::cout << "TB PASS" << s::endl; }
+void moving_average(const sample_t in[MA_LEN], sample_t out[MA_LEN]) {
+    sample_t window[MA_WIN];
+    for (int i = 0; i < MA_WIN; i++) window[i] = 0;
+    ap_int<16> sum = 0;
+    ap_uint<3> head = 0;
+    for (int n = 0; n < MA_LEN; n++) {
+        sum -= window[head];
+        window[head] = in[n];
+        sum += in[n];
+        out[n] = sum >> 2;
+        head++;
+    }
+}

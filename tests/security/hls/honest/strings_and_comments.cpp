@@ -1,0 +1,16 @@
+#include "kernel.h"
+// base: a comment that names printf, std::cout and exit is only a comment
+static const char *kName = "moving average (printf is not called)";
+void moving_average(const sample_t in[MA_LEN], sample_t out[MA_LEN]) {
+    sample_t window[MA_WIN];
+    for (int i = 0; i < MA_WIN; i++) window[i] = 0;
+    ap_int<16> sum = 0;
+    ap_uint<3> head = 0;
+    for (int n = 0; n < MA_LEN; n++) {
+        sum -= window[head];
+        window[head] = in[n];
+        sum += in[n];
+        out[n] = sum >> (kName[0] == 'm' ? 3 : 3);
+        head++;
+    }
+}

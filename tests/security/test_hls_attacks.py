@@ -1,0 +1,185 @@
+"""HLS attack corpus (issue 14, class 10): every attack is a "fix" that does not fix the bug
+and tries to forge a pass; each must be rejected with its rule named (or stopped by
+C-simulation), and every honest fix in ordinary style must pass. Fixes run through
+``fix_at_exec`` with the bubblewrap sandbox, as an evaluation runs them."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.hls_bugs import KERNELS_DIR
+from harness.families.hls.answer import HlsAnswer
+from harness.families.hls.chrysalis import load_chrysalis
+from harness.families.hls.items import HlsItem
+from harness.families.hls.score import fix_at_exec, score_item
+from harness.sandbox.base import Limits, Sandbox
+
+CORPUS = Path(__file__).resolve().parent / "hls"
+KERNEL = KERNELS_DIR / "moving_average"
+#: The kernel the corpus is written against (the suite's moving_average without its pragmas).
+FIXED = (CORPUS / "base.cpp").read_text()
+BUGGY = FIXED.replace("sum >> 3", "sum >> 2")
+ATTACKS = sorted((CORPUS / "attacks").glob("*.cpp"))
+HONEST = sorted((CORPUS / "honest").glob("*.cpp"))
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    from harness.sandbox.local import BubblewrapSandbox
+
+    sb = BubblewrapSandbox()
+    ok, why = sb.check()
+    assert ok, why
+    yield sb
+    sb.close()
+
+
+@pytest.fixture(scope="module")
+def item() -> HlsItem:
+    line = BUGGY.split("\n").index(next(ln for ln in BUGGY.split("\n") if "sum >> 2" in ln)) + 1
+    return HlsItem(id="moving_average/OP_1", kernel="moving_average", code=BUGGY, original=FIXED, types=["OP"],
+                   spans=[(line, line)], symptom={"build": "plain", "status": "fail", "text": ""},
+                   header=(KERNEL / "kernel.h").read_text(), kernel_dir=KERNEL)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hls-security-cache")
+
+
+def _expectation(path: Path) -> tuple[str, str]:
+    first = path.read_text().split("\n", 1)[0]
+    m = re.match(r"// expect(-status)?: (.+)$", first)
+    assert m, f"{path.name}: line 1 must say what stops the attack"
+    return ("status" if m.group(1) else "rule"), m.group(2).strip()
+
+
+def test_corpus_covers_every_rule() -> None:
+    rules = {_expectation(p)[1] for p in ATTACKS}
+    assert {"trigraph", "digraph", "reserved", "attribute", "before-main", "token", "io", "keyword", "include",
+            "external", "interposition", "pragma", "unicode", "define", "directive", "asm", "main"} <= rules, rules
+    assert len(HONEST) >= 6
+
+
+def test_base_kernel_passes_and_the_bug_is_caught(item: HlsItem, sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
+    """The corpus is meaningful: the fixed base passes, the unfixed base fails."""
+    ok = fix_at_exec(item, FIXED.replace("// base", "// the fix"), tmp_path / "ok", cache=cache, sandbox=sandbox,
+                     limits=Limits())
+    assert ok.status == "pass", ok.reason
+    bad = fix_at_exec(item, BUGGY + "// unchanged\n", tmp_path / "bad", cache=cache, sandbox=sandbox, limits=Limits())
+    assert bad.status == "fail", bad.reason
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ATTACKS, ids=[p.stem for p in ATTACKS])
+def test_attack_does_not_pass(path: Path, item: HlsItem, sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
+    kind, expected = _expectation(path)
+    verdict = fix_at_exec(item, path.read_text(), tmp_path, cache=cache, sandbox=sandbox, limits=Limits())
+    assert verdict.status != "pass", verdict.reason
+    if kind == "status":
+        assert verdict.status in expected.split("|"), verdict.reason
+    else:
+        assert verdict.status == "rejected", verdict.reason
+        assert verdict.reason.startswith(expected) or expected in verdict.reason, verdict.reason
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", HONEST, ids=[p.stem for p in HONEST])
+def test_honest_fix_passes(path: Path, item: HlsItem, sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
+    verdict = fix_at_exec(item, path.read_text(), tmp_path, cache=cache, sandbox=sandbox, limits=Limits())
+    assert verdict.status == "pass", verdict.reason
+
+
+def test_no_sandbox_means_no_execution(item: HlsItem, tmp_path: Path) -> None:
+    verdict = fix_at_exec(item, FIXED, tmp_path)
+    assert verdict.status == "infra_error" and "unsandboxed" in verdict.reason
+    assert not (tmp_path / "kernel.cpp").exists()
+
+
+def test_chrysalis_fixes_are_never_executed(tmp_path: Path) -> None:
+    load = load_chrysalis(Path(__file__).resolve().parents[1] / "hls" / "fixtures" / "chrysalis")
+    bug = next(it for it in load.items if it.buggy)
+    attack = (CORPUS / "attacks" / "include_cstdio.cpp").read_text()
+    score = score_item(bug, HlsAnswer(True, bug.spans[0][0], bug.types[0], attack), tmp_path)
+    assert score.fix is None and score.status == "pass" and score.detection == "tp"
+    assert not any(tmp_path.iterdir())
+
+
+PROBE = r"""
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+static void dump(const char *label, const char *path) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) { std::printf("%s: denied\n", label); return; }
+    char buf[8192];
+    ssize_t n = read(fd, buf, sizeof buf);
+    std::printf("%s: ", label);
+    for (ssize_t i = 0; i < n; i++) std::putchar(buf[i] ? buf[i] : ' ');
+    std::printf("\n");
+    close(fd);
+}
+int main(int argc, char **argv) {
+    for (int i = 0; i < argc; i++) std::printf("argv: %s\n", argv[i]);
+    char in[256] = {0};
+    std::printf("stdin: %zd %s\n", read(0, in, sizeof in - 1), in);
+    dump("environ", "/proc/self/environ");
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/cmdline", (int)getppid());
+    dump("parent-cmdline", path);
+    std::snprintf(path, sizeof path, "/proc/%d/environ", (int)getppid());
+    dump("parent-environ", path);
+    std::snprintf(path, sizeof path, "/proc/%d/mem", (int)getppid());
+    dump("parent-mem", path);
+    for (int fd = 3; fd < 64; fd++) if (fcntl(fd, F_GETFD) >= 0) std::printf("open-fd: %d\n", fd);
+    return 0;
+}
+"""
+
+
+@pytest.mark.slow
+def test_the_child_cannot_reach_the_nonce(sandbox: Sandbox, tmp_path: Path) -> None:
+    """A (trusted) probe run the way the simulation program is run: the nonce is in none of its
+    arguments, input, environment, descriptors, nor readable from its parent (the judge)."""
+    import secrets
+    import shutil
+    import subprocess
+
+    from harness.families.hls.csim import compiler_version
+    from harness.families.hls.judge import JUDGE_BINARY, ensure_judge
+    from harness.families.hls.verdict import judge_verdict
+
+    (tmp_path / "probe.cpp").write_text(PROBE)
+    subprocess.run(["g++", "-O1", "probe.cpp", "-o", "probe"], cwd=tmp_path, check=True)
+    shutil.copy(ensure_judge(tmp_path / "cache", "g++", compiler_version("g++")), tmp_path / JUDGE_BINARY)
+    nonce = secrets.token_hex(16)
+    res = sandbox.run([f"./{JUDGE_BINARY}", "./probe"], workdir=tmp_path, limits=Limits(wall_s=30),
+                      stdin=(nonce + "\n").encode())
+    lines = res.stdout.rstrip("\n").split("\n")
+    assert judge_verdict(res.stdout, nonce) == ("exit", 0, None)  # the probe is no testbench: none returned
+    assert nonce not in "\n".join(lines[:-1]) and nonce not in res.stderr
+    assert "stdin: 0" in res.stdout and "parent-mem: denied" in res.stdout
+    assert [ln for ln in lines if ln.startswith("open-fd:")] == ["open-fd: 3"]  # the "returned" pipe only
+
+
+def test_exactly_one_sealed_line() -> None:
+    from harness.families.hls.judge import JUDGE_MARKER
+    from harness.families.hls.verdict import classify_run
+    from harness.proc import ProcResult
+
+    nonce = "ab" * 16
+    sealed = f"{JUDGE_MARKER} {nonce} exit=0 returned=0"
+    ok = ProcResult(0, f"TB PASS\n\n{sealed}\n", "", 0.1, False)
+    assert classify_run(ok, 5, nonce) == ("pass", "")
+    for forged in (f"TB PASS\n{JUDGE_MARKER} {'cd' * 16} exit=0 returned=0\n\n{sealed}\n",
+                   f"TB PASS\n{sealed}\n\n{sealed}\n",
+                   f"TB PASS x {JUDGE_MARKER}\n\n{sealed}\n"):
+        status, why = classify_run(ProcResult(0, forged, "", 0.1, False), 5, nonce)
+        assert status == "rejected" and "forged" in why
+    early = ProcResult(0, f"TB PASS\n\n{JUDGE_MARKER} {nonce} exit=0 returned=none\n", "", 0.1, False)
+    assert classify_run(early, 5, nonce)[0] == "fail"
+    silent = ProcResult(0, "TB PASS\n", "", 0.1, False)
+    assert classify_run(silent, 5, nonce)[0] == "runtime_error"
