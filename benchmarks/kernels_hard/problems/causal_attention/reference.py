@@ -18,7 +18,7 @@ import torch.nn as nn
 
 B, H, S, D = 4, 16, 2048, 64
 CONFIGS = {
-    "small": {"B": 1, "H": 2, "S": 77, "D": 32},
+    "small": {"B": 1, "H": 2, "S": 77, "D": 48},
     "edge": {"B": 2, "H": 1, "S": 1, "D": 16},
     "large": {"B": B, "H": H, "S": S, "D": D},
 }

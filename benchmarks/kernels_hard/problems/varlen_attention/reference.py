@@ -22,7 +22,7 @@ import torch.nn as nn
 
 T, H, D, N_SEQ = 16384, 16, 64, 24
 CONFIGS = {
-    "small": {"T": 70, "H": 2, "D": 32, "N_SEQ": 6},
+    "small": {"T": 70, "H": 2, "D": 48, "N_SEQ": 6},
     "edge": {"T": 3, "H": 1, "D": 16, "N_SEQ": 3},
     "large": {"T": T, "H": H, "D": D, "N_SEQ": N_SEQ},
 }
