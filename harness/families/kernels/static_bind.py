@@ -104,7 +104,10 @@ class BindMixin:
         else:
             self.bad("module_state", f"writes into {ast.unparse(base)[:40]}, which outlives the call", t)
 
-    def defaults(self, args: ast.arguments) -> None:
-        for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+    def defaults(self, args: ast.arguments, returns: ast.expr | None = None) -> None:
+        """Default values and annotations: both run when the ``def`` runs."""
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a)]
+        notes = [a.annotation for a in params if a.annotation is not None] + ([returns] if returns else [])
+        for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None), *notes]:
             self.expr(d)
 

@@ -67,7 +67,7 @@ def check_decorators(b: Body, fn: ast.FunctionDef) -> None:
                 b.mod.nested(value, None, meta=True)
         else:
             b.bad("forbidden_decorator", f"@{path or ast.unparse(dec)[:40]} on a kernel", dec)
-    b.defaults(fn.args)
+    b.defaults(fn.args, fn.returns)
 
 
 def _kernel_path(mod: ModuleScope, node: ast.expr, local: set[str]) -> str | None:

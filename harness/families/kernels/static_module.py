@@ -83,7 +83,7 @@ def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
                 static = static or path == "staticmethod"
                 if path not in A.METHOD_DECORATORS or (path == "staticmethod" and isinstance(dec, ast.Call)):
                     b.bad("forbidden_decorator", f"@{ast.unparse(dec)[:40]} on {cls.name}.{stmt.name}", dec)
-            b.defaults(stmt.args)
+            b.defaults(stmt.args, stmt.returns)
             if reference:
                 continue
             fn = Fn(stmt, owner=cls, static=static)
@@ -96,8 +96,12 @@ def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
             value = stmt.value
             k = b.expr(value) if value is not None else SIZE
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if isinstance(stmt, ast.AnnAssign):
+                b.expr(stmt.annotation)
             for t in targets:
-                if isinstance(t, ast.Name):
+                if isinstance(t, ast.Name) and t.id.startswith("__"):
+                    b.bad("dunder_method", f"{cls.name}.{t.id} set in the class body", stmt)
+                elif isinstance(t, ast.Name):
                     mod.self_attrs[t.id] = max(mod.self_attrs.get(t.id, SIZE), k)
                 else:
                     b.bad("forbidden_class", f"class {cls.name} body assigns {ast.unparse(t)[:30]}", stmt)
@@ -128,7 +132,7 @@ def _module_level(mod: ModuleScope, b: Body) -> None:
                     (b.alias_path(d.func if isinstance(d, ast.Call) else d) or "") not in A.METHOD_DECORATORS
                     or isinstance(d, ast.Name) for d in stmt.decorator_list):
                 b.bad("forbidden_decorator", f"decorator or async on {stmt.name}", stmt)
-            b.defaults(stmt.args)
+            b.defaults(stmt.args, stmt.returns)
         elif isinstance(stmt, ast.ClassDef):
             _class(mod, b, stmt)
         elif isinstance(stmt, ast.If) and _is_main_guard(stmt):

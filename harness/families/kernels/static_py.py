@@ -150,6 +150,8 @@ class Body(BindMixin):
             self.bind(t, k, s.value)
 
     def s_AnnAssign(self, s: ast.AnnAssign) -> None:
+        if self.fn is None:  # module-level annotations are evaluated
+            self.expr(s.annotation)
         if s.value is not None:
             self.bind(s.target, self.value(s.value, s.target), s.value)
 
@@ -201,7 +203,7 @@ class Body(BindMixin):
     def s_FunctionDef(self, s: ast.FunctionDef) -> None:
         if s.decorator_list:
             self.bad("forbidden_decorator", f"decorator on nested function {s.name}", s)
-        self.defaults(s.args)
+        self.defaults(s.args, s.returns)
         fn = self.mod.nested(s, self.fn)
         if self.fn is not None:
             self.fn.callables[s.name] = fn
