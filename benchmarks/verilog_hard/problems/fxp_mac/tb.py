@@ -1,0 +1,184 @@
+import os
+import random
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import FallingEdge, RisingEdge, Timer
+
+SEED = int(os.environ.get("HWEVAL_TB_SEED", "20261129"))
+
+
+def _rd(handle):
+    """Integer value of a signal, or its string form when it holds X/Z."""
+    try:
+        return int(handle.value)
+    except ValueError:
+        return str(handle.value)
+
+
+def _check(dut, exp, outputs, cyc, inp, label=""):
+    got = {n: _rd(getattr(dut, n)) for n in outputs}
+    bad = [n for n in outputs if exp.get(n) is not None and got[n] != exp[n]]
+    if bad:
+        raise AssertionError(
+            f"{label}cycle {cyc}: inputs {inp}: mismatch on {', '.join(bad)}; "
+            f"expected {{{', '.join(f'{n}={exp.get(n)}' for n in bad)}}} "
+            f"got {{{', '.join(f'{n}={got[n]}' for n in bad)}}}")
+
+
+async def run_checked(dut, model, stimulus, outputs, init, clk="clk", label=""):
+    """Apply each input dict just after a falling edge, check the outputs against
+    model.outputs(inp) 1 ns later (None = not checked), then model.step(inp) at the
+    rising edge. `stimulus` may be a generator that looks at the model."""
+    for name, val in init.items():
+        getattr(dut, name).value = val
+    cocotb.start_soon(Clock(getattr(dut, clk), 10, unit="ns").start())
+    cyc = 0
+    for inp in stimulus:
+        await FallingEdge(getattr(dut, clk))
+        for name, val in inp.items():
+            getattr(dut, name).value = val
+        await Timer(1, unit="ns")
+        exp = model.outputs(inp)
+        if exp is not None:
+            _check(dut, exp, outputs, cyc, inp, label)
+        await RisingEdge(getattr(dut, clk))
+        model.step(inp)
+        cyc += 1
+
+
+def sx(v, w):
+    return v - (1 << w) if v >> (w - 1) & 1 else v
+
+
+class MacModel:
+    def __init__(self, p, w_in, f_in, w_acc, w_out, f_out):
+        self.p, self.w_in, self.w_acc, self.w_out = p, w_in, w_acc, w_out
+        self.sh = 2 * f_in - f_out
+        self.known = False
+
+    def conv(self, rnd):
+        sh = self.sh
+        q = self.acc >> sh
+        r = self.acc - (q << sh)
+        v = q
+        if rnd and sh > 0 and (r > (1 << (sh - 1)) or (r == (1 << (sh - 1)) and q & 1)):
+            v = q + 1
+        hi, lo = (1 << (self.w_out - 1)) - 1, -(1 << (self.w_out - 1))
+        y = min(hi, max(lo, v))
+        return y, int(y != v)
+
+    def outputs(self, inp):
+        if not self.known:
+            return {}
+        p = self.p
+        y, ys = self.conv(inp[p + "rnd_mode"])
+        return {p + "acc": self.acc & ((1 << self.w_acc) - 1), p + "acc_sat": self.sat,
+                p + "y": y & ((1 << self.w_out) - 1), p + "y_sat": ys}
+
+    def step(self, inp):
+        p = self.p
+        if inp[p + "rst"]:
+            self.known, self.acc, self.sat = True, 0, 0
+            return
+        if not self.known:
+            return
+        prod = sx(inp[p + "a"], self.w_in) * sx(inp[p + "b"], self.w_in)
+        amax, amin = (1 << (self.w_acc - 1)) - 1, -(1 << (self.w_acc - 1))
+        if inp[p + "clr"]:
+            self.acc = prod if inp[p + "en"] else 0
+            self.sat = 0
+        elif inp[p + "en"]:
+            s = self.acc + prod
+            self.acc = min(amax, max(amin, s))
+            self.sat |= int(s != self.acc)
+
+
+class Both:
+    def __init__(self):
+        self.m = [MacModel("a_", 8, 4, 20, 8, 2), MacModel("b_", 16, 15, 34, 16, 15)]
+
+    def outputs(self, inp):
+        out = {}
+        for m in self.m:
+            out.update(m.outputs(inp))
+        return out
+
+    def step(self, inp):
+        for m in self.m:
+            m.step(inp)
+
+
+def operand(rng, w, bias):
+    m = (1 << w) - 1
+    r = rng.random()
+    if r < 0.2:
+        return rng.choice((0, 1, m, 1 << (w - 1), (1 << (w - 1)) - 1, (1 << (w - 1)) + 1))
+    if r < 0.5:
+        return (bias + rng.randrange(-3, 4)) & m
+    if r < 0.7:
+        return rng.getrandbits(w // 2) if rng.random() < 0.5 else (-rng.getrandbits(w // 2)) & m
+    return rng.getrandbits(w)
+
+
+def lane(rng, model, p, w):
+    def cyc(rst=0, en=0, clr=0, rnd=None, a=None, b=None, bias=0):
+        return {p + "rst": rst, p + "en": en, p + "clr": clr,
+                p + "rnd_mode": rng.getrandbits(1) if rnd is None else rnd,
+                p + "a": operand(rng, w, bias) if a is None else a, p + "b": operand(rng, w, bias) if b is None else b}
+    yield cyc(rst=1)
+    yield cyc(rst=1)
+    # sweep the accumulator through small values near rounding ties, both modes
+    one = 1 << (w // 2 - 0)
+    for k in range(40):
+        yield cyc(clr=1, en=1, a=k, b=1, rnd=0)
+        yield cyc(rnd=0)
+        yield cyc(rnd=1)
+        yield cyc(clr=1, en=1, a=(-k) & ((1 << w) - 1), b=1, rnd=1)
+        yield cyc(rnd=0)
+        yield cyc(rnd=1)
+    for k in range(60):   # multiples of half an output LSB, ties either side
+        yield cyc(clr=1, en=1, a=rng.getrandbits(w), b=rng.choice((1 << (w // 2), 1 << (w - 2), 1 << (w - 1))))
+        yield cyc(rnd=0)
+        yield cyc(rnd=1)
+    # drive the accumulator into both saturation limits, then back
+    for sign in (1, -1):
+        big = (1 << (w - 1)) - 1 if sign > 0 else (1 << (w - 1))
+        yield cyc(clr=1)
+        for _ in range(model.sat_steps):
+            yield cyc(en=1, a=big, b=big if sign > 0 else (1 << (w - 1)) - 1)
+        yield cyc(en=1, a=1, b=1)
+        for _ in range(4):
+            yield cyc(en=1, a=1 << (w - 1), b=1 << (w - 1))
+        yield cyc()
+        yield cyc(en=1, a=1, b=1)
+    yield cyc(clr=1, en=0)
+    yield cyc(clr=1, en=1, a=1 << (w - 1), b=1 << (w - 1))
+    for n in range(400):
+        r = rng.random()
+        if n % 50 == 0:
+            bias = rng.choice((0, 1 << (w - 1), (1 << (w - 1)) - 1, rng.getrandbits(w)))
+        yield cyc(rst=int(r < 0.004), clr=int(0.004 <= r < 0.03), en=int(rng.random() < 0.8), bias=bias)
+
+
+def merged(rng, model):
+    la = lane(random.Random(rng.random()), model.m[0], "a_", 8)
+    lb = lane(random.Random(rng.random()), model.m[1], "b_", 16)
+    last_a = last_b = None
+    while True:
+        na, nb = next(la, None), next(lb, None)
+        if na is None and nb is None:
+            return
+        last_a = na or {k: (0 if k[2:] in ("rst", "en", "clr") else v) for k, v in last_a.items()}
+        last_b = nb or {k: (0 if k[2:] in ("rst", "en", "clr") else v) for k, v in last_b.items()}
+        yield {**last_a, **last_b}
+
+
+@cocotb.test()
+async def test_mac(dut):
+    rng = random.Random(SEED)
+    model = Both()
+    model.m[0].sat_steps = (1 << 19) // (127 * 127) + 2
+    model.m[1].sat_steps = (1 << 33) // (32767 * 32767) + 2
+    outs = [p + n for p in ("a_", "b_") for n in ("acc", "y", "acc_sat", "y_sat")]
+    await run_checked(dut, model, merged(rng, model), outs, init={"a_rst": 1, "b_rst": 1})
