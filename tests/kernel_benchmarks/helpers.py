@@ -1,0 +1,23 @@
+"""Fixtures of tests/kernel_benchmarks: small problems written for hweval in the real formats of
+TritonBench (T and G channels) and KernelBench."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from harness.sandbox.local import BubblewrapSandbox
+from harness.suite import EvalContext
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TRITONBENCH = FIXTURES / "tritonbench"
+KERNELBENCH = FIXTURES / "kernelbench"
+ANSWERS = FIXTURES / "answers"
+
+
+def bwrap_usable() -> bool:
+    return shutil.which("bwrap") is not None
+
+
+def context(tmp_path: Path) -> EvalContext:
+    """A real sandbox, with a cache so that a reference runs once per test."""
+    return EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path / "cache", scratch_root=tmp_path)
