@@ -13,9 +13,9 @@ def ce_rows_kernel(logits_ptr, target_ptr, loss_ptr, C, ignore_index, eps, BLOCK
     zsum = tl.zeros([BLOCK], dtype=tl.float32)
     for start in range(0, C, BLOCK):
         cols = start + offs
-        z = tl.load(logits_ptr + base + cols, mask=cols < C, other=0.0).to(tl.float32)
-        m = tl.where(cols < C, tl.maximum(m, z), m)
-        zsum += z
+        z = tl.load(logits_ptr + base + cols, mask=cols < C, other=float("-inf")).to(tl.float32)
+        m = tl.maximum(m, z)
+        zsum += tl.where(cols < C, z, 0.0)
     row_max = tl.max(m, axis=0)
     s = tl.zeros([BLOCK], dtype=tl.float32)
     for start in range(0, C, BLOCK):
