@@ -3,9 +3,10 @@
 Only the kernel file from an answer is ever used: the testbench and headers are the suite's.
 A fix may not define ``main``, end or spawn processes, print, read or write files or the
 environment, use threads, signals, raw system calls or inline assembly, paste tokens (which
-would hide a banned name) or include anything but standard and HLS headers. This is a second
-line of defence: the verdict itself carries a nonce the kernel cannot know (``csim``), and the
-code runs in the sandbox.
+would hide a banned name) or include anything but standard and HLS headers. These are the
+quick text rules of the gate (:mod:`harness.families.hls.guard`), which also checks what the
+compiler sees (:mod:`scan`) and what the object can reach (:mod:`objcheck`); the verdict itself
+comes from a judge process that holds the nonce (:mod:`judge`), and the code runs in the sandbox.
 """
 from __future__ import annotations
 
