@@ -10,19 +10,22 @@ ref.v, tb.py) with these additions in ``meta.toml``:
 - ``hard``: one line saying what makes the problem hard (listed in the suite README).
 - ``extra_sources`` and ``sim_top`` (optional): trusted Verilog files of the problem folder
   (wrappers that instantiate the candidate at several parameter values, or connect the
-  modules of a multi-module answer) and the module the simulation elaborates. They are
-  appended to the candidate's source after the integrity check; the candidate never sees them.
+  modules of a multi-module answer) and the module the simulation elaborates. They are passed
+  to the family evaluator as trusted ``extra_sources`` (or, with an evaluator that predates
+  them, appended to the candidate's source after its integrity check); the candidate never
+  sees them.
 
 The testbenches use the shared cocotb library :mod:`harness.tbkit`.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 from harness.api import EvalContext, Problem, Prompt, Verdict
-from harness.families.verilog.cocotb_eval import evaluate_cocotb, integrity_verdict
+from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, integrity_verdict
 from harness.families.verilog.prompt import SYSTEM
 from harness.families.verilog.suite import REQUIRED_FILES, CocotbVerilogSuite, load_problem_folder
 from harness.families.verilog.synth import add_synthesis
@@ -74,14 +77,21 @@ class VerilogHardSuite(CocotbVerilogSuite):
         extra = [str(name) for name in meta.get("extra_sources", [])]
         if not extra:
             return super().evaluate(problem, candidate, ctx)
-        bad = integrity_verdict(candidate, problem.data["top"])
-        if bad is not None:
-            return bad
         assert problem.path is not None
-        trusted = "\n".join((problem.path / name).read_text() for name in extra)
-        joined = Candidate(code=f"{candidate.code}\n{trusted}\n", files=candidate.files, meta=candidate.meta)
+        sources = {name: (problem.path / name).read_text() for name in extra}
+        top, sim_top = str(problem.data["top"]), str(meta.get("sim_top", problem.data["top"]))
         simulator = self.options.simulator
+        check_simulator(simulator)
         lint = (self.options.get("lint", "on") or "on") != "off"
-        verdict = evaluate_cocotb(joined, top=str(meta.get("sim_top", problem.data["top"])),
-                                  tb_source=problem.data["tb"], ctx=ctx, simulator=simulator, lint=lint)
-        return add_synthesis(verdict, candidate.code, problem.reference, problem.data["top"], ctx, self.options)
+        if "extra_sources" in inspect.signature(evaluate_cocotb).parameters:
+            verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, simulator=simulator,
+                                      lint=lint, extra_sources=sources, sim_top=sim_top)
+        else:  # an evaluator without trusted sources: append them after the integrity check
+            bad = integrity_verdict(candidate, top)
+            if bad is not None:
+                return bad
+            joined = Candidate(code=candidate.code + "\n" + "\n".join(sources.values()) + "\n",
+                               files=candidate.files, meta=candidate.meta)
+            verdict = evaluate_cocotb(joined, top=sim_top, tb_source=problem.data["tb"], ctx=ctx,
+                                      simulator=simulator, lint=lint)
+        return add_synthesis(verdict, candidate.code, problem.reference, top, ctx, self.options)
