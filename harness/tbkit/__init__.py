@@ -5,7 +5,11 @@ A problem's ``tb.py`` imports what it needs from here instead of pasting its own
     from harness.tbkit import Clocked, run_cycles, tb_rng
 
 The testbench runs inside the evaluation sandbox with hweval importable, so the library is
-trusted code shipped with the harness, never part of a candidate.
+trusted code shipped with the harness, never part of a candidate. When the simulation top is a
+trusted wrapper (``sim_top``/``extra_sources``), the evaluator keeps only the wrapper names that
+appear as words in ``tb.py``: a testbench that builds port names (``f"gnt{tag}"``, or the
+default ``clock="clk"`` of :func:`run_cycles`) must also name every wrapper port literally,
+e.g. in a ``WRAPPER_PORTS`` tuple.
 
 What it provides
 ----------------
