@@ -88,6 +88,8 @@ class BindMixin:
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k)
             if isinstance(value, ast.Call) and self.alias_path(value.func) == LOAD_INLINE_PATH:
                 self.mod.self_exts.add(attr)
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.mod.classes:
+                self.mod.submodules[attr] = value.func.id
 
     def bind_item(self, t: ast.Subscript) -> None:
         self.slice_kind(t.slice)

@@ -107,6 +107,9 @@ def _call_name(b: Body, n: ast.Call, f: ast.Name) -> int:
         return call_fn(b, mod.functions[name], n)
     if name in mod.kernels:
         b.bad("forbidden_call", f"calls @triton.jit {name} without a launch grid", n)
+    elif name in mod.classes and name != mod.entry and b.mode == "init":
+        _args(b, n)  # a helper nn.Module built in __init__ (its own __init__ is checked as one)
+        return OPAQUE
     elif name in mod.classes or name in mod.references:
         b.bad("reference_call" if name in mod.references else "forbidden_call", f"instantiates {name}", n)
     elif name in mod.aliases:
@@ -166,6 +169,10 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         method = b.mod.method_of(_owner(b), attr)
         if method is not None:
             return call_fn(b, method, n, bound=OPAQUE)
+        sub = b.mod.submodules.get(attr)
+        forward = b.mod.methods.get((sub, "forward")) if sub else None
+        if forward is not None and b.mode != "init":
+            return call_fn(b, forward, n, bound=OPAQUE)
     if b.is_ext(f.value):
         _args(b, n)
         return TENSOR

@@ -114,9 +114,11 @@ def _seed_method(mod: ModuleScope, fn: Fn, cls: ast.ClassDef) -> None:
     assert isinstance(node, ast.FunctionDef)
     n_args = len(fn.params)
     defaults = [None] * (n_args - len(node.args.defaults)) + list(node.args.defaults)
-    if cls.name == mod.entry and node.name == "__init__":
+    # ModelNew and helper nn.Modules: __init__ runs only from __init__ code (constructor arguments,
+    # weights), forward only through self.<submodule>(...) from a forward
+    if node.name == "__init__":
         fn.mode, fn.seeded, fn.param_kinds = "init", True, [OPAQUE] + [SIZE] * (len(fn.all_params) - 1)
-    elif cls.name == mod.entry and node.name == "forward":
+    elif node.name == "forward":
         fn.seeded = True
         fn.param_kinds = [OPAQUE] + [default_kind(d) for d in defaults[1:]]
 

@@ -98,6 +98,7 @@ class ModuleScope:
     exts: set[str] = field(default_factory=set)
     self_exts: set[str] = field(default_factory=set)
     self_attrs: dict[str, int] = field(default_factory=dict)
+    submodules: dict[str, str] = field(default_factory=dict)  # self.<attr> -> the answer's nn.Module class
     references: set[str] = field(default_factory=set)
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
