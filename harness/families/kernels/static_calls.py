@@ -78,6 +78,8 @@ def _constexpr_params(kernel: ast.FunctionDef) -> set[str]:
 
 def call_fn(b: Body, fn: Fn, n: ast.Call, bound: int | None = None) -> int:
     """A call of the answer's own function: its parameters learn the argument kinds."""
+    if fn.mode == "init" and b.mode != "init":
+        b.bad("forbidden_call", f"calls {fn.name} (an __init__, where torch may run) outside __init__", n)
     kinds = [] if bound is None else [bound]
     starred = any(isinstance(a, ast.Starred) for a in n.args) or any(k.arg is None for k in n.keywords)
     kinds += [b.expr(a) for a in n.args]
@@ -162,6 +164,10 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
             b.bad("forbidden_call", "super().__init__() outside __init__", n)
         _args(b, n)
         return SIZE
+    if f.attr.startswith("__"):
+        b.bad("dunder_access", f".{f.attr}()", n)
+        _args(b, n)
+        return OPAQUE
     attr = b.self_attr(f)
     if attr is not None and b.fn is not None:
         from harness.families.kernels.static_names import _owner
