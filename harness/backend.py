@@ -26,6 +26,8 @@ class GenerationRequest:
     prompt: Prompt
     sample_indices: list[int]
     settings: GenerationSettings = field(default_factory=GenerationSettings)
+    round: int = 1  # repair round (``--rounds``); the prompt then holds the earlier rounds
+    feedback: str = ""  # the feedback that ends the prompt of a repair round
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,14 @@ def add_selectors(p: argparse.ArgumentParser) -> None:
     flag(p, "--equiv", help="also check formal equivalence against the reference (yosys)")
     suite_option_arg(p, help="suite-specific option, e.g. -S lint=off, -S validate=off (`hweval list suites` "
                              "shows each suite's options)")
+    opt(p, "--rounds", default=1, type=int_in(1),
+        help="repair rounds: a failing sample gets the evaluation's feedback and answers again, up to R times "
+             "(-S feedback=compile|tests|full)")
+    flag(p, "--agent", help="the model calls sandboxed tools (write, compile, visible checks) before submitting")
+    opt(p, "--max-turns", default=10, type=int_in(1), help="--agent: model turns per sample")
+    opt(p, "--agent-tokens", default=None, type=int_in(1), help="--agent: token budget per sample")
+    opt(p, "--agent-wall", dest="agent_wall_s", default=600.0, type=float_in(0.0, lo_open=True),
+        help="--agent: wall-clock budget per sample (s)")
     opt(p, "--out", default=None, help="run folder (default results/runs/<suite>-<model>-<stamp>)")
     flag(p, "--resume", help="continue the run in --out")
 

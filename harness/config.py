@@ -18,7 +18,11 @@ from harness.errors import UsageError
 
 #: settings that must not change between a run and its --resume
 RESUME_KEYS = ("suites", "model", "n_samples", "temperature", "max_tokens", "top_p", "seed", "data",
-               "lang", "simulator", "limit", "problems", "suite_options", "shots", "equiv")
+               "lang", "simulator", "limit", "problems", "suite_options", "shots", "equiv", "rounds", "agent",
+               "max_turns", "agent_tokens", "agent_wall_s")
+
+#: ``-S feedback=``: how much a repair round reveals (DESIGN.md, "Multi-turn")
+FEEDBACK_LEVELS = ("compile", "tests", "full")
 
 
 @dataclass
@@ -52,6 +56,11 @@ class RunConfig:
     equiv: bool = False
     timeout_s: float = 60.0
     suite_options: dict[str, str] = field(default_factory=dict)
+    rounds: int = 1
+    agent: bool = False
+    max_turns: int = 10
+    agent_tokens: int | None = None
+    agent_wall_s: float = 600.0
     out: str | None = None
     resume: bool = False
 
@@ -61,7 +70,9 @@ class RunConfig:
         rules = [("--n-samples", self.n_samples, 1, False), ("--workers", self.workers, 1, False),
                  ("--max-tokens", self.max_tokens, 1, False), ("--timeout", self.timeout_s, 0, True),
                  ("--temperature", self.temperature, 0, False), ("--seed", self.seed, 0, False),
-                 ("--limit", self.limit, 1, False), ("--shots", self.shots, 0, False)]
+                 ("--limit", self.limit, 1, False), ("--shots", self.shots, 0, False),
+                 ("--rounds", self.rounds, 1, False), ("--max-turns", self.max_turns, 1, False),
+                 ("--agent-tokens", self.agent_tokens, 1, False), ("--agent-wall", self.agent_wall_s, 0, True)]
         for flag, value, low, strict in rules:
             if value is None:
                 continue
@@ -70,6 +81,11 @@ class RunConfig:
                 raise UsageError(f"{flag} {value!r}: expected a number {'>' if strict else '>='} {low}")
         if self.top_p is not None and not 0 < self.top_p <= 1:
             raise UsageError(f"--top-p {self.top_p!r}: expected a number > 0 and <= 1")
+        level = self.suite_options.get("feedback", "tests")
+        if level not in FEEDBACK_LEVELS:
+            raise UsageError(f"-S feedback={level}: expected one of {', '.join(FEEDBACK_LEVELS)}")
+        if self.agent and self.rounds > 1:
+            raise UsageError("--agent with --rounds > 1: an agent repairs within its own turns; choose one")
 
     def backend_spec(self) -> tuple[str, str | None]:
         name, _, model = self.model.partition(":")

@@ -20,7 +20,7 @@ from pathlib import Path
 from harness.errors import ToolMissingError
 from harness.executors import Executor
 from harness.progress import Progress
-from harness.results import EXECUTIONS, ExecutionRecord, Journal, Key, read_completions, read_executions
+from harness.results import EXECUTIONS, ExecutionRecord, Journal, RKey, read_completions, read_executions
 from harness.suite import EvalContext, Suite
 from harness.types import Candidate, Completion, Problem, Status, Verdict
 from harness.verdict_cache import VerdictCache
@@ -56,6 +56,15 @@ def evaluate_candidate(suite: Suite, problem: Problem, cand: Candidate, ctx: Eva
     return verdict
 
 
+def completion_tokens(comp: Completion) -> int:
+    """Tokens a completion cost: prompt and completion (an agent's are summed over its turns)."""
+    usage = comp.usage
+    total = usage.get("total_tokens")
+    if isinstance(total, int):
+        return total
+    return sum(v for k, v in usage.items() if k in ("prompt_tokens", "completion_tokens") and isinstance(v, int))
+
+
 def judge(suite: Suite, problem: Problem, comp: Completion, ctx: EvalContext) -> tuple[str, Verdict]:
     """Extract and evaluate one completion; returns (candidate sha256, verdict)."""
     got = extract(suite, problem, comp)
@@ -78,7 +87,7 @@ class _Evaluation:
         self.suites, self.problems, self.ctx, self.executor = suites, problems, ctx, executor
         self.progress, self.cache, self.dedup = progress, cache, dedup
         self.run_dir = run_dir
-        self.done: set[Key] = set()
+        self.done: set[RKey] = set()
         # verdicts of executed candidates, without logs, for sharing with identical ones
         self.shared: dict[DedupKey, tuple[int, Verdict]] = {}
         self.inflight: dict[DedupKey, _Pending] = {}
@@ -91,6 +100,11 @@ class _Evaluation:
         rec = ExecutionRecord.from_verdict(comp.key(), sha, verdict)
         rec.shared_with = shared_with
         rec.dedup_key = dedup_key
+        rec.round = comp.round
+        rec.tokens = completion_tokens(comp)
+        if comp.agent:  # --agent: how the submission came about, per sample
+            rec.metrics = {**rec.metrics, "agent_turns": int(comp.agent.get("turns", 0)),
+                           "agent_tool_calls": int(comp.agent.get("tool_calls", 0))}
         self.journal.append(rec.__dict__)
         self.count += 1
         self.progress.advance("evaluate", rec.status)
@@ -141,14 +155,14 @@ class _Evaluation:
 
     def pending_completions(self) -> Iterator[Completion]:
         for comp in read_completions(self.run_dir):
-            key = comp.key()
+            key = comp.rkey()
             if key not in self.done and (comp.suite, comp.problem_id) in self.problems:
                 self.done.add(key)  # a completion journaled twice is evaluated once
                 yield comp
 
     def run(self, workers: int) -> int:
         for rec in read_executions(self.run_dir):
-            self.done.add(rec.key())
+            self.done.add(rec.rkey())
             if rec.candidate_sha256 and rec.status != Status.INFRA_ERROR:
                 self._remember((rec.suite, rec.problem_id, rec.dedup_key or rec.candidate_sha256),
                                rec.sample_idx, rec.verdict())

@@ -52,13 +52,19 @@ def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, li
     done = existing_keys(run_dir)
     backend.check_requests(missing_keys(suites, n, done))
     total = sum(len(p) for _, p in suites) * n
-    progress.start("generate", total=total, completed=len(done))
+    return run_requests(run_dir, backend, _requests(suites, n, done, settings), total, len(done), progress)
+
+
+def run_requests(run_dir: Path, backend: Backend, requests: Iterator[GenerationRequest], total: int, done: int,
+                 progress: Progress, label: str = "generate") -> int:
+    """Ask ``requests`` (through the generation cache) and journal every answer as it arrives."""
+    progress.start(label, total=total, completed=done)
     journal = Journal(run_dir / COMPLETIONS)
     cache = GenerationCache.default() if backend.cacheable and backend.options.generation_cache else None
     pool = ThreadPoolExecutor(max_workers=max(1, backend.concurrency), thread_name_prefix="hweval-gen")
-    loop = _Loop(journal, progress)
+    loop = _Loop(journal, progress, label)
     try:
-        loop.drive(pool, _requests(suites, n, done, settings), backend, cache)
+        loop.drive(pool, requests, backend, cache)
     except BaseException:  # Ctrl-C or a failure: never wait for requests still in flight
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -66,22 +72,22 @@ def run_generation(run_dir: Path, backend: Backend, suites: list[tuple[Suite, li
         pool.shutdown(wait=True)
     finally:
         journal.close()
-        progress.stop("generate")
+        progress.stop(label)
     return loop.made
 
 
 class _Loop:
     """Keeps ``2 x concurrency`` requests in flight and journals each answer as it arrives."""
 
-    def __init__(self, journal: Journal, progress: Progress) -> None:
-        self.journal, self.progress, self.made = journal, progress, 0
+    def __init__(self, journal: Journal, progress: Progress, label: str = "generate") -> None:
+        self.journal, self.progress, self.made, self.label = journal, progress, 0, label
 
     def record(self, comps: list[Completion]) -> None:
         for comp in comps:
             self.journal.append(completion_to_json(comp))
             self.made += 1
             status = "error" if comp.error else ("cached" if comp.usage.get("cached") else "ok")
-            self.progress.advance("generate", status)
+            self.progress.advance(self.label, status)
 
     def drive(self, pool: ThreadPoolExecutor, reqs: Iterator[GenerationRequest], backend: Backend,
               cache: GenerationCache | None) -> None:
@@ -112,6 +118,23 @@ class _Loop:
 
 def _generate_one(backend: Backend, req: GenerationRequest,
                   cache: GenerationCache | None = None) -> list[Completion]:
+    """The request's samples, stamped with the request's round and feedback."""
+    try:
+        comps = _generate_cached(backend, req, cache)
+    except PartialGenerationError as exc:
+        _stamp(req, exc.completions)
+        raise
+    return _stamp(req, comps)
+
+
+def _stamp(req: GenerationRequest, comps: list[Completion]) -> list[Completion]:
+    for c in comps:
+        c.round, c.feedback = req.round, req.feedback
+    return comps
+
+
+def _generate_cached(backend: Backend, req: GenerationRequest,
+                     cache: GenerationCache | None = None) -> list[Completion]:
     """The request's samples: cached ones reused, the rest asked of the backend (and cached)."""
     hits: list[Completion] = []
     if cache is not None:

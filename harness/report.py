@@ -98,6 +98,9 @@ def provenance_lines(results: dict[str, Any]) -> list[str]:
              "(--generation-cache off to ask the model again); verdicts: "
              f"{total['verdicts_executed']} executed, {total['verdicts_shared']} shared with an identical "
              f"sample, {total['verdicts_from_cache']} from the verdict cache (-S verdict_cache=on|off)"]
+    if total["repair_answers"]:
+        lines[0] = lines[0].replace(f"samples: {total['samples']}", f"answers: {total['samples']} "
+                                    f"({total['repair_answers']} in repair rounds)", 1)
     run = results.get("config", {}).get("run", {})
     if total["identical_samples"] and run.get("n_samples", 1) > 1:
         hint = " at --temperature 0" if not run.get("temperature") and _samples_model(run) else ""

@@ -26,6 +26,7 @@ EXECUTIONS = "executions.jsonl"
 RESULTS = "results.json"
 
 Key = tuple[str, str, int]
+RKey = tuple[str, str, int, int]  # with the repair round
 
 
 @dataclass
@@ -43,9 +44,14 @@ class ExecutionRecord:
     logs: dict[str, str] = field(default_factory=dict)
     shared_with: int | None = None  # sample whose identical candidate was executed
     dedup_key: str = ""  # normalised-code hash identical candidates share
+    round: int = 1  # repair round of the completion judged (``--rounds``)
+    tokens: int = 0  # tokens the completion cost (prompt + completion, all agent turns)
 
     def key(self) -> Key:
         return (self.suite, self.problem_id, self.sample_idx)
+
+    def rkey(self) -> RKey:
+        return (self.suite, self.problem_id, self.sample_idx, self.round)
 
     @classmethod
     def from_verdict(cls, key: Key, candidate_sha256: str, v: Verdict) -> ExecutionRecord:
@@ -61,7 +67,11 @@ class ExecutionRecord:
 
 
 def completion_to_json(c: Completion) -> dict[str, Any]:
-    return asdict(c)
+    out = asdict(c)
+    for key in ("feedback", "agent"):  # multi-turn fields: only on the lines that have them
+        if not out[key]:
+            del out[key]
+    return out
 
 
 def completion_from_json(d: dict[str, Any]) -> Completion:

@@ -15,7 +15,7 @@ from harness.backend import Backend, BackendOptions
 from harness.config import RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
-from harness.executors import make_executor
+from harness.executors import Executor, make_executor
 from harness.generate import existing_keys, missing_keys, run_generation
 from harness.preflight import check_suite_settings, preflight
 from harness.progress import Progress
@@ -208,6 +208,9 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
     sandbox and device evaluation needs (preflight), the run folder, the backend's coverage."""
     progress = progress or Progress()
     cfg.check()
+    if do_generate and not do_evaluate and (cfg.rounds > 1 or cfg.agent):
+        raise UsageError("--rounds > 1 and --agent need the evaluation between turns: use `hweval run`, "
+                         "not `hweval generate`")
     sandbox = make_sandbox(cfg) if do_evaluate else None
     backend: Backend | None = None
     try:
@@ -221,14 +224,15 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
                                                 done))
         run_dir = prepare_run_dir(cfg)
         config = write_config(run_dir, cfg, backend, sandbox, p.suites)
-        if backend is not None:
-            settings = GenerationSettings(temperature=cfg.temperature, max_tokens=cfg.max_tokens,
-                                          top_p=cfg.top_p, seed=cfg.seed)
+        settings = GenerationSettings(temperature=cfg.temperature, max_tokens=cfg.max_tokens,
+                                      top_p=cfg.top_p, seed=cfg.seed)
+        if backend is not None and not cfg.agent:
             run_generation(run_dir, backend, [(p.suites[n], p.selected[n]) for n in p.suites], cfg.n_samples,
                            settings, progress)
         if sandbox is None:
             return run_dir, None
-        return run_dir, evaluate_run(run_dir, cfg, p, sandbox, config, progress)
+        turns = Turns(backend, settings) if backend is not None else None
+        return run_dir, evaluate_run(run_dir, cfg, p, sandbox, config, progress, turns)
     finally:
         if backend is not None:
             backend.close()
@@ -237,8 +241,17 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
         progress.close()
 
 
+@dataclass
+class Turns:
+    """What a multi-turn run needs between evaluations: the model and its settings."""
+
+    backend: Backend
+    settings: GenerationSettings
+
+
 def evaluate_run(run_dir: Path, cfg: RunConfig, p: Plan, sandbox: Sandbox, config: dict[str, Any],
-                 progress: Progress) -> dict[str, Any]:
+                 progress: Progress, turns: Turns | None = None) -> dict[str, Any]:
+    """Validate references, evaluate (with repair rounds or agents when asked), write results.json."""
     ctx = eval_context(cfg, sandbox)
     excluded: dict[str, list[dict[str, str]]] = {}
     not_run: dict[str, list[dict[str, str]]] = {}
@@ -250,16 +263,38 @@ def evaluate_run(run_dir: Path, cfg: RunConfig, p: Plan, sandbox: Sandbox, confi
     problems = {(pr.suite, pr.id): pr for ps in p.selected.values() for pr in ps if (pr.suite, pr.id) not in skip}
     executor = make_executor(cfg.executor, cfg.workers, cfg.ray_address)
     try:
-        run_evaluation(run_dir, p.suites, problems, ctx, executor, progress,
-                       cache=verdict_cache_from(cfg.suite_options.get("verdict_cache"), cache_dir()),
-                       dedup=cfg.suite_options.get("dedup", "on") != "off")
+        _evaluate_turns(run_dir, cfg, p, problems, ctx, executor, progress, turns)
     except BaseException:  # Ctrl-C: leave without waiting for evaluations in flight
         executor.close(wait=False)
         raise
     executor.close()
     scope = {n: SuiteScope([pr.id for pr in ps], p.loaded[n], p.suites[n].load_exclusions(), excluded[n],
                            not_run[n]) for n, ps in p.selected.items()}
-    return write_results(run_dir, config, p.suites, scope, cfg.n_samples, cfg.seed)
+    return write_results(run_dir, config, p.suites, scope, cfg.n_samples, cfg.seed, rounds=cfg.rounds)
+
+
+def _evaluate_turns(run_dir: Path, cfg: RunConfig, p: Plan, problems: dict[tuple[str, str], Problem],
+                    ctx: EvalContext, executor: Executor, progress: Progress, turns: Turns | None) -> None:
+    """Agents first (their submissions are completions), then evaluation, then repair rounds."""
+    if turns is not None and cfg.agent:
+        from harness.multiturn.agent import AgentLimits, run_agents
+
+        left_out = {(n, pr.id) for n, ps in p.selected.items() for pr in ps} - set(problems)
+        selected = [(s, [pr for pr in p.selected[n] if (n, pr.id) not in left_out]) for n, s in p.suites.items()]
+        run_agents(run_dir, turns.backend, selected, cfg.n_samples, turns.settings, ctx,
+                   AgentLimits(cfg.max_turns, cfg.agent_tokens, cfg.agent_wall_s), progress, cfg.workers)
+
+    def evaluate() -> int:
+        return run_evaluation(run_dir, p.suites, problems, ctx, executor, progress,
+                              cache=verdict_cache_from(cfg.suite_options.get("verdict_cache"), cache_dir()),
+                              dedup=cfg.suite_options.get("dedup", "on") != "off")
+
+    evaluate()
+    if turns is not None and cfg.rounds > 1:
+        from harness.multiturn.rounds import run_repair_rounds
+
+        run_repair_rounds(run_dir, cfg.rounds, p.suites, problems, turns.backend, turns.settings,
+                          cfg.suite_options.get("feedback", "tests"), evaluate, progress)
 
 
 def evaluate_dir(run_dir: Path, overrides: dict[str, Any],

@@ -40,6 +40,7 @@ COMMON_OPTIONS: dict[str, str] = {
     "validate": "on|off: check every reference against its own tests first (default on)",
     "dedup": "on|off: execute identical candidates once (default on)",
     "verdict_cache": "on|off|PATH: reuse verdicts of identical candidates across runs (default off)",
+    "feedback": "compile|tests|full: what a repair round (--rounds) tells the model (default tests)",
 }
 
 
@@ -128,6 +129,24 @@ class Suite(ABC):
     def resources(self, problem: Problem) -> dict[str, float]:
         """What one evaluation needs, for executors that schedule (Ray): CPUs, GPUs."""
         return {"CPU": 1}
+
+    # -- multi-turn (DESIGN.md, "Multi-turn") ----------------------------------------------------
+    def feedback(self, problem: Problem, candidate: Candidate | None, verdict: Verdict, level: str) -> str:
+        """What a repair round (``--rounds``) tells the model about a failed answer; ``level`` is
+        ``compile``, ``tests`` or ``full`` (``-S feedback=``). The default is built from the verdict
+        (status, rule, reason, stage reasons). Whatever a suite returns, the harness caps it and
+        removes every line of the reference and of hidden test files afterwards."""
+        from harness.multiturn.feedback import verdict_feedback
+
+        return verdict_feedback(verdict, level)
+
+    def visible_check(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> str:
+        """The agent's ``run_checks`` tool: the checks a model may see while it works. The default
+        evaluates the candidate and reveals only the compile stage (``syntax``), never the hidden
+        tests' outcome; a suite with a public subset of tests overrides this."""
+        from harness.multiturn.feedback import compile_only_report
+
+        return compile_only_report(self, problem, candidate, ctx)
 
     # -- baselines -------------------------------------------------------------------------
     def reference_response(self, problem: Problem) -> str:

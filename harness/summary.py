@@ -49,8 +49,34 @@ def compiled(rec: ExecutionRecord) -> bool:
     return str(rec.status) in COMPILED
 
 
-def generic_scores(records: list[ExecutionRecord], scored: list[str], seed: int) -> dict[str, Any]:
-    """Status counts, per-problem (n, c), syntax rate and pass@k of ``scored`` problems."""
+def final_records(records: Iterable[ExecutionRecord]) -> list[ExecutionRecord]:
+    """Each sample's last round (the only one without ``--rounds``): what the sample ended as."""
+    last: dict[tuple[str, str, int], ExecutionRecord] = {}
+    for rec in records:
+        old = last.get(rec.key())
+        if old is None or rec.round >= old.round:
+            last[rec.key()] = rec
+    return list(last.values())
+
+
+def generic_scores(records: list[ExecutionRecord], scored: list[str], seed: int,
+                   rounds: int = 1) -> dict[str, Any]:
+    """Status counts, per-problem (n, c), syntax rate and pass@k of ``scored`` problems, from each
+    sample's last round; with ``rounds`` > 1 also pass@k after every round (multiturn metrics)."""
+    out = _final_scores(final_records(records), scored, seed)
+    if rounds > 1:
+        from harness.multiturn.metrics import round_metrics
+
+        out["metrics"].update(round_metrics(records, scored, seed, rounds))
+    agent = [r for r in records if "agent_turns" in r.metrics]
+    if agent:
+        from harness.multiturn.metrics import agent_metrics
+
+        out["metrics"].update(agent_metrics(final_records(agent), scored, seed))
+    return out
+
+
+def _final_scores(records: list[ExecutionRecord], scored: list[str], seed: int) -> dict[str, Any]:
     by_problem: dict[str, list[ExecutionRecord]] = defaultdict(list)
     for rec in records:
         by_problem[rec.problem_id].append(rec)
@@ -69,11 +95,13 @@ def generic_scores(records: list[ExecutionRecord], scored: list[str], seed: int)
             "per_problem": {pid: {"n": n, "c": c} for pid, (n, c) in sorted(counts.items())}}
 
 
-def scores(suite: Suite, records: list[ExecutionRecord], scored: list[str], seed: int) -> dict[str, Any]:
-    """:func:`generic_scores` plus the family's metrics; what ``publish`` recomputes."""
-    out = generic_scores(records, scored, seed)
+def scores(suite: Suite, records: list[ExecutionRecord], scored: list[str], seed: int,
+           rounds: int = 1) -> dict[str, Any]:
+    """:func:`generic_scores` plus the family's metrics (of each sample's last round); what
+    ``publish`` recomputes."""
+    out = generic_scores(records, scored, seed, rounds)
     keep = set(scored)
-    out["metrics"].update(suite.suite_metrics([r.__dict__ for r in records if r.problem_id in keep]))
+    out["metrics"].update(suite.suite_metrics([r.__dict__ for r in final_records(records) if r.problem_id in keep]))
     return out
 
 
@@ -83,7 +111,7 @@ def provenance(records: Iterable[ExecutionRecord], completions: Iterable[Complet
     recs = list(records)
     seen: set[tuple[str, str]] = set()
     identical = 0
-    for rec in sorted(recs, key=lambda r: (r.problem_id, r.sample_idx)):
+    for rec in sorted(final_records(recs), key=lambda r: (r.problem_id, r.sample_idx)):
         if not rec.candidate_sha256:
             continue
         key = (rec.problem_id, rec.dedup_key or rec.candidate_sha256)
@@ -91,7 +119,9 @@ def provenance(records: Iterable[ExecutionRecord], completions: Iterable[Complet
         seen.add(key)
     from_vcache = sum(rec.metrics.get("verdict_cache") == "hit" and rec.shared_with is None for rec in recs)
     shared = sum(rec.shared_with is not None for rec in recs)
+    repairs = sum(c.round > 1 for c in comps)
     return {"samples": len(comps),
+            **({"repair_answers": repairs} if repairs else {}),
             "from_generation_cache": sum(bool(c.usage.get("cached")) for c in comps),
             "identical_samples": identical,
             "verdicts": len(recs),
@@ -110,10 +140,10 @@ def by_reason(items: Iterable[dict[str, str]], key: str) -> dict[str, int]:
 
 
 def suite_summary(suite: Suite, records: list[ExecutionRecord], scope: SuiteScope, n_samples: int,
-                  seed: int, completions: list[Completion] | None = None) -> dict[str, Any]:
+                  seed: int, completions: list[Completion] | None = None, rounds: int = 1) -> dict[str, Any]:
     left_out = {e["problem_id"] for e in [*scope.excluded, *scope.not_run]}
     scored = [p for p in scope.problem_ids if p not in left_out]
-    by_problem = Counter(rec.problem_id for rec in records)
+    by_problem = Counter(rec.problem_id for rec in final_records(records))
     return {
         "n_problems": len(scored),
         "n_samples": n_samples,
@@ -129,14 +159,14 @@ def suite_summary(suite: Suite, records: list[ExecutionRecord], scope: SuiteScop
         "content_hash": suite.content_hash(),
         "suite_version": suite.version,
         "family": suite.family,
-        **scores(suite, records, scored, seed),
+        **scores(suite, records, scored, seed, rounds),
         "provenance": provenance(records, completions or []),
         "complete": all(by_problem.get(p, 0) >= n_samples for p in scored),
     }
 
 
 def write_results(run_dir: Path, config: dict[str, Any], suites: dict[str, Suite], scope: dict[str, SuiteScope],
-                  n_samples: int, seed: int) -> dict[str, Any]:
+                  n_samples: int, seed: int, rounds: int = 1) -> dict[str, Any]:
     records: dict[str, list[ExecutionRecord]] = defaultdict(list)
     for rec in read_executions(run_dir):
         if rec.suite in suites:
@@ -147,7 +177,7 @@ def write_results(run_dir: Path, config: dict[str, Any], suites: dict[str, Suite
             comps[comp.suite].append(comp)
     out: dict[str, Any] = {
         "schema": RESULTS_SCHEMA,
-        "suites": {name: suite_summary(suite, records[name], scope[name], n_samples, seed, comps[name])
+        "suites": {name: suite_summary(suite, records[name], scope[name], n_samples, seed, comps[name], rounds)
                    for name, suite in suites.items()},
         "config": config,
     }

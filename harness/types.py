@@ -90,9 +90,16 @@ class Completion:
     latency_s: float = 0.0
     error: str | None = None  # refused / empty response, recorded instead of crashing
     cache_key: str = ""
+    round: int = 1  # repair round (``--rounds``): 1 is the one-shot answer
+    feedback: str = ""  # what the model was told about its previous round's answer
+    agent: dict[str, Any] = field(default_factory=dict)  # ``--agent``: turns, tool calls, transcript
 
     def key(self) -> tuple[str, str, int]:
         return (self.suite, self.problem_id, self.sample_idx)
+
+    def rkey(self) -> tuple[str, str, int, int]:
+        """The journal key: one line per sample and round."""
+        return (self.suite, self.problem_id, self.sample_idx, self.round)
 
 
 @dataclass

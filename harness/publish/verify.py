@@ -58,9 +58,9 @@ def journal_reasons(run_dir: Path, results: dict[str, Any]) -> list[str]:
 
 
 def _suite_reasons(name: str, s: dict[str, Any], recs: list[ExecutionRecord], run: dict[str, Any]) -> list[str]:
-    from harness.summary import generic_scores
+    from harness.summary import final_records, generic_scores
 
-    counts = dict(sorted(Counter(r.status for r in recs).items()))
+    counts = dict(sorted(Counter(r.status for r in final_records(recs)).items()))
     reasons = []
     if counts.get("infra_error"):
         reasons.append(f"{EXECUTIONS} holds {counts['infra_error']} infra_error sample(s) (re-evaluate once "
@@ -71,9 +71,12 @@ def _suite_reasons(name: str, s: dict[str, Any], recs: list[ExecutionRecord], ru
     left_out = {e["problem_id"] for e in [*s.get("excluded", []), *s.get("not_run", [])]}
     scored = sorted({r.problem_id for r in recs} - left_out)
     seed = int(run.get("seed") or 0)
-    actual = generic_scores(recs, scored, seed)
+    rounds = run.get("rounds") or 1
+    if not isinstance(rounds, int) or rounds < 1:
+        return [*reasons, f"the run asked for {rounds!r} rounds (at least 1 is needed)"]
+    actual = generic_scores(recs, scored, seed, rounds)
     claimed = s.get("metrics", {})
-    family = _family_metrics(name, run, recs, scored)
+    family = _family_metrics(name, run, final_records(recs), scored)
     if isinstance(family, str):  # the suite is not installed here: its own metrics cannot be checked
         NOT_VERIFIED.setdefault(name, family)
         claimed = {k: v for k, v in claimed.items() if k in actual["metrics"] or k.startswith("pass@")}

@@ -60,7 +60,7 @@ def _expectation(path: Path) -> tuple[str, str]:
 def test_corpus_covers_every_rule() -> None:
     rules = {_expectation(p)[1] for p in ATTACKS}
     assert {"trigraph", "digraph", "reserved", "attribute", "before-main", "token", "io", "keyword", "include",
-            "external", "interposition", "pragma", "unicode", "define", "directive", "asm", "main"} <= rules, rules
+            "external", "interposition", "pragma", "unicode", "define", "directive", "asm", "main", "cast"} <= rules, rules
     assert len(HONEST) >= 6
 
 

@@ -64,7 +64,7 @@ def _reference(item: HlsItem, include: Path, cxx: str, cache: Path | None) -> di
     reserved names of the original's preprocessed lines (``reserved``, as its ``undefined``)."""
     assert item.kernel_dir is not None
     tb_src = (item.kernel_dir / "tb.cpp").read_bytes()
-    key = _digest("ref-1", item.original, tb_src, *_kernel_files(item).values(), " ".join(_FLAGS),
+    key = _digest("ref-3", item.original, tb_src, *_kernel_files(item).values(), " ".join(_FLAGS),
                   compiler_version(cxx), include_fingerprint(include))
 
     def make() -> dict[str, objcheck.ObjInfo]:

@@ -11,7 +11,8 @@ Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None
   as compiled, macros expanded, ``_Pragma`` turned into ``#pragma``): only ``#pragma HLS``; ASCII
   only, no backslash outside literals (universal character names); no digraphs; no ``[[``
   attributes; no ``asm``/``thread_local``; no reserved identifier (``__x``, ``_X``: attributes,
-  builtins, ``__asm__``...) that the original kernel does not use itself; no name of output,
+  builtins, ``__asm__``...) and no ``const_cast``/``reinterpret_cast`` that the original kernel
+  does not use itself; no name of output,
   process, file, environment, signal or thread functions (:data:`integrity.BANNED_NAMES`).
 
 Which external code a fix can reach at all is settled on the compiled object
@@ -127,8 +128,36 @@ def tokens(code: str) -> Iterator[tuple[str, str, int]]:
             yield kind, m.group(0), m.start()
 
 
+#: Casts that can write through a ``const`` input or reinterpret memory; allowed only where the
+#: original kernel uses them.
+CASTS = frozenset({"const_cast", "reinterpret_cast"})
+
+
 def reserved_names(code: str) -> set[str]:
-    return {t for k, t, _ in tokens(code) if k == "ident" and _RESERVED.match(t)}
+    """The reserved names and :data:`CASTS` that ``code`` uses (what a fix of it may use too)."""
+    toks = list(tokens(code))
+    names = {t for k, t, _ in toks if k == "ident" and (_RESERVED.match(t) or t in CASTS)}
+    return names | ({"cast"} if c_style_pointer_cast(toks) else set())
+
+
+_TYPE_TOKENS = re.compile(r"^(?:[A-Za-z_]\w*|::|<|>|,|\d+)$")
+_NOT_OPERAND = frozenset({"const", "volatile", "noexcept", "override", "final", "throw"})
+
+
+def c_style_pointer_cast(toks: list[tuple[str, str, int]]) -> str | None:
+    """The text of a C-style cast to a pointer or reference type (``(T *)x``), if any."""
+    for i, (_, text, _) in enumerate(toks):
+        if text != ")" or i < 2 or toks[i - 1][1] not in ("*", "&"):
+            continue
+        j = i - 2
+        while j >= 0 and (toks[j][1] in ("*", "&") or _TYPE_TOKENS.match(toks[j][1])):
+            j -= 1
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        operand = nxt is not None and (nxt[0] in ("ident", "num") and nxt[1] not in _NOT_OPERAND
+                                       or nxt[1] in ("(", "&", "*"))
+        if j >= 0 and toks[j][1] == "(" and j < i - 2 and operand:
+            return " ".join(t for _, t, _ in toks[j: i + 2])
+    return None
 
 
 def _pragma_lines(code: str) -> Iterator[str]:
@@ -143,8 +172,12 @@ def check_tokens(kernel_code: str, allowed_reserved: set[str]) -> str | None:
         if not re.match(r"#\s*pragma\s+HLS\b", line, re.IGNORECASE):
             return f"pragma: only `#pragma HLS` is allowed, not `{line[:60]}`"
     body = "\n".join(ln for ln in kernel_code.split("\n") if not ln.lstrip().startswith("#"))
+    toks = list(tokens(body))
+    cast = c_style_pointer_cast(toks)
+    if cast and "cast" not in allowed_reserved:
+        return f"cast: C-style pointer cast `{cast}` is not allowed (it can write through a const input)"
     prev, prev_end = "", -1
-    for kind, text, start in tokens(body):
+    for kind, text, start in toks:
         adjacent, prev_end = prev_end == start, start + len(text)
         if kind in ("raw", "str", "chr"):
             prev = text
@@ -159,6 +192,8 @@ def check_tokens(kernel_code: str, allowed_reserved: set[str]) -> str | None:
         if kind == "punct" and pair == "[[":
             return "attribute: `[[...]]` attributes are not allowed"
         if kind == "ident":
+            if text in CASTS and text not in allowed_reserved:
+                return f"cast: `{text}` is not allowed (it can write through a const input); the original does not use it"
             if text in KEYWORDS_BANNED:
                 return f"keyword: `{text}` is not allowed in a kernel"
             if _RESERVED.match(text) and (text not in allowed_reserved or text in ALWAYS_RESERVED):
