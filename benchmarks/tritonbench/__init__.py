@@ -167,8 +167,9 @@ class TritonBenchTSuite(KernelSuite):
         if kp.meta.get("random"):
             from .random_eval import evaluate_random
 
-            return evaluate_random(self, kp, candidate, ctx)
-        verdict = super().evaluate(problem, candidate, ctx)
+            verdict = evaluate_random(self, kp, candidate, ctx)
+        else:
+            verdict = super().evaluate(problem, candidate, ctx)
         if not self.gpu and candidate.meta.get("selfcheck") and verdict.status == Status.FAIL \
                 and cpu_failure(verdict.reason):
             return not_run(verdict.reason.removeprefix("the reference does not run here: "), verdict)

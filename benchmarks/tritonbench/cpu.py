@@ -36,7 +36,7 @@ _G_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 #: the reference's own error saying the CPU lacks an operation
 _CPU_ERRORS = re.compile(r"not implemented (?:on|for) (?:the )?'?CPU'?|\"\w+\" not implemented for 'CPU'"
                          r"|only supports CUDA|CUDA is required|Torch not compiled with CUDA enabled"
-                         r"|Found no NVIDIA driver")
+                         r"|Found no NVIDIA driver|without ATen_cuda library")
 
 
 def lu_without_pivoting(text: str) -> bool:

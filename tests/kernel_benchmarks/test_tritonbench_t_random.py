@@ -87,3 +87,11 @@ def test_random_references_and_answers(tmp_path: Path) -> None:
     assert unscaled.status == Status.FAIL and "scaled by 1/(1-p)" in unscaled.reason
     cheat = good.replace("    return out\n", "    return torch.nn.functional.dropout(input, p)\n")
     assert suite.evaluate(problems["relu_dropout"], Candidate(code=cheat), ctx).status == Status.REJECTED
+
+
+def test_errors_that_say_the_cpu_lacks_an_operation() -> None:
+    from benchmarks.tritonbench.cpu import cpu_failure
+
+    assert cpu_failure("RuntimeError: linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    assert cpu_failure("RuntimeError: Cannot get CUDA generator without ATen_cuda library. PyTorch splits ...")
+    assert not cpu_failure("RuntimeError: mat1 and mat2 shapes cannot be multiplied (4x3 and 4x5)")
