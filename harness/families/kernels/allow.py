@@ -40,6 +40,16 @@ SIZE_FUNCTIONS = frozenset({"triton.cdiv", "triton.next_power_of_2"})
 #: attributes readable on any value (metadata and views)
 VALUE_ATTRS = frozenset({"shape", "dtype", "device", "ndim", "is_cuda", "layout", "itemsize", "T", "mT",
                          "data", "is_leaf", "requires_grad", "is_floating_point", "weight", "bias"})
+#: configuration attributes of torch.nn layers (``self.conv.padding[0]``): sizes, never tensors
+NN_CONFIG_ATTRS = frozenset({
+    "stride", "padding", "dilation", "groups", "kernel_size", "in_channels", "out_channels", "in_features",
+    "out_features", "eps", "momentum", "num_features", "normalized_shape", "output_padding", "padding_mode",
+    "negative_slope", "p", "dim", "num_heads", "embed_dim", "head_dim", "batch_first", "elementwise_affine",
+    "affine", "track_running_stats", "inplace", "scale_factor", "mode", "alpha", "beta", "threshold", "lambd",
+    "min_val", "max_val", "upscale_factor", "output_size", "return_indices", "ceil_mode", "count_include_pad",
+    "divisor_override", "num_groups", "num_channels", "hidden_size", "num_layers", "training", "approximate",
+    "start_dim", "end_dim", "bidirectional", "dropout", "num_embeddings", "embedding_dim", "padding_idx",
+})
 #: methods returning sizes / metadata
 SIZE_METHODS = frozenset({"size", "stride", "numel", "dim", "ndimension", "nelement", "element_size",
                           "is_contiguous", "data_ptr", "get_device", "storage_offset", "is_floating_point"})
