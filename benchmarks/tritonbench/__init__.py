@@ -167,7 +167,7 @@ class TritonBenchTSuite(KernelSuite):
         if kp.meta.get("random"):
             from .random_eval import evaluate_random
 
-            verdict = evaluate_random(self, kp, candidate, ctx)
+            verdict = evaluate_random(kp, candidate, ctx, seed=self._seed_base)
         else:
             verdict = super().evaluate(problem, candidate, ctx)
         if not self.gpu and candidate.meta.get("selfcheck") and verdict.status == Status.FAIL \

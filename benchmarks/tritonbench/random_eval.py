@@ -13,7 +13,7 @@ import torch
 
 from harness.families.kernels.problem import Problem as KernelProblem
 from harness.families.kernels.runner import sandbox_runner
-from harness.families.kernels.suite import KernelSuite, to_verdict
+from harness.families.kernels.suite import to_verdict
 from harness.suite import EvalContext
 from harness.types import Candidate, Verdict
 
@@ -41,13 +41,14 @@ def _cached_reference_runs(kp: KernelProblem, work: Path, cache: Path | None, ru
     return runs, ps
 
 
-def evaluate_random(suite: KernelSuite, kp: KernelProblem, candidate: Candidate, ctx: EvalContext) -> Verdict:
-    """The validation of the reference (a self-check candidate) or the verdict of an answer."""
+def evaluate_random(kp: KernelProblem, candidate: Candidate, ctx: EvalContext, *, seed: int) -> Verdict:
+    """The validation of the reference (a self-check candidate) or the verdict of an answer; the
+    test sections run under input seed ``seed`` (the suite's, fresh per run)."""
     base = sandbox_runner(ctx.sandbox, ctx.limits, gpu=False)
     # the reference phase runs ``-m benchmarks.tritonbench.random_ref``: this package is bound read-only
     runner = replace(base, ro_paths=(*base.ro_paths, Path(__file__).resolve().parent))
     timeout = max(ctx.limits.wall_s, 120.0)
-    seed = int(getattr(suite, "_seed_base", 0)) % (1 << 31)
+    seed = int(seed) % (1 << 31)
     stages: dict[str, Any] = {"reference": {"status": "not_run"}, "correctness": {"status": "not_run"}}
     with ctx.scratch() as work:
         try:
