@@ -19,8 +19,7 @@ def segmented_scan_kernel(x_ptr, f_ptr, out_ptr, N, BLOCK: tl.constexpr):
         inside = cols < N
         x = tl.load(x_ptr + row * N + cols, mask=inside, other=0.0)
         f = tl.load(f_ptr + row * N + cols, mask=inside, other=0).to(tl.int32)
-        f = tl.where(cols == 0, 1, f)
-        seen, part = tl.associative_scan((f, x), 0, seg_combine)
+        seen, part = tl.associative_scan((f, x), 0, seg_combine)  # carry 0: position 0 starts
         out = tl.where(seen != 0, part, part + carry)
         tl.store(out_ptr + row * N + cols, out, mask=inside)
         carry = tl.sum(tl.where(offs == BLOCK - 1, out, 0.0), axis=0)
