@@ -5,7 +5,7 @@ Two ways to know:
 * before running (:func:`cpu_unsupported`): the file's own text says so, e.g. an LU factorisation
   without pivoting (``torch.linalg.lu(A, pivot=False)``: PyTorch implements it only for CUDA), or a
   TritonBench-G operator that asserts CUDA tensors (``x.is_cuda``), queries the CUDA device, or
-  uses inline PTX / TMA descriptors, which the Triton interpreter cannot execute;
+  uses inline PTX, TMA descriptors or block pointers, which the Triton interpreter cannot execute;
 * after running (:func:`cpu_failure`): the reference's own error says an operation is not
   implemented on the CPU.
 
@@ -32,6 +32,7 @@ _G_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\btriton\.runtime\.driver\b|\bget_device_properties\b|\bmulti_processor_count\b"),
      "the operator queries the GPU's properties"),
     (re.compile(r"\bfloat8|\bfp8e[45]"), "fp8 types need a GPU"),
+    (re.compile(r"\bmake_block_ptr\b"), "block pointers (tl.make_block_ptr), which the Triton interpreter no longer runs"),
 )
 #: the reference's own error saying the CPU lacks an operation
 _CPU_ERRORS = re.compile(r"not implemented (?:on|for) (?:the )?'?CPU'?|\"\w+\" not implemented for 'CPU'"
