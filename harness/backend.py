@@ -63,6 +63,40 @@ class BackendOptions:
             raise UsageError(f"-B {key}={raw}: expected {getattr(cast, '__name__', cast)}") from exc
 
 
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool offered to a model (``--agent``): ``parameters`` is a JSON Schema object."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+    error: str = ""  # the arguments were not a JSON object: the tool answers with this
+
+
+@dataclass
+class ChatReply:
+    """One model turn of a tool-using conversation."""
+
+    text: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
+    stop: str = ""
+    latency_s: float = 0.0
+
+
+#: a conversation in the backend-neutral form: {"role": "system"|"user", "content"},
+#: {"role": "assistant", "content", "tool_calls": [ToolCall]}, {"role": "tool", "tool_call_id",
+#: "name", "content"}; each tool-calling backend converts it to its protocol
+Conversation = list[dict[str, Any]]
+
+
 class PartialGenerationError(BackendError):
     """A backend failed after some samples of a request had arrived: the generation loop
     journals ``completions`` before stopping, so nothing received is lost."""
@@ -97,6 +131,12 @@ class Backend(ABC):
     def check_requests(self, keys: Sequence[tuple[str, str, int]]) -> None:
         """Raise UsageError when some of these (suite, problem_id, sample_idx) samples cannot be
         produced at all, before any is asked (a replay file that lacks lines)."""
+
+    def chat(self, messages: Conversation, tools: Sequence[ToolSpec], settings: GenerationSettings) -> ChatReply:
+        """One turn of a tool-using conversation (``--agent``); backends with a tool-calling API
+        override it (``openai``, ``anthropic``)."""
+        raise UsageError(f"--agent: the {self.name} backend has no tool-calling API (use openai:MODEL or "
+                         "anthropic:MODEL)")
 
     def close(self) -> None:
         """Release connections, engines..."""

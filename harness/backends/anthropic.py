@@ -9,13 +9,23 @@ A ``refusal`` stop or an empty answer is recorded as the sample's ``error`` (sco
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
-from harness.backend import Backend, BackendOptions, GenerationRequest, PartialGenerationError
+from harness.backend import (
+    Backend,
+    BackendOptions,
+    ChatReply,
+    Conversation,
+    GenerationRequest,
+    PartialGenerationError,
+    ToolCall,
+    ToolSpec,
+)
 from harness.backends.http import RETRY_OPTIONS, HttpClient, RetryPolicy, redact_url
 from harness.errors import BackendError, UsageError
-from harness.types import Completion
+from harness.types import Completion, GenerationSettings
 
 OFFICIAL_URL = "https://api.anthropic.com"
 OPTIONS = {"anthropic_version": "the anthropic-version header (default 2023-06-01)", **RETRY_OPTIONS}
@@ -52,6 +62,27 @@ class AnthropicBackend(Backend):
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def chat(self, messages: Conversation, tools: Sequence[ToolSpec], settings: GenerationSettings) -> ChatReply:
+        """One turn with ``tools`` (``tool_use`` blocks; results go back as ``tool_result`` blocks)."""
+        system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+        body: dict[str, Any] = {"model": self.model, "max_tokens": settings.max_tokens,
+                                "temperature": settings.temperature, "messages": _anthropic_messages(messages),
+                                "tools": [{"name": t.name, "description": t.description, "input_schema": t.parameters}
+                                          for t in tools]}
+        if system:
+            body["system"] = system
+        if settings.top_p is not None:
+            body["top_p"] = settings.top_p
+        data, latency = self.client.post_json("/v1/messages", body)
+        blocks = [b for b in data.get("content") or [] if isinstance(b, dict)]
+        text = "".join(b.get("text", "") for b in blocks if b.get("type") == "text")
+        calls = [ToolCall(str(b.get("id") or f"toolu_{k}"), str(b.get("name") or ""),
+                          b["input"] if isinstance(b.get("input"), dict) else {},
+                          "" if isinstance(b.get("input"), dict) else "the input must be a JSON object")
+                 for k, b in enumerate(blocks) if b.get("type") == "tool_use"]
+        return ChatReply(text, calls, _usage(data.get("usage") or {}), str(data.get("stop_reason") or ""),
+                         round(latency, 4))
 
     def generate(self, request: GenerationRequest) -> list[Completion]:
         futures = {i: self._pool.submit(self._one, request, i) for i in request.sample_indices}
@@ -104,3 +135,37 @@ class AnthropicBackend(Backend):
         elif not text.strip():
             error = f"empty response (stop_reason={stop})"
         return make(text, error, usage, latency)
+
+
+def _usage(raw: dict[str, Any]) -> dict[str, int]:
+    usage = {}
+    if isinstance(raw.get("input_tokens"), int):
+        usage["prompt_tokens"] = raw["input_tokens"]
+    if isinstance(raw.get("output_tokens"), int):
+        usage["completion_tokens"] = raw["output_tokens"]
+    if usage:
+        usage["total_tokens"] = sum(usage.values())
+    return usage
+
+
+def _anthropic_messages(messages: Conversation) -> list[dict[str, Any]]:
+    """The neutral conversation as Messages API turns: tool calls become ``tool_use`` blocks, and
+    consecutive tool results one user turn of ``tool_result`` blocks."""
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        if m["role"] == "system":
+            continue
+        if m["role"] == "tool":
+            block = {"type": "tool_result", "tool_use_id": m["tool_call_id"], "content": m["content"]}
+            if out and out[-1]["role"] == "user" and isinstance(out[-1]["content"], list):
+                out[-1]["content"].append(block)
+            else:
+                out.append({"role": "user", "content": [block]})
+            continue
+        if m["role"] == "assistant" and m.get("tool_calls"):
+            content: list[dict[str, Any]] = [{"type": "text", "text": m["content"]}] if m.get("content") else []
+            content += [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments} for c in m["tool_calls"]]
+            out.append({"role": "assistant", "content": content})
+            continue
+        out.append({"role": m["role"], "content": m.get("content") or "(empty)"})
+    return out

@@ -16,14 +16,25 @@
 """
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
-from harness.backend import Backend, BackendOptions, GenerationRequest, PartialGenerationError
+from harness.backend import (
+    Backend,
+    BackendOptions,
+    ChatReply,
+    Conversation,
+    GenerationRequest,
+    PartialGenerationError,
+    ToolCall,
+    ToolSpec,
+)
 from harness.backends.http import RETRY_OPTIONS, HttpClient, HttpStatusError, RetryPolicy, redact_url
 from harness.errors import BackendError, UsageError
-from harness.types import Completion
+from harness.types import Completion, GenerationSettings
 
 OFFICIAL_URL = "https://api.openai.com/v1"
 REFUSAL_CODES = frozenset({"content_filter", "content_policy_violation"})
@@ -74,6 +85,12 @@ class OpenAIBackend(Backend):
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def chat(self, messages: Conversation, tools: Sequence[ToolSpec], settings: GenerationSettings) -> ChatReply:
+        """One turn with function calling (``--agent``); needs ``-B mode=chat``."""
+        if self.mode != "chat":
+            raise UsageError("--agent needs the chat API: drop -B mode=completion")
+        return _chat_tools(self, messages, tools, settings)
 
     # -- generation ------------------------------------------------------------------------
     def generate(self, request: GenerationRequest) -> list[Completion]:
@@ -142,6 +159,54 @@ class OpenAIBackend(Backend):
                     usage: dict[str, int], latency: float) -> Completion:
         return Completion(request.suite.name, request.problem.id, idx, text, request.prompt.sha256,
                           usage=usage, latency_s=round(latency, 4), error=error)
+
+
+def _chat_tools(self: OpenAIBackend, messages: Conversation, tools: Sequence[ToolSpec],
+                settings: GenerationSettings) -> ChatReply:
+    """One turn of the chat completions API with ``tools`` (function calling)."""
+    body: dict[str, Any] = {"model": self.model, "temperature": settings.temperature,
+                            self.max_tokens_field: settings.max_tokens, "stream": False,
+                            "messages": [_openai_message(m) for m in messages],
+                            "tools": [{"type": "function", "function": {"name": t.name, "description": t.description,
+                                                                        "parameters": t.parameters}} for t in tools]}
+    if settings.top_p is not None:
+        body["top_p"] = settings.top_p
+    if self.send_seed:
+        body["seed"] = settings.seed
+    data, latency = self.client.post_json("/chat/completions", body)
+    choices = data.get("choices") or [{}]
+    choice = choices[0] if isinstance(choices[0], dict) else {}
+    message = choice.get("message") or {}
+    calls = []
+    for k, raw in enumerate(message.get("tool_calls") or []):
+        fn = raw.get("function") or {} if isinstance(raw, dict) else {}
+        args, error = _arguments(fn.get("arguments"))
+        calls.append(ToolCall(str(raw.get("id") or f"call_{k}"), str(fn.get("name") or ""), args, error))
+    content = message.get("content")
+    return ChatReply(content if isinstance(content, str) else "", calls, _split_usage(data.get("usage"), 1)[0],
+                     str(choice.get("finish_reason") or ""), round(latency, 4))
+
+
+def _arguments(raw: Any) -> tuple[dict[str, Any], str]:
+    if isinstance(raw, dict):
+        return raw, ""
+    try:
+        value = json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return {}, f"the arguments are not valid JSON: {str(raw)[:200]!r}"
+    return (value, "") if isinstance(value, dict) else ({}, "the arguments must be a JSON object")
+
+
+def _openai_message(m: dict[str, Any]) -> dict[str, Any]:
+    if m["role"] == "tool":
+        return {"role": "tool", "tool_call_id": m["tool_call_id"], "content": m["content"]}
+    out: dict[str, Any] = {"role": m["role"], "content": m.get("content") or ""}
+    if m.get("tool_calls"):
+        out["content"] = m.get("content") or None
+        out["tool_calls"] = [{"id": c.id, "type": "function",
+                              "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+                             for c in m["tool_calls"]]
+    return out
 
 
 def _choice_text(choice: dict[str, Any], mode: str) -> tuple[str, str | None]:
