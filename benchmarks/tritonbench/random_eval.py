@@ -53,6 +53,9 @@ def evaluate_random(kp: KernelProblem, candidate: Candidate, ctx: EvalContext, *
     with ctx.scratch() as work:
         try:
             runs, ps = _cached_reference_runs(kp, work, ctx.cache_dir, runner, seed, timeout)
+        except TimeoutError as exc:  # the harness's side (time, sandbox): not run, never excluded
+            stages["reference"] = {"status": "infra_error", "reason": str(exc)[-1500:]}
+            return _verdict("infra_error", f"reference failed: {exc}"[:2000], stages)
         except RuntimeError as exc:
             stages["reference"] = {"status": "fail", "reason": str(exc)[-1500:]}
             if candidate.meta.get("selfcheck"):

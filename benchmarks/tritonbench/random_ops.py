@@ -114,7 +114,8 @@ def classify(problem: Problem, runs: dict[str, Any], ps: list[list[float]]) -> t
 
 def reference_runs(problem: Problem, folder: Path, runner: Runner, *, seed: int, timeout_s: float
                    ) -> tuple[dict[str, Any], list[list[float]]]:
-    """Run :mod:`random_ref` in the sandbox; (runs, dropout probabilities per call)."""
+    """Run :mod:`random_ref` in the sandbox; (runs, dropout probabilities per call). RuntimeError:
+    the reference failed; TimeoutError: it ran out of time or the sandbox failed (not its fault)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "reference.py").write_text(problem.reference_source)
     (folder / "test_section.py").write_text(problem.test_code)
@@ -124,10 +125,12 @@ def reference_runs(problem: Problem, folder: Path, runner: Runner, *, seed: int,
     cmd = [_python(), "-m", "benchmarks.tritonbench.random_ref", "--workdir", str(folder)]
     res = runner(cmd, workdir=folder, env=worker_env(folder, interpret=True, gpu=False), timeout_s=timeout_s)
     if res.infra_error:
-        raise RuntimeError(f"sandbox: {res.infra_error}")
+        raise TimeoutError(f"sandbox: {res.infra_error}")
+    if res.timed_out:
+        raise TimeoutError(f"the reference exceeded {timeout_s:g}s")
     if (folder / "runs_error.txt").is_file():
         raise RuntimeError((folder / "runs_error.txt").read_text())
-    if res.timed_out or not (folder / "runs.pt").is_file():
+    if not (folder / "runs.pt").is_file():
         raise RuntimeError(f"the reference run died (exit {res.returncode}): {tail(res.stderr, 1000)}")
     runs = torch.load(folder / "runs.pt", map_location="cpu", weights_only=True)
     ps = json.loads((folder / "runs.json").read_text())["ps"]
