@@ -77,7 +77,13 @@ def _finished_at(run_dir: Path) -> str:
 
 
 def settings_of(run: dict[str, Any]) -> dict[str, Any]:
-    return {k: run.get(k) for k in SETTINGS_KEYS}
+    out = {k: run.get(k) for k in SETTINGS_KEYS}
+    # multi-turn settings only where used, so one-shot rows keep their settings hash
+    if (run.get("rounds") or 1) > 1:
+        out["rounds"] = run["rounds"]
+    if run.get("agent"):
+        out.update({k: run.get(k) for k in ("agent", "max_turns", "agent_tokens", "agent_wall_s")})
+    return out
 
 
 def short_hash(obj: Any) -> str:

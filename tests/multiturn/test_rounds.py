@@ -3,6 +3,7 @@ round 2 counts at r2 and not at r1; feedback reveals no hidden test or reference
 journals carry the rounds; the generation cache answers a second run; publish accepts the run."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.helpers import hweval
@@ -49,6 +50,9 @@ def test_wrong_answer_fixed_in_round_2_counts_at_r2_not_r1(tmp_path: Path) -> No
             assert line not in feedback, f"hidden line leaked into feedback: {line!r}"
         assert comps[1]["feedback"] in feedback
         assert hweval("publish", str(out), "--out", str(tmp_path / "lb.json")).returncode == 0
+        (row,) = json.loads((tmp_path / "lb.json").read_text())["rows"]
+        assert row["settings"]["rounds"] == 3
+        assert [row["metrics"][f"pass@1@r{r}"]["mean"] for r in (1, 2, 3)] == [0.0, 1.0, 1.0]
 
         # a second run with the generation cache on: round 2 answers come from the cache too
         cached = [a for a in model_args(server) if a not in ("--generation-cache", "off")]
