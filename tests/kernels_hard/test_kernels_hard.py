@@ -137,7 +137,7 @@ def test_audit_mutants_come_from_the_golden() -> None:
     suite = KernelsHardSuite(SuiteOptions(lang="triton"))
     problem = next(p for p in suite.problems() if p.id == "argmax_first")
     specs = suite.audit_mutants(problem)
-    assert len(specs) > 10 and all(s.code != problem.reference for s in specs)  # type: ignore[attr-defined]
+    assert len(specs) >= 8 and all(s.code != problem.reference for s in specs)  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
