@@ -38,7 +38,6 @@ module wb_cache (
             valid <= 4'b0000;
             dirty <= 4'b0000;
             cpu_ready <= 1'b0;
-            cpu_rdata <= 32'h0;
         end else begin
             case (state)
                 LOOKUP: begin
