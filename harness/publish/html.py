@@ -8,6 +8,7 @@ map, and per model the breakdown of verdict statuses. The leaderboard JSON is em
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
@@ -188,6 +189,11 @@ def provenance(rows: Sequence[dict[str, Any]]) -> str:
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div></details>')
 
 
+def _rounds(row: dict[str, Any]) -> list[int]:
+    """The rounds of a row's ``pass@1@rN`` metrics, in order."""
+    return sorted(int(m[len("pass@1@r"):]) for m in row["metrics"] if re.fullmatch(r"pass@1@r\d+", m))
+
+
 def suite_section(suite: str, info: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
     labels = row_labels(rows)
     metrics = metric_order({m for r in rows for m in r["metrics"]})
@@ -204,6 +210,10 @@ def suite_section(suite: str, info: dict[str, Any], rows: Sequence[dict[str, Any
         out.append(f'<p class="meta scope">{escape(who + text)}</p>')
     if main is not None:
         out.append(svg.interval_bars([(lab, r["metrics"].get(main)) for lab, r in zip(labels, rows)], main))
+        curve = [(f"{lab} · round {n}", r["metrics"][f"pass@1@r{n}"]) for lab, r in zip(labels, rows)
+                 for n in _rounds(r)]
+        if curve:  # repair rounds (--rounds): pass@1 after each round, one bar per round
+            out.append(svg.interval_bars(curve, "pass@1 after each repair round"))
         others = [m for m in metrics if m != main]
         if others:
             out.append("<details><summary>other metrics</summary>" + "".join(

@@ -49,7 +49,9 @@ def test_wrong_answer_fixed_in_round_2_counts_at_r2_not_r1(tmp_path: Path) -> No
         for line in hidden_lines():
             assert line not in feedback, f"hidden line leaked into feedback: {line!r}"
         assert comps[1]["feedback"] in feedback
-        assert hweval("publish", str(out), "--out", str(tmp_path / "lb.json")).returncode == 0
+        assert hweval("publish", str(out), "--out", str(tmp_path / "lb.json"), "--html",
+                      str(tmp_path / "lb.html")).returncode == 0
+        assert "pass@1 after each repair round" in (tmp_path / "lb.html").read_text()
         (row,) = json.loads((tmp_path / "lb.json").read_text())["rows"]
         assert row["settings"]["rounds"] == 3
         assert [row["metrics"][f"pass@1@r{r}"]["mean"] for r in (1, 2, 3)] == [0.0, 1.0, 1.0]
