@@ -36,7 +36,7 @@ module uart_tx_fifo #(
     end
     always @(posedge clk) begin
         if (rst) begin
-            state <= IDLE; cnt <= 0; idx <= 0; tx <= 1'b1; busy <= 1'b0; second <= 1'b0;
+            state <= IDLE; tx <= 1'b1; busy <= 1'b0;
         end else begin
             case (state)
                 IDLE: if (pop) begin
