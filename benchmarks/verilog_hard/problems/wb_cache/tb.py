@@ -80,8 +80,8 @@ def stimulus(rng, m):
     truth = {}
     base = {"rst": 0, "cpu_valid": 0, "cpu_we": 0, "cpu_addr": 0, "cpu_wdata": 0, "mem_ack": 0, "mem_rdata": 0}
     yield {**base, "rst": 1, "cpu_valid": 1}
-    tags = [rng.getrandbits(6) for _ in range(3)]
-    reqs = [(0, 0x013, 0), (1, 0x013, 0xCAFEF00D), (0, 0x013, 0), (0, 0x113, 0), (0, 0x013, 0),
+    tags = [0, rng.getrandbits(6), rng.getrandbits(6)]
+    reqs = [(0, 0x00C, 0), (0, 0x013, 0), (1, 0x013, 0xCAFEF00D), (0, 0x013, 0), (0, 0x113, 0), (0, 0x013, 0),
             (1, 0x3F0, 0x11111111), (1, 0x0F1, 0x22222222), (0, 0x3F0, 0)]
     for _ in range(110):
         addr = rng.choice(tags) << 4 | rng.getrandbits(4)
