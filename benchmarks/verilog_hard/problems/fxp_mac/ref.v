@@ -19,7 +19,8 @@ module fxp_mac #(
 );
     localparam SH = 2 * F_IN - F_OUT;
     wire signed [2*W_IN-1:0] p    = a * b;
-    wire signed [W_ACC:0]    sum  = {acc[W_ACC-1], acc} + {{(W_ACC+1-2*W_IN){p[2*W_IN-1]}}, p};
+    wire signed [W_ACC-1:0]  pext = p;            // sign-extended product
+    wire signed [W_ACC:0]    sum  = acc + pext;
     wire                     ovf  = sum[W_ACC] != sum[W_ACC-1];
     wire signed [W_ACC-1:0]  amax = {1'b0, {(W_ACC-1){1'b1}}};
     wire signed [W_ACC-1:0]  amin = {1'b1, {(W_ACC-1){1'b0}}};
@@ -29,7 +30,7 @@ module fxp_mac #(
             acc <= 0;
             acc_sat <= 1'b0;
         end else if (clr) begin
-            acc <= en ? {{(W_ACC-2*W_IN){p[2*W_IN-1]}}, p} : {W_ACC{1'b0}};
+            acc <= en ? pext : {W_ACC{1'b0}};
             acc_sat <= 1'b0;
         end else if (en) begin
             acc <= ovf ? (sum[W_ACC] ? amin : amax) : sum[W_ACC-1:0];
