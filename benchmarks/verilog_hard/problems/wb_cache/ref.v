@@ -36,10 +36,6 @@ module wb_cache (
         if (rst) begin
             state <= LOOKUP;
             valid <= 4'b0000;
-            tags[0] <= 6'd0;
-            tags[1] <= 6'd0;
-            tags[2] <= 6'd0;
-            tags[3] <= 6'd0;
             cpu_ready <= 1'b0;
         end else begin
             case (state)
