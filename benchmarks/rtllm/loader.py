@@ -22,6 +22,7 @@ from pathlib import Path
 
 from harness.errors import DataError
 from harness.families.verilog.extract import module_spans
+from harness.families.verilog.isolation import interface_names
 from harness.families.verilog.loaders import (
     Defect,
     defect_problem,
@@ -30,7 +31,7 @@ from harness.families.verilog.loaders import (
     root_modules,
     testbench_root,
 )
-from harness.families.verilog.tbeval import Testbench, instantiations, tag_verdict_line
+from harness.families.verilog.tbeval import Testbench, instantiations, verdict_prints
 from harness.types import Problem
 
 DESCRIPTION, TESTBENCH = "design_description.txt", "testbench.v"
@@ -108,14 +109,14 @@ def load_design(suite: str, root: Path, folder: Path, pid: str) -> Problem:
         reference = reference_for(read_text(ref_path), top, ref_path)
         root_mod = testbench_root(tb_src, folder / TESTBENCH)
         try:
-            tag_verdict_line(tb_src, "passline", "0")
+            verdict_prints(tb_src, "passline")
         except ValueError as exc:
             raise Defect(f"{folder / TESTBENCH}: {exc}") from None
         files = {TIMESCALE_FILE: "`timescale 1ns/1ns\n", TESTBENCH: tb_src, **data_files(folder)}
     except Defect as exc:
         return defect_problem(suite, pid, str(exc), folder, top=folder.name)
     tb = Testbench(files=files, before=(TIMESCALE_FILE,), after=(TESTBENCH,), root=root_mod, verdict="passline",
-                   tb_file=TESTBENCH, sources=(TESTBENCH,))
+                   tb_file=TESTBENCH, sources=(TESTBENCH,), keep=tuple(sorted(interface_names(reference, top))))
     category = folder.parent.relative_to(root).as_posix() if folder.parent != root else ""
     return Problem(suite=suite, id=pid, reference=reference, path=folder,
                    data={"top": top, "description": description, "tb": tb.to_data(), "category": category,

@@ -15,8 +15,9 @@ from typing import Any
 
 from harness.errors import DataError
 from harness.families.verilog.extract import extract_verilog
+from harness.families.verilog.isolation import interface_names
 from harness.families.verilog.loaders import Defect, data_root, defect_problem, hf_rows, read_jsonl
-from harness.families.verilog.tbeval import Testbench, tag_verdict_line
+from harness.families.verilog.tbeval import Testbench, verdict_prints
 from harness.suite import SuiteOptions
 from harness.types import Candidate, Problem, Prompt
 
@@ -102,14 +103,15 @@ def _problem(suite: str, row: dict[str, Any], descriptions: dict[str, str], labe
         if not desc:
             raise Defect(f"{label}: no description for task {tid!r}")
         try:
-            tag_verdict_line(row["test"], "mismatches", "0")
+            verdict_prints(row["test"], "mismatches")
         except ValueError as exc:
             raise Defect(f"{label}: task {tid!r}: {exc}") from None
     except Defect as exc:
         return defect_problem(suite, tid, str(exc), top=TOP)
+    reference = row["prompt"] + row["canonical_solution"]
     tb = Testbench(files={"test.sv": row["test"]}, before=("test.sv",), after=(), root="tb", verdict="mismatches",
-                   tb_file="test.sv", sources=("test.sv",))
-    return Problem(suite=suite, id=tid, reference=row["prompt"] + row["canonical_solution"],
+                   tb_file="test.sv", sources=("test.sv",), keep=tuple(sorted(interface_names(reference, TOP))))
+    return Problem(suite=suite, id=tid, reference=reference,
                    data={"top": TOP, "header": row["prompt"], "description": desc, "tb": tb.to_data()})
 
 

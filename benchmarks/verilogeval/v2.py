@@ -16,8 +16,9 @@ from pathlib import Path
 
 from harness.errors import DataError, UsageError
 from harness.families.verilog.extract import extract_verilog
+from harness.families.verilog.isolation import interface_names
 from harness.families.verilog.loaders import Defect, defect_problem, read_text, rename_module
-from harness.families.verilog.tbeval import Testbench, tag_verdict_line
+from harness.families.verilog.tbeval import Testbench, verdict_prints
 from harness.types import Candidate, Problem, Prompt
 
 TOP = "TopModule"
@@ -72,14 +73,15 @@ def load_problem(suite: str, folder: Path, name: str, task: str) -> Problem:
         except Defect as exc:
             raise Defect(f"{folder / f'{name}_ref.sv'}: {exc}") from None
         try:
-            tag_verdict_line(test, "mismatches", "0")
+            verdict_prints(test, "mismatches")
         except ValueError as exc:
             raise Defect(f"{folder / f'{name}_test.sv'}: {exc}") from None
     except Defect as exc:
         return defect_problem(suite, name, str(exc), folder, TOP)
     test_file, ref_file = f"{name}_test.sv", f"{name}_ref.sv"
     tb = Testbench(files={test_file: test, ref_file: ref_src}, before=(), after=(test_file, ref_file), root="tb",
-                   verdict="mismatches", tb_file=test_file, sources=(test_file, ref_file))
+                   verdict="mismatches", tb_file=test_file, sources=(test_file, ref_file),
+                   keep=tuple(sorted(interface_names(reference, TOP))))
     data = {"top": TOP, "task": task, "prompt": prompt, "tb": tb.to_data()}
     if ifc:
         data["ifc"] = ifc

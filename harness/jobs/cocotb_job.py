@@ -1,20 +1,36 @@
-"""Sandbox job: compile a Verilog candidate and run a cocotb test module against it.
+"""Sandbox job: check a Verilog candidate, compile it and run a cocotb test module against it.
 
-stdin: {"nonce", "top", "sources": [...], "test_module", "simulator", "lint", "seed"}
-stdout: HWEVAL-RESULT lines for stages "syntax", "lint" (optional) and "function".
+stdin: {"nonce", "top", "sim_top", "design" (the candidate's raw file), "compiled" (where the
+checked text goes), "extra_sources", "provided_sources", "test_module", "simulator", "lint",
+"seed"}
+stdout: HWEVAL-RESULT lines for stages "integrity", "syntax", "lint" (optional), "function".
+
+1. :func:`harness.jobs.verilog_check.check_candidate`: the candidate as the compiler sees it
+   (preprocessed, comments blanked) against the allowlists; only that text is compiled.
+2. One build: the checked text, the modules the problem provides, its trusted extra sources
+   (renamed by the harness, :mod:`harness.families.verilog.isolation`, so that the candidate
+   cannot name them); the build log goes back with the ``syntax`` record.
+3. The tests. Outcomes come from :mod:`harness.jobs.cocotb_report` over an inherited pipe,
+   not from ``results.xml``; the function record is written only when the simulator reported
+   the regression's end exactly once and then exited.
 Simulator output goes to log files in the scratch folder, never to this process's stdout.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import time
-import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from harness.jobs import emit, read_job
+from harness.jobs.verilog_check import check_candidate
+
+REPORT_MODULE = "harness.jobs.cocotb_report"
+CHANNEL_CAP = 1 << 20
 
 
 def _tail(path: Path, n: int = 3000) -> str:
@@ -39,17 +55,58 @@ def _lint(sources: list[str], top: str) -> dict[str, Any]:
             "wall_s": time.monotonic() - t0, "data": {"warnings": warnings}}
 
 
-def _results(xml_path: Path) -> tuple[int, list[str]]:
-    root = ET.parse(xml_path).getroot()
-    cases = list(root.iter("testcase"))
-    failures = []
-    for case in cases:
-        for tag in ("failure", "error"):
-            node = case.find(tag)
-            if node is not None:
-                msg = (node.get("message") or node.text or "").strip()
-                failures.append(f"{case.get('name')}: {msg[:500]}")
-    return len(cases), failures
+class _Channel:
+    """Run the simulator with the write end of a pipe inherited; collect what it reports."""
+
+    def __init__(self, runner: Any) -> None:
+        self.runner = runner
+        self.records: list[dict[str, Any]] = []
+        self.returncode: int | None = None
+
+    def execute(self, cmds: Sequence[list[str]], cwd: Any, stdout: TextIO | None = None) -> None:
+        for cmd in cmds:
+            read_fd, write_fd = os.pipe()
+            env = {**self.runner.env, "HWEVAL_REPORT_FD": str(write_fd)}
+            try:
+                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=stdout,
+                                        stderr=subprocess.STDOUT if stdout is not None else None,
+                                        pass_fds=(write_fd,))
+            finally:
+                os.close(write_fd)
+            raw = bytearray()
+            with os.fdopen(read_fd, "rb") as fh:
+                while chunk := fh.read(65536):
+                    if len(raw) < CHANNEL_CAP:
+                        raw += chunk
+            self.returncode = proc.wait()
+            for line in bytes(raw).decode(errors="replace").splitlines():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(rec, dict):
+                    self.records.append(rec)
+
+
+def function_record(channel: _Channel, wall: float, log: Path) -> dict[str, Any]:
+    """The verdict from what the simulator reported, or a runtime error when it did not finish."""
+    done = [r for r in channel.records if "done" in r]
+    tests = [r for r in channel.records if "test" in r]
+    base: dict[str, Any] = {"stage": "function", "wall_s": wall}
+    if len(done) != 1 or done[0]["done"] != len(tests):
+        return {**base, "status": "runtime_error", "reason": "the simulation ended without reporting its tests "
+                f"(exit {channel.returncode})\n" + _tail(log)}
+    if channel.returncode != 0:
+        return {**base, "status": "runtime_error", "reason": f"the simulator exited with {channel.returncode} "
+                "after the tests\n" + _tail(log)}
+    if not tests:
+        return {**base, "status": "runtime_error", "reason": "no test ran\n" + _tail(log)}
+    failures = [f"{r['test']}: {str(r.get('reason', ''))[:500]}" for r in tests
+                if r.get("status") in ("failed", "error")]
+    if failures:
+        return {**base, "status": "fail", "reason": "\n".join(failures)[:4000],
+                "data": {"tests": len(tests), "failed": len(failures)}}
+    return {**base, "status": "pass", "data": {"tests": len(tests)}}
 
 
 def main() -> None:
@@ -57,51 +114,44 @@ def main() -> None:
 
     job = read_job()
     nonce, top = job["nonce"], job["top"]
+    sim_top = job.get("sim_top") or top
+    simulator = job.get("simulator", "icarus")
     work = Path.cwd()
-    sources = [str(work / s) for s in job["sources"]]
-    runner = get_runner(job.get("simulator", "icarus"))
+    integrity = check_candidate(job["design"], job["compiled"])
+    emit(nonce, integrity)
+    if integrity["status"] != "pass":
+        return
+    compiled = str(work / job["compiled"])
+    provided = [str(work / s) for s in job.get("provided_sources", [])]
+    extra = [str(work / s) for s in job.get("extra_sources", [])]
+    runner = get_runner(simulator)
     build_dir = work / "build"
     t0 = time.monotonic()
     try:
-        runner.build(sources=sources, hdl_toplevel=top, build_dir=build_dir, timescale=("1ns", "1ps"),
-                     log_file=work / "build.log", always=True)
+        runner.build(sources=[compiled, *provided, *extra], hdl_toplevel=sim_top, build_dir=build_dir,
+                     timescale=("1ns", "1ps"), log_file=work / "build.log", always=True)
     except Exception as exc:  # noqa: BLE001 - any build failure is the candidate's syntax error
         emit(nonce, {"stage": "syntax", "status": "syntax_error", "wall_s": time.monotonic() - t0,
                      "reason": _tail(work / "build.log") or str(exc)})
         return
-    emit(nonce, {"stage": "syntax", "status": "pass", "wall_s": time.monotonic() - t0})
+    emit(nonce, {"stage": "syntax", "status": "pass", "wall_s": time.monotonic() - t0,
+                 "data": {"log": _tail(work / "build.log")}})
     if job.get("lint"):
-        emit(nonce, {"stage": "lint", **_lint(sources, top)})
+        emit(nonce, {"stage": "lint", **_lint([compiled, *provided], top)})
     t1 = time.monotonic()
-    xml = work / "results.xml"
+    channel = _Channel(runner)
+    runner._execute_cmds = channel.execute  # type: ignore[method-assign, assignment]
     env = {"HWEVAL_TB_SEED": str(job.get("seed", 20261129))}
+    modules = [REPORT_MODULE, job.get("test_module", "tb")]
     try:
-        runner.test(hdl_toplevel=top, test_module=job.get("test_module", "tb"), test_dir=work,
-                    build_dir=build_dir, results_xml=str(xml), log_file=work / "sim.log",
-                    extra_env=env, seed=job.get("seed", 20261129))
-    except Exception as exc:  # noqa: BLE001 - simulator crashed: a runtime error of the candidate
+        runner.test(hdl_toplevel=sim_top, test_module=modules, test_dir=work, build_dir=build_dir,
+                    results_xml=str(work / "results.xml"), log_file=work / "sim.log", extra_env=env,
+                    seed=job.get("seed", 20261129))
+    except Exception as exc:  # noqa: BLE001 - the runner itself failed around the simulator
         emit(nonce, {"stage": "function", "status": "runtime_error", "wall_s": time.monotonic() - t1,
                      "reason": f"{exc}\n{_tail(work / 'sim.log')}"})
         return
-    wall = time.monotonic() - t1
-    if not xml.exists():
-        emit(nonce, {"stage": "function", "status": "runtime_error", "wall_s": wall,
-                     "reason": "simulation wrote no results\n" + _tail(work / "sim.log")})
-        return
-    try:
-        n, failures = _results(xml)
-    except ET.ParseError as exc:
-        emit(nonce, {"stage": "function", "status": "runtime_error", "wall_s": wall,
-                     "reason": f"unreadable results: {exc}"})
-        return
-    if n == 0:
-        emit(nonce, {"stage": "function", "status": "runtime_error", "wall_s": wall,
-                     "reason": "no test ran\n" + _tail(work / "sim.log")})
-    elif failures:
-        emit(nonce, {"stage": "function", "status": "fail", "wall_s": wall, "reason": "\n".join(failures)[:4000],
-                     "data": {"tests": n, "failed": len(failures)}})
-    else:
-        emit(nonce, {"stage": "function", "status": "pass", "wall_s": wall, "data": {"tests": n}})
+    emit(nonce, function_record(channel, time.monotonic() - t1, work / "sim.log"))
 
 
 if __name__ == "__main__":

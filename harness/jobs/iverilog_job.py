@@ -1,12 +1,14 @@
-"""Sandbox job: compile sources with Icarus Verilog and run the simulation with ``vvp -n``.
+"""Sandbox job: check a candidate, compile it with the testbench (Icarus), simulate with ``vvp -n``.
 
-stdin: {"nonce", "sources": [...], "root": tb module, "flags": [...], "compile_timeout_s",
-        "sim_timeout_s", "markers": [substrings of lines worth reporting]}
-stdout: HWEVAL-RESULT lines for stages "syntax" and "function".
+stdin: {"nonce", "design" (the candidate's raw file), "compiled" (where its checked text goes,
+        named in "sources"), "sources": [...], "root": tb module, "flags": [...],
+        "compile_timeout_s", "sim_timeout_s", "channel_fd"}
+stdout: HWEVAL-RESULT lines for stages "integrity", "syntax" and "function".
 
-The simulator's output never reaches this process's stdout: it is read through a pipe, only
-lines holding a marker are kept (plus a capped tail for the log), so a flood of output cannot
-push the verdict line out of reach and a candidate cannot print a record of its own.
+The candidate is first seen as the compiler sees it (:mod:`harness.jobs.verilog_check`); only
+the checked text is compiled. The testbench's verdict comes over a pipe the simulator inherits
+as fd ``channel_fd`` (see :mod:`harness.families.verilog.isolation`); the simulator's own output
+is only drained (a capped tail for the log), so nothing the candidate prints is a verdict.
 """
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.jobs import emit, read_job
+from harness.jobs.verilog_check import check_candidate
 
-MAX_MARKED = 64
+MAX_CHANNEL_LINES = 64
 TAIL_LINES = 120
 LINE_CAP = 2000
 
@@ -56,69 +59,87 @@ def compile_sources(job: dict[str, Any]) -> dict[str, Any]:
     return {"stage": "syntax", "status": status, "wall_s": time.monotonic() - t0,
             "data": {"log": log, "returncode": proc.returncode}}
 
+def _channel(fd_wanted: int) -> tuple[int, int]:
+    """A pipe whose write end is ``fd_wanted`` (for the simulator to inherit); (read, write)."""
+    read_fd, write_fd = os.pipe()
+    if read_fd == fd_wanted:
+        read_fd, old = os.dup(read_fd), read_fd
+        os.close(old)
+    if write_fd != fd_wanted:
+        os.dup2(write_fd, fd_wanted)
+        os.close(write_fd)
+    return read_fd, fd_wanted
+
+
+def _lines(buf: bytes) -> tuple[list[bytes], bytes]:
+    *complete, rest = buf.split(b"\n")
+    if len(rest) > 1 << 20:  # a line without end: keep its head only
+        complete.append(rest[:LINE_CAP])
+        rest = b""
+    return complete, rest
+
+
 def simulate(job: dict[str, Any]) -> dict[str, Any]:
-    markers = [m for m in job.get("markers", []) if m]
     timeout = float(job.get("sim_timeout_s", 30))
     t0 = time.monotonic()
+    chan_read, chan_write = _channel(int(job.get("channel_fd", 9)))
     try:
         proc = subprocess.Popen(["vvp", "-n", "sim.vvp"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True, pass_fds=(chan_write,))
     except FileNotFoundError:
         return {"stage": "function", "status": "infra_error", "wall_s": 0.0, "reason": "vvp not found"}
+    finally:
+        os.close(chan_write)
     assert proc.stdout is not None
-    marked: list[str] = []
-    kept = [0] * len(markers)  # per marker, so no marker can crowd out another's lines
-
-    def keep(line: str) -> None:
-        for i, m in enumerate(markers):
-            if m in line and kept[i] < MAX_MARKED:
-                kept[i] += 1
-                marked.append(line)
-                return
+    channel: list[str] = []  # what the testbench sent; more than a few lines never happens honestly
+    channel_lines = 0
     tail: deque[str] = deque(maxlen=TAIL_LINES)
     lines = 0
     timed_out = False
     deadline = t0 + timeout
-
     sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    buf = b""
-    fd = proc.stdout.fileno()
-    while True:
+    out_fd = proc.stdout.fileno()
+    sel.register(out_fd, selectors.EVENT_READ)
+    sel.register(chan_read, selectors.EVENT_READ)
+    bufs = {out_fd: b"", chan_read: b""}
+    while bufs:
         left = deadline - time.monotonic()
         if left <= 0:
             timed_out = True
             _kill(proc)
             break
-        if not sel.select(timeout=min(left, 1.0)):
-            continue
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        buf += chunk
-        *complete, buf = buf.split(b"\n")
-        if len(buf) > 1 << 20:  # a line without end: keep its head only
-            complete.append(buf[:LINE_CAP])
-            buf = b""
-        for raw in complete:
-            lines += 1
-            line = raw[:LINE_CAP].decode(errors="replace").rstrip("\r")
-            tail.append(line)
-            keep(line)
-    if buf:
-        line = buf[:LINE_CAP].decode(errors="replace")
-        tail.append(line)
-        keep(line)
+        for key, _ in sel.select(timeout=min(left, 1.0)):
+            fd = int(key.fd)
+            chunk = os.read(fd, 65536)
+            complete, bufs[fd] = _lines(bufs[fd] + chunk) if chunk else ([bufs[fd]] if bufs[fd] else [], b"")
+            for raw in complete:
+                line = raw[:LINE_CAP].decode(errors="replace").rstrip("\r")
+                if fd == out_fd:
+                    lines += 1
+                    tail.append(line)
+                else:
+                    channel_lines += 1
+                    if len(channel) < MAX_CHANNEL_LINES:
+                        channel.append(line)
+            if not chunk:
+                sel.unregister(fd)
+                del bufs[fd]
     sel.close()
+    os.close(chan_read)
     rc = proc.wait()
     _kill(proc)
     return {"stage": "function", "status": "timeout" if timed_out else "ran", "wall_s": time.monotonic() - t0,
-            "data": {"returncode": None if timed_out else rc, "marked": marked, "lines": lines,
+            "data": {"returncode": None if timed_out else rc, "channel": channel,
+                     "channel_lines": channel_lines, "lines": lines,
                      "tail": "\n".join(tail)[-8000:]}}
 
 def main() -> None:
     job = read_job()
     nonce = job["nonce"]
+    integrity = check_candidate(job["design"], job["compiled"])
+    emit(nonce, integrity)
+    if integrity["status"] != "pass":
+        return
     res = compile_sources(job)
     emit(nonce, res)
     if res["status"] != "pass":

@@ -9,7 +9,7 @@ import pytest
 
 from harness import registry
 from harness.errors import DataError, UsageError
-from harness.runner import excluded_from, validate_references
+from harness.runner import not_run_from, validate_references
 from harness.sandbox.local import BubblewrapSandbox
 from harness.suite import EvalContext, SuiteOptions
 from harness.types import Completion, Status
@@ -68,7 +68,7 @@ def test_empty_or_missing_folders_are_data_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_malformed_designs_are_excluded_with_the_file_named(tmp_path: Path, ctx: EvalContext) -> None:
+def test_malformed_designs_are_not_run_with_the_file_named(tmp_path: Path, ctx: EvalContext) -> None:
     root = tmp_path / "RTLLM"
     shutil.copytree(V11, root)
     (root / "adder_4bit" / "testbench.v").unlink()
@@ -76,8 +76,9 @@ def test_malformed_designs_are_excluded_with_the_file_named(tmp_path: Path, ctx:
     (root / "seq_det" / "design_description.txt").mkdir()
     s = suite(root)
     problems = list(s.problems())
-    excluded = {e["problem_id"]: e["reason"] for e in excluded_from(validate_references(s, problems, ctx, 2,
-                                                                                        use_cache=False))}
+    # unusable problem data is an infra error of the problem: listed as not run, never scored
+    excluded = {e["problem_id"]: e["reason"] for e in not_run_from(validate_references(s, problems, ctx, 2,
+                                                                                       use_cache=False))}
     assert "missing file" in excluded["adder_4bit"] and "testbench.v" in excluded["adder_4bit"]
     assert "unreadable file" in excluded["seq_det"] and "design_description.txt" in excluded["seq_det"]
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from harness.families.verilog import loaders
 from harness.families.verilog.tbeval import Testbench, judge_testbench
 from harness.suite import EvalContext
 from harness.types import Candidate, Completion, Problem, Status, Verdict
@@ -85,9 +84,10 @@ def test_forged_verdict_line_fails(suite, ctx: EvalContext) -> None:  # type: ig
     assert v.status == Status.FAIL, v.reason
 
 
-def test_without_the_static_scan_forgery_and_early_finish_still_fail(suite, ctx: EvalContext,  # type: ignore[no-untyped-def]
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders, "static_verdict", lambda *a: None)
+def test_without_the_integrity_scan_forgery_and_early_finish_still_fail(suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.security.verilog.probe import Probe
+
+    ctx = EvalContext(sandbox=Probe(no_scan=True), cache_dir=tmp_path)
     assert judge(suite, FORGED, ctx).status == Status.FAIL
     early = GOOD.replace("endmodule", f"  initial begin {EDGES} $finish; end\nendmodule")
     v = judge(suite, early, ctx)
@@ -96,8 +96,8 @@ def test_without_the_static_scan_forgery_and_early_finish_still_fail(suite, ctx:
     assert judge(suite, fatal, ctx).status == Status.FAIL
 
 
-def test_a_tb_line_without_the_nonce_counts_for_nothing(suite, ctx: EvalContext) -> None:  # type: ignore[no-untyped-def]
-    # The testbench's own verdict line is only accepted with this run's nonce.
+def test_a_verdict_line_on_the_simulators_output_counts_for_nothing(suite, ctx: EvalContext) -> None:  # type: ignore[no-untyped-def]
+    # Only what the testbench sends over its channel is a verdict.
     p = problem(suite)
     tb = Testbench.from_data(p.data["tb"])
     v = judge_testbench(Candidate(FORGED), tb, ctx)
@@ -124,7 +124,7 @@ def test_watchdog_hit_by_the_reference_too_is_no_failure(suite, ctx: EvalContext
 def test_output_floods_cannot_hide_or_fake_the_verdict(suite, ctx: EvalContext) -> None:  # type: ignore[no-untyped-def]
     flood = "  initial repeat (20000) $display(\"TIMEOUT\");\nendmodule"
     v = judge(suite, GOOD.replace("endmodule", flood), ctx)
-    assert v.status == Status.TIMEOUT  # printing the watchdog's word only ever hurts the candidate
+    assert v.status == Status.PASS  # the watchdog's word on the output is only output
     flood = "  initial repeat (20000) $display(\"Mismatches: 0 in 25 samples %0d\", $time);\nendmodule"
     assert judge(suite, GOOD.replace("endmodule", flood), ctx).status == Status.PASS
     assert judge(suite, WRONG.replace("endmodule", flood), ctx).status == Status.FAIL

@@ -1,34 +1,55 @@
 """Evaluate a Verilog candidate with a cocotb test module, inside the sandbox.
 
-Stages: ``integrity`` (static rules), ``syntax`` (Icarus elaboration, or Verilator build),
-``lint`` (Verilator --lint-only, a second opinion recorded beside, never deciding the verdict),
-``function`` (the cocotb tests). The verdict comes only from nonce-tagged job records.
+Stages (all run by :mod:`harness.jobs.cocotb_job` in one sandbox call): ``integrity`` (the
+candidate as the compiler sees it, against the allowlists of
+:mod:`harness.families.verilog.integrity`; and, with trusted extra sources, the hierarchy
+rule), ``syntax`` (Icarus elaboration, or Verilator build), ``lint`` (Verilator --lint-only, a
+second opinion recorded beside, never deciding the verdict), ``function`` (the cocotb tests,
+reported over a pipe the job owns). The verdict comes only from nonce-tagged job records,
+exactly one per stage.
 """
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from harness.families.verilog import isolation
+from harness.families.verilog.extract import module_spans
 from harness.families.verilog.integrity import violations
 from harness.jobs import parse_records
 from harness.proc import tail
-from harness.sandbox.base import Limits
+from harness.sandbox.base import ExecResult, Limits
 from harness.suite import EvalContext
 from harness.tools import require, tool_bin_dirs, verilator_env, verilator_root
 from harness.types import Candidate, StageResult, Status, Verdict
 
+RAW_FILE = "candidate.v"  # the answer as given; only the job reads it (it preprocesses it)
+DESIGN_FILE = "design.v"  # what the build compiles: the checked, preprocessed answer
+RESET_FILE = "hweval_reset.v"  # between the design and trusted sources: its directives stop there
+
 
 def integrity_verdict(candidate: Candidate, top: str) -> Verdict | None:
-    """A verdict when the candidate breaks a rule or lacks its top module; None when fine."""
+    """A quick verdict before any sandbox: the allowlists on the raw text, and the top module.
+
+    Macros can hide a name from a raw scan; evaluation repeats the check on the preprocessed
+    text inside the sandbox (:func:`evaluate_cocotb` does), so this is only a filter.
+    """
     found = violations(candidate.code)
     if found:
         rule = found[0][0]
         reason = "; ".join(detail for _, detail in found)
         return Verdict(Status.REJECTED, reason=reason, rule=rule,
                        stages={"integrity": StageResult("rejected", reason)})
+    return missing_top_verdict(candidate, top)
+
+
+def missing_top_verdict(candidate: Candidate, top: str) -> Verdict | None:
     if not candidate.meta.get("top_found", True):
         reason = f"no module named {top!r} in the answer (found: {', '.join(candidate.meta.get('modules', []))})"
         return Verdict(Status.SYNTAX_ERROR, reason=reason, stages={"syntax": StageResult("syntax_error", reason)})
@@ -37,8 +58,8 @@ def integrity_verdict(candidate: Candidate, top: str) -> Verdict | None:
 
 def check_simulator(simulator: str) -> None:
     """Raise ToolMissingError (exit 2, with an install hint) when the simulator is absent."""
+    require("iverilog")  # its preprocessor checks every candidate, whichever simulator runs it
     if simulator == "icarus":
-        require("iverilog")
         require("vvp")
     elif simulator == "verilator":
         verilator_env()
@@ -48,42 +69,141 @@ def check_simulator(simulator: str) -> None:
         raise UsageError(f"--simulator {simulator!r}: choose icarus or verilator")
 
 
+def stages_from(res: ExecResult, nonce: str) -> tuple[dict[str, StageResult], str | None]:
+    """The job's stage records, and the name of a stage reported more than once (if any)."""
+    stages: dict[str, StageResult] = {}
+    for rec in parse_records(res.stdout, nonce):
+        name = str(rec.get("stage"))
+        if name in stages:
+            return stages, name
+        stage = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0), rec.get("data", {}))
+        if rec.get("rule"):
+            stage.data["rule"] = rec["rule"]
+        stages[name] = stage
+    return stages, None
+
+
+def integrity_outcome(stages: dict[str, StageResult], candidate: Candidate, wall: float) -> Verdict | None:
+    """The verdict when the ``integrity`` stage stopped the run; keeps the compiled text aside.
+
+    ``candidate.meta["compiled"]`` gets the text the build compiled (preprocessed, comments
+    blanked): synthesis and equivalence should read that, not the raw answer.
+    """
+    stage = stages.get("integrity")
+    if stage is None:
+        return None
+    compiled = stage.data.pop("compiled", None)
+    if compiled is not None:
+        candidate.meta["compiled"] = compiled
+    if stage.status == "pass":
+        return None
+    if stage.status == "rejected":
+        return Verdict(Status.REJECTED, reason=stage.reason, stages=stages, wall_s=wall,
+                       rule=str(stage.data.get("rule") or "integrity"))
+    try:
+        status = Status(stage.status)
+    except ValueError:
+        status = Status.INFRA_ERROR
+    return Verdict(status, reason=stage.reason, stages=stages, wall_s=wall)
+
+
+def synthesis_code(candidate: Candidate, reference: str | None) -> str:
+    """What synthesis should read: the compiled text, unless the answer is the reference itself."""
+    if reference is not None and " ".join(candidate.code.split()) == " ".join(reference.split()):
+        return candidate.code
+    return str(candidate.meta.get("compiled", candidate.code))
+
+
 def evaluate_cocotb(
     candidate: Candidate, *, top: str, tb_source: str, ctx: EvalContext, simulator: str = "icarus",
     lint: bool = True, extra_files: dict[str, str] | None = None,
+    extra_sources: Mapping[str, str] | None = None, sim_top: str | None = None,
+    provided_sources: Mapping[str, str] | None = None,
 ) -> Verdict:
+    """Check, build and test ``candidate`` (whose top module is ``top``) with cocotb in the sandbox.
+
+    - ``tb_source``: the cocotb test module (it becomes ``tb.py``); ``extra_files``: other files
+      it reads, written beside it.
+    - ``extra_sources`` (name -> Verilog text): trusted sources compiled after the candidate,
+      e.g. a wrapper instantiating the candidate's module at several parameter values. The
+      candidate may not instantiate or reach into them: every name of theirs is renamed
+      (:mod:`harness.families.verilog.isolation`) except the names they share with the design
+      (modules they instantiate without defining, the ports and parameters they connect by
+      name) and every word of ``tb_source`` (what the test reads through ``dut``). An answer
+      that names anything else of theirs does not elaborate and is ``rejected``
+      (``foreign_module``/``hierarchical_reference``). Do not name a reference model's
+      instance in the test module: a kept name can be reached.
+    - ``sim_top``: the simulation's toplevel (cocotb's ``dut``), when not ``top``: e.g. the
+      wrapper from ``extra_sources``.
+    - ``provided_sources`` (name -> Verilog text): modules the problem gives the candidate to
+      instantiate; trusted, compiled with it, not renamed.
+    Integrity rules apply to the candidate only. Sets ``candidate.meta["compiled"]``.
+    """
     start = time.monotonic()
-    bad = integrity_verdict(candidate, top)
+    bad = missing_top_verdict(candidate, top)
     if bad is not None:
         return bad
     nonce = secrets.token_hex(16)
-    job = {"nonce": nonce, "top": top, "sources": ["design.v"], "test_module": "tb",
-           "simulator": simulator, "lint": lint and verilator_root() is not None, "seed": ctx.seed or 20261129}
+    extra_sources, provided_sources = dict(extra_sources or {}), dict(provided_sources or {})
+    reserved = {RAW_FILE, DESIGN_FILE, RESET_FILE, "tb.py", *(extra_files or {})}
+    clash = sorted(reserved & (set(extra_sources) | set(provided_sources)))
+    if clash:
+        raise ValueError(f"evaluate_cocotb: source name(s) {', '.join(clash)} clash with the job's files")
+    trusted = _isolate(extra_sources, provided_sources, top, sim_top or top, tb_source)
+    job = {"nonce": nonce, "top": top, "sim_top": trusted.root, "design": RAW_FILE, "compiled": DESIGN_FILE,
+           "extra_sources": sorted(extra_sources),
+           "provided_sources": [RESET_FILE, *sorted(provided_sources)] if extra_sources or provided_sources else [],
+           "test_module": "tb", "simulator": simulator, "lint": lint and verilator_root() is not None,
+           "seed": ctx.seed or 20261129}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "WARNING"}
     if verilator_root() is not None:
         venv = verilator_env()
         env["VERILATOR_ROOT"] = venv["VERILATOR_ROOT"]
         env["PATH"] = f"{venv['VERILATOR_ROOT']}/bin:{env['PATH']}"
-    files = {"design.v": candidate.code, "tb.py": tb_source, **(extra_files or {})}
+    files = {RAW_FILE: candidate.code, "tb.py": tb_source, RESET_FILE: "`resetall\n", **(extra_files or {}),
+             **trusted.files, **provided_sources}
     limits = ctx.limits if simulator == "icarus" else Limits(**{**ctx.limits.__dict__,
                                                                 "wall_s": ctx.limits.wall_s + 120})
     with ctx.scratch() as work:
         res = ctx.sandbox.run([sys.executable, "-m", "harness.jobs.cocotb_job"], workdir=work, files=files,
                               limits=limits, env=env, stdin=json.dumps(job).encode(), ro_paths=tool_bin_dirs())
         sim_log = tail((work / "sim.log").read_text(errors="replace")) if (work / "sim.log").exists() else ""
-    wall = time.monotonic() - start
+    return _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted.trusted)
+
+
+def _isolate(extra: dict[str, str], provided: dict[str, str], top: str, sim_top: str,
+             tb_source: str) -> isolation.Prepared:
+    """The extra sources with their names out of the candidate's reach (cached per problem)."""
+    if not extra:
+        return isolation.Prepared(files={}, root=sim_top, trusted=frozenset(), tag="")
+    keep = {top, *re.findall(r"[A-Za-z_]\w*", tb_source)}
+    keep |= {name.lstrip("\\") for text in provided.values() for name, _, _ in module_spans(text)}
+    return isolation.prepare(extra, sorted(extra), sim_top, keep)
+
+
+def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, sim_log: str,
+             wall: float, trusted: frozenset[str] = frozenset()) -> Verdict:
     if res.infra_error:
         return Verdict(Status.INFRA_ERROR, reason=res.infra_error, wall_s=wall)
-    stages = {}
-    for rec in parse_records(res.stdout, nonce):
-        stages[rec["stage"]] = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0),
-                                           rec.get("data", {}))
-    passed = "function" in stages and stages["function"].status == "pass"
-    logs = {"sim": sim_log} if sim_log and not passed else {}
+    stages, repeated = stages_from(res, nonce)
+    if repeated:
+        return Verdict(Status.REJECTED, reason=f"the {repeated!r} stage reported more than once",
+                       rule="one_verdict", stages=stages, wall_s=wall)
+    checked = integrity_outcome(stages, candidate, wall)
+    if checked is not None:
+        return checked
+    syntax = stages.get("syntax")
+    build_log = syntax.data.pop("log", "") if syntax is not None else ""
+    reach = isolation.reach_rule(f"{build_log}\n{syntax.reason}", trusted) if syntax and trusted else None
+    if reach is not None:
+        rule, what = reach
+        stages["integrity"] = StageResult("rejected", f"the answer {what}", data={"rule": rule})
+        return Verdict(Status.REJECTED, reason=f"the answer {what}", rule=rule, stages=stages, wall_s=wall)
+    function = stages.get("function")
+    passed = function is not None and function.status == "pass"
+    logs: dict[str, Any] = {"sim": sim_log} if sim_log and not passed else {}
     if res.stderr.strip():
         logs["stderr"] = tail(res.stderr, 2000)
-    function = stages.get("function")
-    syntax = stages.get("syntax")
     if res.timed_out:
         return Verdict(Status.TIMEOUT, reason=f"exceeded {limits.wall_s:g} s wall time", stages=stages,
                        wall_s=wall, logs=logs)

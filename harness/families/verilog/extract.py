@@ -1,7 +1,8 @@
 """Pull Verilog code out of a model's response.
 
 Order: fenced blocks (verilog, systemverilog, sv, v or no language) that contain a module;
-otherwise bare ``module ... endmodule`` text. Several modules are allowed (helpers); when a
+otherwise bare ``module ... endmodule`` text. Inside fenced blocks, declarations between
+modules (typedefs, packages, parameters) are kept, ahead of the modules. Several modules are allowed (helpers); when a
 module name is defined more than once, the last definition wins (models often revise).
 Prose with no module gives ``None`` (status ``no_code``).
 """
@@ -16,6 +17,7 @@ _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOT
 _VERILOG_LANGS = {"", "verilog", "systemverilog", "sv", "v", "vlog", "verilog2001", "svh"}
 _MODULE = re.compile(r"\b(module|macromodule)\s+(\\?[A-Za-z_][\w$]*)")
 _ENDMODULE = re.compile(r"\bendmodule\b")
+_TIMESCALE = re.compile(r"\s*`timescale\b")
 
 
 def module_spans(code: str) -> list[tuple[str, int, int]]:
@@ -35,28 +37,55 @@ def module_spans(code: str) -> list[tuple[str, int, int]]:
     return spans
 
 
-def _code_regions(text: str) -> list[str]:
+def _code_regions(text: str) -> tuple[list[str], bool]:
+    """The fenced Verilog blocks that hold a module (True), or the whole text (False)."""
     blocks = [body for lang, body in _FENCE.findall(text) if lang.lower() in _VERILOG_LANGS]
     with_modules = [b for b in blocks if module_spans(b)]
-    return with_modules or [text]
+    return (with_modules, True) if with_modules else ([text], False)
+
+
+def _gap_items(gap: str) -> tuple[list[str], str]:
+    """Directive lines, and the other code (types, packages, constants) of text between modules."""
+    directives = [ln for ln in gap.splitlines() if ln.strip().startswith("`")]
+    code = "\n".join(ln for ln in gap.splitlines() if not ln.strip().startswith("`")).strip()
+    return directives, code if mask_comments(code).strip() else ""
 
 
 def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
-    """The modules found in ``text`` joined into one source, or None when there are none."""
+    """The modules found in ``text`` joined into one source, or None when there are none.
+
+    One fenced block whose modules are all distinct is taken as written (less `timescale).
+    Otherwise modules are merged (the last definition of a name wins) and, from fenced blocks,
+    what stands between modules (typedefs, packages, parameters) is kept ahead of them;
+    outside code blocks only directive lines are.
+    """
     modules: dict[str, str] = {}
     preamble: list[str] = []
-    for region in _code_regions(text):
+    units: list[str] = []
+    regions, fenced = _code_regions(text)
+    names = [name for name, _, _ in module_spans(regions[0])]
+    if fenced and len(regions) == 1 and len(set(names)) == len(names):
+        # one block, each module once: the block as written (its directives stay where they are)
+        code = "\n".join(ln for ln in regions[0].splitlines() if not _TIMESCALE.match(ln)).strip() + "\n"
+        return Candidate(code=code, meta={"modules": names, "top_found": top is None or top in names,
+                                          "normalized_sha256": normalized_sha256(code)})
+    for region in regions:
         spans = module_spans(region)
         if not spans:
             continue
-        head = region[: spans[0][1]]
-        preamble += [ln for ln in head.splitlines() if ln.strip().startswith("`") and "timescale" not in ln]
+        cuts = [0, *[x for _, start, end in spans for x in (start, end)], len(region)]
+        gaps = [region[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)] if fenced else [region[:spans[0][1]]]
+        for gap in gaps:
+            directives, code = _gap_items(gap)
+            preamble += [ln for ln in directives if "timescale" not in ln]
+            if fenced and code:
+                units.append(code)
         for name, start, end in spans:
             modules.pop(name, None)  # re-insert so the order follows the last definition
             modules[name] = region[start:end]
     if not modules:
         return None
-    code = "\n".join([*dict.fromkeys(preamble), *modules.values()]) + "\n"
+    code = "\n".join([*dict.fromkeys(preamble), *dict.fromkeys(units), *modules.values()]) + "\n"
     return Candidate(code=code, meta={"modules": list(modules), "top_found": top is None or top in modules,
                                       "normalized_sha256": normalized_sha256(code)})
 

@@ -1,48 +1,169 @@
-"""Integrity rules for Verilog candidates (DESIGN.md, "Integrity rules").
+"""Integrity rules for Verilog candidates (docs/integrity.md, "Verilog").
 
-A candidate may not touch files or the host, end the simulation itself, or pull in other
-files: that is how a design could forge a verdict or read a secret. The scan runs on the
-source with comments and strings masked; a rule broken gives ``rejected`` with the rule named.
+The rules are checked on what the compiler sees: the candidate after the build's own
+preprocessor (Icarus's ``ivlpp``, run inside the sandbox by :mod:`harness.jobs.verilog_check`),
+with comments removed. That text, and nothing else, is then compiled and synthesised, so a
+macro pasted from pieces (`` `A`B `` -> ``$fopen``) is seen exactly as the simulator sees it.
+
+- System tasks and functions come from an allowlist (:data:`ALLOWED_SYSTEM`): arithmetic and
+  type functions, math, printing and reading the time. Everything else is rejected, named by
+  the rule it falls under (``file_io``, ``host_access``, ``early_finish``, or ``system_task``).
+  An escaped identifier ``\\$name`` is the system task ``$name`` to Icarus, and counts as one.
+- Compiler directives left after preprocessing come from :data:`ALLOWED_DIRECTIVES`; a file
+  read during preprocessing (`` `include ``, even one built by a macro) is rule ``include``.
+- ``$root``/``$unit`` paths, DPI imports and ``bind`` are rejected: a candidate reaches only
+  what it defines. The elaborated hierarchy is checked by the build itself (see
+  :mod:`harness.families.verilog.tbeval` and :mod:`harness.jobs.cocotb_job`).
+
+:func:`violations` applies the same allowlist to raw text: a quick filter for callers that
+have no sandbox at hand (plugins, CVDP); it cannot see through macros, so evaluation always
+repeats the check on the preprocessed text.
 """
 from __future__ import annotations
 
-from harness.families.verilog.lexer import tokenize
+from harness.families.verilog.lexer import Token, tokenize
 
-FILE_TASKS = {
+#: System functions and tasks a design may use. Printing is harmless (verdicts never come from
+#: the simulator's output); reading the time is harmless; the rest computes values.
+ALLOWED_SYSTEM = frozenset({
+    # types, sizes and conversions
+    "$signed", "$unsigned", "$clog2", "$bits", "$size", "$high", "$low", "$left", "$right", "$increment",
+    "$dimensions", "$unpacked_dimensions", "$countones", "$countbits", "$onehot", "$onehot0", "$isunknown",
+    "$rtoi", "$itor", "$realtobits", "$bitstoreal", "$shortrealtobits", "$bitstoshortreal", "$cast",
+    "$typename",
+    # math
+    "$ln", "$log10", "$exp", "$sqrt", "$pow", "$floor", "$ceil", "$sin", "$cos", "$tan", "$asin", "$acos",
+    "$atan", "$atan2", "$hypot", "$sinh", "$cosh", "$tanh", "$asinh", "$acosh", "$atanh",
+    # printing and time
+    "$display", "$displayb", "$displayh", "$displayo", "$write", "$writeb", "$writeh", "$writeo",
+    "$strobe", "$strobeb", "$strobeh", "$strobeo", "$monitor", "$monitorb", "$monitorh", "$monitoro",
+    "$monitoron", "$monitoroff", "$time", "$stime", "$realtime", "$info", "$warning", "$error",
+    # sampled values (assertions)
+    "$past", "$rose", "$fell", "$stable", "$changed",
+})
+
+#: Directives that may remain after preprocessing: none of them can read, define or expand anything.
+ALLOWED_DIRECTIVES = frozenset({"`timescale", "`default_nettype", "`celldefine", "`endcelldefine", "`resetall"})
+
+FILE_TASKS = frozenset({
     "$fopen", "$fclose", "$fwrite", "$fwriteb", "$fwriteh", "$fwriteo", "$fdisplay", "$fdisplayb",
     "$fdisplayh", "$fdisplayo", "$fmonitor", "$fmonitorb", "$fmonitorh", "$fmonitoro", "$fstrobe",
     "$fstrobeb", "$fstrobeh", "$fstrobeo", "$fscanf", "$fgets", "$fgetc", "$fread", "$ungetc",
     "$fflush", "$fseek", "$ftell", "$rewind", "$ferror", "$feof", "$readmemh", "$readmemb",
     "$writememh", "$writememb", "$dumpfile", "$dumpvars", "$dumpall", "$dumpflush", "$dumpon",
-    "$dumpoff", "$dumpports", "$sreadmemh", "$sreadmemb",
-}
-HOST_TASKS = {"$system", "$getenv", "$test$plusargs", "$value$plusargs"}
-END_TASKS = {"$finish", "$stop", "$exit", "$finish_and_return"}
-FORBIDDEN_DIRECTIVES = {"`include"}
+    "$dumpoff", "$dumpports", "$dumplimit", "$sreadmemh", "$sreadmemb",
+})
+HOST_TASKS = frozenset({"$system", "$getenv", "$test$plusargs", "$value$plusargs"})
+END_TASKS = frozenset({"$finish", "$stop", "$exit", "$fatal", "$finish_and_return"})
+SCOPE_NAMES = frozenset({"$root", "$unit"})
+
+
+def _system_rule(name: str) -> tuple[str, str] | None:
+    low = name.lower()
+    if name in ALLOWED_SYSTEM:
+        return None
+    if low in FILE_TASKS:
+        return "file_io", f"{name} (candidates may not read or write files)"
+    if low in HOST_TASKS:
+        return "host_access", f"{name} (candidates may not reach the host or the command line)"
+    if low in END_TASKS:
+        return "early_finish", f"{name} (only the testbench ends a simulation)"
+    if low in SCOPE_NAMES:
+        return "hierarchical_reference", f"{name} (candidates reach only what they define)"
+    return "system_task", f"{name} (not on the list of system functions a design may use)"
+
+
+def system_name(tok: Token) -> str | None:
+    """The system task/function a token names: ``$x``, or the escaped identifier ``\\$x``."""
+    if tok.kind == "systask":
+        return tok.text
+    if tok.kind == "ident" and tok.text.startswith("\\$"):
+        return tok.text[1:]
+    return None
+
+
+def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
+    """(rule, detail) for each broken rule in ``source``, first occurrence of each detail only.
+
+    ``preprocessed``: ``source`` is what the compiler reads (every directive must be allowed,
+    and what stands outside modules is checked); otherwise raw text, checked loosely.
+    """
+    tokens = tokenize(source)
+    found: list[tuple[str, str]] = []
+    for i, tok in enumerate(tokens):
+        name = system_name(tok)
+        if name is not None:
+            hit = _system_rule(name)
+            if hit:
+                found.append(hit)
+        elif tok.kind == "directive":
+            if tok.text == "`include":
+                found.append(("include", "`include (candidates must be self-contained)"))
+            elif preprocessed and tok.text not in ALLOWED_DIRECTIVES:
+                found.append(("directive", f"{tok.text} (a compiler directive outside the allowed set)"))
+            elif tok.text in ("`pragma", "`line"):
+                found.append(("directive", f"{tok.text} (a compiler directive outside the allowed set)"))
+        elif tok.kind == "ident" and tok.text in ("import", "export") and i + 1 < len(tokens) \
+                and tokens[i + 1].kind == "string" and tokens[i + 1].text.startswith('"DPI'):
+            found.append(("dpi", "DPI imports and exports are not allowed"))
+        elif tok.kind == "ident" and tok.text == "bind":
+            found.append(("bind", "bind (candidates may not place instances in other modules)"))
+        elif tok.kind == "other" and tok.text == "`":
+            found.append(("directive", "a stray ` (a compiler directive outside the allowed set)"))
+    if preprocessed:
+        found += unit_scope(source, tokens)
+    first: dict[str, tuple[str, str]] = {}
+    for rule, detail in found:
+        first.setdefault(detail, (rule, detail))
+    return list(first.values())
+
+
+#: Definitions a candidate may make outside any module, with the word that ends each.
+DEFINITIONS = {"module": "endmodule", "macromodule": "endmodule", "primitive": "endprimitive",
+               "interface": "endinterface", "package": "endpackage", "program": "endprogram",
+               "function": "endfunction", "task": "endtask"}
+#: Declarations a candidate may make outside any module (each ends at its ``;``).
+UNIT_DECLARATIONS = frozenset({"typedef", "parameter", "localparam", "import", "timeunit", "timeprecision"})
+
+
+def unit_scope(source: str, tokens: list[Token]) -> list[tuple[str, str]]:
+    """Outside its modules a candidate may only define and declare types and constants.
+
+    A net or variable there would live in the compilation unit the testbench shares, where a
+    testbench name it leaves undeclared could bind to it.
+    """
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind == "directive":  # `timescale 1ns/1ps: skip its arguments, to the end of the line
+            eol = source.find("\n", tok.end)
+            i += 1
+            while i < n and (eol < 0 or tokens[i].start < eol):
+                i += 1
+            continue
+        if tok.text == ";":
+            i += 1
+            continue
+        word = tok.text if tok.kind == "ident" else ""
+        if word in DEFINITIONS:
+            end = DEFINITIONS[word]
+            while i < n and tokens[i].text != end:
+                i += 1
+            i += 1
+        elif word in UNIT_DECLARATIONS:
+            depth = 0
+            while i < n and not (tokens[i].text == ";" and depth == 0):
+                depth += tokens[i].text in "([{"
+                depth -= tokens[i].text in ")]}"
+                i += 1
+            i += 1
+        else:
+            return [("unit_scope", f"{tok.text!r} outside a module (only modules, functions, tasks, packages, "
+                                   "types and constants may be declared there)")]
+    return []
 
 
 def violations(code: str) -> list[tuple[str, str]]:
-    """(rule, detail) for each broken rule; empty when the candidate is clean."""
-    found: list[tuple[str, str]] = []
-    for tok in tokenize(code):
-        if tok.kind == "systask":
-            name = tok.text.lower()
-            if name in FILE_TASKS:
-                found.append(("file_io", f"{tok.text} (candidates may not read or write files)"))
-            elif name in HOST_TASKS:
-                found.append(("host_access", f"{tok.text} (candidates may not reach the host)"))
-            elif name in END_TASKS:
-                found.append(("early_finish", f"{tok.text} (only the testbench ends a simulation)"))
-        elif tok.kind == "directive" and tok.text in FORBIDDEN_DIRECTIVES:
-            found.append(("include", f"{tok.text} (candidates must be self-contained)"))
-    toks = tokenize(code)
-    for a, b in zip(toks, toks[1:], strict=False):
-        if a.text in ("import", "export") and b.kind == "string" and b.text.startswith('"DPI'):
-            found.append(("dpi", "DPI imports are not allowed"))
-    seen: set[str] = set()
-    unique = []
-    for rule, detail in found:
-        if detail not in seen:
-            seen.add(detail)
-            unique.append((rule, detail))
-    return unique
+    """The allowlist on raw text (a quick filter; the preprocessed text is what counts)."""
+    return scan(code, preprocessed=False)
+

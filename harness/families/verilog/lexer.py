@@ -1,4 +1,9 @@
-"""A small Verilog tokenizer: enough to mask comments and strings and to find mutation sites."""
+"""A small Verilog tokenizer: enough to mask comments and strings, find mutation sites and scan
+what the compiler sees (:mod:`harness.families.verilog.integrity`).
+
+It reads ASCII the way Icarus's lexer does: ``\\w`` is ``[A-Za-z0-9_]``, an escaped identifier
+runs to the next blank, and ``$name`` is one token (a system task or function).
+"""
 from __future__ import annotations
 
 import re
@@ -8,14 +13,14 @@ _TOKEN = re.compile(
     r"""(?P<ws>\s+)
       | (?P<comment>//[^\n]*|/\*.*?\*/)
       | (?P<string>"(?:\\.|[^"\\\n])*")
-      | (?P<number>(?:\d[\d_]*)?\s*'[sS]?[bBoOdDhH]\s*[0-9a-fA-FxXzZ_?]+|\d[\d_]*(?:\.\d+)?)
+      | (?P<number>(?:\d[\d_]*)?\s*'[sS]?[bBoOdDhH]\s*[0-9a-fA-FxXzZ_?]+|'[01xXzZ](?![\w$])|\d[\d_]*(?:\.\d+)?)
       | (?P<directive>`\w+)
       | (?P<systask>\$[\w$]+)
-      | (?P<ident>[A-Za-z_][\w$]*|\\\S+)
+      | (?P<ident>[A-Za-z_][\w$]*|\\[^ \t\b\f\r\n]+)
       | (?P<op>===|!==|<<<|>>>|==|!=|<=|>=|&&|\|\||<<|>>|~&|~\||~\^|\^~|\+:|-:|->|\*\*|[-+*/%&|^~!<>=?:;,()\[\]{}@#.'])
       | (?P<other>.)
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE | re.DOTALL | re.ASCII,
 )
 
 
@@ -53,3 +58,16 @@ def mask_comments(src: str) -> str:
             for i in range(m.start() + 1, m.end() - 1):
                 chars[i] = " "
     return "".join(chars)
+
+
+def blank_comments(src: str) -> str:
+    """``src`` with every comment replaced by blanks (newlines kept, so line numbers hold)."""
+    out = []
+    pos = 0
+    for m in _TOKEN.finditer(src):
+        if m.lastgroup == "comment":
+            out.append(src[pos:m.start()])
+            out.append(re.sub(r"[^\n]", " ", m.group()))
+            pos = m.end()
+    out.append(src[pos:])
+    return "".join(out)

@@ -7,7 +7,8 @@
   evaluation is Icarus with the nonce-tagged verdict, then yosys synthesis scores.
 
 A problem whose files are missing or unusable is still listed, with ``data["defect"]`` naming
-the file and the reason: ``validate`` reports it and every run lists it under ``excluded``.
+the file and the reason: ``validate`` reports it and every run lists it as not run (an infra
+error of the problem, never scored).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from harness.errors import DataError, UsageError
+from harness.families.verilog.cocotb_eval import synthesis_code
 from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.mutate import mutant
@@ -194,7 +196,8 @@ class TestbenchVerilogSuite(Suite):
             return bad
         verdict = judge_testbench(candidate, tb, ctx,
                                   golden=lambda data: self._golden(problem, tb, candidate, data, ctx))
-        return add_synthesis(verdict, candidate.code, problem.reference, top, ctx, self.options)
+        return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
+                             self.options)
 
     def _golden(self, problem: Problem, tb: Testbench, candidate: Candidate, data: dict[str, Any],
                 ctx: EvalContext) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from harness.errors import DataError
-from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb
+from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
@@ -73,7 +73,8 @@ class CocotbVerilogSuite(Suite):
         lint = (self.options.get("lint", "on") or "on") != "off"
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
                                   simulator=simulator, lint=lint)
-        return add_synthesis(verdict, candidate.code, problem.reference, problem.data["top"], ctx, self.options)
+        code = synthesis_code(candidate, problem.reference)
+        return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options)
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return verilog_suite_metrics(records, seed=self.options.seed)

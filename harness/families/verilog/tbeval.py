@@ -1,16 +1,23 @@
 """Evaluate a Verilog candidate against a self-checking Verilog testbench (VerilogEval, RTLLM).
 
-Icarus runs inside the sandbox (``harness.jobs.iverilog_job``): ``iverilog -g2012 -Wall
--Winfloop -Wno-timescale -s <tb>``, then ``vvp -n``, each with a timeout, output drained.
+Icarus runs inside the sandbox (``harness.jobs.iverilog_job``): the candidate is checked as the
+compiler sees it (preprocessed, against allowlists: :mod:`harness.families.verilog.integrity`),
+then ``iverilog -g2012 -Wall -Winfloop -Wno-timescale -s <tb>`` compiles the checked text with
+the testbench, then ``vvp -n`` runs it, each with a timeout, output drained.
 
-Verdicts cannot be forged. The testbench's own verdict line (``Mismatches: N in M samples`` or
-``... Your Design Passed ...``) is rewritten to start with a per-run nonce, and only a line with
-that nonce counts, so a candidate printing the plain line gains nothing. Statically, on top of
-:mod:`harness.families.verilog.integrity` (file I/O, ``$finish``/``$stop``, host access),
-``$fatal`` and hierarchical references into the testbench (``tb.stats1.errors = 0``,
-``good1.out`` reached by upward name resolution, ``$root``) are rejected: those are the ways a
-design can end the simulation early or reach the checker's state. Defence in depth: a passing
-VerilogEval candidate must also have run as many samples as the reference did.
+Verdicts cannot be forged (docs/integrity.md, "Verilog"):
+
+- The testbench sources are prepared once per problem (:mod:`harness.families.verilog.isolation`):
+  every name of theirs the design does not share is renamed with a per-process random suffix,
+  so the one build of each candidate fails when the candidate instantiates the reference or a
+  testbench module, or reaches into the testbench (``tb.stats1.errors``, ``good1.out`` by upward
+  name resolution, a testbench task called by its name); the log names what it tried to reach
+  and the verdict is ``rejected``.
+- The testbench's verdict prints (``Mismatches: N in M samples``, ``... Your Design Passed ...``)
+  and VerilogEval's ``TIMEOUT`` watchdog go to a pipe only the testbench writes; what the
+  simulator prints on its output is never read as a verdict. Exactly one verdict line per run,
+  or ``rejected``. Defence in depth: a passing VerilogEval candidate must also have run as many
+  samples as the reference did.
 
 Failures carry VerilogEval's classes (``scripts/sv-iv-analyze``): S syntax error, e explicit
 cast needed, 0 zero-width constant, n no sensitivities, w assignment to a wire, m unknown module,
@@ -24,23 +31,24 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.families.verilog.extract import module_spans
-from harness.families.verilog.integrity import violations
+from harness.families.verilog import isolation
+from harness.families.verilog.cocotb_eval import integrity_outcome, missing_top_verdict, stages_from
+from harness.families.verilog.keywords import KEYWORDS
 from harness.families.verilog.lexer import mask_comments, tokenize
-from harness.jobs import parse_records
 from harness.proc import tail
 from harness.suite import EvalContext
 from harness.tools import require, tool_bin_dirs
 from harness.types import Candidate, StageResult, Status, Verdict
 
 ICARUS_FLAGS = ("-g2012", "-Wall", "-Winfloop", "-Wno-timescale")
+RAW_FILE = "answer.sv"  # the answer as given; the job preprocesses it into DESIGN_FILE
 DESIGN_FILE = "design.sv"
-TAG = "HWEVAL-"
+RESET_FILE = "hweval_reset.sv"  # after the design: its directives do not reach the testbench
 SIM_TIMEOUT_S = 30.0  # VerilogEval's own limit on vvp
 
 FAILURE_CLASSES = {
@@ -51,11 +59,10 @@ FAILURE_CLASSES = {
     "R": "mismatch", "X": "runtime error",
 }
 
-_MISMATCH_CALL = re.compile(r'(\$(?:display|write|strobe)\s*\(\s*")(\s*Mismatches:)')
-_STRING_IN_CALL = re.compile(r'(\$(?:display|write|strobe|monitor)\s*\(\s*")((?:[^"\\\n]|\\.)*)"')
 _PASS_TEXT = re.compile(r"your\s+design\s+passed", re.IGNORECASE)
 _MISMATCH_LINE = re.compile(r"Mismatches:\s*(\d+)\s+in\s+(\d+)\s+samples")
 _RESET_EDGE = re.compile(r"(posedge|negedge)\s+reset\b|posedge\s+r\)")
+_TIMESCALE = re.compile(r"^[ \t]*`timescale[^\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,8 @@ class Testbench:
     verdict: str  # "mismatches" (VerilogEval) | "passline" (RTLLM)
     tb_file: str  # the file that prints the verdict
     sources: tuple[str, ...] = field(default=())  # every Verilog source among ``files``
+    #: names the testbench shares with the design: its module name, ports and parameters
+    keep: tuple[str, ...] = field(default=())
 
     def to_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,51 +88,26 @@ class Testbench:
     def from_data(cls, data: Mapping[str, Any]) -> Testbench:
         return cls(files=dict(data["files"]), before=tuple(data["before"]), after=tuple(data["after"]),
                    root=data["root"], verdict=data["verdict"], tb_file=data["tb_file"],
-                   sources=tuple(data.get("sources") or (*data["before"], *data["after"])))
+                   sources=tuple(data.get("sources") or (*data["before"], *data["after"])),
+                   keep=tuple(data.get("keep") or ()))
+
+    def prepared(self) -> isolation.Prepared:
+        """The sources as compiled: trusted names renamed, verdict prints sent to the channel."""
+        return isolation.prepare(self.files, self.sources, self.root, self.keep, route=(self.tb_file, self.verdict))
 
 
-# -- the nonce ------------------------------------------------------------------------------
-def tag_verdict_line(tb_source: str, verdict: str, nonce: str) -> str:
-    """``tb_source`` with its verdict line(s) prefixed by ``HWEVAL-<nonce>``; ValueError if none."""
-    tag = f"{TAG}{nonce} "
-    masked = mask_comments(tb_source)  # a call inside a comment or a string does not count
-
-    def live(m: re.Match[str]) -> bool:
-        return masked[m.start()] == "$"
-
-    if verdict == "mismatches":
-        spots = [m.end(1) for m in _MISMATCH_CALL.finditer(tb_source) if live(m)]
-    elif verdict == "passline":
-        spots = [m.end(1) for m in _STRING_IN_CALL.finditer(tb_source) if live(m) and _PASS_TEXT.search(m.group(2))]
-    else:
+def verdict_prints(tb_source: str, verdict: str) -> int:
+    """How many verdict prints the testbench has; ValueError when it has none."""
+    if verdict not in ("mismatches", "passline"):
         raise ValueError(f"unknown verdict kind {verdict!r}")
-    if not spots:
+    _, count = isolation.route_verdicts(tb_source, verdict)
+    if not count:
         what = "$display(\"Mismatches: ...\")" if verdict == "mismatches" else "a \"Your Design Passed\" display"
         raise ValueError(f"the testbench has no {what}")
-    out = tb_source
-    for pos in sorted(spots, reverse=True):
-        out = out[:pos] + tag + out[pos:]
-    return out
+    return count
 
 
-# -- static rules -----------------------------------------------------------------------------
-def testbench_names(sources: Iterable[str]) -> set[str]:
-    """Every identifier of the testbench sources: what upward name resolution could reach."""
-    names: set[str] = set()
-    for src in sources:
-        names.update(t.text for t in tokenize(src) if t.kind == "ident")
-    return names
-
-
-NOT_MODULES = {
-    "module", "macromodule", "function", "task", "integer", "reg", "wire", "logic", "input", "output", "inout",
-    "real", "time", "genvar", "bit", "int", "byte", "shortint", "longint", "signed", "unsigned", "automatic",
-    "begin", "end", "if", "else", "for", "while", "case", "casez", "casex", "repeat", "forever", "always",
-    "always_ff", "always_comb", "always_latch", "initial", "final", "assign", "parameter", "localparam",
-    "return", "wait", "fork", "join", "default", "posedge", "negedge", "typedef", "struct", "enum", "var",
-    "and", "or", "nand", "nor", "xor", "xnor", "not", "buf", "bufif0", "bufif1", "notif0", "notif1", "tri",
-    "supply0", "supply1", "void", "static", "const", "string", "event", "defparam", "generate",
-}
+NOT_MODULES = KEYWORDS | {"string", "void"}
 
 
 def _close(toks: list[Any], i: int) -> int | None:
@@ -159,43 +143,12 @@ def instantiations(src: str) -> list[tuple[str, str]]:
     return out
 
 
-def hierarchy_violations(code: str, tb_names: set[str], tb_modules: set[str]) -> list[tuple[str, str]]:
-    """Hierarchical references that could reach the testbench, and ``$fatal``."""
-    found: list[tuple[str, str]] = []
-    spans = module_spans(code) or [("", 0, len(code))]
-    for _, start, end in spans:
-        toks = tokenize(code[start:end])
-        local = {inst for _, inst in instantiations(code[start:end])} - tb_modules
-        for i, tok in enumerate(toks):
-            if tok.kind == "systask" and tok.text.lower() == "$fatal":
-                found.append(("early_finish", "$fatal (only the testbench ends a simulation)"))
-            if tok.text in ("$root", "$unit") and i + 1 < len(toks) and toks[i + 1].text in (".", "::"):
-                found.append(("hierarchical_reference", f"{tok.text} (candidates may not reach the testbench)"))
-                continue
-            if tok.kind != "ident" or i + 2 >= len(toks) or toks[i + 1].text != "." or toks[i + 2].kind != "ident":
-                continue
-            if i and toks[i - 1].text == ".":
-                continue
-            if tok.text in tb_modules or (tok.text in tb_names and tok.text not in local):
-                found.append(("hierarchical_reference", f"{tok.text}.{toks[i + 2].text} (candidates may not reach "
-                              "into the testbench)"))
-    return list(dict.fromkeys(found))
-
-
 def static_verdict(candidate: Candidate, top: str, tb: Testbench) -> Verdict | None:
-    found = violations(candidate.code)
-    tb_sources = [tb.files[name] for name in tb.sources if name in tb.files]
-    tb_modules = {name for src in tb_sources for name, _, _ in module_spans(src)}
-    found += hierarchy_violations(candidate.code, testbench_names(tb_sources), tb_modules)
-    if found:
-        reason = "; ".join(dict.fromkeys(detail for _, detail in found))
-        return Verdict(Status.REJECTED, reason=reason, rule=found[0][0],
-                       stages={"integrity": StageResult("rejected", reason)})
-    if not candidate.meta.get("top_found", True):
-        reason = f"no module named {top!r} in the answer (found: {', '.join(candidate.meta.get('modules', []))})"
-        return Verdict(Status.SYNTAX_ERROR, reason=reason,
-                       stages={"syntax": StageResult("syntax_error", reason, data={"class": "m"})})
-    return None
+    """What can be said before any sandbox: a missing top module (class ``m``)."""
+    bad = missing_top_verdict(candidate, top)
+    if bad is not None:
+        bad.stages["syntax"].data["class"] = "m"
+    return bad
 
 
 # -- VerilogEval's failure classes --------------------------------------------------------------
@@ -229,52 +182,63 @@ def mismatch_class(compile_log: str, code: str) -> str:
 
 
 # -- evaluation -----------------------------------------------------------------------------
-def _stage(rec: dict[str, Any]) -> StageResult:
-    return StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0), rec.get("data", {}))
+def reset_directives(tb: Testbench) -> str:
+    """What follows the design: `` `resetall`` and the timescale the files before it set, so that
+    the design's `` `default_nettype``, `` `timescale``... never reach the testbench."""
+    found = [m.group() for name in tb.before for m in _TIMESCALE.finditer(tb.files.get(name, ""))]
+    return "`resetall\n" + (found[-1].strip() + "\n" if found else "")
 
 
 def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tuple[dict[str, StageResult], Any]:
-    """Compile and simulate in the sandbox; (stages keyed syntax/function, ExecResult, nonce)."""
+    """Check, compile and simulate in the sandbox; (stages, (ExecResult, repeated stage or None))."""
     require("iverilog")
     require("vvp")
+    prepared = tb.prepared()
     nonce = secrets.token_hex(16)
-    job_nonce = secrets.token_hex(16)
-    files = dict(tb.files)
-    files[tb.tb_file] = tag_verdict_line(tb.files[tb.tb_file], tb.verdict, nonce)
-    files[DESIGN_FILE] = candidate.code
+    files = {**prepared.files, RAW_FILE: candidate.code, RESET_FILE: reset_directives(tb)}
     wall = ctx.limits.wall_s
     sim_timeout = max(1.0, min(SIM_TIMEOUT_S, wall * 0.75))
-    job = {"nonce": job_nonce, "sources": [*tb.before, DESIGN_FILE, *tb.after], "root": tb.root,
-           "flags": list(ICARUS_FLAGS), "compile_timeout_s": max(10.0, wall * 0.5), "sim_timeout_s": sim_timeout,
-           "markers": [f"{TAG}{nonce}", "TIMEOUT"]}
+    job = {"nonce": nonce, "design": RAW_FILE, "compiled": DESIGN_FILE,
+           "sources": [*tb.before, DESIGN_FILE, RESET_FILE, *tb.after], "root": prepared.root,
+           "flags": list(ICARUS_FLAGS),
+           "compile_timeout_s": max(10.0, wall * 0.5), "sim_timeout_s": sim_timeout,
+           "channel_fd": isolation.CHANNEL_FD}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"}
-    limits = ctx.limits.__class__(**{**ctx.limits.__dict__, "wall_s": max(10.0, wall * 0.5) + sim_timeout + 15})
+    limits = ctx.limits.__class__(**{**ctx.limits.__dict__, "wall_s": max(10.0, wall * 0.5) + sim_timeout + 25})
     with ctx.scratch() as work:
         res = ctx.sandbox.run([sys.executable, "-m", "harness.jobs.iverilog_job"], workdir=work, files=files,
                               limits=limits, env=env, stdin=json.dumps(job).encode(), ro_paths=tool_bin_dirs())
-    stages = {rec["stage"]: _stage(rec) for rec in parse_records(res.stdout, job_nonce) if "stage" in rec}
-    return stages, (res, nonce)
+    stages, repeated = stages_from(res, nonce)
+    return stages, (res, repeated)
 
 
 GoldenFn = Callable[[dict[str, Any]], "dict[str, Any] | None"]
 
 
 def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golden: GoldenFn | None = None) -> Verdict:
-    """Run the testbench and turn what it printed (with the nonce) into a verdict.
+    """Run the testbench and turn what it sent over its channel into a verdict.
 
     ``golden(data)`` gives what the reference did on this testbench (``samples``, ``watchdog``),
     or None when unknown; a VerilogEval pass must run as many samples, and the testbench's own
     ``TIMEOUT`` watchdog only counts against the candidate when the reference does not hit it.
+    Sets ``candidate.meta["compiled"]`` (the text the build compiled).
     """
     start = time.monotonic()
-    stages, (res, nonce) = run_testbench(candidate, tb, ctx)
+    stages, (res, repeated) = run_testbench(candidate, tb, ctx)
     wall = time.monotonic() - start
     if res.infra_error:
         return Verdict(Status.INFRA_ERROR, reason=res.infra_error, wall_s=wall)
-    syntax, function = stages.get("syntax"), stages.get("function")
+    if repeated:
+        return Verdict(Status.REJECTED, reason=f"the {repeated!r} stage reported more than once",
+                       rule="one_verdict", stages=stages, wall_s=wall)
     logs: dict[str, str] = {}
     if res.stderr.strip():
         logs["stderr"] = tail(res.stderr, 2000)
+    checked = integrity_outcome(stages, candidate, wall)
+    if checked is not None:
+        checked.logs = logs
+        return checked
+    syntax, function = stages.get("syntax"), stages.get("function")
     if syntax is None:
         if res.timed_out:
             return Verdict(Status.TIMEOUT, reason="the sandbox wall-time limit was reached", wall_s=wall, logs=logs)
@@ -288,6 +252,12 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
     if syntax.status == "timeout":
         syntax.data["class"] = "T"
         return Verdict(Status.TIMEOUT, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs)
+    reach = isolation.reach_rule(compile_log, tb.prepared().trusted)
+    if reach is not None:
+        rule, what = reach
+        reason = f"the answer {what}"
+        stages["integrity"] = StageResult("rejected", reason, data={"rule": rule})
+        return Verdict(Status.REJECTED, reason=reason, rule=rule, stages=stages, wall_s=wall, logs=logs)
     if syntax.status != "pass":
         cls = compile_class(compile_log)
         syntax.data["class"] = cls
@@ -299,7 +269,7 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
         return Verdict(status, reason=reason, stages=stages, wall_s=wall, logs=logs)
     data = function.data
     sim_tail = data.pop("tail", "")
-    verdict = _function_verdict(function, nonce, tb.verdict, compile_log, candidate.code)
+    verdict = _function_verdict(function, tb.verdict, compile_log, candidate.code)
     if verdict.status == Status.PASS and tb.verdict == "mismatches":
         _check_golden(verdict, function, golden(dict(function.data)) if golden else None)
     verdict.stages = stages
@@ -328,31 +298,34 @@ def _check_golden(verdict: Verdict, function: StageResult, ref: dict[str, Any] |
                                             f"{ref['samples']}: the simulation ended early")
 
 
-def _function_verdict(function: StageResult, nonce: str, kind: str, compile_log: str, code: str) -> Verdict:
+def _function_verdict(function: StageResult, kind: str, compile_log: str, code: str) -> Verdict:
     data = function.data
-    tag = f"{TAG}{nonce} "
-    marked: list[str] = data.pop("marked", [])
-    mine = [ln for ln in marked if tag in ln]
-    watchdog = any(ln.strip() == "TIMEOUT" for ln in marked if tag not in ln)
-    timed_out = function.status == "timeout" or (watchdog and not (kind == "mismatches" and mine))
+    channel: list[str] = data.pop("channel", [])
+    watchdog = any(ln.strip() == isolation.WATCHDOG for ln in channel)
+    if kind == "mismatches":
+        found = [m for m in map(_MISMATCH_LINE.search, channel) if m]
+    else:
+        found = [m for m in map(_PASS_TEXT.search, channel) if m]
+    timed_out = function.status == "timeout" or (watchdog and not (kind == "mismatches" and found))
 
-    def done(status: Status, cls: str | None, reason: str) -> Verdict:
+    def done(status: Status, cls: str | None, reason: str, rule: str | None = None) -> Verdict:
         function.status = str(status)
         function.reason = reason
         if cls:
             data["class"] = cls
-        return Verdict(status, reason=reason)
+        return Verdict(status, reason=reason, rule=rule)
 
+    if len(found) > 1:
+        return done(Status.REJECTED, None, f"the testbench reported {len(found)} verdicts in one run "
+                    "(exactly one is accepted)", rule="one_verdict")
     if timed_out:
         limit = "the testbench's own watchdog fired" if function.status != "timeout" else "vvp ran past its time limit"
         return done(Status.TIMEOUT, "T", f"timeout: {limit}")
     if kind == "mismatches":
-        counts = [_MISMATCH_LINE.search(ln) for ln in mine]
-        found = [m for m in counts if m]
         if not found:
             return done(Status.RUNTIME_ERROR, "X", "the testbench printed no verdict "
                         f"(vvp exit {data.get('returncode')}): the simulation stopped before the end")
-        errors, samples = int(found[-1].group(1)), int(found[-1].group(2))
+        errors, samples = int(found[0].group(1)), int(found[0].group(2))
         data.update(mismatches=errors, samples=samples)
         if errors:
             return done(Status.FAIL, mismatch_class(compile_log, code),
@@ -361,7 +334,7 @@ def _function_verdict(function: StageResult, nonce: str, kind: str, compile_log:
             return done(Status.FAIL, "R", "the testbench compared no samples")
         data["watchdog"] = watchdog
         return done(Status.PASS, None, f"0 mismatches in {samples} samples")
-    if mine:
+    if found:
         return done(Status.PASS, None, "the testbench reported that the design passed")
     rc = data.get("returncode")
     if rc not in (0, None):

@@ -1,0 +1,102 @@
+"""Inside the sandbox, before any of the candidate runs: see the candidate as the compiler sees it.
+
+The candidate's raw file goes through Icarus's preprocessor (``ivlpp``, called the way
+``iverilog`` calls it, or ``iverilog -E`` where ``ivlpp`` is not found), comments are blanked,
+and the result is checked against the allowlists of
+:mod:`harness.families.verilog.integrity`. Only that checked text is written where the build
+reads the design, so what was scanned is exactly what is compiled (and later synthesised).
+A file read during preprocessing other than the candidate's own (an `` `include ``, even one a
+macro builds) is rule ``include``. Cost: one ``ivlpp`` process (about 10 ms) and a token scan.
+"""
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from harness.families.verilog.integrity import scan
+from harness.families.verilog.lexer import blank_comments, mask_comments
+
+#: The largest preprocessed candidate accepted (a macro that expands without bound is rejected).
+MAX_PREPROCESSED = 2 * 1024 * 1024
+#: The compiled text travels back to the harness (for synthesis) when it is at most this long.
+RETURN_CAP = 96 * 1024
+
+
+@functools.cache
+def ivl_dir() -> Path | None:
+    """Icarus's library folder (``ivlpp``, ``include/``), found beside the ``iverilog`` on PATH."""
+    found = shutil.which("iverilog")
+    if found is None:
+        return None
+    prefix = Path(found).resolve().parent.parent
+    for cand in (prefix / "lib" / "ivl", *sorted(prefix.glob("lib/*/ivl")), prefix / "lib64" / "ivl"):
+        if (cand / "ivlpp").is_file():
+            return cand
+    return None
+
+
+def preprocess_command(src: str, out: str, deps: str, config: str) -> tuple[list[str], str | None]:
+    """The preprocessor call ``iverilog -E -M<deps>`` makes, and its config text (None: use iverilog)."""
+    base = ivl_dir()
+    if base is None:
+        return ["iverilog", "-E", f"-M{deps}", "-o", out, src], None
+    # What iverilog's driver writes for a build without -D/-I (see `iverilog -v`).
+    text = f"D:__ICARUS__=1\nMa:{deps}\nI:{base / 'include'}\nrelative include:false\n"
+    return [str(base / "ivlpp"), f"-F{config}", "-o", out, src], text
+
+
+def _record(status: str, t0: float, reason: str = "", rule: str | None = None, **data: Any) -> dict[str, Any]:
+    rec: dict[str, Any] = {"stage": "integrity", "status": status, "wall_s": time.monotonic() - t0,
+                           "reason": reason, "data": data}
+    if rule:
+        rec["rule"] = rule
+    return rec
+
+
+def check_candidate(raw: str, compiled: str, timeout_s: float = 10.0) -> dict[str, Any]:
+    """Preprocess ``raw``, scan it, write the checked text to ``compiled``; an ``integrity`` record.
+
+    Status ``pass`` (``compiled`` written), ``rejected`` (rule named), ``syntax_error`` (the
+    preprocessor refused the text), ``timeout`` or ``infra_error``.
+    """
+    t0 = time.monotonic()
+    out, deps, config = Path("hweval-pp.out"), Path("hweval-pp.deps"), Path("hweval-pp.cfg")
+    for path in (out, deps):
+        path.unlink(missing_ok=True)
+    cmd, text = preprocess_command(raw, str(out), str(deps), str(config))
+    if text is not None:
+        config.write_text(text)
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout_s,
+                              start_new_session=True)
+    except FileNotFoundError as exc:
+        return _record("infra_error", t0, f"Icarus Verilog's preprocessor is missing: {exc}")
+    except subprocess.TimeoutExpired:
+        return _record("timeout", t0, f"preprocessing ran past {timeout_s:g} s")
+    log = proc.stderr.decode(errors="replace")[-4000:]
+    if proc.returncode != 0 or not out.is_file():
+        return _record("syntax_error", t0, "preprocessing failed\n" + log)
+    read = [ln.strip() for ln in deps.read_text(errors="replace").splitlines() if ln.strip()] \
+        if deps.is_file() else []
+    others = sorted({name for name in read if Path(name).resolve() != Path(raw).resolve()})
+    if others:
+        return _record("rejected", t0, f"preprocessing read {len(others)} file(s) besides the answer "
+                       "(`include; candidates must be self-contained)", rule="include")
+    if out.stat().st_size > MAX_PREPROCESSED:
+        return _record("rejected", t0, f"the preprocessed answer is over {MAX_PREPROCESSED // 1024} KiB",
+                       rule="size")
+    if "```" in mask_comments(Path(raw).read_text(errors="replace")):
+        return _record("syntax_error", t0, "a Markdown code fence (```) inside the code")
+    source = blank_comments(out.read_text(errors="replace"))
+    found = scan(source, preprocessed=True)
+    if found:
+        return _record("rejected", t0, "; ".join(detail for _, detail in found), rule=found[0][0])
+    Path(compiled).write_text(source)
+    data: dict[str, Any] = {"compiled": source} if len(source) <= RETURN_CAP else {}
+    if log.strip():
+        data["warnings"] = log
+    return _record("pass", t0, **data)
