@@ -1,8 +1,8 @@
 """Sandbox job: check a Verilog candidate, compile it and run a cocotb test module against it.
 
 stdin: {"nonce", "top", "sim_top", "design" (the candidate's raw file), "compiled" (where the
-checked text goes), "extra_sources", "provided_sources", "test_module", "simulator", "lint",
-"seed"}
+checked text goes), "roots" (the candidate's modules the build elaborates), "extra_sources",
+"provided_sources", "test_module", "simulator", "lint", "seed"}
 stdout: HWEVAL-RESULT lines for stages "integrity", "syntax", "lint" (optional), "function".
 
 1. :func:`harness.jobs.verilog_check.check_candidate`: the candidate as the compiler sees it
@@ -117,7 +117,7 @@ def main() -> None:
     sim_top = job.get("sim_top") or top
     simulator = job.get("simulator", "icarus")
     work = Path.cwd()
-    integrity = check_candidate(job["design"], job["compiled"])
+    integrity = check_candidate(job["design"], job["compiled"], job.get("roots") or [top])
     emit(nonce, integrity)
     if integrity["status"] != "pass":
         return

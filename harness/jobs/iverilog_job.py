@@ -1,7 +1,8 @@
 """Sandbox job: check a candidate, compile it with the testbench (Icarus), simulate with ``vvp -n``.
 
 stdin: {"nonce", "design" (the candidate's raw file), "compiled" (where its checked text goes,
-        named in "sources"), "sources": [...], "root": tb module, "flags": [...],
+        named in "sources"), "roots" (the design's modules the testbench instantiates),
+        "sources": [...], "root": tb module, "flags": [...],
         "compile_timeout_s", "sim_timeout_s", "channel_fd"}
 stdout: HWEVAL-RESULT lines for stages "integrity", "syntax" and "function".
 
@@ -136,7 +137,7 @@ def simulate(job: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     job = read_job()
     nonce = job["nonce"]
-    integrity = check_candidate(job["design"], job["compiled"])
+    integrity = check_candidate(job["design"], job["compiled"], job.get("roots", ()))
     emit(nonce, integrity)
     if integrity["status"] != "pass":
         return

@@ -6,7 +6,9 @@ and the result is checked against the allowlists of
 :mod:`harness.families.verilog.integrity`. Only that checked text is written where the build
 reads the design, so what was scanned is exactly what is compiled (and later synthesised).
 A file read during preprocessing other than the candidate's own (an `` `include ``, even one a
-macro builds) is rule ``include``. Cost: one ``ivlpp`` process (about 10 ms) and a token scan.
+macro builds) is rule ``include``. Cost: one ``ivlpp`` process (about 10 ms) and a token scan;
+an answer without a single backtick skips the call (the preprocessor acts only on backticks,
+and the build's own pass over the checked text then changes nothing either).
 """
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ import functools
 import shutil
 import subprocess
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from harness.families.verilog.integrity import scan
+from harness.families.verilog.integrity import prune_unused, scan
 from harness.families.verilog.lexer import blank_comments, mask_comments
 
 #: The largest preprocessed candidate accepted (a macro that expands without bound is rejected).
@@ -57,13 +60,8 @@ def _record(status: str, t0: float, reason: str = "", rule: str | None = None, *
     return rec
 
 
-def check_candidate(raw: str, compiled: str, timeout_s: float = 10.0) -> dict[str, Any]:
-    """Preprocess ``raw``, scan it, write the checked text to ``compiled``; an ``integrity`` record.
-
-    Status ``pass`` (``compiled`` written), ``rejected`` (rule named), ``syntax_error`` (the
-    preprocessor refused the text), ``timeout`` or ``infra_error``.
-    """
-    t0 = time.monotonic()
+def _preprocess(raw: str, timeout_s: float, t0: float) -> tuple[str, str] | dict[str, Any]:
+    """(preprocessed text, warnings), or the ``integrity`` record that ends the check."""
     out, deps, config = Path("hweval-pp.out"), Path("hweval-pp.deps"), Path("hweval-pp.cfg")
     for path in (out, deps):
         path.unlink(missing_ok=True)
@@ -82,16 +80,35 @@ def check_candidate(raw: str, compiled: str, timeout_s: float = 10.0) -> dict[st
         return _record("syntax_error", t0, "preprocessing failed\n" + log)
     read = [ln.strip() for ln in deps.read_text(errors="replace").splitlines() if ln.strip()] \
         if deps.is_file() else []
-    others = sorted({name for name in read if Path(name).resolve() != Path(raw).resolve()})
-    if others:
-        return _record("rejected", t0, f"preprocessing read {len(others)} file(s) besides the answer "
-                       "(`include; candidates must be self-contained)", rule="include")
+    if any(Path(name).resolve() != Path(raw).resolve() for name in read):
+        return _record("rejected", t0, "preprocessing read a file besides the answer (`include; candidates "
+                       "must be self-contained)", rule="include")
     if out.stat().st_size > MAX_PREPROCESSED:
         return _record("rejected", t0, f"the preprocessed answer is over {MAX_PREPROCESSED // 1024} KiB",
                        rule="size")
-    if "```" in mask_comments(Path(raw).read_text(errors="replace")):
+    return out.read_text(errors="replace"), log
+
+
+def check_candidate(raw: str, compiled: str, roots: Iterable[str] = (), timeout_s: float = 10.0) -> dict[str, Any]:
+    """Preprocess ``raw``, scan it, write the checked text to ``compiled``; an ``integrity`` record.
+
+    ``roots``: the modules the build elaborates from the answer; modules nothing reachable from
+    them names are dropped before the scan (an answer's own testbench). Status ``pass``
+    (``compiled`` written), ``rejected`` (rule named), ``syntax_error`` (the preprocessor
+    refused the text), ``timeout`` or ``infra_error``.
+    """
+    t0 = time.monotonic()
+    text = Path(raw).read_text(errors="replace")
+    if "```" in mask_comments(text):
         return _record("syntax_error", t0, "a Markdown code fence (```) inside the code")
-    source = blank_comments(out.read_text(errors="replace"))
+    if "`" in text:  # without a backtick the preprocessor has nothing to do: skip the call
+        done = _preprocess(raw, timeout_s, t0)
+        if isinstance(done, dict):
+            return done
+        text, log = done
+    else:
+        log = ""
+    source, dropped = prune_unused(blank_comments(text), set(roots))
     found = scan(source, preprocessed=True)
     if found:
         return _record("rejected", t0, "; ".join(detail for _, detail in found), rule=found[0][0])
@@ -99,4 +116,6 @@ def check_candidate(raw: str, compiled: str, timeout_s: float = 10.0) -> dict[st
     data: dict[str, Any] = {"compiled": source} if len(source) <= RETURN_CAP else {}
     if log.strip():
         data["warnings"] = log
+    if dropped:
+        data["unused_modules"] = dropped
     return _record("pass", t0, **data)

@@ -156,3 +156,27 @@ def test_the_compile_log_names_what_was_reached() -> None:
         assert found is not None and found[0] == "hierarchical_reference", line
     assert isolation.reach_rule("error: Unknown module type: helper", trusted) is None
     assert isolation.reach_rule("error: Unable to bind wire/reg/memory `clk2' in `TopModule'", trusted) is None
+
+
+def test_modules_nothing_elaborates_are_dropped_before_the_scan() -> None:
+    from harness.families.verilog.integrity import prune_unused
+
+    src = ("module helper(input a, output y); assign y = a; endmodule\n"
+           "module top(input a, output y); helper h(.a(a), .y(y)); \\keep_me k(); endmodule\n"
+           "module keep_me; initial $display(\"kept\"); endmodule\n"
+           "module top_tb; top dut(); initial begin $dumpfile(\"x.vcd\"); $finish; end endmodule\n")
+    out, dropped = prune_unused(src, {"top"})
+    assert dropped == ["top_tb"] and out.count("\n") == src.count("\n")
+    assert "helper h" in out and "kept" in out and "$finish" not in out
+    assert scan(out, preprocessed=True) == [] and rules(src)[0] == "file_io"
+    assert prune_unused(src, set()) == (src, [])  # no roots given: nothing is dropped
+
+
+def test_an_answer_without_a_backtick_skips_the_preprocessor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import harness.jobs.verilog_check as check
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(check, "_preprocess", lambda *a: pytest.fail("the preprocessor ran"))
+    (tmp_path / "raw.sv").write_text("module m(input a, output y); assign y = a; // no macros\nendmodule\n")
+    rec = check.check_candidate("raw.sv", "design.sv")
+    assert rec["status"] == "pass" and "//" not in (tmp_path / "design.sv").read_text()

@@ -151,6 +151,7 @@ def evaluate_cocotb(
         raise ValueError(f"evaluate_cocotb: source name(s) {', '.join(clash)} clash with the job's files")
     trusted = _isolate(extra_sources, provided_sources, top, sim_top or top, tb_source)
     job = {"nonce": nonce, "top": top, "sim_top": trusted.root, "design": RAW_FILE, "compiled": DESIGN_FILE,
+           "roots": sorted({top, *trusted.designs}),
            "extra_sources": sorted(extra_sources),
            "provided_sources": [RESET_FILE, *sorted(provided_sources)] if extra_sources or provided_sources else [],
            "test_module": "tb", "simulator": simulator, "lint": lint and verilator_root() is not None,

@@ -21,6 +21,8 @@ repeats the check on the preprocessed text.
 """
 from __future__ import annotations
 
+import re
+
 from harness.families.verilog.lexer import Token, tokenize
 
 #: System functions and tasks a design may use. Printing is harmless (verdicts never come from
@@ -161,6 +163,56 @@ def unit_scope(source: str, tokens: list[Token]) -> list[tuple[str, str]]:
             return [("unit_scope", f"{tok.text!r} outside a module (only modules, functions, tasks, packages, "
                                    "types and constants may be declared there)")]
     return []
+
+
+def module_items(tokens: list[Token]) -> list[tuple[str, int, int, set[str]]]:
+    """(name, first token, last token, identifiers used) of each top-level module definition."""
+    out = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i].text not in ("module", "macromodule"):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and tokens[j].text in ("automatic", "static"):
+            j += 1
+        name = tokens[j].text.lstrip("\\") if j < n else ""
+        depth, k = 1, j
+        while k + 1 < n and depth:
+            k += 1
+            depth += tokens[k].text in ("module", "macromodule")
+            depth -= tokens[k].text == "endmodule"
+        used = {t.text.lstrip("\\") for t in tokens[j + 1:k] if t.kind == "ident"}
+        out.append((name, i, k, used))
+        i = k + 1
+    return out
+
+
+def prune_unused(source: str, roots: set[str]) -> tuple[str, list[str]]:
+    """``source`` without the modules that nothing reachable from ``roots`` names (blanked, so
+    line numbers hold): an answer's own testbench, say, is never elaborated, so its ``$finish``
+    is no concern. Reachability is over-approximated (any mention of a module's name keeps it),
+    so a module the build needs is never dropped."""
+    tokens = tokenize(source)
+    items = module_items(tokens)
+    by_name = {name: used for name, _, _, used in items}
+    keep, todo = set(), [r for r in roots if r in by_name]
+    while todo:
+        name = todo.pop()
+        if name not in keep:
+            keep.add(name)
+            todo += [u for u in by_name[name] if u in by_name and u not in keep]
+    dropped = [name for name, _, _, _ in items if name not in keep]
+    if not keep or not dropped:
+        return source, []
+    out, pos = [], 0
+    for name, first, last, _ in items:
+        if name in keep:
+            continue
+        start, end = tokens[first].start, tokens[last].end
+        out += [source[pos:start], re.sub(r"[^\n]", " ", source[start:end])]
+        pos = end
+    return "".join(out) + source[pos:], dropped
 
 
 def violations(code: str) -> list[tuple[str, str]]:

@@ -185,6 +185,7 @@ class Prepared:
     root: str
     trusted: frozenset[str]
     tag: str
+    designs: frozenset[str] = frozenset()  # the design's modules the trusted sources instantiate
 
 
 _CACHE: dict[str, Prepared] = {}
@@ -221,7 +222,8 @@ def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iter
                 raise ValueError(f"{name}: no verdict print to route")
         out[name], names = rename(text, shared, tag)
         trusted |= names
-    prepared = Prepared(files=out, root=root if root in shared else root + tag, trusted=frozenset(trusted), tag=tag)
+    prepared = Prepared(files=out, root=root if root in shared else root + tag, trusted=frozenset(trusted), tag=tag,
+                        designs=frozenset(designs))
     with _LOCK:
         if len(_CACHE) > 1024:
             _CACHE.clear()

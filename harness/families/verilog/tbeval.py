@@ -198,7 +198,7 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
     files = {**prepared.files, RAW_FILE: candidate.code, RESET_FILE: reset_directives(tb)}
     wall = ctx.limits.wall_s
     sim_timeout = max(1.0, min(SIM_TIMEOUT_S, wall * 0.75))
-    job = {"nonce": nonce, "design": RAW_FILE, "compiled": DESIGN_FILE,
+    job = {"nonce": nonce, "design": RAW_FILE, "compiled": DESIGN_FILE, "roots": sorted(prepared.designs),
            "sources": [*tb.before, DESIGN_FILE, RESET_FILE, *tb.after], "root": prepared.root,
            "flags": list(ICARUS_FLAGS),
            "compile_timeout_s": max(10.0, wall * 0.5), "sim_timeout_s": sim_timeout,
