@@ -31,6 +31,7 @@ from harness.families.verilog.loaders import (
     root_modules,
     testbench_root,
 )
+from harness.families.verilog.ports import port_directions
 from harness.families.verilog.tbeval import Testbench, instantiations, verdict_prints
 from harness.types import Problem
 
@@ -116,7 +117,8 @@ def load_design(suite: str, root: Path, folder: Path, pid: str) -> Problem:
     except Defect as exc:
         return defect_problem(suite, pid, str(exc), folder, top=folder.name)
     tb = Testbench(files=files, before=(TIMESCALE_FILE,), after=(TESTBENCH,), root=root_mod, verdict="passline",
-                   tb_file=TESTBENCH, sources=(TESTBENCH,), keep=tuple(sorted(interface_names(reference, top))))
+                   tb_file=TESTBENCH, sources=(TESTBENCH,), keep=tuple(sorted(interface_names(reference, top))),
+                   top=top, ports=tuple(port_directions(reference, top)))
     category = folder.parent.relative_to(root).as_posix() if folder.parent != root else ""
     return Problem(suite=suite, id=pid, reference=reference, path=folder,
                    data={"top": top, "description": description, "tb": tb.to_data(), "category": category,

@@ -17,6 +17,7 @@ from harness.errors import DataError
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.isolation import interface_names
 from harness.families.verilog.loaders import Defect, data_root, defect_problem, hf_rows, read_jsonl
+from harness.families.verilog.ports import port_directions
 from harness.families.verilog.tbeval import Testbench, verdict_prints
 from harness.suite import SuiteOptions
 from harness.types import Candidate, Problem, Prompt
@@ -110,7 +111,8 @@ def _problem(suite: str, row: dict[str, Any], descriptions: dict[str, str], labe
         return defect_problem(suite, tid, str(exc), top=TOP)
     reference = row["prompt"] + row["canonical_solution"]
     tb = Testbench(files={"test.sv": row["test"]}, before=("test.sv",), after=(), root="tb", verdict="mismatches",
-                   tb_file="test.sv", sources=("test.sv",), keep=tuple(sorted(interface_names(reference, TOP))))
+                   tb_file="test.sv", sources=("test.sv",), keep=tuple(sorted(interface_names(reference, TOP))),
+                   top=TOP, ports=tuple(port_directions(reference, TOP)), mirrors=("reference_module",))
     return Problem(suite=suite, id=tid, reference=reference,
                    data={"top": TOP, "header": row["prompt"], "description": desc, "tb": tb.to_data()})
 

@@ -18,6 +18,7 @@ from harness.errors import DataError, UsageError
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.isolation import interface_names
 from harness.families.verilog.loaders import Defect, defect_problem, read_text, rename_module
+from harness.families.verilog.ports import port_directions
 from harness.families.verilog.tbeval import Testbench, verdict_prints
 from harness.types import Candidate, Problem, Prompt
 
@@ -81,7 +82,8 @@ def load_problem(suite: str, folder: Path, name: str, task: str) -> Problem:
     test_file, ref_file = f"{name}_test.sv", f"{name}_ref.sv"
     tb = Testbench(files={test_file: test, ref_file: ref_src}, before=(), after=(test_file, ref_file), root="tb",
                    verdict="mismatches", tb_file=test_file, sources=(test_file, ref_file),
-                   keep=tuple(sorted(interface_names(reference, TOP))))
+                   keep=tuple(sorted(interface_names(reference, TOP))),
+                   top=TOP, ports=tuple(port_directions(reference, TOP)), mirrors=("RefModule",))
     data = {"top": TOP, "task": task, "prompt": prompt, "tb": tb.to_data()}
     if ifc:
         data["ifc"] = ifc

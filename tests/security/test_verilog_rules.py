@@ -180,3 +180,24 @@ def test_an_answer_without_a_backtick_skips_the_preprocessor(tmp_path: Path, mon
     (tmp_path / "raw.sv").write_text("module m(input a, output y); assign y = a; // no macros\nendmodule\n")
     rec = check.check_candidate("raw.sv", "design.sv")
     assert rec["status"] == "pass" and "//" not in (tmp_path / "design.sv").read_text()
+
+
+def test_port_directions_from_ansi_and_non_ansi_headers() -> None:
+    from harness.families.verilog.ports import port_directions
+
+    ansi = "module T #(parameter W = 4) (input clk, input [W-1:0] a, b, output reg [3:0] q, inout z);\nendmodule\n"
+    assert port_directions(ansi, "T") == [("clk", "input"), ("a", "input"), ("b", "input"), ("q", "output"),
+                                          ("z", "inout")]
+    old = "module T(a, b, y);\n  input [3:0] a;\n  input b;\n  output reg y;\nendmodule\n"
+    assert port_directions(old, "T") == [("a", "input"), ("b", "input"), ("y", "output")]
+
+
+def test_connections_to_design_inputs_become_one_way() -> None:
+    from harness.families.verilog.ports import one_way_inputs
+
+    ports = {"T": [("clk", "input"), ("a", "input"), ("q", "output")]}
+    src = ("module tb; T dut (.clk, .a(x[3:0] ^ y), .q(q_dut)); T u2 (c, d, e), u3 (.*); M m (.a(a));\n"
+           "T u4 (.clk(), .a(a), .q());\nendmodule\n")
+    assert one_way_inputs(src, ports) == (
+        "module tb; T dut (.clk({clk}), .a({x[3:0] ^ y}), .q(q_dut)); T u2 ({c}, {d}, e), "
+        "u3 (.clk({clk}), .a({a}), .q); M m (.a(a));\nT u4 (.clk(), .a({a}), .q());\nendmodule\n")

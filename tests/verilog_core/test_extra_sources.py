@@ -13,10 +13,12 @@ from harness.types import Status, Verdict
 pytestmark = pytest.mark.slow
 
 WRAPPER = """module wrap(input [3:0] a4, input [3:0] b4, output [4:0] s4,
-            input [7:0] a8, input [7:0] b8, output [8:0] s8);
+            input [7:0] a8, input [7:0] b8, output [8:0] s8, output ok8);
+  wire [8:0] ref8;
   add #(.W(4)) u4 (.a(a4), .b(b4), .s(s4));
   add #(.W(8)) u8 (.a(a8), .b(b8), .s(s8));
-  ref_add #(.W(8)) golden (.a(a8), .b(b8), .s());
+  ref_add #(.W(8)) golden (.a(a8), .b(b8), .s(ref8));
+  assign ok8 = (s8 === ref8);
 endmodule
 module ref_add #(parameter W = 4) (input [W-1:0] a, input [W-1:0] b, output [W:0] s);
   assign s = a + b;
@@ -35,7 +37,7 @@ async def both_widths(dut):
         a4, b4, a8, b8 = rng.randrange(16), rng.randrange(16), rng.randrange(256), rng.randrange(256)
         dut.a4.value, dut.b4.value, dut.a8.value, dut.b8.value = a4, b4, a8, b8
         await Timer(1, unit="ns")
-        assert int(dut.s4.value) == a4 + b4 and int(dut.s8.value) == a8 + b8
+        assert int(dut.s4.value) == a4 + b4 and int(dut.ok8.value) == 1
 """
 GOOD = "module add #(parameter W = 4) (input [W-1:0] a, input [W-1:0] b, output [W:0] s);\n  assign s = a + b;\nendmodule\n"
 WITH_PROVIDED = """module add #(parameter W = 4) (input [W-1:0] a, input [W-1:0] b, output [W:0] s);
@@ -53,6 +55,11 @@ UPWARD = """module add #(parameter W = 4) (input [W-1:0] a, input [W-1:0] b, out
 endmodule
 """
 WRONG = GOOD.replace("a + b", "a - b")
+FORCES_INPUTS = """module add #(parameter W = 4) (input [W-1:0] a, input [W-1:0] b, output [W:0] s);
+  initial if (W == 8) begin force a = 0; force b = 0; end
+  assign s = (W == 8) ? 0 : a + b;
+endmodule
+"""
 
 
 def run(code: str, tmp_path) -> Verdict:  # type: ignore[no-untyped-def]
@@ -60,7 +67,8 @@ def run(code: str, tmp_path) -> Verdict:  # type: ignore[no-untyped-def]
     assert cand is not None
     ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path)
     return evaluate_cocotb(cand, top="add", tb_source=TB, ctx=ctx, lint=False, sim_top="wrap",
-                           extra_sources={"wrap.v": WRAPPER}, provided_sources={"half_add.v": PROVIDED})
+                           extra_sources={"wrap.v": WRAPPER}, provided_sources={"half_add.v": PROVIDED},
+                           reference=GOOD)
 
 
 @pytest.mark.parametrize("code, status, rule", [
@@ -69,7 +77,8 @@ def run(code: str, tmp_path) -> Verdict:  # type: ignore[no-untyped-def]
     (WRONG, Status.FAIL, None),
     (USES_REFERENCE, Status.REJECTED, "foreign_module"),
     (UPWARD, Status.REJECTED, "hierarchical_reference"),
-], ids=["good", "provided-module", "wrong", "instantiates-trusted-module", "upward-reference"])
+    (FORCES_INPUTS, Status.FAIL, None),
+], ids=["good", "provided-module", "wrong", "instantiates-trusted-module", "upward-reference", "forces-inputs"])
 def test_extra_sources_and_sim_top(code: str, status: Status, rule: str | None, tmp_path) -> None:  # type: ignore[no-untyped-def]
     v = run(code, tmp_path)
     assert (v.status, v.rule) == (status, rule), (v.status, v.rule, v.reason[:800], v.logs)

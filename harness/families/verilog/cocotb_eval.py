@@ -22,6 +22,7 @@ from typing import Any
 from harness.families.verilog import isolation
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.integrity import violations
+from harness.families.verilog.ports import port_directions
 from harness.jobs import parse_records
 from harness.proc import tail
 from harness.sandbox.base import ExecResult, Limits
@@ -118,7 +119,7 @@ def evaluate_cocotb(
     candidate: Candidate, *, top: str, tb_source: str, ctx: EvalContext, simulator: str = "icarus",
     lint: bool = True, extra_files: dict[str, str] | None = None,
     extra_sources: Mapping[str, str] | None = None, sim_top: str | None = None,
-    provided_sources: Mapping[str, str] | None = None,
+    provided_sources: Mapping[str, str] | None = None, reference: str | None = None,
 ) -> Verdict:
     """Check, build and test ``candidate`` (whose top module is ``top``) with cocotb in the sandbox.
 
@@ -137,6 +138,11 @@ def evaluate_cocotb(
       wrapper from ``extra_sources``.
     - ``provided_sources`` (name -> Verilog text): modules the problem gives the candidate to
       instantiate; trusted, compiled with it, not renamed.
+    - ``reference``: the problem's reference design (trusted). With ``extra_sources``, their
+      connections to the inputs of the candidate's modules (directions from the reference's
+      module headers) become one-way (:mod:`harness.families.verilog.ports`), so a candidate
+      that forces or over-drives its own inputs cannot change what the rest of the wrapper
+      sees (its clock, memories, a checker). Pass it whenever ``extra_sources`` are given.
     Integrity rules apply to the candidate only. Sets ``candidate.meta["compiled"]``.
     """
     start = time.monotonic()
@@ -149,7 +155,7 @@ def evaluate_cocotb(
     clash = sorted(reserved & (set(extra_sources) | set(provided_sources)))
     if clash:
         raise ValueError(f"evaluate_cocotb: source name(s) {', '.join(clash)} clash with the job's files")
-    trusted = _isolate(extra_sources, provided_sources, top, sim_top or top, tb_source)
+    trusted = _isolate(extra_sources, provided_sources, top, sim_top or top, tb_source, reference)
     job = {"nonce": nonce, "top": top, "sim_top": trusted.root, "design": RAW_FILE, "compiled": DESIGN_FILE,
            "roots": sorted({top, *trusted.designs}),
            "extra_sources": sorted(extra_sources),
@@ -172,14 +178,16 @@ def evaluate_cocotb(
     return _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted.trusted)
 
 
-def _isolate(extra: dict[str, str], provided: dict[str, str], top: str, sim_top: str,
-             tb_source: str) -> isolation.Prepared:
+def _isolate(extra: dict[str, str], provided: dict[str, str], top: str, sim_top: str, tb_source: str,
+             reference: str | None) -> isolation.Prepared:
     """The extra sources with their names out of the candidate's reach (cached per problem)."""
     if not extra:
         return isolation.Prepared(files={}, root=sim_top, trusted=frozenset(), tag="")
     keep = {top, *re.findall(r"[A-Za-z_]\w*", tb_source)}
     keep |= {name.lstrip("\\") for text in provided.values() for name, _, _ in module_spans(text)}
-    return isolation.prepare(extra, sorted(extra), sim_top, keep)
+    designs = {top} | isolation.modules_expected(extra.values())
+    ports = {name: port_directions(reference, name) for name in designs} if reference else {}
+    return isolation.prepare(extra, sorted(extra), sim_top, keep, ports={k: v for k, v in ports.items() if v})
 
 
 def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, sim_log: str,

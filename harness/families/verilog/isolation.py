@@ -26,12 +26,13 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.keywords import KEEP_WORDS, TIME_UNITS
 from harness.families.verilog.lexer import Token, tokenize
+from harness.families.verilog.ports import Ports, one_way_inputs
 
 CHANNEL_FD = 9
 CHANNEL_FILE = f"/proc/self/fd/{CHANNEL_FD}"
@@ -193,15 +194,19 @@ _LOCK = threading.Lock()
 
 
 def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iterable[str],
-            route: tuple[str, str] | None = None) -> Prepared:
+            route: tuple[str, str] | None = None, ports: Mapping[str, Ports] | None = None) -> Prepared:
     """``files`` with the trusted Verilog ``sources`` renamed (cached per process by content).
 
     ``keep``: names shared with the design beyond those found here (modules the sources
     instantiate but do not define, and the ports and parameters they connect by name, are kept
-    anyway). ``route``: (file, verdict kind) whose verdict prints go to the channel.
+    anyway). ``route``: (file, verdict kind) whose verdict prints go to the channel. ``ports``:
+    the design modules' ports (from the reference): connections to their inputs become one-way
+    (:func:`harness.families.verilog.ports.one_way_inputs`).
     """
     sources, keep = tuple(sources), sorted(keep)
-    key = hashlib.sha256(json.dumps([files, sources, root, keep, route], sort_keys=True).encode()).hexdigest()
+    directions = {k: [(str(n), str(d)) for n, d in v] for k, v in (ports or {}).items()}
+    key = hashlib.sha256(json.dumps([files, sources, root, keep, route, directions],
+                                    sort_keys=True).encode()).hexdigest()
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
@@ -220,6 +225,8 @@ def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iter
             text, count = route_verdicts(text, route[1])
             if count == 0:
                 raise ValueError(f"{name}: no verdict print to route")
+        if directions:
+            text = one_way_inputs(text, directions)
         out[name], names = rename(text, shared, tag)
         trusted |= names
     prepared = Prepared(files=out, root=root if root in shared else root + tag, trusted=frozenset(trusted), tag=tag,

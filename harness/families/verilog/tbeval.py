@@ -80,6 +80,12 @@ class Testbench:
     sources: tuple[str, ...] = field(default=())  # every Verilog source among ``files``
     #: names the testbench shares with the design: its module name, ports and parameters
     keep: tuple[str, ...] = field(default=())
+    top: str = ""  # the design's module
+    #: the design's ports (name, direction) from the reference: inputs are connected one-way
+    ports: tuple[tuple[str, str], ...] = field(default=())
+    #: modules instantiated beside the design with its ports (the reference model): their inputs
+    #: are connected the same way, so both see the stimulus with the same timing
+    mirrors: tuple[str, ...] = field(default=())
 
     def to_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,11 +95,16 @@ class Testbench:
         return cls(files=dict(data["files"]), before=tuple(data["before"]), after=tuple(data["after"]),
                    root=data["root"], verdict=data["verdict"], tb_file=data["tb_file"],
                    sources=tuple(data.get("sources") or (*data["before"], *data["after"])),
-                   keep=tuple(data.get("keep") or ()))
+                   keep=tuple(data.get("keep") or ()), top=str(data.get("top") or ""),
+                   ports=tuple((str(n), str(d)) for n, d in data.get("ports") or ()),
+                   mirrors=tuple(data.get("mirrors") or ()))
 
     def prepared(self) -> isolation.Prepared:
-        """The sources as compiled: trusted names renamed, verdict prints sent to the channel."""
-        return isolation.prepare(self.files, self.sources, self.root, self.keep, route=(self.tb_file, self.verdict))
+        """The sources as compiled: trusted names renamed, verdict prints sent to the channel,
+        connections to the design's inputs one-way."""
+        ports = {name: self.ports for name in (self.top, *self.mirrors)} if self.top and self.ports else None
+        return isolation.prepare(self.files, self.sources, self.root, self.keep, route=(self.tb_file, self.verdict),
+                                 ports=ports)
 
 
 def verdict_prints(tb_source: str, verdict: str) -> int:
