@@ -13,6 +13,7 @@ and the build's own pass over the checked text then changes nothing either).
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import subprocess
 import time
@@ -25,7 +26,7 @@ from harness.families.verilog.lexer import blank_comments, mask_comments
 
 #: The largest preprocessed candidate accepted (a macro that expands without bound is rejected).
 MAX_PREPROCESSED = 2 * 1024 * 1024
-#: The compiled text travels back to the harness (for synthesis) when it is at most this long.
+#: The compiled text travels back to the harness (for synthesis) when its JSON is at most this long.
 RETURN_CAP = 96 * 1024
 
 
@@ -113,7 +114,8 @@ def check_candidate(raw: str, compiled: str, roots: Iterable[str] = (), timeout_
     if found:
         return _record("rejected", t0, "; ".join(detail for _, detail in found), rule=found[0][0])
     Path(compiled).write_text(source)
-    data: dict[str, Any] = {"compiled": source} if len(source) <= RETURN_CAP else {}
+    # the record travels as JSON on a capped stdout: measure it as it will be sent
+    data: dict[str, Any] = {"compiled": source} if len(json.dumps(source)) <= RETURN_CAP else {}
     if log.strip():
         data["warnings"] = log
     if dropped:

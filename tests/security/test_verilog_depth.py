@@ -100,3 +100,30 @@ def test_without_the_scan_a_second_verdict_is_rejected(unscanned) -> None:  # ty
 def test_without_the_scan_an_early_finish_runs_too_few_samples(unscanned) -> None:  # type: ignore[no-untyped-def]
     v = unscanned[1]["early-finish@v2-and"]
     assert v.status == Status.FAIL and "ended early" in v.reason, describe(v)
+
+
+SYNTH_ONLY = """module and_gate(input a, input b, output y);
+`ifdef SYNTHESIS
+  assign y = 1'b0;  // what yosys alone would see: no gate at all
+`else
+  // synopsys translate_off
+  assign y = a & b;
+  // synopsys translate_on
+`endif
+endmodule
+"""
+
+
+def test_synthesis_reads_the_text_that_was_simulated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from harness import registry
+    from harness.execute import judge
+    from harness.sandbox.local import BubblewrapSandbox
+    from harness.suite import SuiteOptions
+    from harness.types import Completion
+
+    suite = registry.load("suites", "verilog-core")(SuiteOptions(extra={"lint": "off"}))
+    problem = next(p for p in suite.problems() if p.id == "and_gate")
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path)
+    v = judge(suite, problem, Completion(suite.name, "and_gate", 0, f"```verilog\n{SYNTH_ONLY}```"), ctx)[1]
+    assert v.status == Status.PASS, describe(v)
+    assert v.metrics["synthesizable"] and v.metrics["cells"] >= 1 and v.metrics["area_ratio"] >= 1.0, v.metrics

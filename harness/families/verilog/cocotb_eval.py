@@ -22,6 +22,7 @@ from typing import Any
 from harness.families.verilog import isolation
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.integrity import violations
+from harness.families.verilog.lexer import blank_comments
 from harness.families.verilog.ports import port_directions
 from harness.jobs import parse_records
 from harness.proc import tail
@@ -109,10 +110,18 @@ def integrity_outcome(stages: dict[str, StageResult], candidate: Candidate, wall
 
 
 def synthesis_code(candidate: Candidate, reference: str | None) -> str:
-    """What synthesis should read: the compiled text, unless the answer is the reference itself."""
+    """What synthesis should read: the compiled text, unless the answer is the reference itself.
+
+    When the compiled text was too large to bring back, an answer without a backtick is its own
+    preprocessed text (less comments, which could carry synthesis pragmas); any other gets
+    nothing to synthesise.
+    """
     if reference is not None and " ".join(candidate.code.split()) == " ".join(reference.split()):
         return candidate.code
-    return str(candidate.meta.get("compiled", candidate.code))
+    compiled = candidate.meta.get("compiled")
+    if compiled is not None:
+        return str(compiled)
+    return blank_comments(candidate.code) if "`" not in candidate.code else ""
 
 
 def evaluate_cocotb(
