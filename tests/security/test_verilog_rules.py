@@ -164,9 +164,10 @@ def test_modules_nothing_elaborates_are_dropped_before_the_scan() -> None:
     src = ("module helper(input a, output y); assign y = a; endmodule\n"
            "module top(input a, output y); helper h(.a(a), .y(y)); \\keep_me k(); endmodule\n"
            "module keep_me; initial $display(\"kept\"); endmodule\n"
-           "module top_tb; top dut(); initial begin $dumpfile(\"x.vcd\"); $finish; end endmodule\n")
+           "class Txn; rand bit a; endclass\n"
+           "module top_tb; top dut(); Txn t; initial begin $dumpfile(\"x.vcd\"); $finish; end endmodule\n")
     out, dropped = prune_unused(src, {"top"})
-    assert dropped == ["top_tb"] and out.count("\n") == src.count("\n")
+    assert dropped == ["Txn", "top_tb"] and out.count("\n") == src.count("\n")
     assert "helper h" in out and "kept" in out and "$finish" not in out
     assert scan(out, preprocessed=True) == [] and rules(src)[0] == "file_io"
     assert prune_unused(src, set()) == (src, [])  # no roots given: nothing is dropped

@@ -147,6 +147,8 @@ def unit_scope(source: str, tokens: list[Token]) -> list[tuple[str, str]]:
             i += 1
             continue
         word = tok.text if tok.kind == "ident" else ""
+        if word == "interface" and i + 1 < n and tokens[i + 1].text == "class":
+            word = "class"  # an interface class is a class: not allowed out here
         if word in DEFINITIONS:
             end = DEFINITIONS[word]
             while i < n and tokens[i].text != end:
@@ -165,36 +167,51 @@ def unit_scope(source: str, tokens: list[Token]) -> list[tuple[str, str]]:
     return []
 
 
-def module_items(tokens: list[Token]) -> list[tuple[str, int, int, set[str]]]:
-    """(name, first token, last token, identifiers used) of each top-level module definition."""
+#: Definitions that stand on their own at the top level, with the word that ends each.
+_ITEMS = {"module": "endmodule", "macromodule": "endmodule", "program": "endprogram", "interface": "endinterface",
+          "package": "endpackage", "class": "endclass", "primitive": "endprimitive"}
+
+
+def definition_items(tokens: list[Token]) -> list[tuple[str, int, int, set[str]]]:
+    """(name, first token, last token, identifiers used) of each top-level definition: modules,
+    programs, interfaces, packages, classes, primitives."""
     out = []
     i, n = 0, len(tokens)
     while i < n:
-        if tokens[i].text not in ("module", "macromodule"):
+        word = tokens[i].text if tokens[i].kind == "ident" else ""
+        j = i + 1
+        if word == "virtual" and j < n and tokens[j].text == "class":
+            word, j = "class", j + 1
+        elif word == "interface" and j < n and tokens[j].text == "class":
+            word, j = "class", j + 1
+        if word not in _ITEMS:
             i += 1
             continue
-        j = i + 1
         while j < n and tokens[j].text in ("automatic", "static"):
             j += 1
         name = tokens[j].text.lstrip("\\") if j < n else ""
+        starts = ("module", "macromodule") if _ITEMS[word] == "endmodule" else (word,)
         depth, k = 1, j
         while k + 1 < n and depth:
             k += 1
-            depth += tokens[k].text in ("module", "macromodule")
-            depth -= tokens[k].text == "endmodule"
-        used = {t.text.lstrip("\\") for t in tokens[j + 1:k] if t.kind == "ident"}
-        out.append((name, i, k, used))
+            depth += tokens[k].text in starts
+            depth -= tokens[k].text == _ITEMS[word]
+        out.append((name, i, k, {t.text.lstrip("\\") for t in tokens[j + 1:k] if t.kind == "ident"}))
         i = k + 1
     return out
 
 
 def prune_unused(source: str, roots: set[str]) -> tuple[str, list[str]]:
-    """``source`` without the modules that nothing reachable from ``roots`` names (blanked, so
-    line numbers hold): an answer's own testbench, say, is never elaborated, so its ``$finish``
-    is no concern. Reachability is over-approximated (any mention of a module's name keeps it),
-    so a module the build needs is never dropped."""
+    """``source`` without the definitions that nothing reachable from ``roots`` names (blanked, so
+    line numbers hold): an answer's own testbench (its modules and classes), say, is never
+    elaborated, so its ``$finish`` is no concern. Reachability is over-approximated (any mention
+    of a name keeps that definition, and what stands outside definitions keeps what it names),
+    so a definition the build needs is never dropped."""
     tokens = tokenize(source)
-    items = module_items(tokens)
+    items = definition_items(tokens)
+    inside = {k for _, first, last, _ in items for k in range(first, last + 1)}
+    roots = set(roots) | {t.text.lstrip("\\") for k, t in enumerate(tokens) if k not in inside and t.kind == "ident"} \
+        if roots else set()
     by_name = {name: used for name, _, _, used in items}
     keep, todo = set(), [r for r in roots if r in by_name]
     while todo:

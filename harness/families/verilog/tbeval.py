@@ -12,7 +12,9 @@ Verdicts cannot be forged (docs/integrity.md, "Verilog"):
   so the one build of each candidate fails when the candidate instantiates the reference or a
   testbench module, or reaches into the testbench (``tb.stats1.errors``, ``good1.out`` by upward
   name resolution, a testbench task called by its name); the log names what it tried to reach
-  and the verdict is ``rejected``.
+  and the verdict is ``rejected``. Connections to the design's inputs (and the reference
+  model's) are one-way (:mod:`harness.families.verilog.ports`): forcing or over-driving its own
+  inputs changes nothing the testbench or the reference sees.
 - The testbench's verdict prints (``Mismatches: N in M samples``, ``... Your Design Passed ...``)
   and VerilogEval's ``TIMEOUT`` watchdog go to a pipe only the testbench writes; what the
   simulator prints on its output is never read as a verdict. Exactly one verdict line per run,
