@@ -16,7 +16,10 @@ ANSWERS = {
     "syntax_error": fenced("module and_gate(input a, input b, output y);\n  assign y = a &&& ;\nendmodule"),
     "timeout": fenced("module and_gate(input a, input b, output y);\n  reg r;\n  initial r = 0;\n"
                       "  always @(r) r <= ~r;\n  assign y = a & b;\nendmodule"),
-    "runtime_error": fenced("module and_gate(input a, input b, output y);\n  initial $fatal(1, \"boom\");\n"
+    # $fatal is not on the candidate allowlist (rejected); a memory far over the sandbox's limit
+    # crashes the simulator instead
+    "runtime_error": fenced("module and_gate(input a, input b, output y);\n  reg [63:0] mem [0:(1<<29)-1];\n"
+                            "  integer i;\n  initial for (i = 0; i < (1<<29); i = i + 4096) mem[i] = i;\n"
                             "  assign y = a & b;\nendmodule"),
     "no_code": "I am not able to write Verilog for this task.",
     "rejected": fenced("module and_gate(input a, input b, output y);\n  integer f;\n"

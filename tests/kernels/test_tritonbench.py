@@ -72,7 +72,7 @@ def test_end_to_end_references_and_answers(tmp_path: Path) -> None:
     results = json.loads((out / "results.json").read_text())["suites"]["tritonbench-t"]
     assert results["excluded"] == [], proc.stdout + proc.stderr
     recs = executions(out)
-    assert recs[("dropout_scale", 0)]["status"] == "no_code"
+    assert recs[("dropout_scale", 0)]["status"] in {"no_code", "syntax_error"}
     for pid in answers:
         assert recs[(pid, 0)]["status"] == "pass", (pid, recs[(pid, 0)]["reason"])
     # a wrong answer (alpha ignored) fails on the tensors of the case that uses alpha

