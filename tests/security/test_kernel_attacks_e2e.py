@@ -209,7 +209,10 @@ def test_in_process_checks_are_only_defence_in_depth(run, no_static: None) -> No
     notices, but both live in the candidate's process: the static allowlist is the guarantee."""
     code = (CORPUS / "attacks" / "c7_patch_hooks.py").read_text()
     r = run("relu", code)
-    assert r["status"] == "rejected" and r["reason"].startswith("kernel_not_launched"), r["reason"]
+    # the patched recorder either goes unnoticed until the launch count (rejected) or breaks the
+    # worker after the candidate loaded (runtime_error, never infra_error): never a pass
+    assert (r["status"] == "rejected" and r["reason"].startswith("kernel_not_launched")) or \
+        r["status"] == "runtime_error", (r["status"], r["reason"])
     from harness.families.kernels.static import analyze
 
     assert analyze(code, "triton")[0]

@@ -30,8 +30,10 @@ def worker_failure(proc: ExecResult, data: dict[str, Any], timeout_s: float) -> 
         where, msg = err.get("where"), f"{err.get('type')}: {err.get('message', '')}"[-2000:]
         if where in ("import", "compile") or err.get("compile_error"):
             return "syntax_error", "compile", f"does not build: {msg}"
-        if where == "worker":
+        if where == "worker" and reached in ("", "boot"):
             return "infra_error", "correctness", f"worker failure: {msg}"
+        if where == "worker":  # after the candidate was imported: it shares the worker's process
+            return "runtime_error", "correctness", f"worker failed after the candidate loaded: {msg}"
         case = f" (case {err.get('case')})" if err.get("case") else ""
         return "runtime_error", "correctness", f"{where} raised{case}: {msg}"
     if reached != "done":

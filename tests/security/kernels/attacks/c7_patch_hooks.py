@@ -4,6 +4,7 @@ import contextlib
 
 import torch
 import torch.nn as nn
+import torch.utils.cpp_extension
 import triton
 import triton.language as tl
 
