@@ -135,7 +135,6 @@ def lane(rng, model, p, w):
     yield cyc(rst=1)
     yield cyc(rst=1)
     # sweep the accumulator through small values near rounding ties, both modes
-    one = 1 << (w // 2 - 0)
     for k in range(40):
         yield cyc(clr=1, en=1, a=k, b=1, rnd=0)
         yield cyc(rnd=0)
