@@ -11,21 +11,20 @@ ref.v, tb.py) with these additions in ``meta.toml``:
 - ``extra_sources`` and ``sim_top`` (optional): trusted Verilog files of the problem folder
   (wrappers that instantiate the candidate at several parameter values, or connect the
   modules of a multi-module answer) and the module the simulation elaborates. They are passed
-  to the family evaluator as trusted ``extra_sources`` (or, with an evaluator that predates
-  them, appended to the candidate's source after its integrity check); the candidate never
-  sees them.
+  to the family evaluator as trusted ``extra_sources`` with the reference (so the wrapper drives
+  the candidate's inputs one way only); the candidate never sees them, and synthesis reads the
+  text that was compiled.
 
 The testbenches use the shared cocotb library :mod:`harness.tbkit`.
 """
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 from harness.api import EvalContext, Problem, Prompt, Verdict
-from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, integrity_verdict
+from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.prompt import SYSTEM
 from harness.families.verilog.suite import REQUIRED_FILES, CocotbVerilogSuite, load_problem_folder
 from harness.families.verilog.synth import add_synthesis
@@ -83,15 +82,8 @@ class VerilogHardSuite(CocotbVerilogSuite):
         simulator = self.options.simulator
         check_simulator(simulator)
         lint = (self.options.get("lint", "on") or "on") != "off"
-        if "extra_sources" in inspect.signature(evaluate_cocotb).parameters:
-            verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, simulator=simulator,
-                                      lint=lint, extra_sources=sources, sim_top=sim_top)
-        else:  # an evaluator without trusted sources: append them after the integrity check
-            bad = integrity_verdict(candidate, top)
-            if bad is not None:
-                return bad
-            joined = Candidate(code=candidate.code + "\n" + "\n".join(sources.values()) + "\n",
-                               files=candidate.files, meta=candidate.meta)
-            verdict = evaluate_cocotb(joined, top=sim_top, tb_source=problem.data["tb"], ctx=ctx,
-                                      simulator=simulator, lint=lint)
-        return add_synthesis(verdict, candidate.code, problem.reference, top, ctx, self.options)
+        # reference=: the wrapper's connections to the candidate's inputs are made one-way
+        verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, simulator=simulator,
+                                  lint=lint, extra_sources=sources, sim_top=sim_top, reference=problem.reference)
+        return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
+                             self.options)
