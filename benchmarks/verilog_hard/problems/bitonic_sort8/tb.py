@@ -5,20 +5,14 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
+from harness.tbkit import read as _rd
+
 SEED = int(os.environ.get("HWEVAL_TB_SEED", "20261129"))
 # The wrapper's port names, spelled out: the harness keeps only names the testbench mentions.
 WRAPPER_PORTS = (
     "clk", "rst", "a_in_valid", "a_in_desc", "a_in_data", "a_out_valid", "a_out_data", "a_out_idx",
     "b_in_valid", "b_in_desc", "b_in_data", "b_out_valid", "b_out_data", "b_out_idx",
 )
-
-
-def _rd(handle):
-    """Integer value of a signal, or its string form when it holds X/Z."""
-    try:
-        return int(handle.value)
-    except ValueError:
-        return str(handle.value)
 
 
 def _check(dut, exp, outputs, cyc, inp, label=""):

@@ -5,6 +5,8 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
+from harness.tbkit import read as _rd
+
 SEED = int(os.environ.get("HWEVAL_TB_SEED", "20261129"))
 # The wrapper's port names, spelled out: the harness keeps only names the testbench mentions.
 WRAPPER_PORTS = (
@@ -13,14 +15,6 @@ WRAPPER_PORTS = (
     "b_dividend", "b_divisor", "b_busy", "b_done", "b_div_by_zero", "b_overflow", "b_quotient",
     "b_remainder",
 )
-
-
-def _rd(handle):
-    """Integer value of a signal, or its string form when it holds X/Z."""
-    try:
-        return int(handle.value)
-    except ValueError:
-        return str(handle.value)
 
 
 def _check(dut, exp, outputs, cyc, inp, label=""):

@@ -5,6 +5,8 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
+from harness.tbkit import read as _rd
+
 SEED = int(os.environ.get("HWEVAL_TB_SEED", "20261129"))
 # The wrapper's port names, spelled out: the harness keeps only names the testbench mentions.
 WRAPPER_PORTS = (
@@ -12,14 +14,6 @@ WRAPPER_PORTS = (
     "a_y_sat", "b_rst", "b_en", "b_clr", "b_rnd_mode", "b_a", "b_b", "b_acc", "b_y", "b_acc_sat",
     "b_y_sat",
 )
-
-
-def _rd(handle):
-    """Integer value of a signal, or its string form when it holds X/Z."""
-    try:
-        return int(handle.value)
-    except ValueError:
-        return str(handle.value)
 
 
 def _check(dut, exp, outputs, cyc, inp, label=""):

@@ -5,20 +5,14 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
+from harness.tbkit import read as _rd
+
 SEED = int(os.environ.get("HWEVAL_TB_SEED", "20261129"))
 # The wrapper's port names, spelled out: the harness keeps only names the testbench mentions.
 WRAPPER_PORTS = (
     "clk", "rst", "s_in_valid", "s_in_data", "s_out_valid", "s_out_data", "d_in_valid", "d_in_data",
     "d_out_valid", "d_out_data", "l_in_valid", "l_in_data", "l_out_valid", "l_out_data",
 )
-
-
-def _rd(handle):
-    """Integer value of a signal, or its string form when it holds X/Z."""
-    try:
-        return int(handle.value)
-    except ValueError:
-        return str(handle.value)
 
 
 def _check(dut, exp, outputs, cyc, inp, label=""):

@@ -5,15 +5,9 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
+from harness.tbkit import read as _rd
+
 SEED = int(os.environ.get("HWEVAL_TB_SEED", "20261129"))
-
-
-def _rd(handle):
-    """Integer value of a signal, or its string form when it holds X/Z."""
-    try:
-        return int(handle.value)
-    except ValueError:
-        return str(handle.value)
 
 
 def _check(dut, exp, outputs, cyc, inp, label=""):
