@@ -77,7 +77,7 @@ VERILOG_OPTIONS: dict[str, str] = {
 
 def verilog_requirements(options: SuiteOptions) -> Requirements:
     """The simulator's tools, and yosys when synthesis or equivalence is on (the preflight's list)."""
-    tools = ("iverilog", "vvp") if options.simulator == "icarus" else ("verilator",)
+    tools: tuple[str, ...] = ("iverilog", "vvp") if options.simulator == "icarus" else ("verilator",)
     if enabled(options) or equiv_enabled(options):
         tools += ("yosys",)
     return Requirements(tools=tools)
