@@ -171,8 +171,36 @@ def family_table(family: str, rows: Sequence[dict[str, Any]]) -> str:
                  f'<td data-value="{r["n_samples"]}">{r["n_samples"]}</td>']
         cells += [_stat_cell(r["metrics"].get(m)) for m in metrics]
         body.append(f'<tr data-model="{escape(r["model"])}" data-suite="{escape(r["suite"])}">{"".join(cells)}</tr>')
+    body += baseline_rows(rows, metrics)
     return (f'<div class="scroll"><table class="sortable board" data-family="{escape(family)}">'
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def always_buggy(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The "answer buggy on every item" scores a bug-finding suite reports (``hls.always_buggy``)."""
+    found = (row.get("other_metrics", {}).get("hls") or {}).get("always_buggy")
+    return found if isinstance(found, dict) else None
+
+
+def baseline_rows(rows: Sequence[dict[str, Any]], metrics: Sequence[str]) -> list[str]:
+    """One row per bug-finding suite: what answering "buggy" everywhere scores on its detection
+    metrics, so a model's F1 can be read against a policy that finds nothing."""
+    out, seen = [], set()
+    for r in rows:
+        base = always_buggy(r)
+        if base is None or r["suite"] in seen:
+            continue
+        seen.add(r["suite"])
+        cells = [_text_cell("always buggy (baseline)"), _text_cell(r["suite"]),
+                 _text_cell("answers \"buggy\" on every item"), f'<td data-value="{r["n_problems"]}">{r["n_problems"]}</td>',
+                 '<td data-value="">-</td>']
+        for m in metrics:
+            value = base.get(m)
+            cells.append(f'<td data-value="{value!r}">{value:.3f}</td>' if isinstance(value, (int, float))
+                         else '<td data-value="">-</td>')
+        out.append(f'<tr class="baseline" data-model="always-buggy" data-suite="{escape(r["suite"])}">'
+                   f'{"".join(cells)}</tr>')
+    return out
 
 
 def provenance(rows: Sequence[dict[str, Any]]) -> str:

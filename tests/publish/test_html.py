@@ -74,3 +74,18 @@ def test_user_text_is_escaped_and_data_embedded(doc: dict) -> None:
     parser = _Collect()
     parser.feed(page)
     assert json.loads(parser.data["leaderboard-data"]) == doc
+
+
+def test_bug_finding_suite_shows_the_always_buggy_baseline(tmp_path: Path) -> None:
+    base = {"detection_f1": 2 / 3, "detection_balanced_accuracy": 0.5, "detection_mcc": 0.0}
+    stat = {"mean": 0.9, "stderr": 0.05, "ci95": [0.8, 1.0], "n": 4}
+    runs = [write_run(tmp_path / m, m, {"b1": (1, 1), "c1": (1, 1)}, suite="bugs", family="hls",
+                      extra_metrics={"detection_f1": stat, "hls": {"always_buggy": base}})
+            for m in ("reference", "model-b")]
+    page = render(build(runs).doc)
+    rows = re.findall(r'<tr class="baseline" data-model="always-buggy" data-suite="bugs">(.*?)</tr>', page)
+    assert len(rows) == 1  # once per suite, not once per run
+    assert "always buggy (baseline)" in rows[0] and ">0.667<" in rows[0]
+    # the verilog page without a bug-finding suite has no baseline row
+    plain = render(build([write_run(tmp_path / "v", "reference", {"p1": (1, 1)})]).doc)
+    assert 'class="baseline"' not in plain
