@@ -122,7 +122,13 @@ def test_try_except_fallback_rejected() -> None:
     except Exception:
         return torch.relu(x)
     """
-    assert "try_except_fallback" in rules(triton_answer(body))
+    # the fallback branch is checked like any other code: torch there is compute outside a kernel
+    assert "torch_compute" in rules(triton_answer(body))
+    # a bare except (or BaseException) would swallow the worker's interrupts
+    assert "try_except_fallback" in rules(triton_answer(body.replace("except Exception:", "except:")))
+    assert "try_except_fallback" in rules(triton_answer(body.replace("Exception", "BaseException")))
+    honest = body.replace("return torch.relu(x)", "copy_kernel[(2,)](x, y, x.numel(), BLOCK=128)\n        return y")
+    assert rules(triton_answer(honest)) == set()
 
 
 def test_kernel_defined_but_never_launched_rejected() -> None:

@@ -13,7 +13,7 @@ BUILTINS = frozenset({
     "int", "float", "bool", "len", "range", "min", "max", "abs", "round", "divmod", "pow", "sum",
     "tuple", "list", "dict", "enumerate", "zip", "isinstance", "super", "str", "reversed",
     "ValueError", "RuntimeError", "TypeError", "AssertionError", "NotImplementedError", "IndexError",
-    "KeyError", "None", "True", "False", "Ellipsis", "NotImplemented", "slice", "any", "all",
+    "KeyError", "None", "True", "False", "Ellipsis", "NotImplemented", "slice", "any", "all", "print",
 })
 #: builtins whose arguments must be sizes (on a tensor they compute or read values)
 SIZE_ONLY_BUILTINS = frozenset({
@@ -24,6 +24,19 @@ SIZE_ONLY_BUILTINS = frozenset({
 SCALAR_CASTS = frozenset({"int", "float", "bool"})
 EXCEPTIONS = frozenset({"ValueError", "RuntimeError", "TypeError", "AssertionError", "NotImplementedError",
                         "IndexError", "KeyError"})
+#: exceptions an ``except`` clause may name (``Exception`` catches what a launch raises; never
+#: ``BaseException`` or a bare ``except``)
+CATCHABLE = EXCEPTIONS | {"Exception"}
+#: keywords of print(): never ``file=`` (an object of the answer's could receive the text)
+PRINT_KEYWORDS = frozenset({"sep", "end", "flush"})
+#: the logging API an answer may use: a logger and its level methods (no handlers, files or config)
+LOGGING_USABLE = frozenset({"logging.getLogger", "logging.debug", "logging.info", "logging.warning",
+                            "logging.error", "logging.critical", "logging.exception", "logging.log",
+                            "logging.DEBUG", "logging.INFO", "logging.WARNING", "logging.ERROR",
+                            "logging.CRITICAL", "logging.Logger"})
+#: methods of a logger (called on any non-tensor value: on sizes and strings they do nothing useful)
+LOG_METHODS = frozenset({"debug", "info", "warning", "error", "critical", "exception", "log", "isEnabledFor",
+                         "setLevel"})
 #: builtins a @triton.jit body may use
 KERNEL_BUILTINS = frozenset({"range", "min", "max", "int", "float", "bool", "len", "abs", "isinstance",
                              "None", "True", "False", "tuple", "print"})

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from harness.families.kernels.static_scope import Fn, ModuleScope, Report
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
+ALLOCATORS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_strided", "torch.zeros", "torch.zeros_like",
+                        "torch.ones", "torch.ones_like", "torch.full", "torch.full_like"})
+ALLOCATING_METHODS = frozenset({"new_empty", "new_zeros", "new_ones", "new_full"})
 
 
 class BindMixin:
@@ -69,6 +72,8 @@ class BindMixin:
             self.mod.consts[t.id] = max(self.mod.consts.get(t.id, SIZE), k)
             return
         self.fn.env[t.id] = max(self.fn.env.get(t.id, SIZE), k)
+        if t.id in self.fn.modvars:
+            self.fn.modvar_poison.add(t.id)  # a loop variable over modules bound to something else too
         kernel_value = value is not None and all(self.is_kernel(n) for n in (
             [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]))
         if kernel_value:
@@ -80,6 +85,11 @@ class BindMixin:
         attr = self.self_attr(t)
         if self.alias_path(t):
             self.bad("monkeypatch", f"assigns into {self.alias_path(t)}", t)
+        elif attr is not None and self.mode != "init" and self._allocation(value):
+            from harness.families.kernels.static_modlist import poison
+
+            poison(self, attr)  # a workspace kept across calls: a fresh allocation or None, nothing else
+            self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k, OPAQUE)
         elif attr is None or self.mode != "init":
             self.bad("module_state", f"assigns {ast.unparse(t)[:60]} outside ModelNew.__init__", t)
         else:
@@ -88,8 +98,21 @@ class BindMixin:
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k)
             if isinstance(value, ast.Call) and self.alias_path(value.func) == LOAD_INLINE_PATH:
                 self.mod.self_exts.add(attr)
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.mod.classes:
-                self.mod.submodules[attr] = value.func.id
+            from harness.families.kernels.static_modlist import on_self_assign
+
+            on_self_assign(self, attr, value)  # type: ignore[arg-type]
+
+    def _allocation(self, value: ast.expr | None) -> bool:
+        """``None`` or a direct call of an allocation function / method (``torch.empty(...)``,
+        ``x.new_zeros(...)``): the only values a method other than ``__init__`` may keep in self."""
+        if isinstance(value, ast.Constant) and value.value is None:
+            return True
+        if not isinstance(value, ast.Call):
+            return False
+        path = self.alias_path(value.func)
+        if path is not None:
+            return path in ALLOCATORS
+        return isinstance(value.func, ast.Attribute) and value.func.attr in ALLOCATING_METHODS
 
     def bind_item(self, t: ast.Subscript) -> None:
         self.slice_kind(t.slice)
@@ -97,6 +120,13 @@ class BindMixin:
         if self.alias_path(base):
             self.bad("monkeypatch", f"assigns into {self.alias_path(base)}", t)
         elif self.mode == "init" and self.self_rooted(base):
+            from harness.families.kernels.static_modlist import poison
+
+            node = base
+            while isinstance(node, ast.Attribute | ast.Subscript) and self.self_attr(node) is None:
+                node = node.value
+            if self.self_attr(node) is not None:
+                poison(self, self.self_attr(node))  # type: ignore[arg-type]
             return
         elif isinstance(base, ast.Name) and self.fn is not None and base.id in self.fn.env:
             if self.fn.env[base.id] != SIZE:

@@ -5,6 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
+from harness.families.kernels import static_modlist as ML
 from harness.families.kernels.policy import LOAD_INLINE_PATH, TIMER_ATTRS
 from harness.families.kernels.static_names import path_kind
 from harness.families.kernels.static_scope import Fn
@@ -29,6 +30,8 @@ def call_kind(b: Body, n: ast.Call) -> int:
     f = n.func
     if isinstance(f, ast.Subscript) and b.is_kernel(f.value):
         return launch(b, n, f)
+    if isinstance(f, ast.Subscript) and ML.container_of(b, f) is not None:
+        return ML.call_container(b, n, ML.container_of(b, f), sequential=isinstance(f.slice, ast.Slice))  # type: ignore[arg-type]
     if isinstance(f, ast.Name):
         return _call_name(b, n, f)
     if isinstance(f, ast.Attribute):
@@ -100,6 +103,8 @@ def _call_name(b: Body, n: ast.Call, f: ast.Name) -> int:
     fn = b.local_fn(name)
     if fn is not None:
         return call_fn(b, fn, n)
+    if ML.modvar(b, name) is not None:
+        return ML.call_container(b, n, ML.modvar(b, name), sequential=False)  # type: ignore[arg-type]
     if b.lookup(name) is not None:
         b.bad("forbidden_call", f"calls the value {name}", n)
         _args(b, n)
@@ -128,6 +133,12 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
     if name == "super":
         b.bad("forbidden_call", "super() outside super().__init__() in __init__", n)
         return OPAQUE
+    if name == "print":
+        for k in n.keywords:
+            if k.arg not in A.PRINT_KEYWORDS:
+                b.bad("forbidden_call", f"print({k.arg}=...): only {sorted(A.PRINT_KEYWORDS)}", n)
+        _args(b, n)  # the text goes to the log, never back into the answer's values
+        return SIZE
     kinds = _args(b, n)
     if name in A.SCALAR_CASTS and all(k != TENSOR for k in kinds):
         return SIZE  # a scalar argument (``max_seqlen: int``); a tensor of one element at most
@@ -149,7 +160,8 @@ def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
     if (path in A.SIZE_FUNCTIONS or path.startswith("math.")) and any(k != SIZE for k in kinds):
         b.bad("torch_compute", f"{path}() on a tensor outside a kernel", n)
         return OPAQUE
-    if path in A.SIZE_FUNCTIONS or path.startswith(("math.", "triton.", "typing.")) or path.startswith(_SIZE_RESULT):
+    if path in A.SIZE_FUNCTIONS or path.startswith(("math.", "triton.", "typing.", "logging.")) or \
+            path.startswith(_SIZE_RESULT):
         return SIZE
     return SIZE if path == LOAD_INLINE_PATH else TENSOR
 
@@ -175,6 +187,8 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         method = b.mod.method_of(_owner(b), attr)
         if method is not None:
             return call_fn(b, method, n, bound=OPAQUE)
+        if attr in b.mod.modlists and attr not in b.mod.poisoned and b.mode != "init":
+            return ML.call_container(b, n, b.mod.modlists[attr], sequential=True)
         sub = b.mod.submodules.get(attr)
         forward = b.mod.methods.get((sub, "forward")) if sub else None
         if forward is not None and b.mode != "init":
@@ -190,9 +204,12 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
     if m.startswith("_"):
         b.bad("dunder_access" if m.startswith("__") else "private_access", f".{m}()", n)
         return OPAQUE
+    appended = ML.container_append(b, n, f)
+    if appended:
+        return SIZE
     rk = b.expr(f.value)
     kinds = _args(b, n)
-    if m in A.SIZE_METHODS and rk != SIZE:
+    if m in A.SIZE_METHODS:  # on any receiver (kinds only grow: an early pass may see a size)
         return SIZE
     if m in A.VIEW_METHODS and rk != SIZE:
         return TENSOR
@@ -200,6 +217,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         if any(k != SIZE for k in kinds):
             b.bad("torch_compute", f".{m}() of a tensor reads its values into Python", n)
         return SIZE
+    if rk == SIZE and m in A.LOG_METHODS:
+        return SIZE  # a logger's level methods: the text goes to the log
     if rk == SIZE and m in A.MUTATING_METHODS:
         own = isinstance(f.value, ast.Name) and b.fn is not None and f.value.id in b.fn.env
         if not own:

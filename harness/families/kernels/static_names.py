@@ -30,6 +30,9 @@ def path_kind(b: Body, path: str, node: ast.AST) -> int:
             b.bad("torch_compute", f"{path} outside a kernel", node)
     elif path.startswith(("math.", "typing.")):
         pass
+    elif path.startswith("logging."):
+        if path not in A.LOGGING_USABLE:
+            b.bad("forbidden_attribute", path, node)
     elif "." not in path or path in A.IMPORTS:
         b.bad("forbidden_attribute", f"the module {path} used as a value", node)
     else:
@@ -66,6 +69,8 @@ def name_kind(b: Body, n: ast.Name) -> int:
         return path_kind(b, mod.aliases[name], n)
     if name in A.BUILTINS:
         return SIZE
+    if name == "__name__":
+        return SIZE  # the module's name, a string (logging.getLogger(__name__))
     if name.startswith("__"):
         b.bad("dunder_access", name, n)
     elif hasattr(builtins, name):
@@ -93,6 +98,9 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
         return OPAQUE
     attr = b.self_attr(n)
     if attr is not None:
+        from harness.families.kernels.static_modlist import on_load
+
+        on_load(b, attr)
         b.expr(n.value)
         if attr in b.mod.self_exts:
             return SIZE

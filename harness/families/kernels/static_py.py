@@ -175,7 +175,13 @@ class Body(BindMixin):
         self.s_If(s)  # type: ignore[arg-type]
 
     def s_For(self, s: ast.For) -> None:
-        self.bind(s.target, self.iter_kind(s.iter), None)
+        from harness.families.kernels.static_modlist import bind_iter, iter_container
+
+        found = iter_container(self, s.iter)
+        if found is not None:
+            bind_iter(self, s.target, found)
+        else:
+            self.bind(s.target, self.iter_kind(s.iter), None)
         self.block(s.body)
         self.block(s.orelse)
 
@@ -208,10 +214,22 @@ class Body(BindMixin):
         if self.fn is not None:
             self.fn.callables[s.name] = fn
 
-    def s_Try(self, s: ast.stmt) -> None:
-        self.bad("try_except_fallback", "try/except statement", s)
+    def s_Try(self, s: ast.Try) -> None:
+        """Every branch is checked like straight-line code, so a fallback can only launch kernels
+        too; handlers catch listed builtin exceptions only (never BaseException or a bare except,
+        which would swallow the worker's interrupts)."""
+        for h in s.handlers:
+            types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+            for t in types:
+                if not (isinstance(t, ast.Name) and t.id in A.CATCHABLE and not self.is_local(t.id)):
+                    self.bad("try_except_fallback", f"except {ast.unparse(t) if t else '(bare)'}", h)
+            if h.name is not None and self.fn is not None:
+                self.fn.env[h.name] = max(self.fn.env.get(h.name, SIZE), OPAQUE)
+        for part in (s.body, *(h.body for h in s.handlers), s.orelse, s.finalbody):
+            self.block(part)
 
-    s_TryStar = s_Try
+    def s_TryStar(self, s: ast.stmt) -> None:
+        self.bad("try_except_fallback", "try/except* statement", s)
 
     def s_Global(self, s: ast.stmt) -> None:
         self.bad("module_state", "global/nonlocal state", s)
@@ -349,7 +367,13 @@ class Body(BindMixin):
         return max(self.expr(n.key), self.expr(n.value))
 
     def comprehension(self, gens: list[ast.comprehension]) -> None:
+        from harness.families.kernels.static_modlist import bind_iter, iter_container
+
         for g in gens:
-            self.bind(g.target, self.iter_kind(g.iter), None)
+            found = iter_container(self, g.iter)
+            if found is not None:
+                bind_iter(self, g.target, found)
+            else:
+                self.bind(g.target, self.iter_kind(g.iter), None)
             for cond in g.ifs:
                 self.test(cond)

@@ -46,6 +46,8 @@ class Fn:
     kernel_locals: set[str] = field(default_factory=set)
     calls: list[list[int]] = field(default_factory=list)
     ret: int = SIZE
+    modvars: dict[str, set[str]] = field(default_factory=dict)  # loop variable -> module classes
+    modvar_poison: set[str] = field(default_factory=set)  # ... also bound to something else
 
     @property
     def params(self) -> list[str]:
@@ -99,6 +101,8 @@ class ModuleScope:
     self_exts: set[str] = field(default_factory=set)
     self_attrs: dict[str, int] = field(default_factory=dict)
     submodules: dict[str, str] = field(default_factory=dict)  # self.<attr> -> the answer's nn.Module class
+    modlists: dict[str, set[str]] = field(default_factory=dict)  # self.<attr> -> classes in a ModuleList
+    poisoned: set[str] = field(default_factory=set)  # self.<attr> written otherwise: never a container
     references: set[str] = field(default_factory=set)
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
