@@ -10,6 +10,18 @@ original must pass its testbench under every build; it becomes the control
 * ``INIT`` tried first with the pattern-initialised build, the others with the plain build;
   any failing run (wrong output, run-time error, timeout) counts, a compile error does not.
 
+A kernel whose ``meta.toml`` lists hand-written bugs (``[[bugs]]``, see :mod:`handwritten`) gets
+those instead of generated variants: each must be caught by its testbench (any failing run under
+any build), or the build stops with an error naming it::
+
+    control_id = "b"                 # the control's item id (default "control")
+    [[bugs]]
+    id = "a"                         # the item id: <kernel>/a
+    description = "what is wrong"
+    types = ["USE"]                  # one code per span
+    spans = [[14, 14]]               # 1-based inclusive line ranges in kernel.cpp
+    edits = [{line = 14, old = "AP_SAT", new = "AP_WRAP"}]   # `old` occurs once on that line
+
 The result is cached as JSON under ``cache_dir/items`` keyed by a hash of the kernel files,
 the operator modules, the settings, the compiler and the include headers.
 
@@ -32,12 +44,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.errors import DataError
 from harness.families.hls import csim as csim_mod
 from harness.families.hls import mutate as mutate_mod
 from harness.families.hls import verdict as verdict_mod
 from harness.families.hls.csim import BUILDS, ap_include_dir, csim
 from harness.families.hls.items import HlsItem
 from harness.families.hls.mutate import Variant, generate_variants
+from harness.families.hls.taxonomy import BUG_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +105,61 @@ def content_hash(kernels_dir: Path, settings: BuildSettings, include: Path, cxx:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class HandBug:
+    """A hand-written bug of a kernel (``[[bugs]]`` in its meta.toml), applied to its source."""
+
+    id: str
+    types: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    source: str
+    description: str
+
+
+def _apply_edits(where: str, lines: list[str], edits: object) -> list[str]:
+    if not isinstance(edits, list) or not edits:
+        raise DataError(f"{where}: `edits` must be a non-empty list of {{line, old, new}} tables")
+    out = list(lines)
+    for edit in edits:
+        line, old, new = (edit.get(k) if isinstance(edit, dict) else None for k in ("line", "old", "new"))
+        if not isinstance(line, int) or not isinstance(old, str) or not isinstance(new, str) or not old:
+            raise DataError(f"{where}: each edit needs an integer `line` and strings `old` (non-empty) and `new`")
+        if not 1 <= line <= len(out) or out[line - 1].count(old) != 1:
+            raise DataError(f"{where}: edit at line {line}: `{old}` does not occur exactly once on that line")
+        if "\n" in new:
+            raise DataError(f"{where}: edit at line {line}: `new` may not hold a newline (line numbers must stay)")
+        out[line - 1] = out[line - 1].replace(old, new, 1)
+    return out
+
+
+def load_bugs(meta_path: Path, meta: dict[str, object], source: str) -> list[HandBug]:
+    """The hand-written bugs of a kernel's ``meta.toml``, checked (ids, types, spans, edits)."""
+    bugs = meta.get("bugs")
+    if not isinstance(bugs, list):
+        raise DataError(f"{meta_path}: `bugs` must be an array of tables ([[bugs]])")
+    lines = source.split("\n")
+    out: list[HandBug] = []
+    for n, bug in enumerate(bugs, 1):
+        where = f"{meta_path}: bug {n}"
+        bid, types, spans = bug.get("id"), bug.get("types"), bug.get("spans")
+        if not isinstance(bid, str) or not bid or "/" in bid or bid == meta.get("control_id", "control"):
+            raise DataError(f"{where}: `id` must be a non-empty name without '/', distinct from the control's")
+        if not isinstance(types, list) or not types or any(t not in BUG_TYPES for t in types):
+            raise DataError(f"{where}: `types` must list codes from {', '.join(BUG_TYPES)}")
+        if not isinstance(spans, list) or len(spans) != len(types) or any(
+                not (isinstance(s, list) and len(s) == 2 and 1 <= s[0] <= s[1] <= len(lines)) for s in spans):
+            raise DataError(f"{where}: `spans` must hold one [first, last] line range of kernel.cpp per type")
+        new_lines = _apply_edits(where, lines, bug.get("edits"))
+        changed = [i + 1 for i, (a, b) in enumerate(zip(lines, new_lines)) if a != b]
+        if any(not any(a <= ln <= b for a, b in spans) for ln in changed):
+            raise DataError(f"{where}: an edited line lies outside every span")
+        out.append(HandBug(bid, tuple(types), tuple((int(a), int(b)) for a, b in spans), "\n".join(new_lines),
+                           str(bug.get("description", ""))))
+    if len({b.id for b in out}) != len(out):
+        raise DataError(f"{meta_path}: two bugs share an id")
+    return out
+
+
 def plan_types(kernels: list[Kernel], variants: dict[str, list[Variant]], settings: BuildSettings) -> dict[str, list[str]]:
     """Per kernel, the order in which bug types are tried: scarce types first, spread evenly."""
     planned: Counter[str] = Counter()
@@ -124,8 +193,11 @@ def _build_kernel(kernel: Kernel, variants: list[Variant], plan: list[str], incl
     ref = csim(kernel.source, kernel.folder / "tb.cpp", work, include=include, cache=cache, timeout_s=settings.timeout_s)
     if not ref.passed:
         raise RuntimeError(f"kernel {kernel.name} fails its own testbench: {ref.symptom}")
-    items = [HlsItem(id=f"{kernel.name}/control", kernel=kernel.name, code=kernel.source, original=kernel.source,
+    control_id = str(kernel.meta.get("control_id", "control"))
+    items = [HlsItem(id=f"{kernel.name}/{control_id}", kernel=kernel.name, code=kernel.source, original=kernel.source,
                      description="bug-free original", header=kernel.header, kernel_dir=kernel.folder)]
+    if "bugs" in kernel.meta:
+        return items + _hand_written_items(kernel, include, cache, settings, work)
     by_type: dict[str, list[Variant]] = {}
     for v in variants:
         by_type.setdefault(v.type, []).append(v)
@@ -142,6 +214,25 @@ def _build_kernel(kernel: Kernel, variants: list[Variant], plan: list[str], incl
                 kept += 1
                 break
     log.info("hls kernel %s: %d bug items", kernel.name, kept)
+    return items
+
+
+def _hand_written_items(kernel: Kernel, include: Path, cache: Path | None, settings: BuildSettings,
+                        work: Path) -> list[HlsItem]:
+    items = []
+    for bug in load_bugs(kernel.folder / "meta.toml", kernel.meta, kernel.source):
+        builds, wanted = _DEFAULT_RULE
+        res = csim(bug.source, kernel.folder / "tb.cpp", work, include=include, cache=cache,
+                   timeout_s=settings.timeout_s, builds=builds, stop_on_failure=True)
+        bad = res.first_failure
+        if bad is None or bad.status not in wanted:
+            why = "passes its testbench" if bad is None else f"is not caught ({bad.build}: {bad.status}: {bad.symptom})"
+            raise RuntimeError(f"{kernel.folder / 'meta.toml'}: hand-written bug {bug.id!r} {why}")
+        items.append(HlsItem(id=f"{kernel.name}/{bug.id}", kernel=kernel.name, code=bug.source, original=kernel.source,
+                             types=list(bug.types), spans=list(bug.spans),
+                             symptom={"build": bad.build, "status": bad.status, "text": bad.symptom},
+                             description=bug.description, header=kernel.header, kernel_dir=kernel.folder))
+    log.info("hls kernel %s: %d hand-written bug items", kernel.name, len(items))
     return items
 
 

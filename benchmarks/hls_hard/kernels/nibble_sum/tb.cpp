@@ -1,0 +1,54 @@
+// Self-checking testbench for nibble_sum: plain integer model.
+#include <cstdio>
+
+#include "kernel.h"
+
+static unsigned lcg_state = 5u;
+static unsigned lcg() {
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return lcg_state;
+}
+
+int main() {
+    int errors = 0;
+    for (int t = 0; t < 6; t++) {
+        ap_uint<32> words[NS_WORDS];
+        unsigned raw[NS_WORDS];
+        ap_int<8> x[8];
+        int xv[8];
+        ap_int<16> out[NS_WORDS];
+        for (int k = 0; k < 8; k++) {
+            xv[k] = (int)((lcg() >> 8) % 256) - 128;
+            if (t == 0) xv[k] = -128;
+            if (t == 1) xv[k] = 127;
+            x[k] = xv[k];
+        }
+        for (int i = 0; i < NS_WORDS; i++) {
+            raw[i] = lcg() ^ (lcg() >> 16);
+            if (t < 2 && i == 0) raw[i] = 0x88888888u;  // every weight -8
+            if (t < 2 && i == 1) raw[i] = 0x77777777u;  // every weight 7
+            if (t == 2) raw[i] &= 0x77777777u;          // non-negative weights only
+            words[i] = raw[i];
+            out[i] = 0;
+        }
+        nibble_sum(words, x, out);
+        for (int i = 0; i < NS_WORDS; i++) {
+            int want = 0;
+            for (int k = 0; k < 8; k++) {
+                int w = (int)((raw[i] >> (4 * k)) & 0xF);
+                if (w >= 8) w -= 16;
+                want += w * xv[k];
+            }
+            if (out[i].to_int() != want) {
+                if (errors < 5) std::printf("MISMATCH test %d word %d (0x%08x): got %d expected %d\n", t, i, raw[i], out[i].to_int(), want);
+                errors++;
+            }
+        }
+    }
+    if (errors) {
+        std::printf("TB FAIL: %d mismatches\n", errors);
+        return 1;
+    }
+    std::printf("TB PASS\n");
+    return 0;
+}
