@@ -1,0 +1,46 @@
+// Self-checking testbench for gain_round: integer model of the exact value (20 fractional
+// bits) and one convergent rounding to 6 fractional bits; every x for several gains.
+#include <cstdio>
+
+#include "kernel.h"
+
+static long long round_conv_sat(long long v) {  // v has 20 fractional bits -> raw with 6
+    long long q = v >= 0 ? v >> 14 : -((-v + (1LL << 14) - 1) >> 14);  // floor
+    long long rem = v - q * (1LL << 14);
+    if (rem > (1LL << 13) || (rem == (1LL << 13) && (q & 1))) q++;
+    return q > 2047 ? 2047 : (q < -2048 ? -2048 : q);
+}
+
+int main() {
+    const int g_raw[4] = {1023, -512, 333, -1};
+    const int b_raw[4] = {0, 17, -300, 2047};
+    int errors = 0;
+    for (int t = 0; t < 4; t++) {
+        g_t g;
+        g.range(11, 0) = g_raw[t] & 0xFFF;
+        b_t b;
+        b.range(11, 0) = b_raw[t] & 0xFFF;
+        for (int base = -32768; base < 32768; base += GR_N) {
+            x_t x[GR_N];
+            y_t y[GR_N];
+            for (int i = 0; i < GR_N; i++) x[i].range(15, 0) = (base + i) & 0xFFFF;
+            gain_round(x, y, g, b);
+            for (int i = 0; i < GR_N; i++) {
+                long long v = (long long)(base + i) * g_raw[t] + ((long long)b_raw[t] << 14);
+                long long want = round_conv_sat(v);
+                long long got = y[i].range(11, 0).to_int64();
+                if (got >= 2048) got -= 4096;
+                if (got != want) {
+                    if (errors < 5) std::printf("MISMATCH g=%d x_raw=%d: got %lld expected %lld (raw, 2^-6 units)\n", g_raw[t], base + i, got, want);
+                    errors++;
+                }
+            }
+        }
+    }
+    if (errors) {
+        std::printf("TB FAIL: %d mismatches\n", errors);
+        return 1;
+    }
+    std::printf("TB PASS\n");
+    return 0;
+}
