@@ -6,7 +6,7 @@ from __future__ import annotations
 # Modules a candidate may import (the module or a parent of it must be listed).
 ALLOWED_IMPORTS = frozenset({
     "__future__", "typing", "math", "torch", "torch.nn", "torch.nn.functional",
-    "torch.utils.cpp_extension", "triton", "triton.language", "logging",
+    "torch.utils.cpp_extension", "triton", "triton.language", "logging", "dataclasses",
 })
 # torch.nn.functional may be imported (answers often do), but nothing of it may be called.
 

@@ -90,7 +90,7 @@ class BindMixin:
 
             poison(self, attr)  # a workspace kept across calls: a fresh allocation or None, nothing else
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k, OPAQUE)
-        elif attr is None or self.mode != "init":
+        elif attr is None or self.mode not in ("init", "plain_init"):
             self.bad("module_state", f"assigns {ast.unparse(t)[:60]} outside ModelNew.__init__", t)
         else:
             if attr.startswith("__"):
@@ -140,6 +140,12 @@ class BindMixin:
         """Default values and annotations: both run when the ``def`` runs."""
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a)]
         notes = [a.annotation for a in params if a.annotation is not None] + ([returns] if returns else [])
-        for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None), *notes]:
+        for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(d)
+        for d in notes:
+            self.in_annotation = True  # type: ignore[attr-defined]
+            try:
+                self.expr(d)
+            finally:
+                self.in_annotation = False  # type: ignore[attr-defined]
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
 from harness.families.kernels import static_modlist as ML
+from harness.families.kernels import static_plain as SP
 from harness.families.kernels.policy import LOAD_INLINE_PATH, TIMER_ATTRS
 from harness.families.kernels.static_names import path_kind
 from harness.families.kernels.static_scope import Fn
@@ -114,6 +115,8 @@ def _call_name(b: Body, n: ast.Call, f: ast.Name) -> int:
         return call_fn(b, mod.functions[name], n)
     if name in mod.kernels:
         b.bad("forbidden_call", f"calls @triton.jit {name} without a launch grid", n)
+    elif name in mod.plain:
+        return SP.instantiate(b, n, name)
     elif name in mod.classes and name != mod.entry and b.mode == "init":
         _args(b, n)  # a helper nn.Module built in __init__ (its own __init__ is checked as one)
         return OPAQUE
@@ -160,7 +163,7 @@ def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
     if (path in A.SIZE_FUNCTIONS or path.startswith("math.")) and any(k != SIZE for k in kinds):
         b.bad("torch_compute", f"{path}() on a tensor outside a kernel", n)
         return OPAQUE
-    if path in A.SIZE_FUNCTIONS or path.startswith(("math.", "triton.", "typing.", "logging.")) or \
+    if path in A.SIZE_FUNCTIONS or path.startswith(("math.", "triton.", "typing.", "logging.", "dataclasses.")) or \
             path.startswith(_SIZE_RESULT):
         return SIZE
     return SIZE if path == LOAD_INLINE_PATH else TENSOR
@@ -208,6 +211,9 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
     if appended:
         return SIZE
     rk = b.expr(f.value)
+    plain = SP.call_method(b, n, f, rk)
+    if plain is not None:
+        return plain
     kinds = _args(b, n)
     if m in A.SIZE_METHODS:  # on any receiver (kinds only grow: an early pass may see a size)
         return SIZE

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 
 from harness.families.kernels import allow as A
+from harness.families.kernels import static_plain as SP
 from harness.families.kernels.static_jit import check_decorators, check_kernel_body, is_kernel_def
 from harness.families.kernels.static_py import Body, default_kind
 from harness.families.kernels.static_scope import Fn, ModuleScope, Report, Violation
@@ -67,9 +68,14 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
 
 
 def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
-    if cls.decorator_list or cls.keywords:
+    if SP.is_plain(b, cls) and cls.name not in mod.references and cls.name != mod.entry:
+        SP.check_decorators(b, cls)
+        SP.check_names(b, cls)
+        mod.plain.add(cls.name)
+        mod.plain_attrs |= SP.attr_names(cls)
+    elif cls.decorator_list or cls.keywords:
         b.bad("forbidden_class", f"class {cls.name}: decorators / metaclass keywords", cls)
-    for base in cls.bases:
+    for base in cls.bases if cls.name not in mod.plain else []:
         if b.alias_path(base) != "torch.nn.Module":
             b.bad("forbidden_class", f"class {cls.name} derives from {ast.unparse(base)[:40]} (only nn.Module)", cls)
     reference = cls.name in mod.references
@@ -116,7 +122,9 @@ def _seed_method(mod: ModuleScope, fn: Fn, cls: ast.ClassDef) -> None:
     defaults = [None] * (n_args - len(node.args.defaults)) + list(node.args.defaults)
     # ModelNew and helper nn.Modules: __init__ runs only from __init__ code (constructor arguments,
     # weights), forward only through self.<submodule>(...) from a forward
-    if node.name == "__init__":
+    if node.name == "__init__" and cls.name in mod.plain:
+        fn.mode = "plain_init"  # kinds from the call sites; may set self.x, no torch
+    elif node.name == "__init__":
         fn.mode, fn.seeded, fn.param_kinds = "init", True, [OPAQUE] + [SIZE] * (len(fn.all_params) - 1)
     elif node.name == "forward":
         fn.seeded = True

@@ -30,6 +30,9 @@ def path_kind(b: Body, path: str, node: ast.AST) -> int:
             b.bad("torch_compute", f"{path} outside a kernel", node)
     elif path.startswith(("math.", "typing.")):
         pass
+    elif path.startswith("dataclasses."):
+        if path not in ("dataclasses.dataclass", "dataclasses.field"):
+            b.bad("forbidden_attribute", path, node)
     elif path.startswith("logging."):
         if path not in A.LOGGING_USABLE:
             b.bad("forbidden_attribute", path, node)
@@ -58,6 +61,8 @@ def name_kind(b: Body, n: ast.Name) -> int:
     if name in mod.functions:
         mod.functions[name].escaped = True
         return SIZE
+    if name in mod.classes and b.in_annotation:
+        return SIZE  # an annotation names a class; nothing is instantiated
     if name in mod.classes:
         b.bad("forbidden_call", f"uses the class {name} as a value", n)
         return OPAQUE
@@ -114,6 +119,11 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
         return SIZE
     if n.attr in A.VALUE_ATTRS or b.self_rooted(n):
         return base if base == SIZE else max(base, OPAQUE)
+    from harness.families.kernels.static_plain import attribute
+
+    plain = attribute(b, n, base)
+    if plain is not None:
+        return plain
     if b.mode == "init":
         return max(base, OPAQUE)
     b.bad("forbidden_attribute", f".{n.attr}", n)

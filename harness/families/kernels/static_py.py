@@ -50,6 +50,7 @@ class Body(BindMixin):
     report: bool
     mode: str = "normal"  # "init": ModelNew.__init__, "module": module level
     stores: list[Any] = field(default_factory=list)
+    in_annotation: bool = False
 
     # -- helpers ------------------------------------------------------------------------------
     def bad(self, rule: str, detail: str, node: ast.AST) -> None:

@@ -102,7 +102,9 @@ class ModuleScope:
     self_attrs: dict[str, int] = field(default_factory=dict)
     submodules: dict[str, str] = field(default_factory=dict)  # self.<attr> -> the answer's nn.Module class
     modlists: dict[str, set[str]] = field(default_factory=dict)  # self.<attr> -> classes in a ModuleList
-    poisoned: set[str] = field(default_factory=set)  # self.<attr> written otherwise: never a container
+    poisoned: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)  # the answer's plain (non-nn.Module) classes
+    plain_attrs: set[str] = field(default_factory=set)  # attribute names those classes define  # self.<attr> written otherwise: never a container
     references: set[str] = field(default_factory=set)
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
