@@ -1,0 +1,43 @@
+// Self-checking testbench for argmax_rev: forward scan with strict comparison.
+#include <cstdio>
+
+#include "kernel.h"
+
+static unsigned lcg_state = 90u;
+static unsigned lcg() {
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return lcg_state >> 12;
+}
+
+int main() {
+    int errors = 0;
+    for (int t = 0; t < 4; t++) {
+        logit_t z[AM_BATCH][AM_CLASSES], score[AM_BATCH];
+        ap_uint<4> cls[AM_BATCH];
+        for (int b = 0; b < AM_BATCH; b++) {
+            for (int k = 0; k < AM_CLASSES; k++) {
+                int raw = (int)(lcg() % 4096) - 2048;
+                if (t == 1) raw = ((int)(lcg() % 5) - 2) * 256;  // coarse values: many ties
+                if (t == 2) raw = (k == b % AM_CLASSES || k == (b + 3) % AM_CLASSES) ? 2047 : -2048;
+                if (t == 3) raw = -2048;                           // all equal
+                z[b][k].range(11, 0) = raw & 0xFFF;
+            }
+        }
+        argmax_rev(z, cls, score);
+        for (int b = 0; b < AM_BATCH; b++) {
+            int want = 0;
+            for (int k = 1; k < AM_CLASSES; k++)
+                if (z[b][k] > z[b][want]) want = k;
+            if ((int)cls[b] != want || score[b] != z[b][want]) {
+                if (errors < 5) std::printf("MISMATCH test %d row %d: got class %d (%.4f) expected class %d (%.4f)\n", t, b, (int)cls[b], score[b].to_double(), want, z[b][want].to_double());
+                errors++;
+            }
+        }
+    }
+    if (errors) {
+        std::printf("TB FAIL: %d mismatches\n", errors);
+        return 1;
+    }
+    std::printf("TB PASS\n");
+    return 0;
+}
