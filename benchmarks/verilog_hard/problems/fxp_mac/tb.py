@@ -8,7 +8,7 @@ from harness.tbkit import run_cycles, tb_seed
 WRAPPER_PORTS = (
     "clk", "a_rst", "a_en", "a_clr", "a_rnd_mode", "a_a", "a_b", "a_acc", "a_y", "a_acc_sat",
     "a_y_sat", "b_rst", "b_en", "b_clr", "b_rnd_mode", "b_a", "b_b", "b_acc", "b_y", "b_acc_sat",
-    "b_y_sat",
+    "b_y_sat", "c_rst", "c_en", "c_clr", "c_rnd_mode", "c_a", "c_b", "c_acc", "c_y", "c_acc_sat", "c_y_sat",
 )
 
 
@@ -61,7 +61,7 @@ class MacModel:
 
 class Both:
     def __init__(self):
-        self.m = [MacModel("a_", 8, 4, 20, 8, 2), MacModel("b_", 16, 15, 34, 16, 15)]
+        self.m = [MacModel("a_", 8, 4, 20, 8, 2), MacModel("b_", 16, 15, 34, 16, 15), MacModel("c_", 6, 3, 13, 7, 5)]
 
     def outputs(self, inp):
         out = {}
@@ -126,16 +126,19 @@ def lane(rng, model, p, w):
 
 
 def merged(rng, model):
-    la = lane(random.Random(rng.random()), model.m[0], "a_", 8)
-    lb = lane(random.Random(rng.random()), model.m[1], "b_", 16)
-    last_a = last_b = None
+    """The lanes' stimuli side by side; a lane that has finished idles (no rst/en/clr)."""
+    gens = [lane(random.Random(rng.random()), m, m.p, m.w_in) for m in model.m]
+    last = [None] * len(gens)
     while True:
-        na, nb = next(la, None), next(lb, None)
-        if na is None and nb is None:
+        nxt = [next(g, None) for g in gens]
+        if all(n is None for n in nxt):
             return
-        last_a = na or {k: (0 if k[2:] in ("rst", "en", "clr") else v) for k, v in last_a.items()}
-        last_b = nb or {k: (0 if k[2:] in ("rst", "en", "clr") else v) for k, v in last_b.items()}
-        yield {**last_a, **last_b}
+        for i, n in enumerate(nxt):
+            last[i] = n or {k: (0 if k[2:] in ("rst", "en", "clr") else v) for k, v in last[i].items()}
+        out = {}
+        for item in last:
+            out.update(item)
+        yield out
 
 
 @cocotb.test()
@@ -144,5 +147,6 @@ async def test_mac(dut):
     model = Both()
     model.m[0].sat_steps = (1 << 19) // (127 * 127) + 2
     model.m[1].sat_steps = (1 << 33) // (32767 * 32767) + 2
-    outs = [p + n for p in ("a_", "b_") for n in ("acc", "y", "acc_sat", "y_sat")]
-    await run_cycles(dut, model, merged(rng, model), outs, init={"a_rst": 1, "b_rst": 1})
+    model.m[2].sat_steps = (1 << 12) // (31 * 31) + 2
+    outs = [p + n for p in ("a_", "b_", "c_") for n in ("acc", "y", "acc_sat", "y_sat")]
+    await run_cycles(dut, model, merged(rng, model), outs, init={"a_rst": 1, "b_rst": 1, "c_rst": 1})

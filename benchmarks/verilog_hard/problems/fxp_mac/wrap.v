@@ -1,4 +1,4 @@
-// Trusted test wrapper: the candidate at two parameter sets, ports a_* and b_*.
+// Trusted test wrapper: the candidate at three parameter sets (SH = 6, 15 and 1), ports a_*, b_*, c_*.
 module fxp_mac_tb_top (
     input  wire        clk,
     input  wire        a_rst, a_en, a_clr, a_rnd_mode,
@@ -10,7 +10,12 @@ module fxp_mac_tb_top (
     input  wire [15:0] b_a, b_b,
     output wire [33:0] b_acc,
     output wire [15:0] b_y,
-    output wire        b_acc_sat, b_y_sat
+    output wire        b_acc_sat, b_y_sat,
+    input  wire        c_rst, c_en, c_clr, c_rnd_mode,
+    input  wire [5:0]  c_a, c_b,
+    output wire [12:0] c_acc,
+    output wire [6:0]  c_y,
+    output wire        c_acc_sat, c_y_sat
 );
     fxp_mac #(.W_IN(8), .F_IN(4), .W_ACC(20), .W_OUT(8), .F_OUT(2)) ua (
         .clk(clk), .rst(a_rst), .en(a_en), .clr(a_clr), .a(a_a), .b(a_b), .rnd_mode(a_rnd_mode),
@@ -18,4 +23,7 @@ module fxp_mac_tb_top (
     fxp_mac #(.W_IN(16), .F_IN(15), .W_ACC(34), .W_OUT(16), .F_OUT(15)) ub (
         .clk(clk), .rst(b_rst), .en(b_en), .clr(b_clr), .a(b_a), .b(b_b), .rnd_mode(b_rnd_mode),
         .acc(b_acc), .y(b_y), .acc_sat(b_acc_sat), .y_sat(b_y_sat));
+    fxp_mac #(.W_IN(6), .F_IN(3), .W_ACC(13), .W_OUT(7), .F_OUT(5)) uc (
+        .clk(clk), .rst(c_rst), .en(c_en), .clr(c_clr), .a(c_a), .b(c_b), .rnd_mode(c_rnd_mode),
+        .acc(c_acc), .y(c_y), .acc_sat(c_acc_sat), .y_sat(c_y_sat));
 endmodule
