@@ -216,3 +216,11 @@ def test_in_process_checks_are_only_defence_in_depth(run, no_static: None) -> No
     from harness.families.kernels.static import analyze
 
     assert analyze(code, "triton")[0]
+
+
+@pytest.mark.slow
+def test_an_output_cached_across_calls_never_passes(run) -> None:
+    """A lazily allocated workspace is allowed in self; using it to return the first answer for
+    every later call of the same shape is stale (fail) or aliases the last output (rejected)."""
+    r = run("relu", (CORPUS / "attacks" / "c7_cached_output_skip.py").read_text())
+    assert r["status"] in ("fail", "rejected"), (r["status"], r["reason"])
