@@ -4,28 +4,36 @@ module booth_mul16 (
     input  wire [15:0] b,
     output reg  [31:0] product
 );
-    // Operands extended to 18 bits (sign or zero), multiplier with an implicit 0 below bit 0.
-    wire [17:0] ax = {{2{is_signed & a[15]}}, a};
-    wire [18:0] bx = {{2{is_signed & b[15]}}, b, 1'b0};
-    reg  [2:0]  grp;
-    reg  [18:0] mag;   // |digit| * ax, 19 bits signed
-    reg  [18:0] pp;
-    reg  [31:0] ppx;
-    integer i;
-    always @* begin
-        product = 32'd0;
-        for (i = 0; i < 9; i = i + 1) begin
-            grp = bx[2*i +: 3];
-            case (grp)
-                3'b001, 3'b010: mag = {ax[17], ax};
-                3'b011:         mag = {ax, 1'b0};
-                3'b100:         mag = {ax, 1'b0};
-                3'b101, 3'b110: mag = {ax[17], ax};
-                default:        mag = 19'd0;
-            endcase
-            pp = grp[2] ? -mag : mag;
-            ppx = {{13{pp[18]}}, pp};
-            product = product + (ppx << (2 * i));
+    // Operands: the multiplicand extended by one bit (17 bits), the multiplier by two bits with
+    // an implicit 0 below bit 0; the extension bit is the sign bit in signed mode, else 0.
+    wire        ea = is_signed & a[15];
+    wire        eb = is_signed & b[15];
+    wire [16:0] ax = {ea, a};
+    wire [18:0] bx = {eb, eb, b, 1'b0};
+
+    // One radix-4 Booth partial product: digit in {-2, -1, 0, +1, +2} times x, sign-extended.
+    function [31:0] term(input [2:0] grp, input [16:0] x);
+        reg               one, two;
+        reg        [17:0] mag;
+        reg signed [17:0] pp;
+        begin
+            one  = grp[1] ^ grp[0];
+            two  = (grp == 3'b011) || (grp == 3'b100);
+            mag  = one ? {x[16], x} : (two ? {x, 1'b0} : 18'd0);
+            pp   = grp[2] ? -mag : mag;
+            term = pp;
         end
+    endfunction
+
+    always @* begin
+        product = term(bx[2:0], ax)
+                + (term(bx[4:2], ax) << 2)
+                + (term(bx[6:4], ax) << 4)
+                + (term(bx[8:6], ax) << 6)
+                + (term(bx[10:8], ax) << 8)
+                + (term(bx[12:10], ax) << 10)
+                + (term(bx[14:12], ax) << 12)
+                + (term(bx[16:14], ax) << 14)
+                + (term(bx[18:16], ax) << 16);
     end
 endmodule
