@@ -29,7 +29,7 @@ module pkt_deframer (
     endfunction
 
     wire [5:0] used = wr - rd;
-    assign s_ready = used != 6'd32;
+    assign s_ready = !used[5];             // room unless all 32 slots hold bytes
     assign m_valid = rd != cm;
     assign m_data  = mem[rd[4:0]][7:0];
     assign m_last  = mem[rd[4:0]][8];
@@ -37,7 +37,7 @@ module pkt_deframer (
 
     always @(posedge clk) begin
         if (rst) begin
-            wr <= 0; cm <= 0; rd <= 0; st <= HUNT; left <= 0; crc <= 0;
+            wr <= 0; cm <= 0; rd <= 0; st <= HUNT;
             ok_count <= 0; crc_errors <= 0; len_errors <= 0;
         end else begin
             if (m_valid && m_ready)
