@@ -40,18 +40,10 @@ module win3x3 #(
     wire [1:0] down = (orow == H - 1) ? oslot : (oslot == 2 ? 2'd0 : oslot + 1'b1);
     wire [CW-1:0] left  = (oc == 0) ? oc : oc - 1'b1;
     wire [CW-1:0] right = (oc == W - 1) ? oc : oc + 1'b1;
-    integer i, j;
-    reg [1:0]    rs;
-    reg [CW-1:0] cs;
-    always @* begin
-        for (i = 0; i < 3; i = i + 1) begin
-            rs = (i == 0) ? up : (i == 1) ? oslot : down;
-            for (j = 0; j < 3; j = j + 1) begin
-                cs = (j == 0) ? left : (j == 1) ? oc : right;
-                m_win[8 * (3 * i + j) +: 8] = line[rs * W + cs];
-            end
-        end
-    end
+    wire [7:0] p00 = line[up * W + left],    p01 = line[up * W + oc],    p02 = line[up * W + right];
+    wire [7:0] p10 = line[oslot * W + left], p11 = line[oslot * W + oc], p12 = line[oslot * W + right];
+    wire [7:0] p20 = line[down * W + left],  p21 = line[down * W + oc],  p22 = line[down * W + right];
+    always @* m_win = {p22, p21, p20, p12, p11, p10, p02, p01, p00};
 
     always @(posedge clk) begin
         if (rst) begin
