@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -23,6 +24,42 @@ def test_every_problem_declares_kind_and_hard_line() -> None:
         assert str(meta.get("hard", "")).strip(), f"{folder.name}: no 'hard' line"
         for name in meta.get("extra_sources", []):
             assert (folder / name).is_file(), f"{folder.name}: missing {name}"
+
+
+def test_suite_size_and_kinds() -> None:
+    """Issue 15 asks for at least 30 problems across the four task kinds."""
+    kinds = [tomllib.loads((folder / "meta.toml").read_text())["kind"] for folder in FOLDERS]
+    assert len(kinds) >= 30, len(kinds)
+    assert set(kinds) == set(KINDS), sorted(set(kinds))
+
+
+_KEYWORDS = {"input", "output", "inout", "wire", "reg", "signed", "logic"}
+
+
+def wrapper_ports(text: str, module: str) -> list[str]:
+    """The port names in the header of ``module`` (ANSI style) in a wrapper's text."""
+    text = re.sub(r"//[^\n]*", "", text)
+    header = re.search(rf"\bmodule\s+{module}\s*(?:#\s*\(.*?\)\s*)?\((.*?)\);", text, re.S)
+    assert header, f"no module {module}"
+    body = re.sub(r"\[[^\]]*\]", "", header.group(1))
+    return [w for w in re.findall(r"\b[A-Za-z_]\w*\b", body) if w not in _KEYWORDS]
+
+
+def test_wrapper_ports_are_named_in_the_testbench() -> None:
+    """The evaluator keeps only wrapper names that appear as words in tb.py: a port the
+    testbench drives or reads only through a built name would be lost."""
+    checked = 0
+    for folder in FOLDERS:
+        meta = tomllib.loads((folder / "meta.toml").read_text())
+        if "sim_top" not in meta:
+            continue
+        text = "".join((folder / name).read_text() for name in meta["extra_sources"])
+        ports = wrapper_ports(text, meta["sim_top"])
+        tb_words = set(re.findall(r"\b\w+\b", (folder / "tb.py").read_text()))
+        missing = [port for port in ports if port not in tb_words]
+        assert len(ports) >= 3 and not missing, (folder.name, missing)
+        checked += 1
+    assert checked >= 10
 
 
 def test_prompt_framing_follows_kind() -> None:
