@@ -24,9 +24,12 @@ given in its docstring, so a plugin that needs one declares ``hweval>=X.Y`` in i
 dependencies. Anything imported from other ``harness`` modules is internal and may change in
 any release.
 
-The kernel and HLS family helpers in :data:`PROVISIONAL` are exported (lazily, so importing
-this module never imports torch) but not yet covered: their families are young and may change
-within a version; they are promoted to ``__all__`` once settled.
+The family bases of kernels and HLS (:class:`KernelSuite`, :class:`HlsSuite`,
+:class:`KernelHlsSuite`) and :func:`load_kernel_problems` are covered like the rest of
+``__all__`` but imported on first use (:data:`LAZY`), so importing this module never imports
+torch or a family's evaluator. The lower-level kernel and HLS helpers in :data:`PROVISIONAL` are
+exported the same lazy way but not yet covered: their families are young and may change within
+a version; they are promoted to ``__all__`` once settled.
 
 Checking the version
 --------------------
@@ -43,6 +46,7 @@ and branches on the returned number.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness import PLUGIN_API_VERSION, __version__
@@ -76,9 +80,12 @@ if TYPE_CHECKING:
     from harness.families.hls.prompt import SYSTEM as HLS_SYSTEM  # noqa: F401
     from harness.families.hls.prompt import build_prompt as hls_prompt  # noqa: F401
     from harness.families.hls.score import ItemScore, aggregate, score_item  # noqa: F401
+    from harness.families.hls.suite import HlsSuite, KernelHlsSuite  # noqa: F401
     from harness.families.kernels.evaluate import evaluate_kernel  # noqa: F401
     from harness.families.kernels.extract import extract_code  # noqa: F401
+    from harness.families.kernels.problem import Problem as KernelProblem
     from harness.families.kernels.prompt import build_prompt as kernel_prompt  # noqa: F401
+    from harness.families.kernels.suite import KernelSuite  # noqa: F401
 
 __all__ = [
     # versions
@@ -97,9 +104,18 @@ __all__ = [
     # the Verilog family
     "CocotbVerilogSuite", "load_problem_folder", "extract_verilog", "evaluate_cocotb", "integrity_verdict",
     "check_simulator", "spec_prompt", "fenced_answer", "VERILOG_SYSTEM",
+    # the kernel and HLS family bases (imported on first use: see LAZY)
+    "KernelSuite", "load_kernel_problems", "HlsSuite", "KernelHlsSuite",
     # helpers for a plugin's own tests
     "plugin_names", "load_suite", "load_sandbox", "eval_context", "score_response",
 ]
+
+#: Covered names imported on first use (the kernel family needs torch only when it evaluates).
+LAZY: dict[str, str] = {
+    "KernelSuite": "harness.families.kernels.suite:KernelSuite",
+    "HlsSuite": "harness.families.hls.suite:HlsSuite",
+    "KernelHlsSuite": "harness.families.hls.suite:KernelHlsSuite",
+}
 
 #: Family helpers exported lazily and not yet covered by the stability promise.
 PROVISIONAL: dict[str, str] = {
@@ -120,7 +136,7 @@ PROVISIONAL: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    target = PROVISIONAL.get(name)
+    target = LAZY.get(name) or PROVISIONAL.get(name)
     if target is None:
         raise AttributeError(f"module 'harness.api' has no attribute {name!r}")
     module, _, attr = target.partition(":")
@@ -142,6 +158,22 @@ def require_api(*versions: int, plugin: str = "") -> int:
         raise ImportError(f"{who} needs hweval plugin API {wanted}, but hweval {__version__} provides "
                           f"API {PLUGIN_API_VERSION}: install a matching hweval or update the plugin")
     return PLUGIN_API_VERSION
+
+
+def load_kernel_problems(folder: Path) -> list[KernelProblem]:
+    """The kernel problems in ``folder``: one sub-folder each, in name order, holding
+    ``reference.py`` (``Model``, ``get_inputs()``, ``get_init_inputs()``, optional ``CONFIGS`` and
+    ``DISTS``), ``meta.toml`` and golden ``solution_triton.py`` / ``solution_cuda.py``: what a
+    :class:`KernelSuite`'s ``kernel_problems()`` returns. A malformed folder is a DataError."""
+    from harness.families.kernels.problem import ProblemError, list_problems, load_problem
+
+    out = []
+    for sub in list_problems(Path(folder)):
+        try:
+            out.append(load_problem(sub))
+        except ProblemError as exc:
+            raise DataError(f"{sub}: {exc}") from exc
+    return out
 
 
 def plugin_names(kind: str) -> list[str]:

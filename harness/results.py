@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonlines
 
+from harness.cache import atomic_write_json
 from harness.errors import DataError
 from harness.types import Completion, StageResult, Verdict
 
@@ -139,9 +140,8 @@ def read_executions(run_dir: Path) -> Iterator[ExecutionRecord]:
 
 
 def write_json_atomic(path: Path, obj: Any) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
+    """``obj`` as indented JSON, through a unique temporary file in the same folder."""
+    atomic_write_json(path, obj, indent=2)
 
 
 def read_json(path: Path) -> Any:

@@ -3,16 +3,15 @@
 
 Key: (suite name and content hash, problem id, candidate hash, tool versions, sandbox kind,
 simulator and suite options). A later run finds a verdict already computed for the same code
-under the same checks and skips the execution.
+under the same checks and skips the execution. Entries are :class:`harness.cache.JsonCache`
+records (atomic writes; a damaged entry is a miss).
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
-from harness.results import write_json_atomic
+from harness.cache import JsonCache, key_of
 from harness.suite import EvalContext, Suite
 from harness.types import Candidate, Problem, Verdict
 
@@ -20,6 +19,7 @@ from harness.types import Candidate, Problem, Verdict
 class VerdictCache:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._store = JsonCache(root, label="verdict cache")
         self._suite_hash: dict[str, str] = {}
 
     def _key(self, suite: Suite, problem: Problem, cand_sha: str, ctx: EvalContext) -> str:
@@ -27,25 +27,19 @@ class VerdictCache:
 
         if suite.name not in self._suite_hash:
             self._suite_hash[suite.name] = suite.content_hash()
-        blob = json.dumps([suite.name, self._suite_hash[suite.name], problem.id, cand_sha, tool_versions(),
-                           ctx.sandbox.name, suite.options.simulator, suite.options.lang,
-                           sorted(suite.options.extra.items()), ctx.limits.wall_s], sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+        return key_of(suite.name, self._suite_hash[suite.name], problem.id, cand_sha, tool_versions(),
+                      ctx.sandbox.name, suite.options.simulator, suite.options.lang,
+                      sorted(suite.options.extra.items()), ctx.limits.wall_s)
 
     def get(self, suite: Suite, problem: Problem, cand: Candidate, ctx: EvalContext) -> Verdict | None:
-        path = self._path(self._key(suite, problem, cand.sha256, ctx))
+        record = self._store.get(self._key(suite, problem, cand.sha256, ctx))
         try:
-            return Verdict.from_json(json.loads(path.read_text()))
-        except (OSError, ValueError, KeyError):
+            return Verdict.from_json(record) if isinstance(record, dict) else None
+        except (TypeError, ValueError, KeyError):  # an entry of an older layout: a miss
             return None
 
     def put(self, suite: Suite, problem: Problem, cand_sha: str, ctx: EvalContext, verdict: Verdict) -> None:
-        path = self._path(self._key(suite, problem, cand_sha, ctx))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(path, verdict.to_json())
+        self._store.put(self._key(suite, problem, cand_sha, ctx), verdict.to_json())
 
 
 def verdict_cache_from(option: str | None, default_root: Path) -> VerdictCache | None:

@@ -33,11 +33,12 @@ TEMPLATE_SUFFIX = ".tmpl"
 
 @dataclass(frozen=True)
 class FamilyTemplate:
-    example: str  # id of the example problem
+    example: str  # folder of the example problem, under problems/
     description: str
     layout: str  # the problem-folder layout, for the package README
     wrong_answer: str  # a response the example's checks must not pass
     wrong_status: str  # the Status member that response gets
+    example_id: str = ""  # id of the problem the wrong answer is tried on (default: ``example``)
 
 
 _VERILOG_WRONG = """A counter that ignores its enable:
@@ -61,10 +62,10 @@ class ModelNew(nn.Module):
 ```
 """
 
-_HLS_WRONG = """The kernel looks correct to me.
+_HLS_WRONG = """There is an out-of-bounds access on line 5.
 
 ```json
-{"buggy": false, "line": null, "type": null, "fix": null}
+{"buggy": true, "line": 5, "type": "OOB", "fix": null}
 ```
 """
 
@@ -84,11 +85,12 @@ TEMPLATES: dict[str, FamilyTemplate] = {
         _KERNEL_WRONG, "REJECTED"),
     "hls": FamilyTemplate(
         "clip_sum", "HLS C++ kernels with seeded bugs to find, locate, classify and fix",
-        "- `kernel.cpp`: the correct kernel (the golden fix); `kernel.h`: types and prototype\n"
-        "- `buggy.cpp`: `kernel.cpp` with one bug (leave it out for a bug-free control)\n"
-        "- `tb.cpp`: self-checking testbench printing `TB PASS`\n"
-        "- `meta.toml`: `id`, `type` (bug code), `description`",
-        _HLS_WRONG, "FAIL"),
+        "- `kernel.cpp`: the correct kernel; `kernel.h`: types and prototype\n"
+        "- `tb.cpp`: self-checking testbench printing `TB PASS` (it must fail on the seeded bugs)\n"
+        "- `meta.toml`: `name`, `top`, `category`, `description`\n\n"
+        "Each kernel gives two items: `<folder>/control` (bug-free) and one seeded bug that\n"
+        "C-simulation catches, found when the suite first loads and cached under `$HWEVAL_CACHE/hls`",
+        _HLS_WRONG, "FAIL", "clip_sum/control"),
 }
 
 
@@ -115,6 +117,7 @@ def variables(name: str, family: str) -> dict[str, str]:
     package = name.replace("-", "_")
     return {
         "name": name, "package": package, "family": family, "example": tmpl.example,
+        "example_id": tmpl.example_id or tmpl.example,
         "class_name": "".join(part.capitalize() for part in package.split("_")) + "Suite",
         "description": tmpl.description, "layout": tmpl.layout,
         "wrong_answer": '"""' + tmpl.wrong_answer + '"""', "wrong_status": tmpl.wrong_status,

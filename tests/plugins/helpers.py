@@ -46,11 +46,12 @@ def uninstall(*dists: str) -> None:
     pip("uninstall", "-y", *dists)
 
 
-def cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the real ``hweval`` command line in a subprocess."""
-    env = {**os.environ, "HWEVAL_NO_PROGRESS": "1"}
+def cli(*args: str, cwd: Path | None = None, timeout: float = 600,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``hweval`` command line in a subprocess (``env`` overrides variables)."""
+    full_env = {**os.environ, "HWEVAL_NO_PROGRESS": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=cwd or ROOT)
+                          env=full_env, timeout=timeout, cwd=cwd or ROOT)
 
 
 def check(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:

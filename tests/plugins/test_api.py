@@ -35,9 +35,32 @@ def test_reexports_are_the_core_objects() -> None:
 def test_import_is_cheap_and_lazy() -> None:
     code = ("import sys, harness.api as a; "
             "heavy = [m for m in ('torch', 'triton', 'harness.families.kernels.evaluate', "
-            "'harness.families.hls.score', 'benchmarks') if m in sys.modules]; print(heavy)")
+            "'harness.families.hls.score', 'harness.families.kernels.suite', 'harness.families.hls.suite', "
+            "'benchmarks') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_family_bases_are_public_and_lazy() -> None:
+    from harness.families.hls.suite import HlsSuite, KernelHlsSuite
+    from harness.families.kernels.suite import KernelSuite
+
+    assert api.KernelSuite is KernelSuite and api.HlsSuite is HlsSuite and api.KernelHlsSuite is KernelHlsSuite
+    assert set(api.LAZY) <= set(api.__all__) and not set(api.LAZY) & set(api.PROVISIONAL)
+    for family_base in (api.KernelSuite, api.HlsSuite, api.CocotbVerilogSuite):
+        assert issubclass(family_base, api.Suite)
+
+
+def test_load_kernel_problems_reads_a_folder(tmp_path) -> None:
+    from harness.scaffold.commands import new_suite
+
+    pkg = new_suite("hwevaltest-kload", "kernel", tmp_path)
+    problems = api.load_kernel_problems(pkg / "src" / "hwevaltest_kload" / "problems")
+    assert [p.id for p in problems] == ["scale_shift"] and "class Model" in problems[0].reference_source
+    (pkg / "src" / "hwevaltest_kload" / "problems" / "broken").mkdir()
+    (pkg / "src" / "hwevaltest_kload" / "problems" / "broken" / "meta.toml").write_text('id = "broken"\n')
+    with pytest.raises(api.DataError, match="broken"):
+        api.load_kernel_problems(pkg / "src" / "hwevaltest_kload" / "problems")
 
 
 @pytest.mark.parametrize("name", sorted(api.PROVISIONAL))

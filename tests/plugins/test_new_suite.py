@@ -1,7 +1,11 @@
 """``hweval new-suite``: the scaffold of each family installs, its reference passes through the
-real CLI, and the package's own test passes."""
+real CLI in the bubblewrap sandbox (``--sandbox local``, whose every call is logged), and the
+package's own test passes."""
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +17,40 @@ from harness.scaffold.commands import FAMILIES, new_suite
 
 from .helpers import check, cli, install, listed, pass_at_1, suite_results, uninstall
 
-#: family -> (suite name, example problem, extra run flags)
+#: family -> (suite name, example problem folder, extra run flags, what its sandboxed commands run:
+#: hweval's job modules, or the compiler; the preflight's probe of the sandbox does not count)
 CASES = {
-    "verilog": ("hwevaltest-rtl", "counter4", ["-S", "synth=off"]),  # validation on: cheap here
-    "kernel": ("hwevaltest-kern", "scale_shift", ["-S", "validate=off"]),
-    "hls": ("hwevaltest-hls", "clip_sum", ["-S", "validate=off"]),
+    "verilog": ("hwevaltest-rtl", "counter4", ["-S", "synth=off"], ("harness.jobs.",)),  # validation on: cheap
+    "kernel": ("hwevaltest-kern", "scale_shift", ["-S", "validate=off"], ("harness.",)),
+    # items are built (trusted code, outside the sandbox) with their own cache: the evaluation's
+    # compile cache starts empty, so even the reference's fix is compiled and run in the sandbox
+    "hls": ("hwevaltest-hls", "clip_sum", ["-S", "validate=off", "-S", "hls_cache={tmp}/build-cache"], ("g++", "harness.jobs.")),
 }
+#: the most lines a scaffolded suite module may have: a family base does the work
+MAX_SUITE_LINES = 30
+
+
+def logging_bwrap(folder: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose ``bwrap`` logs its arguments (one line a call), then runs the real one."""
+    real = shutil.which("bwrap")
+    if real is None:
+        pytest.skip("bubblewrap is not installed")
+    log = folder / "bwrap.log"
+    wrapper = folder / "bin" / "bwrap"
+    wrapper.parent.mkdir(parents=True)
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    return {"PATH": f"{wrapper.parent}{os.pathsep}{os.environ.get('PATH', '')}"}, log
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_suite_module_is_short_and_uses_only_the_api(family: str, tmp_path: Path) -> None:
+    target = new_suite(f"hwevaltest-short-{family}", family, tmp_path)
+    text = (target / "src" / f"hwevaltest_short_{family}" / "__init__.py").read_text()
+    assert len(text.splitlines()) <= MAX_SUITE_LINES, text
+    imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
+    assert all(line.startswith(("from harness.api import", "from __future__", "from pathlib")) for line in imports), \
+        imports
 
 
 def test_every_family_has_a_case() -> None:
@@ -34,7 +66,7 @@ def test_every_family_has_a_case() -> None:
     "hls",
 ])
 def test_scaffold_installs_passes_and_tests(family: str, tmp_path: Path) -> None:
-    name, example, flags = CASES[family]
+    name, example, flags, markers = CASES[family]
     uninstall(name)  # a leftover of an interrupted session
     check(cli("new-suite", name, "--family", family, cwd=tmp_path))
     pkg = tmp_path / name
@@ -48,9 +80,16 @@ def test_scaffold_installs_passes_and_tests(family: str, tmp_path: Path) -> None
         assert row["distribution"] == name and row["target"].startswith(f"{package}:")
 
         out = tmp_path / "run"
-        check(cli("run", "--suite", name, "--model", "reference", "--out", str(out), *flags))
+        env, log = logging_bwrap(tmp_path)
+        env["HWEVAL_CACHE"] = str(tmp_path / "cache")
+        check(cli("run", "--suite", name, "--model", "reference", "--sandbox", "local", "--out", str(out),
+                  *(f.format(tmp=tmp_path) for f in flags), env=env))
         assert pass_at_1(out, name) == 1.0
         assert suite_results(out)[name]["excluded"] == []
+        assert json.loads((out / "config.json").read_text())["sandbox"]["kind"] == "local"
+        calls = log.read_text().splitlines()  # the candidates ran inside bubblewrap
+        assert any(any(m in call for m in markers) and "--unshare-net" in call and "echo ok" not in call
+                   for call in calls), calls
 
         own = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=pkg,
                              capture_output=True, text=True, timeout=600)
@@ -90,10 +129,9 @@ def test_writes_every_template_file(tmp_path: Path) -> None:
     assert got == [
         "README.md", "pyproject.toml",
         "src/hwevaltest_files/__init__.py",
-        *[f"src/hwevaltest_files/problems/clip_sum/{f}" for f in
-          ("buggy.cpp", "kernel.cpp", "kernel.h", "meta.toml", "tb.cpp")],
+        *[f"src/hwevaltest_files/problems/clip_sum/{f}" for f in ("kernel.cpp", "kernel.h", "meta.toml", "tb.cpp")],
         "tests/test_hwevaltest_files.py",
     ]
     text = (target / "src/hwevaltest_files/__init__.py").read_text()
-    assert "class HwevaltestFilesSuite(Suite):" in text and 'name = "hwevaltest-files"' in text
+    assert "class HwevaltestFilesSuite(KernelHlsSuite):" in text and 'name = "hwevaltest-files"' in text
     assert 'hwevaltest-files = "hwevaltest_files:HwevaltestFilesSuite"' in (target / "pyproject.toml").read_text()

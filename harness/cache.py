@@ -1,0 +1,77 @@
+"""One small on-disk cache: JSON records by key, written atomically.
+
+Every write goes to a unique temporary file in the destination's own folder and is then renamed
+over the destination (``os.replace``), so a reader sees the old record or the new one, never a
+half-written file, and runs that share a cache folder (parallel runs, several workers) cannot
+corrupt each other's entries. A damaged or unreadable entry reads as a miss, never as a crash;
+a failed write is logged and the run goes on (a cache is an optimisation).
+
+Used by the verdict cache (:mod:`harness.verdict_cache`), the generation cache
+(:mod:`harness.backends.cache`) and the run files (:func:`harness.results.write_json_atomic`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def key_of(*parts: Any) -> str:
+    """A stable sha256 over JSON-able ``parts`` (dict order does not matter)."""
+    blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a unique temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_json(path: Path, obj: Any, *, indent: int | None = None) -> None:
+    text = json.dumps(obj, indent=indent, sort_keys=True) + ("\n" if indent is not None else "")
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+class JsonCache:
+    """JSON records under ``root/<key[:2]>/<key>.json``."""
+
+    def __init__(self, root: Path, *, label: str = "cache") -> None:
+        self.root = Path(root)
+        self.label = label  # names the cache in log messages
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The record stored under ``key``; None when missing or unreadable."""
+        path = self.path(key)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning("%s: ignoring unreadable %s (%s)", self.label, path, exc)
+            return None
+
+    def put(self, key: str, record: Any) -> bool:
+        """Store ``record`` under ``key``; False (logged) when it could not be written."""
+        try:
+            atomic_write_json(self.path(key), record)
+        except OSError as exc:
+            log.warning("%s: could not write %s (%s)", self.label, self.path(key), exc)
+            return False
+        return True
