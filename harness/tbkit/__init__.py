@@ -22,8 +22,10 @@ What it provides
 - :func:`run_cycles`: the cycle-driven scoreboard. Each cycle it applies one input dict just
   after the falling edge, compares every listed output with a Python reference model 1 ns
   later, then advances the model at the rising edge. The model is any object with
-  ``outputs(inputs) -> dict | None`` (None or a None entry: not checked this cycle) and
-  ``step(inputs)``. ``stimulus`` may be a generator that reads the model to choose inputs.
+  ``outputs(inputs) -> dict | None`` (None or a None entry: not checked this cycle; a
+  ``(value, mask)`` entry: only the bits under the mask are checked, X/Z elsewhere is
+  ignored) and ``step(inputs)``. ``stimulus`` may be a generator that reads the model to
+  choose inputs.
 - :class:`Scoreboard`: an in-order transaction checker (``expect`` then ``observe``), whose
   failure names the cycle, the signal, the expected and the observed item; ``drain_check``
   fails when expected items never came out.

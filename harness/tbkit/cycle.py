@@ -10,8 +10,9 @@ from harness.tbkit.core import mismatch, read
 class CycleModel(Protocol):
     """What :func:`run_cycles` needs from a reference model."""
 
-    def outputs(self, inputs: Mapping[str, int]) -> Mapping[str, int | None] | None:
-        """Expected outputs during this cycle, given this cycle's inputs (None: unchecked)."""
+    def outputs(self, inputs: Mapping[str, int]) -> Mapping[str, Any] | None:
+        """Expected outputs during this cycle, given this cycle's inputs: an int, None
+        (unchecked) or a ``(value, mask)`` pair (only the masked bits are checked)."""
 
     def step(self, inputs: Mapping[str, int]) -> None:
         """Advance one rising clock edge with these inputs."""
@@ -21,15 +22,44 @@ def _short(inputs: Mapping[str, int]) -> str:
     return ", ".join(f"{k}={v:#x}" if isinstance(v, int) and v > 9 else f"{k}={v}" for k, v in inputs.items())
 
 
+def read_masked(handle: Any, mask: int) -> int | str:
+    """The bits of ``handle`` under ``mask`` as an integer (other bits read as 0), or, when a bit
+    under the mask holds X/Z, the value's string with the bits outside the mask shown as ``-``."""
+    text = str(handle.value)
+    width = len(text)
+    value, bad = 0, False
+    for pos, ch in enumerate(text):
+        bit = width - 1 - pos
+        if mask >> bit & 1:
+            if ch not in "01":
+                bad = True
+            elif ch == "1":
+                value |= 1 << bit
+    if bad:
+        return "".join(ch if mask >> (width - 1 - pos) & 1 else "-" for pos, ch in enumerate(text))
+    return value
+
+
 def check_outputs(dut: Any, model: CycleModel, inputs: Mapping[str, int], outputs: Sequence[str],
                   cycle: int) -> None:
-    """Compare the DUT's ``outputs`` with the model's expectation; raise on the first mismatch."""
+    """Compare the DUT's ``outputs`` with the model's expectation; raise on the first mismatch.
+
+    An expected value is an int, None (not checked), or a ``(value, mask)`` pair: only the bits
+    under ``mask`` are compared (e.g. the fields of a packed vector whose valid bit is 1)."""
     exp = model.outputs(inputs)
     if exp is None:
         return
     for name in outputs:
         want = exp.get(name)
         if want is None:
+            continue
+        if isinstance(want, tuple):
+            value, mask = want
+            got_masked = read_masked(getattr(dut, name), mask)
+            if got_masked != value & mask:
+                raise mismatch(cycle, name, f"{value & mask:#x} under mask {mask:#x}",
+                               got_masked if isinstance(got_masked, str) else f"{got_masked:#x}",
+                               f"inputs this cycle: {_short(inputs)}")
             continue
         got = read(getattr(dut, name))
         if got != want:

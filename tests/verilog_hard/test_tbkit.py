@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from harness.tbkit import BusOp, Scoreboard, bus_ops, mismatch, tb_rng, tb_seed
-from harness.tbkit.cycle import check_outputs
+from harness.tbkit.cycle import check_outputs, read_masked
 
 
 def test_seed_comes_from_the_job_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,6 +69,28 @@ def test_check_outputs_reports_x_values_and_skips_none() -> None:
         check_outputs(Dut(), _Model(), {"a": 1}, ["q", "r"], 3)
     Dut.q = _Sig(_Val("10"))
     check_outputs(Dut(), _Model(), {"a": 1}, ["q", "r"], 3)
+
+
+class _MaskModel:
+    def outputs(self, inputs: dict[str, int]) -> dict[str, object]:
+        return {"v": (0b1001_0000, 0b1111_0000)}
+
+    def step(self, inputs: dict[str, int]) -> None:
+        pass
+
+
+def test_masked_expectations_ignore_bits_outside_the_mask() -> None:
+    class Dut:
+        v = _Sig(_Val("1001xx1z"))
+
+    check_outputs(Dut(), _MaskModel(), {}, ["v"], 0)
+    Dut.v = _Sig(_Val("10110000"))
+    with pytest.raises(AssertionError, match="cycle 1: v: expected 0x90 under mask 0xf0 got 0xb0"):
+        check_outputs(Dut(), _MaskModel(), {}, ["v"], 1)
+    Dut.v = _Sig(_Val("1x010000"))
+    with pytest.raises(AssertionError, match="got 1x01----"):
+        check_outputs(Dut(), _MaskModel(), {}, ["v"], 2)
+    assert read_masked(_Sig(_Val("x1x0")), 0b0101) == 0b0100
 
 
 def test_bus_ops_are_constrained() -> None:
