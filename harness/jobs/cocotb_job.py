@@ -109,10 +109,11 @@ def function_record(channel: _Channel, wall: float, log: Path) -> dict[str, Any]
     return {**base, "status": "pass", "data": {"tests": len(tests)}}
 
 
-def main() -> None:
+def run(job: dict[str, Any]) -> None:
+    """The whole job in the current folder (a one-shot sandbox's, or a warm worker's child)."""
     from cocotb_tools.runner import get_runner
 
-    job = read_job()
+    os.environ.setdefault("COCOTB_LOG_LEVEL", "WARNING")
     nonce, top = job["nonce"], job["top"]
     sim_top = job.get("sim_top") or top
     simulator = job.get("simulator", "icarus")
@@ -154,6 +155,9 @@ def main() -> None:
     emit(nonce, function_record(channel, time.monotonic() - t1, work / "sim.log"))
 
 
+def main() -> None:
+    run(read_job())
+
+
 if __name__ == "__main__":
-    os.environ.setdefault("COCOTB_LOG_LEVEL", "WARNING")
     main()

@@ -134,8 +134,8 @@ def simulate(job: dict[str, Any]) -> dict[str, Any]:
                      "channel_lines": channel_lines, "lines": lines,
                      "tail": "\n".join(tail)[-8000:]}}
 
-def main() -> None:
-    job = read_job()
+def run(job: dict[str, Any]) -> None:
+    """The whole job in the current folder (a one-shot sandbox's, or a warm worker's child)."""
     nonce = job["nonce"]
     integrity = check_candidate(job["design"], job["compiled"], job.get("roots", ()))
     emit(nonce, integrity)
@@ -146,6 +146,11 @@ def main() -> None:
     if res["status"] != "pass":
         return
     emit(nonce, simulate(job))
+
+
+def main() -> None:
+    run(read_job())
+
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 """The sandbox interface (DESIGN.md, "Sandboxes")."""
 from __future__ import annotations
 
+import json
 import os
 import resource
 import sys
@@ -116,6 +117,28 @@ class Sandbox(ABC):
         command may open; nothing else of the host's /dev is visible. A requested device that
         is not present is an ``infra_error``.
         """
+
+    def run_job(
+        self,
+        module: str,
+        job: Mapping[str, object],
+        *,
+        workdir: Path,
+        files: Mapping[str, str | bytes] | None = None,
+        limits: Limits = Limits(),
+        env: Mapping[str, str] | None = None,
+        ro_paths: Sequence[Path] = (),
+        collect: Sequence[str] | None = None,
+    ) -> ExecResult:
+        """Run the sandbox job ``python -m module`` (a module of :mod:`harness.jobs` with a
+        ``run(job)``) on ``files``, with ``job`` as JSON on its stdin.
+
+        Afterwards ``workdir`` holds the files named in ``collect`` (None: every file). This
+        one-shot form starts a sandbox per job; a sandbox may keep warm workers instead
+        (``local`` does: :mod:`harness.sandbox.warm`), with the same confinement per job.
+        """
+        return self.run([sys.executable, "-m", module], workdir=workdir, files=files, limits=limits, env=env,
+                        stdin=json.dumps(job).encode(), ro_paths=ro_paths)
 
     def check(self) -> tuple[bool, str]:
         """Whether this sandbox works on this machine, and why not."""

@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -40,6 +41,7 @@ from harness.sandbox.base import (
 )
 from harness.sandbox.devices import check_devices, gpu_library_paths
 from harness.sandbox.scratch import chown_tree, random_uid, remove_stale_tmpfs, sanitize_tree, tmpfs_stage
+from harness.sandbox.warm import WarmPool
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +104,13 @@ class BubblewrapSandbox(Sandbox):
         self._cgroups: cgroups.CgroupFactory | None = None
         self._cgroups_checked = False
         self._lock = threading.Lock()
+        #: one warm sandbox per executor slot for ``run_job`` (``HWEVAL_SANDBOX_WARM=off``: one per job)
+        self.warm = os.environ.get("HWEVAL_SANDBOX_WARM", "on").lower() not in ("off", "0", "no", "false")
+        self._pool = WarmPool(self)
+        weakref.finalize(self, self._pool.close)
 
     # -- command line --------------------------------------------------------------------
-    def _argv(self, workdir: Path, stage: Path, ro_paths: Sequence[Path], status_fd: int,
+    def _argv(self, workdir: Path, stage: Path, ro_paths: Sequence[Path], status_fd: int | None,
               data_fds: Mapping[str, int], uid: int | None, tmp_mb: int = 1024,
               devices: Sequence[str] = ()) -> list[str]:
         if self.bwrap is None:
@@ -114,7 +120,9 @@ class BubblewrapSandbox(Sandbox):
             a.argv += ["--unshare-all"]
         else:  # root: no user namespace (it would map the candidate to uid 0); drop root instead
             a.argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-        a.argv += ["--die-with-parent", "--new-session", "--json-status-fd", str(status_fd)]
+        a.argv += ["--die-with-parent", "--new-session"]
+        if status_fd is not None:
+            a.argv += ["--json-status-fd", str(status_fd)]
         a.bind("/usr", "/usr")
         for target, link in SYMLINKS:
             if os.path.islink(link):
@@ -147,6 +155,18 @@ class BubblewrapSandbox(Sandbox):
             a.argv += [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                        "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         return [self.bwrap, *a.argv]
+
+    @staticmethod
+    def _etc_fds(uid: int | None) -> tuple[dict[str, int], list[int]]:
+        """Pipes holding the synthesised /etc files (as root only): (dest -> fd, fds to close)."""
+        data_fds: dict[str, int] = {}
+        if uid is not None:
+            for dest, text in _etc_files(uid).items():
+                r, w = os.pipe()
+                os.write(w, text.encode())
+                os.close(w)
+                data_fds[dest] = r
+        return data_fds, list(data_fds.values())
 
     def _cgroup_factory(self) -> cgroups.CgroupFactory | None:
         with self._lock:
@@ -211,17 +231,11 @@ class BubblewrapSandbox(Sandbox):
         factory = self._cgroup_factory()
         group = factory.create(limits.nproc + 8, limits.memory_mb + limits.disk_mb) if factory else None
         pipes: list[int] = []
-        data_fds: dict[str, int] = {}
         rfd, wfd = os.pipe()
         pipes += [rfd, wfd]
         try:
-            if uid is not None:
-                for dest, text in _etc_files(uid).items():
-                    r, w = os.pipe()
-                    pipes += [r]
-                    os.write(w, text.encode())
-                    os.close(w)
-                    data_fds[dest] = r
+            data_fds, etc_pipes = self._etc_fds(uid)
+            pipes += etc_pipes
             argv = self._argv(workdir, stage, ro_paths, wfd, data_fds, uid, max(limits.disk_mb, 1), devices)
             base_preexec = rlimit_preexec(limits)
 
@@ -258,6 +272,31 @@ class BubblewrapSandbox(Sandbox):
             if "exit-code" in obj:
                 out.returncode = None if res.timed_out else obj["exit-code"]
         return out
+
+    def run_job(
+        self,
+        module: str,
+        job: Mapping[str, object],
+        *,
+        workdir: Path,
+        files: Mapping[str, str | bytes] | None = None,
+        limits: Limits = Limits(),
+        env: Mapping[str, str] | None = None,
+        ro_paths: Sequence[Path] = (),
+        collect: Sequence[str] | None = None,
+    ) -> ExecResult:
+        if self.bwrap is None:
+            raise ToolMissingError(f"bubblewrap (bwrap) not found: {INSTALL_HINT}")
+        if self.warm:
+            res = self._pool.run_job(module, job, workdir=workdir.resolve(), files=files, limits=limits, env=env,
+                                     ro_paths=ro_paths, collect=collect)
+            if res is not None:
+                return res
+        return super().run_job(module, job, workdir=workdir, files=files, limits=limits, env=env,
+                               ro_paths=ro_paths, collect=collect)
+
+    def close(self) -> None:
+        self._pool.close()
 
     def check(self) -> tuple[bool, str]:
         if self.bwrap is None:

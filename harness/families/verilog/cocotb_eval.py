@@ -10,7 +10,6 @@ exactly one per stage.
 """
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import sys
@@ -181,8 +180,9 @@ def evaluate_cocotb(
     limits = ctx.limits if simulator == "icarus" else Limits(**{**ctx.limits.__dict__,
                                                                 "wall_s": ctx.limits.wall_s + 120})
     with ctx.scratch() as work:
-        res = ctx.sandbox.run([sys.executable, "-m", "harness.jobs.cocotb_job"], workdir=work, files=files,
-                              limits=limits, env=env, stdin=json.dumps(job).encode(), ro_paths=tool_bin_dirs())
+        res = ctx.sandbox.run_job("harness.jobs.cocotb_job", job, workdir=work, files=files, limits=limits,
+                                  env=env, ro_paths=tool_bin_dirs(),
+                                  collect=None if ctx.keep_scratch else ("sim.log",))
         sim_log = tail((work / "sim.log").read_text(errors="replace")) if (work / "sim.log").exists() else ""
     return _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted.trusted)
 

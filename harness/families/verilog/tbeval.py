@@ -28,7 +28,6 @@ R mismatch.
 """
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import sys
@@ -219,8 +218,8 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"}
     limits = ctx.limits.__class__(**{**ctx.limits.__dict__, "wall_s": max(10.0, wall * 0.5) + sim_timeout + 25})
     with ctx.scratch() as work:
-        res = ctx.sandbox.run([sys.executable, "-m", "harness.jobs.iverilog_job"], workdir=work, files=files,
-                              limits=limits, env=env, stdin=json.dumps(job).encode(), ro_paths=tool_bin_dirs())
+        res = ctx.sandbox.run_job("harness.jobs.iverilog_job", job, workdir=work, files=files, limits=limits,
+                                  env=env, ro_paths=tool_bin_dirs(), collect=None if ctx.keep_scratch else ())
     stages, repeated = stages_from(res, nonce)
     return stages, (res, repeated)
 

@@ -1,0 +1,404 @@
+"""Warm bubblewrap workers: one sandbox per executor slot, many jobs each.
+
+A one-shot sandboxed job pays a bubblewrap start, a scratch tmpfs mount, a cgroup and a fresh
+Python interpreter (together 100-200 ms here) for work that often takes 30 ms. A
+:class:`WarmWorker` is one bubblewrap sandbox, confined exactly as a one-shot run (same binds,
+namespaces, scrubbed environment, dropped uid, no-new-privs, cgroup, rlimits), running
+:mod:`harness.jobs.worker`, which takes jobs over a pipe. Each job gets a fresh scratch folder
+on the worker's size-limited tmpfs (removed after the job), its own process and session with
+the job's resource limits, and is killed at its wall-time limit; after each job every process
+the job left is killed and ``/tmp`` and ``/dev/shm`` are emptied. The nonce travels only in the
+job's request on the pipe, as it did on a one-shot job's stdin.
+
+:class:`WarmPool` keeps idle workers by configuration (read-only paths, devices, the limits
+fixed at start); a thread takes one, runs a job, gives it back. A worker that fails, times out
+or has run :data:`MAX_JOBS` jobs is closed and replaced.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import selectors
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from harness.sandbox.base import ExecResult, Limits, harness_pythonpath, rlimit_preexec, scrubbed_env
+from harness.sandbox.scratch import TMPFS_PREFIX, chown_tree, mount_tmpfs, random_uid, umount
+
+if TYPE_CHECKING:
+    from harness.sandbox.cgroups import RunCgroup
+    from harness.sandbox.local import BubblewrapSandbox
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_JOBS = 2000  # a worker is replaced after this many jobs (nothing accumulates for ever)
+MAX_IDLE = 8  # idle workers kept (over all keys); the oldest beyond this are closed
+START_TIMEOUT_S = 60.0
+#: how long past a job's wall-time limit the harness waits for the worker's answer
+ANSWER_GRACE_S = 15.0
+#: the worker's own CPU limit (each job's process gets the job's ``cpu_s``)
+WORKER_CPU_S = 10**7
+
+
+@dataclass(frozen=True)
+class WorkerKey:
+    """What is fixed when a worker starts; jobs with another key get another worker."""
+
+    ro_paths: tuple[str, ...]
+    devices: tuple[str, ...]
+    memory_mb: int
+    nproc: int
+    file_size_mb: int
+    disk_mb: int
+
+    @classmethod
+    def of(cls, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str]) -> WorkerKey:
+        return cls(tuple(str(Path(p).resolve()) for p in ro_paths), tuple(devices), limits.memory_mb,
+                   limits.nproc, limits.file_size_mb, limits.disk_mb)
+
+
+def _read_line(fd: int, deadline: float) -> bytes | None:
+    """One line from ``fd`` before ``deadline``; None at EOF or past the deadline."""
+    buf = bytearray()
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while b"\n" not in buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(timeout=left):
+                return None
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return None
+            buf += chunk
+    return bytes(buf)
+
+
+class _Spawner:
+    """One long-lived thread that starts every warm worker.
+
+    bubblewrap's ``--die-with-parent`` is ``PR_SET_PDEATHSIG``, which fires when the *thread*
+    that forked it ends: a worker started from an executor's thread would be killed when that
+    pool shuts down (reference validation's pool, say) while the next pool still uses it. Started
+    from this daemon thread, a worker dies with the harness process and not before.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def call(self, fn: Callable[[], T]) -> T:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="hweval-warm-spawner", daemon=True)
+                self._thread.start()
+        fut: Future[object] = Future()
+        self._queue.put((fn, fut))
+        return fut.result()  # type: ignore[return-value]
+
+    def _loop(self) -> None:
+        while True:
+            fn, fut = self._queue.get()
+            try:
+                fut.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                fut.set_exception(exc)
+
+
+_SPAWNER = _Spawner()
+
+
+def _remove(path: Path) -> None:
+    """Remove ``path`` (a file, link or folder tree) without following any link the job made."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return
+
+    def retry(func: object, p: str, _exc: object) -> None:  # a folder the job made unwritable
+        try:
+            parent = os.path.dirname(p)
+            if stat.S_ISDIR(os.lstat(parent).st_mode):
+                os.chmod(parent, 0o700)
+            if stat.S_ISDIR(os.lstat(p).st_mode):
+                os.chmod(p, 0o700)
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=retry)
+
+
+class WarmWorker:
+    """One running bubblewrap sandbox with :mod:`harness.jobs.worker` inside."""
+
+    def __init__(self, sandbox: BubblewrapSandbox, key: WorkerKey) -> None:
+        self.sandbox, self.key = sandbox, key
+        self.uid = random_uid() if sandbox.privileged else None
+        self.jobs = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.group: RunCgroup | None = None
+        self.mounted = False
+        self.home = Path(tempfile.mkdtemp(prefix="hweval-warm-"))
+        self.root = Path(tempfile.mkdtemp(prefix=f"{TMPFS_PREFIX}{os.getpid()}-"))
+        self.err_path = self.home / "worker.stderr"
+
+    # -- life cycle ------------------------------------------------------------------------
+    def start(self) -> str | None:
+        """Start the sandbox; None when it answered, else why it did not."""
+        sb, key = self.sandbox, self.key
+        if self.uid is not None and sb._tmpfs:
+            try:
+                mount_tmpfs(self.root, key.disk_mb, self.uid)
+                self.mounted = True
+            except OSError as exc:
+                log.warning("no tmpfs scratch (%s); the scratch folder is bounded per file only", exc)
+                sb._tmpfs = False
+        if self.uid is not None:  # the uid may enter the root but write only in its job's folder
+            os.chown(self.root, 0, 0)
+            os.chmod(self.root, 0o711)
+        factory = sb._cgroup_factory()
+        self.group = factory.create(key.nproc + 8, key.memory_mb + key.disk_mb) if factory else None
+        data_fds, pipes = sb._etc_fds(self.uid)
+        try:
+            argv = sb._argv(self.root, self.root, [Path(p) for p in key.ro_paths], None, data_fds, self.uid,
+                            max(key.disk_mb, 1), key.devices)
+            env = scrubbed_env(None, self.root)
+            env["PYTHONPATH"] = harness_pythonpath()
+            limits = Limits(memory_mb=key.memory_mb, nproc=key.nproc, file_size_mb=key.file_size_mb,
+                            cpu_s=WORKER_CPU_S)
+            group, base = self.group, rlimit_preexec(limits)
+
+            def preexec() -> None:
+                if group is not None:
+                    group.attach_self()
+                base()
+
+            def spawn() -> subprocess.Popen[bytes]:
+                with open(self.err_path, "wb") as err:
+                    return subprocess.Popen([*argv, sys.executable, "-m", "harness.jobs.worker"], cwd="/", env=env,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                            start_new_session=True, preexec_fn=preexec,
+                                            pass_fds=tuple(data_fds.values()))
+
+            self.proc = _SPAWNER.call(spawn)
+        finally:
+            for fd in pipes:
+                os.close(fd)
+        assert self.proc.stdout is not None
+        line = _read_line(self.proc.stdout.fileno(), time.monotonic() + START_TIMEOUT_S)
+        if line is None or b'"ready"' not in line:
+            return f"the warm sandbox did not start: {self.stderr_tail()}"
+        return None
+
+    def stderr_tail(self, n: int = 1500) -> str:
+        try:
+            return self.err_path.read_text(errors="replace").strip()[-n:]
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self) -> None:
+        if self.proc is not None:
+            from harness.proc import kill_group
+
+            kill_group(self.proc)
+            self.proc.wait()
+            for stream in (self.proc.stdin, self.proc.stdout):
+                if stream is not None:
+                    stream.close()
+            self.proc = None
+        if self.group is not None:
+            self.group.destroy()
+            self.group = None
+        if self.mounted:
+            try:
+                umount(self.root)
+            except OSError as exc:
+                log.warning("could not unmount %s: %s", self.root, exc)
+            self.mounted = False
+        _remove(self.root)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    # -- jobs --------------------------------------------------------------------------------
+    def run_job(self, module: str, job: Mapping[str, object], *, workdir: Path,
+                files: Mapping[str, str | bytes] | None, limits: Limits, env: Mapping[str, str] | None,
+                collect: Sequence[str] | None) -> ExecResult | None:
+        """Run ``module``'s ``run(job)`` in a fresh scratch folder; ``collect``: the files copied back
+        to ``workdir`` afterwards (None: all of them). None when the worker died before answering
+        (the caller then runs the job in a one-shot sandbox, which gives the verdict)."""
+        from harness.sandbox.base import Sandbox
+        from harness.sandbox.scratch import copy_regular_tree
+
+        assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
+        self.jobs += 1
+        jobdir = self.root / f"job{self.jobs}"
+        Sandbox.write_files(jobdir, files)
+        if self.uid is not None:
+            chown_tree(jobdir, self.uid)
+        full_env = scrubbed_env(env, jobdir)
+        full_env.setdefault("PYTHONPATH", harness_pythonpath())
+        req = {"module": module, "dir": str(jobdir), "env": full_env, "job": job, "limits": asdict(limits)}
+        oom_before = self._oom_count()
+        start = time.monotonic()
+        try:
+            self.proc.stdin.write(json.dumps(req).encode() + b"\n")
+            self.proc.stdin.flush()
+            line = _read_line(self.proc.stdout.fileno(), start + limits.wall_s + ANSWER_GRACE_S)
+        except (BrokenPipeError, OSError) as exc:
+            line, why = None, str(exc)
+        else:
+            why = "no answer"
+        try:
+            if line is None:
+                wall = time.monotonic() - start
+                log.warning("the warm sandbox failed (%s) after %.1f s: %s", why, wall, self.stderr_tail())
+                self.close()
+                if wall >= limits.wall_s:
+                    return ExecResult(None, "", "", wall, timed_out=True)
+                return None
+            ans = json.loads(line)
+            res = ExecResult(ans["returncode"], ans["stdout"], ans["stderr"], ans["wall_s"],
+                             timed_out=bool(ans["timed_out"]))
+            if self._oom_count() > oom_before:
+                res.extra["oom_killed"] = True
+            if collect is None:
+                copy_regular_tree(jobdir, workdir)
+            else:
+                _collect(jobdir, workdir, collect)
+            return res
+        finally:
+            self._empty_root()
+
+    def _empty_root(self) -> None:
+        """Remove the job's folder and anything else the job left beside it: the next job starts clean."""
+        try:
+            entries = list(os.scandir(self.root))
+        except OSError:
+            return
+        for entry in entries:
+            _remove(Path(entry.path))
+
+    def _oom_count(self) -> int:
+        if self.group is None:
+            return 0
+        total = 0
+        for d in self.group.dirs:
+            for name in ("memory.events", "memory.oom_control"):
+                try:
+                    for line in (d / name).read_text().splitlines():
+                        if line.startswith("oom_kill "):
+                            total += int(line.split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+        return total
+
+
+def _collect(jobdir: Path, workdir: Path, names: Sequence[str]) -> None:
+    """Copy the named regular files back (a symlink or FIFO the job left is never followed)."""
+    import stat
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = jobdir / name
+        try:
+            st = os.lstat(src)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or jobdir.resolve() not in src.resolve().parents:
+            continue
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fin, open(workdir / name, "wb") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+
+
+class WarmPool:
+    """Idle warm workers by :class:`WorkerKey`, shared by the executor's threads."""
+
+    def __init__(self, sandbox: BubblewrapSandbox) -> None:
+        self.sandbox = sandbox
+        self.idle: list[WarmWorker] = []
+        self.busy: set[WarmWorker] = set()
+        self.lock = threading.Lock()
+        self.broken = False  # a worker failed to start: this sandbox runs one-shot jobs from now on
+
+    def run_job(self, module: str, job: Mapping[str, object], *, workdir: Path,
+                files: Mapping[str, str | bytes] | None, limits: Limits, env: Mapping[str, str] | None,
+                ro_paths: Sequence[Path], collect: Sequence[str] | None) -> ExecResult | None:
+        """The job's result, or None when no warm worker could start or it died during the job (the
+        caller then runs the job one-shot)."""
+        key = WorkerKey.of(limits, ro_paths, ())
+        worker = self._take(key)
+        if worker is None:
+            return None
+        try:
+            return worker.run_job(module, job, workdir=workdir, files=files, limits=limits, env=env,
+                                  collect=collect)
+        finally:
+            self._give_back(worker)
+
+    def _take(self, key: WorkerKey) -> WarmWorker | None:
+        with self.lock:
+            if self.broken:
+                return None
+            for i, w in enumerate(self.idle):
+                if w.key == key and w.alive():
+                    del self.idle[i]
+                    self.busy.add(w)
+                    return w
+        worker = WarmWorker(self.sandbox, key)
+        try:
+            why = worker.start()
+        except BaseException:  # e.g. ToolMissingError: the run stops, nothing is left behind
+            worker.close()
+            raise
+        if why is not None:
+            log.warning("%s; running one sandbox per job instead", why)
+            worker.close()
+            self.broken = True
+            return None
+        with self.lock:
+            self.busy.add(worker)
+        return worker
+
+    def _give_back(self, worker: WarmWorker) -> None:
+        with self.lock:
+            self.busy.discard(worker)
+            drop = [] if worker.alive() and worker.jobs < MAX_JOBS else [worker]
+            if not drop:
+                self.idle.append(worker)
+                drop, self.idle = self.idle[:-MAX_IDLE], self.idle[-MAX_IDLE:]
+        for w in drop:
+            w.close()
+
+    def close(self) -> None:
+        """Stop the idle workers (busy ones stop when their job is back); later jobs start new ones."""
+        with self.lock:
+            workers, self.idle = self.idle, []
+        for w in workers:
+            w.close()
+

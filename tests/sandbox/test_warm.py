@@ -1,0 +1,150 @@
+"""Warm bubblewrap workers (``Sandbox.run_job``): every job keeps a one-shot run's confinement.
+
+Each test drives real jobs through :class:`BubblewrapSandbox` with the warm pool on, and checks
+the limits, the timeout kill, the clean-up between jobs and what a job can see of its worker.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.sandbox.base import ExecResult, Limits
+from harness.sandbox.local import BubblewrapSandbox
+
+pytestmark = pytest.mark.slow
+CMD = "harness.jobs.command_job"
+PY = ["python3", "-c"]
+
+
+@pytest.fixture()
+def warm(monkeypatch: pytest.MonkeyPatch) -> BubblewrapSandbox:
+    monkeypatch.setenv("HWEVAL_SANDBOX_WARM", "on")
+    sb = BubblewrapSandbox()
+    assert sb.check()[0]
+    yield sb
+    sb.close()
+
+
+def _sh(sb: BubblewrapSandbox, work: Path, script: str, limits: Limits = Limits(wall_s=30),
+        files: dict[str, str | bytes] | None = None) -> ExecResult:
+    return sb.run_job(CMD, {"argv": ["/bin/sh", "-c", script]}, workdir=work, files=files, limits=limits)
+
+
+def _worker_pids(sb: BubblewrapSandbox) -> set[int]:
+    with sb._pool.lock:
+        return {w.proc.pid for w in [*sb._pool.idle, *sb._pool.busy] if w.proc is not None}
+
+
+def test_a_job_runs_in_its_own_scratch_folder_and_comes_back(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    res = _sh(warm, tmp_path / "a", "cat in.txt; echo out > out.txt; echo err >&2; exit 3", files={"in.txt": "hi\n"})
+    assert res.infra_error is None and res.returncode == 3
+    assert res.stdout == "hi\n" and res.stderr == "err\n"
+    assert (tmp_path / "a" / "out.txt").read_text() == "out\n"
+    pids = _worker_pids(warm)
+    assert len(pids) == 1
+    # the next job in the same worker sees neither the first job's folder nor its /tmp files
+    _sh(warm, tmp_path / "b", "echo secret > /tmp/left; echo x > /dev/shm/left")
+    res = _sh(warm, tmp_path / "c", "ls -A . /dev/shm; echo =; ls -A /tmp; echo =; echo $PWD; ls -A ..")
+    assert _worker_pids(warm) == pids
+    listing, in_tmp, here = res.stdout.split("=")
+    assert listing.split() == [".:", "/dev/shm:"]  # both empty
+    me, *others = here.split()
+    assert in_tmp.split() == [Path(me).parts[2]] if me.startswith("/tmp/") else in_tmp.split() == []
+    # the worker's scratch holds this job's folder only (as root the job cannot even list it)
+    assert others == ([] if os.geteuid() == 0 else [Path(me).name])
+
+
+def test_every_job_gets_the_limits_of_a_one_shot_run(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    limits = Limits(wall_s=30, cpu_s=7, memory_mb=300, nproc=50, file_size_mb=3)
+    probe = ("import resource as r; print(*(r.getrlimit(getattr(r, n))[0] for n in "
+             "('RLIMIT_AS', 'RLIMIT_CPU', 'RLIMIT_NPROC', 'RLIMIT_FSIZE', 'RLIMIT_CORE')))")
+    for i in range(2):
+        res = warm.run_job(CMD, {"argv": [*PY, probe]}, workdir=tmp_path / f"w{i}", limits=limits)
+        assert res.returncode == 0, res
+        assert res.stdout.split() == [str(300 << 20), "7", "50", str(3 << 20), "0"]
+    res = _sh(warm, tmp_path / "big", "head -c 5000000 /dev/zero > big.bin; echo $?", limits=limits)
+    assert res.stdout.strip() != "0" and (tmp_path / "big" / "big.bin").stat().st_size <= 3 << 20
+
+
+def test_a_job_past_its_memory_limit_fails_and_spares_its_siblings(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    limits = Limits(wall_s=60, memory_mb=256)
+    hog = "b = bytearray(1 << 30); print('allocated', len(b))"
+    results: dict[str, ExecResult] = {}
+
+    def sibling() -> None:
+        results["sibling"] = warm.run_job(CMD, {"argv": [*PY, "import time; time.sleep(1.5); print('alive')"]},
+                                          workdir=tmp_path / "sib", limits=limits)
+
+    t = threading.Thread(target=sibling)
+    t.start()
+    hogged = warm.run_job(CMD, {"argv": [*PY, hog]}, workdir=tmp_path / "hog", limits=limits)
+    t.join()
+    assert hogged.infra_error is None and hogged.returncode != 0 and "allocated" not in hogged.stdout
+    assert "MemoryError" in hogged.stderr
+    assert results["sibling"].returncode == 0 and results["sibling"].stdout.strip() == "alive"
+    # the workers are still the same processes and still take jobs
+    before = _worker_pids(warm)
+    assert len(before) == 2
+    for i in range(2):
+        res = warm.run_job(CMD, {"argv": [*PY, "print('next')"]}, workdir=tmp_path / f"n{i}", limits=limits)
+        assert res.returncode == 0 and res.stdout.strip() == "next"
+    assert _worker_pids(warm) == before
+
+
+def test_a_timed_out_job_is_killed_with_everything_it_started(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    t0 = time.monotonic()
+    res = _sh(warm, tmp_path / "t", "sleep 600 & setsid sleep 601 & (trap '' TERM; sleep 602) & sleep 603",
+              limits=Limits(wall_s=2))
+    assert res.timed_out and res.returncode is None
+    assert time.monotonic() - t0 < 10
+    after = _sh(warm, tmp_path / "after", "ps -e -o args= | grep -c '[s]leep 60' || true")
+    assert after.returncode == 0 and after.stdout.strip() == "0", after
+
+
+def test_a_job_cannot_read_its_worker_or_the_control_pipe(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    probe = ("import os\n"
+             "print(sorted(os.listdir('/proc/self/fd')))\n"
+             "ppid = os.getppid()\n"
+             "for name in ('environ', 'mem', 'fd'):\n"
+             "    try:\n"
+             "        p = f'/proc/{ppid}/{name}'\n"
+             "        (os.listdir(p) if name == 'fd' else open(p, 'rb').read(1))\n"
+             "        print('read', name)\n"
+             "    except OSError as exc:\n"
+             "        print('denied', name, type(exc).__name__)\n")
+    res = warm.run_job(CMD, {"argv": [*PY, probe]}, workdir=tmp_path / "p", limits=Limits(wall_s=30))
+    assert res.returncode == 0, res
+    lines = res.stdout.splitlines()
+    assert lines[0] == "['0', '1', '2', '3']"  # stdin, stdout, stderr, and the listing itself
+    assert all(line.startswith("denied") for line in lines[1:]), lines
+
+
+def test_a_dead_worker_falls_back_to_a_one_shot_sandbox(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    assert _sh(warm, tmp_path / "a", "true").returncode == 0
+    (pid,) = _worker_pids(warm)
+    # a job that kills its own worker (the same uid) gets the result a one-shot run gives
+    res = _sh(warm, tmp_path / "b", "kill -9 $PPID; sleep 0.5; echo done")
+    assert res.infra_error is None and res.stdout.strip() == "done"
+    assert pid not in _worker_pids(warm)
+
+
+def test_a_worker_outlives_the_thread_that_started_it(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    t = threading.Thread(target=lambda: _sh(warm, tmp_path / "a", "true"))
+    t.start()
+    t.join()
+    (pid,) = _worker_pids(warm)
+    time.sleep(0.3)
+    res = _sh(warm, tmp_path / "b", "echo again")
+    assert res.stdout.strip() == "again" and _worker_pids(warm) == {pid}
+
+
+def test_warm_off_runs_one_sandbox_per_job(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HWEVAL_SANDBOX_WARM", "off")
+    sb = BubblewrapSandbox()
+    res = _sh(sb, tmp_path / "a", "echo $$")
+    assert res.returncode == 0 and not _worker_pids(sb)
+    assert os.path.isdir(tmp_path / "a")
