@@ -109,14 +109,14 @@ class Suite(ABC):
         """Execute the candidate in ``ctx.sandbox`` and judge it."""
 
     def dedup_key(self, candidate: Candidate) -> str:
-        """Candidates with equal keys are executed once and share the verdict. The default
-        ignores trailing whitespace and blank lines; a family's extractor may put a stronger
-        normalisation (comments stripped) in ``candidate.meta["normalized_sha256"]``."""
+        """Candidates with equal keys are executed once and share the verdict. The default is
+        the exact text (blank lines and trailing blanks can matter: inside a Python string, after
+        a C line continuation); a family's extractor may put a normalisation it has proven sound
+        for its language (comments stripped) in ``candidate.meta["normalized_sha256"]``."""
         if candidate.meta.get("normalized_sha256"):
             return str(candidate.meta["normalized_sha256"])
-        lines = [ln.rstrip() for ln in candidate.code.strip().splitlines() if ln.strip()]
         files = "".join(f"\0{k}\0{v}" for k, v in sorted(candidate.files.items()))
-        return hashlib.sha256(("\n".join(lines) + files).encode()).hexdigest()
+        return hashlib.sha256((candidate.code + files).encode()).hexdigest()
 
     def requirements(self) -> Requirements:
         """Tools and devices evaluation needs (with the options given); checked before generating."""

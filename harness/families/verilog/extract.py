@@ -91,5 +91,20 @@ def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
 
 
 def normalized_sha256(code: str) -> str:
-    """Hash of the token stream: comments and layout do not change it."""
-    return sha256_text(" ".join(t.text for t in tokenize(code)))
+    """Hash of the token stream: comments and layout do not change it.
+
+    Verilog is free-form except for compiler directives, whose text runs to the end of the line
+    (a `` `define `` body, a line continued by a backslash). When the code holds a backtick the
+    line structure is kept (tokens joined per line, every line, blank ones included), so two
+    candidates that differ in where a directive ends never share a key."""
+    tokens = tokenize(code)
+    if "`" not in code:
+        return sha256_text(" ".join(t.text for t in tokens))
+    lines: dict[int, list[str]] = {}
+    line, pos = 0, 0
+    for t in tokens:
+        line += code.count("\n", pos, t.start)
+        pos = t.start
+        lines.setdefault(line, []).append(t.text)
+    last = code.count("\n")
+    return sha256_text("\n".join(" ".join(lines.get(i, ())) for i in range(last + 1)))
