@@ -38,20 +38,24 @@ module fxp_mac #(
         end
     end
 
-    // scale and round
+    // scale and round: half = the bit just below the kept ones, rest = any bit below it
     wire signed [W_ACC:0] q = $signed({acc[W_ACC-1], acc}) >>> SH;
     reg                   up;
     generate
         if (SH == 0) begin : g_nosh
             always @* up = 1'b0;
         end else begin : g_sh
-            wire [SH-1:0] r = acc[SH-1:0];
-            always @* up = rnd_mode && (r[SH-1] && ((r[SH-2 >= 0 ? SH-2 : 0:0] != 0 && SH > 1) || q[0]));
+            wire [SH-1:0] r    = acc[SH-1:0];
+            wire [SH-1:0] low  = r << 1;
+            wire          half = r[SH-1];
+            always @* up = rnd_mode && half && ((|low) || q[0]);
         end
     endgenerate
     wire signed [W_ACC:0] v    = q + up;
     wire signed [W_ACC:0] ymax = (1 <<< (W_OUT - 1)) - 1;
     wire signed [W_ACC:0] ymin = -(1 <<< (W_OUT - 1));
-    assign y_sat = (v > ymax) || (v < ymin);
-    assign y     = (v > ymax) ? ymax[W_OUT-1:0] : (v < ymin) ? ymin[W_OUT-1:0] : v[W_OUT-1:0];
+    wire                  hi   = v > ymax;
+    wire                  lo   = v < ymin;
+    assign y_sat = hi || lo;
+    assign y     = hi ? ymax[W_OUT-1:0] : lo ? ymin[W_OUT-1:0] : v[W_OUT-1:0];
 endmodule
