@@ -43,7 +43,7 @@ class Switch:
         return g
 
     def outputs(self, inp):
-        if not self.known:
+        if not self.known or inp["rst"]:
             return {}
         t = self.t
         g = self.grants(inp)

@@ -47,9 +47,11 @@ class Lane:
         if not self.known:
             return {}
         t = self.t
+        if inp["rst"]:
+            return {f"alloc_tag_{t}": self.next_tag, f"count_{t}": len(self.entries)}
         mv, mtag, mdata = self._head(inp)
         out = {f"alloc_tag_{t}": self.next_tag, f"m_valid_{t}": mv, f"count_{t}": len(self.entries),
-               f"alloc_gnt_{t}": None if inp["rst"] else self._gnt(inp, mv)}
+               f"alloc_gnt_{t}": self._gnt(inp, mv)}
         if mv:
             out[f"m_tag_{t}"], out[f"m_data_{t}"] = mtag, mdata
         return out
