@@ -12,6 +12,8 @@ Reading an attribute the answer's plain classes define returns that attribute's 
 from __future__ import annotations
 
 import ast
+import inspect
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,14 +35,17 @@ def reserved() -> set[str]:
         for t in (torch.Tensor, torch.nn.Module, torch.dtype, torch.device, torch.finfo, torch.iinfo, torch.Size,
                   str, int, float, bool, tuple, list, dict, set, bytes, complex, type(len), type(reserved)):
             names |= set(dir(t))
+        classes: list[type] = []
         try:
-            from triton.runtime.autotuner import Autotuner, Heuristics
-            from triton.runtime.jit import JITFunction
+            import triton.runtime.autotuner as autotuner
+            import triton.runtime.jit as jit
 
-            for t in (JITFunction, Autotuner, Heuristics):
-                names |= set(dir(t))
+            classes = [c for t in (jit.JITFunction, autotuner.Autotuner, autotuner.Heuristics) for c in t.__mro__
+                       if c.__module__.startswith("triton")]
         except ImportError:  # pragma: no cover - triton is a dependency of the family
-            names |= {"run", "warmup", "fn", "cache", "src", "configs", "best_config", "prune_configs"}
+            names |= {"run", "warmup", "fn", "cache", "src", "configs", "best_config", "prune_configs", "nargs"}
+        for c in classes:  # class attributes, and instance ones (``self.nargs = ...`` holds the last launch's tensors)
+            names |= set(dir(c)) | set(re.findall(r"self\.(\w+)\s*(?::[^=\n]*)?=", inspect.getsource(c)))
         _RESERVED = names
     return _RESERVED
 
@@ -66,9 +71,14 @@ def check_decorators(b: Body, cls: ast.ClassDef) -> bool:
 
 
 def check_names(b: Body, cls: ast.ClassDef) -> None:
+    """No method or attribute name of a plain class may be one that a tensor, module, kernel
+    object, logger or builtin value also has: reading or calling it on such a value would
+    otherwise be taken for the plain class's own."""
     for stmt in cls.body:
         if isinstance(stmt, ast.FunctionDef) and not stmt.name.startswith("__") and stmt.name in reserved():
             b.bad("shadowing", f"{cls.name}.{stmt.name} is also a method of tensors or library values", stmt)
+    for name in sorted(attr_names(cls) & reserved()):
+        b.bad("shadowing", f"{cls.name}.{name} is also an attribute of tensors or library values", cls)
 
 
 def fields(cls: ast.ClassDef) -> list[str]:
