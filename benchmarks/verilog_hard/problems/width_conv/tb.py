@@ -137,7 +137,7 @@ async def test_width_conv(dut):
         side.sig("s_valid").value = side.sig("m_ready").value = 0
     dut.rst.value = 1
     cycle, modes = 0, {s.p: MODES[0] for s in sides}
-    for rnd in range(12):
+    for rnd in range(9):
         for side in sides:
             side.packets(rng, 30)
         for _ in range(700 if rnd else 400):
