@@ -1,0 +1,171 @@
+import cocotb
+from cocotb.triggers import FallingEdge, RisingEdge, Timer
+
+from harness.tbkit import mismatch, read, start_clock, tb_rng
+
+
+class Memory:
+    """The shared memory and the checks on its port: request stability, legal reads, the
+    exact write sequence, in-order read answers with a chosen latency."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.words = {}
+        self.answers = []          # [cycle due, word], in acceptance order
+        self.held = None           # request shown and not accepted last cycle
+
+    def chain(self, n_desc, max_len):
+        rng, used = self.rng, set()
+        descs, expected_writes, readable, total = [], [], set(), 0
+        base_src, base_dst = 0x1000 + rng.randrange(0, 0x100), 0x8000 + rng.randrange(0, 0x100)
+        for k in range(n_desc):
+            while True:
+                a = rng.randrange(0x0010, 0x0F00)
+                if not used & {a - 2, a - 1, a, a + 1, a + 2}:
+                    break
+            used |= {a, a + 1, a + 2}
+            n = rng.choice((0, 1, 2, 3, 8, max_len, rng.randint(0, max_len)))
+            descs.append((a, base_src, base_dst, n))
+            for i in range(n):
+                self.words[base_src + i] = rng.getrandbits(32)
+                expected_writes.append((base_dst + i, self.words[base_src + i]))
+                readable.add(base_src + i)
+            readable |= {a, a + 1, a + 2}
+            base_src, base_dst, total = base_src + n + rng.randint(0, 5), base_dst + n + rng.randint(0, 5), total + n
+        for k, (a, src, dst, n) in enumerate(descs):
+            nxt = descs[k + 1][0] if k + 1 < len(descs) else 0
+            self.words[a], self.words[a + 1], self.words[a + 2] = src, dst, nxt << 16 | n
+        return descs[0][0], expected_writes, readable, total, descs[-1][3] == 0
+
+
+class Bench:
+    def __init__(self, dut, rng):
+        self.dut, self.rng, self.mem = dut, rng, Memory(rng)
+        self.cycle = 0
+        self.busy_cycles = 0
+
+    def port(self):
+        d = self.dut
+        return tuple(read(getattr(d, n)) for n in ("mem_req", "mem_we", "mem_addr", "mem_wdata"))
+
+    def check(self, idle_expected):
+        d, c = self.dut, self.cycle
+        req, we, addr, wdata = self.port()
+        busy, done = read(d.busy), read(d.done)
+        for name, v in (("mem_req", req), ("busy", busy), ("done", done)):
+            if v not in (0, 1):
+                raise mismatch(c, name, "0 or 1", v)
+        if self.mem.held is not None:
+            now = (req, we, addr, wdata if self.mem.held[1] else self.mem.held[3])
+            if now != self.mem.held:
+                raise mismatch(c, "mem_req/mem_we/mem_addr/mem_wdata", self.mem.held, now,
+                               "a request must stay unchanged until accepted")
+        if busy == 0 and req == 1:
+            raise mismatch(c, "mem_req", 0, 1, "busy = 0")
+        if idle_expected and (busy, done) != (0, 0):
+            raise mismatch(c, "busy/done", (0, 0), (busy, done), "no chain started")
+        return req, we, addr, wdata, busy, done
+
+    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None):
+        """One chain: start it, serve the port, check every write; returns cycles to done."""
+        d, mem = self.dut, self.mem
+        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len)
+        writes = list(writes)
+        started, complete_edge, start_edge = False, None, None
+        while True:
+            await FallingEdge(d.clk)
+            d.start.value = int(not started)
+            d.desc_addr.value = first if not started else self.rng.getrandbits(16)
+            d.mem_gnt.value = int(self.rng.random() < gnt_p)
+            due = mem.answers and mem.answers[0][0] <= self.cycle
+            d.mem_rvalid.value = int(bool(due))
+            d.mem_rdata.value = mem.answers[0][1] if due else self.rng.getrandbits(32)
+            await Timer(1, unit="ns")
+            req, we, addr, wdata, busy, done = self.check(not started)
+            if started and start_edge is not None:
+                if busy == 0 or done == 1:
+                    if complete_edge is None:
+                        raise mismatch(self.cycle, "busy/done", "busy = 1 until the chain is complete",
+                                       f"busy={busy} done={done} with {len(writes)} write(s) missing")
+                    if (busy, done) != (0, 1) or self.cycle - complete_edge > 2:
+                        raise mismatch(self.cycle, "busy/done", "0/1 within 2 cycles of completion",
+                                       (busy, done), f"completed at the edge ending cycle {complete_edge - 1}")
+                    elapsed = self.cycle - start_edge
+                    if budget is not None and elapsed > budget(total, n_desc):
+                        raise mismatch(self.cycle, "done", f"within {budget(total, n_desc)} cycles of start",
+                                       f"after {elapsed}", f"{n_desc} descriptors, {total} words")
+                    self.cycle += 1
+                    await RisingEdge(d.clk)
+                    return elapsed
+                if complete_edge is not None and self.cycle - complete_edge >= 2:
+                    raise mismatch(self.cycle, "busy", 0, busy, "the chain completed 2 cycles ago")
+            await RisingEdge(d.clk)
+            gnt = int(d.mem_gnt.value)
+            if not started:
+                started, start_edge = True, self.cycle + 1
+            if due:
+                word = mem.answers.pop(0)
+                if last_empty and not writes and not mem.answers and word[2]:
+                    complete_edge = self.cycle + 1
+            mem.held = None
+            if req == 1 and gnt:
+                if we:
+                    if not writes or (addr, wdata) != writes[0]:
+                        raise mismatch(self.cycle, "write", writes[0] if writes else "no more writes",
+                                       (addr, wdata))
+                    writes.pop(0)
+                    if not writes and not last_empty:
+                        complete_edge = self.cycle + 1
+                else:
+                    if addr not in readable:
+                        raise mismatch(self.cycle, "mem_addr", "a descriptor or source word", addr)
+                    delay = lat() if callable(lat) else lat
+                    at = max(self.cycle + delay, mem.answers[-1][0] + 1 if mem.answers else 0)
+                    mem.answers.append([at, mem.words[addr], addr == last_desc_word(mem, first)])
+            elif req == 1:
+                mem.held = (req, we, addr, wdata if we else None)
+            self.cycle += 1
+            if self.cycle > 200000:
+                raise AssertionError("chain never completed")
+
+
+def last_desc_word(mem, first):
+    a = first
+    while mem.words[a + 2] >> 16:
+        a = mem.words[a + 2] >> 16
+    return a + 2
+
+
+@cocotb.test()
+async def test_dma(dut):
+    rng = tb_rng("dma")
+    start_clock(dut.clk)
+    dut.rst.value, dut.start.value, dut.mem_gnt.value, dut.mem_rvalid.value = 1, 0, 0, 0
+    dut.desc_addr.value = dut.mem_rdata.value = 0
+    bench = Bench(dut, rng)
+    for _ in range(3):
+        await FallingEdge(dut.clk)
+    dut.rst.value = 0
+    for _ in range(3):
+        await FallingEdge(dut.clk)
+        await Timer(1, unit="ns")
+        bench.check(True)
+    worst = 0.0
+    for lat in (1, 2, 3, 4):   # full speed: the throughput bound applies
+        for n_desc, max_len in ((1, 40), (3, 12), (4, 3)):
+            def budget(w, d, lat=lat):
+                return 2 * w + d * (2 * lat + 8) + 4
+            took = await bench.run_chain(n_desc, max_len, 1.0, lat, budget)
+            worst = max(worst, took)
+    for k in range(40):        # random grants and latencies
+        gnt_p = rng.choice((0.3, 0.6, 0.9, 1.0))
+        await bench.run_chain(rng.randint(1, 4), rng.choice((3, 10, 25)), gnt_p, lambda: rng.randint(1, 7))
+        if k % 4 == 0:         # idle gaps between chains
+            for _ in range(rng.randint(0, 3)):
+                await FallingEdge(dut.clk)
+                dut.start.value, dut.mem_rvalid.value = 0, 0
+                await Timer(1, unit="ns")
+                bench.check(True)
+                await RisingEdge(dut.clk)
+                bench.cycle += 1
+    assert worst > 0
