@@ -63,6 +63,11 @@ NN_CONFIG_ATTRS = frozenset({
     "divisor_override", "num_groups", "num_channels", "hidden_size", "num_layers", "training", "approximate",
     "start_dim", "end_dim", "bidirectional", "dropout", "num_embeddings", "embedding_dim", "padding_idx",
 })
+#: attributes of ``torch.cuda.get_device_properties(...)`` (numbers and names), readable on sizes
+DEVICE_PROPERTY_ATTRS = frozenset({"multi_processor_count", "total_memory", "name", "major", "minor",
+                                   "max_threads_per_multi_processor", "L2_cache_size", "regs_per_multiprocessor",
+                                   "warp_size", "max_threads_per_block", "shared_memory_per_block",
+                                   "shared_memory_per_multiprocessor", "is_integrated", "is_multi_gpu_board"})
 #: methods returning sizes / metadata
 SIZE_METHODS = frozenset({"size", "stride", "numel", "dim", "ndimension", "nelement", "element_size",
                           "is_contiguous", "data_ptr", "get_device", "storage_offset", "is_floating_point"})

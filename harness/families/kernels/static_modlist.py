@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from harness.families.kernels.static_py import Body
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
-CONTAINERS = ("torch.nn.ModuleList", "torch.nn.Sequential")
+CONTAINERS = ("torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict")
 
 
 def _class_call(b: Body, node: ast.expr) -> str | None:
@@ -50,6 +50,12 @@ def container_classes(b: Body, value: ast.expr | None) -> set[str] | None:
     """The classes of ``nn.ModuleList([...])`` / ``nn.Sequential(...)`` of the answer's modules."""
     if not isinstance(value, ast.Call) or b.alias_path(value.func) not in CONTAINERS or value.keywords:
         return None
+    if b.alias_path(value.func) == "torch.nn.ModuleDict":  # a dict literal of modules; read by key only
+        if len(value.args) != 1 or not isinstance(value.args[0], ast.Dict) or None in value.args[0].keys:
+            return None
+        for key in value.args[0].keys:
+            b.expr(key)  # type: ignore[arg-type]
+        return _elements(b, list(value.args[0].values))
     return _elements(b, list(value.args))
 
 
@@ -59,6 +65,8 @@ def on_self_assign(b: Body, attr: str, value: ast.expr | None) -> None:
     classes = container_classes(b, value)
     if classes is not None and attr not in mod.poisoned:
         mod.modlists.setdefault(attr, set()).update(classes)
+        if b.alias_path(value.func) == "torch.nn.ModuleDict":  # type: ignore[union-attr]
+            mod.moduledicts.add(attr)
     elif value is not None and _class_call(b, value) and attr not in mod.modlists:
         if mod.submodules.get(attr, _class_call(b, value)) != _class_call(b, value):
             poison(b, attr)
@@ -94,24 +102,47 @@ def on_load(b: Body, attr: str) -> None:
         poison(b, attr)
 
 
-def iter_container(b: Body, node: ast.expr) -> tuple[set[str], bool] | None:
-    """``for m in self.layers`` / ``enumerate(self.layers)``: (classes, enumerated)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "enumerate" \
-            and not b.is_local("enumerate") and len(node.args) == 1 and not node.keywords:
-        found = container_of(b, node.args[0])
-        return (found, True) if found is not None else None
+def _sequence(b: Body, node: ast.expr) -> set[str] | None:
+    """A ModuleList / Sequential (not a ModuleDict: iterating one yields its keys)."""
     found = container_of(b, node)
-    return (found, False) if found is not None else None
+    attr = b.self_attr(node.value if isinstance(node, ast.Subscript) else node)
+    if found is None or attr is None or attr in b.mod.moduledicts:
+        return None
+    return found
 
 
-def bind_iter(b: Body, target: ast.expr, found: tuple[set[str], bool]) -> None:
-    classes, enumerated = found
+def iter_container(b: Body, node: ast.expr) -> tuple[list[set[str]], bool] | None:
+    """``for m in self.layers`` / ``enumerate(self.layers)`` / ``zip(self.a, self.b)``:
+    (the classes of each element of the loop tuple, enumerated)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords \
+            and node.func.id in ("enumerate", "zip") and not b.is_local(node.func.id) and node.args:
+        if node.func.id == "enumerate" and len(node.args) == 1:
+            found = _sequence(b, node.args[0])
+            return ([found], True) if found is not None else None
+        if node.func.id == "zip":
+            parts = [_sequence(b, a) for a in node.args]
+            return ([p for p in parts if p is not None], False) if all(p is not None for p in parts) else None
+        return None
+    found = _sequence(b, node)
+    return ([found], False) if found is not None else None
+
+
+def bind_iter(b: Body, target: ast.expr, found: tuple[list[set[str]], bool]) -> None:
+    parts, enumerated = found
     if enumerated:
         if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
             b.bad("torch_compute", "iterates over a module container in an unknown shape", target)
             return
         b.bind(target.elts[0], SIZE, None)
         target = target.elts[1]
+    if len(parts) > 1 or isinstance(target, ast.Tuple):  # zip(...): one name per container
+        if not (isinstance(target, ast.Tuple) and len(target.elts) == len(parts)):
+            b.bad("torch_compute", "iterates over zipped module containers in an unknown shape", target)
+            return
+        for t, classes in zip(target.elts, parts, strict=True):
+            bind_iter(b, t, ([classes], False))
+        return
+    classes = parts[0]
     if not isinstance(target, ast.Name) or b.fn is None:
         b.bad("torch_compute", "iterates over a module container into a non-name", target)
         return

@@ -114,6 +114,8 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
             return SIZE
         return b.mod.self_attrs.get(attr, OPAQUE)
     base = b.expr(n.value)
+    if base == SIZE and n.attr in A.DEVICE_PROPERTY_ATTRS:
+        return SIZE
     if n.attr in _SIZE_ATTRS or (n.attr in A.NN_CONFIG_ATTRS and b.self_rooted(n.value)
                                  and isinstance(n.value, ast.Attribute)):
         return SIZE

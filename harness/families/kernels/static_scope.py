@@ -103,6 +103,7 @@ class ModuleScope:
     submodules: dict[str, str] = field(default_factory=dict)  # self.<attr> -> the answer's nn.Module class
     modlists: dict[str, set[str]] = field(default_factory=dict)  # self.<attr> -> classes in a ModuleList
     poisoned: set[str] = field(default_factory=set)
+    moduledicts: set[str] = field(default_factory=set)  # the modlists that are nn.ModuleDicts
     plain: set[str] = field(default_factory=set)  # the answer's plain (non-nn.Module) classes
     plain_attrs: set[str] = field(default_factory=set)  # attribute names those classes define  # self.<attr> written otherwise: never a container
     references: set[str] = field(default_factory=set)
