@@ -4,6 +4,12 @@
 - ``completions.jsonl``: one line per (suite, problem_id, sample_idx); the resume journal.
 - ``executions.jsonl``: one line per evaluated sample.
 - ``results.json``: ``{"schema": "hweval.results/1", "suites": {...}, "config": {...}}``.
+
+Each file's records are typed here (:class:`ConfigFile`, :class:`ResultsFile` with
+:class:`SuiteResults`, :class:`ExecutionRecord`, and :class:`harness.types.Completion`); the JSON
+Schemas shipped in :mod:`harness.schemas` are generated from these classes. config.json is
+validated before it is written, results.json after it is written and whenever it is read
+(``report``, ``publish``, ``compare``), and every journal line as it is appended.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from typing import Any
 import jsonlines
 
 from harness.cache import atomic_write_json
+from harness.config import RunConfig
 from harness.errors import DataError
 from harness.types import Completion, StageResult, Verdict
 
@@ -25,6 +32,9 @@ CONFIG = "config.json"
 COMPLETIONS = "completions.jsonl"
 EXECUTIONS = "executions.jsonl"
 RESULTS = "results.json"
+
+#: journal file -> the record kind its lines are (harness.schemas)
+JOURNAL_KINDS = {COMPLETIONS: "completion", EXECUTIONS: "execution"}
 
 Key = tuple[str, str, int]
 RKey = tuple[str, str, int, int]  # with the repair round
@@ -65,6 +75,79 @@ class ExecutionRecord:
 
         return Verdict(Status(self.status), self.reason, {k: StageResult(**s) for k, s in self.stages.items()},
                        self.wall_s, self.logs, self.metrics, self.rule)
+
+
+@dataclass
+class SandboxInfo:
+    kind: str | None
+    image: str | None = None  # the image digest (docker)
+
+
+@dataclass
+class SuiteInfo:
+    version: str
+    family: str
+    content_hash: str
+
+
+@dataclass
+class ConfigFile:
+    """config.json: the resolved settings, the backend's identity, the sandbox, the suites and
+    the environment (harness version and git hash, Python, tool versions). Fields with defaults
+    were added after the first release (older files lack them); extra keys are allowed, so a
+    newer harness can add some."""
+
+    run: RunConfig
+    sandbox: SandboxInfo
+    suites: dict[str, SuiteInfo]
+    config_hash: str = ""
+    backend: dict[str, Any] | None = None
+    harness_version: str = ""
+    plugin_api_version: int = 1
+    git_hash: str | None = None
+    python: str = ""
+    platform: str = ""
+    tools: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class SuiteResults:
+    """One suite's entry in results.json (see :mod:`harness.summary`). ``metrics`` maps a metric
+    name to ``{"mean", "stderr", "ci95", "n"}`` or to a family's own record. Fields with defaults
+    were added after the first release (older files lack them)."""
+
+    n_problems: int
+    n_samples: int
+    metrics: dict[str, Any]
+    excluded: list[dict[str, str]]
+    status_counts: dict[str, int]
+    n_loaded: int | None = None
+    n_selected: int | None = None
+    load_exclusions: dict[str, int] = field(default_factory=dict)
+    n_excluded: int = 0
+    excluded_by_reason: dict[str, int] = field(default_factory=dict)
+    n_not_run: int = 0
+    not_run_by_reason: dict[str, int] = field(default_factory=dict)
+    not_run: list[dict[str, str]] = field(default_factory=list)
+    content_hash: str = ""
+    suite_version: str = ""
+    family: str = ""
+    per_problem: dict[str, dict[str, int]] = field(default_factory=dict)
+    provenance: dict[str, int] = field(default_factory=dict)
+    complete: bool = True
+
+
+@dataclass
+class ResultsFile:
+    """results.json (``hweval.results/1``). Fields with defaults were added after the first
+    release; extra keys are allowed, so a newer harness can add some."""
+
+    schema: str
+    suites: dict[str, SuiteResults]
+    config: ConfigFile
+    complete: bool = True
+    infra_errors: int = 0
+    not_run: int = 0
 
 
 def completion_to_json(c: Completion) -> dict[str, Any]:
@@ -115,13 +198,19 @@ class Journal:
     """Append-only JSONL file, flushed per record (it is the resume journal): a record written
     is in the kernel's hands, so a kill -9 loses nothing; a partial last line is repaired."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, kind: str | None = None) -> None:
+        from harness.schemas import validator
+
         self.path = path
+        #: checks each record against its schema before it is written (None: a journal of another kind)
+        self._check = validator(kind or JOURNAL_KINDS[path.name]) if (kind or path.name in JOURNAL_KINDS) else None
         _repair_tail(path)
         self._fh = path.open("a", encoding="utf-8")
         self._writer = jsonlines.Writer(self._fh, compact=True, sort_keys=True, flush=True)
 
     def append(self, record: dict[str, Any]) -> None:
+        if self._check is not None:
+            self._check(record, f"{self.path} (new line)")
         self._writer.write(record)
 
     def close(self) -> None:
@@ -154,7 +243,12 @@ def read_json(path: Path) -> Any:
 
 
 def read_results(run_dir: Path) -> dict[str, Any]:
+    """results.json of ``run_dir``, checked against its schema (DataError naming the field)."""
+    from harness.schemas import validate
+
     data = read_json(run_dir / RESULTS)
-    if data.get("schema") != RESULTS_SCHEMA:
-        raise DataError(f"{run_dir / RESULTS}: schema {data.get('schema')!r}, expected {RESULTS_SCHEMA!r}")
+    if not isinstance(data, dict) or data.get("schema") != RESULTS_SCHEMA:
+        tag = data.get("schema") if isinstance(data, dict) else type(data).__name__
+        raise DataError(f"{run_dir / RESULTS}: schema {tag!r}, expected {RESULTS_SCHEMA!r}")
+    validate("results", data, run_dir / RESULTS)
     return data

@@ -1,7 +1,6 @@
 """Run orchestration: resolve a config, generate, evaluate, validate references, summarise."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -12,6 +11,7 @@ from typing import Any
 
 from harness import registry
 from harness.backend import Backend, BackendOptions
+from harness.cache import key_of
 from harness.config import RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
@@ -19,8 +19,9 @@ from harness.executors import Executor, make_executor
 from harness.generate import existing_keys, missing_keys, run_generation
 from harness.preflight import check_suite_settings, preflight
 from harness.progress import Progress
-from harness.results import CONFIG, read_json, write_json_atomic
+from harness.results import CONFIG, RESULTS, read_json, write_json_atomic
 from harness.sandbox.base import Limits, Sandbox
+from harness.schemas import validate
 from harness.suite import EvalContext, Suite, SuiteOptions
 from harness.summary import SuiteScope, write_results
 from harness.types import Completion, GenerationSettings, Problem, Status
@@ -98,8 +99,7 @@ def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext,
     """Run every reference against its own checks: problem id -> {status, reason}."""
     from harness.tools import tool_versions
 
-    key = hashlib.sha256(json.dumps([suite.content_hash(), tool_versions(), ctx.sandbox.name,
-                                     suite.options.simulator], sort_keys=True).encode()).hexdigest()[:16]
+    key = key_of(suite.content_hash(), tool_versions(), ctx.sandbox.name, suite.verdict_options())[:16]
     path = cache_dir() / "validate" / f"{suite.name}-{key}.json"
     cached: dict[str, dict[str, str]] = read_json(path) if use_cache and path.exists() else {}
     todo = [p for p in problems if p.id not in cached]
@@ -168,6 +168,7 @@ def write_config(run_dir: Path, cfg: RunConfig, backend: Backend | None, sandbox
                    for n, s in suites.items()},
         **environment_info(),
     }
+    validate("config", config, run_dir / CONFIG)  # a record that breaks its schema is never written
     write_json_atomic(run_dir / CONFIG, config)
     return config
 
@@ -270,7 +271,9 @@ def evaluate_run(run_dir: Path, cfg: RunConfig, p: Plan, sandbox: Sandbox, confi
     executor.close()
     scope = {n: SuiteScope([pr.id for pr in ps], p.loaded[n], p.suites[n].load_exclusions(), excluded[n],
                            not_run[n]) for n, ps in p.selected.items()}
-    return write_results(run_dir, config, p.suites, scope, cfg.n_samples, cfg.seed, rounds=cfg.rounds)
+    results = write_results(run_dir, config, p.suites, scope, cfg.n_samples, cfg.seed, rounds=cfg.rounds)
+    validate("results", json.loads(json.dumps(results)), run_dir / RESULTS)  # as written (tuples are lists)
+    return results
 
 
 def _evaluate_turns(run_dir: Path, cfg: RunConfig, p: Plan, problems: dict[tuple[str, str], Problem],

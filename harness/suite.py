@@ -43,6 +43,9 @@ COMMON_OPTIONS: dict[str, str] = {
     "feedback": "compile|tests|full: what a repair round (--rounds) tells the model (default tests)",
 }
 
+#: ``-S`` keys of :data:`COMMON_OPTIONS` that steer the run driver and never change a verdict
+DRIVER_OPTIONS = frozenset({"validate", "dedup", "verdict_cache", "feedback"})
+
 
 @dataclass(frozen=True)
 class Requirements:
@@ -117,6 +120,17 @@ class Suite(ABC):
             return str(candidate.meta["normalized_sha256"])
         files = "".join(f"\0{k}\0{v}" for k, v in sorted(candidate.files.items()))
         return hashlib.sha256((candidate.code + files).encode()).hexdigest()
+
+    def verdict_options(self) -> dict[str, Any]:
+        """Every setting that can change this suite's verdicts (added in hweval 0.1.0).
+
+        Part of every key that reuses a verdict across runs: the verdict cache and the cache of
+        reference validations. The default is the simulator, the language and every ``-S``
+        option except the run driver's own (:data:`DRIVER_OPTIONS`). A suite whose verdicts
+        depend on something else (an environment variable, the contents of a tool folder)
+        extends it; one that ignores, e.g., ``--simulator`` may leave it out for more reuse."""
+        extra = {k: v for k, v in sorted(self.options.extra.items()) if k not in DRIVER_OPTIONS}
+        return {"simulator": self.options.simulator, "lang": self.options.lang, "options": extra}
 
     def requirements(self) -> Requirements:
         """Tools and devices evaluation needs (with the options given); checked before generating."""

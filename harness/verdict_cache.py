@@ -2,8 +2,8 @@
 ``HWEVAL_VERDICT_CACHE=DIR``).
 
 Key: (suite name and content hash, problem id, candidate hash, tool versions, sandbox kind,
-simulator and suite options). A later run finds a verdict already computed for the same code
-under the same checks and skips the execution. Entries are :class:`harness.cache.JsonCache`
+the suite's :meth:`~harness.suite.Suite.verdict_options`, wall-time limit). A later run finds
+a verdict already computed for the same code under the same checks and skips the execution. Entries are :class:`harness.cache.JsonCache`
 records (atomic writes; a damaged entry is a miss).
 """
 from __future__ import annotations
@@ -28,8 +28,7 @@ class VerdictCache:
         if suite.name not in self._suite_hash:
             self._suite_hash[suite.name] = suite.content_hash()
         return key_of(suite.name, self._suite_hash[suite.name], problem.id, cand_sha, tool_versions(),
-                      ctx.sandbox.name, suite.options.simulator, suite.options.lang,
-                      sorted(suite.options.extra.items()), ctx.limits.wall_s)
+                      ctx.sandbox.name, suite.verdict_options(), ctx.limits.wall_s)
 
     def get(self, suite: Suite, problem: Problem, cand: Candidate, ctx: EvalContext) -> Verdict | None:
         record = self._store.get(self._key(suite, problem, cand.sha256, ctx))

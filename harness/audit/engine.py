@@ -18,8 +18,6 @@ re-run after a testbench change only re-runs the problems that changed.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -38,9 +36,9 @@ from harness.audit.mutants import (
     sample_mutants,
     select_problems,
 )
+from harness.cache import JsonCache, key_of
 from harness.errors import ToolMissingError
 from harness.execute import evaluate_candidate
-from harness.results import write_json_atomic
 from harness.suite import EvalContext, Suite
 from harness.types import Problem, Status, Verdict
 
@@ -124,34 +122,31 @@ def outcome_of(verdict: Verdict) -> str:
 
 
 class MutantCache:
-    """Mutant verdicts on disk, keyed by everything that could change them."""
+    """Mutant verdicts on disk (:class:`harness.cache.JsonCache`), keyed by everything that could
+    change them: the suite's version and :meth:`~harness.suite.Suite.verdict_options`, the
+    tools, the sandbox, the limits, the seed, the problem and the mutant's code."""
 
     def __init__(self, root: Path, suite: Suite, ctx: EvalContext, settings: AuditSettings) -> None:
         from harness.tools import tool_versions
 
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        self._store = JsonCache(root, label="audit cache")
         self._base = [CACHE_VERSION, suite.name, suite.version, tool_versions(), ctx.sandbox.name,
-                      suite.options.simulator, suite.options.lang, sorted(suite.options.extra.items()),
-                      ctx.limits.wall_s, ctx.seed]
+                      suite.verdict_options(), ctx.limits.wall_s, ctx.seed]
         self._problem_keys: dict[str, str] = {}
 
     def _key(self, problem: Problem, code: str) -> str:
         if problem.id not in self._problem_keys:
-            self._problem_keys[problem.id] = hashlib.sha256(json.dumps(
-                [problem.id, problem.reference, problem.data], sort_keys=True, default=str).encode()).hexdigest()
-        blob = json.dumps([*self._base, self._problem_keys[problem.id], code], sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()
+            self._problem_keys[problem.id] = key_of(problem.id, problem.reference, problem.data)
+        return key_of(*self._base, self._problem_keys[problem.id], code)
 
     def get(self, problem: Problem, code: str) -> dict[str, Any] | None:
-        path = self.root / f"{self._key(problem, code)}.json"
-        try:
-            return json.loads(path.read_text())  # type: ignore[no-any-return]
-        except (OSError, ValueError):
-            return None
+        record = self._store.get(self._key(problem, code))
+        return record if isinstance(record, dict) else None
 
     def put(self, problem: Problem, code: str, record: dict[str, Any]) -> None:
-        write_json_atomic(self.root / f"{self._key(problem, code)}.json", record)
+        self._store.put(self._key(problem, code), record)
 
 
 def _judge(suite: Suite, problem: Problem, code: str, ctx: EvalContext) -> Verdict:

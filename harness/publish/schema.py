@@ -168,18 +168,12 @@ def schema_text() -> str:
 
 
 def validate(doc: Any, source: str | Path = "leaderboard") -> None:
-    """Raise DataError naming ``source`` and the failing field when ``doc`` breaks the schema.
-
-    Needs ``jsonschema`` (the ``dev`` extra); without it only the schema tag is checked.
-    """
+    """Raise DataError naming ``source`` and the failing field when ``doc`` breaks the schema."""
     if not isinstance(doc, dict) or doc.get("schema") != LEADERBOARD_SCHEMA:
         tag = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
         raise DataError(f"{source}: schema {tag!r}, expected {LEADERBOARD_SCHEMA!r}")
-    try:
-        import jsonschema
-    except ImportError:
-        log.debug("jsonschema not installed: %s checked for its schema tag only", source)
-        return
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(json_schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:

@@ -32,6 +32,7 @@ from harness.api import (
     Suite,
     Verdict,
 )
+from harness.suite import COMMON_OPTIONS
 
 NAME = "hwevaltest-fake"
 _BLOCK = re.compile(r"```fake\n(.*?)\n```", re.S)
@@ -66,6 +67,7 @@ class FakeSuite(Suite):
     family: ClassVar[str] = "fake"
     version: ClassVar[str] = "1"
     takes_data: ClassVar[str] = "none"
+    options_schema: ClassVar[dict[str, str]] = {**COMMON_OPTIONS, "judge": "strict|lenient: lenient passes `fail`"}
 
     def problems(self) -> Iterator[Problem]:
         for pid, reference in WORLD.problems.items():
@@ -88,7 +90,8 @@ class FakeSuite(Suite):
             return Verdict(Status.INFRA_ERROR, reason=res.infra_error)
         if res.timed_out:
             return Verdict(Status.TIMEOUT, reason="the fake judge timed out")
-        return Verdict(Status.PASS if res.stdout == "PASS" else Status.FAIL, reason=res.stdout)
+        lenient = self.options.get("judge") == "lenient"
+        return Verdict(Status.PASS if res.stdout == "PASS" or lenient else Status.FAIL, reason=res.stdout)
 
     def reference_response(self, problem: Problem) -> str:
         return answer(problem.reference or "")

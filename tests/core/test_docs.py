@@ -15,7 +15,7 @@ TOP = ("harness", "benchmarks", "tests", "docs", "sandboxes", "scripts", "result
 #: places runs write to: named in the docs, made by the commands, not kept in the repository
 OUTPUTS = ("results/runs",)
 LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
-TICKED = re.compile(r"`((?:%s)/[\w./-]*)`" % "|".join(TOP))
+TICKED = re.compile(r"`((?:" + "|".join(TOP) + r")/[\w./-]*)`")
 
 
 @cache

@@ -86,6 +86,25 @@ def test_verdict_cache_skips_known_candidates(world: World, tmp_path: Path) -> N
     assert second["metrics"] == first["metrics"] and second["status_counts"] == first["status_counts"]
 
 
+def test_verdict_cache_keys_on_the_options_that_change_verdicts(world: World, tmp_path: Path) -> None:
+    world.answers = {(pid, i): answer("fail") for pid in world.problems for i in range(2)}
+    assert go(tmp_path / "a", verdict_cache="on")["status_counts"] == {"fail": 6}
+    lenient = go(tmp_path / "b", verdict_cache="on", judge="lenient")  # a verdict option: executed again
+    assert len(world.executed) == 6 and lenient["status_counts"] == {"pass": 6}
+    go(tmp_path / "c", verdict_cache="on", judge="lenient", dedup="off", feedback="full")  # driver options only
+    assert len(world.executed) == 6
+
+
+def test_reference_validation_is_cached_per_verdict_options(world: World, tmp_path: Path) -> None:
+    go(tmp_path / "a", validate="on")
+    checked = len(world.executed)
+    assert checked == 6  # 3 references, then 3 deduplicated candidates
+    go(tmp_path / "b", validate="on")
+    assert len(world.executed) - checked == 3  # the references were not checked again
+    go(tmp_path / "c", validate="on", judge="lenient")
+    assert len(world.executed) - checked == 3 + 6
+
+
 def test_verdict_cache_does_not_keep_infra_errors(world: World, tmp_path: Path) -> None:
     world.answers = {("p0", i): answer("crash") for i in range(2)}
     go(tmp_path / "a", verdict_cache="on")
