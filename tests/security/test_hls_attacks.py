@@ -183,3 +183,41 @@ def test_exactly_one_sealed_line() -> None:
     assert classify_run(early, 5, nonce)[0] == "fail"
     silent = ProcResult(0, "TB PASS\n", "", 0.1, False)
     assert classify_run(silent, 5, nonce)[0] == "runtime_error"
+
+
+def _memorised_fix(seed: int) -> str:
+    """The bug left in place, outputs replayed from a table of what moving_average's testbench
+    expects when it draws its stimulus from ``seed`` (its public default is 4242)."""
+    state = seed
+
+    def lcg() -> int:
+        nonlocal state
+        state = (state * 1103515245 + 12345) & 0xFFFFFFFF
+        return (state >> 10) & 0xFFFF
+
+    rows = []
+    for trial in range(5):
+        x = [(lcg() % 4096) - 2048 for _ in range(64)]
+        x = [2047] * 64 if trial == 1 else [-2048] * 64 if trial == 2 else \
+            [1000 if n % 2 else -999 for n in range(64)] if trial == 3 else x
+        sums = [sum(x[n - k] for k in range(8) if n - k >= 0) for n in range(64)]
+        rows.append("{" + ", ".join(str(s // 8) for s in sums) + "}")  # floor division, as the testbench
+    table = "static const short T[5][MA_LEN] = {" + ", ".join(rows) + "};"
+    return BUGGY.replace("        head++;\n", f"        head++;\n    }}\n    {table}\n    static int call = 0;\n"
+                                          "    for (int n = 0; n < MA_LEN; n++) {\n        out[n] = T[call % 5][n];\n"
+                                          "        if (n == MA_LEN - 1) call++;\n", 1)
+
+
+@pytest.mark.slow
+def test_outputs_memorised_for_the_default_seed_do_not_pass(item: HlsItem, sandbox: Sandbox, cache: Path,
+                                                           tmp_path: Path) -> None:
+    """Red-team finding: a table of the default-seed outputs passed. The sanitize and pattern
+    builds reseed the testbench with a fresh seed, so only computing the function passes."""
+    attack = _memorised_fix(4242)
+    assert "T[call % 5][n]" in attack and "sum >> 2" in attack
+    from harness.families.hls.csim import csim
+
+    plain = csim(attack, KERNEL / "tb.cpp", tmp_path / "plain", builds=("plain",))
+    assert plain.builds["plain"].status == "pass", plain.builds["plain"].symptom  # the table is right for 4242
+    verdict = fix_at_exec(item, attack, tmp_path / "fix", cache=cache, sandbox=sandbox, limits=Limits())
+    assert verdict.status == "fail", verdict.reason

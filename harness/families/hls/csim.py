@@ -46,10 +46,11 @@ from typing import Protocol
 
 from harness.families.hls.judge import JUDGE_BINARY, ensure_judge
 from harness.families.hls.verdict import (
+    SEED_ENV,
     TB_WRAPPER,
-    TB_WRAPPER_TEXT,
     classify_run,
     compile_symptom,
+    tb_wrapper_text,
 )
 from harness.proc import ProcResult, run_process, tail
 
@@ -73,13 +74,16 @@ RUN_ENV: dict[str, dict[str, str]] = {
     },
     "pattern": {},
 }
+#: Builds whose run reseeds the testbench with a fresh, unpredictable seed (``plain`` keeps the
+#: testbench's default, the stimulus the suite's items were validated with).
+FRESH_SEED_BUILDS: frozenset[str] = frozenset({"sanitize", "pattern"})
 PCH_HEADER = "hweval_hls_pch.h"
 PCH_TEXT = '#include "ap_int.h"\n#include "ap_fixed.h"\n#include "hls_stream.h"\n'
 
 KERNEL_FILE = "kernel.cpp"
 COMPILE_TIMEOUT_S = 120.0
 OUTPUT_CAP = 32 * 1024
-_CACHE_VERSION = "hls-csim-4"
+_CACHE_VERSION = "hls-csim-5"
 
 
 class Runner(Protocol):
@@ -243,7 +247,8 @@ def direct_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[
 
 
 def _tb_files(tb_path: Path) -> dict[str, bytes]:
-    files = {"tb.cpp": tb_path.read_bytes(), TB_WRAPPER: TB_WRAPPER_TEXT.encode()}
+    tb = tb_path.read_bytes()
+    files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_text(tb.decode(errors="replace")).encode()}
     for header in sorted(tb_path.parent.glob("*.h")):
         files[header.name] = header.read_bytes()
     return files
@@ -339,7 +344,10 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
     shutil.copyfile(ensure_judge(cache.root or _judge_home(), cxx, compiler_version(cxx)), workdir / JUDGE_BINARY)
     os.chmod(workdir / JUDGE_BINARY, 0o755)
     nonce = secrets.token_hex(16)
-    res = runner(cmds.run, workdir, timeout_s, RUN_ENV[build], (nonce + "\n").encode())
+    env = dict(RUN_ENV[build])
+    if build in FRESH_SEED_BUILDS:
+        env[SEED_ENV] = str(secrets.randbelow(2**32))
+    res = runner(cmds.run, workdir, timeout_s, env, (nonce + "\n").encode())
     spent += res.wall_s
     status, symptom = classify_run(res, timeout_s, nonce)
     return BuildResult(build, status, symptom, tail(res.stdout + "\n" + res.stderr), spent, timeout_s=timeout_s)

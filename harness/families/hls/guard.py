@@ -30,7 +30,7 @@ from harness.families.hls.csim import (
     include_fingerprint,
 )
 from harness.families.hls.items import HlsItem
-from harness.families.hls.verdict import TB_WRAPPER, TB_WRAPPER_TEXT
+from harness.families.hls.verdict import TB_WRAPPER, tb_wrapper_text
 
 #: Reserved names an honest fix may use though its original does not (``assert`` expands to them).
 ALLOWED_RESERVED = frozenset({"__assert_fail", "__PRETTY_FUNCTION__", "__extension__", "__func__",
@@ -72,7 +72,7 @@ def _reference(item: HlsItem, include: Path, cxx: str, cache: Path | None) -> di
         try:
             for name, data in {**_kernel_files(item), "tb.cpp": tb_src}.items():
                 (work / name).write_bytes(data)
-            (work / TB_WRAPPER).write_text(TB_WRAPPER_TEXT)
+            (work / TB_WRAPPER).write_text(tb_wrapper_text(tb_src.decode(errors="replace")))
             (work / KERNEL_FILE).write_text(item.original)
             inc = ["-I.", f"-I{include}"]
             ref = objcheck.compile_info([cxx, *_FLAGS, *inc, "-save-temps=obj", "-c", KERNEL_FILE, "-o", "kernel.o"],

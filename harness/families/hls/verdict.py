@@ -19,23 +19,53 @@ from harness.proc import ProcResult
 
 PASS_MARKER = "TB PASS"
 TB_WRAPPER = "hweval_tb.cpp"
-#: The testbench translation unit: ``tb.cpp`` with its ``main`` renamed, and the harness's main.
-TB_WRAPPER_TEXT = """// hweval: the testbench's main() is renamed and called from here; the verdict comes from the judge.
+#: The environment variable carrying a run's fresh stimulus seed to the testbench.
+SEED_ENV = "HWEVAL_TB_SEED"
+_SEED_HOOK = re.compile(r"^\s*(?:static\s+)?void\s+hweval_seed\s*\(\s*unsigned", re.MULTILINE)
+_LCG_STATE = re.compile(r"^\s*static\s+unsigned(?:\s+int)?\s+lcg_state\s*=", re.MULTILINE)
+
+
+def tb_wrapper_text(tb_text: str) -> str:
+    """The testbench translation unit: ``tb.cpp`` with its ``main`` renamed, and the harness's
+    main. When :data:`SEED_ENV` is set (the ``sanitize`` and ``pattern`` builds of every
+    evaluation: :data:`harness.families.hls.csim.FRESH_SEED_BUILDS`), the harness's main first
+    reseeds the testbench's stimulus with it, through the testbench's own
+    ``void hweval_seed(unsigned)`` or, failing that, its ``static unsigned lcg_state``. A kernel
+    folder's testbench then draws stimulus nobody could know when the answer was written (a table
+    of the default seed's outputs fails), while the ``plain`` build keeps the default seed the
+    items were validated with."""
+    if _SEED_HOOK.search(tb_text):
+        reseed = "hweval_seed(seed);"
+    elif _LCG_STATE.search(tb_text):
+        reseed = "lcg_state = seed;"
+    else:
+        reseed = "(void)seed;"
+    return f"""// hweval: the testbench's main() is renamed and called from here; the verdict comes from the judge.
 #define main hweval_tb_main
 #include "tb.cpp"
 #undef main
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
-int main() {
+int main() {{
+    const char *fresh = std::getenv("{SEED_ENV}");
+    if (fresh != nullptr && *fresh != 0) {{
+        unsigned seed = (unsigned)std::strtoul(fresh, nullptr, 10);
+        {reseed}
+    }}
     int rc = hweval_tb_main();
     std::fflush(stdout);
     char msg[32];
     int n = std::snprintf(msg, sizeof msg, "%d\\n", rc);  // to the judge: the testbench returned
     if (n > 0 && write(3, msg, (size_t)n) < 0) return 125;
     return rc;
-}
+}}
 """
+
+
+#: The wrapper of a testbench without a seed hook (kept for callers that need one text).
+TB_WRAPPER_TEXT = tb_wrapper_text("")
 _JUDGE_LINE = re.compile(rf"^{JUDGE_MARKER} (\S+) (exit|signal)=(-?\d+) returned=(-?\d+|none)$")
 _ERROR_LINE = re.compile(r"^.*?\berror\b:.*$", re.MULTILINE)
 _UBSAN = re.compile(r"(?:([\w./-]+):(\d+):\d+: )?runtime error: (.*)")
