@@ -14,7 +14,8 @@ respect to ``q``, ``k`` and ``v``:
 * ``dp = grad_out @ v^T``, ``ds[i, j] = p[i, j] * (dp[i, j] - sum_j' p[i, j'] * dp[i, j'])``,
 * ``dq = scale * ds @ k``, ``dk = scale * ds^T @ q``.
 
-All arithmetic in float32 (S is not a multiple of any tile size; S = 1 is allowed).
+All arithmetic in float32: products and sums in full float32 precision (TF32 or lower-precision matrix
+products are not float32). S is not a multiple of any tile size; S = 1 is allowed.
 Checked with atol = 1e-4, rtol = 1e-3 (all three outputs).
 """
 import math

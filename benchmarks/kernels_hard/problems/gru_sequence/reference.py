@@ -15,7 +15,8 @@ starting from ``h = h0[b]``, for ``t = 0 .. T-1``:
 * otherwise ``h`` is left unchanged and ``y[t, b] = 0``.
 
 Outputs: ``y`` (T, B, H) float32 and ``h_n`` (B, H) float32, the state after the sequence's last
-valid step (``h0[b]`` itself when ``lengths[b] == 0``). All arithmetic in float32; gate
+valid step (``h0[b]`` itself when ``lengths[b] == 0``). All arithmetic in full float32 precision
+(TF32 or lower-precision matrix products are not float32); gate
 pre-activations may reach magnitudes of about 100 (saturated gates must give 0 or 1, not NaN).
 Checked with atol = 1e-4, rtol = 1e-4 (both outputs).
 """
