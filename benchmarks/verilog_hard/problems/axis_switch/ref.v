@@ -30,7 +30,7 @@ module axis_switch #(
         s_ready = {N{1'b0}};
         for (j = 0; j < M; j = j + 1) begin
             gv[j] = lock[j];
-            gsrc[j] = owner[j];
+            gsrc[j] = lock[j] ? owner[j] : {SRCW{1'b0}};
             if (!lock[j]) begin
                 for (k = N; k >= 1; k = k - 1) begin
                     idx = (prev[j] + k) % N;
@@ -44,8 +44,7 @@ module axis_switch #(
             m_data[j*DW +: DW] = s_data[gsrc[j]*DW +: DW];
             m_last[j] = s_last[gsrc[j]];
             m_src[j*SRCW +: SRCW] = gsrc[j];
-            if (gv[j] && m_ready[j])
-                s_ready[gsrc[j]] = 1'b1;
+            s_ready = s_ready | ({{(N-1){1'b0}}, gv[j] && m_ready[j]} << gsrc[j]);
         end
     end
 
