@@ -87,7 +87,7 @@ class Bench:
                     if complete_edge is None:
                         raise mismatch(self.cycle, "busy/done", "busy = 1 until the chain is complete",
                                        f"busy={busy} done={done} with {len(writes)} write(s) missing")
-                    if (busy, done) != (0, 1) or self.cycle - complete_edge > 2:
+                    if (busy, done) != (0, 1) or self.cycle - complete_edge > 1:
                         raise mismatch(self.cycle, "busy/done", "0/1 within 2 cycles of completion",
                                        (busy, done), f"completed at the edge ending cycle {complete_edge - 1}")
                     elapsed = self.cycle - start_edge
