@@ -15,11 +15,10 @@ def int4_matmul_kernel(x_ptr, qw_ptr, s_ptr, z_ptr, out_ptr, M, N, K, G,
     m_ok = rm < M
     n_ok = rn < N
     acc = tl.zeros((BM, BN), dtype=tl.float32)
-    for k0 in range(0, K, BK):
+    for k0 in range(0, K, BK):  # K is a multiple of the group size 32 == BK: no partial K tile
         rk = k0 + tl.arange(0, BK)
-        k_ok = rk < K
-        x = tl.load(x_ptr + rm[:, None] * K + rk[None, :], mask=m_ok[:, None] & k_ok[None, :], other=0.0)
-        wk = k_ok[:, None] & n_ok[None, :]
+        x = tl.load(x_ptr + rm[:, None] * K + rk[None, :], mask=m_ok[:, None], other=0.0)
+        wk = n_ok[None, :]
         word = tl.load(qw_ptr + (rk // 8)[:, None] * N + rn[None, :], mask=wk, other=0)
         code = (word >> ((7 - rk % 8) * 4)[:, None]) & 0xF  # most significant nibble first
         grp = rk // G

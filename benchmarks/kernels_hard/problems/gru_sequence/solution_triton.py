@@ -11,9 +11,7 @@ def _sigmoid(v):
 
 @triton.jit
 def _tanh(v):
-    e = tl.exp(-2.0 * tl.abs(v))
-    t = (1.0 - e) / (1.0 + e)
-    return tl.where(v >= 0, t, -t)
+    return 2.0 * _sigmoid(2.0 * v) - 1.0
 
 
 @triton.jit
