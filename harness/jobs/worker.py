@@ -1,11 +1,15 @@
 """A warm job worker: runs INSIDE one bubblewrap sandbox and takes sandbox jobs over a pipe.
 
 Started once per executor slot by :mod:`harness.sandbox.warm`, so a sample pays neither a
-bubblewrap start nor a Python start. Each job still runs in its own process: the worker forks,
+bubblewrap start nor a Python start. A ``fork`` job runs in its own process: the worker forks,
 the child (a new session, its own resource limits, the job's scrubbed environment, the job's
 own scratch folder as working directory) runs the job module's ``run(job)`` and exits; its
 stdout and stderr are pipes the worker drains with caps, exactly as the harness drained a
-one-shot sandbox. At the job's wall-time limit the child's group is killed. After every job
+one-shot sandbox. At the job's wall-time limit the child's group is killed. An ``inline`` job
+(the Icarus job, whose candidate-controlled steps are all tools in processes of their own) runs
+its trusted Python in the worker with the same folder, environment, caps and wall-time limit,
+and its tools inherit the worker's resource limits, which are the job's (:func:`run_inline`):
+no Python process is forked per candidate, only the tools are started. After every job
 every other process of the sandbox's uid is killed (``kill(-1)``: a daemon a job left behind
 dies as it did with its pid namespace) and the private ``/tmp`` and ``/dev/shm`` are emptied.
 
@@ -14,7 +18,8 @@ trace it nor read its memory or file descriptors, so the nonces of later jobs st
 The control pipe (its original stdin and stdout) is kept on descriptors no child inherits.
 
 Protocol: one JSON line per job in, ``{"module", "dir", "env", "job", "limits"}``; one JSON line
-out, ``{"returncode", "stdout", "stderr", "timed_out", "wall_s"}``. ``module`` must be one of
+out, ``{"returncode", "stdout", "stderr", "timed_out", "wall_s", "cpu_s"}`` (``cpu_s``: this
+worker's own CPU time so far; ``recycle``: replace this worker). ``module`` must be one of
 :data:`JOBS`. The first line out is ``{"ready": true}``.
 """
 from __future__ import annotations
@@ -24,6 +29,7 @@ import functools
 import importlib
 import json
 import os
+import resource
 import selectors
 import shutil
 import signal
@@ -35,8 +41,13 @@ from typing import Any
 from harness.proc import _CappedBuffer
 from harness.sandbox.base import Limits, rlimit_preexec
 
-#: Job modules a worker runs (each has ``run(job: dict) -> None``); preloaded at start.
-JOBS = ("harness.jobs.iverilog_job", "harness.jobs.cocotb_job", "harness.jobs.command_job")
+#: Job modules a worker runs (each has ``run(job: dict) -> None``), preloaded at start, and how:
+#: ``fork`` (a child process per job) or ``inline`` (in the worker itself, see :func:`run_inline`).
+JOBS = {"harness.jobs.iverilog_job": "inline", "harness.jobs.cocotb_job": "fork",
+        "harness.jobs.command_job": "fork"}
+#: The descriptor a job may claim for a simulator's channel (``isolation.CHANNEL_FD``): the worker
+#: keeps it free, and an inline job that finds it taken runs forked instead.
+FREE_FD = 9
 _PR_SET_DUMPABLE = 4
 
 
@@ -185,12 +196,80 @@ def _drain(pid: int, fds: dict[int, _CappedBuffer], deadline: float) -> tuple[in
     return (None if timed_out else os.waitstatus_to_exitcode(status)), timed_out
 
 
+class _Deadline(BaseException):
+    """Raised in an inline job by the wall-time alarm."""
+
+
+def _alarm(_signum: int, _frame: object) -> None:
+    raise _Deadline
+
+
+def _fd_free(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
+def run_inline(req: dict[str, Any]) -> dict[str, Any]:
+    """Run a job's ``run(job)`` in this process, for jobs whose own work is trusted harness code
+    and whose every candidate-controlled step is a tool in a process of its own (the Icarus job:
+    the check, then ``iverilog`` and ``vvp``, each in its own session, killed at its timeout).
+
+    The job gets what a forked child gets: its folder as working directory, its environment,
+    its output captured with the same caps, and its wall-time limit (an alarm; what it left is
+    killed by the sweep). Its processes inherit this worker's resource limits, which are the
+    job's own: the pool keys workers by every limit (:class:`harness.sandbox.warm.WorkerKey`).
+    A job that times out or raises asks for the worker to be replaced (``recycle``).
+    """
+    import contextlib
+    import io
+    import traceback
+
+    t0 = time.monotonic()
+    limits = Limits(**req["limits"])
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    rc: int | None = 1
+    timed_out = recycle = False
+    old = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        os.environ.clear()
+        os.environ.update(req["env"])
+        os.chdir(req["dir"])
+        module = importlib.import_module(req["module"])
+        signal.setitimer(signal.ITIMER_REAL, max(limits.wall_s, 0.001))
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            module.run(req["job"])
+        rc = 0
+    except _Deadline:
+        rc, timed_out, recycle = None, True, True
+    except BaseException:  # noqa: BLE001 - the job's traceback is its stderr, as in a forked job
+        err.write(traceback.format_exc())
+        recycle = True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        _sweep()
+    bufs = [_CappedBuffer(limits.output_bytes), _CappedBuffer(limits.output_bytes)]
+    for buf, text in zip(bufs, (out.getvalue(), err.getvalue()), strict=True):
+        buf.feed(text.encode(errors="replace"))
+    return {"returncode": rc, "stdout": bufs[0].text(), "stderr": bufs[1].text(), "timed_out": timed_out,
+            "wall_s": time.monotonic() - t0, "recycle": recycle or not _fd_free(FREE_FD)}
+
+
 def run_one(req: dict[str, Any], control: tuple[int, ...]) -> dict[str, Any]:
     t0 = time.monotonic()
     limits = Limits(**req["limits"])
     if req["module"] not in JOBS:
         return {"returncode": 2, "stdout": "", "stderr": f"unknown job module {req['module']!r}",
                 "timed_out": False, "wall_s": 0.0}
+    if JOBS[req["module"]] == "inline" and _fd_free(FREE_FD):
+        return run_inline(req)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     pid = os.fork()
@@ -217,13 +296,19 @@ def main() -> None:
     os.close(null)
     _no_dump()
     _preload()
+    import gc
+
+    gc.freeze()  # what was loaded stays shared with forked jobs (no copy on the collector's first pass)
     reader = os.fdopen(ctl_in, "rb")
     writer = os.fdopen(ctl_out, "wb")
     writer.write(b'{"ready": true}\n')
     writer.flush()
     for line in reader:
         req = json.loads(line)
-        writer.write(json.dumps(run_one(req, (ctl_in, ctl_out))).encode() + b"\n")
+        ans = run_one(req, (ctl_in, ctl_out))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        ans["cpu_s"] = usage.ru_utime + usage.ru_stime
+        writer.write(json.dumps(ans).encode() + b"\n")
         writer.flush()
 
 

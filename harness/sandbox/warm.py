@@ -48,8 +48,8 @@ MAX_IDLE = 8  # idle workers kept (over all keys); the oldest beyond this are cl
 START_TIMEOUT_S = 60.0
 #: how long past a job's wall-time limit the harness waits for the worker's answer
 ANSWER_GRACE_S = 15.0
-#: the worker's own CPU limit (each job's process gets the job's ``cpu_s``)
-WORKER_CPU_S = 10**7
+#: a worker is replaced once its own CPU time passes this share of its (the jobs') CPU limit
+CPU_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,18 @@ class WorkerKey:
     nproc: int
     file_size_mb: int
     disk_mb: int
+    cpu_s: int
 
     @classmethod
     def of(cls, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str]) -> WorkerKey:
         return cls(tuple(str(Path(p).resolve()) for p in ro_paths), tuple(devices), limits.memory_mb,
-                   limits.nproc, limits.file_size_mb, limits.disk_mb)
+                   limits.nproc, limits.file_size_mb, limits.disk_mb, limits.cpu_s)
+
+    def limits(self) -> Limits:
+        """The worker's own resource limits: every limit of its jobs but the wall time, so what
+        an inline job starts inherits exactly a one-shot job's limits."""
+        return Limits(memory_mb=self.memory_mb, nproc=self.nproc, file_size_mb=self.file_size_mb,
+                      disk_mb=self.disk_mb, cpu_s=self.cpu_s)
 
 
 def _read_line(fd: int, deadline: float) -> bytes | None:
@@ -158,6 +165,7 @@ class WarmWorker:
         self.sandbox, self.key = sandbox, key
         self.uid = random_uid() if sandbox.privileged else None
         self.jobs = 0
+        self.spent = False  # the worker asked to be replaced, or used up its CPU share
         self.proc: subprocess.Popen[bytes] | None = None
         self.group: RunCgroup | None = None
         self.mounted = False
@@ -187,9 +195,7 @@ class WarmWorker:
                             max(key.disk_mb, 1), key.devices)
             env = scrubbed_env(None, self.root)
             env["PYTHONPATH"] = harness_pythonpath()
-            limits = Limits(memory_mb=key.memory_mb, nproc=key.nproc, file_size_mb=key.file_size_mb,
-                            cpu_s=WORKER_CPU_S)
-            group, base = self.group, rlimit_preexec(limits)
+            group, base = self.group, rlimit_preexec(key.limits())
 
             def preexec() -> None:
                 if group is not None:
@@ -251,13 +257,12 @@ class WarmWorker:
         """Run ``module``'s ``run(job)`` in a fresh scratch folder; ``collect``: the files copied back
         to ``workdir`` afterwards (None: all of them). None when the worker died before answering
         (the caller then runs the job in a one-shot sandbox, which gives the verdict)."""
-        from harness.sandbox.base import Sandbox
         from harness.sandbox.scratch import copy_regular_tree
 
         assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
         self.jobs += 1
         jobdir = self.root / f"job{self.jobs}"
-        Sandbox.write_files(jobdir, files)
+        _write_files(jobdir, files)
         if self.uid is not None:
             chown_tree(jobdir, self.uid)
         full_env = scrubbed_env(env, jobdir)
@@ -284,6 +289,7 @@ class WarmWorker:
             ans = json.loads(line)
             res = ExecResult(ans["returncode"], ans["stdout"], ans["stderr"], ans["wall_s"],
                              timed_out=bool(ans["timed_out"]))
+            self.spent = ans.get("recycle") or float(ans.get("cpu_s", 0.0)) > CPU_SHARE * self.key.cpu_s
             if self._oom_count() > oom_before:
                 res.extra["oom_killed"] = True
             if collect is None:
@@ -318,11 +324,29 @@ class WarmWorker:
         return total
 
 
+def _write_files(jobdir: Path, files: Mapping[str, str | bytes] | None) -> None:
+    """``Sandbox.write_files`` for a folder the harness just made on its own tmpfs (no link can be
+    in the way, so names are checked as text instead of resolved on disk)."""
+    jobdir.mkdir()
+    for name, content in (files or {}).items():
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            raise ValueError(f"sandbox file {name!r} escapes the scratch folder")
+        target = jobdir.joinpath(*parts)
+        if len(parts) > 1:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+
+
 def _collect(jobdir: Path, workdir: Path, names: Sequence[str]) -> None:
     """Copy the named regular files back (a symlink or FIFO the job left is never followed)."""
     import stat
 
-    workdir.mkdir(parents=True, exist_ok=True)
+    if names:
+        workdir.mkdir(parents=True, exist_ok=True)
     for name in names:
         src = jobdir / name
         try:
@@ -388,7 +412,7 @@ class WarmPool:
     def _give_back(self, worker: WarmWorker) -> None:
         with self.lock:
             self.busy.discard(worker)
-            drop = [] if worker.alive() and worker.jobs < MAX_JOBS else [worker]
+            drop = [] if worker.alive() and worker.jobs < MAX_JOBS and not worker.spent else [worker]
             if not drop:
                 self.idle.append(worker)
                 drop, self.idle = self.idle[:-MAX_IDLE], self.idle[-MAX_IDLE:]

@@ -148,3 +148,50 @@ def test_warm_off_runs_one_sandbox_per_job(monkeypatch: pytest.MonkeyPatch, tmp_
     res = _sh(sb, tmp_path / "a", "echo $$")
     assert res.returncode == 0 and not _worker_pids(sb)
     assert os.path.isdir(tmp_path / "a")
+
+
+def _descendants(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            out += [int(child), *_descendants(int(child))]
+    return out
+
+
+FOREVER_JOB = {"nonce": "0" * 32, "design": "answer.sv", "compiled": "design.sv", "roots": ["top_module"],
+               "sources": ["tb.sv", "design.sv"], "root": "tb", "flags": ["-g2012"], "compile_timeout_s": 30,
+               "sim_timeout_s": 300, "channel_fd": 9}
+FOREVER_FILES: dict[str, str | bytes] = {
+    "answer.sv": "module top_module(output reg y);\n  initial y = 0;\n  always #1 y = ~y;\nendmodule\n",
+    "tb.sv": "module tb;\n  wire y;\n  top_module u(.y(y));\nendmodule\n"}
+
+
+def test_an_inline_job_runs_under_the_job_limits_and_is_stopped_at_its_wall_time(
+        warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    """The Icarus job runs in the worker process itself: the worker's own limits are the job's
+    (its tools inherit them), and the job's wall time still stops it, with vvp killed."""
+    from harness.tools import tool_bin_dirs
+
+    limits = Limits(wall_s=4, cpu_s=77, memory_mb=900, nproc=60, file_size_mb=5)
+    t0 = time.monotonic()
+    res = warm.run_job("harness.jobs.iverilog_job", FOREVER_JOB, workdir=tmp_path / "f", files=FOREVER_FILES,
+                       limits=limits, ro_paths=tool_bin_dirs(), collect=())
+    assert res.timed_out and res.returncode is None, res
+    assert time.monotonic() - t0 < 15
+    assert '"stage": "syntax", "status": "pass"' in res.stdout  # it got as far as the simulation
+    assert not _worker_pids(warm)  # a timed-out inline job retires its worker
+    # a fresh worker for the same limits: its Python process carries exactly the job's limits
+    ok = warm.run_job("harness.jobs.command_job", {"argv": ["/bin/true"]}, workdir=tmp_path / "g", limits=limits,
+                      ro_paths=tool_bin_dirs())
+    assert ok.returncode == 0
+    (pid,) = _worker_pids(warm)
+    pythons = [p for p in _descendants(pid) if Path(f"/proc/{p}/comm").read_text().startswith("python")
+               and "harness.jobs.worker" in Path(f"/proc/{p}/cmdline").read_text()]
+    assert len(pythons) == 1
+    rows = {line[:26].strip(): line[26:].split()[:2] for line in Path(f"/proc/{pythons[0]}/limits").read_text()
+            .splitlines()[1:]}
+    assert rows["Max address space"] == [str(900 << 20)] * 2
+    assert rows["Max cpu time"] == ["77", "77"]
+    assert rows["Max processes"] == ["60", "60"]
+    assert rows["Max file size"] == [str(5 << 20)] * 2
+    assert rows["Max core file size"] == ["0", "0"]

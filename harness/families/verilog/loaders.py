@@ -157,6 +157,7 @@ class TestbenchVerilogSuite(Suite):
         super().__init__(options)
         self._problems: list[Problem] | None = None
         self._golden_cache: dict[str, dict[str, Any] | None] = {}
+        self._golden_keys: dict[str, str] = {}  # problem id -> golden-run cache key
         self._golden_lock = threading.Lock()
 
     # subclasses implement load()
@@ -203,8 +204,11 @@ class TestbenchVerilogSuite(Suite):
                 ctx: EvalContext) -> dict[str, Any] | None:
         """What the reference does on this testbench (samples run, watchdog hit), cached."""
         ref = problem.reference or ""
-        key = hashlib.sha256(json.dumps([problem.data["tb"], ref, tool_versions().get("iverilog")],
-                                        sort_keys=True).encode()).hexdigest()[:24]
+        key = self._golden_keys.get(problem.id)
+        if key is None:  # one digest per problem, not per candidate
+            key = hashlib.sha256(json.dumps([problem.data["tb"], ref, tool_versions().get("iverilog")],
+                                            sort_keys=True).encode()).hexdigest()[:24]
+            self._golden_keys[problem.id] = key
         path = Path(ctx.cache_dir, "golden-runs", f"{key}.json") if ctx.cache_dir else None
         with self._golden_lock:
             if key in self._golden_cache:

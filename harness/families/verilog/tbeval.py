@@ -30,9 +30,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,6 +204,18 @@ def reset_directives(tb: Testbench) -> str:
     return "`resetall\n" + (found[-1].strip() + "\n" if found else "")
 
 
+@contextmanager
+def _unmade_scratch(ctx: EvalContext) -> Iterator[Path]:
+    """A scratch path that is made only if the sandbox needs it: a warm worker collecting nothing
+    back never does (it works in its own folder), a one-shot run does; removed afterwards."""
+    path = Path(ctx.scratch_root or tempfile.gettempdir()) / f"hweval-{secrets.token_hex(12)}"
+    try:
+        yield path
+    finally:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tuple[dict[str, StageResult], Any]:
     """Check, compile and simulate in the sandbox; (stages, (ExecResult, repeated stage or None))."""
     require("iverilog")
@@ -217,7 +232,7 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
            "channel_fd": isolation.CHANNEL_FD}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"}
     limits = ctx.limits.__class__(**{**ctx.limits.__dict__, "wall_s": max(10.0, wall * 0.5) + sim_timeout + 25})
-    with ctx.scratch() as work:
+    with ctx.scratch() if ctx.keep_scratch else _unmade_scratch(ctx) as work:
         res = ctx.sandbox.run_job("harness.jobs.iverilog_job", job, workdir=work, files=files, limits=limits,
                                   env=env, ro_paths=tool_bin_dirs(), collect=None if ctx.keep_scratch else ())
     stages, repeated = stages_from(res, nonce)
