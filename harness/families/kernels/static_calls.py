@@ -175,7 +175,7 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         return call_path(b, n, path, f)
     if f.attr == "__init__" and isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) \
             and f.value.func.id == "super" and not b.is_local("super"):
-        if b.mode != "init":
+        if b.mode not in ("init", "plain_init"):
             b.bad("forbidden_call", "super().__init__() outside __init__", n)
         _args(b, n)
         return SIZE

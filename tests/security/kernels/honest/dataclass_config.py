@@ -31,6 +31,7 @@ class Planner:
     """Chooses the launch configuration for a row length."""
 
     def __init__(self, max_warps: int = 8):
+        super().__init__()
         self.max_warps = max_warps
 
     def plan(self, n_cols: int) -> LaunchConfig:
