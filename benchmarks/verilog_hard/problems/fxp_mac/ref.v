@@ -40,15 +40,15 @@ module fxp_mac #(
 
     // scale and round: half = the bit just below the kept ones, rest = any bit below it
     wire signed [W_ACC:0] q = $signed({acc[W_ACC-1], acc}) >>> SH;
-    reg                   up;
+    wire                  up;
     generate
         if (SH == 0) begin : g_nosh
-            always @* up = 1'b0;
+            assign up = 1'b0;
         end else begin : g_sh
             wire [SH-1:0] r    = acc[SH-1:0];
             wire [SH-1:0] low  = r << 1;
             wire          half = r[SH-1];
-            always @* up = rnd_mode && half && ((|low) || q[0]);
+            assign up = rnd_mode && half && ((|low) || q[0]);
         end
     endgenerate
     wire signed [W_ACC:0] v    = q + up;

@@ -9,6 +9,7 @@ WRAPPER_PORTS = (
     "clk", "a_rst", "a_en", "a_clr", "a_rnd_mode", "a_a", "a_b", "a_acc", "a_y", "a_acc_sat",
     "a_y_sat", "b_rst", "b_en", "b_clr", "b_rnd_mode", "b_a", "b_b", "b_acc", "b_y", "b_acc_sat",
     "b_y_sat", "c_rst", "c_en", "c_clr", "c_rnd_mode", "c_a", "c_b", "c_acc", "c_y", "c_acc_sat", "c_y_sat",
+    "d_rst", "d_en", "d_clr", "d_rnd_mode", "d_a", "d_b", "d_acc", "d_y", "d_acc_sat", "d_y_sat",
 )
 
 
@@ -61,7 +62,8 @@ class MacModel:
 
 class Both:
     def __init__(self):
-        self.m = [MacModel("a_", 8, 4, 20, 8, 2), MacModel("b_", 16, 15, 34, 16, 15), MacModel("c_", 6, 3, 13, 7, 5)]
+        self.m = [MacModel("a_", 8, 4, 20, 8, 2), MacModel("b_", 16, 15, 34, 16, 15), MacModel("c_", 6, 3, 13, 7, 5),
+                  MacModel("d_", 4, 2, 10, 6, 4)]
 
     def outputs(self, inp):
         out = {}
@@ -95,7 +97,7 @@ def lane(rng, model, p, w):
     yield cyc(rst=1)
     # sweep the accumulator through small values near rounding ties, both modes
     for k in range(40):
-        yield cyc(clr=1, en=1, a=k, b=1, rnd=0)
+        yield cyc(clr=1, en=1, a=k & ((1 << w) - 1), b=1, rnd=0)
         yield cyc(rnd=0)
         yield cyc(rnd=1)
         yield cyc(clr=1, en=1, a=(-k) & ((1 << w) - 1), b=1, rnd=1)
@@ -148,5 +150,7 @@ async def test_mac(dut):
     model.m[0].sat_steps = (1 << 19) // (127 * 127) + 2
     model.m[1].sat_steps = (1 << 33) // (32767 * 32767) + 2
     model.m[2].sat_steps = (1 << 12) // (31 * 31) + 2
-    outs = [p + n for p in ("a_", "b_", "c_") for n in ("acc", "y", "acc_sat", "y_sat")]
-    await run_cycles(dut, model, merged(rng, model), outs, init={"a_rst": 1, "b_rst": 1, "c_rst": 1})
+    model.m[3].sat_steps = (1 << 9) // (7 * 7) + 2
+    outs = [p + n for p in ("a_", "b_", "c_", "d_") for n in ("acc", "y", "acc_sat", "y_sat")]
+    await run_cycles(dut, model, merged(rng, model), outs,
+                     init={"a_rst": 1, "b_rst": 1, "c_rst": 1, "d_rst": 1})

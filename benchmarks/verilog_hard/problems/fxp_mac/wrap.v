@@ -1,4 +1,4 @@
-// Trusted test wrapper: the candidate at three parameter sets (SH = 6, 15 and 1), ports a_*, b_*, c_*.
+// Trusted test wrapper: the candidate at four parameter sets (SH = 6, 15, 1 and 0), ports a_* to d_*.
 module fxp_mac_tb_top (
     input  wire        clk,
     input  wire        a_rst, a_en, a_clr, a_rnd_mode,
@@ -15,7 +15,12 @@ module fxp_mac_tb_top (
     input  wire [5:0]  c_a, c_b,
     output wire [12:0] c_acc,
     output wire [6:0]  c_y,
-    output wire        c_acc_sat, c_y_sat
+    output wire        c_acc_sat, c_y_sat,
+    input  wire        d_rst, d_en, d_clr, d_rnd_mode,
+    input  wire [3:0]  d_a, d_b,
+    output wire [9:0]  d_acc,
+    output wire [5:0]  d_y,
+    output wire        d_acc_sat, d_y_sat
 );
     fxp_mac #(.W_IN(8), .F_IN(4), .W_ACC(20), .W_OUT(8), .F_OUT(2)) ua (
         .clk(clk), .rst(a_rst), .en(a_en), .clr(a_clr), .a(a_a), .b(a_b), .rnd_mode(a_rnd_mode),
@@ -26,4 +31,7 @@ module fxp_mac_tb_top (
     fxp_mac #(.W_IN(6), .F_IN(3), .W_ACC(13), .W_OUT(7), .F_OUT(5)) uc (
         .clk(clk), .rst(c_rst), .en(c_en), .clr(c_clr), .a(c_a), .b(c_b), .rnd_mode(c_rnd_mode),
         .acc(c_acc), .y(c_y), .acc_sat(c_acc_sat), .y_sat(c_y_sat));
+    fxp_mac #(.W_IN(4), .F_IN(2), .W_ACC(10), .W_OUT(6), .F_OUT(4)) ud (
+        .clk(clk), .rst(d_rst), .en(d_en), .clr(d_clr), .a(d_a), .b(d_b), .rnd_mode(d_rnd_mode),
+        .acc(d_acc), .y(d_y), .acc_sat(d_acc_sat), .y_sat(d_y_sat));
 endmodule
