@@ -48,7 +48,7 @@ class Lane:
             return {}
         t = self.t
         if inp["rst"]:
-            return {f"alloc_tag_{t}": self.next_tag, f"count_{t}": len(self.entries)}
+            return {}
         mv, mtag, mdata = self._head(inp)
         out = {f"alloc_tag_{t}": self.next_tag, f"m_valid_{t}": mv, f"count_{t}": len(self.entries),
                f"alloc_gnt_{t}": self._gnt(inp, mv)}
