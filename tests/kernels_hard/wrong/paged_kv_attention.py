@@ -17,27 +17,30 @@ def paged_decode_kernel(q_ptr, k_ptr, v_ptr, table_ptr, lens_ptr, out_ptr, H, HK
     d_ok = dims < D
     q = tl.load(q_ptr + (b * H + h) * D + dims, mask=d_ok, other=0.0).to(tl.float32)
     length = tl.load(lens_ptr + b)
+    n_blocks = tl.cdiv(length, BS)
+    slots = tl.arange(0, BLOCK_T)
     m = tl.full((), float("-inf"), tl.float32)
+    for j in range(0, n_blocks):  # pass 1: the row max over valid tokens
+        phys = tl.load(table_ptr + b * MAXB + j).to(tl.int64)
+        valid = (slots < BS) & (j * BS + slots < length)
+        base = ((phys * BS + slots) * HKV + kvh) * D
+        k = tl.load(k_ptr + base[:, None] + dims[None, :], mask=valid[:, None] & d_ok[None, :], other=0.0)
+        s = tl.sum(k.to(tl.float32) * q[None, :], axis=1) * scale
+        m = tl.maximum(m, tl.max(tl.where(valid, s, float("-inf")), axis=0))
     l_sum = tl.zeros((), dtype=tl.float32)
     acc = tl.zeros([BLOCK_D], dtype=tl.float32)
-    n_blocks = (length + BS - 1) // BS
-    for j in range(0, n_blocks):
+    for j in range(0, n_blocks):  # pass 2: exp-sum and weighted values
         phys = tl.load(table_ptr + b * MAXB + j).to(tl.int64)
-        slots = tl.arange(0, BLOCK_T)
         valid = (slots < BS) & (j * BS + slots < length)
         base = ((phys * BS + slots) * HKV + kvh) * D
         kv_mask = valid[:, None] & d_ok[None, :]
-        k = tl.load(k_ptr + base[:, None] + dims[None, :], mask=kv_mask, other=0.0).to(tl.float32)
-        s = tl.sum(k * q[None, :], axis=1) * scale
-        s = tl.where(valid, s, float("-inf"))
-        m_new = tl.maximum(m, tl.max(s, axis=0))
-        alpha = tl.exp(m - m_new)
-        p = tl.where(valid, tl.exp(s - m_new), 0.0)
+        k = tl.load(k_ptr + base[:, None] + dims[None, :], mask=kv_mask, other=0.0)
+        s = tl.sum(k.to(tl.float32) * q[None, :], axis=1) * scale
+        p = tl.where(valid, tl.exp(s - m), 0.0)
         v = tl.load(v_ptr + base[:, None] + dims[None, :], mask=d_ok[None, :], other=0.0).to(tl.float32)
-        acc = acc * alpha + tl.sum(p[:, None] * v, axis=0)
-        l_sum = l_sum * alpha + tl.sum(p, axis=0)
-        m = m_new
-    res = tl.where(length > 0, acc / tl.maximum(l_sum, 1e-30), 0.0)
+        acc += tl.sum(p[:, None] * v, axis=0)
+        l_sum += tl.sum(p, axis=0)
+    res = tl.where(length > 0, acc / l_sum, 0.0)
     tl.store(out_ptr + (b * H + h) * D + dims, res.to(tl.float16), mask=d_ok)
 
 

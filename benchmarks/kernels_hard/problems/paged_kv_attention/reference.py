@@ -4,7 +4,7 @@ Inputs:
 
 * ``q`` (B, H, D) float16: the query of each sequence's current token,
 * ``k_cache``, ``v_cache`` (NB, BS, HKV, D) float16: a pool of NB physical blocks of BS token
-  slots each, HKV key/value heads,
+  slots each (BS need not be a power of two), HKV key/value heads,
 * ``block_table`` (B, MAXB) int32: sequence ``b``'s logical token ``t`` is stored in physical
   block ``block_table[b, t // BS]`` at slot ``t % BS``. Entries at positions
   ``>= ceil(context_lens[b] / BS)`` are -1 and must never be used as a block index,
@@ -28,7 +28,7 @@ import torch.nn as nn
 
 B, H, HKV, D, BS, L = 16, 32, 8, 128, 16, 4096
 CONFIGS = {
-    "small": {"B": 4, "H": 6, "HKV": 2, "D": 40, "BS": 16, "L": 70},
+    "small": {"B": 4, "H": 6, "HKV": 2, "D": 40, "BS": 12, "L": 70},
     "edge": {"B": 2, "H": 1, "HKV": 1, "D": 16, "BS": 16, "L": 1},
     "large": {"B": B, "H": H, "HKV": HKV, "D": D, "BS": BS, "L": L},
 }
