@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from harness import __version__
+from harness.config import LANGS, MAX_SHOTS, SIMULATORS
 from harness.errors import BackendError, HwevalError
 
 log = logging.getLogger("hweval")
@@ -210,8 +211,8 @@ def add_selectors(p: argparse.ArgumentParser) -> None:
     add_eval_options(p)
     opt(p, "--data", default=None, help="dataset PATH or hf://OWNER/NAME for public suites")
     opt(p, "--seed", default=0, type=int_in(0), help="seed for sampling and stimulus")
-    opt(p, "--lang", default=None, type=one_of("triton", "cuda"), help="kernel language: triton | cuda")
-    opt(p, "--simulator", default="icarus", type=one_of("icarus", "verilator"), help="icarus | verilator")
+    opt(p, "--lang", default=None, type=one_of(*LANGS), help="kernel language: triton | cuda (or -S lang=)")
+    opt(p, "--simulator", default="icarus", type=one_of(*SIMULATORS), help="icarus | verilator (or -S simulator=)")
     opt(p, "--base-url", default=None, help="OpenAI-compatible server URL")
     opt(p, "--api-key-env", default=None, help="name of the env variable holding the API key")
     opt(p, "--max-connections", default=8, type=int_in(1), help="concurrent requests to a model server")
@@ -227,7 +228,8 @@ def add_selectors(p: argparse.ArgumentParser) -> None:
                    help="backend-specific option, e.g. -B mode=completion [env HWEVAL_BACKEND_OPTIONS=k=v,k=v]")
     opt(p, "--executor", default="local", type=one_of("local", "ray"), help="local | ray")
     opt(p, "--ray-address", default=None, help="Ray cluster address (default: a local Ray)")
-    opt(p, "--shots", default=0, type=int_in(0, 4), help="in-context examples for suites that have them (0..4)")
+    opt(p, "--shots", default=0, type=int_in(0, MAX_SHOTS),
+        help=f"in-context examples for suites that have them (0..{MAX_SHOTS}; or -S shots=)")
     opt(p, "--hls-include", default=None, help="folder with ap_int.h/hls_stream.h (default: hls4ml's)")
     flag(p, "--equiv", help="also check formal equivalence against the reference (yosys)")
     suite_option_arg(p, help="suite-specific option, e.g. -S lint=off, -S validate=off (`hweval list suites` "

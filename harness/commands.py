@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness import registry
-from harness.config import RunConfig
+from harness.config import LANGS, SIMULATORS, RunConfig
 from harness.errors import UsageError
 from harness.progress import Progress
 from harness.report import infra_reasons, print_report, provenance_lines, title
@@ -49,9 +49,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_validate)
     opt(p, "--suite", dest="suites", type=_csv, required=_env("suites", None) is None, help="suite name(s)")
     opt(p, "--data", default=None, help="dataset PATH or hf://OWNER/NAME")
-    opt(p, "--simulator", default="icarus", type=one_of("icarus", "verilator"), help="icarus | verilator")
+    opt(p, "--simulator", default="icarus", type=one_of(*SIMULATORS), help="icarus | verilator (or -S simulator=)")
     add_eval_options(p)
-    opt(p, "--lang", default=None, type=one_of("triton", "cuda"), help="kernel language")
+    opt(p, "--lang", default=None, type=one_of(*LANGS), help="kernel language: triton | cuda (or -S lang=)")
     opt(p, "--problems", default=None, type=_csv, help="problem ids")
     opt(p, "--hls-include", default=None, help="folder with ap_int.h/hls_stream.h (default: hls4ml's)")
     suite_option_arg(p)

@@ -24,6 +24,14 @@ RESUME_KEYS = ("suites", "model", "n_samples", "temperature", "max_tokens", "top
 #: ``-S feedback=``: how much a repair round reveals (DESIGN.md, "Multi-turn")
 FEEDBACK_LEVELS = ("compile", "tests", "full")
 
+#: family settings with a flag of their own and a ``-S`` spelling (``-S simulator=verilator`` is
+#: ``--simulator verilator``): the -S form moves into the RunConfig field; value checks are shared
+#: with the flags (harness/cli.py)
+SIMULATORS = ("icarus", "verilator")
+LANGS = ("triton", "cuda")
+MAX_SHOTS = 4
+OPTION_ALIASES = {"simulator": "--simulator", "lang": "--lang", "shots": "--shots"}
+
 
 @dataclass
 class RunConfig:
@@ -63,6 +71,30 @@ class RunConfig:
     agent_wall_s: float = 600.0
     out: str | None = None
     resume: bool = False
+
+    def __post_init__(self) -> None:
+        self.suite_options = dict(self.suite_options)
+        for key, flag in OPTION_ALIASES.items():
+            if key in self.suite_options:
+                self._take_alias(key, flag, self.suite_options.pop(key))
+
+    def _take_alias(self, key: str, flag: str, raw: str) -> None:
+        """``-S key=raw`` into the field ``key``; refused when ``flag`` gave another value."""
+        value: str | int = str(raw).strip()
+        allowed = {"simulator": SIMULATORS, "lang": LANGS}.get(key)
+        if allowed is not None and value not in allowed:
+            raise UsageError(f"-S {key}={raw}: expected one of {', '.join(allowed)} (the same as {flag})")
+        if key == "shots":
+            try:
+                value = int(value)
+            except ValueError:
+                value = -1
+            if not 0 <= value <= MAX_SHOTS:
+                raise UsageError(f"-S shots={raw}: expected an integer between 0 and {MAX_SHOTS} (the same as --shots)")
+        current, default = getattr(self, key), RunConfig.__dataclass_fields__[key].default
+        if current != default and current != value:
+            raise UsageError(f"-S {key}={raw} and {flag} {current}: give the setting once")
+        setattr(self, key, value)
 
     def check(self) -> None:
         """The CLI checks each value as it parses; this repeats the ranges for configs that come
