@@ -10,11 +10,11 @@ import hashlib
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from harness.sandbox.base import Limits, Sandbox
 from harness.types import Candidate, Completion, Problem, Prompt, Verdict
@@ -187,3 +187,30 @@ class Suite(ABC):
             for key in sorted(p.data):
                 h.update(f"{key}={p.data[key]!r}".encode())
         return h.hexdigest()[:16]
+
+
+@runtime_checkable
+class AuditHooks(Protocol):
+    """Methods a suite may define for ``hweval audit`` (the testbench mutation audit); each is
+    optional, and a missing one falls back to the family's default (harness/audit/mutants.py).
+
+    ``audit_mutants`` gives the mutants of a problem's reference (``MutantSpec`` records of
+    :mod:`harness.audit.mutants`); ``audit_candidate`` the candidate a mutant is judged as;
+    ``audit_evaluate`` judges a mutant some other way than ``evaluate``; ``audit_equivalence``
+    says whether a survivor is equivalent to the reference; ``audit_select`` picks the problems
+    worth auditing. ``isinstance(suite, AuditHooks)`` is true only for a suite with all five.
+    """
+
+    def audit_mutants(self, problem: Problem) -> Iterable[Any]: ...
+
+    def audit_candidate(self, problem: Problem, code: str) -> Candidate | None: ...
+
+    def audit_evaluate(self, problem: Problem, code: str, ctx: EvalContext) -> Verdict: ...
+
+    def audit_equivalence(self, problem: Problem, code: str, ctx: EvalContext) -> Any: ...
+
+    def audit_select(self, problems: list[Problem]) -> list[Problem]: ...
+
+
+#: the names of the :class:`AuditHooks` methods
+AUDIT_HOOKS = ("audit_mutants", "audit_candidate", "audit_evaluate", "audit_equivalence", "audit_select")

@@ -1,7 +1,8 @@
 """Where an audit's mutants come from, how each becomes a candidate, and how survivors are
 checked for equivalence: the family hooks.
 
-A suite may define any of these methods; otherwise its family's default applies:
+A suite may define any of these methods (declared by :class:`harness.suite.AuditHooks`);
+otherwise its family's default applies:
 
 - ``audit_mutants(problem) -> Iterable[MutantSpec]``: the mutants of the problem's reference.
   Verilog default: :func:`harness.families.verilog.mutate.audit_mutations` of the reference.
@@ -30,7 +31,7 @@ from typing import Any
 
 from harness.audit.equiv import DEFAULT_DEPTH, Equivalence, verilog_equivalence
 from harness.errors import UsageError
-from harness.suite import EvalContext, Suite
+from harness.suite import AUDIT_HOOKS, EvalContext, Suite
 from harness.types import Candidate, Completion, Problem
 
 #: families whose defaults live in another module of this package (imported when asked for)
@@ -69,7 +70,10 @@ def _adapter(suite: Suite) -> Any:
 
 
 def _hook(suite: Suite, name: str) -> Callable[..., Any] | None:
-    """The suite's own ``name`` method, else its family adapter's (bound to the suite)."""
+    """The suite's own ``name`` method, else its family adapter's (bound to the suite). ``name``
+    is one of the hooks declared by :class:`harness.suite.AuditHooks`."""
+    if name not in AUDIT_HOOKS:
+        raise ValueError(f"{name!r} is not an audit hook declared by harness.suite.AuditHooks")
     method = getattr(suite, name, None)
     if callable(method):
         return method  # type: ignore[no-any-return]
