@@ -59,7 +59,7 @@ from harness.families.verilog.prompt import fenced_answer, spec_prompt
 from harness.families.verilog.suite import CocotbVerilogSuite, load_problem_folder
 from harness.jobs import emit, parse_records, read_job
 from harness.sandbox.base import ExecResult, Limits, Sandbox, scrubbed_env
-from harness.suite import EvalContext, Suite, SuiteOptions
+from harness.suite import AuditHooks, EvalContext, Suite, SuiteOptions
 from harness.types import (
     Candidate,
     Completion,
@@ -94,7 +94,7 @@ __all__ = [
     "Status", "Message", "Prompt", "Problem", "Completion", "Candidate", "StageResult", "Verdict",
     "GenerationSettings",
     # the three plugin interfaces and what they receive
-    "Suite", "SuiteOptions", "EvalContext",
+    "Suite", "SuiteOptions", "EvalContext", "AuditHooks",
     "Backend", "BackendOptions", "GenerationRequest", "PartialGenerationError",
     "Sandbox", "Limits", "ExecResult", "scrubbed_env",
     # errors (user errors exit 2 with the message; InfraError never counts against a model)
