@@ -221,3 +221,28 @@ def test_outputs_memorised_for_the_default_seed_do_not_pass(item: HlsItem, sandb
     assert plain.builds["plain"].status == "pass", plain.builds["plain"].symptom  # the table is right for 4242
     verdict = fix_at_exec(item, attack, tmp_path / "fix", cache=cache, sandbox=sandbox, limits=Limits())
     assert verdict.status == "fail", verdict.reason
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", [0, 1], ids=["converts-correctly", "negates"])
+def test_explicit_specialisation_of_a_header_function_is_rejected(sample: int, sandbox: Sandbox, cache: Path,
+                                                                  tmp_path: Path) -> None:
+    """Red-team finding: a fix that gives an ``ap_fixed_base`` constructor a strong definition
+    replaced the testbench's own inline copy at link time (one variant converts correctly and
+    passed the gate, one negates and made a right fix fail). Both are ``rejected`` now."""
+    import json
+
+    kernel = KERNELS_DIR / "fir_filter"
+    original = (kernel / "kernel.cpp").read_text()
+    buggy = original.replace("i > 0; i--", "i > 1; i--")
+    assert buggy != original
+    line = buggy.split("\n").index(next(ln for ln in buggy.split("\n") if "i > 1; i--" in ln)) + 1
+    fir = HlsItem(id="fir_filter/MLU_1", kernel="fir_filter", code=buggy, original=original, types=["MLU"],
+                  spans=[(line, line)], symptom={"build": "plain", "status": "fail", "text": ""},
+                  header=(kernel / "kernel.h").read_text(), kernel_dir=kernel)
+    lines = (CORPUS / "replay" / "interpose_specialisation.jsonl").read_text().splitlines()
+    answer = json.loads(json.loads(lines[sample])["completion"].strip("`\n").removeprefix("json\n"))
+    assert "template<> ap_fixed_base<16, 2" in answer["fix"]
+    verdict = fix_at_exec(fir, answer["fix"], tmp_path, cache=cache, sandbox=sandbox, limits=Limits())
+    assert verdict.status == "rejected", (verdict.status, verdict.reason[:300])
+    assert verdict.reason.startswith("interposition") and "strong definition" in verdict.reason, verdict.reason

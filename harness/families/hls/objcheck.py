@@ -8,8 +8,10 @@ with the original kernel's and the testbench's (both our code, compiled by the h
   memory functions); a declared ``puts``, ``write``, ``syscall`` or ``_exit`` shows up here
   however its name was spelled in the source;
 * ``interposition``: the fix defines no symbol that the C/C++ runtime exports or the testbench
-  uses (a kernel-defined ``memcmp`` or ``strncpy`` would run in the testbench's place), and no
-  C (unmangled) symbol the original does not define;
+  uses (a kernel-defined ``memcmp`` or ``strncpy`` would run in the testbench's place), no
+  C (unmangled) symbol the original does not define, and no strong definition of a symbol the
+  original defines weak (an explicit specialisation of an ``ap_fixed`` constructor would replace
+  the testbench's own inline copy at link time);
 * ``before-main``: its static initialisation is the original's (the headers'): the same
   ``.init_array``/``.fini_array``/``.ctors``/``.dtors``/TLS section sizes and the same size of
   the ``_GLOBAL__sub_I_``/``_GLOBAL__D_`` functions, so no constructor, attribute, section or
@@ -109,6 +111,9 @@ def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[st
                 "only its own code, the HLS headers and listed math/memory functions)")
     tb_undefined = set(tb.undefined)
     for name, bind in sorted(cand.defined.items()):
+        if name in ref.defined and bind == "GLOBAL" and ref.defined[name] != "GLOBAL":
+            return (f"interposition: the fix gives `{name}` a strong definition where the headers' is weak (an "
+                    "explicit specialisation replaces the copy the testbench and the headers use)")
         if name in ref.defined:
             continue
         if name in runtime or name in tb_undefined or (name in tb.defined and bind == "GLOBAL"):
