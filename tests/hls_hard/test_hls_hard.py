@@ -54,6 +54,7 @@ def test_hand_written_bugs_are_applied_and_checked(tmp_path: Path) -> None:
      "distinct from the control"),
     ('[[bugs]]\nid = "a"\ntypes = ["OP", "USE"]\nspans = [[4, 4]]\nedits = [{line = 4, old = "+", new = "-"}]\n',
      "one [first, last] line range"),
+    ('bugs = ["a"]\n', "each bug must be a table"),
 ])
 def test_bad_bug_records_name_the_file(tmp_path: Path, body: str, message: str) -> None:
     path, meta = _meta(tmp_path, body)

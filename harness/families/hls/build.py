@@ -10,7 +10,7 @@ original must pass its testbench under every build; it becomes the control
 * ``INIT`` tried first with the pattern-initialised build, the others with the plain build;
   any failing run (wrong output, run-time error, timeout) counts, a compile error does not.
 
-A kernel whose ``meta.toml`` lists hand-written bugs (``[[bugs]]``, see :mod:`handwritten`) gets
+A kernel whose ``meta.toml`` lists hand-written bugs (``[[bugs]]``, read by :func:`load_bugs`) gets
 those instead of generated variants: each must be caught by its testbench (any failing run under
 any build), or the build stops with an error naming it::
 
@@ -141,6 +141,8 @@ def load_bugs(meta_path: Path, meta: dict[str, object], source: str) -> list[Han
     out: list[HandBug] = []
     for n, bug in enumerate(bugs, 1):
         where = f"{meta_path}: bug {n}"
+        if not isinstance(bug, dict):
+            raise DataError(f"{where}: each bug must be a table ([[bugs]])")
         bid, types, spans = bug.get("id"), bug.get("types"), bug.get("spans")
         if not isinstance(bid, str) or not bid or "/" in bid or bid == meta.get("control_id", "control"):
             raise DataError(f"{where}: `id` must be a non-empty name without '/', distinct from the control's")
@@ -248,7 +250,7 @@ def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Pa
         if data.get("hash") == key:
             return [HlsItem.from_json(d, kernels_dir) for d in data["items"]]
     kernels = load_kernels(kernels_dir)
-    variants = {k.name: generate_variants(k.source, settings.seed) for k in kernels}
+    variants = {k.name: [] if "bugs" in k.meta else generate_variants(k.source, settings.seed) for k in kernels}
     plans = plan_types(kernels, variants, settings)
     scratch = Path(tempfile.mkdtemp(prefix="hweval-hls-build-"))
     try:
