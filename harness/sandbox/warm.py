@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from harness.sandbox.base import ExecResult, Limits, harness_pythonpath, rlimit_preexec, scrubbed_env
 from harness.sandbox.scratch import TMPFS_PREFIX, chown_tree, mount_tmpfs, random_uid, umount
+from harness.sandbox.warmfiles import collect as collect_files
+from harness.sandbox.warmfiles import remove, write_files
 
 if TYPE_CHECKING:
     from harness.sandbox.cgroups import RunCgroup
@@ -50,6 +52,8 @@ START_TIMEOUT_S = 60.0
 ANSWER_GRACE_S = 15.0
 #: a worker is replaced once its own CPU time passes this share of its (the jobs') CPU limit
 CPU_SHARE = 0.5
+#: how long an idle worker being closed may take to exit by itself
+CLOSE_WAIT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -127,37 +131,6 @@ class _Spawner:
 _SPAWNER = _Spawner()
 
 
-def _remove(path: Path) -> None:
-    """Remove ``path`` (a file, link or folder tree) without following any link the job made."""
-    import stat
-
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return
-    if not stat.S_ISDIR(st.st_mode):
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        return
-
-    def retry(func: object, p: str, _exc: object) -> None:  # a folder the job made unwritable
-        try:
-            parent = os.path.dirname(p)
-            if stat.S_ISDIR(os.lstat(parent).st_mode):
-                os.chmod(parent, 0o700)
-            if stat.S_ISDIR(os.lstat(p).st_mode):
-                os.chmod(p, 0o700)
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        except OSError:
-            pass
-
-    shutil.rmtree(path, onerror=retry)
-
-
 class WarmWorker:
     """One running bubblewrap sandbox with :mod:`harness.jobs.worker` inside."""
 
@@ -228,10 +201,18 @@ class WarmWorker:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def close(self) -> None:
+    def close(self, graceful: bool = False) -> None:
+        """Stop the sandbox. ``graceful`` (an idle worker): end its input and give it a moment to
+        exit by itself, so its processes' CPU time is accounted to the harness; then kill."""
         if self.proc is not None:
             from harness.proc import kill_group
 
+            if graceful and self.proc.stdin is not None:
+                try:
+                    self.proc.stdin.close()
+                    self.proc.wait(timeout=CLOSE_WAIT_S)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
             kill_group(self.proc)
             self.proc.wait()
             for stream in (self.proc.stdin, self.proc.stdout):
@@ -247,7 +228,7 @@ class WarmWorker:
             except OSError as exc:
                 log.warning("could not unmount %s: %s", self.root, exc)
             self.mounted = False
-        _remove(self.root)
+        remove(self.root)
         shutil.rmtree(self.home, ignore_errors=True)
 
     # -- jobs --------------------------------------------------------------------------------
@@ -262,7 +243,7 @@ class WarmWorker:
         assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
         self.jobs += 1
         jobdir = self.root / f"job{self.jobs}"
-        _write_files(jobdir, files)
+        write_files(jobdir, files)
         if self.uid is not None:
             chown_tree(jobdir, self.uid)
         full_env = scrubbed_env(env, jobdir)
@@ -295,7 +276,7 @@ class WarmWorker:
             if collect is None:
                 copy_regular_tree(jobdir, workdir)
             else:
-                _collect(jobdir, workdir, collect)
+                collect_files(jobdir, workdir, collect)
             return res
         finally:
             self._empty_root()
@@ -307,7 +288,7 @@ class WarmWorker:
         except OSError:
             return
         for entry in entries:
-            _remove(Path(entry.path))
+            remove(Path(entry.path))
 
     def _oom_count(self) -> int:
         if self.group is None:
@@ -322,42 +303,6 @@ class WarmWorker:
                 except (OSError, ValueError, IndexError):
                     continue
         return total
-
-
-def _write_files(jobdir: Path, files: Mapping[str, str | bytes] | None) -> None:
-    """``Sandbox.write_files`` for a folder the harness just made on its own tmpfs (no link can be
-    in the way, so names are checked as text instead of resolved on disk)."""
-    jobdir.mkdir()
-    for name, content in (files or {}).items():
-        parts = Path(name).parts
-        if not parts or Path(name).is_absolute() or ".." in parts:
-            raise ValueError(f"sandbox file {name!r} escapes the scratch folder")
-        target = jobdir.joinpath(*parts)
-        if len(parts) > 1:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content)
-
-
-def _collect(jobdir: Path, workdir: Path, names: Sequence[str]) -> None:
-    """Copy the named regular files back (a symlink or FIFO the job left is never followed)."""
-    import stat
-
-    if names:
-        workdir.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        src = jobdir / name
-        try:
-            st = os.lstat(src)
-        except OSError:
-            continue
-        if not stat.S_ISREG(st.st_mode) or jobdir.resolve() not in src.resolve().parents:
-            continue
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fin, open(workdir / name, "wb") as fout:
-            shutil.copyfileobj(fin, fout, 1 << 20)
 
 
 class WarmPool:
@@ -424,5 +369,5 @@ class WarmPool:
         with self.lock:
             workers, self.idle = self.idle, []
         for w in workers:
-            w.close()
+            w.close(graceful=True)
 

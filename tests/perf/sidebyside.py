@@ -96,6 +96,38 @@ def raw_iverilog(cands: Sequence[Cand], root: Path) -> tuple[float, int]:
     return parallel(cands, one)
 
 
+# -- hweval's evaluation path in this process ---------------------------------------------------
+class Evaluator:
+    """hweval's evaluation of a suite's candidates (``harness.execute.judge``: extraction, the
+    suite's evaluator, the bubblewrap sandbox with warm workers, every integrity check), on
+    ``WORKERS`` threads: what ``hweval run`` does per candidate, without its start-up, journal
+    and results."""
+
+    def __init__(self, suite: str, data: Path | None, options: dict[str, str]) -> None:
+        from harness.registry import load
+        from harness.sandbox.local import BubblewrapSandbox
+        from harness.suite import EvalContext, SuiteOptions
+
+        self.name = suite
+        self.suite = load("suites", suite)(SuiteOptions(data=str(data) if data else None, extra=options))
+        self.problems = {p.id: p for p in self.suite.problems()}
+        self.ctx = EvalContext(sandbox=BubblewrapSandbox())
+
+    def run(self, cands: Sequence[Cand], lang: str = "verilog") -> tuple[float, int]:
+        from harness.execute import judge
+        from harness.types import Completion, Status
+
+        def one(c: object) -> bool:
+            assert isinstance(c, Cand)
+            comp = Completion(self.name, c.problem, c.sample, f"```{lang}\n{c.code}\n```")
+            return judge(self.suite, self.problems[c.problem], comp, self.ctx)[1].status == Status.PASS
+
+        return parallel(cands, one)
+
+    def close(self) -> None:
+        self.ctx.sandbox.close()
+
+
 # -- cocotb (verilog-core) ------------------------------------------------------------------------
 CORE_PROBLEMS = ("and_gate", "mux4_w8", "decoder3to8", "parity16", "bin2gray8", "cmp8", "abs_diff8")
 

@@ -1,0 +1,72 @@
+"""Files of warm-worker jobs (:mod:`harness.sandbox.warm`): writing a job's folder, copying named
+outputs back and removing what a job left, never following a link the job made."""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+
+def remove(path: Path) -> None:
+    """Remove ``path`` (a file, link or folder tree) without following any link the job made."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return
+
+    def retry(func: object, p: str, _exc: object) -> None:  # a folder the job made unwritable
+        try:
+            parent = os.path.dirname(p)
+            if stat.S_ISDIR(os.lstat(parent).st_mode):
+                os.chmod(parent, 0o700)
+            if stat.S_ISDIR(os.lstat(p).st_mode):
+                os.chmod(p, 0o700)
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=retry)
+
+
+def write_files(jobdir: Path, files: Mapping[str, str | bytes] | None) -> None:
+    """``Sandbox.write_files`` for a folder the harness just made on its own tmpfs (no link can be
+    in the way, so names are checked as text instead of resolved on disk)."""
+    jobdir.mkdir()
+    for name, content in (files or {}).items():
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            raise ValueError(f"sandbox file {name!r} escapes the scratch folder")
+        target = jobdir.joinpath(*parts)
+        if len(parts) > 1:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+
+
+def collect(jobdir: Path, workdir: Path, names: Sequence[str]) -> None:
+    """Copy the named regular files back (a symlink or FIFO the job left is never followed)."""
+    if names:
+        workdir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = jobdir / name
+        try:
+            st = os.lstat(src)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or jobdir.resolve() not in src.resolve().parents:
+            continue
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fin, open(workdir / name, "wb") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
