@@ -67,5 +67,5 @@ class ModelNew(nn.Module):
         h_n = torch.empty((B, H), device=x.device, dtype=torch.float32)
         if B > 0:
             gru_kernel[(B,)](x, h0, w_ih, w_hh, b_ih, b_hh, lengths, y, h_n, T, B, IN, H,
-                             BLOCK_I=triton.next_power_of_2(IN), BLOCK_H=triton.next_power_of_2(H))
+                             BLOCK_I=triton.next_power_of_2(IN), BLOCK_H=triton.next_power_of_2(H), num_warps=8)
         return y, h_n

@@ -28,7 +28,7 @@ import torch.nn as nn
 
 B, H, HKV, D, BS, L = 16, 32, 8, 128, 16, 4096
 CONFIGS = {
-    "small": {"B": 4, "H": 6, "HKV": 2, "D": 40, "BS": 12, "L": 70},
+    "small": {"B": 4, "H": 4, "HKV": 2, "D": 40, "BS": 12, "L": 50},
     "edge": {"B": 2, "H": 1, "HKV": 1, "D": 16, "BS": 16, "L": 1},
     "large": {"B": B, "H": H, "HKV": HKV, "D": D, "BS": BS, "L": L},
 }
