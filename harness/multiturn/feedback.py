@@ -33,7 +33,7 @@ _MAX_FILE_BYTES = 256 * 1024
 _LOG_TAIL = 800
 #: a sample's scratch folder (``EvalContext.scratch``): differs per run, so it is cut from feedback,
 #: which then stays the same for the same verdict (the generation cache key holds the prompt)
-_SCRATCH = re.compile(r"[^\s'\"(]*/hweval-[A-Za-z0-9_]+/")
+_SCRATCH = re.compile(r"[^\s'\"(]*/hweval-[A-Za-z0-9_-]+/(?:job\d+/)?")
 _COMPILE_LEVEL = frozenset({Status.SYNTAX_ERROR, Status.NO_CODE, Status.REJECTED})
 
 

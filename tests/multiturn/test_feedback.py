@@ -91,3 +91,16 @@ def test_broken_suite_feedback_falls_back_to_the_verdict(tmp_path: Path) -> None
 
     text = build_feedback(Broken(), _problem(tmp_path), None, _verdict(), "tests", "")
     assert text.startswith("Your answer was judged: fail.") and "q=3 expected 9" in text
+
+
+def test_scratch_paths_of_one_shot_and_warm_sandboxes_are_cut(tmp_path: Path) -> None:
+    """Feedback stays the same for the same verdict (the generation cache keys on the prompt),
+    whichever scratch folder the evaluation used."""
+    suite, problem = LeakySuite(), _problem(tmp_path)
+    texts = []
+    for where in ("/tmp/hweval-tmpfs-8762-p8y41534/job1/", "/tmp/hweval-tmpfs-19811-4fd4fhjs/job18/",
+                  "/tmp/hweval-abc_12/"):
+        v = Verdict(Status.SYNTAX_ERROR, reason=f"{where}design.v:3: syntax error")
+        texts.append(build_feedback(suite, problem, Candidate("module top(); endmodule"), v, "full",
+                                    suite.prompt(problem).text))
+    assert len(set(texts)) == 1 and "design.v:3: syntax error" in texts[0] and "hweval-" not in texts[0]
