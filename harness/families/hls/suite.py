@@ -151,5 +151,5 @@ class KernelHlsSuite(HlsSuite):
         from harness.runner import cache_dir
 
         cache = self.options.get("hls_cache")
-        return build_items(self.kernels_dir, cache_dir=Path(cache) if cache else cache_dir() / "hls",
+        return build_items(self.kernels_dir, cache_dir=Path(cache).resolve() if cache else cache_dir() / "hls",
                            include=self._include(), settings=self.build_settings)
