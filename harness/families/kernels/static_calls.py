@@ -29,6 +29,8 @@ def _args(b: Body, n: ast.Call) -> list[int]:
 
 def call_kind(b: Body, n: ast.Call) -> int:
     f = n.func
+    if b.in_annotation:
+        b.bad("forbidden_call", f"a call in an annotation ({ast.unparse(n)[:40]})", n)
     if isinstance(f, ast.Subscript) and b.is_kernel(f.value):
         return launch(b, n, f)
     if isinstance(f, ast.Subscript) and ML.container_of(b, f) is not None:
@@ -142,6 +144,10 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
                 b.bad("forbidden_call", f"print({k.arg}=...): only {sorted(A.PRINT_KEYWORDS)}", n)
         _args(b, n)  # the text goes to the log, never back into the answer's values
         return SIZE
+    for k in n.keywords:
+        if k.arg == "key" and not _own_callable(b, k.value):
+            b.bad("forbidden_call", f"{name}(key={ast.unparse(k.value)[:40]}): a callback must be a lambda "
+                  "or the answer's own function", n)
     kinds = _args(b, n)
     if name in A.SCALAR_CASTS and all(k != TENSOR for k in kinds):
         return SIZE  # a scalar argument (``max_seqlen: int``); a tensor of one element at most
@@ -150,8 +156,18 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
     return SIZE if name not in ("tuple", "list", "dict", "zip", "enumerate", "reversed") else max(kinds, default=SIZE)
 
 
+def _own_callable(b: Body, node: ast.expr) -> bool:
+    """A lambda or a function the answer defines (its body is checked like any helper's)."""
+    if isinstance(node, ast.Lambda):
+        return True
+    return isinstance(node, ast.Name) and (b.local_fn(node.id) is not None or (
+        node.id in b.mod.functions and b.lookup(node.id) is None))
+
+
 def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
     path_kind(b, path, f)
+    if path.startswith("typing."):
+        b.bad("forbidden_call", f"{path}() (typing is for annotations only)", n)
     if path in ("triton.jit", "triton.autotune", "triton.heuristics") or path.startswith("triton.language"):
         b.bad("forbidden_call", f"{path}() outside a kernel (or a decorator used as a call)", n)
     if path == "triton.Config":

@@ -3,7 +3,8 @@
 Under ``TRITON_INTERPRET=1`` a kernel body is plain Python, so a body that named ``torch`` (or a
 module-level tensor) would compute with PyTorch on the CPU; on a GPU it would not compile. The
 body may name only its parameters and locals, ``triton.language`` (any alias), other kernels,
-module-level size constants and a few builtins.
+module-level size constants and a few builtins; of ``triton.language`` only the listed API
+names (:mod:`~harness.families.kernels.static_tl`), never a module reached through it.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
+from harness.families.kernels import static_tl as TL
 
 if TYPE_CHECKING:
     from harness.families.kernels.static_py import Body
@@ -20,7 +22,6 @@ SIZE = 0
 _FORBIDDEN_NODES = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
                     ast.Global, ast.Nonlocal, ast.Try, ast.With, ast.AsyncWith, ast.Delete, ast.Yield,
                     ast.YieldFrom, ast.Await, ast.Raise, ast.AsyncFor)
-_KERNEL_PATHS = ("triton.language", "triton.cdiv", "triton.next_power_of_2")
 
 
 def decorator_path(b: Body, dec: ast.expr) -> str:
@@ -88,6 +89,7 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> Non
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             local.add(node.id)
     where = f"kernel {fn.name}"
+    inner = {id(n.value) for n in ast.walk(fn) if isinstance(n, ast.Attribute)}
     for stmt in fn.body:
         for node in ast.walk(stmt):
             if isinstance(node, _FORBIDDEN_NODES):
@@ -96,16 +98,37 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> Non
                 if node.attr.startswith("_"):
                     rep.add("dunder_access" if node.attr.startswith("__") else "private_access",
                             f".{node.attr} in {where}", node)
-                path = _kernel_path(mod, node, local)
-                if path is not None and not path.startswith(_KERNEL_PATHS):
-                    rep.add("kernel_body", f"{path} in {where} (only triton.language)", node)
+                elif id(node) not in inner:
+                    _kernel_chain(mod, node, local, where, rep)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                _kernel_name(mod, node, local, where, rep)
+                if not (id(node) in inner and node.id in mod.aliases and node.id not in local):
+                    _kernel_name(mod, node, local, where, rep)  # an import alias under a chain: judged whole
+            elif isinstance(node, ast.Call) and any(k.arg == "key" for k in node.keywords) and \
+                    isinstance(node.func, ast.Name) and node.func.id not in local:
+                rep.add("kernel_body", f"{node.func.id}(key=...) in {where} (a callback)", node)
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         if arg.annotation is not None:
             path = _kernel_path(mod, arg.annotation, set())
-            if path is None or not path.startswith("triton.language"):
+            if path is None or not TL.kernel_path_ok(path):
                 rep.add("kernel_body", f"annotation {ast.unparse(arg.annotation)[:30]} in {where}", arg)
+
+
+def _kernel_chain(mod: ModuleScope, node: ast.Attribute, local: set[str], where: str, rep: Report) -> None:
+    """A whole attribute chain: ``<listed module>.<listed name>`` then Triton value attributes;
+    on a local value, Triton value attributes only (never a module reached through a value)."""
+    path = _kernel_path(mod, node, local)
+    if path is not None:
+        if not TL.kernel_path_ok(path):
+            rep.add("kernel_body", f"{path} in {where} (not a listed triton.language API)", node)
+        return
+    parts: list[str] = []
+    base: ast.expr = node
+    while isinstance(base, ast.Attribute):
+        parts.append(base.attr)
+        base = base.value
+    bad = [p for p in parts if p not in TL.KERNEL_VALUE_ATTRS]
+    if bad:
+        rep.add("kernel_body", f".{bad[-1]} in {where} (not an attribute of Triton values)", node)
 
 
 def _kernel_name(mod: ModuleScope, node: ast.Name, local: set[str], where: str, rep: Report) -> None:
@@ -114,8 +137,8 @@ def _kernel_name(mod: ModuleScope, node: ast.Name, local: set[str], where: str, 
         return
     if name in mod.aliases:
         path = mod.aliases[name]
-        if not path.startswith(_KERNEL_PATHS) and path != "triton":
-            rep.add("kernel_body", f"{path} in {where} (only triton.language)", node)
+        if not TL.kernel_path_ok(path):
+            rep.add("kernel_body", f"{path} in {where} (not a listed triton.language API)", node)
         return
     if name in mod.consts and mod.consts[name] == SIZE and name not in mod.functions:
         return

@@ -5,6 +5,7 @@ import ast
 
 from harness.families.kernels import allow as A
 from harness.families.kernels import static_plain as SP
+from harness.families.kernels import static_tl as TL
 from harness.families.kernels.static_jit import check_decorators, check_kernel_body, is_kernel_def
 from harness.families.kernels.static_py import Body, default_kind
 from harness.families.kernels.static_scope import Fn, ModuleScope, Report, Violation
@@ -17,7 +18,7 @@ def _imports(mod: ModuleScope, rep: Report) -> None:
     for stmt in mod.tree.body:
         if isinstance(stmt, ast.Import):
             for a in stmt.names:
-                if a.name not in A.IMPORTS and not a.name.startswith("triton.language."):
+                if a.name not in A.IMPORTS and not TL.import_ok(a.name):
                     rep.add("forbidden_import", f"import of {a.name!r}", stmt)
                 mod.aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
         elif isinstance(stmt, ast.ImportFrom):
@@ -28,11 +29,20 @@ def _imports(mod: ModuleScope, rep: Report) -> None:
             for a in stmt.names:
                 if a.name == "*":
                     rep.add("forbidden_import", f"from {name} import *", stmt)
+                elif not _from_import_ok(name, a.name):
+                    rep.add("forbidden_import", f"from {name} import {a.name}", stmt)
                 elif name != "__future__":
                     mod.aliases[a.asname or a.name] = f"{name}.{a.name}"
                     rule = A.forbidden_everywhere(f"{name}.{a.name}")
                     if rule or a.name.startswith("_"):
                         rep.add(rule or "private_access", f"from {name} import {a.name}", stmt)
+
+
+def _from_import_ok(module: str, name: str) -> bool:
+    """``from triton.language... import x`` names a listed module or API; ``from typing`` a listed name."""
+    if module.startswith("triton.language") or (module == "triton" and name == "language"):
+        return module == "triton" or TL.import_ok(f"{module}.{name}")
+    return module != "typing" or name in TL.TYPING_NAMES
 
 
 def _collect(mod: ModuleScope, rep: Report) -> None:
@@ -103,7 +113,7 @@ def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
             k = b.expr(value) if value is not None else SIZE
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if isinstance(stmt, ast.AnnAssign):
-                b.expr(stmt.annotation)
+                b.annotation(stmt.annotation)
             for t in targets:
                 if isinstance(t, ast.Name) and t.id.startswith("__"):
                     b.bad("dunder_method", f"{cls.name}.{t.id} set in the class body", stmt)

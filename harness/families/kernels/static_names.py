@@ -6,6 +6,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
+from harness.families.kernels import static_tl as TL
 
 if TYPE_CHECKING:
     from harness.families.kernels.static_py import Body
@@ -22,13 +23,19 @@ def path_kind(b: Body, path: str, node: ast.AST) -> int:
         b.bad("private_access", path, node)
     elif rule:
         b.bad(rule, path, node)
+    elif path.startswith("triton.language."):
+        if not TL.host_tl_ok(path):
+            b.bad("forbidden_attribute", f"{path} outside a kernel (only dtypes and tl.constexpr)", node)
     elif path.startswith("triton."):
-        if path not in A.TRITON_USABLE and not path.startswith("triton.language."):
+        if path not in A.TRITON_USABLE:
             b.bad("forbidden_attribute", path, node)
     elif path.startswith("torch."):
         if not A.torch_usable(path, init=b.mode == "init"):
             b.bad("torch_compute", f"{path} outside a kernel", node)
-    elif path.startswith(("math.", "typing.")):
+    elif path.startswith("typing."):
+        if path.removeprefix("typing.") not in TL.TYPING_NAMES or not b.in_annotation:
+            b.bad("forbidden_attribute", f"{path}: typing is for annotations (listed names) only", node)
+    elif path.startswith("math."):
         pass
     elif path.startswith("dataclasses."):
         if path not in ("dataclasses.dataclass", "dataclasses.field"):

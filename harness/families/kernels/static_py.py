@@ -152,7 +152,7 @@ class Body(BindMixin):
 
     def s_AnnAssign(self, s: ast.AnnAssign) -> None:
         if self.fn is None:  # module-level annotations are evaluated
-            self.expr(s.annotation)
+            self.annotation(s.annotation)
         if s.value is not None:
             self.bind(s.target, self.value(s.value, s.target), s.value)
 
@@ -243,6 +243,14 @@ class Body(BindMixin):
     s_ImportFrom = s_Import
 
     # -- expressions ------------------------------------------------------------------------------
+    def annotation(self, node: ast.expr) -> None:
+        """An annotation that runs (module level, class bodies, ``def`` signatures)."""
+        self.in_annotation = True
+        try:
+            self.expr(node)
+        finally:
+            self.in_annotation = False
+
     def test(self, node: ast.expr) -> int:
         k = self.expr(node)
         if k == TENSOR:
