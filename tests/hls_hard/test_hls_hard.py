@@ -79,7 +79,7 @@ def test_suite_shape(hard_items: list[HlsItem]) -> None:
     buggy = [it for it in hard_items if it.buggy]
     assert len(hard_items) >= 40 and len(controls) == n_kernels == len(buggy)  # half the items are controls
     assert sum(len(it.types) == 2 for it in buggy) >= 3  # items with two bugs
-    assert {"USE", "BUF", "OP", "CONST", "INIT", "ZERO", "OOB"} <= {t for it in buggy for t in it.types}
+    assert {"USE", "BUF", "OP", "CONST", "INIT", "ZERO", "OOB", "SHFT", "MLU"} <= {t for it in buggy for t in it.types}
     tails = {it.id: it.id.split("/")[1] for it in hard_items}
     assert set(tails.values()) == {"a", "b"}  # neutral ids: "a"/"b" say nothing about the item
     assert {tails[it.id] for it in controls} == {"a", "b"}
