@@ -126,3 +126,95 @@ def test_the_evaluator_has_no_unsandboxed_default(tmp_path: Path) -> None:
         reference_check(PROBLEMS / "relu", tmp_path, gpu=False, timeout_s=5)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         as_runner(None, gpu=False)
+
+
+RULED = [p for p in ATTACKS if "\n# rule: " in p.read_text()]
+
+
+@pytest.mark.parametrize("path", RULED, ids=lambda p: p.stem)
+def test_attack_is_rejected_with_its_rule(path: Path) -> None:
+    """Attacks that name their rule (``# rule: X`` lines): each named rule is reported."""
+    code = path.read_text()
+    want = {line.split(":", 1)[1].strip() for line in code.splitlines() if line.startswith("# rule: ")}
+    assert want and want <= _rules(code), (path.name, _rules(code))
+
+
+def test_red_team_answers_are_in_the_corpus() -> None:
+    names = {p.stem for p in RULED}
+    assert {"c6_rt_k1_tl_core_builtins_exec", "c6_rt_k3_max_key_exec", "c6_rt_k4_typing_operator"} <= names
+
+
+KERNEL_OK = """import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+import math
+from typing import Optional
+from triton.language.extra import libdevice
+
+
+@triton.jit
+def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr, OUT: tl.constexpr):
+    o = tl.program_id(0).to(tl.int64) * BLOCK + tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + o, mask=o < n, other=0.0).to(tl.float32)
+    z = tl.maximum(x, 0.0, propagate_nan=tl.PropagateNan.ALL) + tl.math.exp(x) * 0 + libdevice.tanh(x) * 0
+    w = triton.language.where(x > 0, z, x.sum(axis=0) * 0)
+    tl.static_assert(BLOCK.value > 0 and x_ptr.dtype.element_ty.primitive_bitwidth > 0)
+    tl.store(y_ptr + o, w.to(OUT), mask=o < n)
+
+
+class ModelNew(nn.Module):
+    def forward(self, x: torch.Tensor, scale: Optional[float] = None) -> torch.Tensor:
+        y = torch.empty_like(x)
+        block = max([128, 256], key=lambda b: b)
+        k[(triton.cdiv(x.numel(), block),)](x, y, x.numel(), BLOCK=block, OUT=tl.float32)
+        return y
+"""
+
+
+def test_honest_triton_language_uses_are_accepted() -> None:
+    """libdevice, tl.math, PropagateNan, value attributes, dtypes as launch arguments, a lambda key."""
+    assert analyze(KERNEL_OK, "triton")[0] == []
+
+
+@pytest.mark.parametrize("old,new,rule", [
+    ("tl.math.exp(x)", "tl.math.core.builtins.exec('1')", "kernel_body"),
+    ("libdevice.tanh(x)", "libdevice.core.inspect.stack()", "kernel_body"),
+    ("x.sum(axis=0)", "x.handle.data.sum()", "kernel_body"),
+    ("x_ptr.dtype.element_ty", "tl.sum.get_capture_scope()", "kernel_body"),
+    ("tl.PropagateNan.ALL", "tl.PropagateNan.ALL.__class__", "dunder_access"),
+    ("from typing import Optional", "from typing import sys as Optional", "forbidden_import"),
+    ("from triton.language.extra import libdevice", "from triton.language.extra import pkgutil as libdevice",
+     "forbidden_import"),
+    ("OUT=tl.float32", "OUT=tl.core.builtins.exec", "forbidden_attribute"),
+    ("key=lambda b: b", "key=tl.cdiv", "forbidden_call"),
+    ("key=lambda b: b", "key=math.floor", "forbidden_call"),
+    ("scale: Optional[float]", "scale: max([Optional], key=print)", "forbidden_call"),
+])
+def test_one_step_off_the_triton_language_allowlist_is_rejected(old: str, new: str, rule: str) -> None:
+    assert old in KERNEL_OK
+    assert rule in _rules(KERNEL_OK.replace(old, new))
+
+
+def test_typing_names_only_in_annotations() -> None:
+    code = KERNEL_OK.replace("block = max(", "hint = Optional[int]\n        block = max(")
+    assert "forbidden_attribute" in _rules(code)
+
+
+def test_triton_language_lists_match_the_installed_triton() -> None:
+    """Every listed name is a real Triton object that is not a module; the public API is listed;
+    no value attribute is a JITFunction's own (``get_capture_scope``, ``fn``, ``run`` ...)."""
+    import types
+
+    from harness.families.kernels import static_tl as TL
+
+    tl = pytest.importorskip("triton.language")
+    public = {n for n in tl.__all__ if not isinstance(getattr(tl, n), types.ModuleType)}
+    assert public <= TL.TL_NAMES
+    assert all(not isinstance(getattr(tl, n), types.ModuleType) for n in TL.TL_NAMES if hasattr(tl, n))
+    from triton.language.extra import libdevice
+
+    assert all(callable(getattr(libdevice, n)) and not isinstance(getattr(libdevice, n), types.ModuleType)
+               for n in TL.LIBDEVICE_NAMES if hasattr(libdevice, n))
+    assert "core" not in TL.LIBDEVICE_NAMES | TL.TL_MATH_NAMES and "handle" not in TL.KERNEL_VALUE_ATTRS
+    assert TL.KERNEL_VALUE_ATTRS & set(dir(tl.sum)) <= {"type"}  # constexpr_type: .value is tl.sum again

@@ -205,6 +205,7 @@ class Body(BindMixin):
             path = self.alias_path(ctx.func if isinstance(ctx, ast.Call) else ctx)
             if path not in A.WITH_USABLE or item.optional_vars is not None:
                 self.bad("forbidden_statement", f"with {path or ast.unparse(ctx)[:40]}", s)
+                self.expr(ctx)  # and what it names (``torch._C._DisableTorchDispatch``: private_access)
         self.block(s.body)
 
     def s_FunctionDef(self, s: ast.FunctionDef) -> None:
