@@ -14,7 +14,7 @@ class Memory:
         self.answers = []          # [cycle due, word], in acceptance order
         self.held = None           # request shown and not accepted last cycle
 
-    def chain(self, n_desc, max_len):
+    def chain(self, n_desc, max_len, long_block=False):
         rng, used = self.rng, set()
         descs, expected_writes, readable, total = [], [], set(), 0
         base_src, base_dst = 0x1000 + rng.randrange(0, 0x100), 0x9000 + rng.randrange(0, 0x100)
@@ -24,7 +24,7 @@ class Memory:
                 if not used & {a - 2, a - 1, a, a + 1, a + 2}:
                     break
             used |= {a, a + 1, a + 2}
-            n = rng.choice((0, 1, 2, 3, 8, max_len, rng.randint(0, max_len)))
+            n = max_len if long_block else rng.choice((0, 1, 2, 3, 8, max_len, rng.randint(0, max_len)))
             descs.append((a, base_src, base_dst, n))
             for i in range(n):
                 self.words[base_src + i] = rng.getrandbits(32)
@@ -66,17 +66,17 @@ class Bench:
             raise mismatch(c, "busy/done", (0, 0), (busy, done), "no chain started")
         return req, we, addr, wdata, busy, done
 
-    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None):
+    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None, long_block=False):
         """One chain: start it, serve the port, check every write; returns cycles to done."""
         d, mem = self.dut, self.mem
-        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len)
+        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len, long_block)
         writes = list(writes)
         started, complete_edge, start_edge = False, None, None
         while True:
             await FallingEdge(d.clk)
             d.start.value = int(not started)
             d.desc_addr.value = first if not started else self.rng.getrandbits(16)
-            d.mem_gnt.value = int(self.rng.random() < gnt_p)
+            d.mem_gnt.value = int(self.rng.random() < (gnt_p() if callable(gnt_p) else gnt_p))
             due = mem.answers and mem.answers[0][0] <= self.cycle
             d.mem_rvalid.value = int(bool(due))
             d.mem_rdata.value = mem.answers[0][1] if due else self.rng.getrandbits(32)
@@ -129,6 +129,19 @@ class Bench:
                 raise AssertionError("chain never completed")
 
 
+class Bursts:
+    """A grant probability that switches between 1 and 0 for stretches of 5 to 30 cycles."""
+
+    def __init__(self, rng):
+        self.rng, self.on, self.left = rng, True, 0
+
+    def __call__(self):
+        if self.left == 0:
+            self.on, self.left = not self.on, self.rng.randint(5, 30)
+        self.left -= 1
+        return 1.0 if self.on else 0.0
+
+
 def last_desc_word(mem, first):
     a = first
     while mem.words[a + 2] >> 16:
@@ -161,7 +174,9 @@ async def test_dma(dut):
             worst = max(worst, took)
     for k in range(40):        # random grants and latencies
         gnt_p = rng.choice((0.3, 0.6, 0.9, 1.0))
-        slow = rng.random() < 0.3          # answers slower than the engine can issue: reads pile up
+        slow = rng.random() < 0.4          # answers slower than the engine can issue: reads pile up
+        if slow and rng.random() < 0.5:    # grants in bursts: reads go out, then answers wait for writes
+            gnt_p = Bursts(rng)
         await bench.run_chain(rng.randint(1, 4), rng.choice((3, 10, 25)), gnt_p,
                               lambda slow=slow: rng.randint(8, 24) if slow else rng.randint(1, 7))
         if k % 4 == 0:         # idle gaps between chains
@@ -172,4 +187,6 @@ async def test_dma(dut):
                 bench.check(True)
                 await RisingEdge(dut.clk)
                 bench.cycle += 1
+    for _ in range(6):        # long blocks, slow answers, grants in bursts: more reads than any small buffer
+        await bench.run_chain(1, 60, Bursts(rng), lambda: rng.randint(12, 30), long_block=True)
     assert worst > 0
