@@ -23,7 +23,7 @@ from benchmarks.kernels_hard import load_hard_problem
 from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
-from harness.families.kernels.static import analyze
+from harness.families.kernels.static import analyze, scalar_positions
 from harness.sandbox.base import Limits
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 
@@ -67,7 +67,10 @@ def test_the_honest_corpus_covers_the_ordinary_styles() -> None:
 @pytest.mark.parametrize("path", HONEST + HONEST_CUDA, ids=lambda p: p.stem)
 def test_honest_answer_passes_the_static_rules(path: Path) -> None:
     lang = "cuda" if path.parent.name == "honest_cuda" else "triton"
-    violations, kernels, _ = analyze(path.read_text(), lang)
+    suite, pid = _target(path)  # type: ignore[misc]
+    folder = (PROBLEMS if suite == "kernels_core" else HARD) / pid
+    scalars = scalar_positions((folder / "reference.py").read_text())
+    violations, kernels, _ = analyze(path.read_text(), lang, scalars=scalars)
     assert violations == [] and kernels, violations
 
 

@@ -44,7 +44,25 @@ def test_cuda_host_compute_is_rejected(path: Path) -> None:
 
 @pytest.mark.parametrize("path", HONEST, ids=lambda p: p.stem)
 def test_honest_answer_is_accepted(path: Path) -> None:
-    assert analyze(path.read_text(), "triton")[0] == []
+    text = path.read_text()
+    scalars = frozenset({4}) if "# problem: kernels_hard/varlen_attention" in text else frozenset()
+    assert analyze(text, "triton", scalars=scalars)[0] == []
+
+
+def test_scalar_arguments_come_from_the_reference_not_the_answer() -> None:
+    """A forward argument is a size only where the reference's forward annotates a number: the
+    answer's own annotation proves nothing (``x: int`` on a tensor position is still a tensor)."""
+    from harness.families.kernels.static import scalar_positions
+
+    hard = HARD / "varlen_attention" / "reference.py"
+    assert scalar_positions(hard.read_text()) == frozenset({4})
+    assert scalar_positions((PROBLEMS / "relu" / "reference.py").read_text()) == frozenset()
+    honest = (CORPUS / "honest" / "varlen_scalar_argument.py").read_text()
+    assert "torch_compute" in _rules(honest)  # without the reference's word, max_seqlen may be a tensor
+    assert analyze(honest, "triton", scalars=frozenset({4}))[0] == []
+    lying = _answer("return y if x > 0 else y", "").replace("def forward(self, x):", "def forward(self, x: int):")
+    assert "torch_compute" in _rules(lying)
+    assert "torch_compute" in {v.rule for v in analyze(lying, "triton", scalars=frozenset({1}))[0]}
 
 
 @pytest.mark.parametrize("path", GOLDENS, ids=lambda p: f"{p.parent.parent.parent.name}/{p.parent.name}/{p.stem}")

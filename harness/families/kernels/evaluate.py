@@ -28,7 +28,7 @@ from harness.families.kernels.judge import judge_cases, worker_failure
 from harness.families.kernels.perf import judge
 from harness.families.kernels.problem import Problem, ProblemError, load_problem
 from harness.families.kernels.runner import Runner, as_runner
-from harness.families.kernels.static import analyze
+from harness.families.kernels.static import analyze, scalar_positions
 from harness.proc import tail
 from harness.sandbox.base import Sandbox
 
@@ -97,7 +97,8 @@ def evaluate_kernel(
     if not candidate_code or not candidate_code.strip():
         return _result("no_code", "empty answer", stages)
     try:
-        violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind)
+        scalars = scalar_positions(prob.reference_source) if prob.kind == "module" else frozenset()
+        violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind, scalars=scalars)
     except SyntaxError as exc:
         stages["static"] = {"status": "syntax_error", "error": f"{exc.msg} (line {exc.lineno})"}
         return _result("syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", stages)

@@ -120,17 +120,37 @@ class _Checker:
                    and id(node) not in inside for node in ast.walk(self.tree))
 
 
-def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "module"
-            ) -> tuple[list[Violation], list[str], list[InlineExtension]]:
+def scalar_positions(reference_source: str, cls: str = "Model") -> frozenset[int]:
+    """Positions (after ``self``) of the reference ``forward``'s parameters annotated ``int``,
+    ``float`` or ``bool``: the problem passes plain Python numbers there (``max_seqlen: int``).
+    The reference is the benchmark's, never the candidate's; an unparsable one gives none."""
+    try:
+        tree = ast.parse(reference_source)
+    except SyntaxError:
+        return frozenset()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == cls:
+            for fn in node.body:
+                if isinstance(fn, ast.FunctionDef) and fn.name == "forward":
+                    params = [*fn.args.posonlyargs, *fn.args.args][1:]
+                    return frozenset(i for i, a in enumerate(params) if isinstance(a.annotation, ast.Name)
+                                     and a.annotation.id in ("int", "float", "bool"))
+    return frozenset()
+
+
+def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "module",
+            scalars: frozenset[int] = frozenset()) -> tuple[list[Violation], list[str], list[InlineExtension]]:
     """(violations, kernel names, load_inline extensions); raises SyntaxError.
 
     ``kind="function"`` (TritonBench-T): the answer defines the module-level function ``entry``
-    instead of class ``ModelNew``, and all of its arguments count as tensors.
+    instead of class ``ModelNew``, and all of its arguments count as tensors. ``scalars``: the
+    positions of ``forward``'s arguments that the problem fills with Python numbers
+    (:func:`scalar_positions` of the reference): they are sizes, whatever the answer annotates.
     """
     if lang not in ("triton", "cuda"):
         raise ValueError(f"unknown lang {lang!r}")
     tree = ast.parse(code)
-    violations, mod = check_module(tree, entry=entry, kind=kind)
+    violations, mod = check_module(tree, entry=entry, kind=kind, scalars=scalars)
     c = _Checker(tree, lang, mod, list(violations), entry, kind)
     exts = c.language()
     kernels = sorted(c.kernels) if lang == "triton" else sorted(

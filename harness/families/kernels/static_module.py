@@ -138,7 +138,8 @@ def _seed_method(mod: ModuleScope, fn: Fn, cls: ast.ClassDef) -> None:
         fn.mode, fn.seeded, fn.param_kinds = "init", True, [OPAQUE] + [SIZE] * (len(fn.all_params) - 1)
     elif node.name == "forward":
         fn.seeded = True
-        fn.param_kinds = [OPAQUE] + [default_kind(d) for d in defaults[1:]]
+        fn.param_kinds = [OPAQUE] + [SIZE if cls.name == mod.entry and i in mod.scalars else default_kind(d)
+                                     for i, d in enumerate(defaults[1:])]
 
 
 def _module_level(mod: ModuleScope, b: Body) -> None:
@@ -189,10 +190,12 @@ def _pass(mod: ModuleScope, rep: Report, report: bool) -> None:
             body.block(fn.node.body)
 
 
-def check_module(tree: ast.Module, *, entry: str, kind: str) -> tuple[list[Violation], ModuleScope]:
+def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[int] = frozenset()
+                 ) -> tuple[list[Violation], ModuleScope]:
     """Every violated allowlist rule of the module ``tree`` (the language checks are separate)."""
     rep = Report()
     mod = ModuleScope(tree, entry, kind)
+    mod.scalars = scalars
     _collect(mod, rep)
     _entry_function(mod)
     top = Body(mod, None, rep, True, mode="module")
