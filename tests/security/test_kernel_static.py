@@ -178,6 +178,8 @@ def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr, OUT: tl.constexpr):
     z = tl.maximum(x, 0.0, propagate_nan=tl.PropagateNan.ALL) + tl.math.exp(x) * 0 + libdevice.tanh(x) * 0
     w = triton.language.where(x > 0, z, x.sum(axis=0) * 0)
     tl.static_assert(BLOCK.value > 0 and x_ptr.dtype.element_ty.primitive_bitwidth > 0)
+    rows = (o % n)[:, None] + 0 * (o < n)[None, :]
+    tl.static_assert(rows.shape[0] == BLOCK)
     tl.store(y_ptr + o, w.to(OUT), mask=o < n)
 
 
@@ -205,6 +207,8 @@ def test_honest_triton_language_uses_are_accepted() -> None:
     ("from triton.language.extra import libdevice", "from triton.language.extra import pkgutil as libdevice",
      "forbidden_import"),
     ("OUT=tl.float32", "OUT=tl.core.builtins.exec", "forbidden_attribute"),
+    ("w.to(OUT)", "w.to(OUT())", "kernel_body"),
+    ("(o % n)[:, None]", "(n * 1)[:, None]", "kernel_body"),
     ("key=lambda b: b", "key=tl.cdiv", "forbidden_call"),
     ("key=lambda b: b", "key=math.floor", "forbidden_call"),
     ("scale: Optional[float]", "scale: max([Optional], key=print)", "forbidden_call"),

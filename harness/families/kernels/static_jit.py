@@ -106,6 +106,7 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> Non
             elif isinstance(node, ast.Call) and any(k.arg == "key" for k in node.keywords) and \
                     isinstance(node.func, ast.Name) and node.func.id not in local:
                 rep.add("kernel_body", f"{node.func.id}(key=...) in {where} (a callback)", node)
+    _host_objects(fn, where, rep)
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         if arg.annotation is not None:
             path = _kernel_path(mod, arg.annotation, set())
@@ -157,3 +158,69 @@ def _defined(mod: ModuleScope, name: str) -> bool:
             or name in mod.exts or hasattr(builtins, name) or any(
                 isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
                 for n in ast.walk(mod.tree)))
+
+
+def _carries(node: ast.AST | None, raw: set[str]) -> bool:
+    """Does ``node`` hold a raw parameter as it is? Through names, displays, conditionals and
+    arithmetic with nothing but constants (``D + []``, ``D * 1``); never through a call (``tl.*``
+    returns Triton values), a comparison, or arithmetic with a Triton value (``offs % M``)."""
+    if isinstance(node, ast.Name):
+        return node.id in raw
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_carries(e, raw) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return any(_carries(e, raw) for e in [*node.keys, *node.values])
+    if isinstance(node, ast.IfExp):
+        return _carries(node.body, raw) or _carries(node.orelse, raw)
+    if isinstance(node, ast.BoolOp):
+        return any(_carries(v, raw) for v in node.values)
+    if isinstance(node, ast.NamedExpr | ast.Starred):
+        return _carries(node.value, raw)
+    if isinstance(node, ast.BinOp):
+        sides = (node.left, node.right)
+        return any(_carries(x, raw) for x in sides) and all(_carries(x, raw) or _inert(x) for x in sides)
+    return False
+
+
+def _inert(node: ast.expr) -> bool:
+    """A constant, or a display of constants (no Triton value in it)."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.Tuple | ast.List | ast.Set) and all(_inert(e) for e in node.elts)
+
+
+def _host_objects(fn: ast.FunctionDef, where: str, rep: Report) -> None:
+    """Under the interpreter a launch argument that is not a tensor, number or tuple (a list, a
+    dict, a function) reaches the body as the host object itself. A parameter, and a local bound
+    to one as it is, is never indexed, iterated, unpacked, starred or called (a ``tl.constexpr``
+    parameter is only never called): ``D[0].max(D[1])`` on ``D=[x, zero]`` is torch in a kernel."""
+    a = fn.args
+    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+    raw = {p.arg for p in params if p.annotation is None or not ast.unparse(p.annotation).endswith("constexpr")}
+    raw |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
+    const = {p.arg for p in params} - raw
+    for _ in range(4):  # a ... = raw chain of locals (a few steps cover real code)
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr) and \
+                    node.value is not None and _carries(node.value, raw):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                raw |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    for node in ast.walk(fn):
+        what = None
+        if isinstance(node, ast.Subscript) and _carries(node.value, raw):
+            what = "indexes"
+        elif isinstance(node, ast.For | ast.comprehension) and _carries(node.iter, raw):
+            what = "iterates over"
+        elif isinstance(node, ast.Starred) and _carries(node.value, raw):
+            what = "unpacks"
+        elif isinstance(node, ast.Assign) and _carries(node.value, raw) and any(
+                isinstance(t, ast.Tuple | ast.List) for t in node.targets):
+            what = "unpacks"
+        elif isinstance(node, ast.Call) and not isinstance(node.func, ast.Attribute) and _carries(node.func, raw | const):
+            what = "calls"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("max", "min", "tuple") \
+                and len(node.args) == 1 and _carries(node.args[0], raw):
+            what = f"{node.func.id}() iterates over"
+        if what:
+            rep.add("kernel_body", f"{where} {what} a parameter ({ast.unparse(node)[:40]}): under the "
+                    "interpreter a list, dict or function argument arrives as the host object", node)
