@@ -16,11 +16,14 @@ testbench bench, a fifteenth of it for cocotb (two rounds at most), a twentieth 
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
 from tests.perf import sidebyside as sb
 
+#: in every candidate: no cache of an earlier benchmark run (csim results, verdicts) can answer
+RUN = secrets.token_hex(3)
 ROUNDS = int(os.environ.get("HWEVAL_BENCH_ROUNDS", "3"))
 PER_PROBLEM = int(os.environ.get("HWEVAL_BENCH_PER_PROBLEM", "60"))
 COMMON = ["-S", "synth=off", "-S", "lint=off", "-S", "validate=off", "-S", "verdict_cache=off"]
@@ -40,12 +43,12 @@ def test_evaluation_path_against_raw_iverilog() -> None:
     the raw loop on the same distinct candidates: the issue's 1.10 bound."""
     ev = sb.Evaluator("verilogeval-v2-spec", sb.V2, {"synth": "off", "lint": "off"})
     try:
-        warm = sb.v2_candidates(1, tag="warm")
+        warm = sb.v2_candidates(1, tag=f"{RUN}warm")
         assert ev.run(warm)[1] == len(warm)  # workers started, testbench prepared, golden run cached
         raw, ours = sb.Side([], []), sb.Side([], [])
         n = 0
         for r in range(ROUNDS):
-            cands = sb.v2_candidates(PER_PROBLEM, tag=f"e{r}")
+            cands = sb.v2_candidates(PER_PROBLEM, tag=f"{RUN}e{r}")
             n = len(cands)
             with tempfile.TemporaryDirectory() as raw_dir:
                 wall, passed = sb.raw_iverilog(cands, Path(raw_dir))
@@ -75,7 +78,7 @@ def test_testbench_path_against_raw_iverilog(tmp_path: Path) -> None:
     n_full = 0
     for r in range(ROUNDS):
         for per, walls_raw, walls_ours in ((PER_PROBLEM, raw.full, ours.full), (1, raw.small, ours.small)):
-            cands = sb.v2_candidates(per, tag=f"r{r}n{per}")
+            cands = sb.v2_candidates(per, tag=f"{RUN}r{r}n{per}")
             replay = sb.write_replay(tmp_path / f"r{r}-{per}.jsonl", "verilogeval-v2-spec", cands)
             with tempfile.TemporaryDirectory() as raw_dir:
                 wall, passed = sb.raw_iverilog(cands, Path(raw_dir))
@@ -87,7 +90,7 @@ def test_testbench_path_against_raw_iverilog(tmp_path: Path) -> None:
             rss[per] = max(rss.get(per, 0.0), run.peak_rss_mb)
             n_full = len(cands) if per == PER_PROBLEM else n_full
     # memory: a run three times as large peaks no higher
-    cands = sb.v2_candidates(3 * PER_PROBLEM, tag="rss")
+    cands = sb.v2_candidates(3 * PER_PROBLEM, tag=f"{RUN}rss")
     replay = sb.write_replay(tmp_path / "rss.jsonl", "verilogeval-v2-spec", cands)
     big = sb.hweval_run(_v2_args(replay, 3 * PER_PROBLEM), tmp_path / "run-rss")
     assert big.counts == {"pass": len(cands)}
@@ -104,7 +107,7 @@ def test_cocotb_path_against_the_raw_runner(tmp_path: Path) -> None:
     n_full = n_small = 0
     for r in range(min(ROUNDS, 2)):  # a cocotb candidate costs about a second: two rounds
         for per, walls_raw, walls_ours in ((per_problem, raw.full, ours.full), (1, raw.small, ours.small)):
-            cands, tbs = sb.core_candidates(per, tag=f"r{r}n{per}")
+            cands, tbs = sb.core_candidates(per, tag=f"{RUN}r{r}n{per}")
             replay = sb.write_replay(tmp_path / f"r{r}-{per}.jsonl", "verilog-core", cands)
             with tempfile.TemporaryDirectory() as raw_dir:
                 wall, passed = sb.raw_cocotb(cands, tbs, Path(raw_dir))
@@ -125,10 +128,9 @@ def test_hls_csim_path_against_raw_gxx(tmp_path: Path) -> None:
     items = 4
     raw, ours = sb.Side([], []), sb.Side([], [])
     n_full = n_small = 0
-    cache = tmp_path / "cache"  # hweval's own cache (precompiled headers, testbench objects) for these runs
     for r in range(ROUNDS):
         for per, walls_raw, walls_ours in ((per_item, raw.full, ours.full), (1, raw.small, ours.small)):
-            cands, tbs, lines = sb.hls_candidates(items, per, tag=f"r{r}n{per}")
+            cands, tbs, lines = sb.hls_candidates(items, per, tag=f"{RUN}r{r}n{per}")
             replay = tmp_path / f"r{r}-{per}.jsonl"
             replay.write_text("\n".join(lines) + "\n")
             raw_root = tmp_path / "raw"
@@ -137,8 +139,7 @@ def test_hls_csim_path_against_raw_gxx(tmp_path: Path) -> None:
             assert passed == len(cands)
             walls_raw.append(wall)
             run = sb.hweval_run(["run", "--suite", "hls-bugs", "--model", f"replay:{replay}", "--n-samples", str(per),
-                                 "--problems", ",".join(sorted(tbs)), *COMMON], tmp_path / f"run-{r}-{per}",
-                                env={"HWEVAL_CACHE": str(cache)})
+                                 "--problems", ",".join(sorted(tbs)), *COMMON], tmp_path / f"run-{r}-{per}")
             assert run.counts == {"pass": len(cands)}, run.counts
             walls_ours.append(run.wall_s)
             n_full, n_small = (len(cands), n_small) if per == per_item else (n_full, len(cands))
