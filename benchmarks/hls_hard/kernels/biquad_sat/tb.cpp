@@ -18,10 +18,10 @@ static double q_out(double v) {  // ap_fixed<18, 4, AP_RND, AP_SAT>: 14 fraction
 }
 
 int main() {
-    const double B[3][3] = {{0.5, 1.0, 0.5}, {0.25, -0.5, 0.25}, {0.0625, 0.125, 0.0625}};
-    const double A[3][2] = {{-1.75, 0.875}, {0.5, 0.25}, {-1.5, 0.625}};
+    const double B[4][3] = {{0.5, 1.0, 0.5}, {0.25, -0.5, 0.25}, {0.0625, 0.125, 0.0625}, {1.5, 1.5, 1.5}};
+    const double A[4][2] = {{-1.75, 0.875}, {0.5, 0.25}, {-1.5, 0.625}, {-1.875, -1.875}};  // the last: |v| > 32
     int errors = 0;
-    for (int t = 0; t < 3; t++) {
+    for (int t = 0; t < 4; t++) {
         bq_coef_t b[3], a[2];
         for (int k = 0; k < 3; k++) b[k] = B[t][k];
         for (int k = 0; k < 2; k++) a[k] = A[t][k];
@@ -32,6 +32,7 @@ int main() {
             int raw = (int)(lcg() % 65536) - 32768;
             if (t == 0) raw = n < 48 ? 29491 : -29491;  // steps: the resonant filter clips
             if (t == 2) raw = (n / 4) % 2 ? 16384 : -8192;
+            if (t == 3) raw = n < 64 ? 29491 : -32768;  // runaway filter held at the rails
             xd[n] = raw / 32768.0;
             x[n] = xd[n];
         }
