@@ -3,7 +3,7 @@
 
 #include "ap_int.h"
 
-#define HR_N 200
+#define HR_N 300
 #define HR_BINS 16
 
 typedef ap_uint<4> bin_t;
