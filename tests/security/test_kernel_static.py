@@ -187,7 +187,7 @@ class ModelNew(nn.Module):
     def forward(self, x: torch.Tensor, scale: Optional[float] = None) -> torch.Tensor:
         y = torch.empty_like(x)
         block = max([128, 256], key=lambda b: b)
-        k[(triton.cdiv(x.numel(), block),)](x, y, x.numel(), BLOCK=block, OUT=tl.float32)
+        k[lambda meta: (triton.cdiv(meta["n"], meta["BLOCK"]),)](x, y, x.numel(), BLOCK=block, OUT=tl.float32)
         return y
 """
 
@@ -208,6 +208,7 @@ def test_honest_triton_language_uses_are_accepted() -> None:
      "forbidden_import"),
     ("OUT=tl.float32", "OUT=tl.core.builtins.exec", "forbidden_attribute"),
     ("w.to(OUT)", "w.to(OUT())", "kernel_body"),
+    ('meta["n"]', 'meta["x_ptr"]', "torch_compute"),
     ("(o % n)[:, None]", "(n * 1)[:, None]", "kernel_body"),
     ("key=lambda b: b", "key=tl.cdiv", "forbidden_call"),
     ("key=lambda b: b", "key=math.floor", "forbidden_call"),

@@ -49,28 +49,47 @@ def launch(b: Body, n: ast.Call, f: ast.Subscript) -> int:
     """``kernel[grid](...)``: the grid is size arithmetic (a lambda gets the launch metadata);
     tensors may go to pointer parameters, never to ``tl.constexpr`` ones."""
     grid = f.slice
+    kname = f.value.id if isinstance(f.value, ast.Name) else None
     if isinstance(grid, ast.Lambda):
         b.defaults(grid.args)
-        b.mod.nested(grid, b.fn, meta=True)
+        b.mod.nested(grid, b.fn, meta=True, meta_of=kname)
     elif isinstance(grid, ast.Name) and b.local_fn(grid.id) is not None:
-        b.mod.nested(b.local_fn(grid.id).node, b.fn, meta=True)  # type: ignore[union-attr, arg-type]
+        b.mod.nested(b.local_fn(grid.id).node, b.fn, meta=True, meta_of=kname)  # type: ignore[union-attr, arg-type]
     elif isinstance(grid, ast.Name) and grid.id in b.mod.functions:
-        b.mod.functions[grid.id].seeded = True
-        b.mod.functions[grid.id].param_kinds = [SIZE] * len(b.mod.functions[grid.id].all_params)
+        gfn = b.mod.functions[grid.id]
+        gfn.seeded, gfn.meta_of = True, kname
+        gfn.param_kinds = [OPAQUE] + [SIZE] * (len(gfn.all_params) - 1)
     else:
         b.expr(grid)
-    kernel = b.mod.kernels.get(f.value.id) if isinstance(f.value, ast.Name) else None  # type: ignore[union-attr]
+    kernel = b.mod.kernels.get(kname) if kname is not None else None
     constexpr = _constexpr_params(kernel) if kernel is not None else set()
     names = [a.arg for a in kernel.args.args] if kernel is not None else []
+    kinds = []
     for i, a in enumerate(n.args):
         k = b.expr(a)
+        kinds.append(k)
         if i < len(names) and names[i] in constexpr and k != SIZE:
             b.bad("torch_compute", f"passes a tensor as tl.constexpr {names[i]}", a)
+    by_name = {}
     for kw in n.keywords:
         k = b.expr(kw.value)
         if (kw.arg in constexpr or kw.arg is None or kw.arg not in names) and k != SIZE:
             b.bad("torch_compute", f"passes a tensor as launch option {kw.arg}", kw.value)
+        by_name[kw.arg] = k
+    _record_args(b, n, kernel, kinds, by_name)
     return OPAQUE
+
+
+def _record_args(b: Body, n: ast.Call, kernel: ast.FunctionDef | None, kinds: list[int],
+                 by_name: dict[str | None, int]) -> None:
+    """What a launch passes for each kernel parameter (``meta["KEY"]`` in grids and heuristics);
+    a launch through a local alias counts as a launch of every kernel."""
+    starred = any(isinstance(a, ast.Starred) for a in n.args) or None in by_name
+    for kn in [kernel] if kernel is not None else list(b.mod.kernels.values()):
+        seen = b.mod.kernel_args.setdefault(kn.name, {})
+        for i, p in enumerate(a.arg for a in kn.args.args):
+            k = OPAQUE if starred else (kinds[i] if i < len(kinds) else by_name.get(p, SIZE))
+            seen[p] = max(seen.get(p, SIZE), k)
 
 
 def _constexpr_params(kernel: ast.FunctionDef) -> set[str]:

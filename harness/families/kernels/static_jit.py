@@ -65,7 +65,7 @@ def check_decorators(b: Body, fn: ast.FunctionDef) -> None:
                     b.bad("forbidden_decorator", "triton.heuristics values must be lambdas", dec)
                     continue
                 b.defaults(value.args)
-                b.mod.nested(value, None, meta=True)
+                b.mod.nested(value, None, meta=True, meta_of=fn.name)
         else:
             b.bad("forbidden_decorator", f"@{path or ast.unparse(dec)[:40]} on a kernel", dec)
     b.defaults(fn.args, fn.returns)

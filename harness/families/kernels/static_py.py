@@ -293,6 +293,11 @@ class Body(BindMixin):
         return attribute_kind(self, n)
 
     def e_Subscript(self, n: ast.Subscript) -> int:
+        from harness.families.kernels.static_scope import meta_kind
+
+        mk = meta_kind(self.mod, self.fn, n)
+        if mk is not None:
+            return mk
         vk = self.expr(n.value)
         self.slice_kind(n.slice)
         return SIZE if vk == SIZE else TENSOR

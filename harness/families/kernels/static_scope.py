@@ -48,6 +48,7 @@ class Fn:
     ret: int = SIZE
     modvars: dict[str, set[str]] = field(default_factory=dict)  # loop variable -> module classes
     modvar_poison: set[str] = field(default_factory=set)  # ... also bound to something else
+    meta_of: str | None = None  # a launch grid / heuristic: its first parameter holds this kernel's arguments
 
     @property
     def params(self) -> list[str]:
@@ -110,6 +111,7 @@ class ModuleScope:
     references: set[str] = field(default_factory=set)
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
+    kernel_args: dict[str, dict[str, int]] = field(default_factory=dict)  # kernel -> parameter -> kind at launches
 
     @property
     def builtin_names(self) -> set[str]:
@@ -122,15 +124,16 @@ class ModuleScope:
                 | self.references | set(dir(builtins)))
 
     def nested(self, node: ast.FunctionDef | ast.Lambda, parent: Fn | None, *, escaped: bool = False,
-               meta: bool = False) -> Fn:
+               meta: bool = False, meta_of: str | None = None) -> Fn:
         """The Fn of a nested def / lambda (created once, kept across analysis passes)."""
         fn = self.by_node.get(id(node))
         if fn is None:
             fn = Fn(node, parent=parent)
             self.by_node[id(node)] = fn
             self.fns.append(fn)
-        if meta:  # a launch grid / heuristic: Triton passes it the launch metadata (sizes)
-            fn.seeded, fn.param_kinds = True, [SIZE] * len(fn.all_params)
+        if meta:  # a launch grid / heuristic: Triton passes it the launch metadata (see meta_kind)
+            fn.seeded, fn.param_kinds = True, [OPAQUE] + [SIZE] * (len(fn.all_params) - 1)
+            fn.meta_of = meta_of
         elif escaped:
             fn.escaped = True
         return fn
@@ -139,3 +142,24 @@ class ModuleScope:
         if owner is None:
             return None
         return self.methods.get((owner.name, name))
+
+
+def meta_kind(mod: ModuleScope, fn: Fn | None, node: ast.Subscript) -> int | None:
+    """``meta["KEY"]`` in a launch grid or heuristic: Triton's dict of the kernel's arguments, so
+    the kind of what the launches pass for ``KEY`` as a non-constexpr parameter of any kernel (a
+    ``tl.constexpr`` or config key is a size; a tensor argument is a tensor). None when ``node``
+    is not such a subscript."""
+    if not (isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)):
+        return None
+    while fn is not None and node.value.id not in fn.all_params:
+        fn = fn.parent
+    if fn is None or fn.meta_of is None or fn.all_params[0] != node.value.id:
+        return None
+    key = node.slice.value
+    kinds = [SIZE]
+    for name, kernel in mod.kernels.items():
+        for a in kernel.args.args:
+            if a.arg == key and not (a.annotation is not None and ast.unparse(a.annotation).endswith("constexpr")):
+                kinds.append(mod.kernel_args.get(name, {}).get(key, OPAQUE))
+    return max(kinds)
