@@ -241,3 +241,25 @@ def test_triton_language_lists_match_the_installed_triton() -> None:
                for n in TL.LIBDEVICE_NAMES if hasattr(libdevice, n))
     assert "core" not in TL.LIBDEVICE_NAMES | TL.TL_MATH_NAMES and "handle" not in TL.KERNEL_VALUE_ATTRS
     assert TL.KERNEL_VALUE_ATTRS & set(dir(tl.sum)) <= {"type"}  # constexpr_type: .value is tl.sum again
+
+
+@pytest.mark.parametrize("path,module", [
+    ("torch.sys.modules", "torch.sys"), ("torch.os.system", "torch.os"),
+    ("torch.serialization.pickle.loads", "torch.serialization.pickle"), ("torch.nn", "torch.nn"),
+    ("torch.nn.init.kaiming_uniform_", None), ("torch.nn.Linear", None), ("torch.randn", None),
+    ("torch.Tensor.normal_", None), ("torch.nn.functional.gelu", None),
+])
+def test_init_torch_paths_never_reach_a_module(path: str, module: str | None) -> None:
+    """``__init__`` may call any torch function, but no path through a module re-exported by torch."""
+    from harness.families.kernels.static_torch import module_on_path
+
+    pytest.importorskip("torch")
+    assert module_on_path(path) == module
+
+
+def test_init_weights_with_torch_still_accepted() -> None:
+    code = _answer("return y", "").replace(
+        "class ModelNew(nn.Module):\n", "class ModelNew(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.w = nn.Parameter(torch.randn(4, 4))\n        nn.init.kaiming_uniform_(self.w)\n\n")
+    assert analyze(code, "triton")[0] == []
+    assert "forbidden_attribute" in _rules(code.replace("nn.init.kaiming_uniform_(self.w)", "torch.os.getpid()"))

@@ -41,7 +41,7 @@ TORCH_ALWAYS_FORBIDDEN = (
     "torch.backends", "torch.compile", "torch.jit", "torch.fx", "torch.export", "torch.multiprocessing",
     "torch.distributed", "torch.autograd", "torch.set_", "torch.use_deterministic_algorithms",
     "torch.utils.cpp_extension.load", "torch.utils.data", "torch.utils.hooks", "torch.cuda.memory",
-    "torch.cuda.graphs", "torch.cuda.CUDAGraph", "torch.cuda.graph", "torch.classes",
+    "torch.cuda.graphs", "torch.cuda.CUDAGraph", "torch.cuda.graph", "torch.classes", "torch.serialization",
 )
 TIMER_ATTRS = frozenset({"synchronize", "elapsed_time", "record_event", "wait_event", "query"})
 TRITON_ALLOWED_PREFIXES = ("triton.language",)

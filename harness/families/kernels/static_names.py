@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
 from harness.families.kernels import static_tl as TL
+from harness.families.kernels.static_torch import module_on_path
 
 if TYPE_CHECKING:
     from harness.families.kernels.static_py import Body
@@ -29,6 +30,8 @@ def path_kind(b: Body, path: str, node: ast.AST) -> int:
     elif path.startswith("triton."):
         if path not in A.TRITON_USABLE:
             b.bad("forbidden_attribute", path, node)
+    elif path.startswith("torch.") and b.mode == "init" and module_on_path(path):
+        b.bad("forbidden_attribute", f"{path}: the module {module_on_path(path)} (modules are not values)", node)
     elif path.startswith("torch."):
         if not A.torch_usable(path, init=b.mode == "init"):
             b.bad("torch_compute", f"{path} outside a kernel", node)
