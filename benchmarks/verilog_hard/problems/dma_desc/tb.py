@@ -14,17 +14,21 @@ class Memory:
         self.answers = []          # [cycle due, word], in acceptance order
         self.held = None           # request shown and not accepted last cycle
 
-    def chain(self, n_desc, max_len, long_block=False):
+    def chain(self, n_desc, max_len, long_block=False, empty_then_8000=False):
         rng, used = self.rng, set()
         descs, expected_writes, readable, total = [], [], set(), 0
         base_src, base_dst = 0x1000 + rng.randrange(0, 0x100), 0x9000 + rng.randrange(0, 0x100)
         for k in range(n_desc):
             while True:   # low addresses, sometimes 0x8000 (only bit 15 set) or high ones
                 a = rng.choice((rng.randrange(0x0010, 0x0F00), 0x8000, rng.randrange(0xC000, 0xFFF0)))
+                if empty_then_8000:   # the first descriptor low, the second at 0x8000
+                    a = 0x8000 if k == 1 else rng.randrange(0x0010, 0x0F00)
                 if not used & {a - 2, a - 1, a, a + 1, a + 2}:
                     break
             used |= {a, a + 1, a + 2}
             n = max_len if long_block else rng.choice((0, 1, 2, 3, 8, max_len, rng.randint(0, max_len)))
+            if empty_then_8000 and k == 0:
+                n = 0
             descs.append((a, base_src, base_dst, n))
             for i in range(n):
                 self.words[base_src + i] = rng.getrandbits(32)
@@ -66,10 +70,10 @@ class Bench:
             raise mismatch(c, "busy/done", (0, 0), (busy, done), "no chain started")
         return req, we, addr, wdata, busy, done
 
-    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None, long_block=False):
+    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None, long_block=False, empty_then_8000=False):
         """One chain: start it, serve the port, check every write; returns cycles to done."""
         d, mem = self.dut, self.mem
-        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len, long_block)
+        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len, long_block, empty_then_8000)
         writes = list(writes)
         started, complete_edge, start_edge = False, None, None
         while True:
@@ -172,7 +176,7 @@ async def test_dma(dut):
                 return 2 * w + d * (2 * lat + 8) + 4
             took = await bench.run_chain(n_desc, max_len, 1.0, lat, budget)
             worst = max(worst, took)
-    for k in range(40):        # random grants and latencies
+    for k in range(28):        # random grants and latencies
         gnt_p = rng.choice((0.3, 0.6, 0.9, 1.0))
         slow = rng.random() < 0.4          # answers slower than the engine can issue: reads pile up
         if slow and rng.random() < 0.5:    # grants in bursts: reads go out, then answers wait for writes
@@ -187,6 +191,8 @@ async def test_dma(dut):
                 bench.check(True)
                 await RisingEdge(dut.clk)
                 bench.cycle += 1
-    for _ in range(6):        # long blocks, slow answers, grants in bursts: more reads than any small buffer
+    for _ in range(2):        # an empty descriptor whose next one sits at 0x8000 (only bit 15 set)
+        await bench.run_chain(3, 5, 0.8, lambda: rng.randint(1, 4), empty_then_8000=True)
+    for _ in range(4):        # long blocks, slow answers, grants in bursts: more reads than any small buffer
         await bench.run_chain(1, 60, Bursts(rng), lambda: rng.randint(12, 30), long_block=True)
     assert worst > 0
