@@ -39,6 +39,12 @@ demo: setup
 	$(BIN)/hweval run --suite hls-bugs --model mutant --n-samples 3 --workers $(WORKERS) --out $(DEMO_OUT)/hls-bugs-mutant
 	$(BIN)/hweval run --suite kernels-core --lang triton --model reference --workers $(WORKERS) --out $(DEMO_OUT)/kernels-core-reference
 	$(BIN)/hweval run --suite kernels-core --lang triton --model mutant --n-samples 3 --workers $(WORKERS) --out $(DEMO_OUT)/kernels-core-mutant
+	$(BIN)/hweval run --suite verilog-hard --model reference --workers $(WORKERS) --out $(DEMO_OUT)/verilog-hard-reference
+	$(BIN)/hweval run --suite verilog-hard --model mutant --n-samples 2 --workers $(WORKERS) --out $(DEMO_OUT)/verilog-hard-mutant
+	$(BIN)/hweval run --suite hls-hard --model reference --workers $(WORKERS) --out $(DEMO_OUT)/hls-hard-reference
+	$(BIN)/hweval run --suite hls-hard --model mutant --n-samples 2 --workers $(WORKERS) --out $(DEMO_OUT)/hls-hard-mutant
+	$(BIN)/hweval run --suite kernels-hard --lang triton --model reference --workers $(WORKERS) --out $(DEMO_OUT)/kernels-hard-reference
+	$(BIN)/hweval run --suite kernels-hard --lang triton --model mutant --workers $(WORKERS) --out $(DEMO_OUT)/kernels-hard-mutant
 	# keep last: publish every demo run above into the demo folder (the committed one is `make leaderboard`)
 	$(BIN)/hweval publish $(DEMO_OUT)/*/ --fresh --out $(DEMO_OUT)/leaderboard.json --html $(DEMO_OUT)/leaderboard.html
 
