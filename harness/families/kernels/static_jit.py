@@ -103,9 +103,8 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> Non
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 if not (id(node) in inner and node.id in mod.aliases and node.id not in local):
                     _kernel_name(mod, node, local, where, rep)  # an import alias under a chain: judged whole
-            elif isinstance(node, ast.Call) and any(k.arg == "key" for k in node.keywords) and \
-                    isinstance(node.func, ast.Name) and node.func.id not in local:
-                rep.add("kernel_body", f"{node.func.id}(key=...) in {where} (a callback)", node)
+            elif isinstance(node, ast.Call):
+                _kernel_call(mod, node, local, where, rep)
     _host_objects(fn, where, rep)
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         if arg.annotation is not None:
@@ -130,6 +129,24 @@ def _kernel_chain(mod: ModuleScope, node: ast.Attribute, local: set[str], where:
     bad = [p for p in parts if p not in TL.KERNEL_VALUE_ATTRS]
     if bad:
         rep.add("kernel_body", f".{bad[-1]} in {where} (not an attribute of Triton values)", node)
+
+
+def _kernel_call(mod: ModuleScope, node: ast.Call, local: set[str], where: str, rep: Report) -> None:
+    """A kernel body calls only ``tl.*`` API names, other kernels, listed builtins and methods of
+    values (their names judged as attributes): never a local, a parameter, a module-level value
+    (``FULL = torch.full``), an index or a call result."""
+    f = node.func
+    if isinstance(f, ast.Attribute):
+        return  # a tl.* path or a method of a value: the chain check judges its names
+    ok = False
+    if isinstance(f, ast.Name) and f.id not in local:
+        name = f.id
+        ok = (name in mod.kernels or (name in mod.aliases and TL.kernel_path_ok(mod.aliases[name]))
+              or (name in A.KERNEL_BUILTINS and name not in mod.consts) or not _defined(mod, name))
+        if name in ("min", "max") and any(k.arg == "key" for k in node.keywords):
+            ok = False  # a callback
+    if not ok:
+        rep.add("kernel_body", f"{where} calls {ast.unparse(f)[:40]} (only tl.*, kernels, builtins, methods)", node)
 
 
 def _kernel_name(mod: ModuleScope, node: ast.Name, local: set[str], where: str, rep: Report) -> None:
