@@ -88,7 +88,7 @@ class BindMixin:
         elif attr is not None and self.mode != "init" and self._allocation(value):
             from harness.families.kernels.static_modlist import poison
 
-            poison(self, attr)  # a workspace kept across calls: a fresh allocation or None, nothing else
+            poison(self, attr)  # type: ignore[arg-type]  # a workspace kept across calls: a fresh allocation or None, nothing else
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k, OPAQUE)
         elif attr is None or self.mode not in ("init", "plain_init"):
             self.bad("module_state", f"assigns {ast.unparse(t)[:60]} outside ModelNew.__init__", t)
