@@ -27,6 +27,9 @@ TL_NAMES = frozenset("""
     tensor tensor_descriptor to_tensor topk trans tuple uint16 uint32 uint64 uint8 uint_to_uniform_float
     umulhi unsqueeze view void where xor_sum zeros zeros_like
 """.split())
+#: names of earlier 2.x/3.x releases (block pointers, fp8 names): where Triton lacks them, an
+#: AttributeError at compile time, not a way out
+TL_NAMES = TL_NAMES | {"advance", "float8e4", "float8e4b15x4"}
 #: ``triton.language.math`` (3.x); older releases kept the libdevice functions there too
 TL_MATH_NAMES = frozenset("""
     abs ceil cos div_rn erf exp exp2 fdiv floor fma log log2 rsqrt sin sqrt sqrt_rn umulhi
