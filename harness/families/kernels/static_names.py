@@ -32,6 +32,9 @@ def path_kind(b: Body, path: str, node: ast.AST) -> int:
             b.bad("forbidden_attribute", path, node)
     elif path.startswith("torch.") and b.mode == "init" and module_on_path(path):
         b.bad("forbidden_attribute", f"{path}: the module {module_on_path(path)} (modules are not values)", node)
+    elif path.startswith("torch.") and b.mode == "init" and any(
+            p in path.rsplit(".", 1)[-1] for p in A.INIT_METHODS_DENIED_PARTS):
+        b.bad("forbidden_call", f"{path} in __init__ plants code that runs later (hooks, apply)", node)
     elif path.startswith("torch."):
         if not A.torch_usable(path, init=b.mode == "init"):
             b.bad("torch_compute", f"{path} outside a kernel", node)
