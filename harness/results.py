@@ -80,7 +80,7 @@ class ExecutionRecord:
 @dataclass
 class SandboxInfo:
     kind: str | None
-    image: str | None = None  # the image digest (docker)
+    image: dict[str, str] | str | None = None  # the image digests by image name (docker)
 
 
 @dataclass

@@ -86,3 +86,15 @@ def test_config_and_results_accept_keys_of_a_newer_harness() -> None:
     validate("results", results, "results.json")
     with pytest.raises(DataError, match="'sandbox' is a required property"):
         validate("config", {"run": {"suites": ["x"]}, "suites": {}}, "config.json")
+
+
+def test_docker_image_digests_by_name_validate_in_config_and_results() -> None:
+    """The docker sandbox records one digest per image (a dict): config.json and results.json accept it."""
+    for kind in ("config", "results"):
+        schema = shipped(kind)
+        defs = schema.get("$defs") or schema.get("definitions")
+        sandbox = {"$defs": defs, **defs["SandboxInfo"]}
+        jsonschema.validate({"kind": "docker", "image": {"hweval/rtl:latest": "sha256:" + "a" * 64}}, sandbox)
+        jsonschema.validate({"kind": "local", "image": None}, sandbox)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"kind": "docker", "image": ["not", "a", "digest"]}, sandbox)
