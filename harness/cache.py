@@ -11,6 +11,7 @@ Used by the verdict cache (:mod:`harness.verdict_cache`), the generation cache
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -20,6 +21,22 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def harness_code_digest() -> str:
+    """A digest of every Python file of the installed harness package: part of the key of every
+    cache that holds verdicts (the verdict cache, reference validation), so a verdict computed by
+    an older checker (an integrity rule since tightened) is never reused by a newer one."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()[:16]
 
 
 def key_of(*parts: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from harness import registry
 from harness.backend import Backend, BackendOptions
-from harness.cache import key_of
+from harness.cache import harness_code_digest, key_of
 from harness.config import RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
@@ -99,7 +99,8 @@ def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext,
     """Run every reference against its own checks: problem id -> {status, reason}."""
     from harness.tools import tool_versions
 
-    key = key_of(suite.content_hash(), tool_versions(), ctx.sandbox.name, suite.verdict_options())[:16]
+    key = key_of(suite.content_hash(), tool_versions(), ctx.sandbox.name, suite.verdict_options(),
+                 harness_code_digest())[:16]
     path = cache_dir() / "validate" / f"{suite.name}-{key}.json"
     cached: dict[str, dict[str, str]] = read_json(path) if use_cache and path.exists() else {}
     todo = [p for p in problems if p.id not in cached]

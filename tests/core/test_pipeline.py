@@ -200,3 +200,24 @@ def test_failing_reference_is_excluded_not_scored(world: World, tmp_path: Path) 
     s = go(tmp_path / "run", **cfg_opts)
     assert [e["problem_id"] for e in s["excluded"]] == ["p2"] and s["n_problems"] == 2
     assert "p2" not in s["per_problem"] and s["metrics"]["pass@1"]["mean"] == 1.0
+
+
+def test_cache_keys_hold_the_harness_code_digest(tmp_path: Path) -> None:
+    """A verdict computed by an older checker is never reused: the harness's own code is part of
+    the verdict-cache and validation keys."""
+    import harness.cache as cache
+
+    digest = cache.harness_code_digest()
+    assert len(digest) == 16 and digest == cache.harness_code_digest()
+    cache.harness_code_digest.cache_clear()
+    try:
+        probe = Path(cache.__file__).resolve().parent / "_digest_probe_tmp.py"
+        probe.write_text("# a checker change\n")
+        try:
+            assert cache.harness_code_digest() != digest
+        finally:
+            probe.unlink()
+            cache.harness_code_digest.cache_clear()
+        assert cache.harness_code_digest() == digest
+    finally:
+        cache.harness_code_digest.cache_clear()
