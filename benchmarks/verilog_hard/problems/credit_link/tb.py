@@ -115,4 +115,4 @@ async def test_credit_link(dut):
     await run_cycles(dut, pair, stimulus(tb_rng("credit"), pair), outputs,
                      init={"rst": 1, "s_valid_a": 0, "s_valid_b": 0, "m_ready_a": 0, "m_ready_b": 0})
     for k in pair.links:
-        assert k.delivered > 300 and k.stalls > 50, (k.tag, k.delivered, k.stalls)
+        assert k.delivered > 200 and k.stalls > 50, (k.tag, k.delivered, k.stalls)

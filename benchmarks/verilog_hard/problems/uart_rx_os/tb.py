@@ -141,4 +141,4 @@ async def test_uart_rx(dut):
     await run_cycles(dut, m, stimulus(tb_rng("uart")), outputs, init={"rst": 1, "tick16": 0})
     u = m.units
     assert all(x.frames >= 6 for x in u.values()), {t: x.frames for t, x in u.items()}
-    assert sum(x.ferr for x in u.values()) > 1 and u["b"].perr_count + u["c"].perr_count > 0
+    assert sum(x.ferr for x in u.values()) > 0 and u["b"].perr_count + u["c"].perr_count > 0
