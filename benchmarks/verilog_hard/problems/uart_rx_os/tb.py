@@ -101,7 +101,7 @@ def line_ticks(rng, tag, n_frames):
         if parity:
             p = (ones + 1) % 2 if parity == 1 else ones % 2
             bits.append(p ^ int(rng.random() < 0.2))
-        bits.append(int(rng.random() > 0.12))          # stop bit, sometimes 0 (framing error)
+        bits.append(0 if f == 1 else int(rng.random() > 0.12))  # stop bit, sometimes 0 (framing error)
         for b in bits:
             length = 16 + rng.choice((0, 0, 0, -1, 1))
             seg = [b] * length
