@@ -32,8 +32,9 @@ def test_reference_passes_every_problem(tmp_path) -> None:
 
 def test_mutants_mostly_fail(tmp_path) -> None:
     out = tmp_path / "mut"
-    proc = hweval("run", "--suite", "verilog-core", "--model", "mutant", "--n-samples", "5", "--out", str(out),
-                  "-S", "lint=off")
+    # two mutants per problem (86 samples) bound the baseline well enough; make demo runs five
+    proc = hweval("run", "--suite", "verilog-core", "--model", "mutant", "--n-samples", "2", "--out", str(out),
+                  "-S", "lint=off", "-S", "synth=off")
     assert proc.returncode == 0, proc.stderr
     suite = json.loads((out / "results.json").read_text())["suites"]["verilog-core"]
     assert suite["metrics"]["pass@1"]["mean"] <= 0.10, suite["per_problem"]
