@@ -73,3 +73,27 @@ def test_item_score_fields(built_items: list[HlsItem], hls_cache: Path, tmp_path
     assert score_item(ctrl, HlsAnswer(True, 3, "OP", None), tmp_path).detection == "fp"
     prompt = build_prompt(it)
     assert "kernel.h" in prompt and f"{line:>3} | " in prompt and "ZERO:" in prompt and '"buggy"' in prompt
+
+
+def test_a_rejected_fix_names_its_rule_on_the_verdict(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The run files' contract: a ``rejected`` verdict carries the integrity rule, as in every family."""
+    import json as _json
+
+    import harness.families.hls.suite as hls_suite
+    from harness.families.hls.score import FixVerdict, ItemScore
+    from harness.sandbox.base import Limits
+    from harness.suite import EvalContext, SuiteOptions
+    from harness.types import Candidate, Problem, Status
+
+    def fake_score(item, answer, work, **kw):  # type: ignore[no-untyped-def]
+        fix = FixVerdict("rejected", "interposition: the fix defines `memcmp`", 3)
+        return ItemScore("k/OP_1", True, True, "tp", 4, True, ["OP"], "OP", True, fix, "rejected")
+
+    suite = hls_suite.HlsSuite(SuiteOptions())
+    monkeypatch.setattr(hls_suite, "score_item", fake_score)
+    monkeypatch.setattr(hls_suite, "sandbox_runner", lambda *a, **k: None)
+    monkeypatch.setattr(type(suite), "items", lambda self: {"k/OP_1": object()})
+    cand = Candidate("int f();", files={"answer.json": _json.dumps({"buggy": True, "line": 4, "type": "OP"})})
+    v = suite.evaluate(Problem("hls", "k/OP_1"), cand, EvalContext(sandbox=None, limits=Limits(),  # type: ignore[arg-type]
+                                                                  scratch_root=tmp_path))
+    assert v.status == Status.REJECTED and v.rule == "interposition", (v.status, v.rule)

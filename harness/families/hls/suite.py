@@ -113,7 +113,10 @@ class HlsSuite(Suite):
             score = score_item(item, answer, work, include=include, cache=cache, timeout_s=self._timeout(),
                                runner=runner)
         reason = score.fix.reason if score.fix else f"detection {score.detection}"
-        return Verdict(Status(score.status), reason=reason, metrics={"hls": score.to_json()})
+        status = Status(score.status)
+        # a rejection names its rule (every integrity reason starts "<rule>: ...")
+        rule = reason.split(":", 1)[0].strip() or "integrity" if status == Status.REJECTED else None
+        return Verdict(status, reason=reason, metrics={"hls": score.to_json()}, rule=rule)
 
     def reference_response(self, problem: Problem) -> str:
         return reference_answer(self.items()[problem.id])
