@@ -263,3 +263,52 @@ def test_init_weights_with_torch_still_accepted() -> None:
         "        self.w = nn.Parameter(torch.randn(4, 4))\n        nn.init.kaiming_uniform_(self.w)\n\n")
     assert analyze(code, "triton")[0] == []
     assert "forbidden_attribute" in _rules(code.replace("nn.init.kaiming_uniform_(self.w)", "torch.os.getpid()"))
+
+
+RT2_DETAILS = {  # red team 2: tensor values laundered into sizes; each attack is caught where it launders
+    "c6_rt2_torch_size_of_tensor_values": "torch.Size() on a tensor",
+    "c6_rt2_torch_size_row_max": "torch.Size() on a tensor",
+    "c6_rt2_torch_size_softmax": "tensor arithmetic",
+    "c6_rt2_list_append_grid": "tensor arithmetic",
+    "c6_rt2_list_append_grid_softmax": "tensor arithmetic",
+    "c6_rt2_list_append_forward": "tensor arithmetic",
+    "c6_rt2_list_alias_append": "puts a tensor into b2",
+    "c6_rt2_list_alias_setitem": "puts a tensor into b2",
+    "c6_rt2_list_helper_append": "puts a tensor into box",
+    "c6_rt2_loop_carried_alias_chain": "tensor arithmetic",
+    "c6_rt2_size_from_narrow_offset": ".narrow() with a tensor argument",
+}
+
+
+@pytest.mark.parametrize("stem,detail", sorted(RT2_DETAILS.items()))
+def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
+    found = analyze((CORPUS / "attacks" / f"{stem}.py").read_text(), "triton")[0]
+    assert any(v.rule == "torch_compute" and detail in v.detail for v in found), found
+
+
+@pytest.mark.parametrize("forward,detail", [
+    ("for b in torch.Size(x.view(-1)):\n    pass\nreturn y", "torch.Size() on a tensor"),
+    ("s = torch.broadcast_shapes(x)\nreturn y", "torch.broadcast_shapes() on a tensor"),
+    ("d = torch.device(x)\nreturn y", "torch.device() on a tensor"),
+    ("y.view(-1)[0].fill_(x.view(-1)[0])\nreturn y", ".fill_() with a tensor value"),
+    ("return y.view(-1).narrow(0, x.view(-1)[0], 1)", ".narrow() with a tensor argument"),
+    ("n = torch.empty(x.view(-1)[0]).numel()\nreturn y", "torch.empty() with a tensor shape"),
+    ("n = torch.full((x.view(-1)[0],), 1.0).numel()\nreturn y", "torch.full() with a tensor shape"),
+    ("d = {}\ne = d\ne.setdefault(0, x)\nreturn y if d[0] > 0 else y", "puts a tensor into e"),
+    ("a = []\nfor t in (x, y):\n    a.append(t)\nreturn y if a[0] > 0 else y", "compares tensor values"),
+    ("a = [0]\na[0] = x\nreturn y if a.pop() > 0 else y", "compares tensor values"),
+])
+def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
+    found = analyze(_answer(forward), "triton")[0]
+    assert any(v.rule == "torch_compute" and detail in v.detail for v in found), found
+
+
+@pytest.mark.parametrize("forward", [
+    "outs = []\nouts.append(y)\nouts.insert(0, x)\nreturn outs[1]",
+    "d = {}\nd.setdefault('y', y)\nd.update(x=x)\nreturn d['y']",
+    "z = torch.empty_like(x, dtype=torch.finfo(x.dtype).dtype, device=torch.device(x.device))\nreturn y",
+    "z = torch.full((x.shape[0],), 1.0, device=x.device)\nw = torch.full_like(x, 2.0)\nreturn y.view_as(x).to(z)",
+    "s = torch.Size([x.shape[0], 2])\nb = torch.broadcast_shapes(x.shape, y.shape)\nreturn y.new_full(s, 0.5)",
+])
+def test_containers_and_size_calls_of_sizes_are_accepted(forward: str) -> None:
+    assert analyze(_answer(forward), "triton")[0] == []

@@ -79,6 +79,15 @@ VIEW_METHODS = frozenset({
     "bfloat16", "double", "int", "long", "type_as", "detach", "clone", "fill_", "zero_", "movedim",
     "requires_grad_", "empty_like",
 })
+#: view/fill methods whose value arguments must be sizes (``y[i].fill_(v)`` writes a Python value)
+VALUE_TAKING_METHODS = frozenset({"fill_", "new_full"})
+#: view methods that take a tensor for its metadata (dtype, device, shape), never its values
+TENSOR_ARG_VIEWS = frozenset({"view_as", "reshape_as", "expand_as", "type_as", "to", "fill_", "new_full"})
+#: allocations whose shape / strides / offset / range arguments must be sizes
+SIZED_ALLOCATIONS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_strided", "torch.zeros",
+                               "torch.zeros_like", "torch.ones", "torch.ones_like", "torch.full",
+                               "torch.full_like", "torch.arange", "torch.as_strided"})
+SIZE_KEYWORDS = frozenset({"size", "stride", "storage_offset", "start", "end", "step"})
 #: methods on plain Python values (lists, dicts, strings) built by the answer
 PLAIN_METHODS = frozenset({"get", "items", "keys", "values", "index", "count", "bit_length", "format",
                            "startswith", "endswith", "lower", "upper", "join"})

@@ -59,7 +59,7 @@ class BindMixin:
         elif isinstance(t, ast.Attribute):
             self.bind_attr(t, k, value)
         elif isinstance(t, ast.Subscript):
-            self.bind_item(t)
+            self.bind_item(t, k)
         else:
             self.bad("forbidden_statement", f"assignment to {type(t).__name__}", t)
 
@@ -114,7 +114,7 @@ class BindMixin:
             return path in ALLOCATORS
         return isinstance(value.func, ast.Attribute) and value.func.attr in ALLOCATING_METHODS
 
-    def bind_item(self, t: ast.Subscript) -> None:
+    def bind_item(self, t: ast.Subscript, k: int = SIZE) -> None:
         self.slice_kind(t.slice)
         base = t.value
         if self.alias_path(base):
@@ -131,10 +131,25 @@ class BindMixin:
         elif isinstance(base, ast.Name) and self.fn is not None and base.id in self.fn.env:
             if self.fn.env[base.id] != SIZE:
                 self.bad("torch_compute", "writes a tensor slice from Python", t)
+            elif k != SIZE:  # ``box[0] = x`` on a list of sizes: ``box[0]`` would read as a size
+                self.put_into(base, k, t)
         elif self.expr(base) != SIZE:
             self.bad("torch_compute", "writes a tensor slice from Python", t)
         else:
             self.bad("module_state", f"writes into {ast.unparse(base)[:40]}, which outlives the call", t)
+
+    def put_into(self, name: ast.Name, k: int, node: ast.AST) -> None:
+        """A value of kind ``k`` stored into the local container ``name`` (``append``, ``insert``,
+        ``extend``, ``setdefault``, ``update``, item assignment): the container's kind becomes the
+        join of everything stored in it, so ``box[0]`` of ``box = []; box.append(x)`` is a tensor.
+        Only a name bound solely to fresh container displays may take a tensor: any other binding
+        (``b2 = box``, a parameter, a loop variable) could alias a list typed as sizes elsewhere."""
+        fn = self.fn
+        if fn is None or not fresh_container(fn.node, name.id):
+            self.bad("torch_compute", f"puts a tensor into {name.id}, which may be a container of sizes "
+                     "(collect tensors in a list bound only to [] or a list display)", node)
+            return
+        fn.env[name.id] = max(fn.env.get(name.id, SIZE), k)
 
     def defaults(self, args: ast.arguments, returns: ast.expr | None = None) -> None:
         """Default values and annotations: both run when the ``def`` runs."""
@@ -149,3 +164,23 @@ class BindMixin:
             finally:
                 self.in_annotation = False  # type: ignore[attr-defined]
 
+
+
+_DISPLAYS = (ast.List, ast.Dict, ast.ListComp, ast.DictComp)
+
+
+def fresh_container(node: ast.AST, name: str) -> bool:
+    """Every binding of ``name`` in ``node`` (nested functions included) is ``name = <display>``,
+    and the function has no parameter of that name."""
+    parents: dict[int, ast.AST] = {}
+    for p in ast.walk(node):
+        for c in ast.iter_child_nodes(p):
+            parents[id(c)] = p
+        if isinstance(p, ast.arg) and p.arg == name:
+            return False
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load):
+            parent = parents.get(id(n))
+            if not (isinstance(parent, ast.Assign) and parent.targets == [n] and isinstance(parent.value, _DISPLAYS)):
+                return False
+    return True

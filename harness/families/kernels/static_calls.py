@@ -8,6 +8,7 @@ from harness.families.kernels import allow as A
 from harness.families.kernels import static_modlist as ML
 from harness.families.kernels import static_plain as SP
 from harness.families.kernels.policy import LOAD_INLINE_PATH, TIMER_ATTRS
+from harness.families.kernels.static_bind import fresh_container
 from harness.families.kernels.static_names import path_kind
 from harness.families.kernels.static_scope import Fn
 
@@ -18,6 +19,8 @@ SIZE, OPAQUE, TENSOR = 0, 1, 2
 _SIZE_RESULT = ("torch.finfo", "torch.iinfo", "torch.device", "torch.Size", "torch.broadcast_shapes",
                 "torch.promote_types", "torch.get_default_dtype", "torch.is_tensor", "torch.is_floating_point",
                 "torch.cuda.")
+#: size results that take a tensor and read only its metadata (never its values)
+_TENSOR_PREDICATES = frozenset({"torch.is_tensor", "torch.is_floating_point"})
 
 
 def _args(b: Body, n: ast.Call) -> list[int]:
@@ -197,13 +200,30 @@ def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
         if bad:
             b.bad("forbidden_decorator", f"triton.Config({bad[0]}=...) runs Python at launch", n)
     kinds = _args(b, n)
-    if (path in A.SIZE_FUNCTIONS or path.startswith("math.")) and any(k != SIZE for k in kinds):
-        b.bad("torch_compute", f"{path}() on a tensor outside a kernel", n)
+    size_result = path.startswith(_SIZE_RESULT) and path not in _TENSOR_PREDICATES
+    if (path in A.SIZE_FUNCTIONS or path.startswith("math.") or size_result) and any(k != SIZE for k in kinds):
+        # a size-producing call reads its arguments into Python: ``torch.Size(x.view(torch.int32))``
+        # turned tensor values into ints typed as sizes, and plain Python then computed the answer
+        b.bad("torch_compute", f"{path}() on a tensor outside a kernel (its result would be a size)", n)
         return OPAQUE
+    if path in A.SIZED_ALLOCATIONS:
+        _sizes_only(b, n, path, kinds)
     if path in A.SIZE_FUNCTIONS or path.startswith(("math.", "triton.", "typing.", "logging.", "dataclasses.")) or \
             path.startswith(_SIZE_RESULT):
         return SIZE
     return SIZE if path == LOAD_INLINE_PATH else TENSOR
+
+
+def _sizes_only(b: Body, n: ast.Call, path: str, kinds: list[int]) -> None:
+    """An allocation's shape, strides, offset and range come from sizes, never from tensor values
+    (``torch.empty(x[i]).numel()`` was the value of ``x[i]``); a ``*_like`` / ``as_strided``
+    source tensor and a fill value may be tensors."""
+    first = 1 if path.endswith("_like") or path == "torch.as_strided" else 0
+    skip = {1} if path in ("torch.full", "torch.full_like") else set()
+    pos = list(enumerate(kinds[:len(n.args)]))
+    pos += [(-1, k) for kw, k in zip(n.keywords, kinds[len(n.args):], strict=True) if kw.arg in A.SIZE_KEYWORDS]
+    if any(k != SIZE and (i < 0 or (i >= first and i not in skip)) for i, k in pos):
+        b.bad("torch_compute", f"{path}() with a tensor shape, offset or range (read from tensor values)", n)
 
 
 def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
@@ -254,7 +274,13 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
     kinds = _args(b, n)
     if m in A.SIZE_METHODS:  # on any receiver (kinds only grow: an early pass may see a size)
         return SIZE
+    if m in A.VALUE_TAKING_METHODS and any(k != SIZE for k in kinds):
+        b.bad("torch_compute", f".{m}() with a tensor value outside a kernel", n)
+        return TENSOR
     if m in A.VIEW_METHODS and rk != SIZE:
+        if m not in A.TENSOR_ARG_VIEWS and any(k != SIZE for k in kinds):  # ``b.narrow(0, x[i], 1)``:
+            # its ``storage_offset()`` would be the value of ``x[i]``, read as a size
+            b.bad("torch_compute", f".{m}() with a tensor argument (a size or offset taken from tensor values)", n)
         return TENSOR
     if rk == SIZE and m in A.PLAIN_METHODS:
         if any(k != SIZE for k in kinds):
@@ -262,11 +288,13 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         return SIZE
     if rk == SIZE and m in A.LOG_METHODS:
         return SIZE  # a logger's level methods: the text goes to the log
-    if rk == SIZE and m in A.MUTATING_METHODS:
-        own = isinstance(f.value, ast.Name) and b.fn is not None and f.value.id in b.fn.env
+    own = isinstance(f.value, ast.Name) and b.fn is not None and f.value.id in b.fn.env
+    if m in A.MUTATING_METHODS and (rk == SIZE or (own and fresh_container(b.fn.node, f.value.id))):  # type: ignore[union-attr, attr-defined]
         if not own:
             b.bad("module_state", f".{m}() on {ast.unparse(f.value)[:40]}, which outlives the call", n)
-        return SIZE
+        elif any(k != SIZE for k in kinds):  # ``box = []; box.append(x); box[0] * 2``: not a list of sizes
+            b.put_into(f.value, max(kinds), n)  # type: ignore[arg-type]
+        return max(rk, *kinds) if kinds else rk  # ``pop()`` / ``setdefault()`` hand back what was stored
     if b.mode == "init" and not any(p in m for p in A.INIT_METHODS_DENIED_PARTS):
         return max(rk, OPAQUE, *kinds) if kinds else max(rk, OPAQUE)
     if m in TIMER_ATTRS:

@@ -11,7 +11,7 @@ from harness.families.kernels.static_py import Body, default_kind
 from harness.families.kernels.static_scope import Fn, ModuleScope, Report, Violation
 
 SIZE, OPAQUE = 0, 1
-_PASSES = 6
+_PASSES = 100
 
 
 def _imports(mod: ModuleScope, rep: Report) -> None:
@@ -180,6 +180,16 @@ def _entry_function(mod: ModuleScope) -> None:
     fn.param_kinds = [default_kind(d) for d in defaults]
 
 
+def _state(mod: ModuleScope) -> tuple[object, ...]:
+    """Everything a pass can grow: the fixed point is reached when a pass changes none of it."""
+    fns = tuple((sorted(f.env.items()), f.ret, sorted({tuple(c) for c in f.calls}), sorted(f.kernel_locals),
+                 sorted((k, sorted(v)) for k, v in f.modvars.items()), sorted(f.modvar_poison), f.escaped)
+                for f in mod.fns)
+    return (fns, sorted(mod.consts.items()), sorted(mod.self_attrs.items()), sorted(mod.poisoned),
+            sorted((k, sorted(v.items())) for k, v in mod.kernel_args.items()),
+            sorted((k, sorted(v)) for k, v in mod.modlists.items()), sorted(mod.self_exts))
+
+
 def _pass(mod: ModuleScope, rep: Report, report: bool) -> None:
     for fn in list(mod.fns):
         fn.seed_params(final=report)
@@ -200,8 +210,13 @@ def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[
     _entry_function(mod)
     top = Body(mod, None, rep, True, mode="module")
     _module_level(mod, top)
-    for _ in range(_PASSES):  # kinds only grow: a few passes reach the fixed point for real answers
+    for _ in range(_PASSES):  # kinds only grow: passes until nothing changes (a fixed number of
+        before = _state(mod)  # passes missed a loop-carried chain ``c9 = c8; ...; c1 = x``)
         _pass(mod, Report(), False)
+        if _state(mod) == before:
+            break
+    else:
+        rep.add("forbidden_syntax", f"the kind analysis did not settle in {_PASSES} passes", tree)
     _pass(mod, rep, True)
     for k in mod.kernels.values():
         check_kernel_body(mod, k, rep)
