@@ -24,9 +24,15 @@ HANG = fenced("module and_gate(input a, input b, output y);\n  reg r;\n  initial
               "  always @(r) r <= ~r;\n  assign y = a & b;\nendmodule")
 
 
+def _default_sigint() -> None:
+    # a test session started in the background by a non-interactive shell inherits SIGINT as
+    # ignored, and Python then installs no KeyboardInterrupt handler: give the CLI a terminal's default
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "harness.cli", *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint,
                             env={**os.environ, "HWEVAL_NO_PROGRESS": "1", **env})
 
 
