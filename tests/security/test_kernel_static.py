@@ -312,3 +312,36 @@ def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
 ])
 def test_containers_and_size_calls_of_sizes_are_accepted(forward: str) -> None:
     assert analyze(_answer(forward), "triton")[0] == []
+
+
+def test_the_op_recorder_sees_torch_in_grid_callables_and_heuristics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run-time net (red team 2): a launch grid callable or a heuristic value is the answer's
+    code, so its torch ops are recorded; only the kernel's own launch (depth > 0) is exempt."""
+    import torch
+    from triton.runtime.autotuner import Autotuner, Heuristics
+    from triton.runtime.interpreter import InterpretedFunction
+    from triton.runtime.jit import JITFunction
+
+    from harness.families.kernels import hooks
+
+    def fake_run(self: object, *args: object, grid: object, warmup: bool, **kwargs: object) -> object:
+        torch.ones(2).neg()  # the launcher's own ops: exempt
+        return grid({"x": torch.ones(2)}) if callable(grid) else grid  # type: ignore[call-arg]
+
+    def fake_heuristics(self: object, *args: object, **kwargs: object) -> object:
+        kwargs["BLOCK"] = (lambda meta: meta["x"].sigmoid())(kwargs)
+        return JITFunction.run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    for cls in (JITFunction, InterpretedFunction):
+        monkeypatch.setattr(cls, "run", fake_run)
+    monkeypatch.setattr(Heuristics, "run", fake_heuristics)
+    monkeypatch.setattr(Autotuner, "run", Autotuner.run)
+    monkeypatch.setattr(Autotuner, "_bench", Autotuner._bench)
+    counter = hooks.LaunchCounter()
+    hooks.install_triton_hooks(counter, cpu=True)
+    recorder = hooks.make_op_recorder(counter)
+    with recorder:
+        JITFunction.run(object(), grid=lambda meta: (meta["x"].exp(), (1,))[1], warmup=False)  # type: ignore[arg-type]
+        Heuristics.run(object(), grid=(1,), warmup=False, x=torch.ones(2))  # type: ignore[arg-type]
+    assert recorder.ops["aten::exp"] == 1 and recorder.ops["aten::sigmoid"] == 1, recorder.ops
+    assert "aten::neg" not in recorder.ops and counter.depth == 0 and counter.count == 2

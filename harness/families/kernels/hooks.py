@@ -41,6 +41,25 @@ class LaunchCounter:
         finally:
             self.depth -= 1
 
+    @contextlib.contextmanager
+    def host(self) -> Iterator[None]:
+        """The answer's own Python called from inside a launch (a grid callable, ``triton.heuristics``
+        values): its torch ops are recorded like any outside a kernel (red team 2 computed ReLU in
+        a grid function, which ran while ``depth > 0``)."""
+        depth, self.depth = self.depth, 0
+        try:
+            yield
+        finally:
+            self.depth = depth
+
+
+def _host_callable(fn: Callable[..., Any], counter: LaunchCounter) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with counter.host():
+            return fn(*args, **kwargs)
+
+    return call
+
 
 def _kernel_name(fn: Any) -> str:
     inner = getattr(fn, "fn", fn)
@@ -49,7 +68,7 @@ def _kernel_name(fn: Any) -> str:
 
 def install_triton_hooks(counter: LaunchCounter, *, cpu: bool) -> None:
     """Count every Triton launch; on CPU make autotuning pick the first config (no benchmark)."""
-    from triton.runtime.autotuner import Autotuner
+    from triton.runtime.autotuner import Autotuner, Heuristics
     from triton.runtime.interpreter import InterpretedFunction
     from triton.runtime.jit import JITFunction
 
@@ -57,10 +76,20 @@ def install_triton_hooks(counter: LaunchCounter, *, cpu: bool) -> None:
         original = cls.run
 
         def run(self: Any, *args: Any, _orig: Callable[..., Any] = original, **kwargs: Any) -> Any:
+            if callable(kwargs.get("grid")):  # the launch grid is the answer's code, not the kernel's
+                kwargs["grid"] = _host_callable(kwargs["grid"], counter)
             with counter.launch(_kernel_name(self), counted=not kwargs.get("warmup", False)):
                 return _orig(self, *args, **kwargs)
 
         cls.run = run  # type: ignore[method-assign]
+
+    original_heuristics = Heuristics.run
+
+    def heuristics_run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with counter.host():  # the heuristic values run here; the kernel's run marks itself again
+            return original_heuristics(self, *args, **kwargs)
+
+    Heuristics.run = heuristics_run  # type: ignore[method-assign]
 
     original_tune = Autotuner.run
 
