@@ -297,6 +297,11 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("d = {}\ne = d\ne.setdefault(0, x)\nreturn y if d[0] > 0 else y", "puts a tensor into e"),
     ("a = []\nfor t in (x, y):\n    a.append(t)\nreturn y if a[0] > 0 else y", "compares tensor values"),
     ("a = [0]\na[0] = x\nreturn y if a.pop() > 0 else y", "compares tensor values"),
+    ("a = []\na.append(x)\nfor t in a:\n    y = t * 2\nreturn y", "tensor arithmetic"),
+    ("a = []\na.append(x)\nfor i, t in enumerate(a):\n    n = i + 1\nreturn y", "tensor arithmetic"),
+    ("d = {}\nd['x'] = x\nreturn y if d.get('x') > 0 else y", "compares tensor values"),
+    ("a = []\na.append(x)\nreturn y if max(a) > 0 else y", "max() on a tensor"),
+    ("b = torch.empty(0)\nfor t in b:\n    pass\nreturn y", "iterates over a tensor"),
 ])
 def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     found = analyze(_answer(forward), "triton")[0]
@@ -309,6 +314,9 @@ def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     "z = torch.empty_like(x, dtype=torch.finfo(x.dtype).dtype, device=torch.device(x.device))\nreturn y",
     "z = torch.full((x.shape[0],), 1.0, device=x.device)\nw = torch.full_like(x, 2.0)\nreturn y.view_as(x).to(z)",
     "s = torch.Size([x.shape[0], 2])\nb = torch.broadcast_shapes(x.shape, y.shape)\nreturn y.new_full(s, 0.5)",
+    "outs = []\nouts.append(y)\nfor o in outs:\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn outs[0]",
+    "outs = [y]\nfor o, s in zip(outs, [2]):\n    k[(s,)](x, o, o.numel(), BLOCK=256)\nreturn list(outs)[len(outs) - 1]",
+    "d = {}\nd['y'] = y\nfor key, o in d.items():\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn d.get('y')",
 ])
 def test_containers_and_size_calls_of_sizes_are_accepted(forward: str) -> None:
     assert analyze(_answer(forward), "triton")[0] == []

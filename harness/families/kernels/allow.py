@@ -88,6 +88,9 @@ SIZED_ALLOCATIONS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_s
                                "torch.zeros_like", "torch.ones", "torch.ones_like", "torch.full",
                                "torch.full_like", "torch.arange", "torch.as_strided"})
 SIZE_KEYWORDS = frozenset({"size", "stride", "storage_offset", "start", "end", "step"})
+#: reads of a local list/dict of tensors (bound only to displays): they compute nothing
+CONTAINER_READS = frozenset({"get", "items", "keys", "values"})
+CONTAINER_BUILTINS = frozenset({"enumerate", "zip", "reversed", "list", "tuple", "len"})
 #: methods on plain Python values (lists, dicts, strings) built by the answer
 PLAIN_METHODS = frozenset({"get", "items", "keys", "values", "index", "count", "bit_length", "format",
                            "startswith", "endswith", "lower", "upper", "join"})

@@ -129,7 +129,7 @@ class BindMixin:
                 poison(self, self.self_attr(node))  # type: ignore[arg-type]
             return
         elif isinstance(base, ast.Name) and self.fn is not None and base.id in self.fn.env:
-            if self.fn.env[base.id] != SIZE:
+            if self.fn.env[base.id] != SIZE and not self.fresh(base):
                 self.bad("torch_compute", "writes a tensor slice from Python", t)
             elif k != SIZE:  # ``box[0] = x`` on a list of sizes: ``box[0]`` would read as a size
                 self.put_into(base, k, t)
@@ -137,6 +137,33 @@ class BindMixin:
             self.bad("torch_compute", "writes a tensor slice from Python", t)
         else:
             self.bad("module_state", f"writes into {ast.unparse(base)[:40]}, which outlives the call", t)
+
+    def fresh(self, node: ast.expr) -> bool:
+        """``node`` names a local bound solely to list/dict displays: a container, never a tensor
+        (iterating it, or ``get``/``items``/``keys``/``values``, computes nothing)."""
+        fn = self.fn
+        while fn is not None and isinstance(node, ast.Name):
+            if node.id in fn.env:
+                return fresh_container(fn.node, node.id)
+            fn = fn.parent
+        return False
+
+    def fresh_iterable(self, node: ast.expr) -> bool:
+        """A fresh container, its ``items()``/``keys()``/``values()``, or ``enumerate``/``zip``/
+        ``reversed``/``list``/``tuple`` of fresh containers and sizes."""
+        if self.fresh(node):
+            return True
+        from harness.families.kernels import allow as A
+
+        f = node.func if isinstance(node, ast.Call) else None
+        if isinstance(f, ast.Attribute) and f.attr in A.CONTAINER_READS and self.fresh(f.value):
+            return True  # ``d.items()``
+        return isinstance(node, ast.Call) and isinstance(f, ast.Name) and f.id in A.CONTAINER_BUILTINS \
+            and f.id != "len" and not node.keywords and self.lookup(f.id) is None and \
+            all(self.fresh(a) or self.expr(a) == SIZE for a in node.args)
+
+    def lookup(self, name: str) -> int | None:
+        raise NotImplementedError
 
     def put_into(self, name: ast.Name, k: int, node: ast.AST) -> None:
         """A value of kind ``k`` stored into the local container ``name`` (``append``, ``insert``,

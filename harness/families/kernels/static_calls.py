@@ -175,7 +175,9 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
     kinds = _args(b, n)
     if name in A.SCALAR_CASTS and all(k != TENSOR for k in kinds):
         return SIZE  # a scalar argument (``max_seqlen: int``); a tensor of one element at most
-    if name in A.SIZE_ONLY_BUILTINS and any(k != SIZE for k in kinds):
+    fresh = [name in A.CONTAINER_BUILTINS and b.fresh(a) for a in n.args]  # ``enumerate(outs)``: items' kind
+    if name in A.SIZE_ONLY_BUILTINS and any(k != SIZE and not (i < len(fresh) and fresh[i])
+                                            for i, k in enumerate(kinds)):
         b.bad("torch_compute", f"{name}() on a tensor reads or computes values outside a kernel", n)
     return SIZE if name not in ("tuple", "list", "dict", "zip", "enumerate", "reversed") else max(kinds, default=SIZE)
 
@@ -282,6 +284,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
             # its ``storage_offset()`` would be the value of ``x[i]``, read as a size
             b.bad("torch_compute", f".{m}() with a tensor argument (a size or offset taken from tensor values)", n)
         return TENSOR
+    if m in A.CONTAINER_READS and b.fresh(f.value):  # ``d.get("y")`` of a dict of tensors
+        return max(rk, *kinds) if kinds else rk
     if rk == SIZE and m in A.PLAIN_METHODS:
         if any(k != SIZE for k in kinds):
             b.bad("torch_compute", f".{m}() of a tensor reads its values into Python", n)

@@ -262,7 +262,7 @@ class Body(BindMixin):
         if isinstance(node, ast.Tuple | ast.List):
             return max([self.expr(e) for e in node.elts], default=SIZE)
         k = self.expr(node)
-        if k != SIZE:
+        if k != SIZE and not self.fresh_iterable(node):  # a list of tensors (its items have its kind)
             self.bad("torch_compute", "iterates over a tensor in Python", node)
         return k
 
