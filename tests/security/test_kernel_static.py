@@ -277,6 +277,7 @@ RT2_DETAILS = {  # red team 2: tensor values laundered into sizes; each attack i
     "c6_rt2_list_helper_append": "puts a tensor into box",
     "c6_rt2_loop_carried_alias_chain": "tensor arithmetic",
     "c6_rt2_size_from_narrow_offset": ".narrow() with a tensor argument",
+    "c6_rt2_unpack_tensor_items": "float() on a tensor",
 }
 
 
@@ -302,6 +303,11 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("d = {}\nd['x'] = x\nreturn y if d.get('x') > 0 else y", "compares tensor values"),
     ("a = []\na.append(x)\nreturn y if max(a) > 0 else y", "max() on a tensor"),
     ("b = torch.empty(0)\nfor t in b:\n    pass\nreturn y", "iterates over a tensor"),
+    ("r0, *rest = x\ne0, *_ = r0\nv = float(e0)\nreturn y", "float() on a tensor"),
+    ("a = [*x]\nfor t in a:\n    if t:\n        pass\nreturn y", "branches on tensor values"),
+    ("a = []\na.extend(x)\nfor t in a:\n    if t:\n        pass\nreturn y", "branches on tensor values"),
+    ("n = x.size(x.view(-1)[0])\nreturn y", ".size() with a tensor argument"),
+    ("for t, n in [(x, 4)]:\n    m = int(t)\nreturn y", "int() on a tensor"),
 ])
 def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     found = analyze(_answer(forward), "triton")[0]
@@ -316,6 +322,7 @@ def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     "s = torch.Size([x.shape[0], 2])\nb = torch.broadcast_shapes(x.shape, y.shape)\nreturn y.new_full(s, 0.5)",
     "outs = []\nouts.append(y)\nfor o in outs:\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn outs[0]",
     "outs = [y]\nfor o, s in zip(outs, [2]):\n    k[(s,)](x, o, o.numel(), BLOCK=256)\nreturn list(outs)[len(outs) - 1]",
+    "a, b = y, 4\nk[(b * 2,)](x, a, a.numel(), BLOCK=256)\nreturn a",
     "d = {}\nd['y'] = y\nfor key, o in d.items():\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn d.get('y')",
 ])
 def test_containers_and_size_calls_of_sizes_are_accepted(forward: str) -> None:

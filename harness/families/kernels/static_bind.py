@@ -54,8 +54,15 @@ class BindMixin:
         if isinstance(t, ast.Name):
             self.bind_name(t, k, value)
         elif isinstance(t, ast.Tuple | ast.List):
+            elts = value.elts if isinstance(value, ast.Tuple | ast.List) else None
+            if elts is not None and len(elts) == len(t.elts) and not any(
+                    isinstance(e, ast.Starred) for e in [*elts, *t.elts]):
+                for e, v in zip(t.elts, elts, strict=True):  # ``a, b = x, 4``: each its own kind
+                    self.bind(e, self.expr(v), v)
+                return
+            item = SIZE if k == SIZE else TENSOR  # ``r0, *rest = x``: the items of a tensor are tensors
             for e in t.elts:
-                self.bind(e.value if isinstance(e, ast.Starred) else e, k, None)
+                self.bind(e.value if isinstance(e, ast.Starred) else e, item, None)
         elif isinstance(t, ast.Attribute):
             self.bind_attr(t, k, value)
         elif isinstance(t, ast.Subscript):

@@ -275,6 +275,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         return plain
     kinds = _args(b, n)
     if m in A.SIZE_METHODS:  # on any receiver (kinds only grow: an early pass may see a size)
+        if any(k != SIZE for k in kinds):  # ``x.size(t)``: a dimension index read from tensor values
+            b.bad("torch_compute", f".{m}() with a tensor argument (an index read from tensor values)", n)
         return SIZE
     if m in A.VALUE_TAKING_METHODS and any(k != SIZE for k in kinds):
         b.bad("torch_compute", f".{m}() with a tensor value outside a kernel", n)
@@ -297,7 +299,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         if not own:
             b.bad("module_state", f".{m}() on {ast.unparse(f.value)[:40]}, which outlives the call", n)
         elif any(k != SIZE for k in kinds):  # ``box = []; box.append(x); box[0] * 2``: not a list of sizes
-            b.put_into(f.value, max(kinds), n)  # type: ignore[arg-type]
+            # ``extend``/``update`` store the *items* of their argument: rows of a tensor are tensors
+            b.put_into(f.value, TENSOR if m in ("extend", "update") else max(kinds), n)  # type: ignore[arg-type]
         return max(rk, *kinds) if kinds else rk  # ``pop()`` / ``setdefault()`` hand back what was stored
     if b.mode == "init" and not any(p in m for p in A.INIT_METHODS_DENIED_PARTS):
         return max(rk, OPAQUE, *kinds) if kinds else max(rk, OPAQUE)

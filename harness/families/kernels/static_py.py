@@ -356,7 +356,8 @@ class Body(BindMixin):
         return SIZE
 
     def e_Starred(self, n: ast.Starred) -> int:
-        return self.expr(n.value)
+        k = self.expr(n.value)  # ``[*x]``: the items of a tensor are tensors
+        return SIZE if k == SIZE else TENSOR
 
     def e_Slice(self, n: ast.Slice) -> int:
         return max([self.expr(e) for e in (n.lower, n.upper, n.step) if e is not None], default=SIZE)
