@@ -308,6 +308,7 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("a = []\na.extend(x)\nfor t in a:\n    if t:\n        pass\nreturn y", "branches on tensor values"),
     ("n = x.size(x.view(-1)[0])\nreturn y", ".size() with a tensor argument"),
     ("for t, n in [(x, 4)]:\n    m = int(t)\nreturn y", "int() on a tensor"),
+    ("xv = x.view(-1)\nm = max(range(x.numel()), key=lambda i: xv[int(i)])\nreturn y", "max(key=...) compares"),
 ])
 def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     found = analyze(_answer(forward), "triton")[0]
@@ -322,6 +323,7 @@ def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     "s = torch.Size([x.shape[0], 2])\nb = torch.broadcast_shapes(x.shape, y.shape)\nreturn y.new_full(s, 0.5)",
     "outs = []\nouts.append(y)\nfor o in outs:\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn outs[0]",
     "outs = [y]\nfor o, s in zip(outs, [2]):\n    k[(s,)](x, o, o.numel(), BLOCK=256)\nreturn list(outs)[len(outs) - 1]",
+    "m = min([(64, 2), (128, 4)], key=lambda c: c[1])\nk[(m[0],)](x, y, y.numel(), BLOCK=256)\nreturn y",
     "a, b = y, 4\nk[(b * 2,)](x, a, a.numel(), BLOCK=256)\nreturn a",
     "d = {}\nd['y'] = y\nfor key, o in d.items():\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn d.get('y')",
 ])

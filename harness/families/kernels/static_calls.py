@@ -172,7 +172,18 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
         if k.arg == "key" and not _own_callable(b, k.value):
             b.bad("forbidden_call", f"{name}(key={ast.unparse(k.value)[:40]}): a callback must be a lambda "
                   "or the answer's own function", n)
-    kinds = _args(b, n)
+    kinds = [b.expr(a) for a in n.args] + [b.expr(k.value) for k in n.keywords if k.arg != "key"]
+    for k in n.keywords:
+        key = _key_fn(b, k.value) if k.arg == "key" else None
+        if key is None:
+            if k.arg == "key":
+                b.expr(k.value)  # not the answer's own function (rejected above): what it names
+            continue
+        full = [max([*kinds[:len(n.args)], SIZE])] * len(key.all_params)  # called on the items
+        if b.report is False or full not in key.calls:
+            key.calls.append(full)
+        if key.ret != SIZE:  # ``max(range(n), key=lambda i: xv[int(i)])``: an argmax of tensor values
+            b.bad("torch_compute", f"{name}(key=...) compares tensor values (the key returns a tensor)", n)
     if name in A.SCALAR_CASTS and all(k != TENSOR for k in kinds):
         return SIZE  # a scalar argument (``max_seqlen: int``); a tensor of one element at most
     fresh = [name in A.CONTAINER_BUILTINS and b.fresh(a) for a in n.args]  # ``enumerate(outs)``: items' kind
@@ -180,6 +191,16 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
                                             for i, k in enumerate(kinds)):
         b.bad("torch_compute", f"{name}() on a tensor reads or computes values outside a kernel", n)
     return SIZE if name not in ("tuple", "list", "dict", "zip", "enumerate", "reversed") else max(kinds, default=SIZE)
+
+
+def _key_fn(b: Body, node: ast.expr) -> Fn | None:
+    """The answer's own function passed as ``key=`` (its parameters take the items' kind)."""
+    if isinstance(node, ast.Lambda):
+        b.defaults(node.args)
+        return b.mod.nested(node, b.fn)
+    if isinstance(node, ast.Name):
+        return b.local_fn(node.id) or (b.mod.functions.get(node.id) if b.lookup(node.id) is None else None)
+    return None
 
 
 def _own_callable(b: Body, node: ast.expr) -> bool:
