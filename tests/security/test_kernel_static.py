@@ -291,6 +291,8 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("for b in torch.Size(x.view(-1)):\n    pass\nreturn y", "torch.Size() on a tensor"),
     ("s = torch.broadcast_shapes(x)\nreturn y", "torch.broadcast_shapes() on a tensor"),
     ("d = torch.device(x)\nreturn y", "torch.device() on a tensor"),
+    ("c = triton.Config({'BLOCK': x.view(-1)[0]})\nreturn y", "triton.Config() on a tensor"),
+    ("p = torch.cuda.get_device_properties(x)\nreturn y", "torch.cuda.get_device_properties() on a tensor"),
     ("y.view(-1)[0].fill_(x.view(-1)[0])\nreturn y", ".fill_() with a tensor value"),
     ("return y.view(-1).narrow(0, x.view(-1)[0], 1)", ".narrow() with a tensor argument"),
     ("n = torch.empty(x.view(-1)[0]).numel()\nreturn y", "torch.empty() with a tensor shape"),

@@ -223,7 +223,7 @@ def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
         if bad:
             b.bad("forbidden_decorator", f"triton.Config({bad[0]}=...) runs Python at launch", n)
     kinds = _args(b, n)
-    size_result = path.startswith(_SIZE_RESULT) and path not in _TENSOR_PREDICATES
+    size_result = path.startswith((*_SIZE_RESULT, "triton.")) and path not in _TENSOR_PREDICATES
     if (path in A.SIZE_FUNCTIONS or path.startswith("math.") or size_result) and any(k != SIZE for k in kinds):
         # a size-producing call reads its arguments into Python: ``torch.Size(x.view(torch.int32))``
         # turned tensor values into ints typed as sizes, and plain Python then computed the answer
