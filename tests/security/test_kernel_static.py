@@ -278,6 +278,7 @@ RT2_DETAILS = {  # red team 2: tensor values laundered into sizes; each attack i
     "c6_rt2_loop_carried_alias_chain": "tensor arithmetic",
     "c6_rt2_size_from_narrow_offset": ".narrow() with a tensor argument",
     "c6_rt2_unpack_tensor_items": "float() on a tensor",
+    "c6_rt2_default_argument_grid": "tensor arithmetic",
 }
 
 
@@ -311,6 +312,9 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("n = x.size(x.view(-1)[0])\nreturn y", ".size() with a tensor argument"),
     ("for t, n in [(x, 4)]:\n    m = int(t)\nreturn y", "int() on a tensor"),
     ("xv = x.view(-1)\nm = max(range(x.numel()), key=lambda i: xv[int(i)])\nreturn y", "max(key=...) compares"),
+    ("def g(t=x):\n    return t * 2\nreturn g()", "tensor arithmetic"),
+    ("g = lambda t=x: t * 2\nreturn g()", "tensor arithmetic"),
+    ("k[lambda meta, t=x: (int(t * 2),)](x, y, 0, BLOCK=16)\nreturn y", "tensor arithmetic"),
 ])
 def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     found = analyze(_answer(forward), "triton")[0]
@@ -326,6 +330,7 @@ def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     "outs = []\nouts.append(y)\nfor o in outs:\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn outs[0]",
     "outs = [y]\nfor o, s in zip(outs, [2]):\n    k[(s,)](x, o, o.numel(), BLOCK=256)\nreturn list(outs)[len(outs) - 1]",
     "m = min([(64, 2), (128, 4)], key=lambda c: c[1])\nk[(m[0],)](x, y, y.numel(), BLOCK=256)\nreturn y",
+    "def g(n, b=64):\n    return n // b\nk[(g(x.numel()),)](x, y, 0, BLOCK=16)\nreturn y",
     "a, b = y, 4\nk[(b * 2,)](x, a, a.numel(), BLOCK=256)\nreturn a",
     "d = {}\nd['y'] = y\nfor key, o in d.items():\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn d.get('y')",
 ])

@@ -189,8 +189,12 @@ class BindMixin:
         """Default values and annotations: both run when the ``def`` runs."""
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a)]
         notes = [a.annotation for a in params if a.annotation is not None] + ([returns] if returns else [])
-        for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
-            self.expr(d)
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+        seen = self.mod.default_kinds.setdefault(id(args), {})
+        for a, d in pairs:  # a parameter left out at a call holds its default (``def g(t=x)``: a tensor)
+            seen[a.arg] = max(seen.get(a.arg, SIZE), self.expr(d))
         for d in notes:
             self.in_annotation = True  # type: ignore[attr-defined]
             try:

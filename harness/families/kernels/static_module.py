@@ -187,12 +187,15 @@ def _state(mod: ModuleScope) -> tuple[object, ...]:
                 for f in mod.fns)
     return (fns, sorted(mod.consts.items()), sorted(mod.self_attrs.items()), sorted(mod.poisoned),
             sorted((k, sorted(v.items())) for k, v in mod.kernel_args.items()),
-            sorted((k, sorted(v)) for k, v in mod.modlists.items()), sorted(mod.self_exts))
+            sorted((k, sorted(v)) for k, v in mod.modlists.items()), sorted(mod.self_exts),
+            sorted((k, sorted(v.items())) for k, v in mod.default_kinds.items()))
 
 
 def _pass(mod: ModuleScope, rep: Report, report: bool) -> None:
     for fn in list(mod.fns):
         fn.seed_params(final=report)
+        for name, k in mod.default_kinds.get(id(fn.node.args), {}).items():
+            fn.env[name] = max(fn.env.get(name, SIZE), k)
         body = Body(mod, fn, rep, report, mode=fn.mode)
         if isinstance(fn.node, ast.Lambda):
             body.s_Return(ast.Return(value=fn.node.body, lineno=fn.node.lineno))

@@ -112,6 +112,7 @@ class ModuleScope:
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
     kernel_args: dict[str, dict[str, int]] = field(default_factory=dict)  # kernel -> parameter -> kind at launches
+    default_kinds: dict[int, dict[str, int]] = field(default_factory=dict)  # id(ast.arguments) -> parameter -> default's kind
 
     @property
     def builtin_names(self) -> set[str]:
