@@ -314,6 +314,8 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("xv = x.view(-1)\nm = max(range(x.numel()), key=lambda i: xv[int(i)])\nreturn y", "max(key=...) compares"),
     ("def g(t=x):\n    return t * 2\nreturn g()", "tensor arithmetic"),
     ("g = lambda t=x: t * 2\nreturn g()", "tensor arithmetic"),
+    ("g = lambda *ts: ts[1] * 2\nreturn g(4, x)", "tensor arithmetic"),
+    ("g = lambda **kw: kw['t'] * 2\nreturn g(t=x)", "tensor arithmetic"),
     ("k[lambda meta, t=x: (int(t * 2),)](x, y, 0, BLOCK=16)\nreturn y", "tensor arithmetic"),
 ])
 def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
@@ -330,6 +332,7 @@ def test_tensor_values_never_become_sizes(forward: str, detail: str) -> None:
     "outs = []\nouts.append(y)\nfor o in outs:\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn outs[0]",
     "outs = [y]\nfor o, s in zip(outs, [2]):\n    k[(s,)](x, o, o.numel(), BLOCK=256)\nreturn list(outs)[len(outs) - 1]",
     "m = min([(64, 2), (128, 4)], key=lambda c: c[1])\nk[(m[0],)](x, y, y.numel(), BLOCK=256)\nreturn y",
+    "def g(*ts, **kw):\n    return len(ts) * 2 + len(kw)\nk[(g(4, 5, n=x.numel()),)](x, y, 0, BLOCK=16)\nreturn y",
     "def g(n, b=64):\n    return n // b\nk[(g(x.numel()),)](x, y, 0, BLOCK=16)\nreturn y",
     "a, b = y, 4\nk[(b * 2,)](x, a, a.numel(), BLOCK=256)\nreturn a",
     "d = {}\nd['y'] = y\nfor key, o in d.items():\n    k[(1,)](x, o, o.numel(), BLOCK=256)\nreturn d.get('y')",

@@ -116,11 +116,23 @@ def call_fn(b: Body, fn: Fn, n: ast.Call, bound: int | None = None) -> int:
     for k in n.keywords:
         if k.arg is None:
             b.expr(k.value)
-    full = [OPAQUE if starred else (kinds[i] if i < len(kinds) else by_name.get(p, SIZE))
-            for i, p in enumerate(names)]
+    full = [OPAQUE if starred else _param_kind(fn, i, p, kinds, by_name) for i, p in enumerate(names)]
     if b.report is False or not fn.calls or full not in fn.calls:
         fn.calls.append(full)
     return fn.ret
+
+
+def _param_kind(fn: Fn, i: int, p: str, kinds: list[int], by_name: dict[str, int]) -> int:
+    """What a call passes for parameter ``p`` (the ``i``-th of ``fn.all_params``): ``*args`` gets
+    the extra positional arguments, ``**kw`` the extra keywords (``g(4, x)`` of ``def g(*ts)``
+    typed ``ts`` by the 4 alone)."""
+    a = fn.node.args
+    npos = len(a.posonlyargs) + len(a.args)
+    if a.vararg is not None and p == a.vararg.arg:
+        return max(kinds[npos:], default=SIZE)
+    if a.kwarg is not None and p == a.kwarg.arg:
+        return max([k for n, k in by_name.items() if n not in fn.all_params], default=SIZE)
+    return kinds[i] if i < min(len(kinds), npos) else by_name.get(p, SIZE)
 
 
 def _call_name(b: Body, n: ast.Call, f: ast.Name) -> int:
