@@ -38,12 +38,12 @@ import os
 import secrets
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from harness.cache import atomic_write_bytes
 from harness.families.hls.judge import JUDGE_BINARY, ensure_judge
 from harness.families.hls.verdict import (
     SEED_ENV,
@@ -289,7 +289,7 @@ class _Cache:
     def put_result(self, key: str, res: BuildResult) -> None:
         path = self._path("result", key, ".json")
         if path is not None and res.status != "infra_error":
-            self._atomic_write(path, json.dumps({**res.to_json(), "cached": False}).encode())
+            atomic_write_bytes(path, json.dumps({**res.to_json(), "cached": False}).encode())
 
     def get_object(self, key: str) -> Path | None:
         path = self._path("tbobj", key, ".o")
@@ -298,20 +298,7 @@ class _Cache:
     def put_object(self, key: str, src: Path) -> None:
         path = self._path("tbobj", key, ".o")
         if path is not None:
-            self._atomic_write(path, src.read_bytes())
-
-    @staticmethod
-    def _atomic_write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
+            atomic_write_bytes(path, src.read_bytes())
 
 def _judge_home() -> Path:
     from harness.runner import cache_dir

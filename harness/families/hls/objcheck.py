@@ -24,10 +24,10 @@ import json
 import logging
 import os
 import subprocess
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from harness.cache import atomic_write_json
 from harness.proc import run_process
 
 log = logging.getLogger(__name__)
@@ -141,9 +141,5 @@ def cached_infos(cache_root: Path | None, key: str, make: object) -> dict[str, O
             pass
     infos: dict[str, ObjInfo] = make()  # type: ignore[operator]
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as fh:
-            json.dump({k: asdict(v) for k, v in infos.items()}, fh)
-        os.replace(tmp, path)
+        atomic_write_json(path, {k: asdict(v) for k, v in infos.items()})
     return infos

@@ -1,7 +1,7 @@
 """How a C-simulation run is judged: a trusted parent process (the judge) that holds the
 nonce, and the classification of a compile or run into the verdict vocabulary.
 
-The testbench's ``main`` is renamed and called by :data:`TB_WRAPPER_TEXT`'s ``main`` (so a
+The testbench's ``main`` is renamed and called by the ``main`` of :func:`tb_wrapper_text` (so a
 testbench ``main`` must take no arguments). The program runs as the child of the judge
 (:mod:`harness.families.hls.judge`), which alone knows the run's nonce and prints one sealed
 line with the child's exit status. A pass needs exactly one judge line, last in the output,
@@ -63,9 +63,6 @@ int main() {{
 }}
 """
 
-
-#: The wrapper of a testbench without a seed hook (kept for callers that need one text).
-TB_WRAPPER_TEXT = tb_wrapper_text("")
 _JUDGE_LINE = re.compile(rf"^{JUDGE_MARKER} (\S+) (exit|signal)=(-?\d+) returned=(-?\d+|none)$")
 _ERROR_LINE = re.compile(r"^.*?\berror\b:.*$", re.MULTILINE)
 _UBSAN = re.compile(r"(?:([\w./-]+):(\d+):\d+: )?runtime error: (.*)")
