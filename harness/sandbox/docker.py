@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.proc import _CappedBuffer
 from harness.sandbox import cgroups, images
 from harness.sandbox.base import ExecResult, Limits, Sandbox, harness_pythonpath, python_paths, scrubbed_env
 from harness.sandbox.devices import check_devices, gpu_library_paths
+from harness.sandbox.dockerio import clear_keeping, exec_stream
 from harness.sandbox.local import ETC_ENTRIES
 from harness.sandbox.scratch import clear_folder, copy_regular_tree, extract_regular_tar, random_uid
 
@@ -251,58 +251,8 @@ class DockerSandbox(Sandbox):
     def _exec(self, warm: _Warm, argv: Sequence[str], env: Mapping[str, str], stdin: bytes | None,
               wall_s: float, cap: int, raw_stdout: bytearray | None = None) -> ExecResult:
         """Run ``argv`` in the container as the sample's uid; stdout goes to ``raw_stdout`` if given."""
-        from docker.utils.socket import frames_iter
-
-        api = self._client.api
-        start = time.monotonic()
-        eid = api.exec_create(warm.container.id, list(argv), stdin=stdin is not None, user=f"{warm.uid}:{warm.uid}",
-                              environment=dict(env), workdir=SCRATCH)["Id"]
-        sock = api.exec_start(eid, socket=True)
-        raw = getattr(sock, "_sock", sock)
-        raw.settimeout(None)
-        out, err = _CappedBuffer(cap), _CappedBuffer(cap)
-
-        def pump() -> None:
-            try:
-                for stream, data in frames_iter(sock, tty=False):
-                    if stream == 2:
-                        err.feed(data)
-                    elif raw_stdout is not None:
-                        raw_stdout.extend(data)
-                    else:
-                        out.feed(data)
-            except OSError:
-                pass
-
-        def feed() -> None:
-            try:
-                raw.sendall(stdin or b"")
-                raw.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-
-        reader = threading.Thread(target=pump, daemon=True)
-        reader.start()
-        if stdin is not None:
-            threading.Thread(target=feed, daemon=True).start()
-        reader.join(wall_s)
-        timed_out = reader.is_alive()
-        if timed_out:
-            self._kill_uid(warm)
-            reader.join(5)
-        try:
-            sock.close()
-        except OSError:
-            pass
-        code = None
-        for _ in range(200):
-            info = api.exec_inspect(eid)
-            if not info.get("Running"):
-                code = info.get("ExitCode")
-                break
-            time.sleep(0.01)
-        return ExecResult(None if timed_out else code, out.text(), err.text(), time.monotonic() - start,
-                          timed_out=timed_out)
+        return exec_stream(self._client.api, warm.container.id, f"{warm.uid}:{warm.uid}", argv, env, SCRATCH, stdin,
+                           wall_s, cap, lambda: self._kill_uid(warm), raw_stdout)
 
     # -- processes and files between samples -------------------------------------------------
     def _uid_pids(self, warm: _Warm) -> list[int] | None:
@@ -375,7 +325,7 @@ class DockerSandbox(Sandbox):
             # read-only mounts can sit under /tmp (a cache, an include folder): keep them
             targets = [m.get("Destination", "") for m in (warm.container.attrs.get("Mounts") or [])]
             for d in TMP_DIRS:
-                _clear_keeping(Path(f"{warm.root}{d}"), d, targets)
+                clear_keeping(Path(f"{warm.root}{d}"), d, targets)
             return
         res = self._exec(warm, ["/bin/sh", "-c", RESET], {}, None, 60, 64 * 1024)
         if res.timed_out:
@@ -406,20 +356,3 @@ class DockerSandbox(Sandbox):
             return False, res.infra_error or res.stderr.strip()[-500:]
         return True, f"docker works ({image}, uid {lines[1] if len(lines) > 1 else '?'})"
 
-
-def _clear_keeping(host_dir: Path, container_dir: str, targets: Sequence[str]) -> None:
-    """Empty ``host_dir`` except mount targets (and the folders leading to them)."""
-    inside = [t for t in targets if t.startswith(container_dir.rstrip("/") + "/")]
-    if not inside:
-        clear_folder(host_dir)
-        return
-    for entry in os.scandir(host_dir):
-        cpath = f"{container_dir.rstrip('/')}/{entry.name}"
-        if cpath in inside:
-            continue
-        if any(t.startswith(cpath + "/") for t in inside):
-            _clear_keeping(Path(entry.path), cpath, inside)
-        elif entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
-            os.unlink(entry.path)
