@@ -65,10 +65,93 @@ def test_scalar_arguments_come_from_the_reference_not_the_answer() -> None:
     assert "torch_compute" in {v.rule for v in analyze(lying, "triton", scalars=frozenset({1}))[0]}
 
 
+KB_SCALE = """import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def forward(self, A, s):
+        return A * s
+
+
+M = 37
+s = 3.5
+
+
+def get_inputs():
+    return [torch.rand(M, M), s]
+"""
+
+
+def test_numbers_that_get_inputs_passes_are_sizes() -> None:
+    """KernelBench's ``forward(self, A, s)`` with ``get_inputs() -> [A, s]`` and ``s = 3.5``: the
+    reference passes a number at position 1, so ``float(s)`` is fine there and nowhere else."""
+    from harness.families.kernels.static import scalar_positions
+
+    assert scalar_positions(KB_SCALE) == frozenset({1})
+    assert scalar_positions(KB_SCALE.replace("s = 3.5", "s = 3.5\ns = torch.rand(1)")) == frozenset()
+    assert scalar_positions(KB_SCALE.replace("[torch.rand(M, M), s]", "[torch.rand(M, M), -2]")) == frozenset({1})
+    code = _answer("scale = float(s)\nreturn y if scale > 0 else y").replace(
+        "def forward(self, x):", "def forward(self, x, s):")
+    assert "host_value" in _rules(code)
+    assert analyze(code, "triton", scalars=scalar_positions(KB_SCALE))[0] == []
+
+
+@pytest.mark.parametrize("forward,rule", [
+    ("v = int(x)\nreturn y", "host_value"),
+    ("v = float(x)\nreturn y", "host_value"),
+    ("v = bool(x)\nreturn y", "host_value"),
+    ("if x:\n    return y\nreturn y", "host_value"),
+    ("while x:\n    break\nreturn y", "host_value"),
+    ("return y if x else y", "host_value"),
+    ("assert x\nreturn y", "host_value"),
+    ("v = not x\nreturn y", "host_value"),
+    ("v = x or 1\nreturn y", "host_value"),
+    ("v = [1 for _ in range(2) if x]\nreturn y", "host_value"),
+    ("k[(x,)](x, y, 1, BLOCK=256)\nreturn y", "host_value"),
+    ("g = (x, 1)\nk[g](x, y, 1, BLOCK=256)\nreturn y", "host_value"),
+    ("k[lambda meta: (meta['x_ptr'],)](x, y, 1, BLOCK=256)\nreturn y", "host_value"),
+    ("def grid(meta):\n    return (x,)\nk[grid](x, y, 1, BLOCK=256)\nreturn y", "host_value"),
+    ("v = x.item()\nreturn y", "torch_compute"),
+    ("v = x.tolist()\nreturn y", "torch_compute"),
+    ("for i in range(x):\n    pass\nreturn y", "torch_compute"),
+    ("s = f'{x}'\nreturn y", "torch_compute"),
+    ("s = f'{0:{x}}'\nreturn y", "torch_compute"),
+    ("s = '{}'.format(x)\nreturn y", "torch_compute"),
+    ("s = '%s' % x\nreturn y", "torch_compute"),
+    ("s = str(x)\nreturn y", "torch_compute"),
+    ("s = format(x)\nreturn y", "forbidden_builtin"),
+    ("if x > 0:\n    return y\nreturn y", "torch_compute"),
+    ("v = x == 0\nreturn y", "torch_compute"),
+    ("v = 0 < x < 1\nreturn y", "torch_compute"),
+    ("v = x in [1]\nreturn y", "torch_compute"),
+    ("v = [1, 2][x]\nreturn y", "torch_compute"),
+    ("v = round(x)\nreturn y", "torch_compute"),
+    ("v = x.__index__()\nreturn y", "dunder_access"),
+])
+def test_a_tensor_never_becomes_a_host_value(forward: str, rule: str) -> None:
+    """Issue 14: a (one-element) tensor argument is never turned into a Python value."""
+    assert rule in _rules(_answer(forward)), _rules(_answer(forward))
+
+
+@pytest.mark.parametrize("forward", [
+    "if self.training:\n    pass\nreturn y",
+    "n = int(x.shape[0]) + int(x.numel()) + len(x) + x.dim()\nreturn y if x is not None else y",
+    "outs = [y]\nfor i, o in enumerate(outs):\n    k[(i + 1,)](x, o, o.numel(), BLOCK=256)\nreturn y",
+    "print(x, 'ready', sep=' ')\nreturn y if isinstance(x, torch.Tensor) else y",
+])
+def test_sizes_and_metadata_still_become_host_values(forward: str) -> None:
+    assert analyze(_answer(forward), "triton")[0] == []
+
+
 @pytest.mark.parametrize("path", GOLDENS, ids=lambda p: f"{p.parent.parent.parent.name}/{p.parent.name}/{p.stem}")
 def test_golden_solutions_pass_the_rules(path: Path) -> None:
+    from harness.families.kernels.static import scalar_positions
+
     lang = "cuda" if path.stem.endswith("cuda") else "triton"
-    assert analyze(path.read_text(), lang)[0] == []
+    ref = path.parent / "reference.py"
+    scalars = scalar_positions(ref.read_text()) if ref.exists() else frozenset()
+    assert analyze(path.read_text(), lang, scalars=scalars)[0] == []
 
 
 @pytest.mark.parametrize("path", sorted(ANSWERS.glob("*.py")), ids=lambda p: p.stem)
@@ -302,7 +385,8 @@ def test_red_team_2_values_never_become_sizes(stem: str, detail: str) -> None:
     ("a = []\nfor t in (x, y):\n    a.append(t)\nreturn y if a[0] > 0 else y", "compares tensor values"),
     ("a = [0]\na[0] = x\nreturn y if a.pop() > 0 else y", "compares tensor values"),
     ("a = []\na.append(x)\nfor t in a:\n    y = t * 2\nreturn y", "tensor arithmetic"),
-    ("a = []\na.append(x)\nfor i, t in enumerate(a):\n    n = i + 1\nreturn y", "tensor arithmetic"),
+    ("a = []\na.append(x)\nfor i, t in enumerate(a):\n    n = t + 1\nreturn y", "tensor arithmetic"),
+    ("a = []\na.append(x)\nfor t, n in zip(a, [4]):\n    m = t * n\nreturn y", "tensor arithmetic"),
     ("d = {}\nd['x'] = x\nreturn y if d.get('x') > 0 else y", "compares tensor values"),
     ("a = []\na.append(x)\nreturn y if max(a) > 0 else y", "max() on a tensor"),
     ("b = torch.empty(0)\nfor t in b:\n    pass\nreturn y", "iterates over a tensor"),

@@ -38,6 +38,7 @@ RULES = {
     "try_except_fallback": "try/except around the kernel (a silent fallback path)",
     "reference_call": "calls the reference Model",
     "torch_compute": "computes with PyTorch outside a kernel (torch op, tensor method or operator)",
+    "host_value": "turns a value that may be a tensor into a Python value (int(x), if x:, a grid of x ...)",
     "cuda_torch_compute": "the C++ host code computes with ATen/torch instead of a kernel",
     "forbidden_name": "names something the answer does not define and the allowlist does not hold",
     "forbidden_call": "calls something other than a kernel launch, an allowlisted function or its own helper",
@@ -121,21 +122,58 @@ class _Checker:
 
 
 def scalar_positions(reference_source: str, cls: str = "Model") -> frozenset[int]:
-    """Positions (after ``self``) of the reference ``forward``'s parameters annotated ``int``,
-    ``float`` or ``bool``: the problem passes plain Python numbers there (``max_seqlen: int``).
-    The reference is the benchmark's, never the candidate's; an unparsable one gives none."""
+    """Positions (after ``self``) of the reference ``forward``'s arguments that the problem fills
+    with plain Python numbers: parameters annotated ``int``, ``float`` or ``bool``
+    (``max_seqlen: int``), and positions where ``get_inputs`` returns a number literal or a name
+    bound to one (KernelBench's ``return [A, s]`` with ``s = 3.14``). The reference is the
+    benchmark's, never the candidate's; an unparsable one gives none."""
     try:
         tree = ast.parse(reference_source)
     except SyntaxError:
         return frozenset()
+    found: set[int] = set()
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
             for fn in node.body:
                 if isinstance(fn, ast.FunctionDef) and fn.name == "forward":
                     params = [*fn.args.posonlyargs, *fn.args.args][1:]
-                    return frozenset(i for i, a in enumerate(params) if isinstance(a.annotation, ast.Name)
-                                     and a.annotation.id in ("int", "float", "bool"))
-    return frozenset()
+                    found |= {i for i, a in enumerate(params) if isinstance(a.annotation, ast.Name)
+                              and a.annotation.id in ("int", "float", "bool")}
+        if isinstance(node, ast.FunctionDef) and node.name == "get_inputs":
+            found |= _number_inputs(tree, node)
+    return frozenset(found)
+
+
+def _is_number(node: ast.expr | None) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float, bool)
+
+
+def _number_inputs(tree: ast.Module, fn: ast.FunctionDef) -> set[int]:
+    """Positions of ``get_inputs``'s returned list that hold a number: a literal, or a name that
+    every assignment (module level and in ``get_inputs``) binds to a literal."""
+    values: dict[str, list[ast.expr]] = {}
+    for stmt in [*tree.body, *ast.walk(fn)]:
+        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                for name in ast.walk(t):
+                    if isinstance(name, ast.Name):
+                        values.setdefault(name.id, []).append(
+                            stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) and t is name
+                            and not isinstance(stmt, ast.AugAssign) else None)  # type: ignore[arg-type]
+    returns = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return)]
+    if len(returns) != 1 or not isinstance(returns[0], ast.List | ast.Tuple):
+        return set()
+    out = set()
+    for i, e in enumerate(returns[0].elts):
+        if isinstance(e, ast.Starred):
+            break
+        if _is_number(e) or (isinstance(e, ast.Name) and values.get(e.id)
+                             and all(_is_number(v) for v in values[e.id])):
+            out.add(i)
+    return out
 
 
 def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "module",

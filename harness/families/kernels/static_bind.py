@@ -43,6 +43,24 @@ class BindMixin:
     def is_kernel(self, node: ast.expr) -> bool:
         raise NotImplementedError
 
+    def iter_kind(self, node: ast.expr) -> int:
+        raise NotImplementedError
+
+    def bind_zip(self, target: ast.expr, it: ast.expr) -> bool:
+        """``for o, n in zip(outs, [64, 32])`` / ``for i, o in enumerate(outs)``: each name takes
+        the kind of its own sequence's items (``n`` stays a size beside a list of tensors)."""
+        if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("zip", "enumerate")
+                and self.lookup(it.func.id) is None and not it.keywords and isinstance(target, ast.Tuple | ast.List)):
+            return False
+        seqs: list[ast.expr | None] = [None, *it.args] if it.func.id == "enumerate" else list(it.args)
+        parts = [*it.args, *target.elts]
+        if len(seqs) != len(target.elts) or len(it.args) < 1 or (it.func.id == "enumerate" and len(it.args) != 1) \
+                or any(isinstance(p, ast.Starred) for p in parts):
+            return False
+        for e, a in zip(target.elts, seqs, strict=True):
+            self.bind(e, SIZE if a is None else self.iter_kind(a), None)
+        return True
+
     def value(self, v: ast.expr, target: ast.expr | None) -> int:
         if isinstance(v, ast.Lambda) and isinstance(target, ast.Name) and self.fn is not None:
             self.defaults(v.args)

@@ -60,10 +60,10 @@ def launch(b: Body, n: ast.Call, f: ast.Subscript) -> int:
         b.mod.nested(b.local_fn(grid.id).node, b.fn, meta=True, meta_of=kname)  # type: ignore[union-attr, arg-type]
     elif isinstance(grid, ast.Name) and grid.id in b.mod.functions:
         gfn = b.mod.functions[grid.id]
-        gfn.seeded, gfn.meta_of = True, kname
+        gfn.seeded, gfn.meta_of, gfn.sized = True, kname, True
         gfn.param_kinds = [OPAQUE] + [SIZE] * (len(gfn.all_params) - 1)
-    else:
-        b.expr(grid)
+    elif b.expr(grid) != SIZE:  # ``k[(x,)]``: Triton reads the grid's values as program counts
+        b.bad("host_value", f"a launch grid from a value that may be a tensor ({ast.unparse(grid)[:40]})", grid)
     kernel = b.mod.kernels.get(kname) if kname is not None else None
     constexpr = _constexpr_params(kernel) if kernel is not None else set()
     names = [a.arg for a in kernel.args.args] if kernel is not None else []
@@ -196,8 +196,11 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
             key.calls.append(full)
         if key.ret != SIZE:  # ``max(range(n), key=lambda i: xv[int(i)])``: an argmax of tensor values
             b.bad("torch_compute", f"{name}(key=...) compares tensor values (the key returns a tensor)", n)
-    if name in A.SCALAR_CASTS and all(k != TENSOR for k in kinds):
-        return SIZE  # a scalar argument (``max_seqlen: int``); a tensor of one element at most
+    if name in A.SCALAR_CASTS and OPAQUE in kinds and TENSOR not in kinds:
+        # ``int(x)`` of a one-element tensor is its value: sizes only (a number ``forward`` gets is
+        # a size where the reference annotates or passes a number there: ``static.scalar_positions``)
+        b.bad("host_value", f"{name}() of a value that may be a tensor reads its value into Python", n)
+        return OPAQUE
     fresh = [name in A.CONTAINER_BUILTINS and b.fresh(a) for a in n.args]  # ``enumerate(outs)``: items' kind
     if name in A.SIZE_ONLY_BUILTINS and any(k != SIZE and not (i < len(fresh) and fresh[i])
                                             for i, k in enumerate(kinds)):

@@ -221,6 +221,10 @@ def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[
     else:
         rep.add("forbidden_syntax", f"the kind analysis did not settle in {_PASSES} passes", tree)
     _pass(mod, rep, True)
+    for fn in mod.fns:
+        if fn.sized and fn.ret != SIZE:  # a grid of ``(meta["x_ptr"],)``: program counts from values
+            rep.add("host_value", f"the launch grid or heuristic {fn.name} returns a value that may be a tensor",
+                    fn.node)
     for k in mod.kernels.values():
         check_kernel_body(mod, k, rep)
     _shadowed_methods(mod, rep)

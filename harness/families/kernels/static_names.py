@@ -125,7 +125,7 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
         if b.mod.method_of(_owner(b), attr) is not None:
             b.mod.method_of(_owner(b), attr).escaped = True  # type: ignore[union-attr]
             return SIZE
-        return b.mod.self_attrs.get(attr, OPAQUE)
+        return b.mod.self_attrs.get(attr, SIZE if attr == "training" else OPAQUE)  # nn.Module's flag
     base = b.expr(n.value)
     if base == SIZE and n.attr in A.DEVICE_PROPERTY_ATTRS:
         return SIZE

@@ -181,7 +181,7 @@ class Body(BindMixin):
         found = iter_container(self, s.iter)
         if found is not None:
             bind_iter(self, s.target, found)
-        else:
+        elif not self.bind_zip(s.target, s.iter):
             self.bind(s.target, self.iter_kind(s.iter), None)
         self.block(s.body)
         self.block(s.orelse)
@@ -253,9 +253,14 @@ class Body(BindMixin):
             self.in_annotation = False
 
     def test(self, node: ast.expr) -> int:
+        """A truth test (``if``, ``while``, ``assert``, ``not``, ``and``/``or``, a conditional
+        expression, a comprehension's ``if``): Python calls ``bool()`` on the value, which reads a
+        one-element tensor's value into the host, so only sizes may be tested."""
         k = self.expr(node)
         if k == TENSOR:
             self.bad("torch_compute", "branches on tensor values", node)
+        elif k != SIZE:
+            self.bad("host_value", f"tests the truth of a value that may be a tensor ({ast.unparse(node)[:40]})", node)
         return k
 
     def iter_kind(self, node: ast.expr) -> int:
@@ -353,6 +358,8 @@ class Body(BindMixin):
     def e_FormattedValue(self, n: ast.FormattedValue) -> int:
         if self.expr(n.value) != SIZE:  # formatting a tensor reads its values into Python
             self.bad("torch_compute", "formats a tensor into a string", n)
+        if n.format_spec is not None:  # ``f"{3:{x}}"``: the spec is formatted too
+            self.expr(n.format_spec)
         return SIZE
 
     def e_Starred(self, n: ast.Starred) -> int:
@@ -389,7 +396,7 @@ class Body(BindMixin):
             found = iter_container(self, g.iter)
             if found is not None:
                 bind_iter(self, g.target, found)
-            else:
+            elif not self.bind_zip(g.target, g.iter):
                 self.bind(g.target, self.iter_kind(g.iter), None)
             for cond in g.ifs:
                 self.test(cond)

@@ -49,6 +49,7 @@ class Fn:
     modvars: dict[str, set[str]] = field(default_factory=dict)  # loop variable -> module classes
     modvar_poison: set[str] = field(default_factory=set)  # ... also bound to something else
     meta_of: str | None = None  # a launch grid / heuristic: its first parameter holds this kernel's arguments
+    sized: bool = False  # a launch grid / heuristic: Triton reads what it returns as sizes
 
     @property
     def params(self) -> list[str]:
@@ -134,7 +135,7 @@ class ModuleScope:
             self.fns.append(fn)
         if meta:  # a launch grid / heuristic: Triton passes it the launch metadata (see meta_kind)
             fn.seeded, fn.param_kinds = True, [OPAQUE] + [SIZE] * (len(fn.all_params) - 1)
-            fn.meta_of = meta_of
+            fn.meta_of, fn.sized = meta_of, True
         elif escaped:
             fn.escaped = True
         return fn

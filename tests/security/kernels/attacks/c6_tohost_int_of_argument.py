@@ -1,0 +1,21 @@
+# attack class 6 (a tensor's value becomes a Python value: int(x) of a one-element input: its value becomes a Python int)
+# ruff: noqa
+# rule: host_value
+import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def copy_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n), mask=offs < n)
+
+
+class ModelNew(nn.Module):
+    def forward(self, x):
+        y = torch.empty_like(x)
+        copy_kernel[(triton.cdiv(x.numel(), 256),)](x, y, x.numel(), BLOCK=256)
+        n = int(x) if x.numel() == 1 else 0
+        return y.new_full(y.shape, max(n, 0))
