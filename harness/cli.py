@@ -265,9 +265,26 @@ COMMAND_MODULES = [
     "harness.audit.commands",
     "harness.scaffold.commands",
 ]
+#: The sub-commands each module adds: ``hweval run ...`` imports only the module of ``run``
+#: (start-up time); no sub-command (``hweval --help``) or an unknown one imports them all.
+COMMANDS = {
+    "list": "harness.commands", "run": "harness.commands", "generate": "harness.commands",
+    "evaluate": "harness.commands", "report": "harness.commands", "validate": "harness.commands",
+    "publish": "harness.publish.commands", "compare": "harness.publish.commands",
+    "sandbox": "harness.sandbox.commands", "audit": "harness.audit.commands",
+    "new-suite": "harness.scaffold.commands",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str] | None) -> list[str]:
+    """The command modules to import for ``argv``: the sub-command's own, or all of them."""
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    return [COMMANDS[words[0]]] if words and words[0] in COMMANDS else list(COMMAND_MODULES)
+
+
+def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
+    """The ``hweval`` parser. With ``argv`` (None: ``sys.argv``) only the module that adds its
+    sub-command is imported; the default ``()`` adds every sub-command."""
     common = ArgParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks and debug logs")
@@ -287,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     import importlib
 
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv) if argv != () else COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ImportError as exc:  # one broken command module must not take the others down
@@ -316,7 +333,7 @@ def _interrupted() -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
         _interrupted()

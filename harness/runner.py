@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,8 +157,32 @@ def prepare_run_dir(cfg: RunConfig) -> Path:
     return run_dir
 
 
+def prefetch_environment() -> Future[dict[str, Any]]:
+    """:func:`environment_info` (tool versions: a handful of subprocesses) and the run files'
+    schema checkers, made on a background thread while the suites load and the preflight runs
+    (start-up time); ``write_config`` takes the result."""
+    def work() -> dict[str, Any]:
+        from harness.schemas import validator
+
+        info = environment_info()
+        for kind in ("config", "completion", "execution", "results"):
+            validator(kind)
+        return info
+
+    fut: Future[dict[str, Any]] = Future()
+
+    def run_it() -> None:
+        try:
+            fut.set_result(work())
+        except BaseException as exc:  # noqa: BLE001 - raised again where the result is taken
+            fut.set_exception(exc)
+
+    threading.Thread(target=run_it, name="hweval-prefetch", daemon=True).start()
+    return fut
+
+
 def write_config(run_dir: Path, cfg: RunConfig, backend: Backend | None, sandbox: Sandbox | None,
-                 suites: dict[str, Suite]) -> dict[str, Any]:
+                 suites: dict[str, Suite], env_info: Future[dict[str, Any]] | None = None) -> dict[str, Any]:
     previous = read_json(run_dir / CONFIG) if (run_dir / CONFIG).exists() else {}
     config = {
         "run": cfg.to_json(),
@@ -167,7 +192,7 @@ def write_config(run_dir: Path, cfg: RunConfig, backend: Backend | None, sandbox
                     "image": getattr(sandbox, "image_digest", None) if sandbox else None},
         "suites": {n: {"version": s.version, "family": s.family, "content_hash": s.content_hash()}
                    for n, s in suites.items()},
-        **environment_info(),
+        **(env_info.result() if env_info is not None else environment_info()),
     }
     validate("config", config, run_dir / CONFIG)  # a record that breaks its schema is never written
     write_json_atomic(run_dir / CONFIG, config)
@@ -213,6 +238,7 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
     if do_generate and not do_evaluate and (cfg.rounds > 1 or cfg.agent):
         raise UsageError("--rounds > 1 and --agent need the evaluation between turns: use `hweval run`, "
                          "not `hweval generate`")
+    env_info = prefetch_environment()
     sandbox = make_sandbox(cfg) if do_evaluate else None
     backend: Backend | None = None
     try:
@@ -225,7 +251,7 @@ def run(cfg: RunConfig, *, do_generate: bool = True, do_evaluate: bool = True,
             backend.check_requests(missing_keys([(p.suites[n], p.selected[n]) for n in p.suites], cfg.n_samples,
                                                 done))
         run_dir = prepare_run_dir(cfg)
-        config = write_config(run_dir, cfg, backend, sandbox, p.suites)
+        config = write_config(run_dir, cfg, backend, sandbox, p.suites, env_info)
         settings = GenerationSettings(temperature=cfg.temperature, max_tokens=cfg.max_tokens,
                                       top_p=cfg.top_p, seed=cfg.seed)
         if backend is not None and not cfg.agent:

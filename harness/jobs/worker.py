@@ -41,7 +41,8 @@ from typing import Any
 from harness.proc import _CappedBuffer
 from harness.sandbox.base import Limits, rlimit_preexec
 
-#: Job modules a worker runs (each has ``run(job: dict) -> None``), preloaded at start, and how:
+#: Job modules a worker runs (each has ``run(job: dict) -> None``), loaded before the first job of
+#: each (:func:`_preload`), and how:
 #: ``fork`` (a child process per job) or ``inline`` (in the worker itself, see :func:`run_inline`).
 JOBS = {"harness.jobs.iverilog_job": "inline", "harness.jobs.cocotb_job": "fork",
         "harness.jobs.command_job": "fork"}
@@ -58,16 +59,26 @@ def _no_dump() -> None:
         pass
 
 
-def _preload() -> None:
-    for name in JOBS:
+#: What a job module needs loaded besides itself, imported with it (cocotb's runner and pytest:
+#: about 0.4 s, paid only by a worker that runs a cocotb job)
+EXTRAS = {"harness.jobs.cocotb_job": ("cocotb_tools.runner",)}
+_LOADED: set[str] = set()
+
+
+def _preload(module: str) -> None:
+    """Import ``module`` (and its :data:`EXTRAS`) in the worker before its first job, once: forked
+    jobs then share what was loaded, and a worker pays only for the kinds of job it runs."""
+    if module in _LOADED:
+        return
+    _LOADED.add(module)
+    for name in (module, *EXTRAS.get(module, ())):
         try:
             importlib.import_module(name)
-        except ImportError:  # cocotb missing: only its jobs would fail, later, with a reason
+        except ImportError:  # cocotb missing: the job itself fails with the reason
             pass
-    try:
-        import cocotb_tools.runner  # noqa: F401 - imported once here, not once per job
-    except ImportError:
-        pass
+    import gc
+
+    gc.freeze()  # what was loaded stays shared with forked jobs (no copy on the collector's first pass)
 
 
 def _child(req: dict[str, Any], out_w: int, err_w: int, closing: tuple[int, ...]) -> None:
@@ -268,6 +279,7 @@ def run_one(req: dict[str, Any], control: tuple[int, ...]) -> dict[str, Any]:
     if req["module"] not in JOBS:
         return {"returncode": 2, "stdout": "", "stderr": f"unknown job module {req['module']!r}",
                 "timed_out": False, "wall_s": 0.0}
+    _preload(req["module"])
     if JOBS[req["module"]] == "inline" and _fd_free(FREE_FD):
         return run_inline(req)
     out_r, out_w = os.pipe()
@@ -295,10 +307,6 @@ def main() -> None:
     os.dup2(null, 1)
     os.close(null)
     _no_dump()
-    _preload()
-    import gc
-
-    gc.freeze()  # what was loaded stays shared with forked jobs (no copy on the collector's first pass)
     reader = os.fdopen(ctl_in, "rb")
     writer = os.fdopen(ctl_out, "wb")
     writer.write(b'{"ready": true}\n')
