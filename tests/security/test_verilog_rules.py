@@ -26,8 +26,18 @@ def rules(code: str) -> list[str]:
     ("module m; initial $finish; endmodule", "early_finish"),
     ("module m; initial $fatal(1); endmodule", "early_finish"),
     ("module m; initial $system(\"ls\"); endmodule", "host_access"),
-    ("module m; integer r; initial r = $random; endmodule", "system_task"),
-    ("module m; initial $sformatf(\"%d\", 1); endmodule", "system_task"),
+    ("module m; integer r; initial r = $random; endmodule", "shared_random"),
+    ("module m; integer r; initial r = $random(); endmodule", "shared_random"),
+    ("module m; integer r; initial r = $random(r + 1); endmodule", "shared_random"),
+    ("module m; integer r; initial r = $random(tb.seed); endmodule", "shared_random"),
+    ("module m; integer r; initial r = \\$random ; endmodule", "shared_random"),
+    ("module m; integer r; initial r = $urandom; endmodule", "shared_random"),
+    ("module m; integer r; initial r = $urandom(r); endmodule", "shared_random"),
+    ("module m; integer r; initial r = $urandom_range(7, 0); endmodule", "shared_random"),
+    ("module m; integer r; initial r = $dist_uniform(5, 0, 7); endmodule", "shared_random"),
+    ("module m; reg [7:0] mem [0:3]; initial $readmemh(\"x.hex\", mem); endmodule", "file_io"),
+    ("module m; reg [7:0] mem [0:3]; initial $readmemb(\"x.bin\", mem); endmodule", "file_io"),
+    ("module m; initial $swrite(x, \"%d\", 1); endmodule", "system_task"),
     ("module m; initial $display($root.tb.x); endmodule", "hierarchical_reference"),
     ("`pragma protect\nmodule m; endmodule", "directive"),
     ("module m; wire w = `OK; endmodule", "directive"),
@@ -57,6 +67,14 @@ module m #(parameter N = $bits(st_t)) (input wire [N-1:0] a, output wire [N-1:0]
   assign y = $signed(a) >>> 1;
   initial $display("$fopen %0t %0d", $time, $countones(a));
   always @(a) if ($isunknown(a)) $warning("x on a");
+  integer seed = 7, r;
+  string s;
+  reg [8*16:1] msg;
+  initial begin
+    r = $random(seed) + $random (seed) + $dist_uniform(seed, 0, 9) + $dist_normal(seed, 0, 2);
+    s = $sformatf("r=%0d", r);
+    $sformat(msg, "%0d", r);
+  end
 endmodule
 `endcelldefine
 `resetall
@@ -73,6 +91,27 @@ def test_the_raw_filter_cannot_see_through_macros_but_the_preprocessed_scan_does
     rec = check_candidate("raw.sv", "design.sv")
     assert (rec["status"], rec.get("rule")) == ("rejected", "file_io") and "$fopen" in rec["reason"]
     assert not (tmp_path / "design.sv").exists()  # nothing is written for the build to compile
+
+
+def test_a_random_function_steps_only_the_seed_it_is_given(tmp_path: Path) -> None:
+    """Why unseeded ``$random`` and every ``$urandom`` are ``shared_random``: in Icarus they draw
+    from (or reseed) the one generator the testbench's own ``$random``/``$urandom`` use, so a
+    design could shift the stimulus; ``$random(seed)`` and ``$dist_*(seed, ...)`` step the design's
+    own variable and leave the testbench's stream as it was."""
+    tb = 'module tb; m d(); initial begin #1; $display("%h %h %h", $random, $random, $urandom); end endmodule\n'
+
+    def stream(body: str) -> str:
+        (tmp_path / "t.sv").write_text(f"module m; integer s = 5, q; initial begin {body} end endmodule\n" + tb)
+        subprocess.run(["iverilog", "-g2012", "-o", str(tmp_path / "t.vvp"), str(tmp_path / "t.sv")], check=True)
+        return subprocess.run(["vvp", "-n", str(tmp_path / "t.vvp")], capture_output=True, text=True,
+                              check=True).stdout
+
+    alone = stream("q = 0;")
+    for seeded in ("q = $random(s);", "q = $dist_uniform(s, 0, 9);", "q = $random(s) + $random(s);"):
+        assert stream(seeded) == alone and rules(f"module m; integer s, q; initial {seeded} endmodule") == []
+    for shared in ("q = $random;", "q = $urandom;", "q = $urandom(s);", "q = $urandom_range(4, 1);"):
+        assert stream(shared) != alone and rules(f"module m; integer s, q; initial {shared} endmodule") == [
+            "shared_random"]
 
 
 def test_the_compiled_text_is_the_scanned_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,10 @@ with comments removed. That text, and nothing else, is then compiled and synthes
 macro pasted from pieces (`` `A`B `` -> ``$fopen``) is seen exactly as the simulator sees it.
 
 - System tasks and functions come from an allowlist (:data:`ALLOWED_SYSTEM`): arithmetic and
-  type functions, math, printing and reading the time. Everything else is rejected, named by
-  the rule it falls under (``file_io``, ``host_access``, ``early_finish``, or ``system_task``).
+  type functions, math, printing and string formatting, reading the time, and random functions
+  stepping the design's own seed (:data:`SEEDED_RANDOM`). Everything else is rejected, named by
+  the rule it falls under (``file_io``, ``host_access``, ``early_finish``, ``shared_random``, or
+  ``system_task``).
   An escaped identifier ``\\$name`` is the system task ``$name`` to Icarus, and counts as one.
 - Compiler directives left after preprocessing come from :data:`ALLOWED_DIRECTIVES`; a file
   read during preprocessing (`` `include ``, even one built by a macro) is rule ``include``.
@@ -36,7 +38,8 @@ ALLOWED_SYSTEM = frozenset({
     # math
     "$ln", "$log10", "$exp", "$sqrt", "$pow", "$floor", "$ceil", "$sin", "$cos", "$tan", "$asin", "$acos",
     "$atan", "$atan2", "$hypot", "$sinh", "$cosh", "$tanh", "$asinh", "$acosh", "$atanh",
-    # printing and time
+    # printing, formatting into a string (nothing of it reaches a file or the verdict channel), time
+    "$sformatf", "$sformat",
     "$display", "$displayb", "$displayh", "$displayo", "$write", "$writeb", "$writeh", "$writeo",
     "$strobe", "$strobeb", "$strobeh", "$strobeo", "$monitor", "$monitorb", "$monitorh", "$monitoro",
     "$monitoron", "$monitoroff", "$time", "$stime", "$realtime", "$info", "$warning", "$error",
@@ -55,6 +58,14 @@ FILE_TASKS = frozenset({
     "$writememh", "$writememb", "$dumpfile", "$dumpvars", "$dumpall", "$dumpflush", "$dumpon",
     "$dumpoff", "$dumpports", "$dumplimit", "$sreadmemh", "$sreadmemb",
 })
+#: Random functions allowed only with the design's own seed variable as first argument
+#: (``$random(seed)``, ``$dist_uniform(seed, lo, hi)``): they then step that variable alone. Without
+#: one, ``$random`` (and ``$urandom``/``$urandom_range`` in every form: Icarus reseeds its one
+#: ``$urandom`` generator from a seed argument) draw from the generator the testbench's stimulus
+#: uses, so a design could read its state and steer which vectors it is tested on.
+SEEDED_RANDOM = frozenset({"$random", "$dist_uniform", "$dist_normal", "$dist_exponential", "$dist_poisson",
+                           "$dist_chi_square", "$dist_t", "$dist_erlang"})
+SHARED_RANDOM = frozenset({"$urandom", "$urandom_range"})
 HOST_TASKS = frozenset({"$system", "$getenv", "$test$plusargs", "$value$plusargs"})
 END_TASKS = frozenset({"$finish", "$stop", "$exit", "$fatal", "$finish_and_return"})
 SCOPE_NAMES = frozenset({"$root", "$unit"})
@@ -70,6 +81,11 @@ def _system_rule(name: str) -> tuple[str, str] | None:
         return "host_access", f"{name} (candidates may not reach the host or the command line)"
     if low in END_TASKS:
         return "early_finish", f"{name} (only the testbench ends a simulation)"
+    if low in SEEDED_RANDOM:
+        return "shared_random", (f"{name} without the design's own seed variable as its first argument "
+                                 "(it would draw from the testbench's random stream)")
+    if low in SHARED_RANDOM:
+        return "shared_random", f"{name} (draws from, or reseeds, the testbench's random stream)"
     if low in SCOPE_NAMES:
         return "hierarchical_reference", f"{name} (candidates reach only what they define)"
     return "system_task", f"{name} (not on the list of system functions a design may use)"
@@ -84,6 +100,15 @@ def system_name(tok: Token) -> str | None:
     return None
 
 
+def _own_seed(name: str, tokens: list[Token], i: int) -> bool:
+    """``$random(seed)`` / ``$dist_x(seed, ...)``: a seeded random function whose seed is a plain
+    identifier (a variable of the design: testbench names are renamed, hierarchical ones fail)."""
+    close = ")" if name == "$random" else ","
+    return name in SEEDED_RANDOM and len(tokens) > i + 3 and tokens[i + 1].text == "(" \
+        and tokens[i + 2].kind == "ident" and not tokens[i + 2].text.startswith("\\$") \
+        and tokens[i + 3].text == close
+
+
 def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
     """(rule, detail) for each broken rule in ``source``, first occurrence of each detail only.
 
@@ -95,7 +120,7 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
     for i, tok in enumerate(tokens):
         name = system_name(tok)
         if name is not None:
-            hit = _system_rule(name)
+            hit = None if _own_seed(name, tokens, i) else _system_rule(name)
             if hit:
                 found.append(hit)
         elif tok.kind == "directive":
