@@ -9,32 +9,58 @@ import platform
 import re
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import InitVar, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import harness
 from harness.errors import UsageError
 
-#: settings that must not change between a run and its --resume
+#: settings that must not change between a run and its --resume (a suite's settings are its
+#: ``suite_options``, the flag aliases below included)
 RESUME_KEYS = ("suites", "model", "n_samples", "temperature", "max_tokens", "top_p", "seed", "data",
-               "lang", "simulator", "limit", "problems", "suite_options", "shots", "equiv", "rounds", "agent",
-               "max_turns", "agent_tokens", "agent_wall_s")
+               "limit", "problems", "suite_options", "rounds", "agent", "max_turns", "agent_tokens",
+               "agent_wall_s")
 
 #: ``-S feedback=``: how much a repair round reveals (DESIGN.md, "Multi-turn")
 FEEDBACK_LEVELS = ("compile", "tests", "full")
 
-#: family settings with a flag of their own and a ``-S`` spelling (``-S simulator=verilator`` is
-#: ``--simulator verilator``): the -S form moves into the RunConfig field; value checks are shared
-#: with the flags (harness/cli.py)
+#: Flags that are documented aliases of suite options (``--simulator verilator`` is
+#: ``-S simulator=verilator``): suite option -> (flag, the flag's default, which means "not given").
+#: The families declare these keys in their ``options_schema`` and read them from
+#: ``SuiteOptions``; a suite that does not declare one ignores it, as it ignored the flag.
+OPTION_ALIASES: dict[str, tuple[str, object]] = {
+    "simulator": ("--simulator", "icarus"), "lang": ("--lang", None), "shots": ("--shots", 0),
+    "hls_include": ("--hls-include", None), "equiv": ("--equiv", False)}
+#: the values the alias flags accept (checked alike for the ``-S`` spelling)
 SIMULATORS = ("icarus", "verilator")
 LANGS = ("triton", "cuda")
 MAX_SHOTS = 4
-OPTION_ALIASES = {"simulator": "--simulator", "lang": "--lang", "shots": "--shots"}
+
+
+def alias_value(key: str, raw: object) -> str:
+    """The ``-S`` string of an alias flag's value (``--equiv`` -> ``on``), checked like the flag."""
+    flag = OPTION_ALIASES[key][0]
+    value = str(raw).strip()
+    if key == "equiv":
+        value = {"true": "on", "1": "on", "yes": "on", "false": "off", "0": "off", "no": "off"}.get(value.lower(),
+                                                                                                  value.lower())
+        if value not in ("on", "off"):
+            raise UsageError(f"-S equiv={raw}: expected on or off (the same as {flag})")
+    allowed = {"simulator": SIMULATORS, "lang": LANGS}.get(key)
+    if allowed is not None and value not in allowed:
+        raise UsageError(f"-S {key}={raw}: expected one of {', '.join(allowed)} (the same as {flag})")
+    if key == "shots" and not (value.isdigit() and 0 <= int(value) <= MAX_SHOTS):
+        raise UsageError(f"-S shots={raw}: expected an integer between 0 and {MAX_SHOTS} (the same as {flag})")
+    return str(int(value)) if key == "shots" else value
 
 
 @dataclass
 class RunConfig:
+    """The run's settings. ``simulator``, ``lang``, ``shots``, ``hls_include`` and ``equiv`` are
+    accepted as keyword arguments (the flags and old config.json files give them) and stored as
+    the suite options they alias (:data:`OPTION_ALIASES`): the run driver knows no family setting."""
+
     suites: list[str]
     model: str = "reference"
     n_samples: int = 1
@@ -48,8 +74,6 @@ class RunConfig:
     allow_unsandboxed: bool = False
     data: str | None = None
     seed: int = 0
-    lang: str | None = None
-    simulator: str = "icarus"
     base_url: str | None = None
     api_key_env: str | None = None
     max_connections: int = 8
@@ -59,9 +83,6 @@ class RunConfig:
     backend_options: dict[str, str] = field(default_factory=dict)
     executor: str = "local"
     ray_address: str | None = None
-    shots: int = 0
-    hls_include: str | None = None
-    equiv: bool = False
     timeout_s: float = 60.0
     suite_options: dict[str, str] = field(default_factory=dict)
     rounds: int = 1
@@ -71,30 +92,26 @@ class RunConfig:
     agent_wall_s: float = 600.0
     out: str | None = None
     resume: bool = False
+    simulator: InitVar[str | None] = None
+    lang: InitVar[str | None] = None
+    shots: InitVar[int | None] = None
+    hls_include: InitVar[str | None] = None
+    equiv: InitVar[bool | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, simulator: str | None, lang: str | None, shots: int | None, hls_include: str | None,
+                      equiv: bool | None) -> None:
         self.suite_options = dict(self.suite_options)
-        for key, flag in OPTION_ALIASES.items():
+        flags = {"simulator": simulator, "lang": lang, "shots": shots, "hls_include": hls_include, "equiv": equiv}
+        for key, (flag, default) in OPTION_ALIASES.items():
+            given = flags[key]
             if key in self.suite_options:
-                self._take_alias(key, flag, self.suite_options.pop(key))
-
-    def _take_alias(self, key: str, flag: str, raw: str) -> None:
-        """``-S key=raw`` into the field ``key``; refused when ``flag`` gave another value."""
-        value: str | int = str(raw).strip()
-        allowed = {"simulator": SIMULATORS, "lang": LANGS}.get(key)
-        if allowed is not None and value not in allowed:
-            raise UsageError(f"-S {key}={raw}: expected one of {', '.join(allowed)} (the same as {flag})")
-        if key == "shots":
-            try:
-                value = int(value)
-            except ValueError:
-                value = -1
-            if not 0 <= value <= MAX_SHOTS:
-                raise UsageError(f"-S shots={raw}: expected an integer between 0 and {MAX_SHOTS} (the same as --shots)")
-        current, default = getattr(self, key), RunConfig.__dataclass_fields__[key].default
-        if current != default and current != value:
-            raise UsageError(f"-S {key}={raw} and {flag} {current}: give the setting once")
-        setattr(self, key, value)
+                self.suite_options[key] = alias_value(key, self.suite_options[key])
+            if given is None or given == default:
+                continue
+            value = alias_value(key, given)
+            current = self.suite_options.setdefault(key, value)
+            if current != value:
+                raise UsageError(f"-S {key}={current} and {flag} {given}: give the setting once")
 
     def check(self) -> None:
         """The CLI checks each value as it parses; this repeats the ranges for configs that come
@@ -102,7 +119,7 @@ class RunConfig:
         rules = [("--n-samples", self.n_samples, 1, False), ("--workers", self.workers, 1, False),
                  ("--max-tokens", self.max_tokens, 1, False), ("--timeout", self.timeout_s, 0, True),
                  ("--temperature", self.temperature, 0, False), ("--seed", self.seed, 0, False),
-                 ("--limit", self.limit, 1, False), ("--shots", self.shots, 0, False),
+                 ("--limit", self.limit, 1, False),
                  ("--rounds", self.rounds, 1, False), ("--max-turns", self.max_turns, 1, False),
                  ("--agent-tokens", self.agent_tokens, 1, False), ("--agent-wall", self.agent_wall_s, 0, True)]
         for flag, value, low, strict in rules:
@@ -128,7 +145,7 @@ class RunConfig:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunConfig:
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls)} | set(OPTION_ALIASES)  # a config.json from before 0.2 has the aliases
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def default_out(self) -> Path:
@@ -139,6 +156,10 @@ class RunConfig:
     def hash(self) -> str:
         blob = json.dumps({k: self.to_json()[k] for k in RESUME_KEYS}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+for _alias in OPTION_ALIASES:  # the InitVar defaults would stay as class attributes: ``cfg.lang`` must
+    delattr(RunConfig, _alias)  # fail (the setting is ``cfg.suite_options["lang"]``), not read None
 
 
 def git_hash() -> str | None:
@@ -153,6 +174,8 @@ def git_hash() -> str | None:
 
 def check_resume_compatible(saved: dict[str, Any], cfg: RunConfig, path: Path) -> None:
     old = saved.get("run", {})
+    if old.get("suites"):  # older files kept the alias settings as fields: compare them as suite options
+        old = RunConfig.from_json(old).to_json()
     diffs = [k for k in RESUME_KEYS if k in old and old[k] != cfg.to_json()[k]]
     if diffs:
         details = ", ".join(f"{k}: {old[k]!r} -> {cfg.to_json()[k]!r}" for k in diffs)

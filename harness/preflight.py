@@ -12,6 +12,7 @@ import logging
 import shutil
 from collections.abc import Mapping, Sequence
 
+from harness.config import OPTION_ALIASES
 from harness.errors import ToolMissingError, UsageError
 from harness.sandbox.base import Sandbox
 from harness.suite import Suite
@@ -24,7 +25,7 @@ def check_suite_settings(suites: Mapping[str, type[Suite]], options: Mapping[str
     known: set[str] = set()
     for cls in suites.values():
         known |= set(cls.options_schema)
-    unknown = sorted(set(options) - known)
+    unknown = sorted(set(options) - known - set(OPTION_ALIASES))  # a flag alias no selected suite reads: ignored
     if unknown:
         listing = ", ".join(sorted(known)) or "none"
         raise UsageError(f"-S {', '.join(unknown)}: not an option of {', '.join(suites)} (known: {listing})")

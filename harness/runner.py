@@ -13,7 +13,7 @@ from typing import Any
 from harness import registry
 from harness.backend import Backend, BackendOptions
 from harness.cache import harness_code_digest, key_of
-from harness.config import RunConfig, check_resume_compatible, environment_info
+from harness.config import OPTION_ALIASES, RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
 from harness.executors import Executor, make_executor
@@ -41,15 +41,10 @@ def cache_dir() -> Path:
 
 def make_suite(name: str, cfg: RunConfig) -> Suite:
     cls = registry.load("suites", name)
-    if cfg.lang is not None and getattr(cls, "langs", None) is not None and cfg.lang not in cls.langs:
-        raise UsageError(f"--lang {cfg.lang}: suite {name} supports {', '.join(cls.langs)}")
-    extra = dict(cfg.suite_options)
-    if cfg.hls_include:
-        extra.setdefault("hls_include", cfg.hls_include)
-    if cfg.equiv:
-        extra.setdefault("equiv", "on")
-    return cls(SuiteOptions(data=cfg.data, lang=cfg.lang, simulator=cfg.simulator, seed=cfg.seed,
-                            shots=cfg.shots, extra=extra))
+    # a flag alias (--simulator, --lang, --shots, --hls-include, --equiv) reaches the suites that
+    # declare its option; the others ignore it, as they ignored the flag
+    extra = {k: v for k, v in cfg.suite_options.items() if k not in OPTION_ALIASES or k in cls.options_schema}
+    return cls(SuiteOptions(data=cfg.data, seed=cfg.seed, extra=extra))
 
 
 def make_backend(cfg: RunConfig) -> Backend:

@@ -12,7 +12,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -22,17 +22,31 @@ from harness.types import Candidate, Completion, Problem, Prompt, Verdict
 
 @dataclass(frozen=True)
 class SuiteOptions:
-    """Options from the CLI that a suite may use. ``extra`` holds ``-S key=value`` pairs."""
+    """Options from the CLI that a suite may use. ``extra`` holds the ``-S key=value`` pairs, the
+    family settings among them (``simulator``, ``lang``, ``shots``, ``hls_include``, ``equiv``:
+    their flags are aliases, :data:`harness.config.OPTION_ALIASES`). ``SuiteOptions(lang="cuda")``
+    is accepted as ``extra={"lang": "cuda"}``."""
 
     data: str | None = None
-    lang: str | None = None
-    simulator: str = "icarus"
-    shots: int = 0
     seed: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+    lang: InitVar[str | None] = None
+    simulator: InitVar[str | None] = None
+    shots: InitVar[int | None] = None
+
+    def __post_init__(self, lang: str | None, simulator: str | None, shots: int | None) -> None:
+        extra = dict(self.extra)
+        object.__setattr__(self, "extra", extra)  # frozen: the copy is the options' own
+        for key, value in (("lang", lang), ("simulator", simulator), ("shots", shots)):
+            if value is not None:
+                extra.setdefault(key, str(value))
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.extra.get(key, default)
+
+
+for _alias in ("lang", "simulator", "shots"):  # no class attribute: ``options.lang`` fails, ``get("lang")`` reads
+    delattr(SuiteOptions, _alias)
 
 
 #: ``-S`` keys the run driver itself reads, valid for every suite
@@ -125,12 +139,13 @@ class Suite(ABC):
         """Every setting that can change this suite's verdicts (added in hweval 0.1.0).
 
         Part of every key that reuses a verdict across runs: the verdict cache and the cache of
-        reference validations. The default is the simulator, the language and every ``-S``
-        option except the run driver's own (:data:`DRIVER_OPTIONS`). A suite whose verdicts
-        depend on something else (an environment variable, the contents of a tool folder)
-        extends it; one that ignores, e.g., ``--simulator`` may leave it out for more reuse."""
+        reference validations. The default is every ``-S`` option (the family settings their
+        flags alias included) except the run driver's own (:data:`DRIVER_OPTIONS`). A family
+        fills in the defaults of the settings it reads (``simulator=icarus``), so leaving a
+        setting out and giving its default share verdicts; a suite whose verdicts depend on
+        something else (an environment variable, the contents of a tool folder) extends it."""
         extra = {k: v for k, v in sorted(self.options.extra.items()) if k not in DRIVER_OPTIONS}
-        return {"simulator": self.options.simulator, "lang": self.options.lang, "options": extra}
+        return {"options": extra}
 
     def requirements(self) -> Requirements:
         """Tools and devices evaluation needs (with the options given); checked before generating."""

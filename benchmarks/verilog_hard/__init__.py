@@ -27,7 +27,7 @@ from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.prompt import SYSTEM
 from harness.families.verilog.suite import REQUIRED_FILES, CocotbVerilogSuite, load_problem_folder
-from harness.families.verilog.synth import add_synthesis
+from harness.families.verilog.synth import add_synthesis, simulator_of
 from harness.types import Candidate
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class VerilogHardSuite(CocotbVerilogSuite):
         assert problem.path is not None
         sources = {name: (problem.path / name).read_text() for name in extra}
         top, sim_top = str(problem.data["top"]), str(meta.get("sim_top", problem.data["top"]))
-        simulator = self.options.simulator
+        simulator = simulator_of(self.options)
         check_simulator(simulator)
         lint = (self.options.get("lint", "on") or "on") != "off"
         # reference=: the wrapper's connections to the candidate's inputs are made one-way

@@ -21,6 +21,8 @@ class _V2Suite(TestbenchVerilogSuite):
     task: str = ""
     version = "2"
     takes_data = "required"
+    options_schema = {**TestbenchVerilogSuite.options_schema,
+                      "shots": "0..4: in-context examples before the problem (default 0; also --shots)"}
 
     def _root(self) -> Path:
         return data_root(self.name, self.options.data,
@@ -29,7 +31,7 @@ class _V2Suite(TestbenchVerilogSuite):
 
     def load(self) -> list[Problem]:
         problems = v2.load(self.name, self._root(), self.task)
-        self._prefix = v2.examples_prefix(self._root(), self.task, self.options.shots)
+        self._prefix = v2.examples_prefix(self._root(), self.task, int(self.options.get("shots") or 0))
         return problems
 
     def prompt(self, problem: Problem) -> Prompt:

@@ -107,8 +107,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     config = {"suite": name, "suite_version": suite.version, "content_hash": suite.content_hash(),
               "data": args.data, "problems": [a.problem.id for a in audits], "max_mutants": args.max_mutants,
               "equiv_depth": args.equiv_depth, "equivalence": not args.no_equiv, "workers": args.workers,
-              "sandbox": args.sandbox, "simulator": args.simulator, "seed": args.seed, "timeout_s": args.timeout_s,
-              "suite_options": options}
+              "sandbox": args.sandbox, "seed": args.seed, "timeout_s": args.timeout_s,
+              "suite_options": cfg.suite_options}  # the --simulator/--lang aliases are in there
     data = audit_json(name, audits, config, environment_info(), args.fail_under, args.fail_scope, args.seed)
     path = write_audit(out_dir, data)
     console = Console()

@@ -91,9 +91,9 @@ _JS = """
 def settings_label(settings: dict[str, Any], also: Sequence[str] = ()) -> str:
     """A short text for the settings that usually differ between runs, plus the keys ``also``."""
     parts = [f"n={settings.get('n_samples')}", f"T={settings.get('temperature')}"]
-    for k in ("seed", "shots", "simulator", "lang", "limit"):
+    for k in ("seed", "limit"):
         v = settings.get(k)
-        if v not in (None, 0, "icarus") or (k == "seed" and v):
+        if v not in (None, 0):
             parts.append(f"{k}={v}")
     if settings.get("problems"):
         parts.append(f"{len(settings['problems'])} problems")

@@ -25,14 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import harness
+from harness.config import OPTION_ALIASES, alias_value
 from harness.errors import DataError, UsageError
 from harness.publish.schema import LEADERBOARD_SCHEMA, validate
 from harness.publish.verify import journal_reasons
 from harness.results import RESULTS, read_json, read_results
 
 #: run settings that change results; runs differing in any of them are separate rows
-SETTINGS_KEYS = ("n_samples", "temperature", "max_tokens", "top_p", "seed", "data", "lang", "simulator",
-                 "limit", "problems", "suite_options", "shots", "equiv")
+#: (a family setting such as the simulator is a suite option: its flag is an alias)
+SETTINGS_KEYS = ("n_samples", "temperature", "max_tokens", "top_p", "seed", "data", "limit", "problems",
+                 "suite_options")
 #: the metric every family reports; used for default ordering and the per-model summary
 HEADLINE = "pass@1"
 _REASON_CHARS = 300
@@ -77,7 +79,13 @@ def _finished_at(run_dir: Path) -> str:
 
 
 def settings_of(run: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a run's config (or of a published row: the same keys)."""
     out = {k: run.get(k) for k in SETTINGS_KEYS}
+    options = dict(out["suite_options"] or {})
+    for key, (_, default) in OPTION_ALIASES.items():  # runs and rows before 0.2 kept these as fields
+        if run.get(key) not in (None, default):
+            options.setdefault(key, alias_value(key, run[key]))
+    out["suite_options"] = options
     # multi-turn settings only where used, so one-shot rows keep their settings hash
     if (run.get("rounds") or 1) > 1:
         out["rounds"] = run["rounds"]
@@ -228,6 +236,8 @@ def merge(existing: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> 
     built = Built(doc={})
     kept_old = []
     for row in existing:
+        settings = settings_of(row["settings"])  # rows published before the flag aliases became suite options
+        row = {**row, "settings": settings, "settings_hash": short_hash(settings)}
         v = versions.get(row["suite"])
         if v is not None and (v["suite_version"], v["content_hash"]) != (row["suite_version"], row["content_hash"]):
             built.dropped.append(f"{row['model']}/{row['suite']} (version {row['suite_version']}, "

@@ -47,6 +47,7 @@ class KernelSuite(Suite):
     langs: ClassVar[tuple[str, ...]] = ("triton", "cuda")
     options_schema: ClassVar[dict[str, str]] = {
         **COMMON_OPTIONS,
+        "lang": "triton|cuda: the kernel language asked for and checked (default triton; also --lang)",
         "device": "auto|cpu|cuda: where kernels run (default auto)",
         "perf": "on|off: time candidates against the baselines on a GPU (default on)",
         "compile_baseline": "on|off: also time torch.compile (default on)",
@@ -83,7 +84,13 @@ class KernelSuite(Suite):
     # -- options ------------------------------------------------------------------------------
     @property
     def lang(self) -> str:
-        return (self.options.lang or "triton").lower()
+        return (self.options.get("lang") or "triton").lower()
+
+    def verdict_options(self) -> dict[str, Any]:
+        """The ``-S`` options with the language's default filled in (``--lang triton`` and no
+        ``--lang`` share verdicts)."""
+        found = super().verdict_options()
+        return {"options": {**found["options"], "lang": self.lang}}
 
     def _opt(self, key: str, default: str) -> str:
         return str(self.options.get(key, default) or default).lower()

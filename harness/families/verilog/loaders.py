@@ -31,6 +31,7 @@ from harness.families.verilog.synth import (
     add_synthesis,
     verilog_requirements,
     verilog_suite_metrics,
+    verilog_verdict_options,
 )
 from harness.families.verilog.tbeval import Testbench, instantiations, judge_testbench, static_verdict
 from harness.suite import EvalContext, Requirements, Suite
@@ -152,6 +153,9 @@ class TestbenchVerilogSuite(Suite):
 
     def requirements(self) -> Requirements:
         return verilog_requirements(self.options)
+
+    def verdict_options(self) -> dict[str, Any]:
+        return verilog_verdict_options(self.options, simulated=False)  # Icarus runs every testbench
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)

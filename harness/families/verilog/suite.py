@@ -18,8 +18,10 @@ from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
     add_synthesis,
+    simulator_of,
     verilog_requirements,
     verilog_suite_metrics,
+    verilog_verdict_options,
 )
 from harness.suite import EvalContext, Requirements, Suite
 from harness.types import Candidate, Completion, Problem, Prompt, Verdict
@@ -56,6 +58,9 @@ class CocotbVerilogSuite(Suite):
     def requirements(self) -> Requirements:
         return verilog_requirements(self.options)
 
+    def verdict_options(self) -> dict[str, Any]:
+        return verilog_verdict_options(self.options, simulated=True)
+
     def problems(self) -> Iterator[Problem]:
         folders = sorted(p for p in self.problems_dir.iterdir() if (p / "meta.toml").exists())
         for folder in folders:
@@ -68,7 +73,7 @@ class CocotbVerilogSuite(Suite):
         return extract_verilog(completion.completion, problem.data["top"])
 
     def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
-        simulator = self.options.simulator
+        simulator = simulator_of(self.options)
         check_simulator(simulator)
         lint = (self.options.get("lint", "on") or "on") != "off"
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,

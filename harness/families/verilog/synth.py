@@ -69,15 +69,34 @@ def enabled(options: SuiteOptions) -> bool:
 #: ``-S`` keys of every Verilog suite (``Suite.options_schema``)
 VERILOG_OPTIONS: dict[str, str] = {
     **COMMON_OPTIONS,
+    "simulator": "icarus|verilator: the simulator of cocotb suites (default icarus; also --simulator)",
     "lint": "on|off: lint the candidate before simulating (default on)",
     "synth": "on|off: synthesise with yosys for area and depth (default on)",
     "equiv": "on|off: formal equivalence against the reference (default off; also --equiv)",
 }
 
 
+def simulator_of(options: SuiteOptions) -> str:
+    """``-S simulator=`` (``--simulator``): icarus unless verilator is asked for."""
+    return options.get("simulator") or "icarus"
+
+
+def verilog_verdict_options(options: SuiteOptions, *, simulated: bool) -> dict[str, Any]:
+    """The settings that change a Verilog suite's verdicts (``Suite.verdict_options``): the ``-S``
+    options but the driver's and ``shots`` (prompts only), the simulator with its default filled
+    in where the suite runs one of the two (``simulated``), and left out where it runs Icarus
+    alone (the testbench suites)."""
+    from harness.suite import DRIVER_OPTIONS
+
+    extra = {k: v for k, v in options.extra.items() if k not in DRIVER_OPTIONS and k not in ("shots", "simulator")}
+    if simulated:
+        extra["simulator"] = simulator_of(options)
+    return {"options": dict(sorted(extra.items()))}
+
+
 def verilog_requirements(options: SuiteOptions) -> Requirements:
     """The simulator's tools, and yosys when synthesis or equivalence is on (the preflight's list)."""
-    tools: tuple[str, ...] = ("iverilog", "vvp") if options.simulator == "icarus" else ("verilator",)
+    tools: tuple[str, ...] = ("iverilog", "vvp") if simulator_of(options) == "icarus" else ("verilator",)
     if enabled(options) or equiv_enabled(options):
         tools += ("yosys",)
     return Requirements(tools=tools)
