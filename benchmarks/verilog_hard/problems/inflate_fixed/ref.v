@@ -62,6 +62,10 @@ module inflate_fixed (
         len_extra = (i < 5'd8 || i == 5'd28) ? 5'd0 : (i - 5'd4) >> 2;
     endfunction
 
+    function [4:0] dist_extra(input [4:0] i);
+        dist_extra = (i < 5'd4) ? 5'd0 : (i >> 1) - 5'd1;
+    endfunction
+
     function [15:0] dist_base(input [4:0] i);
         dist_base = (i < 5'd4) ? {11'd0, i} + 16'd1
                   : ((16'd2 + {15'd0, i[0]}) << ((i >> 1) - 5'd1)) + 16'd1;
@@ -210,8 +214,8 @@ module inflate_fixed (
                             state <= S_ERR;
                         end else begin
                             distance <= dist_base(code_n[4:0]);
-                            nextra <= (code_n[4:0] < 5'd4) ? 5'd0 : (code_n[4:0] >> 1) - 5'd1;
-                            if (code_n[4:0] < 5'd4)
+                            nextra <= dist_extra(code_n[4:0]);
+                            if (dist_extra(code_n[4:0]) == 5'd0)
                                 state <= (dist_base(code_n[4:0]) > {3'd0, have}) ? S_ERR : S_COPY;
                             else
                                 state <= S_DEXT;
