@@ -24,7 +24,7 @@ def hashed_bag_kernel(ids_ptr, off_ptr, w_ptr, table_ptr, out_ptr, D, BITS, max_
         w = tl.load(w_ptr + t, mask=real, other=0.0)
         e = tl.load(table_ptr + row[:, None] * D + dcol[None, :], mask=real[:, None] & d_ok[None, :], other=0.0)
         norm = tl.sqrt(tl.sum(e * e, axis=1))
-        shrink = tl.where(norm > max_norm, max_norm / (norm + 1e-7), 1.0)
+        shrink = tl.minimum(max_norm / tl.fma(norm, 1.0, 1e-7), 1.0)  # max_norm / (norm + 1e-7), at most 1
         acc += tl.sum(e * (w * shrink)[:, None], axis=0)
         count += real.to(tl.int32)
     n = tl.sum(count, axis=0)

@@ -8,8 +8,8 @@ import triton.language as tl
 def round_shift(v, s):
     # round(v / 2**s), ties away from zero, on int64 (s >= 0): (|v| + 2**(s-1)) >> s with the sign put back
     half = (tl.full(v.shape, 1, tl.int64) << s) >> 1
-    mag = (tl.abs(v) + half) >> s
-    return tl.where(v < 0, -mag, mag)
+    sign = (v >> 63) | 1  # -1 for negative v, +1 otherwise
+    return sign * ((tl.abs(v) + half) >> s)
 
 
 @triton.jit

@@ -18,9 +18,10 @@ def e2m1_code(q):
 def mxfp4_kernel(x_ptr, packed_ptr, scale_ptr, N, NB, HALF: tl.constexpr):
     row = tl.program_id(axis=0)
     blk = tl.program_id(axis=1)
-    pair = tl.arange(0, HALF)
-    col = blk * (2 * HALF) + 2 * pair
-    ok = col < N  # N is even: the odd neighbour exists whenever the even one does
+    pair = blk * HALF + tl.arange(0, HALF)  # byte (element pair) index within the row
+    npairs = N // 2
+    ok = pair < npairs
+    col = 2 * pair
     x0 = tl.load(x_ptr + row * N + col, mask=ok, other=0.0)
     x1 = tl.load(x_ptr + row * N + col + 1, mask=ok, other=0.0)
     amax = tl.maximum(tl.max(tl.abs(x0), axis=0), tl.max(tl.abs(x1), axis=0))
@@ -31,7 +32,7 @@ def mxfp4_kernel(x_ptr, packed_ptr, scale_ptr, N, NB, HALF: tl.constexpr):
     s1 = (x1.to(tl.int32, bitcast=True) >> 31) & 1
     c0 = e2m1_code(x0 * inv) | (s0 << 3)
     c1 = e2m1_code(x1 * inv) | (s1 << 3)
-    tl.store(packed_ptr + row * (N // 2) + blk * HALF + pair, (c0 | (c1 << 4)).to(tl.uint8), mask=ok)
+    tl.store(packed_ptr + row * npairs + pair, (c0 | (c1 << 4)).to(tl.uint8), mask=ok)
     tl.store(scale_ptr + row * NB + blk, (e + 127).to(tl.uint8))
 
 

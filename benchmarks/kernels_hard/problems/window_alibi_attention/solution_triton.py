@@ -7,10 +7,17 @@ import triton.language as tl
 
 
 @triton.jit
-def capped_biased(qk, dist, slope, qk_scale, softcap):
-    s = qk * qk_scale
+def tile_scores(q, k_ptr, pad_ptr, kv_row0, pad_row0, j_col, j_row, d_row, p_col, SK, D, slope, qk_scale, softcap,
+                window):
+    # j_col (BLOCK_N, 1) and j_row (1, BLOCK_N): the key tile; d_row (1, BLOCK_D); p_col (BLOCK_M, 1): positions
+    k = tl.load(k_ptr + kv_row0 + j_col * D + d_row, mask=(j_col < SK) & (d_row < D), other=0.0)
+    s = tl.dot(q, tl.trans(k)) * qk_scale
     s = softcap * (2.0 * tl.sigmoid(2.0 * s / softcap) - 1.0)  # softcap * tanh(s / softcap)
-    return s - slope * dist.to(tl.float32)
+    dist = p_col - j_row
+    s = s - slope * dist.to(tl.float32)
+    keep = tl.load(pad_ptr + pad_row0 + j_row, mask=j_row < SK, other=1) == 0
+    allowed = (dist >= 0) & (dist < window) & keep
+    return s, allowed
 
 
 @triton.jit
@@ -35,12 +42,8 @@ def window_alibi_kernel(q_ptr, k_ptr, v_ptr, pad_ptr, out_ptr, H, HKV, SQ, SK, D
     m = tl.full([BLOCK_M], float("-inf"), tl.float32)
     for j0 in range(lo, p_last, BLOCK_N):
         j = j0 + tl.arange(0, BLOCK_N)
-        k = tl.load(k_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
-                    other=0.0)
-        dist = p[:, None] - j[None, :]
-        keep = tl.load(pad_ptr + pad_row0 + j, mask=j < SK, other=1) == 0
-        allowed = (dist >= 0) & (dist < window) & keep[None, :]
-        s = capped_biased(tl.dot(q, tl.trans(k)), dist, slope, qk_scale, softcap)
+        s, allowed = tile_scores(q, k_ptr, pad_ptr, kv_row0, pad_row0, j[:, None], j[None, :], dcol[None, :],
+                                 p[:, None], SK, D, slope, qk_scale, softcap, window)
         m = tl.maximum(m, tl.max(tl.where(allowed, s, float("-inf")), axis=1))
     m_safe = tl.where(m == float("-inf"), 0.0, m)
     # pass 2: the weights and the weighted sum of values
@@ -48,12 +51,8 @@ def window_alibi_kernel(q_ptr, k_ptr, v_ptr, pad_ptr, out_ptr, H, HKV, SQ, SK, D
     acc = tl.zeros([BLOCK_M, BLOCK_D], dtype=tl.float32)
     for j0 in range(lo, p_last, BLOCK_N):
         j = j0 + tl.arange(0, BLOCK_N)
-        k = tl.load(k_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
-                    other=0.0)
-        dist = p[:, None] - j[None, :]
-        keep = tl.load(pad_ptr + pad_row0 + j, mask=j < SK, other=1) == 0
-        allowed = (dist >= 0) & (dist < window) & keep[None, :]
-        s = capped_biased(tl.dot(q, tl.trans(k)), dist, slope, qk_scale, softcap)
+        s, allowed = tile_scores(q, k_ptr, pad_ptr, kv_row0, pad_row0, j[:, None], j[None, :], dcol[None, :],
+                                 p[:, None], SK, D, slope, qk_scale, softcap, window)
         w = tl.where(allowed, tl.exp(s - m_safe[:, None]), 0.0)
         denom += tl.sum(w, axis=1)
         v = tl.load(v_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
