@@ -38,6 +38,22 @@ OPEN_KINDS = frozenset({"config", "results"})
 _SIMPLE: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean", Path: "string"}
 
 
+class Json:
+    """JSON Schema keywords for an ``Annotated`` hint: ``Annotated[int, Json(minimum=0)]``
+    (hashable, so the hint can sit in a union)."""
+
+    __slots__ = ("keywords",)
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = tuple(sorted(keywords.items()))
+
+    def __hash__(self) -> int:
+        return hash(self.keywords)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Json) and other.keywords == self.keywords
+
+
 def record_class(kind: str) -> type:
     from harness.results import ConfigFile, ExecutionRecord, ResultsFile
     from harness.types import Completion
@@ -53,9 +69,15 @@ def _type(tp: Any, defs: dict[str, Any], open_: bool) -> dict[str, Any]:
     """The schema of one type hint; dataclasses go to ``defs`` and are referenced."""
     if tp is Any:
         return {}
+    if typing.get_origin(tp) is typing.Annotated:  # ``Annotated[int, Json(minimum=0)]``: constraints
+        base, *extra = typing.get_args(tp)
+        out = _type(base, defs, open_)
+        for more in extra:
+            out = {**out, **dict(more.keywords)} if isinstance(more, Json) else out
+        return out
     if tp is type(None):
         return {"type": "null"}
-    if tp in _SIMPLE:
+    if isinstance(tp, type) and tp in _SIMPLE:
         return {"type": _SIMPLE[tp]}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [m.value for m in tp]}
@@ -83,7 +105,7 @@ def _type(tp: Any, defs: dict[str, Any], open_: bool) -> dict[str, Any]:
 
 
 def _object(cls: type, defs: dict[str, Any], open_: bool) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls, include_extras=True)
     props: dict[str, Any] = {}
     required: list[str] = []
     for f in dataclasses.fields(cls):
@@ -92,10 +114,21 @@ def _object(cls: type, defs: dict[str, Any], open_: bool) -> dict[str, Any]:
             required.append(f.name)
     doc = (cls.__doc__ or "").strip()
     out: dict[str, Any] = {"type": "object", "properties": props, "required": required,
-                           "additionalProperties": open_}
+                           "additionalProperties": open_ or bool(getattr(cls, "schema_open", False))}
     if doc and not doc.startswith(f"{cls.__name__}("):  # not dataclass's generated signature
         out["description"] = " ".join(doc.split())
     return out
+
+
+def schema_of(cls: type, *, schema_id: str, title: str, open_: bool = False) -> dict[str, Any]:
+    """The JSON Schema of any record class: ``Annotated[T, Json(...)]`` hints add keywords, a
+    class attribute ``schema_open = True`` leaves that object open to unlisted keys."""
+    defs: dict[str, Any] = {}
+    schema: dict[str, Any] = {"$schema": SCHEMA_DIALECT, "$id": schema_id, "title": title,
+                              **_object(cls, defs, open_)}
+    if defs:
+        schema["$defs"] = dict(sorted(defs.items()))
+    return schema
 
 
 def generate(kind: str) -> dict[str, Any]:

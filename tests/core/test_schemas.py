@@ -98,3 +98,23 @@ def test_docker_image_digests_by_name_validate_in_config_and_results() -> None:
         jsonschema.validate({"kind": "local", "image": None}, sandbox)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({"kind": "docker", "image": ["not", "a", "digest"]}, sandbox)
+
+
+def test_the_leaderboard_schema_is_generated_from_its_records() -> None:
+    """Like the run files: the records of harness.publish.records, with Annotated constraints."""
+    import jsonschema
+
+    from harness.publish.records import Leaderboard
+    from harness.publish.schema import json_schema, shipped_schema
+    from harness.schemas import schema_of
+
+    generated = schema_of(Leaderboard, schema_id="urn:hweval:schema:leaderboard:1", title="hweval leaderboard")
+    assert generated == json_schema() == shipped_schema()
+    row = generated["$defs"]["LeaderboardRow"]
+    assert row["properties"]["content_hash"]["pattern"] == "^[0-9a-f]{6,64}$"
+    assert "scope" not in row["required"] and row["additionalProperties"] is False
+    assert generated["$defs"]["ExcludedProblem"]["additionalProperties"] is True  # schema_open
+    stat = jsonschema.Draft202012Validator(generated["$defs"]["Stat"])
+    assert stat.is_valid({"mean": 0.5, "stderr": None, "ci95": [None, None], "n": 3})
+    assert not stat.is_valid({"mean": 0.5, "stderr": None, "ci95": [0.1], "n": 3})
+    assert not stat.is_valid({"mean": 0.5, "stderr": None, "ci95": [0.1, 0.2], "n": -1})
