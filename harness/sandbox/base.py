@@ -140,6 +140,22 @@ class Sandbox(ABC):
         return self.run([sys.executable, "-m", module], workdir=workdir, files=files, limits=limits, env=env,
                         stdin=json.dumps(job).encode(), ro_paths=ro_paths)
 
+    def run_command(
+        self,
+        cmd: Sequence[str],
+        *,
+        workdir: Path,
+        limits: Limits = Limits(),
+        env: Mapping[str, str] | None = None,
+        stdin: bytes | None = None,
+        ro_paths: Sequence[Path] = (),
+    ) -> ExecResult:
+        """``run(cmd)`` on the files already in ``workdir``, for callers that run many short commands
+        (the HLS C-simulation steps); afterwards ``workdir`` holds the regular files the command
+        left. A sandbox with warm workers runs it in one (``local``:
+        :mod:`harness.jobs.command_job`, the same confinement per command); this form is ``run``."""
+        return self.run(cmd, workdir=workdir, limits=limits, env=env, stdin=stdin, ro_paths=ro_paths)
+
     def check(self) -> tuple[bool, str]:
         """Whether this sandbox works on this machine, and why not."""
         return True, "ok"

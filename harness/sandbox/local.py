@@ -42,6 +42,7 @@ from harness.sandbox.base import (
 from harness.sandbox.devices import check_devices, gpu_library_paths
 from harness.sandbox.scratch import chown_tree, random_uid, remove_stale_tmpfs, sanitize_tree, tmpfs_stage
 from harness.sandbox.warm import WarmPool
+from harness.sandbox.warmfiles import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +295,27 @@ class BubblewrapSandbox(Sandbox):
                 return res
         return super().run_job(module, job, workdir=workdir, files=files, limits=limits, env=env,
                                ro_paths=ro_paths, collect=collect)
+
+    def run_command(
+        self,
+        cmd: Sequence[str],
+        *,
+        workdir: Path,
+        limits: Limits = Limits(),
+        env: Mapping[str, str] | None = None,
+        stdin: bytes | None = None,
+        ro_paths: Sequence[Path] = (),
+    ) -> ExecResult:
+        """In a warm worker (the command forked per job in a fresh folder holding a copy of
+        ``workdir``'s regular files; every regular file it leaves there is copied back; a file it
+        removed stays in ``workdir``), or ``run`` with ``HWEVAL_SANDBOX_WARM=off``."""
+        if not self.warm:
+            return self.run(cmd, workdir=workdir, limits=limits, env=env, stdin=stdin, ro_paths=ro_paths)
+        files, executable = read_regular(workdir)
+        job = {"argv": [str(c) for c in cmd], "stdin": None if stdin is None else stdin.decode("latin-1"),
+               "executable": executable}
+        return self.run_job("harness.jobs.command_job", job, workdir=workdir, files=files, limits=limits, env=env,
+                            ro_paths=ro_paths, collect=None)
 
     def close(self) -> None:
         self._pool.close()

@@ -70,7 +70,10 @@ class WorkerKey:
 
     @classmethod
     def of(cls, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str]) -> WorkerKey:
-        return cls(tuple(str(Path(p).resolve()) for p in ro_paths), tuple(devices), limits.memory_mb,
+        """The key of a job: a read-only path that does not exist (yet) is left out, as the sandbox
+        leaves it out of its binds; a job that comes after it was made gets a worker that binds it."""
+        paths = (Path(p).resolve() for p in ro_paths)
+        return cls(tuple(str(p) for p in paths if p.exists()), tuple(devices), limits.memory_mb,
                    limits.nproc, limits.file_size_mb, limits.disk_mb, limits.cpu_s)
 
     def limits(self) -> Limits:

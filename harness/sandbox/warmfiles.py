@@ -55,6 +55,27 @@ def write_files(jobdir: Path, files: Mapping[str, str | bytes] | None) -> None:
             target.write_text(content)
 
 
+def read_regular(folder: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The regular files under ``folder`` (relative name -> content; links and the like are left
+    out), and the names of those with an execute bit."""
+    out: dict[str, bytes] = {}
+    executable: list[str] = []
+    if not folder.is_dir():
+        return out, executable
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if stat.S_ISDIR(os.lstat(os.path.join(dirpath, d)).st_mode)]
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode):
+                rel = os.path.relpath(path, folder)
+                with open(path, "rb") as fh:
+                    out[rel] = fh.read()
+                if st.st_mode & 0o111:
+                    executable.append(rel)
+    return out, executable
+
+
 def collect(jobdir: Path, workdir: Path, names: Sequence[str]) -> None:
     """Copy the named regular files back (a symlink or FIFO the job left is never followed)."""
     if names:

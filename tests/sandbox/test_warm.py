@@ -195,3 +195,59 @@ def test_an_inline_job_runs_under_the_job_limits_and_is_stopped_at_its_wall_time
     assert rows["Max processes"] == ["60", "60"]
     assert rows["Max file size"] == [str(5 << 20)] * 2
     assert rows["Max core file size"] == ["0", "0"]
+
+
+# -- run_command: a plain command on a folder's files (the HLS C-simulation steps) ---------------
+PROG = "#!/bin/sh\ncat > got.txt\nls -A > seen.txt\necho done\n"
+
+
+def test_run_command_runs_in_a_warm_worker_with_stdin_and_modes(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    for i in range(2):
+        work = tmp_path / f"w{i}"
+        work.mkdir()
+        (work / "prog.sh").write_text(PROG)
+        (work / "prog.sh").chmod(0o755)
+        (work / "data.bin").write_bytes(bytes(range(256)))
+        res = warm.run_command(["./prog.sh"], workdir=work, limits=Limits(wall_s=30), stdin=b"nonce\xff\n")
+        assert res.infra_error is None and res.returncode == 0 and res.stdout == "done\n", res
+        assert (work / "got.txt").read_bytes() == b"nonce\xff\n"  # stdin, byte for byte
+        assert (work / "seen.txt").read_text().split() == ["data.bin", "got.txt", "prog.sh", "seen.txt"]
+        assert (work / "data.bin").read_bytes() == bytes(range(256))
+    pids = _worker_pids(warm)
+    assert len(pids) == 1  # both commands ran in one warm worker
+    with warm._pool.lock:
+        assert [w.jobs for w in warm._pool.idle] == [2]
+
+
+def test_run_command_is_killed_at_its_wall_time(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    start = time.monotonic()
+    res = warm.run_command(["/bin/sh", "-c", "sleep 60 & sleep 60"], workdir=tmp_path, limits=Limits(wall_s=1))
+    assert res.timed_out and res.returncode is None
+    assert time.monotonic() - start < 10
+
+
+def test_run_command_with_warm_off_is_a_one_shot_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HWEVAL_SANDBOX_WARM", "off")
+    sb = BubblewrapSandbox()
+    try:
+        (tmp_path / "prog.sh").write_text(PROG)
+        (tmp_path / "prog.sh").chmod(0o755)
+        res = sb.run_command(["./prog.sh"], workdir=tmp_path, limits=Limits(wall_s=30), stdin=b"x\n")
+        assert res.returncode == 0 and (tmp_path / "got.txt").read_text() == "x\n"
+        assert _worker_pids(sb) == set()
+    finally:
+        sb.close()
+
+
+def test_a_read_only_path_made_after_a_worker_started_gets_a_worker_that_binds_it(
+        warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    later = tmp_path / "later"
+    work = tmp_path / "w"
+    work.mkdir()
+    first = warm.run_command(["/bin/sh", "-c", f"ls {later}"], workdir=work, ro_paths=[later],
+                             limits=Limits(wall_s=30))
+    assert first.returncode != 0  # not there when the first worker started: not bound
+    later.mkdir()
+    (later / "f.txt").write_text("seen\n")
+    res = warm.run_command(["cat", str(later / "f.txt")], workdir=work, ro_paths=[later], limits=Limits(wall_s=30))
+    assert res.returncode == 0 and res.stdout == "seen\n", res

@@ -2,8 +2,10 @@
 
 :func:`csim <harness.families.hls.csim.csim>` looks up its compile cache in the harness (by
 content hash) and only calls the runner on a miss. This runner executes each such command with
-``sandbox.run`` in the scratch folder, where csim has already written the kernel, the testbench
-files and any cached testbench object (copied in). The ap_types include folder and the
+``sandbox.run_command`` (``local``: in a warm worker, the command forked in a fresh folder with
+a copy of the scratch folder's files; other sandboxes: ``sandbox.run``) in the scratch folder,
+where csim has already written the kernel, the testbench files and any cached testbench object
+(copied in). The ap_types include folder and the
 precompiled headers are passed read-only (``ro_paths``); the sandbox copies the scratch folder's
 regular files back afterwards, so a freshly compiled testbench object goes from there to the
 cache before any candidate code has run.
@@ -36,7 +38,7 @@ def _asan_env(env: Mapping[str, str], memory_mb: int) -> dict[str, str]:
 
 
 def sandbox_runner(sandbox: Sandbox, limits: Limits, ro_paths: Sequence[Path] = ()) -> Runner:
-    """A csim ``runner`` that runs each command with ``sandbox.run`` under ``limits`` (its wall
+    """A csim ``runner`` that runs each command with ``sandbox.run_command`` under ``limits`` (its wall
     time replaced by the command's own timeout). A sandbox failure raises CsimInfraError."""
     readable = [p for p in ro_paths if p is not None]
 
@@ -47,7 +49,7 @@ def sandbox_runner(sandbox: Sandbox, limits: Limits, ro_paths: Sequence[Path] = 
         if "ASAN_OPTIONS" in run_env:
             run_env = _asan_env(run_env, limits.memory_mb)
             lim = dataclasses.replace(lim, memory_mb=max(limits.memory_mb, ASAN_ADDRESS_SPACE_MB))
-        res = sandbox.run(list(cmd), workdir=cwd, limits=lim, env=run_env, stdin=stdin, ro_paths=readable)
+        res = sandbox.run_command(list(cmd), workdir=cwd, limits=lim, env=run_env, stdin=stdin, ro_paths=readable)
         if res.infra_error:
             raise CsimInfraError(f"sandbox {sandbox.name}: {res.infra_error}")
         return ProcResult(res.returncode, res.stdout, res.stderr, res.wall_s, res.timed_out)
