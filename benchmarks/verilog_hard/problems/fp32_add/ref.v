@@ -88,7 +88,8 @@ module fp32_add (
     end
 endmodule
 
-// Round (-1)^sign * (M + S*eps) * 2^X (M != 0 or S) to binary32 under rm.
+// Round (-1)^sign * (M + S*eps) * 2^X (M != 0) to binary32 under rm. A sum below 2^-126 is a
+// multiple of 2^-149 (exact), so the subnormal shift never drops a 1 and UF is never raised.
 module fp32_add_round (
     input  wire               sign,
     input  wire [79:0]        M,
@@ -98,45 +99,37 @@ module fp32_add_round (
     output reg  [31:0]        bits,
     output reg  [4:0]         flags
 );
-    integer i;
     reg [6:0]          lz;
     reg [79:0]         mn, md;
-    reg signed [12:0]  eb, sh;
+    reg signed [12:0]  eb;
     reg [23:0]         kept;
-    reg                g, st, lost, inc, inc_u, tiny, ovf;
+    reg                g, st, inc;
     reg [32:0]         sum;
     always @* begin
-        lz = 7'd80;
-        for (i = 0; i < 80; i = i + 1)
-            if (M[i]) lz = 7'd79 - i[6:0];
-        mn = M << lz;
+        // normalise: shift the leading 1 to bit 79 (binary search on the leading zeros)
+        mn = M;
+        lz = 7'd0;
+        if (mn[79:16] == 64'd0) begin mn = mn << 64; lz = lz + 7'd64; end
+        if (mn[79:48] == 32'd0) begin mn = mn << 32; lz = lz + 7'd32; end
+        if (mn[79:64] == 16'd0) begin mn = mn << 16; lz = lz + 7'd16; end
+        if (mn[79:72] == 8'd0)  begin mn = mn << 8;  lz = lz + 7'd8;  end
+        if (mn[79:76] == 4'd0)  begin mn = mn << 4;  lz = lz + 7'd4;  end
+        if (mn[79:78] == 2'd0)  begin mn = mn << 2;  lz = lz + 7'd2;  end
+        if (!mn[79])            begin mn = mn << 1;  lz = lz + 7'd1;  end
         eb = X - $signed({6'd0, lz}) + 13'sd79 + 13'sd127;
-        // rounding with unbounded exponent (tininess)
-        g = mn[55];
-        st = (|mn[54:0]) | S;
-        inc_u = round_up(rm, sign, mn[56], g, st);
-        tiny = (eb < 13'sd1) && !(eb == 13'sd0 && (&mn[79:56]) && inc_u);
-        if (eb >= 13'sd1) begin
-            md = mn;
-            lost = 1'b0;
-        end else begin
-            sh = 13'sd1 - eb;
-            md = (sh > 13'sd80) ? 80'd0 : mn >> sh;
-            lost = (sh > 13'sd80) ? (|mn) : ((md << sh) != mn);
-        end
+        md = mn >> ((eb < 13'sd1) ? 13'sd1 - eb : 13'sd0);   // denormalising shift (exact)
         kept = md[79:56];
         g = md[55];
-        st = (|md[54:0]) | lost | S;
+        st = (|md[54:0]) | S;
         inc = round_up(rm, sign, kept[0], g, st);
         sum = {1'b0, (eb >= 13'sd1) ? eb[8:0] : 9'd0, kept[22:0]} + {32'd0, inc};
-        ovf = (eb >= 13'sd255) || (sum[31:23] >= 9'd255);
-        if (ovf) begin
+        if (sum[31:23] >= 9'd255) begin
             bits = (rm == 3'b000 || rm == 3'b100 || (rm == 3'b011 && !sign) || (rm == 3'b010 && sign))
                    ? {sign, 31'h7F800000} : {sign, 31'h7F7FFFFF};
             flags = 5'b00101;
         end else begin
             bits = {sign, sum[30:0]};
-            flags = {2'b00, 1'b0, tiny & (g | st), g | st};
+            flags = {4'b0000, g | st};
         end
     end
 

@@ -74,38 +74,34 @@ module fp32_mul_round (
     output reg  [31:0]        bits,
     output reg  [4:0]         flags
 );
-    integer i;
     reg [5:0]          lz;
     reg [47:0]         mn, md;
     reg signed [12:0]  eb, sh;
     reg [23:0]         kept;
-    reg                g, st, lost, inc, inc_u, tiny, ovf;
+    reg                g, st, lost, inc, tiny;
     reg [32:0]         sum;
     always @* begin
-        lz = 6'd48;
-        for (i = 0; i < 48; i = i + 1)
-            if (M[i]) lz = 6'd47 - i[5:0];
-        mn = M << lz;
+        // normalise: shift the leading 1 to bit 47 (binary search on the leading zeros)
+        mn = M;
+        lz = 6'd0;
+        if (mn[47:16] == 32'd0) begin mn = mn << 32; lz = lz + 6'd32; end
+        if (mn[47:32] == 16'd0) begin mn = mn << 16; lz = lz + 6'd16; end
+        if (mn[47:40] == 8'd0)  begin mn = mn << 8;  lz = lz + 6'd8;  end
+        if (mn[47:44] == 4'd0)  begin mn = mn << 4;  lz = lz + 6'd4;  end
+        if (mn[47:46] == 2'd0)  begin mn = mn << 2;  lz = lz + 6'd2;  end
+        if (!mn[47])            begin mn = mn << 1;  lz = lz + 6'd1;  end
         eb = X - $signed({7'd0, lz}) + 13'sd47 + 13'sd127;
-        g = mn[23];
-        st = |mn[22:0];
-        inc_u = round_up(rm, sign, mn[24], g, st);
-        tiny = (eb < 13'sd1) && !(eb == 13'sd0 && (&mn[47:24]) && inc_u);
-        if (eb >= 13'sd1) begin
-            md = mn;
-            lost = 1'b0;
-        end else begin
-            sh = 13'sd1 - eb;
-            md = (sh > 13'sd48) ? 48'd0 : mn >> sh;
-            lost = (sh > 13'sd48) ? 1'b1 : ((md << sh) != mn);
-        end
+        // tiny after rounding: below 2^-126 unless 24 ones at eb = 0 round up (unbounded exponent)
+        tiny = (eb < 13'sd1) && !(eb == 13'sd0 && (&mn[47:24]) && round_up(rm, sign, 1'b1, mn[23], |mn[22:0]));
+        sh = (eb < 13'sd1) ? 13'sd1 - eb : 13'sd0;   // denormalising shift
+        md = mn >> sh;
+        lost = (md << sh) != mn;
         kept = md[47:24];
         g = md[23];
         st = (|md[22:0]) | lost;
         inc = round_up(rm, sign, kept[0], g, st);
         sum = {1'b0, (eb >= 13'sd1) ? eb[8:0] : 9'd0, kept[22:0]} + {32'd0, inc};
-        ovf = (eb >= 13'sd255) || (sum[31:23] >= 9'd255);
-        if (ovf) begin
+        if (sum[31:23] >= 9'd255) begin
             bits = (rm == 3'b000 || rm == 3'b100 || (rm == 3'b011 && !sign) || (rm == 3'b010 && sign))
                    ? {sign, 31'h7F800000} : {sign, 31'h7F7FFFFF};
             flags = 5'b00101;
