@@ -4,6 +4,7 @@ import cocotb
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
 from harness.tbkit import mismatch, read, start_clock, tb_rng
+from harness.tbkit.cycle import read_masked
 
 MASK = 0xFFFFFFFF
 DATA_BASE, DATA_SIZE = 0x00010000, 0x1000
@@ -255,6 +256,10 @@ class Generator:
         return trace, stores
 
 
+def lane_mask(strb):
+    return sum(0xFF << (8 * i) for i in range(4) if strb >> i & 1)
+
+
 OUTS = ("mem_req", "mem_we", "mem_addr", "mem_wdata", "mem_wstrb", "rvfi_valid", "rvfi_pc", "rvfi_insn",
         "rvfi_rd", "rvfi_rd_wdata")
 
@@ -265,7 +270,12 @@ class Bench:
         self.cycle = 0
 
     def sample(self):
-        return {n: read(getattr(self.dut, n)) for n in OUTS}
+        """This cycle's outputs; mem_wdata only in the lanes that mem_wstrb enables (the others
+        may hold anything, X included)."""
+        s = {n: read(getattr(self.dut, n)) for n in OUTS if n != "mem_wdata"}
+        strb = s["mem_wstrb"] if isinstance(s["mem_wstrb"], int) else 0xF
+        s["mem_wdata"] = read_masked(self.dut.mem_wdata, lane_mask(strb))
+        return s
 
     async def idle(self, rst):
         d = self.dut
@@ -343,16 +353,11 @@ class Bench:
         if stored >= len(stores):
             return   # a store past the checked window: the program's later stores are not checked
         addr, strb, lanes = stores[stored]
-        if not isinstance(s["mem_wdata"], str):
-            bitmask = sum(0xFF << (8 * i) for i in range(4) if strb >> i & 1)
-            got = (s["mem_addr"], s["mem_wstrb"], s["mem_wdata"] & bitmask)
-        else:
-            got = (s["mem_addr"], s["mem_wstrb"], s["mem_wdata"])
+        got = (s["mem_addr"], s["mem_wstrb"], s["mem_wdata"])
         if got != (addr, strb, lanes):
             raise mismatch(c, "mem_addr/mem_wstrb/mem_wdata (under the strobes)", (hex(addr), strb, hex(lanes)),
                            tuple(hex(v) if isinstance(v, int) else v for v in got), f"store #{stored}")
-        bitmask = sum(0xFF << (8 * i) for i in range(4) if strb >> i & 1)
-        mem[addr] = (mem.get(addr, 0) & ~bitmask) | lanes
+        mem[addr] = (mem.get(addr, 0) & ~lane_mask(strb)) | lanes
 
 
 @cocotb.test()
