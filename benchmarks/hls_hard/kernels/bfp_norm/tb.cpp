@@ -1,0 +1,59 @@
+// Self-checking testbench for bfp_norm: the exponent found by trying every s, on blocks whose
+// extreme is a positive or negative power of two, all-zero / all -1 blocks, and random blocks
+// of every magnitude.
+#include <cstdio>
+
+#include "kernel.h"
+
+static unsigned lcg(unsigned &s) {
+    s = s * 1664525u + 1013904223u;
+    return s >> 8;
+}
+
+int main() {
+    int errors = 0;
+    unsigned seed = 3;
+    for (int t = 0; t < 400; t++) {
+        long long xv[BN_N];
+        bs_t x[BN_N], y[BN_N];
+        int mag = t % 16;  // random samples below 2^mag
+        for (int i = 0; i < BN_N; i++) {
+            long long v = (long long)(lcg(seed) % (1u << mag));
+            if (lcg(seed) & 1) v = -v;
+            if (t % 5 == 0 && i == 7) v = -(1LL << mag);  // a negative power of two at the extreme
+            if (t % 5 == 1 && i == 3) v = (1LL << mag) - 1;
+            if (t == 2) v = 0;
+            if (t == 3) v = -(i & 1);
+            if (t == 4) v = -32768;
+            xv[i] = v;
+            x[i] = (int)v;
+        }
+        int want_s = 0;
+        for (int s = 15; s >= 0; s--) {
+            bool ok = true;
+            for (int i = 0; i < BN_N; i++)
+                if (xv[i] * (1LL << s) > 32767 || xv[i] * (1LL << s) < -32768) ok = false;
+            if (ok) { want_s = s; break; }
+        }
+        ap_uint<4> e;
+        bfp_norm(x, y, e);
+        if ((int)e != want_s) {
+            if (errors < 5) std::printf("MISMATCH block %d: exp %d expected %d\n", t, (int)e, want_s);
+            errors++;
+            continue;
+        }
+        for (int i = 0; i < BN_N; i++) {
+            long long want = xv[i] * (1LL << want_s);
+            if (y[i].to_int64() != want) {
+                if (errors < 5) std::printf("MISMATCH block %d y[%d]: got %lld expected %lld\n", t, i, y[i].to_int64(), want);
+                errors++;
+            }
+        }
+    }
+    if (errors) {
+        std::printf("TB FAIL: %d mismatches\n", errors);
+        return 1;
+    }
+    std::printf("TB PASS\n");
+    return 0;
+}

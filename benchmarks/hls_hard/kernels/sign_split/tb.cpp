@@ -1,0 +1,68 @@
+// Self-checking testbench for sign_split: blocks with equal and unequal sign counts, all
+// negative, all non-negative, and pseudo-random; checks every output word and the count.
+#include <cstdio>
+
+#include "kernel.h"
+
+static unsigned lcg(unsigned &s) {
+    s = s * 1664525u + 1013904223u;
+    return s >> 8;
+}
+
+int main() {
+    int errors = 0;
+    unsigned seed = 5;
+    for (int t = 0; t < 6; t++) {
+        const int nb = t == 0 ? 1 : 4 + t;
+        static int blocks[16][SS_N];
+        hls::stream<smp_t> in;
+        hls::stream<ap_uint<16> > out;
+        for (int b = 0; b < nb; b++)
+            for (int i = 0; i < SS_N; i++) {
+                int v;
+                int kind = (t + b) % 5;
+                if (t == 0) v = (i % 2) ? -(i + 1) : i;                 // equal counts
+                else if (kind == 0) v = -2048 + (int)(lcg(seed) % 2048); // all negative
+                else if (kind == 1) v = (int)(lcg(seed) % 2048);         // all non-negative
+                else if (kind == 2) v = i < 5 ? -1 - i : 2047 - i;       // few negatives
+                else v = (int)(lcg(seed) % 4096) - 2048;
+                blocks[b][i] = v;
+                in.write(v);
+            }
+        sign_split(in, out, nb);
+        for (int b = 0; b < nb; b++) {
+            int want[SS_N + 1];
+            int nn = 0, k = 1;
+            for (int i = 0; i < SS_N; i++)
+                if (blocks[b][i] < 0) want[k++] = blocks[b][i] & 0xFFF, nn++;
+            for (int i = 0; i < SS_N; i++)
+                if (blocks[b][i] >= 0) want[k++] = blocks[b][i];
+            want[0] = (nn << 7) | (SS_N - nn);
+            for (int j = 0; j <= SS_N; j++) {
+                if (out.empty()) {
+                    if (errors < 5) std::printf("MISMATCH test %d block %d: output ends at word %d\n", t, b, j);
+                    errors++;
+                    break;
+                }
+                int got = (int)out.read().to_uint();
+                if (got != want[j]) {
+                    if (errors < 5)
+                        std::printf("MISMATCH test %d block %d word %d: got 0x%04x expected 0x%04x\n", t, b, j, got, want[j]);
+                    errors++;
+                }
+            }
+        }
+        if (!out.empty()) {
+            std::printf("MISMATCH test %d: extra output words\n", t);
+            errors++;
+            while (!out.empty()) out.read();
+        }
+        while (!in.empty()) in.read();
+    }
+    if (errors) {
+        std::printf("TB FAIL: %d mismatches\n", errors);
+        return 1;
+    }
+    std::printf("TB PASS\n");
+    return 0;
+}
