@@ -12,7 +12,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import InitVar, dataclass, field
+from dataclasses import InitVar, asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -204,25 +204,67 @@ class Suite(ABC):
         return h.hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class MutantSpec:
+    """One mutant of a problem's reference for ``hweval audit``: the whole mutated source and
+    what was changed (``audit_mutants`` returns these)."""
+
+    kind: str
+    line: int
+    description: str
+    code: str
+    index: int = 0  # position among all the problem's mutants (set by the audit)
+
+    @property
+    def id(self) -> str:
+        return f"m{self.index:03d}-{self.kind}-L{self.line}"
+
+
+@dataclass
+class Equivalence:
+    """Is a surviving mutant equivalent to the reference? (``audit_equivalence`` returns one)"""
+
+    status: str  # equivalent | equivalent_bounded | different | unknown | not_checked | infra_error
+    method: str = ""
+    reason: str = ""
+    wall_s: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: :class:`Equivalence` statuses an audit sets aside (the mutant behaves as the reference)
+EQUIVALENT = ("equivalent", "equivalent_bounded")
+#: cycles after reset of a bounded equivalence check (``hweval audit --equiv-depth``)
+DEFAULT_EQUIV_DEPTH = 20
+
+
 @runtime_checkable
 class AuditHooks(Protocol):
     """Methods a suite may define for ``hweval audit`` (the testbench mutation audit); each is
-    optional, and a missing one falls back to the family's default (harness/audit/mutants.py).
+    optional. A family base defines the ones its suites share (the Verilog bases: mutants of the
+    reference, the fenced answer, a yosys equivalence check; the HLS base: the controls, the
+    bug-injection operators, C-simulation); the audit itself (:mod:`harness.audit`) knows no
+    family: without ``audit_mutants`` a suite cannot be audited, without ``audit_candidate`` a
+    mutant is the suite's ``extract`` of a fenced answer, without ``audit_evaluate`` it is judged
+    by ``evaluate``, without ``audit_equivalence`` no survivor is checked, without
+    ``audit_select`` every problem is audited.
 
-    ``audit_mutants`` gives the mutants of a problem's reference (``MutantSpec`` records of
-    :mod:`harness.audit.mutants`); ``audit_candidate`` the candidate a mutant is judged as;
-    ``audit_evaluate`` judges a mutant some other way than ``evaluate``; ``audit_equivalence``
-    says whether a survivor is equivalent to the reference; ``audit_select`` picks the problems
-    worth auditing. ``isinstance(suite, AuditHooks)`` is true only for a suite with all five.
+    ``audit_mutants`` gives the mutants of a problem's reference; ``audit_candidate`` the
+    candidate a mutant is judged as; ``audit_evaluate`` judges a mutant some other way than
+    ``evaluate``; ``audit_equivalence`` says whether a survivor is equivalent to the reference
+    (``depth``: cycles of a bounded check); ``audit_select`` picks the problems worth auditing.
+    ``isinstance(suite, AuditHooks)`` is true only for a suite with all five.
     """
 
-    def audit_mutants(self, problem: Problem) -> Iterable[Any]: ...
+    def audit_mutants(self, problem: Problem) -> Iterable[MutantSpec]: ...
 
     def audit_candidate(self, problem: Problem, code: str) -> Candidate | None: ...
 
     def audit_evaluate(self, problem: Problem, code: str, ctx: EvalContext) -> Verdict: ...
 
-    def audit_equivalence(self, problem: Problem, code: str, ctx: EvalContext) -> Any: ...
+    def audit_equivalence(self, problem: Problem, code: str, ctx: EvalContext,
+                          depth: int = DEFAULT_EQUIV_DEPTH) -> Equivalence: ...
 
     def audit_select(self, problems: list[Problem]) -> list[Problem]: ...
 

@@ -21,6 +21,7 @@ from benchmarks.cvdp.evaluate import HDL_SUFFIXES, Unsupported, run_harness, ser
 from benchmarks.cvdp.records import CvdpRecord
 from harness.api import check_simulator
 from harness.errors import UsageError
+from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.mutate import mutant
 from harness.metrics import mean_stats
 from harness.suite import EvalContext, Suite
@@ -38,7 +39,7 @@ def _csv_option(value: str | None) -> set[str] | None:
     return {v.strip() for v in value.split(",") if v.strip()}
 
 
-class CvdpSuite(Suite):
+class CvdpSuite(VerilogAuditHooks, Suite):  # the Verilog family's audit hooks, as before
     name = "cvdp"
     family = "verilog"
     version = "1"

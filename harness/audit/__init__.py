@@ -1,4 +1,5 @@
 """Testbench mutation audit (``hweval audit``): how many seeded bugs each problem's own checks
-catch. :mod:`.engine` runs it, :mod:`.mutants` holds the family hooks, :mod:`.equiv` the yosys
-equivalence check of survivors, :mod:`.report` audit.json and the table, :mod:`.commands` the CLI.
+catch. :mod:`.engine` runs it, :mod:`.mutants` asks the suite's declared hooks
+(:class:`harness.suite.AuditHooks`; the families' bases define them), :mod:`.report` writes
+audit.json and the table, :mod:`.commands` is the CLI. Nothing here knows a family.
 """

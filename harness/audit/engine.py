@@ -26,9 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.audit.equiv import DEFAULT_DEPTH, EQUIVALENT, Equivalence
 from harness.audit.mutants import (
-    MutantSpec,
     candidate_for,
     equivalence_for,
     evaluate_hook,
@@ -39,7 +37,7 @@ from harness.audit.mutants import (
 from harness.cache import JsonCache, key_of
 from harness.errors import ToolMissingError
 from harness.execute import evaluate_candidate
-from harness.suite import EvalContext, Suite
+from harness.suite import DEFAULT_EQUIV_DEPTH, EQUIVALENT, Equivalence, EvalContext, MutantSpec, Suite
 from harness.types import Problem, Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -54,7 +52,7 @@ EQUIV_VERSION = "2"
 @dataclass
 class AuditSettings:
     max_mutants: int | None = None
-    equiv_depth: int = DEFAULT_DEPTH
+    equiv_depth: int = DEFAULT_EQUIV_DEPTH
     check_equivalence: bool = True
     workers: int = 1
     cache: Path | None = None  # folder of cached mutant verdicts; None: no cache

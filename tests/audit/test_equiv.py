@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.audit.equiv import input_ports, reset_port, verilog_equivalence
+from harness.families.verilog.equiv import input_ports, reset_port, verilog_equivalence
 from harness.sandbox.local import BubblewrapSandbox
 from harness.suite import EvalContext
 from harness.types import Problem

@@ -57,3 +57,32 @@ def test_a_suite_hook_is_used_and_a_missing_one_is_explained() -> None:
     assert not isinstance(WithMutants(), AuditHooks)  # only one of the five hooks
     with pytest.raises(UsageError, match="cannot be audited: it has no audit_mutants"):
         mutants.problem_mutants(Plain(), problem)
+
+
+def test_the_family_bases_provide_their_hooks() -> None:
+    """The Verilog and HLS defaults live in their families, behind the declared hooks."""
+    from harness.families.hls.suite import HlsSuite
+    from harness.families.verilog.loaders import TestbenchVerilogSuite
+    from harness.families.verilog.suite import CocotbVerilogSuite
+
+    for base in (CocotbVerilogSuite, TestbenchVerilogSuite):
+        assert {"audit_mutants", "audit_candidate", "audit_equivalence"} <= set(dir(base))
+        assert "audit_select" not in dir(base) and "audit_evaluate" not in dir(base)
+    assert {"audit_select", "audit_mutants", "audit_evaluate"} <= set(dir(HlsSuite))
+
+
+def test_verilog_mutants_candidates_and_equivalence_come_from_the_family() -> None:
+    from harness.config import RunConfig
+    from harness.runner import make_suite
+    from harness.suite import Equivalence
+
+    suite = make_suite("verilog-core", RunConfig(["verilog-core"]))
+    problem = next(p for p in suite.problems() if p.id == "and_gate")
+    specs = mutants.problem_mutants(suite, problem)
+    assert specs and all(s.code != problem.reference for s in specs)
+    cand = mutants.candidate_for(suite, problem, specs[0].code)
+    assert cand is not None and "module and_gate" in cand.code
+    bare = Problem(suite.name, "x", reference=problem.reference, data={})
+    assert mutants.equivalence_for(suite, bare, specs[0].code, None) == Equivalence(  # type: ignore[arg-type]
+        "not_checked", reason="the problem names no top module")
+    assert mutants.equivalence_for(Plain(), bare, "x", None).status == "not_checked"  # type: ignore[arg-type]

@@ -4,11 +4,10 @@ from __future__ import annotations
 import pytest
 
 from harness.audit.engine import MutantResult, ProblemAudit, outcome_of_status
-from harness.audit.equiv import Equivalence
 from harness.audit.mutants import MutantSpec, problem_mutants, sample_mutants
 from harness.audit.report import SCHEMA, audit_json, summarize, unified_diff
 from harness.errors import UsageError
-from harness.suite import Suite
+from harness.suite import Equivalence, Suite
 from harness.types import Problem, Status
 
 REF = "module m(input a, output y);\n  assign y = a;\nendmodule\n"

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from harness.errors import ToolMissingError, UsageError
 from harness.families.hls.answer import HlsAnswer, parse_answer
+from harness.families.hls.audit import HlsAuditHooks
 from harness.families.hls.baselines import mutant_answer, reference_answer
 from harness.families.hls.build import BuildSettings, build_items
 from harness.families.hls.csim import ap_include_dir
@@ -35,7 +36,7 @@ from harness.suite import COMMON_OPTIONS, EvalContext, Requirements, Suite
 from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
 
 
-class HlsSuite(Suite):
+class HlsSuite(HlsAuditHooks, Suite):
     """An HLS bug-finding suite: items (:class:`HlsItem`) from :meth:`load_items`, the family's
     prompt, answer parsing, sandboxed fix execution and metrics. Subclass it and give
     ``load_items``, or subclass :class:`KernelHlsSuite` and give a kernels folder."""

@@ -1,4 +1,5 @@
-"""Is a surviving Verilog mutant equivalent to the reference? (yosys, in the sandbox)
+"""Is a surviving Verilog mutant equivalent to the reference? (yosys, in the sandbox; the Verilog
+suites' ``audit_equivalence`` for ``hweval audit``)
 
 Designs without flip-flops: a SAT miter over every input, which proves equivalence or finds a
 counterexample. Designs with flip-flops: a bounded check from reset, a miter of reference and
@@ -15,34 +16,18 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass
-from typing import Any
 
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.synth import _has_state, _yosys, equivalence
 from harness.proc import tail
-from harness.suite import EvalContext
+from harness.suite import DEFAULT_EQUIV_DEPTH, Equivalence, EvalContext
 from harness.types import Problem
 
-DEFAULT_DEPTH = 20
 INDUCT_SEQ = 5  # the -seq of synth.equivalence's equiv_simple/equiv_induct
-#: statuses an audit sets aside (the mutant behaves as the reference)
-EQUIVALENT = ("equivalent", "equivalent_bounded")
 _RESET = re.compile(r"(?i)^(a|s)?(rst|reset|clr|clear)(_?n|_?b|_?ni)?$")
 _ACTIVE_LOW = re.compile(r"(?i)(_?n|_?b|_?ni)$")
 _PORT_SKIP = {"wire", "reg", "logic", "signed", "unsigned", "var"}
-
-
-@dataclass
-class Equivalence:
-    status: str  # equivalent | equivalent_bounded | different | unknown | not_checked | infra_error
-    method: str = ""
-    reason: str = ""
-    wall_s: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def input_ports(src: str, top: str) -> list[str]:
@@ -137,8 +122,9 @@ def bounded(reference: str, code: str, top: str, ctx: EvalContext, depth: int,
                    f"outputs differ within {depth} cycles after reset ({how})", "equivalent_bounded")
 
 
-def verilog_equivalence(problem: Problem, code: str, ctx: EvalContext, depth: int = DEFAULT_DEPTH) -> Equivalence:
-    """The default audit equivalence check for Verilog suites."""
+def verilog_equivalence(problem: Problem, code: str, ctx: EvalContext,
+                        depth: int = DEFAULT_EQUIV_DEPTH) -> Equivalence:
+    """The audit's equivalence check of the Verilog suites (``audit_equivalence``)."""
     reference, top = problem.reference or "", problem.data.get("top", "")
     if not (_has_state(reference) or _has_state(code)):
         return combinational(reference, code, top, ctx)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from harness.errors import DataError, UsageError
+from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import synthesis_code
 from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
@@ -144,7 +145,7 @@ def testbench_root(tb_source: str, path: Path) -> str:
 
 
 # -- the family base ------------------------------------------------------------------------------
-class TestbenchVerilogSuite(Suite):
+class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
     """A suite whose problems carry a self-checking Verilog testbench (``data["tb"]``)."""
 
     __test__ = False  # not a pytest class

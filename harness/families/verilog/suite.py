@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from harness.errors import DataError
+from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
@@ -47,7 +48,7 @@ def load_problem_folder(suite: str, folder: Path) -> Problem:
     )
 
 
-class CocotbVerilogSuite(Suite):
+class CocotbVerilogSuite(VerilogAuditHooks, Suite):
     """Problems are folders under :attr:`problems_dir`; evaluation is cocotb in the sandbox."""
 
     family: ClassVar[str] = "verilog"
