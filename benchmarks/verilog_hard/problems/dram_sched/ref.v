@@ -5,7 +5,7 @@ module dram_sched #(
     parameter T_RP   = 3,
     parameter T_RAS  = 6,
     parameter T_RC   = 11,
-    parameter T_RRD  = 2,
+    parameter T_RRD  = 5,
     parameter T_WR   = 3,
     parameter T_RTP  = 2,
     parameter T_RFC  = 10,
@@ -94,15 +94,47 @@ module dram_sched #(
         older = (v == FAR) ? FAR : v + 17'd1;
     endfunction
 
+    // per-bank "cycles since" timers (unrolled)
     always @(posedge clk) begin
         if (rst) begin
-            for (k = 0; k < 4; k = k + 1) begin
-                s_act[k] <= FAR;
-                s_pre[k] <= FAR;
-                s_rd[k] <= FAR;
-                s_wr[k] <= FAR;
-                open_row[k] <= 13'd0;
-            end
+            s_act[0] <= FAR;
+            s_pre[0] <= FAR;
+            s_rd[0] <= FAR;
+            s_wr[0] <= FAR;
+            s_act[1] <= FAR;
+            s_pre[1] <= FAR;
+            s_rd[1] <= FAR;
+            s_wr[1] <= FAR;
+            s_act[2] <= FAR;
+            s_pre[2] <= FAR;
+            s_rd[2] <= FAR;
+            s_wr[2] <= FAR;
+            s_act[3] <= FAR;
+            s_pre[3] <= FAR;
+            s_rd[3] <= FAR;
+            s_wr[3] <= FAR;
+        end else begin
+            s_act[0] <= (cmd == ACT && cmd_bank == 2'd0) ? 17'd1 : older(s_act[0]);
+            s_pre[0] <= (cmd == PRE && cmd_bank == 2'd0) ? 17'd1 : older(s_pre[0]);
+            s_rd[0] <= (cmd == RD && cmd_bank == 2'd0) ? 17'd1 : older(s_rd[0]);
+            s_wr[0] <= (cmd == WR && cmd_bank == 2'd0) ? 17'd1 : older(s_wr[0]);
+            s_act[1] <= (cmd == ACT && cmd_bank == 2'd1) ? 17'd1 : older(s_act[1]);
+            s_pre[1] <= (cmd == PRE && cmd_bank == 2'd1) ? 17'd1 : older(s_pre[1]);
+            s_rd[1] <= (cmd == RD && cmd_bank == 2'd1) ? 17'd1 : older(s_rd[1]);
+            s_wr[1] <= (cmd == WR && cmd_bank == 2'd1) ? 17'd1 : older(s_wr[1]);
+            s_act[2] <= (cmd == ACT && cmd_bank == 2'd2) ? 17'd1 : older(s_act[2]);
+            s_pre[2] <= (cmd == PRE && cmd_bank == 2'd2) ? 17'd1 : older(s_pre[2]);
+            s_rd[2] <= (cmd == RD && cmd_bank == 2'd2) ? 17'd1 : older(s_rd[2]);
+            s_wr[2] <= (cmd == WR && cmd_bank == 2'd2) ? 17'd1 : older(s_wr[2]);
+            s_act[3] <= (cmd == ACT && cmd_bank == 2'd3) ? 17'd1 : older(s_act[3]);
+            s_pre[3] <= (cmd == PRE && cmd_bank == 2'd3) ? 17'd1 : older(s_pre[3]);
+            s_rd[3] <= (cmd == RD && cmd_bank == 2'd3) ? 17'd1 : older(s_rd[3]);
+            s_wr[3] <= (cmd == WR && cmd_bank == 2'd3) ? 17'd1 : older(s_wr[3]);
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
             s_act_any <= FAR;
             s_ref <= FAR;
             is_open <= 4'd0;
@@ -110,12 +142,6 @@ module dram_sched #(
             pending <= 1'b0;
             rcnt <= 16'd0;
         end else begin
-            for (k = 0; k < 4; k = k + 1) begin
-                s_act[k] <= (cmd == ACT && cmd_bank == k) ? 17'd1 : older(s_act[k]);
-                s_pre[k] <= (cmd == PRE && cmd_bank == k) ? 17'd1 : older(s_pre[k]);
-                s_rd[k] <= (cmd == RD && cmd_bank == k) ? 17'd1 : older(s_rd[k]);
-                s_wr[k] <= (cmd == WR && cmd_bank == k) ? 17'd1 : older(s_wr[k]);
-            end
             s_act_any <= (cmd == ACT) ? 17'd1 : older(s_act_any);
             s_ref <= (cmd == REF) ? 17'd1 : older(s_ref);
             if (cmd == ACT) begin

@@ -13,8 +13,8 @@ WRAPPER_PORTS = (
 )
 NOP, ACT, RD, WR, PRE, REF = range(6)
 FAR = -(10 ** 9)
-SET_A = dict(rcd=3, rp=3, ras=6, rc=11, rrd=2, wr=3, rtp=2, rfc=10, refi=200)
-SET_B = dict(rcd=1, rp=2, ras=3, rc=6, rrd=1, wr=1, rtp=1, rfc=5, refi=97)
+SET_A = dict(rcd=3, rp=3, ras=6, rc=11, rrd=5, wr=3, rtp=2, rfc=10, refi=200)
+SET_B = dict(rcd=1, rp=2, ras=3, rc=6, rrd=3, wr=1, rtp=1, rfc=5, refi=97)
 
 
 class Sched:
@@ -23,6 +23,7 @@ class Sched:
     def __init__(self, p, t):
         self.p, self.t = p, t
         self.known = False
+        self.rrd_waits = self.rc_waits = self.refs = 0
 
     def reset(self):
         self.known = True
@@ -80,6 +81,10 @@ class Sched:
         cmd, b, row, col = self.decide()
         ready = (self.held is None or cmd in (RD, WR)) and not self.pending
         c = self.c
+        if cmd == NOP and self.held is not None and self.open[self.held[0]] is None:   # coverage
+            self.rrd_waits += c - self.last_act_any < self.t["rrd"]
+            self.rc_waits += c - self.last["act"][self.held[0]] < self.t["rc"]
+        self.refs += cmd == REF
         if cmd == ACT:
             self.open[b], self.last["act"][b], self.last_act_any = row, c, c
         elif cmd == PRE:
@@ -151,3 +156,5 @@ async def test_dram_sched(dut):
     outs = [p + n for p in ("a_", "b_") for n in ("cmd", "cmd_bank", "cmd_row", "cmd_col", "req_ready")]
     await run_cycles(dut, model, stimulus(rng), outs, init={"a_rst": 1, "b_rst": 1, "a_req_valid": 0,
                                                            "b_req_valid": 0})
+    for m in model.m:   # the stimulus reached the binding cases of T_RRD, T_RC and refresh
+        assert m.rrd_waits > 5 and m.rc_waits > 5 and m.refs > 5, (m.p, m.rrd_waits, m.rc_waits, m.refs)

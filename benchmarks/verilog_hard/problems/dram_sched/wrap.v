@@ -24,7 +24,7 @@ module dram_sched_tb_top (
         .clk(clk), .rst(a_rst), .req_valid(a_req_valid), .req_ready(a_req_ready), .req_we(a_req_we),
         .req_bank(a_req_bank), .req_row(a_req_row), .req_col(a_req_col), .cmd(a_cmd), .cmd_bank(a_cmd_bank),
         .cmd_row(a_cmd_row), .cmd_col(a_cmd_col));
-    dram_sched #(.T_RCD(1), .T_RP(2), .T_RAS(3), .T_RC(6), .T_RRD(1), .T_WR(1), .T_RTP(1), .T_RFC(5),
+    dram_sched #(.T_RCD(1), .T_RP(2), .T_RAS(3), .T_RC(6), .T_RRD(3), .T_WR(1), .T_RTP(1), .T_RFC(5),
                  .T_REFI(97)) ub (
         .clk(clk), .rst(b_rst), .req_valid(b_req_valid), .req_ready(b_req_ready), .req_we(b_req_we),
         .req_bank(b_req_bank), .req_row(b_req_row), .req_col(b_req_col), .cmd(b_cmd), .cmd_bank(b_cmd_bank),

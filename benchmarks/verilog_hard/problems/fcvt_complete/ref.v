@@ -47,15 +47,12 @@ module fcvt_unit (
     wire        f_nan = (f_e == 8'hFF) && (a[22:0] != 23'd0);
     wire [7:0]  f_ee = (f_e == 8'd0) ? 8'd1 : f_e;
     wire [23:0] f_m = {f_e != 8'd0, a[22:0]};
-    // value = f_m * 2^(f_ee - 150); X holds it with 32 fraction bits (exact for f_ee <= 158)
-    wire [63:0] f_x_up = {40'd0, f_m} << (f_ee - 8'd118);
-    wire [7:0]  f_rsh = 8'd118 - f_ee;
-    wire [63:0] f_x_dn = (f_rsh >= 8'd24) ? 64'd0 : ({40'd0, f_m} >> f_rsh);
-    wire        f_lost = (f_rsh >= 8'd24) ? (f_m != 24'd0) : ((f_x_dn[23:0] << f_rsh) != f_m);
+    // value = f_m * 2^(f_ee - 150); f_x holds it with 32 fraction bits (exact for 118 <= f_ee <= 158).
+    // Below that (f_ee < 118) the value is under 2^-8: only its being nonzero matters (sticky).
     wire        f_big = f_ee >= 8'd118;
-    wire [63:0] f_x = f_big ? f_x_up : f_x_dn;
+    wire [63:0] f_x = f_big ? {40'd0, f_m} << (f_ee - 8'd118) : 64'd0;
     wire        f_g = f_x[31];
-    wire        f_st = (|f_x[30:0]) | (~f_big & f_lost);
+    wire        f_st = (|f_x[30:0]) | (~f_big & (f_m != 24'd0));
     wire [32:0] f_r = {1'b0, f_x[63:32]} + {32'd0, round_up(rm, f_s, f_x[32], f_g, f_st)};
     wire        f_huge = f_e >= 8'd159;          // |value| >= 2^32, infinities and NaNs included
     wire        sgn_op = op == 2'b00;
