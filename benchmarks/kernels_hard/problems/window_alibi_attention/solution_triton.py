@@ -35,30 +35,20 @@ def window_alibi_kernel(q_ptr, k_ptr, v_ptr, pad_ptr, out_ptr, H, HKV, SQ, SK, D
     kv_row0 = (b * HKV + hk) * SK * D
     pad_row0 = b * SK
     slope = tl.exp2(-8.0 * (h + 1).to(tl.float32) / H)
-    p_last = tl.minimum(tl.program_id(axis=1) * BLOCK_M + BLOCK_M, SQ) + SK - SQ  # one past the last position
-    lo = tl.maximum(tl.program_id(axis=1) * BLOCK_M + SK - SQ - window + 1, 0)
-    lo = (lo // BLOCK_N) * BLOCK_N
-    # pass 1: the row maximum over allowed keys
-    m = tl.full([BLOCK_M], float("-inf"), tl.float32)
-    for j0 in range(lo, p_last, BLOCK_N):
-        j = j0 + tl.arange(0, BLOCK_N)
-        s, allowed = tile_scores(q, k_ptr, pad_ptr, kv_row0, pad_row0, j[:, None], j[None, :], dcol[None, :],
-                                 p[:, None], SK, D, slope, qk_scale, softcap, window)
-        m = tl.maximum(m, tl.max(tl.where(allowed, s, float("-inf")), axis=1))
-    m_safe = tl.where(m == float("-inf"), 0.0, m)
-    # pass 2: the weights and the weighted sum of values
+    # softcap bounds every score: s <= softcap = 20 (ALiBi only subtracts), so exp(s) needs no running
+    # maximum (this golden is for softcaps below ~80, where exp stays finite in float32)
     denom = tl.zeros([BLOCK_M], dtype=tl.float32)
     acc = tl.zeros([BLOCK_M, BLOCK_D], dtype=tl.float32)
-    for j0 in range(lo, p_last, BLOCK_N):
+    for j0 in range(0, SK, BLOCK_N):
         j = j0 + tl.arange(0, BLOCK_N)
         s, allowed = tile_scores(q, k_ptr, pad_ptr, kv_row0, pad_row0, j[:, None], j[None, :], dcol[None, :],
                                  p[:, None], SK, D, slope, qk_scale, softcap, window)
-        w = tl.where(allowed, tl.exp(s - m_safe[:, None]), 0.0)
+        w = tl.where(allowed, tl.exp(s), 0.0)
         denom += tl.sum(w, axis=1)
         v = tl.load(v_ptr + kv_row0 + j[:, None] * D + dcol[None, :], mask=(j < SK)[:, None] & (dcol < D)[None, :],
                     other=0.0)
-        acc += tl.dot(w.to(tl.float16), v)
-    out = acc / tl.where(denom > 0.0, denom, 1.0)[:, None]
+        acc += tl.dot(w, v.to(tl.float32), input_precision="ieee")
+    out = acc / tl.maximum(denom, 1e-30)[:, None]  # a query with no allowed key: 0 / 1e-30 = 0
     tl.store(out_ptr + (bh * SQ + i)[:, None] * D + dcol[None, :], out.to(tl.float16),
              mask=i_ok[:, None] & (dcol < D)[None, :])
 
