@@ -1,6 +1,6 @@
 // Self-checking testbench for bfp_norm: the exponent found by trying every s, on blocks whose
-// extreme is a positive or negative power of two, all-zero / all -1 blocks, and random blocks
-// of every magnitude.
+// only extreme (at every position in turn) is a negative power of two or a positive 2^k - 1,
+// all-zero / all -1 blocks, and random blocks of every magnitude.
 #include <cstdio>
 
 #include "kernel.h"
@@ -18,10 +18,13 @@ int main() {
         bs_t x[BN_N], y[BN_N];
         int mag = t % 16;  // random samples below 2^mag
         for (int i = 0; i < BN_N; i++) {
-            long long v = (long long)(lcg(seed) % (1u << mag));
+            int below = (t % 5 <= 1 && mag >= 3) ? mag - 3 : mag;  // the planted extreme stands alone
+            long long v = (long long)(lcg(seed) % (1u << below));
             if (lcg(seed) & 1) v = -v;
-            if (t % 5 == 0 && i == 7) v = -(1LL << mag);  // a negative power of two at the extreme
-            if (t % 5 == 1 && i == 3) v = (1LL << mag) - 1;
+            // the extreme, at every position of the block in turn: a negative power of two, or
+            // the largest positive value of that magnitude
+            if (t % 5 == 0 && i == (t / 5) % BN_N) v = -(1LL << mag);
+            if (t % 5 == 1 && i == (BN_N - 1 - (t / 5) % BN_N)) v = (1LL << mag) - 1;
             if (t == 2) v = 0;
             if (t == 3) v = -(i & 1);
             if (t == 4) v = -32768;
