@@ -23,17 +23,17 @@ module rv32im_ma_core (
     reg [2:0]  state;
     reg [31:0] pc, ir;
     reg [31:0] x [0:31];
+    reg [31:0] written;    // x[i] holds a value since reset (others read as 0)
     reg [5:0]  cnt;
     reg [31:0] dq, dd;     // divider quotient/shift register and divisor magnitude
     reg [32:0] dr;         // divider partial remainder
     reg [31:0] lo_word;    // first word of a split load
-    integer i;
 
     wire [6:0]  op  = ir[6:0];
     wire [4:0]  rd  = ir[11:7];
     wire [2:0]  f3  = ir[14:12];
-    wire [31:0] rs1v = x[ir[19:15]];
-    wire [31:0] rs2v = x[ir[24:20]];
+    wire [31:0] rs1v = written[ir[19:15]] ? x[ir[19:15]] : 32'd0;
+    wire [31:0] rs2v = written[ir[24:20]] ? x[ir[24:20]] : 32'd0;
     wire [31:0] imm_i = {{20{ir[31]}}, ir[31:20]};
     wire [31:0] imm_s = {{20{ir[31]}}, ir[31:25], ir[11:7]};
     wire [31:0] imm_b = {{19{ir[31]}}, ir[31], ir[7], ir[30:25], ir[11:8], 1'b0};
@@ -123,8 +123,10 @@ module rv32im_ma_core (
             rvfi_insn <= ir;
             rvfi_rd <= (wr && rd != 5'd0) ? rd : 5'd0;
             rvfi_rd_wdata <= (wr && rd != 5'd0) ? value : 32'd0;
-            if (wr && rd != 5'd0)
+            if (wr && rd != 5'd0) begin
                 x[rd] <= value;
+                written[rd] <= 1'b1;
+            end
             pc <= next_pc;
             state <= S_FETCH;
         end
@@ -156,12 +158,7 @@ module rv32im_ma_core (
             pc <= 32'd0;
             ir <= 32'd0;
             cnt <= 6'd0;
-            rvfi_pc <= 32'd0;
-            rvfi_insn <= 32'd0;
-            rvfi_rd <= 5'd0;
-            rvfi_rd_wdata <= 32'd0;
-            for (i = 0; i < 32; i = i + 1)
-                x[i] <= 32'd0;
+            written <= 32'd0;
         end else begin
             case (state)
                 S_FETCH: if (mem_gnt) state <= S_IWAIT;
