@@ -59,5 +59,5 @@ class ModelNew(nn.Module):
         median = torch.empty((M,), device=x.device, dtype=x.dtype)
         index = torch.empty((M,), device=x.device, dtype=torch.int64)
         if M > 0:
-            row_median_kernel[(M,)](x, median, index, N, BLOCK=1024)
+            row_median_kernel[(M,)](x, median, index, N, BLOCK=2048)
         return median, index
