@@ -156,8 +156,6 @@ module rv32im_ma_core (
         if (rst) begin
             state <= S_FETCH;
             pc <= 32'd0;
-            ir <= 32'd0;
-            cnt <= 6'd0;
             written <= 32'd0;
         end else begin
             case (state)
@@ -172,7 +170,6 @@ module rv32im_ma_core (
                         7'h17: retire(pc + 32'd4, 1'b1, pc + imm_u);
                         7'h6F: retire(pc + imm_j, 1'b1, pc + 32'd4);
                         7'h67: retire((rs1v + imm_i) & ~32'd1, 1'b1, pc + 32'd4);
-                        7'h63: retire(take ? pc + imm_b : pc + 32'd4, 1'b0, 32'd0);
                         7'h03, 7'h23: state <= S_MREQ;
                         7'h13: retire(pc + 32'd4, 1'b1, alu_y);
                         7'h33: begin
@@ -188,7 +185,7 @@ module rv32im_ma_core (
                                 state <= S_DIV;
                             end
                         end
-                        default: retire(pc + 32'd4, 1'b0, 32'd0);
+                        default: retire(take ? pc + imm_b : pc + 32'd4, 1'b0, 32'd0);   // 7'h63, branches
                     endcase
                 end
                 S_MREQ: if (mem_gnt) begin
