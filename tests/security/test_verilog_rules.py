@@ -241,3 +241,29 @@ def test_connections_to_design_inputs_become_one_way() -> None:
     assert one_way_inputs(src, ports) == (
         "module tb; T dut (.clk({clk}), .a({x[3:0] ^ y}), .q(q_dut)); T u2 ({c}, {d}, e), "
         "u3 (.clk({clk}), .a({a}), .q); M m (.a(a));\nT u4 (.clk(), .a({a}), .q());\nendmodule\n")
+
+
+@pytest.mark.slow
+def test_random_and_formatting_pass_under_verilator_and_forged_prints_still_fail() -> None:
+    """The newly allowed functions on the other cocotb simulator: the honest answer passes, and a
+    wrong design printing forged verdict lines built with $sformatf fails (cocotb's report pipe)."""
+    from harness.execute import judge
+    from harness.sandbox.local import BubblewrapSandbox
+    from harness.suite import EvalContext, SuiteOptions
+    from harness.tools import verilator_root
+    from harness.types import Completion
+
+    if verilator_root() is None:
+        pytest.skip("verilator is not installed")
+    from harness import registry
+
+    suite = registry.load("suites", "verilog-core")(SuiteOptions(extra={"synth": "off", "lint": "off",
+                                                                        "simulator": "verilator"}))
+    problems = {p.id: p for p in suite.problems()}
+    ctx = EvalContext(sandbox=BubblewrapSandbox())
+    want = {"random_seed_and_format": "pass", "c3_sformatf_forged_verdict": "fail"}
+    for case in [c for c in [*cases(HERE / "honest"), *cases(HERE / "attacks")]
+                 if c.suite == "verilog-core" and c.name.split("@")[0] in want]:
+        comp = Completion(case.suite, case.problem, 0, f"```verilog\n{case.code}\n```\n")
+        verdict = judge(suite, problems[case.problem], comp, ctx)[1]
+        assert verdict.status == want[case.name.split("@")[0]], (case.name, verdict.reason[:300])

@@ -5,7 +5,7 @@
   {{WRONG}}
   integer r;
   initial begin
-    r = $random;
+    r = 1;
     $printtimescale;
     $q_initialize(1, 1, 4, r);
     $countdrivers(r);
