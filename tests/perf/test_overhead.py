@@ -1,17 +1,22 @@
 """Evaluation overhead (issue 22): hweval vs the raw tools on the same distinct candidates.
 
 ``make bench`` runs these with ``-s`` and they print both walls and the ratios. Each bench runs,
-per round and interleaved: the raw loop and ``hweval run`` (bubblewrap sandbox, warm workers,
-every integrity check on; lint, synthesis and reference validation off; deduplication and the
-verdict cache cannot apply: every candidate is distinct, and each round's differ from the
-others') on the full set, then both on one candidate per problem. The *marginal* ratio compares
-what the candidates beyond one per problem cost on each side: it leaves out hweval's fixed
-start-up (interpreter, imports, problem loading, preflight, worker start, results), which
-does not grow with the number of candidates. Both ratios are printed; the bounds asserted are
-what this machine reaches (docs/performance.md has the numbers and their conditions).
+per round and interleaved, the raw loop and hweval (bubblewrap sandbox, warm workers, every
+integrity check on; lint, synthesis and reference validation off; deduplication and the verdict
+cache off, and cannot apply anyway: every candidate is distinct, and each round's differ from
+the others'):
 
-Sizes: ``HWEVAL_BENCH_ROUNDS`` (default 3), ``HWEVAL_BENCH_PER_PROBLEM`` (default 60 for the
-testbench bench, a fifteenth of it for cocotb (two rounds at most), a twentieth for HLS).
+- the evaluation path (``harness.execute.judge`` on 2 threads, workers warm) against the raw
+  iverilog+vvp loop: ratio of medians at most 1.10;
+- the whole ``hweval run`` (subprocess: start-up, journal, results.json) against the raw loop on
+  ``RUN_PER_PROBLEM`` candidates per problem: median of the per-round ratios at most 1.10;
+- cocotb and HLS C-simulation: whole ``hweval run`` on the full set and on one candidate per
+  problem; the *marginal* ratio (what the candidates beyond one per problem cost on each side,
+  hweval's fixed start-up left out) is asserted.
+
+docs/performance.md has the numbers and their conditions. Sizes: ``HWEVAL_BENCH_ROUNDS``
+(default 3), ``HWEVAL_BENCH_PER_PROBLEM`` (default 60 for the evaluation path, a fifteenth of it
+for cocotb (two rounds at most), a twentieth for HLS), ``HWEVAL_BENCH_RUN_PER_PROBLEM`` (300).
 """
 from __future__ import annotations
 
@@ -37,7 +42,8 @@ BOUND_RUN = float(os.environ.get("HWEVAL_BENCH_BOUND_RUN", "1.10"))
 #: bound on hweval's evaluation path (evaluator API, warm) against the raw loop: the issue's
 BOUND_EVAL = float(os.environ.get("HWEVAL_BENCH_BOUND_EVAL", "1.10"))
 BOUND_COCOTB = float(os.environ.get("HWEVAL_BENCH_BOUND_COCOTB", "1.10"))
-BOUND_HLS = float(os.environ.get("HWEVAL_BENCH_BOUND_HLS", "1.6"))
+#: on warm workers the HLS marginal ratio was 1.03 here (1.26 with a sandbox per command)
+BOUND_HLS = float(os.environ.get("HWEVAL_BENCH_BOUND_HLS", "1.25"))
 #: peak RSS of the full run stays within this of the one-candidate-per-problem run's
 RSS_SLACK_MB = 40.0
 
