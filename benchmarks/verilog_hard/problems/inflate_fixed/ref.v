@@ -21,7 +21,7 @@ module inflate_fixed (
     reg [31:0] acc;
     reg [5:0]  cnt;
     reg [8:0]  code;
-    reg        final_blk;
+    reg        final_blk, btype0;
     reg [15:0] len;
     reg [15:0] distance;
     reg [7:0]  lit;
@@ -103,14 +103,9 @@ module inflate_fixed (
     always @(posedge clk) begin
         if (rst) begin
             state <= S_HDR;
-            bbuf <= 8'd0;
             bcnt <= 4'd0;
-            acc <= 32'd0;
             cnt <= 6'd0;
-            code <= 9'd0;
-            final_blk <= 1'b0;
             out_valid <= 1'b0;
-            out_data <= 8'd0;
             wp <= 12'd0;
             have <= 13'd0;
         end else begin
@@ -127,14 +122,16 @@ module inflate_fixed (
             end
             case (state)
                 S_HDR: if (take) begin
-                    acc <= acc_n;
                     cnt <= cnt + 6'd1;
+                    if (cnt == 6'd0)
+                        final_blk <= cur;
+                    if (cnt == 6'd1)
+                        btype0 <= cur;
                     if (cnt == 6'd2) begin
-                        final_blk <= acc[0];
                         acc <= 32'd0;
                         cnt <= 6'd0;
                         code <= 9'd0;
-                        case ({cur, acc[1]})
+                        case ({cur, btype0})
                             2'b00: begin
                                 state <= S_LEN;
                                 bcnt <= 4'd0;     // skip to the byte boundary
