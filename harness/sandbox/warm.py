@@ -16,6 +16,7 @@ or has run :data:`MAX_JOBS` jobs is closed and replaced.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -72,7 +73,7 @@ class WorkerKey:
     def of(cls, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str]) -> WorkerKey:
         """The key of a job: a read-only path that does not exist (yet) is left out, as the sandbox
         leaves it out of its binds; a job that comes after it was made gets a worker that binds it."""
-        paths = (Path(p).resolve() for p in ro_paths)
+        paths = (_resolved(str(p)) for p in ro_paths)
         return cls(tuple(str(p) for p in paths if p.exists()), tuple(devices), limits.memory_mb,
                    limits.nproc, limits.file_size_mb, limits.disk_mb, limits.cpu_s)
 
@@ -81,6 +82,11 @@ class WorkerKey:
         an inline job starts inherits exactly a one-shot job's limits."""
         return Limits(memory_mb=self.memory_mb, nproc=self.nproc, file_size_mb=self.file_size_mb,
                       disk_mb=self.disk_mb, cpu_s=self.cpu_s)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
 
 
 def _read_line(fd: int, deadline: float) -> bytes | None:
@@ -144,6 +150,8 @@ class WarmWorker:
         self.spent = False  # the worker asked to be replaced, or used up its CPU share
         self.proc: subprocess.Popen[bytes] | None = None
         self.group: RunCgroup | None = None
+        #: the cgroup's OOM kills after the last job (only this worker's jobs run in its cgroup)
+        self.oom_seen = 0
         self.mounted = False
         self.home = Path(tempfile.mkdtemp(prefix="hweval-warm-"))
         self.root = Path(tempfile.mkdtemp(prefix=f"{TMPFS_PREFIX}{os.getpid()}-"))
@@ -252,7 +260,7 @@ class WarmWorker:
         full_env = scrubbed_env(env, jobdir)
         full_env.setdefault("PYTHONPATH", harness_pythonpath())
         req = {"module": module, "dir": str(jobdir), "env": full_env, "job": job, "limits": asdict(limits)}
-        oom_before = self._oom_count()
+        oom_before = self.oom_seen
         start = time.monotonic()
         try:
             self.proc.stdin.write(json.dumps(req).encode() + b"\n")
@@ -274,7 +282,8 @@ class WarmWorker:
             res = ExecResult(ans["returncode"], ans["stdout"], ans["stderr"], ans["wall_s"],
                              timed_out=bool(ans["timed_out"]))
             self.spent = ans.get("recycle") or float(ans.get("cpu_s", 0.0)) > CPU_SHARE * self.key.cpu_s
-            if self._oom_count() > oom_before:
+            self.oom_seen = self._oom_count()
+            if self.oom_seen > oom_before:
                 res.extra["oom_killed"] = True
             if collect is None:
                 copy_regular_tree(jobdir, workdir)
