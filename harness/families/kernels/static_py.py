@@ -253,9 +253,8 @@ class Body(BindMixin):
             self.in_annotation = False
 
     def test(self, node: ast.expr) -> int:
-        """A truth test (``if``, ``while``, ``assert``, ``not``, ``and``/``or``, a conditional
-        expression, a comprehension's ``if``): Python calls ``bool()`` on the value, which reads a
-        one-element tensor's value into the host, so only sizes may be tested."""
+        """A truth test (``if``, ``while``, ``assert``, ``not``, ``and``/``or``, ``a if t else b``,
+        a comprehension's ``if``) calls ``bool()``, reading a one-element tensor: sizes only."""
         k = self.expr(node)
         if k == TENSOR:
             self.bad("torch_compute", "branches on tensor values", node)
@@ -320,8 +319,7 @@ class Body(BindMixin):
 
     def e_UnaryOp(self, n: ast.UnaryOp) -> int:
         if isinstance(n.op, ast.Not):
-            self.test(n.operand)
-            return SIZE
+            return self.test(n.operand) and SIZE  # ``not x``: a truth test, its result a bool
         k = self.expr(n.operand)
         if k != SIZE:
             self.bad("torch_compute", f"tensor arithmetic ({type(n.op).__name__}) outside a kernel", n)
