@@ -153,15 +153,16 @@ def prepare_run_dir(cfg: RunConfig) -> Path:
 
 
 def prefetch_environment() -> Future[dict[str, Any]]:
-    """:func:`environment_info` (tool versions: a handful of subprocesses) and the run files'
-    schema checkers, made on a background thread while the suites load and the preflight runs
-    (start-up time); ``write_config`` takes the result."""
+    """:func:`environment_info` (tool versions: a handful of subprocesses), the run files' schema
+    checkers and the harness code digest, made on a background thread while the suites load and
+    the preflight runs (start-up time); ``write_config`` takes the result."""
     def work() -> dict[str, Any]:
         from harness.schemas import validator
 
         info = environment_info()
         for kind in ("config", "completion", "execution", "results"):
             validator(kind)
+        harness_code_digest()  # keys reference validation and the verdict cache (cached once made)
         return info
 
     fut: Future[dict[str, Any]] = Future()
