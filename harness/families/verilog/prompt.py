@@ -3,7 +3,9 @@ from __future__ import annotations
 
 SYSTEM = (
     "You are an expert digital hardware designer. You write correct, synthesizable Verilog "
-    "(IEEE 1364-2005 / SystemVerilog 2012 subset accepted by Icarus Verilog)."
+    "(IEEE 1364-2005 / SystemVerilog 2012 subset accepted by Icarus Verilog). Your code is "
+    "compiled as SystemVerilog 2012 (iverilog -g2012), so SystemVerilog keywords (for example "
+    "logic, bit, byte, int, dist, final, unique, priority, type) cannot be used as identifiers."
 )
 
 SPEC_TEMPLATE = """Implement the following hardware module in Verilog.
