@@ -120,10 +120,15 @@ def lane(rng, p, n):
     """Per-cycle inputs of one instance: requests with row locality, bursts and pauses."""
     rows = [[rng.getrandbits(13) for _ in range(3)] for _ in range(4)]
     req = None
+    last = [0, rows[0][0]]
 
     def new_req():
-        b = rng.choice((0, 0, 1, 2, 3)) if rng.random() < 0.6 else rng.randrange(4)
-        row = rng.choice(rows[b]) if rng.random() < 0.8 else rng.getrandbits(13)
+        if rng.random() < 0.3:   # same bank, another row: a conflict right after a column command
+            b, row = last[0], rng.choice([r for r in rows[last[0]] if r != last[1]])
+        else:
+            b = rng.choice((0, 0, 1, 2, 3)) if rng.random() < 0.4 else rng.randrange(4)
+            row = rng.choice(rows[b]) if rng.random() < 0.8 else rng.getrandbits(13)
+        last[:] = [b, row]
         return {p + "req_we": rng.getrandbits(1), p + "req_bank": b, p + "req_row": row,
                 p + "req_col": rng.getrandbits(10)}
 

@@ -87,9 +87,12 @@ def random_tokens(rng, n, have, history):
     out = []
     for _ in range(n):
         if have and rng.random() < 0.35:
-            dist = rng.choice((1, 2, 3, 4, rng.randint(1, min(have, 4096)), min(have, 4096),
-                               min(have, rng.choice((4096, 4095, 257, 1025, 24, 8193)))))
-            length = rng.choice((3, 4, 10, 11, 18, 19, 34, 35, rng.choice((130, 131, 257, 258)), rng.randint(3, 40)))
+            j = rng.randrange(24)   # any distance code that fits, with random extra bits
+            dist = DIST_BASE[j] + rng.getrandbits(DIST_EXTRA[j]) if DIST_EXTRA[j] else DIST_BASE[j]
+            dist = rng.choice((1, 2, 3, 4, dist, min(have, 4096), rng.randint(1, min(have, 4096))))
+            i = rng.randrange(29)   # any length symbol, with random extra bits (short ones more often)
+            length = min(258, LEN_BASE[i] + (rng.getrandbits(LEN_EXTRA[i]) if LEN_EXTRA[i] else 0))
+            length = length if rng.random() < 0.5 else rng.choice((3, 4, 10, 11, rng.randint(3, 40)))
             out.append((length, min(dist, have, 4096)))
             have += length
         else:
@@ -130,7 +133,7 @@ def zlib_stream(rng, level, size):
 def error_stream(rng):
     """(stream, expected prefix, index of the byte that holds the error's last bit)."""
     kind = rng.randrange(6)
-    pre_tokens, have = random_tokens(rng, rng.randint(0, 12), 0, None)
+    pre_tokens, have = random_tokens(rng, rng.choice((0, rng.randint(1, 12))), 0, None)
     prefix_block = ("fixed", pre_tokens)
     w = Bits(rng)
     # a valid non-final first block (its output is the expected prefix)
@@ -163,10 +166,10 @@ def error_stream(rng):
             w.code(*lit_code(257))
             w.code(30 + rng.getrandbits(1), 5)
         else:
-            dist = len(prefix) + rng.randint(1, 40)
+            dist = len(prefix) + rng.choice((1, 1, 2, rng.randint(1, 40)))
             put_match(w, 3, dist)
     last = (len(w.bits) - 1) // 8
-    w.put(rng.getrandbits(16), 16)
+    w.put(rng.choice((0, 0xFFFF, rng.getrandbits(16))), 16)   # what a decoder that goes on would read
     return w.data(), prefix, last
 
 

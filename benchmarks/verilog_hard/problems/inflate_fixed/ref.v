@@ -23,7 +23,7 @@ module inflate_fixed (
     reg [8:0]  code;
     reg        final_blk, btype0;
     reg [15:0] len;
-    reg [15:0] distance;
+    reg [11:0] distance;   // 4096 is kept as 0: wp - 0 is the slot written 4096 bytes ago
     reg [7:0]  lit;
     reg [4:0]  nextra;
     reg [7:0]  win [0:4095];
@@ -42,8 +42,9 @@ module inflate_fixed (
     assign error = state == S_ERR && !out_valid;
 
     wire [8:0]  code_n = {code[7:0], cur};
-    wire [11:0] rd_ptr = wp - distance[11:0];
+    wire [11:0] rd_ptr = wp - distance;
     wire [31:0] acc_n = acc | ({31'd0, cur} << cnt);
+    wire [15:0] dist_full = {4'd0, distance} + acc_n[15:0];   // distance with its extra bits
 
     function [15:0] len_base(input [4:0] i);
         case (i)
@@ -171,14 +172,14 @@ module inflate_fixed (
                             block_end;
                         else
                             length_symbol(code_n[4:0] - 5'd1);
-                    end else if (cnt == 6'd7 && code_n >= 9'd48 && code_n <= 9'd191) begin
+                    end else if (cnt == 6'd7 && code_n <= 9'd191) begin   // 48..191 (below 48: 7-bit codes)
                         lit <= code_n[7:0] - 8'd48;
                         state <= S_LIT;
-                    end else if (cnt == 6'd7 && code_n >= 9'd192 && code_n <= 9'd197) begin
+                    end else if (cnt == 6'd7 && code_n <= 9'd197) begin
                         code <= 9'd0;
                         cnt <= 6'd0;
                         length_symbol(code_n[4:0] + 5'd23);
-                    end else if (cnt == 6'd7 && code_n >= 9'd198 && code_n <= 9'd199) begin
+                    end else if (cnt == 6'd7 && code_n <= 9'd199) begin
                         state <= S_ERR;
                     end else if (cnt == 6'd8) begin
                         lit <= code_n[7:0];   // code = 400 + (x - 144), so x = code - 256
@@ -223,8 +224,8 @@ module inflate_fixed (
                     acc <= acc_n;
                     cnt <= cnt + 6'd1;
                     if (cnt + 6'd1 == {1'b0, nextra}) begin
-                        distance <= distance + acc_n[15:0];
-                        state <= (distance + acc_n[15:0] > {3'd0, have}) ? S_ERR : S_COPY;
+                        distance <= dist_full[11:0];
+                        state <= (dist_full > {3'd0, have}) ? S_ERR : S_COPY;
                     end
                 end
                 S_COPY: if (slot) begin
