@@ -13,6 +13,42 @@ KERNELBENCH = FIXTURES / "kernelbench"
 TRITONBENCH = FIXTURES / "tritonbench"
 ANSWERS = FIXTURES / "answers"
 
+# A legitimate answer that avoids the heavy torch headers (no_implicit_headers), so that a real
+# nvcc + g++ build takes seconds: the kernel takes raw device pointers from Python.
+LIGHT_CUDA_RELU = '''
+import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+cuda_src = r"""
+#include <cuda_runtime.h>
+__global__ void relu_kernel(const float* x, float* y, long long n) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+void relu_launch(long long x, long long y, long long n) {
+    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>((const float*)x, (float*)y, n);
+}
+"""
+cpp_src = r"""
+#include <pybind11/pybind11.h>
+void relu_launch(long long x, long long y, long long n);
+PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) { m.def("relu_launch", &relu_launch); }
+"""
+ext = load_inline(name="light_relu", cpp_sources=cpp_src, cuda_sources=cuda_src, no_implicit_headers=True)
+
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x):
+        x = x.contiguous()
+        y = torch.empty_like(x)
+        ext.relu_launch(x.data_ptr(), y.data_ptr(), x.numel())
+        return y
+'''
+
 
 def golden(problem: str, lang: str) -> str:
     return (PROBLEMS / problem / f"solution_{lang}.py").read_text()

@@ -7,45 +7,10 @@ import pytest
 
 from harness.families.kernels.compile_cuda import compile_batch, nvcc_path
 from harness.families.kernels.static import analyze
+from tests.kernels.helpers import LIGHT_CUDA_RELU as LIGHT
 from tests.kernels.helpers import PROBLEM_IDS, golden
 
 needs_nvcc = pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
-
-# A legitimate answer that avoids the heavy torch headers (no_implicit_headers), so that a real
-# nvcc + g++ build takes seconds: the kernel takes raw device pointers from Python.
-LIGHT = '''
-import torch
-import torch.nn as nn
-from torch.utils.cpp_extension import load_inline
-
-cuda_src = r"""
-#include <cuda_runtime.h>
-__global__ void relu_kernel(const float* x, float* y, long long n) {
-    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
-void relu_launch(long long x, long long y, long long n) {
-    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>((const float*)x, (float*)y, n);
-}
-"""
-cpp_src = r"""
-#include <pybind11/pybind11.h>
-void relu_launch(long long x, long long y, long long n);
-PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) { m.def("relu_launch", &relu_launch); }
-"""
-ext = load_inline(name="light_relu", cpp_sources=cpp_src, cuda_sources=cuda_src, no_implicit_headers=True)
-
-
-class ModelNew(nn.Module):
-    def __init__(self):
-        super().__init__()
-
-    def forward(self, x):
-        x = x.contiguous()
-        y = torch.empty_like(x)
-        ext.relu_launch(x.data_ptr(), y.data_ptr(), x.numel())
-        return y
-'''
 
 
 @pytest.fixture
@@ -53,6 +18,7 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HWEVAL_CACHE_DIR", str(tmp_path / "cache"))
 
 
+@pytest.mark.slow
 @needs_nvcc
 def test_cuda_candidate_compiles_and_correctness_is_not_run(run_eval, fresh_cache: None) -> None:
     r = run_eval("relu", LIGHT, lang="cuda")
@@ -63,6 +29,7 @@ def test_cuda_candidate_compiles_and_correctness_is_not_run(run_eval, fresh_cach
     assert r["status"] == "infra_error"  # never pass, never fail: the machine has no GPU
 
 
+@pytest.mark.slow
 @needs_nvcc
 def test_cuda_compile_error_is_syntax_error(run_eval, fresh_cache: None) -> None:
     broken = LIGHT.replace("y[i] = x[i] > 0.0f", "y[i] = x[i] > 0.0f + undefined_symbol")
