@@ -116,8 +116,8 @@ def test_inflate_streams_agree_with_zlib() -> None:
         stream, used = mod.random_stream(rng)
         zlib.decompress(stream, -15)
         assert mod.last_byte(stream, used) < len(stream)
-    for _ in range(60):
-        stream, prefix, last = mod.error_stream(rng)
+    for k in range(60):
+        stream, prefix, last = mod.error_stream(rng, k % 6, one_past=k % 12 == 5)
         assert last < len(stream) - 1
         with pytest.raises(zlib.error):
             zlib.decompress(stream, -15)

@@ -78,6 +78,7 @@ module deflate_decoder (
             nextra <= len_extra(idx);
             acc <= 32'd0;
             cnt <= 6'd0;
+            code <= 9'd0;
             state <= (len_extra(idx) == 5'd0) ? S_DIST : S_LEXT;
         end
     endtask
@@ -166,8 +167,6 @@ module deflate_decoder (
                     code <= code_n;
                     cnt <= cnt + 6'd1;
                     if (cnt == 6'd6 && code_n <= 9'd23) begin
-                        code <= 9'd0;
-                        cnt <= 6'd0;
                         if (code_n == 9'd0)
                             block_end;
                         else
@@ -176,8 +175,6 @@ module deflate_decoder (
                         lit <= code_n[7:0] - 8'd48;
                         state <= S_LIT;
                     end else if (cnt == 6'd7 && code_n <= 9'd197) begin
-                        code <= 9'd0;
-                        cnt <= 6'd0;
                         length_symbol(code_n[4:0] + 5'd23);
                     end else if (cnt == 6'd7 && code_n <= 9'd199) begin
                         state <= S_ERR;

@@ -130,9 +130,10 @@ def zlib_stream(rng, level, size):
     return stream, None
 
 
-def error_stream(rng):
-    """(stream, expected prefix, index of the byte that holds the error's last bit)."""
-    kind = rng.randrange(6)
+def error_stream(rng, kind, one_past=False):
+    """(stream, expected prefix, index of the byte that holds the error's last bit) for error
+    kind 0-5 (BTYPE 11, BTYPE 10, NLEN, symbol 286/287, distance code 30/31, distance too far;
+    one_past: exactly one byte further back than the output so far)."""
     pre_tokens, have = random_tokens(rng, rng.choice((0, rng.randint(1, 12))), 0, None)
     prefix_block = ("fixed", pre_tokens)
     w = Bits(rng)
@@ -166,7 +167,7 @@ def error_stream(rng):
             w.code(*lit_code(257))
             w.code(30 + rng.getrandbits(1), 5)
         else:
-            dist = len(prefix) + rng.choice((1, 1, 2, rng.randint(1, 40)))
+            dist = len(prefix) + (1 if one_past else rng.randint(1, 40))
             put_match(w, 3, dist)
     last = (len(w.bits) - 1) // 8
     w.put(rng.choice((0, 0xFFFF, rng.getrandbits(16))), 16)   # what a decoder that goes on would read
@@ -289,6 +290,6 @@ async def test_inflate_fixed(dut):
     for level, size in ((0, 300), (6, 500), (9, 1500), (1, 1200), (0, 0), (6, 0)):
         stream, used = zlib_stream(rng, level, size)
         await valid_case(bench, stream, used, 0.8, 0.8, rng)
-    for _ in range(12):
-        stream, prefix, last = error_stream(rng)
+    for k in range(14):   # every error kind twice, and three streams whose distance is exactly one too far
+        stream, prefix, last = error_stream(rng, k % 6 if k < 12 else 5, one_past=k in (5, 12, 13))
         await bench.run(stream, prefix, last, True, rng.choice((1.0, 0.5)), rng.choice((1.0, 0.5)))
