@@ -86,7 +86,6 @@ module inflate_fixed (
     task block_end;
         begin
             state <= final_blk ? S_DONE : S_HDR;
-            acc <= 32'd0;
             cnt <= 6'd0;
         end
     endtask
