@@ -1,4 +1,5 @@
-// Trusted test wrapper: the candidate with the default timing (ports a_*) and a tight set (ports b_*).
+// Trusted test wrapper: the candidate with the default timing, passed explicitly (ports a_*), and a
+// tight set (ports b_*).
 module dram_sched_tb_top (
     input  wire        clk,
     input  wire        a_rst, a_req_valid, a_req_we,
@@ -20,7 +21,8 @@ module dram_sched_tb_top (
     output wire [12:0] b_cmd_row,
     output wire [9:0]  b_cmd_col
 );
-    dram_sched ua (
+    dram_sched #(.T_RCD(3), .T_RP(3), .T_RAS(6), .T_RC(11), .T_RRD(5), .T_WR(3), .T_RTP(2), .T_RFC(10),
+                 .T_REFI(200)) ua (
         .clk(clk), .rst(a_rst), .req_valid(a_req_valid), .req_ready(a_req_ready), .req_we(a_req_we),
         .req_bank(a_req_bank), .req_row(a_req_row), .req_col(a_req_col), .cmd(a_cmd), .cmd_bank(a_cmd_bank),
         .cmd_row(a_cmd_row), .cmd_col(a_cmd_col));
