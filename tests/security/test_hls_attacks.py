@@ -64,6 +64,7 @@ def test_corpus_covers_every_rule() -> None:
     assert len(HONEST) >= 6
 
 
+@pytest.mark.slow
 def test_base_kernel_passes_and_the_bug_is_caught(item: HlsItem, sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
     """The corpus is meaningful: the fixed base passes, the unfixed base fails."""
     ok = fix_at_exec(item, FIXED.replace("// base", "// the fix"), tmp_path / "ok", cache=cache, sandbox=sandbox,
