@@ -133,7 +133,7 @@ def test_new_fixes_compile_and_run_in_the_sandbox(built_items: list[HlsItem], tm
                   "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:]
     _check_replay_run(items, out)
-    assert json.loads((out / "config.json").read_text())["run"]["hls_include"] == str(include)
+    assert json.loads((out / "config.json").read_text())["run"]["suite_options"]["hls_include"] == str(include)
 
 
 def test_missing_include_folder_exits_2(tmp_path: Path) -> None:
