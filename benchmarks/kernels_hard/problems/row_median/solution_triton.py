@@ -7,9 +7,10 @@ import triton.language as tl
 @triton.jit
 def order_key(x):
     # Unsigned order key in [0, 2**32) held in int64: ascending keys = ascending floats; -0.0 maps to +0.0.
-    bits = x.to(tl.int32, bitcast=True).to(tl.int64) & 0xFFFFFFFF
-    key = tl.where(bits >= 0x80000000, 0xFFFFFFFF - bits, bits + 0x80000000)
-    return tl.where(x == 0.0, 0x80000000, key)
+    xz = tl.where(x == 0.0, 0.0, x)
+    bits = xz.to(tl.int32, bitcast=True).to(tl.int64) & 0xFFFFFFFF
+    flip = ((bits >> 31) * 0x7FFFFFFF) | 0x80000000  # negative: all 32 bits; otherwise the sign bit
+    return bits ^ flip
 
 
 @triton.jit
@@ -42,9 +43,9 @@ def row_median_kernel(x_ptr, med_ptr, idx_ptr, N, BLOCK: tl.constexpr):
     first = N
     for j0 in range(0, N, BLOCK):
         j = j0 + lanes
-        x = tl.load(base + j, mask=j < N, other=0.0)
-        first = tl.minimum(first, tl.min(tl.where((order_key(x) == prefix) & (j < N), j, N), axis=0))
-    idx = tl.where(first_nan < N, first_nan, first)
+        x = tl.load(base + j, mask=j < N, other=float("nan"))  # a NaN key is never selected in a NaN-free row
+        first = tl.minimum(first, tl.min(tl.where(order_key(x) == prefix, j, N), axis=0))
+    idx = tl.where(first_nan != N, first_nan, first)
     tl.store(med_ptr + row, tl.load(base + idx))
     tl.store(idx_ptr + row, idx.to(tl.int64))
 

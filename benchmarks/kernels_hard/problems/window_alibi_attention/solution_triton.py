@@ -12,7 +12,7 @@ def tile_scores(q, k_ptr, pad_ptr, kv_row0, pad_row0, j_col, j_row, d_row, p_col
     # j_col (BLOCK_N, 1) and j_row (1, BLOCK_N): the key tile; d_row (1, BLOCK_D); p_col (BLOCK_M, 1): positions
     k = tl.load(k_ptr + kv_row0 + j_col * D + d_row, mask=(j_col < SK) & (d_row < D), other=0.0)
     s = tl.dot(q, tl.trans(k)) * qk_scale
-    s = softcap * (2.0 * tl.sigmoid(2.0 * s / softcap) - 1.0)  # softcap * tanh(s / softcap)
+    s = softcap * (tl.sigmoid(2.0 * s / softcap) - tl.sigmoid(-2.0 * s / softcap))  # softcap * tanh(s / softcap)
     dist = p_col - j_row
     s = s - slope * dist.to(tl.float32)
     keep = tl.load(pad_ptr + pad_row0 + j_row, mask=j_row < SK, other=1) == 0
