@@ -194,14 +194,44 @@ class Suite(ABC):
         return {}
 
     def content_hash(self) -> str:
-        """A hash of everything that defines the suite's problems and checks."""
+        """A hash of everything that defines the suite's problems and checks: each problem's
+        id, reference and data, and the files of the folder it came from (its testbench)."""
         h = hashlib.sha256(f"{self.name}:{self.version}".encode())
+        folders: dict[Path, str] = {}
         for p in self.problems():
             h.update(p.id.encode())
             h.update((p.reference or "").encode())
             for key in sorted(p.data):
                 h.update(f"{key}={p.data[key]!r}".encode())
+            h.update(problem_files_digest(p, folders).encode())
         return h.hexdigest()[:16]
+
+
+#: files larger than this enter a problem's digest by name and size only
+_DIGEST_FILE_LIMIT = 4 << 20
+
+
+def problem_files_digest(problem: Problem, memo: dict[Path, str] | None = None) -> str:
+    """A digest of the files under ``problem.path`` (the problem's folder: testbench, headers,
+    meta), so that editing a testbench changes every key built on the problem. Caches and
+    ``__pycache__`` folders are skipped; ``memo`` shares the work between problems of one folder."""
+    path = problem.path
+    if path is None or not path.exists():
+        return ""
+    if memo is not None and path in memo:
+        return memo[path]
+    h = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(
+        f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+    for f in files:
+        size = f.stat().st_size
+        h.update(f"{f.relative_to(path) if f != path else f.name}\0{size}\0".encode())
+        if size <= _DIGEST_FILE_LIMIT:
+            h.update(f.read_bytes())
+    digest = h.hexdigest()[:16]
+    if memo is not None:
+        memo[path] = digest
+    return digest
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,15 @@ from harness.audit.mutants import (
 from harness.cache import JsonCache, key_of
 from harness.errors import ToolMissingError
 from harness.execute import evaluate_candidate
-from harness.suite import DEFAULT_EQUIV_DEPTH, EQUIVALENT, Equivalence, EvalContext, MutantSpec, Suite
+from harness.suite import (
+    DEFAULT_EQUIV_DEPTH,
+    EQUIVALENT,
+    Equivalence,
+    EvalContext,
+    MutantSpec,
+    Suite,
+    problem_files_digest,
+)
 from harness.types import Problem, Status, Verdict
 
 log = logging.getLogger(__name__)
@@ -133,10 +141,12 @@ class MutantCache:
         self._base = [CACHE_VERSION, suite.name, suite.version, tool_versions(), ctx.sandbox.name,
                       suite.verdict_options(), ctx.limits.wall_s, ctx.seed]
         self._problem_keys: dict[str, str] = {}
+        self._folders: dict[Path, str] = {}
 
     def _key(self, problem: Problem, code: str) -> str:
         if problem.id not in self._problem_keys:
-            self._problem_keys[problem.id] = key_of(problem.id, problem.reference, problem.data)
+            self._problem_keys[problem.id] = key_of(problem.id, problem.reference, problem.data,
+                                                    problem_files_digest(problem, self._folders))
         return key_of(*self._base, self._problem_keys[problem.id], code)
 
     def get(self, problem: Problem, code: str) -> dict[str, Any] | None:
