@@ -327,7 +327,12 @@ class Bench:
                 raise mismatch(c, "mem_req", 1, 0, "a request must stay raised until granted")
             await RisingEdge(d.clk)
             self.cycle += 1
-        # let the outstanding reads finish before the next reset
+        await self.drain(answers)
+        return stored
+
+    async def drain(self, answers):
+        """Let the outstanding reads finish (nothing granted) before the next reset."""
+        d = self.dut
         while answers:
             await FallingEdge(d.clk)
             d.mem_gnt.value = 0
@@ -336,7 +341,6 @@ class Bench:
             d.mem_rdata.value = answers.pop(0)[1] if due else 0
             await RisingEdge(d.clk)
             self.cycle += 1
-        return stored
 
     def check_store(self, c, s, stores, stored, mem):
         if stored >= len(stores):
