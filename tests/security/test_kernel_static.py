@@ -39,7 +39,45 @@ def test_attack_is_rejected_statically(path: Path) -> None:
 
 @pytest.mark.parametrize("path", CUDA_ATTACKS, ids=lambda p: p.stem)
 def test_cuda_host_compute_is_rejected(path: Path) -> None:
-    assert "cuda_torch_compute" in _rules(path.read_text(), "cuda")
+    text = path.read_text()
+    named = {line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# rule: ")}
+    assert (named or {"cuda_torch_compute"}) <= _rules(text, "cuda")
+
+
+HOST_COPY = """import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+src = r\"\"\"
+__global__ void k(float* y, long long n) { }
+torch::Tensor f(torch::Tensor x) {
+    auto y = torch::empty_like(x);
+    long long n = x.numel();
+    COPY
+    k<<<1, 1>>>(y.data_ptr<float>(), n);
+    return y;
+}
+\"\"\"
+ext = load_inline(name="e", cpp_sources="torch::Tensor f(torch::Tensor x);", cuda_sources=src, functions=["f"])
+
+
+class ModelNew(nn.Module):
+    def forward(self, x):
+        return ext.f(x)
+"""
+
+
+@pytest.mark.parametrize("copy, rejected", [
+    ("float h[4]; cudaMemcpy(h, x.data_ptr<float>(), 16, cudaMemcpyDeviceToHost);", True),
+    ("float h[4]; cudaMemcpy(h, x.data_ptr<float>(), 16, (cudaMemcpyKind)2);", True),
+    ("float h[4]; cudaMemcpyAsync(h, x.data_ptr<float>(), 16, cudaMemcpyDefault, 0);", True),
+    ("float* m; cudaMallocManaged(&m, 16);", True),
+    ("auto c = &cudaMemcpy; (void)c;", True),
+    ("float h[4] = {0}; cudaMemcpy(y.data_ptr<float>(), h, 16, cudaMemcpyHostToDevice);", False),
+    ("cudaMemcpy(y.data_ptr<float>(), x.data_ptr<float>(), 16, cudaMemcpyDeviceToDevice);", False),
+])
+def test_host_code_never_reads_device_memory(copy: str, rejected: bool) -> None:
+    assert ("cuda_host_copy" in _rules(HOST_COPY.replace("COPY", copy), "cuda")) is rejected
 
 
 @pytest.mark.parametrize("path", HONEST, ids=lambda p: p.stem)

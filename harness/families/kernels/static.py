@@ -13,6 +13,7 @@ import ast
 from harness.families.kernels.static_cuda import (
     InlineExtension,
     cpp_compute_calls,
+    cpp_host_reads,
     find_load_inline,
     global_kernels,
     has_launch,
@@ -40,6 +41,7 @@ RULES = {
     "torch_compute": "computes with PyTorch outside a kernel (torch op, tensor method or operator)",
     "host_value": "turns a value that may be a tensor into a Python value (int(x), if x:, a grid of x ...)",
     "cuda_torch_compute": "the C++ host code computes with ATen/torch instead of a kernel",
+    "cuda_host_copy": "the C++ host code can read device memory (a copy to the host, managed memory, thrust)",
     "forbidden_name": "names something the answer does not define and the allowlist does not hold",
     "forbidden_call": "calls something other than a kernel launch, an allowlisted function or its own helper",
     "forbidden_decorator": "a decorator outside the allowlist (autotune hooks, properties, caches ...)",
@@ -110,6 +112,9 @@ class _Checker:
             bad = cpp_compute_calls(ext.cuda_text + "\n" + "\n".join(ext.cpp_sources or []))
             if bad:
                 self.add("cuda_torch_compute", ", ".join(bad[:8]), None)
+            reads = cpp_host_reads(ext.cuda_text + "\n" + "\n".join(ext.cpp_sources or []))
+            if reads:
+                self.add("cuda_host_copy", ", ".join(reads[:8]), None)
         return exts
 
     def _launched(self) -> bool:

@@ -199,3 +199,51 @@ def cpp_compute_calls(src: str) -> list[str]:
         for ns in _NS_ALIAS.findall(code):
             bad.append(f"namespace alias of {ns}")
     return sorted(set(bad))
+
+
+#: names that let host code see device memory: a copy to the host (or of unknown direction),
+#: memory both sides address (managed, pinned-and-mapped), thrust (device_vector elements read
+#: on the host). Copies to the device and within it stay allowed.
+_HOST_REACH = re.compile(r"\b(cudaMemcpy\w*|cudaMemcpyFromSymbol\w*|cuMemcpy\w*|cudaMallocManaged|cudaMallocHost"
+                         r"|cudaHostAlloc|cudaHostRegister|cudaHostGetDevicePointer|cuMemAllocManaged|cuMemHostAlloc"
+                         r"|cuMemHostRegister|cuMemHostGetDevicePointer\w*|cudaMemPrefetchAsync|cudaStreamAttachMemAsync"
+                         r"|__managed__|thrust)\b")
+_TO_DEVICE = ("cudaMemcpyHostToDevice", "cudaMemcpyDeviceToDevice")
+
+
+def _call_args(code: str, start: int) -> str | None:
+    """The text between the parenthesis at ``start`` (after spaces) and its match, or None."""
+    i = start
+    while i < len(code) and code[i].isspace():
+        i += 1
+    if i >= len(code) or code[i] != "(":
+        return None
+    depth = 0
+    for j in range(i, len(code)):
+        depth += {"(": 1, ")": -1}.get(code[j], 0)
+        if depth == 0:
+            return code[i + 1:j]
+    return None
+
+
+def cpp_host_reads(src: str) -> list[str]:
+    """Ways the C++/CUDA sources let host code read device memory (then compute on the host):
+    ``cudaMemcpy*`` unless called with an explicit host-to-device or device-to-device kind,
+    managed/mapped memory, thrust. Checked on the text and on its macro expansion."""
+    expanded = preprocessed(src)
+    if expanded is None:
+        return ["macro expansion too large"]
+    bad = []
+    for code in {strip_cpp(src), strip_cpp(expanded)}:
+        for m in _HOST_REACH.finditer(code):
+            name = m.group(1)
+            if name.startswith("cudaMemcpy") and name not in _TO_DEVICE and "FromSymbol" not in name:
+                args = _call_args(code, m.end())
+                kinds = set(re.findall(r"\bcudaMemcpy\w+", args or "")) - {name}
+                if args is not None and kinds and kinds <= set(_TO_DEVICE):
+                    continue
+            elif name in _TO_DEVICE:
+                continue
+            bad.append(name)
+    return sorted(set(bad))
+

@@ -111,6 +111,11 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> Non
             path = _kernel_path(mod, arg.annotation, set())
             if path is None or not TL.kernel_path_ok(path):
                 rep.add("kernel_body", f"annotation {ast.unparse(arg.annotation)[:30]} in {where}", arg)
+            elif path.rsplit(".", 1)[-1] == "constexpr" and not ast.unparse(arg.annotation).endswith("constexpr"):
+                # Triton sees the object (a constexpr parameter); the size/tensor rules read the
+                # written name, so a renamed import would let a tensor reach the compiler
+                rep.add("kernel_body", f"tl.constexpr written as {ast.unparse(arg.annotation)[:30]} in {where} "
+                        "(write tl.constexpr)", arg)
 
 
 def _kernel_chain(mod: ModuleScope, node: ast.Attribute, local: set[str], where: str, rep: Report) -> None:
