@@ -7,10 +7,15 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from harness.families.hls.build import Kernel, build_items, item_counts, load_kernels
 from harness.families.hls.csim import csim
 from harness.families.hls.items import HlsItem
 from harness.families.hls.mutate import TYPE_ORDER
+
+#: the session build C-simulates every original and every tried variant
+pytestmark = pytest.mark.slow
 
 
 def test_every_original_passes_every_build(kernels_dir: Path, hls_cache: Path, tmp_path: Path,

@@ -5,6 +5,8 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import pytest
+
 from harness.families.hls.csim import BUILDS, ap_include_dir, build_commands, csim
 from harness.families.hls.sandboxed import sandbox_runner
 from harness.proc import ProcResult
@@ -16,6 +18,7 @@ def _kernel(kernels_dir: Path) -> tuple[str, Path]:
     return (folder / "kernel.cpp").read_text(), folder / "tb.cpp"
 
 
+@pytest.mark.slow
 def test_outcomes_are_classified(kernels_dir: Path, hls_cache: Path, tmp_path: Path) -> None:
     src, tb = _kernel(kernels_dir)
     cases = {
@@ -34,6 +37,7 @@ def test_outcomes_are_classified(kernels_dir: Path, hls_cache: Path, tmp_path: P
     assert res.status == "timeout" and time.monotonic() - start < 60
 
 
+@pytest.mark.slow
 def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
     """Through the sandboxed runner with an empty cache: the testbench object compiled in the
     sandbox's scratch folder comes back out into the cache and is reused; known results run
@@ -65,6 +69,7 @@ def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local
     assert BUILDS == ("plain", "sanitize", "pattern")
 
 
+@pytest.mark.slow
 def test_kernel_cannot_print_its_way_to_a_pass(kernels_dir: Path, tmp_path: Path) -> None:
     """The verdict needs the judge's word that the testbench returned: a kernel that prints the pass
     line and ends the program early fails (the integrity checks would reject it first; here

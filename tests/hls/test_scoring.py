@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from harness.families.hls.answer import HlsAnswer, parse_answer
 from harness.families.hls.baselines import mutant_answer, reference_answer
 from harness.families.hls.items import HlsItem
@@ -17,6 +19,7 @@ def _score_all(items: list[HlsItem], texts: list[str], cache: Path, tmp: Path, s
     return aggregate(scores)
 
 
+@pytest.mark.slow
 def test_reference_answers_are_perfect(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path,
                                        local_sandbox: Sandbox) -> None:
     agg = _score_all(built_items, [reference_answer(it) for it in built_items], hls_cache, tmp_path, local_sandbox)
@@ -27,6 +30,7 @@ def test_reference_answers_are_perfect(built_items: list[HlsItem], hls_cache: Pa
     assert agg["status"] == {"pass": len(built_items)}
 
 
+@pytest.mark.slow
 def test_mutant_answers_score_low(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path,
                                   local_sandbox: Sandbox) -> None:
     for sample in (0, 1):
@@ -43,6 +47,7 @@ def _item(items: list[HlsItem], kernel: str, typ: str | None = None) -> HlsItem:
     return next(it for it in items if it.kernel == kernel and (it.type == typ if typ else it.buggy))
 
 
+@pytest.mark.slow
 def test_fix_verdicts(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
     it = next(i for i in built_items if i.buggy and i.symptom and i.symptom["status"] != "timeout")
     reformatted = it.original.replace("\n", "\n\n", 1) + "// fixed\n"
@@ -60,6 +65,7 @@ def test_fix_verdicts(built_items: list[HlsItem], hls_cache: Path, tmp_path: Pat
     assert verdict.status == "timeout" and verdict.builds == {"plain": "timeout"}
 
 
+@pytest.mark.slow
 def test_item_score_fields(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
     it = next(i for i in built_items if i.buggy)
     line = it.spans[0][0]

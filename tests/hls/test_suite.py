@@ -44,6 +44,7 @@ def _answer(item: HlsItem, code: str) -> str:
     return _respond("fixed", {"buggy": True, "line": item.spans[0][0], "type": item.types[0], "fix": None}, code)
 
 
+@pytest.mark.slow
 def test_suite_round_trip(built_items: list[HlsItem], hweval_cache: Path, local_sandbox: Sandbox,
                           tmp_path: Path) -> None:
     suite = HlsBugsSuite(SuiteOptions())
@@ -67,6 +68,7 @@ def test_suite_round_trip(built_items: list[HlsItem], hweval_cache: Path, local_
     assert set(metrics["detection_f1"]) == {"mean", "stderr", "ci95", "n"}
 
 
+@pytest.mark.slow
 def test_fixes_run_only_in_the_sandbox_and_compiles_are_cached(built_items: list[HlsItem], hweval_cache: Path,
                                                                local_sandbox: Sandbox, tmp_path: Path) -> None:
     suite = HlsBugsSuite(SuiteOptions())
@@ -99,6 +101,7 @@ def test_fixes_run_only_in_the_sandbox_and_compiles_are_cached(built_items: list
     assert builds == ["g++", "g++", "./hweval_judge"]  # the symptom's build first, run under the judge
 
 
+@pytest.mark.slow
 def test_a_sandbox_failure_is_an_infra_error(built_items: list[HlsItem], hweval_cache: Path,
                                              local_sandbox: Sandbox, tmp_path: Path) -> None:
     suite = HlsBugsSuite(SuiteOptions())

@@ -159,6 +159,7 @@ def test_reusing_a_buffer_made_in_init_is_rejected_at_runtime(run_eval) -> None:
     assert r["status"] == "rejected" and rule_of(r) == "output_aliases_output"
 
 
+@pytest.mark.slow
 def test_identity_kernel_is_caught_by_the_negative_distribution(run_eval, tmp_path: Path) -> None:
     identity = answer(f"""
         y = torch.empty_like(x)
