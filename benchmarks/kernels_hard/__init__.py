@@ -48,7 +48,8 @@ class KernelsHardSuite(KernelSuite):
     version = "1"
     takes_data = "none"
     description = ("hweval's hard kernel problems (masked/-inf softmax, causal and varlen attention, int8 GEMM, "
-                   "segmented scan, top-k, norm backward, long rows...): PyTorch reference -> Triton or CUDA")
+                   "segmented scan, top-k, norm backward, long rows, bit-exact MXFP4 and requantisation, "
+                   "NaN-aware sort and median...): PyTorch reference -> Triton or CUDA")
 
     def kernel_problems(self) -> Iterator[KernelProblem]:
         for folder in list_problems(PROBLEMS_DIR):
