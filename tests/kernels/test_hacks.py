@@ -80,6 +80,7 @@ def test_kernel_defined_but_never_launched_static(run_eval) -> None:
     assert r["status"] == "rejected" and rule_of(r) == "no_kernel_launch"
 
 
+@pytest.mark.slow
 def test_kernel_launch_on_a_dead_path_is_caught_at_runtime(run_eval) -> None:
     r = run_eval("relu", answer(f"""
         y = torch.empty_like(x)
@@ -103,6 +104,7 @@ def test_torch_compute_hidden_behind_getattr_is_rejected_statically(run_eval) ->
     assert "forbidden_builtin" in {v["rule"] for v in r["stages"]["static"]["violations"]}
 
 
+@pytest.mark.slow
 def test_runtime_op_recorder_is_a_second_net(run_eval, monkeypatch: pytest.MonkeyPatch) -> None:
     """Defence in depth: with the static stage switched off, the in-process op recorder still
     sees the aten op (it runs in the candidate's process, so it is never the only guard)."""
@@ -115,6 +117,7 @@ def test_runtime_op_recorder_is_a_second_net(run_eval, monkeypatch: pytest.Monke
     assert "aten::relu" in r["reason"]
 
 
+@pytest.mark.slow
 def test_output_aliasing_an_input_is_rejected(run_eval) -> None:
     r = run_eval("relu", answer(f"""
         relu_kernel[{GRID}](x, x, x.numel(), BLOCK=1024)
@@ -123,6 +126,7 @@ def test_output_aliasing_an_input_is_rejected(run_eval) -> None:
     assert r["status"] == "rejected" and rule_of(r) == "output_aliases_input"
 
 
+@pytest.mark.slow
 def test_writing_into_the_inputs_is_rejected(run_eval) -> None:
     r = run_eval("relu", answer(f"""
         y = torch.empty_like(x)
@@ -133,6 +137,7 @@ def test_writing_into_the_inputs_is_rejected(run_eval) -> None:
     assert r["status"] == "rejected" and rule_of(r) == "modifies_inputs"
 
 
+@pytest.mark.slow
 def test_reusing_one_output_buffer_across_calls_is_rejected(run_eval) -> None:
     """A lazily allocated workspace is allowed (a fresh allocation is all self may keep), but
     returning it as the output of every call makes the outputs alias: rejected at run time."""
@@ -151,6 +156,7 @@ def test_reusing_one_output_buffer_across_calls_is_rejected(run_eval) -> None:
     assert r["status"] == "rejected" and rule_of(r) in ("module_state", "torch_compute")
 
 
+@pytest.mark.slow
 def test_reusing_a_buffer_made_in_init_is_rejected_at_runtime(run_eval) -> None:
     r = run_eval("relu", answer(f"""
         relu_kernel[{GRID}](x, self.out, x.numel(), BLOCK=1024)
@@ -180,6 +186,7 @@ def test_identity_kernel_is_caught_by_the_negative_distribution(run_eval, tmp_pa
     assert run_eval("relu", identity)["status"] == "fail"
 
 
+@pytest.mark.slow
 def test_golden_passes_with_all_stages(run_eval) -> None:
     r = run_eval("softmax_row", golden("softmax_row", "triton"), seeds=2)
     assert r["status"] == "pass", r["reason"]
@@ -199,6 +206,7 @@ def test_trivial_statuses(run_eval, code: str, status: str) -> None:
     assert run_eval("relu", code)["status"] == status
 
 
+@pytest.mark.slow
 def test_triton_compile_error_is_syntax_error(run_eval) -> None:
     code = golden("relu", "triton").replace("y = tl.where(x > 0.0, x, 0.0)", "y = tl.where(x > 0.0, x, undefined_name)")
     r = run_eval("relu", code)
@@ -206,6 +214,7 @@ def test_triton_compile_error_is_syntax_error(run_eval) -> None:
     assert "undefined_name" in r["reason"]
 
 
+@pytest.mark.slow
 def test_forward_exception_is_runtime_error(run_eval) -> None:
     code = golden("relu", "triton").replace("relu_kernel[grid](x, y, n, BLOCK_SIZE=BLOCK_SIZE)",
                                             "relu_kernel[grid](x, y, BLOCK_SIZE=BLOCK_SIZE)")
@@ -213,6 +222,7 @@ def test_forward_exception_is_runtime_error(run_eval) -> None:
     assert r["status"] == "runtime_error"
 
 
+@pytest.mark.slow
 def test_infinite_loop_times_out(run_eval) -> None:
     r = run_eval("relu", answer(f"""
         y = torch.empty_like(x)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from harness.families.kernels.evaluate import worker_command, worker_env
 from tests.kernels.helpers import golden
 
@@ -20,6 +22,7 @@ def test_worker_command_and_env(tmp_path: Path) -> None:
     assert worker_env(tmp_path, interpret=False, gpu=True)["TRITON_INTERPRET"] == "0"
 
 
+@pytest.mark.slow
 def test_each_phase_sees_only_its_folder(run_eval, tmp_path: Path) -> None:
     r = run_eval("relu", golden("relu", "triton"))
     assert r["status"] == "pass"

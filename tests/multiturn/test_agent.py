@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.backends.backend_fixtures import Action, FakeServer, Seen, openai_reply
 from tests.helpers import hweval
 from tests.multiturn.scripted import RIGHT_AND, WRONG_AND, hidden_lines, jsonl, metrics
@@ -51,6 +53,7 @@ def _run(tmp_path: Path, base_url: str, model: str, *extra: str) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_agent_compiles_fixes_and_submits(tmp_path: Path) -> None:
     server = openai_agent(_fixer)
     try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import hweval
 from tests.multiturn.scripted import (
     RIGHT_AND,
@@ -23,6 +25,7 @@ def _fixed_in_round_2(r: int, seed: int) -> str:
     return WRONG_AND if r == 1 else RIGHT_AND
 
 
+@pytest.mark.slow
 def test_wrong_answer_fixed_in_round_2_counts_at_r2_not_r1(tmp_path: Path) -> None:
     server = round_server(_fixed_in_round_2)
     try:
