@@ -494,3 +494,43 @@ def test_the_op_recorder_sees_torch_in_grid_callables_and_heuristics(monkeypatch
         Heuristics.run(object(), grid=(1,), warmup=False, x=torch.ones(2))  # type: ignore[arg-type]
     assert recorder.ops["aten::exp"] == 1 and recorder.ops["aten::sigmoid"] == 1, recorder.ops
     assert "aten::neg" not in recorder.ops and counter.depth == 0 and counter.count == 2
+
+
+HELPER = """import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _outer(a, b):
+    return a[:, None] * b[None, :]
+
+
+@triton.jit
+def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    o = tl.arange(0, BLOCK)
+    v = tl.load(x_ptr + o, mask=o < n, other=0.0)
+    CALL
+    tl.store(y_ptr + o, tl.sum(t, axis=1), mask=o < n)
+
+
+class ModelNew(nn.Module):
+    def forward(self, x):
+        y = torch.empty_like(x)
+        LAUNCH
+        return y
+"""
+
+
+@pytest.mark.parametrize("call, launch, rejected", [
+    # a device helper (called only from kernels, with Triton values) indexes its parameters: honest
+    ("t = _outer(v, v)", "k[(1,)](x, y, x.numel(), BLOCK=1024)", False),
+    # the caller hands the helper one of its own raw parameters: the helper may get a host object
+    ("t = _outer(x_ptr, v)", "k[(1,)](x, y, x.numel(), BLOCK=1024)", True),
+    # the helper is also launched from the host with lists: its parameters are host objects there
+    ("t = _outer(v, v)", "k[(1,)](x, y, x.numel(), BLOCK=1024)\n        _outer[(1,)]([x, y], [x, y])", True),
+])
+def test_device_helpers_may_index_their_parameters(call: str, launch: str, rejected: bool) -> None:
+    code = HELPER.replace("CALL", call).replace("LAUNCH", launch)
+    assert ("kernel_body" in _rules(code)) is rejected

@@ -81,7 +81,7 @@ def _kernel_path(mod: ModuleScope, node: ast.expr, local: set[str]) -> str | Non
     return None
 
 
-def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> None:
+def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report, device_helper: bool = False) -> None:
     a = fn.args
     local = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]}
     local |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
@@ -105,7 +105,8 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report) -> Non
                     _kernel_name(mod, node, local, where, rep)  # an import alias under a chain: judged whole
             elif isinstance(node, ast.Call):
                 _kernel_call(mod, node, local, where, rep)
-    _host_objects(fn, where, rep)
+    if not device_helper:
+        _host_objects(fn, where, rep)
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         if arg.annotation is not None:
             path = _kernel_path(mod, arg.annotation, set())
@@ -211,6 +212,43 @@ def _inert(node: ast.expr) -> bool:
     return isinstance(node, ast.Tuple | ast.List | ast.Set) and all(_inert(e) for e in node.elts)
 
 
+def raw_names(fn: ast.FunctionDef) -> set[str]:
+    """The parameters of ``fn`` that are not ``tl.constexpr``, and the locals bound to one as it is."""
+    a = fn.args
+    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+    raw = {p.arg for p in params if p.annotation is None or not ast.unparse(p.annotation).endswith("constexpr")}
+    raw |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
+    for _ in range(4):  # a ... = raw chain of locals (a few steps cover real code)
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr) and \
+                    node.value is not None and _carries(node.value, raw):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                raw |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return raw
+
+
+def device_helpers(kernels: dict[str, ast.FunctionDef], tree: ast.Module) -> set[str]:
+    """Kernels only ever called from other kernels' bodies, each call passing no raw value of
+    its caller (:func:`raw_names`): their parameters are Triton values, never host objects, so
+    :func:`_host_objects` does not apply (``p[:, None]`` in a helper is ordinary Triton)."""
+    inside: set[int] = set()
+    ok = set(kernels)
+    for name, fn in kernels.items():
+        raw = raw_names(fn)
+        for node in ast.walk(fn):
+            inside.add(id(node))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in kernels:
+                inside.add(id(node.func))
+                args = [*node.args, *(k.value for k in node.keywords)]
+                if any(_carries(x, raw) or isinstance(x, ast.Starred) for x in args) or \
+                        any(k.arg is None for k in node.keywords):
+                    ok.discard(node.func.id)
+    for node in ast.walk(tree):  # named anywhere else (launched, passed, decorated ...): not a helper
+        if isinstance(node, ast.Name) and node.id in ok and id(node) not in inside:
+            ok.discard(node.id)
+    return ok
+
+
 def _host_objects(fn: ast.FunctionDef, where: str, rep: Report) -> None:
     """Under the interpreter a launch argument that is not a tensor, number or tuple (a list, a
     dict, a function) reaches the body as the host object itself. A parameter, and a local bound
@@ -218,15 +256,8 @@ def _host_objects(fn: ast.FunctionDef, where: str, rep: Report) -> None:
     parameter is only never called): ``D[0].max(D[1])`` on ``D=[x, zero]`` is torch in a kernel."""
     a = fn.args
     params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
-    raw = {p.arg for p in params if p.annotation is None or not ast.unparse(p.annotation).endswith("constexpr")}
-    raw |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
+    raw = raw_names(fn)
     const = {p.arg for p in params} - raw
-    for _ in range(4):  # a ... = raw chain of locals (a few steps cover real code)
-        for node in ast.walk(fn):
-            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr) and \
-                    node.value is not None and _carries(node.value, raw):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                raw |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
     for node in ast.walk(fn):
         what = None
         if isinstance(node, ast.Subscript) and _carries(node.value, raw):

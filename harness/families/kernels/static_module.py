@@ -6,7 +6,12 @@ import ast
 from harness.families.kernels import allow as A
 from harness.families.kernels import static_plain as SP
 from harness.families.kernels import static_tl as TL
-from harness.families.kernels.static_jit import check_decorators, check_kernel_body, is_kernel_def
+from harness.families.kernels.static_jit import (
+    check_decorators,
+    check_kernel_body,
+    device_helpers,
+    is_kernel_def,
+)
 from harness.families.kernels.static_py import Body, default_kind
 from harness.families.kernels.static_scope import Fn, ModuleScope, Report, Violation
 
@@ -225,8 +230,9 @@ def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[
         if fn.sized and fn.ret != SIZE:  # a grid of ``(meta["x_ptr"],)``: program counts from values
             rep.add("host_value", f"the launch grid or heuristic {fn.name} returns a value that may be a tensor",
                     fn.node)
-    for k in mod.kernels.values():
-        check_kernel_body(mod, k, rep)
+    helpers = device_helpers(mod.kernels, tree)
+    for name, k in mod.kernels.items():
+        check_kernel_body(mod, k, rep, device_helper=name in helpers)
     _shadowed_methods(mod, rep)
     _references_used(mod, rep)
     return rep.out, mod
