@@ -20,6 +20,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -45,6 +46,10 @@ class KernelSuite(Suite):
     family: ClassVar[str] = "kernel"
     #: languages the suite's prompts and checks support
     langs: ClassVar[tuple[str, ...]] = ("triton", "cuda")
+    #: on the CPU (Triton interpreter) a sample gets at least this many seconds whatever
+    #: ``--timeout`` says: the interpreter runs a correct answer with a heavier algorithm far
+    #: slower than a GPU would, and that must not read as the model's timeout
+    cpu_min_wall_s: ClassVar[float] = 0.0
     options_schema: ClassVar[dict[str, str]] = {
         **COMMON_OPTIONS,
         "lang": "triton|cuda: the kernel language asked for and checked (default triton; also --lang)",
@@ -184,7 +189,10 @@ class KernelSuite(Suite):
 
         kp = self.kernel_problem(problem)
         mem = self._int("memory_mb", 0) or None
-        runner = sandbox_runner(ctx.sandbox, ctx.limits, gpu=self.gpu, memory_mb=mem)
+        limits = ctx.limits
+        if not self.gpu and limits.wall_s < self.cpu_min_wall_s:
+            limits = replace(limits, wall_s=self.cpu_min_wall_s)
+        runner = sandbox_runner(ctx.sandbox, limits, gpu=self.gpu, memory_mb=mem)
         cache = ctx.cache_dir / "kernels_refs" if ctx.cache_dir is not None else None
         seeds = max(1, self._int("seeds", 2))
         with ctx.scratch() as work:
@@ -193,7 +201,7 @@ class KernelSuite(Suite):
                                     runner=runner, ref_cache=cache, seed_base=self._seed_base)
             else:
                 r = evaluate_kernel(
-                    kp, candidate.code, self.lang, work, gpu=self.gpu, timeout_s=ctx.limits.wall_s, seeds=seeds,
+                    kp, candidate.code, self.lang, work, gpu=self.gpu, timeout_s=limits.wall_s, seeds=seeds,
                     perf=self._opt("perf", "on") != "off", arch=self._opt("arch", "90"),
                     compile_baseline=self._opt("compile_baseline", "on") != "off",
                     perf_reps=self._int("reps", 50), runner=runner, ref_cache=cache, seed_base=self._seed_base)
