@@ -195,7 +195,11 @@ class Suite(ABC):
 
     def content_hash(self) -> str:
         """A hash of everything that defines the suite's problems and checks: each problem's
-        id, reference and data, and the files of the folder it came from (its testbench)."""
+        id, reference and data, and the files of the folder it came from (its testbench).
+        Computed once per suite object (a run asks for it several times)."""
+        cached: str | None = self.__dict__.get("_content_hash")
+        if cached is not None:
+            return cached
         h = hashlib.sha256(f"{self.name}:{self.version}".encode())
         folders: dict[Path, str] = {}
         for p in self.problems():
@@ -204,7 +208,8 @@ class Suite(ABC):
             for key in sorted(p.data):
                 h.update(f"{key}={p.data[key]!r}".encode())
             h.update(problem_files_digest(p, folders).encode())
-        return h.hexdigest()[:16]
+        self.__dict__["_content_hash"] = digest = h.hexdigest()[:16]
+        return digest
 
 
 #: files larger than this enter a problem's digest by name and size only

@@ -12,6 +12,7 @@ import ast
 
 from harness.families.kernels.static_cuda import (
     InlineExtension,
+    code_views,
     cpp_compute_calls,
     cpp_host_reads,
     find_load_inline,
@@ -109,10 +110,12 @@ class _Checker:
                 self.add("no_cuda_kernel", "no __global__ function in cuda_sources", None)
             elif not has_launch(ext.cuda_text):
                 self.add("no_kernel_launch", "no <<<...>>> launch in cuda_sources", None)
-            bad = cpp_compute_calls(ext.cuda_text + "\n" + "\n".join(ext.cpp_sources or []))
+            src = ext.cuda_text + "\n" + "\n".join(ext.cpp_sources or [])
+            views = code_views(src)  # one preprocessor run for both checks
+            bad = cpp_compute_calls(src, views)
             if bad:
                 self.add("cuda_torch_compute", ", ".join(bad[:8]), None)
-            reads = cpp_host_reads(ext.cuda_text + "\n" + "\n".join(ext.cpp_sources or []))
+            reads = cpp_host_reads(src, views)
             if reads:
                 self.add("cuda_host_copy", ", ".join(reads[:8]), None)
         return exts

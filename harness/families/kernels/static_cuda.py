@@ -179,14 +179,22 @@ def preprocessed(src: str) -> str | None:
     return res.stdout if res.returncode == 0 else src
 
 
-def cpp_compute_calls(src: str) -> list[str]:
-    """torch/ATen compute in the C++/CUDA sources (``at::matmul``, ``x.sum()``, ``using at::relu``),
-    checked on the text and on its macro expansion against allowlists of names and methods."""
+def code_views(src: str) -> set[str] | None:
+    """The text the C++ checks read: ``src`` and its macro expansion, comments and strings
+    stripped (one preprocessor run); None when the expansion blows up."""
     expanded = preprocessed(src)
-    if expanded is None:
+    return None if expanded is None else {strip_cpp(src), strip_cpp(expanded)}
+
+
+def cpp_compute_calls(src: str, views: set[str] | None = None) -> list[str]:
+    """torch/ATen compute in the C++/CUDA sources (``at::matmul``, ``x.sum()``, ``using at::relu``),
+    checked on the text and on its macro expansion (``views``, from :func:`code_views` when not
+    given) against allowlists of names and methods."""
+    views = views if views is not None else code_views(src)
+    if views is None:
         return ["macro expansion too large"]
     bad = []
-    for code in {strip_cpp(src), strip_cpp(expanded)}:
+    for code in views:
         for ns, name in _NAMESPACED.findall(code):
             if name not in CPP_NAMESPACE_ALLOWED and not re.fullmatch(r"k[A-Z]\w*", name):
                 bad.append(f"{ns}::{name}")
@@ -226,15 +234,15 @@ def _call_args(code: str, start: int) -> str | None:
     return None
 
 
-def cpp_host_reads(src: str) -> list[str]:
+def cpp_host_reads(src: str, views: set[str] | None = None) -> list[str]:
     """Ways the C++/CUDA sources let host code read device memory (then compute on the host):
     ``cudaMemcpy*`` unless called with an explicit host-to-device or device-to-device kind,
-    managed/mapped memory, thrust. Checked on the text and on its macro expansion."""
-    expanded = preprocessed(src)
-    if expanded is None:
+    managed/mapped memory, thrust. Checked on the text and on its macro expansion (``views``)."""
+    views = views if views is not None else code_views(src)
+    if views is None:
         return ["macro expansion too large"]
     bad = []
-    for code in {strip_cpp(src), strip_cpp(expanded)}:
+    for code in views:
         for m in _HOST_REACH.finditer(code):
             name = m.group(1)
             if name.startswith("cudaMemcpy") and name not in _TO_DEVICE and "FromSymbol" not in name:
