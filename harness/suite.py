@@ -219,24 +219,44 @@ _DIGEST_FILE_LIMIT = 4 << 20
 def problem_files_digest(problem: Problem, memo: dict[Path, str] | None = None) -> str:
     """A digest of the files under ``problem.path`` (the problem's folder: testbench, headers,
     meta), so that editing a testbench changes every key built on the problem. Caches and
-    ``__pycache__`` folders are skipped; ``memo`` shares the work between problems of one folder."""
+    ``__pycache__`` folders are skipped; ``memo`` shares the work between problems of one folder.
+
+    Files outside the folder that the problem's checks read (a testbench model shared by several
+    problems) count too when the problem names them in ``data["shared_files"]``: paths relative
+    to ``problem.path``. A named file that is missing enters the digest as missing."""
     path = problem.path
     if path is None or not path.exists():
         return ""
     if memo is not None and path in memo:
-        return memo[path]
-    h = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(
-        f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
-    for f in files:
+        digest = memo[path]
+    else:
+        h = hashlib.sha256()
+        files = [path] if path.is_file() else sorted(
+            f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+        for f in files:
+            _digest_file(h, f, str(f.relative_to(path)) if f != path else f.name)
+        digest = h.hexdigest()[:16]
+        if memo is not None:
+            memo[path] = digest
+    shared = [str(name) for name in problem.data.get("shared_files", ())]
+    if not shared:
+        return digest
+    h = hashlib.sha256(digest.encode())
+    base = path if path.is_dir() else path.parent
+    for name in shared:
+        _digest_file(h, base / name, name)
+    return h.hexdigest()[:16]
+
+
+def _digest_file(h: Any, f: Path, name: str) -> None:
+    try:
         size = f.stat().st_size
-        h.update(f"{f.relative_to(path) if f != path else f.name}\0{size}\0".encode())
-        if size <= _DIGEST_FILE_LIMIT:
-            h.update(f.read_bytes())
-    digest = h.hexdigest()[:16]
-    if memo is not None:
-        memo[path] = digest
-    return digest
+    except OSError:
+        h.update(f"{name}\0missing\0".encode())
+        return
+    h.update(f"{name}\0{size}\0".encode())
+    if size <= _DIGEST_FILE_LIMIT:
+        h.update(f.read_bytes())
 
 
 @dataclass(frozen=True)
