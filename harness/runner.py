@@ -157,11 +157,14 @@ def prefetch_environment() -> Future[dict[str, Any]]:
     checkers and the harness code digest, made on a background thread while the suites load and
     the preflight runs (start-up time); ``write_config`` takes the result."""
     def work() -> dict[str, Any]:
+        from harness.results import journal_checker
         from harness.schemas import validator
 
         info = environment_info()
-        for kind in ("config", "completion", "execution", "results"):
+        for kind in ("config", "results"):
             validator(kind)
+        for kind in ("completion", "execution"):
+            journal_checker(kind)
         harness_code_digest()  # keys reference validation and the verdict cache (cached once made)
         return info
 
