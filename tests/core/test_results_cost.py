@@ -18,14 +18,21 @@ def _loop(values: list[float], seed: int, resamples: int) -> list[float]:
     return sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(resamples))
 
 
+#: draws per case of the larger sizes: above ``metrics._NUMPY_FROM`` (the numpy path), small enough
+#: that the reference loop takes a fraction of a second (this runs in ``make test``)
+DRAWS = 120_000
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 7, 24, 25, 26, 64, 100, 156, 1000])
 def test_bulk_bootstrap_draws_what_the_loop_draws(n: int) -> None:
+    resamples = 2000 if n * 2000 <= DRAWS else DRAWS // n  # 24 x 2000 < _NUMPY_FROM <= 25 x 2000
+    assert (n * resamples >= metrics._NUMPY_FROM) == (n >= 25)  # both paths, each on several sizes
     rng = random.Random(n)
     for kind in ("float", "int", "bool"):
         values: list[float] = [rng.random() if kind == "float" else
                                (rng.randrange(3) if kind == "int" else rng.random() < 0.5) for _ in range(n)]
         for seed in (0, 1, 17):
-            assert bootstrap_means(values, seed, 2000) == _loop(values, seed, 2000), (n, kind, seed)
+            assert bootstrap_means(values, seed, resamples) == _loop(values, seed, resamples), (n, kind, seed)
 
 
 def test_pure_python_form_draws_what_the_loop_draws(monkeypatch: pytest.MonkeyPatch) -> None:
