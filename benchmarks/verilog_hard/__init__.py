@@ -15,7 +15,10 @@ ref.v, tb.py) with these additions in ``meta.toml``:
   the candidate's inputs one way only); the candidate never sees them, and synthesis reads the
   text that was compiled.
 
-The testbenches use the shared cocotb library :mod:`harness.tbkit`.
+The testbenches use the shared cocotb library :mod:`harness.tbkit`. Reference models that
+several problems need (the binary32 rounding model, the RV32IM ISS, the DEFLATE stream bench) are
+modules of ``tb_models/``, named by ``tb_models`` in ``meta.toml`` and imported by ``tb.py``
+(see :mod:`harness.families.verilog.suite`); a problem never pastes another's model.
 """
 from __future__ import annotations
 
@@ -26,7 +29,12 @@ from pathlib import Path
 from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.prompt import SYSTEM
-from harness.families.verilog.suite import REQUIRED_FILES, CocotbVerilogSuite, load_problem_folder
+from harness.families.verilog.suite import (
+    REQUIRED_FILES,
+    CocotbVerilogSuite,
+    load_problem_folder,
+    testbench_files,
+)
 from harness.families.verilog.synth import add_synthesis, simulator_of
 from harness.types import Candidate
 
@@ -55,6 +63,7 @@ class VerilogHardSuite(CocotbVerilogSuite):
     version = "1"
     description = "Block-level RTL from full specifications: spec, complete, modify and debug tasks, cocotb-checked"
     problems_dir = Path(__file__).parent / "problems"
+    tb_models_dir = Path(__file__).parent / "tb_models"
 
     def problems(self) -> Iterator[Problem]:
         """Every folder with all of its files; a folder still being written (some file
@@ -64,7 +73,7 @@ class VerilogHardSuite(CocotbVerilogSuite):
             if missing:
                 log.warning("verilog-hard: skipping %s (missing %s)", folder.name, ", ".join(missing))
                 continue
-            yield load_problem_folder(self.name, folder)
+            yield load_problem_folder(self.name, folder, self.tb_models_dir)
 
     def prompt(self, problem: Problem) -> Prompt:
         kind = str(problem.data["meta"].get("kind", "spec"))
@@ -84,6 +93,7 @@ class VerilogHardSuite(CocotbVerilogSuite):
         lint = (self.options.get("lint", "on") or "on") != "off"
         # reference=: the wrapper's connections to the candidate's inputs are made one-way
         verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, simulator=simulator,
-                                  lint=lint, extra_sources=sources, sim_top=sim_top, reference=problem.reference)
+                                  lint=lint, extra_sources=sources, sim_top=sim_top, reference=problem.reference,
+                                  extra_files=testbench_files(problem))
         return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
                              self.options)

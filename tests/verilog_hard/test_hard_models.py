@@ -1,6 +1,6 @@
 """verilog-hard, the problems added for the difficulty aim (fp32_add, fp32_mul, fcvt_complete,
 rv32im_core, rv32_mext_modify, inflate_fixed, inflate_debug, dram_sched): the Python reference
-models inside their testbenches agree with independent oracles (numpy's IEEE float32, zlib) and
+models of their testbenches (in tb.py or the shared ``tb_models/`` modules) agree with independent oracles (numpy's IEEE float32, zlib) and
 reproduce the worked examples their specifications state; the debug problem's buggy design
 fails with the log its prompt shows."""
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import random
 import re
+import sys
 import zlib
 from pathlib import Path
 from types import ModuleType
@@ -18,13 +19,28 @@ import pytest
 from tests.helpers import executions, hweval, write_replay
 
 PROBLEMS = Path(__file__).resolve().parents[2] / "benchmarks" / "verilog_hard" / "problems"
+TB_MODELS = PROBLEMS.parent / "tb_models"
 NEW = ("fp32_add", "fp32_mul", "fcvt_complete", "rv32im_core", "rv32_mext_modify", "inflate_fixed",
        "inflate_debug", "dram_sched")
 
 
 def tb(problem: str) -> ModuleType:
-    """The problem's testbench module (its models and generators), imported outside a simulator."""
+    """The problem's testbench module (its models and generators), imported outside a simulator
+    with the shared models importable, as they are beside tb.py in the sandbox."""
     spec = importlib.util.spec_from_file_location(f"tb_{problem}", PROBLEMS / problem / "tb.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(TB_MODELS))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(TB_MODELS))
+    return module
+
+
+def model(name: str) -> ModuleType:
+    """A shared testbench model of ``tb_models/``."""
+    spec = importlib.util.spec_from_file_location(f"tb_models_{name}", TB_MODELS / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -52,18 +68,18 @@ def test_new_problems_are_present_with_their_kinds() -> None:
 def test_fp_models_match_numpy_float32_in_rne(op: str) -> None:
     """numpy's float32 arithmetic is IEEE round-to-nearest-even, subnormals included: the exact
     rational models must give the same bits (NaNs: the model's canonical NaN)."""
-    mod = tb("fp32_mul" if op == "mul" else "fp32_add")
+    mod, b32 = tb("fp32_mul" if op == "mul" else "fp32_add"), model("binary32")
     rng = random.Random(11)
     with np.errstate(all="ignore"):
         for _ in range(4000):
             a, b = mod.operand_pair(rng)
             fa, fb = f32(a), f32(b)
             if op == "mul":
-                want, (got, _) = fa * fb, mod.fmul(a, b, mod.RNE)
+                want, (got, _) = fa * fb, mod.fmul(a, b, b32.RNE)
             else:
-                want, (got, _) = (fa - fb if op == "sub" else fa + fb), mod.fadd(a, b, op == "sub", mod.RNE)
+                want, (got, _) = (fa - fb if op == "sub" else fa + fb), mod.fadd(a, b, op == "sub", b32.RNE)
             if np.isnan(want):
-                assert got == mod.QNAN, (hex(a), hex(b))
+                assert got == b32.QNAN, (hex(a), hex(b))
             else:
                 assert got == bits32(want), (hex(a), hex(b), hex(got), hex(bits32(want)))
 
@@ -86,17 +102,17 @@ def test_fp_spec_examples() -> None:
 
 
 def test_fcvt_model_matches_numpy_and_spec_examples() -> None:
-    mod = tb("fcvt_complete")
+    mod, b32 = tb("fcvt_complete"), model("binary32")
     rng = random.Random(5)
     for _ in range(3000):
         a = mod.operand(rng, 2)   # int32 -> float32, numpy rounds to nearest even
-        got, flags = mod.fcvt(2, mod.RNE, a)
+        got, flags = mod.fcvt(2, b32.RNE, a)
         signed = a - (1 << 32) if a >> 31 else a
         assert got == bits32(np.float32(signed)) and (flags == 1) == (float(np.float32(signed)) != signed)
         x = mod.operand(rng, 0)   # float32 -> int32 toward zero, where in range
         v = float(f32(x))
         if np.isfinite(v) and -2 ** 31 <= int(v) < 2 ** 31:
-            assert mod.fcvt(0, mod.RTZ, x) == (int(v) & 0xFFFFFFFF, int(int(v) != v))
+            assert mod.fcvt(0, b32.RTZ, x) == (int(v) & 0xFFFFFFFF, int(int(v) != v))
     for op, rm, a, res, fl in [(0, 0, 0x40200000, 2, 1), (0, 4, 0x40200000, 3, 1), (0, 3, 0x40200000, 3, 1),
                                (0, 0, 0xC0200000, 0xFFFFFFFE, 1), (0, 4, 0xC0200000, 0xFFFFFFFD, 1),
                                (0, 2, 0xC0200000, 0xFFFFFFFD, 1), (0, 0, 0x4F000000, 0x7FFFFFFF, 16),
@@ -110,7 +126,7 @@ def test_fcvt_model_matches_numpy_and_spec_examples() -> None:
 def test_inflate_streams_agree_with_zlib() -> None:
     """The testbench's own encoder writes streams zlib decodes; its error streams are ones zlib
     rejects; the specification's example stream decodes to "aaaa"."""
-    mod = tb("inflate_fixed")
+    mod = model("deflate_bench")
     rng = random.Random(3)
     for _ in range(150):
         stream, used = mod.random_stream(rng)
@@ -127,19 +143,19 @@ def test_inflate_streams_agree_with_zlib() -> None:
 
 
 def test_rv32_iss_spec_examples() -> None:
-    core = tb("rv32im_core")
+    core = model("rv32_iss")
     prog = {0: 0x000100B7, 4: 0xFFF00113, 8: 0x002081A3, 12: 0x0000A183}
     iss = core.Iss(prog, {0x10000: 0x11223344})
     steps = [iss.step() for _ in range(4)]
     assert [s[0] for s in steps] == [(0, 0x000100B7, 1, 0x10000), (4, 0xFFF00113, 2, 0xFFFFFFFF),
                                      (8, 0x002081A3, 0, 0), (12, 0x0000A183, 3, 0xFF223344)]
-    assert steps[2][1] == (0x10000, 0b1000, 0xFF000000)
+    assert steps[2][1] == [(0x10000, 0b1000, 0xFF000000)]
     # M extension corner results
     assert core.alu_m(4, 5, 0) == 0xFFFFFFFF and core.alu_m(6, 5, 0) == 5
     assert core.alu_m(4, 0x80000000, 0xFFFFFFFF) == 0x80000000 and core.alu_m(6, 0x80000000, 0xFFFFFFFF) == 0
     assert core.alu_m(2, 0xFFFFFFFF, 0xFFFFFFFF) == 0xFFFFFFFF and core.alu_m(1, 0xFFFFFFFF, 0xFFFFFFFF) == 0
     # the change request's misaligned example: sh x2, 3(x1) then lh x3, 3(x1)
-    ma = tb("rv32_mext_modify")
+    ma = core
     sh, lh = ma.enc_s(3, 2, 1, 1), ma.enc_i(3, 1, 1, 3, 0x03)
     iss = ma.Iss({0: sh, 4: lh}, {0x10000: 0, 0x10004: 0})
     iss.x[1], iss.x[2] = 0x10000, 0xA1B2C3D4

@@ -2,9 +2,18 @@
 
 Folder layout (see benchmarks/verilog_core/problems/*): ``meta.toml`` (id, category,
 difficulty, top, clock, reset), ``spec.md``, ``ref.v`` and ``tb.py``.
+
+Shared testbench models: ``tb_models = ["rv32_iss"]`` in ``meta.toml`` names Python modules of
+the suite's :attr:`CocotbVerilogSuite.tb_models_dir` (``<dir>/rv32_iss.py``). They are written
+beside ``tb.py`` in the sandbox (``import rv32_iss`` works there), are trusted checker code the
+candidate never sees (like ``tb.py``), and enter the problem's cache keys
+(``data["shared_files"]``, :func:`harness.suite.problem_files_digest`).
 """
 from __future__ import annotations
 
+import os
+import re
+import sys
 import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,7 +39,8 @@ from harness.types import Candidate, Completion, Problem, Prompt, Verdict
 REQUIRED_FILES = ("meta.toml", "spec.md", "ref.v", "tb.py")
 
 
-def load_problem_folder(suite: str, folder: Path) -> Problem:
+def load_problem_folder(suite: str, folder: Path, tb_models_dir: Path | None = None) -> Problem:
+    """The problem of one folder; ``tb_models_dir``: where the modules its ``tb_models`` names live."""
     for name in REQUIRED_FILES:
         if not (folder / name).is_file():
             raise DataError(f"{folder}: missing {name}")
@@ -41,11 +51,39 @@ def load_problem_folder(suite: str, folder: Path) -> Problem:
     for key in ("id", "top"):
         if key not in meta:
             raise DataError(f"{folder / 'meta.toml'}: missing field {key!r}")
-    return Problem(
-        suite=suite, id=str(meta["id"]), reference=(folder / "ref.v").read_text(), path=folder,
-        data={"spec": (folder / "spec.md").read_text(), "tb": (folder / "tb.py").read_text(),
-              "top": meta["top"], "meta": meta},
-    )
+    data: dict[str, Any] = {"spec": (folder / "spec.md").read_text(), "tb": (folder / "tb.py").read_text(),
+                            "top": meta["top"], "meta": meta}
+    models = _tb_models(folder, meta.get("tb_models", []), tb_models_dir)
+    if models:
+        data["tb_models"] = {path.name: path.read_text() for path in models}
+        data["shared_files"] = [os.path.relpath(path, folder) for path in models]
+    return Problem(suite=suite, id=str(meta["id"]), reference=(folder / "ref.v").read_text(), path=folder, data=data)
+
+
+def _tb_models(folder: Path, names: Any, models_dir: Path | None) -> list[Path]:
+    """The files of the shared testbench models ``meta.toml`` names; DataError naming the fault."""
+    where = f"{folder / 'meta.toml'}: tb_models"
+    if not names:
+        return []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise DataError(f"{where} must be a list of module names")
+    if models_dir is None:
+        raise DataError(f"{where}: this suite has no tb_models_dir")
+    paths = []
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_]\w*", name) or name == "tb" or name in sys.stdlib_module_names:
+            raise DataError(f"{where}: {name!r} is not a usable module name (an identifier, not tb or a "
+                            "standard-library module)")
+        path = models_dir / f"{name}.py"
+        if not path.is_file():
+            raise DataError(f"{where}: {name!r} has no file {path}")
+        paths.append(path)
+    return paths
+
+
+def testbench_files(problem: Problem) -> dict[str, str]:
+    """The shared model modules to write beside the problem's ``tb.py`` (file name -> text)."""
+    return dict(problem.data.get("tb_models", {}))
 
 
 class CocotbVerilogSuite(VerilogAuditHooks, Suite):
@@ -53,6 +91,8 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
 
     family: ClassVar[str] = "verilog"
     problems_dir: ClassVar[Path]
+    #: the folder of the shared testbench modules that a problem's ``tb_models`` names
+    tb_models_dir: ClassVar[Path | None] = None
     options_schema: ClassVar[dict[str, str]] = VERILOG_OPTIONS
     takes_data: ClassVar[str] = "none"  # problems are the folders under problems_dir
 
@@ -65,7 +105,7 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
     def problems(self) -> Iterator[Problem]:
         folders = sorted(p for p in self.problems_dir.iterdir() if (p / "meta.toml").exists())
         for folder in folders:
-            yield load_problem_folder(self.name, folder)
+            yield load_problem_folder(self.name, folder, self.tb_models_dir)
 
     def prompt(self, problem: Problem) -> Prompt:
         return Prompt.user(spec_prompt(problem.data["spec"]), system=SYSTEM)
@@ -78,7 +118,7 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         check_simulator(simulator)
         lint = (self.options.get("lint", "on") or "on") != "off"
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
-                                  simulator=simulator, lint=lint)
+                                  simulator=simulator, lint=lint, extra_files=testbench_files(problem))
         code = synthesis_code(candidate, problem.reference)
         return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options)
 

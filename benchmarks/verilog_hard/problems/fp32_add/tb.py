@@ -1,94 +1,10 @@
 """fp32_add: every output bit in every cycle against an exact rational model of RISC-V FADD.S/FSUB.S."""
 import random
-from fractions import Fraction
 
 import cocotb
+from binary32 import NV, QNAN, RDN, ResultRegister, is_inf, is_nan, is_snan, round_pack, value
 
 from harness.tbkit import run_cycles, tb_rng
-
-QNAN = 0x7FC00000
-RNE, RTZ, RDN, RUP, RMM = range(5)
-NV, DZ, OF, UF, NX = 16, 8, 4, 2, 1
-
-
-def unpack(x):
-    s, e, m = x >> 31, (x >> 23) & 0xFF, x & 0x7FFFFF
-    return s, e, m
-
-
-def is_nan(x):
-    return (x >> 23) & 0xFF == 0xFF and x & 0x7FFFFF
-
-
-def is_snan(x):
-    return is_nan(x) and not (x >> 22) & 1
-
-
-def is_inf(x):
-    return (x & 0x7FFFFFFF) == 0x7F800000
-
-
-def value(x):
-    s, e, m = unpack(x)
-    v = Fraction(m, 1 << 149) if e == 0 else Fraction((1 << 23) | m, 1 << 23) * Fraction(2) ** (e - 127)
-    return -v if s else v
-
-
-def _rnd(q, sign, rm):
-    """Round the positive Fraction q to an integer under rm (sign is the value's sign)."""
-    n, r = divmod(q.numerator, q.denominator)
-    if r == 0:
-        return n
-    half = Fraction(r, q.denominator)
-    if rm == RNE:
-        return n + (half > Fraction(1, 2) or (half == Fraction(1, 2) and n & 1))
-    if rm == RMM:
-        return n + (half >= Fraction(1, 2))
-    if rm == RTZ:
-        return n
-    if rm == RDN:
-        return n + sign
-    return n + (1 - sign)
-
-
-def ilog2(m):
-    """floor(log2(m)) for a positive Fraction."""
-    e = m.numerator.bit_length() - m.denominator.bit_length()
-    if Fraction(2) ** e > m:
-        e -= 1
-    if Fraction(2) ** (e + 1) <= m:
-        e += 1
-    return e
-
-
-def round_pack(v, rm):
-    """Round the exact nonzero Fraction v to binary32: (bits, flags); tininess after rounding."""
-    sign = int(v < 0)
-    m = -v if sign else v
-    e = ilog2(m)
-    # unbounded exponent rounding (for tininess and overflow)
-    q = Fraction(2) ** (e - 23)
-    ru = _rnd(m / q, sign, rm) * q
-    # bounded rounding
-    qb = Fraction(2) ** (max(e, -126) - 23)
-    r = _rnd(m / qb, sign, rm) * qb
-    flags = 0
-    if r != m:
-        flags |= NX
-    if ru >= Fraction(2) ** 128:
-        flags |= OF | NX
-        to_inf = rm in (RNE, RMM) or (rm == RUP and not sign) or (rm == RDN and sign)
-        return (sign << 31) | (0x7F800000 if to_inf else 0x7F7FFFFF), flags
-    if ru < Fraction(2) ** -126 and r != m:
-        flags |= UF
-    if r == 0:
-        return sign << 31, flags
-    er = ilog2(r)
-    if er < -126:
-        bits = int(r / Fraction(2) ** -149)
-    else:
-        bits = ((er + 127) << 23) | (int(r / Fraction(2) ** (er - 23)) - (1 << 23))
-    return (sign << 31) | bits, flags
 
 
 def fadd(a, b, sub, rm):
@@ -112,8 +28,6 @@ def fadd(a, b, sub, rm):
             return a, 0
         return (1 << 31 if rm == RDN else 0), 0
     return round_pack(v, rm)
-
-
 
 
 SPECIALS = [0x00000000, 0x00000001, 0x00000002, 0x007FFFFF, 0x007FFFFE, 0x00800000, 0x00800001, 0x00400000,
@@ -150,25 +64,6 @@ def operand_pair(rng):
         eb = max(0, ea - rng.choice([23, 24, 25]))
         return (a & ~0x7) | rng.randrange(8), sgn | (eb << 23) | rng.choice([0, 1, 0x7FFFFF, 0x400000])
     return a, sgn | (ea << 23) | rng.getrandbits(23)  # equal exponents
-
-
-class Model:
-    NAMES = ("out_valid", "result", "flags")
-
-    def __init__(self):
-        self.state = None
-
-    def outputs(self, inp):
-        return None if self.state is None else dict(zip(self.NAMES, self.state))
-
-    def step(self, inp):
-        if inp["rst"]:
-            self.state = (0, 0, 0)
-        elif self.state is not None:
-            if inp["in_valid"]:
-                self.state = (1, *fadd(inp["a"], inp["b"], inp["sub"], inp["rm"]))
-            else:
-                self.state = (0, self.state[1], self.state[2])
 
 
 DIRECTED = [
@@ -210,4 +105,5 @@ def stimulus(rng):
 async def test_fp32_add(dut):
     rng = random.Random(tb_rng("fp32_add").random())
     init = {"rst": 1, "in_valid": 0, "a": 0, "b": 0, "sub": 0, "rm": 0}
-    await run_cycles(dut, Model(), stimulus(rng), Model.NAMES, init=init)
+    model = ResultRegister(lambda i: fadd(i["a"], i["b"], i["sub"], i["rm"]))
+    await run_cycles(dut, model, stimulus(rng), model.NAMES, init=init)
