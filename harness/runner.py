@@ -288,7 +288,7 @@ def evaluate_run(run_dir: Path, cfg: RunConfig, p: Plan, sandbox: Sandbox, confi
         excluded[name], not_run[name] = excluded_from(validation), not_run_from(validation)
     skip = {(n, e["problem_id"]) for n, items in not_run.items() for e in items}
     problems = {(pr.suite, pr.id): pr for ps in p.selected.values() for pr in ps if (pr.suite, pr.id) not in skip}
-    executor = make_executor(cfg.executor, cfg.workers, cfg.ray_address)
+    executor = make_executor(cfg.executor, evaluation_threads(cfg, p, sandbox), cfg.ray_address)
     try:
         _evaluate_turns(run_dir, cfg, p, problems, ctx, executor, progress, turns)
     except BaseException:  # Ctrl-C: leave without waiting for evaluations in flight
@@ -300,6 +300,15 @@ def evaluate_run(run_dir: Path, cfg: RunConfig, p: Plan, sandbox: Sandbox, confi
     results = write_results(run_dir, config, p.suites, scope, cfg.n_samples, cfg.seed, rounds=cfg.rounds)
     validate("results", json.loads(json.dumps(results)), run_dir / RESULTS)  # as written (tuples are lists)
     return results
+
+
+def evaluation_threads(cfg: RunConfig, p: Plan, sandbox: Sandbox) -> int:
+    """Threads of the local executor: ``--workers``, or twice that for Verilog suites on a sandbox
+    that then runs at most ``--workers`` sandboxes at once (``Sandbox.bound``): each worker's next
+    candidate is prepared and queued while it runs the current one."""
+    if cfg.executor != "local" or any(s.family != "verilog" for s in p.suites.values()):
+        return cfg.workers
+    return 2 * cfg.workers if sandbox.bound(cfg.workers) else cfg.workers
 
 
 def _evaluate_turns(run_dir: Path, cfg: RunConfig, p: Plan, problems: dict[tuple[str, str], Problem],

@@ -19,8 +19,16 @@ The control pipe (its original stdin and stdout) is kept on descriptors no child
 
 Protocol: one JSON line per job in, ``{"module", "dir", "env", "job", "limits"}``; one JSON line
 out, ``{"returncode", "stdout", "stderr", "timed_out", "wall_s", "cpu_s"}`` (``cpu_s``: this
-worker's own CPU time so far; ``recycle``: replace this worker). ``module`` must be one of
-:data:`JOBS`. The first line out is ``{"ready": true}``.
+worker's own CPU time so far; ``recycle``: replace this worker: the worker exits after that
+answer). ``module`` must be one of :data:`JOBS`. The first line out is ``{"ready": true}``.
+Requests are answered in order; the harness may send the next one while a job runs (it waits in
+the pipe, which no job can read).
+
+A request that carries ``files`` (name -> text) is **self-contained**: its ``dir`` is a new
+folder in the sandbox's private ``/tmp`` that this worker makes just before the job, after the
+previous job's sweep (whatever was at that path is removed first: a finished job cannot leave
+anything for the next), and removes after it. The harness then never writes or reads the job's
+folder, so it can queue the request behind a running job.
 """
 from __future__ import annotations
 
@@ -273,7 +281,46 @@ def run_inline(req: dict[str, Any]) -> dict[str, Any]:
             "wall_s": time.monotonic() - t0, "recycle": recycle or not _fd_free(FREE_FD)}
 
 
+def make_folder(req: dict[str, Any]) -> str | None:
+    """Make a self-contained request's folder afresh with its files; None, or why it could not."""
+    from harness.sandbox.warmfiles import JOB_PARENT, JOB_PREFIX, remove
+
+    folder = Path(req["dir"])
+    if str(folder.parent) != JOB_PARENT or not folder.name.startswith(JOB_PREFIX):
+        return f"a self-contained job's folder must be {JOB_PARENT}/{JOB_PREFIX}...: {folder}"
+    remove(folder)  # never follows a link: anything planted at this path goes
+    try:
+        os.mkdir(folder, 0o700)
+        for name, text in req["files"].items():
+            parts = Path(name).parts
+            if not parts or Path(name).is_absolute() or ".." in parts:
+                return f"sandbox file {name!r} escapes the scratch folder"
+            target = folder.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+    except OSError as exc:
+        return f"could not make the job folder: {exc}"
+    return None
+
+
 def run_one(req: dict[str, Any], control: tuple[int, ...]) -> dict[str, Any]:
+    """One job; a self-contained one in a folder made for it and removed afterwards."""
+    if req.get("files") is None:
+        return _run_one(req, control)
+    why = make_folder(req)
+    try:
+        if why is not None:
+            return {"returncode": 2, "stdout": "", "stderr": why, "timed_out": False, "wall_s": 0.0}
+        return _run_one(req, control)
+    finally:
+        from harness.sandbox.warmfiles import remove
+
+        remove(Path(req["dir"]))
+
+
+def _run_one(req: dict[str, Any], control: tuple[int, ...]) -> dict[str, Any]:
     t0 = time.monotonic()
     limits = Limits(**req["limits"])
     if req["module"] not in JOBS:
@@ -318,6 +365,8 @@ def main() -> None:
         ans["cpu_s"] = usage.ru_utime + usage.ru_stime
         writer.write(json.dumps(ans).encode() + b"\n")
         writer.flush()
+        if ans.get("recycle"):  # a request queued behind this job is not run here (the harness reruns it)
+            break
 
 
 if __name__ == "__main__":

@@ -156,6 +156,13 @@ class Sandbox(ABC):
         :mod:`harness.jobs.command_job`, the same confinement per command); this form is ``run``."""
         return self.run(cmd, workdir=workdir, limits=limits, env=env, stdin=stdin, ro_paths=ro_paths)
 
+    def bound(self, slots: int) -> bool:
+        """Run at most ``slots`` sandboxes at once from now on, however many threads call it.
+        True when this sandbox does (then callers may outnumber ``slots``: ``local`` queues a
+        worker's next self-contained job behind its running one); False (the default) when it
+        does not, so the caller keeps its threads at ``slots``."""
+        return False
+
     def check(self) -> tuple[bool, str]:
         """Whether this sandbox works on this machine, and why not."""
         return True, "ok"

@@ -41,8 +41,8 @@ from harness.sandbox.base import (
 )
 from harness.sandbox.devices import check_devices, gpu_library_paths
 from harness.sandbox.scratch import chown_tree, random_uid, remove_stale_tmpfs, sanitize_tree, tmpfs_stage
-from harness.sandbox.warm import WarmPool
 from harness.sandbox.warmfiles import read_regular
+from harness.sandbox.warmpool import WarmPool
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +208,12 @@ class BubblewrapSandbox(Sandbox):
         bad = check_devices(tuple(devices))
         if bad:
             return ExecResult(None, "", "", 0.0, infra_error=bad)
+        with self._pool.slot():  # one of the sandboxes that may run at once (see ``bound``)
+            return self._run_one_shot(cmd, workdir, files, limits, env, stdin, ro_paths, devices)
+
+    def _run_one_shot(self, cmd: Sequence[str], workdir: Path, files: Mapping[str, str | bytes] | None,
+                      limits: Limits, env: Mapping[str, str] | None, stdin: bytes | None,
+                      ro_paths: Sequence[Path], devices: Sequence[str]) -> ExecResult:
         full_env = scrubbed_env(env, workdir)
         full_env.setdefault("PYTHONPATH", harness_pythonpath())
         uid = random_uid() if self.privileged else None
@@ -316,6 +322,14 @@ class BubblewrapSandbox(Sandbox):
                "executable": executable}
         return self.run_job("harness.jobs.command_job", job, workdir=workdir, files=files, limits=limits, env=env,
                             ro_paths=ro_paths, collect=None)
+
+    def bound(self, slots: int) -> bool:
+        """At most ``slots`` sandboxes at once (warm workers with a job, one-shot runs); with warm
+        workers on, a self-contained job beyond them queues behind a running one (True)."""
+        if not self.warm:
+            return False
+        self._pool.bound(slots)
+        return True
 
     def close(self) -> None:
         self._pool.close()

@@ -10,17 +10,26 @@ the job's resource limits, and is killed at its wall-time limit; after each job 
 the job left is killed and ``/tmp`` and ``/dev/shm`` are emptied. The nonce travels only in the
 job's request on the pipe, as it did on a one-shot job's stdin.
 
-:class:`WarmPool` keeps idle workers by configuration (read-only paths, devices, the limits
-fixed at start); a thread takes one, runs a job, gives it back. A worker that fails, times out
-or has run :data:`MAX_JOBS` jobs is closed and replaced.
+A worker answers its requests in order. A **self-contained** job (its files are text, nothing
+is copied back) travels whole in its request: the worker makes its folder in the sandbox's
+private ``/tmp`` just before running it (after the previous job's sweep) and removes it after, so
+the harness may send it while the worker still runs an earlier job (:meth:`WarmWorker.exchange`;
+the pool queues at most one such job behind a running one, see
+:mod:`harness.sandbox.warmpool`). Other jobs get a folder the harness writes under the worker's
+scratch root and reads back, and run only on a worker with nothing else queued.
+
+:class:`harness.sandbox.warmpool.WarmPool` keeps idle workers by configuration (read-only paths,
+devices, the limits fixed at start). A worker that fails, times out or has run
+:data:`MAX_JOBS` jobs is closed and replaced.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
-import queue
+import secrets
 import selectors
 import shutil
 import subprocess
@@ -28,23 +37,22 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from harness.sandbox.base import ExecResult, Limits, harness_pythonpath, rlimit_preexec, scrubbed_env
 from harness.sandbox.scratch import TMPFS_PREFIX, chown_tree, mount_tmpfs, random_uid, umount
+from harness.sandbox.spawner import SPAWNER
+from harness.sandbox.warmfiles import JOB_PARENT, JOB_PREFIX, remove, write_files
 from harness.sandbox.warmfiles import collect as collect_files
-from harness.sandbox.warmfiles import remove, write_files
 
 if TYPE_CHECKING:
     from harness.sandbox.cgroups import RunCgroup
     from harness.sandbox.local import BubblewrapSandbox
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 MAX_JOBS = 2000  # a worker is replaced after this many jobs (nothing accumulates for ever)
 MAX_IDLE = 8  # idle workers kept (over all keys); the oldest beyond this are closed
@@ -89,55 +97,12 @@ def _resolved(path: str) -> Path:
     return Path(path).resolve()
 
 
-def _read_line(fd: int, deadline: float) -> bytes | None:
-    """One line from ``fd`` before ``deadline``; None at EOF or past the deadline."""
-    buf = bytearray()
-    with selectors.DefaultSelector() as sel:
-        sel.register(fd, selectors.EVENT_READ)
-        while b"\n" not in buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or not sel.select(timeout=left):
-                return None
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return None
-            buf += chunk
-    return bytes(buf)
+def self_contained(files: Mapping[str, str | bytes] | None, collect: Sequence[str] | None) -> bool:
+    """Whether a job travels whole in its request (text files, nothing copied back): the worker
+    makes and removes its folder, so it may be queued behind a running job."""
+    return collect is not None and not collect and all(isinstance(v, str) for v in (files or {}).values())
 
 
-class _Spawner:
-    """One long-lived thread that starts every warm worker.
-
-    bubblewrap's ``--die-with-parent`` is ``PR_SET_PDEATHSIG``, which fires when the *thread*
-    that forked it ends: a worker started from an executor's thread would be killed when that
-    pool shuts down (reference validation's pool, say) while the next pool still uses it. Started
-    from this daemon thread, a worker dies with the harness process and not before.
-    """
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def call(self, fn: Callable[[], T]) -> T:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="hweval-warm-spawner", daemon=True)
-                self._thread.start()
-        fut: Future[object] = Future()
-        self._queue.put((fn, fut))
-        return fut.result()  # type: ignore[return-value]
-
-    def _loop(self) -> None:
-        while True:
-            fn, fut = self._queue.get()
-            try:
-                fut.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-                fut.set_exception(exc)
-
-
-_SPAWNER = _Spawner()
 
 
 class WarmWorker:
@@ -156,6 +121,21 @@ class WarmWorker:
         self.home = Path(tempfile.mkdtemp(prefix="hweval-warm-"))
         self.root = Path(tempfile.mkdtemp(prefix=f"{TMPFS_PREFIX}{os.getpid()}-"))
         self.err_path = self.home / "worker.stderr"
+        #: jobs sent and not yet handed back (the pool's count), and whether all are self-contained
+        self.queued = 0
+        self.contained = True
+        self._names = itertools.count(1)
+        self._wlock = threading.Lock()  # one request written at a time, in the order of their numbers
+        self._cond = threading.Condition()  # guards the answer state below
+        self._sent = self._read = 0
+        self._answers: dict[int, tuple[bytes, bool]] = {}  # request number -> (answer, OOM kill seen)
+        self._walls: dict[int, float] = {}  # request number -> its wall-time limit
+        self._reading = False
+        self._head_since = 0.0  # when the oldest unanswered request started running
+        self._rbuf = b""
+        self._dead: str | None = None  # why no more answers come
+        self._retired = False  # the worker asked to be replaced (it exits after that answer)
+        self._close_lock = threading.Lock()
 
     # -- life cycle ------------------------------------------------------------------------
     def start(self) -> str | None:
@@ -193,12 +173,11 @@ class WarmWorker:
                                             start_new_session=True, preexec_fn=preexec,
                                             pass_fds=tuple(data_fds.values()))
 
-            self.proc = _SPAWNER.call(spawn)
+            self.proc = SPAWNER.call(spawn)
         finally:
             for fd in pipes:
                 os.close(fd)
-        assert self.proc.stdout is not None
-        line = _read_line(self.proc.stdout.fileno(), time.monotonic() + START_TIMEOUT_S)
+        line = self._next_line(time.monotonic() + START_TIMEOUT_S)
         if line is None or b'"ready"' not in line:
             return f"the warm sandbox did not start: {self.stderr_tail()}"
         return None
@@ -215,20 +194,31 @@ class WarmWorker:
     def close(self, graceful: bool = False) -> None:
         """Stop the sandbox. ``graceful`` (an idle worker): end its input and give it a moment to
         exit by itself, so its processes' CPU time is accounted to the harness; then kill."""
+        with self._close_lock:
+            self._close(graceful)
+
+    def _close(self, graceful: bool) -> None:
+        with self._cond:
+            self._dead = self._dead or "closed"
+            self._cond.notify_all()
         if self.proc is not None:
             from harness.proc import kill_group
 
             if graceful and self.proc.stdin is not None:
                 try:
-                    self.proc.stdin.close()
+                    with self._wlock:
+                        self.proc.stdin.close()
                     self.proc.wait(timeout=CLOSE_WAIT_S)
                 except (OSError, subprocess.TimeoutExpired):
                     pass
-            kill_group(self.proc)
+            kill_group(self.proc)  # first: a request blocked in the pipe fails, so its writer lets go
             self.proc.wait()
-            for stream in (self.proc.stdin, self.proc.stdout):
-                if stream is not None:
-                    stream.close()
+            with self._cond:  # a thread reading an answer sees the end of the pipe first
+                self._cond.wait_for(lambda: not self._reading, timeout=CLOSE_WAIT_S)
+            with self._wlock:  # no thread writes to (or reads from) a descriptor closed under it
+                for stream in (self.proc.stdin, self.proc.stdout):
+                    if stream is not None:
+                        stream.close()
             self.proc = None
         if self.group is not None:
             self.group.destroy()
@@ -249,31 +239,28 @@ class WarmWorker:
         """Run ``module``'s ``run(job)`` in a fresh scratch folder; ``collect``: the files copied back
         to ``workdir`` afterwards (None: all of them). None when the worker died before answering
         (the caller then runs the job in a one-shot sandbox, which gives the verdict)."""
-        from harness.sandbox.scratch import copy_regular_tree
-
-        assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
-        self.jobs += 1
-        jobdir = self.root / f"job{self.jobs}"
-        write_files(jobdir, files)
-        if self.uid is not None:
-            chown_tree(jobdir, self.uid)
+        contained = self_contained(files, collect)
+        name = next(self._names)
+        if contained:
+            jobdir = Path(JOB_PARENT) / f"{JOB_PREFIX}{name}-{secrets.token_hex(4)}"
+        else:
+            self._empty_root()  # nothing a previous job left in the root (without a uid of its own)
+            jobdir = self.root / f"job{name}"
+            write_files(jobdir, files)
+            if self.uid is not None:
+                chown_tree(jobdir, self.uid)
         full_env = scrubbed_env(env, jobdir)
         full_env.setdefault("PYTHONPATH", harness_pythonpath())
-        req = {"module": module, "dir": str(jobdir), "env": full_env, "job": job, "limits": asdict(limits)}
-        oom_before = self.oom_seen
-        start = time.monotonic()
+        req: dict[str, object] = {"module": module, "dir": str(jobdir), "env": full_env, "job": job,
+                                  "limits": asdict(limits)}
+        if contained:
+            req["files"] = dict(files or {})
         try:
-            self.proc.stdin.write(json.dumps(req).encode() + b"\n")
-            self.proc.stdin.flush()
-            line = _read_line(self.proc.stdout.fileno(), start + limits.wall_s + ANSWER_GRACE_S)
-        except (BrokenPipeError, OSError) as exc:
-            line, why = None, str(exc)
-        else:
-            why = "no answer"
-        try:
+            line, started, oom, why = self.exchange(json.dumps(req).encode() + b"\n", limits.wall_s)
             if line is None:
-                wall = time.monotonic() - start
-                log.warning("the warm sandbox failed (%s) after %.1f s: %s", why, wall, self.stderr_tail())
+                wall = time.monotonic() - started if started else 0.0
+                if why != "retired":
+                    log.warning("the warm sandbox failed (%s) after %.1f s: %s", why, wall, self.stderr_tail())
                 self.close()
                 if wall >= limits.wall_s:
                     return ExecResult(None, "", "", wall, timed_out=True)
@@ -281,17 +268,108 @@ class WarmWorker:
             ans = json.loads(line)
             res = ExecResult(ans["returncode"], ans["stdout"], ans["stderr"], ans["wall_s"],
                              timed_out=bool(ans["timed_out"]))
-            self.spent = ans.get("recycle") or float(ans.get("cpu_s", 0.0)) > CPU_SHARE * self.key.cpu_s
-            self.oom_seen = self._oom_count()
-            if self.oom_seen > oom_before:
+            if ans.get("recycle") or float(ans.get("cpu_s", 0.0)) > CPU_SHARE * self.key.cpu_s:
+                self.spent = True
+            if oom:
                 res.extra["oom_killed"] = True
-            if collect is None:
-                copy_regular_tree(jobdir, workdir)
-            else:
-                collect_files(jobdir, workdir, collect)
+            if not contained:
+                if collect is None:
+                    from harness.sandbox.scratch import copy_regular_tree
+
+                    copy_regular_tree(jobdir, workdir)
+                else:
+                    collect_files(jobdir, workdir, collect)
             return res
         finally:
-            self._empty_root()
+            if not contained:
+                self._empty_root()
+
+    def exchange(self, request: bytes, wall_s: float) -> tuple[bytes | None, float, bool, str]:
+        """Send one request and wait for its answer, which comes after those of the requests sent
+        before it: (answer or None, when the job started, whether the cgroup saw an OOM kill during
+        it, why no answer came). The harness waits up to the job's wall limit plus
+        :data:`ANSWER_GRACE_S` from when the job started (when the answer before it came)."""
+        with self._wlock:
+            with self._cond:
+                if self._dead is not None or self.proc is None or self.proc.stdin is None:
+                    return None, 0.0, False, self._dead or "closed"
+                self._sent += 1
+                seq = self._sent
+                self._walls[seq] = wall_s
+                if seq == self._read + 1:
+                    self._head_since = time.monotonic()
+            try:
+                self._write_all(self.proc.stdin.fileno(), request)  # waits while the pipe is full
+            except (OSError, ValueError) as exc:
+                with self._cond:
+                    self._dead = self._dead or str(exc)
+                    self._cond.notify_all()
+        return self._await(seq)
+
+    @staticmethod
+    def _write_all(fd: int, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+
+    def _await(self, seq: int) -> tuple[bytes | None, float, bool, str]:
+        with self._cond:
+            while True:
+                if seq in self._answers:
+                    answer, seen = self._answers.pop(seq)
+                    return answer, 0.0, seen, ""
+                if self._dead is not None:
+                    started = self._head_since if seq == self._read + 1 else 0.0
+                    return None, started, False, self._dead
+                if not self._reading:
+                    break
+                self._cond.wait()
+            self._reading = True
+            target = self._read + 1
+            since = self._head_since
+            deadline = since + self._walls[target] + ANSWER_GRACE_S
+        line: bytes | None = None
+        oom = False
+        try:
+            line = self._next_line(deadline)
+            if line is not None:
+                count = self._oom_count()  # read at once: the next job has only just started
+                oom, self.oom_seen = count > self.oom_seen, count
+        finally:
+            with self._cond:
+                self._reading = False
+                if line is None:
+                    self._dead = self._dead or ("retired" if self._retired else "no answer")
+                else:
+                    self._retired = self._retired or b'"recycle": true' in line
+                    self._answers[target] = (line, oom)
+                    self._read = target
+                    del self._walls[target]
+                    self._head_since = time.monotonic()
+                self._cond.notify_all()
+        return self._await(seq)
+
+    def _next_line(self, deadline: float) -> bytes | None:
+        """The next line the worker wrote, before ``deadline``; None at EOF or past it."""
+        proc = self.proc
+        if proc is None or proc.stdout is None:
+            return None
+        try:
+            fd = proc.stdout.fileno()
+            with selectors.DefaultSelector() as sel:
+                sel.register(fd, selectors.EVENT_READ)
+                while b"\n" not in self._rbuf:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not sel.select(timeout=left):
+                        return None
+                    chunk = os.read(fd, 1 << 20)
+                    if not chunk:
+                        return None
+                    self._rbuf += chunk
+        except (OSError, ValueError):  # closed under it
+            return None
+        line, _, self._rbuf = self._rbuf.partition(b"\n")
+        return line + b"\n"
 
     def _empty_root(self) -> None:
         """Remove the job's folder and anything else the job left beside it: the next job starts clean."""
@@ -315,71 +393,3 @@ class WarmWorker:
                 except (OSError, ValueError, IndexError):
                     continue
         return total
-
-
-class WarmPool:
-    """Idle warm workers by :class:`WorkerKey`, shared by the executor's threads."""
-
-    def __init__(self, sandbox: BubblewrapSandbox) -> None:
-        self.sandbox = sandbox
-        self.idle: list[WarmWorker] = []
-        self.busy: set[WarmWorker] = set()
-        self.lock = threading.Lock()
-        self.broken = False  # a worker failed to start: this sandbox runs one-shot jobs from now on
-
-    def run_job(self, module: str, job: Mapping[str, object], *, workdir: Path,
-                files: Mapping[str, str | bytes] | None, limits: Limits, env: Mapping[str, str] | None,
-                ro_paths: Sequence[Path], collect: Sequence[str] | None) -> ExecResult | None:
-        """The job's result, or None when no warm worker could start or it died during the job (the
-        caller then runs the job one-shot)."""
-        key = WorkerKey.of(limits, ro_paths, ())
-        worker = self._take(key)
-        if worker is None:
-            return None
-        try:
-            return worker.run_job(module, job, workdir=workdir, files=files, limits=limits, env=env,
-                                  collect=collect)
-        finally:
-            self._give_back(worker)
-
-    def _take(self, key: WorkerKey) -> WarmWorker | None:
-        with self.lock:
-            if self.broken:
-                return None
-            for i, w in enumerate(self.idle):
-                if w.key == key and w.alive():
-                    del self.idle[i]
-                    self.busy.add(w)
-                    return w
-        worker = WarmWorker(self.sandbox, key)
-        try:
-            why = worker.start()
-        except BaseException:  # e.g. ToolMissingError: the run stops, nothing is left behind
-            worker.close()
-            raise
-        if why is not None:
-            log.warning("%s; running one sandbox per job instead", why)
-            worker.close()
-            self.broken = True
-            return None
-        with self.lock:
-            self.busy.add(worker)
-        return worker
-
-    def _give_back(self, worker: WarmWorker) -> None:
-        with self.lock:
-            self.busy.discard(worker)
-            drop = [] if worker.alive() and worker.jobs < MAX_JOBS and not worker.spent else [worker]
-            if not drop:
-                self.idle.append(worker)
-                drop, self.idle = self.idle[:-MAX_IDLE], self.idle[-MAX_IDLE:]
-        for w in drop:
-            w.close()
-
-    def close(self) -> None:
-        """Stop the idle workers (busy ones stop when their job is back); later jobs start new ones."""
-        with self.lock:
-            workers, self.idle = self.idle, []
-        for w in workers:
-            w.close(graceful=True)
-

@@ -8,6 +8,11 @@ import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+#: where a self-contained job's folder is made inside its worker (the sandbox's private tmpfs,
+#: emptied after every job), and how its name starts
+JOB_PARENT = "/tmp"
+JOB_PREFIX = "hweval-job"
+
 
 def remove(path: Path) -> None:
     """Remove ``path`` (a file, link or folder tree) without following any link the job made."""

@@ -6,8 +6,10 @@ the limits, the timeout kill, the clean-up between jobs and what a job can see o
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -251,3 +253,103 @@ def test_a_read_only_path_made_after_a_worker_started_gets_a_worker_that_binds_i
     (later / "f.txt").write_text("seen\n")
     res = warm.run_command(["cat", str(later / "f.txt")], workdir=work, ro_paths=[later], limits=Limits(wall_s=30))
     assert res.returncode == 0 and res.stdout == "seen\n", res
+
+
+# -- queued jobs (Sandbox.bound: at most N sandboxes at once, a self-contained job queued behind one) --
+def _contained(sb: BubblewrapSandbox, script: str, wall_s: float = 30,
+               files: dict[str, str | bytes] | None = None) -> ExecResult:
+    """A self-contained job (text files, nothing copied back): the kind the pool may queue. Its
+    folder on the host is used only by a one-shot run (after its worker died)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return sb.run_job(CMD, {"argv": ["/bin/sh", "-c", script]}, workdir=Path(tmp) / "job", files=files,
+                          limits=Limits(wall_s=wall_s), collect=())
+
+
+def _both(first: Callable[[], ExecResult], second: Callable[[], ExecResult],
+          gap_s: float = 0.4) -> tuple[ExecResult, ExecResult]:
+    """Run ``first`` and, ``gap_s`` later (it is running by then), ``second`` on another thread."""
+    out: dict[str, ExecResult] = {}
+    t = threading.Thread(target=lambda: out.__setitem__("first", first()))
+    t.start()
+    time.sleep(gap_s)
+    out["second"] = second()
+    t.join()
+    return out["first"], out["second"]
+
+
+def _fields(out: str) -> dict[str, list[str]]:
+    """``KEY: words`` lines of a job's output."""
+    return {k: v.split() for k, _, v in (line.partition(":") for line in out.splitlines() if ":" in line)}
+
+
+def test_a_queued_job_starts_when_the_running_one_ends_in_a_folder_of_its_own(warm: BubblewrapSandbox) -> None:
+    assert warm.bound(1)
+    who = 'echo "ns: $(readlink /proc/self/ns/pid)"; echo "me: $(basename $PWD)"; echo "start: $(date +%s.%N)"'
+    # the running job plants what it can in the private /tmp and looks for the queued job's files
+    plant = ("echo planted > /tmp/hweval-job-planted; mkdir /tmp/hweval-jobx; sleep 1.5; "
+             'echo "tmp: $(ls -A /tmp | xargs)"; echo "found: $(grep -rl secret-of-the-second /tmp 2>/dev/null)"; '
+             'echo "end: $(date +%s.%N)"')
+    look = 'echo "in: $(cat in.txt)"; echo "here: $(ls -A . | xargs)"; echo "tmp: $(ls -A /tmp | xargs)"'
+    first, second = _both(lambda: _contained(warm, f"{who}; {plant}", files={"in.txt": "first\n"}),
+                          lambda: _contained(warm, f"{who}; {look}", files={"in.txt": "secret-of-the-second\n"}))
+    assert first.returncode == 0 and second.returncode == 0, (first, second)
+    f, s = _fields(first.stdout), _fields(second.stdout)
+    assert f["ns"] == s["ns"] and len(_worker_pids(warm)) == 1  # one worker ran both, one after the other
+    assert float(s["start"][0]) >= float(f["end"][0])
+    # while the first ran, the second's files were nowhere on disk (they waited in the pipe)
+    assert f["found"] == [] and "secret-of-the-second" not in first.stdout
+    assert sorted(x for x in f["tmp"] if x.startswith("hweval-job")) == sorted(
+        ["hweval-job-planted", "hweval-jobx", *f["me"]])
+    # the second finds its own file only, and nothing the first left in /tmp
+    assert s["in"] == ["secret-of-the-second"] and s["here"] == ["in.txt"]
+    assert [x for x in s["tmp"] if x.startswith("hweval-job")] == s["me"], s["tmp"]
+    assert s["me"] != f["me"]
+
+
+def test_a_queued_job_gets_its_own_wall_time_and_runs_after_a_timed_out_one(warm: BubblewrapSandbox) -> None:
+    assert warm.bound(1)
+    t0 = time.monotonic()
+    first, second = _both(lambda: _contained(warm, "sleep 600", wall_s=2),
+                          lambda: _contained(warm, "sleep 1.5; echo done", wall_s=2.5))
+    assert first.timed_out and first.returncode is None
+    assert not second.timed_out and second.stdout.strip() == "done", second  # its clock started when it did
+    assert time.monotonic() - t0 < 15
+
+
+def test_a_queued_job_runs_one_shot_when_the_running_one_kills_the_worker(warm: BubblewrapSandbox) -> None:
+    assert warm.bound(1)
+    assert _contained(warm, "true").returncode == 0
+    (pid,) = _worker_pids(warm)
+    first, second = _both(lambda: _contained(warm, "sleep 1; kill -9 $PPID; sleep 0.5; echo first"),
+                          lambda: _contained(warm, "cat in.txt", files={"in.txt": "second\n"}))
+    assert first.infra_error is None and first.stdout.strip() == "first", first
+    assert second.infra_error is None and second.returncode == 0 and second.stdout.strip() == "second", second
+    assert pid not in _worker_pids(warm)
+
+
+def test_the_bound_holds_for_one_shot_runs_and_jobs_that_are_not_queued(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    assert warm.bound(1)
+    span = 'date +%s.%N; sleep 1; date +%s.%N'
+    one_shot = lambda: warm.run(["/bin/sh", "-c", span], workdir=tmp_path / "o", limits=Limits(wall_s=30))  # noqa: E731
+    copied = lambda: _sh(warm, tmp_path / "c", span)  # noqa: E731 - copies its files back: never queued
+    for first, second in ((one_shot, copied), (copied, one_shot), (copied, copied)):
+        a, b = _both(first, second, gap_s=0.3)
+        (a0, a1), (b0, b1) = (map(float, r.stdout.split()) for r in (a, b))
+        assert b0 >= a1, (a.stdout, b.stdout)  # never two sandboxes at once
+
+
+def test_a_job_queued_behind_an_inline_job_that_timed_out_runs_one_shot(warm: BubblewrapSandbox, tmp_path: Path) -> None:
+    """A timed-out inline job retires its worker: the worker runs nothing queued behind it, the
+    queued job runs in a one-shot sandbox and gets its own result."""
+    from harness.tools import tool_bin_dirs
+
+    assert warm.bound(1)
+    limits = Limits(wall_s=3)
+    first, second = _both(
+        lambda: warm.run_job("harness.jobs.iverilog_job", FOREVER_JOB, workdir=tmp_path / "f", files=FOREVER_FILES,
+                             limits=limits, ro_paths=tool_bin_dirs(), collect=()),
+        lambda: warm.run_job(CMD, {"argv": ["/bin/sh", "-c", "cat in.txt"]}, workdir=tmp_path / "s",
+                             files={"in.txt": "second\n"}, limits=limits, ro_paths=tool_bin_dirs(), collect=()))
+    assert first.timed_out, first
+    assert second.returncode == 0 and second.stdout == "second\n" and not second.timed_out, second
+    assert not _worker_pids(warm)
