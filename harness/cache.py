@@ -6,8 +6,13 @@ half-written file, and runs that share a cache folder (parallel runs, several wo
 corrupt each other's entries. A damaged or unreadable entry reads as a miss, never as a crash;
 a failed write is logged and the run goes on (a cache is an optimisation).
 
+A cache entry that is a folder of files is made with :func:`atomic_dir`: filled beside its
+destination, then renamed into place in one step.
+
 Used by the verdict cache (:mod:`harness.verdict_cache`), the generation cache
-(:mod:`harness.backends.cache`) and the run files (:func:`harness.results.write_json_atomic`).
+(:mod:`harness.backends.cache`), the run files (:func:`harness.results.write_json_atomic`), the
+audit cache, and the family caches: reference synthesis and golden runs (Verilog), nvcc builds
+and reference cases (kernels), HLS items and object infos.
 """
 from __future__ import annotations
 
@@ -16,7 +21,10 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,26 +71,32 @@ def atomic_write_json(path: Path, obj: Any, *, indent: int | None = None) -> Non
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-class JsonCache:
-    """JSON records under ``root/<key[:2]>/<key>.json``."""
+def read_json(path: Path, *, label: str = "cache") -> Any | None:
+    """The JSON value in ``path``; None when the file is missing, or (logged) unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("%s: ignoring unreadable %s (%s)", label, path, exc)
+        return None
 
-    def __init__(self, root: Path, *, label: str = "cache") -> None:
+
+class JsonCache:
+    """JSON records under ``root/<key[:2]>/<key>.json``, or ``root/<key>.json`` when ``flat``
+    (a cache with a few entries per problem, not one per sample)."""
+
+    def __init__(self, root: Path, *, label: str = "cache", flat: bool = False) -> None:
         self.root = Path(root)
         self.label = label  # names the cache in log messages
+        self.flat = flat
 
     def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+        return self.root / f"{key}.json" if self.flat else self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> Any | None:
         """The record stored under ``key``; None when missing or unreadable."""
-        path = self.path(key)
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            log.warning("%s: ignoring unreadable %s (%s)", self.label, path, exc)
-            return None
+        return read_json(self.path(key), label=self.label)
 
     def put(self, key: str, record: Any) -> bool:
         """Store ``record`` under ``key``; False (logged) when it could not be written."""
@@ -92,3 +106,21 @@ class JsonCache:
             log.warning("%s: could not write %s (%s)", self.label, self.path(key), exc)
             return False
         return True
+
+
+@contextmanager
+def atomic_dir(final: Path) -> Iterator[Path]:
+    """A new empty folder beside ``final`` to fill. When the block ends without an error it is
+    renamed to ``final`` in one step (when another writer made ``final`` first, theirs stays and
+    this one is dropped); on an error it is removed and the error goes on."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+    try:
+        yield tmp
+        try:
+            os.rename(tmp, final)
+        except OSError:  # another writer got there first (a folder is not replaced)
+            pass
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

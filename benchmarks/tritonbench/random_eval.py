@@ -2,7 +2,6 @@
 the reference's runs and their classification, then (for an answer) its checked runs."""
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import replace
@@ -11,6 +10,7 @@ from typing import Any
 
 import torch
 
+from harness.cache import atomic_dir, key_of
 from harness.families.kernels.problem import Problem as KernelProblem
 from harness.families.kernels.runner import sandbox_runner
 from harness.families.kernels.suite import to_verdict
@@ -29,15 +29,15 @@ def _cached_reference_runs(kp: KernelProblem, work: Path, cache: Path | None, ru
     """The reference's runs, computed once per (reference, test section, seed) when there is a cache."""
     if cache is None:
         return reference_runs(kp, work / "ref", runner, seed=seed, timeout_s=timeout)
-    key = hashlib.sha256(json.dumps([kp.reference_source, kp.test_code, kp.entry, seed]).encode()).hexdigest()[:24]
+    key = key_of(kp.reference_source, kp.test_code, kp.entry, seed)[:24]
     final = cache / "tritonbench_random" / key
     if (final / "runs.pt").is_file() and (final / "runs.json").is_file():
         runs = torch.load(final / "runs.pt", map_location="cpu", weights_only=True)
         return runs, json.loads((final / "runs.json").read_text())["ps"]
     runs, ps = reference_runs(kp, work / "ref", runner, seed=seed, timeout_s=timeout)
-    final.mkdir(parents=True, exist_ok=True)
-    for name in ("runs.pt", "runs.json"):
-        shutil.copyfile(work / "ref" / name, final / name)
+    with atomic_dir(final) as tmp:  # a reader sees both files or neither
+        for name in ("runs.pt", "runs.json"):
+            shutil.copyfile(work / "ref" / name, tmp / name)
     return runs, ps
 
 

@@ -1,4 +1,4 @@
-"""``harness.cache``: keyed JSON records, atomic writes, damaged entries read as misses."""
+"""``harness.cache``: keyed JSON records, atomic writes and folders, damaged entries read as misses."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cache import JsonCache, atomic_write_json, key_of
+from harness.cache import JsonCache, atomic_dir, atomic_write_json, key_of, read_json
 from harness.results import write_json_atomic
 
 
@@ -25,6 +25,13 @@ def test_get_put_round_trip_and_layout(tmp_path: Path) -> None:
     assert cache.get(key) == {"v": [1, 2]}
     assert cache.path(key) == tmp_path / "c" / key[:2] / f"{key}.json"
     assert [p.name for p in cache.path(key).parent.iterdir()] == [f"{key}.json"]  # no temporary left
+
+
+def test_flat_layout(tmp_path: Path) -> None:
+    cache = JsonCache(tmp_path, flat=True)
+    key = key_of("f")
+    assert cache.put(key, [1]) and cache.get(key) == [1]
+    assert cache.path(key) == tmp_path / f"{key}.json" and [p.name for p in tmp_path.iterdir()] == [f"{key}.json"]
 
 
 def test_damaged_entry_is_a_miss(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -74,3 +81,39 @@ def test_run_files_are_written_through_it(tmp_path: Path) -> None:
     write_json_atomic(tmp_path / "results.json", {"b": 1, "a": 2})
     text = (tmp_path / "results.json").read_text()
     assert text == '{\n  "a": 2,\n  "b": 1\n}\n'
+
+
+def test_read_json_missing_damaged_and_good(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert read_json(tmp_path / "none.json") is None
+    (tmp_path / "bad.json").write_text("[1, ")
+    assert read_json(tmp_path / "bad.json", label="items") is None and "items: ignoring unreadable" in caplog.text
+    atomic_write_json(tmp_path / "good.json", {"a": [1]}, indent=1)
+    assert read_json(tmp_path / "good.json") == {"a": [1]}
+
+
+def test_atomic_dir_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    final = tmp_path / "entries" / "k1"
+    with atomic_dir(final) as tmp:
+        assert tmp.parent == final.parent and tmp.is_dir() and not final.exists()
+        (tmp / "a.json").write_text("1")
+        assert not final.exists()  # nothing shows before the block ends
+    assert sorted(p.name for p in final.iterdir()) == ["a.json"]
+    assert sorted(p.name for p in final.parent.iterdir()) == ["k1"]  # no temporary folder left
+
+
+def test_atomic_dir_error_leaves_nothing(tmp_path: Path) -> None:
+    final = tmp_path / "k2"
+    with pytest.raises(RuntimeError, match="boom"), atomic_dir(final) as tmp:
+        (tmp / "half.json").write_text("{")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_dir_first_writer_wins(tmp_path: Path) -> None:
+    final = tmp_path / "k3"
+    with atomic_dir(final) as first, atomic_dir(final) as second:
+        (first / "who").write_text("first")
+        (second / "who").write_text("second")
+    # the inner block (second) ended first and was renamed into place; the first was dropped
+    assert (final / "who").read_text() == "second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k3"]

@@ -33,9 +33,7 @@ with the sandboxed runner (``sandboxed.py``).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import shutil
 import tempfile
 import tomllib
@@ -44,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.cache import atomic_write_json, read_json
 from harness.errors import DataError
 from harness.families.hls import csim as csim_mod
 from harness.families.hls import mutate as mutate_mod
@@ -245,10 +244,12 @@ def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Pa
     kernels_dir = kernels_dir.resolve()
     key = content_hash(kernels_dir, settings, include)
     cache_file = cache_dir / "items" / f"hls_items-{key[:20]}.json" if cache_dir else None
-    if cache_file is not None and cache_file.is_file() and not rebuild:
-        data = json.loads(cache_file.read_text())
-        if data.get("hash") == key:
+    data = read_json(cache_file, label="HLS item cache") if cache_file is not None and not rebuild else None
+    if isinstance(data, dict) and data.get("hash") == key:
+        try:
             return [HlsItem.from_json(d, kernels_dir) for d in data["items"]]
+        except (KeyError, TypeError, ValueError) as exc:  # an entry of another layout: build again
+            log.warning("HLS item cache: ignoring %s (%s)", cache_file, exc)
     kernels = load_kernels(kernels_dir)
     variants = {k.name: [] if "bugs" in k.meta else generate_variants(k.source, settings.seed) for k in kernels}
     plans = plan_types(kernels, variants, settings)
@@ -262,10 +263,7 @@ def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Pa
         shutil.rmtree(scratch, ignore_errors=True)
     items.sort(key=lambda it: it.id)
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"hash": key, "items": [it.to_json(kernels_dir) for it in items]}, indent=1))
-        os.replace(tmp, cache_file)
+        atomic_write_json(cache_file, {"hash": key, "items": [it.to_json(kernels_dir) for it in items]}, indent=1)
     return items
 
 

@@ -15,11 +15,11 @@ import os
 import secrets
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.cache import atomic_dir, key_of
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
 from harness.proc import tail
@@ -159,9 +159,7 @@ def _job(problem: Problem, plan: list[dict[str, Any]], gpu: bool) -> dict[str, A
 def _key(problem: Problem, job: dict[str, Any]) -> str:
     import torch
 
-    blob = json.dumps([CASES_VERSION, problem.reference_source, job, torch.__version__], sort_keys=True,
-                      default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+    return key_of(CASES_VERSION, problem.reference_source, job, torch.__version__)[:24]
 
 
 def _load(folder: Path) -> RefCases:
@@ -208,19 +206,10 @@ def reference_cases(problem: Problem, workdir: Path, *, gpu: bool, seeds: int, r
         folder = workdir / "ref"
         _compute(problem, job, folder, runner, gpu, timeout_s)
         return _load(folder)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-    try:
+    with atomic_dir(final) as tmp:
         _compute(problem, job, tmp, runner, gpu, timeout_s)
         for name in ("reference.py", "job.json", "result_reference.json"):
             (tmp / name).unlink(missing_ok=True)
         for sub in ("home", "tmp", "triton_cache", "torch_extensions", "inductor"):
             shutil.rmtree(tmp / sub, ignore_errors=True)
-        try:
-            os.rename(tmp, final)
-        except OSError:  # another evaluation cached it first
-            pass
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return _load(final)

@@ -11,8 +11,6 @@ in one translation unit per part (one namespace each) so that CI checks every go
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import re
@@ -24,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.cache import JsonCache, key_of
 from harness.families.kernels.runner import Runner, as_runner
 from harness.families.kernels.static_cuda import InlineExtension
 from harness.proc import tail
@@ -113,6 +112,14 @@ def _tool_version() -> str:
         return "unknown"
 
 
+def _cxx_version() -> str:
+    try:
+        out = subprocess.run([os.environ.get("CXX", "g++"), "--version"], capture_output=True, text=True, timeout=30)
+        return out.stdout.split("\n", 1)[0]
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
 def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags: list[str],
            cxx_flags: list[str], timeout_s: float, runner: Runner) -> CudaBuild:
     if nvcc_path() is None:
@@ -122,12 +129,15 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
     nv_dir.mkdir(parents=True, exist_ok=True)
     gx_dir.mkdir(parents=True, exist_ok=True)
     nvcc, gxx = commands(nv_dir, name, arch=arch, cuda_flags=cuda_flags, cxx_flags=cxx_flags, cpp_dir=gx_dir)
-    key = hashlib.sha256(json.dumps([cu, cpp, arch, cuda_flags, cxx_flags, _tool_version(),
-                                     _includes()]).encode()).hexdigest()
-    cache = _cache_dir()
-    hit = cache / f"{key}.json" if cache else None
-    if hit is not None and hit.is_file():
-        data = json.loads(hit.read_text())
+    # everything the two command lines and their compilers depend on (the scratch paths aside),
+    # and the sandbox kind they run in (a container brings its own compilers)
+    sandbox = getattr(getattr(run, "sandbox", None), "name", type(run).__name__)
+    key = key_of(cu, cpp, name, arch, NVCC_BASE, cuda_flags, cxx_flags, _tool_version(), _includes(),
+                 os.environ.get("CXX", "g++"), _cxx_version(), sandbox)
+    root = _cache_dir()
+    cache = JsonCache(root, label="nvcc build cache", flat=True) if root else None
+    data = cache.get(key) if cache else None
+    if isinstance(data, dict) and isinstance(data.get("ok"), bool) and isinstance(data.get("log"), str):
         return CudaBuild(data["ok"], data["log"], 0.0, cached=True)
     (nv_dir / f"{name}.cu").write_text(cu)
     (gx_dir / f"{name}.cpp").write_text(cpp)
@@ -157,11 +167,8 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
             ok = False
             logs.append(f"== {tag} (exit {r.returncode}) ==\n{tail(r.stderr + r.stdout, 8000)}")
     build = CudaBuild(ok, "\n".join(logs), time.monotonic() - start)
-    if hit is not None:
-        hit.parent.mkdir(parents=True, exist_ok=True)
-        tmp = hit.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"ok": build.ok, "log": build.log}))
-        tmp.replace(hit)
+    if cache is not None:
+        cache.put(key, {"ok": build.ok, "log": build.log})
     return build
 
 

@@ -21,14 +21,13 @@ nonce is needed in any file.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import re
 import secrets
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from harness.cache import key_of
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.keywords import KEEP_WORDS, TIME_UNITS
 from harness.families.verilog.lexer import Token, tokenize
@@ -205,8 +204,7 @@ def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iter
     """
     sources, keep = tuple(sources), sorted(keep)
     directions = {k: [(str(n), str(d)) for n, d in v] for k, v in (ports or {}).items()}
-    key = hashlib.sha256(json.dumps([files, sources, root, keep, route, directions],
-                                    sort_keys=True).encode()).hexdigest()
+    key = key_of(files, sources, root, keep, route, directions)
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:

@@ -12,7 +12,6 @@ error of the problem, never scored).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -20,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from harness.cache import JsonCache, harness_code_digest, key_of
 from harness.errors import DataError, UsageError
 from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import synthesis_code
@@ -211,19 +211,17 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
         ref = problem.reference or ""
         key = self._golden_keys.get(problem.id)
         if key is None:  # one digest per problem, not per candidate
-            key = hashlib.sha256(json.dumps([problem.data["tb"], ref, tool_versions().get("iverilog")],
-                                            sort_keys=True).encode()).hexdigest()[:24]
+            key = key_of(problem.data["tb"], ref, tool_versions().get("iverilog"), ctx.sandbox.name,
+                         harness_code_digest())[:24]
             self._golden_keys[problem.id] = key
-        path = Path(ctx.cache_dir, "golden-runs", f"{key}.json") if ctx.cache_dir else None
+        cache = JsonCache(Path(ctx.cache_dir, "golden-runs"), label="golden-run cache", flat=True) if ctx.cache_dir else None
         with self._golden_lock:
             if key in self._golden_cache:
                 return self._golden_cache[key]
-            if path is not None and path.is_file():
-                try:
-                    self._golden_cache[key] = json.loads(path.read_text())
-                    return self._golden_cache[key]
-                except json.JSONDecodeError:
-                    pass
+            stored = cache.get(key) if cache is not None else None
+            if isinstance(stored, dict) and "found" in stored:  # found: None when the reference fails
+                self._golden_cache[key] = stored["found"]
+                return self._golden_cache[key]
         found: dict[str, Any] | None
         if " ".join(candidate.code.split()) == " ".join(ref.split()):
             found = {"samples": data.get("samples"), "watchdog": bool(data.get("watchdog"))}
@@ -232,16 +230,15 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
             if ref_cand is None:
                 return None
             res = judge_testbench(ref_cand, tb, ctx, golden=lambda d: d)
-            if res.status == Status.INFRA_ERROR:
-                return None  # says nothing about the reference: cache nothing
+            if res.status in (Status.INFRA_ERROR, Status.TIMEOUT):
+                return None  # says nothing about the reference (a failure, or a loaded machine): cache nothing
             fn = res.stages.get("function")
             found = {"samples": fn.data.get("samples"), "watchdog": bool(fn.data.get("watchdog"))} \
                 if res.status == Status.PASS and fn is not None else None
         with self._golden_lock:
             self._golden_cache[key] = found
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(found))
+            if cache is not None:
+                cache.put(key, {"found": found})
         return found
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:

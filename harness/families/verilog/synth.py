@@ -5,7 +5,7 @@ Every passing candidate and its problem's reference are synthesised with yosys's
 combinational path, in cells). Area is an estimate in NAND2 gate equivalents from the generic
 cell types (weights below: roughly CMOS transistor counts / 4); there is no liberty file. The
 reference's result is cached in ``ctx.cache_dir`` by content hash, so it is made once per
-problem and yosys version, not per sample. ``-S synth=off`` skips the stage.
+problem, yosys version, sandbox kind and harness version, not per sample. ``-S synth=off`` skips the stage.
 
 Optional formal equivalence (``--equiv``): yosys ``equiv_make``/``equiv_simple``/``equiv_induct``
 between the reference (gold) and the candidate (gate), and for designs without flip-flops a
@@ -14,7 +14,6 @@ Yosys runs through the sandbox like every tool that reads candidate code.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -26,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.cache import JsonCache, harness_code_digest, key_of
 from harness.metrics import mean_stats
 from harness.proc import tail
 from harness.sandbox.base import Limits
@@ -175,24 +175,28 @@ _locks_guard = threading.Lock()
 
 
 def reference_synthesis(code: str, top: str, ctx: EvalContext) -> SynthResult:
-    """``synthesize`` for a reference, cached by content hash and yosys version."""
-    key = hashlib.sha256(json.dumps([code, top, tool_versions().get("yosys")]).encode()).hexdigest()[:24]
-    path = Path(ctx.cache_dir, "synth", f"{key}.json") if ctx.cache_dir else None
+    """``synthesize`` for a reference, cached (:class:`harness.cache.JsonCache`) by the code, the
+    yosys version, the sandbox kind and the harness's code (the synthesis script lives there).
+    A run that hit the time limit or found no yosys says nothing about the code: never cached."""
+    key = key_of(code, top, tool_versions().get("yosys"), ctx.sandbox.name, harness_code_digest())[:24]
+    cache = JsonCache(Path(ctx.cache_dir, "synth"), label="synthesis cache", flat=True) if ctx.cache_dir else None
     with _locks_guard:
         lock = _locks.setdefault(key, threading.Lock())
     with lock:
-        if path is not None and path.is_file():
+        record = cache.get(key) if cache is not None else None
+        if isinstance(record, dict):
             try:
-                return SynthResult(**json.loads(path.read_text()))
-            except (json.JSONDecodeError, TypeError):
-                log.debug("ignoring unreadable synthesis cache %s", path)
+                return SynthResult(**record)
+            except TypeError:
+                log.debug("ignoring a synthesis cache entry of another layout (%s)", key)
         result = synthesize(code, top, ctx)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(result.to_json()))
-            tmp.replace(path)
+        if cache is not None and not result.reason.startswith(_TRANSIENT):
+            cache.put(key, result.to_json())
         return result
+
+
+#: reasons of a synthesis result that depend on the machine, not the code
+_TRANSIENT = ("yosys not found", "yosys ran past its time limit")
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
