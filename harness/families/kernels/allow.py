@@ -98,6 +98,11 @@ PLAIN_METHODS = frozenset({"get", "items", "keys", "values", "index", "count", "
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "pop", "setdefault", "clear"})
 #: methods ModelNew.__init__ must not call (they plant code that runs later)
 INIT_METHODS_DENIED_PARTS = ("hook", "apply", "register_module", "__")
+#: file-backed and shared-memory storage (red team 4: ``torch.from_file`` on ``/dev/shm`` filled it
+#: and the worker died of SIGBUS): never named, as a function, a storage class or a method, not even
+#: in ``__init__``
+SHARED_MEMORY_NAMES = frozenset({"from_file", "share_memory_", "share_memory", "untyped_storage", "storage",
+                                 "pin_memory", "is_shared", "from_buffer", "frombuffer"})
 #: context managers usable in a ``with`` statement
 WITH_USABLE = frozenset({"torch.no_grad", "torch.inference_mode", "torch.cuda.device"})
 #: decorators usable on methods / helpers
@@ -126,6 +131,9 @@ def forbidden_everywhere(path: str) -> str | None:
     """The rule a dotted name breaks even in ``__init__`` (I/O, registries, global state, timers)."""
     if any(path == t or path.startswith(t + ".") for t in P.TIMER_NAMES):
         return "timer_access"
+    if path.startswith("torch.") and any(p in SHARED_MEMORY_NAMES or p.endswith("Storage") or p == "storage"
+                                         for p in path.split(".")[1:]):
+        return "forbidden_attribute"
     if path.startswith("torch.") and path != P.LOAD_INLINE_PATH and any(
             path == f or path.startswith(f if f.endswith("_") else f + ".") for f in P.TORCH_ALWAYS_FORBIDDEN):
         return "forbidden_attribute"

@@ -7,7 +7,9 @@ candidate code (nor torch). It
    cannot read its memory or reach its file descriptors through ``/proc``;
 2. reads every case's inputs into memory and deletes the input files, so the candidate sees
    each case only when it is asked to run it;
-3. starts the candidate's worker (``worker --phase check``) with private pipes, sends each case
+3. starts the candidate's worker (``worker --phase check``) with private pipes; the worker's first
+   frame, ``ready``, comes before it imports any answer code (a worker that dies before it is the
+   harness's failure, ``infra_error``; one that dies after it was killed by the answer); then the checker sends each case
    (inputs, and for TritonBench-T the seed) and receives its report, then its outputs;
 4. writes the outputs to ``out_<i>.pt`` and prints its record, ``HWEVAL-KERNEL-CHECK <nonce>
    <json>``, with the worker's reports and the SHA-256 of every output file (after a first
@@ -51,8 +53,11 @@ def _talk(proc: subprocess.Popen[bytes], job: dict[str, Any], inputs: list[bytes
           workdir: Path, seeds: dict[str, int]) -> None:
     assert proc.stdin is not None and proc.stdout is not None
     wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
-    header, _ = pipe.recv(rfd)  # the worker has imported and constructed the answer (or failed)
+    header, _ = pipe.recv(rfd)  # ``ready``: the worker's own start-up is done, no answer code ran yet
     report.update({k: header[k] for k in ("reached", "error") if k in header})
+    if header.get("reached") == "ready" and not header.get("error"):
+        header, _ = pipe.recv(rfd)  # the worker has imported and constructed the answer (or failed)
+        report.update({k: header[k] for k in ("reached", "error") if k in header})
     if header.get("error"):
         return
     for case, blob in zip(job["cases"], inputs, strict=True):

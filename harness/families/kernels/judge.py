@@ -37,9 +37,12 @@ def worker_failure(proc: ExecResult, data: dict[str, Any], timeout_s: float) -> 
         case = f" (case {err.get('case')})" if err.get("case") else ""
         return "runtime_error", "correctness", f"{where} raised{case}: {msg}"
     if reached != "done":
+        # ``boot``: the worker died in the harness's own start-up; from ``ready`` on (sent before
+        # any answer code is imported) a death is the answer's (red team 4: SIGBUS from a full /dev/shm)
         if not data or reached == "boot":
             return "infra_error", "correctness", f"worker did not start: {tail(proc.stderr, 1500)}"
-        return "runtime_error", "correctness", (f"worker died in '{reached}' (exit {proc.returncode}): "
+        code = data.get("worker_exit", proc.returncode)
+        return "runtime_error", "correctness", (f"worker died in '{reached}' (exit {code}): "
                                                 f"{tail(proc.stderr, 1500)}")
     return None
 

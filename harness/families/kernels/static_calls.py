@@ -338,6 +338,9 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
             # ``extend``/``update`` store the *items* of their argument: rows of a tensor are tensors
             b.put_into(f.value, TENSOR if m in ("extend", "update") else max(kinds), n)  # type: ignore[arg-type]
         return max(rk, *kinds) if kinds else rk  # ``pop()`` / ``setdefault()`` hand back what was stored
+    if m in A.SHARED_MEMORY_NAMES:
+        b.bad("forbidden_attribute", f".{m}() (file-backed or shared-memory storage)", n)
+        return OPAQUE
     if b.mode == "init" and not any(p in m for p in A.INIT_METHODS_DENIED_PARTS):
         return max(rk, OPAQUE, *kinds) if kinds else max(rk, OPAQUE)
     if m in TIMER_ATTRS:

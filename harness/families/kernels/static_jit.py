@@ -107,6 +107,7 @@ def check_kernel_body(mod: ModuleScope, fn: ast.FunctionDef, rep: Report, device
                 _kernel_call(mod, node, local, where, rep)
     if not device_helper:
         _host_objects(fn, where, rep)
+        _param_attributes(fn, where, rep)
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         if arg.annotation is not None:
             path = _kernel_path(mod, arg.annotation, set())
@@ -212,11 +213,13 @@ def _inert(node: ast.expr) -> bool:
     return isinstance(node, ast.Tuple | ast.List | ast.Set) and all(_inert(e) for e in node.elts)
 
 
-def raw_names(fn: ast.FunctionDef) -> set[str]:
-    """The parameters of ``fn`` that are not ``tl.constexpr``, and the locals bound to one as it is."""
+def raw_names(fn: ast.FunctionDef, constexpr: bool = False) -> set[str]:
+    """The parameters of ``fn`` that are not ``tl.constexpr`` (all of them with ``constexpr``), and
+    the locals bound to one as it is."""
     a = fn.args
     params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
-    raw = {p.arg for p in params if p.annotation is None or not ast.unparse(p.annotation).endswith("constexpr")}
+    raw = {p.arg for p in params if constexpr or p.annotation is None
+           or not ast.unparse(p.annotation).endswith("constexpr")}
     raw |= {p.arg for p in (a.vararg, a.kwarg) if p is not None}
     for _ in range(4):  # a ... = raw chain of locals (a few steps cover real code)
         for node in ast.walk(fn):
@@ -277,3 +280,25 @@ def _host_objects(fn: ast.FunctionDef, where: str, rep: Report) -> None:
         if what:
             rep.add("kernel_body", f"{where} {what} a parameter ({ast.unparse(node)[:40]}): under the "
                     "interpreter a list, dict or function argument arrives as the host object", node)
+
+
+def _param_attributes(fn: ast.FunctionDef, where: str, rep: Report) -> None:
+    """On a parameter (or a local bound to one as it is) a kernel reads only ``.dtype``, ``.type``,
+    ``.value`` or calls ``.to(...)``, then dtype metadata: a launch argument is a pointer, a number
+    or a constexpr. Whatever host object reaches the parameter (red team 4 launched a kernel with
+    ``self`` and read ``M.T.softmax(-1)``, called ``M.store(r)``), the body cannot reach into it."""
+    params = raw_names(fn, constexpr=True)
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Attribute) or not _carries(node.value, params):
+            continue
+        chain = [node.attr]
+        outer: ast.AST = node
+        for parent in ast.walk(fn):  # the rest of the chain above this attribute
+            if isinstance(parent, ast.Attribute) and parent.value is outer:
+                chain.append(parent.attr)
+                outer = parent
+        bad = chain[0] not in TL.PARAM_ATTRS or any(a not in TL.PARAM_META_ATTRS for a in chain[1:])
+        if bad:
+            rep.add("kernel_body", f"{where} reads .{'.'.join(chain)} of a parameter (only .dtype, .type, "
+                    ".value, .to() and dtype metadata: a host object passed to the launch arrives as itself)",
+                    node)

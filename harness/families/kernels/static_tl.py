@@ -87,6 +87,24 @@ KERNEL_VALUE_ATTRS = frozenset("""
     is_int1 is_int8 is_int16 is_int32 is_int64 is_int_signed is_int_unsigned is_ptr is_standard_floating
     is_uint8 is_uint16 is_uint32 is_uint64 is_void
 """.split())
+#: the attribute a kernel may read first on one of its own parameters (or a local bound to one as
+#: it is): a launch argument is a pointer, a number or a constexpr, so only its type, a cast or a
+#: constexpr's value; after that, only :data:`PARAM_META_ATTRS`. Under the interpreter a host
+#: object passed to a launch (``self``, a module, a bound method) arrives as itself, and red team 4
+#: read ``M.T.softmax(-1)`` (torch on the host) and called ``M.store(r)`` through such a parameter
+PARAM_ATTRS = frozenset({"dtype", "type", "value", "to"})
+#: what may follow on a parameter's chain: dtype and type metadata, never a tensor method
+PARAM_META_ATTRS = frozenset("""
+    element_ty primitive_bitwidth fp_mantissa_width exponent_bias itemsize name scalar block_type
+    get_int_max_value get_int_min_value is_bf16 is_block is_bool is_const is_dtype is_floating is_fp16
+    is_fp32 is_fp64 is_fp8 is_int is_int1 is_int8 is_int16 is_int32 is_int64 is_int_signed is_int_unsigned
+    is_ptr is_standard_floating is_uint8 is_uint16 is_uint32 is_uint64 is_void
+""".split())
+#: Triton value attributes that compute or read data (methods of ``tl.tensor``): an attribute of
+#: the answer's nn.Module classes may not be named like one (``self.T``, ``self.store``), as
+#: plain classes may not be named like library attributes
+KERNEL_VALUE_METHODS = KERNEL_VALUE_ATTRS - PARAM_META_ATTRS - {"dtype", "shape", "type", "value", "numel",
+                                                                  "nbytes", "block_shape", "get_block_shapes"}
 #: ``triton.language`` names host code (forward, helpers, annotations, launch arguments) may
 #: name: dtypes and the annotation classes; it calls none of them
 HOST_TL_NAMES = _DTYPES | {"constexpr", "dtype", "tensor", "TRITON_MAX_TENSOR_NUMEL"}

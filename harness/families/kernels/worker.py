@@ -143,6 +143,8 @@ def phase_check(workdir: Path, job: dict[str, Any], res: Result) -> None:
     device = job["device"]
     counter = setup_hooks(job)
     init = load_pt(workdir / job["init"])
+    res.reach("ready")  # the harness's own start-up is over: from here on a death is the answer's
+    io.status(res)
     res.reach("import")
     try:
         mod = import_candidate(job)
