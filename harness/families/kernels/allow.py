@@ -96,8 +96,9 @@ PLAIN_METHODS = frozenset({"get", "items", "keys", "values", "index", "count", "
                            "startswith", "endswith", "lower", "upper", "join"})
 #: in-place methods on Python containers: only on the function's own local variables
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "pop", "setdefault", "clear"})
-#: methods ModelNew.__init__ must not call (they plant code that runs later)
-INIT_METHODS_DENIED_PARTS = ("hook", "apply", "register_module", "__")
+#: methods ModelNew.__init__ must not call (they plant code that runs later: hooks, and
+#: parametrizations, which run whenever the attribute is read, e.g. inside a launch)
+INIT_METHODS_DENIED_PARTS = ("hook", "apply", "register_module", "__", "parametriz", "weight_norm", "spectral_norm")
 #: file-backed and shared-memory storage (red team 4: ``torch.from_file`` on ``/dev/shm`` filled it
 #: and the worker died of SIGBUS): never named, as a function, a storage class or a method, not even
 #: in ``__init__``

@@ -3,7 +3,10 @@
 * :class:`LaunchCounter` counts custom-kernel launches: Triton ``JITFunction.run`` /
   ``InterpretedFunction.run`` and the functions of every ``load_inline`` extension.
 * :class:`OpRecorder` (a ``TorchDispatchMode``) records the aten ops the candidate runs outside
-  its kernels (torch compute fallbacks show up here, also those issued from C++ host code).
+  its kernels (torch compute fallbacks show up here, also those issued from C++ host code), and
+  every copy of device memory to the host, inside launches and extension calls too
+  (``host_copies``: ``x.to(torch::kCPU)`` in CUDA host code, red team 4).
+* the Triton launch hook records launch arguments that are host objects (``host_args``).
 * :func:`compile_trace` makes Triton compile every launched kernel for a CUDA target without a
   GPU (fake driver + ``warmup=True``), so the compile stage is real on a CPU-only machine.
 
@@ -25,10 +28,12 @@ class LaunchCounter:
         self.count = 0
         self.names: Counter[str] = Counter()
         self.depth = 0  # >0 while inside a kernel launch (torch ops there belong to the launcher)
+        self.host_args: Counter[str] = Counter()  # launch arguments that are host objects
 
     def reset(self) -> None:
         self.count = 0
         self.names.clear()
+        self.host_args.clear()
 
     @contextlib.contextmanager
     def launch(self, name: str, counted: bool = True) -> Iterator[None]:
@@ -61,6 +66,28 @@ def _host_callable(fn: Callable[..., Any], counter: LaunchCounter) -> Callable[.
     return call
 
 
+def _launch_value_ok(value: Any, depth: int = 0) -> bool:
+    """A tensor, a number, a bool, None, a string, a dtype, a constexpr of one, or a tuple of these."""
+    import torch
+    import triton.language as tl
+
+    if value is None or isinstance(value, bool | int | float | str | torch.Tensor | torch.dtype | tl.dtype):
+        return True
+    if isinstance(value, tl.constexpr):
+        return depth < 4 and _launch_value_ok(value.value, depth + 1)
+    return type(value) is tuple and depth < 4 and all(_launch_value_ok(v, depth + 1) for v in value)
+
+
+def launch_argument_problems(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
+    """The arguments of a Triton launch that are host objects (a module, a method, a function, a
+    list ...): under the interpreter the kernel body receives them as themselves and could run
+    torch through them (red team 4). ``grid`` (the answer's callable, run as host code) and
+    ``warmup`` are the launcher's own."""
+    named = [(f"#{i}", v) for i, v in enumerate(args)]
+    named += [(k, v) for k, v in kwargs.items() if k not in ("grid", "warmup")]
+    return [f"{k}: {type(v).__name__}" for k, v in named if not _launch_value_ok(v)]
+
+
 def _kernel_name(fn: Any) -> str:
     inner = getattr(fn, "fn", fn)
     return str(getattr(inner, "__name__", type(fn).__name__))
@@ -76,6 +103,8 @@ def install_triton_hooks(counter: LaunchCounter, *, cpu: bool) -> None:
         original = cls.run
 
         def run(self: Any, *args: Any, _orig: Callable[..., Any] = original, **kwargs: Any) -> Any:
+            for problem in launch_argument_problems(args, kwargs):
+                counter.host_args[f"{_kernel_name(self)} {problem}"] += 1
             if callable(kwargs.get("grid")):  # the launch grid is the answer's code, not the kernel's
                 kwargs["grid"] = _host_callable(kwargs["grid"], counter)
             with counter.launch(_kernel_name(self), counted=not kwargs.get("warmup", False)):
@@ -151,13 +180,51 @@ def make_op_recorder(counter: LaunchCounter) -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.ops: Counter[str] = Counter()
+            self.host_copies: Counter[str] = Counter()  # device -> host transfers, inside launches too
 
         def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+            name = func.name().split(".")[0]
             if counter.depth == 0:
-                self.ops[func.name().split(".")[0]] += 1
-            return func(*args, **(kwargs or {}))
+                self.ops[name] += 1
+            kwargs = kwargs or {}
+            device_in = _off_host(args)
+            if device_in and _to_host(name, args, kwargs):
+                self.host_copies[name] += 1  # before the op runs: it may fail (a meta tensor)
+                device_in = False
+            out = func(*args, **kwargs)
+            if device_in and _on_host(out):
+                self.host_copies[name] += 1
+            return out
 
     return OpRecorder()
+
+
+def _tensors(values: Any) -> list[Any]:
+    import torch
+
+    flat = values if isinstance(values, list | tuple) else [values]
+    out = [v for v in flat if isinstance(v, torch.Tensor)]
+    out += [w for v in flat if isinstance(v, list | tuple) for w in v if isinstance(w, torch.Tensor)]
+    return out
+
+
+def _off_host(args: Any) -> bool:
+    return any(t.device.type != "cpu" for t in _tensors(args))
+
+
+def _on_host(out: Any) -> bool:
+    return any(t.device.type == "cpu" for t in _tensors(out))
+
+
+def _to_host(name: str, args: Any, kwargs: dict[str, Any]) -> bool:
+    """An op whose destination is the host by its arguments: ``device=cpu`` (``aten::_to_copy``)
+    or an in-place copy into a host tensor (``aten::copy_``)."""
+    import torch
+
+    device = kwargs.get("device")
+    if device is not None and torch.device(device).type == "cpu":
+        return True
+    return name.endswith("copy_") and bool(args) and isinstance(args[0], torch.Tensor) and args[0].device.type == "cpu"
 
 
 class _FakeDriver:

@@ -50,6 +50,10 @@ def worker_failure(proc: ExecResult, data: dict[str, Any], timeout_s: float) -> 
 def _rejection(rep: dict[str, Any], cid: str) -> str | None:
     if int(rep.get("launches", 0)) < 1:
         return f"kernel_not_launched: no custom kernel launch in case {cid}"
+    if rep.get("host_args"):
+        return f"host_object: a launch got host objects, {', '.join(sorted(rep['host_args'])[:4])} ({cid})"
+    if rep.get("host_copies"):
+        return f"cuda_host_copy: device memory copied to the host, {', '.join(sorted(rep['host_copies'])[:4])} ({cid})"
     bad_ops = compare.disallowed_ops(rep.get("ops", {}))
     if bad_ops:
         return f"runtime_torch_compute: forward ran {', '.join(bad_ops[:6])} ({cid})"

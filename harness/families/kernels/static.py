@@ -52,6 +52,7 @@ RULES = {
     "dunder_method": "a dunder method other than __init__ (runs implicitly: __del__, __call__ ...)",
     "module_state": "state that outlives a call (self.x or module containers written outside __init__)",
     "shadowing": "rebinds an import, kernel, helper or builtin name",
+    "host_object": "passes self, a module, a method, a function or a class to a kernel launch",
     "kernel_body": "a @triton.jit body names something other than tl.*, its locals, kernels and size constants",
 }
 

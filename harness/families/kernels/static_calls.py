@@ -5,6 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
+from harness.families.kernels import static_hostobj as HO
 from harness.families.kernels import static_modlist as ML
 from harness.families.kernels import static_plain as SP
 from harness.families.kernels.policy import LOAD_INLINE_PATH, TIMER_ATTRS
@@ -67,6 +68,11 @@ def launch(b: Body, n: ast.Call, f: ast.Subscript) -> int:
     kernel = b.mod.kernels.get(kname) if kname is not None else None
     constexpr = _constexpr_params(kernel) if kernel is not None else set()
     names = [a.arg for a in kernel.args.args] if kernel is not None else []
+    for a in [*n.args, *(kw.value for kw in n.keywords)]:
+        what = HO.host_object(b, a)
+        if what:
+            b.bad("host_object", f"passes {what} to kernel {kname or '?'} (launch arguments are tensors, "
+                  "sizes, None or dtypes)", a)
     kinds = []
     for i, a in enumerate(n.args):
         k = b.expr(a)

@@ -6,6 +6,7 @@ import ast
 from harness.families.kernels import allow as A
 from harness.families.kernels import static_plain as SP
 from harness.families.kernels import static_tl as TL
+from harness.families.kernels.static_hostobj import module_attr_names
 from harness.families.kernels.static_jit import (
     check_decorators,
     check_kernel_body,
@@ -234,6 +235,7 @@ def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[
     for name, k in mod.kernels.items():
         check_kernel_body(mod, k, rep, device_helper=name in helpers)
     _shadowed_methods(mod, rep)
+    module_attr_names(mod, rep)
     _references_used(mod, rep)
     return rep.out, mod
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from harness.families.kernels import allow as A
 from harness.families.kernels import static_tl as TL
+from harness.families.kernels.static_hostobj import bound_method
 from harness.families.kernels.static_torch import module_on_path
 
 if TYPE_CHECKING:
@@ -122,10 +123,15 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
         b.expr(n.value)
         if attr in b.mod.self_exts:
             return SIZE
+        if bound_method(b, n):
+            b.bad("forbidden_attribute", f"self.{attr} used as a value (a bound method of the module)", n)
         if b.mod.method_of(_owner(b), attr) is not None:
             b.mod.method_of(_owner(b), attr).escaped = True  # type: ignore[union-attr]
             return SIZE
         return b.mod.self_attrs.get(attr, SIZE if attr == "training" else OPAQUE)  # nn.Module's flag
+    if bound_method(b, n):
+        b.bad("forbidden_attribute", f".{n.attr} used as a value (a bound method of a tensor or module, which "
+              "code elsewhere could call)", n)
     base = b.expr(n.value)
     if base == SIZE and n.attr in A.DEVICE_PROPERTY_ATTRS:
         return SIZE

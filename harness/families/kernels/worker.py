@@ -194,7 +194,8 @@ def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: P
         previous.extend(_spans(outs))
         io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
                    "ops": dict(recorder.ops), "tuple": isinstance(out, tuple | list),
-                   "oob_write": guards.broken(), **facts})
+                   "oob_write": guards.broken(), "host_args": dict(counter.host_args),
+                   "host_copies": dict(recorder.host_copies), **facts})
         kept.append({"outputs": outs, "inputs_after": inputs})
     # Sent only now: a candidate that reuses or later overwrites a buffer shows up as wrong.
     io.outputs([{"outputs": cpu_copy(k["outputs"]), "inputs_after": cpu_copy(k["inputs_after"])} for k in kept])

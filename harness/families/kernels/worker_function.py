@@ -94,7 +94,8 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
                      "inputs_after": []})
         io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
                    "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
-                   "alias_within": [], "oob_write": guards.broken()})
+                   "alias_within": [], "oob_write": guards.broken(), "host_args": dict(counter.host_args),
+                   "host_copies": dict(recorder.host_copies)})
     io.outputs(kept)
     res.reach("done")
     io.status(res)
