@@ -237,7 +237,8 @@ def _call_args(code: str, start: int) -> str | None:
 def cpp_host_reads(src: str, views: set[str] | None = None) -> list[str]:
     """Ways the C++/CUDA sources let host code read device memory (then compute on the host):
     ``cudaMemcpy*`` unless called with an explicit host-to-device or device-to-device kind,
-    managed/mapped memory, thrust. Checked on the text and on its macro expansion (``views``)."""
+    managed/mapped memory, thrust, and host tensors and devices (:func:`cpp_host_devices`).
+    Checked on the text and on its macro expansion (``views``)."""
     views = views if views is not None else code_views(src)
     if views is None:
         return ["macro expansion too large"]
@@ -253,5 +254,74 @@ def cpp_host_reads(src: str, views: set[str] | None = None) -> list[str]:
             elif name in _TO_DEVICE:
                 continue
             bad.append(name)
+    bad += cpp_host_devices(src, views)
     return sorted(set(bad))
 
+
+
+#: names that make a host tensor or host-visible memory, or name the CPU device (red team 4:
+#: ``x.to(torch::kCPU)``, a C++ loop over the host copy, ``h.to(x.device())`` back): the CPU
+#: device in every spelling, ``.cpu()``, pinned memory (a kernel may write it directly)
+_HOST_DEVICE = re.compile(r"\b(kCPU|CPU|cpu|pinned_memory|pin_memory|is_pinned|\w*CUDAHost\w*|\w*PinnedMemory\w*"
+                          r"|getCPUAllocator|from_blob)\b")
+#: ``DeviceType`` / ``Device::Type`` only as ``::CUDA`` (``static_cast<c10::DeviceType>(0)`` is the CPU)
+_DEVICE_TYPE = re.compile(r"\b(?:DeviceType|Device\s*::\s*Type)\b(?!\s*::\s*CUDA\b)")
+#: a device given by value: ``Device(...)``, ``Device{...}``, ``.device(...)`` with arguments
+_DEVICE_CTOR = re.compile(r"(?:\bDevice\s*(?=[({])|\.\s*device\s*(?=\())")
+_DEVICE_ARG = re.compile(r"\s*(?:(?:(?:::)?\s*(?:torch|at|c10)\s*::\s*)?(?:kCUDA|DeviceType\s*::\s*CUDA)"
+                         r"|[\w.\->\[\]]+?\s*(?:\.|->)\s*(?:device|get_device)\s*\(\s*\))\s*(?:,\s*\w+\s*)?")
+#: ``.to(`` on a tensor converts the dtype only: a scalar-type constant, ``ScalarType::X`` or
+#: ``<tensor>.scalar_type()`` / ``.dtype()``, then optional ``non_blocking``/``copy`` flags
+_TO = re.compile(r"(?:\.|->)\s*to\s*(?=\()")
+_DTYPE_ARG = re.compile(r"\s*(?:(?:(?:::)?\s*(?:torch|at|c10)\s*::\s*)?(?:ScalarType\s*::\s*\w+|k(?:Float|Half|BFloat16"
+                        r"|Double|Int|Long|Short|Char|Byte|Bool|UInt|Float8|ComplexFloat|ComplexDouble)\w*)"
+                        r"|[\w.\->\[\]]+?\s*(?:\.|->)\s*(?:scalar_type|dtype)\s*\(\s*\))\s*")
+_FLAG = re.compile(r"\s*(?:/\*\s*\w+\s*=\s*\*/\s*)?(?:true|false)\s*")
+#: allocation calls: at most (sizes, options, memory format); ATen's unpacked overloads take
+#: (..., dtype, layout, device, pin_memory, ...) and make pinned host memory without naming it
+_ALLOC = re.compile(r"\b(?:torch|at|c10)\s*::\s*(empty|empty_like|empty_strided|zeros|zeros_like|ones|ones_like"
+                    r"|full|full_like)\s*(?=\()")
+_LITERAL = re.compile(r'"((?:\\.|[^"\\\n])*)"')
+
+
+def _top_args(text: str | None) -> list[str]:
+    """The top-level comma-separated arguments of a call's argument text."""
+    if text is None:
+        return []
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*out, cur] if cur.strip() or out else []
+
+
+def cpp_host_devices(src: str, views: set[str]) -> list[str]:
+    """Ways the C++ names the host as a device or makes host-visible tensors: the CPU device in any
+    spelling (``kCPU``, ``DeviceType::CPU``, a numeric ``DeviceType``, a string literal holding
+    ``cpu``, also one built by the preprocessor), ``.cpu()``, pinned memory, a device given by
+    anything but ``kCUDA``/``<tensor>.device()``, ``.to(...)`` with anything but a dtype, and
+    ATen's unpacked allocation overloads."""
+    bad: list[str] = []
+    for code in views:
+        bad += [m.group(1) for m in _HOST_DEVICE.finditer(code)]
+        bad += ["DeviceType other than ::CUDA" for _ in _DEVICE_TYPE.finditer(code)]
+        for m in _DEVICE_CTOR.finditer(code):
+            args = _call_args(code, m.end()) if code[m.end()] == "(" else code[m.end() + 1:code.find("}", m.end())]
+            if args is not None and args.strip() and not _DEVICE_ARG.fullmatch(args):
+                bad.append(f"a device from '{args.strip()[:40]}'")
+        for m in _TO.finditer(code):
+            args = _top_args(_call_args(code, m.end()))
+            if not args or not _DTYPE_ARG.fullmatch(args[0]) or not all(_FLAG.fullmatch(a) for a in args[1:]):
+                bad.append(f".to({', '.join(a.strip() for a in args)[:40]}) (only a dtype)")
+        for m in _ALLOC.finditer(code):
+            if len(_top_args(_call_args(code, m.end()))) > 3:
+                bad.append(f"{m.group(1)}(...) with dtype/layout/device/pin_memory arguments")
+    expanded = preprocessed(src) or ""
+    for text in (src, expanded):
+        joined = re.sub(r'"\s*"', "", _COMMENT.sub(" ", text))  # adjacent literals are one string
+        bad += [f'"{s[:20]}"' for s in _LITERAL.findall(joined) if "cpu" in s.lower()]
+    return bad
