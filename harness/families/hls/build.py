@@ -46,6 +46,7 @@ from harness.cache import atomic_write_json, read_json
 from harness.errors import DataError
 from harness.families.hls import csim as csim_mod
 from harness.families.hls import mutate as mutate_mod
+from harness.families.hls import tbcheck
 from harness.families.hls import verdict as verdict_mod
 from harness.families.hls.csim import BUILDS, ap_include_dir, csim
 from harness.families.hls.items import HlsItem
@@ -82,8 +83,13 @@ class BuildSettings:
 
 
 def load_kernels(kernels_dir: Path) -> list[Kernel]:
+    """The kernel folders of ``kernels_dir``; a testbench without a seeded stimulus (or that never
+    calls its top function) is a DataError (:func:`harness.families.hls.tbcheck.check_testbench`)."""
     kernels = []
     for folder in sorted(p for p in kernels_dir.iterdir() if (p / "kernel.cpp").is_file()):
+        why = tbcheck.check_testbench(folder)
+        if why is not None:
+            raise DataError(why)
         meta = tomllib.loads((folder / "meta.toml").read_text()) if (folder / "meta.toml").is_file() else {}
         header = (folder / "kernel.h").read_text() if (folder / "kernel.h").is_file() else None
         kernels.append(Kernel(str(meta.get("name", folder.name)), folder, (folder / "kernel.cpp").read_text(), header, meta))
@@ -96,7 +102,7 @@ def content_hash(kernels_dir: Path, settings: BuildSettings, include: Path, cxx:
         for name in KERNEL_FILES:
             if (folder / name).is_file():
                 h.update(f"{folder.name}/{name}\0".encode() + (folder / name).read_bytes())
-    for mod in (mutate_mod, csim_mod, verdict_mod):
+    for mod in (mutate_mod, csim_mod, verdict_mod, tbcheck):
         h.update(Path(str(mod.__file__)).read_bytes())
     h.update(Path(__file__).read_bytes())
     h.update(repr(settings).encode())

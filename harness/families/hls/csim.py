@@ -50,7 +50,7 @@ from harness.families.hls.verdict import (
     TB_WRAPPER,
     classify_run,
     compile_symptom,
-    tb_wrapper_text,
+    tb_wrapper_for,
 )
 from harness.proc import ProcResult, run_process, tail
 
@@ -248,7 +248,7 @@ def direct_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[
 
 def _tb_files(tb_path: Path) -> dict[str, bytes]:
     tb = tb_path.read_bytes()
-    files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_text(tb.decode(errors="replace")).encode()}
+    files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_for(tb_path, tb.decode(errors="replace")).encode()}
     for header in sorted(tb_path.parent.glob("*.h")):
         files[header.name] = header.read_bytes()
     return files

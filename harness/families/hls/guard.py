@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,7 +31,8 @@ from harness.families.hls.csim import (
     include_fingerprint,
 )
 from harness.families.hls.items import HlsItem
-from harness.families.hls.verdict import TB_WRAPPER, tb_wrapper_text
+from harness.families.hls.verdict import TB_WRAPPER, tb_wrapper_for
+from harness.proc import ProcResult
 
 #: Reserved names an honest fix may use though its original does not (``assert`` expands to them).
 ALLOWED_RESERVED = frozenset({"__assert_fail", "__PRETTY_FUNCTION__", "__extension__", "__func__",
@@ -64,7 +66,8 @@ def _reference(item: HlsItem, include: Path, cxx: str, cache: Path | None) -> di
     reserved names of the original's preprocessed lines (``reserved``, as its ``undefined``)."""
     assert item.kernel_dir is not None
     tb_src = (item.kernel_dir / "tb.cpp").read_bytes()
-    key = _digest("ref-3", item.original, tb_src, *_kernel_files(item).values(), " ".join(_FLAGS),
+    wrapper = tb_wrapper_for(item.kernel_dir / "tb.cpp", tb_src.decode(errors="replace"))
+    key = _digest("ref-4", item.original, tb_src, wrapper, *_kernel_files(item).values(), " ".join(_FLAGS),
                   compiler_version(cxx), include_fingerprint(include))
 
     def make() -> dict[str, objcheck.ObjInfo]:
@@ -72,7 +75,7 @@ def _reference(item: HlsItem, include: Path, cxx: str, cache: Path | None) -> di
         try:
             for name, data in {**_kernel_files(item), "tb.cpp": tb_src}.items():
                 (work / name).write_bytes(data)
-            (work / TB_WRAPPER).write_text(tb_wrapper_text(tb_src.decode(errors="replace")))
+            (work / TB_WRAPPER).write_text(wrapper)
             (work / KERNEL_FILE).write_text(item.original)
             inc = ["-I.", f"-I{include}"]
             ref = objcheck.compile_info([cxx, *_FLAGS, *inc, "-save-temps=obj", "-c", KERNEL_FILE, "-o", "kernel.o"],
@@ -89,21 +92,44 @@ def _reference(item: HlsItem, include: Path, cxx: str, cache: Path | None) -> di
         raise GuardInfraError(str(exc)) from exc
 
 
+#: What the compiler sees of a cast that drops ``const`` (``(T *)p``, ``T(p)`` through a typedef,
+#: a using-alias, ``decltype`` or a template parameter): an error in the guard's compile.
+CAST_QUAL_FLAGS = ("-Wcast-qual", "-Werror=cast-qual")
+_CAST_QUAL = re.compile(r"^[^\n:]*kernel\.cpp:(\d+):\d+: error: (cast [^\n]*?casts away qualifiers)", re.MULTILINE)
+
+
+def _run(runner: Runner, cmd: list[str], workdir: Path) -> ProcResult:
+    try:
+        return runner(cmd, workdir, COMPILE_TIMEOUT_S, None)
+    except CsimInfraError as exc:
+        raise GuardInfraError(str(exc)) from exc
+
+
+def _cast_qual(res: ProcResult, runner: Runner, base: list[str], workdir: Path) -> str | None:
+    """The ``cast`` rule when the compile failed only because a cast drops ``const``: the same
+    compile without :data:`CAST_QUAL_FLAGS` succeeds (decided by exit codes, so a flood of
+    other diagnostics cannot hide it)."""
+    if res.timed_out or not _run(runner, [*base, "-fsyntax-only", KERNEL_FILE], workdir).ok:
+        return None
+    m = _CAST_QUAL.search(res.stderr)
+    where = f" (line {m.group(1)}: {m.group(2)[:160]})" if m else ""
+    return f"cast: a cast removes `const` (it can write through a const input){where}"
+
+
 def _inspect_in_sandbox(fix: str, item: HlsItem, workdir: Path, runner: Runner, include: Path,
-                        cxx: str) -> tuple[str, objcheck.ObjInfo] | None:
-    """The fix's preprocessed kernel lines and object facts, or None when it does not compile."""
+                        cxx: str) -> tuple[str, objcheck.ObjInfo] | str | None:
+    """The fix's preprocessed kernel lines and object facts, the ``cast`` rule it breaks, or None
+    when it does not compile."""
     workdir.mkdir(parents=True, exist_ok=True)
     for name, data in _kernel_files(item).items():
         (workdir / name).write_bytes(data)
     (workdir / KERNEL_FILE).write_text(fix)
-    inc = ["-I.", f"-I{include}"]
-    try:  # one compile: -save-temps keeps the preprocessed translation unit (kernel.inspect.ii) too
-        res = runner([cxx, *_FLAGS, *inc, "-save-temps=obj", "-c", KERNEL_FILE, "-o", "kernel.inspect.o"], workdir,
-                     COMPILE_TIMEOUT_S, None)
-    except CsimInfraError as exc:
-        raise GuardInfraError(str(exc)) from exc
+    base = [cxx, *_FLAGS, "-I.", f"-I{include}"]
+    # one compile: -save-temps keeps the preprocessed translation unit (kernel.inspect.ii) too
+    res = _run(runner, [*base, *CAST_QUAL_FLAGS, "-save-temps=obj", "-c", KERNEL_FILE, "-o", "kernel.inspect.o"],
+               workdir)
     if not res.ok or not (workdir / "kernel.inspect.ii").is_file() or not (workdir / "kernel.inspect.o").is_file():
-        return None
+        return _cast_qual(res, runner, base, workdir) if not res.ok else None
     lines = scan.kernel_lines((workdir / "kernel.inspect.ii").read_text(errors="replace"))
     try:
         info = objcheck.read_object(workdir / "kernel.inspect.o")
@@ -125,7 +151,7 @@ def inspect_fix(fix: str, item: HlsItem, workdir: Path, *, runner: Runner, inclu
     """The rule the compiled fix breaks, or None (see the module docstring). Raises
     GuardInfraError when a tool or the sandbox failed."""
     assert item.kernel_dir is not None
-    key = _digest("guard-1", fix, item.original, (item.kernel_dir / "tb.cpp").read_bytes(),
+    key = _digest("guard-2", fix, item.original, (item.kernel_dir / "tb.cpp").read_bytes(),
                   *(_kernel_files(item).values()), _rules_source(),
                   " ".join(_FLAGS), compiler_version(cxx), include_fingerprint(include))
     path = cache / "guard" / key[:2] / f"{key}.json" if cache is not None else None
@@ -133,8 +159,8 @@ def inspect_fix(fix: str, item: HlsItem, workdir: Path, *, runner: Runner, inclu
         return json.loads(path.read_text())["reason"]
     infos = _reference(item, include, cxx, cache)
     seen = _inspect_in_sandbox(fix, item, workdir, runner, include, cxx)
-    reason = None
-    if seen is not None:
+    reason = seen if isinstance(seen, str) else None
+    if isinstance(seen, tuple):
         lines, info = seen
         allowed = set(infos["reserved"].undefined) | ALLOWED_RESERVED
         reason = scan.check_tokens(lines, allowed) or objcheck.check_object(

@@ -15,17 +15,16 @@ import signal
 from pathlib import Path
 
 from harness.families.hls.judge import JUDGE_MARKER
+from harness.families.hls.tbcheck import INPUT_VERDICT, input_check_text, seed_hook, top_of
 from harness.proc import ProcResult
 
 PASS_MARKER = "TB PASS"
 TB_WRAPPER = "hweval_tb.cpp"
 #: The environment variable carrying a run's fresh stimulus seed to the testbench.
 SEED_ENV = "HWEVAL_TB_SEED"
-_SEED_HOOK = re.compile(r"^\s*(?:static\s+)?void\s+hweval_seed\s*\(\s*unsigned", re.MULTILINE)
-_LCG_STATE = re.compile(r"^\s*static\s+unsigned(?:\s+int)?\s+lcg_state\s*=", re.MULTILINE)
 
 
-def tb_wrapper_text(tb_text: str) -> str:
+def tb_wrapper_text(tb_text: str, top: str | None = None) -> str:
     """The testbench translation unit: ``tb.cpp`` with its ``main`` renamed, and the harness's
     main. When :data:`SEED_ENV` is set (the ``sanitize`` and ``pattern`` builds of every
     evaluation: :data:`harness.families.hls.csim.FRESH_SEED_BUILDS`), the harness's main first
@@ -33,15 +32,13 @@ def tb_wrapper_text(tb_text: str) -> str:
     ``void hweval_seed(unsigned)`` or, failing that, its ``static unsigned lcg_state``. A kernel
     folder's testbench then draws stimulus nobody could know when the answer was written (a table
     of the default seed's outputs fails), while the ``plain`` build keeps the default seed the
-    items were validated with."""
-    if _SEED_HOOK.search(tb_text):
-        reseed = "hweval_seed(seed);"
-    elif _LCG_STATE.search(tb_text):
-        reseed = "lcg_state = seed;"
-    else:
-        reseed = "(void)seed;"
+    items were validated with. With ``top`` (the kernel's top function) every call of it checks
+    that the kernel left its ``const`` inputs unchanged (:mod:`harness.families.hls.tbcheck`)."""
+    reseed = seed_hook(tb_text) or "(void)seed;"
+    check = input_check_text(tb_text, top)
+    verdict = INPUT_VERDICT if check else ""
     return f"""// hweval: the testbench's main() is renamed and called from here; the verdict comes from the judge.
-#define main hweval_tb_main
+{check}#define main hweval_tb_main
 #include "tb.cpp"
 #undef main
 #include <cstdio>
@@ -55,13 +52,19 @@ int main() {{
         {reseed}
     }}
     int rc = hweval_tb_main();
-    std::fflush(stdout);
+{verdict}    std::fflush(stdout);
     char msg[32];
     int n = std::snprintf(msg, sizeof msg, "%d\\n", rc);  // to the judge: the testbench returned
     if (n > 0 && write(3, msg, (size_t)n) < 0) return 125;
     return rc;
 }}
 """
+
+def tb_wrapper_for(tb_path: Path, tb_text: str) -> str:
+    """:func:`tb_wrapper_text` of the testbench at ``tb_path``, checking the inputs of the top
+    function its folder's ``meta.toml`` names."""
+    return tb_wrapper_text(tb_text, top_of(tb_path.parent))
+
 
 _JUDGE_LINE = re.compile(rf"^{JUDGE_MARKER} (\S+) (exit|signal)=(-?\d+) returned=(-?\d+|none)$")
 _ERROR_LINE = re.compile(r"^.*?\berror\b:.*$", re.MULTILINE)

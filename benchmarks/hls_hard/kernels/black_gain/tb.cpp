@@ -10,6 +10,11 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 9u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 static long long floor_div(long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 int main() {
@@ -18,7 +23,7 @@ int main() {
     const unsigned lo_v[5] = {0, 100, 0, 4095, 7};
     const unsigned hi_v[5] = {4095, 3000, 50, 4095, 4000};
     int errors = 0;
-    unsigned seed = 9;
+    unsigned seed = tb_seed;
     for (int t = 0; t < 25; t++) {
         int bl = black_v[t % 5], gr = g_raw[(t / 5) % 5];
         unsigned lo = lo_v[(t + t / 5) % 5], hi = hi_v[(t + t / 5) % 5];

@@ -9,11 +9,16 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 11u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 int main() {
     int errors = 0;
-    unsigned seed = 11;
+    unsigned seed = tb_seed;
     const int w[3] = {1, 2, 1};
     for (int t = 0; t < 10; t++) {
         int img[BL_H][BL_W];

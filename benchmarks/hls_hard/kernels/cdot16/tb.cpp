@@ -9,10 +9,15 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 21u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 int main() {
     const int ext[4] = {-128, -127, 0, 127};
     int errors = 0;
-    unsigned seed = 21;
+    unsigned seed = tb_seed;
     for (int t = 0; t < 256 + 256 + 200; t++) {
         cin_t x[CD_N], h[CD_N];
         int v[CD_N][4];

@@ -9,9 +9,14 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 7u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 int main() {
     int errors = 0;
-    unsigned seed = 7;
+    unsigned seed = tb_seed;
     for (int t = 0; t < 12; t++) {
         cx_t x[CIC_LEN];
         cy_t y[CIC_NOUT];

@@ -10,9 +10,14 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 11u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 int main() {
     int errors = 0;
-    unsigned seed = 11;
+    unsigned seed = tb_seed;
     for (int t = 0; t < 5; t++) {
         hls::stream<hs_pix_t> in, out;
         static int v[HS_H][HS_W];

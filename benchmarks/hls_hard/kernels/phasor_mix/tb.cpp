@@ -24,11 +24,16 @@ int main() {
             yi[n] = 0;
         }
         cw_t rr = std::cos(angles[t]), ri = std::sin(angles[t]);
+        cx_t cr[PM_N], ci[PM_N];  // the testbench's own copy of the input
+        for (int n = 0; n < PM_N; n++) {
+            cr[n] = xr[n];
+            ci[n] = xi[n];
+        }
         phasor_mix(xr, xi, yr, yi, rr, ri);
         cw_t wr = 1, wi = 0;
         for (int n = 0; n < PM_N; n++) {
-            cy_t er = xr[n] * wr - xi[n] * wi;
-            cy_t ei = xr[n] * wi + xi[n] * wr;
+            cy_t er = cr[n] * wr - ci[n] * wi;
+            cy_t ei = cr[n] * wi + ci[n] * wr;
             if (yr[n] != er || yi[n] != ei) {
                 if (errors < 5) std::printf("MISMATCH test %d y[%d]: got (%.7f, %.7f) expected (%.7f, %.7f)\n", t, n, yr[n].to_double(), yi[n].to_double(), er.to_double(), ei.to_double());
                 errors++;

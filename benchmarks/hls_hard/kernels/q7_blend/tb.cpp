@@ -10,12 +10,17 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 5u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 static long long floor_div(long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 int main() {
     const int t_v[6] = {0, 255, 128, 1, 200, 77};
     int errors = 0;
-    unsigned seed = 5;
+    unsigned seed = tb_seed;
     for (int k = 0; k < 6; k++) {
         qb_t_t t;
         t.range(7, 0) = t_v[k];

@@ -9,9 +9,14 @@ static unsigned lcg(unsigned &s) {
     return s >> 8;
 }
 
+// hweval: the harness reseeds the random part of the stimulus on every run (hweval_seed); the
+// directed cases stay fixed, so every seed still exposes the bugs they were written for.
+static unsigned tb_seed = 5u;
+void hweval_seed(unsigned s) { tb_seed = s; }
+
 int main() {
     int errors = 0;
-    unsigned seed = 5;
+    unsigned seed = tb_seed;
     for (int t = 0; t < 6; t++) {
         const int nb = t == 0 ? 1 : 4 + t;
         static int blocks[16][SS_N];

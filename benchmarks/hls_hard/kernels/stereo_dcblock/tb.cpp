@@ -35,10 +35,15 @@ int main() {
             l[n] = dl;
             r[n] = dr;
         }
+        smp_t lc[DC_BLOCK], rc[DC_BLOCK];  // the testbench's own copy of the input
+        for (int n = 0; n < DC_BLOCK; n++) {
+            lc[n] = l[n];
+            rc[n] = r[n];
+        }
         stereo_dcblock(l, r, ol, orr);
         for (int n = 0; n < DC_BLOCK; n++) {
-            dco_t el = ml.step(l[n]);
-            dco_t er = mr.step(r[n]);
+            dco_t el = ml.step(lc[n]);
+            dco_t er = mr.step(rc[n]);
             if (ol[n] != el || orr[n] != er) {
                 if (errors < 5) std::printf("MISMATCH call %d n %d: got (%.6f, %.6f) expected (%.6f, %.6f)\n", call, n, ol[n].to_double(), orr[n].to_double(), el.to_double(), er.to_double());
                 errors++;
