@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
-from harness.families.verilog.lexer import mask_comments, tokenize
-from harness.types import Candidate, sha256_text
+from harness.families.verilog.dedup import normalized_sha256
+from harness.families.verilog.lexer import mask_comments
+from harness.types import Candidate
+
+__all__ = ["extract_verilog", "module_spans", "normalized_sha256"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _VERILOG_LANGS = {"", "verilog", "systemverilog", "sv", "v", "vlog", "verilog2001", "svh"}
@@ -88,23 +91,3 @@ def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
     code = "\n".join([*dict.fromkeys(preamble), *dict.fromkeys(units), *modules.values()]) + "\n"
     return Candidate(code=code, meta={"modules": list(modules), "top_found": top is None or top in modules,
                                       "normalized_sha256": normalized_sha256(code)})
-
-
-def normalized_sha256(code: str) -> str:
-    """Hash of the token stream: comments and layout do not change it.
-
-    Verilog is free-form except for compiler directives, whose text runs to the end of the line
-    (a `` `define `` body, a line continued by a backslash). When the code holds a backtick the
-    line structure is kept (tokens joined per line, every line, blank ones included), so two
-    candidates that differ in where a directive ends never share a key."""
-    tokens = tokenize(code)
-    if "`" not in code:
-        return sha256_text(" ".join(t.text for t in tokens))
-    lines: dict[int, list[str]] = {}
-    line, pos = 0, 0
-    for t in tokens:
-        line += code.count("\n", pos, t.start)
-        pos = t.start
-        lines.setdefault(line, []).append(t.text)
-    last = code.count("\n")
-    return sha256_text("\n".join(" ".join(lines.get(i, ())) for i in range(last + 1)))

@@ -45,6 +45,12 @@ def tokenize(src: str) -> list[Token]:
     return out
 
 
+def pieces(src: str) -> list[tuple[str, str]]:
+    """(kind, text) of every piece of ``src`` in order, whitespace and comments included: the
+    texts join back into ``src``."""
+    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(src)]
+
+
 def mask_comments(src: str) -> str:
     """``src`` with comments and string contents replaced by spaces (offsets preserved)."""
     chars = list(src)
