@@ -32,6 +32,7 @@ from harness.families.verilog.extract import module_spans
 from harness.families.verilog.keywords import KEEP_WORDS, TIME_UNITS
 from harness.families.verilog.lexer import Token, tokenize
 from harness.families.verilog.ports import Ports, one_way_inputs
+from harness.families.verilog.reseed import reseed, with_seed
 
 CHANNEL_FD = 9
 CHANNEL_FILE = f"/proc/self/fd/{CHANNEL_FD}"
@@ -186,6 +187,11 @@ class Prepared:
     trusted: frozenset[str]
     tag: str
     designs: frozenset[str] = frozenset()  # the design's modules the trusted sources instantiate
+    seeded: frozenset[str] = frozenset()  # files whose random calls draw from the run's seed
+
+    def files_for_run(self, seed: int) -> dict[str, str]:
+        """The files as one run compiles them: the run's seed in the reseeded ones."""
+        return {name: with_seed(text, seed) if name in self.seeded else text for name, text in self.files.items()}
 
 
 _CACHE: dict[str, Prepared] = {}
@@ -193,18 +199,21 @@ _LOCK = threading.Lock()
 
 
 def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iterable[str],
-            route: tuple[str, str] | None = None, ports: Mapping[str, Ports] | None = None) -> Prepared:
+            route: tuple[str, str] | None = None, ports: Mapping[str, Ports] | None = None,
+            reseed_random: bool = False) -> Prepared:
     """``files`` with the trusted Verilog ``sources`` renamed (cached per process by content).
 
     ``keep``: names shared with the design beyond those found here (modules the sources
     instantiate but do not define, and the ports and parameters they connect by name, are kept
     anyway). ``route``: (file, verdict kind) whose verdict prints go to the channel. ``ports``:
     the design modules' ports (from the reference): connections to their inputs become one-way
-    (:func:`harness.families.verilog.ports.one_way_inputs`).
+    (:func:`harness.families.verilog.ports.one_way_inputs`). ``reseed_random``: unseeded
+    ``$random``/``$urandom``/``$urandom_range`` calls draw from a seed each run sets
+    (:mod:`harness.families.verilog.reseed`; :meth:`Prepared.files_for_run`).
     """
     sources, keep = tuple(sources), sorted(keep)
     directions = {k: [(str(n), str(d)) for n, d in v] for k, v in (ports or {}).items()}
-    key = key_of(files, sources, root, keep, route, directions)
+    key = key_of(files, sources, root, keep, route, directions, reseed_random)
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
@@ -215,6 +224,7 @@ def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iter
     tag = suffix()
     out = dict(files)
     trusted: set[str] = set()
+    seeded: set[str] = set()
     for name in sources:
         if name not in files:
             continue
@@ -225,10 +235,14 @@ def prepare(files: dict[str, str], sources: Iterable[str], root: str, keep: Iter
                 raise ValueError(f"{name}: no verdict print to route")
         if directions:
             text = one_way_inputs(text, directions)
+        if reseed_random:
+            text, calls = reseed(text)
+            if calls:
+                seeded.add(name)
         out[name], names = rename(text, shared, tag)
         trusted |= names
     prepared = Prepared(files=out, root=root if root in shared else root + tag, trusted=frozenset(trusted), tag=tag,
-                        designs=frozenset(designs))
+                        designs=frozenset(designs), seeded=frozenset(seeded))
     with _LOCK:
         if len(_CACHE) > 1024:
             _CACHE.clear()

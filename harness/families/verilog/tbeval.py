@@ -90,6 +90,10 @@ class Testbench:
     #: modules instantiated beside the design with its ports (the reference model): their inputs
     #: are connected the same way, so both see the stimulus with the same timing
     mirrors: tuple[str, ...] = field(default=())
+    #: whether the testbench's unseeded random calls draw from a fresh seed each run (None: when
+    #: ``verdict`` is "mismatches", VerilogEval's testbenches, which compare against a reference
+    #: model live; RTLLM's compare against fixed expected values, so their stimulus stays)
+    reseed: bool | None = None
 
     def to_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,14 +105,18 @@ class Testbench:
                    sources=tuple(data.get("sources") or (*data["before"], *data["after"])),
                    keep=tuple(data.get("keep") or ()), top=str(data.get("top") or ""),
                    ports=tuple((str(n), str(d)) for n, d in data.get("ports") or ()),
-                   mirrors=tuple(data.get("mirrors") or ()))
+                   mirrors=tuple(data.get("mirrors") or ()), reseed=data.get("reseed"))
+
+    @property
+    def reseeded(self) -> bool:
+        return self.verdict == "mismatches" if self.reseed is None else bool(self.reseed)
 
     def prepared(self) -> isolation.Prepared:
         """The sources as compiled: trusted names renamed, verdict prints sent to the channel,
         connections to the design's inputs one-way."""
         ports = {name: self.ports for name in (self.top, *self.mirrors)} if self.top and self.ports else None
         return isolation.prepare(self.files, self.sources, self.root, self.keep, route=(self.tb_file, self.verdict),
-                                 ports=ports)
+                                 ports=ports, reseed_random=self.reseeded)
 
 
 def verdict_prints(tb_source: str, verdict: str) -> int:
@@ -222,7 +230,8 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
     require("vvp")
     prepared = tb.prepared()
     nonce = secrets.token_hex(16)
-    files = {**prepared.files, RAW_FILE: candidate.code, RESET_FILE: reset_directives(tb)}
+    seed = secrets.randbelow(2**31 - 1024) + 1  # the stimulus seed: only in the testbench's text
+    files = {**prepared.files_for_run(seed), RAW_FILE: candidate.code, RESET_FILE: reset_directives(tb)}
     wall = ctx.limits.wall_s
     sim_timeout = max(1.0, min(SIM_TIMEOUT_S, wall * 0.75))
     job = {"nonce": nonce, "design": RAW_FILE, "compiled": DESIGN_FILE, "roots": sorted(prepared.designs),
@@ -236,6 +245,8 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
         res = ctx.sandbox.run_job("harness.jobs.iverilog_job", job, workdir=work, files=files, limits=limits,
                                   env=env, ro_paths=tool_bin_dirs(), collect=None if ctx.keep_scratch else ())
     stages, repeated = stages_from(res, nonce)
+    if prepared.seeded and "function" in stages:  # recorded, so a failure can be replayed
+        stages["function"].data["tb_seed"] = seed
     return stages, (res, repeated)
 
 
