@@ -236,3 +236,40 @@ def test_global_state_and_io_forbidden_even_in_init(snippet: str) -> None:
 def test_init_may_use_torch_freely() -> None:
     init = "self.w = nn.Parameter(torch.randn(4).relu())"
     assert rules(triton_answer(LAUNCH + "return y", init=init)) == set()
+
+
+SCALE_KERNEL = """
+import math
+SCALE = tl.constexpr(math.sqrt(2.0 / math.pi))
+
+
+@triton.jit
+def scale_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n) * SCALE, mask=offs < n)
+"""
+SCALE_LAUNCH = """
+y = torch.empty_like(x)
+scale_kernel[(triton.cdiv(x.numel(), 256),)](x, y, x.numel(), BLOCK=256)
+return y
+"""
+
+
+def test_module_level_constexpr_constant_allowed() -> None:
+    """``C = tl.constexpr(<number>)`` is the only way Triton lets a kernel read a module constant
+    (a plain global is a NameError in Triton 3.9): an honest answer, not a forbidden call."""
+    assert rules(triton_answer(SCALE_LAUNCH, SCALE_KERNEL)) == set()
+
+
+@pytest.mark.parametrize("value, rule", [
+    ("torch.ones(3).sum()", "torch_compute"),  # a tensor value made a compile-time constant
+    ("tl.zeros((4,), tl.float32)", "forbidden_call"),  # any other tl call at module level
+])
+def test_module_level_constexpr_of_a_tensor_rejected(value: str, rule: str) -> None:
+    code = SCALE_KERNEL.replace("math.sqrt(2.0 / math.pi)", value)
+    assert rule in rules(triton_answer(SCALE_LAUNCH, code))
+
+
+def test_constexpr_call_in_forward_still_rejected() -> None:
+    body = "c = tl.constexpr(2)\n" + SCALE_LAUNCH
+    assert "forbidden_call" in rules(triton_answer(body, SCALE_KERNEL))

@@ -236,7 +236,10 @@ def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
     path_kind(b, path, f)
     if path.startswith("typing."):
         b.bad("forbidden_call", f"{path}() (typing is for annotations only)", n)
-    if path in ("triton.jit", "triton.autotune", "triton.heuristics") or path.startswith("triton.language"):
+    module_constant = path == "triton.language.constexpr" and b.mode == "module"  # ``C = tl.constexpr(0.5)``:
+    # the only way Triton lets a kernel read a module-level constant (its kind is checked below)
+    if path in ("triton.jit", "triton.autotune", "triton.heuristics") or (
+            path.startswith("triton.language") and not module_constant):
         b.bad("forbidden_call", f"{path}() outside a kernel (or a decorator used as a call)", n)
     if path == "triton.Config":
         bad = [k.arg for k in n.keywords if k.arg not in A.CONFIG_KEYWORDS]
