@@ -20,7 +20,6 @@ _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOT
 _VERILOG_LANGS = {"", "verilog", "systemverilog", "sv", "v", "vlog", "verilog2001", "svh"}
 _MODULE = re.compile(r"\b(module|macromodule)\s+(\\?[A-Za-z_][\w$]*)")
 _ENDMODULE = re.compile(r"\bendmodule\b")
-_TIMESCALE = re.compile(r"\s*`timescale\b")
 
 
 def module_spans(code: str) -> list[tuple[str, int, int]]:
@@ -57,7 +56,9 @@ def _gap_items(gap: str) -> tuple[list[str], str]:
 def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
     """The modules found in ``text`` joined into one source, or None when there are none.
 
-    One fenced block whose modules are all distinct is taken as written (less `timescale).
+    One fenced block whose modules are all distinct is taken as written. A `` `timescale `` is
+    kept like any directive: it is allowed, and the trusted reset file after the design keeps it
+    from reaching the testbench.
     Otherwise modules are merged (the last definition of a name wins) and, from fenced blocks,
     what stands between modules (typedefs, packages, parameters) is kept ahead of them;
     outside code blocks only directive lines are.
@@ -69,7 +70,7 @@ def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
     names = [name for name, _, _ in module_spans(regions[0])]
     if fenced and len(regions) == 1 and len(set(names)) == len(names):
         # one block, each module once: the block as written (its directives stay where they are)
-        code = "\n".join(ln for ln in regions[0].splitlines() if not _TIMESCALE.match(ln)).strip() + "\n"
+        code = regions[0].strip() + "\n"
         return Candidate(code=code, meta={"modules": names, "top_found": top is None or top in names,
                                           "normalized_sha256": normalized_sha256(code)})
     for region in regions:
@@ -80,7 +81,7 @@ def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
         gaps = [region[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)] if fenced else [region[:spans[0][1]]]
         for gap in gaps:
             directives, code = _gap_items(gap)
-            preamble += [ln for ln in directives if "timescale" not in ln]
+            preamble += directives
             if fenced and code:
                 units.append(code)
         for name, start, end in spans:
