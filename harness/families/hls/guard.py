@@ -2,7 +2,10 @@
 
 1. :func:`harness.families.hls.integrity.check_fix` and :func:`scan.check_text` on the text;
 2. in the sandbox (through the same runner as the builds): ``g++ -c -save-temps`` of the fix
-   with the plain build's flags, which keeps the preprocessed translation unit; :func:`scan.check_tokens` on the kernel's preprocessed lines and
+   with the plain build's flags and ``-Wcast-qual -Werror=cast-qual``, which keeps the
+   preprocessed translation unit; a fix that fails only because of that flag (the same compile
+   without it succeeds) breaks the ``cast`` rule: a cast that drops ``const``, whatever its
+   spelling; :func:`scan.check_tokens` on the kernel's preprocessed lines and
    :func:`objcheck.check_object` on its object, against the original kernel and the testbench
    (our code, compiled here once and cached).
 
