@@ -39,6 +39,17 @@ def test_cuda_compile_error_is_syntax_error(run_eval, fresh_cache: None) -> None
     assert "undefined_symbol" in r["reason"]
 
 
+@pytest.mark.slow
+@needs_nvcc
+def test_cuda_compile_past_its_limit_is_timeout_and_not_cached(run_eval, fresh_cache: None) -> None:
+    """A compiler run past its limit is a timeout (not a compile error), and is not cached: the
+    same answer with time to compile gets its real verdict."""
+    r = run_eval("relu", LIGHT, lang="cuda", compile_timeout_s=0.5)
+    assert r["status"] == "timeout" and r["stages"]["compile"]["status"] == "timeout", r["reason"]
+    again = run_eval("relu", LIGHT, lang="cuda")
+    assert again["stages"]["compile"]["status"] == "pass", again["stages"]["compile"]
+
+
 def test_cuda_static_rejection_needs_no_compiler(run_eval) -> None:
     code = golden("relu", "cuda").replace("y[i] = v > 0.0f ? v : 0.0f;", "y[i] = v;").replace(
         "return y;", "return at::relu(x);")

@@ -47,6 +47,7 @@ class CudaBuild:
     cached: bool = False
     ignored_flags: list[str] = field(default_factory=list)
     infra: bool = False  # the sandbox itself failed
+    timed_out: bool = False  # the compiler ran past its limit (a timeout verdict, not a compile error)
 
     def as_dict(self) -> dict[str, object]:
         return {"ok": self.ok, "log": tail(self.log, 6000), "seconds": round(self.seconds, 2),
@@ -162,7 +163,8 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
     for tag in ("nvcc", "g++"):
         r = results[tag]
         if r.timed_out:
-            return CudaBuild(False, f"{tag} timed out after {timeout_s}s", time.monotonic() - start)
+            return CudaBuild(False, f"{tag} timed out after {timeout_s}s", time.monotonic() - start,
+                             timed_out=True)
         if r.returncode != 0:
             ok = False
             logs.append(f"== {tag} (exit {r.returncode}) ==\n{tail(r.stderr + r.stdout, 8000)}")

@@ -117,6 +117,10 @@ def evaluate_kernel(
         if any(b.infra for b in builds):
             stages["compile"]["status"] = "infra_error"
             return _result("infra_error", next(b.log for b in builds if b.infra), stages)
+        slow = next((b for b in builds if b.timed_out), None)
+        if slow is not None:  # never cached: a loaded machine may finish the next time
+            stages["compile"]["status"] = "timeout"
+            return _result("timeout", f"CUDA compile: {slow.log}", stages)
         if any(b.ok is False for b in builds):
             stages["compile"]["status"] = "syntax_error"
             log_text = next(b.log for b in builds if b.ok is False)
