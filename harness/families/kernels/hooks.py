@@ -75,7 +75,7 @@ def _launch_value_ok(value: Any, depth: int = 0) -> bool:
         return True
     if isinstance(value, tl.constexpr):
         return depth < 4 and _launch_value_ok(value.value, depth + 1)
-    return type(value) is tuple and depth < 4 and all(_launch_value_ok(v, depth + 1) for v in value)
+    return isinstance(value, tuple) and depth < 4 and all(_launch_value_ok(v, depth + 1) for v in value)
 
 
 def launch_argument_problems(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:

@@ -47,8 +47,10 @@ def host_object(b: Body, a: ast.expr) -> str | None:
         if b.is_local(a.id):
             return None
         mod = b.mod
+        if a.id in mod.aliases and _dtype_path(mod.aliases[a.id]):
+            return None  # ``from torch import float16``
         for kind, names in (("kernel", mod.kernels), ("function", mod.functions), ("class", mod.classes),
-                            ("extension", mod.exts), ("module", mod.aliases)):
+                            ("extension", mod.exts), ("imported name", mod.aliases)):
             if a.id in names:
                 return f"the {kind} {a.id}"
         return None
@@ -62,6 +64,13 @@ def host_object(b: Body, a: ast.expr) -> str | None:
         if attr in mod.submodules or attr in mod.modlists or attr in mod.self_exts:
             return f"self.{attr} (a submodule, container or extension)"
     return None
+
+
+def _dtype_path(path: str) -> bool:
+    from harness.families.kernels.policy import DTYPE_NAMES
+
+    head, _, last = path.rpartition(".")
+    return (head == "torch" and last in DTYPE_NAMES) or (head == "triton.language" and last in TL.HOST_TL_NAMES)
 
 
 def _self_aliases(b: Body) -> set[str]:
