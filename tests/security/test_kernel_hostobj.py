@@ -161,6 +161,10 @@ class ModelNew(nn.Module):
         return y
 '''
 
+#: what ``.to()`` of a parameter returns (``nn.Module.to()`` is the module), through a local
+TO_OF_PARAMETER = HOST_IN_BODY.replace("r = M.T.softmax(-1)", "q = M.to()\n    r = q.T.softmax(-1)").replace(
+    "M.store(r)", "M.to().to().store(r)")
+
 ATTACKS = {
     "rt4_param_in_launch": (PARAM_IN_LAUNCH, {"host_object", "kernel_body", "forbidden_call", "shadowing"}),
     "rt4_host_in_body": (HOST_IN_BODY, {"host_object", "kernel_body", "forbidden_attribute", "shadowing"}),
@@ -168,6 +172,7 @@ ATTACKS = {
     "self_alias_in_local": (ALIAS_IN_TUPLE, {"host_object", "kernel_body"}),
     "layer_as_constexpr": (CONSTEXPR_LAYER, {"kernel_body"}),
     "saved_bound_method": (SAVED_METHOD, {"forbidden_attribute", "shadowing"}),
+    "to_of_parameter": (TO_OF_PARAMETER, {"kernel_body"}),
 }
 
 #: honest answers of the same shape: an nn.Module with attributes and parameters, kernels that

@@ -288,8 +288,14 @@ def _param_attributes(fn: ast.FunctionDef, where: str, rep: Report) -> None:
     or a constexpr. Whatever host object reaches the parameter (red team 4 launched a kernel with
     ``self`` and read ``M.T.softmax(-1)``, called ``M.store(r)``), the body cannot reach into it."""
     params = raw_names(fn, constexpr=True)
+    for _ in range(4):  # ``q = M.to()``: what ``.to()`` of a parameter returns may be the object itself
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and node.value is not None \
+                    and _param_rooted(node.value, params):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                params |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
     for node in ast.walk(fn):
-        if not isinstance(node, ast.Attribute) or not _carries(node.value, params):
+        if not isinstance(node, ast.Attribute) or not _param_rooted(node.value, params):
             continue
         chain = [node.attr]
         outer: ast.AST = node
@@ -302,3 +308,11 @@ def _param_attributes(fn: ast.FunctionDef, where: str, rep: Report) -> None:
             rep.add("kernel_body", f"{where} reads .{'.'.join(chain)} of a parameter (only .dtype, .type, "
                     ".value, .to() and dtype metadata: a host object passed to the launch arrives as itself)",
                     node)
+
+
+def _param_rooted(node: ast.AST, params: set[str]) -> bool:
+    """A parameter as it is (:func:`_carries`), or ``.to(...)`` of one (``Module.to()`` is the module)."""
+    if _carries(node, params):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "to" \
+        and _param_rooted(node.func.value, params)
