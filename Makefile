@@ -7,6 +7,9 @@ STAMP := $(VENV)/.hweval-setup-$(shell cat pyproject.toml Makefile | sha256sum |
 APT_PACKAGES := iverilog yosys bubblewrap g++ chromium
 DEMO_OUT ?= results/runs/demo
 WORKERS ?= $(shell nproc)
+# pytest-xdist processes for `make test` / `make test-fast` (each test file stays on one process;
+# see tests/conftest.py); TEST_WORKERS=0 runs them in this process, one after another.
+TEST_WORKERS ?= 2
 
 .PHONY: setup system-deps demo leaderboard test test-fast bench lint clean
 
@@ -53,7 +56,7 @@ leaderboard: demo
 	$(BIN)/hweval publish $(DEMO_OUT)/*/ --fresh --out results/leaderboard.json --html results/leaderboard.html
 
 test: setup
-	$(BIN)/python -m pytest -q tests --ignore=tests/perf
+	$(BIN)/python -m pytest -q tests --ignore=tests/perf -n $(TEST_WORKERS) --dist loadgroup
 
 # The docker half of the sandbox tests needs an engine and the images: start dockerd when none
 # answers (installing docker.io/debootstrap if missing), build the images (skipped when up to date).
@@ -67,7 +70,7 @@ sandbox-images: setup
 
 # The fast layer: everything not marked slow (no simulator, compiler or sandbox runs), under 2 minutes.
 test-fast: setup
-	$(BIN)/python -m pytest -q tests --ignore=tests/perf -m "not slow and not docker"
+	$(BIN)/python -m pytest -q tests --ignore=tests/perf -m "not slow and not docker" -n $(TEST_WORKERS) --dist loadgroup
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/perf
