@@ -212,6 +212,9 @@ ARGMAX_ATTACKS = [
     ("template_cast", _argmax("template <typename P, typename Q> P as(Q q) { return (P)q; }\n",
                               "    logit_t *w = as<logit_t *>(&z[0][0]);\n"
                               "    for (int i = 0; i < AM_BATCH * AM_CLASSES; i++) w[i] = 0;\n"), "cast"),
+    ("typedef_reference_cast", _argmax("typedef logit_t &ref_t;\n",
+                                       "    for (int b = 0; b < AM_BATCH; b++) for (int k = 0; k < AM_CLASSES; k++) "
+                                       "(ref_t)z[b][k] = 0;\n"), "cast"),
     ("const_cast", _argmax("", "    for (int b = 0; b < AM_BATCH; b++) for (int k = 0; k < AM_CLASSES; k++) "
                                "const_cast<logit_t &>(z[b][k]) = 0;\n"), "cast"),
     # no cast the compiler could flag: the testbench's check of its inputs stops these
