@@ -284,6 +284,7 @@ def _fields(out: str) -> dict[str, list[str]]:
 
 def test_a_queued_job_starts_when_the_running_one_ends_in_a_folder_of_its_own(warm: BubblewrapSandbox) -> None:
     assert warm.bound(1)
+    assert _contained(warm, "true").returncode == 0  # the worker is up: the first starts at once
     who = 'echo "ns: $(readlink /proc/self/ns/pid)"; echo "me: $(basename $PWD)"; echo "start: $(date +%s.%N)"'
     # the running job plants what it can in the private /tmp and looks for the queued job's files
     plant = ("echo planted > /tmp/hweval-job-planted; mkdir /tmp/hweval-jobx; sleep 1.5; "
@@ -308,6 +309,7 @@ def test_a_queued_job_starts_when_the_running_one_ends_in_a_folder_of_its_own(wa
 
 def test_a_queued_job_gets_its_own_wall_time_and_runs_after_a_timed_out_one(warm: BubblewrapSandbox) -> None:
     assert warm.bound(1)
+    assert _contained(warm, "true", wall_s=2).returncode == 0
     t0 = time.monotonic()
     first, second = _both(lambda: _contained(warm, "sleep 600", wall_s=2),
                           lambda: _contained(warm, "sleep 1.5; echo done", wall_s=2.5))
@@ -345,6 +347,8 @@ def test_a_job_queued_behind_an_inline_job_that_timed_out_runs_one_shot(warm: Bu
 
     assert warm.bound(1)
     limits = Limits(wall_s=3)
+    warm.run_job(CMD, {"argv": ["/bin/true"]}, workdir=tmp_path / "w", limits=limits, ro_paths=tool_bin_dirs(),
+                 collect=())  # the worker is up: the inline job starts at once, the second queues behind it
     first, second = _both(
         lambda: warm.run_job("harness.jobs.iverilog_job", FOREVER_JOB, workdir=tmp_path / "f", files=FOREVER_FILES,
                              limits=limits, ro_paths=tool_bin_dirs(), collect=()),
