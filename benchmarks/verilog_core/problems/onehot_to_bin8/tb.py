@@ -1,6 +1,8 @@
 import cocotb
 from cocotb.triggers import Timer
 
+from harness.tbkit import tb_rng
+
 
 def model(x):
     if x != 0 and (x & (x - 1)) == 0:
@@ -8,13 +10,23 @@ def model(x):
     return 0, 1
 
 
+def stimulus(rng):
+    """Every code in an order drawn from ``rng`` (the run's seed), then that order reversed, then
+    valid and invalid codes alternating for each bit k (k in a drawn order) so stale values are
+    exposed."""
+    order = list(range(256))
+    rng.shuffle(order)
+    ks = list(range(8))
+    rng.shuffle(ks)
+    seq = order + order[::-1]
+    for k in ks:
+        seq += [1 << k, 0, 1 << k, 0xFF, 1 << k, (1 << k) | (1 << ((k + 1) % 8))]
+    return seq
+
+
 @cocotb.test()
 async def exhaustive(dut):
-    seq = list(range(256)) + list(reversed(range(256)))
-    # alternate valid and invalid codes so stale values are exposed
-    for k in range(8):
-        seq += [1 << k, 0, 1 << k, 0xFF, 1 << k, (1 << k) | (1 << ((k + 1) % 8))]
-    for x in seq:
+    for x in stimulus(tb_rng("onehot_to_bin8")):
         dut.onehot.value = x
         await Timer(1, unit="ns")
         exp_bin, exp_err = model(x)
