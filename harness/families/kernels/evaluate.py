@@ -90,48 +90,15 @@ def evaluate_kernel(
         prob = _load(problem)
     except (ProblemError, OSError, ValueError) as exc:
         return _result("infra_error", f"problem: {exc}", stages)
-    if lang not in ("triton", "cuda"):
-        return _result("infra_error", f"unknown lang {lang!r}", stages)
-    if prob.meta.get("unsupported"):
-        return _result("infra_error", f"problem not supported here: {prob.meta['unsupported']}", stages)
-    if not candidate_code or not candidate_code.strip():
-        return _result("no_code", "empty answer", stages)
-    try:
-        scalars = scalar_positions(prob.reference_source) if prob.kind == "module" else frozenset()
-        violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind, scalars=scalars)
-    except SyntaxError as exc:
-        stages["static"] = {"status": "syntax_error", "error": f"{exc.msg} (line {exc.lineno})"}
-        return _result("syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", stages)
-    stages["static"] = {"status": "rejected" if violations else "pass", "kernels": kernels,
-                        "violations": [v.as_dict() for v in violations]}
-    if violations:
-        v = violations[0]
-        return _result("rejected", f"{v.rule}: {v.detail} (line {v.line})", stages)
+    stop, kernels, exts = _static_stage(prob, candidate_code, lang, stages)
+    if stop:
+        return stop
     workdir.mkdir(parents=True, exist_ok=True)
-
     if lang == "cuda":
         ctimeout = compile_timeout_s or max(timeout_s, 300.0)
-        builds = [compile_extension(e, workdir / f"build{i}", timeout_s=ctimeout, arch=arch, runner=run)
-                  for i, e in enumerate(exts)]
-        stages["compile"] = {"status": "pass", "builds": [b.as_dict() for b in builds]}
-        if any(b.infra for b in builds):
-            stages["compile"]["status"] = "infra_error"
-            return _result("infra_error", next(b.log for b in builds if b.infra), stages)
-        slow = next((b for b in builds if b.timed_out), None)
-        if slow is not None:  # never cached: a loaded machine may finish the next time
-            stages["compile"]["status"] = "timeout"
-            return _result("timeout", f"CUDA compile: {slow.log}", stages)
-        if any(b.ok is False for b in builds):
-            stages["compile"]["status"] = "syntax_error"
-            log_text = next(b.log for b in builds if b.ok is False)
-            return _result("syntax_error", f"CUDA compile failed: {tail(log_text, 1500)}", stages)
-        if any(b.ok is None for b in builds):
-            stages["compile"]["status"] = "not_run"
-            stages["compile"]["reason"] = next(b.log for b in builds if b.ok is None)
-        if not gpu:
-            stages["correctness"] = {"status": "not_run", "reason": "CUDA correctness needs a GPU"}
-            return _result("infra_error", "no GPU: CUDA correctness not_run (compile stage only)", stages)
-
+        stop = _cuda_compile_stage(exts, workdir, stages, timeout_s=ctimeout, arch=arch, run=run, gpu=gpu)
+        if stop:
+            return stop
     try:
         refs = reference_cases(prob, workdir, gpu=gpu, seeds=seeds, runner=run, timeout_s=max(timeout_s, 120.0),
                                cache_root=ref_cache, seed_base=seed_base)
@@ -142,13 +109,87 @@ def evaluate_kernel(
         return _result("infra_error", _NONDETERMINISTIC.format(case=bad[0]), stages)
     # no seed in any file: TritonBench-T seeds reach the worker through the checker's pipe
     cases = [{"id": c["id"], "inputs": c["inputs"], "output": f"out_{i}.pt"} for i, c in enumerate(refs.cases)]
-    case_seeds = {c["id"]: int(c.get("seed", 0)) for c in refs.cases} if prob.kind == "function" else {}
     job = {"lang": lang, "device": "cuda" if gpu else "cpu", "interpret": not gpu, "seed": 0,
            "arch": int(arch), "init": "init.pt", "cases": cases, "profile": gpu, "kind": prob.kind,
            "entry": prob.entry, "test_code": "test_section.py", "globals": refs.globals,
            "result_var": prob.meta.get("result_var", "test_results"), "module_name": prob.meta.get("module_name")}
     cand = workdir / "cand"
     _candidate_folder(cand, candidate_code, refs, prob, job, cases)
+    stop, data = _run_stage(prob, candidate_code, refs, job, cases, workdir, stages, lang=lang, gpu=gpu,
+                            arch=arch, timeout_s=timeout_s, run=run)
+    if stop:
+        return stop
+    status, reason, detail = judge_cases(prob, cand, data, refs, kernels)
+    stages["correctness"] = {"status": status, "reason": reason, "n_cases": len(cases), **detail,
+                             "device": "cuda" if gpu else "cpu (triton interpreter)"}
+    if status != "pass":
+        return _result(status, reason, stages)
+    if gpu and perf:
+        if prob.kind != "module":
+            stages["perf"] = {"status": "not_run", "reason": "no timing harness for function problems"}
+        else:
+            stages["perf"] = _perf_stage(prob, workdir, refs, job, run, timeout_s, compile_baseline, perf_reps)
+            if stages["perf"]["status"] != "pass":
+                return _result(stages["perf"]["status"], stages["perf"].get("reason", ""), stages)
+    return _result("pass", "", stages)
+
+
+def _static_stage(prob: Problem, candidate_code: str, lang: str, stages: dict[str, Any]
+                  ) -> tuple[dict[str, Any] | None, list[str], list[Any]]:
+    """The checks before anything runs: (an early result or None, the kernels, CUDA extensions)."""
+    if lang not in ("triton", "cuda"):
+        return _result("infra_error", f"unknown lang {lang!r}", stages), [], []
+    if prob.meta.get("unsupported"):
+        return _result("infra_error", f"problem not supported here: {prob.meta['unsupported']}", stages), [], []
+    if not candidate_code or not candidate_code.strip():
+        return _result("no_code", "empty answer", stages), [], []
+    try:
+        scalars = scalar_positions(prob.reference_source) if prob.kind == "module" else frozenset()
+        violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind, scalars=scalars)
+    except SyntaxError as exc:
+        stages["static"] = {"status": "syntax_error", "error": f"{exc.msg} (line {exc.lineno})"}
+        return _result("syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", stages), [], []
+    stages["static"] = {"status": "rejected" if violations else "pass", "kernels": kernels,
+                        "violations": [v.as_dict() for v in violations]}
+    if violations:
+        v = violations[0]
+        return _result("rejected", f"{v.rule}: {v.detail} (line {v.line})", stages), kernels, exts
+    return None, kernels, exts
+
+
+def _cuda_compile_stage(exts: list[Any], workdir: Path, stages: dict[str, Any], *, timeout_s: float, arch: str,
+                        run: Runner, gpu: bool) -> dict[str, Any] | None:
+    """nvcc and g++ on every extension; an early result, or None to go on to correctness."""
+    builds = [compile_extension(e, workdir / f"build{i}", timeout_s=timeout_s, arch=arch, runner=run)
+              for i, e in enumerate(exts)]
+    stages["compile"] = {"status": "pass", "builds": [b.as_dict() for b in builds]}
+    if any(b.infra for b in builds):
+        stages["compile"]["status"] = "infra_error"
+        return _result("infra_error", next(b.log for b in builds if b.infra), stages)
+    slow = next((b for b in builds if b.timed_out), None)
+    if slow is not None:  # never cached: a loaded machine may finish the next time
+        stages["compile"]["status"] = "timeout"
+        return _result("timeout", f"CUDA compile: {slow.log}", stages)
+    if any(b.ok is False for b in builds):
+        stages["compile"]["status"] = "syntax_error"
+        log_text = next(b.log for b in builds if b.ok is False)
+        return _result("syntax_error", f"CUDA compile failed: {tail(log_text, 1500)}", stages)
+    if any(b.ok is None for b in builds):
+        stages["compile"]["status"] = "not_run"
+        stages["compile"]["reason"] = next(b.log for b in builds if b.ok is None)
+    if not gpu:
+        stages["correctness"] = {"status": "not_run", "reason": "CUDA correctness needs a GPU"}
+        return _result("infra_error", "no GPU: CUDA correctness not_run (compile stage only)", stages)
+    return None
+
+
+def _run_stage(prob: Problem, candidate_code: str, refs: Any, job: dict[str, Any], cases: list[dict[str, Any]],
+               workdir: Path, stages: dict[str, Any], *, lang: str, gpu: bool, arch: str, timeout_s: float,
+               run: Runner) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The checked run of the candidate on every case (on the CPU, with a real Triton compile for
+    ``sm_<arch>`` alongside): (an early result or None, the worker's record)."""
+    cand = workdir / "cand"
+    case_seeds = {c["id"]: int(c.get("seed", 0)) for c in refs.cases} if prob.kind == "function" else {}
     if lang == "triton" and not gpu:  # real compile (for sm_<arch>) alongside the interpreter run
         comp_dir = workdir / "compile"
         _candidate_folder(comp_dir, candidate_code, refs, prob, {**job, "cases": cases[:1]}, cases[:1])
@@ -164,7 +205,7 @@ def evaluate_kernel(
         cfail = worker_failure(cproc, cdata, timeout_s)
         if cfail and (cfail[0] == "syntax_error" or worker_failure(proc, data, timeout_s) is None):
             stages["compile"].update(status=cfail[0], reason=cfail[2], stderr=tail(cproc.stderr, 3000))
-            return _result(cfail[0], cfail[2], stages)
+            return _result(cfail[0], cfail[2], stages), data
         if cfail:  # e.g. both runs hit the same endless loop: the check run's verdict below says it
             stages["compile"].update(status="not_run", reason=cfail[2])
     else:
@@ -173,26 +214,14 @@ def evaluate_kernel(
             stages["compile"] = {"status": "pass", "target": "device (JIT at first launch)"}
     if data.get("forged"):  # attack class 7: the record or the outputs were rewritten
         stages["correctness"] = {"status": "rejected", "reason": data["forged"]}
-        return _result("rejected", f"forged_result: {data['forged']}", stages)
+        return _result("rejected", f"forged_result: {data['forged']}", stages), data
     failure = worker_failure(proc, data, timeout_s)
     if failure:
         status, stage, reason = failure
         stages[stage] = {**stages[stage], "status": status, "reason": reason,
                          "stderr": tail(proc.stderr, 3000)}
-        return _result(status, reason, stages)
-    status, reason, detail = judge_cases(prob, cand, data, refs, kernels)
-    stages["correctness"] = {"status": status, "reason": reason, "n_cases": len(cases), **detail,
-                             "device": "cuda" if gpu else "cpu (triton interpreter)"}
-    if status != "pass":
-        return _result(status, reason, stages)
-    if gpu and perf:
-        if prob.kind != "module":
-            stages["perf"] = {"status": "not_run", "reason": "no timing harness for function problems"}
-        else:
-            stages["perf"] = _perf_stage(prob, workdir, refs, job, run, timeout_s, compile_baseline, perf_reps)
-            if stages["perf"]["status"] != "pass":
-                return _result(stages["perf"]["status"], stages["perf"].get("reason", ""), stages)
-    return _result("pass", "", stages)
+        return _result(status, reason, stages), data
+    return None, data
 
 
 def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeout_s: float, seeds: int = 2,
