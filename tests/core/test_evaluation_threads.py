@@ -17,7 +17,8 @@ class _Sandbox(Sandbox):
     name = "probe"
 
     def __init__(self, bounds: bool) -> None:
-        self.bounds, self.asked = bounds, []  # type: list[int]
+        self.bounds = bounds
+        self.asked: list[int] = []
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         raise AssertionError("nothing runs here")
