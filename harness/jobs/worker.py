@@ -300,7 +300,7 @@ def make_folder(req: dict[str, Any]) -> str | None:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: text that is not UTF-8 (a lone surrogate)
         return f"could not make the job folder: {exc}"
     return None
 

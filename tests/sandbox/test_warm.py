@@ -357,3 +357,22 @@ def test_a_job_queued_behind_an_inline_job_that_timed_out_runs_one_shot(warm: Bu
     assert first.timed_out, first
     assert second.returncode == 0 and second.stdout == "second\n" and not second.timed_out, second
     assert not _worker_pids(warm)
+
+
+def test_a_self_contained_folder_replaces_whatever_was_planted_at_its_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's side of a self-contained job (no sandbox needed to check it)."""
+    from harness.jobs import worker
+    from harness.sandbox import warmfiles
+
+    monkeypatch.setattr(warmfiles, "JOB_PARENT", str(tmp_path))
+    target = tmp_path / "outside"
+    target.mkdir()
+    planted = tmp_path / "hweval-job7-ab"
+    planted.symlink_to(target)  # a job left a link where the next job's folder goes
+    assert worker.make_folder({"dir": str(planted), "files": {"d/x.v": "x"}}) is None
+    assert not planted.is_symlink() and (planted / "d" / "x.v").read_text() == "x"
+    assert list(target.iterdir()) == []
+    assert "escapes" in str(worker.make_folder({"dir": str(tmp_path / "hweval-job8"), "files": {"../y": "y"}}))
+    assert "must be" in str(worker.make_folder({"dir": "/etc/hweval-job9", "files": {}}))
+    assert "could not make" in str(worker.make_folder({"dir": str(tmp_path / "hweval-job10"), "files": {"z": "\ud800"}}))
