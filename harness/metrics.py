@@ -44,7 +44,7 @@ def bootstrap_means(values: Sequence[float], seed: int, resamples: int) -> list[
     """The sorted means of ``resamples`` resamples of ``values``: exactly what drawing each index
     with ``random.Random(seed).randrange(n)`` and summing with ``sum()`` gives, computed in bulk
     (numpy's left-to-right ``cumsum`` is ``sum()``'s order up to Python 3.11; 3.12's ``sum()``
-    compensates, so there only the pure-Python form runs). tests/perf/test_results_cost.py checks
+    compensates, so there only the pure-Python form runs). tests/core/test_results_cost.py checks
     both forms against that loop."""
     n = len(values)
     if n * resamples >= _NUMPY_FROM and n.bit_length() <= 32 and sys.version_info < (3, 12):
