@@ -29,6 +29,7 @@ def run(problem: Problem, design: str, work: Path, seed: int) -> Run:
 
     work.mkdir(parents=True, exist_ok=True)
     top, path = problem.data["top"], work / f"stim_{seed}.txt"
+    assert problem.reference is not None, f"{problem.id}: no reference"
     inputs = [name for name, direction in port_directions(problem.reference, top) if direction == "input"]
     assert inputs, f"{problem.id}: no input ports found in the reference"
     (work / "design.v").write_text(design)

@@ -44,6 +44,7 @@ def playback(problem: Problem, monkeypatch: pytest.MonkeyPatch) -> str:
     expects there when run with the default seed."""
     header, out, expect = CASES[problem.id]
     assert f'stimulus(tb_rng("{problem.id}"))' in problem.data["tb"]  # the order the testbench draws
+    assert problem.path is not None
     spec = importlib.util.spec_from_file_location(f"tb_{problem.id}", problem.path / "tb.py")
     assert spec is not None and spec.loader is not None
     tb = importlib.util.module_from_spec(spec)
