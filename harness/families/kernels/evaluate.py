@@ -35,8 +35,9 @@ from harness.sandbox.base import Sandbox
 log = logging.getLogger(__name__)
 
 STAGES = ("static", "compile", "correctness", "perf")
-_NONDETERMINISTIC = ("the reference is nondeterministic in case {case}: it draws random numbers (dropout, "
-                     "sampling), so no kernel can reproduce its outputs")
+_NONDETERMINISTIC = ("the reference is nondeterministic in case {case}: two runs with the same seed gave "
+                     "different outputs (random draws such as dropout or sampling, or unstable numerics), "
+                     "so no kernel can reproduce them")
 __all__ = ["STAGES", "evaluate_kernel", "reference_check", "worker_command", "worker_env"]
 
 
