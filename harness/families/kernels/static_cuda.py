@@ -314,9 +314,9 @@ def cpp_host_devices(src: str, views: set[str]) -> list[str]:
             if args is not None and args.strip() and not _DEVICE_ARG.fullmatch(args):
                 bad.append(f"a device from '{args.strip()[:40]}'")
         for m in _TO.finditer(code):
-            args = _top_args(_call_args(code, m.end()))
-            if not args or not _DTYPE_ARG.fullmatch(args[0]) or not all(_FLAG.fullmatch(a) for a in args[1:]):
-                bad.append(f".to({', '.join(a.strip() for a in args)[:40]}) (only a dtype)")
+            targs = _top_args(_call_args(code, m.end()))
+            if not targs or not _DTYPE_ARG.fullmatch(targs[0]) or not all(_FLAG.fullmatch(a) for a in targs[1:]):
+                bad.append(f".to({', '.join(a.strip() for a in targs)[:40]}) (only a dtype)")
         for m in _ALLOC.finditer(code):
             if len(_top_args(_call_args(code, m.end()))) > 3:
                 bad.append(f"{m.group(1)}(...) with dtype/layout/device/pin_memory arguments")

@@ -122,11 +122,12 @@ def module_attr_names(mod: ModuleScope, rep: Report) -> None:
             continue
         names = attr_names(cls)
         for node in ast.walk(cls):
-            f = node.func if isinstance(node, ast.Call) else None
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
             fname = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
             if fname in _REGISTER:
-                names |= {a.value for a in node.args if isinstance(a, ast.Constant)  # type: ignore[union-attr]
-                          and isinstance(a.value, str)}
+                names |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
         for attr in sorted(names & TL.KERNEL_VALUE_METHODS):
             rep.add("shadowing", f"{name}.{attr} is also a method of Triton tensors (a kernel given the module "
                     "would take it for one)", cls)
