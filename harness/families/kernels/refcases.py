@@ -102,6 +102,25 @@ def meta_numel(module: types.ModuleType) -> int | None:
         return None
 
 
+def meta_out_numel(module: types.ModuleType) -> int | None:
+    """Total output elements of ``Model(*init)(*inputs)`` on the meta device (nothing computed or
+    allocated); None if the model does not run there."""
+    import torch
+
+    try:
+        with torch.device("meta"), torch.no_grad():
+            init = call_flex(module.get_init_inputs, None)
+            out = module.Model(*init)(*call_flex(module.get_inputs, None, seed=None))
+        return sum(leaf.numel() for _, leaf in flatten(out) if isinstance(leaf, torch.Tensor))
+    except Exception:  # noqa: BLE001 - ops without meta kernels, data-dependent shapes
+        return None
+
+
+#: a scale whose output is larger than this many times the input budget is not run on a CPU
+#: (KernelBench's small-K matmul: inputs of 2 x 131,072 elements, an output of 67 M)
+OUTPUT_BUDGET_FACTOR = 4
+
+
 def flatten(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
     """(path, leaf) pairs of nested dicts / lists / tuples (a function's structured results)."""
     import torch
@@ -193,6 +212,10 @@ def _choose_module(source: str, path: str, job: Mapping[str, Any]) -> tuple[type
         n = meta_numel(module)
         if budget is not None and (n is None or n > budget):
             errors.append(f"{overrides or 'as-is'}: {n if n is not None else 'unknown'} input elements")
+            continue
+        n_out = meta_out_numel(module) if budget is not None else None
+        if budget is not None and n_out is not None and n_out > OUTPUT_BUDGET_FACTOR * budget:
+            errors.append(f"{overrides or 'as-is'}: {n_out} output elements")
             continue
         try:
             init = call_flex(module.get_init_inputs, None)
