@@ -181,3 +181,14 @@ def test_a_candidate_naming_the_seed_variable_does_not_reach_it(v2_maj3: Path, c
         code = GOLDEN.replace("endmodule", f"  integer peek;\n  initial #2 peek = {ref};\nendmodule")
         verdict = _judge(v2_maj3, code, ctx)
         assert verdict.status in (Status.REJECTED, Status.SYNTAX_ERROR), (ref, verdict.status, verdict.reason)
+
+
+def test_the_simulation_limit_follows_the_timeout() -> None:
+    """VerilogEval's 30 s vvp limit at the default --timeout 60; a longer --timeout raises it (a
+    30 s wall limit timed out a correct conwaylife answer on a loaded machine), a shorter lowers it."""
+    from harness.families.verilog.tbeval import sim_timeout_for
+
+    assert sim_timeout_for(60.0) == 30.0
+    assert sim_timeout_for(200.0) == 100.0
+    assert sim_timeout_for(20.0) == 15.0
+    assert sim_timeout_for(0.5) == 1.0

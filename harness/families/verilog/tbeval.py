@@ -224,6 +224,13 @@ def _unmade_scratch(ctx: EvalContext) -> Iterator[Path]:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def sim_timeout_for(wall_s: float) -> float:
+    """vvp's wall limit for a sample limit of ``wall_s`` (``--timeout``): VerilogEval's 30 s at the
+    default 60 s, less for a shorter limit, and raised by a longer one (half of it, up to three
+    quarters), so a loaded machine can give a slow simulation time instead of a timeout verdict."""
+    return max(1.0, min(max(SIM_TIMEOUT_S, wall_s * 0.5), wall_s * 0.75))
+
+
 def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tuple[dict[str, StageResult], Any]:
     """Check, compile and simulate in the sandbox; (stages, (ExecResult, repeated stage or None))."""
     require("iverilog")
@@ -233,7 +240,7 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
     seed = secrets.randbelow(2**31 - 1024) + 1  # the stimulus seed: only in the testbench's text
     files = {**prepared.files_for_run(seed), RAW_FILE: candidate.code, RESET_FILE: reset_directives(tb)}
     wall = ctx.limits.wall_s
-    sim_timeout = max(1.0, min(SIM_TIMEOUT_S, wall * 0.75))
+    sim_timeout = sim_timeout_for(wall)
     job = {"nonce": nonce, "design": RAW_FILE, "compiled": DESIGN_FILE, "roots": sorted(prepared.designs),
            "sources": [*tb.before, DESIGN_FILE, RESET_FILE, *tb.after], "root": prepared.root,
            "flags": list(ICARUS_FLAGS),
