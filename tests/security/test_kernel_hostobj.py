@@ -276,3 +276,41 @@ def test_host_objects_are_rejected_at_run_time_without_the_static_stage(run, no_
 def test_honest_answer_of_the_same_shape_passes(run) -> None:
     r = run("relu", HONEST)
     assert r["status"] == "pass", r["reason"]
+
+
+FUNCTION_ANSWER = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def add_kernel(a_ptr, b_ptr, o_ptr, n, alpha, F, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    tl.store(o_ptr + offs, tl.load(a_ptr + offs, mask=m) + alpha * tl.load(b_ptr + offs, mask=m), mask=m)
+    BODY
+
+
+def scaled_add(input, other, alpha=1.0, out=None):
+    out = torch.empty_like(input)
+    n = input.numel()
+    add_kernel[(triton.cdiv(n, 256),)](input, other, out, n, alpha, ARG, BLOCK=256)
+    return out
+'''
+
+
+@pytest.mark.parametrize("arg,body,rule", [
+    ("scaled_add", "pass", "host_object"),  # the entry function itself
+    ("lambda t: t.sum()", "pass", "host_object"),
+    ("torch", "F.add(a_ptr, b_ptr)", "kernel_body"),  # a module, called through in the body
+    ("None", "F.softmax(0)", "kernel_body"),  # whatever arrives, the body cannot reach into it
+])
+def test_function_answers_pass_no_host_objects(arg: str, body: str, rule: str) -> None:
+    code = FUNCTION_ANSWER.replace("ARG", arg).replace("BODY", body)
+    rules = {v.rule for v in analyze(code, "triton", entry="scaled_add", kind="function")[0]}
+    assert rule in rules, rules
+
+
+def test_function_answer_with_plain_arguments_is_accepted() -> None:
+    code = FUNCTION_ANSWER.replace("ARG", "None").replace("BODY", "pass")
+    assert analyze(code, "triton", entry="scaled_add", kind="function")[0] == []
