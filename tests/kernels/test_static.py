@@ -273,3 +273,30 @@ def test_module_level_constexpr_of_a_tensor_rejected(value: str, rule: str) -> N
 def test_constexpr_call_in_forward_still_rejected() -> None:
     body = "c = tl.constexpr(2)\n" + SCALE_LAUNCH
     assert "forbidden_call" in rules(triton_answer(body, SCALE_KERNEL))
+
+
+def _string_annotated(annotation: str) -> str:
+    return triton_answer(LAUNCH + "return y").replace("BLOCK: tl.constexpr", f"BLOCK: {annotation}")
+
+
+def test_string_constexpr_annotation_is_the_constant_triton_sees() -> None:
+    """``BLOCK: "tl.constexpr"`` is a compile-time constant to Triton (any annotation holding
+    ``constexpr``), as written in TritonBench-G's add_example: accepted, and judged as one."""
+    assert rules(_string_annotated('"tl.constexpr"')) == set()
+    assert rules(_string_annotated('"triton.language.constexpr"')) == set()
+
+
+@pytest.mark.parametrize("annotation", ['"my_constexpr"', '"tl.constexpr[0]"', '"int"', "'CX'"])
+def test_other_string_annotations_stay_rejected(annotation: str) -> None:
+    assert "kernel_body" in rules(_string_annotated(annotation))
+
+
+def test_a_tensor_passed_as_a_string_constexpr_is_still_caught() -> None:
+    """The renamed-constexpr class (red team 3): a tensor made a compile-time constant through the
+    annotation; with the string written, the rules see the constant as Triton does."""
+    code = triton_answer("""
+y = torch.empty_like(x)
+copy_kernel[(1,)](x, y, x.numel(), BLOCK=x)
+return y
+""").replace("BLOCK: tl.constexpr", 'BLOCK: "tl.constexpr"')
+    assert rules(code) != set()

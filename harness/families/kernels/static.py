@@ -9,6 +9,7 @@ counter are defence in depth only: they run inside the candidate's process.
 from __future__ import annotations
 
 import ast
+import re
 
 from harness.families.kernels.static_cuda import (
     InlineExtension,
@@ -196,7 +197,7 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
     """
     if lang not in ("triton", "cuda"):
         raise ValueError(f"unknown lang {lang!r}")
-    tree = ast.parse(code)
+    tree = _written_constexpr(ast.parse(code))
     violations, mod = check_module(tree, entry=entry, kind=kind, scalars=scalars)
     c = _Checker(tree, lang, mod, list(violations), entry, kind)
     exts = c.language()
@@ -209,6 +210,24 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
             seen.add((v.rule, v.detail, v.line))
             unique.append(v)
     return unique, kernels, exts
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def _written_constexpr(tree: ast.Module) -> ast.Module:
+    """A parameter annotated with the string ``"tl.constexpr"`` is what Triton makes of it (any
+    annotation holding ``constexpr`` is a compile-time constant): the dotted name itself, so every
+    rule judges the constant the compiler sees. Other strings stay strings (rejected in kernels)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and isinstance(node.annotation, ast.Constant) and \
+                isinstance(node.annotation.value, str) and "constexpr" in node.annotation.value and \
+                _DOTTED.fullmatch(node.annotation.value.strip()):
+            expr = ast.parse(node.annotation.value.strip(), mode="eval").body
+            node.annotation = ast.copy_location(expr, node.annotation)
+            for sub in ast.walk(expr):
+                ast.copy_location(sub, node)
+    return tree
 
 
 def check_static(code: str, lang: str) -> list[Violation]:
