@@ -77,6 +77,17 @@ class GenerationSettings:
     stop: tuple[str, ...] = ()
 
 
+def utf8_safe(text: str) -> str:
+    """``text`` with every code point UTF-8 cannot encode (lone surrogates) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")  # pairs rejoin
+    except AttributeError:  # not a string: left for the schema check to name
+        return text
+
+
 @dataclass
 class Completion:
     """A model's raw answer to one sample (one line of completions.jsonl)."""
@@ -96,6 +107,12 @@ class Completion:
 
     def key(self) -> tuple[str, str, int]:
         return (self.suite, self.problem_id, self.sample_idx)
+
+    def __post_init__(self) -> None:
+        # a lone surrogate (a model's ``\ud800`` escape) cannot be written as UTF-8: it would stop
+        # the run when the journal line is written; it becomes U+FFFD, as any undecodable text
+        self.completion = utf8_safe(self.completion)
+        self.feedback = utf8_safe(self.feedback)
 
     def rkey(self) -> tuple[str, str, int, int]:
         """The journal key: one line per sample and round."""
