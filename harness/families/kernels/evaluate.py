@@ -110,10 +110,7 @@ def evaluate_kernel(
         return _result("infra_error", _NONDETERMINISTIC.format(case=bad[0]), stages)
     # no seed in any file: TritonBench-T seeds reach the worker through the checker's pipe
     cases = [{"id": c["id"], "inputs": c["inputs"], "output": f"out_{i}.pt"} for i, c in enumerate(refs.cases)]
-    job = {"lang": lang, "device": "cuda" if gpu else "cpu", "interpret": not gpu, "seed": 0,
-           "arch": int(arch), "init": "init.pt", "cases": cases, "profile": gpu, "kind": prob.kind,
-           "entry": prob.entry, "test_code": "test_section.py", "globals": refs.globals,
-           "result_var": prob.meta.get("result_var", "test_results"), "module_name": prob.meta.get("module_name")}
+    job = _worker_job(prob, refs, cases, lang=lang, gpu=gpu, arch=arch)
     cand = workdir / "cand"
     _candidate_folder(cand, candidate_code, refs, prob, job, cases)
     stop, data = _run_stage(prob, candidate_code, refs, job, cases, workdir, stages, lang=lang, gpu=gpu,
@@ -133,6 +130,15 @@ def evaluate_kernel(
             if stages["perf"]["status"] != "pass":
                 return _result(stages["perf"]["status"], stages["perf"].get("reason", ""), stages)
     return _result("pass", "", stages)
+
+
+def _worker_job(prob: Problem, refs: Any, cases: list[dict[str, Any]], *, lang: str, gpu: bool,
+                arch: str) -> dict[str, Any]:
+    """What the check worker is told (no seed in it: seeds travel over the checker's pipe)."""
+    return {"lang": lang, "device": "cuda" if gpu else "cpu", "interpret": not gpu, "seed": 0,
+            "arch": int(arch), "init": "init.pt", "cases": cases, "profile": gpu, "kind": prob.kind,
+            "entry": prob.entry, "test_code": "test_section.py", "globals": refs.globals,
+            "result_var": prob.meta.get("result_var", "test_results"), "module_name": prob.meta.get("module_name")}
 
 
 def _static_stage(prob: Problem, candidate_code: str, lang: str, stages: dict[str, Any]
