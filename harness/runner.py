@@ -13,6 +13,7 @@ from typing import Any
 from harness import registry
 from harness.backend import Backend, BackendOptions
 from harness.cache import harness_code_digest, key_of
+from harness.cache import read_json as read_cache_json
 from harness.config import OPTION_ALIASES, RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
 from harness.execute import judge, run_evaluation
@@ -98,7 +99,8 @@ def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext,
     key = key_of(suite.content_hash(), tool_versions(), ctx.sandbox.name, suite.verdict_options(),
                  harness_code_digest())[:16]
     path = cache_dir() / "validate" / f"{suite.name}-{key}.json"
-    cached: dict[str, dict[str, str]] = read_json(path) if use_cache and path.exists() else {}
+    found = read_cache_json(path, label="validation cache") if use_cache else None
+    cached: dict[str, dict[str, str]] = found if isinstance(found, dict) else {}  # damaged: a miss
     todo = [p for p in problems if p.id not in cached]
 
     def check(problem: Problem) -> tuple[str, dict[str, str]]:

@@ -105,6 +105,15 @@ def test_reference_validation_is_cached_per_verdict_options(world: World, tmp_pa
     assert len(world.executed) - checked == 3 + 6
 
 
+def test_a_damaged_validation_cache_is_a_miss(world: World, tmp_path: Path) -> None:
+    go(tmp_path / "a", validate="on")
+    for f in (tmp_path / "cache" / "validate").glob("*.json"):
+        f.write_text("{ truncated")
+    checked = len(world.executed)
+    go(tmp_path / "b", validate="on")  # no crash: the references are checked again
+    assert len(world.executed) - checked == 6
+
+
 def test_verdict_cache_does_not_keep_infra_errors(world: World, tmp_path: Path) -> None:
     world.answers = {("p0", i): answer("crash") for i in range(2)}
     go(tmp_path / "a", verdict_cache="on")
