@@ -31,3 +31,23 @@ def test_pipe5_cpu_reaches_its_coverage_under_every_seed() -> None:
         for prog, dmem in tb.programs_with_coverage(random.Random(seed)):
             probe.start(prog, dmem, 170)
         assert probe.counts["stall"] >= 8 and probe.counts["taken"] >= 20, (seed, probe.counts)
+
+
+def test_pkt_deframer_wrap_phase_wraps_every_counter_under_every_seed() -> None:
+    tb = _tb("pkt_deframer")
+    for seed in range(100):
+        probe = tb.Parser(tb.Scoreboard("probe"))
+        for b in tb.wrapping_stream(random.Random(seed), (0.34, 0.34, 0.32, 0.0)):
+            probe.accept(b)
+        assert probe.wrapped(), seed
+
+
+def test_win3x3_stimulus_runs_on_until_every_lane_has_its_traffic() -> None:
+    from types import SimpleNamespace
+
+    tb = _tb("win3x3_complete")
+    thin = SimpleNamespace(lanes=[SimpleNamespace(sent_total=0, stalls=0, lasts=0)])
+    assert sum(1 for _ in tb.stimulus(random.Random(1))) == 3002  # 2 reset cycles + 3000
+    assert sum(1 for _ in tb.stimulus(random.Random(1), thin)) == 12002  # never covered: the cap
+    full = SimpleNamespace(lanes=[SimpleNamespace(sent_total=900, stalls=60, lasts=30)])
+    assert sum(1 for _ in tb.stimulus(random.Random(1), full)) == 3002
