@@ -64,7 +64,13 @@ def test_wrong_answer_fixed_in_round_2_counts_at_r2_not_r1(tmp_path: Path) -> No
         for folder in ("warm", "cached"):
             hweval("run", "--suite", "verilog-core", "--problems", "and_gate", *cached, "--rounds", "3",
                    "--workers", "1", "--out", str(tmp_path / folder), check=True)
-        assert len(server.bodies("/chat/completions")) == 4  # 2 for "run", 2 for "warm", 0 for "cached"
+            if folder == "warm":
+                assert len(server.bodies("/chat/completions")) == 4  # 2 for "run", 2 for "warm"
+        # "cached": round 1 comes from the cache; round 2's prompt holds the feedback, which names
+        # the first failing vector, and the testbench draws its stimulus order per evaluation, so
+        # round 2 is asked again only when that vector differs
+        again = server.bodies("/chat/completions")[4:]
+        assert len(again) <= 1 and all(user_turns(b) == 2 for b in again), [user_turns(b) for b in again]
         assert metrics(tmp_path / "cached") == m
     finally:
         server.stop()
