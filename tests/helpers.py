@@ -1,11 +1,18 @@
 """Helpers for tests: run the real CLI, write replay files, read run folders."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from harness.sandbox.base import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,3 +46,44 @@ def executions(run_dir: Path) -> dict[int, dict]:
 
 def fenced(code: str) -> str:
     return f"Here you go.\n\n```verilog\n{code}\n```\n"
+
+
+def sandbox_or_skip(kind: str) -> Sandbox:
+    """A checked sandbox of ``kind`` ("local" or "docker").
+
+    A missing Docker engine or image skips the test, unless ``HWEVAL_REQUIRE_DOCKER=1`` (set by
+    ``make test``), which makes it a failure; bubblewrap must always work.
+    """
+    sb: Sandbox
+    if kind == "local":
+        from harness.sandbox.local import BubblewrapSandbox
+
+        sb = BubblewrapSandbox()
+    else:
+        from harness.sandbox.docker import DockerSandbox
+
+        sb = DockerSandbox()
+    ok, why = sb.check()
+    if not ok:
+        sb.close()
+        if kind == "docker" and os.environ.get("HWEVAL_REQUIRE_DOCKER") != "1":
+            pytest.skip(f"docker sandbox unavailable: {why}")
+        pytest.fail(f"{kind} sandbox unavailable: {why}")
+    return sb
+
+
+@contextlib.contextmanager
+def cache_lock(name: str) -> Iterator[None]:
+    """An exclusive lock named ``name`` in the session's cache folder (``$HWEVAL_CACHE``).
+
+    Session fixtures that build a whole suite hold it, so that under xdist the second worker
+    waits for the first and then reads the entries it wrote instead of building them again.
+    """
+    path = Path(os.environ["HWEVAL_CACHE"]) / f".{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -6,24 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from harness.sandbox.base import Sandbox
 from tests.helpers import hweval
 from tests.kernels.helpers import executions
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def docker_ready() -> None:
-    from harness.sandbox.docker import DockerSandbox
-
-    sb = DockerSandbox()
-    ok, why = sb.check()
-    sb.close()
-    if not ok:
-        pytest.skip(f"docker sandbox unavailable: {why}")
-
-
-def test_reference_and_a_cheat_through_docker(docker_ready: None, tmp_path: Path) -> None:
+def test_reference_and_a_cheat_through_docker(docker_sandbox: Sandbox, tmp_path: Path) -> None:
     replay = tmp_path / "answers.jsonl"
     cheat = ("import torch\nimport torch.nn as nn\n\n\nclass ModelNew(nn.Module):\n"
              "    def forward(self, x):\n        return torch.relu(x)\n")

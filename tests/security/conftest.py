@@ -15,26 +15,9 @@ from pathlib import Path
 import pytest
 
 from harness.sandbox.base import Limits, Sandbox
+from tests.helpers import sandbox_or_skip
 
 KINDS = ("local", "docker")
-
-
-def _make(kind: str) -> Sandbox:
-    if kind == "local":
-        from harness.sandbox.local import BubblewrapSandbox
-
-        sb: Sandbox = BubblewrapSandbox()
-    else:
-        from harness.sandbox.docker import DockerSandbox
-
-        sb = DockerSandbox()
-    ok, why = sb.check()
-    if not ok:
-        sb.close()
-        if kind == "docker" and os.environ.get("HWEVAL_REQUIRE_DOCKER") != "1":
-            pytest.skip(f"docker sandbox unavailable: {why}")
-        pytest.fail(f"{kind} sandbox unavailable: {why}")
-    return sb
 
 
 def _assert_contained(sb: Sandbox, tmp: Path) -> None:
@@ -49,7 +32,7 @@ def _assert_contained(sb: Sandbox, tmp: Path) -> None:
 
 @pytest.fixture(scope="session", params=KINDS)
 def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    sb = _make(request.param)
+    sb = sandbox_or_skip(request.param)
     _assert_contained(sb, tmp_path_factory.mktemp(f"contained-{request.param}"))
     yield sb
     sb.close()

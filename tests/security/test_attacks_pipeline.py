@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import sandbox_or_skip
 from tests.security.attack_helpers import tree_text
 
 pytestmark = pytest.mark.slow
@@ -40,14 +41,7 @@ EXPECTED = {"reference": "pass", "fopen_fwrite": "rejected", "system": "rejected
 
 @pytest.mark.parametrize("kind", ["local", "docker"])
 def test_verilog_attacks_through_hweval_run(kind: str, token: str, tmp_path: Path) -> None:
-    if kind == "docker":
-        from harness.sandbox.docker import DockerSandbox
-
-        probe = DockerSandbox()
-        ok, why = probe.check()
-        if not ok and os.environ.get("HWEVAL_REQUIRE_DOCKER") != "1":
-            pytest.skip(f"docker sandbox unavailable: {why}")
-        assert ok, why
+    sandbox_or_skip(kind).close()
     secret_dir = Path(tempfile.mkdtemp(prefix="hweval-secret-"))
     secret = secret_dir / "secret.hex"
     secret.write_text(token + "\n")
