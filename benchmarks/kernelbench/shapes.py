@@ -21,10 +21,10 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from harness.families.kernels.refcases import int_constants, scale_candidates
+from harness.families.kernels.sandboxed.scaling import int_constants, scale_candidates
 
 HOIST_PREFIX = "hweval_input_dim_"
-#: same factors as the family's search (harness.families.kernels.refcases)
+#: same factors as the family's search (harness.families.kernels.sandboxed.refcases)
 _FACTORS = (4, 8, 16, 32, 64, 128, 256, 1024)
 _MEDIUM_FACTORS = (2, 4)
 _PROTECTED = ("kernel", "stride", "pad", "dilation", "group", "seed", "axis")
@@ -93,7 +93,7 @@ def _scaled(value: Any, factor: int, threshold: int) -> Any:
 
 def scale_search(source: str) -> list[dict[str, Any]]:
     """Scaled-down module constants to try on the CPU, least scaling first: the family's search
-    (:func:`harness.families.kernels.refcases.scale_candidates`) with lists of integers scaled
+    (:func:`harness.families.kernels.sandboxed.refcases.scale_candidates`) with lists of integers scaled
     alongside the integer constants."""
     lists = int_lists(source)
     if not lists:

@@ -39,7 +39,7 @@ from harness.families.kernels.cases import run_checked, worker_env
 from harness.families.kernels.judge import worker_failure
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
-from harness.families.kernels.static import analyze
+from harness.families.kernels.static.check import analyze
 from harness.proc import tail
 
 _RANDOM = re.compile(r"\bdropout\b|\bbernoulli\b|\brand(?:n|int|perm)?\s*\(|\bmultinomial\s*\(|"

@@ -46,8 +46,8 @@ def run(workdir: Path) -> dict[str, Any]:
     import torch
     import torch.nn.functional as F  # noqa: N812
 
-    from harness.families.kernels.hooks import device_remap
-    from harness.families.kernels.refcases import cpu_leaves, exec_module, flatten, importable_as
+    from harness.families.kernels.sandboxed.hooks import device_remap
+    from harness.families.kernels.sandboxed.refcases import cpu_leaves, exec_module, flatten, importable_as
 
     job = json.loads((workdir / "job.json").read_text())
     source = (workdir / "reference.py").read_text()

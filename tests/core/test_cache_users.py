@@ -166,7 +166,7 @@ def test_reference_cases_two_processes_publish_one_whole_folder(tmp_path: Path) 
 def test_nvcc_build_entry_is_written_whole_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.families.kernels.compile_cuda import compile_extension
     from harness.families.kernels.runner import plain_runner
-    from harness.families.kernels.static_cuda import InlineExtension
+    from harness.families.kernels.static.cuda import InlineExtension
 
     if shutil.which("nvcc") is None:
         pytest.skip("nvcc is not installed")

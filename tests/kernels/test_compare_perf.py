@@ -8,7 +8,7 @@ import torch
 from harness.families.kernels.compare import compare_outputs, disallowed_ops, modified_inputs
 from harness.families.kernels.perf import judge, physical_floor
 from harness.families.kernels.problem import eval_formula, load_problem
-from harness.families.kernels.timing import summarize
+from harness.families.kernels.sandboxed.timing import summarize
 from tests.kernels.helpers import PROBLEMS
 
 TOL = {"float32": (1e-5, 1e-5)}

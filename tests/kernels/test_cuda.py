@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from harness.families.kernels.compile_cuda import compile_batch, nvcc_path
-from harness.families.kernels.static import analyze
+from harness.families.kernels.static.check import analyze
 from tests.kernels.helpers import LIGHT_CUDA_RELU as LIGHT
 from tests.kernels.helpers import PROBLEM_IDS, golden
 

@@ -7,13 +7,13 @@ import os
 import pytest
 import torch
 
-from harness.families.kernels import pipe
 from harness.families.kernels.cases import RUN_SEED, case_plan
-from harness.families.kernels.dists import LARGE_SCALE, atol_scale, derive
-from harness.families.kernels.guards import GuardSet, guard_allocations, guard_inputs
-from harness.families.kernels.hooks import LaunchCounter
 from harness.families.kernels.problem import external_problem, load_problem
-from harness.families.kernels.scaling import odd_sizes
+from harness.families.kernels.sandboxed import pipe
+from harness.families.kernels.sandboxed.dists import LARGE_SCALE, atol_scale, derive
+from harness.families.kernels.sandboxed.guards import GuardSet, guard_allocations, guard_inputs
+from harness.families.kernels.sandboxed.hooks import LaunchCounter
+from harness.families.kernels.sandboxed.scaling import odd_sizes
 from tests.kernels.helpers import PROBLEMS
 
 

@@ -6,7 +6,7 @@ import ast
 import pytest
 
 from harness.families.kernels.mutate import mutate, mutations
-from harness.families.kernels.static import check_static
+from harness.families.kernels.static.check import check_static
 from tests.kernels.helpers import PROBLEM_IDS, golden
 
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from harness.families.kernels.problem import load_problem
-from harness.families.kernels.static import check_static
+from harness.families.kernels.static.check import check_static
 from tests.kernels.helpers import PROBLEM_IDS, PROBLEMS
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.families.kernels.refcases import ReferenceCaseError, _choose_module, meta_out_numel
+from harness.families.kernels.sandboxed.refcases import ReferenceCaseError, _choose_module, meta_out_numel
 
 OUTER = """
 import torch

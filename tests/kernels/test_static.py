@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from harness.families.kernels.static import analyze, check_static
+from harness.families.kernels.static.check import analyze, check_static
 
 HEAD = """
 import torch

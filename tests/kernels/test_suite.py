@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from benchmarks.kernels_core import KernelsCoreSuite
-from harness.families.kernels.hooks import device_remap
-from harness.families.kernels.refcases import exec_module, int_constants, scale_candidates
+from harness.families.kernels.sandboxed.hooks import device_remap
+from harness.families.kernels.sandboxed.refcases import exec_module, int_constants, scale_candidates
 from harness.families.kernels.suite import kernel_metrics, to_verdict
 from harness.suite import SuiteOptions
 from harness.types import Completion, Status

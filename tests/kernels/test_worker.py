@@ -12,7 +12,7 @@ from tests.kernels.helpers import golden
 
 def test_worker_command_and_env(tmp_path: Path) -> None:
     cmd = worker_command(tmp_path, "check")
-    assert cmd[:3] == [sys.executable, "-m", "harness.families.kernels.worker"]
+    assert cmd[:3] == [sys.executable, "-m", "harness.families.kernels.sandboxed.worker"]
     assert cmd[cmd.index("--workdir") + 1] == str(tmp_path) and cmd[-1] == "check"
     assert worker_command(tmp_path, "perf", python="/opt/py/bin/python")[0] == "/opt/py/bin/python"
     env = worker_env(tmp_path, interpret=True, gpu=False)

@@ -24,7 +24,7 @@ import torch
 from benchmarks.kernels_hard import PROBLEMS_DIR, KernelsHardSuite, load_hard_problem
 from harness.families.kernels.compile_cuda import compile_batch, nvcc_path
 from harness.families.kernels.evaluate import evaluate_kernel
-from harness.families.kernels.static import analyze, scalar_positions
+from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.suite import SuiteOptions
 
 REPO = Path(__file__).resolve().parents[2]

@@ -213,7 +213,7 @@ def test_in_process_checks_are_only_defence_in_depth(run, no_static: None) -> No
     # worker after the candidate loaded (runtime_error, never infra_error): never a pass
     assert (r["status"] == "rejected" and r["reason"].startswith("kernel_not_launched")) or \
         r["status"] == "runtime_error", (r["status"], r["reason"])
-    from harness.families.kernels.static import analyze
+    from harness.families.kernels.static.check import analyze
 
     assert analyze(code, "triton")[0]
 

@@ -23,7 +23,7 @@ import pytest
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.judge import worker_failure
 from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
-from harness.families.kernels.static import analyze
+from harness.families.kernels.static.check import analyze
 from harness.sandbox.base import ExecResult, Limits
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from harness.families.kernels.compile_cuda import nvcc_path
-from harness.families.kernels.hooks import LaunchCounter, make_op_recorder
 from harness.families.kernels.judge import _rejection
-from harness.families.kernels.static import analyze
+from harness.families.kernels.sandboxed.hooks import LaunchCounter, make_op_recorder
+from harness.families.kernels.static.check import analyze
 
 TEMPLATE = '''import torch
 import torch.nn as nn

@@ -23,7 +23,7 @@ from benchmarks.kernels_hard import load_hard_problem
 from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
-from harness.families.kernels.static import analyze, scalar_positions
+from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.sandbox.base import Limits
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 

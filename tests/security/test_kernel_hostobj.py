@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
-from harness.families.kernels.hooks import launch_argument_problems
 from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
-from harness.families.kernels.static import analyze
+from harness.families.kernels.sandboxed.hooks import launch_argument_problems
+from harness.families.kernels.static.check import analyze
 from harness.sandbox.base import Limits
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 

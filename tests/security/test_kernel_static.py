@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.families.kernels.static import analyze
+from harness.families.kernels.static.check import analyze
 from tests.kernels.helpers import ANSWERS, PROBLEMS
 
 CORPUS = Path(__file__).resolve().parent / "kernels"
@@ -90,7 +90,7 @@ def test_honest_answer_is_accepted(path: Path) -> None:
 def test_scalar_arguments_come_from_the_reference_not_the_answer() -> None:
     """A forward argument is a size only where the reference's forward annotates a number: the
     answer's own annotation proves nothing (``x: int`` on a tensor position is still a tensor)."""
-    from harness.families.kernels.static import scalar_positions
+    from harness.families.kernels.static.check import scalar_positions
 
     hard = HARD / "varlen_attention" / "reference.py"
     assert scalar_positions(hard.read_text()) == frozenset({4})
@@ -124,7 +124,7 @@ def get_inputs():
 def test_numbers_that_get_inputs_passes_are_sizes() -> None:
     """KernelBench's ``forward(self, A, s)`` with ``get_inputs() -> [A, s]`` and ``s = 3.5``: the
     reference passes a number at position 1, so ``float(s)`` is fine there and nowhere else."""
-    from harness.families.kernels.static import scalar_positions
+    from harness.families.kernels.static.check import scalar_positions
 
     assert scalar_positions(KB_SCALE) == frozenset({1})
     assert scalar_positions(KB_SCALE.replace("s = 3.5", "s = 3.5\ns = torch.rand(1)")) == frozenset()
@@ -184,7 +184,7 @@ def test_sizes_and_metadata_still_become_host_values(forward: str) -> None:
 
 @pytest.mark.parametrize("path", GOLDENS, ids=lambda p: f"{p.parent.parent.parent.name}/{p.parent.name}/{p.stem}")
 def test_golden_solutions_pass_the_rules(path: Path) -> None:
-    from harness.families.kernels.static import scalar_positions
+    from harness.families.kernels.static.check import scalar_positions
 
     lang = "cuda" if path.stem.endswith("cuda") else "triton"
     ref = path.parent / "reference.py"
@@ -350,7 +350,7 @@ def test_triton_language_lists_match_the_installed_triton() -> None:
     no value attribute is a JITFunction's own (``get_capture_scope``, ``fn``, ``run`` ...)."""
     import types
 
-    from harness.families.kernels import static_tl as TL
+    from harness.families.kernels.static import tl as TL
 
     tl = pytest.importorskip("triton.language")
     public = {n for n in tl.__all__ if not isinstance(getattr(tl, n), types.ModuleType)}
@@ -372,7 +372,7 @@ def test_triton_language_lists_match_the_installed_triton() -> None:
 ])
 def test_init_torch_paths_never_reach_a_module(path: str, module: str | None) -> None:
     """``__init__`` may call any torch function, but no path through a module re-exported by torch."""
-    from harness.families.kernels.static_torch import module_on_path
+    from harness.families.kernels.static.torch_paths import module_on_path
 
     pytest.importorskip("torch")
     assert module_on_path(path) == module
@@ -471,7 +471,7 @@ def test_the_op_recorder_sees_torch_in_grid_callables_and_heuristics(monkeypatch
     from triton.runtime.interpreter import InterpretedFunction
     from triton.runtime.jit import JITFunction
 
-    from harness.families.kernels import hooks
+    from harness.families.kernels.sandboxed import hooks
 
     def fake_run(self: object, *args: object, grid: object, warmup: bool, **kwargs: object) -> object:
         torch.ones(2).neg()  # the launcher's own ops: exempt

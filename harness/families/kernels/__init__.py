@@ -5,17 +5,20 @@ Contract (KernelBench-compatible): the problem's reference defines ``Model``, ``
 (TritonBench-T problems: a function of the reference's name). Stages: static (AST rules) ->
 compile -> correctness -> perf (GPU only); every candidate process runs in the sandbox.
 
-Modules (imported lazily so that importing the package stays cheap):
+Three folders show the trust boundary (imported lazily so that importing the package stays cheap):
 
-* :mod:`~harness.families.kernels.suite` ``KernelSuite``, the family base of kernel suites
-* :mod:`~harness.families.kernels.evaluate` ``evaluate_kernel`` / ``reference_check``
-* :mod:`~harness.families.kernels.runner` how sub-processes run (through a Sandbox) and their limits
-* :mod:`~harness.families.kernels.cases` / ``refcases`` the reference cases (inputs, outputs), cached
-* :mod:`~harness.families.kernels.worker` the candidate-side process; ``judge`` the trusted verdicts
-* ``static`` / ``static_cuda`` / ``policy`` the rules; ``compile_cuda`` nvcc without a GPU;
-  ``hooks`` launch counting, op recording, compile tracing, CUDA-to-CPU device mapping;
-  ``compare`` / ``perf`` / ``timing`` comparisons, the physical bound, GPU timing;
-  ``extract`` / ``prompt`` / ``mutate`` answers, prompts, the mutant baseline; ``data`` dataset reading
+* :mod:`~harness.families.kernels.static` reads the answer's text (AST and C++ allowlists); runs
+  in the harness process and never executes candidate code;
+* :mod:`~harness.families.kernels.sandboxed` runs inside the sandbox next to candidate code: the
+  worker, its hooks and guards, the trusted checker, the reference-case computation;
+* this folder is the harness side that drives the sandbox and scores:
+  :mod:`~harness.families.kernels.suite` ``KernelSuite``, the family base of kernel suites;
+  :mod:`~harness.families.kernels.evaluate` ``evaluate_kernel`` / ``reference_check``;
+  ``runner`` how sub-processes run (through a Sandbox) and their limits; ``cases`` the
+  reference cases and the worker/checker command lines; ``judge`` the trusted verdicts;
+  ``compare`` / ``perf`` comparisons and the physical bound; ``compile_cuda`` nvcc without a
+  GPU; ``problem`` / ``data`` problem and dataset reading; ``extract`` / ``prompt`` / ``mutate``
+  answers, prompts, the mutant baseline.
 """
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ def worker_command(workdir: Path, phase: str, *, python: str | None = None) -> l
     Everything the worker reads or writes is inside ``workdir`` (plus the read-only harness and
     Python installation), so a sandbox can bind-mount exactly that.
     """
-    return [python or sys.executable, "-m", "harness.families.kernels.worker",
+    return [python or sys.executable, "-m", "harness.families.kernels.sandboxed.worker",
             "--workdir", str(workdir), "--phase", phase]
 
 
@@ -84,7 +84,8 @@ def run_worker(runner: Runner, workdir: Path, phase: str, *, gpu: bool, timeout_
 
 
 def checker_command(workdir: Path, *, python: str | None = None) -> list[str]:
-    return [python or sys.executable, "-m", "harness.families.kernels.checker", "--workdir", str(workdir)]
+    return [python or sys.executable, "-m", "harness.families.kernels.sandboxed.checker",
+            "--workdir", str(workdir)]
 
 
 def run_checked(runner: Runner, workdir: Path, *, gpu: bool, timeout_s: float,
@@ -95,7 +96,7 @@ def run_checked(runner: Runner, workdir: Path, *, gpu: bool, timeout_s: float,
     ``HWEVAL-KERNEL-CHECK <nonce>`` line of the checker's stdout; a second tagged line, or output
     files whose digests differ from the record, mean the candidate forged something (``forged``).
     """
-    from harness.families.kernels.checker import TAG
+    from harness.families.kernels.sandboxed.pipe import TAG
 
     nonce = secrets.token_hex(16)
     secret = json.dumps({"nonce": nonce, "seeds": seeds}).encode() + b"\n"
@@ -170,7 +171,7 @@ def _load(folder: Path) -> RefCases:
 def _compute(problem: Problem, job: dict[str, Any], folder: Path, runner: Runner, gpu: bool,
              timeout_s: float) -> None:
     if problem.trusted:  # our own reference: in this process
-        from harness.families.kernels.refcases import ReferenceCaseError, compute
+        from harness.families.kernels.sandboxed.refcases import ReferenceCaseError, compute
 
         try:
             compute(problem.reference_source, job, folder, module=problem.module)

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from harness.families.kernels.policy import ATEN_ALLOWED
+from harness.families.kernels.static.policy import ATEN_ALLOWED
 
 
 @dataclass

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from harness.cache import JsonCache, key_of
 from harness.families.kernels.runner import Runner, as_runner
-from harness.families.kernels.static_cuda import InlineExtension
+from harness.families.kernels.static.cuda import InlineExtension
 from harness.proc import tail
 from harness.sandbox.base import ExecResult
 

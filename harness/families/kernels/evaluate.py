@@ -28,7 +28,7 @@ from harness.families.kernels.judge import judge_cases, worker_failure
 from harness.families.kernels.perf import judge
 from harness.families.kernels.problem import Problem, ProblemError, load_problem
 from harness.families.kernels.runner import Runner, as_runner
-from harness.families.kernels.static import analyze, scalar_positions
+from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.proc import tail
 from harness.sandbox.base import Sandbox
 

@@ -4,7 +4,7 @@ Built-in problems are folders (``reference.py`` + ``meta.toml`` + golden solutio
 reference module is trusted code written by us: it is imported in the harness process and never
 in the candidate's worker. Problems from external data (KernelBench, TritonBench) are built with
 :func:`external_problem`: their reference source is never imported by the harness; it runs only in
-a sandboxed worker phase (:mod:`harness.families.kernels.refcases`).
+a sandboxed worker phase (:mod:`harness.families.kernels.sandboxed.refcases`).
 """
 from __future__ import annotations
 
@@ -200,8 +200,8 @@ def external_problem(pid: str, source: str, *, kind: str = "module", entry: str 
                      scale_search: list[dict[str, Any]] | None = None, cpu_budget: int | None = None,
                      dists: list[str] | None = None) -> Problem:
     """A problem from external data: configs ``small`` (CPU: as-is or scaled down, see
-    :func:`harness.families.kernels.refcases.scale_candidates`) and ``full`` (GPU)."""
-    from harness.families.kernels.dists import EXTERNAL_DISTS
+    :func:`harness.families.kernels.sandboxed.refcases.scale_candidates`) and ``full`` (GPU)."""
+    from harness.families.kernels.sandboxed.dists import EXTERNAL_DISTS
 
     meta = {"gpu_configs": ["full"], **(meta or {})}
     if dists is None:  # module problems: the benchmark's inputs and two derived distributions

@@ -1,4 +1,5 @@
-"""The trusted side of a check run, inside the sandbox: ``python -m harness.families.kernels.checker``.
+"""The trusted side of a check run, inside the sandbox:
+``python -m harness.families.kernels.sandboxed.checker``.
 
 Attack class 7: the checker must not live in the candidate's process. This process never imports
 candidate code (nor torch). It
@@ -31,9 +32,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels import pipe
+from harness.families.kernels.sandboxed import pipe
 
-TAG = "HWEVAL-KERNEL-CHECK"
+TAG = pipe.TAG
 _PR_SET_DUMPABLE = 4
 
 
@@ -45,7 +46,8 @@ def _undumpable() -> bool:
 
 
 def _worker(workdir: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "harness.families.kernels.worker", "--workdir", str(workdir), "--phase", "check"]
+    cmd = [sys.executable, "-m", "harness.families.kernels.sandboxed.worker", "--workdir", str(workdir),
+           "--phase", "check"]
     return subprocess.Popen(cmd, cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
 
 

@@ -4,7 +4,7 @@ Under ``TRITON_INTERPRET=1`` a launch argument that is not a tensor, a number or
 reaches the ``@triton.jit`` body as the host object itself, and the body is plain Python: it read
 ``M.T.softmax(-1)`` (torch on an nn.Module's attribute, a parametrization running inside the
 launch) and called ``M.store(r)`` (a bound ``Tensor.set_`` saved in ``__init__``). Three rules
-close the class at its roots (with the body rule of :mod:`static_jit` and the launch hook's
+close the class at its roots (with the body rule of :mod:`.jit` and the launch hook's
 runtime check, :func:`hooks.launch_argument_problems`):
 
 * a launch passes no ``self``, submodule, method, function, kernel, class, module or lambda
@@ -19,11 +19,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from harness.families.kernels import static_tl as TL
+from harness.families.kernels.static import tl as TL
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_py import Body
-    from harness.families.kernels.static_scope import ModuleScope, Report
+    from harness.families.kernels.static.body import Body
+    from harness.families.kernels.static.scope import ModuleScope, Report
 
 
 def host_object(b: Body, a: ast.expr) -> str | None:
@@ -56,7 +56,7 @@ def host_object(b: Body, a: ast.expr) -> str | None:
         return None
     attr = b.self_attr(a)
     if attr is not None:
-        from harness.families.kernels.static_names import _owner
+        from harness.families.kernels.static.names import _owner
 
         mod = b.mod
         if mod.method_of(_owner(b), attr) is not None:
@@ -67,7 +67,7 @@ def host_object(b: Body, a: ast.expr) -> str | None:
 
 
 def _dtype_path(path: str) -> bool:
-    from harness.families.kernels.policy import DTYPE_NAMES
+    from harness.families.kernels.static.policy import DTYPE_NAMES
 
     head, _, last = path.rpartition(".")
     return (head == "torch" and last in DTYPE_NAMES) or (head == "triton.language" and last in TL.HOST_TL_NAMES)
@@ -93,7 +93,7 @@ def bound_method(b: Body, n: ast.Attribute) -> bool:
     itself (``self.dim = dim``) and the listed metadata attributes are values."""
     import torch
 
-    from harness.families.kernels import allow as A
+    from harness.families.kernels.static import allow as A
 
     name, mod = n.attr, b.mod
     if name in mod.self_attrs or name in mod.plain_attrs or name in A.VALUE_ATTRS or name in A.NN_CONFIG_ATTRS:
@@ -104,7 +104,7 @@ def bound_method(b: Body, n: ast.Attribute) -> bool:
 
 
 def _owner(b: Body) -> ast.ClassDef | None:
-    from harness.families.kernels.static_names import _owner as owner
+    from harness.families.kernels.static.names import _owner as owner
 
     return owner(b)
 
@@ -115,7 +115,7 @@ _REGISTER = ("register_buffer", "register_parameter", "register_parametrization"
 def module_attr_names(mod: ModuleScope, rep: Report) -> None:
     """The answer's nn.Module classes name no attribute (``self.x = ...``, a class-body name, a
     ``register_buffer("x", ...)``) like a Triton tensor method (``T``, ``store``, ``softmax``)."""
-    from harness.families.kernels.static_plain import attr_names
+    from harness.families.kernels.static.plain import attr_names
 
     for name, cls in mod.classes.items():
         if name in mod.plain:

@@ -7,13 +7,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from harness.families.kernels.guards import GuardSet, guard_allocations
-from harness.families.kernels.worker_common import COMPILE_ERRORS, Result, sync
+from harness.families.kernels.sandboxed.guards import GuardSet, guard_allocations
+from harness.families.kernels.sandboxed.worker_common import COMPILE_ERRORS, Result, sync
 
 
 def compile_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType) -> None:
     """TritonBench-T: compile the kernels the first test-section run launches."""
-    from harness.families.kernels import hooks
+    from harness.families.kernels.sandboxed import hooks
 
     compiled: list[str] = []
     res.data["compile"] = {"traced": True, "kernels": compiled}
@@ -36,7 +36,7 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
     entry = getattr(mod, job["entry"], None)
     if not callable(entry):
         raise AttributeError(f"the answer defines no function {job['entry']!r}")
-    from harness.families.kernels.refcases import importable_as
+    from harness.families.kernels.sandboxed.refcases import importable_as
 
     ns = dict(vars(mod))
     ns.update({"__name__": "hweval_test_section", job["entry"]: wrap(entry)})
@@ -56,8 +56,8 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
     calls of the candidate's function, launches over the whole case."""
     import torch
 
-    from harness.families.kernels import hooks
-    from harness.families.kernels.refcases import cpu_leaves, flatten
+    from harness.families.kernels.sandboxed import hooks
+    from harness.families.kernels.sandboxed.refcases import cpu_leaves, flatten
 
     device = job["device"]
     res.reach("run")

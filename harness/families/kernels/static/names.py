@@ -1,17 +1,17 @@
-"""Names and attributes in checked code (:class:`harness.families.kernels.static_py.Body`)."""
+"""Names and attributes in checked code (:class:`harness.families.kernels.static.body.Body`)."""
 from __future__ import annotations
 
 import ast
 import builtins
 from typing import TYPE_CHECKING
 
-from harness.families.kernels import allow as A
-from harness.families.kernels import static_tl as TL
-from harness.families.kernels.static_hostobj import bound_method
-from harness.families.kernels.static_torch import module_on_path
+from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import tl as TL
+from harness.families.kernels.static.hostobj import bound_method
+from harness.families.kernels.static.torch_paths import module_on_path
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_py import Body
+    from harness.families.kernels.static.body import Body
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
 _SIZE_ATTRS = frozenset({"shape", "dtype", "device", "ndim", "is_cuda", "layout", "itemsize", "is_leaf",
@@ -64,7 +64,7 @@ def name_kind(b: Body, n: ast.Name) -> int:
         return k
     fn = b.local_fn(name)
     if fn is not None:
-        fn.escaped = True  # a local function used as a value (called: see static_calls)
+        fn.escaped = True  # a local function used as a value (called: see static.calls)
         return SIZE
     mod = b.mod
     if name in mod.references:
@@ -117,7 +117,7 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
         return OPAQUE
     attr = b.self_attr(n)
     if attr is not None:
-        from harness.families.kernels.static_modlist import on_load
+        from harness.families.kernels.static.modlist import on_load
 
         on_load(b, attr)
         b.expr(n.value)
@@ -140,7 +140,7 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
         return SIZE
     if n.attr in A.VALUE_ATTRS or b.self_rooted(n):
         return base if base == SIZE else max(base, OPAQUE)
-    from harness.families.kernels.static_plain import attribute
+    from harness.families.kernels.static.plain import attribute
 
     plain = attribute(b, n, base)
     if plain is not None:

@@ -4,19 +4,19 @@ Under ``TRITON_INTERPRET=1`` a kernel body is plain Python, so a body that named
 module-level tensor) would compute with PyTorch on the CPU; on a GPU it would not compile. The
 body may name only its parameters and locals, ``triton.language`` (any alias), other kernels,
 module-level size constants and a few builtins; of ``triton.language`` only the listed API
-names (:mod:`~harness.families.kernels.static_tl`), never a module reached through it.
+names (:mod:`~harness.families.kernels.static.tl`), never a module reached through it.
 """
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
-from harness.families.kernels import allow as A
-from harness.families.kernels import static_tl as TL
+from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import tl as TL
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_py import Body
-    from harness.families.kernels.static_scope import ModuleScope, Report
+    from harness.families.kernels.static.body import Body
+    from harness.families.kernels.static.scope import ModuleScope, Report
 
 SIZE = 0
 _FORBIDDEN_NODES = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,

@@ -1,9 +1,9 @@
 """Static (AST) checks of a kernel answer -> the list of violated rules.
 
 A violation means the answer is ``rejected`` with the rule named. The Python module is checked
-against allowlists (:mod:`~harness.families.kernels.static_module`: imports, names, calls,
+against allowlists (:mod:`~harness.families.kernels.static.module`: imports, names, calls,
 kernel bodies); the CUDA sources of a ``load_inline`` answer against the host-code allowlist
-(:mod:`~harness.families.kernels.static_cuda`). The worker's runtime op recorder and launch
+(:mod:`~harness.families.kernels.static.cuda`). The worker's runtime op recorder and launch
 counter are defence in depth only: they run inside the candidate's process.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
-from harness.families.kernels.static_cuda import (
+from harness.families.kernels.static.cuda import (
     InlineExtension,
     code_views,
     cpp_compute_calls,
@@ -20,8 +20,8 @@ from harness.families.kernels.static_cuda import (
     global_kernels,
     has_launch,
 )
-from harness.families.kernels.static_module import check_module
-from harness.families.kernels.static_scope import ModuleScope, Violation
+from harness.families.kernels.static.module import check_module
+from harness.families.kernels.static.scope import ModuleScope, Violation
 
 RULES = {
     "no_model_new": "the answer must define class ModelNew",

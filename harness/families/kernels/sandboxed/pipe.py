@@ -1,7 +1,10 @@
-"""Frames between the checker and the candidate's worker: a JSON header and an optional blob.
+"""The wire formats of a check run.
 
-``[4-byte header length][header JSON][8-byte blob length][blob]``, big-endian. Plain stdlib: the
-checker imports nothing else (no torch, no candidate code).
+Frames between the checker and the candidate's worker: a JSON header and an optional blob,
+``[4-byte header length][header JSON][8-byte blob length][blob]``, big-endian; and :data:`TAG`,
+which starts the checker's record lines on its stdout (read by the harness,
+:func:`harness.families.kernels.cases.run_checked`). Plain stdlib: the checker imports nothing
+else (no torch, no candidate code).
 """
 from __future__ import annotations
 
@@ -9,6 +12,9 @@ import json
 import os
 import struct
 from typing import Any
+
+#: starts each record line the checker prints: ``HWEVAL-KERNEL-CHECK <nonce> <json>``
+TAG = "HWEVAL-KERNEL-CHECK"
 
 #: largest blob accepted from the worker (outputs of one case)
 MAX_BLOB = 1 << 31

@@ -1,14 +1,14 @@
 """Assignments in checked code: locals, ``self.x`` in ``ModelNew.__init__`` only, no writes into
-tensors, module containers or imported modules (part of :class:`static_py.Body`)."""
+tensors, module containers or imported modules (part of :class:`.body.Body`)."""
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
-from harness.families.kernels.policy import LOAD_INLINE_PATH
+from harness.families.kernels.static.policy import LOAD_INLINE_PATH
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_scope import Fn, ModuleScope, Report
+    from harness.families.kernels.static.scope import Fn, ModuleScope, Report
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
 ALLOCATORS = frozenset({"torch.empty", "torch.empty_like", "torch.empty_strided", "torch.zeros", "torch.zeros_like",
@@ -111,7 +111,7 @@ class BindMixin:
         if self.alias_path(t):
             self.bad("monkeypatch", f"assigns into {self.alias_path(t)}", t)
         elif attr is not None and self.mode != "init" and self._allocation(value):
-            from harness.families.kernels.static_modlist import poison
+            from harness.families.kernels.static.modlist import poison
 
             poison(self, attr)  # type: ignore[arg-type]  # a workspace kept across calls: a fresh allocation or None, nothing else
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k, OPAQUE)
@@ -123,7 +123,7 @@ class BindMixin:
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k)
             if isinstance(value, ast.Call) and self.alias_path(value.func) == LOAD_INLINE_PATH:
                 self.mod.self_exts.add(attr)
-            from harness.families.kernels.static_modlist import on_self_assign
+            from harness.families.kernels.static.modlist import on_self_assign
 
             on_self_assign(self, attr, value)  # type: ignore[arg-type]
 
@@ -145,7 +145,7 @@ class BindMixin:
         if self.alias_path(base):
             self.bad("monkeypatch", f"assigns into {self.alias_path(base)}", t)
         elif self.mode == "init" and self.self_rooted(base):
-            from harness.families.kernels.static_modlist import poison
+            from harness.families.kernels.static.modlist import poison
 
             node = base
             while isinstance(node, ast.Attribute | ast.Subscript) and self.self_attr(node) is None:
@@ -178,7 +178,7 @@ class BindMixin:
         ``reversed``/``list``/``tuple`` of fresh containers and sizes."""
         if self.fresh(node):
             return True
-        from harness.families.kernels import allow as A
+        from harness.families.kernels.static import allow as A
 
         f = node.func if isinstance(node, ast.Call) else None
         if isinstance(f, ast.Attribute) and f.attr in A.CONTAINER_READS and self.fresh(f.value):

@@ -1,6 +1,6 @@
 """Containers of the answer's own nn.Modules: ``nn.ModuleList`` / ``nn.Sequential`` built in
 ``__init__`` from instances of classes the answer defines, iterated, indexed or called in
-``forward`` (part of :class:`static_py.Body`).
+``forward`` (part of :class:`.body.Body`).
 
 Calling an element runs that class's ``forward``, which is checked like any method. A container
 is trusted only while every write to it is such a construction: anything else in ``__init__``
@@ -14,7 +14,7 @@ import ast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_py import Body
+    from harness.families.kernels.static.body import Body
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
 CONTAINERS = ("torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict")
@@ -154,7 +154,7 @@ def bind_iter(b: Body, target: ast.expr, found: tuple[list[set[str]], bool]) -> 
 
 def call_container(b: Body, n: ast.Call, classes: set[str], sequential: bool) -> int:
     """Calling an element (or a whole ``nn.Sequential``) runs each class's checked ``forward``."""
-    from harness.families.kernels.static_calls import call_fn
+    from harness.families.kernels.static.calls import call_fn
 
     ret = SIZE
     for cls in sorted(classes):

@@ -1,5 +1,5 @@
 """What the allowlist check knows about a candidate module: its imports, kernels, helpers, classes,
-constants and the functions it analyses (:mod:`harness.families.kernels.static_py`)."""
+constants and the functions it analyses (:mod:`harness.families.kernels.static.body`)."""
 from __future__ import annotations
 
 import ast

@@ -1,6 +1,6 @@
 """Plain helper classes of an answer: classes without a base (or ``object``), optionally
 ``@dataclass``, that hold launch configuration or planning code (part of
-:class:`static_py.Body`).
+:class:`.body.Body`).
 
 Their methods are checked like helpers: no torch outside the listed allocation/view calls, their
 ``__init__`` included (mode ``plain_init``: it may set ``self.x``, nothing else is relaxed).
@@ -17,8 +17,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_py import Body
-    from harness.families.kernels.static_scope import ModuleScope
+    from harness.families.kernels.static.body import Body
+    from harness.families.kernels.static.scope import ModuleScope
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
 DECORATORS = ("dataclasses.dataclass",)
@@ -100,7 +100,7 @@ def attr_names(cls: ast.ClassDef) -> set[str]:
 
 def instantiate(b: Body, n: ast.Call, name: str) -> int:
     """``Plain(...)``: arguments flow into ``__init__`` (or the dataclass fields)."""
-    from harness.families.kernels.static_calls import call_fn
+    from harness.families.kernels.static.calls import call_fn
 
     mod: ModuleScope = b.mod
     init = mod.methods.get((name, "__init__"))
@@ -129,7 +129,7 @@ def instantiate(b: Body, n: ast.Call, name: str) -> int:
 
 def call_method(b: Body, n: ast.Call, f: ast.Attribute, rk: int) -> int | None:
     """``obj.plan(...)`` on a size receiver, where ``plan`` is a plain class's method."""
-    from harness.families.kernels.static_calls import call_fn
+    from harness.families.kernels.static.calls import call_fn
 
     if rk != SIZE:
         return None

@@ -1,11 +1,11 @@
-"""The candidate-side process: ``python -m harness.families.kernels.worker --workdir W --phase P``.
+"""The candidate-side process: ``python -m harness.families.kernels.sandboxed.worker --workdir W --phase P``.
 
 Everything it reads and writes lives in the workdir (the parent builds it):
 
 * ``candidate.py``  the answer; ``job.json``  what to run; ``init.pt``  constructor args;
 * ``in_<i>.pt``  one input list per case, ``perf_in.pt``  the inputs to time;
 * it writes ``result_<phase>.json`` (rewritten as it progresses, so a crash still says how far it
-  got). The ``check`` phase is started by :mod:`harness.families.kernels.checker` and talks to it
+  got). The ``check`` phase is started by :mod:`harness.families.kernels.sandboxed.checker` and talks to it
   over pipes instead: inputs come in case by case, reports and outputs go back, and the checker
   writes ``out_<i>.pt`` and the only record the harness trusts.
 
@@ -13,7 +13,7 @@ Phases: ``compile`` (Triton on CPU: compile the launched kernels for a CUDA targ
 (correctness runs with launch counting, torch op recording and aliasing facts), ``perf`` (GPU
 timing of ModelNew), ``baseline`` (GPU timing of the reference, eager and torch.compile) and
 ``reference`` (inputs and reference outputs of a problem from external data, see
-:mod:`harness.families.kernels.refcases`; never in a folder a candidate sees). The worker never
+:mod:`harness.families.kernels.sandboxed.refcases`; never in a folder a candidate sees). The worker never
 compares against the reference: the trusted parent does.
 """
 from __future__ import annotations
@@ -26,8 +26,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels.guards import GuardSet, guard_allocations, guard_inputs
-from harness.families.kernels.worker_common import (
+from harness.families.kernels.sandboxed.guards import GuardSet, guard_allocations, guard_inputs
+from harness.families.kernels.sandboxed.worker_common import (
     COMPILE_ERRORS,
     PipeIO,
     Result,
@@ -104,7 +104,7 @@ def phase_compile(workdir: Path, job: dict[str, Any], res: Result) -> None:
     Runs in its own process with ``TRITON_INTERPRET=0`` (Triton's standard library is decorated
     once per process, so compiled and interpreted kernels cannot share one).
     """
-    from harness.families.kernels import hooks
+    from harness.families.kernels.sandboxed import hooks
 
     setup_hooks(job)
     init = load_pt(workdir / job["init"])
@@ -114,7 +114,7 @@ def phase_compile(workdir: Path, job: dict[str, Any], res: Result) -> None:
     except Exception as exc:
         return res.fail("import", exc)
     if job.get("kind") == "function":
-        from harness.families.kernels.worker_function import compile_function_kind
+        from harness.families.kernels.sandboxed.worker_function import compile_function_kind
 
         return compile_function_kind(workdir, job, res, mod)
     compiled: list[str] = []
@@ -138,7 +138,7 @@ def phase_compile(workdir: Path, job: dict[str, Any], res: Result) -> None:
 
 
 def phase_check(workdir: Path, job: dict[str, Any], res: Result) -> None:
-    """Correctness runs, driven case by case by the checker over the pipes (see :mod:`checker`)."""
+    """Correctness runs, driven case by case by the checker over the pipes (see :mod:`.checker`)."""
     io = PipeIO()
     device = job["device"]
     counter = setup_hooks(job)
@@ -152,7 +152,7 @@ def phase_check(workdir: Path, job: dict[str, Any], res: Result) -> None:
         res.fail("import", exc)
         return io.status(res)
     if job.get("kind") == "function":
-        from harness.families.kernels.worker_function import check_function_kind
+        from harness.families.kernels.sandboxed.worker_function import check_function_kind
 
         return check_function_kind(workdir, job, res, mod, counter, io)
     res.reach("construct")
@@ -169,7 +169,7 @@ def phase_check(workdir: Path, job: dict[str, Any], res: Result) -> None:
 def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: PipeIO) -> None:
     import torch
 
-    from harness.families.kernels import hooks
+    from harness.families.kernels.sandboxed import hooks
 
     device = job["device"]
     kept: list[dict[str, Any]] = []
@@ -212,7 +212,7 @@ def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: P
 def phase_perf(workdir: Path, job: dict[str, Any], res: Result) -> None:
     import torch
 
-    from harness.families.kernels.timing import time_cuda
+    from harness.families.kernels.sandboxed.timing import time_cuda
 
     counter = setup_hooks(job)
     res.reach("import")
@@ -240,7 +240,7 @@ def phase_perf(workdir: Path, job: dict[str, Any], res: Result) -> None:
 def phase_baseline(workdir: Path, job: dict[str, Any], res: Result) -> None:
     import torch
 
-    from harness.families.kernels.timing import time_cuda
+    from harness.families.kernels.sandboxed.timing import time_cuda
 
     spec = job["baseline"]
     ref = import_file(workdir / spec["reference"], "hweval_baseline_reference")
@@ -263,7 +263,7 @@ def phase_baseline(workdir: Path, job: dict[str, Any], res: Result) -> None:
 
 def phase_reference(workdir: Path, job: dict[str, Any], res: Result) -> None:
     """Inputs and reference outputs of an external problem (``reference.py`` in this folder)."""
-    from harness.families.kernels.refcases import compute
+    from harness.families.kernels.sandboxed.refcases import compute
 
     res.reach("run")
     path = workdir / "reference.py"

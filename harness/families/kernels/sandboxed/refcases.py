@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels.dists import DERIVED, atol_scale, derive
-from harness.families.kernels.scaling import (
+from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
+from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
     assigned_names,
     int_constants,
@@ -288,7 +288,7 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
     """TritonBench-T: run the test section against the reference function, once per case seed."""
     import torch
 
-    from harness.families.kernels.hooks import device_remap
+    from harness.families.kernels.sandboxed.hooks import device_remap
 
     torch.save([], out / "init.pt")
     code = compile(test_code, "test_section.py", "exec")

@@ -4,17 +4,17 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from harness.families.kernels import allow as A
-from harness.families.kernels import static_hostobj as HO
-from harness.families.kernels import static_modlist as ML
-from harness.families.kernels import static_plain as SP
-from harness.families.kernels.policy import LOAD_INLINE_PATH, TIMER_ATTRS
-from harness.families.kernels.static_bind import fresh_container
-from harness.families.kernels.static_names import path_kind
-from harness.families.kernels.static_scope import Fn
+from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import hostobj as HO
+from harness.families.kernels.static import modlist as ML
+from harness.families.kernels.static import plain as SP
+from harness.families.kernels.static.bind import fresh_container
+from harness.families.kernels.static.names import path_kind
+from harness.families.kernels.static.policy import LOAD_INLINE_PATH, TIMER_ATTRS
+from harness.families.kernels.static.scope import Fn
 
 if TYPE_CHECKING:
-    from harness.families.kernels.static_py import Body
+    from harness.families.kernels.static.body import Body
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
 _SIZE_RESULT = ("torch.finfo", "torch.iinfo", "torch.device", "torch.Size", "torch.broadcast_shapes",
@@ -289,7 +289,7 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
         return OPAQUE
     attr = b.self_attr(f)
     if attr is not None and b.fn is not None:
-        from harness.families.kernels.static_names import _owner
+        from harness.families.kernels.static.names import _owner
 
         method = b.mod.method_of(_owner(b), attr)
         if method is not None:

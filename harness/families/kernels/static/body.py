@@ -17,7 +17,7 @@ need ``SIZE`` operands; a tensor reaches nothing but kernel launches, allocation
 Helper parameters take the kinds their call sites pass (a small fixed point).
 ``ModelNew.__init__`` may build weights with any torch call (it never sees an input), but
 cannot plant code that runs later. ``@triton.jit`` bodies are checked by
-:mod:`harness.families.kernels.static_jit`.
+:mod:`harness.families.kernels.static.jit`.
 """
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.families.kernels import allow as A
-from harness.families.kernels.static_bind import BindMixin
-from harness.families.kernels.static_scope import Fn, ModuleScope, Report
+from harness.families.kernels.static import allow as A
+from harness.families.kernels.static.bind import BindMixin
+from harness.families.kernels.static.scope import Fn, ModuleScope, Report
 
 SIZE, OPAQUE, TENSOR = 0, 1, 2
 _SCALAR_DEFAULTS = (int, float, bool, str, complex)
@@ -176,7 +176,7 @@ class Body(BindMixin):
         self.s_If(s)  # type: ignore[arg-type]
 
     def s_For(self, s: ast.For) -> None:
-        from harness.families.kernels.static_modlist import bind_iter, iter_container
+        from harness.families.kernels.static.modlist import bind_iter, iter_container
 
         found = iter_container(self, s.iter)
         if found is not None:
@@ -287,17 +287,17 @@ class Body(BindMixin):
         return SIZE
 
     def e_Name(self, n: ast.Name) -> int:
-        from harness.families.kernels.static_names import name_kind
+        from harness.families.kernels.static.names import name_kind
 
         return name_kind(self, n)
 
     def e_Attribute(self, n: ast.Attribute) -> int:
-        from harness.families.kernels.static_names import attribute_kind
+        from harness.families.kernels.static.names import attribute_kind
 
         return attribute_kind(self, n)
 
     def e_Subscript(self, n: ast.Subscript) -> int:
-        from harness.families.kernels.static_scope import meta_kind
+        from harness.families.kernels.static.scope import meta_kind
 
         mk = meta_kind(self.mod, self.fn, n)
         if mk is not None:
@@ -307,7 +307,7 @@ class Body(BindMixin):
         return SIZE if vk == SIZE else TENSOR
 
     def e_Call(self, n: ast.Call) -> int:
-        from harness.families.kernels.static_calls import call_kind
+        from harness.families.kernels.static.calls import call_kind
 
         return call_kind(self, n)
 
@@ -388,7 +388,7 @@ class Body(BindMixin):
         return max(self.expr(n.key), self.expr(n.value))
 
     def comprehension(self, gens: list[ast.comprehension]) -> None:
-        from harness.families.kernels.static_modlist import bind_iter, iter_container
+        from harness.families.kernels.static.modlist import bind_iter, iter_container
 
         for g in gens:
             found = iter_container(self, g.iter)

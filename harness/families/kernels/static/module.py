@@ -1,20 +1,20 @@
-"""Drive the allowlist check over a whole candidate module (see :mod:`static_py`)."""
+"""Drive the allowlist check over a whole candidate module (see :mod:`.body`)."""
 from __future__ import annotations
 
 import ast
 
-from harness.families.kernels import allow as A
-from harness.families.kernels import static_plain as SP
-from harness.families.kernels import static_tl as TL
-from harness.families.kernels.static_hostobj import module_attr_names
-from harness.families.kernels.static_jit import (
+from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import plain as SP
+from harness.families.kernels.static import tl as TL
+from harness.families.kernels.static.body import Body, default_kind
+from harness.families.kernels.static.hostobj import module_attr_names
+from harness.families.kernels.static.jit import (
     check_decorators,
     check_kernel_body,
     device_helpers,
     is_kernel_def,
 )
-from harness.families.kernels.static_py import Body, default_kind
-from harness.families.kernels.static_scope import Fn, ModuleScope, Report, Violation
+from harness.families.kernels.static.scope import Fn, ModuleScope, Report, Violation
 
 SIZE, OPAQUE = 0, 1
 _PASSES = 100

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.families.kernels.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
+from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
 from harness.proc import run_process
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"

@@ -1,6 +1,6 @@
 """Guard bands around inputs and outputs (attack class 9: out-of-bounds reads and writes).
 
-Runs in the candidate's worker process (like :mod:`hooks`): an off-by-one mask is a bug, not a
+Runs in the candidate's worker process (like :mod:`.hooks`): an off-by-one mask is a bug, not a
 forgery, so the in-process check is what finds it; the facts it reports are judged by the parent.
 
 * Every contiguous input is copied into the middle of a larger buffer whose guard bands hold a

@@ -110,7 +110,7 @@ def import_candidate(job: dict[str, Any]) -> ModuleType:
 
 
 def setup_hooks(job: dict[str, Any]) -> Any:
-    from harness.families.kernels import hooks
+    from harness.families.kernels.sandboxed import hooks
 
     counter = hooks.LaunchCounter()
     if job["lang"] == "triton":
@@ -140,7 +140,7 @@ class PipeIO:
         PipeIO.current = self
 
     def status(self, res: Result, **extra: Any) -> None:
-        from harness.families.kernels import pipe
+        from harness.families.kernels.sandboxed import pipe
 
         pipe.send(self.wfd, {"reached": res.data.get("reached"), "error": res.data.get("error"), **extra})
 
@@ -149,14 +149,14 @@ class PipeIO:
 
         import torch
 
-        from harness.families.kernels import pipe
+        from harness.families.kernels.sandboxed import pipe
 
         header, blob = pipe.recv(self.rfd)
         inputs = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
         return header["case"], to_device(list(inputs), device)
 
     def report(self, rep: dict[str, Any]) -> None:
-        from harness.families.kernels import pipe
+        from harness.families.kernels.sandboxed import pipe
 
         pipe.send(self.wfd, {"report": rep})
 
@@ -166,7 +166,7 @@ class PipeIO:
 
         import torch
 
-        from harness.families.kernels import pipe
+        from harness.families.kernels.sandboxed import pipe
 
         pipe.recv(self.rfd)
         for payload in blobs:

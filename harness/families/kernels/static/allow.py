@@ -1,4 +1,4 @@
-"""The allowlists of the kernel answer checks (:mod:`harness.families.kernels.static_py`).
+"""The allowlists of the kernel answer checks (:mod:`harness.families.kernels.static.body`).
 
 Everything a candidate module may name is listed here; anything else is rejected with a rule.
 The lists describe *launching* kernels: allocation, shape/stride/view metadata, launch-grid
@@ -6,7 +6,7 @@ arithmetic on sizes. Compute belongs in ``@triton.jit`` bodies (``tl.*``) or CUD
 """
 from __future__ import annotations
 
-from harness.families.kernels import policy as P
+from harness.families.kernels.static import policy as P
 
 #: builtins callable anywhere (no tensor may reach the numeric ones: see SIZE_ONLY_BUILTINS)
 BUILTINS = frozenset({
