@@ -71,8 +71,10 @@ def test_macro_string_quotes_and_stray_quotes_key_on_the_exact_text() -> None:
 
 
 @pytest.mark.parametrize(("suite", "lang", "a", "b"), [
-    ("hls-bugs", "cpp", "int f(int a, int b) { return a+ +b; }\n", "int f(int a, int b) { return a++b; }\n"),
-    ("hls-bugs", "cpp", "int f(int a) { return a - -1; }\n", "int f(int a) { return a--1; }\n"),
+    pytest.param("hls-bugs", "cpp", "int f(int a, int b) { return a+ +b; }\n", "int f(int a, int b) { return a++b; }\n",
+                 marks=pytest.mark.slow),  # loading hls-bugs builds its items (minutes, once)
+    pytest.param("hls-bugs", "cpp", "int f(int a) { return a - -1; }\n", "int f(int a) { return a--1; }\n",
+                 marks=pytest.mark.slow),  # loading hls-bugs builds its items (minutes, once)
     ("kernels-core", "python", "def f(x):\n    if x:\n        x = 1\n    return x\n",
      "def f(x):\n    if x:\n        x = 1\n        return x\n"),
 ])
