@@ -4,13 +4,18 @@ The harness files (``src/*``: ``.env``, cocotb tests, ``test_runner.py``) are tr
 code; the candidate's files (the names in ``output.context``) are not. Before anything runs:
 
 - every candidate HDL file passes the Verilog family's integrity rules (no file or host access,
-  no ``$finish``, no ``include``...; see :func:`harness.api.integrity_verdict`);
+  no ``$finish``, no ``include``...) on its raw text here, as a quick filter
+  (:func:`harness.api.integrity_verdict`), and then, inside the sandbox, on the text the
+  compiler sees (preprocessed by Icarus, comments blanked), which replaces the raw file before
+  any build (:func:`benchmarks.cvdp.guard.check_answer`);
 - a candidate may instantiate only modules it defines or that the problem gave it (in
   ``input.context``, or named in the prompt), never a module that exists only in the hidden
-  harness (a reference model).
+  harness (a reference model): checked on both texts.
 
 Then :mod:`benchmarks.cvdp.job` runs each docker-compose service's ``pytest`` command in the
-sandbox and reports one nonce-tagged verdict.
+sandbox and reports one nonce-tagged verdict. Once the ``integrity`` record says the answer is
+clean, a job that ends without a verdict ended while the candidate's design ran (output flood,
+memory, a crash): ``runtime_error``, the answer's failure, not ``infra_error``.
 """
 from __future__ import annotations
 
@@ -93,19 +98,26 @@ def _modules(texts: list[str]) -> set[str]:
     return {name for text in texts for name, _, _ in module_spans(text)}
 
 
+def hidden_modules(rec: CvdpRecord, candidate: Candidate) -> set[str]:
+    """Modules defined only in the hidden harness, which the candidate may not instantiate."""
+    hdl = {n: t for n, t in candidate.files.items() if n.lower().endswith(HDL_SUFFIXES)}
+    allowed = _modules(list(hdl.values())) | _modules([t for n, t in rec.context.items()
+                                                       if n.lower().endswith(HDL_SUFFIXES)])
+    harness_only = _modules([t for n, t in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)]) - allowed
+    named = set(re.findall(r"[A-Za-z_][\w$]*", rec.prompt))  # a module the prompt names is provided
+    return harness_only - named
+
+
 def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:
-    """``rejected`` when a candidate file breaks an integrity rule; None when all are clean."""
+    """``rejected`` when a candidate file breaks an integrity rule on its raw text; None when all
+    are clean (the sandbox job repeats the check on the preprocessed text)."""
     hdl = {n: t for n, t in candidate.files.items() if n.lower().endswith(HDL_SUFFIXES)}
     for name, text in hdl.items():
         bad = integrity_verdict(Candidate(code=text), rec.env.get("TOPLEVEL", ""))
         if bad is not None:
             bad.reason = f"{name}: {bad.reason}"
             return bad
-    allowed = _modules(list(hdl.values())) | _modules([t for n, t in rec.context.items()
-                                                       if n.lower().endswith(HDL_SUFFIXES)])
-    harness_only = _modules([t for n, t in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)]) - allowed
-    named = set(re.findall(r"[A-Za-z_][\w$]*", rec.prompt))  # a module the prompt names is provided
-    hidden = harness_only - named
+    hidden = hidden_modules(rec, candidate)
     for name, text in hdl.items():
         used = sorted({mod for mod, _ in instantiations(text)} & hidden)
         if used:
@@ -141,7 +153,9 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
     except Unsupported as exc:  # the suite lists these at load time; reaching here is a harness bug
         return Verdict(Status.INFRA_ERROR, reason=f"unsupported harness: {exc}")
     nonce = secrets.token_hex(16)
-    job = {"nonce": nonce, "seed": ctx.seed or 20261129, "services": plan}
+    answer = sorted(f"code/{n}" for n in candidate.files if n.lower().endswith(HDL_SUFFIXES))
+    job = {"nonce": nonce, "seed": ctx.seed or 20261129, "services": plan, "answer_files": answer,
+           "hidden_modules": sorted(hidden_modules(rec, candidate))}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO"}
     # the simulations run as children of pytest: give CPU time to match the wall-time limit
     limits = replace(ctx.limits, cpu_s=max(ctx.limits.cpu_s, int(2 * ctx.limits.wall_s)))
@@ -150,23 +164,57 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
                               files=scratch_files(rec, candidate), limits=limits, env=env,
                               stdin=json.dumps(job).encode(),
                               ro_paths=[*tool_bin_dirs(), Path(__file__).resolve().parent])
-        log = (work / "cvdp.log").read_text(errors="replace") if (work / "cvdp.log").exists() else ""
+        log = tail_of(work / "cvdp.log")
     wall = time.monotonic() - start
     return _verdict(res, parse_records(res.stdout, nonce), log, wall, ctx)
+
+
+def tail_of(path: Path, nbytes: int = 1 << 17) -> str:
+    """The last ``nbytes`` of a log file the job wrote (the job bounds it; this bounds the read)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(max(0, path.stat().st_size - nbytes))
+            return fh.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _integrity(records: list[dict[str, Any]], wall: float) -> tuple[Verdict | None, list[dict[str, Any]]]:
+    """The verdict when the job's ``integrity`` record stops the run, and the remaining records."""
+    checks = [r for r in records if r.get("stage") == "integrity"]
+    rest = [r for r in records if r.get("stage") != "integrity"]
+    if len(checks) != 1:
+        reason = "the CVDP harness job ended before checking the answer" if not checks else \
+            f"{len(checks)} integrity records for one run"
+        return Verdict(Status.INFRA_ERROR if not checks else Status.REJECTED, reason=reason, wall_s=wall,
+                       rule=None if not checks else "one_verdict"), rest
+    rec = checks[0]
+    stage = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0), rec.get("data", {}))
+    if rec["status"] == "pass":
+        return None, rest
+    if rec["status"] == "rejected":
+        return Verdict(Status.REJECTED, reason=stage.reason, rule=str(rec.get("rule") or "integrity"),
+                       stages={"integrity": stage}, wall_s=wall), rest
+    status = Status(rec["status"]) if rec["status"] in {s.value for s in Status} else Status.INFRA_ERROR
+    return Verdict(status, reason=stage.reason, stages={"integrity": stage}, wall_s=wall), rest
 
 
 def _verdict(res: Any, records: list[dict[str, Any]], log: str, wall: float, ctx: EvalContext) -> Verdict:
     logs = {"harness": tail(log, 3000)} if log else {}
     if res.infra_error:
         return Verdict(Status.INFRA_ERROR, reason=res.infra_error, wall_s=wall, logs=logs)
+    checked, records = _integrity(records, wall)
+    if checked is not None and not (checked.status == Status.INFRA_ERROR and res.timed_out):
+        return checked
     if res.timed_out:
         return Verdict(Status.TIMEOUT, reason=f"exceeded {ctx.limits.wall_s:g} s wall time", wall_s=wall, logs=logs)
     if len(records) > 1:
         return Verdict(Status.REJECTED, reason=f"{len(records)} verdict lines for one run", rule="one_verdict",
                        wall_s=wall, logs=logs)
-    if not records:
-        reason = f"the CVDP harness job ended without a verdict (exit {res.returncode})\n" + tail(res.stderr, 1500)
-        return Verdict(Status.INFRA_ERROR, reason=reason, wall_s=wall, logs=logs)
+    if not records:  # the answer was clean and its design ran: the job died with it
+        reason = (f"the CVDP harness job ended without a verdict while the design ran (exit {res.returncode}; "
+                  "output flood, memory or a crash)\n" + tail(res.stderr, 1500))
+        return Verdict(Status.RUNTIME_ERROR, reason=reason, wall_s=wall, logs=logs)
     rec = records[0]
     stage = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0), rec.get("data", {}))
     reason = stage.reason

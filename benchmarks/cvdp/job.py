@@ -7,9 +7,15 @@ environment, exactly CVDP's command; a service passes when pytest exits 0, as CV
 judges a service by its exit code. Paths ``/code/...`` and ``/src/...`` in the environment and in
 the harness's Python files are mapped to the scratch folder (there is no container root).
 
-The verdict is one ``HWEVAL-RESULT`` line on this process's original stdout. While pytest and the
-simulators run, file descriptors 1 and 2 point at ``cvdp.log``, so nothing a simulated design
-prints can reach that channel; the outcome is read from pytest's in-process reports.
+Before anything runs, the candidate's HDL files are checked as the compiler sees them and
+replaced by the checked text (:func:`benchmarks.cvdp.guard.check_answer`); the ``integrity``
+record is sent first. The verdict is then one ``HWEVAL-RESULT`` line on this process's original
+stdout (kept on a descriptor of its own). While pytest and the simulators run, file descriptors
+1 and 2 point at a pipe drained into a bounded buffer (:class:`benchmarks.cvdp.guard.Drain`),
+written to ``cvdp.log`` at the end, so nothing a simulated design prints can reach the channel or
+exhaust the job's file-size limit. The outcome is read from pytest's in-process reports and,
+for each simulation, from cocotb's own per-test reports over a pipe
+(:class:`benchmarks.cvdp.guard.Reports`), never from a results file.
 """
 from __future__ import annotations
 
@@ -22,7 +28,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from harness.jobs import emit, read_job
+from benchmarks.cvdp.guard import Drain, Reports, check_answer, send
+from harness.jobs import read_job
 
 LOG = "cvdp.log"
 _PREFIX = re.compile(r"(?<![\w./-])/(code|src)/")
@@ -59,7 +66,7 @@ class Collector:
             self.outcomes.append((report.nodeid, report.outcome, reason))
 
 
-def run_service(service: dict[str, Any], root: Path, seed: int) -> dict[str, Any]:
+def run_service(service: dict[str, Any], root: Path, seed: int, reports: Reports) -> dict[str, Any]:
     import pytest
 
     env = {k: map_paths(str(v), root) for k, v in service["env"].items()}
@@ -89,8 +96,14 @@ def run_service(service: dict[str, Any], root: Path, seed: int) -> dict[str, Any
             if str(getattr(mod, "__file__", "") or "").startswith(str(root)):
                 del sys.modules[name]
     failed = [o for o in collector.outcomes if o[1] == "failed"]
-    return {"service": service["name"], "exit": int(code), "wall_s": time.monotonic() - t0,
-            "build_failed": collector.build_failed, "tests": len(collector.outcomes),
+    sims = reports.take()
+    unsure = [r for r in sims if r["status"] != "pass"]
+    exit_code = int(code)
+    if exit_code == 0 and unsure:  # pytest passed, but a simulation did not report a clean pass
+        exit_code = -1
+        failed.append(("simulation", "fail", unsure[0].get("reason", "")[-1500:]))
+    return {"service": service["name"], "exit": exit_code, "wall_s": time.monotonic() - t0,
+            "build_failed": collector.build_failed, "tests": len(collector.outcomes), "sims": len(sims),
             "failed": [f"{nid}: {why}" for nid, _, why in failed][:5]}
 
 
@@ -102,7 +115,8 @@ def verdict(results: list[dict[str, Any]]) -> dict[str, Any]:
                 "data": {"services": len(results), "tests": sum(r["tests"] for r in results)}}
     first = bad[0]
     status = "syntax_error" if first["build_failed"] else "fail"
-    reason = f"service {first['service']}: pytest exit {first['exit']}"
+    reason = f"service {first['service']}: " + (f"pytest exit {first['exit']}" if first["exit"] >= 0 else
+                                                   "pytest passed but a simulation's own report did not")
     if first["failed"]:
         reason += "\n" + "\n".join(first["failed"])
     elif first["tests"] == 0:
@@ -118,17 +132,22 @@ def main() -> None:
         py.write_text(map_paths(py.read_text(encoding="utf-8"), root), encoding="utf-8")
     sys.stdout.flush()
     channel = os.dup(1)
-    log_fd = os.open(root / LOG, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(log_fd, 1)
-    os.dup2(log_fd, 2)
+    integrity = check_answer(list(job.get("answer_files", [])), list(job.get("hidden_modules", [])))
+    send(channel, job["nonce"], integrity)
+    if integrity["status"] != "pass":
+        return
+    reports = Reports()
+    drain = Drain()
     try:
-        results = [run_service(s, root, int(job.get("seed", 0))) for s in job["services"]]
+        results = [run_service(s, root, int(job.get("seed", 0)), reports) for s in job["services"]]
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(channel, 1)
-    emit(job["nonce"], verdict(results))
-
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:
+                pass
+        (root / LOG).write_bytes(drain.close())
+    send(channel, job["nonce"], verdict(results))
 
 if __name__ == "__main__":
     main()
