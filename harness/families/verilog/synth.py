@@ -2,7 +2,12 @@
 
 Every passing candidate and its problem's reference are synthesised with yosys's generic flow
 (``synth -flatten``, which includes ``abc``), then ``stat`` and ``ltp -noff`` (the longest
-combinational path, in cells). Area is an estimate in NAND2 gate equivalents from the generic
+combinational path, in cells). Yosys reads Verilog attributes (``(* keep_hierarchy *)`` on an
+instance keeps a sub-module out of the flattening, and the top then counts it as one cell;
+``full_case``/``parallel_case`` change the logic made): every ``(* ... *)`` is blanked from the
+text before yosys reads it (:func:`strip_attributes`; Icarus ignores them, so the simulated
+design is the synthesised one), empty modules are not made black boxes (``-noblackbox``), and a
+top module still holding a cell that is not a yosys primitive is reported as not synthesised. Area is an estimate in NAND2 gate equivalents from the generic
 cell types (weights below: roughly CMOS transistor counts / 4); there is no liberty file. The
 reference's result is cached in ``ctx.cache_dir`` by content hash, so it is made once per
 problem, yosys version, sandbox kind and harness version, not per sample. ``-S synth=off`` skips the stage.
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cache import JsonCache, harness_code_digest, key_of
+from harness.families.verilog.lexer import tokenize
 from harness.metrics import mean_stats
 from harness.proc import tail
 from harness.sandbox.base import Limits
@@ -115,9 +121,34 @@ def cell_area(by_type: dict[str, int]) -> float:
     return round(total, 2)
 
 
+def strip_attributes(code: str) -> str:
+    """``code`` with every attribute instance ``(* ... *)`` blanked (newlines kept). ``@(*)`` and
+    ``( * )`` are not attributes; strings and comments are skipped by the tokenizer."""
+    toks = tokenize(code)
+    spans = []
+    i = 0
+    while i + 2 < len(toks):
+        opens = toks[i].text == "(" and toks[i + 1].text == "*" and toks[i].end == toks[i + 1].start
+        if not opens or toks[i + 2].text == ")":
+            i += 1
+            continue
+        j = i + 2
+        while j + 1 < len(toks) and not (toks[j].text == "*" and toks[j + 1].text == ")"
+                                         and toks[j].end == toks[j + 1].start):
+            j += 1
+        end = toks[j + 1].end if j + 1 < len(toks) else len(code)
+        spans.append((toks[i].start, end))
+        i = j + 2
+    out, pos = [], 0
+    for start, end in spans:
+        out += [code[pos:start], re.sub(r"[^\n]", " ", code[start:end])]
+        pos = end
+    return "".join(out) + code[pos:]
+
+
 def _script(top: str, source: str = "design.sv") -> str:
     return "\n".join([
-        f"read_verilog -sv {source}",
+        f"read_verilog -sv -noblackbox {source}",
         f"hierarchy -check -top {top}",
         f"synth -flatten -top {top}",
         "tee -q -o stat.json stat -json",
@@ -144,7 +175,7 @@ def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequen
 def synthesize(code: str, top: str, ctx: EvalContext) -> SynthResult:
     """Synthesise ``code`` with ``top`` as the top module (in the sandbox)."""
     t0 = time.monotonic()
-    res, out = _yosys(ctx, {"design.sv": code}, _script(top), ("stat.json", "ltp.txt"))
+    res, out = _yosys(ctx, {"design.sv": strip_attributes(code)}, _script(top), ("stat.json", "ltp.txt"))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
     wall = time.monotonic() - t0
@@ -162,6 +193,9 @@ def synthesize(code: str, top: str, ctx: EvalContext) -> SynthResult:
     mods = stat.get("modules", {})
     entry = mods.get(f"\\{top}") or mods.get(top) or stat.get("design", {})
     by_type = {str(k): int(v) for k, v in (entry.get("num_cells_by_type") or {}).items()}
+    kept = sorted(k.lstrip("\\") for k in by_type if not k.startswith("$"))
+    if kept:  # a sub-module left whole: the top's numbers would leave its logic out
+        return SynthResult(False, reason=f"synthesis left module(s) {', '.join(kept)} unflattened", wall_s=wall)
     depth = None
     for m in _LTP.finditer(out.get("ltp.txt", "")):
         if m.group(1) == top:
@@ -220,7 +254,7 @@ def equivalence(reference: str, code: str, top: str, ctx: EvalContext) -> StageR
             "tee -o sat.txt sat -verify -prove-asserts -enable_undef -set-def-inputs -show-ports miter"]
     seq = [*load, "async2sync", "equiv_make gold gate equiv", "hierarchy -top equiv", "equiv_simple -seq 5",
            "equiv_induct -seq 5", "tee -o equiv.txt equiv_status"]
-    files = {"gold.sv": reference, "gate.sv": code}
+    files = {"gold.sv": strip_attributes(reference), "gate.sv": strip_attributes(code)}
     stateful = _has_state(reference) or _has_state(code)
     res, out = _yosys(ctx, files, "\n".join(seq if stateful else comb) + "\n", ("sat.txt", "equiv.txt"))
     wall = time.monotonic() - t0
