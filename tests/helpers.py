@@ -87,3 +87,43 @@ def cache_lock(name: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def hweval_in_process(*args: str, env: dict[str, str] | None = None,
+                      check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``harness.cli.main`` in this process, as :func:`hweval` runs it in a subprocess.
+
+    For tests of argument handling, exit codes and messages: no interpreter start-up per call.
+    ``env`` overrides variables only for the call (os.environ is restored afterwards, whatever
+    the CLI set); the call runs in the repository root, with stdout/stderr captured (not a
+    terminal, like a pipe) and warnings logged to stderr in the CLI's format. Use :func:`hweval`
+    for what only a real process shows: signals, a closed pipe, the console script, a run that
+    starts tools.
+    """
+    import io
+    import logging
+    from unittest import mock
+
+    from harness.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    root = logging.getLogger()
+    overrides = {"HWEVAL_NO_PROGRESS": "1", **(env or {})}
+    with mock.patch.dict(os.environ, overrides), contextlib.chdir(ROOT), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        root.addHandler(handler)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors and --help
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+            if isinstance(exc.code, str):
+                print(exc.code, file=err)
+        finally:
+            root.removeHandler(handler)
+    proc = subprocess.CompletedProcess(["hweval", *args], code, out.getvalue(), err.getvalue())
+    if check and code != 0:
+        raise AssertionError(f"hweval {' '.join(args)} -> {code}\n{proc.stdout}\n{proc.stderr}")
+    return proc

@@ -1,4 +1,5 @@
-"""File-system and pipe mistakes end with one line, never a traceback (real CLI subprocesses)."""
+"""File-system and pipe mistakes end with one line, never a traceback (the CLI in-process;
+a closed pipe in a real subprocess)."""
 from __future__ import annotations
 
 import json
@@ -6,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import ROOT, hweval
+from tests.helpers import ROOT
+from tests.helpers import hweval_in_process as hweval
 from tests.publish.runs import write_run
 
 

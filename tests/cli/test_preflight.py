@@ -11,7 +11,7 @@ import pytest
 
 from harness.preflight import gpu_missing
 from tests.backends.backend_fixtures import FakeServer, echo_openai
-from tests.helpers import hweval
+from tests.helpers import hweval_in_process as hweval
 
 
 @pytest.fixture

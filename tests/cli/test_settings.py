@@ -1,12 +1,12 @@
 """Impossible settings are refused before any work: one line naming the flag or variable and the
-allowed range, exit 2, and no run folder (the real CLI in a subprocess)."""
+allowed range, exit 2, and no run folder (the CLI called in-process)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import hweval
+from tests.helpers import hweval_in_process as hweval
 
 RUN = ("run", "--suite", "verilog-core", "--limit", "1")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.helpers import hweval
+from tests.helpers import hweval_in_process as hweval
 
 
 def test_unknown_suite_lists_known_ones(tmp_path) -> None:

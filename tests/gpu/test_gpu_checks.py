@@ -19,11 +19,13 @@ def _gpu() -> bool:
 
 
 @pytest.mark.skipif(_gpu(), reason="a GPU is visible: the full check below runs instead")
-def test_without_a_gpu_it_explains_and_runs_nothing(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--out", str(tmp_path / "rows.json")],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "nothing was run" in proc.stdout and "GPU" in proc.stdout
+def test_without_a_gpu_it_explains_and_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.gpu.run_gpu_checks import main  # in-process: the script's main, without a second interpreter
+
+    code = main(["--quick", "--out", str(tmp_path / "rows.json")])
+    out = capsys.readouterr().out
+    assert code == 2, out
+    assert "nothing was run" in out and "GPU" in out
     assert not (tmp_path / "rows.json").exists()
 
 

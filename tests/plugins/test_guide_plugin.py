@@ -89,6 +89,7 @@ def test_guide_has_the_files_of_a_package() -> None:
     assert len(suite_block.splitlines()) <= 60, "the example suite must fit on one screen"
 
 
+@pytest.mark.slow  # the plugins fixture pip-installs two packages
 def test_list_shows_the_plugins(plugins: None) -> None:
     suites = listed("suites")
     assert suites["gates"]["distribution"] == GUIDE_DIST
@@ -165,6 +166,7 @@ def test_plugin_backend_generates(plugins: None, tmp_path: Path) -> None:
     assert config["backend"]["backend"] == "inhouse"
 
 
+@pytest.mark.slow  # the plugins fixture pip-installs two packages
 def test_backend_without_base_url_is_a_usage_error(plugins: None, tmp_path: Path) -> None:
     proc = cli("run", "--suite", "gates", "--model", "inhouse:x", "--out", str(tmp_path / "r"),
                "-S", "validate=off", "--problems", "and2")
@@ -173,6 +175,7 @@ def test_backend_without_base_url_is_a_usage_error(plugins: None, tmp_path: Path
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.slow  # the plugins fixture pip-installs two packages
 def test_broken_plugin_breaks_only_its_runs(plugins: None, tmp_path: Path) -> None:
     proc = cli("run", "--suite", "broken-suite", "--model", "reference", "--out", str(tmp_path / "b"))
     assert proc.returncode == 2, proc.stderr
@@ -186,6 +189,7 @@ def test_broken_plugin_breaks_only_its_runs(plugins: None, tmp_path: Path) -> No
     assert "backend plugin 'broken-backend'" in proc.stderr and "RuntimeError" in proc.stderr
 
 
+@pytest.mark.slow  # the plugins fixture pip-installs two packages
 def test_api_version_mismatch_is_reported(plugins: None, tmp_path: Path) -> None:
     proc = cli("run", "--suite", "oldapi-suite", "--model", "reference", "--out", str(tmp_path / "o"))
     assert proc.returncode == 2, proc.stderr

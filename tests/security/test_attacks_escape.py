@@ -15,6 +15,8 @@ import pytest
 from harness.sandbox.base import Limits, Sandbox
 from tests.security.attack_helpers import processes_with, run_py, wait_gone
 
+pytestmark = pytest.mark.slow  # every test runs attack code in a real sandbox (local and docker)
+
 
 @pytest.fixture
 def loopback_server() -> Iterator[tuple[int, list[bytes]]]:

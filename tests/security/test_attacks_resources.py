@@ -4,8 +4,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from harness.sandbox.base import Limits, Sandbox
 from tests.security.attack_helpers import host_still_forks, run_py, tree_bytes, wait_gone
+
+pytestmark = pytest.mark.slow  # every test runs attack code in a real sandbox (local and docker)
 
 FORK_BOMB = r'''
 import os, sys, time
