@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness.families.verilog.wire import fit_record
 from harness.jobs.cocotb_job import _Channel, function_record
 from harness.jobs.verilog_check import check_candidate
 
@@ -131,7 +132,7 @@ class Reports:
 
 
 def send(fd: int, nonce: str, record: dict[str, Any]) -> None:
-    """One verdict line on ``fd`` (the job's original stdout), written whole."""
-    data = f"HWEVAL-RESULT {nonce} {json.dumps(record)}\n".encode()
+    """One verdict line on ``fd`` (the job's original stdout), written whole, within its byte budget."""
+    data = f"HWEVAL-RESULT {nonce} {json.dumps(fit_record(record))}\n".encode()
     while data:
         data = data[os.write(fd, data):]

@@ -13,7 +13,8 @@ stdout: HWEVAL-RESULT lines for stages "integrity", "syntax", "lint" (optional),
 3. The tests. Outcomes come from :mod:`harness.jobs.cocotb_report` over an inherited pipe,
    not from ``results.xml``; the function record is written only when the simulator reported
    the regression's end exactly once and then exited.
-Simulator output goes to log files in the scratch folder, never to this process's stdout.
+Simulator output goes to log files in the scratch folder, never to this process's stdout. Every
+record is cut to its stage's byte budget as encoded (:mod:`harness.families.verilog.wire`).
 """
 from __future__ import annotations
 
@@ -26,11 +27,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.jobs import emit, read_job
+from harness.families.verilog.wire import fit_record
+from harness.jobs import emit as _send
+from harness.jobs import read_job
 from harness.jobs.verilog_check import check_candidate
 
 REPORT_MODULE = "harness.jobs.cocotb_report"
 CHANNEL_CAP = 1 << 20
+
+
+def emit(nonce: str, record: dict[str, Any]) -> None:
+    """:func:`harness.jobs.emit` with the record cut to its stage's byte budget."""
+    _send(nonce, fit_record(record))
 
 
 def _tail(path: Path, n: int = 3000) -> str:

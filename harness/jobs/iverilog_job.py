@@ -10,6 +10,8 @@ The candidate is first seen as the compiler sees it (:mod:`harness.jobs.verilog_
 the checked text is compiled. The testbench's verdict comes over a pipe the simulator inherits
 as fd ``channel_fd`` (see :mod:`harness.families.verilog.isolation`); the simulator's own output
 is only drained (a capped tail for the log), so nothing the candidate prints is a verdict.
+Every record is cut to its stage's byte budget as encoded (:mod:`harness.families.verilog.wire`),
+so logs quoting the candidate's text cannot push a record past the sandbox's output cap.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from harness.families.verilog.wire import fit_record
 from harness.jobs import emit, read_job
 from harness.jobs.verilog_check import check_candidate
 
@@ -138,14 +141,14 @@ def run(job: dict[str, Any]) -> None:
     """The whole job in the current folder (a one-shot sandbox's, or a warm worker's child)."""
     nonce = job["nonce"]
     integrity = check_candidate(job["design"], job["compiled"], job.get("roots", ()))
-    emit(nonce, integrity)
+    emit(nonce, fit_record(integrity))
     if integrity["status"] != "pass":
         return
     res = compile_sources(job)
-    emit(nonce, res)
+    emit(nonce, fit_record(res))
     if res["status"] != "pass":
         return
-    emit(nonce, simulate(job))
+    emit(nonce, fit_record(simulate(job)))
 
 
 def main() -> None:

@@ -287,6 +287,10 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
     if syntax is None:
         if res.timed_out:
             return Verdict(Status.TIMEOUT, reason="the sandbox wall-time limit was reached", wall_s=wall, logs=logs)
+        if "integrity" in stages:  # the answer was checked, then its compilation died with the job
+            return Verdict(Status.RUNTIME_ERROR, reason=f"the job ended while compiling the answer (exit "
+                           f"{res.returncode}: a limit or a crash)\n" + tail(res.stderr, 1500),
+                           stages=stages, wall_s=wall, logs=logs)
         return Verdict(Status.INFRA_ERROR, reason=f"iverilog job failed (exit {res.returncode}): "
                        + tail(res.stderr, 1500), wall_s=wall, logs=logs)
     compile_log = syntax.data.pop("log", "")
@@ -310,7 +314,7 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
         return Verdict(Status.SYNTAX_ERROR, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs)
     if function is None:
         reason = "the simulation ended without a report" + (" (sandbox time limit)" if res.timed_out else "")
-        status = Status.TIMEOUT if res.timed_out else Status.INFRA_ERROR
+        status = Status.TIMEOUT if res.timed_out else Status.RUNTIME_ERROR  # it died running the answer
         return Verdict(status, reason=reason, stages=stages, wall_s=wall, logs=logs)
     data = function.data
     sim_tail = data.pop("tail", "")
