@@ -6,7 +6,10 @@ Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None
   which ignores them, but they have no honest use), only these directives: ``#include`` of a
   header the original kernel includes, ``#pragma HLS ...``, ``#define``/``#undef`` after the
   last include (so no macro reaches a header) of names that are neither keywords nor reserved,
-  and conditionals;
+  and conditionals; no reserved name (``__SANITIZE_ADDRESS__``, ``__OPTIMIZE__``,
+  ``__has_include``...) on a directive line but :data:`DIRECTIVE_RESERVED_OK` and those of the
+  original's directives (``build-dependent``: such names differ between builds, and the
+  preprocessed pass never sees a directive);
 * :func:`check_tokens` reads the kernel's own lines of ``g++ -E`` output (the translation unit
   as compiled, macros expanded, ``_Pragma`` turned into ``#pragma``): only ``#pragma HLS``; ASCII
   only, no backslash outside literals (universal character names); no digraphs; no ``[[``
@@ -82,6 +85,7 @@ def check_text(code: str, original: str) -> str | None:
     if _UCN.search(strip_comments_and_strings(text)):
         return "unicode: universal character names (\\u...) are not allowed outside literals"
     allowed = _includes(strip_comments(original.replace("\\\n", "")))
+    tested = DIRECTIVE_RESERVED_OK | _directive_reserved(strip_comments(original.replace("\\\n", "")))
     last_include = max((m.start() for m in _DIRECTIVE.finditer(text) if m.group(2) == "include"), default=-1)
     for m in _DIRECTIVE.finditer(text):
         intro, name, rest = m.groups()
@@ -101,7 +105,30 @@ def check_text(code: str, original: str) -> str | None:
                 return f"define: #{name} of `{macro.group(1) if macro else rest.strip()}` is not allowed"
         elif name not in _CONDITIONALS:
             return f"directive: #{name} is not allowed in a kernel"
+        if name not in ("include", "pragma"):
+            bad = sorted(_directive_reserved(m.group(0)) - tested)
+            if bad:
+                return (f"build-dependent: #{name} names `{bad[0]}`, a reserved name (predefined by the compiler, "
+                        "its flags or a header: it can differ between builds); a directive may name only the "
+                        "kernel's own macros")
     return None
+
+
+#: Reserved names a directive may name: ``__SYNTHESIS__`` (defined by HLS synthesis tools, by no
+#: build here) and ``__cplusplus`` (the same in every build).
+DIRECTIVE_RESERVED_OK = frozenset({"__SYNTHESIS__", "__cplusplus"})
+
+
+def _directive_reserved(text: str) -> set[str]:
+    """The reserved identifiers (``__x``, ``_X``) on the directive lines of ``text`` other than
+    includes and pragmas, outside string literals."""
+    names: set[str] = set()
+    for m in _DIRECTIVE.finditer(text):
+        if m.group(2) in ("include", "pragma"):
+            continue
+        body = strip_comments_and_strings(m.group(2) + m.group(3))
+        names |= {t for t in re.findall(r"[A-Za-z_]\w*", body) if _RESERVED.match(t)}
+    return names
 
 
 def kernel_lines(preprocessed: str, main_file: str = "kernel.cpp") -> str:
