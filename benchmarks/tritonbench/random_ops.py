@@ -42,8 +42,18 @@ from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze
 from harness.proc import tail
 
-_RANDOM = re.compile(r"\bdropout\b|\bbernoulli\b|\brand(?:n|int|perm)?\s*\(|\bmultinomial\s*\(|"
-                     r"fractional_max_pool|\brrelu\b|\.uniform_\s*\(|\.normal_\s*\(")
+from .random_stats import mask_problems, uniform_problems
+
+#: every torch random API: the functions (``rand``, ``rand_like``, ``randint_like``, ``normal``,
+#: ``poisson`` ...), the in-place samplers (``uniform_``, ``exponential_``, ``random_`` ...), the random
+#: layers and functionals (any ``dropout``, ``rrelu``, fractional max pooling, ``gumbel_softmax``),
+#: generators and ``torch.distributions``. Matching too much costs nothing: a leaf that does not
+#: change from run to run is compared exactly (``fixed``).
+_RANDOM = re.compile(
+    r"\b(?:rand|randn|randint|randperm|rand_like|randn_like|randint_like|bernoulli_?|multinomial|normal_?|"
+    r"poisson|binomial|standard_gamma|sample_dirichlet|uniform_|exponential_|geometric_|log_normal_|"
+    r"cauchy_|random_)\s*\(|dropout|rrelu|fractional_?max_?pool|gumbel_softmax|\bgenerator\b|"
+    r"\bdistributions\b|\b(?:manual_)?seed\s*\(", re.IGNORECASE)
 SIGMAS = 4.0
 
 
@@ -180,6 +190,9 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
                 if bool(((got < 0) | (got >= 1)).any()) or got.numel() == 0:
                     return "fail", f"result {key}: values outside [0, 1)"
                 means.append((float(got.double().mean()), got.numel(), key))
+                found = uniform_problems(got)
+                if found:
+                    return "fail", f"result {key} (case {c}) is not independent uniform draws: {found[0]}"
                 continue
             atol, rtol = _tol(problem, ref_k)
             is_kept, is_dropped = _close(got, ref_k, atol, rtol), _close(got, ref_d, atol, rtol)
@@ -190,6 +203,9 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
                                 f"scaled by 1/(1-p) (first: got {float(got.reshape(-1)[i]):.6g}, kept "
                                 f"{float(ref_k.reshape(-1)[i]):.6g}, dropped {float(ref_d.reshape(-1)[i]):.6g})")
             informative = ~_close(ref_k, ref_d, atol, rtol)
+            found = mask_problems(is_kept, informative, ref_k, 1.0 - leaf["p"])
+            if found:
+                return "fail", f"result {key} (case {c}): the dropout mask is not random: {found[0]}"
             counts[leaf["p"]][0] += int((is_kept & informative).sum())
             counts[leaf["p"]][1] += int(informative.sum())
     for p, (k, n) in sorted(counts.items()):

@@ -100,9 +100,39 @@ def cpu_copy(values: list[Any]) -> list[Any]:
     return out
 
 
+def load_candidate(path: Path, name: str = "candidate") -> ModuleType:
+    """Execute ``path`` as module ``name`` from exactly the text the static checks parsed.
+
+    The file is decoded as UTF-8 (strictly) and compiled from that str, never imported: Python's
+    import honours a PEP 263 coding declaration (``# -*- coding: utf-7 -*-`` turns ``+AAo-`` in a
+    comment into a newline, red team 6 S8), ``compile`` of a str ignores it, like ``ast.parse`` in
+    the harness. Triton reads a kernel's source through :mod:`inspect`, i.e. :mod:`linecache`: the
+    same text is put there, split into lines the way the compiler counts them (``\n``, ``\r\n``,
+    ``\r``; not ``str.splitlines``, which also breaks at form feeds and U+2028), and never re-read
+    from the file (no modification time).
+    """
+    import io
+    import linecache
+    import types
+
+    source = path.read_bytes().decode("utf-8")
+    filename = str(path)
+    linecache.cache[filename] = (len(source), None, io.StringIO(source, newline=None).readlines(), filename)
+    code = compile(source, filename, "exec", dont_inherit=True)
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module
+    exec(code, module.__dict__)  # noqa: S102 - the checked answer, in the sandboxed worker
+    return module
+
+
 def import_candidate(job: dict[str, Any]) -> ModuleType:
-    """``candidate.py``; the problem's module constants (scaled-down shapes) apply to it too."""
-    mod = importlib.import_module("candidate")
+    """``candidate.py`` (found where ``import candidate`` would, see :func:`load_candidate`); the
+    problem's module constants (scaled-down shapes) apply to it too."""
+    spec = importlib.util.find_spec("candidate")
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        raise ImportError("candidate.py not found")
+    mod = load_candidate(Path(spec.origin))
     for name, value in (job.get("globals") or {}).items():
         if hasattr(mod, name):
             setattr(mod, name, tuple(value) if isinstance(getattr(mod, name), tuple) else value)

@@ -55,7 +55,42 @@ RULES = {
     "shadowing": "rebinds an import, kernel, helper or builtin name",
     "host_object": "passes self, a module, a method, a function or a class to a kernel launch",
     "kernel_body": "a @triton.jit body names something other than tl.*, its locals, kernels and size constants",
+    "coding_declaration": "a PEP 263 coding declaration other than utf-8/ascii (Python would decode the file "
+                          "differently from the text checked)",
 }
+
+#: PEP 263: a comment on line 1 or 2 matching this names the file's encoding
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+_SAME_TEXT_CODINGS = frozenset({"utf-8", "ascii"})
+
+
+def coding_violations(code: str) -> list[Violation]:
+    """A coding declaration on line 1 or 2 that does not name UTF-8 or ASCII. The worker compiles
+    the UTF-8 text itself (:func:`~harness.families.kernels.sandboxed.worker_common.load_candidate`),
+    but any other tool that opens the file (an import, :mod:`linecache`, :mod:`tokenize`) would
+    honour the declaration and read other code than the one checked (red team 6 S8: UTF-7 turns
+    ``+AAo-`` in a comment into a newline). Both lines are checked whatever line 1 holds."""
+    import codecs
+    import io
+
+    # the first two lines however they are split (Python reads bytes up to b"\n"; str.splitlines
+    # also breaks at U+2028 and form feeds), a byte-order mark aside
+    text = code.removeprefix("\ufeff")
+    splits = (text.split("\n"), io.StringIO(text, newline=None).readlines(), text.splitlines())
+    lines = sorted({(i, line) for split in splits for i, line in enumerate(split[:2], start=1)})
+    out = []
+    for i, line in lines:
+        m = _CODING.match(line)
+        if not m:
+            continue
+        try:
+            name = codecs.lookup(m.group(1)).name
+        except LookupError:
+            name = m.group(1)
+        v = Violation("coding_declaration", f"coding: {m.group(1)}", i)
+        if name not in _SAME_TEXT_CODINGS and v not in out:
+            out.append(v)
+    return out
 
 
 def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
@@ -199,7 +234,7 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
         raise ValueError(f"unknown lang {lang!r}")
     tree = _written_constexpr(ast.parse(code))
     violations, mod = check_module(tree, entry=entry, kind=kind, scalars=scalars)
-    c = _Checker(tree, lang, mod, list(violations), entry, kind)
+    c = _Checker(tree, lang, mod, [*coding_violations(code), *violations], entry, kind)
     exts = c.language()
     kernels = sorted(c.kernels) if lang == "triton" else sorted(
         {k for e in exts if e.resolved for k in global_kernels(e.cuda_text)})
