@@ -55,3 +55,69 @@ def test_prompt_contains_reference_example_and_rules(lang: str) -> None:
 def test_golden_roundtrip_through_a_fenced_response() -> None:
     code = golden("relu", "triton")
     assert extract_code(f"Sure.\n\n```python\n{code}```\n") == code
+
+
+_NOTE_KERNELS = '''
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def blockptr(x_ptr, o_ptr, N, BLOCK: tl.constexpr):
+    p = tl.make_block_ptr(x_ptr, shape=(N,), strides=(1,), offsets=(0,), block_shape=(BLOCK,), order=(0,))
+    tl.store(o_ptr + tl.arange(0, BLOCK), tl.load(p))
+
+
+@triton.jit
+def libdev(x_ptr, o_ptr, N, BLOCK: tl.constexpr):
+    from triton.language.extra import libdevice
+    offs = tl.arange(0, BLOCK)
+    tl.store(o_ptr + offs, libdevice.tanh(tl.load(x_ptr + offs, mask=offs < N)) + 1.0, mask=offs < N)
+
+
+@triton.jit
+def scalarmask(x_ptr, o_ptr, M, N, BLOCK: tl.constexpr, BROADCAST: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    for row in tl.static_range(2):
+        if BROADCAST:
+            m = (offs < N) & ((offs * 0 + row) < M)
+        else:
+            m = (offs < N) & (row < M)
+        tl.store(o_ptr + row * N + offs, tl.load(x_ptr + row * N + offs, mask=m), mask=m)
+'''
+
+
+@pytest.mark.slow
+def test_each_triton_note_in_the_prompt_holds_for_the_installed_triton(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The prompt's Triton notes are claims about the installed Triton and its interpreter: each one
+    is checked in a fresh interpreter process (TRITON_INTERPRET=1), so an upgrade that lifts a
+    limitation fails here and the note must change."""
+    import subprocess
+    import sys
+
+    text = " ".join(build_prompt("class Model: pass", "triton").split())
+    for words in ("tl.make_block_ptr", "triton.set_allocator, which is not allowed", "tl.extra.libdevice",
+                  "(offs * 0 + row) < M"):
+        assert words in text
+    assert "Triton notes" not in build_prompt("class Model: pass", "cuda")
+    (tmp_path / "notes_kernels.py").write_text(_NOTE_KERNELS)
+    driver = '''
+import torch
+import notes_kernels as k
+x = torch.randn(2, 8); o = torch.zeros_like(x)
+def outcome(fn):
+    try:
+        fn()
+        return "ok"
+    except Exception as e:
+        return "error"
+print(outcome(lambda: k.blockptr[(1,)](x, o, 8, BLOCK=8)),
+      outcome(lambda: k.libdev[(1,)](x, o, 8, BLOCK=8)),
+      outcome(lambda: k.scalarmask[(1,)](x, o, 2, 8, BLOCK=8, BROADCAST=False)),
+      outcome(lambda: k.scalarmask[(1,)](x, o, 2, 8, BLOCK=8, BROADCAST=True)))
+'''
+    env = {**__import__("os").environ, "TRITON_INTERPRET": "1"}
+    proc = subprocess.run([sys.executable, "-c", driver], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["error", "error", "error", "ok"], proc.stdout

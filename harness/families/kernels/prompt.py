@@ -110,6 +110,21 @@ RULES = """Rules (answers that break them are rejected):
 - Imports are limited to torch, triton, math and typing."""
 
 
+#: What an honest tester lost Triton answers to (tests/kernels/test_extract_prompt.py checks each
+#: claim against the installed Triton).
+TRITON_NOTES = """Triton notes:
+- Use pointer arithmetic for loads and stores: block pointers (tl.make_block_ptr, tl.advance) are
+  removed in recent Triton releases, and tensor descriptors need triton.set_allocator, which is
+  not allowed.
+- Without a GPU, correctness is checked under the Triton interpreter (TRITON_INTERPRET=1), where
+  tl.extra.libdevice functions are unavailable and a load/store mask must be a block, not the
+  result of combining a block with a scalar condition (write (offs * 0 + row) < M, not row < M)."""
+
+
+def _notes(lang: str) -> str:
+    return f"\n\n{TRITON_NOTES}" if lang == "triton" else ""
+
+
 def build_prompt(reference_src: str, lang: str) -> str:
     """The user prompt asking for ``ModelNew`` in ``lang`` ("triton" or "cuda")."""
     if lang not in _LANG:
@@ -132,7 +147,7 @@ An optimized {name} version of it:
 ```python
 {example}```
 
-{RULES}
+{RULES}{_notes(lang)}
 
 Now the architecture you must optimize:
 
