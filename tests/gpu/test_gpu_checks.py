@@ -19,7 +19,8 @@ def _gpu() -> bool:
 
 
 @pytest.mark.skipif(_gpu(), reason="a GPU is visible: the full check below runs instead")
-def test_without_a_gpu_it_explains_and_runs_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_gpu_it_explains_and_runs_nothing(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     from tests.gpu.run_gpu_checks import main  # in-process: the script's main, without a second interpreter
 
     code = main(["--quick", "--out", str(tmp_path / "rows.json")])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.backends.backend_fixtures import Action, FakeServer, Seen, openai_reply
-from tests.helpers import hweval
+from tests.helpers import hweval, hweval_in_process
 from tests.multiturn.scripted import RIGHT_AND, WRONG_AND, hidden_lines, jsonl, metrics
 
 BROKEN_AND = "module and_gate(input a, input b, output y);\n  assign y = a &;\nendmodule"
@@ -81,6 +81,7 @@ def test_agent_compiles_fixes_and_submits(tmp_path: Path) -> None:
         server.stop()
 
 
+@pytest.mark.slow  # a whole `hweval run`: the agent's tools and the scoring run Icarus
 def test_looping_agent_hits_max_turns_and_is_scored_on_last_submission(tmp_path: Path) -> None:
     server = openai_agent(_looper)
     try:
@@ -110,6 +111,7 @@ def _anthropic_agent() -> FakeServer:
     return FakeServer(respond).start()
 
 
+@pytest.mark.slow  # a whole `hweval run`: the agent's tools and the scoring run Icarus
 def test_agent_through_the_anthropic_tool_api(tmp_path: Path) -> None:
     server = _anthropic_agent()
     try:
@@ -127,8 +129,10 @@ def test_agent_through_the_anthropic_tool_api(tmp_path: Path) -> None:
 
 
 def test_agent_needs_a_tool_calling_backend(tmp_path: Path) -> None:
-    proc = hweval("run", "--suite", "verilog-core", "--problems", "and_gate", "--model", "reference", "--agent",
-                  "--out", str(tmp_path / "r"))
+    # validate=off: this refusal comes after the references are validated, which runs Icarus
+    proc = hweval_in_process("run", "--suite", "verilog-core", "--problems", "and_gate", "--model", "reference",
+                             "--agent", "-S", "validate=off", "--out", str(tmp_path / "r"))
     assert proc.returncode == 2 and "tool-calling" in proc.stderr
-    both = hweval("run", "--suite", "verilog-core", "--agent", "--rounds", "2", "--out", str(tmp_path / "b"))
+    both = hweval_in_process("run", "--suite", "verilog-core", "--agent", "--rounds", "2",
+                             "--out", str(tmp_path / "b"))
     assert both.returncode == 2 and "--agent" in both.stderr

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.backends.backend_fixtures import Action, FakeServer, Seen, openai_reply
 from tests.helpers import ROOT
 from tests.multiturn.scripted import RIGHT_AND, WRONG_AND, fenced, jsonl, metrics, model_args, user_turns
@@ -40,6 +42,7 @@ def _round2_lines(out: Path) -> list[dict]:
     return [c for c in jsonl(out / "completions.jsonl") if c["round"] == 2]
 
 
+@pytest.mark.slow  # two real `hweval run` processes (one killed) that simulate every answer
 def test_kill9_mid_round_then_resume_loses_nothing(tmp_path: Path) -> None:
     server = _slow_server()
     out = tmp_path / "run"

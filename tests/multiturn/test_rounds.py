@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import hweval
+from tests.helpers import hweval, hweval_in_process
 from tests.multiturn.scripted import (
     RIGHT_AND,
     WRONG_AND,
@@ -76,6 +76,7 @@ def test_wrong_answer_fixed_in_round_2_counts_at_r2_not_r1(tmp_path: Path) -> No
         server.stop()
 
 
+@pytest.mark.slow  # a whole `hweval run` with two rounds: Icarus compiles and simulates each answer
 def test_feedback_compile_level_reveals_no_test_outcome(tmp_path: Path) -> None:
     server = round_server(lambda r, seed: WRONG_AND)
     try:
@@ -93,12 +94,14 @@ def test_feedback_compile_level_reveals_no_test_outcome(tmp_path: Path) -> None:
 
 
 def test_rounds_are_checked_before_any_work(tmp_path: Path) -> None:
-    bad = hweval("run", "--suite", "verilog-core", "--rounds", "0", "--out", str(tmp_path / "a"))
+    bad = hweval_in_process("run", "--suite", "verilog-core", "--rounds", "0", "--out", str(tmp_path / "a"))
     assert bad.returncode == 2 and "--rounds" in bad.stderr
-    env = hweval("run", "--suite", "verilog-core", "--out", str(tmp_path / "b"), env={"HWEVAL_ROUNDS": "x"})
+    env = hweval_in_process("run", "--suite", "verilog-core", "--out", str(tmp_path / "b"),
+                            env={"HWEVAL_ROUNDS": "x"})
     assert env.returncode == 2 and "HWEVAL_ROUNDS" in env.stderr
-    level = hweval("run", "--suite", "verilog-core", "-S", "feedback=all", "--out", str(tmp_path / "c"))
+    level = hweval_in_process("run", "--suite", "verilog-core", "-S", "feedback=all",
+                              "--out", str(tmp_path / "c"))
     assert level.returncode == 2 and "feedback" in level.stderr
-    gen = hweval("generate", "--suite", "verilog-core", "--rounds", "2", "--out", str(tmp_path / "d"))
+    gen = hweval_in_process("generate", "--suite", "verilog-core", "--rounds", "2", "--out", str(tmp_path / "d"))
     assert gen.returncode == 2 and "hweval run" in gen.stderr
     assert not (tmp_path / "d").exists()
