@@ -15,7 +15,11 @@ with the original kernel's and the testbench's (both our code, compiled by the h
 * ``before-main``: its static initialisation is the original's (the headers'): the same
   ``.init_array``/``.fini_array``/``.ctors``/``.dtors``/TLS section sizes and the same size of
   the ``_GLOBAL__sub_I_``/``_GLOBAL__D_`` functions, so no constructor, attribute, section or
-  global object with a constructor adds code that runs before (or after) ``main``.
+  global object with a constructor adds code that runs before (or after) ``main``; and no
+  indirect function (``ifunc``: the loader calls its resolver before ``main``).
+
+A ``weakref`` to a library function is an undefined (weak) reference to it in the object, so
+``external`` sees it whatever the attribute's spelling.
 """
 from __future__ import annotations
 
@@ -52,6 +56,7 @@ class ObjInfo:
     undefined: list[str] = field(default_factory=list)
     defined: dict[str, str] = field(default_factory=dict)  # global/weak symbol -> binding
     init_size: int = 0  # total size of the _GLOBAL__sub_I_/_GLOBAL__D_ functions
+    ifunc: list[str] = field(default_factory=list)  # defined indirect functions (resolved before main)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> ObjInfo:
@@ -74,6 +79,8 @@ def read_object(path: Path) -> ObjInfo:
             size, typ, bind, ndx, name = parts[2], parts[3], parts[4], parts[6], parts[-1]
             if typ == "FUNC" and name.startswith(("_GLOBAL__sub_I_", "_GLOBAL__D_", "_GLOBAL__I_")):
                 info.init_size += int(size, 0)
+            if typ in ("IFUNC", "GNU_IFUNC") and ndx != "UND":
+                info.ifunc.append(name)
             if bind in ("GLOBAL", "WEAK", "UNIQUE"):
                 if ndx == "UND":
                     info.undefined.append(name)
@@ -101,6 +108,10 @@ def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[st
     for sec in sorted(set(cand.sections) | set(ref.sections)):
         if cand.sections.get(sec, 0) != ref.sections.get(sec, 0):
             return f"before-main: the fix changes the .{sec} section (code that runs before or after main)"
+    extra_ifunc = sorted(set(cand.ifunc) - set(ref.ifunc))
+    if extra_ifunc:
+        return (f"before-main: the fix defines `{extra_ifunc[0]}` as an indirect function (its resolver runs "
+                "while the program is loaded, before main)")
     if cand.init_size != ref.init_size:
         return ("before-main: the fix adds static initialisation (a global object with a constructor, or other "
                 "code that runs before main)")
