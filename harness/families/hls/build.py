@@ -32,13 +32,16 @@ with the sandboxed runner (``sandboxed.py``).
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import shutil
 import tempfile
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,19 +246,52 @@ def _hand_written_items(kernel: Kernel, include: Path, cache: Path | None, setti
     return items
 
 
-def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Path | None = None,
-                settings: BuildSettings = BuildSettings(), jobs: int = 2, rebuild: bool = False) -> list[HlsItem]:
-    """All items of the suite (controls and caught variants), sorted by id; cached in ``cache_dir``."""
-    include = include or ap_include_dir()
-    kernels_dir = kernels_dir.resolve()
-    key = content_hash(kernels_dir, settings, include)
-    cache_file = cache_dir / "items" / f"hls_items-{key[:20]}.json" if cache_dir else None
-    data = read_json(cache_file, label="HLS item cache") if cache_file is not None and not rebuild else None
+def _cached_items(cache_file: Path | None, key: str, kernels_dir: Path) -> list[HlsItem] | None:
+    data = read_json(cache_file, label="HLS item cache") if cache_file is not None else None
     if isinstance(data, dict) and data.get("hash") == key:
         try:
             return [HlsItem.from_json(d, kernels_dir) for d in data["items"]]
         except (KeyError, TypeError, ValueError) as exc:  # an entry of another layout: build again
             log.warning("HLS item cache: ignoring %s (%s)", cache_file, exc)
+    return None
+
+
+@contextmanager
+def _build_lock(cache_file: Path | None) -> Iterator[None]:
+    """An exclusive lock beside ``cache_file``: processes that share a cache folder (parallel runs,
+    test workers) build a suite once; the others wait, then read what the first one wrote."""
+    if cache_file is None:
+        yield
+        return
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache_file.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Path | None = None,
+                settings: BuildSettings = BuildSettings(), jobs: int = 2, rebuild: bool = False) -> list[HlsItem]:
+    """All items of the suite (controls and caught variants), sorted by id; cached in ``cache_dir``
+    (one build at a time per cache entry: see :func:`_build_lock`)."""
+    include = include or ap_include_dir()
+    kernels_dir = kernels_dir.resolve()
+    key = content_hash(kernels_dir, settings, include)
+    cache_file = cache_dir / "items" / f"hls_items-{key[:20]}.json" if cache_dir else None
+    cached = None if rebuild else _cached_items(cache_file, key, kernels_dir)
+    if cached is not None:
+        return cached
+    with _build_lock(cache_file):
+        cached = None if rebuild else _cached_items(cache_file, key, kernels_dir)  # built while we waited
+        if cached is not None:
+            return cached
+        items = _build_all(kernels_dir, include, cache_dir, settings, jobs)
+        if cache_file is not None:
+            atomic_write_json(cache_file, {"hash": key, "items": [it.to_json(kernels_dir) for it in items]}, indent=1)
+    return items
+
+
+def _build_all(kernels_dir: Path, include: Path, cache_dir: Path | None, settings: BuildSettings,
+               jobs: int) -> list[HlsItem]:
     kernels = load_kernels(kernels_dir)
     variants = {k.name: [] if "bugs" in k.meta else generate_variants(k.source, settings.seed) for k in kernels}
     plans = plan_types(kernels, variants, settings)
@@ -268,8 +304,6 @@ def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Pa
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     items.sort(key=lambda it: it.id)
-    if cache_file is not None:
-        atomic_write_json(cache_file, {"hash": key, "items": [it.to_json(kernels_dir) for it in items]}, indent=1)
     return items
 
 
