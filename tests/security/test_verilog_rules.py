@@ -82,6 +82,7 @@ endmodule
     assert scan(code, preprocessed=True) == []
 
 
+@pytest.mark.slow  # runs Icarus's preprocessor (ivlpp)
 def test_the_raw_filter_cannot_see_through_macros_but_the_preprocessed_scan_does(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code = "`define A $fop\n`define B en\nmodule m; integer f; initial f = `A`B(\"x\", \"w\"); endmodule\n"
@@ -93,6 +94,7 @@ def test_the_raw_filter_cannot_see_through_macros_but_the_preprocessed_scan_does
     assert not (tmp_path / "design.sv").exists()  # nothing is written for the build to compile
 
 
+@pytest.mark.slow  # compiles and simulates with Icarus
 def test_a_random_function_steps_only_the_seed_it_is_given(tmp_path: Path) -> None:
     """Why unseeded ``$random`` and every ``$urandom`` are ``shared_random``: in Icarus they draw
     from (or reseed) the one generator the testbench's own ``$random``/``$urandom`` use, so a
@@ -114,6 +116,7 @@ def test_a_random_function_steps_only_the_seed_it_is_given(tmp_path: Path) -> No
             "shared_random"]
 
 
+@pytest.mark.slow  # runs Icarus's preprocessor (ivlpp)
 def test_the_compiled_text_is_the_scanned_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "raw.sv").write_text("`define W 4\n// synopsys translate_off\nmodule m(output [`W-1:0] y);"
@@ -125,6 +128,7 @@ def test_the_compiled_text_is_the_scanned_text(tmp_path: Path, monkeypatch: pyte
     assert "`" not in compiled and "translate_off" not in compiled and "[4-1:0]" in compiled
 
 
+@pytest.mark.slow  # runs ivlpp and `iverilog -E` on every corpus file
 def test_our_preprocessor_call_matches_iverilog_E(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The direct ivlpp call gives what `iverilog -E` gives, on every corpus file."""
     monkeypatch.chdir(tmp_path)
