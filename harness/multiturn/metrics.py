@@ -3,7 +3,9 @@
 Repair rounds (``--rounds R``):
 - ``pass@k@rN`` for N = 1..R: pass@k counting a sample as passed when it passed in round N or
   earlier (a sample that passes stops). ``pass@k@r1`` is the one-shot score; ``pass@k@rR``
-  equals the run's ``pass@k``.
+  equals the run's ``pass@k``. A sample whose last round ended in ``infra_error`` (which ends its
+  repair loop) is left out of round N only from its infra round on: the rounds it was judged in
+  before still count (an infra error in round 2 does not erase a round-1 failure).
 - ``mean_rounds_to_pass``: over the samples that passed, the round they passed in.
 - ``tokens_per_solved``: tokens of every round of every sample of the scored problems, divided
   by the problems solved (at least one sample passed); None when none is.
@@ -20,8 +22,9 @@ from harness.results import ExecutionRecord, Key
 from harness.types import Status
 
 
-def _pass_rounds(records: list[ExecutionRecord], keep: set[str]) -> dict[Key, tuple[int | None, str]]:
-    """Each sample of the ``keep`` problems: the round it passed in (or None), its final status."""
+def _pass_rounds(records: list[ExecutionRecord], keep: set[str]) -> dict[Key, tuple[int | None, str, int]]:
+    """Each sample of the ``keep`` problems: the round it passed in (or None), its final status
+    and the round of that status."""
     passed: dict[Key, int | None] = {}
     final: dict[Key, tuple[int, str]] = {}
     for rec in records:
@@ -33,23 +36,26 @@ def _pass_rounds(records: list[ExecutionRecord], keep: set[str]) -> dict[Key, tu
             passed[key] = rec.round
         if key not in final or rec.round >= final[key][0]:
             final[key] = (rec.round, rec.status)
-    return {k: (passed[k], final[k][1]) for k in passed}
+    return {k: (passed[k], final[k][1], final[k][0]) for k in passed}
 
 
 def round_metrics(records: list[ExecutionRecord], scored: list[str], seed: int, rounds: int) -> dict[str, Any]:
     keep = set(scored)
     samples = _pass_rounds(records, keep)
-    by_problem: dict[str, list[int | None]] = defaultdict(list)
-    for (_, pid, _), (when, status) in sorted(samples.items()):
-        if status != Status.INFRA_ERROR:
-            by_problem[pid].append(when)
+    # per problem: (round passed in or None, first round the sample is no longer judged in)
+    by_problem: dict[str, list[tuple[int | None, float]]] = defaultdict(list)
+    for (_, pid, _), (when, status, last) in sorted(samples.items()):
+        by_problem[pid].append((when, last if status == Status.INFRA_ERROR else float("inf")))
     out: dict[str, Any] = {}
     for r in range(1, rounds + 1):
-        counts = {pid: (len(w), sum(1 for x in w if x is not None and x <= r)) for pid, w in sorted(by_problem.items())}
+        counts = {pid: (sum(1 for _, gone in w if r < gone), sum(1 for x, gone in w if r < gone and x is not None and x <= r))
+                  for pid, w in sorted(by_problem.items())}
+        counts = {pid: c for pid, c in counts.items() if c[0]}
         out.update({f"{name}@r{r}": stat for name, stat in pass_at_k_table(counts, seed=seed).items()})
-    out["mean_rounds_to_pass"] = mean_stats([float(x) for w in by_problem.values() for x in w if x is not None],
+    final = {pid: [x for x, gone in w if gone == float("inf")] for pid, w in by_problem.items()}
+    out["mean_rounds_to_pass"] = mean_stats([float(x) for w in final.values() for x in w if x is not None],
                                             seed=seed)
-    solved = sum(1 for w in by_problem.values() if any(x is not None for x in w))
+    solved = sum(1 for w in final.values() if any(x is not None for x in w))
     tokens = sum(rec.tokens for rec in records if rec.problem_id in keep)
     out["tokens_per_solved"] = tokens / solved if solved else None
     return out
