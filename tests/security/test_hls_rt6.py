@@ -191,3 +191,26 @@ def test_weakref_and_ifunc_are_seen_in_the_object(tmp_path: Path) -> None:
                               "{ return (void *)impl; }\nint f(int) __attribute__((ifunc(\"hw_pick\")));\n")
     reason = objcheck.check_object(ifunc, ref, objcheck.ObjInfo(), runtime)
     assert reason is not None and reason.startswith("before-main:") and "indirect function" in reason, reason
+
+
+def test_the_gate_preprocesses_every_build_csim_runs() -> None:
+    """Without a cache csim runs each build without the precompiled headers: the gate's
+    commands are exactly those (``build_commands``), one per build."""
+    from harness.families.hls.csim import BUILDS, KERNEL_FILE, ap_include_dir, build_commands
+    from harness.families.hls.guard import compile_bases
+
+    include = ap_include_dir()
+    bases, plain = compile_bases(include, "g++", None)
+    assert plain == "plain" and set(bases) == set(BUILDS)
+    for build in BUILDS:
+        assert [*bases[build], "-c", KERNEL_FILE] == build_commands(build, include=include).compile_kernel[:-2]
+
+
+@pytest.mark.slow
+def test_with_a_cache_the_gate_uses_the_precompiled_header_include(cache: Path) -> None:
+    from harness.families.hls.csim import BUILDS, PCH_HEADER, ap_include_dir
+    from harness.families.hls.guard import compile_bases
+
+    bases, plain = compile_bases(ap_include_dir(), "g++", cache)
+    assert plain == "plain+pch" and set(bases) == {"plain", *(f"{b}+pch" for b in BUILDS)}
+    assert all(["-include", PCH_HEADER] == bases[label][-4:-2] for label in bases if label.endswith("+pch"))
