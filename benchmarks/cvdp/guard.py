@@ -3,7 +3,7 @@
 - :func:`check_answer`: every candidate HDL file is seen as the compiler sees it (Icarus's
   preprocessor, comments blanked: :func:`harness.jobs.verilog_check.check_candidate`), checked
   against the Verilog family's allowlists, and the checked text replaces the raw file, so what
-  was scanned is exactly what CVDP's ``runner.build`` compiles (with Icarus or Verilator). An
+  was scanned is exactly what CVDP's ``runner.build`` compiles. An
   instance of a module that exists only in the hidden harness is looked for in that text too.
 - :class:`Drain`: file descriptors 1 and 2 of the job (pytest's and every simulator's output) go
   to a pipe that a thread empties, keeping a bounded head and tail in memory: a design that
