@@ -246,7 +246,7 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    (folder / "candidate.py").write_text(code)
+    (folder / "candidate.py").write_text(code, encoding="utf-8")  # the worker reads it as UTF-8
     (folder / "test_section.py").write_text(problem.test_code)
     torch.save([], folder / "init.pt")
     cases = []
