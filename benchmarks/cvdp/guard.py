@@ -118,7 +118,7 @@ class Reports:
                 log = Path(kwargs.get("log_file") or os.devnull)
                 reports.records.append(function_record(channel, time.monotonic() - t0, log))
 
-        cocotb_runner.Runner.test = test  # type: ignore[method-assign]
+        cocotb_runner.Runner.test = test  # type: ignore[method-assign, assignment]
 
     @staticmethod
     def _with_report(modules: Any) -> list[str]:

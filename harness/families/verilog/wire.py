@@ -43,9 +43,11 @@ def fit_record(record: dict[str, Any], budget: int | None = None) -> dict[str, A
     """``record`` with its diagnostic text cut until its JSON takes at most ``budget`` bytes
     (default: its stage's entry in :data:`BUDGETS`). Other fields are left whole."""
     budget = budget if budget is not None else BUDGETS.get(str(record.get("stage")), 48 * 1024)
-    data = record.get("data") if isinstance(record.get("data"), dict) else {}
+    found = record.get("data")
+    data: dict[str, Any] = found if isinstance(found, dict) else {}
+    holders: tuple[dict[str, Any], ...] = (record, data)
     while (excess := size(record) - budget) > 0:
-        fields = [(size(holder[key]), holder, key) for holder in (record, data) for key in TRIMMABLE
+        fields = [(size(holder[key]), holder, key) for holder in holders for key in TRIMMABLE
                   if isinstance(holder.get(key), str) and size(holder[key]) > 64]
         if not fields:
             break
