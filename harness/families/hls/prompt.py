@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES
 from harness.families.hls.items import HlsItem
 from harness.families.hls.taxonomy import BUG_TYPES, CHRYSALIS_TYPES
 
@@ -17,8 +18,11 @@ ANSWER_FORMAT = """Answer with one JSON object:
 - "line": the line number (as numbered above) of the bug, or null when it is correct.
 - "type": one of the codes listed above, or null when it is correct.
 - "fix": the whole corrected file, changed as little as possible, keeping every function signature;
-  null when the code is correct. You may leave "fix" null and give the corrected file in a separate
+  at most FIX_MAX_CHANGED_LINES lines may differ from the original (indentation and blank lines do not
+  count; a larger fix is rejected); null when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
+
+ANSWER_FORMAT = ANSWER_FORMAT.replace("FIX_MAX_CHANGED_LINES", str(FIX_MAX_CHANGED_LINES))
 
 #: The answer format where fixes are not executed (Chrysalis-HLS has no testbenches).
 LABELS_FORMAT = """Answer with one JSON object:
