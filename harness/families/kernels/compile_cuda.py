@@ -24,6 +24,7 @@ from pathlib import Path
 
 from harness.cache import JsonCache, key_of
 from harness.families.kernels.runner import Runner, as_runner
+from harness.families.kernels.static.cppunits import SAFE_FLAG
 from harness.families.kernels.static.cuda import InlineExtension
 from harness.proc import tail
 from harness.sandbox.base import ExecResult
@@ -33,10 +34,7 @@ log = logging.getLogger(__name__)
 NVCC_BASE = ["-D__CUDA_NO_HALF_OPERATORS__", "-D__CUDA_NO_HALF_CONVERSIONS__",
              "-D__CUDA_NO_BFLOAT16_CONVERSIONS__", "-D__CUDA_NO_HALF2_OPERATORS__",
              "--expt-relaxed-constexpr", "--compiler-options", "-fPIC", "-std=c++20"]
-_SAFE_FLAG = re.compile(r"^(-O[0-3s]|-DNDEBUG|-D[A-Za-z_]\w*(=[\w.]*)?|-U[A-Za-z_]\w*|--?use_fast_math|"
-                        r"-lineinfo|--expt-relaxed-constexpr|--expt-extended-lambda|-std=c\+\+\d\d|"
-                        r"-maxrregcount=\d+|-Xptxas=[-\w,=]+|--ftz=(true|false)|--prec-div=(true|false)|"
-                        r"--prec-sqrt=(true|false)|--fmad=(true|false)|-w|-Wall)$")
+_SAFE_FLAG = SAFE_FLAG  # the static check rejects any other flag (the GPU run's load_inline would use it)
 
 
 @dataclass

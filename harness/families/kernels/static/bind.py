@@ -121,8 +121,13 @@ class BindMixin:
             if attr.startswith("__"):
                 self.bad("dunder_access", attr, t)
             self.mod.self_attrs[attr] = max(self.mod.self_attrs.get(attr, SIZE), k)
-            if isinstance(value, ast.Call) and self.alias_path(value.func) == LOAD_INLINE_PATH:
+            # the extension kept on the module: ``load_inline(...)`` or the module-level name bound
+            # to it (honest tester F9); any other binding of the attribute anywhere voids it
+            if isinstance(value, ast.Call) and self.alias_path(value.func) == LOAD_INLINE_PATH or (
+                    isinstance(value, ast.Name) and not self.is_local(value.id) and value.id in self.mod.exts):
                 self.mod.self_exts.add(attr)
+            else:
+                self.mod.self_not_exts.add(attr)
             from harness.families.kernels.static.modlist import on_self_assign
 
             on_self_assign(self, attr, value)  # type: ignore[arg-type]

@@ -123,7 +123,7 @@ class Body(BindMixin):
         if isinstance(node, ast.Name) and not self.is_local(node.id):
             return node.id in self.mod.exts
         attr = self.self_attr(node)
-        return attr is not None and attr in self.mod.self_exts
+        return attr is not None and attr in self.mod.self_exts and attr not in self.mod.self_not_exts
 
     # -- statements -----------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt]) -> None:

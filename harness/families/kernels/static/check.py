@@ -13,9 +13,7 @@ import re
 
 from harness.families.kernels.static.cuda import (
     InlineExtension,
-    code_views,
-    cpp_compute_calls,
-    cpp_host_reads,
+    extension_violations,
     find_load_inline,
     global_kernels,
     has_launch,
@@ -42,6 +40,10 @@ RULES = {
     "reference_call": "calls the reference Model",
     "torch_compute": "computes with PyTorch outside a kernel (torch op, tensor method or operator)",
     "host_value": "turns a value that may be a tensor into a Python value (int(x), if x:, a grid of x ...)",
+    "cuda_build": "load_inline gets an argument or flag the checker cannot read or model (computed sources, "
+                  "-include, -Xcompiler, extra_ldflags ...)",
+    "cuda_preprocessor": "the C++/CUDA preprocessing depends on something the checker cannot model (a header or "
+                         "compiler macro in a conditional, a quoted #include ...) or fails",
     "cuda_torch_compute": "the C++ host code computes with ATen/torch instead of a kernel",
     "cuda_host_copy": "the C++ host code can read device memory (a copy to the host, managed memory, thrust)",
     "forbidden_name": "names something the answer does not define and the allowlist does not hold",
@@ -141,20 +143,15 @@ class _Checker:
             if ext.cuda_sources is None and "cuda_sources" not in ext.unresolved:
                 self.add("no_cuda_kernel", "load_inline without cuda_sources", None)
                 continue
-            if not ext.resolved:
-                continue  # judged at compile time (GPU build)
+            if not ext.resolved:  # the GPU run would build sources nobody checked
+                self.out += [Violation(r, d, ext.line) for r, d in extension_violations(ext)]
+                continue
             if not global_kernels(ext.cuda_text):
                 self.add("no_cuda_kernel", "no __global__ function in cuda_sources", None)
             elif not has_launch(ext.cuda_text):
                 self.add("no_kernel_launch", "no <<<...>>> launch in cuda_sources", None)
-            src = ext.cuda_text + "\n" + "\n".join(ext.cpp_sources or [])
-            views = code_views(src)  # one preprocessor run for both checks
-            bad = cpp_compute_calls(src, views)
-            if bad:
-                self.add("cuda_torch_compute", ", ".join(bad[:8]), None)
-            reads = cpp_host_reads(src, views)
-            if reads:
-                self.add("cuda_host_copy", ", ".join(reads[:8]), None)
+            for rule, detail in extension_violations(ext):
+                self.out.append(Violation(rule, detail, ext.line))
         return exts
 
     def _launched(self) -> bool:

@@ -1,21 +1,28 @@
 """CUDA answers: find the ``load_inline`` call statically and check its C++/CUDA sources.
 
 The Python side is read with :mod:`ast` (module-level string constants, ``+`` concatenation,
-f-strings of constants, ``"sep".join([...])`` are resolved). The C++ side is scanned on a
-comment- and string-stripped copy of the source and of its macro expansion (``cpp``): names
-under ``torch::`` / ``at::`` / ``c10::`` and method calls must be on allowlists.
+f-strings of constants, ``"sep".join([...])`` are resolved; an argument that cannot be resolved
+is rejected). The C++ side is read as the compilers see it: each unit preprocessed per build pass
+(:mod:`.cppunits`) and lexed (:mod:`.cpplex`); names under ``torch::`` / ``at::`` / ``c10::``
+and host-code method calls must be on allowlists, and host code must not reach device memory.
 """
 from __future__ import annotations
 
 import ast
 import re
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.families.kernels.static.cpplex import lex, strip
+from harness.families.kernels.static.cppunits import (
+    directive_problems,
+    expand,
+    flag_problems,
+    host_code,
+    pass_flags,
+)
 from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
-from harness.proc import run_process
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"
 _POSITIONAL = ("name", "cpp_sources", "cuda_sources", "sycl_sources", "functions", "extra_cflags",
@@ -34,6 +41,7 @@ class InlineExtension:
     extra_cuda_cflags: list[str] = field(default_factory=list)
     no_implicit_headers: bool = False
     unresolved: list[str] = field(default_factory=list)  # argument names we could not resolve
+    arguments: list[str] = field(default_factory=list)  # every argument passed ("**" for **kwargs)
 
     @property
     def cuda_text(self) -> str:
@@ -114,7 +122,9 @@ def find_load_inline(tree: ast.Module, dotted: Mapping[int, str]) -> list[Inline
             continue
         args: dict[str, ast.expr] = dict(zip(_POSITIONAL, node.args, strict=False))
         args.update({k.arg: k.value for k in node.keywords if k.arg})
-        ext = InlineExtension(line=node.lineno)
+        ext = InlineExtension(line=node.lineno, arguments=[*args, *("**" for k in node.keywords if not k.arg)])
+        if len(node.args) > len(_POSITIONAL) or any(isinstance(a, ast.Starred) for a in node.args):
+            ext.arguments.append("*")
         for key in ("name", "cpp_sources", "cuda_sources", "functions", "extra_cflags",
                     "extra_cuda_cflags", "no_implicit_headers"):
             if key not in args:
@@ -135,16 +145,14 @@ def find_load_inline(tree: ast.Module, dotted: Mapping[int, str]) -> list[Inline
     return found
 
 
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
 _NAMESPACED = re.compile(r"\b(torch|at|c10)\s*::\s*([A-Za-z_]\w*)")
 _METHOD = re.compile(r"(?:\.|->)\s*([A-Za-z_]\w*)\s*(?:<[^<>;]*>)?\s*\(")
 _GLOBAL = re.compile(r"__global__\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?[\w:<>\s]*?\b([A-Za-z_]\w*)\s*\(")
 
 
 def strip_cpp(src: str) -> str:
-    """Source with comments removed and string/char literals blanked."""
-    return _STRING.sub('""', _COMMENT.sub(" ", src))
+    """Source with comments removed and string/char literals blanked (:func:`.cpplex.strip`)."""
+    return strip(src)
 
 
 def global_kernels(src: str) -> list[str]:
@@ -156,51 +164,71 @@ def has_launch(src: str) -> bool:
     return "<<<" in code or "cudaLaunchKernel" in code or "cudaLaunchCooperativeKernel" in code
 
 
-_INCLUDE = re.compile(r"^\s*#\s*(include|pragma|import)\b.*$", re.M)
 _USING = re.compile(r"\busing\s+(?:namespace\s+)?(?:::)?\s*(torch|at|c10)\b(?:\s*::\s*(\w+))?")
 _NS_ALIAS = re.compile(r"\bnamespace\s+\w+\s*=\s*(?:::)?\s*(torch|at|c10)\b")
-_CPP_CAP = 4 << 20
 
 
-def preprocessed(src: str) -> str | None:
-    """``src`` as the compiler sees it after macro expansion (``#include`` lines dropped, so only
-    the answer's own macros expand): ``cpp -P -undef -nostdinc``. ``None`` when the expansion
-    blows up; the raw text when no preprocessor is installed or it rejects the directives."""
-    cpp = shutil.which("cpp")
-    if cpp is None:
-        return src
-    try:
-        res = run_process([cpp, "-P", "-undef", "-nostdinc", "-E", "-x", "c++", "-"], timeout_s=20,
-                          stdin=_INCLUDE.sub("", src).encode(), cap_bytes=_CPP_CAP)
-    except OSError:
-        return src
-    if res.timed_out or len(res.stdout) >= _CPP_CAP - 1024:
-        return None
-    return res.stdout if res.returncode == 0 else src
+@dataclass
+class View:
+    """One build pass of one unit, preprocessed and lexed."""
+    code: str  # comments and literals blanked
+    host: str  # the same, bodies of device-only functions blanked too
+    literals: list[str]  # decoded string literals (adjacent ones joined)
 
 
-def code_views(src: str) -> set[str] | None:
-    """The text the C++ checks read: ``src`` and its macro expansion, comments and strings
-    stripped (one preprocessor run); None when the expansion blows up."""
-    expanded = preprocessed(src)
-    return None if expanded is None else {strip_cpp(src), strip_cpp(expanded)}
+def unit_views(ext: InlineExtension) -> tuple[list[View], list[str]]:
+    """(the views of every build pass of the extension's units, what stops the modelling)."""
+    views: list[View] = []
+    problems: list[str] = []
+    units = (("cuda", ext.cuda_text, ext.extra_cuda_cflags), ("cpp", "\n".join(ext.cpp_sources or []), ext.extra_cflags))
+    for unit, text, flags in units:
+        if not text.strip():
+            continue
+        defined = [f[2:].split("=")[0] for f in flags if f.startswith("-D")]
+        problems += [f"{unit}_sources: {p}" for p in directive_problems(text, defined)]
+        for pf in pass_flags(unit, flags, ext.name):
+            out, err = expand(text, pf)
+            if out is None:
+                problems.append(f"{unit}_sources: {err}")
+                continue
+            lexed = lex(out)
+            views.append(View(lexed.code, host_code(lexed.code), lexed.literals))
+    return views, sorted(set(problems))
 
 
-def cpp_compute_calls(src: str, views: set[str] | None = None) -> list[str]:
+def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
+    """(rule, detail) for every rule the extension breaks (rules ``cuda_build``,
+    ``cuda_preprocessor``, ``cuda_torch_compute``, ``cuda_host_copy``)."""
+    build = [f"load_inline argument {a} is not a constant the checker can read" for a in ext.unresolved]
+    build += flag_problems([*ext.extra_cflags, *ext.extra_cuda_cflags], ext.arguments)
+    if build:
+        return [("cuda_build", ", ".join(build[:4]))]
+    views, problems = unit_views(ext)
+    if problems:
+        return [("cuda_preprocessor", ", ".join(problems[:4]))]
+    out = []
+    bad = cpp_compute_calls(views)
+    if bad:
+        out.append(("cuda_torch_compute", ", ".join(bad[:8])))
+    reads = cpp_host_reads(views)
+    if reads:
+        out.append(("cuda_host_copy", ", ".join(reads[:8])))
+    return out
+
+
+def cpp_compute_calls(views: list[View]) -> list[str]:
     """torch/ATen compute in the C++/CUDA sources (``at::matmul``, ``x.sum()``, ``using at::relu``),
-    checked on the text and on its macro expansion (``views``, from :func:`code_views` when not
-    given) against allowlists of names and methods."""
-    views = views if views is not None else code_views(src)
-    if views is None:
-        return ["macro expansion too large"]
+    checked on every build pass (``views``) against allowlists of names and methods; the method
+    allowlist holds for host code only (device code cannot touch a tensor: CUB's ``.InclusiveSum()``)."""
     bad = []
-    for code in views:
+    for view in views:
+        code = view.code
+        for name in _METHOD.findall(view.host):
+            if name not in CPP_METHODS_ALLOWED:
+                bad.append(f".{name}()")
         for ns, name in _NAMESPACED.findall(code):
             if name not in CPP_NAMESPACE_ALLOWED and not re.fullmatch(r"k[A-Z]\w*", name):
                 bad.append(f"{ns}::{name}")
-        for name in _METHOD.findall(code):
-            if name not in CPP_METHODS_ALLOWED:
-                bad.append(f".{name}()")
         for ns, name in _USING.findall(code):
             if not name or name not in CPP_NAMESPACE_ALLOWED:
                 bad.append(f"using {ns}::{name or '*'}")
@@ -234,16 +262,13 @@ def _call_args(code: str, start: int) -> str | None:
     return None
 
 
-def cpp_host_reads(src: str, views: set[str] | None = None) -> list[str]:
+def cpp_host_reads(views: list[View]) -> list[str]:
     """Ways the C++/CUDA sources let host code read device memory (then compute on the host):
     ``cudaMemcpy*`` unless called with an explicit host-to-device or device-to-device kind,
     managed/mapped memory, thrust, and host tensors and devices (:func:`cpp_host_devices`).
-    Checked on the text and on its macro expansion (``views``)."""
-    views = views if views is not None else code_views(src)
-    if views is None:
-        return ["macro expansion too large"]
+    Checked on every build pass (``views``), device code included."""
     bad = []
-    for code in views:
+    for code in (v.code for v in views):
         for m in _HOST_REACH.finditer(code):
             name = m.group(1)
             if name.startswith("cudaMemcpy") and name not in _TO_DEVICE and "FromSymbol" not in name:
@@ -254,7 +279,7 @@ def cpp_host_reads(src: str, views: set[str] | None = None) -> list[str]:
             elif name in _TO_DEVICE:
                 continue
             bad.append(name)
-    bad += cpp_host_devices(src, views)
+    bad += cpp_host_devices(views)
     return sorted(set(bad))
 
 
@@ -281,7 +306,6 @@ _FLAG = re.compile(r"\s*(?:/\*\s*\w+\s*=\s*\*/\s*)?(?:true|false)\s*")
 #: (..., dtype, layout, device, pin_memory, ...) and make pinned host memory without naming it
 _ALLOC = re.compile(r"\b(?:torch|at|c10)\s*::\s*(empty|empty_like|empty_strided|zeros|zeros_like|ones|ones_like"
                     r"|full|full_like)\s*(?=\()")
-_LITERAL = re.compile(r'"((?:\\.|[^"\\\n])*)"')
 
 
 def _top_args(text: str | None) -> list[str]:
@@ -299,14 +323,14 @@ def _top_args(text: str | None) -> list[str]:
     return [*out, cur] if cur.strip() or out else []
 
 
-def cpp_host_devices(src: str, views: set[str]) -> list[str]:
+def cpp_host_devices(views: list[View]) -> list[str]:
     """Ways the C++ names the host as a device or makes host-visible tensors: the CPU device in any
     spelling (``kCPU``, ``DeviceType::CPU``, a numeric ``DeviceType``, a string literal holding
     ``cpu``, also one built by the preprocessor), ``.cpu()``, pinned memory, a device given by
     anything but ``kCUDA``/``<tensor>.device()``, ``.to(...)`` with anything but a dtype, and
     ATen's unpacked allocation overloads."""
     bad: list[str] = []
-    for code in views:
+    for code in (v.code for v in views):
         bad += [m.group(1) for m in _HOST_DEVICE.finditer(code)]
         bad += ["DeviceType other than ::CUDA" for _ in _DEVICE_TYPE.finditer(code)]
         for m in _DEVICE_CTOR.finditer(code):
@@ -320,8 +344,5 @@ def cpp_host_devices(src: str, views: set[str]) -> list[str]:
         for m in _ALLOC.finditer(code):
             if len(_top_args(_call_args(code, m.end()))) > 3:
                 bad.append(f"{m.group(1)}(...) with dtype/layout/device/pin_memory arguments")
-    expanded = preprocessed(src) or ""
-    for text in (src, expanded):
-        joined = re.sub(r'"\s*"', "", _COMMENT.sub(" ", text))  # adjacent literals are one string
-        bad += [f'"{s[:20]}"' for s in _LITERAL.findall(joined) if "cpu" in s.lower()]
+    bad += [f'"{s[:20]}"' for v in views for s in v.literals if "cpu" in s.lower()]
     return bad

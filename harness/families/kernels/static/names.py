@@ -121,7 +121,7 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
 
         on_load(b, attr)
         b.expr(n.value)
-        if attr in b.mod.self_exts:
+        if attr in b.mod.self_exts and attr not in b.mod.self_not_exts:
             return SIZE
         if bound_method(b, n):
             b.bad("forbidden_attribute", f"self.{attr} used as a value (a bound method of the module)", n)

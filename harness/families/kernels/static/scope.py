@@ -101,6 +101,7 @@ class ModuleScope:
     consts: dict[str, int] = field(default_factory=dict)
     exts: set[str] = field(default_factory=set)
     self_exts: set[str] = field(default_factory=set)
+    self_not_exts: set[str] = field(default_factory=set)  # self.<attr> also bound to something else
     self_attrs: dict[str, int] = field(default_factory=dict)
     submodules: dict[str, str] = field(default_factory=dict)  # self.<attr> -> the answer's nn.Module class
     modlists: dict[str, set[str]] = field(default_factory=dict)  # self.<attr> -> classes in a ModuleList
