@@ -121,6 +121,9 @@ def classify(problem: Problem, runs: dict[str, Any], ps: list[list[float]]) -> t
         elif not distinct and not bool(_close(ra, rb, atol, rtol).all()) and bool(
                 ((ra >= 0) & (ra < 1)).all()) and bool(((rb >= 0) & (rb < 1)).all()):
             out.append({"key": key, "kind": "uniform"})
+        elif not distinct:
+            return [], (f"result {key}: random values that are not uniform draws on [0, 1) (normal, integer or "
+                        "transformed draws): no check of their distribution is implemented")
         else:
             return [], (f"result {key}: the random draws are followed by operations that mix elements, so "
                         "neither the kept fraction nor the scaling can be read from the outputs")

@@ -311,3 +311,17 @@ class TestRandomOperators:
         assert verdict.status == Status(expected), verdict.reason
         if expected == "fail":
             assert "mask is not random" in verdict.reason or "kept fraction" in verdict.reason, verdict.reason
+
+    def test_normal_draws_stay_excluded_with_their_reason(self, tbt: Any) -> None:
+        """A ``randn_like`` reference is now recognised as random; its leaves cannot be checked yet."""
+        from benchmarks.tritonbench.random_ops import classify
+
+        suite, problems, _ = tbt
+        kp = suite.kernel_problem(problems["noise_like"])
+        g = torch.Generator().manual_seed(5)
+        runs = {m: {"keys": ["a"], "values": [torch.randn(300, generator=g)]}
+                for m in ("kept", "dropped", "real_a", "real_b")}
+        plan, why = classify(kp, runs, [[]])
+        assert plan == [] and "not uniform draws" in why
+        runs = {m: {"keys": ["a"], "values": [torch.rand(300, generator=g)]} for m in ("kept", "dropped", "real_a", "real_b")}
+        assert classify(kp, runs, [[]])[0] == [{"key": "a", "kind": "uniform"}]
