@@ -71,6 +71,10 @@ ATTACKS = {
     "unpacked_pinned_empty": "auto h = at::empty({n}, at::kFloat, c10::nullopt, c10::nullopt, true, c10::nullopt); "
                              "auto y = torch::empty_like(xc);",
     "copy_into_host": "auto h = torch::empty({n}); h.copy_(xc); auto y = torch::empty_like(xc);",
+    # red team 6 S9 variants: literals the old string regex misread
+    "raw_string_literal": f'auto h = xc.to(std::string(R"d(cpu)d")); {HOST_LOOP} auto y = h.cuda();',
+    "escaped_literal": f'auto h = xc.to(std::string("\\x63\\160u")); {HOST_LOOP} auto y = h.cuda();',
+    "prefixed_adjacent_literals": f'auto h = xc.to(std::string(u8"c" "p" R"(u)")); {HOST_LOOP} auto y = h.cuda();',
 }
 
 HONEST = {
