@@ -100,14 +100,10 @@ def evaluate_kernel(
         stop = _cuda_compile_stage(exts, workdir, stages, timeout_s=ctimeout, arch=arch, run=run, gpu=gpu)
         if stop:
             return stop
-    try:
-        refs = reference_cases(prob, workdir, gpu=gpu, seeds=seeds, runner=run, timeout_s=max(timeout_s, 120.0),
-                               cache_root=ref_cache, seed_base=seed_base)
-    except ReferenceFailure as exc:  # the reference failed: never the candidate's fault
-        return _result("infra_error", f"reference failed: {exc}", stages)
-    bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
-    if bad:
-        return _result("infra_error", _NONDETERMINISTIC.format(case=bad[0]), stages)
+    refs, why = _reference_stage(prob, workdir, gpu=gpu, seeds=seeds, run=run, timeout_s=max(timeout_s, 120.0),
+                                 ref_cache=ref_cache, seed_base=seed_base)
+    if refs is None:
+        return _result("infra_error", why, stages)
     # no seed in any file: TritonBench-T seeds reach the worker through the checker's pipe
     cases = [{"id": c["id"], "inputs": c["inputs"], "output": f"out_{i}.pt"} for i, c in enumerate(refs.cases)]
     job = _worker_job(prob, refs, cases, lang=lang, gpu=gpu, arch=arch)
@@ -123,13 +119,25 @@ def evaluate_kernel(
     if status != "pass":
         return _result(status, reason, stages)
     if gpu and perf:
-        if prob.kind != "module":
-            stages["perf"] = {"status": "not_run", "reason": "no timing harness for function problems"}
-        else:
-            stages["perf"] = _perf_stage(prob, workdir, refs, job, run, timeout_s, compile_baseline, perf_reps)
-            if stages["perf"]["status"] != "pass":
-                return _result(stages["perf"]["status"], stages["perf"].get("reason", ""), stages)
+        stages["perf"] = _perf_stage(prob, workdir, refs, job, run, timeout_s, compile_baseline, perf_reps)
+        if stages["perf"]["status"] not in ("pass", "not_run"):
+            return _result(stages["perf"]["status"], stages["perf"].get("reason", ""), stages)
     return _result("pass", "", stages)
+
+
+def _reference_stage(prob: Problem, workdir: Path, *, gpu: bool, seeds: int, run: Runner, timeout_s: float,
+                     ref_cache: Path | None, seed_base: int | None) -> tuple[RefCases | None, str]:
+    """The reference cases, or None and why not (a failing or nondeterministic reference is never
+    the candidate's fault: ``infra_error``)."""
+    try:
+        refs = reference_cases(prob, workdir, gpu=gpu, seeds=seeds, runner=run, timeout_s=timeout_s,
+                               cache_root=ref_cache, seed_base=seed_base)
+    except ReferenceFailure as exc:
+        return None, f"reference failed: {exc}"
+    bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
+    if bad:
+        return None, _NONDETERMINISTIC.format(case=bad[0])
+    return refs, ""
 
 
 def _worker_job(prob: Problem, refs: Any, cases: list[dict[str, Any]], *, lang: str, gpu: bool,
@@ -257,9 +265,12 @@ def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeou
 
 def _perf_stage(problem: Problem, workdir: Path, refs: RefCases, job: dict[str, Any], run: Runner,
                 timeout_s: float, compile_baseline: bool, reps: int) -> dict[str, Any]:
-    """Time the largest config: the reference (eager, torch.compile) in one folder, the candidate in its own."""
+    """Time the largest config: the reference (eager, torch.compile) in one folder, the candidate in its own
+    (``not_run`` for function problems: there is no timing harness for them)."""
     import torch
 
+    if problem.kind != "module":
+        return {"status": "not_run", "reason": "no timing harness for function problems"}
     cfg = problem.config_names(True)[-1]
     case = next(c for c in refs.cases if c["config"] == cfg)
     perf_job = {**job, "perf": {"inputs": case["inputs"], "warmup": 10, "reps": reps, "rounds": 3},
