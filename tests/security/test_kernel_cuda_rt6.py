@@ -124,6 +124,10 @@ ATTACKS: dict[str, tuple[str, set[str]]] = {
     # variants: host code dressed as device code (F8's exemption holds for device-only bodies)
     "host_device_function": (answer(pre="__host__ __device__ inline float hd(torch::Tensor t) "
                                         "{ return t.sum().item<float>(); }"), {"cuda_torch_compute"}),
+    "device_qualifier_on_a_parameter": (answer(pre="inline float hp(torch::Tensor t, __device__ int* p = nullptr) "
+                                                  "{ return t.sum().item<float>(); }"), {"cuda_torch_compute"}),
+    "device_qualifier_after_the_parameters": (answer(pre="inline float ha(torch::Tensor t) __device__ "
+                                                        "{ return t.sum().item<float>(); }"), {"cuda_torch_compute"}),
     "local_class_in_device_function": (
         answer(pre="__device__ int dv() { struct L { static float f(torch::Tensor t) "
                    "{ return t.sum().item<float>(); } }; return 0; }"), {"cuda_torch_compute"}),

@@ -194,6 +194,9 @@ def _device_body(code: str, start: int) -> tuple[int, int] | None:
     """The ``{...}`` span of the function whose declaration has ``__global__``/``__device__`` at
     ``start``, when it is device-only (no ``__host__`` in the declaration); else None."""
     begin = max(code.rfind(c, 0, start) for c in ";{}")
+    head = re.sub(r"__launch_bounds__\s*\([^()]*\)", "", code[begin + 1:start])
+    if "(" in head:  # not a specifier before the declarator (a parameter's, or after the parameters)
+        return None
     paren, closed = 0, False
     for m in _SPACE_TOKEN.finditer(code, begin + 1):
         tok = m.group(0)
