@@ -94,6 +94,7 @@ def _in_pointer_arg(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
 
 
 def _python_sites(src: str) -> list[Mutation]:
+    """Mutation sites in the ``@triton.jit`` bodies of ``src``, in walk order."""
     tree = ast.parse(src)
     off = _Offsets(src)
     out: list[Mutation] = []
@@ -109,46 +110,65 @@ def _python_sites(src: str) -> list[Mutation]:
                 s, e = off.span(node)
                 out.append(Mutation("reduction_init", line, "-inf -> 0.0", s, e, "0.0"))
             elif isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMP_SWAPS:
-                op = type(node.ops[0])
-                right = node.comparators[0]
-                s, e = off.span(right)
-                if op is ast.Lt and isinstance(right, ast.Name | ast.Attribute):
-                    text = ast.unparse(right)
-                    out.append(Mutation("mask_off_by_one", line, f"< {text} -> < {text} - 1", s, e, f"({text} - 1)"))
-                s0, _ = off.span(node.left)
-                seg = src[s0:s]
-                m = re.search(r"(<=|>=|<|>)(?!.*(<=|>=|<|>))", seg, re.S)
-                if m and not _in_load_mask(node, parents):
-                    new = _CMP_SWAPS[op]
-                    out.append(Mutation("boundary", line, f"{m.group(1)} -> {new}", s0 + m.start(1),
-                                        s0 + m.end(1), new))
+                out += _compare_sites(node, src, off, parents, line)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                attr = node.func.attr
-                if attr in _CALL_SWAPS:
-                    s, e = off.span(node.func)
-                    prefix = ast.unparse(node.func.value)
-                    out.append(Mutation("call_swap", line, f"{attr} -> {_CALL_SWAPS[attr]}", s, e,
-                                        f"{prefix}.{_CALL_SWAPS[attr]}"))
-                elif attr == "zeros":
-                    s, e = off.span(node.func)
-                    args = ", ".join(ast.unparse(a) for a in node.args[:1])
-                    kw = "".join(f", {ast.unparse(k)}" for k in node.keywords)
-                    s, e = off.span(node)
-                    out.append(Mutation("reduction_init", line, "zeros -> full(1.0)", s, e,
-                                        f"{ast.unparse(node.func.value)}.full({args}, 1.0{kw})"))
+                out += _call_sites(node, node.func, off, line)
             elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAPS and not _in_pointer_arg(node, parents):
-                ls, le = off.span(node.left)
-                rs, _ = off.span(node.right)
-                seg = src[le:rs]
-                sym = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}[type(node.op)]
-                idx = seg.find(sym)
-                if idx >= 0:
-                    new = _BINOP_SWAPS[type(node.op)]
-                    out.append(Mutation("op_swap", line, f"{sym} -> {new}", le + idx, le + idx + 1, new))
-                if isinstance(node.op, ast.Mult) and _SCALE_NAMES.search(ast.unparse(node.right)):
-                    s, e = off.span(node)
-                    out.append(Mutation("drop_scale", line, f"drop * {ast.unparse(node.right)}", s, e,
-                                        f"({ast.unparse(node.left)})"))
+                out += _binop_sites(node, src, off, line)
+    return out
+
+
+def _compare_sites(node: ast.Compare, src: str, off: _Offsets, parents: dict[int, ast.AST],
+                   line: int) -> list[Mutation]:
+    """``x < n`` -> ``x < (n - 1)`` (a mask off by one) and the comparison's boundary swapped."""
+    out: list[Mutation] = []
+    op = type(node.ops[0])
+    right = node.comparators[0]
+    s, e = off.span(right)
+    if op is ast.Lt and isinstance(right, ast.Name | ast.Attribute):
+        text = ast.unparse(right)
+        out.append(Mutation("mask_off_by_one", line, f"< {text} -> < {text} - 1", s, e, f"({text} - 1)"))
+    s0, _ = off.span(node.left)
+    seg = src[s0:s]
+    m = re.search(r"(<=|>=|<|>)(?!.*(<=|>=|<|>))", seg, re.S)
+    if m and not _in_load_mask(node, parents):
+        new = _CMP_SWAPS[op]
+        out.append(Mutation("boundary", line, f"{m.group(1)} -> {new}", s0 + m.start(1), s0 + m.end(1), new))
+    return out
+
+
+def _call_sites(node: ast.Call, func: ast.Attribute, off: _Offsets, line: int) -> list[Mutation]:
+    """A method call swapped for its twin (``maximum`` -> ``minimum`` ...), ``zeros`` -> ``full(1.0)``."""
+    attr = func.attr
+    if attr in _CALL_SWAPS:
+        s, e = off.span(func)
+        prefix = ast.unparse(func.value)
+        return [Mutation("call_swap", line, f"{attr} -> {_CALL_SWAPS[attr]}", s, e,
+                         f"{prefix}.{_CALL_SWAPS[attr]}")]
+    if attr == "zeros":
+        args = ", ".join(ast.unparse(a) for a in node.args[:1])
+        kw = "".join(f", {ast.unparse(k)}" for k in node.keywords)
+        s, e = off.span(node)
+        return [Mutation("reduction_init", line, "zeros -> full(1.0)", s, e,
+                         f"{ast.unparse(func.value)}.full({args}, 1.0{kw})")]
+    return []
+
+
+def _binop_sites(node: ast.BinOp, src: str, off: _Offsets, line: int) -> list[Mutation]:
+    """The operator swapped (``+`` -> ``-`` ...), and a ``* scale`` dropped."""
+    out: list[Mutation] = []
+    ls, le = off.span(node.left)
+    rs, _ = off.span(node.right)
+    seg = src[le:rs]
+    sym = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}[type(node.op)]
+    idx = seg.find(sym)
+    if idx >= 0:
+        new = _BINOP_SWAPS[type(node.op)]
+        out.append(Mutation("op_swap", line, f"{sym} -> {new}", le + idx, le + idx + 1, new))
+    if isinstance(node.op, ast.Mult) and _SCALE_NAMES.search(ast.unparse(node.right)):
+        s, e = off.span(node)
+        out.append(Mutation("drop_scale", line, f"drop * {ast.unparse(node.right)}", s, e,
+                            f"({ast.unparse(node.left)})"))
     return out
 
 
