@@ -211,3 +211,30 @@ def test_honest_sensitivity_lists_and_helpers_synthesise_the_same(sctx: EvalCont
         res = synth.synthesize(text, "mult8u", sctx)
         assert res.synthesizable and res.cells == honest.cells and res.depth == honest.depth, (text, res)
     assert synth.strip_attributes('wire [7:0] s = "(* x *)";') == 'wire [7:0] s = "(* x *)";'
+
+
+# -- who is at fault when a job ends without its verdict (fast: the mapping itself) --------------
+def _records(nonce: str, *recs: dict) -> str:  # type: ignore[type-arg]
+    return "".join(f"HWEVAL-RESULT {nonce} {json.dumps(r)}\n" for r in recs)
+
+
+CLEAN = {"stage": "integrity", "status": "pass", "wall_s": 0.0, "reason": "", "data": {}}
+
+
+def test_a_job_dying_after_a_clean_check_is_the_answers_runtime_error() -> None:
+    from benchmarks.cvdp.evaluate import _verdict as cvdp_verdict
+    from harness.families.verilog.cocotb_eval import _verdict as cocotb_verdict
+    from harness.sandbox.base import ExecResult
+    from harness.types import Candidate
+
+    ctx = EvalContext(sandbox=BubblewrapSandbox())
+    died = ExecResult(-9, _records("n", CLEAN), "Killed", 1.0)
+    assert cvdp_verdict(died, [CLEAN], "", 1.0, ctx).status == Status.RUNTIME_ERROR
+    assert cocotb_verdict(died, "n", Candidate(code=""), Limits(), "", 1.0).status == Status.RUNTIME_ERROR
+    # before the check nothing of the answer ran: the harness's fault
+    early = ExecResult(1, "", "ImportError", 1.0)
+    assert cvdp_verdict(early, [], "", 1.0, ctx).status == Status.INFRA_ERROR
+    assert cocotb_verdict(early, "n", Candidate(code=""), Limits(), "", 1.0).status == Status.INFRA_ERROR
+    # out of time stays timeout
+    slow = ExecResult(None, _records("n", CLEAN), "", 90.0, timed_out=True)
+    assert cvdp_verdict(slow, [CLEAN], "", 90.0, ctx).status == Status.TIMEOUT

@@ -236,5 +236,9 @@ def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, 
         # Compiled, then the simulation died without a report: killed by a limit or crashed.
         return Verdict(Status.RUNTIME_ERROR, reason=f"simulation ended without a result (exit {res.returncode})\n"
                        + tail(res.stderr, 1500), stages=stages, wall_s=wall, logs=logs)
+    if "integrity" in stages:  # the answer was checked clean, then the job died building it
+        return Verdict(Status.RUNTIME_ERROR, reason=f"the job ended while building the answer (exit "
+                       f"{res.returncode}: a limit or a crash)\n" + tail(res.stderr, 1500),
+                       stages=stages, wall_s=wall, logs=logs)
     return Verdict(Status.INFRA_ERROR, reason=f"cocotb job failed before compiling (exit {res.returncode}): "
                    + tail(res.stderr, 1500), stages=stages, wall_s=wall, logs=logs)
