@@ -106,6 +106,13 @@ ATTACKS: dict[str, tuple[str, set[str]]] = {
                    "void leak(float* d, long long n) { std::vector<float> h(n); "
                    "XFER(h.data(), d, n * sizeof(float), MemcpyDeviceToHost); }\n#endif"),
         {"cuda_preprocessor"}),  # each unit alone: SKIP_HOST is not the cpp unit's own macro
+    # variants: a header macro pastes the answer's tokens (headers are not expanded by the check)
+    "c10_concatenate": (answer("C10_CONCATENATE(cudaMem, cpy)(h.data(), xc.data_ptr<float>(), bytes, "
+                               f"C10_CONCATENATE(cudaMemcpy, DeviceToHost)); {LOOP}"), {"cuda_host_copy"}),
+    "nested_header_paste": (answer("C10_CONCATENATE(C10_CONCATENATE(cuda, Mem), cpy)(h.data(), xc.data_ptr<float>(), "
+                                   f"bytes, cudaMemcpyDefault); {LOOP}"), {"cuda_host_copy"}),
+    "pasted_namespace": (answer("auto r = C10_CONCATENATE(a, t)::relu(xc); (void)r;"),
+                         {"cuda_host_copy", "cuda_torch_compute"}),
     # variants: lexing
     "prefixed_raw_string": (answer(f'auto t = u8R"q(")q"; {D2H} auto u = ""; {LOOP}'), {"cuda_host_copy"}),
     "digit_separators": (answer(f"long long a = 1'000; {D2H} long long b = 2'000; {LOOP}"), {"cuda_host_copy"}),

@@ -262,6 +262,25 @@ def _call_args(code: str, start: int) -> str | None:
     return None
 
 
+_MACRO_CALL = re.compile(r"\b([A-Z_][A-Z0-9_]*)\s*(?=\()")
+
+
+def header_pastes(code: str) -> list[str]:
+    """Names a header macro left unexpanded (headers are not read) could paste from the answer's
+    tokens: ``C10_CONCATENATE(cudaMem, cpy)`` is ``cudaMemcpy`` to the compiler. Runs of 2-4
+    identifiers in the arguments of an all-caps call that join into a name the rules ban."""
+    bad = []
+    for m in _MACRO_CALL.finditer(code):
+        ids = re.findall(r"[A-Za-z_]\w*", _call_args(code, m.end()) or "")
+        for i in range(len(ids)):
+            for k in range(2, 5):
+                name = "".join(ids[i:i + k])
+                if i + k <= len(ids) and (_HOST_REACH.fullmatch(name) or _HOST_DEVICE.fullmatch(name)
+                                          or name in ("torch", "at", "c10")):
+                    bad.append(f"{name} pasted by {m.group(1)}(...)")
+    return bad
+
+
 def cpp_host_reads(views: list[View]) -> list[str]:
     """Ways the C++/CUDA sources let host code read device memory (then compute on the host):
     ``cudaMemcpy*`` unless called with an explicit host-to-device or device-to-device kind,
@@ -280,6 +299,7 @@ def cpp_host_reads(views: list[View]) -> list[str]:
                 continue
             bad.append(name)
     bad += cpp_host_devices(views)
+    bad += [p for v in views for p in header_pastes(v.code)]
     return sorted(set(bad))
 
 
