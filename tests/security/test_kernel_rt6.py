@@ -325,3 +325,47 @@ class TestRandomOperators:
         assert plan == [] and "not uniform draws" in why
         runs = {m: {"keys": ["a"], "values": [torch.rand(300, generator=g)]} for m in ("kept", "dropped", "real_a", "real_b")}
         assert classify(kp, runs, [[]])[0] == [{"key": "a", "kind": "uniform"}]
+
+
+# -- the same class at the Python/C++ boundary: load_inline's sources -----------------------------
+
+CUDA_GOLDEN = sorted(Path(__file__).resolve().parents[2].glob("benchmarks/kernels_*/problems/*/solution_cuda.py"))
+_REBIND = {
+    "augmented_assignment": 'cuda_source += """\\n__global__ void extra_kernel() {}\\n"""\n',
+    "for_target": 'for cuda_source in [cuda_source + "\\n// more\\n"]:\n    pass\n',
+    "walrus": '_unused = (cuda_source := cuda_source + "\\n// more\\n")\n',
+    "list_append": '_srcs = [cuda_source]\n_srcs.append("// more")\n',
+    "alias_then_append": '_srcs = [cuda_source]\n_alias = _srcs\n_alias.append("// more")\n',
+    "subscript_store": '_srcs = [cuda_source]\n_srcs[0] = "// other"\n',
+}
+
+
+def _rebound(name: str) -> str:
+    base = (Path(__file__).resolve().parents[2] / "benchmarks/kernels_core/problems/clamp_scale/solution_cuda.py").read_text()
+    i = base.rfind("\n", 0, base.index("load_inline("))
+    code = base[:i] + "\n" + _REBIND[name] + base[i:]
+    return code.replace("cuda_sources=cuda_source", "cuda_sources=_srcs") if "_srcs" in _REBIND[name] else code
+
+
+class TestLoadInlineSources:
+    """The sources nvcc builds are the ones the checks resolved: no name they come from changes."""
+
+    @pytest.mark.parametrize("name", sorted(_REBIND))
+    def test_rebound_or_mutated_sources_are_rejected(self, tmp_path: Path, name: str) -> None:
+        code = _rebound(name)
+        assert "cuda_sources=" in code
+        r = evaluate_kernel(PROBLEMS / "clamp_scale", code, "cuda", tmp_path / "w", gpu=False, timeout_s=60.0,
+                            runner=_NO_PROCESS, ref_cache=tmp_path / "refs")
+        assert r["status"] == "rejected", r["reason"]
+        assert "unstable_source" in {v.rule for v in analyze(code, "cuda")[0]}  # whatever rule is named first
+
+    @pytest.mark.parametrize("path", CUDA_GOLDEN, ids=lambda p: p.parent.name)
+    def test_golden_cuda_answers_have_stable_sources(self, path: Path) -> None:
+        assert not [v for v in analyze(path.read_text(), "cuda")[0] if v.rule == "unstable_source"]
+
+
+def _no_process(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a statically rejected answer must not start a process")
+
+
+_NO_PROCESS = _no_process

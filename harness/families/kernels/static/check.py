@@ -19,6 +19,7 @@ from harness.families.kernels.static.cuda import (
     has_launch,
 )
 from harness.families.kernels.static.module import check_module
+from harness.families.kernels.static.rebind import source_rebinding
 from harness.families.kernels.static.scope import ModuleScope, Violation
 
 RULES = {
@@ -57,6 +58,8 @@ RULES = {
     "shadowing": "rebinds an import, kernel, helper or builtin name",
     "host_object": "passes self, a module, a method, a function or a class to a kernel launch",
     "kernel_body": "a @triton.jit body names something other than tl.*, its locals, kernels and size constants",
+    "unstable_source": "a name load_inline's arguments depend on is rebound, mutated or used elsewhere (the built "
+                       "sources could differ from the checked ones)",
     "coding_declaration": "a PEP 263 coding declaration other than utf-8/ascii (Python would decode the file "
                           "differently from the text checked)",
 }
@@ -231,7 +234,8 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
         raise ValueError(f"unknown lang {lang!r}")
     tree = _written_constexpr(ast.parse(code))
     violations, mod = check_module(tree, entry=entry, kind=kind, scalars=scalars)
-    c = _Checker(tree, lang, mod, [*coding_violations(code), *violations], entry, kind)
+    c = _Checker(tree, lang, mod, [*coding_violations(code), *violations, *source_rebinding(tree, mod.aliases)],
+                 entry, kind)
     exts = c.language()
     kernels = sorted(c.kernels) if lang == "triton" else sorted(
         {k for e in exts if e.resolved for k in global_kernels(e.cuda_text)})
