@@ -176,30 +176,39 @@ def family_table(family: str, rows: Sequence[dict[str, Any]]) -> str:
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def always_buggy(row: dict[str, Any]) -> dict[str, Any] | None:
-    """The "answer buggy on every item" scores a bug-finding suite reports (``hls.always_buggy``)."""
-    found = (row.get("other_metrics", {}).get("hls") or {}).get("always_buggy")
+def always_buggy(row: dict[str, Any], policy: str = "always_buggy") -> dict[str, Any] | None:
+    """The scores of a constant answer a bug-finding suite reports: ``hls.always_buggy`` (answer
+    "buggy" on every item) or ``hls.always_clean`` (answer "no bug" everywhere)."""
+    found = (row.get("other_metrics", {}).get("hls") or {}).get(policy)
     return found if isinstance(found, dict) else None
 
 
+#: The constant answers shown as baseline rows: (key under ``hls``, model label, what it answers).
+BASELINES = (("always_buggy", "always buggy (baseline)", 'answers "buggy" on every item'),
+             ("always_clean", "always clean (baseline)", 'answers "no bug" on every item'))
+
+
 def baseline_rows(rows: Sequence[dict[str, Any]], metrics: Sequence[str]) -> list[str]:
-    """One row per bug-finding suite: what answering "buggy" everywhere scores on its detection
-    metrics, so a model's F1 can be read against a policy that finds nothing."""
+    """Rows per bug-finding suite: what answering "buggy" everywhere and "no bug" everywhere
+    score on its metrics, so a model's F1 and pass@1 can be read against policies that find
+    nothing (answering "no bug" passes every control: pass@1's chance floor is their share)."""
     out, seen = [], set()
     for r in rows:
-        base = always_buggy(r)
-        if base is None or r["suite"] in seen:
+        if r["suite"] in seen:
             continue
-        seen.add(r["suite"])
-        cells = [_text_cell("always buggy (baseline)"), _text_cell(r["suite"]),
-                 _text_cell("answers \"buggy\" on every item"), f'<td data-value="{r["n_problems"]}">{r["n_problems"]}</td>',
-                 '<td data-value="">-</td>']
-        for m in metrics:
-            value = base.get(m)
-            cells.append(f'<td data-value="{value!r}">{value:.3f}</td>' if isinstance(value, (int, float))
-                         else '<td data-value="">-</td>')
-        out.append(f'<tr class="baseline" data-model="always-buggy" data-suite="{escape(r["suite"])}">'
-                   f'{"".join(cells)}</tr>')
+        for key, label, what in BASELINES:
+            base = always_buggy(r, key)
+            if base is None:
+                continue
+            seen.add(r["suite"])
+            cells = [_text_cell(label), _text_cell(r["suite"]), _text_cell(what),
+                     f'<td data-value="{r["n_problems"]}">{r["n_problems"]}</td>', '<td data-value="">-</td>']
+            for m in metrics:
+                value = base.get(m)
+                cells.append(f'<td data-value="{value!r}">{value:.3f}</td>' if isinstance(value, (int, float))
+                             else '<td data-value="">-</td>')
+            out.append(f'<tr class="baseline" data-model="{key.replace("_", "-")}" data-suite="{escape(r["suite"])}">'
+                       f'{"".join(cells)}</tr>')
     return out
 
 

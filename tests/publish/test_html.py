@@ -89,3 +89,29 @@ def test_bug_finding_suite_shows_the_always_buggy_baseline(tmp_path: Path) -> No
     # the verilog page without a bug-finding suite has no baseline row
     plain = render(build([write_run(tmp_path / "v", "reference", {"p1": (1, 1)})]).doc)
     assert 'class="baseline"' not in plain
+
+
+def test_bug_finding_suite_shows_the_always_clean_baseline_with_its_pass_at_1(tmp_path: Path) -> None:
+    """Answering "no bug" everywhere passes every control: its pass@1 (the chance floor of pass@1 on
+    a suite with controls) is shown next to the models (red team 6 scored 0.5 on hls-bugs so)."""
+    from harness.families.hls.score import always_buggy_baseline, always_clean_baseline
+
+    stat = {"mean": 0.9, "stderr": 0.05, "ci95": [0.8, 1.0], "n": 4}
+    hls = {"always_buggy": always_buggy_baseline(2, 2), "always_clean": always_clean_baseline(2, 2)}
+    runs = [write_run(tmp_path / "m", "model-b", {"b1": (1, 1), "b2": (1, 0), "c1": (1, 1), "c2": (1, 1)},
+                      suite="bugs", family="hls", extra_metrics={"detection_f1": stat, "hls": hls})]
+    page = render(build(runs).doc)
+    rows = re.findall(r'<tr class="baseline" data-model="always-clean" data-suite="bugs">(.*?)</tr>', page)
+    assert len(rows) == 1 and "always clean (baseline)" in rows[0]
+    assert 'data-value="0.5">0.500<' in rows[0]  # pass@1: the two controls of four items
+    assert len(re.findall(r'<tr class="baseline" data-model="always-buggy"', page)) == 1
+
+
+def test_always_clean_baseline_numbers() -> None:
+    from harness.families.hls.score import always_clean_baseline
+
+    base = always_clean_baseline(26, 26)
+    assert base["pass@1"] == 0.5
+    assert base["detection_recall"] == 0.0 and base["detection_mcc"] == 0.0
+    assert base["detection_balanced_accuracy"] == 0.5
+    assert always_clean_baseline(0, 0)["pass@1"] is None

@@ -184,6 +184,14 @@ def always_buggy_baseline(n_buggy: int, n_controls: int) -> dict[str, float | No
     return detection_metrics(n_buggy, 0, 0, n_controls)
 
 
+def always_clean_baseline(n_buggy: int, n_controls: int) -> dict[str, float | None]:
+    """What answering "no bug" on every item scores on a suite of this make-up: its detection
+    metrics and its pass@1, the share of controls (each control answered "no bug" passes), which
+    is the chance floor of pass@1 on a bug-finding suite."""
+    total = n_buggy + n_controls
+    return {**detection_metrics(0, n_buggy, n_controls, 0), "pass@1": n_controls / total if total else None}
+
+
 def _table(scores: Sequence[ItemScore]) -> tuple[int, int, int, int]:
     det = Counter(s.detection for s in scores)
     return det["tp"], det["fn"], det["tn"], det["fp"] + det["unanswered"]
@@ -302,4 +310,5 @@ def metrics_with_stats(groups: Sequence[Sequence[ItemScore]], *, seed: int = 0, 
     out["hls"] = {k: v for k, v in counts.items() if k not in HEADLINE and (execute or "fix" not in k)}
     n_controls = sum(not any(s.buggy for s in g) for g in groups)
     out["hls"]["always_buggy"] = always_buggy_baseline(n_buggy, n_controls)
+    out["hls"]["always_clean"] = always_clean_baseline(n_buggy, n_controls)
     return out
