@@ -242,3 +242,30 @@ def test_a_job_dying_after_a_clean_check_is_the_answers_runtime_error() -> None:
     # out of time stays timeout
     slow = ExecResult(None, _records("n", CLEAN), "", 90.0, timed_out=True)
     assert cvdp_verdict(slow, [CLEAN], "", 90.0, ctx).status == Status.TIMEOUT
+
+
+# -- below the scan: CVDP's verdict does not come from results.xml --------------------------------
+class _NoScan(BubblewrapSandbox):
+    """bubblewrap, with the CVDP job's integrity scan switched off (a design may then write files)."""
+
+    def run(self, cmd, **kw):  # type: ignore[no-untyped-def, override]
+        cmd = list(cmd)
+        if cmd[1:] == ["-m", "benchmarks.cvdp.job"]:
+            cmd = [cmd[0], "-c", "import runpy, harness.jobs.verilog_check as c; c.scan = lambda *a, **k: []; "
+                   "runpy.run_module('benchmarks.cvdp.job', run_name='__main__', alter_sys=True)"]
+        return super().run(cmd, **kw)
+
+
+@pytest.mark.slow
+def test_cvdp_without_the_scan_rewriting_the_result_xml_changes_nothing(cvdp) -> None:  # type: ignore[no-untyped-def]
+    s, problems, root = cvdp
+    ctx = EvalContext(sandbox=_NoScan(), cache_dir=root)
+    defines, body, _ = PASTED["dollar_macro"]
+    forged = body.replace("test_runner.result.xml", "sim_build/test_runner.result.xml") + body.replace(
+        "fd =", "fd2 =").replace("(fd,", "(fd2,").replace("integer fd;", "integer fd2;")
+    wrong = score_response(s, problems[COUNTER_PID], model_answer(
+        {"rtl/counter4.sv": defines + _counter(forged)}), ctx)
+    assert wrong.status == Status.FAIL, (wrong.status, wrong.reason)
+    right = score_response(s, problems[COUNTER_PID], model_answer(
+        {"rtl/counter4.sv": defines + _counter(forged, broken=False)}), ctx)
+    assert right.status == Status.PASS, (right.status, right.reason)
