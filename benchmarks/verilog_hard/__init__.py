@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harness.api import EvalContext, Problem, Prompt, Verdict
-from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
+from harness.families.verilog.cocotb_eval import evaluate_cocotb, synthesis_code
 from harness.families.verilog.prompt import SYSTEM
 from harness.families.verilog.suite import (
     REQUIRED_FILES,
@@ -35,7 +35,7 @@ from harness.families.verilog.suite import (
     load_problem_folder,
     testbench_files,
 )
-from harness.families.verilog.synth import add_synthesis, simulator_of
+from harness.families.verilog.synth import add_synthesis
 from harness.types import Candidate
 
 log = logging.getLogger(__name__)
@@ -88,12 +88,9 @@ class VerilogHardSuite(CocotbVerilogSuite):
         assert problem.path is not None
         sources = {name: (problem.path / name).read_text() for name in extra}
         top, sim_top = str(problem.data["top"]), str(meta.get("sim_top", problem.data["top"]))
-        simulator = simulator_of(self.options)
-        check_simulator(simulator)
-        lint = (self.options.get("lint", "on") or "on") != "off"
         # reference=: the wrapper's connections to the candidate's inputs are made one-way
-        verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, simulator=simulator,
-                                  lint=lint, extra_sources=sources, sim_top=sim_top, reference=problem.reference,
-                                  extra_files=testbench_files(problem))
+        verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, extra_sources=sources,
+                                  sim_top=sim_top, reference=problem.reference, extra_files=testbench_files(problem),
+                                  **self.simulation())
         return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
                              self.options)

@@ -7,6 +7,12 @@ rule), ``syntax`` (Icarus elaboration, or Verilator build), ``lint`` (Verilator 
 second opinion recorded beside, never deciding the verdict), ``function`` (the cocotb tests,
 reported over a pipe the job owns). The verdict comes only from nonce-tagged job records,
 exactly one per stage.
+
+Verilator fallback (``fallback="verilator"``, the cocotb suites' default ``-S fallback``): an
+answer checked clean that Icarus cannot compile is run again, as the same job with the Verilator
+build (its own integrity check, the same sources, testbench and seed); Verilator's verdict
+stands, with an ``icarus`` stage quoting Icarus and ``metrics["simulator"] = "verilator"``. Only
+an answer neither compiles is ``syntax_error``. An integrity rejection never reaches the retry.
 """
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ from harness.types import Candidate, StageResult, Status, Verdict
 RAW_FILE = "candidate.v"  # the answer as given; only the job reads it (it preprocesses it)
 DESIGN_FILE = "design.v"  # what the build compiles: the checked, preprocessed answer
 RESET_FILE = "hweval_reset.v"  # between the design and trusted sources: its directives stop there
+FALLBACKS = ("verilator", "off")  # -S fallback= of the cocotb suites: what builds an answer Icarus rejects
 
 
 def integrity_verdict(candidate: Candidate, top: str) -> Verdict | None:
@@ -57,17 +64,25 @@ def missing_top_verdict(candidate: Candidate, top: str) -> Verdict | None:
     return None
 
 
-def check_simulator(simulator: str) -> None:
-    """Raise ToolMissingError (exit 2, with an install hint) when the simulator is absent."""
+def check_simulator(simulator: str, fallback: str = "off") -> None:
+    """Raise ToolMissingError (exit 2, with an install hint) when the simulator is absent, or
+    when ``fallback`` is ``"verilator"`` and Verilator is."""
+    from harness.errors import ToolMissingError, UsageError
+
     require("iverilog")  # its preprocessor checks every candidate, whichever simulator runs it
     if simulator == "icarus":
         require("vvp")
     elif simulator == "verilator":
         verilator_env()
     else:
-        from harness.errors import UsageError
-
         raise UsageError(f"--simulator {simulator!r}: choose icarus or verilator")
+    if fallback not in FALLBACKS:
+        raise UsageError(f"-S fallback={fallback!r}: choose {' or '.join(FALLBACKS)}")
+    if fallback == "verilator" and simulator == "icarus":
+        try:
+            verilator_env()
+        except ToolMissingError as exc:
+            raise ToolMissingError(f"{exc} (it builds the answers Icarus cannot compile; or -S fallback=off)") from exc
 
 
 def stages_from(res: ExecResult, nonce: str) -> tuple[dict[str, StageResult], str | None]:
@@ -125,7 +140,7 @@ def synthesis_code(candidate: Candidate, reference: str | None) -> str:
 
 def evaluate_cocotb(
     candidate: Candidate, *, top: str, tb_source: str, ctx: EvalContext, simulator: str = "icarus",
-    lint: bool = True, extra_files: dict[str, str] | None = None,
+    fallback: str = "off", lint: bool = True, extra_files: dict[str, str] | None = None,
     extra_sources: Mapping[str, str] | None = None, sim_top: str | None = None,
     provided_sources: Mapping[str, str] | None = None, reference: str | None = None,
 ) -> Verdict:
@@ -151,32 +166,45 @@ def evaluate_cocotb(
       module headers) become one-way (:mod:`harness.families.verilog.ports`), so a candidate
       that forces or over-drives its own inputs cannot change what the rest of the wrapper
       sees (its clock, memories, a checker). Pass it whenever ``extra_sources`` are given.
+    - ``fallback``: ``"verilator"``: when ``simulator`` is Icarus and the answer, checked clean,
+      fails to compile under Icarus, the same job (integrity check, sources, testbench, seed) runs
+      again with Verilator, whose verdict stands (:func:`fallback_verdict`); ``"off"``: no retry.
     Integrity rules apply to the candidate only. Sets ``candidate.meta["compiled"]``.
     """
     start = time.monotonic()
     bad = missing_top_verdict(candidate, top)
     if bad is not None:
         return bad
-    nonce = secrets.token_hex(16)
     extra_sources, provided_sources = dict(extra_sources or {}), dict(provided_sources or {})
     reserved = {RAW_FILE, DESIGN_FILE, RESET_FILE, "tb.py", *(extra_files or {})}
     clash = sorted(reserved & (set(extra_sources) | set(provided_sources)))
     if clash:
         raise ValueError(f"evaluate_cocotb: source name(s) {', '.join(clash)} clash with the job's files")
     trusted = _isolate(extra_sources, provided_sources, top, sim_top or top, tb_source, reference)
-    job = {"nonce": nonce, "top": top, "sim_top": trusted.root, "design": RAW_FILE, "compiled": DESIGN_FILE,
+    job = {"top": top, "sim_top": trusted.root, "design": RAW_FILE, "compiled": DESIGN_FILE,
            "roots": sorted({top, *trusted.designs}),
            "extra_sources": sorted(extra_sources),
            "provided_sources": [RESET_FILE, *sorted(provided_sources)] if extra_sources or provided_sources else [],
-           "test_module": "tb", "simulator": simulator, "lint": lint and verilator_root() is not None,
-           "seed": (seed := secrets.randbelow(2**31))}  # fresh and unpredictable: stimulus cannot be memorised
+           "test_module": "tb", "lint": lint and verilator_root() is not None,
+           "seed": secrets.randbelow(2**31)}  # fresh and unpredictable: stimulus cannot be memorised
+    files = {RAW_FILE: candidate.code, "tb.py": tb_source, RESET_FILE: "`resetall\n", **(extra_files or {}),
+             **trusted.files, **provided_sources}
+    verdict = _run(candidate, job, files, ctx, simulator, trusted.trusted, start)
+    if fallback == "verilator" and simulator == "icarus" and icarus_rejected(verdict):
+        # the same job (integrity check, sources, testbench, seed), built by the existing Verilator path
+        verdict = fallback_verdict(verdict, _run(candidate, job, files, ctx, "verilator", trusted.trusted, start))
+    return verdict
+
+
+def _run(candidate: Candidate, job: dict[str, Any], files: dict[str, str], ctx: EvalContext, simulator: str,
+         trusted: frozenset[str], start: float) -> Verdict:
+    """One sandboxed cocotb job with ``simulator``; its verdict (a fresh nonce per run)."""
+    job = {**job, "nonce": (nonce := secrets.token_hex(16)), "simulator": simulator}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "WARNING"}
     if verilator_root() is not None:
         venv = verilator_env()
         env["VERILATOR_ROOT"] = venv["VERILATOR_ROOT"]
         env["PATH"] = f"{venv['VERILATOR_ROOT']}/bin:{env['PATH']}"
-    files = {RAW_FILE: candidate.code, "tb.py": tb_source, RESET_FILE: "`resetall\n", **(extra_files or {}),
-             **trusted.files, **provided_sources}
     limits = ctx.limits if simulator == "icarus" else Limits(**{**ctx.limits.__dict__,
                                                                 "wall_s": ctx.limits.wall_s + 120})
     with ctx.scratch() as work:
@@ -184,10 +212,40 @@ def evaluate_cocotb(
                                   env=env, ro_paths=tool_bin_dirs(),
                                   collect=None if ctx.keep_scratch else ("sim.log",))
         sim_log = tail((work / "sim.log").read_text(errors="replace")) if (work / "sim.log").exists() else ""
-    verdict = _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted.trusted)
+    verdict = _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted)
     if "function" in verdict.stages:  # how to reproduce this run's stimulus (HWEVAL_TB_SEED)
-        verdict.stages["function"].data["tb_seed"] = seed
+        verdict.stages["function"].data["tb_seed"] = job["seed"]
     return verdict
+
+
+def icarus_rejected(verdict: Verdict) -> bool:
+    """Whether the answer was checked clean and then failed to compile (not: failed its tests)."""
+    syntax = verdict.stages.get("syntax")
+    integrity = verdict.stages.get("integrity")
+    return (verdict.status is Status.SYNTAX_ERROR and syntax is not None and syntax.status == "syntax_error"
+            and integrity is not None and integrity.status == "pass")
+
+
+def fallback_verdict(icarus: Verdict, verilator: Verdict) -> Verdict:
+    """The verdict of an answer Icarus could not compile, given its Verilator run.
+
+    Verilator's verdict decides (pass, fail, rejected, ...), with Icarus's message kept in the
+    ``icarus`` stage and ``metrics["simulator"] = "verilator"``; when Verilator cannot compile it
+    either, the answer is a ``syntax_error`` that quotes both compilers.
+    """
+    said = icarus.stages["syntax"].reason.strip()
+    if verilator.status is Status.SYNTAX_ERROR and "syntax" in verilator.stages:
+        reason = f"Icarus: {said}\nVerilator: {verilator.stages['syntax'].reason.strip()}"
+        stages = {**icarus.stages, "fallback": StageResult("syntax_error", verilator.stages["syntax"].reason,
+                                                           verilator.stages["syntax"].wall_s)}
+        return Verdict(Status.SYNTAX_ERROR, reason=reason, stages=stages, wall_s=verilator.wall_s,
+                       logs={**icarus.logs, **verilator.logs}, metrics={**icarus.metrics, "simulator": "icarus"})
+    note = f"Icarus could not compile the answer, so it was built and tested with Verilator 5:\n{said}"
+    verilator.stages = {"icarus": StageResult("syntax_error", note, icarus.stages["syntax"].wall_s),
+                        **verilator.stages}
+    verilator.logs = {**verilator.logs, "icarus": tail(said, 2000)}
+    verilator.metrics = {**verilator.metrics, "simulator": "verilator"}
+    return verilator
 
 
 def _isolate(extra: dict[str, str], provided: dict[str, str], top: str, sim_top: str, tb_source: str,

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from harness.errors import DataError
 from harness.families.verilog.audit import VerilogAuditHooks
-from harness.families.verilog.cocotb_eval import check_simulator, evaluate_cocotb, synthesis_code
+from harness.families.verilog.cocotb_eval import FALLBACKS, check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
@@ -33,10 +33,23 @@ from harness.families.verilog.synth import (
     verilog_suite_metrics,
     verilog_verdict_options,
 )
-from harness.suite import EvalContext, Requirements, Suite
+from harness.suite import EvalContext, Requirements, Suite, SuiteOptions
 from harness.types import Candidate, Completion, Problem, Prompt, Verdict
 
 REQUIRED_FILES = ("meta.toml", "spec.md", "ref.v", "tb.py")
+#: ``-S`` keys of the cocotb suites: the Verilog ones and ``fallback``
+COCOTB_OPTIONS: dict[str, str] = {
+    **VERILOG_OPTIONS,
+    "fallback": "verilator|off: build and test with Verilator 5 an answer Icarus cannot compile "
+                "(default verilator; only with the icarus simulator)",
+}
+
+
+def fallback_of(options: SuiteOptions) -> str:
+    """``-S fallback=`` as it acts: verilator by default, off when Verilator is the simulator."""
+    if simulator_of(options) != "icarus":
+        return "off"
+    return options.get("fallback") or FALLBACKS[0]
 
 
 def load_problem_folder(suite: str, folder: Path, tb_models_dir: Path | None = None) -> Problem:
@@ -93,14 +106,26 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
     problems_dir: ClassVar[Path]
     #: the folder of the shared testbench modules that a problem's ``tb_models`` names
     tb_models_dir: ClassVar[Path | None] = None
-    options_schema: ClassVar[dict[str, str]] = VERILOG_OPTIONS
+    options_schema: ClassVar[dict[str, str]] = COCOTB_OPTIONS
     takes_data: ClassVar[str] = "none"  # problems are the folders under problems_dir
 
     def requirements(self) -> Requirements:
-        return verilog_requirements(self.options)
+        req = verilog_requirements(self.options)
+        if fallback_of(self.options) == "verilator":
+            return Requirements(tools=(*req.tools, "verilator"), gpu=req.gpu)
+        return req
 
     def verdict_options(self) -> dict[str, Any]:
-        return verilog_verdict_options(self.options, simulated=True)
+        out = verilog_verdict_options(self.options, simulated=True)
+        out["options"] = dict(sorted({**out["options"], "fallback": fallback_of(self.options)}.items()))
+        return out
+
+    def simulation(self) -> dict[str, Any]:
+        """The ``evaluate_cocotb`` keywords the options set (simulator, fallback, lint); checks the tools."""
+        simulator, fallback = simulator_of(self.options), fallback_of(self.options)
+        check_simulator(simulator, fallback)
+        return {"simulator": simulator, "fallback": fallback,
+                "lint": (self.options.get("lint", "on") or "on") != "off"}
 
     def problems(self) -> Iterator[Problem]:
         folders = sorted(p for p in self.problems_dir.iterdir() if (p / "meta.toml").exists())
@@ -114,11 +139,8 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         return extract_verilog(completion.completion, problem.data["top"])
 
     def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
-        simulator = simulator_of(self.options)
-        check_simulator(simulator)
-        lint = (self.options.get("lint", "on") or "on") != "off"
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
-                                  simulator=simulator, lint=lint, extra_files=testbench_files(problem))
+                                  extra_files=testbench_files(problem), **self.simulation())
         code = synthesis_code(candidate, problem.reference)
         return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options)
 
