@@ -28,7 +28,7 @@ from pathlib import Path
 
 from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import evaluate_cocotb, synthesis_code
-from harness.families.verilog.prompt import SYSTEM
+from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM
 from harness.families.verilog.suite import (
     REQUIRED_FILES,
     CocotbVerilogSuite,
@@ -52,9 +52,9 @@ _TASK = {
              "testbench is shown. Find and fix every bug.",
 }
 
-_RULES = """Rules:
+_RULES = f"""Rules:
 - Use exactly the module names, parameters and port lists given in the interface.
-- Do not include a testbench, `timescale directives, `include directives, file I/O or $finish.
+{NO_TESTBENCH_RULE}
 - Answer with the complete design (every module it needs) in one ```verilog code block."""
 
 

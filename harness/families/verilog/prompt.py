@@ -12,13 +12,22 @@ SYSTEM = (
     "procedural assignments to elements of the same unpacked array."
 )
 
+#: The rule on system tasks, as :data:`harness.families.verilog.integrity.ALLOWED_SYSTEM` has it
+#: (an honest-answer tester lost a parameter guard written with $fatal, which the rule line
+#: did not name).
+NO_TESTBENCH_RULE = (
+    "- Do not include a testbench, `timescale directives, `include directives or file I/O. System tasks\n"
+    "  are limited to printing ($display, $info, $warning, $error ...), sizes and conversions ($clog2,\n"
+    "  $bits, $signed ...), math and time: no $finish, $stop, $fatal, $random or plusargs."
+)
+
 SPEC_TEMPLATE = """Implement the following hardware module in Verilog.
 
 {spec}
 
 Rules:
 - Use exactly the module name and port list given in the interface.
-- Do not include a testbench, `timescale directives, `include directives, file I/O or $finish.
+""" + NO_TESTBENCH_RULE + """
 - Answer with the complete module in one ```verilog code block.
 """
 
