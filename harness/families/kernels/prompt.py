@@ -118,7 +118,9 @@ TRITON_NOTES = """Triton notes:
   not allowed.
 - Without a GPU, correctness is checked under the Triton interpreter (TRITON_INTERPRET=1), where
   tl.extra.libdevice functions are unavailable and a load/store mask must be a block, not the
-  result of combining a block with a scalar condition (write (offs * 0 + row) < M, not row < M)."""
+  result of combining a block with a scalar condition (write (offs * 0 + row) < M, not row < M);
+  the inputs are then CPU tensors, so do not assert x.is_cuda or size the grid from
+  torch.cuda.get_device_properties (it raises without a GPU)."""
 
 
 def _notes(lang: str) -> str:
