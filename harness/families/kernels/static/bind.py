@@ -43,6 +43,9 @@ class BindMixin:
     def is_kernel(self, node: ast.expr) -> bool:
         raise NotImplementedError
 
+    def is_local(self, name: str) -> bool:
+        raise NotImplementedError
+
     def iter_kind(self, node: ast.expr) -> int:
         raise NotImplementedError
 
