@@ -299,7 +299,7 @@ class TestRandomOperators:
         verdict = suite.evaluate(problems["noise_like"], Candidate(code=_NOISE_ANSWER.format(body=body)), ctx)
         assert verdict.status == Status(expected), verdict.reason
         if expected == "fail":
-            assert "not independent uniform draws" in verdict.reason, verdict.reason
+            assert "uniform draws" in verdict.reason, verdict.reason  # the mean, or a pattern
 
     @pytest.mark.slow
     @pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")
