@@ -15,7 +15,9 @@ code; the candidate's files (the names in ``output.context``) are not. Before an
 Then :mod:`benchmarks.cvdp.job` runs each docker-compose service's ``pytest`` command in the
 sandbox and reports one nonce-tagged verdict. Once the ``integrity`` record says the answer is
 clean, a job that ends without a verdict ended while the candidate's design ran (output flood,
-memory, a crash): ``runtime_error``, the answer's failure, not ``infra_error``.
+memory, a crash): ``runtime_error``, the answer's failure, not ``infra_error``. A job whose own
+code raised says so in a sealed ``job_error`` record (:func:`harness.jobs.job_error`):
+``infra_error`` for a harness failure, ``runtime_error`` for a limit the answer exhausted.
 """
 from __future__ import annotations
 
@@ -199,11 +201,28 @@ def _integrity(records: list[dict[str, Any]], wall: float) -> tuple[Verdict | No
     return Verdict(status, reason=stage.reason, stages={"integrity": stage}, wall_s=wall), rest
 
 
+def _job_error(rec: dict[str, Any], checked: bool, wall: float, logs: dict[str, str]) -> Verdict:
+    """The job's own code raised (its sealed ``job_error`` record, :func:`harness.jobs.job_error`):
+    ``infra_error`` for a harness failure, ``runtime_error`` for one the answer caused through its
+    limits."""
+    resource = rec.get("kind") == "resource"
+    who = "the answer exhausted a limit" if resource else "the harness failed"
+    when = "after the integrity check" if checked else "before the integrity check"
+    stage = StageResult(str(rec.get("status", "")), str(rec.get("reason", "")),
+                        data={"kind": rec.get("kind"), "error": rec.get("error"), "where": rec.get("where")})
+    return Verdict(Status.RUNTIME_ERROR if resource else Status.INFRA_ERROR, wall_s=wall, logs=logs,
+                   reason=f"{who}: {stage.reason} ({when})", stages={"job_error": stage})
+
+
 def _verdict(res: Any, records: list[dict[str, Any]], log: str, wall: float, ctx: EvalContext) -> Verdict:
     logs = {"harness": tail(log, 3000)} if log else {}
     if res.infra_error:
         return Verdict(Status.INFRA_ERROR, reason=res.infra_error, wall_s=wall, logs=logs)
+    errors = [r for r in records if r.get("stage") == "job_error"]
+    records = [r for r in records if r.get("stage") != "job_error"]
     checked, records = _integrity(records, wall)
+    if errors and (checked is None or checked.status == Status.INFRA_ERROR):
+        return _job_error(errors[0], checked is None, wall, logs)
     if checked is not None and not (checked.status == Status.INFRA_ERROR and res.timed_out):
         return checked
     if res.timed_out:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cvdp.guard import Drain, Reports, check_answer, send
-from harness.jobs import read_job
+from harness.jobs import job_error_line, read_job
 
 LOG = "cvdp.log"
 _PREFIX = re.compile(r"(?<![\w./-])/(code|src)/")
@@ -127,11 +127,29 @@ def verdict(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> None:
     job = read_job()
+    sys.stdout.flush()
+    channel = os.dup(1)  # the verdict channel: fds 1 and 2 go to the drain while the harness runs
+    try:
+        _run(job, channel)
+    except Exception as exc:  # the job's own code raised: say so on the channel (job_error), then fail
+        nonce = job.get("nonce")
+        if isinstance(nonce, str):
+            try:
+                _write_all(channel, job_error_line(nonce, exc).encode())
+            except OSError:
+                pass
+        raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _run(job: dict[str, Any], channel: int) -> None:
     root = Path.cwd().resolve()
     for py in (root / "src").rglob("*.py"):
         py.write_text(map_paths(py.read_text(encoding="utf-8"), root), encoding="utf-8")
-    sys.stdout.flush()
-    channel = os.dup(1)
     integrity = check_answer(list(job.get("answer_files", [])), list(job.get("hidden_modules", [])))
     send(channel, job["nonce"], integrity)
     if integrity["status"] != "pass":
@@ -148,6 +166,7 @@ def main() -> None:
                 pass
         (root / LOG).write_bytes(drain.close())
     send(channel, job["nonce"], verdict(results))
+
 
 if __name__ == "__main__":
     main()

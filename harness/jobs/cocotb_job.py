@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from harness.families.verilog.wire import fit_record
 from harness.jobs import emit as _send
-from harness.jobs import read_job
+from harness.jobs import run_main
 from harness.jobs.verilog_check import check_candidate
 
 REPORT_MODULE = "harness.jobs.cocotb_report"
@@ -164,7 +164,7 @@ def run(job: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    run(read_job())
+    run_main(run)  # the job's own failure goes out as a sealed job_error record
 
 
 if __name__ == "__main__":

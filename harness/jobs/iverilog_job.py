@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.families.verilog.wire import fit_record
-from harness.jobs import emit, read_job
+from harness.jobs import emit, run_main
 from harness.jobs.verilog_check import check_candidate
 
 MAX_CHANNEL_LINES = 64
@@ -152,7 +152,7 @@ def run(job: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    run(read_job())
+    run_main(run)  # the job's own failure goes out as a sealed job_error record
 
 
 if __name__ == "__main__":

@@ -90,18 +90,24 @@ def _preload(module: str) -> None:
 
 
 def _child(req: dict[str, Any], out_w: int, err_w: int, closing: tuple[int, ...]) -> None:
-    """In the forked child: become the job's process and run it; never returns."""
+    """In the forked child: become the job's process and run it; never returns.
+
+    When anything raises here (the job's trusted code, or the set-up before it), the traceback
+    goes to stderr and, for a job with a nonce, a sealed ``job_error`` record to its stdout."""
     code = 1
+    out_fd = out_w
     try:
         for fd in closing:
             os.close(fd)
         os.setsid()
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
-        for fd in (null, out_w, err_w):
+        out_fd = 1
+        for fd in (out_w, err_w):
             os.close(fd)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
         sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - the process ends with the job
         sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
         rlimit_preexec(Limits(**req["limits"]))()
@@ -111,10 +117,11 @@ def _child(req: dict[str, Any], out_w: int, err_w: int, closing: tuple[int, ...]
         module = importlib.import_module(req["module"])
         module.run(req["job"])
         code = 0
-    except BaseException:  # noqa: BLE001 - the job's traceback is its stderr, as it was before
+    except BaseException as exc:  # noqa: BLE001 - the job's traceback is its stderr, as it was before
         import traceback
 
         traceback.print_exc()
+        _report(req, exc, lambda line: _write_all(out_fd, line.encode()))
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
@@ -122,6 +129,30 @@ def _child(req: dict[str, Any], out_w: int, err_w: int, closing: tuple[int, ...]
             except (OSError, ValueError):
                 pass
         os._exit(code)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _report(req: dict[str, Any], exc: BaseException, write: Any) -> None:
+    """Send the ``job_error`` record of ``exc`` (an Exception, not an exit or the alarm) when the
+    job has a nonce; a record that cannot be written is lost (the job then ends without one)."""
+    from harness.jobs import job_error_line
+
+    job = req.get("job")
+    nonce = job.get("nonce") if isinstance(job, dict) else None
+    if not isinstance(exc, Exception) or not isinstance(nonce, str):
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        write(job_error_line(nonce, exc))
+    except (OSError, ValueError):
+        pass
 
 
 @functools.cache
@@ -264,8 +295,9 @@ def run_inline(req: dict[str, Any]) -> dict[str, Any]:
         rc = 0
     except _Deadline:
         rc, timed_out, recycle = None, True, True
-    except BaseException:  # noqa: BLE001 - the job's traceback is its stderr, as in a forked job
+    except BaseException as exc:  # noqa: BLE001 - the job's traceback is its stderr, as in a forked job
         err.write(traceback.format_exc())
+        _report(req, exc, out.write)
         recycle = True
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

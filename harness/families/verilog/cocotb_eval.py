@@ -93,10 +93,27 @@ def stages_from(res: ExecResult, nonce: str) -> tuple[dict[str, StageResult], st
         if name in stages:
             return stages, name
         stage = StageResult(rec["status"], rec.get("reason", ""), rec.get("wall_s", 0.0), rec.get("data", {}))
+        if name == "job_error":
+            stage.data = {"kind": rec.get("kind"), "error": rec.get("error"), "where": rec.get("where")}
         if rec.get("rule"):
             stage.data["rule"] = rec["rule"]
         stages[name] = stage
     return stages, None
+
+
+def job_error_verdict(stages: dict[str, StageResult], wall: float, logs: dict[str, Any] | None = None) -> Verdict | None:
+    """The verdict when the job's trusted code raised (its sealed ``job_error`` record,
+    :func:`harness.jobs.job_error`): ``infra_error`` for a harness failure, ``runtime_error`` when
+    the exception is one the answer causes through its limits; None without such a record."""
+    err = stages.get("job_error")
+    if err is None:
+        return None
+    kind = str(err.data.get("kind", "harness"))
+    done = [name for name in stages if name != "job_error"]
+    after = f"after the {done[-1]!r} stage" if done else "before the integrity check"
+    status = Status.RUNTIME_ERROR if kind == "resource" else Status.INFRA_ERROR
+    who = "the answer exhausted a limit" if kind == "resource" else "the harness failed"
+    return Verdict(status, reason=f"{who}: {err.reason} ({after})", stages=stages, wall_s=wall, logs=dict(logs or {}))
 
 
 def integrity_outcome(stages: dict[str, StageResult], candidate: Candidate, wall: float) -> Verdict | None:
@@ -271,6 +288,9 @@ def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, 
     checked = integrity_outcome(stages, candidate, wall)
     if checked is not None:
         return checked
+    failed = job_error_verdict(stages, wall, {"stderr": tail(res.stderr, 2000)} if res.stderr.strip() else None)
+    if failed is not None:
+        return failed
     syntax = stages.get("syntax")
     build_log = syntax.data.pop("log", "") if syntax is not None else ""
     reach = isolation.reach_rule(f"{build_log}\n{syntax.reason}", trusted) if syntax and trusted else None

@@ -41,7 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from harness.families.verilog import isolation
-from harness.families.verilog.cocotb_eval import integrity_outcome, missing_top_verdict, stages_from
+from harness.families.verilog.cocotb_eval import (
+    integrity_outcome,
+    job_error_verdict,
+    missing_top_verdict,
+    stages_from,
+)
 from harness.families.verilog.keywords import KEYWORDS
 from harness.families.verilog.lexer import mask_comments, tokenize
 from harness.proc import tail
@@ -283,6 +288,9 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
     if checked is not None:
         checked.logs = logs
         return checked
+    failed = job_error_verdict(stages, wall, logs)
+    if failed is not None:
+        return failed
     syntax, function = stages.get("syntax"), stages.get("function")
     if syntax is None:
         if res.timed_out:
@@ -316,6 +324,8 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
         reason = "the simulation ended without a report" + (" (sandbox time limit)" if res.timed_out else "")
         status = Status.TIMEOUT if res.timed_out else Status.RUNTIME_ERROR  # it died running the answer
         return Verdict(status, reason=reason, stages=stages, wall_s=wall, logs=logs)
+    if function.status == "infra_error":  # the job could not start the simulator (vvp missing)
+        return Verdict(Status.INFRA_ERROR, reason=function.reason, stages=stages, wall_s=wall, logs=logs)
     data = function.data
     sim_tail = data.pop("tail", "")
     verdict = _function_verdict(function, tb.verdict, compile_log, candidate.code)
