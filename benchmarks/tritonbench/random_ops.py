@@ -14,7 +14,8 @@ seeds. Each result leaf is then one of:
   ``4 sigma + 1/n`` of ``1 - p`` (binomial bound; a false failure about once in 15,000 checks);
   and which elements are kept must not depend on the element index, the kept value or the
   neighbours along any dimension (:mod:`benchmarks.tritonbench.random_stats`);
-* ``uniform``: values that change with the seed and lie in [0, 1) (``torch.rand``): the answer's
+* ``uniform``: values that change with the seed, lie in [0, 1) and pass the uniform tests themselves
+  (``torch.rand``; not ``torch.rand(...) * 0.5``, which stays excluded): the answer's
   leaf must have the same shape and dtype, lie in [0, 1), its mean be within 4 sigma of 1/2, its
   distribution be U[0, 1) (Kolmogorov-Smirnov) and its values independent of the index and of
   their neighbours (:mod:`benchmarks.tritonbench.random_stats`: each of these tests falsely fails
@@ -119,7 +120,8 @@ def classify(problem: Problem, runs: dict[str, Any], ps: list[list[float]]) -> t
                 return [], f"result {key}: cannot tell which dropout probability produced it ({distinct})"
             out.append({"key": key, "kind": "masked", "p": p})
         elif not distinct and not bool(_close(ra, rb, atol, rtol).all()) and bool(
-                ((ra >= 0) & (ra < 1)).all()) and bool(((rb >= 0) & (rb < 1)).all()):
+                ((ra >= 0) & (ra < 1)).all()) and bool(((rb >= 0) & (rb < 1)).all()) \
+                and not uniform_problems(ra) and not uniform_problems(rb):  # e.g. not rand() * 0.5
             out.append({"key": key, "kind": "uniform"})
         elif not distinct:
             return [], (f"result {key}: random values that are not uniform draws on [0, 1) (normal, integer or "

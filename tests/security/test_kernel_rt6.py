@@ -325,6 +325,10 @@ class TestRandomOperators:
         assert plan == [] and "not uniform draws" in why
         runs = {m: {"keys": ["a"], "values": [torch.rand(300, generator=g)]} for m in ("kept", "dropped", "real_a", "real_b")}
         assert classify(kp, runs, [[]])[0] == [{"key": "a", "kind": "uniform"}]
+        runs = {m: {"keys": ["a"], "values": [torch.rand(300, generator=g) * 0.5]}
+                for m in ("kept", "dropped", "real_a", "real_b")}  # in [0, 1), but not uniform on it
+        plan, why = classify(kp, runs, [[]])
+        assert plan == [] and "not uniform draws" in why
 
 
 # -- the same class at the Python/C++ boundary: load_inline's sources -----------------------------
