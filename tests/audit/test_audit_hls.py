@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from harness.audit.engine import AuditSettings, audit_problems
-from harness.sandbox.local import BubblewrapSandbox
+from harness.sandbox.base import Sandbox
 from harness.suite import EvalContext, SuiteOptions
+from tests.hls.pch import session_hls_cache, warm_cache
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +36,7 @@ def _suite():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.skipif(shutil.which("g++") is None, reason="g++ is not installed")
-def test_hls_controls_are_audited_with_their_testbench(tmp_path: Path) -> None:
+def test_hls_controls_are_audited_with_their_testbench(bwrap_sandbox: Sandbox, tmp_path: Path) -> None:
     suite = _suite()
     from harness.families.hls.csim import ap_include_dir
 
@@ -43,7 +44,9 @@ def test_hls_controls_are_audited_with_their_testbench(tmp_path: Path) -> None:
         ap_include_dir()
     except FileNotFoundError as exc:
         pytest.skip(str(exc))
-    ctx = EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path / "cache", scratch_root=tmp_path)
+    # a fresh cache with the session's precompiled headers (every mutant still compiles and runs)
+    warm_cache(session_hls_cache(), tmp_path / "cache" / "hls")
+    ctx = EvalContext(sandbox=bwrap_sandbox, cache_dir=tmp_path / "cache", scratch_root=tmp_path)
     (audit,) = audit_problems(suite, list(suite.problems()), ctx, AuditSettings(max_mutants=4, workers=2))
     assert audit.problem.id == "vec_sat_add/control"  # the buggy item is not audited
     assert audit.reference_status == "pass", audit.reference_reason

@@ -1,16 +1,15 @@
 """Fixtures of the HLS bug-suite tests.
 
-The suite is built once per session from an empty cache (the full rebuild, which C-simulates
-every original and every tried variant) into ``$HWEVAL_CACHE/hls``, the folder the CLI uses
-too: tests/conftest.py points HWEVAL_CACHE at a per-session folder under tmp, and the CLI
-subprocesses inherit it, so they find the items and the compile cache already built. Set
-HWEVAL_HLS_TEST_CACHE to a folder to keep the cache between sessions while developing (then the
-build is no longer from scratch).
+The suite is built once per session into ``$HWEVAL_CACHE/hls``, the folder the CLI uses too:
+tests/conftest.py points HWEVAL_CACHE at one folder per session, shared by the xdist workers,
+and the CLI subprocesses inherit it, so they find the items and the compile cache already built.
+:func:`~harness.families.hls.build.build_items` holds a lock per cache entry, so the first
+worker builds (from an empty cache: every original and every tried variant C-simulated) and the
+other waits and reads the result. Set HWEVAL_HLS_TEST_CACHE to a folder to keep the cache
+between sessions while developing (then the build is no longer from scratch).
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from benchmarks.hls_bugs import KERNELS_DIR
 from harness.families.hls.build import build_items
 from harness.families.hls.items import HlsItem
 from harness.sandbox.base import Sandbox
+from tests.hls.pch import session_hls_cache
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -29,23 +29,20 @@ def kernels_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def hweval_cache(_isolated_cache: None) -> Path:
-    """The session's HWEVAL_CACHE (shared with the CLI subprocesses)."""
-    keep = os.environ.get("HWEVAL_HLS_TEST_CACHE")
-    if keep:
-        os.environ["HWEVAL_CACHE"] = keep
-    return Path(os.environ["HWEVAL_CACHE"])
+def hls_cache(_isolated_cache: None) -> Path:
+    """``$HWEVAL_CACHE/hls``: the session's C-simulation cache (shared with the CLI subprocesses)."""
+    return session_hls_cache()
 
 
 @pytest.fixture(scope="session")
-def hls_cache(hweval_cache: Path) -> Path:
-    path = hweval_cache / "hls"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def hweval_cache(hls_cache: Path) -> Path:
+    """The session's HWEVAL_CACHE."""
+    return hls_cache.parent
 
 
 @pytest.fixture(scope="session")
 def built_items(kernels_dir: Path, hls_cache: Path) -> list[HlsItem]:
+    """The hls-bugs items: the one build of the session (a cache hit after the first worker's)."""
     return build_items(kernels_dir, cache_dir=hls_cache, jobs=2)
 
 
@@ -55,11 +52,6 @@ def chrysalis_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def local_sandbox() -> Iterator[Sandbox]:
-    from harness.sandbox.local import BubblewrapSandbox
-
-    sb = BubblewrapSandbox()
-    ok, why = sb.check()
-    assert ok, why
-    yield sb
-    sb.close()
+def local_sandbox(bwrap_sandbox: Sandbox) -> Sandbox:
+    """The session's bubblewrap sandbox (tests/conftest.py)."""
+    return bwrap_sandbox

@@ -3,7 +3,9 @@
 A decoy is a construct of a correct kernel that looks like a bug (an unusual rounding mode, a
 tight width, a flush loop bound). A reviewer who "fixes" one breaks the kernel, so each
 testbench must fail such a change; these tests apply the tempting edits to the controls and
-C-simulate them. The black_gain test checks that its two bugs really mask each other.
+C-simulate them (through the session's C-simulation cache: precompiled headers, the testbench
+object, and the results the suite build already has). The black_gain test checks that its two
+bugs really mask each other.
 """
 from __future__ import annotations
 
@@ -55,17 +57,18 @@ def test_second_batch_records() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SECOND_BATCH)
-def test_decoy_fixes_break_the_control(name: str, tmp_path: Path) -> None:
+def test_decoy_fixes_break_the_control(name: str, hard_cache: Path, tmp_path: Path) -> None:
     folder = KERNELS_DIR / name
     source = (folder / "kernel.cpp").read_text()
-    assert csim(source, folder / "tb.cpp", tmp_path / "control", timeout_s=20, builds=("plain",)).passed
+    assert csim(source, folder / "tb.cpp", tmp_path / "control", cache=hard_cache, timeout_s=20, builds=("plain",)).passed
     for n, (line, old, new) in enumerate(DECOY_FIXES[name]):
-        res = csim(_edit(source, line, old, new), folder / "tb.cpp", tmp_path / str(n), timeout_s=20, builds=("plain",))
+        res = csim(_edit(source, line, old, new), folder / "tb.cpp", tmp_path / str(n), cache=hard_cache, timeout_s=20,
+                   builds=("plain",))
         assert res.status == "fail", (name, line, new, res.status, res.symptom)
 
 
 @pytest.mark.slow
-def test_black_gain_bugs_mask_each_other(tmp_path: Path) -> None:
+def test_black_gain_bugs_mask_each_other(hard_cache: Path, tmp_path: Path) -> None:
     """With the unsigned difference in place, the unsigned clip comparison changes no output;
     fixed alone, each bug still fails (test_each_bug_of_a_two_bug_item_is_caught_alone)."""
     folder = KERNELS_DIR / "black_gain"
@@ -73,8 +76,10 @@ def test_black_gain_bugs_mask_each_other(tmp_path: Path) -> None:
     (bug,) = load_bugs(folder / "meta.toml", tomllib.loads((folder / "meta.toml").read_text()), source)
     assert bug.spans == ((12, 13), (20, 20))
     only_diff = _edit(source, 20, "ap_int<13> d", "raw_t d")
-    both = csim(bug.source, folder / "tb.cpp", tmp_path / "both", timeout_s=20, builds=("plain",)).builds["plain"]
-    first = csim(only_diff, folder / "tb.cpp", tmp_path / "first", timeout_s=20, builds=("plain",)).builds["plain"]
+    both = csim(bug.source, folder / "tb.cpp", tmp_path / "both", cache=hard_cache, timeout_s=20,
+                builds=("plain",)).builds["plain"]
+    first = csim(only_diff, folder / "tb.cpp", tmp_path / "first", cache=hard_cache, timeout_s=20,
+                 builds=("plain",)).builds["plain"]
     assert both.status == first.status == "fail"
     def report(out: str) -> list[str]:  # the testbench's lines (the harness adds a per-run nonce)
         return [ln for ln in out.splitlines() if ln.startswith(("MISMATCH", "TB "))]

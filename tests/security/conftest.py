@@ -16,6 +16,7 @@ import pytest
 
 from harness.sandbox.base import Limits, Sandbox
 from tests.helpers import sandbox_or_skip
+from tests.hls.pch import session_hls_cache
 
 KINDS = ("local", "docker")
 
@@ -41,3 +42,13 @@ def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture
 def token() -> str:
     return secrets.token_hex(12)
+
+
+# ---------------------------------------------------------------- HLS
+
+
+@pytest.fixture(scope="session")
+def hls_cache(_isolated_cache: None) -> Path:
+    """The session's HLS cache folder (``$HWEVAL_CACHE/hls``, shared with the other HLS tests):
+    precompiled headers made once; the attack tests evaluate against a :func:`warm_cache` copy."""
+    return session_hls_cache()

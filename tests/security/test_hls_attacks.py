@@ -5,7 +5,6 @@ C-simulation), and every honest fix in ordinary style must pass. Fixes run throu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from harness.families.hls.chrysalis import load_chrysalis
 from harness.families.hls.items import HlsItem
 from harness.families.hls.score import fix_at_exec, score_item
 from harness.sandbox.base import Limits, Sandbox
+from tests.hls.pch import warm_cache
 
 CORPUS = Path(__file__).resolve().parent / "hls"
 KERNEL = KERNELS_DIR / "moving_average"
@@ -27,14 +27,9 @@ HONEST = sorted((CORPUS / "honest").glob("*.cpp"))
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    from harness.sandbox.local import BubblewrapSandbox
-
-    sb = BubblewrapSandbox()
-    ok, why = sb.check()
-    assert ok, why
-    yield sb
-    sb.close()
+def sandbox(bwrap_sandbox: Sandbox) -> Sandbox:
+    """The session's bubblewrap sandbox only (not the docker twin of tests/security/conftest.py)."""
+    return bwrap_sandbox
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +41,9 @@ def item() -> HlsItem:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("hls-security-cache")
+def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh C-simulation cache (no verdict of another test) with the session's precompiled headers."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-security-cache"))
 
 
 def _expectation(path: Path) -> tuple[str, str]:

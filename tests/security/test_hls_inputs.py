@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import tomllib
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,12 +27,13 @@ from benchmarks.hls_bugs import KERNELS_DIR as BUGS_DIR
 from benchmarks.hls_hard import KERNELS_DIR as HARD_DIR
 from harness.errors import DataError
 from harness.families.hls.build import load_bugs, load_kernels
-from harness.families.hls.csim import BUILD_FLAGS, COMMON_FLAGS, ap_include_dir
+from harness.families.hls.csim import BUILD_FLAGS, COMMON_FLAGS
 from harness.families.hls.items import HlsItem
 from harness.families.hls.score import fix_at_exec
 from harness.families.hls.tbcheck import check_testbench, seed_hook, top_of
 from harness.families.hls.verdict import tb_wrapper_for
 from harness.sandbox.base import Limits, Sandbox
+from tests.hls.pch import compile_and_link, precompiled_headers, warm_cache
 
 FOLDERS = sorted([p for p in HARD_DIR.iterdir() if (p / "tb.cpp").is_file()]
                  + [p for p in BUGS_DIR.iterdir() if (p / "tb.cpp").is_file()])
@@ -105,7 +105,10 @@ def _run(exe: Path, seed: int) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, check=False)
 
 
-def _attack_kernel(folder: Path, work: Path) -> str | None:
+ZERO_FLAGS = tuple(f for f in (*COMMON_FLAGS, *BUILD_FLAGS["pattern"]) if not f.startswith("-ftrivial"))
+
+
+def _attack_kernel(folder: Path, work: Path, pch: list[str]) -> str | None:
     """What is wrong with ``folder``'s testbench under the zero-inputs fix, or None."""
     code, n_zeroed = zero_inputs_fix(folder)
     work.mkdir(parents=True)
@@ -113,12 +116,10 @@ def _attack_kernel(folder: Path, work: Path) -> str | None:
         shutil.copy(f, work / f.name)
     (work / "meta.toml").write_text((folder / "meta.toml").read_text())
     (work / "w.cpp").write_text(tb_wrapper_for(folder / "tb.cpp", (folder / "tb.cpp").read_text()))
-    (work / "kernel.cpp").write_text(code)
-    flags = [f for f in (*COMMON_FLAGS, *BUILD_FLAGS["pattern"]) if not f.startswith("-ftrivial")]
-    res = subprocess.run(["g++", *flags, "-DHWEVAL_STIMULUS_DIGEST", "-I.", f"-I{ap_include_dir()}", "w.cpp",
-                          "kernel.cpp", "-o", "exe"], cwd=work, capture_output=True, text=True, timeout=600, check=False)
-    if res.returncode:
-        return f"does not compile: {res.stderr[-600:]}"
+    (work / "exe.cpp").write_text(code)
+    why = compile_and_link(work, (*ZERO_FLAGS, "-DHWEVAL_STIMULUS_DIGEST"), pch, "w.cpp", ["exe.cpp"])
+    if why is not None:
+        return f"does not compile: {why}"
     runs = [_run(work / "exe", seed) for seed in (1, 2)]
     digests = [re.findall(r"^HWEVAL-STIMULUS (\w+)$", r.stdout, re.MULTILINE) for r in runs]
     if not all(len(d) == 1 for d in digests):
@@ -135,12 +136,16 @@ def _attack_kernel(folder: Path, work: Path) -> str | None:
 
 
 @pytest.mark.slow
-def test_zero_inputs_fix_fails_every_kernel_and_every_stimulus_follows_the_seed(tmp_path: Path) -> None:
+def test_zero_inputs_fix_fails_every_kernel_and_every_stimulus_follows_the_seed(hls_cache: Path,
+                                                                                tmp_path: Path) -> None:
     """By construction, for all 63 testbenches: a fix that zeroes the kernel's const inputs and
     answers for the zeroed inputs fails with the changed-input message, and the bytes the kernel
-    is given (every argument of every call, streams included) differ between two seeds."""
+    is given (every argument of every call, streams included) differ between two seeds. (The ap
+    headers come precompiled: tests/hls/pch.py.)"""
+    pch = precompiled_headers(hls_cache, (*ZERO_FLAGS, "-DHWEVAL_STIMULUS_DIGEST"))
     with ThreadPoolExecutor(2) as ex:
-        problems = list(ex.map(lambda f: (f, _attack_kernel(f, tmp_path / f.parent.parent.name / f.name)), FOLDERS))
+        problems = list(ex.map(lambda f: (f, _attack_kernel(f, tmp_path / f.parent.parent.name / f.name, pch)),
+                               FOLDERS))
     bad = [f"{f.parent.parent.name}/{f.name}: {why}" for f, why in problems if why]
     assert not bad, "\n".join(bad)
     zeroed = sum(1 for f in FOLDERS if zero_inputs_fix(f)[1])
@@ -150,19 +155,15 @@ def test_zero_inputs_fix_fails_every_kernel_and_every_stimulus_follows_the_seed(
 # ------------------------------------------------ the red team's payloads and variants, end to end
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    from harness.sandbox.local import BubblewrapSandbox
-
-    sb = BubblewrapSandbox()
-    ok, why = sb.check()
-    assert ok, why
-    yield sb
-    sb.close()
+def sandbox(bwrap_sandbox: Sandbox) -> Sandbox:
+    """The session's bubblewrap sandbox only (not the docker twin of tests/security/conftest.py)."""
+    return bwrap_sandbox
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("hls-inputs-cache")
+def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh C-simulation cache (no verdict of another test) with the session's precompiled headers."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-inputs-cache"))
 
 
 def hard_item(kernel: str) -> HlsItem:
