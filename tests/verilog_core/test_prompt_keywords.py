@@ -38,6 +38,18 @@ def test_prompt_names_the_language_mode_the_compiler_uses() -> None:
     assert "iverilog -g2012" in SYSTEM and "dist" in SYSTEM
 
 
+def test_prompt_states_the_verilator_fallback_the_cocotb_suites_default_to() -> None:
+    """The suites that use this prompt build an answer Icarus rejects with Verilator 5 (unless
+    ``-S fallback=off``): tests/verilog_core/test_fallback.py checks that it does."""
+    from benchmarks.verilog_core import VerilogCoreSuite
+    from harness.families.verilog.suite import fallback_of
+
+    text = " ".join(SYSTEM.split())
+    assert "answers Icarus cannot compile are built and tested with Verilator 5" in text
+    assert fallback_of(VerilogCoreSuite().options) == "verilator"
+    assert "accepted by Icarus Verilog" not in text
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name, status", [("total", Status.PASS), ("dist", Status.SYNTAX_ERROR),
                                           ("logic", Status.SYNTAX_ERROR)])
@@ -51,8 +63,9 @@ def test_systemverilog_keyword_as_identifier(name: str, status: Status, tmp_path
 
 
 # Each construct the prompt says Icarus 11 does not support (an independent honest-answer tester
-# lost problems to each), as a minimal design, with the words the prompt uses for it. If an Icarus
-# upgrade accepts one, this fails and the prompt must drop the claim.
+# lost problems to each; the cocotb suites now build such answers with Verilator), as a minimal
+# design, with the words the prompt uses for it. If an Icarus upgrade accepts one, this fails and
+# the prompt must drop the claim.
 UNSUPPORTED = {
     "break and continue": ("module m(input [3:0] x, output reg [2:0] y);\n  integer i;\n"
                            "  always @* begin y = 0; for (i = 0; i < 4; i = i + 1) begin\n"
