@@ -5,7 +5,9 @@ The warm-worker form of ``Sandbox.run(argv)`` for callers that run a plain comma
 check what a job in a warm worker can reach). The command inherits the job's stdout and stderr;
 its stdin is ``job["stdin"]`` (text, each character one byte: latin-1) through a pipe, as a
 one-shot sandbox gives it, or empty; the files named in ``job["executable"]`` are made executable
-first (a copy of a folder's files keeps their modes so). Its exit status is the job's.
+first (a copy of a folder's files keeps their modes so), each through a descriptor opened
+without following a link: a name that is a symlink, device or anything but a regular file ends
+the job with status 126 and a line naming it. Its exit status is the job's.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import sys
 from typing import Any
 
 from harness.jobs import read_job
+from harness.sandbox.safefs import chmod_regular
 
 #: the most stdin a command gets (a pipe of this size holds it all before the command starts)
 STDIN_CAP = 1 << 20
@@ -40,7 +43,12 @@ def run(job: dict[str, Any]) -> None:
     """Replace this process with the command (no Python stays behind in its process)."""
     argv = [str(a) for a in job["argv"]]
     for name in job.get("executable") or ():  # files of the folder that were executable where they came from
-        os.chmod(str(name), 0o755)
+        try:
+            chmod_regular(str(name), 0o755)  # through an O_NOFOLLOW descriptor: a link is refused, not followed
+        except OSError as exc:
+            sys.stderr.write(f"command_job: executable {name!r} refused: {exc}\n")
+            sys.stderr.flush()
+            os._exit(126)
     if job.get("stdin") is not None:
         _stdin_pipe(str(job["stdin"]).encode("latin-1"))
     sys.stdout.flush()

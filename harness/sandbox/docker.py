@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.sandbox import cgroups, images
+from harness.sandbox import cgroups, images, safefs
 from harness.sandbox.base import ExecResult, Limits, Sandbox, harness_pythonpath, python_paths, scrubbed_env
 from harness.sandbox.devices import check_devices, gpu_library_paths
 from harness.sandbox.dockerio import clear_keeping, exec_stream
@@ -123,12 +123,12 @@ class DockerSandbox(Sandbox):
             if self._etc_dir is None:
                 self._etc_dir = Path(tempfile.mkdtemp(prefix="hweval-docker-etc-"))
                 os.chmod(self._etc_dir, 0o755)
-        (self._etc_dir / f"passwd-{uid}").write_text(
+        # new files, their mode set through the descriptor (a link at the name is replaced, not followed)
+        safefs.write_file(self._etc_dir / f"passwd-{uid}", (
             f"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-            f"sandbox:x:{uid}:{uid}:sandbox:{SCRATCH}:/bin/sh\n")
-        (self._etc_dir / f"group-{uid}").write_text(f"root:x:0:\nnogroup:x:65534:\nsandbox:x:{uid}:\n")
-        for name in ("passwd", "group"):
-            os.chmod(self._etc_dir / f"{name}-{uid}", 0o644)
+            f"sandbox:x:{uid}:{uid}:sandbox:{SCRATCH}:/bin/sh\n").encode(), 0o644)
+        safefs.write_file(self._etc_dir / f"group-{uid}", f"root:x:0:\nnogroup:x:65534:\nsandbox:x:{uid}:\n".encode(),
+                          0o644)
 
     def _start(self, image: str, key: tuple[Any, ...], limits: Limits, ro_paths: Sequence[Path],
                devices: Sequence[str] = ()) -> _Warm:

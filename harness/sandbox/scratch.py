@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from harness.sandbox import safefs
+
 log = logging.getLogger(__name__)
 
 #: Candidate uids are drawn at random from this range, one per run, so that no host user owns
@@ -72,8 +74,9 @@ def chown_tree(root: Path, uid: int) -> None:
 def copy_regular_tree(src: Path, dst: Path) -> int:
     """Copy folders and regular files from ``src`` into ``dst``; skip everything else.
 
-    Nothing is followed: a symlink, FIFO, socket or device node is left out. Returns the number
-    of entries skipped.
+    Nothing is followed, at either end: a symlink, FIFO, socket or device node of ``src`` is
+    left out, and an entry already at a destination name is replaced, never written through
+    (:mod:`harness.sandbox.safefs`). Returns the number of entries skipped.
     """
     skipped = 0
     dst.mkdir(parents=True, exist_ok=True)
@@ -83,7 +86,7 @@ def copy_regular_tree(src: Path, dst: Path) -> int:
         for name in list(dirnames):
             st = os.lstat(os.path.join(dirpath, name))
             if stat.S_ISDIR(st.st_mode):
-                (out_dir / name).mkdir(exist_ok=True)
+                safefs.make_folder(out_dir / name)  # a link already at the name is replaced, not entered
             else:  # a symlink to a folder: not walked, not copied
                 dirnames.remove(name)
                 skipped += 1
@@ -93,10 +96,7 @@ def copy_regular_tree(src: Path, dst: Path) -> int:
             if not stat.S_ISREG(st.st_mode):
                 skipped += 1
                 continue
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            with os.fdopen(fd, "rb") as fin, open(out_dir / name, "wb") as fout:
-                shutil.copyfileobj(fin, fout, 1 << 20)
-            os.chmod(out_dir / name, (st.st_mode & 0o777) | 0o600)
+            safefs.copy_file(Path(path), out_dir / name)  # neither end followed; the mode set on the new file
     return skipped
 
 
@@ -193,10 +193,17 @@ def extract_regular_tar(data: bytes, workdir: Path) -> None:
                 continue
             target = workdir / rel
             if member.isdir():
-                target.mkdir(parents=True, exist_ok=True)
+                _make_folders(workdir, rel.parts)
             elif member.isreg():
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_folders(workdir, rel.parts[:-1])
                 fh = tar.extractfile(member)
                 if fh is not None:
-                    with open(target, "wb") as out:
-                        shutil.copyfileobj(fh, out)
+                    safefs.write_file(target, fh.read(), (member.mode & 0o777) | 0o600)
+
+
+def _make_folders(root: Path, parts: tuple[str, ...]) -> None:
+    """Make the folders ``root/parts[0]/...``; a link or file in the way is replaced, never entered."""
+    cur = root
+    for part in parts:
+        cur = cur / part
+        safefs.make_folder(cur)

@@ -8,10 +8,24 @@ import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from harness.sandbox import safefs
+
 #: where a self-contained job's folder is made inside its worker (the sandbox's private tmpfs,
 #: emptied after every job), and how its name starts
 JOB_PARENT = "/tmp"
 JOB_PREFIX = "hweval-job"
+
+
+def _chmod_folder(path: str) -> None:
+    """``chmod 700`` the folder ``path`` through a descriptor opened without following a link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return  # not a folder (a link the job made): left alone
+    try:
+        os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)
 
 
 def remove(path: Path) -> None:
@@ -30,10 +44,9 @@ def remove(path: Path) -> None:
     def retry(func: object, p: str, _exc: object) -> None:  # a folder the job made unwritable
         try:
             parent = os.path.dirname(p)
-            if stat.S_ISDIR(os.lstat(parent).st_mode):
-                os.chmod(parent, 0o700)
+            _chmod_folder(parent)
             if stat.S_ISDIR(os.lstat(p).st_mode):
-                os.chmod(p, 0o700)
+                _chmod_folder(p)
                 shutil.rmtree(p, ignore_errors=True)
             else:
                 os.unlink(p)
@@ -93,6 +106,4 @@ def collect(jobdir: Path, workdir: Path, names: Sequence[str]) -> None:
             continue
         if not stat.S_ISREG(st.st_mode) or jobdir.resolve() not in src.resolve().parents:
             continue
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fin, open(workdir / name, "wb") as fout:
-            shutil.copyfileobj(fin, fout, 1 << 20)
+        safefs.copy_file(src, workdir / name)  # a link already at the destination is replaced, not followed

@@ -36,7 +36,6 @@ import json
 import logging
 import os
 import secrets
-import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from harness.families.hls.verdict import (
     tb_wrapper_for,
 )
 from harness.proc import ProcResult, run_process, tail
+from harness.sandbox import safefs
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +313,7 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
     spent = 0.0
     cached_obj = cache.get_object(tb_key)
     if cached_obj is not None:
-        shutil.copyfile(cached_obj, workdir / cmds.tb_object)
+        safefs.copy_file(cached_obj, workdir / cmds.tb_object)  # never through a link left in workdir
     else:
         res = runner(cmds.compile_tb, workdir, COMPILE_TIMEOUT_S, None)
         spent += res.wall_s
@@ -328,8 +328,9 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
             return BuildResult(build, "timeout", f"compilation did not finish within {COMPILE_TIMEOUT_S:g}s", "", spent)
         if not res.ok:
             return BuildResult(build, "syntax_error", compile_symptom(res.stderr), tail(res.stderr), spent)
-    shutil.copyfile(ensure_judge(cache.root or _judge_home(), cxx, compiler_version(cxx)), workdir / JUDGE_BINARY)
-    os.chmod(workdir / JUDGE_BINARY, 0o755)
+    # a new file, its mode set through its descriptor: a link at the name is removed, never followed
+    safefs.copy_file(ensure_judge(cache.root or _judge_home(), cxx, compiler_version(cxx)), workdir / JUDGE_BINARY,
+                     0o755)
     nonce = secrets.token_hex(16)
     env = dict(RUN_ENV[build])
     if build in FRESH_SEED_BUILDS:
@@ -358,9 +359,8 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
         version, inc_fp = compiler_version(cxx), include_fingerprint(include)
     except (FileNotFoundError, OSError) as exc:
         return CsimResult({b: BuildResult(b, "infra_error", str(exc)) for b in builds}, tuple(builds))
-    for name, data in files.items():
-        (workdir / name).write_bytes(data)
-    (workdir / KERNEL_FILE).write_text(kernel_src)
+    for name, data in {**files, KERNEL_FILE: kernel_src.encode()}.items():
+        safefs.write_file(workdir / name, data)
     tb_blob = b"".join(n.encode() + b"\0" + d for n, d in sorted(files.items()))
     result = CsimResult(requested=tuple(builds))
     for build in builds:
