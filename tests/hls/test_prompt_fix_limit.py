@@ -19,3 +19,11 @@ def test_indentation_and_blank_lines_do_not_count_and_each_changed_line_does() -
     many = "".join(f"  s += {i};\n" for i in range(FIX_MAX_CHANGED_LINES + 1))
     after = before.replace("  return", many + "  return")
     assert changed_lines(before, after) == FIX_MAX_CHANGED_LINES + 1
+
+
+def test_prompt_names_what_the_object_rules_reject() -> None:
+    """An honest-answer tester lost a fix that added `static const fpx_t PIX_MAX = 255;` (an
+    ap_fixed global: its constructor runs before main, rule before-main) to an unnamed rule."""
+    text = " ".join(ANSWER_FORMAT.split())
+    assert "objects whose type has a constructor, ap_int and ap_fixed included" in text
+    assert "static initialisation must stay the original's" in text

@@ -19,7 +19,10 @@ ANSWER_FORMAT = """Answer with one JSON object:
 - "type": one of the codes listed above, or null when it is correct.
 - "fix": the whole corrected file, changed as little as possible, keeping every function signature;
   at most FIX_MAX_CHANGED_LINES lines may differ from the original (indentation and blank lines do not
-  count; a larger fix is rejected); null when the code is correct. You may leave "fix" null and give the corrected file in a separate
+  count; a larger fix is rejected); it may not add I/O, attributes, asm, or global (namespace-scope
+  or static) objects whose type has a constructor, ap_int and ap_fixed included: static
+  initialisation must stay the original's (use a constexpr integer or a local instead); null
+  when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
 
 ANSWER_FORMAT = ANSWER_FORMAT.replace("FIX_MAX_CHANGED_LINES", str(FIX_MAX_CHANGED_LINES))
