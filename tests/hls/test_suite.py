@@ -11,6 +11,7 @@ from benchmarks.hls_bugs import HlsBugsSuite
 from harness.errors import UsageError
 from harness.families.hls.baselines import _respond
 from harness.families.hls.csim import ap_include_dir
+from harness.families.hls.guard import compile_bases
 from harness.families.hls.items import HlsItem
 from harness.sandbox.base import ExecResult, Limits, Sandbox
 from harness.suite import EvalContext, SuiteOptions
@@ -86,10 +87,13 @@ def test_fixes_run_only_in_the_sandbox_and_compiles_are_cached(built_items: list
     new_fix = item.original + f"// fixed in the sandbox ({token})\n"
     assert evaluate(new_fix) == Status.PASS
     gate = [cmd for cmd, _ in box.calls if "-save-temps=obj" in cmd]
-    commands = [cmd for cmd, _ in box.calls if "-save-temps=obj" not in cmd]
-    # one integrity-gate compile (g++ -E lines and object), then three builds x (compile kernel,
-    # link, run); the testbench objects come from the cache
+    preprocess = [cmd for cmd, _ in box.calls if "-E" in cmd]
+    commands = [cmd for cmd, _ in box.calls if "-save-temps=obj" not in cmd and "-E" not in cmd]
+    # one integrity-gate compile (g++ -E lines and object) and one preprocessing per other build
+    # command (guard.compile_bases), then three builds x (compile kernel, link, run); the
+    # testbench objects come from the cache
     assert len(gate) == 1
+    assert len(preprocess) == len(compile_bases(ap_include_dir(), "g++", hweval_cache / "hls")[0]) - 1 >= 2
     assert len(commands) == 9 and sum(cmd[0] == "g++" for cmd in commands) == 6
     assert not any("hweval_tb.cpp" in cmd for cmd in commands)
     include = ap_include_dir()
@@ -97,7 +101,7 @@ def test_fixes_run_only_in_the_sandbox_and_compiles_are_cached(built_items: list
     box.calls.clear()
     assert evaluate(new_fix) == Status.PASS and box.calls == []  # every build a cache hit
     assert evaluate(item.code + f"// not fixed ({token})\n") == Status.RUNTIME_ERROR
-    builds = [cmd[0] for cmd, _ in box.calls if "-save-temps=obj" not in cmd]
+    builds = [cmd[0] for cmd, _ in box.calls if "-save-temps=obj" not in cmd and "-E" not in cmd]
     assert builds == ["g++", "g++", "./hweval_judge"]  # the symptom's build first, run under the judge
 
 
