@@ -137,22 +137,17 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _report(req: dict[str, Any], exc: BaseException, write: Any) -> None:
-    """Send the ``job_error`` record of ``exc`` (an Exception, not an exit or the alarm) when the
-    job has a nonce; a record that cannot be written is lost (the job then ends without one)."""
+    """Send ``exc``'s ``job_error`` record (an Exception: not an exit, not the alarm) for a job with
+    a nonce; one that cannot be written is lost (the job then ends without a record)."""
     from harness.jobs import job_error_line
 
-    job = req.get("job")
-    nonce = job.get("nonce") if isinstance(job, dict) else None
-    if not isinstance(exc, Exception) or not isinstance(nonce, str):
-        return
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
-    try:
-        write(job_error_line(nonce, exc))
-    except (OSError, ValueError):
-        pass
+    nonce = req["job"].get("nonce") if isinstance(req.get("job"), dict) else None
+    if isinstance(exc, Exception) and isinstance(nonce, str):
+        try:
+            sys.stdout.flush()
+            write(job_error_line(nonce, exc))
+        except (OSError, ValueError):
+            pass
 
 
 @functools.cache

@@ -335,7 +335,7 @@ def _cvdp_run(cvdp: Any, sandbox: BubblewrapSandbox, code: str, limits: Limits |
     from harness.api import score_response
 
     suite, problems, root = cvdp
-    ctx = EvalContext(sandbox=sandbox, cache_dir=root, **({"limits": limits} if limits else {}))
+    ctx = EvalContext(sandbox=sandbox, cache_dir=root, limits=limits or Limits())
     return score_response(suite, problems["cvdp_copilot_counter4_0001"], model_answer({"rtl/counter4.sv": code}), ctx)
 
 
