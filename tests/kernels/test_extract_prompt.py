@@ -124,3 +124,62 @@ print(outcome(lambda: k.blockptr[(1,)](x, o, 8, BLOCK=8)),
     if not __import__("torch").cuda.is_available():  # the CPU path: the last note's claim
         with pytest.raises((RuntimeError, AssertionError)):
             __import__("torch").cuda.get_device_properties(0)
+
+
+_CUDA_ANSWER = '''import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+cuda_source = r"""
+#include <torch/extension.h>
+PRE
+__global__ void relu_kernel(const float* x, float* y, long long n) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+torch::Tensor relu_forward(torch::Tensor x) {
+    auto xc = x.contiguous();
+    auto y = torch::empty_like(xc);
+    long long n = xc.numel();
+    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);
+    return y;
+}
+"""
+
+cpp_source = "torch::Tensor relu_forward(torch::Tensor x);"
+
+relu_ext = load_inline(name="relu_notes", cpp_sources=cpp_source, cuda_sources=SRC,
+                       functions=["relu_forward"], verbose=False ARGS)
+
+
+class ModelNew(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return relu_ext.relu_forward(x)
+'''
+
+# each CUDA note's "do not", as an answer the static checks must reject (and the note's "may" as
+# one they accept): the notes describe the rules, not a wish
+_CUDA_NOTE_CASES = {
+    "honest": ("", "cuda_source", "", True),
+    "own macro, __CUDA_ARCH__ test": ("#define TILE 256\n#if defined(__CUDA_ARCH__) && TILE > 0\n#endif", "cuda_source", "",
+                                      True),
+    "sources built at run time": ("", 'cuda_source.replace("relu", "relu")', "", False),
+    "extra_ldflags": ("", "cuda_source", ', extra_ldflags=["-lcuda"]', False),
+    "quoted include": ('#include "kernel.h"', "cuda_source", "", False),
+    "CUDA_VERSION check": ("#if CUDA_VERSION >= 12000\n#endif", "cuda_source", "", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CUDA_NOTE_CASES))
+def test_each_cuda_note_in_the_prompt_matches_the_static_checks(case: str) -> None:
+    from harness.families.kernels.static.check import analyze
+
+    text = " ".join(build_prompt("class Model: pass", "cuda").split())
+    for words in ("string constants", "no extra_ldflags or extra_include_paths", "system headers in angle brackets",
+                  "no CUDA_VERSION checks", "CUB and cooperative groups are fine inside them"):
+        assert words in text
+    pre, src, args, accepted = _CUDA_NOTE_CASES[case]
+    code = _CUDA_ANSWER.replace("PRE", pre).replace("SRC", src).replace(" ARGS", args)
+    violations, _, _ = analyze(code, "cuda")
+    assert (not violations) is accepted, violations

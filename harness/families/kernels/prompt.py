@@ -123,8 +123,22 @@ TRITON_NOTES = """Triton notes:
   torch.cuda.get_device_properties (it raises without a GPU)."""
 
 
+#: What the CUDA static checks (harness/families/kernels/static/cuda.py, cppunits.py) require of
+#: load_inline answers; tests/kernels/test_extract_prompt.py checks each against the checks.
+CUDA_NOTES = """CUDA notes:
+- load_inline's sources, functions and flags are string constants (no .format/.replace, no
+  sources built at run time); extra_cflags/extra_cuda_cflags only from the usual optimisation,
+  architecture and -D/-std flags; no extra_ldflags or extra_include_paths.
+- Include only system headers in angle brackets (#include <torch/extension.h>); preprocessor
+  conditionals may test only __CUDA_ARCH__, __CUDACC__, __NVCC__, __cplusplus and your own
+  macros defined unconditionally before the test (no CUDA_VERSION checks, no include guards).
+- Host code uses torch only to allocate, check and reshape tensors and to read sizes; all
+  arithmetic on tensor data happens in your __global__ kernels (CUB and cooperative groups are
+  fine inside them). No copies between host and device."""
+
+
 def _notes(lang: str) -> str:
-    return f"\n\n{TRITON_NOTES}" if lang == "triton" else ""
+    return {"triton": f"\n\n{TRITON_NOTES}", "cuda": f"\n\n{CUDA_NOTES}"}.get(lang, "")
 
 
 def build_prompt(reference_src: str, lang: str) -> str:

@@ -64,7 +64,7 @@ class KernelSuite(Suite):
 
     def requirements(self) -> Requirements:
         """CUDA needs nvcc and a GPU (``-S device=cpu``: compile-only checks, correctness not run)."""
-        tools = ("nvcc",) if self.lang == "cuda" else ()
+        tools = ("nvcc", "cpp") if self.lang == "cuda" else ()  # cpp: the static checks preprocess the sources
         device = self._opt("device", "auto")
         if device == "cuda" or (self.lang == "cuda" and device != "cpu"):
             why = "-S device=cuda" if device == "cuda" else \
