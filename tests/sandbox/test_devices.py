@@ -16,7 +16,8 @@ from harness.sandbox.devices import check_devices, gpu_devices, is_device
 STAND_IN = "/dev/fuse"
 PROBE = ["/bin/sh", "-c", f"test -c {STAND_IN} && echo visible || echo hidden; test -e /dev/kmsg && echo leak || true"]
 
-pytestmark = pytest.mark.skipif(not is_device(STAND_IN), reason=f"{STAND_IN} is not a device on this host")
+pytestmark = [pytest.mark.slow,  # starts bubblewrap sandboxes
+              pytest.mark.skipif(not is_device(STAND_IN), reason=f"{STAND_IN} is not a device on this host")]
 
 
 def _probe(sandbox: Sandbox, tmp_path: Path, devices: tuple[str, ...]) -> list[str]:

@@ -12,6 +12,8 @@ from harness.config import RunConfig
 from harness.errors import UsageError
 from harness.runner import make_sandbox
 
+pytestmark = pytest.mark.slow  # every test here starts a sandbox or the CLI on one
+
 
 def _hweval(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True, timeout=600)

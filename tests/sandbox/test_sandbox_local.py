@@ -13,6 +13,8 @@ from harness.sandbox.base import Limits, Sandbox
 from harness.sandbox.local import BubblewrapSandbox
 from harness.sandbox.scratch import copy_regular_tree, sanitize_tree
 
+pytestmark = pytest.mark.slow  # every test here starts a sandbox or the CLI on one
+
 ROOT = os.geteuid() == 0
 
 

@@ -113,6 +113,8 @@ def test_api_keys_do_not_reach_the_candidate(sandbox: Sandbox, token: str, tmp_p
 
 WRITE_ATTACK = r'''
 import os, sys
+
+pytestmark = pytest.mark.slow  # every test here starts a sandbox or the CLI on one
 for target in sys.argv[1:]:
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
