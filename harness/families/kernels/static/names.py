@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from harness.families.kernels.static import allow as A
 from harness.families.kernels.static import tl as TL
 from harness.families.kernels.static.hostobj import bound_method
+from harness.families.kernels.static.metaattrs import plain_value_attr
 from harness.families.kernels.static.torch_paths import module_on_path
 
 if TYPE_CHECKING:
@@ -129,6 +130,9 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
             b.mod.method_of(_owner(b), attr).escaped = True  # type: ignore[union-attr]
             return SIZE
         return b.mod.self_attrs.get(attr, SIZE if attr == "training" else OPAQUE)  # nn.Module's flag
+    if plain_value_attr(b, n):  # torch.finfo(t).min, x.device.type: a number or a string
+        b.expr(n.value)
+        return SIZE
     if bound_method(b, n):
         b.bad("forbidden_attribute", f".{n.attr} used as a value (a bound method of a tensor or module, which "
               "code elsewhere could call)", n)
