@@ -50,6 +50,7 @@ from harness.families.verilog.cocotb_eval import (
 from harness.families.verilog.keywords import KEYWORDS
 from harness.families.verilog.lexer import mask_comments, tokenize
 from harness.proc import tail
+from harness.sandbox.base import ExecResult
 from harness.suite import EvalContext
 from harness.tools import require, tool_bin_dirs
 from harness.types import Candidate, StageResult, Status, Verdict
@@ -265,6 +266,40 @@ def run_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext) -> tupl
 GoldenFn = Callable[[dict[str, Any]], "dict[str, Any] | None"]
 
 
+def _compile_verdict(res: ExecResult, stages: dict[str, StageResult], tb: Testbench, wall: float,
+                     logs: dict[str, str]) -> tuple[Verdict | None, str]:
+    """The verdict when the answer did not get past compiling (None when it compiled), and the
+    compile log (its tail also goes in ``logs["compile"]``)."""
+    syntax = stages.get("syntax")
+    if syntax is None:
+        if res.timed_out:
+            return Verdict(Status.TIMEOUT, reason="the sandbox wall-time limit was reached", wall_s=wall, logs=logs), ""
+        if "integrity" in stages:  # the answer was checked, then its compilation died with the job
+            return Verdict(Status.RUNTIME_ERROR, reason=f"the job ended while compiling the answer (exit "
+                           f"{res.returncode}: a limit or a crash)\n" + tail(res.stderr, 1500),
+                           stages=stages, wall_s=wall, logs=logs), ""
+        return Verdict(Status.INFRA_ERROR, reason=f"iverilog job failed (exit {res.returncode}): "
+                       + tail(res.stderr, 1500), wall_s=wall, logs=logs), ""
+    compile_log = syntax.data.pop("log", "")
+    if compile_log:
+        logs["compile"] = tail(compile_log, 4000)
+    if syntax.status in ("infra_error", "timeout"):
+        syntax.data.update({"class": "T"} if syntax.status == "timeout" else {})
+        return Verdict(Status(syntax.status), reason=syntax.reason, stages=stages, wall_s=wall, logs=logs), compile_log
+    reach = isolation.reach_rule(compile_log, tb.prepared().trusted)
+    if reach is not None:
+        rule, what = reach
+        stages["integrity"] = StageResult("rejected", f"the answer {what}", data={"rule": rule})
+        return (Verdict(Status.REJECTED, reason=f"the answer {what}", rule=rule, stages=stages, wall_s=wall,
+                        logs=logs), compile_log)
+    if syntax.status != "pass":
+        cls = compile_class(compile_log)
+        syntax.data["class"] = cls
+        syntax.reason = f"{FAILURE_CLASSES[cls]}: " + _first_errors(compile_log)
+        return Verdict(Status.SYNTAX_ERROR, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs), compile_log
+    return None, compile_log
+
+
 def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golden: GoldenFn | None = None) -> Verdict:
     """Run the testbench and turn what it sent over its channel into a verdict.
 
@@ -291,35 +326,10 @@ def judge_testbench(candidate: Candidate, tb: Testbench, ctx: EvalContext, golde
     failed = job_error_verdict(stages, wall, logs)
     if failed is not None:
         return failed
-    syntax, function = stages.get("syntax"), stages.get("function")
-    if syntax is None:
-        if res.timed_out:
-            return Verdict(Status.TIMEOUT, reason="the sandbox wall-time limit was reached", wall_s=wall, logs=logs)
-        if "integrity" in stages:  # the answer was checked, then its compilation died with the job
-            return Verdict(Status.RUNTIME_ERROR, reason=f"the job ended while compiling the answer (exit "
-                           f"{res.returncode}: a limit or a crash)\n" + tail(res.stderr, 1500),
-                           stages=stages, wall_s=wall, logs=logs)
-        return Verdict(Status.INFRA_ERROR, reason=f"iverilog job failed (exit {res.returncode}): "
-                       + tail(res.stderr, 1500), wall_s=wall, logs=logs)
-    compile_log = syntax.data.pop("log", "")
-    if compile_log:
-        logs["compile"] = tail(compile_log, 4000)
-    if syntax.status in ("infra_error",):
-        return Verdict(Status.INFRA_ERROR, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs)
-    if syntax.status == "timeout":
-        syntax.data["class"] = "T"
-        return Verdict(Status.TIMEOUT, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs)
-    reach = isolation.reach_rule(compile_log, tb.prepared().trusted)
-    if reach is not None:
-        rule, what = reach
-        reason = f"the answer {what}"
-        stages["integrity"] = StageResult("rejected", reason, data={"rule": rule})
-        return Verdict(Status.REJECTED, reason=reason, rule=rule, stages=stages, wall_s=wall, logs=logs)
-    if syntax.status != "pass":
-        cls = compile_class(compile_log)
-        syntax.data["class"] = cls
-        syntax.reason = f"{FAILURE_CLASSES[cls]}: " + _first_errors(compile_log)
-        return Verdict(Status.SYNTAX_ERROR, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs)
+    compiled, compile_log = _compile_verdict(res, stages, tb, wall, logs)
+    if compiled is not None:
+        return compiled
+    function = stages.get("function")
     if function is None:
         reason = "the simulation ended without a report" + (" (sandbox time limit)" if res.timed_out else "")
         status = Status.TIMEOUT if res.timed_out else Status.RUNTIME_ERROR  # it died running the answer
