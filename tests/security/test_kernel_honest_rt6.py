@@ -199,3 +199,31 @@ def test_honest_answer_passes_end_to_end(tmp_path: Path, problem: str, code: str
 def test_attack_is_rejected_end_to_end(tmp_path: Path, name: str) -> None:
     r = _evaluate(tmp_path, "row_max", _attack(name))
     assert r["status"] == "rejected", (r["status"], r["reason"])
+
+
+_WRITE_CANDIDATE = '''
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from harness.families.kernels.evaluate import _candidate_folder
+out = Path(sys.argv[1])
+(out / "refs").mkdir()
+(out / "refs" / "init.pt").write_bytes(b"")
+refs = SimpleNamespace(folder=out / "refs", init="init.pt")
+_candidate_folder(out / "cand", CODE, refs, SimpleNamespace(kind="module"), {}, [])
+'''
+
+
+def test_candidate_file_is_written_as_utf8_under_an_ascii_locale(tmp_path: Path) -> None:
+    """The worker decodes candidate.py strictly as UTF-8: the harness writes it so whatever its locale."""
+    import os
+    import subprocess
+    import sys
+
+    code = "# Größe ✓ — λ\nVALUE = 'é'\n"
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    script = f"CODE = {ascii(code)}\n{_WRITE_CANDIDATE}"  # the source itself is ASCII
+    r = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env,
+                       cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-800:]
+    assert (tmp_path / "cand" / "candidate.py").read_bytes() == code.encode("utf-8")

@@ -54,7 +54,7 @@ def _candidate_folder(folder: Path, code: str, refs: RefCases, problem: Problem,
     """What a candidate phase sees: its code, the constructor arguments, the inputs. Never the
     reference or its outputs."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "candidate.py").write_text(code)
+    (folder / "candidate.py").write_text(code, encoding="utf-8")  # the worker decodes strictly as UTF-8
     shutil.copyfile(refs.folder / refs.init, folder / "init.pt")
     for case in cases:
         shutil.copyfile(refs.folder / case["inputs"], folder / case["inputs"])
