@@ -11,8 +11,9 @@
    command plus ``-Wcast-qual -Werror=cast-qual``: a fix that fails only because of that flag
    (the same compile without it succeeds) breaks the ``cast`` rule: a cast that drops
    ``const``, whatever its spelling; :func:`scan.check_tokens` on the kernel's preprocessed
-   lines and :func:`objcheck.check_object` on its object, against the original kernel and the
-   testbench (our code, compiled with the same command here once and cached).
+   lines and :func:`objcheck.check_object` on its object, against the original kernel, the
+   testbench and a probe of the HLS headers (our code, compiled with the same command here once
+   and cached).
 
 A fix that does not preprocess or compile under any build is not rejected here: C-simulation
 then reports its ``syntax_error``; one that preprocesses under some builds only is
@@ -120,6 +121,16 @@ def _reference(item: HlsItem, base: list[str], cxx: str, include: Path, cache: P
 
     try:
         return objcheck.cached_infos(cache, key, make)
+    except OSError as exc:
+        raise GuardInfraError(str(exc)) from exc
+
+
+def _header_externals(base: list[str], cxx: str, include: Path, cache: Path | None) -> frozenset[str]:
+    """What the HLS headers' own code can call (:func:`objcheck.header_externals`), once per
+    command, compiler and header version."""
+    key = _digest("hdr-1", objcheck.HEADER_PROBE, " ".join(base), compiler_version(cxx), include_fingerprint(include))
+    try:
+        return objcheck.header_externals(base, cache, key)
     except OSError as exc:
         raise GuardInfraError(str(exc)) from exc
 
@@ -244,7 +255,8 @@ def inspect_fix(fix: str, item: HlsItem, workdir: Path, *, runner: Runner, inclu
         lines, info = seen
         allowed = set(infos["reserved"].undefined) | ALLOWED_RESERVED
         reason = scan.check_tokens(lines, allowed) or objcheck.check_object(
-            info, infos["ref"], infos["tb"], objcheck.runtime_exports(cxx))
+            info, infos["ref"], infos["tb"], objcheck.runtime_exports(cxx),
+            _header_externals(bases[plain], cxx, include, cache))
     if path is not None and not (reason or "").startswith("compile-time"):  # a slow machine may finish next time
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"reason": reason}))

@@ -4,9 +4,15 @@ The fix is preprocessed and compiled in the sandbox (plain build flags); its obj
 with the original kernel's and the testbench's (both our code, compiled by the harness):
 
 * ``external``: every symbol the fix leaves undefined (calls into libraries) is one the
-  original kernel needs too (the HLS headers' own) or in :data:`SAFE_EXTERNALS` (math and
-  memory functions); a declared ``puts``, ``write``, ``syscall`` or ``_exit`` shows up here
-  however its name was spelled in the source;
+  original kernel needs too, one the HLS headers' own code can reference (:func:`header_externals`:
+  the undefined symbols of :data:`HEADER_PROBE`, which instantiates the ap types and
+  ``hls::stream``; ``fprintf``/``fwrite`` to ``stderr``, ``exit``, ``abort``, ``__popcountdi2``,
+  string streams...) or in :data:`SAFE_EXTERNALS` (math and memory functions); a declared ``puts``,
+  ``write``, ``syscall`` or ``_exit`` shows up here however its name was spelled in the source.
+  The header allowance cannot be aimed: the text and token rules forbid naming these functions,
+  ``__attribute__``, ``[[...]]`` and ``asm`` (so no weakref or asm label renames one), so a fix
+  reaches them only through the headers' own code (their fixed warnings on ``stderr``, an error
+  exit), and the verdict never reads printed text;
 * ``interposition``: the fix defines no symbol that the C/C++ runtime exports or the testbench
   uses (a kernel-defined ``memcmp`` or ``strncpy`` would run in the testbench's place), no
   C (unmangled) symbol the original does not define, and no strong definition of a symbol the
@@ -27,7 +33,9 @@ import functools
 import json
 import logging
 import os
+import shutil
 import subprocess
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -46,6 +54,22 @@ SAFE_EXTERNALS = frozenset(
     [*_MATH, *(f"{m}f" for m in _MATH), "memcpy", "memmove", "memset", "memcmp", "abs", "labs", "llabs",
      "__stack_chk_fail", "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort", "_GLOBAL_OFFSET_TABLE_",
      "__gxx_personality_v0", "_Unwind_Resume", "__assert_fail"])
+
+#: Trusted code that instantiates every member of the ap types (one- and multi-word widths, every
+#: quantisation and overflow mode) and ``hls::stream``: what the headers' own code can call.
+HEADER_PROBE = """#include <ap_int.h>
+#include <ap_fixed.h>
+#include <hls_stream.h>
+#define HW_INT(W) template class ap_int<W>; template class ap_uint<W>; template class ap_int_base<W, true>; \\
+  template class ap_int_base<W, false>;
+HW_INT(32) HW_INT(100)
+#define HW_FX(W, I, Q, O) template class ap_fixed<W, I, Q, O>; template class ap_ufixed<W, I, Q, O>;
+#define HW_FXQ(W, I) HW_FX(W, I, AP_TRN, AP_WRAP) HW_FX(W, I, AP_RND, AP_SAT) HW_FX(W, I, AP_RND_ZERO, AP_SAT_ZERO) \\
+  HW_FX(W, I, AP_RND_MIN_INF, AP_SAT_SYM) HW_FX(W, I, AP_RND_INF, AP_WRAP_SM) HW_FX(W, I, AP_RND_CONV, AP_WRAP) \\
+  HW_FX(W, I, AP_TRN_ZERO, AP_SAT)
+HW_FXQ(16, 8) HW_FXQ(80, 30)
+template class hls::stream<int>; template class hls::stream<ap_uint<32> >;
+"""
 
 
 @dataclass
@@ -103,7 +127,8 @@ def runtime_exports(cxx: str = "g++") -> frozenset[str]:
     return frozenset(names)
 
 
-def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[str]) -> str | None:
+def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[str],
+                 headers: frozenset[str] = frozenset()) -> str | None:
     """The first rule the fix's object breaks, or None."""
     for sec in sorted(set(cand.sections) | set(ref.sections)):
         if cand.sections.get(sec, 0) != ref.sections.get(sec, 0):
@@ -115,11 +140,11 @@ def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[st
     if cand.init_size != ref.init_size:
         return ("before-main: the fix adds static initialisation (a global object with a constructor, or other "
                 "code that runs before main)")
-    allowed = set(ref.undefined) | SAFE_EXTERNALS
+    allowed = set(ref.undefined) | SAFE_EXTERNALS | headers
     extra = [s for s in cand.undefined if s not in allowed and s not in cand.defined]
     if extra:
-        return (f"external: the fix calls `{extra[0]}`, which the original kernel does not use (a fix may call "
-                "only its own code, the HLS headers and listed math/memory functions)")
+        return (f"external: the fix calls `{extra[0]}`, which neither the original kernel nor the HLS headers use "
+                "(a fix may call only its own code, the HLS headers and listed math/memory functions)")
     tb_undefined = set(tb.undefined)
     for name, bind in sorted(cand.defined.items()):
         if name in ref.defined and bind == "GLOBAL" and ref.defined[name] != "GLOBAL":
@@ -134,9 +159,9 @@ def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[st
     return None
 
 
-def compile_info(cmd: list[str], src_dir: Path, out_name: str) -> ObjInfo:
+def compile_info(cmd: list[str], src_dir: Path, out_name: str, timeout_s: float = 120) -> ObjInfo:
     """Compile trusted code directly (``cmd`` writes ``out_name`` in ``src_dir``) and read it."""
-    res = run_process(cmd, cwd=src_dir, timeout_s=120)
+    res = run_process(cmd, cwd=src_dir, timeout_s=timeout_s)
     if not res.ok:
         raise OSError(f"compile of trusted code failed: {res.stderr.strip()[-300:]}")
     return read_object(src_dir / out_name)
@@ -154,3 +179,18 @@ def cached_infos(cache_root: Path | None, key: str, make: object) -> dict[str, O
     if path is not None:
         atomic_write_json(path, {k: asdict(v) for k, v in infos.items()})
     return infos
+
+
+def header_externals(base: list[str], cache_root: Path | None, key: str) -> frozenset[str]:
+    """The undefined symbols of :data:`HEADER_PROBE` compiled with ``base`` (the fix's compile
+    command without ``-c``/``-o``), cached under ``key`` (which must name the probe, the command,
+    the compiler and the headers). Raises OSError when the compile fails."""
+    def make() -> dict[str, ObjInfo]:
+        work = Path(tempfile.mkdtemp(prefix="hweval-hls-probe-"))
+        try:
+            (work / "probe.cpp").write_text(HEADER_PROBE)
+            return {"headers": compile_info([*base, "-c", "probe.cpp", "-o", "probe.o"], work, "probe.o", 900)}
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return frozenset(cached_infos(cache_root, key, make)["headers"].undefined)
