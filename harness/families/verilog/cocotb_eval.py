@@ -39,6 +39,11 @@ from harness.types import Candidate, StageResult, Status, Verdict
 RAW_FILE = "candidate.v"  # the answer as given; only the job reads it (it preprocesses it)
 DESIGN_FILE = "design.v"  # what the build compiles: the checked, preprocessed answer
 RESET_FILE = "hweval_reset.v"  # between the design and trusted sources: its directives stop there
+#: compiled last by every Verilator build: lint warnings (widths, latches...) are not fatal there, as
+#: they are not under Icarus (the lint stage still reports them); an answer cannot write one (the
+#: preprocessor drops `verilator_config)
+LINT_CONFIG = ("hweval_lint.vlt", "`verilator_config\nlint_off\n")
+LINT_TAIL = ("hweval_tail.v", "`resetall\n")  # cocotb's runner wants a Verilog file last
 FALLBACKS = ("verilator", "off")  # -S fallback= of the cocotb suites: what builds an answer Icarus rejects
 
 
@@ -193,7 +198,7 @@ def evaluate_cocotb(
     if bad is not None:
         return bad
     extra_sources, provided_sources = dict(extra_sources or {}), dict(provided_sources or {})
-    reserved = {RAW_FILE, DESIGN_FILE, RESET_FILE, "tb.py", *(extra_files or {})}
+    reserved = {RAW_FILE, DESIGN_FILE, RESET_FILE, LINT_CONFIG[0], LINT_TAIL[0], "tb.py", *(extra_files or {})}
     clash = sorted(reserved & (set(extra_sources) | set(provided_sources)))
     if clash:
         raise ValueError(f"evaluate_cocotb: source name(s) {', '.join(clash)} clash with the job's files")
@@ -217,6 +222,9 @@ def _run(candidate: Candidate, job: dict[str, Any], files: dict[str, str], ctx: 
          trusted: frozenset[str], start: float) -> Verdict:
     """One sandboxed cocotb job with ``simulator``; its verdict (a fresh nonce per run)."""
     job = {**job, "nonce": (nonce := secrets.token_hex(16)), "simulator": simulator}
+    if simulator == "verilator":
+        job["extra_sources"] = [*job["extra_sources"], LINT_CONFIG[0], LINT_TAIL[0]]
+        files = {**files, LINT_CONFIG[0]: LINT_CONFIG[1], LINT_TAIL[0]: LINT_TAIL[1]}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "WARNING"}
     if verilator_root() is not None:
         venv = verilator_env()
