@@ -44,19 +44,28 @@ def docker_sandbox() -> Iterator[Sandbox]:
     sb.close()
 
 
-# Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`) every test file is one group, so
-# module-scoped fixtures (item builds, reference runs) are computed once, as in a serial run; a few
-# groups span files because their tests share state outside tmp_path: the plugin tests pip-install
-# packages into the venv the other tests run from.
+# Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`) every test file is one work unit
+# sent whole to one worker, so module-scoped fixtures (item builds, reference runs) are computed
+# once, as in a serial run; a few units span files because their tests share state outside
+# tmp_path: the plugin tests pip-install packages into the venv the other tests run from.
+# The grouping is our own scheduler (below): xdist's xdist_group mark works by rewriting
+# item._nodeid, which pytest 9 no longer reads, so with the mark alone every test was its own
+# group and one file's tests (and its session builds) ran on both workers at once.
 _SHARED_GROUPS = {"tests/plugins/": "plugins"}
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not hasattr(config, "workerinput") and not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        path = item.nodeid.split("::", 1)[0]
-        group = next((g for prefix, g in _SHARED_GROUPS.items() if path.startswith(prefix)), path)
-        item.add_marker(pytest.mark.xdist_group(group))
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test under xdist: its file, or the shared group its folder belongs to."""
+    path = nodeid.split("::", 1)[0]
+    return next((group for prefix, group in _SHARED_GROUPS.items() if path.startswith(prefix)), path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return FileScheduling(config, log)  # type: ignore[arg-type]
