@@ -13,6 +13,8 @@ import pytest
 from harness.sandbox.base import Limits, Sandbox
 from tests.security.attack_helpers import run_py, tree_text
 
+pytestmark = pytest.mark.slow  # every test here starts a sandbox
+
 
 @pytest.fixture
 def home_secret(token: str) -> Iterator[dict[str, Path]]:
@@ -113,8 +115,6 @@ def test_api_keys_do_not_reach_the_candidate(sandbox: Sandbox, token: str, tmp_p
 
 WRITE_ATTACK = r'''
 import os, sys
-
-pytestmark = pytest.mark.slow  # every test here starts a sandbox or the CLI on one
 for target in sys.argv[1:]:
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
