@@ -69,3 +69,24 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
             return work_unit(nodeid)
 
     return FileScheduling(config, log)  # type: ignore[arg-type]
+
+
+# The files that take longest (a suite build, a whole reference run, nvcc) are collected first, so
+# the scheduler hands them out before the many short files and no worker is left with one at the
+# end; the two HLS suite builds lead on different workers (each waits on its own build lock).
+# Within a file the order is unchanged.
+_LONG_FIRST = (
+    "tests/hls_hard/test_hls_hard.py", "tests/hls/test_build.py", "tests/kernels/test_cli.py",
+    "tests/security/test_hls_inputs.py", "tests/kernels_hard/test_kernels_hard.py",
+    "tests/security/test_kernel_cuda_rt6.py", "tests/verilog_core/test_baselines.py", "tests/kernels/test_cuda.py",
+    "tests/kernels/test_kernelbench.py", "tests/security/test_kernel_cuda_host.py",
+    "tests/verilog_hard/test_verilog_hard.py", "tests/kernels/test_tritonbench.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return _LONG_FIRST.index(path) if path in _LONG_FIRST else len(_LONG_FIRST)
+
+    items.sort(key=rank)  # stable: every file keeps its own order
