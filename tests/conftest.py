@@ -16,8 +16,8 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
     Under pytest-xdist the workers of a session share it (the folder above each worker's base
     temp dir is the session's), so a reference validated or a suite built by one worker is a
-    cache hit for the other: every cache writes whole entries atomically (harness.cache), and the
-    fixtures that build a whole suite take a lock (:func:`tests.helpers.cache_lock`). A test that
+    cache hit for the other: every cache writes whole entries atomically (harness.cache), and a
+    suite build takes a lock beside its cache entry (HLS ``build_items``). A test that
     asserts a cache miss uses its own folder (``tmp_path``), never this one.
     """
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -70,23 +70,3 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
     return FileScheduling(config, log)  # type: ignore[arg-type]
 
-
-# The files that take longest (a suite build, a whole reference run, nvcc) are collected first, so
-# the scheduler hands them out before the many short files and no worker is left with one at the
-# end; the two HLS suite builds lead on different workers (each waits on its own build lock).
-# Within a file the order is unchanged.
-_LONG_FIRST = (
-    "tests/hls_hard/test_hls_hard.py", "tests/hls/test_build.py", "tests/kernels/test_cli.py",
-    "tests/security/test_hls_inputs.py", "tests/kernels_hard/test_kernels_hard.py",
-    "tests/security/test_kernel_cuda_rt6.py", "tests/verilog_core/test_baselines.py", "tests/kernels/test_cuda.py",
-    "tests/kernels/test_kernelbench.py", "tests/security/test_kernel_cuda_host.py",
-    "tests/verilog_hard/test_verilog_hard.py", "tests/kernels/test_tritonbench.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        return _LONG_FIRST.index(path) if path in _LONG_FIRST else len(_LONG_FIRST)
-
-    items.sort(key=rank)  # stable: every file keeps its own order

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,22 +69,6 @@ def sandbox_or_skip(kind: str) -> Sandbox:
         pytest.fail(f"{kind} sandbox unavailable: {why}")
     return sb
 
-
-@contextlib.contextmanager
-def cache_lock(name: str) -> Iterator[None]:
-    """An exclusive lock named ``name`` in the session's cache folder (``$HWEVAL_CACHE``).
-
-    Session fixtures that build a whole suite hold it, so that under xdist the second worker
-    waits for the first and then reads the entries it wrote instead of building them again.
-    """
-    path = Path(os.environ["HWEVAL_CACHE"]) / f".{name}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def hweval_in_process(*args: str, env: dict[str, str] | None = None,

@@ -176,7 +176,7 @@ def family_table(family: str, rows: Sequence[dict[str, Any]]) -> str:
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def always_buggy(row: dict[str, Any], policy: str = "always_buggy") -> dict[str, Any] | None:
+def constant_answer(row: dict[str, Any], policy: str) -> dict[str, Any] | None:
     """The scores of a constant answer a bug-finding suite reports: ``hls.always_buggy`` (answer
     "buggy" on every item) or ``hls.always_clean`` (answer "no bug" everywhere)."""
     found = (row.get("other_metrics", {}).get("hls") or {}).get(policy)
@@ -197,7 +197,7 @@ def baseline_rows(rows: Sequence[dict[str, Any]], metrics: Sequence[str]) -> lis
         if r["suite"] in seen:
             continue
         for key, label, what in BASELINES:
-            base = always_buggy(r, key)
+            base = constant_answer(r, key)
             if base is None:
                 continue
             seen.add(r["suite"])

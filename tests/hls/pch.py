@@ -9,25 +9,13 @@ object is compiled once per kernel and linked with each variant.
 """
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.families.hls.csim import (
-    BUILD_FLAGS,
-    BUILDS,
-    COMMON_FLAGS,
-    PCH_HEADER,
-    PCH_TEXT,
-    ap_include_dir,
-    compiler_version,
-    ensure_pch,
-    include_fingerprint,
-)
+from harness.families.hls.csim import BUILDS, PCH_HEADER, ap_include_dir, ensure_pch, precompile_headers
 
 
 def session_hls_cache() -> Path:
@@ -43,24 +31,10 @@ def session_hls_cache() -> Path:
 
 def precompiled_headers(cache: Path, flags: Sequence[str]) -> list[str]:
     """The g++ options that include the ap headers precompiled for ``flags`` (made once under
-    ``cache``, under a lock, so that test workers sharing the folder make it once)."""
+    ``cache`` by the harness's own :func:`~harness.families.hls.csim.precompile_headers`)."""
     include = ap_include_dir()
-    same = next((b for b in BUILDS if tuple(flags) == (*COMMON_FLAGS, *BUILD_FLAGS[b])), None)
-    built = ensure_pch(cache, same, include) if same is not None else None
-    if built is not None:  # the harness's own, for that build
-        return [f"-I{built}", "-include", PCH_HEADER, "-I.", f"-I{include}"]
-    key = hashlib.sha256("\0".join([*flags, compiler_version(), include_fingerprint(include)]).encode()).hexdigest()
-    folder = cache / "test-pch" / key[:24]
-    gch = folder / f"{PCH_HEADER}.gch"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not gch.is_file():
-            (folder / PCH_HEADER).write_text(PCH_TEXT)
-            tmp = folder / f".tmp-{os.getpid()}.gch"
-            subprocess.run(["g++", *flags, f"-I{include}", "-x", "c++-header", str(folder / PCH_HEADER), "-o",
-                            str(tmp)], capture_output=True, text=True, timeout=600, check=True)
-            os.replace(tmp, gch)
+    folder = precompile_headers(cache, flags, include)
+    assert folder is not None, f"the ap headers do not precompile with {' '.join(flags)}"
     return [f"-I{folder}", "-include", PCH_HEADER, "-I.", f"-I{include}"]
 
 

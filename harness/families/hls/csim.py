@@ -214,7 +214,13 @@ def ensure_pch(cache: Path, build: str, include: Path, cxx: str = "g++") -> Path
     Only a speed-up (the compile of a kernel drops from ~1 s to ~0.4 s): GCC falls back to the
     plain header when the precompiled one does not fit.
     """
-    flags = [*COMMON_FLAGS, *BUILD_FLAGS[build]]
+    return precompile_headers(cache, [*COMMON_FLAGS, *BUILD_FLAGS[build]], include, cxx, label=f"{build} build")
+
+
+def precompile_headers(cache: Path, flags: Sequence[str], include: Path, cxx: str = "g++",
+                       label: str = "") -> Path | None:
+    """A folder under ``cache`` holding :data:`PCH_HEADER` precompiled with ``flags`` (made once,
+    under a lock, so processes sharing the folder make it once); None if it fails."""
     key = _digest(_CACHE_VERSION, "pch", " ".join(flags), compiler_version(cxx), include_fingerprint(include))
     folder = cache / "pch" / key[:24]
     gch = folder / (PCH_HEADER + ".gch")
@@ -230,7 +236,7 @@ def ensure_pch(cache: Path, build: str, include: Path, cxx: str = "g++") -> Path
         res = run_process([cxx, *flags, f"-I{include}", "-x", "c++-header", str(folder / PCH_HEADER), "-o", str(tmp)],
                           timeout_s=COMPILE_TIMEOUT_S)
         if not res.ok:
-            log.warning("precompiled header failed for %s build: %s", build, compile_symptom(res.stderr))
+            log.warning("precompiled header failed for %s: %s", label or " ".join(flags), compile_symptom(res.stderr))
             tmp.unlink(missing_ok=True)
             return None
         os.replace(tmp, gch)
