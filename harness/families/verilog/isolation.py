@@ -260,16 +260,23 @@ _UNRESOLVED = re.compile(
     r"|Could not find variable ``(?P<e>[^'\s]+)''"
     r"|event <(?P<f>[^>\s]+)> not found"
     r"|Scope of (?P<g>\S+?)\.? not found"
-    r"|Unable to bind (?:\w+ )*`(?P<h>[^'\s]+)'")
+    r"|Unable to bind (?:\w+ )*`(?P<h>[^'\s]+)'"
+    # Verilator 5 (the -S fallback=verilator build, or --simulator verilator)
+    r"|Cannot find file containing module: '(?P<vmod>\\?[\w$]+)'"
+    r"|Can't find definition of [\w/ ]+: '(?P<v>[^'\s]+)'"
+    r"|Can't find definition of '[^'\s]+' in dotted [\w/ ]+: '(?P<vdot>[^'\s]+)'"
+    r"|In defparam, instance (?P<vdef>\S+) never declared"
+    r"|(?:Import|Export) package not found: '(?P<vpkg>[^'\s]+)'"
+    r"|Package/class for ':: reference' not found: '(?P<vscope>[^'\s]+)'")
 
 
 def reach_rule(log: str, trusted: frozenset[str]) -> tuple[str, str] | None:
     """(rule, what) when the compile log shows the candidate naming a trusted module or scope."""
     for m in _UNRESOLVED.finditer(log):
         name = next(g for g in m.groups() if g)
-        first = name.lstrip("\\").split(".")[0]
+        first = name.removeprefix("$root.").lstrip("\\").split(".")[0]
         if first in trusted:
-            if m.group("mod"):
+            if m.group("mod") or m.group("vmod"):
                 return "foreign_module", f"instantiates {first}, a module of the testbench or reference"
             return "hierarchical_reference", f"reaches {name}, which belongs to the testbench or reference"
     return None
