@@ -131,6 +131,11 @@ async def one_ratio(dut, ratio, label, w_late=0, r_late=0):
     r_cycles = int(w_cycles * pw / pr)
     for sig in ("winc_a", "winc_b", "rinc_a", "rinc_b", "wdata_a", "wdata_b"):
         getattr(dut, sig).value = 0
+    # the resets fall from 1 to 0, an edge under every simulator: a two-state simulator (Verilator)
+    # starts them at 0, where driving 0 would be no negedge and the reset blocks would never run
+    dut.wrst_n.value = 1
+    dut.rrst_n.value = 1
+    await Timer(500, unit="ps")
     dut.wrst_n.value = 0
     dut.rrst_n.value = 0
     await Timer(1000, unit="ps")
