@@ -2,12 +2,25 @@
 
 Each design's own testbench runs under Icarus; only its ``Your Design Passed`` line, tagged
 with a per-run nonce, counts as a pass. Passing answers are then synthesised with yosys.
+
+Stimulus: each problem's testbench is tried once with its unseeded random calls reseeded
+(:mod:`harness.families.verilog.stimulus`): where the verified reference passes under two fresh
+seeds, every evaluation draws a fresh seed (``stages.function.data.tb_seed``); otherwise the
+published stimulus stays. Each verdict says which (``metrics["stimulus"]``, and the decision's
+reason in ``stages.function.data.stimulus``); results.json lists the problems of each kind
+(``metrics["stimulus"]``).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
 from benchmarks.rtllm import loader
 from harness.families.verilog.loaders import TestbenchVerilogSuite, data_root
-from harness.types import Problem, Prompt
+from harness.families.verilog.stimulus import ReseedTrials, stimulus_metrics
+from harness.suite import EvalContext
+from harness.types import Candidate, Problem, Prompt, Verdict
 
 
 class RtllmSuite(TestbenchVerilogSuite):
@@ -15,6 +28,10 @@ class RtllmSuite(TestbenchVerilogSuite):
     version = "2"
     description = "RTLLM v2.0/v1.1 designs with their own testbenches (--data an RTLLM checkout)"
     takes_data = "required"
+
+    def __init__(self, options: Any = None) -> None:
+        super().__init__(options)
+        self._trials = ReseedTrials()
 
     def load(self) -> list[Problem]:
         root = data_root(self.name, self.options.data,
@@ -25,3 +42,18 @@ class RtllmSuite(TestbenchVerilogSuite):
         if problem.data.get("defect"):
             return Prompt.user(f"(unusable problem: {problem.data['defect']})")
         return Prompt.user(loader.prompt_text(problem))
+
+    def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        if problem.data.get("defect"):
+            return super().evaluate(problem, candidate, ctx)
+        decision = self._trials.decide(problem, ctx)
+        run = replace(problem, data={**problem.data, "tb": {**problem.data["tb"], "reseed": decision.reseeded}})
+        verdict = super().evaluate(run, candidate, ctx)
+        verdict.metrics["stimulus"] = decision.stimulus
+        function = verdict.stages.get("function")
+        if function is not None:
+            function.data["stimulus"] = decision.reason
+        return verdict
+
+    def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return {**super().suite_metrics(records), "stimulus": stimulus_metrics(list(records))}

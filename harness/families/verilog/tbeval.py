@@ -98,7 +98,8 @@ class Testbench:
     mirrors: tuple[str, ...] = field(default=())
     #: whether the testbench's unseeded random calls draw from a fresh seed each run (None: when
     #: ``verdict`` is "mismatches", VerilogEval's testbenches, which compare against a reference
-    #: model live; RTLLM's compare against fixed expected values, so their stimulus stays)
+    #: model live; RTLLM's often compare against fixed expected values, so the RTLLM suite sets it
+    #: per problem after a trial of the reference: :mod:`harness.families.verilog.stimulus`)
     reseed: bool | None = None
 
     def to_data(self) -> dict[str, Any]:
