@@ -9,13 +9,25 @@ object is compiled once per kernel and linked with each variant.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.families.hls.csim import BUILDS, PCH_HEADER, ap_include_dir, ensure_pch, precompile_headers
+from harness.families.hls.csim import (
+    BUILDS,
+    PCH_HEADER,
+    _digest,
+    ap_include_dir,
+    compiler_version,
+    ensure_pch,
+    include_fingerprint,
+    precompile_headers,
+)
+from harness.families.hls.guard import _header_externals, compile_bases
+from harness.families.hls.objcheck import HEADER_PROBE
 
 
 def session_hls_cache() -> Path:
@@ -52,20 +64,50 @@ def compile_and_link(work: Path, flags: Sequence[str], pch: Sequence[str], tb: s
     return None
 
 
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system (HWEVAL_HLS_TEST_CACHE)
+        shutil.copyfile(src, dst)
+
+
 def warm_cache(shared: Path, dest: Path) -> Path:
     """A new C-simulation cache folder ``dest`` holding only the precompiled ap headers of ``shared``
-    (made there once, then hard-linked): an evaluation against ``dest`` still compiles and runs the
-    testbench and the fix, and reuses no verdict of another test."""
+    and the gate's header probe (both made there once, then hard-linked): an evaluation against
+    ``dest`` still compiles and runs the testbench and the fix, and reuses no verdict of another test."""
     include = ap_include_dir()
     for build in BUILDS:
         src = ensure_pch(shared, build, include)
         if src is None:
             continue
-        out = dest / src.relative_to(shared)
-        out.mkdir(parents=True, exist_ok=True)
         for name in (PCH_HEADER, f"{PCH_HEADER}.gch"):
-            try:
-                os.link(src / name, out / name)
-            except OSError:  # another file system (HWEVAL_HLS_TEST_CACHE)
-                shutil.copyfile(src / name, out / name)
+            _link(src / name, dest / src.relative_to(shared) / name)
+    _link_header_probe(shared, dest, include)
     return dest
+
+
+def _probe_file(cache: Path, include: Path) -> tuple[list[str], Path]:
+    """The gate's plain compile command with ``cache``, and the file its header probe is cached in
+    (the key of :func:`harness.families.hls.guard._header_externals`)."""
+    bases, plain = compile_bases(include, "g++", cache)
+    key = _digest("hdr-1", HEADER_PROBE, " ".join(bases[plain]), compiler_version("g++"), include_fingerprint(include))
+    return bases[plain], cache / "objinfo" / f"{key[:40]}.json"
+
+
+def _link_header_probe(shared: Path, dest: Path, include: Path) -> None:
+    """The gate's header probe (the undefined symbols of the ap headers' own code: a compile that
+    instantiates the ap types, about 20 s on an idle machine, 60 s loaded) made once in ``shared``
+    and linked into ``dest`` under dest's key: the two commands differ only in the folder of the
+    precompiled header, whose files are the same (hard-linked above). Checked: the gate then finds
+    it in ``dest`` (a changed key would make it compile the probe again and fail here)."""
+    base, src = _probe_file(shared, include)
+    src.parent.mkdir(parents=True, exist_ok=True)
+    with open(src.parent / "probe.lock", "w") as lock:  # the xdist workers share ``shared``: one compiles
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _header_externals(base, "g++", include, shared)
+    dest_base, dst = _probe_file(dest, include)
+    _link(src, dst)
+    before = set((dest / "objinfo").iterdir())
+    _header_externals(dest_base, "g++", include, dest)
+    assert set((dest / "objinfo").iterdir()) == before, "the gate's header-probe key changed: update tests/hls/pch.py"

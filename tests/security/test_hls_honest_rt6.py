@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.hls_bugs import KERNELS_DIR
-from harness.families.hls.csim import ap_include_dir, build_commands
-from harness.families.hls.guard import _header_externals, check_fix_text
+from harness.families.hls.csim import ap_include_dir
+from harness.families.hls.guard import _header_externals, check_fix_text, compile_bases
 from harness.families.hls.items import HlsItem
 from harness.families.hls.score import fix_at_exec
 from harness.sandbox.base import Limits, Sandbox
+from tests.hls.pch import warm_cache
 
 BIT_OPS = KERNELS_DIR / "bit_ops"
 BIT_ORIGINAL = (BIT_OPS / "kernel.cpp").read_text()
@@ -64,8 +65,10 @@ def _isqrt_item() -> HlsItem:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("hls-honest-rt6-cache")
+def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A C-simulation cache for the module with the session's precompiled headers and header probe
+    (no verdict of another test): tests/hls/pch.py."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-honest-rt6-cache"))
 
 
 def _run(item: HlsItem, fix: str, sandbox: Sandbox, cache: Path, tmp_path: Path) -> tuple[str, str]:
@@ -91,9 +94,12 @@ def test_honest_helpers_pass_the_text_rules(name: str) -> None:
 
 @pytest.mark.slow
 def test_the_probe_has_what_the_helpers_call_and_no_direct_io(cache: Path) -> None:
+    """The probe as the gate computes it: the plain build's command with the cache's precompiled
+    headers (the gate's ``bases[plain]``)."""
     inc = ap_include_dir()
-    base = build_commands("plain", include=inc, cxx="g++", pch_dir=None).compile_kernel[:-4]
-    headers = _header_externals(base, "g++", inc, cache)
+    bases, plain = compile_bases(inc, "g++", cache)
+    assert plain == "plain+pch"
+    headers = _header_externals(bases[plain], "g++", inc, cache)
     assert {"__popcountdi2", "fprintf"} <= headers, sorted(headers)
     direct = {"write", "_exit", "puts", "printf", "syscall", "fopen", "open", "system", "execve", "dup2", "fdopen",
               "kill", "raise", "longjmp", "dlsym", "getenv", "mmap"}

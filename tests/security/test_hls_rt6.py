@@ -23,6 +23,7 @@ from harness.families.hls.guard import check_fix_text
 from harness.families.hls.items import HlsItem
 from harness.families.hls.score import fix_at_exec
 from harness.sandbox.base import Limits, Sandbox
+from tests.hls.pch import warm_cache
 
 KERNEL = KERNELS_DIR / "isqrt"
 ORIGINAL = (KERNEL / "kernel.cpp").read_text()
@@ -80,9 +81,10 @@ def _item() -> HlsItem:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One C-simulation cache for the module (precompiled headers made once, as a run does)."""
-    return tmp_path_factory.mktemp("hls-rt6-cache")
+def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One C-simulation cache for the module with the session's precompiled headers and header
+    probe (as a run makes them once; no verdict of another test): tests/hls/pch.py."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt6-cache"))
 
 
 def _run(fix: str, sandbox: Sandbox, cache: Path, tmp_path: Path, gate: bool = True) -> tuple[str, str]:
