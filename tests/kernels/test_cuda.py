@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.families.kernels.compile_cuda import compile_batch, nvcc_path
+from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.static.check import analyze
+from harness.families.kernels.static.cuda import InlineExtension
+from tests.kernels.cuda_union import group_build
 from tests.kernels.helpers import LIGHT_CUDA_RELU as LIGHT
 from tests.kernels.helpers import PROBLEM_IDS, golden
 
@@ -64,10 +66,15 @@ def test_golden_load_inline_calls_resolve_statically() -> None:
         assert exts[0].functions and all(f in exts[0].cuda_text for f in exts[0].functions)
 
 
+def cuda_forms() -> list[tuple[str, InlineExtension]]:
+    """Every golden's extension, for the session's joint nvcc build (tests/kernels/cuda_union.py)."""
+    return [(pid, analyze(golden(pid, "cuda"), "cuda")[2][0]) for pid in PROBLEM_IDS]
+
+
 @pytest.mark.slow
 @needs_nvcc
-def test_every_golden_cuda_solution_compiles(tmp_path: Path, kernel_runner) -> None:
-    """All goldens in one nvcc and one g++ run (one namespace each); minutes on 2 cores, cached."""
-    exts = [(pid, analyze(golden(pid, "cuda"), "cuda")[2][0]) for pid in PROBLEM_IDS]
-    build = compile_batch(exts, tmp_path, timeout_s=1800, runner=kernel_runner)
+def test_every_golden_cuda_solution_compiles(tmp_path: Path) -> None:
+    """Every golden through nvcc and g++ as an evaluation compiles it, each in its own namespace of
+    the session's one joint build (shared with the security tests' forms; minutes on 2 cores)."""
+    build = group_build("goldens", tmp_path)
     assert build.ok, build.log

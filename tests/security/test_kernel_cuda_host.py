@@ -19,6 +19,7 @@ from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.judge import _rejection
 from harness.families.kernels.sandboxed.hooks import LaunchCounter, make_op_recorder
 from harness.families.kernels.static.check import analyze
+from harness.families.kernels.static.cuda import InlineExtension
 
 TEMPLATE = '''import torch
 import torch.nn as nn
@@ -128,19 +129,20 @@ def test_a_recorded_host_copy_is_rejected() -> None:
     assert _rejection({**rep, "host_copies": {}}, "c0") is None
 
 
+def cuda_forms() -> list[tuple[str, InlineExtension]]:
+    """Each honest form as its own answer's extension, for the session's joint nvcc build
+    (tests/kernels/cuda_union.py)."""
+    return [(name, analyze(cuda(body), "cuda")[2][0]) for name, body in sorted(HONEST.items())]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
-def test_accepted_forms_compile_with_nvcc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The forms the rule accepts are real torch C++ (one nvcc build of all of them; no GPU, so
-    correctness is not_run and the verdict infra_error)."""
-    from harness.families.kernels.evaluate import evaluate_kernel
-    from harness.families.kernels.runner import plain_runner
-    from tests.kernels.helpers import PROBLEMS
+def test_accepted_forms_compile_with_nvcc(tmp_path: Path) -> None:
+    """The forms the rule accepts are real torch C++: each honest form's answer through nvcc and
+    g++ as an evaluation compiles it (implicit torch headers, the pybind binding), in its own
+    namespace of the session's one joint build."""
+    from tests.kernels.cuda_union import group_build
 
-    monkeypatch.setenv("HWEVAL_CACHE_DIR", str(tmp_path / "cache"))
-    body = " ".join(v.replace("auto y =", f"auto y{i} =") for i, v in enumerate(HONEST.values()))
-    code = cuda(body + " auto y = y0;")
-    assert _rules(code) == {}
-    r = evaluate_kernel(PROBLEMS / "relu", code, "cuda", tmp_path / "w", gpu=False, timeout_s=600.0,
-                        runner=plain_runner(), ref_cache=tmp_path / "refs", seeds=1)
-    assert r["stages"]["compile"]["status"] == "pass", r["stages"]["compile"]
+    assert all(_rules(cuda(body)) == {} for body in HONEST.values())
+    build = group_build("host", tmp_path)
+    assert build.ok is True, build.log[-3000:]

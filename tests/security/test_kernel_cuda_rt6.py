@@ -18,6 +18,7 @@ import pytest
 from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.static.check import analyze
 from harness.families.kernels.static.cpplex import lex
+from harness.families.kernels.static.cuda import InlineExtension
 from tests.kernels.helpers import PROBLEMS
 
 TEMPLATE = '''import torch
@@ -238,27 +239,33 @@ def test_attacks_end_as_rejected_through_the_evaluator(tmp_path: Path) -> None:
         assert r["status"] == "rejected" and r["reason"].startswith("cuda_host_copy"), (name, r["reason"])
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
-def test_honest_forms_and_the_pasted_copy_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The honest forms are real CUDA (one nvcc + g++ build of all of them), and so is the red
-    team's pasted copy under ``__CUDACC__`` (the attack the rule stops is not a compile error)."""
+def cuda_forms() -> list[tuple[str, InlineExtension]]:
+    """The honest forms (but ``define_flag``, whose flag only the real build passes) and the red
+    team's pasted copy under ``__CUDACC__``, for the session's joint nvcc build
+    (tests/kernels/cuda_union.py)."""
     import ast
 
-    from harness.families.kernels.compile_cuda import compile_batch
-    from harness.families.kernels.runner import plain_runner
     from harness.families.kernels.static.check import _dotted
     from harness.families.kernels.static.cuda import find_load_inline
 
-    monkeypatch.setenv("HWEVAL_CACHE_DIR", str(tmp_path / "cache"))
-    exts = []
-    names = [n for n in HONEST if n != "define_flag"] + ["rt6_ifdef_cudacc_paste", "rt6_raw_string"]
-    for i, name in enumerate(names):
+    out = []
+    for name in [n for n in HONEST if n != "define_flag"] + ["rt6_ifdef_cudacc_paste", "rt6_raw_string"]:
         code = HONEST.get(name) or ATTACKS[name][0]
         tree = ast.parse(code)
         aliases = {"load_inline": "torch.utils.cpp_extension.load_inline"}
         dotted = {id(n.func): _dotted(n.func, aliases) or "" for n in ast.walk(tree) if isinstance(n, ast.Call)}
         (ext,) = find_load_inline(tree, dotted)
-        exts.append((f"t{i}", ext))
-    build = compile_batch(exts, tmp_path / "b", runner=plain_runner())
+        out.append((name, ext))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
+def test_honest_forms_and_the_pasted_copy_compile(tmp_path: Path) -> None:
+    """The honest forms are real CUDA, and so is the red team's pasted copy under ``__CUDACC__``
+    (the attack the rule stops is not a compile error): each through nvcc and g++ as an evaluation
+    compiles it, in its own namespace of the session's one joint build."""
+    from tests.kernels.cuda_union import group_build
+
+    build = group_build("rt6", tmp_path)
     assert build.ok is True, build.log[-3000:]
