@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 FOLDERS = """You are a helpful assistance.
 Consider that you have a folder structure like the following:\n
@@ -67,15 +66,9 @@ def code_blocks(text: str) -> list[str]:
     return [m.group(2) for m in _BLOCK.finditer(text)]
 
 
-def _first_block(value: Any) -> Any:
-    if isinstance(value, str):
-        blocks = code_blocks(value)
-        return blocks[0] if blocks else value
-    if isinstance(value, dict):
-        return {k: _first_block(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_first_block(v) for v in value]
-    return value
+def _first_block(value: str) -> str:
+    blocks = code_blocks(value)
+    return blocks[0] if blocks else value
 
 
 def parse_files(response: str, files: list[str]) -> dict[str, str]:
@@ -90,13 +83,13 @@ def parse_files(response: str, files: list[str]) -> dict[str, str]:
         return {}
     try:
         output = json.loads(text[start:end + 1])
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, an integer over Python's digit limit, nesting too deep
         return {}
     found: dict[str, str] = {}
     if isinstance(output, dict) and isinstance(output.get("code"), list):
-        for item in _first_block(output["code"]):
+        for item in output["code"]:  # only the listed shape is read: nothing answer-controlled recurses
             if isinstance(item, dict):
-                found.update({k: v for k, v in item.items() if k in files and isinstance(v, str)})
+                found.update({k: _first_block(v) for k, v in item.items() if k in files and isinstance(v, str)})
     elif isinstance(output, dict) and len(files) == 1 and isinstance(output.get("response"), str):
         found[files[0]] = _first_block(output["response"])
     return found

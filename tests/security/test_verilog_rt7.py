@@ -111,3 +111,57 @@ def test_own_names_equal_to_trusted_ones_pass_under_the_fallback(tmp_path: Path)
     verdict = _crc(code_of, {}, tmp_path)
     assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
     assert verdict.metrics.get("simulator") == "verilator"
+
+
+# -- CVDP: an answer-controlled parser error is the sample's, never the run's -------------------
+# (the Verilog family's case of red team round 7 S4: json.loads raised RecursionError on deep
+# nesting, and ValueError, not JSONDecodeError, on an integer over Python's digit limit; both
+# escaped extraction in the harness process and ended the whole run, every other sample unscored)
+CVDP_COUNTER, CVDP_ALU = "cvdp_copilot_counter4_0001", "cvdp_copilot_alu_0004"
+CVDP_ALU_FILES = ["rtl/alu_top.sv", "rtl/alu_core.sv"]
+PARSER_BOMBS = {
+    "deep_nesting": '{"code": ' + "[" * 100000 + "]" * 100000 + "}",
+    "nesting_past_the_limit_by_little": '{"code": ' + "[" * 990 + "]" * 990 + "}",
+    "integer_over_digit_limit": '{"code": [' + "7" * 5000 + "]}",
+    "deep_object": '{"code": [' + '{"a": ' * 50000 + "1" + "}" * 50000 + "]}",
+}
+
+
+@pytest.mark.parametrize("bomb", sorted(PARSER_BOMBS))
+def test_cvdp_parser_bombs_are_no_files(bomb: str) -> None:
+    from benchmarks.cvdp.answer import parse_files
+
+    assert parse_files("Here are the files:\n" + PARSER_BOMBS[bomb], CVDP_ALU_FILES) == {}
+
+
+def test_cvdp_honest_multi_file_answers_still_parse() -> None:
+    from benchmarks.cvdp.answer import model_answer, parse_files
+
+    files = {"rtl/alu_top.sv": "module alu_top; endmodule\n", "rtl/alu_core.sv": "module alu_core; endmodule\n"}
+    assert parse_files(model_answer(files), CVDP_ALU_FILES) == files
+    fenced = ('{"code": [{"rtl/alu_top.sv": "```systemverilog\\nmodule alu_top; endmodule\\n```"}, '
+              '{"rtl/alu_core.sv": "module alu_core; endmodule"}, {"rtl/other.sv": "x"}]}')
+    assert parse_files(fenced, CVDP_ALU_FILES) == {"rtl/alu_top.sv": "module alu_top; endmodule\n",
+                                                   "rtl/alu_core.sv": "module alu_core; endmodule"}
+
+
+@pytest.mark.slow
+def test_cvdp_run_with_a_parser_bomb_scores_every_other_sample(tmp_path: Path) -> None:
+    import json
+
+    from benchmarks.cvdp.answer import model_answer
+    from tests.cvdp import fixtures
+    from tests.helpers import hweval
+
+    data = fixtures.write(tmp_path / "data")
+    lines = [{"suite": "cvdp", "problem_id": CVDP_ALU, "sample_idx": 0, "completion": PARSER_BOMBS["deep_nesting"]},
+             {"suite": "cvdp", "problem_id": CVDP_COUNTER, "sample_idx": 0,
+              "completion": model_answer({"rtl/counter4.sv": fixtures.COUNTER})}]
+    replay = tmp_path / "answers.jsonl"
+    replay.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "run"
+    proc = hweval("run", "--suite", "cvdp", "--data", str(data), "--model", f"replay:{replay}", "--problems",
+                  f"{CVDP_ALU},{CVDP_COUNTER}", "-S", "validate=off", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    statuses = {r["problem_id"]: r["status"] for r in map(json.loads, (out / "executions.jsonl").read_text().splitlines())}
+    assert statuses == {CVDP_ALU: "no_code", CVDP_COUNTER: "pass"}, statuses
