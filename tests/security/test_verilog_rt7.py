@@ -32,6 +32,7 @@ VERILATOR_REACH = {
         "hierarchical_reference",
     "%Error: design.v:2:16: Can't find definition of 'x' in dotted variable/method: 'u16f.x'": "hierarchical_reference",
     "%Error: design.v:2:19: In defparam, instance hweval_crc_wrap never declared": "hierarchical_reference",
+    "%Error: design.v:2:3: Can't find typedef/interface: 'secret'": "hierarchical_reference",
     "%Error: design.v:2:10: Import package not found: 'pk'": "hierarchical_reference",
     "%Error: design.v:2:14: Package/class for ':: reference' not found: 'pk'": "hierarchical_reference",
 }

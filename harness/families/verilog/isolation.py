@@ -263,7 +263,7 @@ _UNRESOLVED = re.compile(
     r"|Unable to bind (?:\w+ )*`(?P<h>[^'\s]+)'"
     # Verilator 5 (the -S fallback=verilator build, or --simulator verilator)
     r"|Cannot find file containing module: '(?P<vmod>\\?[\w$]+)'"
-    r"|Can't find definition of [\w/ ]+: '(?P<v>[^'\s]+)'"
+    r"|Can't find (?:definition of )?[\w/ ]+: '(?P<v>[^'\s]+)'"  # ... of variable:, typedef/interface:
     r"|Can't find definition of '[^'\s]+' in dotted [\w/ ]+: '(?P<vdot>[^'\s]+)'"
     r"|In defparam, instance (?P<vdef>\S+) never declared"
     r"|(?:Import|Export) package not found: '(?P<vpkg>[^'\s]+)'"
