@@ -14,7 +14,8 @@ the results is compared with dtype-aware tolerances, never stdout (most test sec
 nothing). A reference that draws random numbers (dropout, ``rand``) is checked with tests that fit a
 random operator instead (:mod:`benchmarks.tritonbench.random_ops`: the kept fraction and the
 ``1/(1-p)`` scaling of kept values within statistical bounds, uniform draws in [0, 1) with the right
-mean, determinism where the function takes a seed); one whose random draws are followed by
+mean, draws that change with torch's generator, or stay fixed where the function is given its seed;
+the prompt of such a problem tells the answer how to draw its kernels' seed); one whose random draws are followed by
 operations that mix elements cannot be checked that way and stays excluded with that reason. These
 checks run the Triton interpreter on the CPU, also on a GPU machine.
 
@@ -46,6 +47,15 @@ WHAT = "a TritonBench checkout (data/TritonBench_T_v1/ and data/TritonBench_T_v1
 TOLERANCE = {"float32": {"atol": 1e-3, "rtol": 1e-3}, "float64": {"atol": 1e-6, "rtol": 1e-6},
              "float16": {"atol": 1e-2, "rtol": 1e-2}, "bfloat16": {"atol": 2e-2, "rtol": 2e-2}}
 META_NAMES = ("TritonBench_T_v1.json", "TritonBench_T_v1.jsonl")
+#: the rule for random operators (:mod:`benchmarks.tritonbench.random_pairs`)
+RANDOM_NOTE = """- This function draws random numbers: draw a fresh seed at every call with
+  `seed = torch.randint(0, 2**31 - 1, (1,)).item()` (the one torch call allowed for it; its size is
+  written (1,)), pass it to your kernel and draw there with tl.rand/tl.randn/tl.randint(seed, offsets).
+  Your results must change with torch's random generator: a fixed seed or a hash of the element index
+  fails. Where the function takes a seed, pass that to tl.rand instead; where it takes a generator,
+  draw the seed from it (`torch.randint(0, 2**31 - 1, (1,), generator=generator).item()`): the same
+  seed, the same result.
+"""
 
 INSTRUCTION = """You are an expert in Triton programming, capable of writing corresponding Triton kernels and \
 wrapper functions based on functional descriptions and function parameters. Ensure that the wrapper \
@@ -60,7 +70,7 @@ Rules (answers that break them are rejected):
   shapes/strides/views and launch kernels: no torch operators, torch.nn.functional, tensor arithmetic,
   try/except fallbacks, timers, threads, os/sys, eval/exec.
 - Imports are limited to torch, triton, math and typing.
-
+{random}
 Answer with the complete module (imports, kernels and the wrapper) in a single ```python code block."""
 
 
@@ -126,11 +136,13 @@ def to_problem(path: Path, meta: dict[str, Any] | None) -> Problem:
     if entry is None:
         raise DataError(f"{path}: the reference part defines no function")
     meta = meta or {}
+    random = draws_random(ref)
     prompt = INSTRUCTION.format(description=str(meta.get("description") or f"the function {entry}").strip(),
                                 func_inputs=str(meta.get("func_inputs") or f"def {entry}(...)").strip(),
-                                math=f"Math: {meta['math'].strip()}\n" if meta.get("math") else "", entry=entry)
+                                math=f"Math: {meta['math'].strip()}\n" if meta.get("math") else "", entry=entry,
+                                random=RANDOM_NOTE if random else "")
     difficulty = meta.get("difficulty")
-    extra: dict[str, Any] = {"random": draws_random(ref)}
+    extra: dict[str, Any] = {"random": random}
     cpu = cpu_unsupported(text, channel="T")
     if cpu:
         extra["cpu_unsupported"] = cpu

@@ -68,14 +68,15 @@ def evaluate_random(kp: KernelProblem, candidate: Candidate, ctx: EvalContext, *
             return _verdict("fail" if candidate.meta.get("selfcheck") else "infra_error", reason, stages)
         if candidate.meta.get("selfcheck"):
             return _verdict("pass", "", stages)
-        _, status, reason, results = answer_runs(kp, candidate.code, work / "cand", runner, seed=seed,
-                                                 timeout_s=ctx.limits.wall_s)
+        data, status, reason, results = answer_runs(kp, candidate.code, work / "cand", runner, seed=seed,
+                                                    timeout_s=ctx.limits.wall_s)
         if status:
             stage = "static" if reason.split(":", 1)[0] in ("no_entry_function",) else "correctness"
             stages[stage] = {"status": status, "reason": reason}
             return _verdict(status, reason, stages)
         status, reason = check_answer(kp, plan, runs["kept"]["values"], runs["dropped"]["values"], results)
         stages["correctness"] = {"status": status, "reason": reason, "n_cases": len(results),
-                                 "device": "cpu (triton interpreter)", "checks": sorted({p["kind"] for p in plan})}
+                                 "device": "cpu (triton interpreter)", "checks": sorted({p["kind"] for p in plan}),
+                                 "input_seed": seed, "draw_seeds": (data or {}).get("draw_seeds")}
         return _verdict(status, reason, stages)
 

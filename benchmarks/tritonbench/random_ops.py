@@ -23,9 +23,14 @@ seeds. Each result leaf is then one of:
 * anything else (dropout followed by operations that mix elements, e.g. ``bmm`` or ``layer_norm``)
   cannot be checked from the outputs: the problem stays excluded with that reason.
 
-Determinism: where the function defines a seed (a ``seed`` or ``generator`` parameter), the answer
-must give identical results in two runs with the same inputs. The answer runs through the
-family's checked worker (static allowlist, launch counting, outputs taken from the checker).
+Fresh draws (:mod:`benchmarks.tritonbench.random_pairs`): the answer's test section runs twice on the
+same inputs, each call of its function under its own seed of torch's generator (fresh per
+evaluation). Where the reference's draws changed with the generator, the answer's two runs must be
+independent draws (a fixed ``tl.rand`` seed or a hash of the position fails); where they did not
+(the function is given its seed), they must be identical. The answer seeds its kernels with
+``torch.randint(0, 2**31 - 1, (1,)).item()`` (:mod:`harness.families.kernels.static.seeddraw`). The
+answer runs through the family's checked worker (static allowlist, launch counting, outputs taken
+from the checker).
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ import ast
 import json
 import math
 import re
+import secrets
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -48,6 +54,7 @@ from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze
 from harness.proc import tail
 
+from .random_pairs import Draws, cross_kind, cross_run_problems
 from .random_stats import mask_problems, uniform_problems
 
 #: every torch random API: the functions (``rand``, ``rand_like``, ``randint_like``, ``normal``,
@@ -118,11 +125,13 @@ def classify(problem: Problem, runs: dict[str, Any], ps: list[list[float]]) -> t
                 p = ps[i][0]
             else:
                 return [], f"result {key}: cannot tell which dropout probability produced it ({distinct})"
-            out.append({"key": key, "kind": "masked", "p": p})
+            informative = ~_close(kept, dropped, atol, rtol)
+            cross = cross_kind(as_kept[0][informative], as_kept[1][informative], 1.0 - p)
+            out.append({"key": key, "kind": "masked", "p": p, "cross": cross})
         elif not distinct and not bool(_close(ra, rb, atol, rtol).all()) and bool(
                 ((ra >= 0) & (ra < 1)).all()) and bool(((rb >= 0) & (rb < 1)).all()) \
                 and not uniform_problems(ra) and not uniform_problems(rb):  # e.g. not rand() * 0.5
-            out.append({"key": key, "kind": "uniform"})
+            out.append({"key": key, "kind": "uniform", "cross": "independent"})
         elif not distinct:
             return [], (f"result {key}: random values that are not uniform draws on [0, 1) (normal, integer or "
                         "transformed draws): no check of their distribution is implemented")
@@ -163,19 +172,6 @@ def _python() -> str:
     return sys.executable
 
 
-def seeded(problem: Problem) -> bool:
-    """Does the function define a seed (a ``seed`` or ``generator`` parameter)?"""
-    try:
-        tree = ast.parse(problem.reference_source)
-    except SyntaxError:
-        return False
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name == problem.entry:
-            names = {a.arg for a in [*node.args.args, *node.args.kwonlyargs]}
-            return bool(names & {"seed", "generator"})
-    return False
-
-
 def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], dropped: list[Any],
                  answers: list[tuple[list[str], list[Any]]]) -> tuple[str, str]:
     """(status, reason) of the answer's results (one (keys, values) per case) against the plan."""
@@ -183,6 +179,7 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
     counts: dict[float, list[int]] = defaultdict(lambda: [0, 0])
     means: list[tuple[float, int, str]] = []
     patterns: list[str] = []  # reported after the kept fraction and the mean (the plainer reasons)
+    draws: list[dict[str, Draws]] = [{} for _ in answers]
     for c, (akeys, values) in enumerate(answers):
         if akeys != keys:
             return "fail", f"case {c}: results {akeys} differ in structure from {keys}"
@@ -201,6 +198,7 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
                 if bool(((got < 0) | (got >= 1)).any()) or got.numel() == 0:
                     return "fail", f"result {key}: values outside [0, 1)"
                 means.append((float(got.double().mean()), got.numel(), key))
+                draws[c][key] = Draws("uniform", got)
                 patterns += [f"result {key} (case {c}) is not independent uniform draws: {f}"
                              for f in uniform_problems(got)]
                 continue
@@ -213,6 +211,7 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
                                 f"scaled by 1/(1-p) (first: got {float(got.reshape(-1)[i]):.6g}, kept "
                                 f"{float(ref_k.reshape(-1)[i]):.6g}, dropped {float(ref_d.reshape(-1)[i]):.6g})")
             informative = ~_close(ref_k, ref_d, atol, rtol)
+            draws[c][key] = Draws("masked", is_kept[informative], 1.0 - leaf["p"])
             patterns += [f"result {key} (case {c}): the dropout mask is not random: {f}"
                          for f in mask_problems(is_kept, informative, ref_k, 1.0 - leaf["p"])]
             counts[leaf["p"]][0] += int((is_kept & informative).sum())
@@ -230,16 +229,26 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
             return "fail", f"result {key}: mean {mean:.3f} of uniform draws, expected 0.5 within {bound:.3f}"
     if patterns:
         return "fail", patterns[0]
-    if len(answers) == 2 and seeded(problem):
-        for leaf, a, b in zip(plan, answers[0][1], answers[1][1], strict=True):
-            if isinstance(a, torch.Tensor) and not (isinstance(b, torch.Tensor) and torch.equal(a, b)):
-                return "fail", f"result {leaf['key']}: differs between two runs with the same seed"
+    if len(answers) == 2:
+        cross = cross_run_problems(plan, draws[0], draws[1])
+        if cross:
+            return "fail", cross[0]
     return "pass", ""
+
+
+def draw_seeds(case_ids: list[str]) -> dict[str, int]:
+    """A distinct, unpredictable seed of torch's generator per case (``secrets``): the answer's
+    draws must differ between the cases (:mod:`benchmarks.tritonbench.random_pairs`)."""
+    out: dict[str, int] = {}
+    while len(set(out.values())) < len(case_ids):
+        out = {cid: secrets.randbelow(1 << 62) for cid in case_ids}
+    return out
 
 
 def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, seed: int, timeout_s: float
                 ) -> tuple[dict[str, Any] | None, str, str, list[tuple[list[str], list[Any]]]]:
-    """The answer's test section, twice under the same seed, through the family's checked worker.
+    """The answer's test section, twice under the same input seed and two generator seeds for the
+    answer's calls (``data["draw_seeds"]``), through the family's checked worker.
     (data, status, reason, results per case); status "" when it ran."""
     try:
         violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function")
@@ -258,12 +267,15 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     for i in range(2):
         torch.save([], folder / f"in_{i}.pt")
         cases.append({"id": f"random/seed{i}", "inputs": f"in_{i}.pt", "output": f"out_{i}.pt"})
+    draws = draw_seeds([c["id"] for c in cases])
     job = {"lang": "triton", "device": "cpu", "interpret": True, "seed": 0, "arch": 90, "init": "init.pt",
            "cases": cases, "profile": False, "kind": "function", "entry": problem.entry,
            "test_code": "test_section.py", "globals": {},
            "result_var": problem.meta.get("result_var", "test_results"), "module_name": problem.meta.get("module_name")}
     (folder / "job.json").write_text(json.dumps(job))
-    proc, data = run_checked(runner, folder, gpu=False, timeout_s=timeout_s, seeds={c["id"]: seed for c in cases})
+    proc, data = run_checked(runner, folder, gpu=False, timeout_s=timeout_s, seeds={c["id"]: seed for c in cases},
+                             draws=draws)
+    data["draw_seeds"] = draws
     if data.get("forged"):
         return data, "rejected", f"forged_result: {data['forged']}", []
     failure = worker_failure(proc, data, timeout_s)

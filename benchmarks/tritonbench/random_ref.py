@@ -8,8 +8,8 @@ input seed (``job.json``: ``seed``), writing every result leaf to ``runs.pt``:
 * ``dropped``: ``F.dropout`` zeroes every element it acts on;
 * ``real_a`` / ``real_b``: the real operator, each call of the reference function drawing from its
   own forked generator (seeds ``a`` and ``b``), so the inputs the test section draws afterwards are
-  the same in every run and in the answer's run (an answer written in Triton draws nothing from
-  torch's generator).
+  the same in every run and in the answer's runs (whose calls get forked generators too, under
+  seeds the harness draws: ``worker_function._own_generator``).
 
 The dropout probability of every active call is recorded (``ps``, per call of the function). The
 harness classifies the leaves (:mod:`benchmarks.tritonbench.random_ops`); this process only runs

@@ -15,10 +15,10 @@ most :data:`ALPHA`:
   under independence, bounded with Bernstein's inequality
   ``P(|S| >= s) <= 2 exp(-s^2 / (2 (V + M s / 3)))``.
 
-What no output test can tell: a deterministic function of the position that looks random (a hash
-of the index, which is what ``tl.rand`` with a fixed seed is). The static allowlist gives an
-answer no source of fresh randomness, so a fixed ``tl.rand`` seed is the honest way, and draws
-that do not change with the seed cannot be rejected.
+What no test of one run can tell: a deterministic function of the position that looks random (a
+hash of the index, which is what ``tl.rand`` with a fixed seed is). The answer's two runs under
+different seeds of torch's generator are compared with each other for that
+(:mod:`benchmarks.tritonbench.random_pairs`).
 """
 from __future__ import annotations
 

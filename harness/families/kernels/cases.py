@@ -89,17 +89,18 @@ def checker_command(workdir: Path, *, python: str | None = None) -> list[str]:
 
 
 def run_checked(runner: Runner, workdir: Path, *, gpu: bool, timeout_s: float,
-                seeds: dict[str, int]) -> tuple[ExecResult, dict[str, Any]]:
+                seeds: dict[str, int], draws: dict[str, int] | None = None) -> tuple[ExecResult, dict[str, Any]]:
     """The ``check`` phase: the trusted checker (in the sandbox) drives the candidate's worker.
 
-    The nonce and the case seeds travel on the checker's stdin only. The record is the one
+    The nonce and the case seeds (``seeds``: the test section's inputs; ``draws``: torch's generator
+    in the answer's calls, default the input seed) travel on the checker's stdin only. The record is the one
     ``HWEVAL-KERNEL-CHECK <nonce>`` line of the checker's stdout; a second tagged line, or output
     files whose digests differ from the record, mean the candidate forged something (``forged``).
     """
     from harness.families.kernels.sandboxed.pipe import TAG
 
     nonce = secrets.token_hex(16)
-    secret = json.dumps({"nonce": nonce, "seeds": seeds}).encode() + b"\n"
+    secret = json.dumps({"nonce": nonce, "seeds": seeds, "draws": draws or {}}).encode() + b"\n"
     res = runner(checker_command(workdir), workdir=workdir, env=worker_env(workdir, interpret=not gpu, gpu=gpu),
                  timeout_s=timeout_s, stdin=secret)
     tagged = [line for line in res.stdout.splitlines() if line.startswith(TAG)]

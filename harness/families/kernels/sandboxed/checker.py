@@ -11,7 +11,8 @@ candidate code (nor torch). It
 3. starts the candidate's worker (``worker --phase check``) with private pipes; the worker's first
    frame, ``ready``, comes before it imports any answer code (a worker that dies before it is the
    harness's failure, ``infra_error``; one that dies after it was killed by the answer); then the checker sends each case
-   (inputs, and for TritonBench-T the seed) and receives its report, then its outputs;
+   (inputs, and for TritonBench-T the input seed and the seed of torch's generator for the
+   answer's calls, ``draw_seed``) and receives its report, then its outputs;
 4. writes the outputs to ``out_<i>.pt`` and prints its record, ``HWEVAL-KERNEL-CHECK <nonce>
    <json>``, with the worker's reports and the SHA-256 of every output file (after a first
    ``started`` line: a checker that started and went silent was killed by the candidate).
@@ -52,7 +53,7 @@ def _worker(workdir: Path) -> subprocess.Popen[bytes]:
 
 
 def _talk(proc: subprocess.Popen[bytes], job: dict[str, Any], inputs: list[bytes], report: dict[str, Any],
-          workdir: Path, seeds: dict[str, int]) -> None:
+          workdir: Path, seeds: dict[str, int], draws: dict[str, int]) -> None:
     assert proc.stdin is not None and proc.stdout is not None
     wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
     header, _ = pipe.recv(rfd)  # ``ready``: the worker's own start-up is done, no answer code ran yet
@@ -63,7 +64,8 @@ def _talk(proc: subprocess.Popen[bytes], job: dict[str, Any], inputs: list[bytes
     if header.get("error"):
         return
     for case, blob in zip(job["cases"], inputs, strict=True):
-        pipe.send(wfd, {"case": {**case, **({"seed": seeds[case["id"]]} if case["id"] in seeds else {})}}, blob)
+        secret = {k: v[case["id"]] for k, v in (("seed", seeds), ("draw_seed", draws)) if case["id"] in v}
+        pipe.send(wfd, {"case": {**case, **secret}}, blob)
         header, _ = pipe.recv(rfd)
         report.update({k: header[k] for k in ("reached", "error") if k in header})
         if header.get("error"):
@@ -79,7 +81,7 @@ def _talk(proc: subprocess.Popen[bytes], job: dict[str, Any], inputs: list[bytes
     report.update({k: header[k] for k in ("reached", "error", "profile", "profile_error") if k in header})
 
 
-def run(workdir: Path, seeds: dict[str, int]) -> dict[str, Any]:
+def run(workdir: Path, seeds: dict[str, int], draws: dict[str, int] | None = None) -> dict[str, Any]:
     report: dict[str, Any] = {"phase": "check", "reached": "boot", "error": None, "cases": [], "digests": {}}
     job = json.loads((workdir / "job.json").read_text())
     inputs = []
@@ -90,7 +92,7 @@ def run(workdir: Path, seeds: dict[str, int]) -> dict[str, Any]:
         (workdir / case["inputs"]).unlink(missing_ok=True)
     proc = _worker(workdir)
     try:
-        _talk(proc, job, inputs, report, workdir, seeds)
+        _talk(proc, job, inputs, report, workdir, seeds, draws or {})
     except pipe.PipeClosed as exc:
         report.setdefault("pipe", str(exc))
     finally:
@@ -116,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     nonce = str(secret.get("nonce", ""))
     sys.stdout.write(f"{TAG} {nonce} {json.dumps({'started': True})}\n")  # later silence: killed
     sys.stdout.flush()
-    report = run(args.workdir.resolve(), {str(k): int(v) for k, v in (secret.get("seeds") or {}).items()})
+    report = run(args.workdir.resolve(), {str(k): int(v) for k, v in (secret.get("seeds") or {}).items()},
+                 {str(k): int(v) for k, v in (secret.get("draws") or {}).items()})
     report["undumpable"] = undumpable
     sys.stdout.write(f"{TAG} {nonce} {json.dumps(report, default=str)}\n")
     sys.stdout.flush()

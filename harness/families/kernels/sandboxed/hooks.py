@@ -185,7 +185,7 @@ def make_op_recorder(counter: LaunchCounter) -> Any:
         def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
             name = func.name().split(".")[0]
             if counter.depth == 0:
-                self.ops[name] += 1
+                self.ops[_seed_draw_name(name, args)] += 1
             kwargs = kwargs or {}
             device_in = _off_host(args)
             if device_in and _to_host(name, args, kwargs):
@@ -197,6 +197,18 @@ def make_op_recorder(counter: LaunchCounter) -> Any:
             return out
 
     return OpRecorder()
+
+
+def _seed_draw_name(name: str, args: Any) -> str:
+    """``aten::randint`` of one element is the sanctioned seed draw (``static.seeddraw``); a larger
+    draw gets another name, which no allowlist holds."""
+    if name != "aten::randint":
+        return name
+    sizes = [a for a in args if isinstance(a, list | tuple)]
+    count = 1
+    for dim in sizes[-1] if sizes else ():
+        count *= int(dim)
+    return name if sizes and count <= 1 else f"{name} (more than one element)"
 
 
 def _tensors(values: Any) -> list[Any]:

@@ -2,7 +2,9 @@
 against the candidate's entry function; its results are the outputs."""
 from __future__ import annotations
 
+import contextlib
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,6 +52,28 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
     return ns[var]
 
 
+def _call_seeds(draw_seed: int) -> Iterator[int]:
+    """The generator seed of each call of the answer's function in one case: the case's draw seed
+    (sent by the checker, fresh per evaluation) and the call's index."""
+    index = 0
+    while True:
+        index += 1
+        yield (draw_seed * 1_000_003 + index) % (1 << 63)
+
+
+@contextlib.contextmanager
+def _own_generator(device: str, seed: int) -> Iterator[None]:
+    """Torch's generator seeded for one call of the answer's function (its seed draw,
+    ``static.seeddraw``), restored afterwards: the inputs the test section draws next are the
+    reference's, whatever the answer drew."""
+    import torch
+
+    devices = [torch.cuda.current_device()] if device == "cuda" and torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
 def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any,
                         io: Any) -> None:
     """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
@@ -69,14 +93,16 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         recorder = hooks.make_op_recorder(counter)
         active = [False]
         guards = GuardSet()
+        draws = _call_seeds(int(case.get("draw_seed", case.get("seed", 0))))
 
-        def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards) -> Any:
+        def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards,
+                 draws: Any = draws) -> Any:
             def call(*args: Any, **kwargs: Any) -> Any:
                 if active[0]:
                     return fn(*args, **kwargs)
                 active[0] = True
                 try:
-                    with guard_allocations(guards, counter), recorder:
+                    with _own_generator(device, next(draws)), guard_allocations(guards, counter), recorder:
                         return fn(*args, **kwargs)
                 finally:
                     active[0] = False

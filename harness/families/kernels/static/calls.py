@@ -8,6 +8,7 @@ from harness.families.kernels.static import allow as A
 from harness.families.kernels.static import hostobj as HO
 from harness.families.kernels.static import modlist as ML
 from harness.families.kernels.static import plain as SP
+from harness.families.kernels.static import seeddraw as SD
 from harness.families.kernels.static.bind import fresh_container
 from harness.families.kernels.static.names import path_kind
 from harness.families.kernels.static.policy import LOAD_INLINE_PATH, TIMER_ATTRS
@@ -180,6 +181,8 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
     if name == "super":
         b.bad("forbidden_call", "super() outside super().__init__() in __init__", n)
         return OPAQUE
+    if name == "int" and len(n.args) == 1 and not n.keywords and SD.drawn_value(b, n.args[0]) is not None:
+        return SD.read_value(b, n.args[0])  # ``int(torch.randint(0, 2**31 - 1, (1,)))``: the seed
     if name == "print":
         for k in n.keywords:
             if k.arg not in A.PRINT_KEYWORDS:
@@ -233,6 +236,8 @@ def _own_callable(b: Body, node: ast.expr) -> bool:
 
 
 def call_path(b: Body, n: ast.Call, path: str, f: ast.expr) -> int:
+    if path == SD.PATH and b.mode != "init":  # a seed for the kernels (ModelNew.__init__: its own rule)
+        return SD.draw(b, n)
     path_kind(b, path, f)
     if path.startswith("typing."):
         b.bad("forbidden_call", f"{path}() (typing is for annotations only)", n)
@@ -314,6 +319,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
     appended = ML.container_append(b, n, f)
     if appended:
         return SIZE
+    if m == "item" and not n.args and not n.keywords and SD.drawn_value(b, f.value) is not None:
+        return SD.read_value(b, f.value)  # ``torch.randint(0, 2**31 - 1, (1,)).item()``: the seed
     rk = b.expr(f.value)
     plain = SP.call_method(b, n, f, rk)
     if plain is not None:

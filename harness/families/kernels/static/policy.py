@@ -98,6 +98,7 @@ ATEN_ALLOWED = frozenset({
     "aten::movedim", "aten::flatten", "aten::unflatten", "aten::contiguous", "aten::to",
     "aten::_reshape_alias", "aten::view_as", "aten::expand_as", "aten::is_same_size",
     "aten::set_", "aten::scalar_tensor", "aten::_has_compatible_shallow_copy_type",
+    "aten::randint",  # one element only (a larger draw is recorded under another name): a kernel's seed
 })
 
 # C++ host code: names under torch:: / at:: / c10:: that are allocation/metadata only.
