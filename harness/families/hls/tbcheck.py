@@ -25,6 +25,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from harness.families.hls import kernel_link
+
 _SEED_HOOK = re.compile(r"^\s*(?:static\s+)?void\s+hweval_seed\s*\(\s*unsigned", re.MULTILINE)
 _LCG_STATE = re.compile(r"^\s*static\s+unsigned(?:\s+int)?\s+lcg_state\s*=", re.MULTILINE)
 _LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
@@ -62,7 +64,10 @@ def check_testbench(folder: Path) -> str | None:
         return (f"{tb}: no seeded stimulus: define `void hweval_seed(unsigned)` (or a `static unsigned lcg_state`) "
                 "and draw the random part of the stimulus from it")
     top = top_of(folder)
-    if top is not None and not re.search(rf"\b{top}\s*\(", text):
+    if top is None:
+        return (f"{folder / 'meta.toml'}: names no top function (`top = \"<name>\"`): the kernel runs in a "
+                "process of its own and the testbench calls it only through its top function")
+    if not re.search(rf"\b{top}\s*\(", text):
         return f"{tb}: never calls the top function `{top}` named in meta.toml"
     return None
 
@@ -144,12 +149,12 @@ def input_check_text(tb_text: str, top: str | None) -> str:
     if top is None:
         return ""
     headers = "".join(f'#include "{h}"\n' for h in dict.fromkeys(_LOCAL_INCLUDE.findall(tb_text)))
-    return f"""{headers}{_CHECK_LIB}
+    return f"""{headers}{_CHECK_LIB}{kernel_link.tb_link_text()}
 template <typename... A> static decltype(auto) hweval_checked_{top}(A &&...a) {{
     hweval_in::Snap snap;
     snap.name = "{top}";
-    hweval_in::take(snap, &{top}, std::index_sequence_for<A...>{{}}, a...);
-    return ({top})(std::forward<A>(a)...);
+    hweval_in::take(snap, static_cast<decltype(&{top})>(nullptr), std::index_sequence_for<A...>{{}}, a...);
+    return {kernel_link.tb_call(top)};
 }}
 #define {top}(...) hweval_checked_{top}(__VA_ARGS__)
 """
