@@ -17,7 +17,8 @@ the nonce: the judge reads it from its own standard input, then starts
 The judge makes itself non-dumpable first (the testbench program does too), so neither child can
 read or trace it through ``/proc`` or ``ptrace``. It relays the testbench program's standard
 output (capped at :data:`RELAY_CAP` bytes, so the judge's line always fits in what the harness
-keeps), waits for it, kills the kernel program, and prints one sealed line::
+keeps), waits for it, gives the kernel program two seconds to end (it reads the end of the
+link), kills it if it has not, and prints one sealed line::
 
     HWEVAL-CSIM-END <nonce> exit=<code> returned=<testbench code|none>     (or signal=<n>)
 
@@ -131,9 +132,17 @@ int main(int argc, char **argv) {
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (kpid > 0) {
-        kill(kpid, SIGKILL);
-        while (waitpid(kpid, nullptr, 0) < 0 && errno == EINTR) {}
+    if (kpid > 0) {  // the link is closed: the kernel program ends by itself; one that does not is killed
+        bool ended = false;
+        for (int i = 0; i < 200 && !ended; i++) {
+            pid_t w = waitpid(kpid, nullptr, WNOHANG);
+            ended = w == kpid || (w < 0 && errno != EINTR);
+            if (!ended) usleep(10000);
+        }
+        if (!ended) {
+            kill(kpid, SIGKILL);
+            while (waitpid(kpid, nullptr, 0) < 0 && errno == EINTR) {}
+        }
     }
     char returned[32] = {0};
     ssize_t r = read(ret[0], returned, sizeof(returned) - 1);

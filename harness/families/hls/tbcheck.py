@@ -17,7 +17,10 @@
 Compiled with ``-DHWEVAL_STIMULUS_DIGEST`` (tests only, never by the harness's builds) the wrapper
 also folds every argument of every call into a hash, taken before the call (an input stream is
 drained and refilled), and prints it at exit as ``HWEVAL-STIMULUS <hex>``: two seeds that give
-the same hash mean the seed does not reach the kernel's inputs.
+the same hash mean the seed does not reach the kernel's inputs. Compiled with
+``-DHWEVAL_IN_PROCESS`` (tests only, never by the harness's builds: their flags are fixed in
+:mod:`harness.families.hls.csim`) the wrapper calls the kernel linked into the same program
+instead of the kernel process (:mod:`harness.families.hls.kernel_link`).
 """
 from __future__ import annotations
 
@@ -154,7 +157,11 @@ template <typename... A> static decltype(auto) hweval_checked_{top}(A &&...a) {{
     hweval_in::Snap snap;
     snap.name = "{top}";
     hweval_in::take(snap, static_cast<decltype(&{top})>(nullptr), std::index_sequence_for<A...>{{}}, a...);
+#ifdef HWEVAL_IN_PROCESS
+    return ({top})(std::forward<A>(a)...);  // tests only (one program, no kernel process); never a harness build
+#else
     return {kernel_link.tb_call(top)};
+#endif
 }}
 #define {top}(...) hweval_checked_{top}(__VA_ARGS__)
 """
