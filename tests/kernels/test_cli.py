@@ -15,10 +15,11 @@ from tests.kernels.helpers import LIGHT_CUDA_RELU, PROBLEM_IDS, bwrap_usable, ex
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")]
 
-#: the mutant check on a spread of categories (elementwise, reductions, norms, matmul, scan, conv),
-#: one mutant each (the mutants are deterministic; make demo runs three per problem on every problem)
-MUTANT_PROBLEMS = ["relu", "gelu_tanh", "softmax_row", "row_sum", "layer_norm", "rms_norm", "matmul",
-                   "cumsum_row", "conv1d", "swiglu"]
+#: the mutant check on a sample of problems, one of each category (elementwise, reduction, norm,
+#: matmul, scan, conv), one mutant each: the mutants are deterministic, and every problem's mutants
+#: are checked to be valid and statically clean in test_mutants.py (make demo runs three per
+#: problem on every problem); each evaluation starts two torch processes, so six, not all 22
+MUTANT_PROBLEMS = ["gelu_tanh", "softmax_row", "layer_norm", "matmul", "cumsum_row", "conv1d"]
 CUDA_PROBLEMS = ["relu"]
 
 
