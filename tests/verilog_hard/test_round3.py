@@ -11,9 +11,11 @@ import random
 import re
 import sys
 import zlib
+from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from tests.helpers import hweval, write_replay
@@ -120,3 +122,71 @@ def test_inflate_full_rejects_a_fixed_only_decoder(tmp_path: Path) -> None:
     replay = write_replay(tmp_path / "r.jsonl", "verilog-hard", "inflate_full", [f"```verilog\n{text}```"])
     suite = _run(tmp_path, "inflate_full", f"replay:{replay}")
     assert suite["status_counts"] == {"fail": 1}, suite["status_counts"]
+
+
+def _f32(bits: int) -> float:
+    return float(np.array([bits], dtype=np.uint32).view(np.float32)[0])
+
+
+def _decimal_oracle(bits: int, prec: int) -> tuple[str, int]:
+    """numpy's shortest float32 repr (prec 0) or Python's correctly rounded e-format with prec digits: (digits, X)."""
+    x = np.array([bits], dtype=np.uint32).view(np.float32)[0]
+    text = np.format_float_scientific(x, unique=True, trim="-") if prec == 0 else f"{float(x):.{prec - 1}e}"
+    mant, exp = text.split("e")
+    return mant.replace(".", "").lstrip("-"), int(exp)
+
+
+def _digits(field: int, n: int) -> str:
+    return "".join(str((field >> (32 - 4 * i)) & 15) for i in range(n))
+
+
+def test_decimal32_model_agrees_with_numpy_and_printf() -> None:
+    """Every kind of input the f32_to_decimal bench draws (and the shortest-mode ties it
+    searches for), in both modes, against numpy's Dragon4 shortest repr and Python's %e."""
+    dec = model("decimal32")
+    rng = random.Random(11)
+    cases = dec.inputs(rng, 3000) + [(b, p) for b in dec.ties(rng, 40) for p in (0, 7, 8)]
+    cases += [(b, p) for b in list(range(1, 40)) + [0x7F7FFFFF, 0x00800000, 0x007FFFFF] for p in range(10)]
+    checked = 0
+    for bits, prec in cases:
+        neg, kind, field, n, exp = dec.convert(bits, prec)
+        assert neg == bits >> 31
+        x = _f32(bits)
+        want_kind = dec.NAN if np.isnan(x) else dec.INF if np.isinf(x) else dec.ZERO if x == 0 else dec.FINITE
+        assert kind == want_kind, hex(bits)
+        if kind != dec.FINITE:
+            assert (field, n, exp) == (0, 0 if kind != dec.ZERO else prec or 1, 0)
+            continue
+        assert (_digits(field, n), exp - 256 if exp > 127 else exp) == _decimal_oracle(bits, prec), (hex(bits), prec)
+        checked += 1
+    assert checked > 2000
+
+
+def test_decimal32_ties_are_ties() -> None:
+    """The tie search finds numbers exactly halfway between two shortest candidates."""
+    dec = model("decimal32")
+    for bits in dec.ties(random.Random(5), 10):
+        digits, x = dec.shortest(bits)
+        value = Fraction(_f32(bits & 0x7FFFFFFF))
+        d = int("".join(map(str, digits)))
+        step = Fraction(10) ** (x - len(digits) + 1)
+        assert abs(value - d * step) == step / 2 and d % 2 == 0
+
+
+def test_f32_to_decimal_spec_examples() -> None:
+    dec = model("decimal32")
+    spec = (PROBLEMS / "f32_to_decimal" / "spec.md").read_text()
+    examples = {0x3DCCCCCD: ("1", -1), 0x00000001: ("1", -45), 0x7F7FFFFF: ("34028235", 38),
+                0x4B000000: ("8388608", 6), 0x498CD362: ("11536442", 6)}
+    for bits, (digits, x) in examples.items():
+        assert f"0x{bits:08X}" in spec
+        _, _, field, n, exp = dec.convert(bits, 0)
+        assert (_digits(field, n), exp) == (digits, x & 0xFF)
+        assert _decimal_oracle(bits, 0) == (digits, x)
+    assert _digits(*dec.convert(0x3F800000, 3)[2:4]) == "100"
+
+
+@pytest.mark.slow
+def test_f32_to_decimal_reference_passes(tmp_path: Path) -> None:
+    suite = _run(tmp_path, "f32_to_decimal", "reference")
+    assert suite["status_counts"] == {"pass": 1}, suite["status_counts"]
