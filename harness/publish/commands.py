@@ -20,7 +20,7 @@ DEFAULT_LEADERBOARD = "results/leaderboard.json"
 
 def register(sub: Any) -> None:
     """Add ``publish`` and ``compare``."""
-    from harness.cli import _csv, flag, int_in, opt
+    from harness.cli import _csv, flag, int_in, opt, plugin_name
 
     p = sub.add_parser("publish", help="merge run folders into a leaderboard JSON (and HTML page)",
                        description="Merge finished runs into a hweval.leaderboard/1 file. A newer run of the "
@@ -34,6 +34,13 @@ def register(sub: Any) -> None:
         help="leaderboard JSON to write; rows already in it are merged unless --fresh")
     opt(p, "--html", default=None, type=Path, metavar="FILE.html", help="also write the self-contained HTML page here")
     flag(p, "--fresh", help="ignore the rows of an existing --out file")
+    flag(p, "--rescore", help="trust no verdict in the run folders: re-evaluate every completion here with the "
+                              "run's settings and refuse a run where any status differs from its journal")
+    opt(p, "--sandbox", dest="publish_sandbox", default=None, type=plugin_name("sandboxes"),
+        help="sandbox for the references publish re-runs (excluded problems) and for --rescore (default: each "
+             "run's own; none becomes local)")
+    opt(p, "--workers", dest="publish_workers", default=None, type=int_in(1),
+        help="parallel evaluations of --rescore and of re-run references (default: each run's own)")
 
     p = sub.add_parser("compare", help="paired comparison of two runs, problem by problem")
     p.set_defaults(func=cmd_compare)
@@ -47,9 +54,11 @@ def register(sub: Any) -> None:
 def cmd_publish(args: argparse.Namespace) -> int:
     from harness.publish.html import render
     from harness.publish.leaderboard import build
+    from harness.publish.scope import PublishChecks
 
     out: Path = args.leaderboard_out
-    built = build(args.dirs, existing=None if args.fresh else out)
+    checks = PublishChecks(sandbox=args.publish_sandbox, workers=args.publish_workers, rescore=args.rescore)
+    built = build(args.dirs, existing=None if args.fresh else out, checks=checks)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(out, built.doc)
     for line in built.dropped:
