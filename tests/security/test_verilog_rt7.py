@@ -166,3 +166,55 @@ def test_cvdp_run_with_a_parser_bomb_scores_every_other_sample(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr[-3000:]
     statuses = {r["problem_id"]: r["status"] for r in map(json.loads, (out / "executions.jsonl").read_text().splitlines())}
     assert statuses == {CVDP_ALU: "no_code", CVDP_COUNTER: "pass"}, statuses
+
+
+# -- S6: the design synthesised must be the design simulated ------------------------------------
+# Icarus gives $bits(1.0) == 1, yosys 32: the simulated branch multiplies, the synthesised one is 0
+MULT_HEADER = "module mult8u (input wire [7:0] a, input wire [7:0] b, output wire [15:0] p);\n"
+SPLIT_ATTACKS = {
+    "generate_branch": MULT_HEADER + "  generate if ($bits(1.0) == 1) begin : g_sim\n    assign p = a * b;\n"
+                       "  end else begin : g_syn\n    assign p = 16'd0;\n  end endgenerate\nendmodule\n",
+    "constant_in_expression": MULT_HEADER + "  localparam integer K = $bits(1.0);\n"
+                              "  assign p = (K == 1) ? a * b : {8'd0, a & b};\nendmodule\n",
+}
+SPLIT_HONEST = {
+    "shift_add_generate": MULT_HEADER + "  wire [15:0] part [0:7];\n  genvar i;\n  generate for (i = 0; i < 8; i = i + 1)"
+                          " begin : g_row\n    assign part[i] = b[i] ? ({8'd0, a} << i) : 16'd0;\n  end endgenerate\n"
+                          "  assign p = part[0] + part[1] + part[2] + part[3] + part[4] + part[5] + part[6] + part[7];\n"
+                          "endmodule\n",
+    "constant_function_both_agree_on": MULT_HEADER + "  localparam integer W = $clog2(256);\n"
+                                       "  assign p = (W == 8) ? a * b : 16'd0;\nendmodule\n",
+}
+
+
+def _mult8u(code: str, tmp_path: Path) -> Verdict:
+    from benchmarks.verilog_core import VerilogCoreSuite
+
+    suite = VerilogCoreSuite(SuiteOptions(extra={"lint": "off"}))
+    problem = next(p for p in suite.problems() if p.id == "mult8u")
+    candidate = extract_verilog(f"```verilog\n{code}```", "mult8u")
+    assert candidate is not None
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path, cache_dir=tmp_path / "cache")
+    return suite.evaluate(problem, candidate, ctx)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", sorted(SPLIT_ATTACKS))
+def test_simulation_synthesis_split_gets_no_area_score(attack: str, tmp_path: Path) -> None:
+    verdict = _mult8u(SPLIT_ATTACKS[attack], tmp_path)
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)  # the simulated design is right
+    assert verdict.metrics["synthesizable"] is False, verdict.metrics
+    assert "area_ratio" not in verdict.metrics and "cells_ratio" not in verdict.metrics
+    synth = verdict.stages["synth"]
+    assert synth.status == "fail" and "netlist of the answer fails" in synth.reason, synth.reason
+    assert synth.data["netlist"]["checked"] is True and synth.data["netlist"]["status"] == "fail"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("honest", sorted(SPLIT_HONEST))
+def test_honest_designs_keep_their_area_score(honest: str, tmp_path: Path) -> None:
+    verdict = _mult8u(SPLIT_HONEST[honest], tmp_path)
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
+    assert verdict.metrics["synthesizable"] is True and verdict.metrics["area_ratio"] > 0.3, verdict.metrics
+    assert verdict.stages["synth"].data["netlist"] == {"checked": True, "status": "pass",
+                                                       "reason": verdict.stages["synth"].data["netlist"]["reason"]}

@@ -34,7 +34,7 @@ from harness.families.verilog.synth import (
     verilog_verdict_options,
 )
 from harness.suite import EvalContext, Requirements, Suite, SuiteOptions
-from harness.types import Candidate, Completion, Problem, Prompt, Verdict
+from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
 
 REQUIRED_FILES = ("meta.toml", "spec.md", "ref.v", "tb.py")
 #: ``-S`` keys of the cocotb suites: the Verilog ones and ``fallback``
@@ -142,7 +142,16 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
                                   extra_files=testbench_files(problem), **self.simulation())
         code = synthesis_code(candidate, problem.reference)
-        return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options)
+        return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options,
+                             retest=lambda netlist: self.netlist_verdict(problem, netlist, ctx))
+
+    def netlist_verdict(self, problem: Problem, netlist: str, ctx: EvalContext) -> Verdict:
+        """The problem's tests on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`)."""
+        candidate = extract_verilog(fenced_answer(netlist), problem.data["top"])
+        if candidate is None:
+            return Verdict(Status.NO_CODE, reason="no module in the netlist")
+        return evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
+                               extra_files=testbench_files(problem), **self.simulation())
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return verilog_suite_metrics(records, seed=self.options.seed)
