@@ -253,7 +253,7 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     try:
         violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function")
     except SyntaxError as exc:
-        return None, "syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", []
+        return None, "syntax_error", f"does not parse: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else ""), []
     if violations:
         v = violations[0]
         return None, "rejected", f"{v.rule}: {v.detail} (line {v.line})", []
