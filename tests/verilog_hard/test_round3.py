@@ -141,11 +141,13 @@ def _digits(field: int, n: int) -> str:
 
 
 def test_decimal32_model_agrees_with_numpy_and_printf() -> None:
-    """Every kind of input the f32_to_decimal bench draws (and the shortest-mode ties it
-    searches for), in both modes, against numpy's Dragon4 shortest repr and Python's %e."""
+    """Every kind of input the f32_to_decimal bench draws (and the shortest-mode ties and
+    interval-end cases it searches for), in both modes, against numpy's Dragon4 shortest repr
+    and Python's e-format."""
     dec = model("decimal32")
     rng = random.Random(11)
     cases = dec.inputs(rng, 3000) + [(b, p) for b in dec.ties(rng, 40) for p in (0, 7, 8)]
+    cases += [(b, 0) for b in dec.interval_ends(rng, 60)]
     cases += [(b, p) for b in list(range(1, 40)) + [0x7F7FFFFF, 0x00800000, 0x007FFFFF] for p in range(10)]
     checked = 0
     for bits, prec in cases:
@@ -162,9 +164,13 @@ def test_decimal32_model_agrees_with_numpy_and_printf() -> None:
     assert checked > 2000
 
 
-def test_decimal32_ties_are_ties() -> None:
-    """The tie search finds numbers exactly halfway between two shortest candidates."""
+def test_decimal32_ties_and_interval_ends_are_what_they_claim() -> None:
+    """The tie search finds numbers exactly halfway between two shortest candidates; the
+    interval-end search finds numbers whose result changes with the end rule, odd and even."""
     dec = model("decimal32")
+    ends = dec.interval_ends(random.Random(6), 30)
+    assert all(dec.shortest(b) != dec.shortest(b, even=bool(b & 1)) for b in ends)
+    assert {b & 1 for b in ends} == {0, 1}
     for bits in dec.ties(random.Random(5), 10):
         digits, x = dec.shortest(bits)
         value = Fraction(_f32(bits & 0x7FFFFFFF))

@@ -32,10 +32,11 @@ def _setup(bits):
     return 2 * f, 1 << (1 - e), 1, 1
 
 
-def shortest(bits):
-    """(digits, exponent X) of the shortest decimal that reads back as bits (finite, nonzero)."""
+def shortest(bits, even=None):
+    """(digits, exponent X) of the shortest decimal that reads back as bits (finite, nonzero).
+    even: whether the interval ends are included (default: the significand is even)."""
     r, s, mm, mp = _setup(bits)
-    even = (bits & 1) == 0
+    even = (bits & 1) == 0 if even is None else even
 
     def high(r_, mp_, s_):
         return r_ + mp_ >= s_ if even else r_ + mp_ > s_
@@ -137,5 +138,16 @@ def ties(rng, n):
         shift = len(digits) - 1 - x           # |x| * 10^shift compared with D: a tie when it ends in .5
         num, den = (r * 10 ** shift, s) if shift >= 0 else (r, s * 10 ** -shift)
         if (2 * num) % den == 0 and (2 * num // den) % 2 == 1:
+            out.append(b | (rng.getrandbits(1) << 31))
+    return out
+
+
+def interval_ends(rng, n):
+    """n finite numbers whose shortest result depends on whether the interval ends are included
+    (an end is itself a short decimal), found by search among 2^23 .. 2^31 (integer ends)."""
+    out = []
+    while len(out) < n:
+        b = (rng.randrange(150, 158) << 23) | rng.getrandbits(23)
+        if shortest(b) != shortest(b, even=bool(b & 1)):
             out.append(b | (rng.getrandbits(1) << 31))
     return out

@@ -5,7 +5,7 @@ from collections import deque
 
 import cocotb
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
-from decimal32 import convert, inputs, ties
+from decimal32 import convert, inputs, interval_ends, ties
 
 from harness.tbkit import mismatch, read, start_clock, tb_rng
 
@@ -87,6 +87,7 @@ async def test_f32_to_decimal(dut):
                 (0xFFC00001, 0), (0x7F7FFFFF, 1), (0x00000001, 9), (0x3F000000, 0), (0x40200000, 1)]
     await bench.run(examples, 1.0, 1.0)
     await bench.run([(b, rng.choice((0, 0, 7, 8))) for b in ties(rng, 20)], 0.8, 0.8)
+    await bench.run([(b, 0) for b in interval_ends(rng, 40)], 0.8, 0.8)
     await bench.run(inputs(rng, 500), 1.0, 1.0)
     await bench.run(inputs(rng, 400), 0.5, 0.4)
     await bench.run(inputs(rng, 30), 1.0, 0.3, stop_after=6)   # reset with conversions in flight
