@@ -70,6 +70,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     for suite, why in sorted(NOT_VERIFIED.items()):
         console.print(f"[yellow]note:[/yellow] {suite}: status counts and pass@k checked against the journal; "
                       f"its family metrics were not recomputed ({why})", soft_wrap=True)
+    from harness.publish.scope import SCOPE_NOT_VERIFIED
+
+    for suite, why in sorted(SCOPE_NOT_VERIFIED.items()):
+        console.print(f"[yellow]note:[/yellow] {suite}: the problems the run's settings select were not checked "
+                      f"against its lists ({why})", soft_wrap=True)
     print_models(built.doc)
     console.print(f"leaderboard: {out} ({len(built.doc['rows'])} rows)")
     if args.html is not None:

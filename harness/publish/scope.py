@@ -82,14 +82,14 @@ def _suite_side(name: str, run: dict[str, Any], checks: PublishChecks, excluded:
     from harness.runner import make_suite, select
 
     if name not in registry.names("suites"):
-        return [f"cannot confirm the exclusion of problem {p} (suite {name} is not installed here, so its "
-                "reference cannot be run)" for p in excluded if p in samples]
+        return _unchecked(name, f"suite {name} is not installed here", excluded, samples)
     try:
         cfg = checks.run_config(run, suites=[name])
         suite = make_suite(name, cfg)
         selected = {p.id: p for p in select(suite, cfg)[0]}
     except (HwevalError, OSError, ValueError, KeyError) as exc:
-        return [f"cannot load suite {name} with the run's settings to check its problem list ({exc})"]
+        return _unchecked(name, f"suite {name} cannot load its problems here with the run's settings: {exc}",
+                          excluded, samples)
     reasons = [f"problem {p} is selected by the run's settings but neither scored, excluded nor listed as "
                f"not run in {EXECUTIONS}/results.json" for p in sorted(set(selected) - covered)]
     reasons += [f"problem {p} is not one the run's settings select" for p in sorted(covered - set(selected))]
@@ -97,6 +97,18 @@ def _suite_side(name: str, run: dict[str, Any], checks: PublishChecks, excluded:
     if todo:
         reasons += _revalidate(suite, todo, cfg)
     return reasons
+
+
+#: suite -> why its problem selection (and exclusions without samples) could not be checked here
+SCOPE_NOT_VERIFIED: dict[str, str] = {}
+
+
+def _unchecked(name: str, why: str, excluded: list[str], samples: dict[str, set[int]]) -> list[str]:
+    """Without the suite here: an exclusion of a problem with evaluated samples cannot be confirmed,
+    so the run is refused; the selection is noted as not checked."""
+    SCOPE_NOT_VERIFIED.setdefault(name, why)
+    return [f"cannot confirm the exclusion of problem {p}: its reference cannot be run here ({why})"
+            for p in excluded if p in samples]
 
 
 def _revalidate(suite: Any, problems: list[Any], cfg: RunConfig) -> list[str]:

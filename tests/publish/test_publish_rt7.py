@@ -72,6 +72,14 @@ def test_an_exclusion_that_cannot_be_checked_here_is_refused(tmp_path: Path) -> 
         build([run])
 
 
+def test_a_selected_problem_missing_from_journal_and_lists_is_refused(tmp_path: Path) -> None:
+    """The suite is installed here: the run's settings select two problems, the files cover one."""
+    run = write_run(tmp_path / "r", "m", {"and_gate": (1, 1)}, suite=SUITE, problems=["and_gate", "abs_diff8"])
+    reasons = refusal_reasons(run)
+    assert any(r.startswith(f"{run}: suite {SUITE}: problem abs_diff8 is selected by the run's settings but "
+                            "neither scored") for r in reasons), reasons
+
+
 def test_an_honest_run_is_still_published(tmp_path: Path) -> None:
     run = write_run(tmp_path / "r", "m", {"p1": (2, 1), "p2": (2, 0)})
     assert refusal_reasons(run) == []
