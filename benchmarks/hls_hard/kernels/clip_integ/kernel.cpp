@@ -13,6 +13,8 @@ struct ci_state_t {
 // State of the read-out process.
 struct ci_read_t {
     ap_int<32> low;
+    ap_int<32> high;
+    ci_cnt_t neg;
     bool first;
 };
 
@@ -49,35 +51,44 @@ static ap_int<32> readout(ap_int<32> t, ci_gain_t s) {
     return q;
 }
 
-// Lowest total so far.
-static void track_low(ci_read_t &r, ap_int<32> t) {
+// Lowest and highest total so far.
+static void track_range(ci_read_t &r, ap_int<32> t) {
 #pragma HLS INLINE
     if (r.first || t < r.low)
         r.low = t;
+    if (r.first || t > r.high)
+        r.high = t;
     r.first = false;
 }
 
-// Process 2: read-out and the lowest total.
+// Process 2: read-out and the range of the totals.
 static void scale_out(hls::stream<ap_int<32> > &tot, hls::stream<ap_int<32> > &out, int n, ci_gain_t s,
-                      ap_int<32> &lowest) {
+                      ap_int<32> &lowest, ap_int<32> &highest, ci_cnt_t &n_neg) {
     ci_read_t r;
     r.low = 0;
+    r.high = 0;
+    r.neg = 0;
     r.first = true;
 out_loop:
     for (int i = 0; i < n; i++) {
 #pragma HLS PIPELINE II=1
         ap_int<32> t = tot.read();
-        track_low(r, t);
-        out.write(readout(t, s));
+        track_range(r, t);
+        ap_int<32> q = readout(t, s);
+        if (q < 0)
+            r.neg++;
+        out.write(q);
     }
     lowest = r.low;
+    highest = r.high;
+    n_neg = r.neg;
 }
 
 void clip_integ(hls::stream<ci_d_t> &in, hls::stream<ap_int<32> > &out, int n, int start, unsigned hi, ci_gain_t s,
-                ap_uint<13> &n_hit, ap_int<32> &lowest) {
+                ap_uint<13> &n_hit, ap_int<32> &lowest, ap_int<32> &highest, ap_uint<13> &n_neg) {
 #pragma HLS DATAFLOW
     hls::stream<ap_int<32> > tot;
 #pragma HLS STREAM variable=tot depth=4
     integrate(in, tot, n, start, hi, n_hit);
-    scale_out(tot, out, n, s, lowest);
+    scale_out(tot, out, n, s, lowest, highest, n_neg);
 }

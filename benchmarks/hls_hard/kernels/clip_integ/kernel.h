@@ -20,8 +20,9 @@ typedef ap_ufixed<8, 0> ci_gain_t;   // s: 0 .. 255/256, in steps of 1/256
 //   q[i]  = T[i] * s with its fractional part dropped, keeping the sign (-2.75 -> -2, 2.75 -> 2)
 //   out receives q[0], ..., q[n-1]
 //   n_hit  = the number of i for which T[i-1] + d[i] > hi
-//   lowest = min(T[0], ..., T[n-1])
+//   lowest = min(T[0], ..., T[n-1]),  highest = max(T[0], ..., T[n-1])
+//   n_neg  = the number of i for which q[i] < 0
 void clip_integ(hls::stream<ci_d_t> &in, hls::stream<ap_int<32> > &out, int n, int start, unsigned hi, ci_gain_t s,
-                ap_uint<13> &n_hit, ap_int<32> &lowest);
+                ap_uint<13> &n_hit, ap_int<32> &lowest, ap_int<32> &highest, ap_uint<13> &n_neg);
 
 #endif

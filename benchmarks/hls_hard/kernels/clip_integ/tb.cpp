@@ -1,6 +1,6 @@
 // Self-checking testbench for clip_integ: a 64-bit integer model over directed runs (totals that
 // go negative, a limit of 0, the largest limit and start values, negative read-outs with and
-// without a fraction) and seeded random runs; checks every read-out and both statistics.
+// without a fraction) and seeded random runs; checks every read-out and the four statistics.
 #include <cstdio>
 
 #include "kernel.h"
@@ -23,11 +23,11 @@ static int run_case(int tc, int n, int start, unsigned hi, int s_raw) {
     for (int i = 0; i < n; i++) in.write(d[i]);
     ci_gain_t s;
     s.range(7, 0) = s_raw;
-    ap_uint<13> n_hit = 5;
-    ap_int<32> lowest = 5;
-    clip_integ(in, out, n, start, hi, s, n_hit, lowest);
-    int errors = 0, hits = 0;
-    long long t = start, low = 0;
+    ap_uint<13> n_hit = 5, n_neg = 5;
+    ap_int<32> lowest = 5, highest = 5;
+    clip_integ(in, out, n, start, hi, s, n_hit, lowest, highest, n_neg);
+    int errors = 0, hits = 0, negs = 0;
+    long long t = start, low = 0, high = 0;
     for (int i = 0; i < n; i++) {
         long long v = t + d[i];
         if (v > (long long)hi) {
@@ -36,8 +36,10 @@ static int run_case(int tc, int n, int start, unsigned hi, int s_raw) {
         }
         t = v;
         low = (i == 0 || t < low) ? t : low;
+        high = (i == 0 || t > high) ? t : high;
         long long p = t * s_raw;                         // in 1/256 units
         long long q = p >= 0 ? p / 256 : -((-p) / 256);  // fraction dropped, sign kept
+        negs += q < 0;
         if (out.empty()) {
             std::printf("MISMATCH case %d: output ends at %d\n", tc, i);
             return errors + 1;
@@ -54,9 +56,10 @@ static int run_case(int tc, int n, int start, unsigned hi, int s_raw) {
         std::printf("MISMATCH case %d: extra output words\n", tc);
         errors++;
     }
-    if (n_hit.to_int() != hits || lowest.to_int64() != low) {
-        std::printf("MISMATCH case %d: n_hit %d lowest %lld expected %d %lld\n", tc, n_hit.to_int(),
-                    (long long)lowest.to_int64(), hits, low);
+    if (n_hit.to_int() != hits || lowest.to_int64() != low || highest.to_int64() != high || n_neg.to_int() != negs) {
+        std::printf("MISMATCH case %d: n_hit %d lowest %lld highest %lld n_neg %d expected %d %lld %lld %d\n", tc,
+                    n_hit.to_int(), (long long)lowest.to_int64(), (long long)highest.to_int64(), n_neg.to_int(), hits,
+                    low, high, negs);
         errors++;
     }
     return errors;

@@ -9,6 +9,7 @@ struct lv_stats_t {
     lv_cnt_t n_lim;
     lv_sum_t sum;
     lv_peak_t peak;
+    lv_cnt_t n_neg;
 };
 
 static void stats_clear(lv_stats_t &s) {
@@ -16,6 +17,7 @@ static void stats_clear(lv_stats_t &s) {
     s.n_lim = 0;
     s.sum = 0;
     s.peak = 0;
+    s.n_neg = 0;
 }
 
 // The gain: the product on the sample grid.
@@ -52,6 +54,8 @@ static void stats_add(lv_stats_t &s, lv_smp_t y) {
     lv_peak_t m = magnitude(y);
     if (m > s.peak)
         s.peak = m;
+    if (y < 0)
+        s.n_neg++;
 }
 
 // Stage 1: the block into a stream of scaled samples.
@@ -76,7 +80,7 @@ offs:
 }
 
 void lvl_shift(const lv_smp_t x[LV_N], lv_gain_t g, lv_smp_t o, lv_smp_t y[LV_N], ap_uint<7> &n_lim,
-               lv_sum_t &sum, lv_peak_t &peak) {
+               lv_sum_t &sum, lv_peak_t &peak, ap_uint<7> &n_neg) {
 #pragma HLS DATAFLOW
     hls::stream<lv_scaled_t> ts;
 #pragma HLS STREAM variable=ts depth=2
@@ -86,4 +90,5 @@ void lvl_shift(const lv_smp_t x[LV_N], lv_gain_t g, lv_smp_t o, lv_smp_t y[LV_N]
     n_lim = s.n_lim;
     sum = s.sum;
     peak = s.peak;
+    n_neg = s.n_neg;
 }

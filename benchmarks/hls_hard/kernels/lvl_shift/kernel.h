@@ -24,7 +24,8 @@ typedef ap_ufixed<16, 1> lv_peak_t;
 //   n_lim = the number of samples whose v was outside [-1, 1 - 2^-15]
 //   sum   = y[0] + ... + y[LV_N - 1]                           (exact)
 //   peak  = the largest |y[i]|                                 (exact: |-1| = 1)
+//   n_neg = the number of samples with y[i] < 0
 void lvl_shift(const lv_smp_t x[LV_N], lv_gain_t g, lv_smp_t o, lv_smp_t y[LV_N], ap_uint<7> &n_lim,
-               lv_sum_t &sum, lv_peak_t &peak);
+               lv_sum_t &sum, lv_peak_t &peak, ap_uint<7> &n_neg);
 
 #endif

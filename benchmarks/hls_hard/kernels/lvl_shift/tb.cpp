@@ -1,7 +1,7 @@
 // Self-checking testbench for lvl_shift: an integer model (samples in 2^-15 units, g in 2^-8
 // units, ties to even) over directed blocks (exact ties with even and odd neighbours, gains
 // that overshoot and offsets that bring the level back, full-scale -1) and seeded random blocks;
-// checks every sample and the three statistics.
+// checks every sample and the four statistics.
 #include <cstdio>
 
 #include "kernel.h"
@@ -31,17 +31,18 @@ static int run_case(int tc, const int *xr, int g_raw, int o_raw) {
     g.range(11, 0) = g_raw;
     lv_smp_t o;
     o.range(15, 0) = o_raw;
-    ap_uint<7> n_lim = 99;
+    ap_uint<7> n_lim = 99, n_neg = 99;
     lv_sum_t sum = 99;
     lv_peak_t peak = 0.5;
-    lvl_shift(x, g, o, y, n_lim, sum, peak);
-    int errors = 0, want_lim = 0;
+    lvl_shift(x, g, o, y, n_lim, sum, peak, n_neg);
+    int errors = 0, want_lim = 0, want_neg = 0;
     long long want_sum = 0, want_peak = 0;
     for (int i = 0; i < LV_N; i++) {
         long long v = round_even_256((long long)xr[i] * g_raw) + o_raw;
         if (v < -32768 || v > 32767) want_lim++;
         long long w = v < -32768 ? -32768 : v > 32767 ? 32767 : v;
         want_sum += w;
+        want_neg += w < 0;
         want_peak = (w < 0 ? -w : w) > want_peak ? (w < 0 ? -w : w) : want_peak;
         long long got = (long long)(y[i].to_double() * 32768.0);
         if (got != w) {
@@ -52,9 +53,10 @@ static int run_case(int tc, const int *xr, int g_raw, int o_raw) {
         }
     }
     if (n_lim.to_int() != want_lim || (long long)(sum.to_double() * 32768.0) != want_sum ||
-        (long long)(peak.to_double() * 32768.0) != want_peak) {
-        std::printf("MISMATCH case %d: n_lim %d sum %.6f peak %.6f expected %d %.6f %.6f\n", tc, n_lim.to_int(),
-                    sum.to_double(), peak.to_double(), want_lim, want_sum / 32768.0, want_peak / 32768.0);
+        (long long)(peak.to_double() * 32768.0) != want_peak || n_neg.to_int() != want_neg) {
+        std::printf("MISMATCH case %d: n_lim %d sum %.6f peak %.6f n_neg %d expected %d %.6f %.6f %d\n", tc,
+                    n_lim.to_int(), sum.to_double(), peak.to_double(), n_neg.to_int(), want_lim, want_sum / 32768.0,
+                    want_peak / 32768.0, want_neg);
         errors++;
     }
     return errors;

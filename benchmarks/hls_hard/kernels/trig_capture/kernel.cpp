@@ -59,16 +59,20 @@ de:
     }
 }
 
-// Process 3: copies TC_CAP raw samples from each trigger on, counts the triggers.
+// Process 3: copies TC_CAP raw samples from each trigger on, counts the triggers and keeps the
+// position of the first one.
 static void capture(hls::stream<tc_smp_t> &raw, hls::stream<bool> &flags, hls::stream<tc_smp_t> &out, int n,
-                    ap_uint<12> &n_trig) {
+                    ap_uint<12> &n_trig, ap_uint<12> &first) {
     tc_left_t left = 0;
     ap_uint<12> count = 0;
+    ap_uint<12> at = n;
 ca:
     for (int i = 0; i < n; i++) {
 #pragma HLS PIPELINE II=1
         tc_smp_t x = raw.read();
         if (flags.read()) {
+            if (count == 0)
+                at = i;
             left = TC_CAP;
             count++;
         }
@@ -78,10 +82,11 @@ ca:
         }
     }
     n_trig = count;
+    first = at;
 }
 
 void trig_capture(hls::stream<tc_smp_t> &in, hls::stream<tc_smp_t> &out, int n, tc_smp_t level, int holdoff,
-                  ap_uint<12> &n_trig) {
+                  ap_uint<12> &n_trig, ap_uint<12> &first) {
 #pragma HLS DATAFLOW
     hls::stream<tc_smp_t> raw, smo;
     hls::stream<bool> flags;
@@ -90,5 +95,5 @@ void trig_capture(hls::stream<tc_smp_t> &in, hls::stream<tc_smp_t> &out, int n, 
 #pragma HLS STREAM variable=flags depth=2
     front(in, raw, smo, n);
     detect(smo, flags, n, level, holdoff);
-    capture(raw, flags, out, n, n_trig);
+    capture(raw, flags, out, n, n_trig, first);
 }

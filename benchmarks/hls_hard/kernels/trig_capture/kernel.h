@@ -19,7 +19,8 @@ typedef ap_int<12> tc_smp_t;
 //   out receives, for each trigger at i in order, the raw samples x[i], x[i+1], ...,
 //       x[i+TC_CAP-1] (fewer when the stream ends first), as 12-bit two's-complement codes
 //   n_trig = the number of triggers
+//   first  = the sample index i of the first trigger, or n when there is none
 void trig_capture(hls::stream<tc_smp_t> &in, hls::stream<tc_smp_t> &out, int n, tc_smp_t level, int holdoff,
-                  ap_uint<12> &n_trig);
+                  ap_uint<12> &n_trig, ap_uint<12> &first);
 
 #endif

@@ -1,7 +1,7 @@
 // Self-checking testbench for trig_capture: a direct model (floor halving, arming by sample
 // index) over directed signals (bursts closer together than the holdoff, a trigger at the last
 // sample, full-scale negative samples, the lowest level) and seeded random signals; checks every
-// captured sample, the output length and the trigger count.
+// captured sample, the output length, the trigger count and the first trigger.
 #include <cstdio>
 
 #include "kernel.h"
@@ -23,13 +23,13 @@ static int floor_half(int s) { return s >= 0 ? s / 2 : -((-s + 1) / 2); }
 static int run_case(int tc, int n, int level, int holdoff) {
     hls::stream<tc_smp_t> in, out;
     for (int i = 0; i < n; i++) in.write(x[i]);
-    ap_uint<12> n_trig = 77;
-    trig_capture(in, out, n, level, holdoff, n_trig);
-    int errors = 0, trig = 0, armed_from = 0, k = 0;
+    ap_uint<12> n_trig = 77, first = 77;
+    trig_capture(in, out, n, level, holdoff, n_trig, first);
+    int errors = 0, trig = 0, armed_from = 0, k = 0, first_at = n;
     for (int i = 0; i < n; i++) {
         const int y = floor_half(x[i] + (i ? x[i - 1] : 0));
         if (i < armed_from || y < level) continue;
-        trig++;
+        if (trig++ == 0) first_at = i;
         armed_from = i + holdoff + 1;
         for (int j = i; j < i + TC_CAP && j < n; j++, k++) {
             if (out.empty()) {
@@ -49,8 +49,9 @@ static int run_case(int tc, int n, int level, int holdoff) {
         std::printf("MISMATCH case %d: extra output words after %d\n", tc, k);
         errors++;
     }
-    if (n_trig.to_int() != trig) {
-        std::printf("MISMATCH case %d: n_trig %d expected %d\n", tc, n_trig.to_int(), trig);
+    if (n_trig.to_int() != trig || first.to_int() != first_at) {
+        std::printf("MISMATCH case %d: n_trig %d first %d expected %d %d\n", tc, n_trig.to_int(), first.to_int(), trig,
+                    first_at);
         errors++;
     }
     return errors;
