@@ -26,6 +26,7 @@ from harness.families.verilog.cocotb_eval import synthesis_code
 from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.mutate import mutant
+from harness.families.verilog.netcheck import netlist_context
 from harness.families.verilog.prompt import fenced_answer
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -210,7 +211,7 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
         candidate = extract_verilog(fenced_answer(netlist), problem.data["top"])
         if candidate is None:
             return Verdict(Status.NO_CODE, reason="no module in the netlist")
-        return judge_testbench(candidate, tb, ctx,
+        return judge_testbench(candidate, tb, netlist_context(ctx),
                                golden=lambda data: self._golden(problem, tb, candidate, data, ctx))
 
     def _golden(self, problem: Problem, tb: Testbench, candidate: Candidate, data: dict[str, Any],
