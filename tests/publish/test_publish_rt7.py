@@ -165,3 +165,22 @@ def test_a_forged_journal_is_refused_by_rescore(base_run: Path, tmp_path: Path) 
     assert proc.returncode == 2
     assert (f"{forged}: --rescore: suite {SUITE}: problem abs_diff8 sample 0: executions.jsonl says pass, "
             "re-evaluated here: syntax_error") in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_true_exclusion_is_confirmed_and_published(tmp_path: Path) -> None:
+    """VerilogEval's fixture has a problem whose reference fails: the run excludes it, publish runs
+    that reference again, finds it failing, and publishes; moved away from its data, the exclusion
+    cannot be confirmed and the run is refused."""
+    from tests.verilogeval.conftest import V2
+
+    data = tmp_path / "v2"
+    shutil.copytree(V2, data)
+    out = tmp_path / "ref"
+    hweval("run", "--suite", "verilogeval-v2-spec", "--data", str(data), "--model", "reference", "--out", str(out),
+           "--workers", "2", check=True)
+    row = build([out]).doc["rows"][0]
+    assert row["scope"]["n_excluded"] == 1 and row["metrics"]["pass@1"]["mean"] == 1.0
+    shutil.rmtree(data)
+    reasons = refusal_reasons(out)
+    assert any("cannot confirm the exclusion of problem Prob003_badref" in r for r in reasons), reasons
