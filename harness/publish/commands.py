@@ -27,7 +27,9 @@ def register(sub: Any) -> None:
                                    "same (model, suite, settings) replaces the older; runs with infra_error "
                                    "samples, unfinished runs, runs of no samples and runs whose results.json "
                                    "disagrees with executions.jsonl (every count and metric is recomputed) "
-                                   "are refused.")
+                                   "are refused, as are runs whose excluded/not-run lists do not hold up (each "
+                                   "excluded problem's reference is run again here). The journal is the "
+                                   "submitter's file: --rescore re-evaluates every completion instead of trusting it.")
     p.set_defaults(func=cmd_publish)
     p.add_argument("dirs", type=Path, nargs="+", metavar="RUN_DIR", help="run folders holding results.json")
     opt(p, "--out", dest="leaderboard_out", default=DEFAULT_LEADERBOARD, type=Path, metavar="FILE.json",
@@ -36,10 +38,10 @@ def register(sub: Any) -> None:
     flag(p, "--fresh", help="ignore the rows of an existing --out file")
     flag(p, "--rescore", help="trust no verdict in the run folders: re-evaluate every completion here with the "
                               "run's settings and refuse a run where any status differs from its journal")
-    opt(p, "--sandbox", dest="publish_sandbox", default=None, type=plugin_name("sandboxes"),
+    opt(p, "--sandbox", dest="publish_sandbox", default=None, type=plugin_name("sandboxes"), metavar="KIND",
         help="sandbox for the references publish re-runs (excluded problems) and for --rescore (default: each "
              "run's own; none becomes local)")
-    opt(p, "--workers", dest="publish_workers", default=None, type=int_in(1),
+    opt(p, "--workers", dest="publish_workers", default=None, type=int_in(1), metavar="W",
         help="parallel evaluations of --rescore and of re-run references (default: each run's own)")
 
     p = sub.add_parser("compare", help="paired comparison of two runs, problem by problem")
