@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 DedupKey = tuple[str, str, str]
 
 #: what a parser raises on the text it is given (too deep, too large, a number over Python's
-#: digit limit, an encoding it cannot take): in extraction, the answer's fault
-ANSWER_FAULTS: tuple[type[BaseException], ...] = (RecursionError, MemoryError, ValueError, OverflowError)
+#: digit limit, an encoding it cannot take, text Python cannot parse): in extraction, the answer's fault
+ANSWER_FAULTS: tuple[type[BaseException], ...] = (RecursionError, MemoryError, ValueError, OverflowError,
+                                                  SyntaxError)
 #: what only the answer's nesting or size makes the harness's own checks raise during evaluation
 TOO_COMPLEX: tuple[type[BaseException], ...] = (RecursionError, MemoryError)
 

@@ -56,6 +56,7 @@ def hostile(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     raises: dict[str, BaseException] = {"deep": RecursionError("maximum recursion depth exceeded"),
                                         "digits": ValueError("Exceeds the limit (4300 digits)"),
                                         "huge": MemoryError(), "inf": OverflowError("cannot convert float infinity"),
+                                        "syntax": SyntaxError("too many nested parentheses"),
                                         "bug": KeyError("a harness bug")}
 
     def hostile_extract(self: FakeSuite, problem: Problem, completion: Completion) -> Candidate | None:
@@ -85,17 +86,19 @@ def test_one_sample_per_hostile_step_and_the_run_goes_on(world: World, hostile: 
                      ("p1", 0): answer("digits"), ("p1", 1): answer("huge"),
                      ("p2", 0): answer("inf"), ("p2", 1): answer("bug")}
     world.problems["p3"] = "pass"
-    world.answers |= {("p3", 0): answer("deepcheck"), ("p3", 1): answer("nokey-pass")}
+    world.problems["p4"] = "pass"
+    world.answers |= {("p3", 0): answer("deepcheck"), ("p3", 1): answer("nokey-pass"),
+                      ("p4", 0): answer("syntax"), ("p4", 1): answer("pass")}
     s = go(tmp_path / "run")
     recs = {(r["problem_id"], r["sample_idx"]): r for r in lines(tmp_path / "run" / "executions.jsonl")}
-    assert len(recs) == 8
-    for key in [("p0", 0), ("p1", 0), ("p1", 1), ("p2", 0)]:  # the answer's shape: the answer's failure
+    assert len(recs) == 10
+    for key in [("p0", 0), ("p1", 0), ("p1", 1), ("p2", 0), ("p4", 0)]:  # the answer's shape: its failure
         assert recs[key]["status"] == "no_code" and "could not be read" in recs[key]["reason"], recs[key]
     assert recs[("p2", 1)]["status"] == "infra_error" and "KeyError" in recs[("p2", 1)]["reason"]  # ours
     assert recs[("p3", 0)]["status"] == "rejected" and recs[("p3", 0)]["rule"] == "too_complex"
     assert recs[("p3", 1)]["status"] == "fail"  # no dedup key: executed on its own ("nokey-pass" is not "pass")
     assert recs[("p0", 1)]["status"] == "pass"
-    assert s["status_counts"] == {"fail": 1, "infra_error": 1, "no_code": 4, "pass": 1, "rejected": 1}
+    assert s["status_counts"] == {"fail": 1, "infra_error": 1, "no_code": 5, "pass": 2, "rejected": 1}
 
 
 def test_resume_after_a_crashed_run_finishes_it(world: World, hostile: None, tmp_path: Path) -> None:
