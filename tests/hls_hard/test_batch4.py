@@ -44,7 +44,7 @@ DECOY_FIXES: dict[str, list[tuple[int, str, str]]] = {
     "sobel_mirror": [(30, "above = below;", "above = mid;"), (32, "below = above;", "below = mid;"),
                      (6, "ap_int<11>", "ap_int<10>")],
     "trig_capture": [(17, "s >> 1", "s / 2"), (5, "ap_uint<3>", "ap_uint<2>"),
-                     (42, "smo.read() >= level", "smo.read() > level")],
+                     (36, "smo.read() >= level", "smo.read() > level")],
 }
 
 

@@ -30,6 +30,12 @@ fr:
     }
 }
 
+// Level test of one smoothed sample.
+static bool at_level(hls::stream<tc_smp_t> &smo, tc_smp_t level) {
+#pragma HLS INLINE
+    return smo.read() >= level;
+}
+
 // One detector step: whether sample i triggers; updates the arming state.
 static bool detect_step(tc_det_t &d, hls::stream<tc_smp_t> &smo, tc_smp_t level, int holdoff) {
 #pragma HLS INLINE
@@ -39,7 +45,7 @@ static bool detect_step(tc_det_t &d, hls::stream<tc_smp_t> &smo, tc_smp_t level,
         else
             d.wait--;
     }
-    bool hit = smo.read() >= level && d.armed;
+    bool hit = at_level(smo, level) && d.armed;
     if (hit) {
         d.armed = false;
         d.wait = holdoff;
