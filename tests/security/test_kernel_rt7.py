@@ -102,6 +102,7 @@ class TestDeepAnswers:
     def test_extraction_of_a_deep_response_does_not_raise(self) -> None:
         pad = "_PAD = " + "+".join(["1"] * 100000) + "\n"
         assert extract_code(pad) is None  # no fence and not parseable: no_code
+        assert extract_code("I could not finish; here is a table:\n```\n" + pad + "```\n") is None  # untagged block
         assert extract_code("```python\n" + pad + "```\n") == pad  # a fenced block is taken as it is
 
     def test_honest_nesting_is_accepted(self) -> None:
