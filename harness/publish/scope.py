@@ -71,12 +71,13 @@ def scope_reasons(name: str, s: dict[str, Any], recs: list[ExecutionRecord], run
     if isinstance(n_samples, int):
         reasons += [f"problem {p} has {len(samples[p])} of the run's {n_samples} samples in {EXECUTIONS}"
                     for p in sorted(scored) if len(samples[p]) < n_samples]
-    reasons += _suite_side(name, run, checks, excluded, samples, scored | set(excluded) | set(not_run))
+    reasons += _suite_side(name, run, checks, excluded, samples, scored | set(excluded) | set(not_run),
+                           str(s.get("content_hash") or ""))
     return reasons, scored
 
 
 def _suite_side(name: str, run: dict[str, Any], checks: PublishChecks, excluded: list[str],
-                samples: dict[str, set[int]], covered: set[str]) -> list[str]:
+                samples: dict[str, set[int]], covered: set[str], content_hash: str) -> list[str]:
     """The checks that need the suite: the selection, and each exclusion's reference run here."""
     from harness import registry
     from harness.runner import make_suite, select
@@ -93,6 +94,9 @@ def _suite_side(name: str, run: dict[str, Any], checks: PublishChecks, excluded:
     reasons = [f"problem {p} is selected by the run's settings but neither scored, excluded nor listed as "
                f"not run in {EXECUTIONS}/results.json" for p in sorted(set(selected) - covered)]
     reasons += [f"problem {p} is not one the run's settings select" for p in sorted(covered - set(selected))]
+    if reasons and content_hash and content_hash != suite.content_hash():
+        reasons = [f"{r} (the run used another version of the suite: content {content_hash}, here "
+                   f"{suite.content_hash()})" for r in reasons]
     todo = [selected[p] for p in excluded if p in selected]
     if todo:
         reasons += _revalidate(suite, todo, cfg)
