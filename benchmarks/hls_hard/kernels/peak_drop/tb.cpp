@@ -1,6 +1,7 @@
 // Self-checking testbench for peak_drop: an integer model over directed signals (full-scale
 // -32768 windows, a quiet signal with a margin above its peak, a decaying burst, steps that
-// rise and fall) and seeded random signals; checks every code and both statistics.
+// rise and fall, a silent start) and seeded random signals; checks every code and both
+// statistics.
 #include <cstdio>
 
 #include "kernel.h"
@@ -75,9 +76,12 @@ int main() {
     // 3: the shortest call.
     for (int i = 0; i < PD_WIN; i++) x[i] = -32768;
     errors += run_case(3, PD_WIN, (1 << 20) - 1);
+    // 4: a signal that starts silent (the first window sums to 0 and still counts as a rise).
+    for (int i = 0; i < 40; i++) x[i] = i < 12 ? 0 : (i % 5) * 50 - 100;
+    errors += run_case(4, 40, 120);
     // Seeded random signals: random levels, lengths and margins (often above the peak).
-    for (int tc = 4; tc < 24; tc++) {
-        const int n = PD_WIN + (int)(lcg(seed) % (tc < 20 ? 200 : PD_MAX - PD_WIN + 1));
+    for (int tc = 5; tc < 25; tc++) {
+        const int n = PD_WIN + (int)(lcg(seed) % (tc < 21 ? 200 : PD_MAX - PD_WIN + 1));
         int level = 1 + (int)(lcg(seed) % 32768);
         for (int i = 0; i < n; i++) {
             if (lcg(seed) % 64 == 0) level = 1 + (int)(lcg(seed) % 32768);
