@@ -33,6 +33,8 @@ def test_reference_passes_every_problem(tmp_path) -> None:
     assert suite["excluded"] == [] and suite["n_problems"] == n
     assert suite["status_counts"] == {"pass": n}, suite["per_problem"]
     assert suite["metrics"]["pass@1"]["mean"] == 1.0, suite["status_counts"]
+    # synthesis on: every reference synthesises and its netlist passes the problem's tests
+    assert suite["metrics"]["synth_rate"]["mean"] == 1.0, suite["per_problem"]
 
 
 def test_mutants_mostly_fail(tmp_path) -> None:
