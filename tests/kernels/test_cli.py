@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.families.kernels.compile_cuda import nvcc_path
-from tests.helpers import hweval
+from tests.helpers import hweval, hweval_in_process
 from tests.kernels.helpers import LIGHT_CUDA_RELU, PROBLEM_IDS, bwrap_usable, executions, write_replay
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")]
@@ -103,6 +103,6 @@ def test_cuda_answer_compiles_and_correctness_is_not_run(tmp_path: Path) -> None
 
 
 def test_unknown_lang_is_a_usage_error(tmp_path: Path) -> None:
-    proc = hweval("run", "--suite", "kernels-core", "--lang", "verilog", "--model", "reference", "--limit", "1",
+    proc = hweval_in_process("run", "--suite", "kernels-core", "--lang", "verilog", "--model", "reference", "--limit", "1",
                   "--out", str(tmp_path / "x"))
     assert proc.returncode == 2 and "--lang" in proc.stderr + proc.stdout
