@@ -6,6 +6,15 @@ only unique executions to an executor (a local thread pool, or Ray): identical c
 run and, with a verdict cache, across runs. A harness or tool failure is ``infra_error`` for
 that sample, never a model failure. At most ``2 x workers`` executions are in flight, so
 memory stays flat however large the run.
+
+Each sample has its own error boundary: nothing one answer does ends the run. The steps run in
+the harness's process on answer-controlled text (extraction and its parsers, the dedup key, the
+suite's checks inside ``evaluate``) turn an exception the answer's shape causes into that
+sample's failing status: in extraction (a pure function of the answer) :data:`ANSWER_FAULTS` are
+``no_code``; in evaluation a ``RecursionError`` or ``MemoryError`` (nesting or size no parser of
+ours follows) is ``rejected`` under rule ``too_complex``. Any other exception is the harness's
+fault: ``infra_error`` for that sample alone (red team round 7 S4: an HLS answer nesting 100000
+``[`` raised RecursionError during extraction and ended the run, ``--resume`` included).
 """
 from __future__ import annotations
 
@@ -22,35 +31,66 @@ from harness.executors import Executor
 from harness.progress import Progress
 from harness.results import EXECUTIONS, ExecutionRecord, Journal, RKey, read_completions, read_executions
 from harness.suite import EvalContext, Suite
-from harness.types import Candidate, Completion, Problem, Status, Verdict
+from harness.types import Candidate, Completion, Problem, Status, Verdict, utf8_safe
 from harness.verdict_cache import VerdictCache
 
 log = logging.getLogger(__name__)
 
 DedupKey = tuple[str, str, str]
 
+#: what a parser raises on the text it is given (too deep, too large, a number over Python's
+#: digit limit, an encoding it cannot take, text Python cannot parse): in extraction, the answer's fault
+ANSWER_FAULTS: tuple[type[BaseException], ...] = (RecursionError, MemoryError, ValueError, OverflowError,
+                                                  SyntaxError)
+#: what only the answer's nesting or size makes the harness's own checks raise during evaluation
+TOO_COMPLEX: tuple[type[BaseException], ...] = (RecursionError, MemoryError)
+
+
+def _exc_text(exc: BaseException) -> str:
+    """``Type: message``, short and writable (the message may quote the answer)."""
+    return utf8_safe(f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _infra(exc: BaseException, where: str = "") -> Verdict:
+    log.debug("%s crashed", where or "evaluation", exc_info=True)
+    return Verdict(Status.INFRA_ERROR, reason=f"{where} crashed: {_exc_text(exc)}" if where else _exc_text(exc),
+                   logs={"traceback": utf8_safe(traceback.format_exc()[-4000:])})
+
 
 def extract(suite: Suite, problem: Problem, comp: Completion) -> Candidate | Verdict:
-    """The candidate in a completion, or the ``no_code`` verdict."""
+    """The candidate in a completion, or the ``no_code`` verdict. Never raises on an answer:
+    an answer its parser cannot read is ``no_code`` (:data:`ANSWER_FAULTS`), any other crash of
+    the extractor ``infra_error`` for this sample."""
     if comp.error and not comp.completion.strip():
         return Verdict(Status.NO_CODE, reason=f"no response: {comp.error}")
-    cand = suite.extract(problem, comp)
+    try:
+        cand = suite.extract(problem, comp)
+    except ToolMissingError:
+        raise
+    except ANSWER_FAULTS as exc:
+        return Verdict(Status.NO_CODE, reason=f"the response could not be read ({_exc_text(exc)})")
+    except Exception as exc:  # noqa: BLE001 - a bug of the extractor: this sample's infra_error, not the run's end
+        return _infra(exc, f"{suite.name}'s extraction")
     if cand is None:
         return Verdict(Status.NO_CODE, reason="no code found in the response")
     return cand
 
 
 def evaluate_candidate(suite: Suite, problem: Problem, cand: Candidate, ctx: EvalContext) -> Verdict:
-    """Run the suite's evaluation; any crash of the harness becomes ``infra_error``."""
+    """Run the suite's evaluation; an answer nested or sized beyond what the harness's checks
+    follow is ``rejected`` (``too_complex``), any other crash of the harness ``infra_error``."""
     start = time.monotonic()
     try:
         verdict = suite.evaluate(problem, cand, ctx)
     except ToolMissingError:
         raise
+    except TOO_COMPLEX as exc:
+        log.debug("evaluation ran out of depth or memory", exc_info=True)
+        verdict = Verdict(Status.REJECTED, rule="too_complex",
+                          reason=f"too_complex: the answer is nested or sized beyond what the harness's checks "
+                                 f"follow ({_exc_text(exc)})")
     except Exception as exc:  # noqa: BLE001 - a harness failure is infra_error, never the model's
-        log.debug("evaluation crashed", exc_info=True)
-        verdict = Verdict(Status.INFRA_ERROR, reason=f"{type(exc).__name__}: {exc}",
-                          logs={"traceback": traceback.format_exc()[-4000:]})
+        verdict = _infra(exc)
     if not verdict.wall_s:
         verdict.wall_s = time.monotonic() - start
     return verdict
@@ -121,7 +161,7 @@ class _Evaluation:
         if isinstance(got, Verdict):
             self.record(comp, "", got)
             return
-        key = (comp.suite, comp.problem_id, suite.dedup_key(got) if self.dedup else f"{got.sha256}:{comp.sample_idx}")
+        key = (comp.suite, comp.problem_id, self._dedup_key(suite, got, comp))
         if key in self.shared:
             idx, verdict = self.shared[key]
             self.record(comp, got.sha256, verdict, idx, key[2])
@@ -130,7 +170,7 @@ class _Evaluation:
             self.inflight[key].waiters.append(comp)
             return
         if self.cache is not None:
-            cached = self.cache.get(suite, problem, got, self.ctx)
+            cached = self._cached(suite, problem, got)
             if cached is not None:
                 cached.metrics = {**cached.metrics, "verdict_cache": "hit"}
                 self.record(comp, got.sha256, cached, None, key[2])
@@ -140,10 +180,39 @@ class _Evaluation:
         fut = self.executor.submit(evaluate_candidate, suite, problem, got, self.ctx)
         self.futures[fut] = key
 
+    def _dedup_key(self, suite: Suite, cand: Candidate, comp: Completion) -> str:
+        """The key identical candidates share; when the suite cannot compute it for this answer,
+        a key of its own (no sharing): the evaluation still decides the verdict."""
+        unique = f"{cand.sha256}:{comp.sample_idx}"
+        if not self.dedup:
+            return unique
+        try:
+            return suite.dedup_key(cand)
+        except ToolMissingError:
+            raise
+        except Exception:  # noqa: BLE001 - dedup only saves work; this answer is executed on its own
+            log.debug("dedup key of %s/%s #%d failed", comp.suite, comp.problem_id, comp.sample_idx, exc_info=True)
+            return unique
+
+    def _cached(self, suite: Suite, problem: Problem, cand: Candidate) -> Verdict | None:
+        assert self.cache is not None
+        try:
+            return self.cache.get(suite, problem, cand, self.ctx)
+        except ToolMissingError:
+            raise
+        except Exception:  # noqa: BLE001 - a cache that cannot answer is a miss
+            log.debug("verdict cache lookup failed", exc_info=True)
+            return None
+
     def finish(self, fut: Future[Verdict]) -> None:
         key = self.futures.pop(fut)
         pending = self.inflight.pop(key)
-        verdict = fut.result()  # ToolMissingError propagates: the whole run stops with exit 2
+        try:
+            verdict = fut.result()  # ToolMissingError propagates: the whole run stops with exit 2
+        except ToolMissingError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the executor lost the task (a Ray worker died): infra_error
+            verdict = _infra(exc, "the executor")
         self.record(pending.owner, pending.sha, verdict, None, key[2])
         for comp in pending.waiters:
             self.record(comp, pending.sha, verdict, pending.owner.sample_idx, key[2])

@@ -8,7 +8,9 @@ Stimulus: each problem's testbench is tried once with its unseeded random calls 
 seeds, every evaluation draws a fresh seed (``stages.function.data.tb_seed``); otherwise the
 published stimulus stays. Each verdict says which (``metrics["stimulus"]``, and the decision's
 reason in ``stages.function.data.stimulus``); results.json lists the problems of each kind
-(``metrics["stimulus"]``).
+(``metrics["stimulus"]``). The same trial decides whether the testbench's ``==``/``!=`` become
+``===``/``!==`` (``metrics["compare"]``: ``strict`` or ``published``), so X or Z outputs cannot
+slip through an ``if (out != expected)``.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from typing import Any
 
 from benchmarks.rtllm import loader
 from harness.families.verilog.loaders import TestbenchVerilogSuite, data_root
-from harness.families.verilog.stimulus import ReseedTrials, stimulus_metrics
+from harness.families.verilog.stimulus import ReseedTrials, stimulus_metrics, strict_testbench
+from harness.families.verilog.tbeval import Testbench
 from harness.suite import EvalContext
 from harness.types import Candidate, Problem, Prompt, Verdict
 
@@ -47,12 +50,16 @@ class RtllmSuite(TestbenchVerilogSuite):
         if problem.data.get("defect"):
             return super().evaluate(problem, candidate, ctx)
         decision = self._trials.decide(problem, ctx)
-        run = replace(problem, data={**problem.data, "tb": {**problem.data["tb"], "reseed": decision.reseeded}})
+        tb = Testbench.from_data(problem.data["tb"])
+        tb = strict_testbench(tb)[0] if decision.strict else tb
+        run = replace(problem, data={**problem.data, "tb": replace(tb, reseed=decision.reseeded).to_data()})
         verdict = super().evaluate(run, candidate, ctx)
         verdict.metrics["stimulus"] = decision.stimulus
+        verdict.metrics["compare"] = "strict" if decision.strict else "published"
         function = verdict.stages.get("function")
         if function is not None:
             function.data["stimulus"] = decision.reason
+            function.data["compare"] = decision.strict_reason
         return verdict
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:

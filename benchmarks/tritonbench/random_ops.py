@@ -48,7 +48,7 @@ import torch
 
 from harness.families.kernels import compare
 from harness.families.kernels.cases import run_checked, worker_env
-from harness.families.kernels.judge import worker_failure
+from harness.families.kernels.judge import case_rejection, worker_failure
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze
@@ -253,7 +253,7 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     try:
         violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function")
     except SyntaxError as exc:
-        return None, "syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", []
+        return None, "syntax_error", f"does not parse: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else ""), []
     if violations:
         v = violations[0]
         return None, "rejected", f"{v.rule}: {v.detail} (line {v.line})", []
@@ -285,11 +285,9 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     results = []
     for i, case in enumerate(cases):
         rep = reports.get(case["id"], {})
-        if int(rep.get("launches", 0)) < 1:
-            return data, "rejected", f"kernel_not_launched: no custom kernel launch in case {case['id']}", []
-        bad = compare.disallowed_ops(rep.get("ops", {}))
-        if bad:
-            return data, "rejected", f"runtime_torch_compute: the function ran {', '.join(bad[:6])}", []
+        why = case_rejection(rep, case["id"])  # the same runtime checks as every kernel problem's
+        if why:
+            return data, "rejected", why, []
         blob = torch.load(folder / f"out_{i}.pt", map_location="cpu", weights_only=True)
         results.append((list(blob.get("keys") or []), list(blob["outputs"])))
     return data, "", "", results

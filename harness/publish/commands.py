@@ -20,20 +20,29 @@ DEFAULT_LEADERBOARD = "results/leaderboard.json"
 
 def register(sub: Any) -> None:
     """Add ``publish`` and ``compare``."""
-    from harness.cli import _csv, flag, int_in, opt
+    from harness.cli import _csv, flag, int_in, opt, plugin_name
 
     p = sub.add_parser("publish", help="merge run folders into a leaderboard JSON (and HTML page)",
                        description="Merge finished runs into a hweval.leaderboard/1 file. A newer run of the "
                                    "same (model, suite, settings) replaces the older; runs with infra_error "
                                    "samples, unfinished runs, runs of no samples and runs whose results.json "
                                    "disagrees with executions.jsonl (every count and metric is recomputed) "
-                                   "are refused.")
+                                   "are refused, as are runs whose excluded/not-run lists do not hold up (each "
+                                   "excluded problem's reference is run again here). The journal is the "
+                                   "submitter's file: --rescore re-evaluates every completion instead of trusting it.")
     p.set_defaults(func=cmd_publish)
     p.add_argument("dirs", type=Path, nargs="+", metavar="RUN_DIR", help="run folders holding results.json")
     opt(p, "--out", dest="leaderboard_out", default=DEFAULT_LEADERBOARD, type=Path, metavar="FILE.json",
         help="leaderboard JSON to write; rows already in it are merged unless --fresh")
     opt(p, "--html", default=None, type=Path, metavar="FILE.html", help="also write the self-contained HTML page here")
     flag(p, "--fresh", help="ignore the rows of an existing --out file")
+    flag(p, "--rescore", help="trust no verdict in the run folders: re-evaluate every completion here with the "
+                              "run's settings and refuse a run where any status differs from its journal")
+    opt(p, "--sandbox", dest="publish_sandbox", default=None, type=plugin_name("sandboxes"), metavar="KIND",
+        help="sandbox for the references publish re-runs (excluded problems) and for --rescore (default: each "
+             "run's own; none becomes local)")
+    opt(p, "--workers", dest="publish_workers", default=None, type=int_in(1), metavar="W",
+        help="parallel evaluations of --rescore and of re-run references (default: each run's own)")
 
     p = sub.add_parser("compare", help="paired comparison of two runs, problem by problem")
     p.set_defaults(func=cmd_compare)
@@ -47,9 +56,11 @@ def register(sub: Any) -> None:
 def cmd_publish(args: argparse.Namespace) -> int:
     from harness.publish.html import render
     from harness.publish.leaderboard import build
+    from harness.publish.scope import PublishChecks
 
     out: Path = args.leaderboard_out
-    built = build(args.dirs, existing=None if args.fresh else out)
+    checks = PublishChecks(sandbox=args.publish_sandbox, workers=args.publish_workers, rescore=args.rescore)
+    built = build(args.dirs, existing=None if args.fresh else out, checks=checks)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(out, built.doc)
     for line in built.dropped:
@@ -61,6 +72,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     for suite, why in sorted(NOT_VERIFIED.items()):
         console.print(f"[yellow]note:[/yellow] {suite}: status counts and pass@k checked against the journal; "
                       f"its family metrics were not recomputed ({why})", soft_wrap=True)
+    from harness.publish.scope import SCOPE_NOT_VERIFIED
+
+    for suite, why in sorted(SCOPE_NOT_VERIFIED.items()):
+        console.print(f"[yellow]note:[/yellow] {suite}: the problems the run's settings select were not checked "
+                      f"against its lists ({why})", soft_wrap=True)
     print_models(built.doc)
     console.print(f"leaderboard: {out} ({len(built.doc['rows'])} rows)")
     if args.html is not None:

@@ -28,6 +28,7 @@ import harness
 from harness.config import OPTION_ALIASES, alias_value
 from harness.errors import DataError, UsageError
 from harness.publish.schema import LEADERBOARD_SCHEMA, validate
+from harness.publish.scope import PublishChecks
 from harness.publish.verify import journal_reasons
 from harness.results import RESULTS, read_json, read_results
 
@@ -49,7 +50,7 @@ class Built:
     dropped: list[str] = field(default_factory=list)  # rows of an older suite version
 
 
-def refusal_reasons(run_dir: Path) -> list[str]:
+def refusal_reasons(run_dir: Path, checks: PublishChecks | None = None) -> list[str]:
     """Why ``run_dir`` cannot be published (empty when it can)."""
     if not (run_dir / RESULTS).exists():
         return [f"{run_dir}: unfinished run, no {RESULTS} (evaluate it with `hweval evaluate {run_dir}` "
@@ -70,7 +71,7 @@ def refusal_reasons(run_dir: Path) -> list[str]:
         reasons.append(f"{run_dir}: unfinished run (complete: false)")
     if not results.get("suites"):
         reasons.append(f"{run_dir}: {RESULTS} holds no suites")
-    return reasons + [r for r in journal_reasons(run_dir, results) if r not in reasons]
+    return reasons + [r for r in journal_reasons(run_dir, results, checks) if r not in reasons]
 
 
 def _finished_at(run_dir: Path) -> str:
@@ -191,14 +192,24 @@ def scope_of(s: dict[str, Any]) -> dict[str, Any]:
             "not_run_by_reason": {str(k)[:_REASON_CHARS]: int(v) for k, v in (s.get("not_run_by_reason") or {}).items()}}
 
 
-def load_runs(run_dirs: Sequence[Path]) -> list[dict[str, Any]]:
-    """Rows of every run, or UsageError naming every run that cannot be published and why."""
-    reasons = [r for d in run_dirs for r in refusal_reasons(d)]
+def load_runs(run_dirs: Sequence[Path], checks: PublishChecks | None = None) -> list[dict[str, Any]]:
+    """Rows of every run, or UsageError naming every run that cannot be published and why. With
+    ``checks.rescore`` every run that passes the other checks is also re-evaluated here, and its
+    row holds the numbers computed here (:mod:`harness.publish.rescore`)."""
+    from harness.publish.rescore import rescore_run
+
+    reasons: list[str] = []
+    rescored: dict[Path, dict[str, Any]] = {}
+    for d in run_dirs:
+        why = refusal_reasons(d, checks)
+        if not why and checks is not None and checks.rescore:
+            why, rescored[d] = rescore_run(d, read_results(d), checks)
+        reasons += why
     if reasons:
         raise UsageError("refusing to publish:\n  " + "\n  ".join(reasons))
     rows = []
     for d in run_dirs:
-        rows.extend(rows_from_results(d, read_results(d), _finished_at(d)))
+        rows.extend(rows_from_results(d, rescored.get(d) or read_results(d), _finished_at(d)))
     return rows
 
 
@@ -299,10 +310,10 @@ def model_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def build(run_dirs: Sequence[Path], existing: Path | None = None) -> Built:
+def build(run_dirs: Sequence[Path], existing: Path | None = None, checks: PublishChecks | None = None) -> Built:
     """The leaderboard of ``run_dirs``, merged into the rows of the file ``existing`` if given."""
     if not run_dirs:
         raise UsageError("publish: give at least one run folder")
-    new = load_runs(run_dirs)
+    new = load_runs(run_dirs, checks)
     old = read_leaderboard(existing)["rows"] if existing is not None and existing.exists() else []
     return merge(old, new)

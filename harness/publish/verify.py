@@ -3,7 +3,10 @@
 For each suite of a run, the status counts, pass@k, syntax rate, per-problem counts and the
 family's own metrics are computed again from executions.jsonl (with the suite's code, as the run
 did) and compared with results.json. A run whose results.json disagrees with its journal, whose
-journal holds an ``infra_error``, or that asked for no samples is refused with the reason.
+journal holds an ``infra_error``, or that asked for no samples is refused with the reason. The
+problems left out of the score are checked, not read (:mod:`harness.publish.scope`). The journal
+itself is the submitter's file: only ``publish --rescore`` (:mod:`harness.publish.rescore`)
+trusts none of it.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any
 
 from harness.config import RunConfig
 from harness.errors import HwevalError
+from harness.publish.scope import PublishChecks, scope_reasons
 from harness.results import EXECUTIONS, ExecutionRecord, read_executions
 
 _TOL = 1e-9
@@ -37,8 +41,9 @@ def _differing(claimed: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     return [k for k in keys if not _same(claimed.get(k), actual.get(k))]
 
 
-def journal_reasons(run_dir: Path, results: dict[str, Any]) -> list[str]:
+def journal_reasons(run_dir: Path, results: dict[str, Any], checks: PublishChecks | None = None) -> list[str]:
     """Why results.json cannot be trusted (empty when the journal backs every number)."""
+    checks = checks or PublishChecks()
     run = results.get("config", {}).get("run", {})
     n_samples = run.get("n_samples")
     if not isinstance(n_samples, int) or n_samples < 1:
@@ -50,26 +55,27 @@ def journal_reasons(run_dir: Path, results: dict[str, Any]) -> list[str]:
         records[rec.suite].append(rec)
     reasons = []
     for name, s in sorted(results.get("suites", {}).items()):
-        reasons += [f"{run_dir}: suite {name}: {r}" for r in _suite_reasons(name, s, records.get(name, []), run)]
+        reasons += [f"{run_dir}: suite {name}: {r}" for r in _suite_reasons(name, s, records.get(name, []), run,
+                                                                          checks)]
     extra = sorted(set(records) - set(results.get("suites", {})))
     if extra:
         reasons.append(f"{run_dir}: {EXECUTIONS} holds suites results.json does not report: {', '.join(extra)}")
     return reasons
 
 
-def _suite_reasons(name: str, s: dict[str, Any], recs: list[ExecutionRecord], run: dict[str, Any]) -> list[str]:
+def _suite_reasons(name: str, s: dict[str, Any], recs: list[ExecutionRecord], run: dict[str, Any],
+                   checks: PublishChecks) -> list[str]:
     from harness.summary import final_records, generic_scores
 
     counts = dict(sorted(Counter(r.status for r in final_records(recs)).items()))
-    reasons = []
+    reasons, in_score = scope_reasons(name, s, recs, run, checks)
     if counts.get("infra_error"):
         reasons.append(f"{EXECUTIONS} holds {counts['infra_error']} infra_error sample(s) (re-evaluate once "
                        "the harness problem is fixed)")
     if counts != s.get("status_counts"):
         reasons.append(f"status counts in results.json {json.dumps(s.get('status_counts'))} disagree with "
                        f"{EXECUTIONS} {json.dumps(counts)}")
-    left_out = {e["problem_id"] for e in [*s.get("excluded", []), *s.get("not_run", [])]}
-    scored = sorted({r.problem_id for r in recs} - left_out)
+    scored = sorted(in_score)
     seed = int(run.get("seed") or 0)
     rounds = run.get("rounds") or 1
     if not isinstance(rounds, int) or rounds < 1:

@@ -97,19 +97,28 @@ def _probe_file(cache: Path, include: Path) -> tuple[list[str], Path]:
     return bases[plain], cache / "objinfo" / f"{key[:40]}.json"
 
 
-def _link_header_probe(shared: Path, dest: Path, include: Path) -> None:
+def share_header_probe(cache: Path, include: Path) -> None:
+    """The session's header probe (below) also under the key of ``include``, a copy of the ap
+    headers (same files, another folder: only the ``-I`` of the command differs)."""
+    assert include_fingerprint(include) == include_fingerprint(ap_include_dir()), f"{include} is not a copy"
+    _link_header_probe(cache, cache, ap_include_dir(), include)
+
+
+def _link_header_probe(shared: Path, dest: Path, include: Path, dest_include: Path | None = None) -> None:
     """The gate's header probe (the undefined symbols of the ap headers' own code: a compile that
     instantiates the ap types, about 20 s on an idle machine, 60 s loaded) made once in ``shared``
     and linked into ``dest`` under dest's key: the two commands differ only in the folder of the
-    precompiled header, whose files are the same (hard-linked above). Checked: the gate then finds
-    it in ``dest`` (a changed key would make it compile the probe again and fail here)."""
+    precompiled header, whose files are the same (hard-linked above), or of the same headers
+    (``dest_include``). Checked: the gate then finds it in ``dest`` (a changed key would make it
+    compile the probe again and fail here)."""
     base, src = _probe_file(shared, include)
     src.parent.mkdir(parents=True, exist_ok=True)
     with open(src.parent / "probe.lock", "w") as lock:  # the xdist workers share ``shared``: one compiles
         fcntl.flock(lock, fcntl.LOCK_EX)
         _header_externals(base, "g++", include, shared)
-    dest_base, dst = _probe_file(dest, include)
+    dest_include = dest_include or include
+    dest_base, dst = _probe_file(dest, dest_include)
     _link(src, dst)
     before = set((dest / "objinfo").iterdir())
-    _header_externals(dest_base, "g++", include, dest)
+    _header_externals(dest_base, "g++", dest_include, dest)
     assert set((dest / "objinfo").iterdir()) == before, "the gate's header-probe key changed: update tests/hls/pch.py"

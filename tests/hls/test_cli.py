@@ -18,6 +18,7 @@ from harness.families.hls.baselines import _respond
 from harness.families.hls.csim import ap_include_dir
 from harness.families.hls.items import HlsItem
 from tests.helpers import hweval
+from tests.hls.pch import share_header_probe
 
 STAT_KEYS = {"mean", "stderr", "ci95", "n"}
 HEADLINE = ("detection_precision", "detection_recall", "detection_f1", "detection_balanced_accuracy", "detection_mcc",
@@ -120,13 +121,15 @@ def _check_replay_run(items: list[HlsItem], out: Path) -> None:
 
 
 @pytest.mark.slow
-def test_new_fixes_compile_and_run_in_the_sandbox(built_items: list[HlsItem], tmp_path: Path) -> None:
+def test_new_fixes_compile_and_run_in_the_sandbox(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path) -> None:
     """Fixes that are in no cache are compiled and run by the local sandbox; ``--hls-include``
-    names the ap_types folder (here a copy of hls4ml's, outside the virtual environment)."""
+    names the ap_types folder (here a copy of hls4ml's, outside the virtual environment; the
+    gate's header probe of the same headers is the session's: tests/hls/pch.py)."""
     items = [next(i for i in built_items if i.type == t) for t in ("OOB", "INIT")]
     replay = _replay(tmp_path / "replay.jsonl", items, secrets.token_hex(8))
     include = tmp_path / "vitis" / "include"
     shutil.copytree(ap_include_dir(), include)
+    share_header_probe(hls_cache, include)
     out = tmp_path / "replay"
     proc = hweval("run", "--suite", "hls-bugs", "--model", f"replay:{replay}", "--n-samples", "2",
                   "--problems", ",".join(i.id for i in items), "--sandbox", "local", "--hls-include", str(include),

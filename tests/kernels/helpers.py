@@ -67,12 +67,14 @@ def fenced(code: str) -> str:
     return f"Here it is.\n\n```python\n{code}```\n"
 
 
-def write_replay(path: Path, suite: str, answers: dict[str, str]) -> Path:
-    """A replay file answering each problem id with the given code (one sample each)."""
+def write_replay(path: Path, suite: str, answers: dict[str, str] | dict[str, list[str]]) -> Path:
+    """A replay file answering each problem id with the given code (one sample each), or with a
+    list of codes (samples 0, 1, ...)."""
     with path.open("w") as fh:
-        for pid, code in answers.items():
-            fh.write(json.dumps({"suite": suite, "problem_id": pid, "sample_idx": 0,
-                                 "completion": fenced(code)}) + "\n")
+        for pid, codes in answers.items():
+            for idx, code in enumerate([codes] if isinstance(codes, str) else codes):
+                fh.write(json.dumps({"suite": suite, "problem_id": pid, "sample_idx": idx,
+                                     "completion": fenced(code)}) + "\n")
     return path
 
 

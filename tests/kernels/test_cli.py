@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 
 from harness.families.kernels.compile_cuda import nvcc_path
-from tests.helpers import hweval
+from tests.helpers import hweval, hweval_in_process
 from tests.kernels.helpers import LIGHT_CUDA_RELU, PROBLEM_IDS, bwrap_usable, executions, write_replay
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")]
 
-#: the mutant check on a spread of categories (elementwise, reductions, norms, matmul, scan, conv),
-#: one mutant each (the mutants are deterministic; make demo runs three per problem on every problem)
-MUTANT_PROBLEMS = ["relu", "gelu_tanh", "softmax_row", "row_sum", "layer_norm", "rms_norm", "matmul",
-                   "cumsum_row", "conv1d", "swiglu"]
+#: the mutant check on a sample of problems, one of each category (elementwise, reduction, norm,
+#: matmul, scan, conv), one mutant each: the mutants are deterministic, and every problem's mutants
+#: are checked to be valid and statically clean in test_mutants.py (make demo runs three per
+#: problem on every problem); each evaluation starts two torch processes, so six, not all 22
+MUTANT_PROBLEMS = ["gelu_tanh", "softmax_row", "layer_norm", "matmul", "cumsum_row", "conv1d"]
 CUDA_PROBLEMS = ["relu"]
 
 
@@ -102,6 +103,6 @@ def test_cuda_answer_compiles_and_correctness_is_not_run(tmp_path: Path) -> None
 
 
 def test_unknown_lang_is_a_usage_error(tmp_path: Path) -> None:
-    proc = hweval("run", "--suite", "kernels-core", "--lang", "verilog", "--model", "reference", "--limit", "1",
+    proc = hweval_in_process("run", "--suite", "kernels-core", "--lang", "verilog", "--model", "reference", "--limit", "1",
                   "--out", str(tmp_path / "x"))
     assert proc.returncode == 2 and "--lang" in proc.stderr + proc.stdout

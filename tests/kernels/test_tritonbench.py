@@ -60,28 +60,27 @@ def test_bad_data(tmp_path: Path) -> None:
 def test_end_to_end_references_and_answers(tmp_path: Path) -> None:
     """The test sections hard-code device='cuda': on the CPU they run mapped to the CPU. The
     random reference is scored with statistical checks (not excluded); real answers pass; a
-    wrong one fails on its tensors."""
+    wrong one (sample 1 of scaled_add, in the same run: identical samples run once) fails on its
+    tensors."""
     scaled_add = (ANSWERS / "tb_scaled_add_triton.py").read_text()
     answers = {"scaled_add": scaled_add,
                "softmax_temperature": (ANSWERS / "tb_softmax_temperature_triton.py").read_text()}
-    replay = write_replay(tmp_path / "answers.jsonl", "tritonbench-t",
-                          {**answers, "dropout_scale": "(no code in this answer)"})
+    # a wrong answer (alpha ignored) as scaled_add's second sample
+    replay = write_replay(tmp_path / "answers.jsonl", "tritonbench-t", {
+        "scaled_add": [scaled_add, scaled_add.replace("a + alpha * b", "a + b")],
+        "softmax_temperature": [answers["softmax_temperature"]] * 2,
+        "dropout_scale": ["(no code in this answer)"] * 2})
     out = tmp_path / "run"
     proc = hweval("run", "--suite", "tritonbench-t", "--data", str(TRITONBENCH), "--model", f"replay:{replay}",
-                  "--out", str(out), "--workers", "2")
+                  "--n-samples", "2", "--out", str(out), "--workers", "2")
     results = json.loads((out / "results.json").read_text())["suites"]["tritonbench-t"]
     assert results["excluded"] == [], proc.stdout + proc.stderr
     recs = executions(out)
     assert recs[("dropout_scale", 0)]["status"] in {"no_code", "syntax_error"}
     for pid in answers:
         assert recs[(pid, 0)]["status"] == "pass", (pid, recs[(pid, 0)]["reason"])
-    # a wrong answer (alpha ignored) fails on the tensors of the case that uses alpha
-    wrong = write_replay(tmp_path / "wrong.jsonl", "tritonbench-t",
-                         {"scaled_add": scaled_add.replace("a + alpha * b", "a + b")})
-    out2 = tmp_path / "wrong"
-    hweval("run", "--suite", "tritonbench-t", "--data", str(TRITONBENCH), "--model", f"replay:{wrong}",
-           "--problems", "scaled_add", "--out", str(out2), "-S", "validate=off")
-    rec = executions(out2)[("scaled_add", 0)]
+    # the wrong answer fails on the tensors of the case that uses alpha
+    rec = recs[("scaled_add", 1)]
     assert rec["status"] == "fail" and "test_case_2" in rec["reason"], rec["reason"]
 
 

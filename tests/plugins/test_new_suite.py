@@ -23,8 +23,10 @@ CASES = {
     "verilog": ("hwevaltest-rtl", "counter4", ["-S", "synth=off"], ("harness.jobs.",)),  # validation on: cheap
     "kernel": ("hwevaltest-kern", "scale_shift", ["-S", "validate=off"], ("harness.",)),
     # items are built (trusted code, outside the sandbox) with their own cache: the evaluation's
-    # compile cache starts empty, so even the reference's fix is compiled and run in the sandbox
-    "hls": ("hwevaltest-hls", "clip_sum", ["-S", "validate=off", "-S", "hls_cache={tmp}/build-cache"], ("g++", "harness.jobs.")),
+    # compile cache starts empty, so even the reference's fix is compiled and run in the sandbox;
+    # the package's own tests then load the items from that item cache (see OWN_CACHE)
+    "hls": ("hwevaltest-hls", "clip_sum", ["-S", "validate=off", "-S", "hls_cache={tmp}/own-cache/hls"],
+            ("g++", "harness.jobs.")),
 }
 #: the most lines a scaffolded suite module may have: a family base does the work
 MAX_SUITE_LINES = 30
@@ -91,8 +93,11 @@ def test_scaffold_installs_passes_and_tests(family: str, tmp_path: Path) -> None
         assert any(any(m in call for m in markers) and "--unshare-net" in call and "echo ok" not in call
                    for call in calls), calls
 
+        # the package's own tests, in the cache the run built its items in (HLS: the items are not
+        # built twice; their answers still run, from the harness's compile cache where it has them)
         own = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=pkg,
-                             capture_output=True, text=True, timeout=600)
+                             capture_output=True, text=True, timeout=600,
+                             env={**os.environ, "HWEVAL_CACHE": str(tmp_path / "own-cache")})
         assert own.returncode == 0, own.stdout + own.stderr
         assert "3 passed" in own.stdout
     finally:

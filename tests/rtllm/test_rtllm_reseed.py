@@ -171,12 +171,14 @@ def test_decisions_are_cached_on_disk(data: Path, tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(stimulus, "judge_testbench", counted)
     first = {p.id: stimulus.ReseedTrials().decide(p, ctx) for p in _suite(data).problems()}
     assert {k: d.stimulus for k, d in first.items()} == {"inc8": "fixed", "mix8": "reseeded", "not8": "fixed"}
-    assert sorted(trials) == ["inc8", "mix8", "mix8"]  # inc8 stops at its first failing seed; not8 needs none
+    assert all(d.strict for d in first.values())  # each reference passes with ===/!==
+    # one strict trial each; inc8 stops at its first failing seed; not8 draws no random stimulus
+    assert sorted(trials) == ["inc8", "inc8", "mix8", "mix8", "mix8", "not8"]
     assert len(first["mix8"].seeds) == 2
     stored = [json.loads(f.read_text()) for f in (tmp_path / "cache" / "reseed-trials").iterdir()]
-    assert sorted(s["stimulus"] for s in stored) == ["fixed", "reseeded"]
+    assert sorted(s["stimulus"] for s in stored) == ["fixed", "fixed", "reseeded"]
     again = {p.id: stimulus.ReseedTrials().decide(p, ctx) for p in _suite(data).problems()}
-    assert again == first and len(trials) == 3  # read back, no new trial
+    assert again == first and len(trials) == 6  # read back, no new trial
 
 
 @pytest.mark.slow

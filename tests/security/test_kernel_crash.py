@@ -142,7 +142,8 @@ def test_mixed_run_scores_the_crashing_sample(tmp_path: Path) -> None:
     replay.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "harness.cli", "run", "--suite", "kernels-core", "--lang", "triton", "--model",
-           f"replay:{replay}", "--problems", "relu", "--n-samples", "2", "--workers", "1", "--out", str(out)]
+           f"replay:{replay}", "--problems", "relu", "--n-samples", "2", "--workers", "1", "--out", str(out),
+           "-S", "validate=off"]  # relu's reference passes in tests/kernels/test_cli.py's reference run
     subprocess.run(cmd, cwd=REPO, check=False, capture_output=True, timeout=900)
     res = json.loads((out / "results.json").read_text())
     suite = res["suites"]["kernels-core"]

@@ -166,3 +166,160 @@ def test_cvdp_run_with_a_parser_bomb_scores_every_other_sample(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr[-3000:]
     statuses = {r["problem_id"]: r["status"] for r in map(json.loads, (out / "executions.jsonl").read_text().splitlines())}
     assert statuses == {CVDP_ALU: "no_code", CVDP_COUNTER: "pass"}, statuses
+
+
+# -- S6: the design synthesised must be the design simulated ------------------------------------
+# Icarus gives $bits(1.0) == 1, yosys 32: the simulated branch multiplies, the synthesised one is 0
+MULT_HEADER = "module mult8u (input wire [7:0] a, input wire [7:0] b, output wire [15:0] p);\n"
+SPLIT_ATTACKS = {
+    "generate_branch": MULT_HEADER + "  generate if ($bits(1.0) == 1) begin : g_sim\n    assign p = a * b;\n"
+                       "  end else begin : g_syn\n    assign p = 16'd0;\n  end endgenerate\nendmodule\n",
+    "constant_in_expression": MULT_HEADER + "  localparam integer K = $bits(1.0);\n"
+                              "  assign p = (K == 1) ? a * b : {8'd0, a & b};\nendmodule\n",
+}
+SPLIT_HONEST = {
+    "shift_add_generate": MULT_HEADER + "  wire [15:0] part [0:7];\n  genvar i;\n  generate for (i = 0; i < 8; i = i + 1)"
+                          " begin : g_row\n    assign part[i] = b[i] ? ({8'd0, a} << i) : 16'd0;\n  end endgenerate\n"
+                          "  assign p = part[0] + part[1] + part[2] + part[3] + part[4] + part[5] + part[6] + part[7];\n"
+                          "endmodule\n",
+    "constant_function_both_agree_on": MULT_HEADER + "  localparam integer W = $clog2(256);\n"
+                                       "  assign p = (W == 8) ? a * b : 16'd0;\nendmodule\n",
+}
+
+
+def _mult8u(code: str, tmp_path: Path) -> Verdict:
+    from benchmarks.verilog_core import VerilogCoreSuite
+
+    suite = VerilogCoreSuite(SuiteOptions(extra={"lint": "off"}))
+    problem = next(p for p in suite.problems() if p.id == "mult8u")
+    candidate = extract_verilog(f"```verilog\n{code}```", "mult8u")
+    assert candidate is not None
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path, cache_dir=tmp_path / "cache")
+    return suite.evaluate(problem, candidate, ctx)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", sorted(SPLIT_ATTACKS))
+def test_simulation_synthesis_split_gets_no_area_score(attack: str, tmp_path: Path) -> None:
+    verdict = _mult8u(SPLIT_ATTACKS[attack], tmp_path)
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)  # the simulated design is right
+    assert verdict.metrics["synthesizable"] is False, verdict.metrics
+    assert "area_ratio" not in verdict.metrics and "cells_ratio" not in verdict.metrics
+    synth = verdict.stages["synth"]
+    assert synth.status == "fail" and "netlist of the answer fails" in synth.reason, synth.reason
+    assert synth.data["netlist"]["checked"] is True and synth.data["netlist"]["status"] == "fail"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("honest", sorted(SPLIT_HONEST))
+def test_honest_designs_keep_their_area_score(honest: str, tmp_path: Path) -> None:
+    verdict = _mult8u(SPLIT_HONEST[honest], tmp_path)
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
+    assert verdict.metrics["synthesizable"] is True and verdict.metrics["area_ratio"] > 0.3, verdict.metrics
+    assert verdict.stages["synth"].data["netlist"] == {"checked": True, "status": "pass",
+                                                       "reason": verdict.stages["synth"].data["netlist"]["reason"]}
+
+
+# -- S7: X or Z outputs through an `if (out != expected)` testbench ----------------------------
+# (our own RTLLM-format designs: the error count ignores a comparison whose result is X)
+AND4_TB = """`timescale 1ns/1ps
+module tb_and4;
+  reg [3:0] a, b;
+  wire [3:0] y;
+  integer i, errors = 0;
+  and4 uut (.a(a), .b(b), .y(y));
+  initial begin
+    for (i = 0; i < 40; i = i + 1) begin
+      a = $random; b = $random;
+      #5;
+      if (y != (a & b)) errors = errors + 1;
+    end
+    if (errors == 0) $display("===========Your Design Passed===========");
+    else $display("===========Error===========", errors);
+    $finish;
+  end
+endmodule
+"""
+AND4_HEADER = "module and4(input [3:0] a, input [3:0] b, output [3:0] y);\n"
+AND4_REF = AND4_HEADER.replace("and4", "verified_and4") + "  assign y = a & b;\nendmodule\n"
+UNDRIVEN = {"empty": AND4_HEADER + "endmodule\n", "all_x": AND4_HEADER + "  assign y = 4'bx;\nendmodule\n",
+            "all_z": AND4_HEADER + "  assign y = 4'bz;\nendmodule\n",
+            "x_where_it_matters": AND4_HEADER + "  assign y = (a & b) | {4{a[0] ^ 1'bx}};\nendmodule\n"}
+AND4_HONEST = AND4_HEADER + "  genvar i;\n  generate for (i = 0; i < 4; i = i + 1) begin : g\n"\
+              "    assign y[i] = ~(~a[i] | ~b[i]);\n  end endgenerate\nendmodule\n"
+# a reference whose output is X where the testbench compares it first (before any clock): strict
+# comparisons would fail it, so that testbench keeps its published comparisons
+DFF4_TB = """`timescale 1ns/1ps
+module tb_dff4;
+  reg clk = 0;
+  reg [3:0] d = 0;
+  wire [3:0] q;
+  integer i, errors = 0;
+  dff4 uut (.clk(clk), .d(d), .q(q));
+  initial begin
+    #1 if (q != 4'd0) errors = errors + 1;
+    for (i = 0; i < 10; i = i + 1) begin
+      d = i; #5 clk = 1; #5 clk = 0;
+      if (q != i) errors = errors + 1;
+    end
+    if (errors == 0) $display("===========Your Design Passed===========");
+    $finish;
+  end
+endmodule
+"""
+DFF4_REF = "module verified_dff4(input clk, input [3:0] d, output reg [3:0] q);\n"\
+           "  always @(posedge clk) q <= d;\nendmodule\n"
+
+
+@pytest.fixture
+def rtllm_strict(tmp_path: Path) -> Any:
+    from harness import registry
+
+    root = tmp_path / "RTLLM"
+    for name, tb, ref in (("and4", AND4_TB, AND4_REF), ("dff4", DFF4_TB, DFF4_REF)):
+        folder = root / "Logic" / name
+        folder.mkdir(parents=True)
+        (folder / "design_description.txt").write_text(f"Please act as a professional verilog designer.\n\n"
+                                                       f"Module name:\n    {name}\n")
+        (folder / "testbench.v").write_text(tb)
+        (folder / f"verified_{name}.v").write_text(ref)
+    suite = registry.load("suites", "rtllm")(SuiteOptions(data=str(root), extra={"synth": "off"}))
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path, cache_dir=tmp_path / "cache")
+    return suite, {p.id: p for p in suite.problems()}, ctx
+
+
+def _rtllm(rtllm_strict: Any, pid: str, code: str) -> Verdict:
+    from harness.types import Completion
+
+    suite, problems, ctx = rtllm_strict
+    cand = suite.extract(problems[pid], Completion(suite.name, pid, 0, f"```verilog\n{code}```"))
+    return suite.evaluate(problems[pid], cand, ctx)
+
+
+def test_strict_equality_changes_operators_only() -> None:
+    from harness.families.verilog.stimulus import strict_equality
+
+    src = 'if (a != b || c == d && e === f && g !== h && x <= y) $display("a == b"); // x != y\n'
+    out, count = strict_equality(src)
+    assert count == 2
+    assert out == 'if (a !== b || c === d && e === f && g !== h && x <= y) $display("a == b"); // x != y\n'
+
+
+@pytest.mark.slow
+def test_undriven_or_x_outputs_fail_a_not_equal_testbench(rtllm_strict: Any) -> None:
+    for name, code in sorted(UNDRIVEN.items()):
+        verdict = _rtllm(rtllm_strict, "and4", code)
+        assert verdict.status is Status.FAIL, (name, verdict.reason)
+        assert verdict.metrics["compare"] == "strict"
+    for code in (AND4_HONEST, AND4_REF.replace("verified_and4", "and4")):
+        verdict = _rtllm(rtllm_strict, "and4", code)
+        assert verdict.status is Status.PASS, verdict.reason
+        assert verdict.metrics["compare"] == "strict" and "===/!==" in verdict.stages["function"].data["compare"]
+
+
+@pytest.mark.slow
+def test_a_testbench_the_reference_fails_strictly_keeps_its_comparisons(rtllm_strict: Any) -> None:
+    verdict = _rtllm(rtllm_strict, "dff4", DFF4_REF.replace("verified_dff4", "dff4"))
+    assert verdict.status is Status.PASS, verdict.reason
+    assert verdict.metrics["compare"] == "published"
+    assert "fails the testbench with ===/!==" in verdict.stages["function"].data["compare"]

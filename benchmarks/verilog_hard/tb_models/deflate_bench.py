@@ -179,6 +179,9 @@ def error_stream(rng, kind, one_past=False):
 
 
 class Bench:
+    idle_limit = 3000   # cycles without a transfer on either port before the bench gives up
+    finish_limit = 16   # cycles after the end (all bytes out, last byte taken) until done/error
+
     def __init__(self, dut, rng):
         self.dut, self.rng = dut, rng
         self.cycle = 0
@@ -230,8 +233,9 @@ class Bench:
                     return
             elif complete:
                 finish_at = finish_at if finish_at is not None else c
-                if c - finish_at > 16:
-                    raise mismatch(c, "error" if is_error else "done", 1, 0, "16 cycles after the end")
+                if c - finish_at > self.finish_limit:
+                    raise mismatch(c, "error" if is_error else "done", 1, 0,
+                                   f"{self.finish_limit} cycles after the end")
             if out_valid == 1 and ready:
                 if got >= len(expect):
                     raise mismatch(c, "out_valid", 0, 1, f"all {len(expect)} bytes already out")
@@ -245,8 +249,8 @@ class Bench:
                     raise mismatch(c, "in_ready", 0, 1, f"input byte #{pos} lies after the end (last used #{last})")
                 pos, idle = pos + 1, 0
             idle += 1
-            if idle > 3000:
-                raise mismatch(c, "progress", "a transfer within 3000 cycles", "none",
+            if idle > self.idle_limit:
+                raise mismatch(c, "progress", f"a transfer within {self.idle_limit} cycles", "none",
                                f"{got} of {len(expect)} bytes out, {pos} input bytes taken")
             await RisingEdge(d.clk)
             await FallingEdge(d.clk)

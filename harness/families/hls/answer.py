@@ -61,7 +61,7 @@ def _loads(blob: str) -> dict[str, object] | None:
     for attempt in attempts:
         try:
             data = json.loads(attempt, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError, MemoryError):  # not JSON, or nested too deep (red team 7 S4)
             continue
         if isinstance(data, dict):
             return data
@@ -82,26 +82,42 @@ def _fields_by_regex(blob: str) -> dict[str, object]:
     return found
 
 
+def _scalar(value: object) -> object:
+    """A field's value with lists unwrapped to their first item (iteratively: the answer controls
+    the depth), and None for what is still a container: nothing nested reaches ``str()``."""
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return value if isinstance(value, (str, int, float)) else None
+
+
 def _as_bool(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
+    value = _scalar(value)
     if value is None:
         return None
     text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
     return True if text in _TRUE else False if text in _FALSE else None
 
 
+_MAX_LINE_DIGITS = 9  # no kernel has a billion lines: a longer number is no line (int() would refuse 4301 digits)
+
+
 def _as_line(value: object) -> int | None:
+    """The line number a field holds. Iterative over lists (an answer controls their depth), and
+    never ``int()`` of an infinite or NaN float (OverflowError/ValueError) or of a number of
+    thousands of digits (ValueError): anything that is no plausible line is None."""
+    value = _scalar(value)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return value if value > 0 else None
+        return value if 0 < value < 10 ** _MAX_LINE_DIGITS else None
     if isinstance(value, float):
-        return int(value) if value > 0 else None
-    if isinstance(value, (list, tuple)) and value:
-        return _as_line(value[0])
+        return int(value) if 0 < value < 10 ** _MAX_LINE_DIGITS else None  # False for inf and NaN
     m = re.search(r"\d+", str(value))
-    return int(m.group(0)) if m and int(m.group(0)) > 0 else None
+    if m is None or len(m.group(0).lstrip("0")) > _MAX_LINE_DIGITS:
+        return None
+    return int(m.group(0)) or None
 
 
 def strip_line_numbers(code: str) -> str:
@@ -161,4 +177,4 @@ def parse_answer(text: str | None) -> HlsAnswer | None:
     if not data and fix_text is None:
         return None
     return HlsAnswer(buggy=_as_bool(data.get("buggy")), line=_as_line(data.get("line")),
-                     type=normalize_type(data.get("type")), fix=fix_text)
+                     type=normalize_type(_scalar(data.get("type"))), fix=fix_text)

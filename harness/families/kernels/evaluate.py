@@ -162,8 +162,9 @@ def _static_stage(prob: Problem, candidate_code: str, lang: str, stages: dict[st
         scalars = scalar_positions(prob.reference_source) if prob.kind == "module" else frozenset()
         violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind, scalars=scalars)
     except SyntaxError as exc:
-        stages["static"] = {"status": "syntax_error", "error": f"{exc.msg} (line {exc.lineno})"}
-        return _result("syntax_error", f"does not parse: {exc.msg} (line {exc.lineno})", stages), [], []
+        where = f"{exc.msg} (line {exc.lineno})" if exc.lineno else str(exc.msg)
+        stages["static"] = {"status": "syntax_error", "error": where}
+        return _result("syntax_error", f"does not parse: {where}", stages), [], []
     stages["static"] = {"status": "rejected" if violations else "pass", "kernels": kernels,
                         "violations": [v.as_dict() for v in violations]}
     if violations:

@@ -23,7 +23,7 @@ def fenced_blocks(text: str) -> list[tuple[str, str]]:
 def _parses(code: str) -> bool:
     try:
         ast.parse(code)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deep to parse: not code Python runs
         return False
     return bool(code.strip())
 

@@ -47,7 +47,9 @@ def worker_failure(proc: ExecResult, data: dict[str, Any], timeout_s: float) -> 
     return None
 
 
-def _rejection(rep: dict[str, Any], cid: str) -> str | None:
+def case_rejection(rep: dict[str, Any], cid: str) -> str | None:
+    """The rule one case's worker report breaks (defence in depth: the report comes from the
+    candidate's process), or None."""
     if int(rep.get("launches", 0)) < 1:
         return f"kernel_not_launched: no custom kernel launch in case {cid}"
     if rep.get("host_args"):
@@ -64,6 +66,9 @@ def _rejection(rep: dict[str, Any], cid: str) -> str | None:
     return None
 
 
+_rejection = case_rejection  # the former name
+
+
 def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCases, kernels: list[str]
                 ) -> tuple[str, str, dict[str, Any]]:
     """(status, reason, detail) of the check phase's report in folder ``cand``."""
@@ -75,7 +80,7 @@ def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCas
         rep = reports.get(cid)
         if rep is None:
             return "runtime_error", f"no result for case {cid}", detail
-        why = _rejection(rep, cid)
+        why = case_rejection(rep, cid)
         if why:
             return "rejected", why, detail
         try:

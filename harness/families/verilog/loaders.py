@@ -26,6 +26,7 @@ from harness.families.verilog.cocotb_eval import synthesis_code
 from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.mutate import mutant
+from harness.families.verilog.netcheck import netlist_context
 from harness.families.verilog.prompt import fenced_answer
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -203,7 +204,15 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
         verdict = judge_testbench(candidate, tb, ctx,
                                   golden=lambda data: self._golden(problem, tb, candidate, data, ctx))
         return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
-                             self.options)
+                             self.options, retest=lambda netlist: self._netlist_verdict(problem, tb, netlist, ctx))
+
+    def _netlist_verdict(self, problem: Problem, tb: Testbench, netlist: str, ctx: EvalContext) -> Verdict:
+        """The testbench on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`)."""
+        candidate = extract_verilog(fenced_answer(netlist), problem.data["top"])
+        if candidate is None:
+            return Verdict(Status.NO_CODE, reason="no module in the netlist")
+        return judge_testbench(candidate, tb, netlist_context(ctx),
+                               golden=lambda data: self._golden(problem, tb, candidate, data, ctx))
 
     def _golden(self, problem: Problem, tb: Testbench, candidate: Candidate, data: dict[str, Any],
                 ctx: EvalContext) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import FALLBACKS, check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
+from harness.families.verilog.netcheck import netlist_context
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -34,7 +35,7 @@ from harness.families.verilog.synth import (
     verilog_verdict_options,
 )
 from harness.suite import EvalContext, Requirements, Suite, SuiteOptions
-from harness.types import Candidate, Completion, Problem, Prompt, Verdict
+from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
 
 REQUIRED_FILES = ("meta.toml", "spec.md", "ref.v", "tb.py")
 #: ``-S`` keys of the cocotb suites: the Verilog ones and ``fallback``
@@ -142,7 +143,16 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
                                   extra_files=testbench_files(problem), **self.simulation())
         code = synthesis_code(candidate, problem.reference)
-        return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options)
+        return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options,
+                             retest=lambda netlist: self.netlist_verdict(problem, netlist, ctx))
+
+    def netlist_verdict(self, problem: Problem, netlist: str, ctx: EvalContext) -> Verdict:
+        """The problem's tests on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`)."""
+        candidate = extract_verilog(fenced_answer(netlist), problem.data["top"])
+        if candidate is None:
+            return Verdict(Status.NO_CODE, reason="no module in the netlist")
+        return evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"],
+                               ctx=netlist_context(ctx), extra_files=testbench_files(problem), **self.simulation())
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return verilog_suite_metrics(records, seed=self.options.seed)

@@ -25,7 +25,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from harness.types import StageResult, Status, Verdict
 log = logging.getLogger(__name__)
 
 SYNTH_TIMEOUT_S = 120.0
+Retest = Callable[[str], Verdict]  # the problem's tests on a netlist text
 #: NAND2 gate equivalents of yosys's generic cells (prefix match, longest first)
 CELL_AREA = {
     "$_BUF_": 1.0, "$_NOT_": 0.5, "$_NAND_": 1.0, "$_NOR_": 1.0, "$_AND_": 1.5, "$_OR_": 1.5,
@@ -63,9 +64,13 @@ class SynthResult:
     reason: str = ""
     wall_s: float = 0.0
     by_type: dict[str, int] = field(default_factory=dict)
+    #: yosys's netlist of the design (``write_verilog``), when asked for: not part of the record
+    netlist: str = field(default="", repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("netlist")
+        return out
 
 
 def enabled(options: SuiteOptions) -> bool:
@@ -146,13 +151,18 @@ def strip_attributes(code: str) -> str:
     return "".join(out) + code[pos:]
 
 
-def _script(top: str, source: str = "design.sv") -> str:
+NETLIST_FILE, NETLIST_MAX_CHARS = "netlist.v", 8_000_000
+
+
+def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
     return "\n".join([
         f"read_verilog -sv -noblackbox {source}",
         f"hierarchy -check -top {top}",
         f"synth -flatten -top {top}",
         "tee -q -o stat.json stat -json",
         "tee -q -o ltp.txt ltp -noff",
+        # the synthesised design as plain Verilog, internal names made ordinary (_N_)
+        *(["rename -enumerate", f"write_verilog -noattr {NETLIST_FILE}"] if netlist else []),
     ]) + "\n"
 
 
@@ -168,14 +178,18 @@ def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequen
         for name in outputs:
             path = Path(work, name)
             if path.is_file():
-                found[name] = path.read_text(errors="replace")[:200_000]
+                text = path.read_text(errors="replace")
+                cap = NETLIST_MAX_CHARS if name == NETLIST_FILE else 200_000
+                found[name] = text[:cap] if name != NETLIST_FILE or len(text) <= cap else ""  # cut: unusable
     return res, found
 
 
-def synthesize(code: str, top: str, ctx: EvalContext) -> SynthResult:
-    """Synthesise ``code`` with ``top`` as the top module (in the sandbox)."""
+def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False) -> SynthResult:
+    """Synthesise ``code`` with ``top`` as the top module (in the sandbox); ``netlist``: also
+    bring back yosys's netlist (``SynthResult.netlist``)."""
     t0 = time.monotonic()
-    res, out = _yosys(ctx, {"design.sv": strip_attributes(code)}, _script(top), ("stat.json", "ltp.txt"))
+    res, out = _yosys(ctx, {"design.sv": strip_attributes(code)}, _script(top, netlist=netlist),
+                      ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
     wall = time.monotonic() - t0
@@ -201,7 +215,7 @@ def synthesize(code: str, top: str, ctx: EvalContext) -> SynthResult:
         if m.group(1) == top:
             depth = int(m.group(2))
     return SynthResult(True, cells=int(entry.get("num_cells", sum(by_type.values()))), area=cell_area(by_type),
-                       depth=depth, wall_s=wall, by_type=by_type)
+                       depth=depth, wall_s=wall, by_type=by_type, netlist=out.get(NETLIST_FILE, ""))
 
 
 _locks: dict[str, threading.Lock] = {}
@@ -282,14 +296,25 @@ def _has_state(code: str) -> bool:
 
 
 def add_synthesis(verdict: Verdict, code: str, reference: str | None, top: str, ctx: EvalContext,
-                  options: SuiteOptions) -> Verdict:
-    """Add the ``synth`` (and ``equiv``) stages and the area/depth ratios to a passing verdict."""
+                  options: SuiteOptions, retest: Retest | None = None) -> Verdict:
+    """Add the ``synth`` (and ``equiv``) stages and the area/depth ratios to a passing verdict.
+
+    ``retest(netlist)``: the problem's own tests run on yosys's netlist of the answer
+    (:mod:`harness.families.verilog.netcheck`): a netlist that fails them makes the answer not
+    synthesizable (the design scored must be the design tested).
+    """
     if verdict.status != Status.PASS or not enabled(options) or shutil.which("yosys") is None:
         return verdict
     ref = reference_synthesis(reference, top, ctx) if reference else None
     same = reference is not None and " ".join(code.split()) == " ".join(reference.split())
-    cand = ref if same and ref is not None else synthesize(code, top, ctx)
-    data: dict[str, Any] = {"candidate": cand.to_json(), "reference": ref.to_json() if ref else None}
+    cand = ref if same and ref is not None else synthesize(code, top, ctx, netlist=retest is not None)
+    checked: dict[str, Any] | None = None
+    if retest is not None and cand.synthesizable and not same:
+        from harness.families.verilog.netcheck import netlist_check
+
+        cand, checked = netlist_check(cand, retest)
+    data: dict[str, Any] = {"candidate": cand.to_json(), "reference": ref.to_json() if ref else None,
+                            **({"netlist": checked} if checked is not None else {})}
     verdict.stages["synth"] = StageResult("pass" if cand.synthesizable else "fail", cand.reason, cand.wall_s, data)
     metrics: dict[str, Any] = {"synthesizable": cand.synthesizable}
     if cand.synthesizable:

@@ -46,7 +46,10 @@ RULES = {
     "cuda_preprocessor": "the C++/CUDA preprocessing depends on something the checker cannot model (a header or "
                          "compiler macro in a conditional, a quoted #include ...) or fails",
     "cuda_torch_compute": "the C++ host code computes with ATen/torch instead of a kernel",
-    "cuda_host_copy": "the C++ host code can read device memory (a copy to the host, managed memory, thrust)",
+    "cuda_host_copy": "the C++ host code can read device memory (a copy to the host or of a kind the checks cannot "
+                      "read, managed memory, thrust)",
+    "cuda_symbol_lookup": "the C++ sources look a function up by name at run time (dlsym, dlopen, the driver's "
+                          "entry points): its calls cannot be checked",
     "forbidden_name": "names something the answer does not define and the allowlist does not hold",
     "forbidden_call": "calls something other than a kernel launch, an allowlisted function or its own helper",
     "forbidden_decorator": "a decorator outside the allowlist (autotune hooks, properties, caches ...)",
@@ -62,6 +65,9 @@ RULES = {
                        "sources could differ from the checked ones)",
     "coding_declaration": "a PEP 263 coding declaration other than utf-8/ascii (Python would decode the file "
                           "differently from the text checked)",
+    "seed_draw": "a draw from torch's generator other than one seed, torch.randint(lo, hi, (1,)), in the function "
+                 "that launches the kernel",
+    "too_complex": "expressions or statements nested deeper than the checks can follow",
 }
 
 #: PEP 263: a comment on line 1 or 2 matching this names the file's encoding
@@ -232,11 +238,15 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
     """
     if lang not in ("triton", "cuda"):
         raise ValueError(f"unknown lang {lang!r}")
-    tree = _written_constexpr(ast.parse(code))
-    violations, mod = check_module(tree, entry=entry, kind=kind, scalars=scalars)
-    c = _Checker(tree, lang, mod, [*coding_violations(code), *violations, *source_rebinding(tree, mod.aliases)],
-                 entry, kind)
-    exts = c.language()
+    tree = parse_answer(code)
+    try:
+        violations, mod = check_module(tree, entry=entry, kind=kind, scalars=scalars)
+        c = _Checker(tree, lang, mod, [*coding_violations(code), *violations, *source_rebinding(tree, mod.aliases)],
+                     entry, kind)
+        exts = c.language()
+    except (RecursionError, MemoryError) as exc:  # the answer's shape, never the harness's failure (rt7 S5)
+        return [Violation("too_complex", f"the checks ran out of {'depth' if isinstance(exc, RecursionError) else 'memory'}"
+                          " following the answer's nesting")], [], []
     kernels = sorted(c.kernels) if lang == "triton" else sorted(
         {k for e in exts if e.resolved for k in global_kernels(e.cuda_text)})
     seen: set[tuple[str, str, int]] = set()
@@ -246,6 +256,17 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
             seen.add((v.rule, v.detail, v.line))
             unique.append(v)
     return unique, kernels, exts
+
+
+def parse_answer(code: str) -> ast.Module:
+    """``ast.parse`` of an answer; SyntaxError for anything Python cannot parse, including text nested
+    so deep that the parser runs out of depth or memory (red team 7 S5: ``1+1+...+1`` 100000 times
+    raised RecursionError in the harness, which was recorded as the harness's infra_error and dropped
+    the wrong answer from the score; CPython cannot compile such text either)."""
+    try:
+        return _written_constexpr(ast.parse(code))
+    except (RecursionError, MemoryError) as exc:
+        raise SyntaxError(f"nested too deeply for Python's parser ({type(exc).__name__})") from exc
 
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")

@@ -22,6 +22,7 @@ from harness.families.kernels.static.cppunits import (
     host_code,
     pass_flags,
 )
+from harness.families.kernels.static.cudacopy import host_reads, symbol_lookups
 from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"
@@ -213,6 +214,9 @@ def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     reads = cpp_host_reads(views)
     if reads:
         out.append(("cuda_host_copy", ", ".join(reads[:8])))
+    lookups = sorted({x for v in views for x in symbol_lookups(v.code)})
+    if lookups:
+        out.append(("cuda_symbol_lookup", ", ".join(lookups[:4])))
     return out
 
 
@@ -244,7 +248,6 @@ _HOST_REACH = re.compile(r"\b(cudaMemcpy\w*|cudaMemcpyFromSymbol\w*|cuMemcpy\w*|
                          r"|cudaHostAlloc|cudaHostRegister|cudaHostGetDevicePointer|cuMemAllocManaged|cuMemHostAlloc"
                          r"|cuMemHostRegister|cuMemHostGetDevicePointer\w*|cudaMemPrefetchAsync|cudaStreamAttachMemAsync"
                          r"|__managed__|thrust)\b")
-_TO_DEVICE = ("cudaMemcpyHostToDevice", "cudaMemcpyDeviceToDevice")
 
 
 def _call_args(code: str, start: int) -> str | None:
@@ -283,21 +286,13 @@ def header_pastes(code: str) -> list[str]:
 
 def cpp_host_reads(views: list[View]) -> list[str]:
     """Ways the C++/CUDA sources let host code read device memory (then compute on the host):
-    ``cudaMemcpy*`` unless called with an explicit host-to-device or device-to-device kind,
+    ``cudaMemcpy*`` unless a listed call form gets a literal host-to-device or device-to-device kind
+    at the kind's position (:mod:`.cudacopy`),
     managed/mapped memory, thrust, and host tensors and devices (:func:`cpp_host_devices`).
     Checked on every build pass (``views``), device code included."""
     bad = []
     for code in (v.code for v in views):
-        for m in _HOST_REACH.finditer(code):
-            name = m.group(1)
-            if name.startswith("cudaMemcpy") and name not in _TO_DEVICE and "FromSymbol" not in name:
-                args = _call_args(code, m.end())
-                kinds = set(re.findall(r"\bcudaMemcpy\w+", args or "")) - {name}
-                if args is not None and kinds and kinds <= set(_TO_DEVICE):
-                    continue
-            elif name in _TO_DEVICE:
-                continue
-            bad.append(name)
+        bad += host_reads(code, list(_HOST_REACH.finditer(code)))  # the kind read at its position (rt7 S3)
     bad += cpp_host_devices(views)
     bad += [p for v in views for p in header_pastes(v.code)]
     return sorted(set(bad))

@@ -1,0 +1,51 @@
+"""The design scored is the design tested: a passing answer's yosys netlist must pass the tests too.
+
+Icarus simulates the answer; yosys synthesises it for the area, cell and depth scores. The two
+tools elaborate the same text, but not always the same way: a constant function or expression
+they evaluate differently (``$bits(1.0)`` is 1 in Icarus and 32 in yosys; the signedness of
+``2**31``; X in a constant condition) can pick one ``generate`` branch in simulation and another
+in synthesis, so a full multiplier passes its tests while yosys scores ``assign p = 0`` (red team
+round 7 S6). Closing each divergence by name would be a denylist; instead yosys writes the
+netlist it scored (``write_verilog``, internal names made ordinary) and the problem's own tests
+run on it, as on any answer (with :data:`NETLIST_TIME_FACTOR` times the wall limit: gate-level
+simulation is slower). A netlist that fails them (``fail``, ``runtime_error``, ``timeout``, ``rejected``) makes the answer not synthesizable: its area, cells and depth are not reported and
+it counts against the synthesis rate; the functional verdict stands.
+
+A netlist the tests cannot be built with (``syntax_error``: a testbench that sets parameters the
+flattened netlist no longer has), one too large to bring back, or a harness failure, leaves the
+scores as they were and says so (``stages.synth.data.netlist.checked = false``).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from harness.types import Status
+
+if TYPE_CHECKING:
+    from harness.families.verilog.synth import Retest, SynthResult
+    from harness.suite import EvalContext
+
+#: what says nothing about the netlist's function: it could not be built, or the harness failed (a
+#: timeout is not among them: a netlist that never settles, a loop yosys kept, must not escape the check)
+UNCHECKED = (Status.SYNTAX_ERROR, Status.INFRA_ERROR, Status.NO_CODE)
+NETLIST_TIME_FACTOR = 3  # the netlist's run gets this many times the sample's wall limit: gates simulate slower
+
+
+def netlist_check(cand: SynthResult, retest: Retest) -> tuple[SynthResult, dict[str, Any]]:
+    """``cand`` (not synthesizable when its netlist fails the tests), and what the check found."""
+    if not cand.netlist:
+        return cand, {"checked": False, "reason": "no netlist came back from yosys (too large, or not written)"}
+    verdict = retest(cand.netlist)
+    found: dict[str, Any] = {"checked": verdict.status not in UNCHECKED, "status": str(verdict.status),
+                             "reason": verdict.reason.strip()[:600]}
+    if verdict.status is Status.PASS or verdict.status in UNCHECKED:
+        return cand, found
+    reason = (f"yosys's netlist of the answer fails the problem's tests ({verdict.status}: "
+              f"{verdict.reason.strip()[:300]}): the design synthesised is not the design simulated")
+    return replace(cand, synthesizable=False, cells=None, area=None, depth=None, reason=reason), found
+
+
+def netlist_context(ctx: EvalContext) -> EvalContext:
+    """``ctx`` with :data:`NETLIST_TIME_FACTOR` times its wall limit, for the netlist's run."""
+    return replace(ctx, limits=replace(ctx.limits, wall_s=ctx.limits.wall_s * NETLIST_TIME_FACTOR))
