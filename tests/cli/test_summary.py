@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.backends.backend_fixtures import FakeServer, echo_openai
-from tests.helpers import fenced, hweval
+from tests.helpers import fenced, hweval, hweval_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -76,8 +76,8 @@ def test_results_count_what_was_loaded_selected_and_left_out(reference_run) -> N
 
 
 def test_list_suites_says_what_each_needs() -> None:
-    text = hweval("list", "suites").stdout
+    text = hweval_in_process("list", "suites").stdout
     assert "needs --data" in text and "hweval's built-in RTL problems" in text
-    rows = {r["name"]: r for r in json.loads(hweval("list", "suites", "--json").stdout)}
+    rows = {r["name"]: r for r in json.loads(hweval_in_process("list", "suites", "--json").stdout)}
     assert rows["rtllm"]["data"] == "needs --data" and rows["verilog-core"]["data"] == "no"
     assert "lint" in rows["verilog-core"]["options"] and "device" in rows["kernels-core"]["options"]

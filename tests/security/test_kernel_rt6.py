@@ -178,7 +178,7 @@ def _noise_kernel(y_ptr, n, seed, BLOCK: tl.constexpr):
 def noise_like(x):
     y = torch.empty_like(x)
     n = y.numel()
-    _noise_kernel[(triton.cdiv(n, 1024),)](y, n, 20240607, BLOCK=1024)
+    _noise_kernel[(triton.cdiv(n, 1024),)](y, n, torch.randint(0, 2**31 - 1, (1,)).item(), BLOCK=1024)
     return y
 '''
 NOISE = {
@@ -210,7 +210,7 @@ def relu_dropout(input, p=0.5, training=True, inplace=False):
     x = input.contiguous()
     out = torch.empty_like(x)
     n = x.numel()
-    _k[(triton.cdiv(n, 1024),)](x, out, n, p, 1234, TRAINING=training, BLOCK=1024)
+    _k[(triton.cdiv(n, 1024),)](x, out, n, p, torch.randint(0, 2**31 - 1, (1,)).item(), TRAINING=training, BLOCK=1024)
     return out
 '''
 DROPOUT = {
@@ -324,7 +324,7 @@ class TestRandomOperators:
         plan, why = classify(kp, runs, [[]])
         assert plan == [] and "not uniform draws" in why
         runs = {m: {"keys": ["a"], "values": [torch.rand(300, generator=g)]} for m in ("kept", "dropped", "real_a", "real_b")}
-        assert classify(kp, runs, [[]])[0] == [{"key": "a", "kind": "uniform"}]
+        assert classify(kp, runs, [[]])[0] == [{"key": "a", "kind": "uniform", "cross": "independent"}]
         runs = {m: {"keys": ["a"], "values": [torch.rand(300, generator=g) * 0.5]}
                 for m in ("kept", "dropped", "real_a", "real_b")}  # in [0, 1), but not uniform on it
         plan, why = classify(kp, runs, [[]])

@@ -299,7 +299,7 @@ async def run_inflate_full(dut):
     start_clock(dut.clk)
     dut.rst.value, dut.in_valid.value, dut.in_data.value, dut.out_ready.value = 1, 0, 0, 0
     bench = Bench(dut, rng)
-    bench.idle_limit, bench.finish_limit = 5000, 2000
+    bench.idle_limit, bench.finish_limit = 20000, 12000   # generous: table building may be slow
     for _, stream in streams(rng):
         await check(bench, stream, rng)
 

@@ -38,6 +38,11 @@ _INCLUDE_LINE = re.compile(r"^\s*(?:#|%:)\s*include\b(.*)$", re.MULTILINE)
 _INCLUDE = re.compile(r"^\s*([<\"])([^>\"]+)[>\"]\s*(?://.*)?$")
 _QUOTED_OK = re.compile(r"^(kernel\.h|ap_\w+\.h|hls_\w+\.h|etc/ap_private\.h|utils/x_hls_utils\.h)$")
 _ANGLE_OK = re.compile(r"^[a-z_0-9]+(\.h)?$")
+#: Standard headers a fix may add to the original kernel's includes (``#include <algorithm>`` for
+#: ``std::max``): they declare no I/O, file, process, thread or environment function. Any other
+#: header must be one the original kernel includes (:func:`scan.check_text`).
+STANDARD_INCLUDES = frozenset({"algorithm", "array", "cmath", "climits", "cstdint", "cstring", "limits",
+                               "numeric", "type_traits", "utility"})
 _ANGLE_DENIED = frozenset({"unistd.h", "fcntl.h", "dlfcn.h", "csignal", "signal.h", "csetjmp", "setjmp.h", "fstream",
                            "spawn.h", "pthread.h", "thread", "future", "filesystem", "syscall.h", "link.h"})
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES
+from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, STANDARD_INCLUDES
 from harness.families.hls.items import HlsItem
 from harness.families.hls.taxonomy import BUG_TYPES, CHRYSALIS_TYPES
 
@@ -21,11 +21,13 @@ ANSWER_FORMAT = """Answer with one JSON object:
   at most FIX_MAX_CHANGED_LINES lines may differ from the original (indentation and blank lines do not
   count; a larger fix is rejected); it may not add I/O, attributes, asm, or global (namespace-scope
   or static) objects whose type has a constructor, ap_int and ap_fixed included: static
-  initialisation must stay the original's (use a constexpr integer or a local instead); null
+  initialisation must stay the original's (use a constexpr integer or a local instead); it may
+  #include only the original's headers and STANDARD_INCLUDES; null
   when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
 
-ANSWER_FORMAT = ANSWER_FORMAT.replace("FIX_MAX_CHANGED_LINES", str(FIX_MAX_CHANGED_LINES))
+ANSWER_FORMAT = ANSWER_FORMAT.replace("FIX_MAX_CHANGED_LINES", str(FIX_MAX_CHANGED_LINES)).replace(
+    "STANDARD_INCLUDES", ", ".join(f"<{h}>" for h in sorted(STANDARD_INCLUDES)))
 
 #: The answer format where fixes are not executed (Chrysalis-HLS has no testbenches).
 LABELS_FORMAT = """Answer with one JSON object:

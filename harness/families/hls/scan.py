@@ -4,9 +4,9 @@ Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None
 
 * :func:`check_text` reads the text as written: no trigraphs (the build is ``-std=gnu++14``,
   which ignores them, but they have no honest use), only these directives: ``#include`` of a
-  header the original kernel includes, ``#pragma HLS ...``, ``#define``/``#undef`` after the
-  last include (so no macro reaches a header) of names that are neither keywords nor reserved,
-  and conditionals; no reserved name (``__SANITIZE_ADDRESS__``, ``__OPTIMIZE__``,
+  header the original kernel includes or of one of :data:`integrity.STANDARD_INCLUDES`,
+  ``#pragma HLS ...``, ``#define``/``#undef`` after the last include (so no macro reaches a
+  header) of names that are neither keywords nor reserved, and conditionals; no reserved name (``__SANITIZE_ADDRESS__``, ``__OPTIMIZE__``,
   ``__has_include``...) on a directive line but :data:`DIRECTIVE_RESERVED_OK` and those of the
   original's directives (``build-dependent``: such names differ between builds, and the
   preprocessed pass never sees a directive);
@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from harness.families.hls.integrity import BANNED_NAMES, strip_comments_and_strings
+from harness.families.hls.integrity import BANNED_NAMES, STANDARD_INCLUDES, strip_comments_and_strings
 
 _TRIGRAPH = re.compile(r"\?\?[=/'()!<>\-]")
 _UCN = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _DIRECTIVE = re.compile(r"^[ \t]*(#|%:)[ \t]*(\w*)(.*)$", re.MULTILINE)
 _INCLUDE = re.compile(r"^\s*([<\"])([^>\"]+)[>\"]\s*(?://.*|/\*.*\*/\s*)?$")
+_STANDARD_INCLUDE = re.compile(r"^[ \t]*<([a-z_]+)>[ \t]*$")
 _CONDITIONALS = frozenset({"if", "ifdef", "ifndef", "elif", "else", "endif"})
 _RESERVED = re.compile(r"^(__|_[A-Z])")
 _DIGRAPHS = ("<%", "%>", "%:", ":>")
@@ -77,6 +78,12 @@ def _includes(text: str) -> set[str]:
     return {m.group(3).strip() for m in _DIRECTIVE.finditer(text) if m.group(2) == "include"}
 
 
+def _standard_include(rest: str) -> bool:
+    """Whether an include's operand is ``<h>`` with ``h`` one of :data:`integrity.STANDARD_INCLUDES`."""
+    m = _STANDARD_INCLUDE.match(rest)
+    return m is not None and m.group(1) in STANDARD_INCLUDES
+
+
 def check_text(code: str, original: str) -> str | None:
     """Rules on the fix's text (splices joined): trigraphs and directives."""
     if _TRIGRAPH.search(code):
@@ -92,8 +99,9 @@ def check_text(code: str, original: str) -> str | None:
         if intro == "%:":
             return "digraph: `%:` directives are not allowed"
         if name == "include":
-            if rest.strip() not in allowed or not _INCLUDE.match(rest):
-                return f"include: #include {rest.strip()} is not one of the original kernel's includes"
+            if not _INCLUDE.match(rest) or (rest.strip() not in allowed and not _standard_include(rest)):
+                return (f"include: #include {rest.strip()} is not one of the original kernel's includes "
+                        "nor a standard header a fix may add")
         elif name == "pragma":
             if not re.match(r"\s+HLS\b", rest, re.IGNORECASE):
                 return f"pragma: only `#pragma HLS` is allowed, not `#pragma{rest[:40]}`"

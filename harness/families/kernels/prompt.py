@@ -103,11 +103,38 @@ RULES = """Rules (answers that break them are rejected):
 - Kernel bodies use only triton.language (tl.*), their arguments and size constants.
 - __init__ may build weights with torch (nn.Linear, nn.Parameter ...); state is set only there.
 - No try/except fallbacks, no timers/events/synchronisation, no autotune pre_hook/post_hook/
-  prune_configs_by, no properties or dunder methods besides __init__, no globals, no
-  monkeypatching, no eval/exec/getattr tricks.
+  prune_configs_by, no properties, @classmethod or dunder methods besides __init__ (helpers may be
+  module functions, methods or @staticmethod), no globals, no monkeypatching, no
+  eval/exec/getattr tricks.
 - Return new tensors: do not return or modify the inputs, and do not reuse an output buffer
   across calls.
 - Imports are limited to torch, triton, math and typing."""
+
+#: The rules of a --lang cuda answer: the same Python checks (harness/families/kernels/static)
+#: without Triton's parts, and the C++ side the CUDA checks (static/cuda.py, cppunits.py) apply
+#: (tests/kernels/test_prompt_notes_rt7.py: no Triton-only rule here).
+CUDA_RULES = """Rules (answers that break them are rejected):
+- ModelNew takes the same constructor arguments as Model and returns the same outputs (shape, dtype,
+  values within a small tolerance) for inputs of any sign and magnitude, on CUDA tensors. Inputs
+  are drawn with fresh seeds from several distributions; sizes need not be multiples of your block
+  size, and writes outside the outputs are detected.
+- All computation happens in your __global__ kernel(s). Everywhere else (the Python module:
+  forward, helper functions, default arguments; and the C++ host functions of your sources) the
+  code may only allocate (torch.empty/empty_like/zeros...), check and query or change
+  shapes/strides/views (.shape, .stride(), .view, .reshape, .contiguous), do integer arithmetic on
+  sizes (math, min/max) and launch kernels (in Python: call your extension's functions). No torch
+  operators, torch.nn.functional, tensor methods, Python arithmetic or indexing with tensors,
+  .item()/.tolist()/.numpy(), and no calls to Model or the original PyTorch op.
+- Kernel bodies are CUDA C++ working on their arguments (pointers, sizes) and constants; the CUDA
+  notes below say what the sources may contain.
+- __init__ may build weights with torch (nn.Linear, nn.Parameter ...); state is set only there.
+- No try/except fallbacks, no timers/events/synchronisation, no properties, @classmethod or dunder
+  methods besides __init__ (helpers may be module functions, methods or @staticmethod), no
+  globals, no monkeypatching, no eval/exec/getattr tricks.
+- Return new tensors: do not return or modify the inputs, and do not reuse an output buffer
+  across calls.
+- Python imports are limited to torch (load_inline from torch.utils.cpp_extension), math and
+  typing."""
 
 
 #: What an honest tester lost Triton answers to (tests/kernels/test_extract_prompt.py checks each
@@ -119,6 +146,8 @@ TRITON_NOTES = """Triton notes:
 - Without a GPU, correctness is checked under the Triton interpreter (TRITON_INTERPRET=1), where
   tl.extra.libdevice functions are unavailable and a load/store mask must be a block, not the
   result of combining a block with a scalar condition (write (offs * 0 + row) < M, not row < M);
+  the loop variable of range(...) is a Python int there, with no .to(): write
+  tl.cast(start, tl.int64), not start.to(tl.int64) (likewise tl.cast(1 << i, tl.uint32));
   the inputs are then CPU tensors, so do not assert x.is_cuda or size the grid from
   torch.cuda.get_device_properties (it raises without a GPU)."""
 
@@ -163,7 +192,7 @@ An optimized {name} version of it:
 ```python
 {example}```
 
-{RULES}{_notes(lang)}
+{CUDA_RULES if lang == "cuda" else RULES}{_notes(lang)}
 
 Now the architecture you must optimize:
 

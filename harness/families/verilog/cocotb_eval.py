@@ -40,9 +40,11 @@ RAW_FILE = "candidate.v"  # the answer as given; only the job reads it (it prepr
 DESIGN_FILE = "design.v"  # what the build compiles: the checked, preprocessed answer
 RESET_FILE = "hweval_reset.v"  # between the design and trusted sources: its directives stop there
 #: compiled last by every Verilator build: lint warnings (widths, latches...) are not fatal there, as
-#: they are not under Icarus (the lint stage still reports them); an answer cannot write one (the
+#: they are not under Icarus (the lint stage still reports them); delays (``q <= #1 d``) are ignored,
+#: as synthesis ignores them (``timing_off``, Verilator's --no-timing: without it any delay is a
+#: NEEDTIMINGOPT error; the cocotb tests keep time themselves); an answer cannot write one (the
 #: preprocessor drops `verilator_config)
-LINT_CONFIG = ("hweval_lint.vlt", "`verilator_config\nlint_off\n")
+LINT_CONFIG = ("hweval_lint.vlt", "`verilator_config\nlint_off\ntiming_off\n")
 LINT_TAIL = ("hweval_tail.v", "`resetall\n")  # cocotb's runner wants a Verilog file last
 FALLBACKS = ("verilator", "off")  # -S fallback= of the cocotb suites: what builds an answer Icarus rejects
 

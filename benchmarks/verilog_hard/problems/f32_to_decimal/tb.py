@@ -10,7 +10,7 @@ from decimal32 import convert, inputs, interval_ends, ties
 from harness.tbkit import mismatch, read, start_clock, tb_rng
 
 OUTS = ("out_neg", "out_kind", "out_digits", "out_ndigits", "out_exp")
-LIMIT = 1000
+LIMIT = 5000
 
 
 class Bench:

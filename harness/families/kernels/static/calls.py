@@ -288,6 +288,9 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
             b.bad("forbidden_call", "super().__init__() outside __init__", n)
         _args(b, n)
         return SIZE
+    static = b.mod.static_call(f)
+    if static is not None and isinstance(f.value, ast.Name) and not b.is_local(f.value.id):
+        return call_fn(b, static, n)  # ``ModelNew.helper(n)``: no bound argument
     if f.attr.startswith("__"):
         b.bad("dunder_access", f".{f.attr}()", n)
         _args(b, n)
@@ -298,7 +301,7 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
 
         method = b.mod.method_of(_owner(b), attr)
         if method is not None:
-            return call_fn(b, method, n, bound=OPAQUE)
+            return call_fn(b, method, n, bound=None if method.static else OPAQUE)  # a staticmethod binds no self
         if attr in b.mod.modlists and attr not in b.mod.poisoned and b.mode != "init":
             return ML.call_container(b, n, b.mod.modlists[attr], sequential=True)
         sub = b.mod.submodules.get(attr)

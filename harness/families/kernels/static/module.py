@@ -247,14 +247,17 @@ def _shadowed_methods(mod: ModuleScope, rep: Report) -> None:
 
 
 def _references_used(mod: ModuleScope, rep: Report) -> None:
-    if mod.kind == "module":  # the entry class may be named only by super() (a __main__ block never runs)
+    if mod.kind == "module":  # the entry class may be named only by super() and to call one of its
+        # staticmethods (a __main__ block never runs)
         guards = {id(x) for stmt in mod.tree.body if isinstance(stmt, ast.If) and _is_main_guard(stmt)
                   for x in ast.walk(stmt)}
         for node in ast.walk(mod.tree):
             if id(node) in guards:
                 continue
             if isinstance(node, ast.Name) and node.id == mod.entry and isinstance(node.ctx, ast.Load):
-                parent_ok = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "super"
-                                and c.args and c.args[0] is node for c in ast.walk(mod.tree))
+                parent_ok = any(isinstance(c, ast.Call) and (
+                    isinstance(c.func, ast.Name) and c.func.id == "super" and c.args and c.args[0] is node
+                    or isinstance(c.func, ast.Attribute) and c.func.value is node and mod.static_call(c.func) is not None)
+                    for c in ast.walk(mod.tree))
                 if not parent_ok:
                     rep.add("forbidden_call", f"names the class {mod.entry} (only super({mod.entry}, self))", node)

@@ -146,6 +146,14 @@ class ModuleScope:
             return None
         return self.methods.get((owner.name, name))
 
+    def static_call(self, func: ast.expr) -> Fn | None:
+        """The ``@staticmethod`` ``m`` when ``func`` is ``C.m`` for a class ``C`` of the answer
+        (``ModelNew._launch_params(n)``: a call like ``self._launch_params(n)``), else None."""
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.classes:
+            fn = self.methods.get((func.value.id, func.attr))
+            return fn if fn is not None and fn.static else None
+        return None
+
 
 def meta_kind(mod: ModuleScope, fn: Fn | None, node: ast.Subscript) -> int | None:
     """``meta["KEY"]`` in a launch grid or heuristic: Triton's dict of the kernel's arguments, so
