@@ -52,7 +52,9 @@ def precompiled_headers(cache: Path, flags: Sequence[str]) -> list[str]:
 
 def compile_and_link(work: Path, flags: Sequence[str], pch: Sequence[str], tb: str, kernels: Sequence[str]) -> str | None:
     """Compile ``tb`` once and each source of ``kernels`` (files in ``work``), linking ``<stem>``
-    programs from them; the compiler's complaint when a step fails, else None."""
+    programs from them (testbench and kernel in one program: ``-DHWEVAL_IN_PROCESS``, see
+    harness/families/hls/tbcheck.py); the compiler's complaint when a step fails, else None."""
+    flags = (*flags, "-DHWEVAL_IN_PROCESS")
     steps = [["g++", *flags, *pch, "-c", tb, "-o", f"{tb}.o"]]
     for src in kernels:
         stem = Path(src).stem

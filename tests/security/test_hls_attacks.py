@@ -139,8 +139,11 @@ int main(int argc, char **argv) {
 
 @pytest.mark.slow
 def test_the_child_cannot_reach_the_nonce(sandbox: Sandbox, tmp_path: Path) -> None:
-    """A (trusted) probe run the way the simulation program is run: the nonce is in none of its
-    arguments, input, environment, descriptors, nor readable from its parent (the judge)."""
+    """A (trusted) probe run the way both simulation programs are run (as the testbench program
+    and as the kernel program, whose output goes to the judge's standard error): the nonce is in
+    none of their arguments, input, environment, descriptors, nor readable from their parent (the
+    judge); the testbench program holds only the "returned" pipe and the kernel link, the kernel
+    program only its ends of the link."""
     import secrets
     import shutil
     import subprocess
@@ -153,13 +156,14 @@ def test_the_child_cannot_reach_the_nonce(sandbox: Sandbox, tmp_path: Path) -> N
     subprocess.run(["g++", "-O1", "probe.cpp", "-o", "probe"], cwd=tmp_path, check=True)
     shutil.copy(ensure_judge(tmp_path / "cache", "g++", compiler_version("g++")), tmp_path / JUDGE_BINARY)
     nonce = secrets.token_hex(16)
-    res = sandbox.run([f"./{JUDGE_BINARY}", "./probe"], workdir=tmp_path, limits=Limits(wall_s=30),
+    res = sandbox.run([f"./{JUDGE_BINARY}", "./probe", "./probe"], workdir=tmp_path, limits=Limits(wall_s=30),
                       stdin=(nonce + "\n").encode())
     lines = res.stdout.rstrip("\n").split("\n")
     assert judge_verdict(res.stdout, nonce) == ("exit", 0, None)  # the probe is no testbench: none returned
     assert nonce not in "\n".join(lines[:-1]) and nonce not in res.stderr
-    assert "stdin: 0" in res.stdout and "parent-mem: denied" in res.stdout
-    assert [ln for ln in lines if ln.startswith("open-fd:")] == ["open-fd: 3"]  # the "returned" pipe only
+    for out, fds in ((res.stdout, ["3", "4", "5"]), (res.stderr, ["3", "4"])):
+        assert "stdin: 0" in out and "parent-mem: denied" in out, out
+        assert [ln.split()[-1] for ln in out.splitlines() if ln.startswith("open-fd:")] == fds, out
 
 
 def test_exactly_one_sealed_line() -> None:

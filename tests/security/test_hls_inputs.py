@@ -231,8 +231,8 @@ ARGMAX_ATTACKS = [
 def _check(verdict_status: str, reason: str, stop: str) -> None:
     if stop == "cast":
         assert verdict_status == "rejected" and reason.startswith("cast:"), (verdict_status, reason)
-    else:
-        assert verdict_status == "fail" and CHANGED_INPUT in reason, (verdict_status, reason)
+    else:  # the kernel runs in its own process: it zeroes its own copy, the testbench checks its outputs
+        assert verdict_status == "fail" and "MISMATCH" in reason, (verdict_status, reason)
 
 
 @pytest.mark.slow

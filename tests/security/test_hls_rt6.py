@@ -133,13 +133,14 @@ def test_build_dependent_fix_is_rejected(name: str, bwrap_sandbox: Sandbox, cach
 
 
 @pytest.mark.slow
-def test_the_forge_is_live_without_the_gate(bwrap_sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
-    """Why the gate must see every build's text: the judge's descriptor 3 and the testbench's
-    ``TB PASS`` are written by the one process that holds both the testbench and the kernel, so
-    a fix that can call ``write``/``_exit`` forges a pass of the unfixed kernel under every build
-    (here the pch_header_guard variant, which passes the text rules, with the gate off)."""
+def test_the_forge_fails_even_without_the_gate(bwrap_sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
+    """The forge needs the testbench's descriptor 3 and its ``TB PASS``; since red team 7 the kernel
+    runs in a process of its own (harness/families/hls/kernel_link.py), so with the gate off the
+    constructor's writes reach only the kernel program's own descriptors, and its ``_exit`` ends
+    that program before the first call: the testbench fails (here the pch_header_guard variant,
+    which passes the text rules)."""
     status, reason = _run(ATTACKS["pch_header_guard"], bwrap_sandbox, cache, tmp_path, gate=False)
-    assert status == "pass", (status, reason)
+    assert status == "fail" and "kernel process ended" in reason, (status, reason)
 
 
 @pytest.mark.slow

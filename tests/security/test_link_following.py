@@ -167,14 +167,14 @@ def _planting_kernel(target: Path) -> str:
 
 @pytest.mark.slow
 def test_csim_writes_its_files_and_the_judge_over_planted_links(csim_cache: Path, tmp_path: Path) -> None:
-    """Links at every name csim writes (testbench files, kernel.cpp, the cached testbench object,
-    the judge): the targets stay as they are and the right kernel passes."""
+    """Links at every name csim writes (testbench files, kernel.cpp, the cached testbench program
+    and host object, the judge): the targets stay as they are and the right kernel passes."""
     src, tb = (KERNEL / "kernel.cpp").read_text(), KERNEL / "tb.cpp"
     assert csim(src, tb, tmp_path / "first", cache=csim_cache, builds=("plain",), timeout_s=20).passed
     target = _target(tmp_path / "outside")
     work = tmp_path / "work"
     work.mkdir()
-    names = ["tb.cpp", "kernel.cpp", "kernel.h", "tb.plain.o", JUDGE_BINARY]
+    names = ["tb.cpp", "kernel.cpp", "kernel.h", "hls_csim_plain", "host.plain.o", JUDGE_BINARY]
     for name in names:
         (work / name).symlink_to(target)
     calls: list[list[str]] = []
@@ -183,7 +183,7 @@ def test_csim_writes_its_files_and_the_judge_over_planted_links(csim_cache: Path
         from harness.families.hls.csim import direct_runner
 
         calls.append(list(cmd))
-        if "-o" in cmd and cmd[cmd.index("-o") + 1].startswith("hls_csim_"):  # the link step: plant again
+        if "-o" in cmd and cmd[cmd.index("-o") + 1].startswith("hls_kernel_"):  # the link step: plant again
             (cwd / JUDGE_BINARY).unlink(missing_ok=True)
             (cwd / JUDGE_BINARY).symlink_to(target)
         return direct_runner(cmd, cwd, timeout_s, env, stdin)
@@ -192,7 +192,7 @@ def test_csim_writes_its_files_and_the_judge_over_planted_links(csim_cache: Path
     res = csim(src, tb, work, cache=csim_cache, builds=("plain",), timeout_s=20, runner=runner, pch=True)
     _untouched(target)
     assert res.passed, res.symptom
-    assert calls and not any(c.endswith("tb.cpp") for cmd in calls for c in cmd)  # the cached object was copied
+    assert calls and not any(c.endswith("tb.cpp") for cmd in calls for c in cmd)  # the cached program was copied
     for name in names:
         assert stat.S_ISREG(os.lstat(work / name).st_mode), name
     assert stat.S_IMODE(os.stat(work / JUDGE_BINARY).st_mode) == 0o755

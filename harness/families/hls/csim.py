@@ -28,15 +28,11 @@ classified by :mod:`harness.families.hls.verdict`.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
-import functools
 import hashlib
-import importlib.util
 import json
 import logging
 import os
 import secrets
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +40,15 @@ from typing import Protocol
 
 from harness.cache import atomic_write_bytes
 from harness.families.hls.judge import JUDGE_BINARY, ensure_judge
+from harness.families.hls.kernel_link import HOST_FILE, host_text
+from harness.families.hls.tbcheck import top_of
+from harness.families.hls.toolchain import (
+    PCH_HEADER,
+    ap_include_dir,
+    compiler_version,
+    include_fingerprint,
+    precompile_headers,
+)
 from harness.families.hls.verdict import (
     SEED_ENV,
     TB_WRAPPER,
@@ -77,13 +82,11 @@ RUN_ENV: dict[str, dict[str, str]] = {
 #: Builds whose run reseeds the testbench with a fresh, unpredictable seed (``plain`` keeps the
 #: testbench's default, the stimulus the suite's items were validated with).
 FRESH_SEED_BUILDS: frozenset[str] = frozenset({"sanitize", "pattern"})
-PCH_HEADER = "hweval_hls_pch.h"
-PCH_TEXT = '#include "ap_int.h"\n#include "ap_fixed.h"\n#include "hls_stream.h"\n'
 
 KERNEL_FILE = "kernel.cpp"
 COMPILE_TIMEOUT_S = 120.0
 OUTPUT_CAP = 32 * 1024
-_CACHE_VERSION = "hls-csim-5"
+_CACHE_VERSION = "hls-csim-6"
 
 
 class Runner(Protocol):
@@ -142,29 +145,20 @@ class CsimResult:
 
 @dataclass(frozen=True)
 class BuildCommands:
-    """The command lines of one build, run in the scratch folder."""
+    """The command lines of one build, run in the scratch folder: two programs, the testbench's
+    (without the kernel) and the kernel's (the candidate's kernel and the harness's host ``main``,
+    :mod:`harness.families.hls.kernel_link`), run side by side under the judge."""
 
     compile_tb: list[str]
+    link_tb: list[str]
+    compile_host: list[str]
     compile_kernel: list[str]
-    link: list[str]
+    link_kernel: list[str]
     run: list[str]
     tb_object: str
+    tb_program: str
+    host_object: str
     kernel_object: str
-
-
-def ap_include_dir() -> Path:
-    """The folder with ``ap_int.h``, ``ap_fixed.h`` and ``hls_stream.h`` shipped by hls4ml."""
-    env = os.environ.get("HWEVAL_HLS_INCLUDE")
-    if env:
-        return Path(env)
-    spec = importlib.util.find_spec("hls4ml")  # does not import the package (it needs h5py...)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("hls4ml is not installed: pass --hls-include <Vitis include folder>")
-    for base in spec.submodule_search_locations:
-        folder = Path(base) / "templates" / "vivado" / "ap_types"
-        if (folder / "ap_int.h").is_file():
-            return folder
-    raise FileNotFoundError("hls4ml has no templates/vivado/ap_types/ap_int.h")
 
 
 def build_commands(build: str, *, include: Path, cxx: str = "g++", pch_dir: Path | None = None) -> BuildCommands:
@@ -176,36 +170,20 @@ def build_commands(build: str, *, include: Path, cxx: str = "g++", pch_dir: Path
     inc = ["-I.", f"-I{include}"]
     if pch_dir is not None:
         inc = [f"-I{pch_dir}", "-include", PCH_HEADER, *inc]
-    tb_obj, k_obj, exe = f"tb.{build}.o", f"kernel.{build}.o", f"hls_csim_{build}"
+    tb_obj, host_obj, k_obj = f"tb.{build}.o", f"host.{build}.o", f"kernel.{build}.o"
+    tb_exe, k_exe = f"hls_csim_{build}", f"hls_kernel_{build}"
     return BuildCommands(
         compile_tb=[cxx, *flags, *inc, "-c", TB_WRAPPER, "-o", tb_obj],
+        link_tb=[cxx, *flags, tb_obj, "-o", tb_exe],
+        compile_host=[cxx, *flags, *inc, "-c", HOST_FILE, "-o", host_obj],
         compile_kernel=[cxx, *flags, *inc, "-c", KERNEL_FILE, "-o", k_obj],
-        link=[cxx, *flags, tb_obj, k_obj, "-o", exe],
-        run=[f"./{JUDGE_BINARY}", f"./{exe}"],
+        link_kernel=[cxx, *flags, host_obj, k_obj, "-o", k_exe],
+        run=[f"./{JUDGE_BINARY}", f"./{tb_exe}", f"./{k_exe}"],
         tb_object=tb_obj,
+        tb_program=tb_exe,
+        host_object=host_obj,
         kernel_object=k_obj,
     )
-
-
-@functools.lru_cache(maxsize=8)
-def compiler_version(cxx: str = "g++") -> str:
-    try:
-        out = subprocess.run([cxx, "--version"], capture_output=True, text=True, timeout=30, check=False)
-        machine = subprocess.run([cxx, "-dumpmachine"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise FileNotFoundError(f"C++ compiler {cxx!r} not usable: {exc}") from exc
-    first = out.stdout.splitlines()[0] if out.stdout else ""
-    return f"{first} {machine.stdout.strip()}"
-
-
-@functools.lru_cache(maxsize=8)
-def include_fingerprint(include: Path) -> str:
-    """sha256 over the headers of ``include`` (names and contents)."""
-    h = hashlib.sha256()
-    for path in sorted(include.rglob("*.h")):
-        h.update(str(path.relative_to(include)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def ensure_pch(cache: Path, build: str, include: Path, cxx: str = "g++") -> Path | None:
@@ -215,32 +193,6 @@ def ensure_pch(cache: Path, build: str, include: Path, cxx: str = "g++") -> Path
     plain header when the precompiled one does not fit.
     """
     return precompile_headers(cache, [*COMMON_FLAGS, *BUILD_FLAGS[build]], include, cxx, label=f"{build} build")
-
-
-def precompile_headers(cache: Path, flags: Sequence[str], include: Path, cxx: str = "g++",
-                       label: str = "") -> Path | None:
-    """A folder under ``cache`` holding :data:`PCH_HEADER` precompiled with ``flags`` (made once,
-    under a lock, so processes sharing the folder make it once); None if it fails."""
-    key = _digest(_CACHE_VERSION, "pch", " ".join(flags), compiler_version(cxx), include_fingerprint(include))
-    folder = cache / "pch" / key[:24]
-    gch = folder / (PCH_HEADER + ".gch")
-    if gch.is_file():
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if gch.is_file():
-            return folder
-        (folder / PCH_HEADER).write_text(PCH_TEXT)
-        tmp = folder / f".tmp-{os.getpid()}.gch"
-        res = run_process([cxx, *flags, f"-I{include}", "-x", "c++-header", str(folder / PCH_HEADER), "-o", str(tmp)],
-                          timeout_s=COMPILE_TIMEOUT_S)
-        if not res.ok:
-            log.warning("precompiled header failed for %s: %s", label or " ".join(flags), compile_symptom(res.stderr))
-            tmp.unlink(missing_ok=True)
-            return None
-        os.replace(tmp, gch)
-    return folder
 
 
 def direct_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None,
@@ -253,8 +205,14 @@ def direct_runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[
 
 
 def _tb_files(tb_path: Path) -> dict[str, bytes]:
+    """The testbench's files, the harness's testbench translation unit and the kernel program's
+    host translation unit (none without a top function: the testbench program then does not link)."""
     tb = tb_path.read_bytes()
-    files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_for(tb_path, tb.decode(errors="replace")).encode()}
+    text = tb.decode(errors="replace")
+    files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_for(tb_path, text).encode()}
+    top = top_of(tb_path.parent)
+    if top is not None:
+        files[HOST_FILE] = host_text(text, top).encode()
     for header in sorted(tb_path.parent.glob("*.h")):
         files[header.name] = header.read_bytes()
     return files
@@ -297,12 +255,12 @@ class _Cache:
         if path is not None and res.status != "infra_error":
             atomic_write_bytes(path, json.dumps({**res.to_json(), "cached": False}).encode())
 
-    def get_object(self, key: str) -> Path | None:
-        path = self._path("tbobj", key, ".o")
+    def get_object(self, kind: str, key: str) -> Path | None:
+        path = self._path(kind, key, ".bin")
         return path if path is not None and path.is_file() else None
 
-    def put_object(self, key: str, src: Path) -> None:
-        path = self._path("tbobj", key, ".o")
+    def put_object(self, kind: str, key: str, src: Path) -> None:
+        path = self._path(kind, key, ".bin")
         if path is not None:
             atomic_write_bytes(path, src.read_bytes())
 
@@ -312,22 +270,38 @@ def _judge_home() -> Path:
     return cache_dir() / "hls"
 
 
+def _trusted_parts(build: str, cmds: BuildCommands, workdir: Path, tb_key: str, cache: _Cache, runner: Runner
+                   ) -> tuple[BuildResult | None, float]:
+    """The testbench program and the host object, from the cache or built now (before any
+    candidate code runs, so what goes to the cache is ours); a failure is the suite's
+    ``infra_error``."""
+    spent = 0.0
+    for kind, name, steps, what in (
+            ("tbexe", cmds.tb_program, (cmds.compile_tb, cmds.link_tb), "testbench program"),
+            ("hostobj", cmds.host_object, (cmds.compile_host,), "kernel host")):
+        cached = cache.get_object(kind, tb_key)
+        if cached is not None:
+            safefs.copy_file(cached, workdir / name, 0o755)  # never through a link left in workdir
+            continue
+        for step in steps:
+            res = runner(step, workdir, COMPILE_TIMEOUT_S, None)
+            spent += res.wall_s
+            if not res.ok:
+                return BuildResult(build, "infra_error",
+                                   f"{what} does not build: {compile_symptom(res.stderr)}", tail(res.stderr),
+                                   spent), spent
+        cache.put_object(kind, tb_key, workdir / name)
+    return None, spent
+
+
 def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: float, tb_key: str,
                cache: _Cache, runner: Runner, pch: bool) -> BuildResult:
     pch_dir = ensure_pch(cache.root, build, include, cxx) if pch and cache.root is not None else None
     cmds = build_commands(build, include=include, cxx=cxx, pch_dir=pch_dir)
-    spent = 0.0
-    cached_obj = cache.get_object(tb_key)
-    if cached_obj is not None:
-        safefs.copy_file(cached_obj, workdir / cmds.tb_object)  # never through a link left in workdir
-    else:
-        res = runner(cmds.compile_tb, workdir, COMPILE_TIMEOUT_S, None)
-        spent += res.wall_s
-        if not res.ok:
-            return BuildResult(build, "infra_error", f"testbench does not compile: {compile_symptom(res.stderr)}",
-                               tail(res.stderr), spent)
-        cache.put_object(tb_key, workdir / cmds.tb_object)
-    for step in (cmds.compile_kernel, cmds.link):
+    failed, spent = _trusted_parts(build, cmds, workdir, tb_key, cache, runner)
+    if failed is not None:
+        return failed
+    for step in (cmds.compile_kernel, cmds.link_kernel):
         res = runner(step, workdir, COMPILE_TIMEOUT_S, None)
         spent += res.wall_s
         if res.timed_out:

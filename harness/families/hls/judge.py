@@ -1,23 +1,32 @@
 """The judge: a trusted parent process, inside the sandbox, that holds the run's nonce.
 
-The C-simulation program (testbench plus the candidate's kernel, one process) never sees the
-nonce: the judge reads it from its own standard input, starts the program as a child with
-``/dev/null`` as standard input, no argument, and as descriptor 3 the write end of a pipe on
-which the harness's ``main`` reports that the testbench returned (and with which code), after
-it did; no other descriptor beyond 0-2. The judge makes itself non-dumpable first, so the child
-cannot read its memory through ``/proc``. The judge relays the child's
-standard output (capped at :data:`RELAY_CAP` bytes, so the judge's line always fits in what the
-harness keeps), waits for it and then prints one sealed line::
+C-simulation runs two programs (:mod:`harness.families.hls.kernel_link`): the testbench's,
+linked without the kernel, and the kernel's (the candidate's kernel and the harness's host
+``main``), which serves the testbench's calls of the top function over two pipes. Neither sees
+the nonce: the judge reads it from its own standard input, then starts
+
+* the testbench program with ``/dev/null`` as standard input, its standard output on a pipe the
+  judge relays, as descriptor 3 the write end of a pipe on which the harness's ``main`` reports
+  that the testbench returned (and with which code), after it did, and as descriptors 4 and 5
+  the link to the kernel program; no other descriptor. The judge waits until it has executed
+  (a close-on-exec pipe) before it starts
+* the kernel program, with ``/dev/null`` as standard input, its standard output and error on the
+  judge's standard error, and as descriptors 3 and 4 the other ends of the link; no other
+  descriptor: it cannot reach descriptor 3 of the testbench, the relayed output or the judge.
+
+The judge makes itself non-dumpable first (the testbench program does too), so neither child can
+read or trace it through ``/proc`` or ``ptrace``. It relays the testbench program's standard
+output (capped at :data:`RELAY_CAP` bytes, so the judge's line always fits in what the harness
+keeps), waits for it, gives the kernel program two seconds to end (it reads the end of the
+link), kills it if it has not, and prints one sealed line::
 
     HWEVAL-CSIM-END <nonce> exit=<code> returned=<testbench code|none>     (or signal=<n>)
 
-and exits with the child's code (128 + n for a signal). The harness trusts only that line
-(:func:`harness.families.hls.verdict.classify_run`): the child's exit status as seen by its
-parent, and whether the testbench returned, never a line the child printed. A kernel that ends
-the process before the testbench returns (which the integrity checks already forbid) leaves
-``returned=none``. The judge is compiled by the harness from
-the source below (our code, outside the sandbox) and cached by the hash of that source and the
-compiler.
+and exits with the testbench program's code (128 + n for a signal). The harness trusts only that
+line (:func:`harness.families.hls.verdict.classify_run`): the testbench program's exit status as
+seen by its parent, and whether the testbench returned, never a line a child printed. The judge
+is compiled by the harness from the source below (our code, outside the sandbox) and cached by
+the hash of that source and the compiler.
 """
 from __future__ import annotations
 
@@ -52,25 +61,62 @@ static void write_all(int fd, const char *buf, size_t n) {
     }
 }
 
+static int high(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 100); }
+
+// In a child: make exactly the descriptors listed (target <- source) and close every other one.
+static void only(const int *targets, const int *sources, int n) {
+    for (int i = 0; i < n; i++)
+        if (dup2(sources[i], targets[i]) < 0) _exit(126);
+    for (int fd = 0; fd < 4096; fd++) {
+        bool keep = false;
+        for (int i = 0; i < n; i++) keep = keep || fd == targets[i];
+        if (!keep) close(fd);
+    }
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2) return 125;
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // the child may not read this process's memory (/proc/ppid/mem)
+    if (argc != 3) return 125;
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // the children may not read this process's memory (/proc/ppid/mem)
     char nonce[130] = {0};
     ssize_t got = read(0, nonce, sizeof(nonce) - 1);
     if (got <= 0) return 125;
     nonce[strcspn(nonce, "\r\n")] = 0;
-    int out[2], ret[2];
-    if (pipe(out) != 0 || pipe(ret) != 0) return 125;
-    pid_t pid = fork();
+    int out[2], ret[2], down[2], up[2], exec_sync[2];
+    if (pipe(out) != 0 || pipe(ret) != 0 || pipe(down) != 0 || pipe(up) != 0 || pipe2(exec_sync, O_CLOEXEC) != 0)
+        return 125;
+    int devnull = open("/dev/null", O_RDONLY);
+    int h_null = high(devnull), h_out = high(out[1]), h_ret = high(ret[1]), h_down_w = high(down[1]),
+        h_up_r = high(up[0]), h_down_r = high(down[0]), h_up_w = high(up[1]), h_err = high(2);
+    if (devnull < 0 || h_null < 0 || h_out < 0 || h_ret < 0 || h_down_w < 0 || h_up_r < 0 || h_down_r < 0 ||
+        h_up_w < 0 || h_err < 0)
+        return 125;
+    pid_t pid = fork();  // the testbench program: stdout to the relay, 3 = "returned", 4/5 = the kernel link
     if (pid < 0) return 125;
     if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 || dup2(ret[1], 3) < 0) _exit(126);
-        for (int fd = 4; fd < 4096; fd++) close(fd);
+        close(exec_sync[0]);
+        int targets[] = {0, 1, 2, 3, 4, 5, exec_sync[1]};
+        int sources[] = {h_null, h_out, h_err, h_ret, h_down_w, h_up_r, exec_sync[1]};
+        only(targets, sources, 7);
         char *child_argv[] = {argv[1], nullptr};
         execv(argv[1], child_argv);
         _exit(127);
     }
+    close(exec_sync[1]);
+    char sync_byte;
+    while (read(exec_sync[0], &sync_byte, 1) < 0 && errno == EINTR) {}  // EOF: the testbench program is running
+    close(exec_sync[0]);
+    pid_t kpid = fork();  // the kernel program: 3/4 = the link, stdout and stderr to the judge's stderr
+    if (kpid == 0) {
+        int targets[] = {0, 1, 2, 3, 4};
+        int sources[] = {h_null, h_err, h_err, h_down_r, h_up_w};
+        only(targets, sources, 5);
+        char *child_argv[] = {argv[2], nullptr};
+        execv(argv[2], child_argv);
+        _exit(127);
+    }
+    int mine[] = {devnull, h_null, h_out, h_ret, h_down_w, h_up_r, h_down_r, h_up_w, h_err,
+                  down[0], down[1], up[0], up[1]};
+    for (int fd : mine) close(fd);
     close(out[1]);
     close(ret[1]);
     char buf[4096];
@@ -86,6 +132,18 @@ int main(int argc, char **argv) {
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (kpid > 0) {  // the link is closed: the kernel program ends by itself; one that does not is killed
+        bool ended = false;
+        for (int i = 0; i < 200 && !ended; i++) {
+            pid_t w = waitpid(kpid, nullptr, WNOHANG);
+            ended = w == kpid || (w < 0 && errno != EINTR);
+            if (!ended) usleep(10000);
+        }
+        if (!ended) {
+            kill(kpid, SIGKILL);
+            while (waitpid(kpid, nullptr, 0) < 0 && errno == EINTR) {}
+        }
+    }
     char returned[32] = {0};
     ssize_t r = read(ret[0], returned, sizeof(returned) - 1);
     int tb_rc = 0;
@@ -106,7 +164,7 @@ int main(int argc, char **argv) {
     return code;
 }
 """
-JUDGE_SOURCE = ("// hweval C-simulation judge (trusted): runs argv[1] as a child that never sees the nonce.\n"
+JUDGE_SOURCE = ("// hweval C-simulation judge (trusted): runs argv[1] (testbench) and argv[2] (kernel), which never see the nonce.\n"
                 f"#define RELAY_CAP ((size_t){RELAY_CAP})\n" + _BODY)
 
 

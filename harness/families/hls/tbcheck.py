@@ -17,13 +17,18 @@
 Compiled with ``-DHWEVAL_STIMULUS_DIGEST`` (tests only, never by the harness's builds) the wrapper
 also folds every argument of every call into a hash, taken before the call (an input stream is
 drained and refilled), and prints it at exit as ``HWEVAL-STIMULUS <hex>``: two seeds that give
-the same hash mean the seed does not reach the kernel's inputs.
+the same hash mean the seed does not reach the kernel's inputs. Compiled with
+``-DHWEVAL_IN_PROCESS`` (tests only, never by the harness's builds: their flags are fixed in
+:mod:`harness.families.hls.csim`) the wrapper calls the kernel linked into the same program
+instead of the kernel process (:mod:`harness.families.hls.kernel_link`).
 """
 from __future__ import annotations
 
 import re
 import tomllib
 from pathlib import Path
+
+from harness.families.hls import kernel_link
 
 _SEED_HOOK = re.compile(r"^\s*(?:static\s+)?void\s+hweval_seed\s*\(\s*unsigned", re.MULTILINE)
 _LCG_STATE = re.compile(r"^\s*static\s+unsigned(?:\s+int)?\s+lcg_state\s*=", re.MULTILINE)
@@ -62,7 +67,10 @@ def check_testbench(folder: Path) -> str | None:
         return (f"{tb}: no seeded stimulus: define `void hweval_seed(unsigned)` (or a `static unsigned lcg_state`) "
                 "and draw the random part of the stimulus from it")
     top = top_of(folder)
-    if top is not None and not re.search(rf"\b{top}\s*\(", text):
+    if top is None:
+        return (f"{folder / 'meta.toml'}: names no top function (`top = \"<name>\"`): the kernel runs in a "
+                "process of its own and the testbench calls it only through its top function")
+    if not re.search(rf"\b{top}\s*\(", text):
         return f"{tb}: never calls the top function `{top}` named in meta.toml"
     return None
 
@@ -144,12 +152,16 @@ def input_check_text(tb_text: str, top: str | None) -> str:
     if top is None:
         return ""
     headers = "".join(f'#include "{h}"\n' for h in dict.fromkeys(_LOCAL_INCLUDE.findall(tb_text)))
-    return f"""{headers}{_CHECK_LIB}
+    return f"""{headers}{_CHECK_LIB}{kernel_link.tb_link_text()}
 template <typename... A> static decltype(auto) hweval_checked_{top}(A &&...a) {{
     hweval_in::Snap snap;
     snap.name = "{top}";
-    hweval_in::take(snap, &{top}, std::index_sequence_for<A...>{{}}, a...);
-    return ({top})(std::forward<A>(a)...);
+    hweval_in::take(snap, static_cast<decltype(&{top})>(nullptr), std::index_sequence_for<A...>{{}}, a...);
+#ifdef HWEVAL_IN_PROCESS
+    return ({top})(std::forward<A>(a)...);  // tests only (one program, no kernel process); never a harness build
+#else
+    return {kernel_link.tb_call(top)};
+#endif
 }}
 #define {top}(...) hweval_checked_{top}(__VA_ARGS__)
 """
