@@ -41,8 +41,12 @@ def netlist_check(cand: SynthResult, retest: Retest) -> tuple[SynthResult, dict[
                              "reason": verdict.reason.strip()[:600]}
     if verdict.status is Status.PASS or verdict.status in UNCHECKED:
         return cand, found
-    reason = (f"yosys's netlist of the answer fails the problem's tests ({verdict.status}: "
-              f"{verdict.reason.strip()[:300]}): the design synthesised is not the design simulated")
+    if verdict.status in (Status.FAIL, Status.REJECTED):
+        reason = (f"yosys's netlist of the answer fails the problem's tests ({verdict.status}: "
+                  f"{verdict.reason.strip()[:300]}): the design synthesised is not the design simulated")
+    else:  # ran out of time or memory, or crashed: not shown to be the design tested, so not credited
+        reason = (f"yosys's netlist of the answer did not complete the problem's tests ({verdict.status}: "
+                  f"{verdict.reason.strip()[:300]}): a netlist that cannot be checked gets no area, cells or depth")
     return replace(cand, synthesizable=False, cells=None, area=None, depth=None, reason=reason), found
 
 
