@@ -50,6 +50,19 @@ def precompiled_headers(cache: Path, flags: Sequence[str]) -> list[str]:
     return [f"-I{folder}", "-include", PCH_HEADER, "-I.", f"-I{include}"]
 
 
+def passes_with_seed(exe: Path, seed: int | None) -> bool:
+    """Whether program ``exe`` (built by :func:`compile_and_link`) prints ``TB PASS`` and exits 0, with
+    the harness's stimulus seed variable set to ``seed`` (unset for None: the default stimulus)."""
+    from harness.families.hls.csim import SEED_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != SEED_ENV}
+    if seed is not None:
+        env[SEED_ENV] = str(seed)
+    res = subprocess.run(f"./{exe.name} 3>/dev/null", shell=True, cwd=exe.parent, env=env, capture_output=True,
+                         text=True, timeout=300, check=False)
+    return res.returncode == 0 and "TB PASS" in res.stdout
+
+
 def compile_and_link(work: Path, flags: Sequence[str], pch: Sequence[str], tb: str, kernels: Sequence[str]) -> str | None:
     """Compile ``tb`` once and each source of ``kernels`` (files in ``work``), linking ``<stem>``
     programs from them (testbench and kernel in one program: ``-DHWEVAL_IN_PROCESS``, see

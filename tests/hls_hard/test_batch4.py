@@ -13,9 +13,7 @@ read in the right operand of &&) and shows only for some inputs. These tests che
 """
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,9 +22,9 @@ import pytest
 
 from benchmarks.hls_hard import KERNELS_DIR
 from harness.families.hls.build import load_bugs
-from harness.families.hls.csim import BUILD_FLAGS, COMMON_FLAGS, SEED_ENV, csim
+from harness.families.hls.csim import BUILD_FLAGS, COMMON_FLAGS, csim
 from harness.families.hls.verdict import tb_wrapper_for
-from tests.hls.pch import compile_and_link, precompiled_headers
+from tests.hls.pch import compile_and_link, passes_with_seed, precompiled_headers
 
 BATCH4 = ("clip_integ", "lce_row", "lvl_shift", "peak_drop", "sobel_mirror", "trig_capture")
 TWO_BUGS = ("lce_row", "lvl_shift")
@@ -69,15 +67,6 @@ def _variants(name: str) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _passes(exe: Path, seed: int | None) -> bool:
-    env = {k: v for k, v in os.environ.items() if k != SEED_ENV}
-    if seed is not None:
-        env[SEED_ENV] = str(seed)
-    res = subprocess.run(f"./{exe.name} 3>/dev/null", shell=True, cwd=exe.parent, env=env, capture_output=True,
-                         text=True, timeout=300, check=False)
-    return res.returncode == 0 and "TB PASS" in res.stdout
-
-
 def _wrong(name: str, work: Path, pch: list[str]) -> list[str]:
     folder = KERNELS_DIR / name
     variants = _variants(name)
@@ -93,7 +82,7 @@ def _wrong(name: str, work: Path, pch: list[str]) -> list[str]:
     if why is not None:
         return [f"{name}: does not compile: {why}"]
     return [f"{name}/{vid} seed {seed}: {'fails' if should else 'passes'}"
-            for vid, _, should in variants for seed in SEEDS if _passes(d / vid, seed) != should]
+            for vid, _, should in variants for seed in SEEDS if passes_with_seed(d / vid, seed) != should]
 
 
 def test_batch4_records() -> None:

@@ -6,9 +6,7 @@ The ap headers come precompiled and each testbench is compiled once for its cont
 (tests/hls/pch.py): the same flags and sources as compiling each pair from scratch."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,23 +15,14 @@ import pytest
 
 from benchmarks.hls_hard import KERNELS_DIR
 from harness.families.hls.build import load_bugs
-from harness.families.hls.csim import BUILD_FLAGS, COMMON_FLAGS, SEED_ENV
+from harness.families.hls.csim import BUILD_FLAGS, COMMON_FLAGS
 from harness.families.hls.verdict import tb_wrapper_for
-from tests.hls.pch import compile_and_link, precompiled_headers
+from tests.hls.pch import compile_and_link, passes_with_seed, precompiled_headers
 
 NEWLY_SEEDED = ("bfp_norm", "black_gain", "blur3_stream", "box3_sum", "cdot16", "cic_decim", "gain_round", "horner3",
                 "hsmooth_stream", "iq_round", "q7_blend", "sign_split", "sm_scale")
 SEEDS = (None, 1, 987654321)
 FLAGS = (*COMMON_FLAGS, *BUILD_FLAGS["plain"])
-
-
-def _passes(exe: Path, seed: int | None) -> bool:
-    env = {k: v for k, v in os.environ.items() if k != SEED_ENV}
-    if seed is not None:
-        env[SEED_ENV] = str(seed)
-    res = subprocess.run(f"./{exe.name} 3>/dev/null", shell=True, cwd=exe.parent, env=env, capture_output=True,
-                         text=True, timeout=300, check=False)
-    return res.returncode == 0 and "TB PASS" in res.stdout
 
 
 def _wrong(name: str, work: Path, pch: list[str]) -> list[str]:
@@ -53,7 +42,7 @@ def _wrong(name: str, work: Path, pch: list[str]) -> list[str]:
     if why is not None:
         return [f"{name}: does not compile: {why}"]
     return [f"{name}/{vid} seed {seed}: {'passes' if vid != 'control' else 'fails'}"
-            for vid, _ in variants for seed in SEEDS if _passes(d / vid, seed) != (vid == "control")]
+            for vid, _ in variants for seed in SEEDS if passes_with_seed(d / vid, seed) != (vid == "control")]
 
 
 def test_the_newly_seeded_testbenches_are_the_ones_that_lacked_a_hook() -> None:

@@ -28,7 +28,6 @@ classified by :mod:`harness.families.hls.verdict`.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -44,6 +43,7 @@ from harness.families.hls.kernel_link import HOST_FILE, host_text
 from harness.families.hls.tbcheck import top_of
 from harness.families.hls.toolchain import (
     PCH_HEADER,
+    _digest,
     ap_include_dir,
     compiler_version,
     include_fingerprint,
@@ -216,15 +216,6 @@ def _tb_files(tb_path: Path) -> dict[str, bytes]:
     for header in sorted(tb_path.parent.glob("*.h")):
         files[header.name] = header.read_bytes()
     return files
-
-
-def _digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 class _Cache:

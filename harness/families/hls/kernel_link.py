@@ -290,6 +290,11 @@ template <typename R, typename... P> void serve_top(R (*f)(P...)) { serve(f, std
 _LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 
 
+def local_includes(tb_text: str) -> str:
+    """``#include`` lines of the testbench's own headers (``"..."``), each once, in order."""
+    return "".join(f'#include "{h}"\n' for h in dict.fromkeys(_LOCAL_INCLUDE.findall(tb_text)))
+
+
 def _common(namespace: str, in_fd: int, out_fd: int) -> str:
     return _COMMON.replace("@NS@", namespace).replace("@IN@", str(in_fd)).replace("@OUT@", str(out_fd))
 
@@ -313,7 +318,7 @@ HOST_FILE = "hweval_kernel_host.cpp"
 def host_text(tb_text: str, top: str) -> str:
     """The kernel program's ``main``: reads calls on :data:`KERNEL_FROM_TB` until the testbench
     closes it, serves each with the kernel's ``top``."""
-    headers = "".join(f'#include "{h}"\n' for h in dict.fromkeys(_LOCAL_INCLUDE.findall(tb_text)))
+    headers = local_includes(tb_text)
     body = (_common("hweval_host", KERNEL_FROM_TB, KERNEL_TO_TB) + _HOST_SIDE.replace("@NS@", "hweval_host"))
     return f"""// hweval: the kernel program; the candidate's kernel is linked into it, the testbench is not.
 {headers}{body}

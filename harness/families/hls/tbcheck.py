@@ -32,7 +32,6 @@ from harness.families.hls import kernel_link
 
 _SEED_HOOK = re.compile(r"^\s*(?:static\s+)?void\s+hweval_seed\s*\(\s*unsigned", re.MULTILINE)
 _LCG_STATE = re.compile(r"^\s*static\s+unsigned(?:\s+int)?\s+lcg_state\s*=", re.MULTILINE)
-_LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -151,7 +150,7 @@ def input_check_text(tb_text: str, top: str | None) -> str:
     checked call of ``top`` (empty without a top function)."""
     if top is None:
         return ""
-    headers = "".join(f'#include "{h}"\n' for h in dict.fromkeys(_LOCAL_INCLUDE.findall(tb_text)))
+    headers = kernel_link.local_includes(tb_text)
     return f"""{headers}{_CHECK_LIB}{kernel_link.tb_link_text()}
 template <typename... A> static decltype(auto) hweval_checked_{top}(A &&...a) {{
     hweval_in::Snap snap;
