@@ -12,8 +12,10 @@ ref.v, tb.py) with these additions in ``meta.toml``:
   (wrappers that instantiate the candidate at several parameter values, or connect the
   modules of a multi-module answer) and the module the simulation elaborates. They are passed
   to the family evaluator as trusted ``extra_sources`` with the reference (so the wrapper drives
-  the candidate's inputs one way only); the candidate never sees them, and synthesis reads the
-  text that was compiled.
+  the candidate's inputs one way only); the candidate never sees them. Synthesis reads the text
+  that was compiled, inside the wrapper: the answer is scored at the parameter sets the wrapper
+  uses, and the tests re-run on yosys's netlist of the wrapper
+  (:mod:`harness.families.verilog.wrapsynth`).
 
 The testbenches use the shared cocotb library :mod:`harness.tbkit`. Reference models that
 several problems need (the binary32 rounding model, the RV32IM ISS, the DEFLATE stream bench) are
@@ -28,7 +30,10 @@ from pathlib import Path
 
 from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import evaluate_cocotb, synthesis_code
-from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM
+from harness.families.verilog.extract import extract_verilog
+from harness.families.verilog.isolation import modules_expected
+from harness.families.verilog.netcheck import netlist_context
+from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM, fenced_answer
 from harness.families.verilog.suite import (
     REQUIRED_FILES,
     CocotbVerilogSuite,
@@ -36,7 +41,8 @@ from harness.families.verilog.suite import (
     testbench_files,
 )
 from harness.families.verilog.synth import add_synthesis
-from harness.types import Candidate
+from harness.families.verilog.wrapsynth import Wrapper
+from harness.types import Candidate, Status
 
 log = logging.getLogger(__name__)
 
@@ -92,5 +98,17 @@ class VerilogHardSuite(CocotbVerilogSuite):
         verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx, extra_sources=sources,
                                   sim_top=sim_top, reference=problem.reference, extra_files=testbench_files(problem),
                                   **self.simulation())
+        wrapper = Wrapper(sources, sim_top, tuple(sorted({top} | modules_expected(sources.values()))))
         return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
-                             self.options)
+                             self.options, wrapper=wrapper,
+                             retest=lambda netlist: self.wrapped_netlist_verdict(problem, netlist, sim_top, ctx))
+
+    def wrapped_netlist_verdict(self, problem: Problem, netlist: str, sim_top: str, ctx: EvalContext) -> Verdict:
+        """The problem's tests on yosys's netlist of the wrapper with the answer in it: the wrapper's
+        module is the design, each parameter set of the answer one netlist module
+        (:mod:`harness.families.verilog.wrapsynth`)."""
+        candidate = extract_verilog(fenced_answer(netlist), sim_top)
+        if candidate is None:
+            return Verdict(Status.NO_CODE, reason="no module in the netlist")
+        return evaluate_cocotb(candidate, top=sim_top, tb_source=problem.data["tb"], ctx=netlist_context(ctx),
+                               extra_files=testbench_files(problem), **self.simulation())

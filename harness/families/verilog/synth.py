@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.cache import JsonCache, harness_code_digest, key_of
 from harness.families.verilog.lexer import tokenize
@@ -38,6 +38,9 @@ from harness.sandbox.base import Limits
 from harness.suite import COMMON_OPTIONS, EvalContext, Requirements, SuiteOptions
 from harness.tools import tool_versions
 from harness.types import StageResult, Status, Verdict
+
+if TYPE_CHECKING:
+    from harness.families.verilog.wrapsynth import Wrapper
 
 log = logging.getLogger(__name__)
 
@@ -184,9 +187,15 @@ def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequen
     return res, found
 
 
-def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False) -> SynthResult:
+def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False,
+               wrapper: Wrapper | None = None) -> SynthResult:
     """Synthesise ``code`` with ``top`` as the top module (in the sandbox); ``netlist``: also
-    bring back yosys's netlist (``SynthResult.netlist``)."""
+    bring back yosys's netlist (``SynthResult.netlist``); ``wrapper``: inside the problem's trusted
+    wrapper, scored at the parameter sets it uses (:mod:`harness.families.verilog.wrapsynth`)."""
+    if wrapper is not None:
+        from harness.families.verilog.wrapsynth import synthesize_wrapped
+
+        return synthesize_wrapped(code, wrapper, ctx, netlist)
     t0 = time.monotonic()
     res, out = _yosys(ctx, {"design.sv": strip_attributes(code)}, _script(top, netlist=netlist),
                       ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])))
@@ -222,11 +231,12 @@ _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
-def reference_synthesis(code: str, top: str, ctx: EvalContext) -> SynthResult:
+def reference_synthesis(code: str, top: str, ctx: EvalContext, wrapper: Wrapper | None = None) -> SynthResult:
     """``synthesize`` for a reference, cached (:class:`harness.cache.JsonCache`) by the code, the
     yosys version, the sandbox kind and the harness's code (the synthesis script lives there).
     A run that hit the time limit or found no yosys says nothing about the code: never cached."""
-    key = key_of(code, top, tool_versions().get("yosys"), ctx.sandbox.name, harness_code_digest())[:24]
+    key = key_of(code, top, tool_versions().get("yosys"), ctx.sandbox.name, harness_code_digest(),
+                 *(wrapper.key() if wrapper is not None else ()))[:24]
     cache = JsonCache(Path(ctx.cache_dir, "synth"), label="synthesis cache", flat=True) if ctx.cache_dir else None
     with _locks_guard:
         lock = _locks.setdefault(key, threading.Lock())
@@ -237,7 +247,7 @@ def reference_synthesis(code: str, top: str, ctx: EvalContext) -> SynthResult:
                 return SynthResult(**record)
             except TypeError:
                 log.debug("ignoring a synthesis cache entry of another layout (%s)", key)
-        result = synthesize(code, top, ctx)
+        result = synthesize(code, top, ctx, wrapper=wrapper)
         if cache is not None and not result.reason.startswith(_TRANSIENT):
             cache.put(key, result.to_json())
         return result
@@ -296,18 +306,21 @@ def _has_state(code: str) -> bool:
 
 
 def add_synthesis(verdict: Verdict, code: str, reference: str | None, top: str, ctx: EvalContext,
-                  options: SuiteOptions, retest: Retest | None = None) -> Verdict:
+                  options: SuiteOptions, retest: Retest | None = None, wrapper: Wrapper | None = None) -> Verdict:
     """Add the ``synth`` (and ``equiv``) stages and the area/depth ratios to a passing verdict.
 
     ``retest(netlist)``: the problem's own tests run on yosys's netlist of the answer
     (:mod:`harness.families.verilog.netcheck`): a netlist that fails them makes the answer not
-    synthesizable (the design scored must be the design tested).
+    synthesizable (the design scored must be the design tested). ``wrapper``: the problem's
+    trusted wrapper; answer and reference are synthesised and scored inside it, and the netlist
+    given to ``retest`` is the wrapper's (:mod:`harness.families.verilog.wrapsynth`).
     """
     if verdict.status != Status.PASS or not enabled(options) or shutil.which("yosys") is None:
         return verdict
-    ref = reference_synthesis(reference, top, ctx) if reference else None
+    ref = reference_synthesis(reference, top, ctx, wrapper) if reference else None
     same = reference is not None and " ".join(code.split()) == " ".join(reference.split())
-    cand = ref if same and ref is not None else synthesize(code, top, ctx, netlist=retest is not None)
+    cand = ref if same and ref is not None else synthesize(code, top, ctx, netlist=retest is not None,
+                                                           wrapper=wrapper)
     checked: dict[str, Any] | None = None
     if retest is not None and cand.synthesizable and not same:
         from harness.families.verilog.netcheck import netlist_check

@@ -1,0 +1,154 @@
+"""Synthesis of an answer inside its problem's trusted wrapper: the design scored is the design tested.
+
+Some problems (verilog-hard's ``extra_sources``/``sim_top``) test the answer through a trusted
+wrapper that instantiates the answer's module(s) at several parameter values; the answer's
+default parameters may be among them or not. Scoring the answer alone, at its defaults, would
+score a design no test ran (an answer may build one thing at the tested values and another at the
+defaults), and its netlist could not be tested as the wrapper uses it.
+
+So yosys reads the answer with the wrapper (``hierarchy -top <sim_top>``), each of the answer's
+modules the wrapper instantiates marked ``keep_hierarchy`` (the answer's own attributes are
+blanked first, :func:`harness.families.verilog.synth.strip_attributes`): every parameter set the
+wrapper uses becomes one flattened netlist module, the wrapper's own logic is flattened around
+them. The scores are those of the answer's instances, summed over the wrapper's instances (cells,
+area) or the worst of them (depth); the reference is scored the same way. The netlist yosys writes
+(the wrapper and the per-parameter-set modules, every name but the ports made internal, the
+per-set modules renamed ``hweval_nl<k>_<module>``) is what the problem's tests then run on
+(:mod:`harness.families.verilog.netcheck`), so each scored instance is a tested one.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from harness.families.verilog.extract import module_spans
+from harness.suite import EvalContext
+
+if TYPE_CHECKING:
+    from harness.families.verilog.synth import SynthResult
+
+#: the wrapper's files are written under this prefix (never clashing with the script's own files)
+_PREFIX = "hweval_wrap_"
+_LTP = re.compile(r"Longest topological path in \\?(\S+) \(length=(\d+)\)")
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """A trusted wrapper: its sources (name -> text), its top module, and the answer's modules it
+    instantiates (``designs``)."""
+
+    sources: Mapping[str, str] = field(hash=False)
+    sim_top: str
+    designs: tuple[str, ...]
+
+    def key(self) -> tuple[Any, ...]:
+        return (sorted(self.sources.items()), self.sim_top, self.designs)
+
+
+def mark_designs(code: str, designs: tuple[str, ...]) -> str:
+    """``code`` with ``(* keep_hierarchy *)`` put before each module named in ``designs``."""
+    out, pos = [], 0
+    for name, start, _ in module_spans(code):
+        if name.lstrip("\\") in designs:
+            out += [code[pos:start], "(* keep_hierarchy *) "]
+            pos = start
+    return "".join(out) + code[pos:]
+
+
+def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
+    top = wrapper.sim_top
+    return "\n".join([
+        "read_verilog -sv -noblackbox design.sv",
+        *(f"read_verilog -sv -noblackbox {_PREFIX}{name}" for name in sorted(wrapper.sources)),
+        f"hierarchy -check -top {top}",
+        f"synth -flatten -top {top}",
+        "tee -q -o stat.json stat -json",
+        "tee -q -o ltp.txt ltp -noff",
+        # every name but the ports made internal, then short: the netlist's size is its cells'
+        *(["rename -hide w:* c:*", "rename -enumerate", f"write_verilog -noattr {netlist_file}"] if netlist else []),
+    ]) + "\n"
+
+
+def files(code: str, wrapper: Wrapper) -> dict[str, str]:
+    return {"design.sv": mark_designs(code, wrapper.designs),
+            **{f"{_PREFIX}{name}": text for name, text in wrapper.sources.items()}}
+
+
+def _totals(mods: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> dict[str, int]:
+    """The primitive cells of module ``name`` with its sub-modules' counted in (by type)."""
+    out: dict[str, int] = {}
+    for cell, count in ((mods.get(name) or {}).get("num_cells_by_type") or {}).items():
+        if cell in mods and cell not in seen:
+            for sub, n in _totals(mods, cell, (*seen, name)).items():
+                out[sub] = out.get(sub, 0) + n * int(count)
+        else:
+            out[cell] = out.get(cell, 0) + int(count)
+    return out
+
+
+def scores(stat_text: str, ltp_text: str, wrapper: Wrapper) -> tuple[dict[str, int], int | None, list[str], str]:
+    """From yosys's ``stat -json`` and ``ltp`` output: the answer's instances' cells by type, their
+    worst depth, the per-parameter-set module names, and a reason when they cannot be scored."""
+    try:
+        mods = json.loads(stat_text).get("modules", {})
+    except (json.JSONDecodeError, AttributeError) as exc:
+        return {}, None, [], f"unreadable yosys stat output: {exc}"
+    top = mods.get(f"\\{wrapper.sim_top}") or {}
+    instances = {cell: int(n) for cell, n in (top.get("num_cells_by_type") or {}).items() if cell in mods}
+    if not instances:
+        return {}, None, [], f"the wrapper {wrapper.sim_top} holds no instance of the answer after synthesis"
+    by_type: dict[str, int] = {}
+    for cell, count in instances.items():
+        for prim, n in _totals(mods, cell).items():
+            by_type[prim] = by_type.get(prim, 0) + n * count
+    kept = sorted(k.lstrip("\\") for k in by_type if not k.startswith("$"))
+    if kept:
+        return {}, None, [], f"synthesis left module(s) {', '.join(kept)} unflattened"
+    derived = [m for m in mods if m != f"\\{wrapper.sim_top}"]
+    depths = [int(m.group(2)) for m in _LTP.finditer(ltp_text) if m.group(1) in {d.lstrip("\\") for d in derived}]
+    return by_type, max(depths) if depths else None, derived, ""
+
+
+def rename_modules(netlist: str, derived: list[str]) -> str:
+    """The netlist with each per-parameter-set module (``$paramod...``, an escaped identifier, read as
+    a system task name by the integrity check) renamed ``hweval_nl<k>_<module>``."""
+    for k, name in enumerate(sorted(derived)):
+        if not name.startswith("$"):
+            continue
+        base = re.sub(r"\W", "_", name.split("\\")[1] if "\\" in name else name)
+        netlist = netlist.replace(f"\\{name} ", f"hweval_nl{k}_{base} ")
+    return netlist
+
+
+def wall_since(t0: float) -> float:
+    return time.monotonic() - t0
+
+
+def synthesize_wrapped(code: str, wrapper: Wrapper, ctx: EvalContext, netlist: bool = False) -> SynthResult:
+    """:func:`harness.families.verilog.synth.synthesize` for an answer inside ``wrapper``."""
+    from harness.families.verilog.synth import NETLIST_FILE, SynthResult, _yosys, cell_area, strip_attributes
+
+    t0 = time.monotonic()
+    res, out = _yosys(ctx, files(strip_attributes(code), wrapper), script(wrapper, netlist, NETLIST_FILE),
+                      ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])))
+    if res is None:
+        return SynthResult(False, reason="yosys not found: apt-get install yosys")
+    if res.infra_error:
+        raise RuntimeError(f"sandbox failed while running yosys: {res.infra_error}")
+    if res.timed_out:
+        return SynthResult(False, reason="yosys ran past its time limit", wall_s=wall_since(t0))
+    if res.returncode != 0 or "stat.json" not in out:
+        from harness.proc import tail
+
+        errors = [ln for ln in (res.stderr + res.stdout).splitlines() if "ERROR" in ln]
+        return SynthResult(False, reason="\n".join(errors[:5]) or tail(res.stderr, 800), wall_s=wall_since(t0))
+    by_type, depth, derived, why = scores(out["stat.json"], out.get("ltp.txt", ""), wrapper)
+    if why:
+        return SynthResult(False, reason=why, wall_s=wall_since(t0))
+    text = rename_modules(out[NETLIST_FILE], derived) if out.get(NETLIST_FILE) else ""
+    return SynthResult(True, cells=sum(by_type.values()), area=cell_area(by_type), depth=depth,
+                       wall_s=wall_since(t0), by_type=by_type, netlist=text)
