@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -129,6 +130,25 @@ def install_triton_hooks(counter: LaunchCounter, *, cpu: bool) -> None:
     Autotuner.run = tune_run  # type: ignore[method-assign]
     if cpu:
         Autotuner._bench = lambda self, *a, config, **k: [0.0, 0.0, 0.0]  # type: ignore[method-assign]
+    _quick_triton_key()
+
+
+def _quick_triton_key() -> None:
+    """Triton names its compile cache entries by ``triton_key()``, a SHA-256 of its own files,
+    ``libtriton.so`` (~500 MB) included: 1-2 s in every process that compiles a kernel. The worker's
+    cache folder (``TRITON_CACHE_DIR``) is new for each evaluation, so the key only has to tell
+    this installation's compilers apart within one process: Triton's version and the library's
+    size and modification time stand in for its digest (Triton's own pool workers also replace
+    the function; :mod:`triton.runtime.autotuner` imports it by name)."""
+    import triton
+    import triton.runtime.autotuner as autotuner
+    import triton.runtime.cache as cache
+
+    lib = os.path.join(os.path.dirname(triton.__file__), "_C")
+    stats = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(lib)
+                   if e.name.startswith("libtriton."))
+    key = f"{triton.__version__}-hweval-{stats}"
+    cache.triton_key = autotuner.triton_key = lambda: key
 
 
 class _CountingExtension:
