@@ -32,7 +32,7 @@ from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.isolation import modules_expected
-from harness.families.verilog.netcheck import netlist_context
+from harness.families.verilog.netcheck import must_build, netlist_context
 from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM, fenced_answer
 from harness.families.verilog.suite import (
     REQUIRED_FILES,
@@ -110,5 +110,6 @@ class VerilogHardSuite(CocotbVerilogSuite):
         candidate = extract_verilog(fenced_answer(netlist), sim_top)
         if candidate is None:
             return Verdict(Status.NO_CODE, reason="no module in the netlist")
-        return evaluate_cocotb(candidate, top=sim_top, tb_source=problem.data["tb"], ctx=netlist_context(ctx),
-                               extra_files=testbench_files(problem), **self.simulation())
+        return must_build(evaluate_cocotb(candidate, top=sim_top, tb_source=problem.data["tb"],
+                                          ctx=netlist_context(ctx), extra_files=testbench_files(problem),
+                                          **self.simulation()))

@@ -12,15 +12,19 @@ simulation is slower). A netlist that fails them (``fail``, ``runtime_error``, `
 it counts against the synthesis rate; the functional verdict stands.
 
 A netlist the tests cannot be built with (``syntax_error``: a testbench that sets parameters the
-flattened netlist no longer has), one too large to bring back, or a harness failure, leaves the
-scores as they were and says so (``stages.synth.data.netlist.checked = false``).
+flattened netlist no longer has), or a harness failure, leaves the
+scores as they were and says so (``stages.synth.data.netlist.checked = false``). The cocotb
+suites' tests set no parameters, so there a netlist that does not build counts as not completing
+the tests (:func:`must_build`); and the netlist keeps no name the answer chose but its ports
+(``synth.HIDE_NAMES``), so its size is that of its cells; one too large to bring back (red team
+round 8 S1 made one of 9 MB from public names and no cells) gets no area, cells or depth.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from harness.types import Status
+from harness.types import Status, Verdict
 
 if TYPE_CHECKING:
     from harness.families.verilog.synth import Retest, SynthResult
@@ -28,14 +32,18 @@ if TYPE_CHECKING:
 
 #: what says nothing about the netlist's function: it could not be built, or the harness failed (a
 #: timeout is not among them: a netlist that never settles, a loop yosys kept, must not escape the check)
+NETLIST_MAX_CHARS = 8_000_000  # a longer netlist is not brought back from yosys (synth._yosys)
 UNCHECKED = (Status.SYNTAX_ERROR, Status.INFRA_ERROR, Status.NO_CODE)
 NETLIST_TIME_FACTOR = 3  # the netlist's run gets this many times the sample's wall limit: gates simulate slower
 
 
 def netlist_check(cand: SynthResult, retest: Retest) -> tuple[SynthResult, dict[str, Any]]:
     """``cand`` (not synthesizable when its netlist fails the tests), and what the check found."""
-    if not cand.netlist:
-        return cand, {"checked": False, "reason": "no netlist came back from yosys (too large, or not written)"}
+    if not cand.netlist:  # names are not the answer's (HIDE_NAMES): only cells make it this large
+        reason = (f"yosys's netlist of the answer did not come back (over {NETLIST_MAX_CHARS} characters, or not "
+                  "written): a netlist that cannot be checked gets no area, cells or depth")
+        return (replace(cand, synthesizable=False, cells=None, area=None, depth=None, reason=reason),
+                {"checked": False, "reason": "no netlist came back from yosys (too large, or not written)"})
     verdict = retest(cand.netlist)
     found: dict[str, Any] = {"checked": verdict.status not in UNCHECKED, "status": str(verdict.status),
                              "reason": verdict.reason.strip()[:600]}
@@ -48,6 +56,16 @@ def netlist_check(cand: SynthResult, retest: Retest) -> tuple[SynthResult, dict[
         reason = (f"yosys's netlist of the answer did not complete the problem's tests ({verdict.status}: "
                   f"{verdict.reason.strip()[:300]}): a netlist that cannot be checked gets no area, cells or depth")
     return replace(cand, synthesizable=False, cells=None, area=None, depth=None, reason=reason), found
+
+
+def must_build(verdict: Verdict) -> Verdict:
+    """For tests that set no parameters (the cocotb suites: the test module drives ports, a wrapper
+    is inside the netlist): there a netlist that does not build has no honest cause, so it is not
+    left unchecked (which would keep the scores) but counted as not completing the tests."""
+    if verdict.status is not Status.SYNTAX_ERROR:
+        return verdict
+    return replace(verdict, status=Status.RUNTIME_ERROR,
+                   reason=f"the netlist did not build for the tests: {verdict.reason.strip()[:400]}")
 
 
 def netlist_context(ctx: EvalContext) -> EvalContext:

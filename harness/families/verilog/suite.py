@@ -24,7 +24,7 @@ from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import FALLBACKS, check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
-from harness.families.verilog.netcheck import netlist_context
+from harness.families.verilog.netcheck import must_build, netlist_context
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -151,8 +151,9 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         candidate = extract_verilog(fenced_answer(netlist), problem.data["top"])
         if candidate is None:
             return Verdict(Status.NO_CODE, reason="no module in the netlist")
-        return evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"],
-                               ctx=netlist_context(ctx), extra_files=testbench_files(problem), **self.simulation())
+        return must_build(evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"],
+                                          ctx=netlist_context(ctx), extra_files=testbench_files(problem),
+                                          **self.simulation()))
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return verilog_suite_metrics(records, seed=self.options.seed)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.cache import JsonCache, harness_code_digest, key_of
 from harness.families.verilog.lexer import tokenize
+from harness.families.verilog.netcheck import NETLIST_MAX_CHARS
 from harness.metrics import mean_stats
 from harness.proc import tail
 from harness.sandbox.base import Limits
@@ -154,7 +155,10 @@ def strip_attributes(code: str) -> str:
     return "".join(out) + code[pos:]
 
 
-NETLIST_FILE, NETLIST_MAX_CHARS = "netlist.v", 8_000_000
+NETLIST_FILE = "netlist.v"
+#: before ``write_verilog``: wires and cells named by the answer (a ``generate`` loop of long block
+#: names made an 18 MB netlist of no cells, too large to check) made internal, dropped where unused
+HIDE_NAMES = ("rename -hide w:* c:*", "opt_clean", "rename -enumerate")
 
 
 def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
@@ -164,8 +168,9 @@ def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
         f"synth -flatten -top {top}",
         "tee -q -o stat.json stat -json",
         "tee -q -o ltp.txt ltp -noff",
-        # the synthesised design as plain Verilog, internal names made ordinary (_N_)
-        *(["rename -enumerate", f"write_verilog -noattr {NETLIST_FILE}"] if netlist else []),
+        # the synthesised design as plain Verilog, every name but the ports made internal and then
+        # ordinary (_N_): the netlist's size is its cells', not names the answer chose
+        *([*HIDE_NAMES, f"write_verilog -noattr {NETLIST_FILE}"] if netlist else []),
     ]) + "\n"
 
 

@@ -60,6 +60,8 @@ def mark_designs(code: str, designs: tuple[str, ...]) -> str:
 
 
 def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
+    from harness.families.verilog.synth import HIDE_NAMES
+
     top = wrapper.sim_top
     return "\n".join([
         "read_verilog -sv -noblackbox design.sv",
@@ -69,7 +71,7 @@ def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
         "tee -q -o stat.json stat -json",
         "tee -q -o ltp.txt ltp -noff",
         # every name but the ports made internal, then short: the netlist's size is its cells'
-        *(["rename -hide w:* c:*", "rename -enumerate", f"write_verilog -noattr {netlist_file}"] if netlist else []),
+        *([*HIDE_NAMES, f"write_verilog -noattr {netlist_file}"] if netlist else []),
     ]) + "\n"
 
 
