@@ -57,7 +57,7 @@ from harness.families.hls.verdict import (
     tb_wrapper_for,
 )
 from harness.proc import ProcResult, run_process, tail
-from harness.sandbox import safefs
+from harness.sandbox import safefs, warmfiles
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ FRESH_SEED_BUILDS: frozenset[str] = frozenset({"sanitize", "pattern"})
 KERNEL_FILE = "kernel.cpp"
 COMPILE_TIMEOUT_S = 120.0
 OUTPUT_CAP = 32 * 1024
-_CACHE_VERSION = "hls-csim-6"
+_CACHE_VERSION = "hls-csim-7"  # 7: each build in a fresh folder (a cache of 6 may hold programs built from planted files)
 
 
 class Runner(Protocol):
@@ -255,6 +255,19 @@ class _Cache:
         if path is not None:
             atomic_write_bytes(path, src.read_bytes())
 
+def _build_folder(path: Path, files: Mapping[str, bytes]) -> Path:
+    """A new folder at ``path`` holding only ``files``: whatever an earlier run left there (a file a
+    kernel program wrote, a link, a folder) is removed first, never followed. Each build runs in a
+    folder of its own, so no file written while a kernel ran is read by a later step (round 8:
+    the ``plain`` run's kernel rewrote ``hweval_tb.cpp``, and the ``sanitize`` testbench program
+    was compiled from it and cached)."""
+    warmfiles.remove(path)
+    safefs.make_folder(path)
+    for name, data in files.items():
+        safefs.write_file(path / name, data)
+    return path
+
+
 def _judge_home() -> Path:
     from harness.runner import cache_dir
 
@@ -317,7 +330,8 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
          cxx: str = "g++", runner: Runner | None = None, pch: bool = True) -> CsimResult:
     """Build ``kernel_src`` with the testbench at ``tb_path`` under each of ``builds`` and run it.
 
-    ``workdir`` is a scratch folder (created; files in it are overwritten). With
+    ``workdir`` is a scratch folder (created); each build runs in a fresh folder under it,
+    ``build-<name>``, holding only the testbench's files and the kernel (see :func:`_build_folder`). With
     ``stop_on_failure`` the remaining builds are skipped after the first that does not pass.
     ``pch`` uses precompiled ap headers kept in ``cache`` (only when a cache is given).
     """
@@ -330,8 +344,6 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
         version, inc_fp = compiler_version(cxx), include_fingerprint(include)
     except (FileNotFoundError, OSError) as exc:
         return CsimResult({b: BuildResult(b, "infra_error", str(exc)) for b in builds}, tuple(builds))
-    for name, data in {**files, KERNEL_FILE: kernel_src.encode()}.items():
-        safefs.write_file(workdir / name, data)
     tb_blob = b"".join(n.encode() + b"\0" + d for n, d in sorted(files.items()))
     result = CsimResult(requested=tuple(builds))
     for build in builds:
@@ -346,7 +358,8 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
             res = hit
         else:
             try:
-                res = _run_build(build, workdir, include, cxx, timeout_s, tb_key, store, runner, pch)
+                folder = _build_folder(workdir / f"build-{build}", {**files, KERNEL_FILE: kernel_src.encode()})
+                res = _run_build(build, folder, include, cxx, timeout_s, tb_key, store, runner, pch)
             except (OSError, CsimInfraError) as exc:
                 res = BuildResult(build, "infra_error", f"{type(exc).__name__}: {exc}")
             store.put_result(key, res)

@@ -13,6 +13,10 @@ the nonce: the judge reads it from its own standard input, then starts
 * the kernel program, with ``/dev/null`` as standard input, its standard output and error on the
   judge's standard error, and as descriptors 3 and 4 the other ends of the link; no other
   descriptor: it cannot reach descriptor 3 of the testbench, the relayed output or the judge.
+  It may create, change, rename or remove no file anywhere (a Landlock ruleset that handles every
+  write access to the file system and grants none, signals and abstract sockets scoped to itself)
+  and may grow no file (``RLIMIT_FSIZE`` 0, the one part left where the kernel has no Landlock);
+  a judge that cannot set these up ends it (exit 126) instead of running it unconfined.
 
 The judge makes itself non-dumpable first (the testbench program does too), so neither child can
 read or trace it through ``/proc`` or ``ptrace``. It relays the testbench program's standard
@@ -47,9 +51,16 @@ _BODY = r"""
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <cstdint>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_restrict_self 446
+#endif
 
 static void write_all(int fd, const char *buf, size_t n) {
     while (n > 0) {
@@ -72,6 +83,30 @@ static void only(const int *targets, const int *sources, int n) {
         for (int i = 0; i < n; i++) keep = keep || fd == targets[i];
         if (!keep) close(fd);
     }
+}
+
+// In the kernel program's child, before exec: it may create, change, rename or remove no file
+// anywhere (Landlock: every write access to the file system handled, none granted; abstract
+// sockets and signals scoped to itself), and no file it writes may grow (RLIMIT_FSIZE 0, also
+// where the kernel has no Landlock). Descriptors already open (the link, stdout) are unaffected.
+static bool confine_files() {
+    struct rlimit none = {0, 0};
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails (EFBIG) instead of killing the kernel
+    if (setrlimit(RLIMIT_FSIZE, &none) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
+    long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1UL);  // 1: LANDLOCK_CREATE_RULESET_VERSION
+    if (abi < 1) return true;  // no Landlock here: the file-size limit stays
+    uint64_t attr[3] = {0, 0, 0};  // handled_access_fs, handled_access_net (ABI 4), scoped (ABI 6)
+    attr[0] = 0x1ff2ULL;  // WRITE_FILE, REMOVE_DIR, REMOVE_FILE, MAKE_CHAR/DIR/REG/SOCK/FIFO/BLOCK/SYM
+    if (abi >= 2) attr[0] |= 1ULL << 13;  // REFER (links and renames across folders)
+    if (abi >= 3) attr[0] |= 1ULL << 14;  // TRUNCATE
+    size_t size = 8;
+    if (abi >= 4) { attr[1] = 3; size = 16; }  // TCP bind and connect
+    if (abi >= 6) { attr[2] = 3; size = 24; }  // abstract unix sockets and signals stay inside
+    int rs = (int)syscall(SYS_landlock_create_ruleset, attr, size, 0UL);
+    if (rs < 0) return false;
+    bool ok = syscall(SYS_landlock_restrict_self, rs, 0UL) == 0;
+    close(rs);
+    return ok;
 }
 
 int main(int argc, char **argv) {
@@ -110,6 +145,11 @@ int main(int argc, char **argv) {
         int targets[] = {0, 1, 2, 3, 4};
         int sources[] = {h_null, h_err, h_err, h_down_r, h_up_w};
         only(targets, sources, 5);
+        if (!confine_files()) {
+            static const char msg[] = "hweval judge: the kernel program could not be confined\n";
+            write_all(2, msg, sizeof msg - 1);
+            _exit(126);
+        }
         char *child_argv[] = {argv[2], nullptr};
         execv(argv[2], child_argv);
         _exit(127);
