@@ -84,6 +84,7 @@ def _totals(mods: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> dict
     """The primitive cells of module ``name`` with its sub-modules' counted in (by type)."""
     out: dict[str, int] = {}
     for cell, count in ((mods.get(name) or {}).get("num_cells_by_type") or {}).items():
+        cell = cell.lstrip("\\")
         if cell in mods and cell not in seen:
             for sub, n in _totals(mods, cell, (*seen, name)).items():
                 out[sub] = out.get(sub, 0) + n * int(count)
@@ -96,11 +97,13 @@ def scores(stat_text: str, ltp_text: str, wrapper: Wrapper) -> tuple[dict[str, i
     """From yosys's ``stat -json`` and ``ltp`` output: the answer's instances' cells by type, their
     worst depth, the per-parameter-set module names, and a reason when they cannot be scored."""
     try:
-        mods = json.loads(stat_text).get("modules", {})
+        # a cell's type names a module without its leading backslash: modules are keyed the same way
+        mods = {str(k).lstrip("\\"): v for k, v in json.loads(stat_text).get("modules", {}).items()}
     except (json.JSONDecodeError, AttributeError) as exc:
         return {}, None, [], f"unreadable yosys stat output: {exc}"
-    top = mods.get(f"\\{wrapper.sim_top}") or {}
-    instances = {cell: int(n) for cell, n in (top.get("num_cells_by_type") or {}).items() if cell in mods}
+    top = mods.get(wrapper.sim_top) or {}
+    instances = {cell.lstrip("\\"): int(n) for cell, n in (top.get("num_cells_by_type") or {}).items()
+                 if cell.lstrip("\\") in mods}
     if not instances:
         return {}, None, [], f"the wrapper {wrapper.sim_top} holds no instance of the answer after synthesis"
     by_type: dict[str, int] = {}
@@ -110,8 +113,8 @@ def scores(stat_text: str, ltp_text: str, wrapper: Wrapper) -> tuple[dict[str, i
     kept = sorted(k.lstrip("\\") for k in by_type if not k.startswith("$"))
     if kept:
         return {}, None, [], f"synthesis left module(s) {', '.join(kept)} unflattened"
-    derived = [m for m in mods if m != f"\\{wrapper.sim_top}"]
-    depths = [int(m.group(2)) for m in _LTP.finditer(ltp_text) if m.group(1) in {d.lstrip("\\") for d in derived}]
+    derived = [m for m in mods if m != wrapper.sim_top]
+    depths = [int(m.group(2)) for m in _LTP.finditer(ltp_text) if m.group(1) in derived]
     return by_type, max(depths) if depths else None, derived, ""
 
 
