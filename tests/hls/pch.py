@@ -27,6 +27,7 @@ from harness.families.hls.csim import (
     precompile_headers,
 )
 from harness.families.hls.guard import _header_externals, compile_bases
+from harness.families.hls.items import HlsItem
 from harness.families.hls.objcheck import HEADER_PROBE
 
 
@@ -135,3 +136,17 @@ def _link_header_probe(shared: Path, dest: Path, include: Path, dest_include: Pa
     before = set((dest / "objinfo").iterdir())
     _header_externals(dest_base, "g++", dest_include, dest)
     assert set((dest / "objinfo").iterdir()) == before, "the gate's header-probe key changed: update tests/hls/pch.py"
+
+
+def kernel_items(kernels_dir: Path, names: Sequence[str], dest: Path, cache: Path) -> dict[str, HlsItem]:
+    """The items of only the kernels ``names`` of ``kernels_dir``, as the suite's build makes them
+    (:func:`~harness.families.hls.build.build_items` on ``dest``, a folder holding copies of just
+    those kernels), by id: a test that needs one kernel's items does not build the whole suite.
+    The C-simulation results go to ``cache`` (keyed by content, not folder), so a whole-suite build
+    with the same cache reuses them."""
+    from harness.families.hls.build import build_items
+
+    for name in names:
+        if not (dest / name).is_dir():
+            shutil.copytree(kernels_dir / name, dest / name)
+    return {it.id: it for it in build_items(dest, cache_dir=cache, jobs=2)}

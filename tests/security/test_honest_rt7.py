@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 
-from benchmarks.hls_hard import HlsHardSuite
 from benchmarks.kernels_hard import PROBLEMS_DIR as HARD
 from benchmarks.kernels_hard import load_hard_problem
 from benchmarks.verilog_core import VerilogCoreSuite
@@ -40,7 +39,7 @@ from harness.sandbox.base import Limits, Sandbox
 from harness.sandbox.local import BubblewrapSandbox
 from harness.suite import EvalContext, SuiteOptions
 from harness.types import Verdict
-from tests.hls.pch import warm_cache
+from tests.hls.pch import kernel_items, warm_cache
 from tests.kernels.helpers import bwrap_usable
 
 # ------------------------------------------------------------------ F3: staticmethod helpers
@@ -205,11 +204,6 @@ NOT_STANDARD = ("<cstdio>", "<iostream>", "<fstream>", "<cstdlib>", "<unistd.h>"
 
 
 @functools.cache
-def _maxpool() -> HlsItem:
-    return HlsHardSuite(SuiteOptions()).items()["maxpool_k3s2/b"]  # builds the suite: slow tests only
-
-
-@functools.cache
 def _maxpool_code() -> str:
     """maxpool_k3s2/b's buggy kernel, its bug applied from meta.toml (no build: the text rules only)."""
     import tomllib
@@ -265,15 +259,26 @@ def hls_warm(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-honest-rt7-cache"))
 
 
+@pytest.fixture(scope="module")
+def maxpool(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> HlsItem:
+    """maxpool_k3s2/b as hls-hard's build makes it, from a build of that one kernel (not the suite's 86 items)."""
+    from benchmarks.hls_hard import KERNELS_DIR
+
+    items = kernel_items(KERNELS_DIR, ["maxpool_k3s2"], tmp_path_factory.mktemp("hls-hard-maxpool"), hls_cache)
+    return items["maxpool_k3s2/b"]
+
+
 @pytest.mark.slow
-def test_std_max_fix_with_its_header_passes(bwrap_sandbox: Sandbox, hls_warm: Path, tmp_path: Path) -> None:
-    verdict = fix_at_exec(_maxpool(), MAXPOOL_FIX, tmp_path, cache=hls_warm, sandbox=bwrap_sandbox, limits=Limits())
+def test_std_max_fix_with_its_header_passes(bwrap_sandbox: Sandbox, hls_warm: Path, maxpool: HlsItem,
+                                            tmp_path: Path) -> None:
+    verdict = fix_at_exec(maxpool, MAXPOOL_FIX, tmp_path, cache=hls_warm, sandbox=bwrap_sandbox, limits=Limits())
     assert (verdict.status, verdict.reason) == ("pass", "passes the testbench under every build")
 
 
 @pytest.mark.slow
-def test_fix_adding_cstdlib_is_rejected_end_to_end(bwrap_sandbox: Sandbox, hls_warm: Path, tmp_path: Path) -> None:
-    verdict = fix_at_exec(_maxpool(), _with_include("<cstdlib>"), tmp_path, cache=hls_warm, sandbox=bwrap_sandbox,
+def test_fix_adding_cstdlib_is_rejected_end_to_end(bwrap_sandbox: Sandbox, hls_warm: Path, maxpool: HlsItem,
+                                                   tmp_path: Path) -> None:
+    verdict = fix_at_exec(maxpool, _with_include("<cstdlib>"), tmp_path, cache=hls_warm, sandbox=bwrap_sandbox,
                           limits=Limits())
     assert verdict.status == "rejected" and verdict.reason.startswith("include:"), (verdict.status, verdict.reason)
 
