@@ -50,6 +50,8 @@ RULES = {
                       "read, managed memory, thrust)",
     "cuda_symbol_lookup": "the C++ sources look a function up by name at run time (dlsym, dlopen, the driver's "
                           "entry points): its calls cannot be checked",
+    "cuda_host_indirect": "the C++ host code can call a function it does not name (a function or member pointer, "
+                          "a cast to a pointer from anything but a tensor's data_ptr, an unlisted CUDA API, asm ...)",
     "forbidden_name": "names something the answer does not define and the allowlist does not hold",
     "forbidden_call": "calls something other than a kernel launch, an allowlisted function or its own helper",
     "forbidden_decorator": "a decorator outside the allowlist (autotune hooks, properties, caches ...)",

@@ -23,6 +23,7 @@ from harness.families.kernels.static.cppunits import (
     pass_flags,
 )
 from harness.families.kernels.static.cudacopy import host_reads, symbol_lookups
+from harness.families.kernels.static.cudaindirect import indirect_calls
 from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"
@@ -199,7 +200,8 @@ def unit_views(ext: InlineExtension) -> tuple[list[View], list[str]]:
 
 def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     """(rule, detail) for every rule the extension breaks (rules ``cuda_build``,
-    ``cuda_preprocessor``, ``cuda_torch_compute``, ``cuda_host_copy``)."""
+    ``cuda_preprocessor``, ``cuda_torch_compute``, ``cuda_host_copy``, ``cuda_symbol_lookup``,
+    ``cuda_host_indirect``)."""
     build = [f"load_inline argument {a} is not a constant the checker can read" for a in ext.unresolved]
     build += flag_problems([*ext.extra_cflags, *ext.extra_cuda_cflags], ext.arguments)
     if build:
@@ -217,6 +219,9 @@ def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     lookups = sorted({x for v in views for x in symbol_lookups(v.code)})
     if lookups:
         out.append(("cuda_symbol_lookup", ", ".join(lookups[:4])))
+    indirect = indirect_calls([v.host for v in views], set(global_kernels(ext.cuda_text)))
+    if indirect:
+        out.append(("cuda_host_indirect", ", ".join(indirect[:6])))
     return out
 
 
