@@ -174,11 +174,13 @@ def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
     ]) + "\n"
 
 
-def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequence[str]) -> tuple[Any, dict[str, str]]:
+def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequence[str],
+           designs: int = 1) -> tuple[Any, dict[str, str]]:
+    """Run yosys on ``script``; ``designs``: how many designs it synthesises (the time limit is per design)."""
     yosys = shutil.which("yosys")
     if yosys is None:
         return None, {}
-    limits = Limits(**{**ctx.limits.__dict__, "wall_s": max(ctx.limits.wall_s, SYNTH_TIMEOUT_S)})
+    limits = Limits(**{**ctx.limits.__dict__, "wall_s": max(ctx.limits.wall_s, SYNTH_TIMEOUT_S * max(1, designs))})
     with ctx.scratch() as work:
         res = ctx.sandbox.run([yosys, "-q", "-s", "run.ys"], workdir=work, files={**files, "run.ys": script},
                               limits=limits, env={"PATH": "/usr/local/bin:/usr/bin:/bin"})

@@ -14,7 +14,9 @@ them. The scores are those of the answer's instances, summed over the wrapper's 
 area) or the worst of them (depth); the reference is scored the same way. The netlist yosys writes
 (the wrapper and the per-parameter-set modules, every name but the ports made internal, the
 per-set modules renamed ``hweval_nl<k>_<module>``) is what the problem's tests then run on
-(:mod:`harness.families.verilog.netcheck`), so each scored instance is a tested one.
+(:mod:`harness.families.verilog.netcheck`), so each scored instance is a tested one. Yosys gets
+its time limit once per instance of the answer in the wrapper (a parameter set can take far
+longer than the defaults: ``rr_burst_arbiter`` at N=3 about 40 times N=4).
 """
 from __future__ import annotations
 
@@ -129,6 +131,13 @@ def rename_modules(netlist: str, derived: list[str]) -> str:
     return netlist
 
 
+def instance_count(wrapper: Wrapper) -> int:
+    """How many instances of the answer's modules the wrapper holds (each is synthesised)."""
+    from harness.families.verilog.tbeval import instantiations
+
+    return sum(1 for text in wrapper.sources.values() for mod, _ in instantiations(text) if mod in wrapper.designs)
+
+
 def wall_since(t0: float) -> float:
     return time.monotonic() - t0
 
@@ -139,7 +148,7 @@ def synthesize_wrapped(code: str, wrapper: Wrapper, ctx: EvalContext, netlist: b
 
     t0 = time.monotonic()
     res, out = _yosys(ctx, files(strip_attributes(code), wrapper), script(wrapper, netlist, NETLIST_FILE),
-                      ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])))
+                      ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])), designs=instance_count(wrapper))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
     if res.infra_error:
