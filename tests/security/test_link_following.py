@@ -155,25 +155,28 @@ def csim_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _planting_kernel(target: Path) -> str:
-    """The right moving-average kernel, which also swaps the judge in its folder for a link to
-    ``target`` when it runs (what a run of the builds before the next one can leave behind)."""
+    """The right moving-average kernel, which also tries to swap the judge in its folder for a link
+    to ``target`` when it runs (since round 8 the judge confines the kernel program, so the swap
+    fails where the kernel has Landlock; the kernel goes on either way)."""
     src = (KERNEL / "kernel.cpp").read_text()
     anchor = "    sample_t window[MA_WIN];"
     assert anchor in src
     plant = (f'    {{ static bool planted = false; if (!planted) {{ planted = true; unlink("{JUDGE_BINARY}"); '
-             f'if (symlink("{target}", "{JUDGE_BINARY}") != 0) std::abort(); }} }}\n')
+             f'int made = symlink("{target}", "{JUDGE_BINARY}"); (void)made; }} }}\n')
     return "#include <unistd.h>\n#include <cstdlib>\n" + src.replace(anchor, plant + anchor, 1)
 
 
 @pytest.mark.slow
 def test_csim_writes_its_files_and_the_judge_over_planted_links(csim_cache: Path, tmp_path: Path) -> None:
     """Links at every name csim writes (testbench files, kernel.cpp, the cached testbench program
-    and host object, the judge): the targets stay as they are and the right kernel passes."""
+    and host object, the judge; in the build's folder, ``build-plain``): the targets stay as they are
+    and the right kernel passes."""
     src, tb = (KERNEL / "kernel.cpp").read_text(), KERNEL / "tb.cpp"
     assert csim(src, tb, tmp_path / "first", cache=csim_cache, builds=("plain",), timeout_s=20).passed
     target = _target(tmp_path / "outside")
-    work = tmp_path / "work"
-    work.mkdir()
+    top = tmp_path / "work"
+    work = top / "build-plain"
+    work.mkdir(parents=True)
     names = ["tb.cpp", "kernel.cpp", "kernel.h", "hls_csim_plain", "host.plain.o", JUDGE_BINARY]
     for name in names:
         (work / name).symlink_to(target)
@@ -189,7 +192,7 @@ def test_csim_writes_its_files_and_the_judge_over_planted_links(csim_cache: Path
         return direct_runner(cmd, cwd, timeout_s, env, stdin)
 
     src += "// another text: no cached verdict, the cached testbench object\n"
-    res = csim(src, tb, work, cache=csim_cache, builds=("plain",), timeout_s=20, runner=runner, pch=True)
+    res = csim(src, tb, top, cache=csim_cache, builds=("plain",), timeout_s=20, runner=runner, pch=True)
     _untouched(target)
     assert res.passed, res.symptom
     assert calls and not any(c.endswith("tb.cpp") for cmd in calls for c in cmd)  # the cached program was copied
@@ -208,7 +211,6 @@ def test_a_kernel_run_directly_that_leaves_a_judge_link_changes_nothing_outside(
                builds=("plain", "pattern"), timeout_s=20)
     _untouched(target)
     assert res.passed, res.symptom
-    assert (tmp_path / "work" / JUDGE_BINARY).is_symlink()  # the last run planted it again: still harmless
 
 
 @pytest.mark.slow
