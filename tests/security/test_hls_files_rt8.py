@@ -62,8 +62,9 @@ def _with(body: str, payload: str, call: str) -> str:
 ATTACK = _with(ORIGINAL, PLANT, CALL)
 
 #: What the kernel program can touch: with the gate off (``csim`` alone), plain ``fopen`` of a
-#: file in its working folder, in ``/tmp`` and in ``/dev/shm``, creating a folder, removing and
-#: renaming the testbench's files; each outcome printed on its standard error (the judge relays it).
+#: file in its working folder, in ``/tmp``, in ``/dev/shm`` and in the cache's precompiled headers
+#: (``@PCH@``, the one cache folder the sandbox shows), creating a folder, removing and renaming the
+#: testbench's files; each outcome printed on its standard error (the judge relays it).
 PROBE = _with(ORIGINAL, r"""#include <cstdio>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,12 +74,13 @@ static void hw_probe() { static bool done = false; if (done) return; done = true
   f = std::fopen("tb.cpp", "a"); hw_try("cwd-append", f != nullptr && std::fputs("//x\n", f) >= 0 && std::fclose(f) == 0);
   f = std::fopen("/tmp/planted.txt", "w"); hw_try("tmp-create", f != nullptr && std::fputs("x", f) >= 0 && std::fclose(f) == 0);
   f = std::fopen("/dev/shm/planted.txt", "w"); hw_try("shm-create", f != nullptr && std::fputs("x", f) >= 0 && std::fclose(f) == 0);
+  f = std::fopen("@PCH@/planted.txt", "w"); hw_try("pch-create", f != nullptr && std::fputs("x", f) >= 0 && std::fclose(f) == 0);
   hw_try("mkdir", mkdir("planted.d", 0755) == 0);
   hw_try("rename", std::rename("kernel.h", "kernel.h.old") == 0);
   hw_try("unlink", unlink("tb.cpp") == 0);
 }
 """, "hw_probe();")
-PROBES = ("cwd-create", "cwd-append", "tmp-create", "shm-create", "mkdir", "rename", "unlink")
+PROBES = ("cwd-create", "cwd-append", "tmp-create", "shm-create", "pch-create", "mkdir", "rename", "unlink")
 #: What stays possible where the kernel has no Landlock (only the file-size limit of zero holds).
 WITHOUT_LANDLOCK = ("mkdir", "rename", "unlink")
 
@@ -130,7 +132,8 @@ def test_the_kernel_program_can_change_no_file(bwrap_sandbox: Sandbox, cache: Pa
     writes fail (the file-size limit); creating a folder, renaming and removing stay possible."""
     landlock = _landlock()
     runner = sandbox_runner(bwrap_sandbox, Limits(), [cache / "pch"])
-    res = csim(PROBE, KERNEL / "tb.cpp", tmp_path / "probe", cache=cache, runner=runner)
+    probe = PROBE.replace("@PCH@", str((cache / "pch").resolve()))
+    res = csim(probe, KERNEL / "tb.cpp", tmp_path / "probe", cache=cache, runner=runner)
     assert res.passed, {b: (r.status, r.symptom, r.output[-600:]) for b, r in res.builds.items()}
     for build, out in res.builds.items():
         seen = {ln.split()[1]: ln.split()[2] for ln in out.output.splitlines() if ln.startswith("PROBE ")}
@@ -139,3 +142,4 @@ def test_the_kernel_program_can_change_no_file(bwrap_sandbox: Sandbox, cache: Pa
     if landlock:
         left = sorted(p.name for p in (tmp_path / "probe").rglob("*") if "planted" in p.name or p.name.endswith(".old"))
         assert left == [], left
+    assert not any("planted" in p.name for p in cache.rglob("*"))
