@@ -11,6 +11,7 @@ import pytest
 from harness.config import RunConfig
 from harness.errors import UsageError
 from harness.runner import make_sandbox
+from tests.helpers import hweval_in_process
 
 pytestmark = pytest.mark.slow  # every test here starts a sandbox or the CLI on one
 
@@ -28,14 +29,14 @@ def test_check_reports_the_local_sandbox() -> None:
 
 
 def test_check_names_an_unknown_sandbox() -> None:
-    proc = _hweval("sandbox", "check", "--kinds", "nosuch", "--json")
+    proc = hweval_in_process("sandbox", "check", "--kinds", "nosuch", "--json")  # argument handling only
     assert proc.returncode == 1
     row = json.loads(proc.stdout)[0]
     assert row["ok"] is False and "nosuch" in row["detail"]
 
 
 def test_build_rejects_an_unknown_profile(docker_sandbox: object) -> None:
-    proc = _hweval("sandbox", "build", "--profiles", "nosuch")
+    proc = hweval_in_process("sandbox", "build", "--profiles", "nosuch")
     assert proc.returncode == 2
     assert "nosuch" in proc.stderr
 
