@@ -54,7 +54,7 @@ from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze
 from harness.proc import tail
 
-from .random_pairs import Draws, cross_kind, cross_run_problems
+from .random_pairs import Draws, cross_kind, cross_run_problems, repeat_problems
 from .random_stats import mask_problems, uniform_problems
 
 #: every torch random API: the functions (``rand``, ``rand_like``, ``randint_like``, ``normal``,
@@ -179,8 +179,9 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
     counts: dict[float, list[int]] = defaultdict(lambda: [0, 0])
     means: list[tuple[float, int, str]] = []
     patterns: list[str] = []  # reported after the kept fraction and the mean (the plainer reasons)
-    draws: list[dict[str, Draws]] = [{} for _ in answers]
-    for c, (akeys, values) in enumerate(answers):
+    runs, repeat = answers[:2], answers[2:]  # the third, if any, reruns the first (random_pairs.repeat_problems)
+    draws: list[dict[str, Draws]] = [{} for _ in runs]
+    for c, (akeys, values) in enumerate(runs):
         if akeys != keys:
             return "fail", f"case {c}: results {akeys} differ in structure from {keys}"
         for leaf, ref_k, ref_d, got in zip(plan, kept, dropped, values, strict=True):
@@ -229,10 +230,13 @@ def check_answer(problem: Problem, plan: list[dict[str, Any]], kept: list[Any], 
             return "fail", f"result {key}: mean {mean:.3f} of uniform draws, expected 0.5 within {bound:.3f}"
     if patterns:
         return "fail", patterns[0]
-    if len(answers) == 2:
+    if len(runs) == 2:
         cross = cross_run_problems(plan, draws[0], draws[1])
         if cross:
             return "fail", cross[0]
+    again = repeat_problems(plan, runs[0], repeat[0]) if repeat else []
+    if again:
+        return "fail", again[0]
     return "pass", ""
 
 
@@ -248,7 +252,8 @@ def draw_seeds(case_ids: list[str]) -> dict[str, int]:
 def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, seed: int, timeout_s: float
                 ) -> tuple[dict[str, Any] | None, str, str, list[tuple[list[str], list[Any]]]]:
     """The answer's test section, twice under the same input seed and two generator seeds for the
-    answer's calls (``data["draw_seeds"]``), through the family's checked worker.
+    answer's calls (``data["draw_seeds"]``), then once more under the first generator seed (other
+    addresses: :func:`random_pairs.repeat_problems`), through the family's checked worker.
     (data, status, reason, results per case); status "" when it ran."""
     try:
         violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function")
@@ -264,10 +269,12 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     (folder / "test_section.py").write_text(problem.test_code)
     torch.save([], folder / "init.pt")
     cases = []
-    for i in range(2):
+    for i in range(3):
         torch.save([], folder / f"in_{i}.pt")
-        cases.append({"id": f"random/seed{i}", "inputs": f"in_{i}.pt", "output": f"out_{i}.pt"})
-    draws = draw_seeds([c["id"] for c in cases])
+        cid = f"random/seed{i}" if i < 2 else "random/seed0-again"
+        cases.append({"id": cid, "inputs": f"in_{i}.pt", "output": f"out_{i}.pt"})
+    draws = draw_seeds([c["id"] for c in cases[:2]])
+    draws[cases[2]["id"]] = draws[cases[0]["id"]]  # the rerun: the first run's generator seed, other addresses
     job = {"lang": "triton", "device": "cpu", "interpret": True, "seed": 0, "arch": 90, "init": "init.pt",
            "cases": cases, "profile": False, "kind": "function", "entry": problem.entry,
            "test_code": "test_section.py", "globals": {},

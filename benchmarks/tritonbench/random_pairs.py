@@ -23,6 +23,13 @@ reference's own two runs under two generator seeds):
 * ``same`` (the reference's draws did not change: the function is given its seed, and the
   chance that two independent masks agree is under ``ALPHA``): the answer's runs must be identical;
 * ``none`` (the reference's masks agreed, but could have by chance: a small leaf): no test.
+
+And the draws must come from the generator alone: the first run is repeated under its own generator
+seed, after allocations of unpredictable sizes that move every address the answer gets
+(:func:`harness.families.kernels.sandboxed.worker_function._ballast`), and every random leaf must
+come out identical (:func:`repeat_problems`). An answer seeding its kernels from ``data_ptr``
+values or pointer bits passed the two tests above (its two runs had other addresses), and so would
+any other source outside the generator.
 """
 from __future__ import annotations
 
@@ -115,4 +122,30 @@ def cross_run_problems(plan: list[dict[str, Any]], run_a: dict[str, Draws], run_
         limit = bernstein_bound(pooled[1], pooled[2])
         out.append(_unchanged("(all random results together)",
                               f"correlated, sum of centred products {pooled[0]:.1f}, expected under {limit:.1f}"))
+    return out
+
+
+def _identical(a: Any, b: Any) -> bool:
+    if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor):
+        return bool(a == b)
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    return torch.equal(a, b) or (a.is_floating_point() and bool(torch.isclose(a, b, rtol=0, atol=0, equal_nan=True).all()))
+
+
+def repeat_problems(plan: list[dict[str, Any]], first: tuple[list[str], list[Any]],
+                    again: tuple[list[str], list[Any]]) -> list[str]:
+    """What shows that a rerun of the first run under the same generator seed (other addresses)
+    did not repeat its random results ([] if nothing)."""
+    if list(again[0]) != list(first[0]):
+        return [f"a rerun under the same generator seed gave results {again[0]}, the first run {first[0]}"]
+    out = []
+    for leaf, a, b in zip(plan, first[1], again[1], strict=True):
+        if leaf["kind"] != "fixed" and not _identical(a, b):
+            n = a.numel() if isinstance(a, torch.Tensor) else 1
+            same = int((a == b).sum()) if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and \
+                a.shape == b.shape else 0
+            out.append(f"result {leaf['key']}: a rerun under the same seed of torch's generator gave other random "
+                       f"values ({same} of {n} equal): the draws depend on something besides the generator "
+                       f"(addresses, data_ptr values, time); draw the kernels' seed from it ({FORM})")
     return out
