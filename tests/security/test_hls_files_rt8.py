@@ -143,3 +143,21 @@ def test_the_kernel_program_can_change_no_file(bwrap_sandbox: Sandbox, cache: Pa
         left = sorted(p.name for p in (tmp_path / "probe").rglob("*") if "planted" in p.name or p.name.endswith(".old"))
         assert left == [], left
     assert not any("planted" in p.name for p in cache.rglob("*"))
+
+
+def test_a_cached_program_that_was_changed_is_not_used(bwrap_sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
+    """Each cached testbench program and host object carries the sha256 of its bytes: a program
+    swapped in the cache after it was stored (here for a ``main`` that reports a pass, its digest
+    line kept) is built again, and a wrong kernel still fails."""
+    import subprocess
+
+    runner = sandbox_runner(bwrap_sandbox, Limits(), [cache / "pch"])
+    assert csim(ORIGINAL, KERNEL / "tb.cpp", tmp_path / "first", cache=cache, builds=("plain",), runner=runner).passed
+    (stored,) = sorted((cache / "tbexe").rglob("*.bin"))
+    forged_src = tmp_path / "forged.cpp"
+    forged_src.write_text('#include <unistd.h>\nint main() { return write(1, "TB PASS\\n", 8) < 0 || write(3, "0\\n", 2) < 0; }\n')
+    subprocess.run(["g++", str(forged_src), "-o", str(tmp_path / "forged")], check=True)
+    head = stored.read_bytes().partition(b"\n")[0]
+    stored.write_bytes(head + b"\n" + (tmp_path / "forged").read_bytes())
+    res = csim(BUGGY, KERNEL / "tb.cpp", tmp_path / "wrong", cache=cache, builds=("plain",), runner=runner)
+    assert res.status == "fail" and "MISMATCH" in res.builds["plain"].output, res.symptom

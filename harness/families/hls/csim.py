@@ -28,6 +28,7 @@ classified by :mod:`harness.families.hls.verdict`.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -86,6 +87,8 @@ FRESH_SEED_BUILDS: frozenset[str] = frozenset({"sanitize", "pattern"})
 KERNEL_FILE = "kernel.cpp"
 COMPILE_TIMEOUT_S = 120.0
 OUTPUT_CAP = 32 * 1024
+#: How a cached object (testbench program, host object) starts: this, its sha256, a newline.
+_OBJECT_MAGIC = b"hweval-object sha256="
 _CACHE_VERSION = "hls-csim-7"  # 7: each build in a fresh folder (a cache of 6 may hold programs built from planted files)
 
 
@@ -246,14 +249,30 @@ class _Cache:
         if path is not None and res.status != "infra_error":
             atomic_write_bytes(path, json.dumps({**res.to_json(), "cached": False}).encode())
 
-    def get_object(self, kind: str, key: str) -> Path | None:
+    def get_object(self, kind: str, key: str) -> bytes | None:
+        """The object stored under ``key``, or None when there is none or it is not what was stored
+        (its recorded sha256 differs: a truncated or changed file is built again, never used)."""
         path = self._path(kind, key, ".bin")
-        return path if path is not None and path.is_file() else None
+        if path is None:
+            return None
+        try:
+            fd = safefs.open_regular(path)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            blob = fh.read()
+        head, _, data = blob.partition(b"\n")
+        if head != _OBJECT_MAGIC + hashlib.sha256(data).hexdigest().encode():
+            if path.exists():
+                log.warning("cached %s %s does not match its digest: built again", kind, path)
+            return None
+        return data
 
     def put_object(self, kind: str, key: str, src: Path) -> None:
         path = self._path(kind, key, ".bin")
         if path is not None:
-            atomic_write_bytes(path, src.read_bytes())
+            data = src.read_bytes()
+            atomic_write_bytes(path, _OBJECT_MAGIC + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
 
 def _build_folder(path: Path, files: Mapping[str, bytes]) -> Path:
     """A new folder at ``path`` holding only ``files``: whatever an earlier run left there (a file a
@@ -285,7 +304,7 @@ def _trusted_parts(build: str, cmds: BuildCommands, workdir: Path, tb_key: str, 
             ("hostobj", cmds.host_object, (cmds.compile_host,), "kernel host")):
         cached = cache.get_object(kind, tb_key)
         if cached is not None:
-            safefs.copy_file(cached, workdir / name, 0o755)  # never through a link left in workdir
+            safefs.write_file(workdir / name, cached, 0o755)  # never through a link left in workdir
             continue
         for step in steps:
             res = runner(step, workdir, COMPILE_TIMEOUT_S, None)
