@@ -229,3 +229,11 @@ def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
         parts.append((tag, ext))
     build = compile_batch(parts, tmp_path, runner=plain_runner())
     assert build.ok is True, build.log[-3000:]
+
+
+def test_the_cuda_prompt_states_the_rule() -> None:
+    from harness.families.kernels.prompt import build_prompt
+
+    prompt = build_prompt((ROOT / "benchmarks/kernels_core/problems/relu/reference.py").read_text(), "cuda")
+    assert "call functions only by name" in prompt and "not the driver API" in prompt
+    assert "call functions only by name" not in build_prompt("import torch\n", "triton")
