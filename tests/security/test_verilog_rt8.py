@@ -6,6 +6,10 @@
   (Icarus simulates ``a * b``, yosys synthesises ``p = 0``) scored area 0 again. Now every name
   but the ports is made internal before the netlist is written (``synth.HIDE_NAMES``), so its size
   is its cells'; and a netlist that still does not come back gets no area, cells or depth.
+- Known gap closed (testbench suites): an RTLLM-format testbench that sets the design's parameters
+  (``pmul #(.W(W)) uut``) could not build the parameterless netlist, so the check was skipped with
+  the scores kept and round 7's split kept its area credit. The answer is now synthesised at the
+  testbench's values (:mod:`harness.families.verilog.tbparams`) and that netlist tested.
 """
 from __future__ import annotations
 
@@ -106,3 +110,100 @@ def test_s1_netlist_that_did_not_come_back_loses_the_scores() -> None:
     assert found["checked"] is False
     assert cand.synthesizable is False and cand.area is None and cand.cells is None and cand.depth is None
     assert "cannot be checked" in cand.reason
+
+
+# -- a testbench that sets the design's parameters (RTLLM format) ---------------------------------
+PMUL_HEADER = "module pmul #(parameter W = 8) (input wire [W-1:0] a, input wire [W-1:0] b, output wire [2*W-1:0] p);\n"
+PMUL_TB = """`timescale 1ns / 1ps
+module testbench;
+    parameter W = 6;
+    reg [W-1:0] a, b;
+    wire [2*W-1:0] p;
+    integer i, error = 0;
+    pmul #(.W(W)) uut (.a(a), .b(b), .p(p));
+    initial begin
+        for (i = 0; i < 4096; i = i + 1) begin
+            {a, b} = i;
+            #5;
+            error = (p !== a * b) ? error + 1 : error;
+        end
+        if (error == 0) $display("===========Your Design Passed===========");
+        else $display("===========Error===========", error);
+        $finish;
+    end
+endmodule
+"""
+PMUL_CASES = {
+    # attacks: simulated right, synthesised as 0 (round 7 S6 in a parameterised design)
+    "split_bits_real": (PMUL_HEADER + "  generate if ($bits(1.0) == 1) begin : full\n    assign p = a * b;\n"
+                        "  end else begin : lite\n    assign p = 0;\n  end endgenerate\nendmodule\n", False),
+    # honest: a shift-add multiplier under generate, at any W
+    "shift_add_generate": (PMUL_HEADER + "  wire [2*W-1:0] part [0:W-1];\n  genvar i;\n  generate for (i = 0; i < W; i = i + 1)"
+                           " begin : g_row\n    assign part[i] = b[i] ? ({{W{1'b0}}, a} << i) : 0;\n  end endgenerate\n"
+                           "  integer k;\n  reg [2*W-1:0] acc;\n  always @* begin\n    acc = 0;\n"
+                           "    for (k = 0; k < W; k = k + 1) acc = acc + part[k];\n  end\n  assign p = acc;\nendmodule\n",
+                           True),
+}
+
+
+def _rtllm_root(root: Path) -> Path:
+    folder = root / "Arithmetic" / "Multiplier" / "pmul"
+    folder.mkdir(parents=True)
+    (folder / "design_description.txt").write_text(
+        "Please act as a professional verilog designer.\n\nImplement an unsigned multiplier of two W-bit "
+        "inputs.\n\nModule name:\n    pmul\nInput ports:\n    a[W-1:0], b[W-1:0]\nOutput ports:\n    p[2*W-1:0]\n")
+    (folder / "testbench.v").write_text(PMUL_TB)
+    (folder / "verified_pmul.v").write_text(PMUL_HEADER.replace("module pmul", "module verified_pmul")
+                                            + "  assign p = a * b;\nendmodule\n")
+    return root
+
+
+def _pmul(code: str, root: Path, work: Path) -> Verdict:
+    from harness import registry
+
+    suite = registry.load("suites", "rtllm")(SuiteOptions(data=str(root), extra={"lint": "off"}))
+    problem = next(p for p in suite.load() if p.id == "pmul")
+    candidate = extract_verilog(f"```verilog\n{code}```", "pmul")
+    assert candidate is not None
+    work.mkdir()
+    return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=work,
+                                                          cache_dir=root.parent / "cache"))
+
+
+@pytest.fixture(scope="module")
+def pmul_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    tmp = tmp_path_factory.mktemp("rt8_tbparams")
+    root = _rtllm_root(tmp / "rtllm")
+    return {name: _pmul(code, root, tmp / name) for name, (code, _) in PMUL_CASES.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(PMUL_CASES))
+def test_parameterised_testbench_checks_the_netlist(case: str, pmul_verdicts: dict[str, Verdict]) -> None:
+    verdict, honest = pmul_verdicts[case], PMUL_CASES[case][1]
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
+    synth = verdict.stages["synth"]
+    assert synth.data["netlist"]["checked"] is True, synth.data  # the testbench built the netlist
+    assert verdict.metrics["synthesizable"] is honest, (synth.reason, synth.data)
+    if honest:
+        assert synth.data["netlist"]["status"] == "pass" and verdict.metrics["area"] > 0
+        assert synth.data["reference"]["cells"] == verdict.metrics["ref_cells"]
+    else:
+        assert "area" not in verdict.metrics and synth.data["netlist"]["status"] == "fail", verdict.metrics
+
+
+def test_testbench_overrides_are_read_as_the_testbench_sets_them() -> None:
+    from harness.families.verilog.tbparams import design_netlist, names_of, param_wrapper
+
+    found = param_wrapper([PMUL_TB], "pmul")
+    assert found is not None
+    wrapper, names = found
+    assert names == ["W"] and wrapper.sim_top == "hweval_tbparams"
+    assert "parameter W = 6;" in wrapper.sources["hweval_tbparams.v"]  # the testbench's value, not the default
+    assert names_of("8, 4") == ["hweval_p0", "hweval_p1"]
+    assert param_wrapper([PMUL_TB.replace("pmul #(.W(W)) uut", "pmul uut")], "pmul") is None  # nothing set
+    assert param_wrapper([PMUL_TB + "module x; defparam testbench.uut.W = 4; endmodule\n"], "pmul") is None
+    netlist = ("module hweval_nl0_pmul(a, b, p);\n  input a;\nendmodule\n"
+               "module hweval_tbparams();\n  hweval_nl0_pmul _0_ ();\nendmodule\n")
+    out = design_netlist(netlist, "pmul", ["W"])
+    assert out.startswith("module pmul(a, b, p);\n  parameter W = 0;") and "hweval_tbparams" not in out, out

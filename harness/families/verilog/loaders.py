@@ -31,11 +31,15 @@ from harness.families.verilog.prompt import fenced_answer
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
     add_synthesis,
+    enabled,
+    reference_synthesis,
     verilog_requirements,
     verilog_suite_metrics,
     verilog_verdict_options,
 )
 from harness.families.verilog.tbeval import Testbench, instantiations, judge_testbench, static_verdict
+from harness.families.verilog.tbparams import design_netlist, param_wrapper
+from harness.families.verilog.wrapsynth import Wrapper
 from harness.suite import EvalContext, Requirements, Suite
 from harness.tools import tool_versions
 from harness.types import Candidate, Completion, Problem, Status, Verdict
@@ -203,8 +207,22 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
             return bad
         verdict = judge_testbench(candidate, tb, ctx,
                                   golden=lambda data: self._golden(problem, tb, candidate, data, ctx))
+        params = self._tb_params(verdict, problem, tb, ctx)
+        wrapper, names = params if params is not None else (None, [])
         return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
-                             self.options, retest=lambda netlist: self._netlist_verdict(problem, tb, netlist, ctx))
+                             self.options, wrapper=wrapper, retest=lambda netlist: self._netlist_verdict(
+                                 problem, tb, design_netlist(netlist, top, names) if wrapper else netlist, ctx))
+
+    def _tb_params(self, verdict: Verdict, problem: Problem, tb: Testbench,
+                   ctx: EvalContext) -> tuple[Wrapper, list[str]] | None:
+        """Where the testbench sets the design's parameters and the reference synthesises at its values:
+        the wrapper that scores a passing answer at them (:mod:`harness.families.verilog.tbparams`)."""
+        if verdict.status is not Status.PASS or not enabled(self.options) or not problem.reference:
+            return None
+        found = param_wrapper([tb.files[name] for name in tb.sources if name in tb.files], problem.data["top"])
+        if found is None or not reference_synthesis(problem.reference, problem.data["top"], ctx, found[0]).synthesizable:
+            return None
+        return found
 
     def _netlist_verdict(self, problem: Problem, tb: Testbench, netlist: str, ctx: EvalContext) -> Verdict:
         """The testbench on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`)."""
