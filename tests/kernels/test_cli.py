@@ -67,6 +67,21 @@ def test_reference_records_every_stage(reference_run: tuple[int, Path, str]) -> 
         assert stages["perf"]["status"] == "not_run", pid  # no GPU here
 
 
+def test_one_golden_record_in_full(reference_run: tuple[int, Path, str]) -> None:
+    """softmax_row's record to the letter: the one kernel it launches is compiled for the GPU
+    target, 2 input seeds (the default) x 4 distributions = 8 cases, one launch each."""
+    _, out, _ = reference_run
+    rec = executions(out)[("softmax_row", 0)]
+    assert rec["status"] == "pass", rec["reason"]
+    st = rec["stages"]
+    assert st["static"]["status"] == "pass"
+    assert st["compile"]["status"] == "pass" and st["compile"]["data"]["kernels_compiled"] == ["softmax_kernel"]
+    correctness = st["correctness"]
+    assert correctness["status"] == "pass" and correctness["data"]["n_cases"] == 8
+    assert [c["launches"] for c in correctness["data"]["cases"]] == [1] * 8
+    assert st["perf"]["status"] == "not_run"
+
+
 def test_mutants_mostly_fail(mutant_run: tuple[int, Path, str]) -> None:
     code, out, log = mutant_run
     assert code == 0, log
