@@ -70,11 +70,12 @@ def test_build_is_cached(built_items: list[HlsItem], kernels_dir: Path, hls_cach
 
 
 def test_kept_variants_are_caught_when_rebuilt(built_items: list[HlsItem], hls_cache: Path, tmp_path: Path) -> None:
-    """Rebuild every kept variant with no cached results (only the precompiled headers and
-    testbench objects are shared) and check the recorded build fails the recorded way."""
+    """Rebuild every kept variant with no cached results (only the precompiled headers, the
+    judge and the testbench programs and host objects are shared: the kernel is compiled, linked
+    and run again) and check the recorded build fails the recorded way."""
     fresh = tmp_path / "fresh-cache"
     fresh.mkdir()
-    for sub in ("pch", "tbobj"):
+    for sub in ("pch", "judge", "tbexe", "hostobj"):
         if (hls_cache / sub).is_dir():
             shutil.copytree(hls_cache / sub, fresh / sub)
     buggy = [it for it in built_items if it.buggy]
