@@ -333,7 +333,6 @@ class TestRandomOperators:
 
 # -- the same class at the Python/C++ boundary: load_inline's sources -----------------------------
 
-CUDA_GOLDEN = sorted(Path(__file__).resolve().parents[2].glob("benchmarks/kernels_*/problems/*/solution_cuda.py"))
 _REBIND = {
     "augmented_assignment": 'cuda_source += """\\n__global__ void extra_kernel() {}\\n"""\n',
     "for_target": 'for cuda_source in [cuda_source + "\\n// more\\n"]:\n    pass\n',
@@ -363,9 +362,9 @@ class TestLoadInlineSources:
         assert r["status"] == "rejected", r["reason"]
         assert "unstable_source" in {v.rule for v in analyze(code, "cuda")[0]}  # whatever rule is named first
 
-    @pytest.mark.parametrize("path", CUDA_GOLDEN, ids=lambda p: p.parent.name)
-    def test_golden_cuda_answers_have_stable_sources(self, path: Path) -> None:
-        assert not [v for v in analyze(path.read_text(), "cuda")[0] if v.rule == "unstable_source"]
+    # Every golden CUDA answer has stable sources: checked as part of "no violation at all" by
+    # tests/security/test_kernel_rt7.py (kernels-hard) and tests/kernels/test_problems.py
+    # (kernels-core), with the same call, analyze(code, "cuda").
 
 
 def _no_process(*args: Any, **kwargs: Any) -> Any:
