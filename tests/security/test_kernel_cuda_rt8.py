@@ -111,6 +111,18 @@ ATTACKS = {  # name: (declarations before the kernel, locals, the call that reac
                             "    unsigned long long a = 4096;\n", f"reinterpret_cast<copy_t*>(a)({_SRC}, 2)"),
     "lambda_pointer_plus_offset": ("", "    auto g = +[](void* a, const void* b, size_t c, int d) { return 0; };\n",
                                    f"((decltype(g))((char*)g + 64))({_SRC}, 2)"),
+    "cublas_get_vector": ('extern "C" int cublasGetVector(int, int, const void*, int, void*, int);', "",
+                          "cublasGetVector((int)n, 4, xc.data_ptr<float>(), 1, h, 1)"),
+    "cublas_compute": ("#include <cublas_v2.h>", "    cublasHandle_t hd; cublasCreate(&hd);\n",
+                       "cublasSscal(hd, (int)n, h, y.data_ptr<float>(), 1)"),
+    "libc_system": ('extern "C" int system(const char*);', "", 'system("true")'),
+    "std_system": ("#include <cstdlib>", "", 'std::system("true")'),
+    "global_qualified_getenv": ("#include <cstdlib>", "", 'const char* e = ::getenv("HOME")'),
+    "fopen": ("#include <cstdio>", "", 'FILE* f = fopen("/tmp/x", "w")'),
+    "lambda_named_like_a_library_function": ('static void other() { auto system = [](const char*) { return 0; }; '
+                                             'system(""); }\nextern "C" int system(const char*);', "",
+                                             'system("true")'),
+    "std_thread": ("#include <thread>", "", "std::thread t([] {}); t.join()"),
     "constructor_attribute": ("__attribute__((constructor)) static void early() { }", "", "(void)n"),
 }
 HONEST = {  # host idioms: (declarations, locals, statement)
@@ -146,6 +158,13 @@ HONEST = {  # host idioms: (declarations, locals, statement)
                             "[[maybe_unused]] int t = twice(3)"),
     "device_asm_in_a_kernel": ("__global__ void lane(int* o) { unsigned l; asm volatile(\"mov.u32 %0, %%laneid;\" : "
                                "\"=r\"(l)); o[0] = (int)l; }", "", "(void)n"),
+    "std_helpers": ("#include <limits>\n#include <vector>", "    std::vector<int64_t> sizes(2, 1);\n",
+                    "float lo = std::numeric_limits<float>::infinity(); int t = std::min<int>(256, (int)std::max"
+                    "<long long>(n, 1)); (void)lo; (void)t; (void)sizes"),
+    "comma_declarators_and_math": ("", "", "dim3 block(16, 16), grid((unsigned)ceil(n / 256.0)); float r = sqrtf(2.0f); "
+                                   '(void)r; printf("%d\\n", (int)grid.x)'),
+    "namespace_helper": ("namespace detail { inline int cdiv(long long a, int b) { return (int)((a + b - 1) / b); } }",
+                         "", "int g = detail::cdiv(n, 256); (void)g"),
     "memset_async": ("", "", "cudaMemsetAsync(y.data_ptr<float>(), 0, n * sizeof(float), 0)"),
 }
 

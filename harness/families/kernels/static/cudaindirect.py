@@ -21,6 +21,8 @@ a structural allowlist instead of another denylist entry:
   ``const_cast``) takes a tensor's ``data_ptr`` call (or, to ``void*``, a kernel); a
   ``reinterpret_cast`` to anything but an integer type too; a C-style cast otherwise names a listed
   arithmetic type: an integer never becomes a pointer, a pointer never becomes a function;
+* calls only of the answer's own functions, listed runtime, math and ``std::`` functions
+  (:mod:`.cudacalls`): no ``cublasGetVector``, ``system``, ``fopen`` ...;
 * of the CUDA runtime only the listed names (:data:`RUNTIME_FUNCTIONS`, :data:`RUNTIME_NAMES`); no
   driver API (``cu*``/``CU*``);
 * no ``asm``, ``__builtin_*``, ``__attribute__`` other than plain layout/inlining ones, no C++
@@ -32,6 +34,8 @@ index past a host array) is C++'s undefined behaviour, which no lexical rule see
 from __future__ import annotations
 
 import re
+
+from harness.families.kernels.static.cudacalls import unlisted_calls
 
 #: CUDA runtime functions host code may call (the copies are judged by :mod:`.cudacopy`)
 RUNTIME_FUNCTIONS = frozenset({
@@ -136,10 +140,10 @@ def _operand(code: str, i: int) -> str:
     return code[i:j]
 
 
-def own_functions(code: str) -> set[str]:
-    """Names of functions the host text defines or declares (``T name(...) {`` or ``;``), the
-    kernels included; control keywords, calls and direct-initialised variables inside bodies
-    (``dim3 grid(...)``) are not declarations."""
+def own_functions(code: str, defined: bool = False) -> set[str]:
+    """Names of functions the host text defines or declares (``T name(...) {`` or ``;``; only
+    ``{`` when ``defined``), the kernels included; control keywords, calls and direct-initialised
+    variables inside bodies (``dim3 grid(...)``) are not declarations."""
     found: set[str] = set()
     depth_fn = 0  # how many enclosing braces are function or lambda bodies
     stack: list[bool] = []
@@ -161,8 +165,11 @@ def own_functions(code: str) -> set[str]:
             continue
         end = _balanced(code, m.end() - 1)
         after = code[end:end + 40].lstrip()
-        if re.match(r"(?:[{;:]|const\b|noexcept\b|->|override\b|asm\b|__asm|__attribute__|=\s*(?:delete|default)\b)",
-                    after):
+        if defined:
+            if re.match(r"(?:(?:const|noexcept|override|mutable)\b\s*|->\s*[\w:<>*&\s]+?)*[{:]", after):
+                found.add(name)
+        elif re.match(r"(?:[{;:]|const\b|noexcept\b|->|override\b|asm\b|__asm|__attribute__|=\s*(?:delete|default)\b)",
+                      after):
             found.add(name)
     return found
 
@@ -286,6 +293,7 @@ def indirect_calls(host_texts: list[str], kernels: set[str]) -> list[str]:
     """What in the host texts (every build pass, device-only bodies blanked) can call a function the
     text does not name, or escapes the lexical checks (see the module docstring)."""
     bad: list[str] = []
+    defined = kernels.union(*(own_functions(code, defined=True) for code in host_texts))
     for code in host_texts:
         for pat, what in _FN_SYNTAX:
             bad += [f"{what}: {' '.join(m.group(0).split())[:40]!r}" for m in pat.finditer(code)]
@@ -296,6 +304,8 @@ def indirect_calls(host_texts: list[str], kernels: set[str]) -> list[str]:
                 bad.append(f"{name} (not a listed CUDA runtime name)")
         bad += [f"&{m.group(1).strip()}:: (a member or qualified function's address)"
                 for m in re.finditer(r"&\s*((?:::)?\s*[A-Za-z_]\w*)\s*(?:<[^<>;]*>)?\s*::", code)]
-        bad += _value_uses(code, own_functions(code) | kernels | RUNTIME_FUNCTIONS, kernels)
+        own = own_functions(code) | kernels
+        bad += _value_uses(code, own | RUNTIME_FUNCTIONS, kernels)
+        bad += unlisted_calls(code, defined)
         bad += _casts(code, kernels)
     return sorted(set(bad))
