@@ -1,7 +1,8 @@
 """verilog-hard, third round of the difficulty aim (issue 15): the Python models of the new
 problems agree with independent oracles (zlib fed one byte at a time, so that both its output
 and the byte at which it stops are observable), the worked examples of the specifications hold,
-the references pass their own testbenches, and designs that do less than the specification fail.
+and designs that do less than the specification fail. (That the references pass their own testbenches
+is tests/verilog_hard/test_verilog_hard.py::test_references_pass, the whole suite's reference run.)
 """
 from __future__ import annotations
 
@@ -131,12 +132,6 @@ def _run(tmp_path: Path, problem: str, model_arg: str, *extra: str) -> dict:
 
 
 @pytest.mark.slow
-def test_inflate_full_reference_passes(tmp_path: Path) -> None:
-    suite = _run(tmp_path, "inflate_full", "reference")
-    assert suite["status_counts"] == {"pass": 1}, suite["status_counts"]
-
-
-@pytest.mark.slow
 def test_inflate_full_rejects_a_fixed_only_decoder(tmp_path: Path) -> None:
     """inflate_fixed's reference (stored and fixed blocks only), renamed: it must fail."""
     text = (PROBLEMS / "inflate_fixed" / "ref.v").read_text().replace("module inflate_fixed", "module inflate_full")
@@ -211,9 +206,3 @@ def test_f32_to_decimal_spec_examples() -> None:
         assert (_digits(field, n), exp) == (digits, x & 0xFF)
         assert _decimal_oracle(bits, 0) == (digits, x)
     assert _digits(*dec.convert(0x3F800000, 3)[2:4]) == "100"
-
-
-@pytest.mark.slow
-def test_f32_to_decimal_reference_passes(tmp_path: Path) -> None:
-    suite = _run(tmp_path, "f32_to_decimal", "reference")
-    assert suite["status_counts"] == {"pass": 1}, suite["status_counts"]
