@@ -11,8 +11,9 @@ run on it, as on any answer (with :data:`NETLIST_TIME_FACTOR` times the wall lim
 simulation is slower). A netlist that fails them (``fail``, ``runtime_error``, ``timeout``, ``rejected``) makes the answer not synthesizable: its area, cells and depth are not reported and
 it counts against the synthesis rate; the functional verdict stands.
 
-A netlist the tests cannot be built with (``syntax_error``: a testbench that sets parameters the
-flattened netlist no longer has), or a harness failure, leaves the
+A netlist the tests cannot be built with (``syntax_error``: a testbench whose ``defparam`` or
+several overrides the flattened netlist cannot take; one ``#(...)`` override of the design is
+handled by :mod:`harness.families.verilog.tbparams`), or a harness failure, leaves the
 scores as they were and says so (``stages.synth.data.netlist.checked = false``). The cocotb
 suites' tests set no parameters, so there a netlist that does not build counts as not completing
 the tests (:func:`must_build`); and the netlist keeps no name the answer chose but its ports
