@@ -167,7 +167,9 @@ CUDA_NOTES = """CUDA notes:
 - Host functions call functions only by name: no function pointers, std::function, virtual
   methods, unions, asm or __attribute__; cast a pointer only from x.data_ptr<T>() (or to void*);
   of the CUDA runtime use the ordinary calls (cudaMalloc/cudaFree, cudaMemset, cudaGetLastError,
-  streams, events, cudaFuncSetAttribute, occupancy queries, cudaLaunchKernel), not the driver API."""
+  streams, events, cudaFuncSetAttribute, occupancy queries, cudaLaunchKernel), not the driver API;
+  besides your own functions call only math functions (sqrtf, ceil, min/max), printf and common
+  std:: utilities (std::min/max, std::vector, std::numeric_limits), no other library."""
 
 
 def _notes(lang: str) -> str:
