@@ -123,6 +123,8 @@ ATTACKS = {  # name: (declarations before the kernel, locals, the call that reac
                                              'system(""); }\nextern "C" int system(const char*);', "",
                                              'system("true")'),
     "std_thread": ("#include <thread>", "", "std::thread t([] {}); t.join()"),
+    "using_namespace_std": ("#include <fstream>\nusing namespace std;", "", 'ofstream f("/tmp/hw_out")'),
+    "std_namespace_alias": ("#include <thread>\nnamespace s = std;", "", "s::thread t([] {}); t.join()"),
     "constructor_attribute": ("__attribute__((constructor)) static void early() { }", "", "(void)n"),
 }
 HONEST = {  # host idioms: (declarations, locals, statement)

@@ -52,6 +52,8 @@ STD_TYPES = frozenset({
     "is_integral", "is_integral_v", "integral_constant", "true_type", "false_type", "decay_t", "remove_cv_t",
     "common_type_t",
 })
+_STD_USING = re.compile(r"\busing\s+namespace\s+(?:::\s*)?std\b|\bnamespace\s+\w+\s*=\s*(?:::\s*)?std\b"
+                        r"|\busing\s+(?:::\s*)?std\s*::")
 _STD_NAME = re.compile(r"\bstd\s*::\s*([A-Za-z_]\w*)")
 _CALL = re.compile(r"((?:(?:::)?\s*[A-Za-z_]\w*\s*(?:<[^<>;()]*(?:<[^<>;()]*>[^<>;()]*)*>)?\s*::\s*)*)"
                    r"(?<![\w.])([A-Za-z_]\w*)\s*(?:<[^<>;()]*(?:<[^<>;()]*>[^<>;()]*)*>)?\s*\(")
@@ -142,4 +144,5 @@ def unlisted_calls(code: str, own: set[str]) -> list[str]:
         bad.append(f"{qualifier.replace(' ', '')}{name}() (not the answer's own or a listed host function)")
     bad += [f"std::{m.group(1)} (not a listed std name)" for m in _STD_NAME.finditer(code)
             if m.group(1) not in STD_CALLS and m.group(1) not in STD_TYPES]
+    bad += [f"'{' '.join(m.group(0).split())}' (std names are written std::name)" for m in _STD_USING.finditer(code)]
     return bad
