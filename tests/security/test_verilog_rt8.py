@@ -6,6 +6,11 @@
   (Icarus simulates ``a * b``, yosys synthesises ``p = 0``) scored area 0 again. Now every name
   but the ports is made internal before the netlist is written (``synth.HIDE_NAMES``), so its size
   is its cells'; and a netlist that still does not come back gets no area, cells or depth.
+- S5 (netlist that does not build): an extra, unconnected input port named ``\\bool`` (or ``\\wone``)
+  comes out of yosys unescaped, so the netlist did not compile with the testbench: ``syntax_error``,
+  left unchecked with the area kept in the testbench suites (VerilogEval, RTLLM). Now a netlist
+  the testbench cannot build counts as not completing it wherever the testbench builds the
+  reference's netlist; and a netlist read as no module is no longer "unchecked".
 - Known gap closed (testbench suites): an RTLLM-format testbench that sets the design's parameters
   (``pmul #(.W(W)) uut``) could not build the parameterless netlist, so the check was skipped with
   the scores kept and round 7's split kept its area credit. The answer is now synthesised at the
@@ -207,3 +212,68 @@ def test_testbench_overrides_are_read_as_the_testbench_sets_them() -> None:
                "module hweval_tbparams();\n  hweval_nl0_pmul _0_ ();\nendmodule\n")
     out = design_netlist(netlist, "pmul", ["W"])
     assert out.startswith("module pmul(a, b, p);\n  parameter W = 0;") and "hweval_tbparams" not in out, out
+
+
+# -- S5: a port name that makes the netlist not build ---------------------------------------------
+AND2_SPLIT = ("  generate if ($bits(1.0) == 1) begin : full\n    assign out = a & b;\n  end else begin : lite\n"
+              "    assign out = 1'b0;\n  end endgenerate\nendmodule\n")
+S5_CASES = {
+    # (suite, problem, answer, honest)
+    "rt8_s5_bool_port": ("verilogeval-v2-spec", "Prob001_and2",
+                         "module TopModule (input a, input b, input \\bool , output out);\n" + AND2_SPLIT, False),
+    "wone_port_parameterised_tb": ("rtllm", "pmul", PMUL_CASES["split_bits_real"][0].replace(
+        "output wire [2*W-1:0] p);", "input wire \\wone , output wire [2*W-1:0] p);"), False),
+    "honest_spare_port": ("verilogeval-v2-spec", "Prob001_and2",
+                          "module TopModule (input a, input b, input spare, output out);\n  assign out = a & b;\n"
+                          "endmodule\n", True),
+}
+
+
+def _tb_suite(suite_name: str, pid: str, code: str, data: Path, work: Path) -> Verdict:
+    from harness import registry
+
+    suite = registry.load("suites", suite_name)(SuiteOptions(data=str(data), extra={"lint": "off"}))
+    problem = next(p for p in suite.load() if p.id == pid)
+    candidate = extract_verilog(f"```verilog\n{code}```", problem.data["top"])
+    assert candidate is not None
+    work.mkdir()
+    return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=work,
+                                                          cache_dir=data.parent / "cache"))
+
+
+@pytest.fixture(scope="module")
+def s5_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    tmp = tmp_path_factory.mktemp("rt8_s5")
+    data = {"rtllm": _rtllm_root(tmp / "rtllm"),
+            "verilogeval-v2-spec": Path(__file__).parents[1] / "verilogeval" / "fixtures" / "v2"}
+
+    def run(name: str) -> Verdict:
+        suite_name, pid, code, _ = S5_CASES[name]
+        return _tb_suite(suite_name, pid, code, data[suite_name], tmp / name)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(S5_CASES, pool.map(run, S5_CASES), strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(S5_CASES))
+def test_s5_netlist_that_does_not_build_gets_no_area_score(case: str, s5_verdicts: dict[str, Verdict]) -> None:
+    verdict, honest = s5_verdicts[case], S5_CASES[case][3]
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
+    netlist = verdict.stages["synth"].data["netlist"]
+    assert netlist["checked"] is True, netlist
+    assert verdict.metrics["synthesizable"] is honest, verdict.stages["synth"]
+    if honest:
+        assert netlist["status"] == "pass" and verdict.metrics["area"] > 0
+    else:
+        assert netlist["status"] == "runtime_error" and "did not build" in netlist["reason"], netlist
+        assert "area" not in verdict.metrics
+
+
+def test_s5_a_netlist_read_as_no_module_is_not_left_unchecked() -> None:
+    from harness.families.verilog.netcheck import UNCHECKED
+
+    cand, found = netlist_check(SynthResult(True, cells=1, area=1.0, depth=1, netlist="module m; endmodule\n"),
+                                lambda _: Verdict(Status.NO_CODE, reason="no module in the netlist"))
+    assert Status.NO_CODE not in UNCHECKED and found["checked"] is True
+    assert cand.synthesizable is False and cand.area is None

@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from harness.families.verilog.synth import Retest, SynthResult
     from harness.suite import EvalContext
 
-#: what says nothing about the netlist's function: it could not be built, or the harness failed (a
-#: timeout is not among them: a netlist that never settles, a loop yosys kept, must not escape the check)
 NETLIST_MAX_CHARS = 8_000_000  # a longer netlist is not brought back from yosys (synth._yosys)
-UNCHECKED = (Status.SYNTAX_ERROR, Status.INFRA_ERROR, Status.NO_CODE)
+#: what says nothing about the netlist's function: it could not be built, or the harness failed (a
+#: timeout is not among them: a netlist that never settles, a loop yosys kept, must not escape the check;
+#: nor ``no_code``: yosys always writes a module, so a netlist read as none was made unreadable by a name)
+UNCHECKED = (Status.SYNTAX_ERROR, Status.INFRA_ERROR)
 NETLIST_TIME_FACTOR = 3  # the netlist's run gets this many times the sample's wall limit: gates simulate slower
 
 
@@ -60,9 +61,9 @@ def netlist_check(cand: SynthResult, retest: Retest) -> tuple[SynthResult, dict[
 
 
 def must_build(verdict: Verdict) -> Verdict:
-    """For tests that set no parameters (the cocotb suites: the test module drives ports, a wrapper
-    is inside the netlist): there a netlist that does not build has no honest cause, so it is not
-    left unchecked (which would keep the scores) but counted as not completing the tests."""
+    """Where a netlist that does not build has no honest cause (the cocotb suites, whose test
+    modules set no parameters; a testbench that builds the reference's netlist), it is not left
+    unchecked (which would keep the scores) but counted as not completing the tests."""
     if verdict.status is not Status.SYNTAX_ERROR:
         return verdict
     return replace(verdict, status=Status.RUNTIME_ERROR,
