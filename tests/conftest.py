@@ -60,13 +60,69 @@ def work_unit(nodeid: str) -> str:
     return next((group for prefix, group in _SHARED_GROUPS.items() if path.startswith(prefix)), path)
 
 
+# The work units handed out first, in this order: the two that build an HLS suite for the session
+# (the others that need a suite then find it built instead of waiting on its lock), then the
+# longest (seconds of setup, call and teardown, idle CI runs of 2026-12-06 18:34-19:24 UTC, before
+# the #18 speed-ups). xdist's own order (most tests first, its --loadscope-reorder, on by default;
+# it also undid an earlier long-files-first collection order) hands out last the few-test files
+# that run a whole suite or build one, so one worker can end alone on them. Units not listed
+# follow, most tests first. A stale path fails tests/scheduling.
+LONGEST_FIRST: tuple[str, ...] = (
+    "tests/hls_hard/test_hls_hard.py",  # builds hls-hard (86 items, ~200 s)
+    "tests/hls/test_build.py",  # builds hls-bugs (52 items, ~85 s) and rebuilds its bug items
+    "tests/kernels/test_cli.py",  # 126 s
+    "plugins",  # ~100 s (pip installs)
+    "tests/verilog_core/test_fallback.py",  # 69 s (Verilator builds)
+    "tests/verilog_core/test_baselines.py",  # 67 s (every verilog-core reference, synthesis on)
+    "tests/verilog_hard/test_verilog_hard.py",  # 61 s (every verilog-hard reference)
+    "tests/kernels_hard/test_kernels_hard.py",  # 60 s
+    "tests/security/test_kernel_cuda_rt6.py",  # 56 s
+    "tests/kernels/test_kernelbench.py",  # 49 s
+    "tests/security/test_hls_inputs.py",  # 46 s
+    "tests/security/test_verilog_rules.py",  # 45 s
+    "tests/cvdp/test_evaluate.py",  # 31 s
+    "tests/kernels/test_tritonbench.py",  # 28 s
+    "tests/hls_hard/test_seeds.py",  # 25 s
+    "tests/security/test_attacks_pipeline.py",  # 25 s
+    "tests/scale/test_dedup_cache_ray.py",  # 24 s
+)
+
+
+def unit_rank(units: dict[str, int]) -> list[str]:
+    """Work units (name: number of tests) in the order they are handed out: :data:`LONGEST_FIRST`,
+    then the rest by number of tests (stable: ties keep their collection order)."""
+    first = {unit: i for i, unit in enumerate(LONGEST_FIRST)}
+    return sorted(units, key=lambda u: (first.get(u, len(first)), -units[u]))
+
+
+def unit_order(nodeids: list[str]) -> list[str]:
+    """``nodeids`` in the order the scheduler hands them out (:func:`unit_rank`), each unit's
+    tests together and in collection order."""
+    units: dict[str, list[str]] = {}
+    for nodeid in nodeids:
+        units.setdefault(work_unit(nodeid), []).append(nodeid)
+    return [nodeid for unit in unit_rank({u: len(ids) for u, ids in units.items()}) for nodeid in units[unit]]
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from collections import OrderedDict
+
     from xdist.scheduler import LoadScopeScheduling
 
     class FileScheduling(LoadScopeScheduling):
+        _ranked = False
+
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 
-    return FileScheduling(config, log)  # type: ignore[arg-type]
+        def _assign_work_unit(self, node: object) -> None:
+            # the first hand-out: the queue holds every unit, in xdist's order; only the queue is
+            # reordered (a worker is sent indexes into its own collection, which must stay as collected)
+            if not self._ranked:
+                self._ranked = True
+                queue = self.workqueue
+                self.workqueue = OrderedDict((u, queue[u]) for u in unit_rank({u: len(t) for u, t in queue.items()}))
+            super()._assign_work_unit(node)  # type: ignore[arg-type]
 
+    return FileScheduling(config, log)  # type: ignore[arg-type]
