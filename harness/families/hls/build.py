@@ -35,6 +35,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import tomllib
@@ -269,10 +270,16 @@ def _build_lock(cache_file: Path | None) -> Iterator[None]:
         yield
 
 
+#: kernels C-simulated at once by a build (each runs its compiles and runs one after another): one
+#: per CPU core, at most 8 (each g++ of the ap headers takes a few hundred MB); 2 on a 2-core machine
+BUILD_JOBS = max(2, min(8, os.cpu_count() or 2))
+
+
 def build_items(kernels_dir: Path, *, cache_dir: Path | None = None, include: Path | None = None,
-                settings: BuildSettings = BuildSettings(), jobs: int = 2, rebuild: bool = False) -> list[HlsItem]:
+                settings: BuildSettings = BuildSettings(), jobs: int = BUILD_JOBS, rebuild: bool = False) -> list[HlsItem]:
     """All items of the suite (controls and caught variants), sorted by id; cached in ``cache_dir``
-    (one build at a time per cache entry: see :func:`_build_lock`)."""
+    (one build at a time per cache entry: see :func:`_build_lock`). The items do not depend on
+    ``jobs`` (each kernel is built on its own, the bug-type plan is made before)."""
     include = include or ap_include_dir()
     kernels_dir = kernels_dir.resolve()
     key = content_hash(kernels_dir, settings, include)
