@@ -14,7 +14,8 @@ TRITONBENCH = FIXTURES / "tritonbench"
 ANSWERS = FIXTURES / "answers"
 
 # A legitimate answer that avoids the heavy torch headers (no_implicit_headers), so that a real
-# nvcc + g++ build takes seconds: the kernel takes raw device pointers from Python.
+# nvcc + g++ build takes seconds: the kernel takes raw device addresses from Python (as integers, made
+# pointers in device code: host code never turns an integer into a pointer, rule cuda_host_indirect).
 LIGHT_CUDA_RELU = '''
 import torch
 import torch.nn as nn
@@ -22,12 +23,14 @@ from torch.utils.cpp_extension import load_inline
 
 cuda_src = r"""
 #include <cuda_runtime.h>
-__global__ void relu_kernel(const float* x, float* y, long long n) {
+__global__ void relu_kernel(long long xp, long long yp, long long n) {
+    const float* x = (const float*)xp;
+    float* y = (float*)yp;
     long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 void relu_launch(long long x, long long y, long long n) {
-    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>((const float*)x, (float*)y, n);
+    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>(x, y, n);
 }
 """
 cpp_src = r"""
