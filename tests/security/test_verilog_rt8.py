@@ -230,6 +230,7 @@ S5_CASES = {
 
 
 def _tb_suite(suite_name: str, pid: str, code: str, data: Path, work: Path) -> Verdict:
+    """``code`` evaluated for problem ``pid`` of a testbench suite (caches under ``work``'s parent)."""
     from harness import registry
 
     suite = registry.load("suites", suite_name)(SuiteOptions(data=str(data), extra={"lint": "off"}))
@@ -238,7 +239,7 @@ def _tb_suite(suite_name: str, pid: str, code: str, data: Path, work: Path) -> V
     assert candidate is not None
     work.mkdir()
     return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=work,
-                                                          cache_dir=data.parent / "cache"))
+                                                          cache_dir=work.parent / "cache"))
 
 
 @pytest.fixture(scope="module")
