@@ -42,8 +42,20 @@ def install(*paths: Path) -> None:
 
 
 def uninstall(*dists: str) -> None:
-    """Remove distributions; those not installed are skipped (pip only warns)."""
-    pip("uninstall", "-y", *dists)
+    """Remove distributions; those not installed are skipped (no pip run when none is: the
+    clean-up of an interrupted session's leftovers usually finds nothing)."""
+    import importlib.metadata
+
+    def installed(dist: str) -> bool:
+        try:
+            importlib.metadata.distribution(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return False
+        return True
+
+    present = [d for d in dists if installed(d)]
+    if present:
+        pip("uninstall", "-y", *present)
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 600,
