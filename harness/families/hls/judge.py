@@ -51,8 +51,14 @@ _BODY = r"""
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <cstddef>
 #include <cstdint>
+#include <dirent.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -85,6 +91,83 @@ static void only(const int *targets, const int *sources, int n) {
     }
 }
 
+// The kernel program's system-call filter: no folder, link, node or name is made, renamed or
+// removed, no file is opened for writing or created, no mode, owner or time is changed, no other
+// process is traced or its memory read, and io_uring (whose operations pass by the filter) and
+// openat2 (whose flags it cannot see) are refused: EPERM, whether or not the kernel has Landlock.
+#if defined(__x86_64__)
+#define HW_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define HW_ARCH AUDIT_ARCH_AARCH64
+#endif
+static bool filter_calls() {
+#ifdef HW_ARCH
+    static const long denied[] = {
+#define HW(name) SYS_##name,
+#ifdef SYS_mkdir
+        HW(mkdir) HW(rmdir) HW(unlink) HW(rename) HW(link) HW(symlink) HW(mknod) HW(creat) HW(chmod) HW(chown)
+        HW(lchown) HW(utime) HW(utimes) HW(futimesat)
+#endif
+        HW(mkdirat) HW(unlinkat) HW(renameat) HW(renameat2) HW(linkat) HW(symlinkat) HW(mknodat) HW(truncate)
+        HW(fchmod) HW(fchmodat) HW(fchown) HW(fchownat) HW(utimensat) HW(openat2) HW(io_uring_setup)
+        HW(io_uring_enter) HW(io_uring_register) HW(name_to_handle_at) HW(open_by_handle_at) HW(ptrace)
+        HW(process_vm_readv) HW(process_vm_writev)
+#undef HW
+    };
+    const unsigned writes = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
+    const unsigned deny = SECCOMP_RET_ERRNO | EPERM;
+    sock_filter f[200];
+    unsigned short n = 0;
+    auto put = [&](sock_filter x) { f[n++] = x; };
+    put(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)));
+    put(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, HW_ARCH, 1, 0));
+    put(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+    put(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
+#ifdef __x86_64__
+    put(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));  // the x32 numbers
+    put(BPF_STMT(BPF_RET | BPF_K, deny));
+#endif
+    for (long nr : denied) {
+        put(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1));
+        put(BPF_STMT(BPF_RET | BPF_K, deny));
+    }
+    struct { long nr; unsigned arg; } opens[] = {
+#ifdef SYS_open
+        {SYS_open, 1},
+#endif
+        {SYS_openat, 2}};
+    for (auto o : opens) {  // an open whose flags ask for writing or creating
+        put(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)o.nr, 0, 3));
+        put(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)(offsetof(seccomp_data, args) + 8 * o.arg)));
+        put(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, writes, 0, 1));
+        put(BPF_STMT(BPF_RET | BPF_K, deny));
+        put(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
+    }
+    put(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    sock_fprog prog = {n, f};
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0;
+#else
+    return false;  // an architecture the filter does not know: the kernel program is not run
+#endif
+}
+
+// Before the kernel program starts, its folder keeps only the kernel program: the testbench
+// program (already running), its object and sources are removed, so the kernel program can
+// neither run the testbench as an oracle nor read it (red team 8 S4). Folders are left alone.
+static void clear_folder(const char *keep) {
+    if (strncmp(keep, "./", 2) == 0) keep += 2;
+    DIR *dir = opendir(".");
+    if (dir == nullptr) return;
+    while (dirent *e = readdir(dir)) {
+        struct stat st;
+        if (strcmp(e->d_name, keep) == 0 || fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            S_ISDIR(st.st_mode))
+            continue;
+        unlinkat(dirfd(dir), e->d_name, 0);
+    }
+    closedir(dir);
+}
+
 // In the kernel program's child, before exec: it may create, change, rename or remove no file
 // anywhere (Landlock: every write access to the file system handled, none granted; abstract
 // sockets and signals scoped to itself), and no file it writes may grow (RLIMIT_FSIZE 0, also
@@ -94,7 +177,8 @@ static bool confine_files() {
     std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails (EFBIG) instead of killing the kernel
     if (setrlimit(RLIMIT_FSIZE, &none) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
     long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, 1UL);  // 1: LANDLOCK_CREATE_RULESET_VERSION
-    if (abi < 1) return true;  // no Landlock here: the file-size limit stays
+    if (!filter_calls()) return false;
+    if (abi < 1) return true;  // no Landlock here: the filter and the file-size limit stay
     uint64_t attr[3] = {0, 0, 0};  // handled_access_fs, handled_access_net (ABI 4), scoped (ABI 6)
     attr[0] = 0x1ff2ULL;  // WRITE_FILE, REMOVE_DIR, REMOVE_FILE, MAKE_CHAR/DIR/REG/SOCK/FIFO/BLOCK/SYM
     if (abi >= 2) attr[0] |= 1ULL << 13;  // REFER (links and renames across folders)
@@ -140,6 +224,7 @@ int main(int argc, char **argv) {
     char sync_byte;
     while (read(exec_sync[0], &sync_byte, 1) < 0 && errno == EINTR) {}  // EOF: the testbench program is running
     close(exec_sync[0]);
+    clear_folder(argv[2]);
     pid_t kpid = fork();  // the kernel program: 3/4 = the link, stdout and stderr to the judge's stderr
     if (kpid == 0) {
         int targets[] = {0, 1, 2, 3, 4};
