@@ -15,8 +15,13 @@ the nonce: the judge reads it from its own standard input, then starts
   descriptor: it cannot reach descriptor 3 of the testbench, the relayed output or the judge.
   It may create, change, rename or remove no file anywhere (a Landlock ruleset that handles every
   write access to the file system and grants none, signals and abstract sockets scoped to itself)
-  and may grow no file (``RLIMIT_FSIZE`` 0, the one part left where the kernel has no Landlock);
-  a judge that cannot set these up ends it (exit 126) instead of running it unconfined.
+  and may grow no file (``RLIMIT_FSIZE`` 0). A system-call filter (seccomp, with or without
+  Landlock) refuses making, renaming or removing entries, opening for writing or creating,
+  changing modes, owners or times, ``openat2``, io_uring, ``ptrace`` and ``process_vm_*``. Before
+  it starts, the judge removes every file of its folder but the kernel program (the testbench
+  program is already running), so the kernel program can neither run the testbench as an oracle
+  nor read it; its environment has no stimulus seed. A judge that cannot set up the confinement
+  ends the kernel program (exit 126) instead of running it unconfined.
 
 The judge makes itself non-dumpable first (the testbench program does too), so neither child can
 read or trace it through ``/proc`` or ``ptrace``. It relays the testbench program's standard
@@ -230,6 +235,7 @@ int main(int argc, char **argv) {
         int targets[] = {0, 1, 2, 3, 4};
         int sources[] = {h_null, h_err, h_err, h_down_r, h_up_w};
         only(targets, sources, 5);
+        unsetenv("HWEVAL_TB_SEED");  // the testbench's stimulus seed is none of the kernel's business
         if (!confine_files()) {
             static const char msg[] = "hweval judge: the kernel program could not be confined\n";
             write_all(2, msg, sizeof msg - 1);
