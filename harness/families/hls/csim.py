@@ -274,6 +274,7 @@ class _Cache:
             data = src.read_bytes()
             atomic_write_bytes(path, _OBJECT_MAGIC + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
 
+
 def _build_folder(path: Path, files: Mapping[str, bytes]) -> Path:
     """A new folder at ``path`` holding only ``files``: whatever an earlier run left there (a file a
     kernel program wrote, a link, a folder) is removed first, never followed. Each build runs in a
