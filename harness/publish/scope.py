@@ -24,10 +24,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from harness.config import RunConfig
+from harness.config import RESUME_KEYS, RunConfig
 from harness.errors import HwevalError
 from harness.results import EXECUTIONS, ExecutionRecord
 from harness.types import Status
+
+#: the recorded settings a re-evaluation takes from a run: those that define its problems and
+#: verdicts (the resume key), never its executor, servers or folders
+RUN_KEYS = RESUME_KEYS
+#: the longest per-sample wall limit a recorded run can ask a re-evaluation here for (seconds)
+MAX_TIMEOUT_S = 3600.0
 
 
 @dataclass
@@ -41,10 +47,19 @@ class PublishChecks:
     rescore: bool = False
 
     def run_config(self, run: dict[str, Any], **extra: Any) -> RunConfig:
-        """The run's recorded settings, with this machine's sandbox and workers."""
+        """The run's recorded settings that say WHAT was evaluated (:data:`RUN_KEYS`: suites,
+        problems, samples, seed, data, suite options, multi-turn settings, the timeout up to
+        :data:`MAX_TIMEOUT_S`), with this machine's sandbox and workers. How and where it is
+        evaluated is never the submitter's: the executor is always local (a recorded Ray address
+        would send the re-evaluation to the submitter's own workers: red team 8b S1), and no
+        server, cache or output setting of the run is used."""
         sandbox = self.sandbox or run.get("sandbox") or "local"
-        return RunConfig.from_json({**run, **extra, "sandbox": "local" if sandbox == "none" else sandbox,
-                                    "allow_unsandboxed": False,
+        kept = {k: run[k] for k in RUN_KEYS if k in run}
+        timeout = run.get("timeout_s")
+        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and 0 < timeout:
+            kept["timeout_s"] = min(float(timeout), MAX_TIMEOUT_S)
+        return RunConfig.from_json({**kept, **extra, "sandbox": "local" if sandbox == "none" else sandbox,
+                                    "allow_unsandboxed": False, "executor": "local", "ray_address": None,
                                     "workers": self.workers or run.get("workers") or 1})
 
 
