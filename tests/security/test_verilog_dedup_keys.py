@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -98,31 +97,38 @@ def test_hls_and_kernel_answers_keep_their_exact_text(suite: str, lang: str, a: 
     assert s.dedup_key(ca) != s.dedup_key(cb)
 
 
-def _run_replay(tmp_path: Path, codes: list[str]) -> dict[int, str]:
+#: the answers of the one replay run below: the red-team pair, and RIGHT again with other comments and layout
+OTHER_LAYOUT = RIGHT.replace("endtask\n", "endtask  // unused helper\n").replace("  always", "\talways")
+REPLAY = [RIGHT, WRONG, OTHER_LAYOUT]
+
+
+@pytest.fixture(scope="module")
+def replay_run(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, object]]:
+    """The records, by sample, of one ``hweval run`` of verilog-core's and_gate on :data:`REPLAY`
+    (one run for the two tests below: one CLI start and one reference check fewer)."""
+    tmp_path = tmp_path_factory.mktemp("dedup-replay")
     replay = tmp_path / "replay.jsonl"
     replay.write_text("".join(json.dumps({"suite": "verilog-core", "problem_id": "and_gate", "sample_idx": i,
                                           "completion": f"```verilog\n{code}```\n"}) + "\n"
-                              for i, code in enumerate(codes)))
+                              for i, code in enumerate(REPLAY)))
     out = tmp_path / "run"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HWEVAL_") or k == "HWEVAL_CACHE"}
     proc = subprocess.run(
         [sys.executable, "-m", "harness.cli", "--no-progress", "run", "--suite", "verilog-core",
-         "--model", f"replay:{replay}", "--problems", "and_gate", "--n-samples", str(len(codes)), "-S", "synth=off",
+         "--model", f"replay:{replay}", "--problems", "and_gate", "--n-samples", str(len(REPLAY)), "-S", "synth=off",
          "--workers", "1", "--out", str(out)], capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     records = [json.loads(ln) for ln in (out / "executions.jsonl").read_text().splitlines() if ln.strip()]
-    return {r["sample_idx"]: r["status"] for r in records}
+    return {r["sample_idx"]: r for r in records}
 
 
 @pytest.mark.slow
-def test_the_red_team_pair_scores_one_pass_and_one_fail(tmp_path: Path) -> None:
-    assert _run_replay(tmp_path, [RIGHT, WRONG]) == {0: "pass", 1: "fail"}
+def test_the_red_team_pair_scores_one_pass_and_one_fail(replay_run: dict[int, dict[str, object]]) -> None:
+    assert (replay_run[0]["status"], replay_run[1]["status"]) == ("pass", "fail")
+    assert replay_run[1].get("shared_with") is None  # WRONG was run, not given RIGHT's verdict
 
 
 @pytest.mark.slow
-def test_answers_differing_only_in_comments_are_run_once(tmp_path: Path) -> None:
-    other = RIGHT.replace("endtask\n", "endtask  // unused helper\n").replace("  always", "\talways")
-    out = tmp_path / "run"
-    assert _run_replay(tmp_path, [RIGHT, other]) == {0: "pass", 1: "pass"}
-    records = [json.loads(ln) for ln in (out / "executions.jsonl").read_text().splitlines() if ln.strip()]
-    assert [r.get("shared_with") for r in sorted(records, key=lambda r: r["sample_idx"])] == [None, 0]
+def test_answers_differing_only_in_comments_are_run_once(replay_run: dict[int, dict[str, object]]) -> None:
+    assert replay_run[2]["status"] == "pass"
+    assert (replay_run[0].get("shared_with"), replay_run[2].get("shared_with")) == (None, 0)
