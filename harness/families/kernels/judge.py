@@ -111,7 +111,10 @@ def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCas
         oob = reports[cid].get("oob_write") or []
         if oob:  # a kernel wrote into a guard band: a bug the outputs alone may not show
             return "fail", f"out-of-bounds write in case {cid}: {', '.join(map(str, oob[:4]))} guard band changed", detail
-        cmp = compare.compare_outputs(ref, outs, tol)
+        try:
+            cmp = compare.compare_outputs(ref, outs, tol)
+        except (OverflowError, ValueError, TypeError, RuntimeError) as exc:  # the answer's values: never infra
+            return "fail", f"wrong result in case {cid}: outputs cannot be compared ({exc!r})"[:500], detail
         detail["cases"].append({"id": cid, "ok": cmp.ok, "max_abs_err": cmp.max_abs_err,
                                 "launches": reports[cid].get("launches")})
         if not cmp.ok:
