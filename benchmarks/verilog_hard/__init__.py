@@ -30,10 +30,9 @@ from pathlib import Path
 
 from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import evaluate_cocotb, synthesis_code
-from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.isolation import modules_expected
-from harness.families.verilog.netcheck import must_build, netlist_context
-from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM, fenced_answer
+from harness.families.verilog.netcheck import checked_build, reference_status
+from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM
 from harness.families.verilog.suite import (
     REQUIRED_FILES,
     CocotbVerilogSuite,
@@ -42,7 +41,7 @@ from harness.families.verilog.suite import (
 )
 from harness.families.verilog.synth import add_synthesis
 from harness.families.verilog.wrapsynth import Wrapper
-from harness.types import Candidate, Status
+from harness.types import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +100,13 @@ class VerilogHardSuite(CocotbVerilogSuite):
         wrapper = Wrapper(sources, sim_top, tuple(sorted({top} | modules_expected(sources.values()))))
         return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
                              self.options, wrapper=wrapper,
-                             retest=lambda netlist: self.wrapped_netlist_verdict(problem, netlist, sim_top, ctx))
+                             retest=lambda netlist: self.wrapped_netlist_verdict(problem, netlist, wrapper, ctx))
 
-    def wrapped_netlist_verdict(self, problem: Problem, netlist: str, sim_top: str, ctx: EvalContext) -> Verdict:
+    def wrapped_netlist_verdict(self, problem: Problem, netlist: str, wrapper: Wrapper, ctx: EvalContext) -> Verdict:
         """The problem's tests on yosys's netlist of the wrapper with the answer in it: the wrapper's
         module is the design, each parameter set of the answer one netlist module
-        (:mod:`harness.families.verilog.wrapsynth`)."""
-        candidate = extract_verilog(fenced_answer(netlist), sim_top)
-        if candidate is None:
-            return Verdict(Status.NO_CODE, reason="no module in the netlist")
-        return must_build(evaluate_cocotb(candidate, top=sim_top, tb_source=problem.data["tb"],
-                                          ctx=netlist_context(ctx), extra_files=testbench_files(problem),
-                                          **self.simulation()))
+        (:mod:`harness.families.verilog.wrapsynth`); as :meth:`netlist_verdict` for a build failure."""
+        top, sim_top = str(problem.data["top"]), wrapper.sim_top
+        return checked_build(self.netlist_run(problem, netlist, sim_top, ctx), lambda: self.reference_builds(
+            problem.id, lambda: reference_status(problem.reference or "", top, ctx,
+                                                 lambda text: self.netlist_run(problem, text, sim_top, ctx), wrapper)))

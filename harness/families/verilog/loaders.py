@@ -26,14 +26,18 @@ from harness.families.verilog.cocotb_eval import synthesis_code
 from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.mutate import mutant
-from harness.families.verilog.netcheck import must_build, netlist_context
+from harness.families.verilog.netcheck import (
+    ReferenceBuilds,
+    checked_build,
+    netlist_context,
+    reference_status,
+)
 from harness.families.verilog.prompt import fenced_answer
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
     add_synthesis,
     enabled,
     reference_synthesis,
-    synthesize,
     verilog_requirements,
     verilog_suite_metrics,
     verilog_verdict_options,
@@ -170,7 +174,7 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
         self._golden_cache: dict[str, dict[str, Any] | None] = {}
         self._golden_keys: dict[str, str] = {}  # problem id -> golden-run cache key
         self._golden_lock = threading.Lock()
-        self._ref_netlist: dict[str, bool] = {}  # problem id -> the testbench builds the reference's netlist
+        self._ref_netlist = ReferenceBuilds()  # whether the testbench builds each reference's netlist
 
     # subclasses implement load()
     def load(self) -> list[Problem]:
@@ -218,34 +222,16 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
     def _retest(self, problem: Problem, tb: Testbench, netlist: str, params: tuple[Wrapper | None, list[str]],
                 ctx: EvalContext) -> Verdict:
         """The testbench on an answer's netlist; one it cannot build counts as not completing it where
-        the reference's netlist builds (red team round 8 S5: a port named ``\\bool`` that yosys writes
+        it builds the reference's netlist (red team round 8 S5: a port named ``\\bool`` that yosys writes
         unescaped made the netlist not compile, which left it unchecked with the area kept)."""
         wrapper, names = params
         top = problem.data["top"]
-        verdict = self._netlist_verdict(problem, tb, design_netlist(netlist, top, names) if wrapper else netlist, ctx)
-        if verdict.status is Status.SYNTAX_ERROR and self._reference_netlist_builds(problem, tb, params, ctx):
-            return must_build(verdict)
-        return verdict
 
-    def _reference_netlist_builds(self, problem: Problem, tb: Testbench, params: tuple[Wrapper | None, list[str]],
-                                  ctx: EvalContext) -> bool:
-        """Whether the testbench builds the reference's own netlist (found once per problem)."""
-        with self._golden_lock:
-            known = self._ref_netlist.get(problem.id)
-        if known is not None:
-            return known
-        wrapper, names = params
-        top = problem.data["top"]
-        ref = synthesize(problem.reference or "", top, ctx, netlist=True, wrapper=wrapper)
-        if not ref.synthesizable or not ref.netlist:
-            return False
-        status = self._netlist_verdict(problem, tb, design_netlist(ref.netlist, top, names) if wrapper else ref.netlist,
-                                       ctx).status
-        if status is Status.INFRA_ERROR:  # says nothing: not kept
-            return False
-        with self._golden_lock:
-            self._ref_netlist[problem.id] = status is not Status.SYNTAX_ERROR
-        return status is not Status.SYNTAX_ERROR
+        def run(text: str) -> Verdict:
+            return self._netlist_verdict(problem, tb, design_netlist(text, top, names) if wrapper else text, ctx)
+
+        return checked_build(run(netlist), lambda: self._ref_netlist(
+            problem.id, lambda: reference_status(problem.reference or "", top, ctx, run, wrapper)))
 
     def _tb_params(self, verdict: Verdict, problem: Problem, tb: Testbench,
                    ctx: EvalContext) -> tuple[Wrapper, list[str]] | None:

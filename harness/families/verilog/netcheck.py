@@ -16,12 +16,15 @@ several overrides the flattened netlist cannot take; one ``#(...)`` override of 
 handled by :mod:`harness.families.verilog.tbparams`), or a harness failure, leaves the
 scores as they were and says so (``stages.synth.data.netlist.checked = false``). The cocotb
 suites' tests set no parameters, so there a netlist that does not build counts as not completing
-the tests (:func:`must_build`); and the netlist keeps no name the answer chose but its ports
+the tests (:func:`must_build`) wherever the reference's own netlist builds (:class:`ReferenceBuilds`:
+Verilator refuses some netlists Icarus takes, the reference's included); and the netlist keeps no name the answer chose but its ports
 (``synth.HIDE_NAMES``), so its size is that of its cells; one too large to bring back (red team
 round 8 S1 made one of 9 MB from public names and no cells) gets no area, cells or depth.
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +71,44 @@ def must_build(verdict: Verdict) -> Verdict:
         return verdict
     return replace(verdict, status=Status.RUNTIME_ERROR,
                    reason=f"the netlist did not build for the tests: {verdict.reason.strip()[:400]}")
+
+
+class ReferenceBuilds:
+    """Whether the tests build the reference's own netlist, found once per problem and only when
+    an answer's netlist first fails to build: where they do, that failure has no honest cause."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, key: str, run: Callable[[], Status]) -> bool:
+        with self._lock:
+            known = self._known.get(key)
+        if known is not None:
+            return known
+        status = run()
+        if status is Status.INFRA_ERROR:  # says nothing about the netlist: not kept
+            return False
+        with self._lock:
+            self._known[key] = status is not Status.SYNTAX_ERROR
+        return status is not Status.SYNTAX_ERROR
+
+
+def reference_status(reference: str, top: str, ctx: EvalContext, test: Callable[[str], Verdict],
+                     wrapper: Any = None) -> Status:
+    """The status of the tests on the reference's netlist (``syntax_error`` when there is none)."""
+    from harness.families.verilog.synth import synthesize
+
+    ref = synthesize(reference, top, ctx, netlist=True, wrapper=wrapper)
+    return test(ref.netlist).status if ref.synthesizable and ref.netlist else Status.SYNTAX_ERROR
+
+
+def checked_build(verdict: Verdict, reference_builds: Callable[[], bool]) -> Verdict:
+    """``verdict`` of an answer's netlist, a build failure made :func:`must_build`'s where the
+    reference's netlist builds (``reference_builds``, asked only then)."""
+    if verdict.status is Status.SYNTAX_ERROR and reference_builds():
+        return must_build(verdict)
+    return verdict
 
 
 def netlist_context(ctx: EvalContext) -> EvalContext:

@@ -24,7 +24,12 @@ from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import FALLBACKS, check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
-from harness.families.verilog.netcheck import must_build, netlist_context
+from harness.families.verilog.netcheck import (
+    ReferenceBuilds,
+    checked_build,
+    netlist_context,
+    reference_status,
+)
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -147,13 +152,28 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
                              retest=lambda netlist: self.netlist_verdict(problem, netlist, ctx))
 
     def netlist_verdict(self, problem: Problem, netlist: str, ctx: EvalContext) -> Verdict:
-        """The problem's tests on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`)."""
-        candidate = extract_verilog(fenced_answer(netlist), problem.data["top"])
+        """The problem's tests on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`);
+        one they cannot build is not completing them where they build the reference's netlist."""
+        top = problem.data["top"]
+        return checked_build(self.netlist_run(problem, netlist, top, ctx), lambda: self.reference_builds(
+            problem.id, lambda: reference_status(problem.reference or "", top, ctx,
+                                                 lambda text: self.netlist_run(problem, text, top, ctx))))
+
+    def netlist_run(self, problem: Problem, netlist: str, top: str, ctx: EvalContext) -> Verdict:
+        """The problem's tests on a netlist whose top module is ``top``."""
+        candidate = extract_verilog(fenced_answer(netlist), top)
         if candidate is None:
             return Verdict(Status.NO_CODE, reason="no module in the netlist")
-        return must_build(evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"],
-                                          ctx=netlist_context(ctx), extra_files=testbench_files(problem),
-                                          **self.simulation()))
+        return evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=netlist_context(ctx),
+                               extra_files=testbench_files(problem), **self.simulation())
+
+    @property
+    def reference_builds(self) -> ReferenceBuilds:
+        """Whether the tests build each reference's netlist (one memo per suite object)."""
+        memo = self.__dict__.get("_reference_builds")
+        if memo is None:
+            memo = self.__dict__.setdefault("_reference_builds", ReferenceBuilds())
+        return memo
 
     def suite_metrics(self, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return verilog_suite_metrics(records, seed=self.options.seed)
