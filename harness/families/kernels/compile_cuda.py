@@ -62,6 +62,25 @@ def _includes() -> list[str]:
     return [*include_paths(), sysconfig.get_paths()["include"]]
 
 
+#: a compiler's "header not found" line: the including file, and the header it names
+_MISSING = re.compile(r"^(/[^:\n]+):\d+(?::\d+)?: fatal error: ([\w./+-]+): No such file or directory", re.M)
+
+
+def toolchain_gap(log: str) -> str | None:
+    """Why a failed build says nothing about the answer: a header missing from this machine's
+    toolchain, included by a toolchain header (in torch's include folders, as nvcc is given them), not by the
+    answer. Example: ``<ATen/cuda/CUDAContext.h>`` includes ``<cusparse.h>``, which a CUDA install
+    without the cuSPARSE headers lacks (honest answers round 8, F1). An answer's own include of a
+    missing header stays the answer's compile error."""
+    roots = [Path(p).resolve() for p in _includes()]
+    for includer, header in _MISSING.findall(log):
+        path = Path(includer).resolve()
+        if any(path.is_relative_to(root) for root in roots):
+            return (f"toolchain: {path.name} (a header of the toolchain, not of the answer) includes <{header}>, "
+                    f"which this machine's CUDA/torch install lacks; install it to compile such answers")
+    return None
+
+
 def _safe(flags: list[str]) -> tuple[list[str], list[str]]:
     ok = [f for f in flags if _SAFE_FLAG.match(f)]
     return ok, [f for f in flags if not _SAFE_FLAG.match(f)]
@@ -136,7 +155,8 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
     root = _cache_dir()
     cache = JsonCache(root, label="nvcc build cache", flat=True) if root else None
     data = cache.get(key) if cache else None
-    if isinstance(data, dict) and isinstance(data.get("ok"), bool) and isinstance(data.get("log"), str):
+    if isinstance(data, dict) and isinstance(data.get("ok"), bool) and isinstance(data.get("log"), str) \
+            and (data["ok"] or not toolchain_gap(data["log"])):  # a toolchain gap is never a cached verdict
         return CudaBuild(data["ok"], data["log"], 0.0, cached=True)
     (nv_dir / f"{name}.cu").write_text(cu)
     (gx_dir / f"{name}.cpp").write_text(cpp)
@@ -167,6 +187,9 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
             ok = False
             logs.append(f"== {tag} (exit {r.returncode}) ==\n{tail(r.stderr + r.stdout, 8000)}")
     build = CudaBuild(ok, "\n".join(logs), time.monotonic() - start)
+    gap = toolchain_gap(build.log) if not ok else None
+    if gap:  # the machine's toolchain is incomplete: not a verdict on the code, and never cached
+        return CudaBuild(None, gap + "\n" + build.log, build.seconds, infra=True)
     if cache is not None:
         cache.put(key, {"ok": build.ok, "log": build.log})
     return build
