@@ -180,7 +180,7 @@ CUDA_ATTACKS = {  # name: (head, declarations, the copy to the host, rule)
                            "cuda_symbol_lookup"),
 }
 CUDA_HONEST = {  # copies to and within the device, written as people write them
-    "device_to_device": "cudaMemcpy(h, xc.data_ptr<float>(), 0, cudaMemcpyDeviceToDevice)",
+    "device_to_device": "cudaMemcpy(y.data_ptr<float>(), xc.data_ptr<float>(), 0, cudaMemcpyDeviceToDevice)",
     "parenthesised_and_qualified": "cudaMemcpy(y.data_ptr<float>(), xc.data_ptr<float>(), n * sizeof(float), "
                                    "(::cudaMemcpyDeviceToDevice))",
     "async_on_a_stream": "cudaMemcpyAsync(y.data_ptr<float>(), xc.data_ptr<float>(), n * sizeof(float), "
