@@ -163,7 +163,9 @@ CUDA_NOTES = """CUDA notes:
   macros defined unconditionally before the test (no CUDA_VERSION checks, no include guards).
 - Host code uses torch only to allocate, check and reshape tensors and to read sizes; all
   arithmetic on tensor data happens in your __global__ kernels (CUB and cooperative groups are
-  fine inside them). No copies between host and device.
+  fine inside them). No copies from the device to the host: a copy's destination and every
+  pointer a kernel gets is device memory (data_ptr, cudaMalloc, __constant__), never a
+  std::vector, new[] or array of the host.
 - Host functions call functions only by name: no function pointers, std::function, virtual
   methods, unions, asm or __attribute__; cast a pointer only from x.data_ptr<T>() (or to void*);
   of the CUDA runtime use the ordinary calls (cudaMalloc/cudaFree, cudaMemset, cudaGetLastError,
