@@ -149,3 +149,16 @@ def test_a_cached_program_that_was_changed_is_not_used(bwrap_sandbox: Sandbox, c
     stored.write_bytes(head + b"\n" + (tmp_path / "forged").read_bytes())
     res = csim(BUGGY, KERNEL / "tb.cpp", tmp_path / "wrong", cache=cache, builds=("plain",), runner=runner)
     assert res.status == "fail" and "MISMATCH" in res.builds["plain"].output, res.symptom
+
+
+def test_the_kernel_program_can_change_no_file_under_docker(docker_sandbox: Sandbox, tmp_path: Path) -> None:
+    """The same probe in the docker sandbox (``plain`` build, no precompiled headers): the judge's
+    confinement holds under the engine's own seccomp profile, and the right kernel still passes."""
+    cache = tmp_path / "cache"
+    runner = sandbox_runner(docker_sandbox, Limits(), [cache / "pch"])
+    probe = PROBE.replace("@PCH@", str((cache / "pch").resolve()))
+    res = csim(probe, KERNEL / "tb.cpp", tmp_path / "probe", cache=cache, builds=("plain",), runner=runner, pch=False)
+    out = res.builds["plain"]
+    assert res.passed, (out.status, out.symptom, out.output[-600:])
+    seen = {ln.split()[1]: ln.split()[2] for ln in out.output.splitlines() if ln.startswith("PROBE ")}
+    assert seen == dict.fromkeys(PROBES, "no"), (seen, out.output[-800:])
