@@ -138,15 +138,10 @@ def flatten(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def cpu_leaves(values: list[Any]) -> list[Any]:
-    import torch
+    """The reference's leaves as the answer's are copied (``worker_common.cpu_copy``), strings kept."""
+    from harness.families.kernels.sandboxed.worker_common import cpu_copy
 
-    out: list[Any] = []
-    for v in values:
-        if isinstance(v, torch.Tensor):
-            out.append(v.detach().as_subclass(torch.Tensor).to("cpu", copy=True))
-        else:
-            out.append(v if isinstance(v, int | float | bool | str | type(None)) else repr(v))
-    return out
+    return cpu_copy(values, strings=True)
 
 
 def _same(a: list[Any], b: list[Any]) -> bool:
@@ -195,7 +190,8 @@ def _to(values: list[Any], device: str) -> list[Any]:
 
 
 def _flat_out(out: Any) -> list[Any]:
-    return list(out) if isinstance(out, tuple | list) else [out]
+    """The reference module's leaves, opened as the answer's are (``worker_common.flat``)."""
+    return [leaf for _, leaf in flatten(out)]
 
 
 # -- the two kinds --------------------------------------------------------------------------
