@@ -278,3 +278,26 @@ def test_s5_a_netlist_read_as_no_module_is_not_left_unchecked() -> None:
                                 lambda _: Verdict(Status.NO_CODE, reason="no module in the netlist"))
     assert Status.NO_CODE not in UNCHECKED and found["checked"] is True
     assert cand.synthesizable is False and cand.area is None
+
+
+def test_s5_build_failure_counts_only_where_the_reference_netlist_builds() -> None:
+    from harness.families.verilog.netcheck import ReferenceBuilds, checked_build
+
+    broken = Verdict(Status.SYNTAX_ERROR, reason="design.sv:3: syntax error")
+    assert checked_build(broken, lambda: True).status is Status.RUNTIME_ERROR
+    assert checked_build(broken, lambda: False).status is Status.SYNTAX_ERROR  # the tests build no netlist here
+
+    def never() -> bool:
+        raise AssertionError("the reference is asked only about a build failure")
+
+    assert checked_build(Verdict(Status.FAIL, reason="x"), never).status is Status.FAIL
+    memo, runs = ReferenceBuilds(), []
+
+    def run(status: Status) -> Status:
+        runs.append(status)
+        return status
+
+    assert memo("p", lambda: run(Status.INFRA_ERROR)) is False  # says nothing: asked again next time
+    assert memo("p", lambda: run(Status.PASS)) is True and memo("p", lambda: run(Status.SYNTAX_ERROR)) is True
+    assert memo("q", lambda: run(Status.SYNTAX_ERROR)) is False
+    assert runs == [Status.INFRA_ERROR, Status.PASS, Status.SYNTAX_ERROR]
