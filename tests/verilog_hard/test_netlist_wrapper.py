@@ -46,7 +46,7 @@ def split_design(reference: str, top: str, params: tuple[str, ...], cond: str) -
 
 #: (problem, parameters passed through, condition of the real branch, what must come out)
 CASES = {
-    "s6_bits_real": ("bitonic_sort8", ("W",), "$bits(1.0) == 1", "no_credit"),
+    "s6_bits_real": ("cdc_handshake", ("W",), "$bits(1.0) == 1", "no_credit"),
     "cheap_at_untested_defaults": ("i2c_complete", ("DIV",), "DIV != 2", "full_credit"),
     "honest_helper_under_generate": ("pwm_deadtime_modify", ("CW",), "CW > 0", "full_credit"),
 }
