@@ -210,3 +210,43 @@ class TestS2FoldersWithoutLandlock:
     def test_the_right_fix_passes_without_landlock(self, no_landlock: Path, cache: Path, tmp_path: Path) -> None:
         status, reason, builds = _verdict_without_landlock(no_landlock, ORIGINAL + "// fixed\n", cache, tmp_path)
         assert status == "pass", (status, reason, builds)
+
+
+# ------------------------------------------------------------------ honest round 8 (prompt statements)
+
+LVL = KERNELS_DIR / "lvl_shift"
+LVL_ORIGINAL = (LVL / "kernel.cpp").read_text()
+LVL_BUGGY = LVL_ORIGINAL.replace("AP_RND_CONV> lv_scaled_t;  //", "AP_RND> lv_scaled_t;       //").replace(
+    "static lv_scaled_t scale", "static lv_smp_t scale")
+
+
+def _lvl_item() -> HlsItem:
+    return HlsItem(id="lvl_shift/a", kernel="lvl_shift", code=LVL_BUGGY, original=LVL_ORIGINAL, types=["USE"],
+                   spans=[(3, 3), (24, 24)], symptom={"build": "plain", "status": "fail", "text": ""},
+                   header=(LVL / "kernel.h").read_text(), kernel_dir=LVL)
+
+
+class TestHonestPromptStatements:
+    """Honest round 8: the prompt said "keeping every function signature" (lvl_shift/a's natural fix
+    changes a static helper's return type) and forbade "static objects whose type has a constructor"
+    (a static local of an ap type is fine): it now says what the checks hold, and both pass."""
+
+    def test_the_prompt_says_helpers_and_static_locals_are_fine(self) -> None:
+        from harness.families.hls.prompt import ANSWER_FORMAT
+
+        text = " ".join(ANSWER_FORMAT.split())
+        assert "the top function keeps its declared signature (helper functions may change theirs)" in text
+        assert "a static local inside a function instead" in text and "at namespace scope (static or not)" in text
+
+    def test_a_fix_that_changes_a_helpers_return_type_passes(self, bwrap_sandbox: Sandbox, cache: Path,
+                                                             tmp_path: Path) -> None:
+        assert LVL_BUGGY != LVL_ORIGINAL and "static lv_smp_t scale" in LVL_BUGGY
+        v = fix_at_exec(_lvl_item(), LVL_ORIGINAL + "// fixed: scale returns lv_scaled_t again\n", tmp_path,
+                        cache=cache, sandbox=bwrap_sandbox, limits=Limits())
+        assert v.status == "pass", v
+
+    def test_a_static_local_of_an_ap_type_passes(self, bwrap_sandbox: Sandbox, cache: Path, tmp_path: Path) -> None:
+        fix = ORIGINAL.replace("        ap_int<16> acc = 0;", "        static ap_int<16> acc = 1;\n        acc = 0;")
+        assert fix != ORIGINAL
+        status, reason, builds = _verdict(fix, bwrap_sandbox, cache, tmp_path)
+        assert status == "pass", (status, reason, builds)

@@ -17,11 +17,12 @@ ANSWER_FORMAT = """Answer with one JSON object:
 - "buggy": true if the code has a functional bug, false if it is correct.
 - "line": the line number (as numbered above) of the bug, or null when it is correct.
 - "type": one of the codes listed above, or null when it is correct.
-- "fix": the whole corrected file, changed as little as possible, keeping every function signature;
-  at most FIX_MAX_CHANGED_LINES lines may differ from the original (indentation and blank lines do not
-  count; a larger fix is rejected); it may not add I/O, attributes, asm, or global (namespace-scope
-  or static) objects whose type has a constructor, ap_int and ap_fixed included: static
-  initialisation must stay the original's (use a constexpr integer or a local instead); it may
+- "fix": the whole corrected file, changed as little as possible; the top function keeps its
+  declared signature (helper functions may change theirs); at most FIX_MAX_CHANGED_LINES lines may
+  differ from the original (indentation and blank lines do not count; a larger fix is rejected); it
+  may not add I/O, attributes, asm, or objects whose type has a constructor, ap_int and ap_fixed
+  included, at namespace scope (static or not): static initialisation must stay the original's (use
+  a constexpr integer, a local, or a static local inside a function instead); it may
   #include only the original's headers and STANDARD_INCLUDES; null
   when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
