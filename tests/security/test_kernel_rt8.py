@@ -150,3 +150,58 @@ class TestHostMemoryReach:
                 "float* d = nullptr; int k = n; f(b, n); auto q = new float[n]; }")
         found, _ = host_buffers(code)
         assert {"g", "v", "a", "b", "c", "p", "q"} <= found and not {"d", "k", "n", "count", "float"} & found, found
+
+
+class TestCompileTimeout:
+    """Honest round 8 F4: nvcc ran out of its 300 s in torch's headers on a loaded host and a minimal
+    honest answer was scored ``timeout``. Now a build past its limit is followed by the build of a
+    minimal extension under the same limit, never from the cache: if that runs past it too, the
+    machine is too slow (``infra_error``, not counted against the answer); if it builds in time,
+    the answer's ``timeout`` stands (an answer cannot make itself ``infra_error`` by compiling slowly)."""
+
+    def _stage(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, probe_times_out: bool) -> dict[str, object]:
+        import harness.families.kernels.compile_cuda as cc
+        import harness.families.kernels.evaluate as ev
+        from harness.families.kernels.runner import plain_runner
+
+        calls: list[bool] = []
+
+        def fake_build(*args: object, use_cache: bool = True, **kw: object) -> cc.CudaBuild:
+            calls.append(use_cache)
+            if probe_times_out:
+                return cc.CudaBuild(False, "nvcc timed out after 300.0s", 300.0, timed_out=True)
+            return cc.CudaBuild(True, "", 40.0)
+
+        monkeypatch.setattr(ev, "compile_extension", lambda *a, **k: cc.CudaBuild(
+            False, "nvcc timed out after 300.0s", 300.0, timed_out=True))
+        monkeypatch.setattr(cc, "_build", fake_build)
+        stages: dict[str, object] = {}
+        result = ev._cuda_compile_stage([object()], tmp_path, stages, timeout_s=300.0, arch="90", run=plain_runner(),
+                                        gpu=False)
+        assert calls == [False]  # the probe is built now, never read from the cache
+        assert result is not None
+        return result
+
+    def test_a_slow_machine_is_infra_error(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        r = self._stage(monkeypatch, tmp_path, probe_times_out=True)
+        assert r["status"] == "infra_error" and "minimal extension" in str(r["reason"]), r
+
+    def test_a_slow_answer_is_its_timeout(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        r = self._stage(monkeypatch, tmp_path, probe_times_out=False)
+        assert r["status"] == "timeout" and "built in time" in str(r["reason"]), r
+
+    @pytest.mark.slow
+    def test_real_builds_past_a_tiny_limit(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """nvcc with a 1 s limit: the honest corpus answer and the probe both run past it."""
+        monkeypatch.setenv("HWEVAL_CACHE_DIR", str(tmp_path / "cache"))  # no cached build of the answer
+        from harness.families.kernels.compile_cuda import nvcc_path
+        from harness.families.kernels.evaluate import evaluate_kernel
+        from harness.families.kernels.runner import plain_runner
+        from tests.kernels.helpers import PROBLEMS
+
+        if nvcc_path() is None:
+            pytest.skip("nvcc not installed")
+        code = (Path(__file__).parent / "kernels" / "honest_cuda" / "relu_host_idioms.py").read_text()
+        r = evaluate_kernel(PROBLEMS / "relu", code, "cuda", tmp_path / "w", gpu=False, timeout_s=60.0, seeds=1,
+                            compile_timeout_s=1.0, runner=plain_runner(), ref_cache=tmp_path / "refs")
+        assert r["status"] == "infra_error" and "minimal extension" in r["reason"], r["reason"]

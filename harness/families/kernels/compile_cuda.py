@@ -139,7 +139,7 @@ def _cxx_version() -> str:
 
 
 def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags: list[str],
-           cxx_flags: list[str], timeout_s: float, runner: Runner) -> CudaBuild:
+           cxx_flags: list[str], timeout_s: float, runner: Runner, use_cache: bool = True) -> CudaBuild:
     if nvcc_path() is None:
         return CudaBuild(None, "nvcc not found")
     run = as_runner(runner, gpu=False)
@@ -153,7 +153,7 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
     key = key_of(cu, cpp, name, arch, NVCC_BASE, cuda_flags, cxx_flags, _tool_version(), _includes(),
                  os.environ.get("CXX", "g++"), _cxx_version(), sandbox)
     root = _cache_dir()
-    cache = JsonCache(root, label="nvcc build cache", flat=True) if root else None
+    cache = JsonCache(root, label="nvcc build cache", flat=True) if root and use_cache else None
     data = cache.get(key) if cache else None
     if isinstance(data, dict) and isinstance(data.get("ok"), bool) and isinstance(data.get("log"), str) \
             and (data["ok"] or not toolchain_gap(data["log"])):  # a toolchain gap is never a cached verdict
@@ -240,3 +240,31 @@ def compile_batch(exts: list[tuple[str, InlineExtension]], workdir: Path, *, tim
            + "\n".join(cpp_body) + "\n" + "\n".join(checks) + "\n")
     return _build(workdir, "batch_ext", cu, cpp, arch=arch, cuda_flags=[], cxx_flags=[], timeout_s=timeout_s,
                   runner=runner)
+
+
+#: the smallest honest extension: what every CUDA answer's build costs (torch's headers), nothing more
+PROBE_SOURCE = """__global__ void hweval_probe_kernel(float* y, long long n) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = 0.0f;
+}
+torch::Tensor hweval_probe(torch::Tensor x) {
+    auto y = torch::empty_like(x);
+    long long n = y.numel();
+    if (n > 0) hweval_probe_kernel<<<(unsigned int)((n + 255) / 256), 256>>>(y.data_ptr<float>(), n);
+    return y;
+}
+"""
+
+
+def machine_too_slow(workdir: Path, *, timeout_s: float, arch: str, runner: Runner) -> CudaBuild | None:
+    """After an answer's build ran past ``timeout_s``: the probe extension's build under the same
+    limit when it runs past it too (the machine, not the answer, is slow: honest answers round 8
+    F4, nvcc spent its 300 s in torch's headers on a loaded host), else None (the timeout is the
+    answer's: it compiles slower than the smallest extension on this machine now)."""
+    from harness.families.kernels.static.cuda import InlineExtension
+
+    probe = InlineExtension(line=0, name="hweval_probe", cpp_sources=["torch::Tensor hweval_probe(torch::Tensor x);"],
+                            cuda_sources=[PROBE_SOURCE], functions=["hweval_probe"])
+    build = _build(workdir, "hweval_probe", cuda_unit(probe), cpp_unit(probe), arch=arch, cuda_flags=[], cxx_flags=[],
+                   timeout_s=timeout_s, runner=runner, use_cache=False)  # timed now, never from the cache
+    return build if build.timed_out or build.infra else None

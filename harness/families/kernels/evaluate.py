@@ -23,7 +23,7 @@ from harness.families.kernels.cases import (
     worker_command,
     worker_env,
 )
-from harness.families.kernels.compile_cuda import compile_extension
+from harness.families.kernels.compile_cuda import compile_extension, machine_too_slow
 from harness.families.kernels.judge import judge_cases, worker_failure
 from harness.families.kernels.perf import judge
 from harness.families.kernels.problem import Problem, ProblemError, load_problem
@@ -184,8 +184,14 @@ def _cuda_compile_stage(exts: list[Any], workdir: Path, stages: dict[str, Any], 
         return _result("infra_error", next(b.log for b in builds if b.infra), stages)
     slow = next((b for b in builds if b.timed_out), None)
     if slow is not None:  # never cached: a loaded machine may finish the next time
+        probe = machine_too_slow(workdir / "probe", timeout_s=timeout_s, arch=arch, runner=run)
+        stages["compile"]["probe"] = "timed out too" if probe is not None else "built in time"
+        if probe is not None:  # the smallest extension does not build in time either: the machine's
+            stages["compile"]["status"] = "infra_error"
+            return _result("infra_error", f"CUDA compile: {slow.log}, and so did a minimal extension "
+                           f"({probe.log}): the machine is too slow now", stages)
         stages["compile"]["status"] = "timeout"
-        return _result("timeout", f"CUDA compile: {slow.log}", stages)
+        return _result("timeout", f"CUDA compile: {slow.log} (a minimal extension built in time)", stages)
     if any(b.ok is False for b in builds):
         stages["compile"]["status"] = "syntax_error"
         log_text = next(b.log for b in builds if b.ok is False)

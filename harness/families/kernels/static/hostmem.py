@@ -45,7 +45,8 @@ _KEYWORDS = frozenset({"if", "for", "while", "switch", "catch", "return", "sizeo
 
 def _args(code: str, open_paren: int) -> tuple[list[str], int]:
     """The top-level arguments of the call whose ``(`` is at ``open_paren``, and the index after ``)``."""
-    depth, cur, out = 0, "", []
+    out: list[str] = []
+    depth, cur = 0, ""
     for j in range(open_paren, len(code)):
         ch = code[j]
         if ch in "([{":
@@ -75,7 +76,8 @@ def _params(text: str) -> list[str]:
 
 
 def _split(text: str) -> list[str]:
-    out, depth, cur = [], 0, ""
+    out: list[str] = []
+    depth, cur = 0, ""
     for ch in text:
         depth += (ch in "(<[{") - (ch in ")>]}")
         if ch == "," and depth == 0:
