@@ -1,7 +1,7 @@
 """On the CPU (Triton interpreter) a kernels-hard sample gets at least ``cpu_min_wall_s``: a
 correct answer with a heavier algorithm (an independent solver's segmented_argsort took 242 s
-under load) must not be scored `timeout` because the interpreter is slow. On a GPU, and for
-kernels-core, ``--timeout`` holds as given."""
+under load) must not be scored `timeout` because the interpreter is slow; kernels-core too since
+honest round 8 F3. On a GPU ``--timeout`` holds as given."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +19,7 @@ from harness.types import Candidate
 
 
 @pytest.mark.parametrize("suite_cls, wall, expected", [
-    (KernelsHardSuite, 60.0, 300.0), (KernelsHardSuite, 900.0, 900.0), (KernelsCoreSuite, 60.0, 60.0)])
+    (KernelsHardSuite, 60.0, 300.0), (KernelsHardSuite, 900.0, 900.0), (KernelsCoreSuite, 60.0, 300.0)])
 def test_cpu_floor_on_the_sample_time(suite_cls: Any, wall: float, expected: float, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, Any] = {}
