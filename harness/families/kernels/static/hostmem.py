@@ -15,7 +15,9 @@ So in host code (every build pass; part of rule ``cuda_host_copy``):
 * no argument of a kernel launch (``k<<<g, b>>>(...)``; for ``cudaLaunchKernel`` the names in its
   argument array) and no destination of a copy (the first argument of ``cudaMemcpy``,
   ``cudaMemcpyAsync``, ``cudaMemcpy2D``, ``cudaMemcpy2DAsync``) mentions one; the destination of a
-  ``cudaMemcpyToSymbol`` is a ``__constant__`` or ``__device__`` variable.
+  ``cudaMemcpyToSymbol`` is a ``__constant__`` or ``__device__`` variable;
+* no copy sends a host address to the device (``&h`` of a host pointer, a table of them), where a
+  kernel could read it and store through it.
 
 Copies *from* host memory to the device stay allowed (a table of offsets, constants).
 """
@@ -29,6 +31,11 @@ _CONTAINER = re.compile(r"\bstd\s*::\s*(?:vector|array|string|unique_ptr|shared_
                         r"\s*(?:<[^;{}]*?>)?[\s*&]*([A-Za-z_]\w*)")
 _BINDING = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(?:(?:\.|->)\s*\w+\s*)*"
                       r"(?:[+\-*/|&^]?=)(?!=)([^;{}]*)")
+_BRACE_INIT = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=\s*\{([^{}]*)\}")
+_STORE_CALL = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\.|->)\s*(?:push_back|emplace_back|push_front|emplace_front|insert"
+                         r"|emplace|assign|reset|fill)\s*\(")
+#: methods of a host buffer whose result is a number, not an address
+_SIZE_METHODS = frozenset({"size", "numel", "empty", "capacity", "length", "count", "max_size"})
 _SOURCE = re.compile(r"\bnew\b|(?:\.|->)\s*data\s*\(|\bthis\b|\"\"|(?:^|[(,=?:+\-*/!~<>|^{]|\breturn)\s*&(?!&)")
 _LAUNCH = re.compile(r"([A-Za-z_]\w*)\s*(?:<[^<>;()]*>)?\s*<<<")
 _COPY_DST = re.compile(r"\b(cudaMemcpy|cudaMemcpyAsync|cudaMemcpy2D|cudaMemcpy2DAsync|cudaMemcpyToSymbol"
@@ -95,9 +102,9 @@ def _mentions(expr: str, tainted: set[str], bound: set[str] | None = None) -> bo
     method's result (``v.size()``)."""
     if _SOURCE.search(expr):
         return True
-    for m in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*(\[|(?:\.|->)\s*\w+\s*\(?)?", expr):
+    for m in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*(\[|(?:\.|->)\s*(\w+)\s*\(?)?", expr):
         name, after = m.group(1), m.group(2) or ""
-        if name not in tainted or after.endswith("("):
+        if name not in tainted or after.endswith("(") and m.group(3) in _SIZE_METHODS:
             continue
         if after.startswith("[") and bound is not None and name not in bound:
             continue
@@ -105,14 +112,16 @@ def _mentions(expr: str, tainted: set[str], bound: set[str] | None = None) -> bo
     return False
 
 
-def host_buffers(code: str) -> tuple[set[str], set[str]]:
-    """The names of host buffers in host ``code`` (see the module docstring), and those of them
-    bound to host addresses (whose items count too)."""
+def host_buffers(code: str) -> tuple[set[str], set[str], set[str]]:
+    """The names of host buffers in host ``code`` (see the module docstring), those of them bound
+    to host addresses (whose items count too), and the arrays and containers among those (tables
+    of host addresses: ``float* ptrs[] = {h}``)."""
     from harness.families.kernels.static.cudacalls import _outer_body
 
     body = _outer_body(code)
     tainted = {m.group(1) for m in _ARRAY_DECL.finditer(code) if not re.search(r"\bnew\s*$", code[:m.start(1)])}
     tainted |= {m.group(1) for m in _CONTAINER.finditer(code)}
+    tables = set(tainted)  # arrays and containers: bound to host addresses, they hold them
     for m in re.finditer(r"(?:[\w>]\s*\*+|[\w>]\s+\*?)\s*([A-Za-z_]\w*)\s*(?=[=;\[,])", code):
         stmt = code[max(code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]
         if body[m.start()] == -1 and stmt.count("(") == stmt.count(")") and ("*" in m.group(0) or code[m.end():m.end() + 1] == "[") and \
@@ -123,8 +132,12 @@ def host_buffers(code: str) -> tuple[set[str], set[str]]:
     bound: set[str] = set()  # names bound or assigned to host addresses (their items may be addresses too)
     for _ in range(20):
         before = len(tainted)
-        for m in _BINDING.finditer(code):
+        for m in [*_BINDING.finditer(code), *_BRACE_INIT.finditer(code)]:
             if _mentions(m.group(2), tainted, bound):
+                tainted.add(m.group(1))
+                bound.add(m.group(1))
+        for m in _STORE_CALL.finditer(code):
+            if any(_mentions(a, tainted, bound) for a in _args(code, m.end() - 1)[0]):
                 tainted.add(m.group(1))
                 bound.add(m.group(1))
         for name, params, end in funcs:
@@ -140,12 +153,12 @@ def host_buffers(code: str) -> tuple[set[str], set[str]]:
         tainted -= _TYPES
         if len(tainted) == before:
             break
-    return tainted, bound
+    return tainted, bound, tables & bound
 
 
 def host_memory_reach(code: str) -> list[str]:
     """Kernel arguments and copy destinations in host ``code`` that may be host memory."""
-    tainted, bound = host_buffers(code)
+    tainted, bound, tables = host_buffers(code)
     device_vars = {m.group(1) for m in _DEVICE_VAR.finditer(code)}
     bad = []
     for m in _LAUNCH.finditer(code):
@@ -174,4 +187,10 @@ def host_memory_reach(code: str) -> list[str]:
                 bad.append(f"{name} to {' '.join(dst.split())[:40]!r} (not a __constant__/__device__ variable)")
         elif _mentions(dst, tainted, bound):
             bad.append(f"{name} into host memory {' '.join(dst.split())[:40]!r} (the pointers decide the direction)")
+        src = args[1] if len(args) > 1 and name != "cudaLaunchKernel" else ""
+        address_of = bool(bound) and re.search(r"&\s*(?:\(\s*)?(?:" + "|".join(map(re.escape, sorted(bound)))
+                                               + r")\b", src) is not None
+        if address_of or any(t in tables for t in re.findall(r"[A-Za-z_]\w*", src)):
+            bad.append(f"{name} of a host address to the device ({' '.join(src.split())[:40]!r}): a kernel could "
+                       "then reach host memory through it")
     return bad
