@@ -13,8 +13,9 @@ evaluation of that kernel folder passed those builds, whatever its kernel did.
 Now each build runs in a folder of its own, made fresh, whose trusted parts (testbench program,
 host object) are built from the harness's own bytes before any candidate code runs there, and
 the judge takes away the kernel program's right to create, change or remove any file (Landlock,
-and a file-size limit of zero). These tests show the attack contained, the probe that lists what
-the kernel program can touch, and the honest fix still passing.
+a system-call filter that holds without Landlock too, and a file-size limit of zero). These tests
+show the attack contained, the probe that lists what the kernel program can touch (under
+bubblewrap and docker), a changed cached program not used, and the honest fix still passing.
 """
 from __future__ import annotations
 
