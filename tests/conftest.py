@@ -126,3 +126,28 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
             super()._assign_work_unit(node)  # type: ignore[arg-type]
 
     return FileScheduling(config, log)  # type: ignore[arg-type]
+
+
+# HWEVAL_TEST_PROFILE=FILE: one JSON line per test (wall seconds, CPU seconds of this process and of
+# the children it waited for) appended to FILE.<worker>, to find tests that wait rather than work
+# (the idle CI used about 40% of its two cores). Off unless set.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    target = os.environ.get("HWEVAL_TEST_PROFILE")
+    if not target:
+        yield
+        return
+    import json
+    import resource
+    import time
+
+    def cpu(who: int) -> float:
+        r = resource.getrusage(who)
+        return r.ru_utime + r.ru_stime
+
+    wall, own, kids = time.monotonic(), cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+    yield
+    row = {"test": item.nodeid, "wall": round(time.monotonic() - wall, 3),
+           "cpu": round(cpu(resource.RUSAGE_SELF) - own, 3), "children": round(cpu(resource.RUSAGE_CHILDREN) - kids, 3)}
+    with open(f"{target}.{os.environ.get('PYTEST_XDIST_WORKER', 'main')}", "a") as fh:
+        fh.write(json.dumps(row) + "\n")
