@@ -1,11 +1,12 @@
 """One nvcc + g++ build, per test session, of every CUDA form the test files compile.
 
-Three files check that CUDA forms are real torch C++: every kernels-core golden
+Four files check that CUDA forms are real torch C++: every kernels-core golden
 (``tests/kernels/test_cuda.py``), the host-copy rule's honest forms
 (``tests/security/test_kernel_cuda_host.py``) and red team 6's honest forms and pasted copy
-(``tests/security/test_kernel_cuda_rt6.py``). Each build parses torch's headers four times
+(``tests/security/test_kernel_cuda_rt6.py``), and round 8's honest host idioms with three attacks
+the rule, not the compiler, stops (``tests/security/test_kernel_cuda_rt8.py``). Each build parses torch's headers four times
 (nvcc's host preprocessing, cudafe++, cicc, the host compile) plus once in g++, about 55 s of
-CPU whatever the forms, so the three groups are built together, once: each form in its own
+CPU whatever the forms, so the four groups are built together, once: each form in its own
 ``namespace hw_<group>_<i>`` (its ``#include`` lines hoisted to the top) inside one answer that
 goes through the harness's own :func:`~harness.families.kernels.compile_cuda.compile_extension`,
 as an evaluation compiles an answer: ``torch/types.h``, ``cuda.h`` and ``cuda_runtime.h`` before the
@@ -43,6 +44,7 @@ GROUPS = {
     "goldens": "tests.kernels.test_cuda:cuda_forms",
     "host": "tests.security.test_kernel_cuda_host:cuda_forms",
     "rt6": "tests.security.test_kernel_cuda_rt6:cuda_forms",
+    "rt8": "tests.security.test_kernel_cuda_rt8:cuda_forms",
 }
 _TIMEOUT_S = 1800.0
 

@@ -21,6 +21,7 @@ import pytest
 
 from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.static.check import check_static
+from harness.families.kernels.static.cuda import InlineExtension
 from harness.families.kernels.static.cudaindirect import indirect_calls, own_functions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,15 +229,10 @@ def build_forms() -> list[tuple[str, str]]:
     return [*forms, ("corpus", (CORPUS / "honest_cuda" / "relu_host_idioms.py").read_text())]
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
-def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
-    """The honest forms compile (so the rule costs them nothing), and so do the asm-label, weakref
-    and member-pointer attacks (the rule, not the compiler, stops them): one nvcc + g++ build."""
+def cuda_forms() -> list[tuple[str, InlineExtension]]:
+    """:func:`build_forms` as extensions, for the session's joint nvcc build (tests/kernels/cuda_union.py)."""
     import ast
 
-    from harness.families.kernels.compile_cuda import compile_batch
-    from harness.families.kernels.runner import plain_runner
     from harness.families.kernels.static.check import _dotted
     from harness.families.kernels.static.cuda import find_load_inline
 
@@ -246,9 +242,19 @@ def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
         dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
                   for n in ast.walk(tree) if isinstance(n, ast.Call)}
         (ext,) = find_load_inline(tree, dotted)
-        ext.name = tag
         parts.append((tag, ext))
-    build = compile_batch(parts, tmp_path, runner=plain_runner())
+    return parts
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
+def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
+    """The honest forms compile (so the rule costs them nothing), and so do the asm-label, weakref
+    and member-pointer attacks (the rule, not the compiler, stops them): part of the session's one
+    joint nvcc + g++ build (tests/kernels/cuda_union.py), or this group's own when that fails."""
+    from tests.kernels.cuda_union import group_build
+
+    build = group_build("rt8", tmp_path)
     assert build.ok is True, build.log[-3000:]
 
 
