@@ -85,6 +85,8 @@ RUN_ENV: dict[str, dict[str, str]] = {
 FRESH_SEED_BUILDS: frozenset[str] = frozenset({"sanitize", "pattern"})
 
 KERNEL_FILE = "kernel.cpp"
+#: the folder (inside each build's) where the kernel compiles, with only its headers beside it
+KERNEL_SOURCE_DIR = "kernel-src"
 COMPILE_TIMEOUT_S = 120.0
 OUTPUT_CAP = 32 * 1024
 #: How a cached object (testbench program, host object) starts: this, its sha256, a newline.
@@ -325,8 +327,14 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
     failed, spent = _trusted_parts(build, cmds, workdir, tb_key, cache, runner)
     if failed is not None:
         return failed
-    for step in (cmds.compile_kernel, cmds.link_kernel):
-        res = runner(step, workdir, COMPILE_TIMEOUT_S, None)
+    # the kernel compiles in a folder of its own holding only kernel.cpp and the kernel's headers:
+    # no testbench source is there to #include (red team 8c: `#/**/include "tb.cpp"`, hidden
+    # from the gate, compiled the testbench into the kernel as an oracle)
+    source = workdir / KERNEL_SOURCE_DIR
+    for step, cwd in ((cmds.compile_kernel, source), (cmds.link_kernel, workdir)):
+        if step is cmds.link_kernel:
+            safefs.copy_file(source / cmds.kernel_object, workdir / cmds.kernel_object, 0o644)
+        res = runner(step, cwd, COMPILE_TIMEOUT_S, None)
         spent += res.wall_s
         if res.timed_out:
             return BuildResult(build, "timeout", f"compilation did not finish within {COMPILE_TIMEOUT_S:g}s", "", spent)
@@ -351,7 +359,8 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
     """Build ``kernel_src`` with the testbench at ``tb_path`` under each of ``builds`` and run it.
 
     ``workdir`` is a scratch folder (created); each build runs in a fresh folder under it,
-    ``build-<name>``, holding only the testbench's files and the kernel (see :func:`_build_folder`). With
+    ``build-<name>``, holding only the testbench's files (see :func:`_build_folder`), and the kernel
+compiles in its subfolder ``kernel-src`` beside the kernel's headers only. With
     ``stop_on_failure`` the remaining builds are skipped after the first that does not pass.
     ``pch`` uses precompiled ap headers kept in ``cache`` (only when a cache is given).
     """
@@ -378,7 +387,9 @@ def csim(kernel_src: str, tb_path: Path, workdir: Path, *, include: Path | None 
             res = hit
         else:
             try:
-                folder = _build_folder(workdir / f"build-{build}", {**files, KERNEL_FILE: kernel_src.encode()})
+                folder = _build_folder(workdir / f"build-{build}", files)
+                _build_folder(folder / KERNEL_SOURCE_DIR, {**{n: d for n, d in files.items() if n.endswith(".h")},
+                                                           KERNEL_FILE: kernel_src.encode()})
                 res = _run_build(build, folder, include, cxx, timeout_s, tb_key, store, runner, pch)
             except (OSError, CsimInfraError) as exc:
                 res = BuildResult(build, "infra_error", f"{type(exc).__name__}: {exc}")

@@ -30,7 +30,9 @@ from harness.families.hls.integrity import BANNED_NAMES, STANDARD_INCLUDES, stri
 
 _TRIGRAPH = re.compile(r"\?\?[=/'()!<>\-]")
 _UCN = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
-_DIRECTIVE = re.compile(r"^[ \t]*(#|%:)[ \t]*(\w*)(.*)$", re.MULTILINE)
+#: a directive line: GCC takes form feed and vertical tab as blanks there too (red team 8c hid
+#: ``\f#line`` and ``\f#include`` from a ``[ \t]``-only pattern)
+_DIRECTIVE = re.compile(r"^[ \t\f\v]*(#|%:)[ \t\f\v]*(\w*)(.*)$", re.MULTILINE)
 _INCLUDE = re.compile(r"^\s*([<\"])([^>\"]+)[>\"]\s*(?://.*|/\*.*\*/\s*)?$")
 _STANDARD_INCLUDE = re.compile(r"^[ \t]*<([a-z_]+)>[ \t]*$")
 _CONDITIONALS = frozenset({"if", "ifdef", "ifndef", "elif", "else", "endif"})
