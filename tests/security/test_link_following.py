@@ -168,16 +168,18 @@ def _planting_kernel(target: Path) -> str:
 
 @pytest.mark.slow
 def test_csim_writes_its_files_and_the_judge_over_planted_links(csim_cache: Path, tmp_path: Path) -> None:
-    """Links at every name csim writes (testbench files, kernel.cpp, the cached testbench program
-    and host object, the judge; in the build's folder, ``build-plain``): the targets stay as they are
-    and the right kernel passes."""
+    """Links at every name csim writes (testbench files, the cached testbench program and host
+    object, the judge, in the build's folder ``build-plain``; kernel.cpp and kernel.h in its
+    ``kernel-src``): the targets stay as they are and the right kernel passes."""
     src, tb = (KERNEL / "kernel.cpp").read_text(), KERNEL / "tb.cpp"
     assert csim(src, tb, tmp_path / "first", cache=csim_cache, builds=("plain",), timeout_s=20).passed
     target = _target(tmp_path / "outside")
     top = tmp_path / "work"
     work = top / "build-plain"
     work.mkdir(parents=True)
-    names = ["tb.cpp", "kernel.cpp", "kernel.h", "hls_csim_plain", "host.plain.o", JUDGE_BINARY]
+    names = ["tb.cpp", "kernel.h", "hls_csim_plain", "host.plain.o", JUDGE_BINARY,
+             "kernel-src/kernel.cpp", "kernel-src/kernel.h"]
+    (work / "kernel-src").mkdir()
     for name in names:
         (work / name).symlink_to(target)
     calls: list[list[str]] = []
