@@ -43,11 +43,13 @@ def test_cuda_compile_error_is_syntax_error(run_eval, fresh_cache: None) -> None
 
 @pytest.mark.slow
 @needs_nvcc
-def test_cuda_compile_past_its_limit_is_timeout_and_not_cached(run_eval, fresh_cache: None) -> None:
-    """A compiler run past its limit is a timeout (not a compile error), and is not cached: the
-    same answer with time to compile gets its real verdict."""
+def test_cuda_compile_past_any_limit_is_the_machines_and_not_cached(run_eval, fresh_cache: None) -> None:
+    """A compiler run past a limit that even a minimal extension cannot meet is the machine's
+    ``infra_error`` (bed44bc: the answer's ``timeout`` only when the minimal extension builds in
+    time, tests/security/test_kernel_rt8.py::TestCompileTimeout), never a compile error, and is not
+    cached: the same answer with time to compile gets its real verdict."""
     r = run_eval("relu", LIGHT, lang="cuda", compile_timeout_s=0.5)
-    assert r["status"] == "timeout" and r["stages"]["compile"]["status"] == "timeout", r["reason"]
+    assert r["status"] == "infra_error" and "too slow" in r["reason"], r["reason"]
     again = run_eval("relu", LIGHT, lang="cuda")
     assert again["stages"]["compile"]["status"] == "pass", again["stages"]["compile"]
 
