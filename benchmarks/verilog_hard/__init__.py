@@ -31,7 +31,6 @@ from pathlib import Path
 from harness.api import EvalContext, Problem, Prompt, Verdict
 from harness.families.verilog.cocotb_eval import evaluate_cocotb, synthesis_code
 from harness.families.verilog.isolation import modules_expected
-from harness.families.verilog.netcheck import checked_build, reference_status
 from harness.families.verilog.prompt import NO_TESTBENCH_RULE, SYSTEM
 from harness.families.verilog.suite import (
     REQUIRED_FILES,
@@ -107,6 +106,5 @@ class VerilogHardSuite(CocotbVerilogSuite):
         module is the design, each parameter set of the answer one netlist module
         (:mod:`harness.families.verilog.wrapsynth`); as :meth:`netlist_verdict` for a build failure."""
         top, sim_top = str(problem.data["top"]), wrapper.sim_top
-        return checked_build(self.netlist_run(problem, netlist, sim_top, ctx), lambda: self.reference_builds(
-            problem.id, lambda: reference_status(problem.reference or "", top, ctx,
-                                                 lambda text: self.netlist_run(problem, text, sim_top, ctx), wrapper)))
+        return self.reference_builds.check(problem.id, netlist, problem.reference or "", top, ctx,
+                                           lambda text: self.netlist_run(problem, text, sim_top, ctx), wrapper)

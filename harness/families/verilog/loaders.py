@@ -26,12 +26,7 @@ from harness.families.verilog.cocotb_eval import synthesis_code
 from harness.families.verilog.extract import extract_verilog, module_spans
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.mutate import mutant
-from harness.families.verilog.netcheck import (
-    ReferenceBuilds,
-    checked_build,
-    netlist_context,
-    reference_status,
-)
+from harness.families.verilog.netcheck import ReferenceBuilds, netlist_context
 from harness.families.verilog.prompt import fenced_answer
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -230,8 +225,7 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
         def run(text: str) -> Verdict:
             return self._netlist_verdict(problem, tb, design_netlist(text, top, names) if wrapper else text, ctx)
 
-        return checked_build(run(netlist), lambda: self._ref_netlist(
-            problem.id, lambda: reference_status(problem.reference or "", top, ctx, run, wrapper)))
+        return self._ref_netlist.check(problem.id, netlist, problem.reference or "", top, ctx, run, wrapper)
 
     def _tb_params(self, verdict: Verdict, problem: Problem, tb: Testbench,
                    ctx: EvalContext) -> tuple[Wrapper, list[str]] | None:

@@ -93,6 +93,14 @@ class ReferenceBuilds:
             self._known[key] = status is not Status.SYNTAX_ERROR
         return status is not Status.SYNTAX_ERROR
 
+    def check(self, key: str, netlist: str, reference: str, top: str, ctx: EvalContext,
+              test: Callable[[str], Verdict], wrapper: Any = None) -> Verdict:
+        """``test`` on an answer's ``netlist``, a build failure counted against it where ``test``
+        builds the reference's netlist (:func:`checked_build`, :func:`reference_status`; ``key``
+        names the problem)."""
+        return checked_build(test(netlist), lambda: self(key, lambda: reference_status(reference, top, ctx, test,
+                                                                                       wrapper)))
+
 
 def reference_status(reference: str, top: str, ctx: EvalContext, test: Callable[[str], Verdict],
                      wrapper: Any = None) -> Status:

@@ -24,12 +24,7 @@ from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import FALLBACKS, check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.mutate import mutant
-from harness.families.verilog.netcheck import (
-    ReferenceBuilds,
-    checked_build,
-    netlist_context,
-    reference_status,
-)
+from harness.families.verilog.netcheck import ReferenceBuilds, netlist_context
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
 from harness.families.verilog.synth import (
     VERILOG_OPTIONS,
@@ -155,9 +150,8 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         """The problem's tests on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`);
         one they cannot build is not completing them where they build the reference's netlist."""
         top = problem.data["top"]
-        return checked_build(self.netlist_run(problem, netlist, top, ctx), lambda: self.reference_builds(
-            problem.id, lambda: reference_status(problem.reference or "", top, ctx,
-                                                 lambda text: self.netlist_run(problem, text, top, ctx))))
+        return self.reference_builds.check(problem.id, netlist, problem.reference or "", top, ctx,
+                                           lambda text: self.netlist_run(problem, text, top, ctx))
 
     def netlist_run(self, problem: Problem, netlist: str, top: str, ctx: EvalContext) -> Verdict:
         """The problem's tests on a netlist whose top module is ``top``."""
