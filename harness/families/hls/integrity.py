@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from harness.families.hls import lexer
+
 FIX_MAX_CHANGED_LINES = 10
 
 #: Identifiers a kernel may not name (also as ``__builtin_<name>``): ending or replacing the
@@ -64,34 +66,14 @@ def _rule_of(name: str) -> str:
 
 
 def strip_comments_and_strings(code: str) -> str:
-    """``code`` with comments removed and string/char literals emptied (line count kept)."""
-    out: list[str] = []
-    i, n = 0, len(code)
-    while i < n:
-        ch = code[i]
-        if code.startswith("//", i):
-            j = code.find("\n", i)
-            i = n if j < 0 else j
-        elif code.startswith("/*", i):
-            j = code.find("*/", i + 2)
-            chunk = code[i: n if j < 0 else j + 2]
-            out.append("\n" * chunk.count("\n"))
-            i = n if j < 0 else j + 2
-        elif ch in "\"'":
-            j = i + 1
-            while j < n and code[j] != ch and code[j] != "\n":
-                j += 2 if code[j] == "\\" else 1
-            out.append(ch + ch)
-            i = j + 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    """``code`` with comments made blanks and string/char literals emptied (line count kept), split
+    where GCC splits it (:mod:`harness.families.hls.lexer`: raw strings, digit separators)."""
+    return lexer.strip(code, literals=True)
 
 
 def check_fix(code: str) -> str | None:
     """Why ``code`` may not be executed, or None when it may."""
-    code = code.replace("\\\r\n", "").replace("\\\n", "")  # line splices join tokens before anything else
+    code = lexer.join_splices(code)  # line splices join tokens before anything else
     for line in _INCLUDE_LINE.findall(code):
         m = _INCLUDE.match(line)
         if m is None:

@@ -2,8 +2,9 @@
 
 Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None when clean):
 
-* :func:`check_text` reads the text as written: no trigraphs (the build is ``-std=gnu++14``,
-  which ignores them, but they have no honest use), only these directives: ``#include`` of a
+* :func:`check_text` reads the text as written (split by :mod:`lexer`, GCC's way): no trigraphs
+  (the build is ``-std=gnu++14``, which ignores them, but they have no honest use), no raw string
+  literals (``raw-string``: no honest kernel needs one, and text after one is easy to misread), only these directives: ``#include`` of a
   header the original kernel includes or of one of :data:`integrity.STANDARD_INCLUDES`,
   ``#pragma HLS ...``, ``#define``/``#undef`` after the last include (so no macro reaches a
   header) of names that are neither keywords nor reserved, and conditionals; no reserved name (``__SANITIZE_ADDRESS__``, ``__OPTIMIZE__``,
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from harness.families.hls import lexer
 from harness.families.hls.integrity import BANNED_NAMES, STANDARD_INCLUDES, strip_comments_and_strings
 
 _TRIGRAPH = re.compile(r"\?\?[=/'()!<>\-]")
@@ -62,18 +64,11 @@ _KEYWORDS = frozenset("""alignas alignof and and_eq asm auto bitand bitor bool b
     typename union unsigned using virtual void volatile wchar_t while xor xor_eq""".split())
 
 
-_COMMENT_OR_LITERAL = re.compile(r"""(?P<lit>(?:u8|u|U|L)?R"(?P<d>[^()\\\s]{0,16})\((?:.|\n)*?\)(?P=d)"|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    |(?P<block>/\*(?:.|\n)*?(?:\*/|\Z))|(?P<line>//[^\n]*)""", re.VERBOSE)
-
-
 def strip_comments(text: str) -> str:
     """``text`` with each comment replaced by a space (newlines kept), literals untouched: the
-    preprocessor treats a comment as whitespace, so ``/**/#include`` is a directive."""
-    def repl(m: re.Match[str]) -> str:
-        if m.group("lit") is not None:
-            return m.group(0)
-        return " " + "\n" * m.group(0).count("\n")
-    return _COMMENT_OR_LITERAL.sub(repl, text)
+    preprocessor treats a comment as whitespace, so ``/**/#include`` is a directive. Split where
+    GCC splits it (:mod:`harness.families.hls.lexer`)."""
+    return lexer.strip(text, literals=False)
 
 
 def _includes(text: str) -> set[str]:
@@ -90,11 +85,11 @@ def check_text(code: str, original: str) -> str | None:
     """Rules on the fix's text (splices joined): trigraphs and directives."""
     if _TRIGRAPH.search(code):
         return f"trigraph: `{_TRIGRAPH.search(code).group(0)}` is not allowed (trigraphs have no use in a kernel)"  # type: ignore[union-attr]
-    text = strip_comments(code.replace("\\\r\n", "").replace("\\\n", ""))
+    text = strip_comments(lexer.join_splices(code))
     if _UCN.search(strip_comments_and_strings(text)):
         return "unicode: universal character names (\\u...) are not allowed outside literals"
-    allowed = _includes(strip_comments(original.replace("\\\n", "")))
-    tested = DIRECTIVE_RESERVED_OK | _directive_reserved(strip_comments(original.replace("\\\n", "")))
+    original = strip_comments(lexer.join_splices(original))
+    allowed, tested = _includes(original), DIRECTIVE_RESERVED_OK | _directive_reserved(original)
     last_include = max((m.start() for m in _DIRECTIVE.finditer(text) if m.group(2) == "include"), default=-1)
     for m in _DIRECTIVE.finditer(text):
         intro, name, rest = m.groups()
@@ -121,6 +116,10 @@ def check_text(code: str, original: str) -> str | None:
                 return (f"build-dependent: #{name} names `{bad[0]}`, a reserved name (predefined by the compiler, "
                         "its flags or a header: it can differ between builds); a directive may name only the "
                         "kernel's own macros")
+    raw = lexer.RAW_STRING_START.search(lexer.join_splices(code))
+    if raw:
+        return (f"raw-string: `{raw.group(0)}...` raw string literals are not allowed in a kernel (the text after one "
+                "can read differently to the compiler and to the gate)")
     return None
 
 
