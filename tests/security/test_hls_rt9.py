@@ -119,3 +119,77 @@ def test_the_lexer_sees_the_names_gcc_sees(sample: str, tmp_path: Path) -> None:
     ours = _names(lexer.strip(lexer.join_splices(sample), literals=False))
     assert ours == gcc, (sample, ours, gcc)
     assert any(n.startswith("hidden") for n in gcc)
+
+
+# ------------------------------------------------------------------ 2. instructions in the object
+
+#: ``#line`` hides the ``asm`` from the token rules (the text rules reject the ``#line``; these tests
+#: call the gate's compiled-object stage directly, as if the text rules had missed it).
+_HIDDEN = '#line 1 "hw_x.h"\n{}#line 4 "kernel.cpp"\n'
+_ASMS = {
+    "syscall": SYSCALL_FN,
+    "bytes": 'static void hw_b() { asm volatile(".byte 0x0f, 0x05" ::: "memory"); }\n',
+    "int80": 'static void hw_b() { asm volatile("int $0x80" ::: "memory"); }\n',
+    "sysenter": 'static void hw_b() { asm volatile("sysenter" ::: "memory"); }\n',
+    "rdtsc": 'static unsigned hw_b() { unsigned a, d; asm volatile("rdtsc" : "=a"(a), "=d"(d)); return a ^ d; }\n',
+}
+
+
+@pytest.fixture(scope="module")
+def gate(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory, bwrap_sandbox: object) -> object:
+    from harness.families.hls.csim import ap_include_dir
+    from harness.families.hls.guard import inspect_fix
+    from harness.families.hls.sandboxed import sandbox_runner
+    from harness.sandbox.base import Limits
+    from tests.hls.pch import warm_cache
+
+    cache = warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt9-cache"))
+    include = ap_include_dir()
+    runner = sandbox_runner(bwrap_sandbox, Limits(), [include, cache / "pch"])  # type: ignore[arg-type]
+    root = tmp_path_factory.mktemp("hls-rt9-gate")
+
+    def run(fix: str, name: str) -> str | None:
+        return inspect_fix(fix, _item(), root / name, runner=runner, include=include, cache=cache)
+    return run
+
+
+@pytest.mark.slow
+class TestInstructions:
+    @pytest.mark.parametrize("name", sorted(_ASMS))
+    def test_a_hidden_instruction_is_rejected(self, gate, name: str) -> None:  # type: ignore[no-untyped-def]
+        call = "    hw_b();\n" if name != "syscall" else CALL
+        fix = _with(_HIDDEN.format(_ASMS[name]), call=call)
+        reason = gate(fix, name)
+        assert reason is not None and reason.startswith("instruction:"), (name, reason)
+
+    def test_the_right_fix_passes_the_object_rules(self, gate) -> None:  # type: ignore[no-untyped-def]
+        assert gate(ORIGINAL + "// fixed\n", "right") is None
+
+
+@pytest.mark.slow
+def test_no_reference_kernel_holds_a_banned_instruction(hls_cache: Path, tmp_path: Path) -> None:
+    """Every hls-bugs and hls-hard kernel, compiled as the gate compiles a fix, holds none of
+    :data:`objcheck.BANNED_INSTRUCTIONS` (one g++ run per suite, each kernel beside its headers)."""
+    from benchmarks.hls_bugs import KERNELS_DIR as BUGS_DIR
+    from harness.families.hls.csim import ap_include_dir
+    from harness.families.hls.guard import compile_bases
+    from harness.families.hls.objcheck import banned_instructions
+
+    bases, plain = compile_bases(ap_include_dir(), "g++", hls_cache)
+    checked = 0
+    for suite, folder in (("bugs", BUGS_DIR), ("hard", KERNELS_DIR)):
+        sources = []
+        for src in sorted(folder.glob("*/kernel.cpp")):
+            dest = tmp_path / suite / src.parent.name
+            dest.mkdir(parents=True)
+            for f in src.parent.glob("*.h"):
+                (dest / f.name).write_bytes(f.read_bytes())
+            (dest / f"{src.parent.name}.cpp").write_bytes(src.read_bytes())
+            sources.append(str(dest / f"{src.parent.name}.cpp"))
+        res = subprocess.run([*bases[plain], "-c", *sources], cwd=tmp_path / suite, capture_output=True, text=True,
+                             check=False)
+        assert res.returncode == 0, res.stderr[-2000:]
+        for obj in sorted((tmp_path / suite).glob("*.o")):
+            assert banned_instructions(obj) == [], obj.name
+            checked += 1
+    assert checked == len(list(BUGS_DIR.glob("*/kernel.cpp"))) + len(list(KERNELS_DIR.glob("*/kernel.cpp"))) > 60

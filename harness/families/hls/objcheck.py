@@ -33,6 +33,7 @@ import functools
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -81,6 +82,7 @@ class ObjInfo:
     defined: dict[str, str] = field(default_factory=dict)  # global/weak symbol -> binding
     init_size: int = 0  # total size of the _GLOBAL__sub_I_/_GLOBAL__D_ functions
     ifunc: list[str] = field(default_factory=list)  # defined indirect functions (resolved before main)
+    instructions: list[str] = field(default_factory=list)  # BANNED_INSTRUCTIONS in its code (objdump -d)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> ObjInfo:
@@ -111,7 +113,41 @@ def read_object(path: Path) -> ObjInfo:
                 else:
                     info.defined[name] = bind
     info.undefined.sort()
+    info.instructions = banned_instructions(path)
     return info
+
+
+#: Instructions no compiled kernel holds (GCC emits none of them for C++ without ``asm`` or
+#: builtins): raw system calls and software interrupts, far calls and returns through gates, port
+#: I/O, privileged and timing or randomness instructions; ``(bad)``: bytes that do not decode.
+BANNED_INSTRUCTIONS = frozenset("""
+    syscall sysenter sysexit sysexitl sysexitq sysret sysretl sysretq int int1 int3 into icebp iret iretw iretl
+    iretq lcall ljmp lret lretq in inb inw inl out outb outw outl ins insb insw insl insd outs outsb outsw outsl
+    outsd hlt cli sti rdmsr wrmsr rdpmc rdtsc rdtscp rdpid rdrand rdseed rdpkru wrpkru xbegin xend xabort vmcall
+    vmmcall vmfunc svc hvc smc (bad)
+""".split())
+_PREFIXES = frozenset("lock rep repz repnz repe repne notrack bnd data16 data32 addr16 addr32 cs ds ss es fs gs "
+                      "xacquire xrelease rex rex.w rex.r rex.x rex.b".split())
+_INSN = re.compile(r"^\s*[0-9a-f]+:\s+(.+)$")
+
+
+def banned_instructions(path: Path) -> list[str]:
+    """The :data:`BANNED_INSTRUCTIONS` in the code sections of object ``path`` (``objdump -d``,
+    a linear sweep), sorted; raises OSError when objdump fails."""
+    res = run_process(["objdump", "-d", "-w", "--no-show-raw-insn", str(path)], timeout_s=60,
+                      cap_bytes=256 * 1024 * 1024)
+    if not res.ok:
+        raise OSError(f"objdump failed on {path.name}: {res.stderr.strip()[-300:]}")
+    found: set[str] = set()
+    for line in res.stdout.split("\n"):
+        m = _INSN.match(line)
+        if m is None:
+            continue
+        words = m.group(1).split()
+        mnemonic = next((w for w in words if w not in _PREFIXES and not w.startswith("rex")), "")
+        if mnemonic in BANNED_INSTRUCTIONS:
+            found.add(mnemonic)
+    return sorted(found)
 
 
 @functools.lru_cache(maxsize=4)
@@ -130,6 +166,10 @@ def runtime_exports(cxx: str = "g++") -> frozenset[str]:
 def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[str],
                  headers: frozenset[str] = frozenset()) -> str | None:
     """The first rule the fix's object breaks, or None."""
+    extra_insn = sorted(set(cand.instructions) - set(ref.instructions))
+    if extra_insn:
+        return (f"instruction: the fix's code holds `{extra_insn[0]}` (a raw system call, interrupt, port I/O, "
+                "privileged, timing or undecodable instruction: no compiled kernel holds one)")
     for sec in sorted(set(cand.sections) | set(ref.sections)):
         if cand.sections.get(sec, 0) != ref.sections.get(sec, 0):
             return f"before-main: the fix changes the .{sec} section (code that runs before or after main)"
