@@ -52,6 +52,9 @@ RULES = {
                           "entry points): its calls cannot be checked",
     "cuda_host_indirect": "the C++ host code can call a function it does not name (a function or member pointer, "
                           "a cast to a pointer from anything but a tensor's data_ptr, an unlisted CUDA API, asm ...)",
+    "cuda_host_pointer": "the C++ host code can make a pointer from an integer or write past the memory it "
+                         "allocated (a cast to a template parameter, alias or decltype, a dereference, arithmetic on "
+                         "a host address, an index the checks cannot bound ...)",
     "forbidden_name": "names something the answer does not define and the allowlist does not hold",
     "forbidden_call": "calls something other than a kernel launch, an allowlisted function or its own helper",
     "forbidden_decorator": "a decorator outside the allowlist (autotune hooks, properties, caches ...)",

@@ -25,6 +25,7 @@ from harness.families.kernels.static.cppunits import (
 from harness.families.kernels.static.cudacopy import host_reads, symbol_lookups
 from harness.families.kernels.static.cudaindirect import indirect_calls
 from harness.families.kernels.static.hostmem import host_memory_reach
+from harness.families.kernels.static.hostptr import format_writes, pointer_problems
 from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"
@@ -202,7 +203,7 @@ def unit_views(ext: InlineExtension) -> tuple[list[View], list[str]]:
 def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     """(rule, detail) for every rule the extension breaks (rules ``cuda_build``,
     ``cuda_preprocessor``, ``cuda_torch_compute``, ``cuda_host_copy``, ``cuda_symbol_lookup``,
-    ``cuda_host_indirect``)."""
+    ``cuda_host_indirect``, ``cuda_host_pointer``)."""
     build = [f"load_inline argument {a} is not a constant the checker can read" for a in ext.unresolved]
     build += flag_problems([*ext.extra_cflags, *ext.extra_cuda_cflags], ext.arguments)
     if build:
@@ -223,6 +224,10 @@ def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     indirect = indirect_calls([v.host for v in views], set(global_kernels(ext.cuda_text)))
     if indirect:
         out.append(("cuda_host_indirect", ", ".join(indirect[:6])))
+    kernels = set(global_kernels(ext.cuda_text))
+    pointer = sorted({p for v in views for p in [*pointer_problems(v.host, kernels), *format_writes(v.literals)]})
+    if pointer:
+        out.append(("cuda_host_pointer", ", ".join(pointer[:6])))
     return out
 
 

@@ -2,7 +2,8 @@
 
 :mod:`.cudaindirect` makes host code call functions only by name; this module says which names.
 A call in host code (a name followed by ``(``, not in a declaration) must be one of: the answer's
-own functions, kernels, classes and lambdas (``auto launch = [&](...) {...}``), a listed CUDA
+own functions, kernels, classes, aliases of a plain type name (``using idx = long long;``) and lambdas
+(``auto launch = [&](...) {...}``), a listed CUDA
 runtime function (:data:`.cudaindirect.RUNTIME_FUNCTIONS`), an all-caps macro (``TORCH_CHECK``,
 ``AT_DISPATCH_FLOATING_TYPES``), a C++ keyword or a type used as a functional cast, a listed math or
 conversion function (:data:`HOST_CALLS`); and every ``std::`` name is one of :data:`STD_CALLS` or
@@ -117,10 +118,12 @@ def unlisted_calls(code: str, own: set[str]) -> list[str]:
     """Calls in host ``code`` of names that are neither the answer's own (``own``: the functions and
     kernels it defines; its classes, and its lambdas within the function that binds them, are added
     here) nor listed."""
-    own = own | set(_CLASS.findall(code))
+    from harness.families.kernels.static.cudaindirect import RUNTIME_FUNCTIONS
+    from harness.families.kernels.static.hostptr import plain_aliases
+
+    own = own | set(_CLASS.findall(code)) | plain_aliases(code)
     body = _outer_body(code)
     lambdas = {(m.group(1), body[m.start()]) for m in _LAMBDA.finditer(code)}
-    from harness.families.kernels.static.cudaindirect import RUNTIME_FUNCTIONS
 
     bad = []
     for m in _CALL.finditer(code):
