@@ -193,3 +193,125 @@ def test_no_reference_kernel_holds_a_banned_instruction(hls_cache: Path, tmp_pat
             assert banned_instructions(obj) == [], obj.name
             checked += 1
     assert checked == len(list(BUGS_DIR.glob("*/kernel.cpp"))) + len(list(KERNELS_DIR.glob("*/kernel.cpp"))) > 60
+
+
+# ------------------------------------------------------------------ 3. what the kernel program reads and runs
+
+#: Round 7/8's ELF walk (libc's dynamic symbol table from ``&labs``): libc's functions by name at
+#: run time, naming nothing the gate sees.
+WALK = r'''static unsigned long hw_rd(unsigned long a, unsigned long n) { unsigned long v = 0; const char *p; memcpy(&p, &a, sizeof p); memcpy(&v, p, n); return v; }
+static unsigned long hw_libc(const char *nm) { long (*m)(long) = &labs; unsigned long b; memcpy(&b, &m, sizeof b); b &= ~0xfffUL; while (hw_rd(b, 4) != 0x464c457fUL) b -= 0x1000; unsigned long ph = b + hw_rd(b + 32, 8), dy = 0, st = 0, sy = 0; for (unsigned long i = 0; i < hw_rd(b + 56, 2); i++) if (hw_rd(ph + 56 * i, 4) == 2) dy = b + hw_rd(ph + 56 * i + 16, 8); for (; hw_rd(dy, 8) != 0; dy += 16) { if (hw_rd(dy, 8) == 5) st = hw_rd(dy + 8, 8); if (hw_rd(dy, 8) == 6) sy = hw_rd(dy + 8, 8); } if (st < b) st += b; if (sy < b) sy += b; for (unsigned long k = 1; k < 40000; k++) { unsigned long s = sy + 24 * k; const char *q; unsigned long qa = st + hw_rd(s, 4); memcpy(&q, &qa, sizeof q); int j = 0; while (nm[j] && q[j] == nm[j]) j++; if (!nm[j] && !q[j] && hw_rd(s + 6, 2) != 0) return b + hw_rd(s + 8, 8); } return 0; }
+template <typename F> static F hw_fn(const char *nm) { unsigned long a = hw_libc(nm); F f; memcpy(&f, &a, sizeof f); return f; }
+'''
+#: Reads ``/etc/passwd``, the kernel's own source folder (``kernel-src``, in the build folder),
+#: ``/proc/self/maps`` and libc, and runs ``/bin/sh`` directly and through the dynamic loader (each
+#: in a forked child that exits 0 only if the program ran); one ``PROBE <what> yes|no`` line each
+#: on standard error, which the judge relays.
+PROBE = r'''static void hw_say(const char *what, bool ok) { auto w = hw_fn<long (*)(int, const void *, unsigned long)>("write"); char line[96]; int n = 0; for (const char *p = "PROBE "; *p; p++) line[n++] = *p; for (const char *p = what; *p; p++) line[n++] = *p; for (const char *p = ok ? " yes\n" : " no\n"; *p; p++) line[n++] = *p; w(2, line, n); }
+static bool hw_read(const char *path) { auto o = hw_fn<int (*)(const char *, int, ...)>("open"); auto r = hw_fn<long (*)(int, void *, unsigned long)>("read"); int fd = o(path, 0); char b[4]; return fd >= 0 && r(fd, b, 4) > 0; }
+static void hw_exec(const char *what, const char *prog, const char *a1, const char *a2, const char *a3) { auto f = hw_fn<int (*)()>("fork"); auto x = hw_fn<int (*)(const char *, char *const *, char *const *)>("execve"); auto wt = hw_fn<int (*)(int, int *, int)>("waitpid"); auto ex = hw_fn<void (*)(int)>("_exit"); int pid = f(); if (pid == 0) { const char *av[5] = {prog, a1, a2, a3, nullptr}; char *const *avp; memcpy(&avp, &av, sizeof avp); const char *const *pa = av; memcpy(&avp, &pa, sizeof avp); x(prog, avp, avp + 4); ex(9); } int st = 0; wt(pid, &st, 0); hw_say(what, pid > 0 && (st >> 8) == 0); }
+static void hw_probe() { static bool done = false; if (done) return; done = true; hw_say("read-passwd", hw_read("/etc/passwd")); hw_say("read-src", hw_read("kernel-src/kernel.h")); hw_say("read-maps", hw_read("/proc/self/maps")); hw_say("read-lib", hw_read("@LIBC@")); hw_exec("exec-sh", "/bin/sh", "-c", "exit 0", nullptr); hw_exec("exec-loader", "@LD@", "/bin/sh", "-c", "exit 0"); }
+'''
+#: Before round 9 every probe said yes; what the kernel program needs (its maps, the libraries) stays.
+CONFINED = {"read-passwd": "no", "read-src": "no", "read-maps": "yes", "read-lib": "yes", "exec-sh": "no",
+            "exec-loader": "no"}
+
+
+def _probe_fix(body: str) -> str:
+    import glob
+
+    payload = WALK + PROBE.replace("@LD@", sorted(glob.glob("/lib64/ld-linux-*.so.*"))[0]).replace(
+        "@LIBC@", "/lib/x86_64-linux-gnu/libc.so.6")
+    return _with("#include <cstring>\n#include <cmath>\n" + payload, call="    hw_probe();\n", body=body)
+
+
+def _probes(output: str) -> dict[str, str]:
+    return {ln.split()[1]: ln.split()[2] for ln in output.splitlines() if ln.startswith("PROBE ")}
+
+
+def _landlock() -> bool:
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1) >= 1
+
+
+@pytest.fixture(scope="module")
+def rt9_cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.hls.pch import warm_cache
+
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt9-reach"))
+
+
+@pytest.mark.slow
+class TestKernelProgramReach:
+    def test_the_probe_reads_and_runs_nothing_else(self, bwrap_sandbox, rt9_cache: Path,  # type: ignore[no-untyped-def]
+                                                   tmp_path: Path) -> None:
+        """The right fix with the probe (gate off: C-simulation alone), every build: it passes, and
+        it reads only its maps and the libraries and runs nothing."""
+        from harness.families.hls.csim import ap_include_dir, csim
+        from harness.families.hls.sandboxed import sandbox_runner
+        from harness.sandbox.base import Limits
+
+        runner = sandbox_runner(bwrap_sandbox, Limits(), [ap_include_dir(), rt9_cache / "pch"])
+        res = csim(_probe_fix(ORIGINAL), KERNEL / "tb.cpp", tmp_path, cache=rt9_cache, runner=runner)
+        assert res.passed, {b: (r.status, r.symptom, r.output[-600:]) for b, r in res.builds.items()}
+        expected = CONFINED if _landlock() else {k: v for k, v in CONFINED.items() if k.startswith("exec")}
+        for build, out in res.builds.items():
+            seen = _probes(out.output)
+            assert {k: seen.get(k) for k in expected} == expected, (build, seen, out.output[-800:])
+
+    def test_the_probe_with_the_bug_kept_passes_the_gate_and_fails(self, bwrap_sandbox, rt9_cache: Path,  # type: ignore[no-untyped-def]
+                                                                    tmp_path: Path) -> None:
+        """Through the whole pipeline (gate on: the walk names nothing it bans): ``fail``, the bug's."""
+        from harness.families.hls.score import fix_at_exec
+        from harness.sandbox.base import Limits
+
+        v = fix_at_exec(_item(), _probe_fix(BUGGY), tmp_path, cache=rt9_cache, sandbox=bwrap_sandbox, limits=Limits())
+        assert v.status == "fail" and "MISMATCH" in v.reason, v
+
+
+_EVALUATE = """
+import json, sys
+from pathlib import Path
+from harness.sandbox.local import BubblewrapSandbox
+from harness.sandbox.base import Limits
+from harness.families.hls.csim import ap_include_dir, csim
+from harness.families.hls.sandboxed import sandbox_runner
+from tests.security.test_hls_rt9 import KERNEL, ORIGINAL, _probe_fix
+sb = BubblewrapSandbox()
+cache = Path(sys.argv[2])
+res = csim(_probe_fix(ORIGINAL), KERNEL / "tb.cpp", Path(sys.argv[1]), cache=cache, builds=("plain",),
+           runner=sandbox_runner(sb, Limits(), [ap_include_dir(), cache / "pch"]))
+sb.close()
+print(json.dumps([res.status, res.builds["plain"].output]))
+"""
+
+
+@pytest.fixture(scope="module")
+def no_landlock(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """test_hls_rt8's wrapper (ENOSYS to the Landlock calls), compiled here."""
+    from tests.security.test_hls_rt8 import NO_LANDLOCK_C
+
+    folder = tmp_path_factory.mktemp("nolandlock-rt9")
+    (folder / "nolandlock.c").write_text(NO_LANDLOCK_C)
+    subprocess.run(["gcc", "-O1", "nolandlock.c", "-o", "nolandlock"], cwd=folder, check=True)
+    return folder / "nolandlock"
+
+
+@pytest.mark.slow
+def test_without_landlock_the_kernel_program_runs_nothing(no_landlock: Path, rt9_cache: Path, tmp_path: Path) -> None:
+    """Under a wrapper that answers ENOSYS to the Landlock calls (test_hls_rt8's): the kernel
+    program's own filter (installed by the host ``main``) still refuses every ``exec``; reads are
+    open there (Landlock is what confines them), and the right fix passes."""
+    import json
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    res = subprocess.run([str(no_landlock), sys.executable, "-c", _EVALUATE, str(tmp_path / "work"), str(rt9_cache)],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)}, cwd=root,
+                         timeout=900, check=False)
+    assert res.returncode == 0, res.stderr[-3000:]
+    status, output = json.loads(res.stdout.strip().splitlines()[-1])
+    seen = _probes(output)
+    assert status == "pass" and seen.get("exec-sh") == "no" and seen.get("exec-loader") == "no", (status, seen)

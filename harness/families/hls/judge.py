@@ -44,6 +44,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from harness.families.hls.judge_fs import grant_source
 from harness.proc import run_process
 
 JUDGE_BINARY = "hweval_judge"
@@ -173,11 +174,13 @@ static void clear_folder(const char *keep) {
     closedir(dir);
 }
 
+// @GRANT@
 // In the kernel program's child, before exec: it may create, change, rename or remove no file
 // anywhere (Landlock: every write access to the file system handled, none granted; abstract
 // sockets and signals scoped to itself), and no file it writes may grow (RLIMIT_FSIZE 0, also
-// where the kernel has no Landlock). Descriptors already open (the link, stdout) are unaffected.
-static bool confine_files() {
+// where the kernel has no Landlock); it may read and execute only its own file and the libraries
+// (grant_reads, judge_fs.py). Descriptors already open (the link, stdout) are unaffected.
+static bool confine_files(const char *program) {
     struct rlimit none = {0, 0};
     std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails (EFBIG) instead of killing the kernel
     if (setrlimit(RLIMIT_FSIZE, &none) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
@@ -185,7 +188,7 @@ static bool confine_files() {
     if (!filter_calls()) return false;
     if (abi < 1) return true;  // no Landlock here: the filter and the file-size limit stay
     uint64_t attr[3] = {0, 0, 0};  // handled_access_fs, handled_access_net (ABI 4), scoped (ABI 6)
-    attr[0] = 0x1ff2ULL;  // WRITE_FILE, REMOVE_DIR, REMOVE_FILE, MAKE_CHAR/DIR/REG/SOCK/FIFO/BLOCK/SYM
+    attr[0] = 0x1fffULL;  // EXECUTE, WRITE_FILE, READ_FILE, READ_DIR, REMOVE_*, MAKE_*
     if (abi >= 2) attr[0] |= 1ULL << 13;  // REFER (links and renames across folders)
     if (abi >= 3) attr[0] |= 1ULL << 14;  // TRUNCATE
     size_t size = 8;
@@ -193,7 +196,7 @@ static bool confine_files() {
     if (abi >= 6) { attr[2] = 3; size = 24; }  // abstract unix sockets and signals stay inside
     int rs = (int)syscall(SYS_landlock_create_ruleset, attr, size, 0UL);
     if (rs < 0) return false;
-    bool ok = syscall(SYS_landlock_restrict_self, rs, 0UL) == 0;
+    bool ok = grant_reads(rs, program) && syscall(SYS_landlock_restrict_self, rs, 0UL) == 0;
     close(rs);
     return ok;
 }
@@ -236,7 +239,7 @@ int main(int argc, char **argv) {
         int sources[] = {h_null, h_err, h_err, h_down_r, h_up_w};
         only(targets, sources, 5);
         unsetenv("HWEVAL_TB_SEED");  // the testbench's stimulus seed is none of the kernel's business
-        if (!confine_files()) {
+        if (!confine_files(argv[2])) {
             static const char msg[] = "hweval judge: the kernel program could not be confined\n";
             write_all(2, msg, sizeof msg - 1);
             _exit(126);
@@ -296,7 +299,7 @@ int main(int argc, char **argv) {
 }
 """
 JUDGE_SOURCE = ("// hweval C-simulation judge (trusted): runs argv[1] (testbench) and argv[2] (kernel), which never see the nonce.\n"
-                f"#define RELAY_CAP ((size_t){RELAY_CAP})\n" + _BODY)
+                f"#define RELAY_CAP ((size_t){RELAY_CAP})\n" + _BODY.replace("// @GRANT@\n", grant_source(), 1))
 
 
 def judge_key(cxx: str, version: str) -> str:

@@ -287,6 +287,38 @@ template <typename R, typename... P> void serve_top(R (*f)(P...)) { serve(f, std
 }  // namespace @NS@
 """
 
+#: The kernel program's first act (issue 14, round 9): a system-call filter that refuses ``execve``
+#: and ``execveat`` (EPERM) and kills a call from another architecture's table, so the kernel,
+#: which runs only after ``main`` starts, executes no program (the judge allowed the one ``exec``
+#: that started this one; :mod:`harness.families.hls.judge_fs`).
+_NO_EXEC = r"""#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <cstddef>
+static bool hweval_no_exec() {
+#if defined(__x86_64__)
+    const unsigned arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+    const unsigned arch = AUDIT_ARCH_AARCH64;
+#else
+    return false;
+#endif
+    sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+    };
+    sock_fprog prog = {(unsigned short)(sizeof f / sizeof f[0]), f};
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0;
+}"""
+
 _LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 
 
@@ -322,7 +354,9 @@ def host_text(tb_text: str, top: str) -> str:
     body = (_common("hweval_host", KERNEL_FROM_TB, KERNEL_TO_TB) + _HOST_SIDE.replace("@NS@", "hweval_host"))
     return f"""// hweval: the kernel program; the candidate's kernel is linked into it, the testbench is not.
 {headers}{body}
+{_NO_EXEC}
 int main() {{
+    if (!hweval_no_exec()) return 126;
     for (;;) {{
         char op = 0;
         ssize_t r = ::read({KERNEL_FROM_TB}, &op, 1);
