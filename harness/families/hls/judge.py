@@ -15,7 +15,9 @@ the nonce: the judge reads it from its own standard input, then starts
   descriptor: it cannot reach descriptor 3 of the testbench, the relayed output or the judge.
   It may create, change, rename or remove no file anywhere (a Landlock ruleset that handles every
   write access to the file system and grants none, signals and abstract sockets scoped to itself)
-  and may grow no file (``RLIMIT_FSIZE`` 0). A system-call filter (seccomp, with or without
+  and may grow no file (``RLIMIT_FSIZE`` 0); the same ruleset lets it read and execute only its
+  own file and the libraries (:mod:`harness.families.hls.judge_fs`), and its host ``main`` refuses
+  every later ``execve``/``execveat`` (a filter of its own). A system-call filter (seccomp, with or without
   Landlock) refuses making, renaming or removing entries, opening for writing or creating,
   changing modes, owners or times, ``openat2``, io_uring, ``ptrace`` and ``process_vm_*``. Before
   it starts, the judge removes every file of its folder but the kernel program (the testbench
