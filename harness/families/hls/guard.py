@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from harness.families.hls import integrity, objcheck, scan
+from harness.families.hls import integrity, lexer, objcheck, scan
 from harness.families.hls.csim import (
     BUILDS,
     COMPILE_TIMEOUT_S,
@@ -64,7 +64,8 @@ def _digest(*parts: str | bytes) -> str:
 
 
 def _rules_source() -> bytes:
-    return b"".join(Path(str(m.__file__)).read_bytes() for m in (integrity, scan, objcheck)) + Path(__file__).read_bytes()
+    modules = (integrity, lexer, scan, objcheck)
+    return b"".join(Path(str(m.__file__)).read_bytes() for m in modules) + Path(__file__).read_bytes()
 
 
 def _kernel_files(item: HlsItem) -> dict[str, bytes]:
