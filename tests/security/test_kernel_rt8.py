@@ -18,7 +18,6 @@ import pytest
 from harness.families.kernels.static.check import check_static
 from harness.families.kernels.static.hostmem import host_buffers
 
-ROOT = Path(__file__).resolve().parents[2]
 _MODULE = '''import torch
 import torch.nn as nn
 from torch.utils.cpp_extension import load_inline
@@ -164,11 +163,9 @@ class TestHostMemoryReach:
             found = check_static(text, "cuda")
             assert any(v.rule == "cuda_host_copy" and "host.data()" in v.detail for v in found), (stem, found)
 
-    def test_goldens_pass(self) -> None:
-        paths = sorted(ROOT.glob("benchmarks/kernels_*/problems/*/solution_cuda.py"))
-        assert len(paths) >= 40
-        for path in paths:
-            assert check_static(path.read_text(), "cuda") == [], path
+    # Every kernels-core and kernels-hard CUDA golden passes check_static(code, "cuda") in
+    # tests/security/test_kernel_cuda_rt8.py::test_goldens_and_the_honest_corpus_are_accepted (the
+    # same call on the same files, with the honest CUDA corpus): analysed once, not once per file.
 
     def test_what_counts_as_a_host_buffer(self) -> None:
         code = ("static float g[8]; static int count = 0;\nvoid f(float* p, long long n) { }\n"
