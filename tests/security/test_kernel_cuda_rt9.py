@@ -8,7 +8,7 @@ writes past a host array, through ``&v + 12``, past a vector's end, after ``dele
 ``%n``, to overwrite a return address or GOT slot that an allowed call then jumps through. Each
 attack here is an answer that does that and then launches a correct kernel; each must be rejected
 with the rule, and the honest host forms beside them (and every golden and corpus answer) accepted.
-Static only: these need no nvcc build (the forms use nothing the round-8 build does not cover).
+Static and fast, but for one slow nvcc build of the honest forms and three attacks.
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.static.check import check_static
+from harness.families.kernels.static.cuda import InlineExtension
 from harness.families.kernels.static.hostptr import opaque_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +108,30 @@ ATTACKS = {
     "variable_length_array": ("", "    float big[n];\n    big[0] = 1.0f;"),
     "array_member_index": ("struct Box { float a[2]; };", "    Box b;\n    b.a[n + 9] = 1.0f;"),
     "reference_then_address": ("", "    float t[2] = {0.0f, 0.0f}; float& r = t[1];\n    (&r)[5] = 1.0f;"),
+    # storage that moves or shrinks under an index or reference the checks had bounded
+    "reference_kept_across_growth": ("", "    std::vector<float> v = {0.0f}; float& r = v[0];\n"
+                                     "    for (int k = 0; k < 64; k++) v.push_back(0.0f);\n    r = 1.0f;"),
+    "range_for_reference_with_growth": ("", "    std::vector<float> v = {0.0f};\n"
+                                        "    for (auto& e : v) { v.push_back(0.0f); e = 1.0f; }"),
+    "vector_aliased_by_reference": ("", "    std::vector<float> v(8); std::vector<float>& w = v;\n"
+                                    "    w = std::vector<float>(1); v[7] = 1.0f;"),
+    "vector_reassigned_through_tie": ("#include <tuple>", "    std::vector<float> v(8);\n"
+                                      "    std::tie(v) = std::make_tuple(std::vector<float>(1)); v[7] = 1.0f;"),
+    "vector_resized_by_a_lambda": ("", "    std::vector<float> v(8);\n    auto shrink = [](std::vector<float>& w) "
+                                   "{ w = std::vector<float>(1); };\n    shrink(v); v[7] = 1.0f;"),
+    "size_shadowed_by_a_lambda_parameter": ("", "    std::vector<float> v(n);\n    auto fill = [&](long long n) "
+                                            "{ for (long long i = 0; i < n; i++) v[i] = 1.0f; };\n    fill(n + 4096);"),
+    "array_named_in_two_functions": ("static void put(float* t, long long k) { for (int i = 0; i < 4096; i++) t[i] = 1.0f; }\n"
+                                     "static void big() { float t[4096]; t[0] = 0.0f; }",
+                                     "    float v = 0.0f;\n    put(&v, n);"),
+    "loop_variable_redeclared_in_the_body": ("", "    float t[4];\n    for (int i = 0; i < 4; i++) { long i(4096); "
+                                             "t[i] = 1.0f; }"),
+    "loop_variable_changed_by_a_lambda": ("", "    float t[4]; int i = 0; auto bump = [&] { i += 4096; };\n"
+                                          "    for (i = 0; i < 4; i++) { bump(); t[i] = 1.0f; }"),
+    "size_changed_through_a_runtime_call": ("", "    size_t m = 1, total = 0; float* t = new float[m];\n"
+                                            "    cudaMemGetInfo(&m, &total);\n    for (size_t i = 0; i < m; i++) t[i] = 0.0f;"),
+    "unique_ptr_owning_a_local": ("#include <memory>", "    float v[8] = {0};\n    std::unique_ptr<float> u(&v[2]);"),
+    "operator_delete_of_a_local": ("", "    float v[8] = {0};\n    operator delete(&v[2]);"),
     # a host address as an integer (the offset from a device pointer to the stack, for HMM stores)
     "host_address_as_integer": ("", "    long long off = ((long long)&n - (long long)y.data_ptr<float>()) / 4;\n"
                                 "    relu_kernel<<<1, 32>>>(xc.data_ptr<float>(), y.data_ptr<float>() + off, 1);"),
@@ -122,8 +148,16 @@ HONEST = {
                               "    for (int d = 0; d < K; ++d) dims[d] *= 2;\n    (void)dims;"),
     "std_array_and_vector_literal_sizes": ("", "    std::array<int64_t, 2> a = {1, 2};\n    std::vector<int64_t> s = {n, 1};"
                                            "\n    s[1] = a[0] + a[1];\n    (void)s;"),
-    "vector_grows_and_reads": ("", "    std::vector<int64_t> shape(2, 1);\n    shape[0] = n;\n    shape.push_back(1);\n"
-                               "    auto z = torch::empty(shape, xc.options());\n    (void)z;"),
+    "vector_indexed_and_passed_whole": ("", "    std::vector<int64_t> shape(2, 1);\n    shape[0] = n;\n"
+                                        "    auto z = torch::empty(shape, xc.options());\n    (void)z;"),
+    "vector_grown_and_passed_whole": ("", "    std::vector<int64_t> shape;\n    shape.push_back(n);\n"
+                                      "    for (const auto& d : shape) (void)d;\n    auto z = torch::empty(shape, xc.options());"
+                                      "\n    (void)z;"),
+    "symbolic_size_loop": ("", "    std::vector<float> table(n);\n    for (long long i = 0; i < n; ++i) table[i] = 0.5f;\n"
+                           "    float* h = new float[n > 0 ? n : 1];\n    for (long long i = 0; i < n; i++) h[i] = 1.0f;\n"
+                           "    for (size_t i = 0; i < table.size(); i++) table[i] += 1.0f;\n    delete[] h;"),
+    "owning_smart_pointer": ("#include <memory>", "    std::unique_ptr<float[]> u(new float[4]);\n"
+                             "    auto w = std::make_unique<int>(3);\n    (void)w;"),
     "sizes_read": ("", "    int64_t rows = xc.sizes()[0];\n    for (int64_t d = 0; d < xc.dim(); ++d) rows += xc.strides()[d];\n"
                    "    (void)rows;"),
     "device_pointer_offsets": ("", "    float* yp = y.data_ptr<float>();\n    long long half_n = n / 2;\n"
@@ -135,7 +169,8 @@ HONEST = {
                            "    cudaMalloc((void**)&tmp, 16);\n    void* args[] = {(void*)&xp, (void*)&tmp, (void*)&n};\n"
                            "    cudaLaunchKernel((const void*)relu_kernel, dim3(1), dim3(32), args, 0, 0);\n"
                            "    cudaMemset((void*)xc.data_ptr<float>(), 0, 0); cudaFree(tmp);"),
-    "host_template_with_static_cast": ("template <typename T> void launch_t(const T* x, T* y, long long n, double s) {\n"
+    "host_template_with_static_cast": ("__global__ void relu_kernel(const float* __restrict__ x, float* __restrict__ y, "
+                                       "long long n);\ntemplate <typename T> void launch_t(const T* x, T* y, long long n, double s) {\n"
                                        "    T scale = static_cast<T>(s); (void)scale;\n"
                                        "    relu_kernel<<<(unsigned)((n + 255) / 256), 256>>>(x, y, n);\n}",
                                        "    launch_t<float>(xc.data_ptr<float>(), y.data_ptr<float>(), n, 1.0);"),
@@ -192,3 +227,40 @@ def test_opaque_types_are_parameters_and_computed_aliases() -> None:
     code = ("template <class T, typename U = int, int N> void f(); using A = float; using B = std::decay_t<float*>;"
             " typedef B C; using D = torch::Tensor; using E = C;")
     assert opaque_types(code) == {"T", "U", "B", "C", "E"}
+
+
+def cuda_forms() -> list[tuple[str, InlineExtension]]:
+    """The honest forms and three attacks (a template-parameter cast, an array overflow, ``%n``) as
+    extensions, for the session's joint nvcc build (tests/kernels/cuda_union.py, group ``rt9``):
+    the forms compile, so the rule, not the compiler, stops the attacks and costs the honest forms
+    nothing."""
+    import ast
+
+    from harness.families.kernels.static.check import _dotted
+    from harness.families.kernels.static.cuda import find_load_inline
+
+    forms = [(f"h_{name}", answer(*HONEST[name])) for name in sorted(HONEST)]
+    forms += [(f"a_{name}", answer(*ATTACKS[name])) for name in ("template_parameter_functional_cast",
+                                                                  "local_array_variable_index", "printf_percent_n")]
+    parts = []
+    for tag, code in forms:
+        tree = ast.parse(code)
+        dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
+                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        (ext,) = find_load_inline(tree, dotted)
+        parts.append((tag, ext))
+    return parts
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
+def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
+    """Part of the session's one joint nvcc + g++ build when tests/kernels/cuda_union.py lists the
+    group ``rt9``; until then this group's own build."""
+    from tests.kernels import cuda_union
+
+    if "rt9" in cuda_union.GROUPS:
+        build = cuda_union.group_build("rt9", tmp_path)
+    else:
+        build = cuda_union.build(cuda_forms(), tmp_path)
+    assert build.ok is True, build.log[-3000:]
