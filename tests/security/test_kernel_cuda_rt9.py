@@ -84,6 +84,9 @@ ATTACKS = {
     "address_of_a_local_plus_offset": ("", "    float v = 0.0f;\n    float* p = &v + 12; p[0] = 1.0f;"),
     "dereference_past_a_local": ("", "    float v = 0.0f;\n    *(&v + 12) = 1.0f;"),
     "dereference_after_if": ("", "    float v = 0.0f; float* p = &v;\n    if (n > 0) *p = 1.0f;"),
+    "own_function_returning_a_host_address": ("static float* at_of(std::vector<float>& v) { return v.data(); }",
+                                              "    std::vector<float> v(2);\n    long long gap = at_of(v) - "
+                                              "at_of(v) + 40;\n    (void)gap;"),
     "pointer_increment": ("", "    float v = 0.0f; float* p = &v;\n    p += 12; p[0] = 1.0f;"),
     "local_array_variable_index": ("", "    float t[2] = {0.0f, 0.0f};\n    t[n + 40] = 1.0f;"),
     "local_array_constant_past_the_end": ("", "    float t[2] = {0.0f, 0.0f};\n    t[7] = 1.0f;"),

@@ -178,8 +178,10 @@ class _Pointers:
             break
         if re.match(r"&(?!&)|new\b|this\b|\"\"", e) or _HOST_ADDR_CALL.search(e):
             return True
-        m = re.fullmatch(r"([A-Za-z_]\w*)(\s*\[.*\])?", e, re.S)
-        return bool(m) and (m.group(1) in self.tables if m.group(2) else m.group(1) in self.names)
+        m = re.fullmatch(r"([A-Za-z_]\w*)(\s*\[.*\]|\s*(?:<[^<>;]*>)?\s*\(.*\))?", e, re.S)
+        if not m:
+            return False
+        return m.group(1) in self.tables if (m.group(2) or "").lstrip().startswith("[") else m.group(1) in self.names
 
 
 def _left_operand(code: str, i: int) -> str:
