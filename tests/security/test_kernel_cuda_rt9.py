@@ -267,3 +267,10 @@ def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
     else:
         build = cuda_union.build(cuda_forms(), tmp_path)
     assert build.ok is True, build.log[-3000:]
+
+
+def test_the_cuda_prompt_states_the_rule() -> None:
+    from harness.families.kernels.prompt import build_prompt
+
+    prompt = build_prompt((ROOT / "benchmarks/kernels_core/problems/relu/reference.py").read_text(), "cuda")
+    assert "does not dereference pointers" in prompt and "static_cast<T>(v)" in prompt

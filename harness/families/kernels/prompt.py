@@ -171,7 +171,11 @@ CUDA_NOTES = """CUDA notes:
   of the CUDA runtime use the ordinary calls (cudaMalloc/cudaFree, cudaMemset, cudaGetLastError,
   streams, events, cudaFuncSetAttribute, occupancy queries, cudaLaunchKernel), not the driver API;
   besides your own functions call only math functions (sqrtf, ceil, min/max), printf and common
-  std:: utilities (std::min/max, std::vector, std::numeric_limits), no other library."""
+  std:: utilities (std::min/max, std::vector, std::numeric_limits), no other library.
+- Host code does not dereference pointers (*p) or do arithmetic on host addresses; offsets go on
+  device pointers (x.data_ptr<float>() + off). Index a host array only with a literal or the
+  variable of a for (int i = 0; i < N; ++i) loop over its size; convert to a template parameter
+  with static_cast<T>(v), not T(v) or (T)v."""
 
 
 def _notes(lang: str) -> str:
