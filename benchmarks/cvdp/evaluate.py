@@ -37,7 +37,10 @@ import yaml
 from benchmarks.cvdp.records import CvdpRecord, parse_env
 from harness.api import integrity_verdict, parse_records
 from harness.errors import ToolMissingError
+from harness.families.verilog.drivers import foreign_scopes
 from harness.families.verilog.extract import module_spans
+from harness.families.verilog.lexer import tokenize
+from harness.families.verilog.paramdefaults import changed_defaults
 from harness.families.verilog.tbeval import instantiations
 from harness.proc import tail
 from harness.suite import EvalContext
@@ -110,6 +113,12 @@ def hidden_modules(rec: CvdpRecord, candidate: Candidate) -> set[str]:
     return harness_only - named
 
 
+def harness_names(rec: CvdpRecord) -> set[str]:
+    """Every identifier of the hidden harness's HDL (its modules, instances, signals)."""
+    return {t.text.lstrip("\\") for n, text in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)
+            for t in tokenize(text) if t.kind == "ident"}
+
+
 def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:
     """``rejected`` when a candidate file breaks an integrity rule on its raw text; None when all
     are clean (the sandbox job repeats the check on the preprocessed text)."""
@@ -120,11 +129,23 @@ def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:
             bad.reason = f"{name}: {bad.reason}"
             return bad
     hidden = hidden_modules(rec, candidate)
+    names = harness_names(rec)
     for name, text in hdl.items():
         used = sorted({mod for mod, _ in instantiations(text)} & hidden)
         if used:
             reason = f"{name} instantiates {', '.join(used)}, defined only in the hidden harness"
             return Verdict(Status.REJECTED, reason=reason, rule="foreign_module",
+                           stages={"integrity": StageResult("rejected", reason)})
+        changed = changed_defaults(text, "\n".join(t for n, t in rec.outputs.items() if n.lower().endswith(HDL_SUFFIXES)))
+        if changed:
+            reason = (f"{name} changes the reference's interface: {'; '.join(changed)} (a test may size its "
+                      "stimulus from the design's parameters and port widths)")
+            return Verdict(Status.REJECTED, reason=reason, rule="interface",
+                           stages={"integrity": StageResult("rejected", reason)})
+        reached = foreign_scopes(text, names)
+        if reached:
+            reason = f"{name} reaches {', '.join(reached)}: a scope it does not declare (the hidden harness's)"
+            return Verdict(Status.REJECTED, reason=reason, rule="hierarchical_reference",
                            stages={"integrity": StageResult("rejected", reason)})
     return None
 
@@ -156,8 +177,9 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
         return Verdict(Status.INFRA_ERROR, reason=f"unsupported harness: {exc}")
     nonce = secrets.token_hex(16)
     answer = sorted(f"code/{n}" for n in candidate.files if n.lower().endswith(HDL_SUFFIXES))
-    job = {"nonce": nonce, "seed": ctx.seed or 20261129, "services": plan, "answer_files": answer,
-           "hidden_modules": sorted(hidden_modules(rec, candidate))}
+    seed = secrets.randbelow(2**31)  # fresh and unpredictable: CVDP's stimulus cannot be memorised
+    job = {"nonce": nonce, "seed": seed, "services": plan, "answer_files": answer,
+           "hidden_modules": sorted(hidden_modules(rec, candidate)), "harness_names": sorted(harness_names(rec))}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO"}
     # the simulations run as children of pytest: give CPU time to match the wall-time limit
     limits = replace(ctx.limits, cpu_s=max(ctx.limits.cpu_s, int(2 * ctx.limits.wall_s)))
@@ -168,7 +190,10 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
                               ro_paths=[*tool_bin_dirs(), Path(__file__).resolve().parent])
         log = tail_of(work / "cvdp.log")
     wall = time.monotonic() - start
-    return _verdict(res, parse_records(res.stdout, nonce), log, wall, ctx)
+    verdict = _verdict(res, parse_records(res.stdout, nonce), log, wall, ctx)
+    if "function" in verdict.stages:  # the seed a failure can be replayed with (COCOTB_RANDOM_SEED)
+        verdict.stages["function"].data["seed"] = seed
+    return verdict
 
 
 def tail_of(path: Path, nbytes: int = 1 << 17) -> str:

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness.families.verilog.drivers import foreign_scopes
 from harness.families.verilog.wire import fit_record
 from harness.jobs.cocotb_job import _Channel, function_record
 from harness.jobs.verilog_check import check_candidate
@@ -33,7 +34,7 @@ REPORT_MODULE = "benchmarks.cvdp.report"
 KEEP = 48 * 1024
 
 
-def check_answer(files: list[str], hidden: list[str]) -> dict[str, Any]:
+def check_answer(files: list[str], hidden: list[str], harness_names: list[str] | None = None) -> dict[str, Any]:
     """The ``integrity`` record for the candidate's HDL files (paths relative to the job folder)."""
     from harness.families.verilog.tbeval import instantiations
 
@@ -50,6 +51,12 @@ def check_answer(files: list[str], hidden: list[str]) -> dict[str, Any]:
             return {"stage": "integrity", "status": "rejected", "rule": "foreign_module",
                     "wall_s": time.monotonic() - t0, "data": {},
                     "reason": f"{Path(name).name} instantiates {', '.join(used)}, defined only in the hidden harness"}
+        reached = foreign_scopes(Path(name).read_text(errors="replace"), set(harness_names or ()))
+        if reached:
+            return {"stage": "integrity", "status": "rejected", "rule": "hierarchical_reference",
+                    "wall_s": time.monotonic() - t0, "data": {},
+                    "reason": f"{Path(name).name} reaches {', '.join(reached)}: a scope it does not declare "
+                              "(the hidden harness's)"}
     return {"stage": "integrity", "status": "pass", "wall_s": time.monotonic() - t0, "reason": "",
             "data": {"files": len(files)}}
 

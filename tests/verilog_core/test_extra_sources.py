@@ -77,7 +77,7 @@ def run(code: str, tmp_path) -> Verdict:  # type: ignore[no-untyped-def]
     (WRONG, Status.FAIL, None),
     (USES_REFERENCE, Status.REJECTED, "foreign_module"),
     (UPWARD, Status.REJECTED, "hierarchical_reference"),
-    (FORCES_INPUTS, Status.FAIL, None),
+    (FORCES_INPUTS, Status.REJECTED, "force"),
 ], ids=["good", "provided-module", "wrong", "instantiates-trusted-module", "upward-reference", "forces-inputs"])
 def test_extra_sources_and_sim_top(code: str, status: Status, rule: str | None, tmp_path) -> None:  # type: ignore[no-untyped-def]
     v = run(code, tmp_path)

@@ -1,6 +1,6 @@
 // class 5: force the design's own inputs; without one-way connections the testbench and the
 // reference would see the forced values too (one net through the ports), and agree with 0.
-// expect: fail
+// expect: rejected force
 // targets: core-and, v1-and, v2-and
 {{HEADER}}
   initial begin

@@ -1,5 +1,5 @@
 // class 5: force the testbench's match signal.
-// expect: rejected hierarchical_reference
+// expect: rejected force
 // targets: v1-and, v2-and
 {{HEADER}}
   {{WRONG}}

@@ -1,5 +1,5 @@
 // class 5: force the adder's inputs so the testbench's own expectation a + b + cin becomes 0.
-// expect: fail
+// expect: rejected force
 // targets: rtllm-adder
 {{HEADER}}
   initial begin

@@ -1,5 +1,5 @@
 // class 5: a wired-AND input net: the design's 0 wins over the testbench's drive.
-// expect: fail
+// expect: rejected input_driven
 // targets: v2-and
 module TopModule(input wand a, input wand b, output out);
   assign a = 1'b0;

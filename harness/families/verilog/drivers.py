@@ -1,0 +1,200 @@
+"""A design does not drive its own inputs, and reaches other scopes only through names it declares.
+
+An input port and the net the testbench drives are one net to the simulator. Where the design is
+the simulation's top (cocotb drives its ports), nothing sits between the two: a design that
+``force``s its own input, drives it with a continuous ``assign``, a procedural assignment or a
+pull or switch primitive, decides what a test that reads the input back (``int(dut.gnt.value)``)
+believes it drove (red team 9 S1, S2). These forms are rules here, on the text the compiler
+reads:
+
+- ``force``, ``release`` and ``deassign`` (rule ``force``): no honest design overrides nets;
+- the pull and switch primitives (``pullup``, ``pulldown``, ``tran``, ``tranif0/1``, ``rtran``,
+  ``rtranif0/1``; rule ``switch_primitive``);
+- an ``assign`` or an assignment statement whose target is an input port of the module it is in
+  (rule ``input_driven``).
+
+:func:`dotted_heads` lists the first names of the hierarchical references a text makes
+(``a.b.c`` -> ``a``), for suites whose hidden harness sits above the design (CVDP): Icarus
+resolves ``top.u_ref.p`` upward even when a local scope has the name ``top``.
+"""
+from __future__ import annotations
+
+from harness.families.verilog.extract import module_spans
+from harness.families.verilog.lexer import Token, tokenize
+from harness.families.verilog.ports import port_directions
+
+FORCE_WORDS = frozenset({"force", "release", "deassign"})
+SWITCHES = frozenset({"pullup", "pulldown", "tran", "tranif0", "tranif1", "rtran", "rtranif0", "rtranif1"})
+#: Tokens after which a name starts a statement (``if (c) g <= 1;``, ``begin g = 0;``).
+_STATEMENT_START = frozenset({";", "begin", "else", ")", "end", ":", "*", "always", "always_ff", "always_comb",
+                              "always_latch", "initial", "final"})
+#: Words that stand before ``.`` without naming a scope of the design.
+_NOT_SCOPES = frozenset({"this", "super", "local"})
+
+
+def word_rules(tokens: list[Token]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for tok in tokens:
+        if tok.kind != "ident":
+            continue
+        if tok.text in FORCE_WORDS:
+            found.append(("force", f"{tok.text} (a design may not override nets: it could override its own "
+                                   "inputs, which the test reads back)"))
+        elif tok.text in SWITCHES:
+            found.append(("switch_primitive", f"{tok.text} (pull and switch primitives could drive the "
+                                              "design's own inputs)"))
+    return found
+
+
+def _targets(tokens: list[Token], i: int) -> list[str]:
+    """The names assigned by the ``assign`` at ``tokens[i]``: one name, or a ``{...}`` concatenation."""
+    j = i + 1
+    if j < len(tokens) and tokens[j].text == "{":
+        names, depth = [], 0
+        for t in tokens[j:]:
+            depth += t.text == "{"
+            depth -= t.text == "}"
+            if t.kind == "ident":
+                names.append(t.text)
+            if depth == 0:
+                break
+        return names
+    return [tokens[j].text] if j < len(tokens) and tokens[j].kind == "ident" else []
+
+
+GATES = frozenset({"and", "nand", "or", "nor", "xor", "xnor", "buf", "not", "bufif0", "bufif1", "notif0",
+                   "notif1", "cmos", "rcmos", "nmos", "pmos", "rnmos", "rpmos"})
+
+
+def _close(toks: list[Token], i: int) -> int:
+    """The index of the bracket closing ``toks[i]`` (or the last token)."""
+    depth = 0
+    for k in range(i, len(toks)):
+        depth += toks[k].text in "([{"
+        depth -= toks[k].text in ")]}"
+        if depth == 0:
+            return k
+    return len(toks) - 1
+
+
+def _args(toks: list[Token], i: int, stop: int) -> list[list[Token]]:
+    """The comma-separated arguments between ``toks[i]`` (an opening paren) and ``toks[stop]``."""
+    out: list[list[Token]] = [[]]
+    depth = 0
+    for t in toks[i + 1:stop]:
+        if t.text == "," and depth == 0:
+            out.append([])
+            continue
+        depth += t.text in "([{"
+        depth -= t.text in ")]}"
+        out[-1].append(t)
+    return out
+
+
+def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str, set[str]],
+                          order: dict[str, list[str]]) -> str | None:
+    """An input of the enclosing module connected to an output of an instance (a module of the
+    answer's, or a gate primitive, whose first terminal is its output)."""
+    for i, t in enumerate(toks):
+        if t.kind != "ident" or (t.text not in outputs and t.text not in GATES) or (i and toks[i - 1].text == "."):
+            continue
+        j = i + 1
+        if j < len(toks) and toks[j].text == "#":
+            j = _close(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
+        if j < len(toks) and toks[j].kind == "ident":
+            j += 1
+        if j < len(toks) and toks[j].text == "[":
+            j = _close(toks, j) + 1
+        if j >= len(toks) or toks[j].text != "(":
+            continue
+        args = _args(toks, j, _close(toks, j))
+        for pos, arg in enumerate(args):
+            if t.text in GATES:
+                out = pos == 0
+            elif arg and arg[0].text == ".":
+                out = len(arg) > 1 and arg[1].text in outputs[t.text]
+                arg = arg[2:]
+            else:
+                out = pos < len(order[t.text]) and order[t.text][pos] in outputs[t.text]
+            hit = next((a.text for a in arg if a.kind == "ident" and a.text in inputs), None) if out else None
+            if hit:
+                return hit
+    return None
+
+
+def input_drivers(source: str) -> list[tuple[str, str]]:
+    """(rule, detail) for each input port a module of ``source`` drives itself."""
+    found: list[tuple[str, str]] = []
+    spans = module_spans(source)
+    ports = {n.lstrip("\\"): port_directions(source, n.lstrip("\\")) for n, _, _ in spans}
+    outputs = {m: {p for p, d in ps if d in ("output", "inout")} for m, ps in ports.items()}
+    order = {m: [p for p, _ in ps] for m, ps in ports.items()}
+    for name, start, end in spans:
+        inputs = {p for p, d in ports[name.lstrip("\\")] if d == "input"}
+        if not inputs:
+            continue
+        toks = tokenize(source[start:end])
+        via = _driven_through_ports(toks[2:], inputs, outputs, order)
+        if via:
+            found.append(("input_driven", f"{name.lstrip(chr(92))} connects its own input {via} to an output "
+                                          "of an instance (an input is driven by the test alone)"))
+        inner = 0  # inside a function or task: its own arguments and variables may share a port's name
+        for i, t in enumerate(toks):
+            hit = None
+            if t.kind == "ident" and t.text in ("function", "task") and not (i and toks[i - 1].text == "."):
+                inner += 1
+            elif t.kind == "ident" and t.text in ("endfunction", "endtask"):
+                inner = max(0, inner - 1)
+            elif inner:
+                continue
+            elif t.kind == "ident" and t.text == "assign":
+                hit = next((n for n in _targets(toks, i) if n in inputs), None)
+            elif t.kind == "ident" and t.text in inputs and 0 < i < len(toks) - 1 \
+                    and toks[i + 1].text in ("=", "<=") \
+                    and (toks[i - 1].text in _STATEMENT_START or (i > 1 and toks[i - 2].text == "#")):
+                hit = t.text
+            if hit:
+                found.append(("input_driven", f"{name.lstrip(chr(92))} assigns its own input {hit} "
+                                              "(an input is driven by the test alone)"))
+    return found
+
+
+def dotted_heads(source: str) -> set[str]:
+    """The first names of the hierarchical references in ``source`` (``a.b`` and ``a[0].b`` -> ``a``),
+    leaving out named port connections (``.a(x)``) and interface-port declarations (``bus.slave s``)."""
+    return _heads(tokenize(source))[0]
+
+
+def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:
+    """Heads of ``source``'s hierarchical references that it does not declare itself (the name
+    appears nowhere else in it) or that the hidden harness uses: a reference into a scope above
+    the design (Icarus resolves ``top.u_ref.p`` upward even past a local scope named ``top``)."""
+    heads, plain = _heads(tokenize(source))
+    return sorted(h for h in heads if h not in plain or h in harness_names)
+
+
+def _heads(toks: list[Token]) -> tuple[set[str], set[str]]:
+    """(heads of hierarchical references, every other identifier) of a token list."""
+    heads: set[str] = set()
+    head_at: set[int] = set()
+    for i, t in enumerate(toks):
+        if t.kind != "ident" or t.text in _NOT_SCOPES or i + 2 >= len(toks) or (i and toks[i - 1].text == "."):
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].text == "[":  # a[0].b: skip the selects
+            depth = 0
+            while j < len(toks):
+                depth += toks[j].text == "["
+                depth -= toks[j].text == "]"
+                j += 1
+                if depth == 0:
+                    break
+        if j + 1 < len(toks) and toks[j].text == "." and toks[j + 1].kind == "ident":
+            if j == i + 1 and j + 2 < len(toks) and toks[j + 2].kind == "ident" \
+                    and (i == 0 or toks[i - 1].text in (",", "(", ";")):
+                continue  # `bus.slave s` in a port list: an interface's modport, not a reference
+            heads.add(t.text.lstrip("\\"))
+            head_at.add(i)
+    plain = {t.text.lstrip("\\") for i, t in enumerate(toks)
+             if t.kind == "ident" and i not in head_at and not (i and toks[i - 1].text == ".")}
+    return heads, plain

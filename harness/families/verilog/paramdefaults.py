@@ -1,0 +1,196 @@
+"""A module's parameter defaults, as numbers where the text makes them plain numbers.
+
+A test that sizes its stimulus from the design (``int(dut.WIDTH.value)``, a common CVDP idiom)
+tests whatever width the answer chose: an answer declaring ``parameter WIDTH = 1`` passed a
+multiplier's test with one AND gate (red team 9 S2b); ``len(dut.a)`` reads a port's width the
+same way. :func:`changed_defaults` compares an answer's module with the reference's module of
+the same name: where the reference's parameter default is a number (an integer literal, sized or
+not, or arithmetic on literals and earlier parameters), a parameter the answer declares must
+have the same number; where the reference's port width is a number at those defaults (packed
+ranges of plain types), the answer's port of that name must have the same width.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import re
+
+from harness.families.verilog.extract import module_spans
+from harness.families.verilog.lexer import Token, tokenize
+
+_LITERAL = re.compile(r"^(\d+)?'[sS]?([bBoOdDhH])([0-9a-fA-F_xXzZ?]+)$")
+_BASES = {"b": 2, "o": 8, "d": 10, "h": 16}
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
+        ast.Mod: operator.mod, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
+        ast.Pow: operator.pow}
+
+
+def _number(text: str) -> int | None:
+    text = text.replace("_", "")
+    if text.isdigit():
+        return int(text)
+    m = _LITERAL.match(text)
+    if m and not re.search(r"[xXzZ?]", m.group(3)):
+        return int(m.group(3), _BASES[m.group(2).lower()])
+    return None
+
+
+def _value(toks: list[Token], known: dict[str, int | None]) -> int | None:
+    """The integer a default expression's tokens make, or None."""
+    parts = []
+    for t in toks:
+        if t.kind == "ident":
+            if known.get(t.text) is None:
+                return None
+            parts.append(str(known[t.text]))
+        elif (n := _number(t.text)) is not None:
+            parts.append(str(n))
+        elif t.text in ("+", "-", "*", "/", "%", "(", ")", "<<", ">>", "**"):
+            parts.append("//" if t.text == "/" else t.text)
+        else:
+            return None
+    try:
+        return _eval(ast.parse(" ".join(parts), mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+
+
+def _eval(node: ast.AST) -> int:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        right = _eval(node.right)
+        if isinstance(node.op, ast.Pow) and right > 64:
+            raise ValueError("exponent too large")
+        return int(_OPS[type(node.op)](_eval(node.left), right))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _eval(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    raise ValueError("not a constant expression")
+
+
+def _port_widths(toks: list[Token], known: dict[str, int | None]) -> dict[str, int | None]:
+    """``{port: width or None}`` of a module's ports, declared in an ANSI header or in the body
+    (``input [3:0] a;``): the product of the packed ranges ``[msb:lsb]`` (1 without one), None
+    where a bound is not a number or a type other than ``wire``/``reg``/``logic``/``bit`` gives it."""
+    if len(toks) < 3:
+        return {}
+    i = 2
+    if toks[i].text == "#":
+        i = _skip(toks, i + 1) + 1
+    if i >= len(toks) or toks[i].text != "(":
+        return {}
+    stop = _skip(toks, i)
+    if any(t.text in DIRECTIONS for t in toks[i:stop]):
+        return _declared(toks, i + 1, stop, known)
+    out: dict[str, int | None] = {}
+    for j in range(stop + 1, len(toks)):  # non-ANSI: `input [3:0] a, b;` statements in the body
+        if toks[j].text in DIRECTIONS and toks[j - 1].text in (";", ")"):
+            end = next((k for k in range(j, len(toks)) if toks[k].text == ";"), len(toks))
+            out.update(_declared(toks, j, end, known))
+    return out
+
+
+DIRECTIONS = ("input", "output", "inout")
+_PLAIN_TYPES = frozenset({"wire", "reg", "logic", "bit", "signed", "unsigned", "var"})
+
+
+def _declared(toks: list[Token], k: int, stop: int, known: dict[str, int | None]) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    width: int | None = 1
+    while k < stop:
+        t = toks[k]
+        if t.text in DIRECTIONS:
+            width = 1
+        elif t.text == "[":
+            end = _skip(toks, k)
+            colon = next((c for c in range(k + 1, end) if toks[c].text == ":"), None)
+            hi = _value(toks[k + 1:colon], known) if colon else None
+            lo = _value(toks[colon + 1:end], known) if colon else None
+            width = None if width is None or hi is None or lo is None else width * (abs(hi - lo) + 1)
+            k = end
+        elif t.kind == "ident" and t.text not in _PLAIN_TYPES:
+            after = toks[k + 1].text if k + 1 < len(toks) else ";"
+            if k + 1 >= stop or after in (",", ")", "=", "[", ";"):
+                out[t.text] = None if after == "[" else width  # an unpacked dimension: left out
+            else:
+                width = None  # a type name (`int`, `pkt_t`): its width is not read here
+        k += 1
+    return out
+
+
+def _skip(toks: list[Token], i: int) -> int:
+    depth = 0
+    for k in range(i, len(toks)):
+        depth += toks[k].text in "([{"
+        depth -= toks[k].text in ")]}"
+        if depth == 0:
+            return k
+    return len(toks) - 1
+
+
+def widths(source: str) -> dict[str, dict[str, int | None]]:
+    """``{module: {port: width or None}}`` for the ANSI headers of ``source``, at the defaults."""
+    params = defaults(source)
+    return {name.lstrip("\\"): _port_widths(tokenize(source[start:end]), params.get(name.lstrip("\\"), {}))
+            for name, start, end in module_spans(source)}
+
+
+def defaults(source: str) -> dict[str, dict[str, int | None]]:
+    """``{module: {parameter: default or None}}`` for the ``parameter`` declarations of each module
+    (header and body; ``localparam`` left out: a test cannot override those)."""
+    out: dict[str, dict[str, int | None]] = {}
+    for name, start, end in module_spans(source):
+        toks = tokenize(source[start:end])
+        known: dict[str, int | None] = {}
+        i = 0
+        while i < len(toks):
+            if toks[i].text != "parameter":
+                i += 1
+                continue
+            i += 1
+            while i < len(toks):  # `parameter [type] A = 1, B = A * 2` up to `;` or the header's `)`
+                j = i
+                while j + 1 < len(toks) and toks[j + 1].text != "=" and toks[j].text not in (",", ";", ")"):
+                    j += 1
+                if j + 1 >= len(toks) or toks[j].kind != "ident":
+                    break
+                k, depth = j + 2, 0
+                while k < len(toks) and not (depth == 0 and toks[k].text in (",", ";", ")")):
+                    depth += toks[k].text in "([{"
+                    depth -= toks[k].text in ")]}"
+                    k += 1
+                known[toks[j].text] = _value(toks[j + 2:k], known)
+                i = k + 1
+                if k >= len(toks) or toks[k].text != "," or (k + 1 < len(toks) and toks[k + 1].text == "parameter"):
+                    break
+        out[name.lstrip("\\")] = known
+    return out
+
+
+def changed_defaults(answer: str, reference: str) -> list[str]:
+    """``module.PARAM (reference N, answer M)`` for each numeric default of the reference that the
+    answer's module of the same name declares with another value (or one that is not a number)."""
+    ours = defaults(answer)
+    out = []
+    for module, params in defaults(reference).items():
+        if module not in ours:
+            continue
+        for param, value in params.items():
+            if value is None:
+                continue
+            if param not in ours[module]:
+                continue  # a parameter the answer lacks cannot be read back from it
+            got = ours[module][param]
+            if got != value:
+                out.append(f"{module}.{param} (reference {value}, answer {got if got is not None else 'not a number'})")
+    ours_w = widths(answer)
+    for module, ports in widths(reference).items():
+        for port, width in ports.items():
+            if width is None or port not in ours_w.get(module, {}):
+                continue
+            got = ours_w[module][port]
+            if got != width:
+                out.append(f"{module}.{port}'s width (reference {width}, answer "
+                           f"{got if got is not None else 'not a number'})")
+    return out

@@ -1,0 +1,160 @@
+"""Red team 9 S1-S4: values a test reads back from the design, scopes above the design, fixed seeds.
+
+S1 (verilog-hard ``dma_desc``) and S2 (CVDP): a design that ``force``s its own input decided what a
+test reading the input back believed it drove. S2b: an answer's own parameter default (or port
+width) sized a CVDP test's stimulus. S3: ``tb_top.u_ref.p`` copied a CVDP harness's golden model
+(Icarus resolves it upward even past a local scope of that name). S4: CVDP stimulus was fixed by
+the run's ``--seed``, so a table of the public harness's vectors passed.
+"""
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.cvdp import CvdpSuite
+from benchmarks.cvdp.answer import model_answer
+from harness.api import integrity_verdict, score_response
+from harness.families.verilog.drivers import dotted_heads, foreign_scopes, input_drivers, word_rules
+from harness.families.verilog.lexer import tokenize
+from harness.families.verilog.paramdefaults import changed_defaults
+from harness.sandbox.local import BubblewrapSandbox
+from harness.suite import EvalContext, SuiteOptions
+from harness.types import Candidate, Status
+from tests.cvdp import fixtures
+from tests.helpers import ROOT
+
+MUL8 = """module mul8 (input logic [7:0] a, input logic [7:0] b, output logic [15:0] p);
+    assign p = a * b;
+endmodule
+"""
+MUL8_TEST = """import random
+import cocotb
+from cocotb.triggers import Timer
+
+@cocotb.test()
+async def test_mul(dut):
+    width = len(dut.a)
+    for _ in range(50):
+        dut.a.value = random.getrandbits(width)
+        dut.b.value = random.getrandbits(width)
+        await Timer(1, unit="ns")
+        a, b = int(dut.a.value), int(dut.b.value)  # read back, as many CVDP tests do
+        assert int(dut.p.value) == int(dut.u_ref.p.value) == a * b, f"a={a} b={b}"
+"""
+TB_TOP = """module tb_top (input logic [7:0] a, input logic [7:0] b, output logic [15:0] p);
+    mul8 dut (.a(a), .b(b), .p(p));
+    mul8_golden u_ref (.a(a), .b(b), .p());
+endmodule
+module mul8_golden (input logic [7:0] a, input logic [7:0] b, output logic [15:0] p);
+    assign p = a * b;
+endmodule
+"""
+
+
+def mul8_record() -> dict:  # type: ignore[type-arg]
+    return fixtures.record(
+        "cvdp_copilot_mul8_0001", "cid003", "easy",
+        "Design `mul8`: p = a * b, unsigned; ports a[7:0], b[7:0], output p[15:0].", {},
+        {"rtl/mul8.sv": MUL8},
+        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
+         "src/.env": fixtures.env("/code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
+         "src/tb_top.sv": TB_TOP, "src/test_mul8.py": MUL8_TEST, "src/test_runner.py": fixtures.SINGLE})
+
+
+@pytest.fixture(scope="module")
+def mul8(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    import json
+    root = tmp_path_factory.mktemp("cvdp_rt9")
+    path = root / "cvdp_rt9_with_solutions.jsonl"
+    path.write_text(json.dumps(mul8_record()) + "\n")
+    s = CvdpSuite(SuiteOptions(data=str(path)))
+    (problem,) = s.problems()
+    return s, problem, EvalContext(sandbox=BubblewrapSandbox(), cache_dir=root)
+
+
+def answer(code: str) -> str:
+    return model_answer({"rtl/mul8.sv": code})
+
+
+class TestRules:
+    """The rules on text, attack forms and honest forms."""
+
+    def test_force_release_deassign_and_switches_are_rules(self) -> None:
+        for word, rule in (("force", "force"), ("release", "force"), ("deassign", "force"),
+                           ("pullup", "switch_primitive"), ("rtranif1", "switch_primitive")):
+            assert [r for r, _ in word_rules(tokenize(f"module m; {word} x; endmodule"))] == [rule]
+
+    @pytest.mark.parametrize("body", [
+        "assign g = 1'b1;", "assign {g, h} = 2'b11;", "always @* g = 1;", "always @(posedge c) g <= 1;",
+        "initial #1 g = 1;", "always @(posedge c) if (h) g <= 1; else g <= 0;",
+        "sub u (.y(g), .a(h));", "sub u (g, h);", "buf (g, 1'b1);",
+    ])
+    def test_a_module_driving_its_own_input_is_found(self, body: str) -> None:
+        src = f"module m(input c, input g, input h, output q); {body} endmodule\n" \
+              "module sub(output y, input a); assign y = a; endmodule"
+        assert {r for r, _ in input_drivers(src)} == {"input_driven"}, body
+
+    @pytest.mark.parametrize("body", [
+        "assign q = g & h;", "always @(posedge c) if (g <= h) r <= g;",
+        "sub u (.y(q), .a(g));", "sub u (q, g);", "and (q, g, h);",
+        "function automatic f(input g); g = ~g; f = g; endfunction",
+        "always @* begin r = g; end",
+    ])
+    def test_honest_uses_of_inputs_are_not(self, body: str) -> None:
+        src = f"module m(input c, input g, input h, output q); reg r; {body} endmodule\n" \
+              "module sub(output y, input a); assign y = a; endmodule"
+        assert input_drivers(src) == [], body
+
+    def test_hierarchical_heads(self) -> None:
+        src = "module m(bus_if.slave s, input a); assign x = tb_top.u_ref.p + u[0].q.r + s.v; sub u[1:0](); endmodule"
+        assert dotted_heads(src) == {"tb_top", "u", "s"}
+        assert foreign_scopes(src, set()) == ["tb_top"]
+        assert foreign_scopes(src, {"u"}) == ["tb_top", "u"]
+        # a local scope of the harness's name does not make it the design's (Icarus looks upward)
+        assert foreign_scopes("module m; if (1) begin : tb_top end assign x = tb_top.u_ref.p; endmodule",
+                              {"tb_top", "u_ref"}) == ["tb_top"]
+
+    def test_interface_defaults_and_widths(self) -> None:
+        ref = "module w #(parameter W = 8, parameter D = W * 2) (input [W-1:0] a, output [D-1:0] p); endmodule"
+        assert changed_defaults(ref, ref) == []
+        assert changed_defaults(ref.replace("W = 8", "W = 4'd8"), ref) == []
+        assert changed_defaults(ref.replace("input [W-1:0] a", "input logic [7:0] a"), ref) == []
+        assert changed_defaults(ref.replace("W = 8", "W = 1"), ref)[0].startswith("w.W (reference 8, answer 1)")
+        assert changed_defaults(ref.replace("[W-1:0] a", "[0:0] a"), ref) == ["w.a's width (reference 8, answer 1)"]
+        non_ansi = "module w(a, p); parameter W = 8; input [W-1:0] a; output [15:0] p; endmodule"
+        assert changed_defaults(non_ansi.replace("input [W-1:0] a", "input a"), ref) == \
+            ["w.a's width (reference 8, answer 1)"]
+
+
+def test_s1_forcing_dma_desc_grant_is_rejected() -> None:
+    ref = ROOT / "benchmarks/verilog_hard/problems/dma_desc/ref.v"
+    code = ref.read_text().replace("endmodule", "  initial force mem_gnt = 1'b1;\nendmodule", 1)
+    v = integrity_verdict(Candidate(code=code), "dma_desc")
+    assert v is not None and (v.status, v.rule) == (Status.REJECTED, "force"), v
+    assert integrity_verdict(Candidate(code=ref.read_text()), "dma_desc") is None
+
+
+class TestCvdp:
+    def test_static_rules_reject_before_any_simulation(self, mul8) -> None:  # type: ignore[no-untyped-def]
+        s, problem, ctx = mul8
+        cases = {
+            "force": MUL8.replace("assign p = a * b;", "assign p = 0;\n    initial begin force a = 0; force b = 0; end"),
+            "hierarchical_reference": MUL8.replace("a * b", "tb_top.u_ref.p"),
+            "interface": MUL8.replace("[7:0] a", "[0:0] a").replace("[7:0] b", "[0:0] b"),
+        }
+        for rule, code in cases.items():
+            v = score_response(s, problem, answer(code), ctx)
+            assert (v.status, v.rule) == (Status.REJECTED, rule), (rule, v.reason)
+        golden_force = MUL8.replace("a * b", "0").replace("endmodule", "initial force tb_top.u_ref.p = 16'd0;\nendmodule")
+        assert score_response(s, problem, answer(golden_force), ctx).status == Status.REJECTED
+
+    @pytest.mark.slow
+    def test_reference_passes_with_a_fresh_seed_each_time(self, mul8) -> None:  # type: ignore[no-untyped-def]
+        s, problem, ctx = mul8
+        seeds = []
+        for _ in range(2):
+            v = score_response(s, problem, s.reference_response(problem), ctx)
+            assert v.status == Status.PASS, (v.reason, v.logs)
+            seeds.append(v.stages["function"].data["seed"])
+        assert seeds[0] != seeds[1]
+        wrong = score_response(s, problem, answer(MUL8.replace("a * b", "a + b")), ctx)
+        assert wrong.status == Status.FAIL
