@@ -41,8 +41,11 @@ def _doc(pid: str) -> str:
 
 def _run_answers(pairs: list[tuple[str, Path]]) -> dict[tuple[str, str], dict[str, Any]]:
     args = [f"{pid}={path}" for pid, path in pairs]
+    # one intra-op thread, as the sandboxed workers run (worker_env): on two cores shared with the
+    # other xdist worker, torch's second thread only spins
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, "-m", "tests.kernels_hard.golden_runner", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=900, check=False)
+                          capture_output=True, text=True, timeout=900, check=False, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     return {(r["problem"], Path(r["answer"]).name): r for r in rows}
