@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,9 @@ def _crc(code_of: Any, options: dict[str, str], tmp_path: Path) -> Verdict:
     problem = next(p for p in suite.problems() if p.id == "crc_engine")
     candidate = extract_verilog(f"```verilog\n{code_of(problem.reference)}```", problem.data["top"])
     assert candidate is not None
-    return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path))
+    # the session cache (tests/conftest.py): Verilator's runtime objects are prebuilt there once
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path, cache_dir=Path(os.environ["HWEVAL_CACHE"]))
+    return suite.evaluate(problem, candidate, ctx)
 
 
 def _attack(name: str, mode: str):  # type: ignore[no-untyped-def]

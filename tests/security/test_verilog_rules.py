@@ -2,6 +2,7 @@
 compiler sees, the preprocessor call, and the per-problem isolation of testbench names."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -264,7 +265,8 @@ def test_random_and_formatting_pass_under_verilator_and_forged_prints_still_fail
     suite = registry.load("suites", "verilog-core")(SuiteOptions(extra={"synth": "off", "lint": "off",
                                                                         "simulator": "verilator"}))
     problems = {p.id: p for p in suite.problems()}
-    ctx = EvalContext(sandbox=BubblewrapSandbox())
+    # the session cache (tests/conftest.py): Verilator's runtime objects are prebuilt there once
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), cache_dir=Path(os.environ["HWEVAL_CACHE"]))
     want = {"random_seed_and_format": "pass", "c3_sformatf_forged_verdict": "fail"}
     for case in [c for c in [*cases(HERE / "honest"), *cases(HERE / "attacks")]
                  if c.suite == "verilog-core" and c.name.split("@")[0] in want]:

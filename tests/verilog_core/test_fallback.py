@@ -11,6 +11,7 @@ the constructs then go through the fallback in four designs that each combine a 
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -227,12 +228,14 @@ def _suite(cls: type[Suite] = VerilogCoreSuite, **extra: str) -> Any:
     return cls(SuiteOptions(extra={"synth": "off", "lint": "off", **extra}))
 
 
-def _evaluate(problem_id: str, code: str, tmp_path: Path, suite: Any = None) -> Verdict:
+def _evaluate(problem_id: str, code: str, tmp_path: Path, suite: Any = None, keep_scratch: bool = False) -> Verdict:
     suite = suite or _suite()
     problem = next(p for p in suite.problems() if p.id == problem_id)
     candidate = extract_verilog(f"```verilog\n{code}```", problem.data["top"])
     assert candidate is not None
-    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path)
+    # the session's cache folder (tests/conftest.py): Verilator's runtime objects are prebuilt once there
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path, keep_scratch=keep_scratch,
+                      cache_dir=Path(os.environ["HWEVAL_CACHE"]))
     return suite.evaluate(problem, candidate, ctx)  # type: ignore[no-any-return]
 
 
@@ -284,9 +287,15 @@ def test_fallback_through_trusted_wrapper_of_verilog_hard(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_wrong_answer_icarus_rejects_fails_under_verilator(tmp_path: Path) -> None:
-    verdict = _evaluate("lzc16", WRONG, tmp_path)
+    """... and its Verilator build copied Verilator's runtime objects prebuilt for the session
+    (harness.families.verilog.vobjects) instead of compiling them: the verdict is the same."""
+    verdict = _evaluate("lzc16", WRONG, tmp_path, keep_scratch=True)
     assert verdict.status is Status.FAIL, (verdict.reason, verdict.stages)
     assert _fell_back(verdict) and verdict.stages["function"].status == "fail"
+    logs = [log.read_text(errors="replace") for log in tmp_path.glob("*/build.log")]
+    prebuilt = [line for text in logs for line in text.splitlines() if line.startswith("hweval objcache:")]
+    runtime = [f"hweval objcache: {n}.o prebuilt" for n in ("verilated", "verilated_vpi", "verilated_dpi", "verilated_threads")]
+    assert sorted(prebuilt) == sorted(runtime), prebuilt
 
 
 @pytest.mark.slow

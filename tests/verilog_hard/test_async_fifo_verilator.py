@@ -4,6 +4,7 @@ edge) runs the reset blocks too. Before, the reference failed there ("cycle rese
 rempty_a: expected 1 got 0") and every fallback answer to this problem would have failed."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ def _verilator(code_of, tmp_path: Path) -> Verdict:  # type: ignore[no-untyped-d
     problem = next(p for p in suite.problems() if p.id == "async_fifo")
     candidate = extract_verilog(f"```verilog\n{code_of(problem.reference)}```", problem.data["top"])
     assert candidate is not None
-    return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path))
+    # the session cache (tests/conftest.py): Verilator's runtime objects are prebuilt there once
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp_path, cache_dir=Path(os.environ["HWEVAL_CACHE"]))
+    return suite.evaluate(problem, candidate, ctx)
 
 
 @pytest.mark.slow

