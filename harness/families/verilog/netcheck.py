@@ -11,15 +11,17 @@ run on it, as on any answer (with :data:`NETLIST_TIME_FACTOR` times the wall lim
 simulation is slower). A netlist that fails them (``fail``, ``runtime_error``, ``timeout``, ``rejected``) makes the answer not synthesizable: its area, cells and depth are not reported and
 it counts against the synthesis rate; the functional verdict stands.
 
-A netlist the tests cannot be built with (``syntax_error``: a testbench whose ``defparam`` or
-several overrides the flattened netlist cannot take; one ``#(...)`` override of the design is
-handled by :mod:`harness.families.verilog.tbparams`), or a harness failure, leaves the
-scores as they were and says so (``stages.synth.data.netlist.checked = false``). The cocotb
-suites' tests set no parameters, so there a netlist that does not build counts as not completing
-the tests (:func:`must_build`) wherever the reference's own netlist builds (:class:`ReferenceBuilds`:
-Verilator refuses some netlists Icarus takes, the reference's included); and the netlist keeps no name the answer chose but its ports
-(``synth.HIDE_NAMES``), so its size is that of its cells; one too large to bring back (red team
-round 8 S1 made one of 9 MB from public names and no cells) gets no area, cells or depth.
+A netlist that does not build counts as not completing the tests (:func:`must_build`) wherever
+the tests build the reference's own netlist (:class:`ReferenceBuilds`). Where they cannot build
+that either (a testbench setting the design's parameters in a form
+:mod:`harness.families.verilog.tbparams` cannot give the netlist, such as two different
+overrides), or the harness failed, the netlist is not checked
+(``stages.synth.data.netlist.checked = false``) and, like one too large to bring back, gets no
+area, cells or depth: a check an answer could steer itself around never leaves its scores standing
+(before, such a netlist kept them, and under ``--simulator verilator`` 18 reference netlists failed
+the build on UNOPTFLAT, so every answer's netlist there stayed unchecked with its area kept). The
+netlist keeps no name the answer chose but its ports (``synth.HIDE_NAMES``), so its size is that of
+its cells (red team round 8 S1 made one of 9 MB from public names and no cells).
 """
 from __future__ import annotations
 
@@ -52,9 +54,14 @@ def netlist_check(cand: SynthResult, retest: Retest) -> tuple[SynthResult, dict[
     verdict = retest(cand.netlist)
     found: dict[str, Any] = {"checked": verdict.status not in UNCHECKED, "status": str(verdict.status),
                              "reason": verdict.reason.strip()[:600]}
-    if verdict.status is Status.PASS or verdict.status in UNCHECKED:
+    if verdict.status is Status.PASS:
         return cand, found
-    if verdict.status in (Status.FAIL, Status.REJECTED):
+    if verdict.status in UNCHECKED:
+        why = ("the harness failed running the tests on it" if verdict.status is Status.INFRA_ERROR else
+               "the tests cannot build it, nor the reference's netlist")
+        reason = (f"yosys's netlist of the answer could not be checked ({why}: {verdict.reason.strip()[:300]}): "
+                  "a netlist that cannot be checked gets no area, cells or depth")
+    elif verdict.status in (Status.FAIL, Status.REJECTED):
         reason = (f"yosys's netlist of the answer fails the problem's tests ({verdict.status}: "
                   f"{verdict.reason.strip()[:300]}): the design synthesised is not the design simulated")
     else:  # ran out of time or memory, or crashed: not shown to be the design tested, so not credited

@@ -10,9 +10,13 @@ the testbench's values instead: a trusted wrapper holds the testbench's own ``pa
 overrides (:mod:`harness.families.verilog.wrapsynth` scores that instance), and the netlist the
 testbench then runs is that instance's module, named as the design, with a placeholder
 ``parameter`` for each override so the testbench's ``#(...)`` still builds (the values are those
-synthesised). Used only where the reference synthesises this way (else the netlist is checked
-as before); a testbench with ``defparam`` or with two different overrides of the design is left
-as before.
+synthesised). A ``defparam`` of an instance of the design (``defparam uut.W = 4;``, also by a
+longer path ending in that instance) counts as that instance's override, named. Used only where
+the reference synthesises this way (else the netlist is checked as before). Where the testbench
+sets the design's parameters in a form read here as none (two instances at different values, a
+``defparam`` of anything else, a positional override with a ``defparam``), the netlist is checked
+as is; when the testbench cannot build it, nor the reference's netlist, it gets no area
+(:mod:`harness.families.verilog.netcheck`).
 """
 from __future__ import annotations
 
@@ -24,7 +28,10 @@ from harness.families.verilog.lexer import mask_comments, tokenize
 from harness.families.verilog.wrapsynth import Wrapper
 
 WRAP = "hweval_tbparams"
-_DECL = re.compile(r"\b(?:parameter|localparam)\s+(?:integer\s+|\[[^\]\n;]*\]\s*)?\w+\s*=\s*[^;()]+;")
+#: a module-level parameter declaration; its value may hold calls and parenthesised terms
+#: (``$clog2(DEPTH)``), two levels deep, but no unbalanced ``)``: a header's ``#(parameter W = 8)`` is not one
+_DECL = re.compile(r"\b(?:parameter|localparam)\s+(?:integer\s+|\[[^\]\n;]*\]\s*)?\w+\s*=\s*"
+                   r"(?:[^;()]|\((?:[^;()]|\([^;()]*\))*\))+;")
 
 
 def _close(toks: list, i: int) -> int | None:  # type: ignore[type-arg]
@@ -36,26 +43,77 @@ def _close(toks: list, i: int) -> int | None:  # type: ignore[type-arg]
     return None
 
 
+def _instances(toks: list, text: str, top: str) -> dict[str, str] | None:  # type: ignore[type-arg]
+    """Each instance of ``top`` in one source: its name and its ``#( )`` text ("" at the defaults)."""
+    found: dict[str, str] = {}
+    for i, tok in enumerate(toks[:-2]):
+        if tok.text != top or (i and toks[i - 1].text in (".", "module")):
+            continue
+        j, override = i + 1, ""
+        if toks[j].text == "#" and toks[j + 1].text == "(":
+            end = _close(toks, j + 1)
+            if end is None:
+                return None
+            override, j = text[toks[j + 1].end:toks[end].start].strip(), end + 1
+        if j + 1 < len(toks) and toks[j].kind == "ident" and toks[j + 1].text in ("(", "["):
+            found[toks[j].text] = override
+    return found
+
+
+def _defparams(toks: list, text: str) -> list[tuple[list[str], str]] | None:  # type: ignore[type-arg]
+    """Each ``defparam PATH = VALUE`` of one source: (the path's names, the value's text)."""
+    out: list[tuple[list[str], str]] = []
+    for i, tok in enumerate(toks):
+        if tok.text != "defparam":
+            continue
+        j = i + 1
+        while True:
+            path = [toks[j].text] if j < len(toks) and toks[j].kind == "ident" else []
+            j += 1
+            while j + 1 < len(toks) and toks[j].text == "." and toks[j + 1].kind == "ident":
+                path.append(toks[j + 1].text)
+                j += 2
+            if len(path) < 2 or j >= len(toks) or toks[j].text != "=":
+                return None
+            k, depth = j + 1, 0
+            while k < len(toks) and not (depth == 0 and toks[k].text in (",", ";")):
+                depth += {"(": 1, ")": -1, "{": 1, "}": -1, "[": 1, "]": -1}.get(toks[k].text, 0)
+                k += 1
+            if k >= len(toks) or k == j + 1:
+                return None
+            out.append((path, text[toks[j + 1].start:toks[k - 1].end]))
+            if toks[k].text == ";":
+                break
+            j = k + 1
+    return out
+
+
 def overrides(sources: Iterable[str], top: str) -> tuple[str, list[str]] | None:
-    """The text of the testbench's one parameter override of ``top`` (inside ``#( )``) and the
-    testbench's simple parameter declarations; None when there is none, several, or a ``defparam``."""
-    found: set[str] = set()
+    """The text of the one parameter override every instance of ``top`` in the testbench gets (inside
+    ``#( )``, with each ``defparam`` of an instance added as ``.NAME(VALUE)``) and the testbench's
+    parameter declarations; None when it sets none, sets several, or sets them in another form."""
+    instances: dict[str, str] = {}
+    defparams: list[tuple[list[str], str]] = []
     decls: list[str] = []
     for text in sources:
         toks = tokenize(text)
-        if any(t.text == "defparam" for t in toks):
+        found, params = _instances(toks, text, top), _defparams(toks, text)
+        if found is None or params is None:
             return None
-        for i, tok in enumerate(toks[:-2]):
-            if tok.text == top and toks[i + 1].text == "#" and toks[i + 2].text == "(" \
-                    and not (i and toks[i - 1].text in (".", "module")):
-                end = _close(toks, i + 2)
-                if end is None:
-                    return None
-                found.add(text[toks[i + 2].end:toks[end].start].strip())
+        instances.update(found)
+        defparams += params
         decls += _DECL.findall(mask_comments(text))
-    if len(found) != 1:
+    sets: dict[str, list[str]] = {name: [text] if text else [] for name, text in instances.items()}
+    for path, value in defparams:
+        inst, param = path[-2], path[-1]
+        if inst not in sets or (sets[inst] and not sets[inst][0].lstrip().startswith(".")) \
+                or param in names_of(", ".join(sets[inst]) or "x"):
+            return None  # a defparam of something else, beside a positional override, or of one set already
+        sets[inst].append(f".{param}({value})")
+    found_sets = {", ".join(parts) for parts in sets.values()}
+    if len(found_sets) != 1 or "" in found_sets:
         return None
-    return found.pop(), decls
+    return found_sets.pop(), decls
 
 
 def names_of(override: str) -> list[str]:
