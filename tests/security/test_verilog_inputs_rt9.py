@@ -113,6 +113,20 @@ class TestRules:
         assert foreign_scopes("module m; if (1) begin : tb_top end assign x = tb_top.u_ref.p; endmodule",
                               {"tb_top", "u_ref"}) == ["tb_top"]
 
+    def test_s5_s6_self_named_scopes_and_defparam(self) -> None:
+        from harness.families.verilog.integrity import scan
+        self_named = "module acc8(input clk, input en, output [15:0] sum); assign #2 acc8.en = clk; endmodule"
+        assert ("hierarchical_reference" in {r for r, _ in scan(self_named, preprocessed=True)})
+        concat = "module p(input clk, input g, output q); wire u; assign {u, probe.g} = 2'b11; endmodule"
+        assert "hierarchical_reference" in {r for r, _ in scan(concat, preprocessed=True)}
+        defparam = "module mulw #(parameter WIDTH = 8) (input [WIDTH-1:0] a); defparam mulw.WIDTH = 1; endmodule"
+        assert "defparam" in {r for r, _ in scan(defparam, preprocessed=True)}
+        honest = ("module m(input clk, input [7:0] d, output [7:0] q); typedef struct packed {logic [7:0] v;} s_t;\n"
+                  "s_t r; always @(posedge clk) r.v <= d; assign q = r.v; sub u (.y()); wire w = u.x; endmodule")
+        assert not {r for r, _ in scan(honest, preprocessed=True)} & {"hierarchical_reference", "defparam"}
+        assert changed_defaults("module w #(parameter [2:0] W = 8) (); endmodule",
+                                "module w #(parameter W = 8) (); endmodule") == ["w.W (reference 8, answer 0)"]
+
     def test_interface_defaults_and_widths(self) -> None:
         ref = "module w #(parameter W = 8, parameter D = W * 2) (input [W-1:0] a, output [D-1:0] p); endmodule"
         assert changed_defaults(ref, ref) == []

@@ -8,6 +8,10 @@ believes it drove (red team 9 S1, S2). These forms are rules here, on the text t
 reads:
 
 - ``force``, ``release`` and ``deassign`` (rule ``force``): no honest design overrides nets;
+- ``defparam`` (rule ``defparam``): ``defparam acc8.W = 1`` changed the value a test reads back;
+- a hierarchical reference through a module's own name or through a scope the text never
+  declares (rule ``hierarchical_reference``): ``assign #2 acc8.en = clk`` drove the design's own
+  input from "above" (red team 9 S5);
 - the pull and switch primitives (``pullup``, ``pulldown``, ``tran``, ``tranif0/1``, ``rtran``,
   ``rtranif0/1``; rule ``switch_primitive``);
 - an ``assign`` or an assignment statement whose target is an input port of the module it is in
@@ -23,7 +27,7 @@ from harness.families.verilog.extract import module_spans
 from harness.families.verilog.lexer import Token, tokenize
 from harness.families.verilog.ports import port_directions
 
-FORCE_WORDS = frozenset({"force", "release", "deassign"})
+FORCE_WORDS = frozenset({"force", "release", "deassign"})  # and `defparam`, its own rule
 SWITCHES = frozenset({"pullup", "pulldown", "tran", "tranif0", "tranif1", "rtran", "rtranif0", "rtranif1"})
 #: Tokens after which a name starts a statement (``if (c) g <= 1;``, ``begin g = 0;``).
 _STATEMENT_START = frozenset({";", "begin", "else", ")", "end", ":", "*", "always", "always_ff", "always_comb",
@@ -40,6 +44,9 @@ def word_rules(tokens: list[Token]) -> list[tuple[str, str]]:
         if tok.text in FORCE_WORDS:
             found.append(("force", f"{tok.text} (a design may not override nets: it could override its own "
                                    "inputs, which the test reads back)"))
+        elif tok.text == "defparam":
+            found.append(("defparam", "defparam (parameters are set where a module is instantiated, `#(...)`; a "
+                                      "defparam can change what a test reads back from the design)"))
         elif tok.text in SWITCHES:
             found.append(("switch_primitive", f"{tok.text} (pull and switch primitives could drive the "
                                               "design's own inputs)"))
@@ -163,6 +170,14 @@ def dotted_heads(source: str) -> set[str]:
     """The first names of the hierarchical references in ``source`` (``a.b`` and ``a[0].b`` -> ``a``),
     leaving out named port connections (``.a(x)``) and interface-port declarations (``bus.slave s``)."""
     return _heads(tokenize(source))[0]
+
+
+def scope_rules(source: str) -> list[tuple[str, str]]:
+    """A hierarchical reference must start at a name the design declares, and not at one of its
+    modules' names (``acc8.en`` names the design's own input from above, as the test's top does)."""
+    own = {name.lstrip("\\") for name, _, _ in module_spans(source)}
+    return [("hierarchical_reference", f"{head}.… (candidates reach only scopes they declare, not through a "
+                                       "module's name)") for head in foreign_scopes(source, own)]
 
 
 def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from harness.families.verilog.drivers import input_drivers, word_rules
+from harness.families.verilog.drivers import input_drivers, scope_rules, word_rules
 from harness.families.verilog.lexer import Token, tokenize
 
 #: System functions and tasks a design may use. Printing is harmless (verdicts never come from
@@ -138,7 +138,7 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
             found.append(("bind", "bind (candidates may not place instances in other modules)"))
         elif tok.kind == "other" and tok.text == "`":
             found.append(("directive", "a stray ` (a compiler directive outside the allowed set)"))
-    found += word_rules(tokens) + input_drivers(source)
+    found += word_rules(tokens) + input_drivers(source) + scope_rules(source)
     if preprocessed:
         found += unit_scope(source, tokens)
     first: dict[str, tuple[str, str]] = {}

@@ -136,6 +136,28 @@ def widths(source: str) -> dict[str, dict[str, int | None]]:
             for name, start, end in module_spans(source)}
 
 
+def _fit(value: int | None, decl: list[Token], known: dict[str, int | None]) -> int | None:
+    """``value`` as a parameter declared with ``decl`` before its name holds it: a packed range
+    ``[2:0]`` keeps its low bits (``parameter [2:0] W = 8`` is 0); other types than the plain
+    integer ones leave it unknown."""
+    if value is None:
+        return None
+    words = {t.text for t in decl if t.kind == "ident"} - {"int", "integer", "unsigned", "signed", "logic", "bit",
+                                                           "reg", "longint", "shortint"}
+    if words:
+        return None
+    if any(t.text == "[" for t in decl):
+        start = next(k for k, t in enumerate(decl) if t.text == "[")
+        end = _skip(decl, start)
+        colon = next((c for c in range(start + 1, end) if decl[c].text == ":"), None)
+        hi = _value(decl[start + 1:colon], known) if colon else None
+        lo = _value(decl[colon + 1:end], known) if colon else None
+        if hi is None or lo is None:
+            return None
+        return value % (1 << min(abs(hi - lo) + 1, 4096))
+    return value
+
+
 def defaults(source: str) -> dict[str, dict[str, int | None]]:
     """``{module: {parameter: default or None}}`` for the ``parameter`` declarations of each module
     (header and body; ``localparam`` left out: a test cannot override those)."""
@@ -160,7 +182,7 @@ def defaults(source: str) -> dict[str, dict[str, int | None]]:
                     depth += toks[k].text in "([{"
                     depth -= toks[k].text in ")]}"
                     k += 1
-                known[toks[j].text] = _value(toks[j + 2:k], known)
+                known[toks[j].text] = _fit(_value(toks[j + 2:k], known), toks[i:j], known)
                 i = k + 1
                 if k >= len(toks) or toks[k].text != "," or (k + 1 < len(toks) and toks[k + 1].text == "parameter"):
                     break

@@ -1,5 +1,5 @@
 // class 5: defparam into the testbench (Icarus only warns when the scope is missing).
-// expect: rejected hierarchical_reference
+// expect: rejected defparam
 // targets: v1-and, v2-and, rtllm-adder
 {{HEADER}}
   {{WRONG}}
