@@ -34,7 +34,11 @@ _SCALAR_DEFAULTS = (int, float, bool, str, complex)
 
 
 def default_kind(default: ast.expr | None) -> int:
-    """A parameter with a number/str/bool default holds a scalar option (``alpha=1.0``)."""
+    """A parameter with a number/str/bool default holds a scalar option (``alpha=1.0``, ``dim=-1``:
+    a signed number is one too, honest round 9 F3)."""
+    if isinstance(default, ast.UnaryOp) and isinstance(default.op, ast.USub | ast.UAdd) and \
+            isinstance(default.operand, ast.Constant) and type(default.operand.value) in (int, float, complex):
+        return SIZE
     if isinstance(default, ast.Constant) and isinstance(default.value, _SCALAR_DEFAULTS):
         return SIZE
     return OPAQUE

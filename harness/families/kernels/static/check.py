@@ -177,24 +177,35 @@ class _Checker:
                    and id(node) not in inside for node in ast.walk(self.tree))
 
 
-def scalar_positions(reference_source: str, cls: str = "Model") -> frozenset[int]:
+def _annotated_numbers(fn: ast.FunctionDef, skip: int) -> set[int]:
+    params = [*fn.args.posonlyargs, *fn.args.args][skip:]
+    return {i for i, a in enumerate(params) if isinstance(a.annotation, ast.Name)
+            and a.annotation.id in ("int", "float", "bool")}
+
+
+def scalar_positions(reference_source: str, cls: str = "Model", function: str | None = None) -> frozenset[int]:
     """Positions (after ``self``) of the reference ``forward``'s arguments that the problem fills
     with plain Python numbers: parameters annotated ``int``, ``float`` or ``bool``
     (``max_seqlen: int``), and positions where ``get_inputs`` returns a number literal or a name
-    bound to one (KernelBench's ``return [A, s]`` with ``s = 3.14``). The reference is the
-    benchmark's, never the candidate's; an unparsable one gives none."""
+    bound to one (KernelBench's ``return [A, s]`` with ``s = 3.14``). With ``function``
+    (TritonBench-T), the parameters of that module-level function the reference annotates so
+    (``dim: int = -1``, honest round 9 F3). The reference is the benchmark's, never the
+    candidate's; an unparsable one gives none."""
     try:
         tree = ast.parse(reference_source)
     except SyntaxError:
         return frozenset()
     found: set[int] = set()
+    if function is not None:
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == function:
+                found |= _annotated_numbers(node, 0)
+        return frozenset(found)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
             for fn in node.body:
                 if isinstance(fn, ast.FunctionDef) and fn.name == "forward":
-                    params = [*fn.args.posonlyargs, *fn.args.args][1:]
-                    found |= {i for i, a in enumerate(params) if isinstance(a.annotation, ast.Name)
-                              and a.annotation.id in ("int", "float", "bool")}
+                    found |= _annotated_numbers(fn, 1)
         if isinstance(node, ast.FunctionDef) and node.name == "get_inputs":
             found |= _number_inputs(tree, node)
     return frozenset(found)
@@ -237,9 +248,10 @@ def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "modul
     """(violations, kernel names, load_inline extensions); raises SyntaxError.
 
     ``kind="function"`` (TritonBench-T): the answer defines the module-level function ``entry``
-    instead of class ``ModelNew``, and all of its arguments count as tensors. ``scalars``: the
-    positions of ``forward``'s arguments that the problem fills with Python numbers
-    (:func:`scalar_positions` of the reference): they are sizes, whatever the answer annotates.
+    instead of class ``ModelNew``, and its arguments count as tensors but for those with a number
+    default and those at ``scalars``. ``scalars``: the positions of ``forward``'s (or the entry
+    function's) arguments that the problem fills with Python numbers (:func:`scalar_positions` of
+    the reference): they are sizes, whatever the answer annotates.
     """
     if lang not in ("triton", "cuda"):
         raise ValueError(f"unknown lang {lang!r}")

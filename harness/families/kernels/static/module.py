@@ -183,7 +183,7 @@ def _entry_function(mod: ModuleScope) -> None:
     assert isinstance(node, ast.FunctionDef)
     defaults = [None] * (len(fn.params) - len(node.args.defaults)) + list(node.args.defaults)
     fn.seeded = True
-    fn.param_kinds = [default_kind(d) for d in defaults]
+    fn.param_kinds = [SIZE if i in mod.scalars else default_kind(d) for i, d in enumerate(defaults)]
 
 
 def _state(mod: ModuleScope) -> tuple[object, ...]:
