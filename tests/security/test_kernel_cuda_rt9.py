@@ -133,6 +133,10 @@ ATTACKS = {
                                           "    for (i = 0; i < 4; i++) { bump(); t[i] = 1.0f; }"),
     "size_changed_through_a_runtime_call": ("", "    size_t m = 1, total = 0; float* t = new float[m];\n"
                                             "    cudaMemGetInfo(&m, &total);\n    for (size_t i = 0; i < m; i++) t[i] = 0.0f;"),
+    "size_name_is_a_reference": ("", "    long long m = 1; long long& s = m; float* t = new float[s];\n"
+                                 "    m = 4096;\n    for (long long i = 0; i < s; i++) t[i] = 0.0f;"),
+    "size_name_swapped": ("#include <utility>", "    long long s = 1, big = 4096; float* t = new float[s];\n"
+                          "    std::swap(s, big);\n    for (long long i = 0; i < s; i++) t[i] = 0.0f;"),
     "unique_ptr_owning_a_local": ("#include <memory>", "    float v[8] = {0};\n    std::unique_ptr<float> u(&v[2]);"),
     "operator_delete_of_a_local": ("", "    float v[8] = {0};\n    operator delete(&v[2]);"),
     # a host address as an integer (the offset from a device pointer to the stack, for HMM stores)

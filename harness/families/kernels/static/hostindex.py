@@ -1,0 +1,267 @@
+"""Indexes of host memory the checks can bound (issue 14, round 9; part of rule ``cuda_host_pointer``,
+see :mod:`.hostptr`).
+
+``a[i]`` in host code is accepted only of an array, ``std::array``, ``std::vector`` or ``new T[N]``
+pointer declared once, whose size is a literal (or a ``constexpr`` of one) or a name set once in its
+function, which keeps its storage (never reassigned, swapped, resized, grown, tied, moved, bound to
+a reference or handed whole to anything but a CUDA runtime or torch call), with ``i`` a literal
+below the size or the variable of an enclosing ``for (T i = 0; i < M; ++i)`` whose bound is no
+larger and which the body neither writes nor redeclares; never a call's result but
+``.sizes()``/``.strides()`` (read-only), never ``a[i][j]``; no variable-length array.
+"""
+from __future__ import annotations
+
+import re
+
+from harness.families.kernels.static.cudacalls import _outer_body
+from harness.families.kernels.static.cudaindirect import _balanced, own_functions
+from harness.families.kernels.static.hostmem import _args
+
+_UNARY_AFTER = frozenset({"return", "case", "throw", "else", "do", "co_return", "co_yield", "delete"})
+
+_LOOP = re.compile(r"\bfor\s*\(\s*(?:(?:const\s+|unsigned\s+|signed\s+|long\s+)*[A-Za-z_][\w:]*\s+)([A-Za-z_]\w*)\s*=\s*"
+                   r"(\d+)\s*[lLuU]*\s*;\s*\1\s*<\s*(\w+(?:\s*\.\s*size\s*\(\s*\))?)\s*;\s*(?:\+\+\s*\1|\1\s*\+\+|\1\s*\+=\s*1)\s*\)")
+
+#: calls after which a container's storage may move or shrink (a reference or an index into it dangles)
+_MOVES = r"(?:\.|->)\s*(?:swap|resize|reset|assign|clear|pop_back|erase|shrink_to_fit|release|push_back|emplace_back" \
+         r"|reserve|insert|emplace|append|push_front|emplace_front)\s*\("
+
+#: callees that may take a sized host array or container whole (they neither keep nor resize it)
+_WHOLE_ARG_OK = re.compile(r"(?:cuda[A-Z]\w*|sizeof|(?:(?:::)?\s*(?:torch|at|c10)\s*::\s*[\w:\s]*))$")
+
+
+def _literal(text: str, consts: dict[str, int]) -> int | None:
+    t = text.strip()
+    m = re.fullmatch(r"(\d+)[uUlL]*", t)
+    return int(m.group(1)) if m else consts.get(t)
+
+
+def _constants(code: str) -> dict[str, int]:
+    """``constexpr``/``const`` integers initialised by a literal (``constexpr int K = 4;``)."""
+    out: dict[str, int] = {}
+    for m in re.finditer(r"\b(?:constexpr|const)\s+(?:(?:static|unsigned|signed|long|short)\s+)*[A-Za-z_]\w*\s+"
+                         r"([A-Za-z_]\w*)\s*=\s*(\d+)[uUlL]*\s*;", code):
+        out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def _open_of(code: str, close: int) -> int:
+    depth = 0
+    for k in range(close, -1, -1):
+        depth += (code[k] == ")") - (code[k] == "(")
+        if depth == 0:
+            return k
+    return 0
+
+
+def _symbolic(text: str, consts: dict[str, int]) -> int | str | None:
+    """A size: a literal (or constexpr), a name ``S``, ``S > 0 ? S : 1`` or ``max(S, 1)`` (then ``S``)."""
+    if (n := _literal(text, consts)) is not None:
+        return n
+    m = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:>\s*0\s*\?\s*\1\s*:\s*\d+\s*)?", text) or re.fullmatch(
+        r"\s*(?:std\s*::\s*)?max\s*(?:<[^<>]*>)?\s*\(\s*(?:([A-Za-z_]\w*)\s*,\s*\d+|\d+\s*,\s*([A-Za-z_]\w*))\s*\)\s*", text)
+    return (m.group(1) or m.group(m.lastindex or 1)) if m else None
+
+
+def _array_sizes(code: str, consts: dict[str, int]) -> tuple[dict[str, list[tuple[int | str, int]]], list[str]]:
+    """Host arrays and containers of a literal (or symbolic) size -> [(the size, where declared)];
+    and variable-length arrays."""
+    sizes: dict[str, list[tuple[int | str, int]]] = {}
+    vla = []
+    for m in re.finditer(r"\b([A-Za-z_][\w:]*)(?:\s*<[^;{}()]*?>)?\s*[*&\s]\s*([A-Za-z_]\w*)\s*\[([^\]]*)\]\s*"
+                         r"(?=[=;{,)])", code):
+        if m.group(1) in _UNARY_AFTER or m.group(1) in ("new", "delete", "operator"):
+            continue
+        size = _literal(m.group(3), consts)
+        if not m.group(3).strip():
+            init = re.match(r"\s*=\s*\{", code[m.end():])
+            size = len(_args(code, m.end() + init.end() - 1)[0]) if init else None
+        if size is None and m.group(3).strip():
+            vla.append(f"{m.group(2)}[{' '.join(m.group(3).split())[:20]}] (a variable-length array)")
+        elif size is not None:
+            sizes.setdefault(m.group(2), []).append((size, m.start(2)))
+    for m in re.finditer(r"\bstd\s*::\s*array\s*<[^<>;]*,\s*(\w+)\s*>\s*([A-Za-z_]\w*)", code):
+        if (n := _literal(m.group(1), consts)) is not None:
+            sizes.setdefault(m.group(2), []).append((n, m.start(2)))
+    for m in re.finditer(r"\bstd\s*::\s*vector\s*<[^;{}]*?>\s*([A-Za-z_]\w*)\s*(=\s*\{|\{|\()", code):
+        args = _args(code, m.end() - 1)[0]
+        count: int | str | None = len(args) if m.group(2) != "(" else (_symbolic(args[0], consts) if args else 0)
+        if count is not None:
+            sizes.setdefault(m.group(1), []).append((count, m.start(1)))
+    for m in re.finditer(r"\b([A-Za-z_]\w*)\s*=\s*new\s+[A-Za-z_][\w:]*\s*\[([^\]]*)\]", code):
+        if (alloc := _symbolic(m.group(2), consts)) is not None:
+            sizes.setdefault(m.group(1), []).append((alloc, m.start(1)))
+    return sizes, vla
+
+
+def _scope(code: str, body: list[int], at: int) -> tuple[int, int]:
+    """The span of the outermost function around ``at``, its parameter list included (the whole
+    text at namespace level)."""
+    b = body[at]
+    if b == -1:
+        return 0, len(code)
+    close = code.rfind(")", max(0, b - 200), b)
+    return (_open_of(code, close) if close != -1 else b), _balanced(code, b, "{", "}")
+
+
+def _device_signatures(code: str) -> list[tuple[int, int]]:
+    """The parameter lists of ``__global__``/``__device__`` functions (their bodies are blanked:
+    a parameter there shadows nothing in host code)."""
+    spans = []
+    for m in re.finditer(r"\b(?:__global__|__device__)\b[^;{}()]*\(", code):
+        if "__host__" not in m.group(0):
+            spans.append((m.end() - 1, _balanced(code, m.end() - 1)))
+    return spans
+
+
+def _declarations(code: str, name: str, skip: list[tuple[int, int]]) -> int:
+    """How many times host code declares ``name`` (a variable, parameter or array)."""
+    count = 0
+    for m in re.finditer(r"(?:[\w>]\s*[*&]*\s+|[*&]\s*|\[\s*[\w\s,]*?)" + re.escape(name) + r"\s*(?=[\[=;,)({:\]])",
+                         code):
+        word = re.search(r"(\w+)\s*[*&\s]*$", code[max(0, m.start() - 30):m.start() + len(m.group(0)) - len(name)])
+        if word and word.group(1) in (*_UNARY_AFTER, "new", "sizeof", "operator"):
+            continue
+        if not any(a <= m.start() < b for a, b in skip):
+            count += 1
+    return count
+
+
+def _stable(whole: str, name: str, scope: tuple[int, int]) -> bool:
+    """Is ``name`` set once (by its declaration or as a parameter) and never written after, its
+    address taken only in a brace list (``void* args[] = {&n}``) or cast to ``void*``? Read in the
+    function ``scope`` when the name is its parameter or local, else in the whole text."""
+    n = re.escape(name)
+    code = whole[scope[0]:scope[1]]
+    declared = _declarations(code, name, [])
+    if declared == 0:
+        code = whole
+        declared = _declarations(code, name, _device_signatures(code))
+    if declared != 1:
+        return False  # a parameter or local of the same name elsewhere: not the same value
+    sets = list(re.finditer(r"(?<![\w.>])" + n + r"\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)", code))
+    if len(sets) > 1 or re.search(r"(?:\+\+|--)\s*" + n + r"\b|(?<![\w.>])" + n + r"\s*(?:\+\+|--)", code):
+        return False
+    if sets and not re.search(r"[\w>*&]\s+$", code[max(0, sets[0].start() - 40):sets[0].start()]):
+        return False
+    if re.search(r"\b(?:swap|exchange|tie|move)\s*\([^;]*\b" + n + r"\b", code):
+        return False
+    for m in re.finditer(r"&\s*" + n + r"\b", code):
+        before = code[max(0, m.start() - 400):m.start()]
+        if re.search(r"\(\s*(?:const\s+)?void\s*\*\s*\)\s*$", before):
+            continue
+        depth, k = 0, len(before) - 1
+        while k >= 0:
+            depth += (before[k] in ")]}") - (before[k] in "([{")
+            if depth < 0:
+                break
+            k -= 1
+        head = before[:k].rstrip() if k >= 0 else ""
+        if k < 0 or before[k] != "{" or not re.search(r"(?:=|[\w>])$", head) or \
+                re.search(r"\b(?:else|do|try)$", head):
+            return False  # a reference to it, or its address where it could be written through
+    return True
+
+
+def _fixed(code: str, name: str, own: set[str]) -> bool:
+    """Does ``name`` keep the storage it was declared with? Declared once, never reassigned,
+    swapped, resized, grown (a reference into it would dangle), moved, tied, bound to a reference
+    or handed whole to anything but a CUDA runtime or torch call."""
+    n = re.escape(name)
+    if _declarations(code, name, _device_signatures(code)) != 1:
+        return False
+    if len(re.findall(r"(?<![\w.>])" + n + r"\s*=(?!=)", code)) > 1 or re.search(r"(?<![\w.>])" + n + r"\s*" + _MOVES,
+                                                                              code):
+        return False
+    if re.search(r"(?<![\w.>])" + n + r"\s*=(?!=)", code) and not re.search(
+            r"[\w>*&]\s*[*&]?\s*" + n + r"\s*(?:\[[^\]]*\]\s*)?=(?!=)", code):
+        return False  # assigned, not initialised
+    if re.search(r"&\s*" + n + r"\b(?!\s*\[)", code) or re.search(r"&\s*[A-Za-z_]\w*\s*[=({]\s*" + n + r"\s*[;)}]", code):
+        return False  # its address, or a reference bound to it
+    for m in re.finditer(r"(?<![\w.>])" + n + r"\b(?!\s*(?:\[|\.|->))", code):
+        before = code[max(0, m.start() - 200):m.start()]
+        depth, k = 0, len(before) - 1
+        while k >= 0:
+            depth += (before[k] in ")]}") - (before[k] in "([{")
+            if depth < 0:
+                break
+            k -= 1
+        if k < 0 or before[k] not in "({":
+            continue
+        callee = before[:k].rstrip()
+        if before[k] == "{" and not re.search(r"[\w>]$", callee):
+            continue  # a brace list of values
+        if not _WHOLE_ARG_OK.search(callee) and not re.search(r"[\w>*&]\s+" + n + r"\s*$", code[:m.end()][-80:]):
+            return False  # handed whole to a function, lambda or constructor that could keep or resize it
+    return True
+
+
+def _loops(code: str) -> list[tuple[str, str, int, int]]:
+    """``for (T i = 0; i < B; ++i)`` loops whose body does not write ``i``: (i, B, body start, end)."""
+    loops = []
+    for m in _LOOP.finditer(code):
+        k = m.end()
+        while k < len(code) and code[k].isspace():
+            k += 1
+        end = _balanced(code, k, "{", "}") if k < len(code) and code[k] == "{" else code.find(";", k) + 1
+        v = m.group(1)
+        written = re.search(r"(?<![\w.])" + v + r"\s*(?:[-+*/%&|^]?=(?!=)|\+\+|--)|(?:\+\+|--|&)\s*" + v
+                            + r"\b|\b(?:auto|int|long|short|unsigned|signed|size_t|char|float|double|\w+_t|[A-Z]\w*)\s*[*&]*"
+                            r"\s*" + v + r"\s*[=({:;,\]]|\bauto\s*&*\s*\[[^\]]*\b" + v + r"\b", code[k:end])
+        if not written:
+            loops.append((m.group(1), re.sub(r"\s+", "", m.group(3)), k, end))
+    return loops
+
+
+def _bounded(name: str, index: str, at: int, size: int | str, loops: list[tuple[str, str, int, int]],
+             consts: dict[str, int], code: str, scope: tuple[int, int]) -> bool:
+    lit = _literal(index, consts)
+    if lit is not None:
+        return isinstance(size, int) and lit < size
+    for var, bound, start, end in loops:
+        if index.strip() != var or not start <= at < end:
+            continue
+        b = _literal(bound, consts)
+        if b is not None and isinstance(size, int) and b <= size or bound == f"{name}.size()" or \
+                isinstance(size, str) and bound == size and _stable(code, size, scope):
+            return True
+    return False
+
+
+def _indexing(code: str, consts: dict[str, int]) -> list[str]:
+    sizes, bad = _array_sizes(code, consts)
+    own = own_functions(code)
+    loops = _loops(code)
+    fixed = {name: _fixed(code, name, own) for name in sizes}
+    body = _outer_body(code)
+    skip = _device_signatures(code)
+    for m in re.finditer(r"\[", code):
+        before = code[max(0, m.start() - 80):m.start()].rstrip()
+        if not before or before[-1] not in ")]" and not re.search(r"[A-Za-z_]\w*$", before):
+            continue  # a lambda, an attribute, new T[n], delete[]
+        word = re.search(r"(?:(\.|->)\s*)?([A-Za-z_]\w*)$", before)
+        if word and not word.group(1):
+            ahead = before[:word.start()].rstrip()
+            if word.group(2) in ("new", "delete", "operator") or re.search(r"\bnew\s+[\w:]*$", before) or (
+                    ahead and (re.search(r"[\w>*&]$", ahead) and not re.search(r"\b(?:return|case|else|do)$", ahead))):
+                continue  # new T[n], delete[], a declaration T a[N]
+        close = _balanced(code, m.start(), "[", "]")
+        index = code[m.start() + 1:close - 1]
+        if not index.strip():
+            continue  # a type (float[]) or a declaration's empty bound
+        if before[-1] == ")" and re.search(r"(?:\.|->)\s*(?:sizes|strides)\s*\(\s*\)$", before):
+            continue  # a read-only IntArrayRef
+        if before[-1] in ")]" or not word or word.group(1):
+            bad.append(f"{before[-20:].split()[-1] if before.split() else ''}[{' '.join(index.split())[:20]}] "
+                       "(an index of memory the checks cannot bound)")
+            continue
+        name = word.group(2)
+        scope = _scope(code, body, m.start())
+        decls = [(size, at) for size, at in sizes.get(name, []) if body[at] in (body[m.start()], -1)]
+        in_scope = _declarations(code[scope[0]:scope[1]], name, []) if body[m.start()] != -1 else \
+            _declarations(code, name, skip)
+        if not (len(decls) == 1 and in_scope == (1 if body[decls[0][1]] != -1 else 0) + (body[m.start()] == -1)
+                and fixed[name] and _bounded(name, index, m.start(), decls[0][0], loops, consts, code, scope)):
+            bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index the checks cannot bound: a literal below a "
+                       "literal size, or a for-loop variable below it)")
+    return bad
