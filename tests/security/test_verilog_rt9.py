@@ -240,3 +240,85 @@ def test_defparam_is_read_as_the_instances_override() -> None:
 ])
 def test_parameter_forms_not_read_give_no_wrapper(tb: str) -> None:
     assert overrides([tb], "pmul") is None
+
+
+# -- honest answers round 9 (F1, F2): SystemVerilog that yosys 0.23 does not parse -------------------
+GRAY_SV = """package g2b_pkg;
+  parameter int N = 8;
+  function automatic logic [N-1:0] g2b(input logic [N-1:0] g);
+    logic [N-1:0] b;
+    b[N-1] = g[N-1];
+    for (int i = N - 2; i >= 0; i--) b[i] = b[i + 1] ^ g[i];
+    return b;
+  endfunction
+endpackage
+module gray2bin8 import g2b_pkg::*; (input wire [7:0] gray, output logic [7:0] bin);
+  always_comb begin
+    bin = g2b(gray);
+    assert (bin[7] == gray[7]) else $error("gray2bin8: msb");
+  end
+endmodule
+"""
+#: (problem, answer, honest): the rewrite for yosys cannot be steered into area credit: an action block
+#: that does the work in simulation is dropped for synthesis, and the netlist check then fails it
+FRONT_CASES = {
+    "package_return_assert_else": ("gray2bin8", GRAY_SV, True),
+    "work_in_action_block": ("mult8u", "module mult8u (input wire [7:0] a, input wire [7:0] b, output logic [15:0] p);\n"
+                             "  always_comb begin\n    p = 16'd0;\n    assert (1'b0) else p = a * b;\n  end\nendmodule\n",
+                             False),
+}
+
+
+def _core(pid: str, code: str, work: Path) -> Verdict:
+    from benchmarks.verilog_core import VerilogCoreSuite
+
+    suite = VerilogCoreSuite(SuiteOptions(extra={"lint": "off", "fallback": "off"}))
+    problem = next(p for p in suite.problems() if p.id == pid)
+    candidate = extract_verilog(f"```verilog\n{code}```", pid)
+    assert candidate is not None
+    work.mkdir()
+    return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=work,
+                                                          cache_dir=work / "cache"))
+
+
+@pytest.fixture(scope="module")
+def front_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    tmp = tmp_path_factory.mktemp("rt9_front")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(FRONT_CASES, pool.map(lambda n: _core(FRONT_CASES[n][0], FRONT_CASES[n][1], tmp / n),
+                                              FRONT_CASES), strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(FRONT_CASES))
+def test_systemverilog_yosys_cannot_parse_is_synthesised(case: str, front_verdicts: dict[str, Verdict]) -> None:
+    verdict, honest = front_verdicts[case], FRONT_CASES[case][2]
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
+    synth = verdict.stages["synth"]
+    assert synth.data["netlist"]["checked"] is True, (synth.reason, synth.data)  # yosys read the answer
+    assert verdict.metrics["synthesizable"] is honest, (synth.reason, synth.data)
+    if honest:
+        assert verdict.metrics["area"] > 0 and synth.data["netlist"]["status"] == "pass"
+    else:
+        assert "area" not in verdict.metrics and synth.data["netlist"]["status"] == "fail", synth.data
+
+
+def test_closing_return_becomes_an_assignment_to_the_function() -> None:
+    from harness.families.verilog.yosysfront import for_yosys
+
+    out = for_yosys(GRAY_SV)
+    assert "return" not in out and "g2b = b;" in out
+    assert "import" not in out and "localparam int N = 8;" in out.split("module gray2bin8")[1]
+    assert "assert (bin[7] == gray[7]) ;" in out and "$error" not in out
+    kept = {  # a return that is not the function's last statement is left for yosys to refuse
+        "early": "function int h(int a); if (a) return 1; return 2; endfunction",
+        "in_a_loop": "function int h(input [7:0] v); for (int i = 0; i < 8; i++) begin if (v[i]) begin y = 1;"
+                     " return i; end end endfunction",
+        "in_a_branch": "function int h(int a); if (a) begin return 1; end endfunction",
+    }
+    for name, text in kept.items():
+        assert for_yosys(text) == text, name
+    assert for_yosys("function [3:0] k; input [3:0] a; begin k = 0; return a; end endfunction") == \
+        "function [3:0] k; input [3:0] a; begin k = 0; k = a; end endfunction"
+    assert for_yosys("function void g(); y = 1; return; endfunction") == "function void g(); y = 1; ; endfunction"
+    assert for_yosys("always @* assert (a) else begin $error(\"x\"); end") == "always @* assert (a) ;"

@@ -155,6 +155,14 @@ def strip_attributes(code: str) -> str:
     return "".join(out) + code[pos:]
 
 
+def yosys_text(code: str) -> str:
+    """What yosys reads of ``code``: attributes blanked, and the SystemVerilog forms yosys 0.23 does not
+    parse rewritten (:mod:`harness.families.verilog.yosysfront`)."""
+    from harness.families.verilog.yosysfront import for_yosys
+
+    return for_yosys(strip_attributes(code))
+
+
 NETLIST_FILE = "netlist.v"
 #: before ``write_verilog``: wires and cells named by the answer (a ``generate`` loop of long block
 #: names made an 18 MB netlist of no cells, too large to check) made internal, dropped where unused
@@ -204,7 +212,7 @@ def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False,
 
         return synthesize_wrapped(code, wrapper, ctx, netlist)
     t0 = time.monotonic()
-    res, out = _yosys(ctx, {"design.sv": strip_attributes(code)}, _script(top, netlist=netlist),
+    res, out = _yosys(ctx, {"design.sv": yosys_text(code)}, _script(top, netlist=netlist),
                       ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
@@ -285,7 +293,7 @@ def equivalence(reference: str, code: str, top: str, ctx: EvalContext) -> StageR
             "tee -o sat.txt sat -verify -prove-asserts -enable_undef -set-def-inputs -show-ports miter"]
     seq = [*load, "async2sync", "equiv_make gold gate equiv", "hierarchy -top equiv", "equiv_simple -seq 5",
            "equiv_induct -seq 5", "tee -o equiv.txt equiv_status"]
-    files = {"gold.sv": strip_attributes(reference), "gate.sv": strip_attributes(code)}
+    files = {"gold.sv": yosys_text(reference), "gate.sv": yosys_text(code)}
     stateful = _has_state(reference) or _has_state(code)
     res, out = _yosys(ctx, files, "\n".join(seq if stateful else comb) + "\n", ("sat.txt", "equiv.txt"))
     wall = time.monotonic() - t0

@@ -144,10 +144,10 @@ def wall_since(t0: float) -> float:
 
 def synthesize_wrapped(code: str, wrapper: Wrapper, ctx: EvalContext, netlist: bool = False) -> SynthResult:
     """:func:`harness.families.verilog.synth.synthesize` for an answer inside ``wrapper``."""
-    from harness.families.verilog.synth import NETLIST_FILE, SynthResult, _yosys, cell_area, strip_attributes
+    from harness.families.verilog.synth import NETLIST_FILE, SynthResult, _yosys, cell_area, yosys_text
 
     t0 = time.monotonic()
-    res, out = _yosys(ctx, files(strip_attributes(code), wrapper), script(wrapper, netlist, NETLIST_FILE),
+    res, out = _yosys(ctx, files(yosys_text(code), wrapper), script(wrapper, netlist, NETLIST_FILE),
                       ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])), designs=instance_count(wrapper))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
