@@ -137,6 +137,9 @@ ATTACKS = {
                                  "    m = 4096;\n    for (long long i = 0; i < s; i++) t[i] = 0.0f;"),
     "size_name_swapped": ("#include <utility>", "    long long s = 1, big = 4096; float* t = new float[s];\n"
                           "    std::swap(s, big);\n    for (long long i = 0; i < s; i++) t[i] = 0.0f;"),
+    "memset_of_the_stack": ("", "    long long w = 0;\n    cudaMemset(&w, 0x41, 4096);"),
+    "memset_of_a_host_array": ("", "    float t[2];\n    cudaMemsetAsync(t, 0, 1 << 20, 0);"),
+    "malloc_into_an_int": ("", "    int small = 0;\n    cudaMalloc((void**)&small, 16);"),
     "unique_ptr_owning_a_local": ("#include <memory>", "    float v[8] = {0};\n    std::unique_ptr<float> u(&v[2]);"),
     "operator_delete_of_a_local": ("", "    float v[8] = {0};\n    operator delete(&v[2]);"),
     # a host address as an integer (the offset from a device pointer to the stack, for HMM stores)

@@ -16,14 +16,14 @@ is held to structural rules instead, which no honest host code we know breaks:
 * no unary ``*`` (dereference) and no arithmetic (``+ - += -= ++ --``) on a host address: ``&x``,
   ``.data()``, ``.begin()``/``.end()``, ``new``, ``this``, a string, an array or a pointer bound to one
   (arithmetic on device pointers from ``data_ptr`` stays: ``x.data_ptr<float>() + off`` to a launch);
-* ``a[i]`` only of an array, ``std::array``, ``std::vector`` or ``new T[N]`` pointer whose size is a
-  literal (or a ``constexpr`` of one) and which is never reassigned, swapped, resized, reset, moved or
-  handed to an own function, with ``i`` a literal below the size or the variable of an enclosing
-  ``for (T i = 0; i < M; ++i)`` with literal ``M`` no larger, not written in the loop; never a call's
-  result but ``.sizes()``/``.strides()`` (read-only), never ``a[i][j]``; no variable-length array;
+* ``a[i]`` only where :mod:`.hostindex` can bound it (a literal or bounded loop variable below a
+  literal or stable size of storage that does not move);
 * ``std::fill``/``iota``/``sort``/``stable_sort``/``reverse`` take ``v.begin(), v.end()`` of one
   container, no ``std::fill_n``; no placement ``new``; ``delete`` only of a local that ``new``
-  initialised and nothing reassigns, outside loops, not used after; no ``%n`` in a format string.
+  initialised and nothing reassigns, outside loops, not used after; smart pointers own only what
+  ``new`` made; no range-for by reference over a container that grows; no ``%n`` in a format string;
+* ``cudaMemset*`` sets device memory only (under HMM it would write a host address too), and
+  ``(void**)&p`` for ``cudaMalloc`` names a pointer (an ``int`` there takes 8 bytes).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from harness.families.kernels.static.cudaindirect import (
     _operand,
 )
 from harness.families.kernels.static.hostindex import _MOVES, _UNARY_AFTER, _constants, _indexing, _open_of
-from harness.families.kernels.static.hostmem import _args, host_buffers
+from harness.families.kernels.static.hostmem import _args, _mentions, host_buffers
 
 _TEMPLATE_PARAM = re.compile(r"\b(?:class|typename)\s+(?:\.\.\.\s*)?([A-Za-z_]\w*)\s*(?=[,>=])")
 _ALIAS = re.compile(r"\busing\s+([A-Za-z_]\w*)\s*=\s*([^;{}]*);|\btypedef\s+([^;{}]*?)\b([A-Za-z_]\w*)\s*;")
@@ -313,7 +313,22 @@ def pointer_problems(code: str, kernels: set[str]) -> list[str]:
     ptrs = _Pointers(code)
     bad = _type_casts(code, opaque_types(code)) + _void_casts(code, kernels)
     bad += _int_casts(code, ptrs) + _derefs(code) + _arithmetic(code, ptrs)
-    bad += _indexing(code, consts) + _library_writes(code)
+    bad += _indexing(code, consts) + _library_writes(code) + _runtime_writes(code, ptrs)
+    return bad
+
+
+def _runtime_writes(code: str, ptrs: _Pointers) -> list[str]:
+    """A memset of host memory, and a cudaMalloc out-pointer that is not a pointer."""
+    tainted, bound, _ = host_buffers(code)
+    bad = []
+    for m in re.finditer(r"\b(cudaMemset(?:2D)?(?:Async)?)\s*\(", code):
+        args = _args(code, m.end() - 1)[0]
+        if args and (ptrs.holds(args[0]) or _mentions(args[0], tainted, bound)):
+            bad.append(f"{m.group(1)} of host memory {' '.join(args[0].split())[:30]!r}")
+    for m in re.finditer(r"(?:\(\s*void\s*\*\s*\*\s*\)|reinterpret_cast\s*<\s*void\s*\*\s*\*\s*>\s*\()\s*&\s*"
+                         r"([A-Za-z_]\w*)", code):
+        if not re.search(r"\*\s*(?:const\s+)?" + re.escape(m.group(1)) + r"\s*[=;,)\[]", code):
+            bad.append(f"(void**)&{m.group(1)} of a name not declared a pointer")
     return bad
 
 
