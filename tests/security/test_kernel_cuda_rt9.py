@@ -265,14 +265,19 @@ def cuda_forms() -> list[tuple[str, InlineExtension]]:
 @pytest.mark.slow
 @pytest.mark.skipif(nvcc_path() is None, reason="nvcc not installed")
 def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
-    """Part of the session's one joint nvcc + g++ build when tests/kernels/cuda_union.py lists the
-    group ``rt9``; until then this group's own build."""
+    """Part of the session's one joint nvcc + g++ build (tests/kernels/cuda_union.py, group ``rt9``).
+    A build of its own costs a whole torch-header parse (410 s on the loaded machine), so until
+    cuda_union lists the group this runs only with HWEVAL_RT9_OWN_BUILD=1 (it passed so)."""
+    import os
+
     from tests.kernels import cuda_union
 
     if "rt9" in cuda_union.GROUPS:
         build = cuda_union.group_build("rt9", tmp_path)
-    else:
+    elif os.environ.get("HWEVAL_RT9_OWN_BUILD") == "1":
         build = cuda_union.build(cuda_forms(), tmp_path)
+    else:
+        pytest.skip("tests/kernels/cuda_union.py does not list group rt9 (set HWEVAL_RT9_OWN_BUILD=1 to build alone)")
     assert build.ok is True, build.log[-3000:]
 
 
