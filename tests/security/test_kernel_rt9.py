@@ -172,3 +172,94 @@ class TestCpuTimeFloor:
     def test_every_kernel_suite_has_the_floor(self) -> None:
         assert KernelBenchSuite.cpu_min_wall_s == TritonBenchTSuite.cpu_min_wall_s == \
             TritonBenchGSuite.cpu_min_wall_s == 300.0
+
+
+_CUDA = '''import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+cuda_source = r"""
+#include <vector>
+{head}
+__global__ void {bounds_before}scale_kernel(const float* __restrict__ x, float* __restrict__ y, long long n) {{
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = 2.0f * x[i];
+}}
+
+torch::Tensor scale_forward(torch::Tensor x) {{
+    auto xc = x.contiguous();
+    long long n = xc.numel();
+{body}
+    return y;
+}}
+"""
+
+ext = load_inline(name="kc_scale_rt9", cpp_sources="torch::Tensor scale_forward(torch::Tensor x);",
+                  cuda_sources=cuda_source, functions=["scale_forward"], verbose=False{flags})
+
+
+class ModelNew(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return ext.scale_forward(x)
+'''
+_LAUNCH = "    scale_kernel<<<(unsigned)((n + 255) / 256), 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);\n"
+
+
+def _cuda(body: str, head: str = "", flags: str = "", bounds_before: str = "") -> str:
+    return _CUDA.format(head=head, body=body, flags=flags, bounds_before=bounds_before)
+
+
+def _cuda_rules(code: str) -> dict[str, str]:
+    from harness.families.kernels.static.check import check_static
+
+    return {v.rule: v.detail for v in check_static(code, "cuda")}
+
+
+class TestHonestCudaHostIdioms:
+    """Honest round 9 F6-F9 and a kernel declared ``__global__ void __launch_bounds__(B) k(...)``
+    (found running the tester's CUDA answers): stock idioms the CUDA checks rejected."""
+
+    HONEST = {
+        "f6_opmath_type": _cuda("    auto y = torch::empty_like(xc);\n" + _LAUNCH,
+                                head="#include <ATen/OpMathType.h>\ntemplate <class T> __global__ void acc_k(const T* x, "
+                                     "float* o) { using acc_t = at::opmath_type<T>; acc_t s = 0; s += x[0]; o[0] = s; }"),
+        "f7_shape_from_a_vector": _cuda("    std::vector<int64_t> shape = xc.sizes().vec();\n"
+                                        "    torch::Tensor y = torch::empty(shape, xc.options());\n" + _LAUNCH),
+        "f8_architecture_flag": _cuda("    auto y = torch::empty_like(xc);\n" + _LAUNCH,
+                                      flags=', extra_cuda_cflags=["-O3", "-arch=sm_90"]'),
+        "f8_gencode_flag": _cuda("    auto y = torch::empty_like(xc);\n" + _LAUNCH,
+                                 flags=', extra_cuda_cflags=["-gencode=arch=compute_90,code=sm_90"]'),
+        "f9_device_of_guard": _cuda("    const at::cuda::OptionalCUDAGuard guard(device_of(xc));\n"
+                                    "    auto y = torch::empty_like(xc);\n" + _LAUNCH,
+                                    head="#include <c10/cuda/CUDAGuard.h>"),
+        "launch_bounds_after_the_return_type": _cuda(
+            "    auto y = torch::empty_like(xc);\n" + _LAUNCH.replace("scale_kernel<<<", "scale_kernel<256><<<"),
+            bounds_before="__launch_bounds__(B) ").replace("__global__ void", "template <int B> __global__ void", 1),
+    }
+    ATTACKS = {  # the same shapes, dishonest: each must stay rejected with its rule
+        "host_vector_data_to_the_kernel": (_cuda(
+            "    std::vector<float> h(n);\n    torch::Tensor y = torch::empty({n}, xc.options());\n"
+            "    scale_kernel<<<1, 256>>>(xc.data_ptr<float>(), h.data(), n);\n"), "cuda_host_copy"),
+        "another_architecture": (_cuda("    auto y = torch::empty_like(xc);\n" + _LAUNCH,
+                                       flags=', extra_cuda_cflags=["-arch=sm_80"]'), "cuda_build"),
+        "native_architecture": (_cuda("    auto y = torch::empty_like(xc);\n" + _LAUNCH,
+                                      flags=', extra_cuda_cflags=["-arch=native"]'), "cuda_build"),
+        "launch_bounds_kernel_named_as_a_value": (_cuda(
+            "    auto y = torch::empty_like(xc);\n    auto f = scale_kernel<256>; (void)f;\n" + _LAUNCH.replace(
+                "scale_kernel<<<", "scale_kernel<256><<<"), bounds_before="__launch_bounds__(B) ").replace(
+            "__global__ void", "template <int B> __global__ void", 1), "cuda_host_indirect"),
+    }
+
+    @pytest.mark.parametrize("name", sorted(HONEST))
+    def test_accepted(self, name: str) -> None:
+        assert _cuda_rules(self.HONEST[name]) == {}, name
+
+    @pytest.mark.parametrize("name", sorted(ATTACKS))
+    def test_rejected(self, name: str) -> None:
+        code, rule = self.ATTACKS[name]
+        assert rule in _cuda_rules(code), name
+
+    def test_the_prompt_names_the_architecture_flag(self) -> None:
+        from harness.families.kernels.prompt import CUDA_NOTES
+
+        assert "-arch=sm_90" in CUDA_NOTES

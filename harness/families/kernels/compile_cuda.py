@@ -82,6 +82,8 @@ def toolchain_gap(log: str) -> str | None:
 
 
 def _safe(flags: list[str]) -> tuple[list[str], list[str]]:
+    """(the flags the build uses, those it leaves out: unsafe ones, and architecture flags, since
+    the build names its own ``-arch``)."""
     ok = [f for f in flags if _SAFE_FLAG.match(f)]
     return ok, [f for f in flags if not _SAFE_FLAG.match(f)]
 

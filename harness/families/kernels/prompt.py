@@ -157,7 +157,8 @@ TRITON_NOTES = """Triton notes:
 CUDA_NOTES = """CUDA notes:
 - load_inline's sources, functions and flags are string constants (no .format/.replace, no
   sources built at run time); extra_cflags/extra_cuda_cflags only from the usual optimisation,
-  architecture and -D/-std flags; no extra_ldflags or extra_include_paths.
+  -D/-std flags and the architecture the harness builds for (-arch=sm_90); no extra_ldflags or
+  extra_include_paths.
 - Include only system headers in angle brackets (#include <torch/extension.h>); preprocessor
   conditionals may test only __CUDA_ARCH__, __CUDACC__, __NVCC__, __cplusplus and your own
   macros defined unconditionally before the test (no CUDA_VERSION checks, no include guards).

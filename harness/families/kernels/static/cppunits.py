@@ -35,6 +35,10 @@ SAFE_FLAG = re.compile(r"^(-O[0-3s]|-DNDEBUG|-D[A-Za-z_]\w*(=[\w.]*)?|-U[A-Za-z_
                        r"-lineinfo|--expt-relaxed-constexpr|--expt-extended-lambda|-std=c\+\+\d\d|"
                        r"-maxrregcount=\d+|-Xptxas=[-\w,=]+|--ftz=(true|false)|--prec-div=(true|false)|"
                        r"--prec-sqrt=(true|false)|--fmad=(true|false)|-w|-Wall)$")
+#: architecture flags naming the architecture the device pass models (``__CUDA_ARCH__`` 900, honest
+#: round 9 F8: the prompt allows architecture flags); the harness's compile sets its own instead
+ARCH_FLAG = re.compile(r"^(?:(?:-arch|--gpu-architecture)=(?:sm|compute)_90a?|-gencode=arch=compute_90a?,"
+                       r"code=(?:sm|compute)_90a?)$")
 _OLD_STD = re.compile(r"^-std=c\+\+(98|03|0x|11|14|1y)$")
 _RESERVED = re.compile(r"^-[DU](__|_[A-Z])")
 #: ``load_inline`` arguments the checker reads; any other changes the build it cannot see
@@ -63,6 +67,8 @@ def flag_problems(flags: Iterable[str], args: Iterable[str]) -> list[str]:
     """Flags and ``load_inline`` arguments the checker cannot follow."""
     bad = [f"load_inline({a}=...)" for a in args if a not in BUILD_ARGS]
     for f in flags:
+        if ARCH_FLAG.match(f):
+            continue
         if not SAFE_FLAG.match(f):
             bad.append(f"flag {f[:40]!r} (not on the allowlist)")
         elif _RESERVED.match(f):

@@ -151,7 +151,10 @@ def find_load_inline(tree: ast.Module, dotted: Mapping[int, str]) -> list[Inline
 
 _NAMESPACED = re.compile(r"\b(torch|at|c10)\s*::\s*([A-Za-z_]\w*)")
 _METHOD = re.compile(r"(?:\.|->)\s*([A-Za-z_]\w*)\s*(?:<[^<>;]*>)?\s*\(")
-_GLOBAL = re.compile(r"__global__\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?[\w:<>\s]*?\b([A-Za-z_]\w*)\s*\(")
+#: a kernel's name: ``__launch_bounds__(...)`` may stand before or after the return type (honest round 9:
+#: ``__global__ void __launch_bounds__(BLOCK) softmax_rows(...)`` was read as a kernel named ``__launch_bounds__``)
+_GLOBAL = re.compile(r"__global__\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?[\w:<>\s]*?"
+                     r"(?:__launch_bounds__\s*\([^)]*\)\s*)?\b([A-Za-z_]\w*)\s*\(")
 
 
 def strip_cpp(src: str) -> str:

@@ -108,7 +108,7 @@ def _device_signatures(code: str) -> list[tuple[int, int]]:
     """The parameter lists of ``__global__``/``__device__`` functions (their bodies are blanked:
     a parameter there shadows nothing in host code)."""
     spans = []
-    for m in re.finditer(r"\b(?:__global__|__device__)\b[^;{}()]*\(", code):
+    for m in re.finditer(r"\b(?:__global__|__device__)\b(?:[^;{}()]|__launch_bounds__\s*\([^()]*\))*\(", code):
         if "__host__" not in m.group(0):
             spans.append((m.end() - 1, _balanced(code, m.end() - 1)))
     return spans

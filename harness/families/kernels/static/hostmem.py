@@ -100,6 +100,7 @@ def _mentions(expr: str, tainted: set[str], bound: set[str] | None = None) -> bo
     buffer itself, a member of one (``a.d``); an item (``v[i]``) only of a buffer bound to host
     addresses (``bound``: ``float* h = new float[n]``, not ``std::vector<int> shape``), and never a
     method's result (``v.size()``)."""
+    expr = _fresh_tensors(expr)
     if _SOURCE.search(expr):
         return True
     for m in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*(\[|(?:\.|->)\s*(\w+)\s*\(?)?", expr):
@@ -110,6 +111,24 @@ def _mentions(expr: str, tainted: set[str], bound: set[str] | None = None) -> bo
             continue
         return True
     return False
+
+
+_TORCH_CALL = re.compile(r"\b(?:torch|at|c10)\s*::\s*[\w:]*?(?:empty|zeros|ones|full|empty_like|zeros_like|ones_like"
+                         r"|full_like|empty_strided|arange)\s*\(")
+
+
+def _fresh_tensors(expr: str) -> str:
+    """``expr`` with the arguments of torch's allocation calls dropped: ``torch::empty(shape, opts)``
+    is a new tensor whatever host vector gives its shape (honest round 9: such a ``y`` was taken for
+    host memory and its ``data_ptr`` as a kernel's host argument)."""
+    out, last = [], 0
+    for m in _TORCH_CALL.finditer(expr):
+        if m.start() < last:
+            continue
+        end = _args(expr, m.end() - 1)[1]
+        out.append(expr[last:m.end()] + ")")
+        last = end
+    return "".join(out) + expr[last:]
 
 
 def host_buffers(code: str) -> tuple[set[str], set[str], set[str]]:

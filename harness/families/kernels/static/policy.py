@@ -110,6 +110,8 @@ CPP_NAMESPACE_ALLOWED = frozenset({
     "string_view", "elementSize", "IntList", "SymInt", "nullopt", "kStrided", "Float8_e4m3fn",
     "getCurrentCUDAStream", "CUDAGuard", "OptionalCUDAGuard", "AT_DISPATCH_FLOATING_TYPES",
     "ErrorReport", "detail", "TypeError", "Error", "ValueError",
+    "opmath_type", "acc_type",  # compile-time accumulator type traits (honest round 9 F6)
+    "device_of",  # a tensor's device for a device guard (honest round 9 F9)
 })
 
 # C++/CUDA: method calls allowed anywhere in the sources (tensor metadata, views, allocation,
