@@ -304,8 +304,14 @@ JUDGE_SOURCE = ("// hweval C-simulation judge (trusted): runs argv[1] (testbench
                 f"#define RELAY_CAP ((size_t){RELAY_CAP})\n" + _BODY.replace("// @GRANT@\n", grant_source(), 1))
 
 
+#: The judge's compile flags. ``--no-as-needed``: the judge is loaded with the C++ runtime libraries
+#: (libstdc++, libm, libgcc_s) even though it calls none of them, so the kernel program may read
+#: them wherever this compiler's runtime lives (:mod:`harness.families.hls.judge_fs`).
+JUDGE_FLAGS = ("-O1", "-std=gnu++14", "-Wl,--no-as-needed")
+
+
 def judge_key(cxx: str, version: str) -> str:
-    return hashlib.sha256(f"{cxx}\0{version}\0{JUDGE_SOURCE}".encode()).hexdigest()
+    return hashlib.sha256(f"{cxx}\0{version}\0{' '.join(JUDGE_FLAGS)}\0{JUDGE_SOURCE}".encode()).hexdigest()
 
 
 def ensure_judge(folder: Path, cxx: str, version: str) -> Path:
@@ -322,7 +328,7 @@ def ensure_judge(folder: Path, cxx: str, version: str) -> Path:
         src = target.parent / "judge.cpp"
         src.write_text(JUDGE_SOURCE)
         tmp = target.parent / f".tmp-{os.getpid()}"
-        res = run_process([cxx, "-O1", "-std=gnu++14", str(src), "-o", str(tmp)], timeout_s=120)
+        res = run_process([cxx, *JUDGE_FLAGS, str(src), "-o", str(tmp)], timeout_s=120)
         if not res.ok:
             tmp.unlink(missing_ok=True)
             raise OSError(f"the judge does not compile: {res.stderr[-500:]}")
