@@ -315,3 +315,44 @@ def test_without_landlock_the_kernel_program_runs_nothing(no_landlock: Path, rt9
     status, output = json.loads(res.stdout.strip().splitlines()[-1])
     seen = _probes(output)
     assert status == "pass" and seen.get("exec-sh") == "no" and seen.get("exec-loader") == "no", (status, seen)
+
+
+# ------------------------------------------------------------------ honest answers, round 9 (HLS)
+
+#: Honest round 9 F10 (nibble_sum/a): the real bug fixed with ``int32_t`` and a ``CHAR_BIT`` check,
+#: adding two headers a fix may add. It was ``build-dependent``: the gate's ``-save-temps`` output
+#: under the precompiled header marked a gap with a line marker where ``g++ -E`` without it wrote
+#: a blank line, and the kernel's lines were compared as written.
+F10_FIX = ORIGINAL.replace('#include "kernel.h"\n', '#include "kernel.h"\n#include <cstdint>\n#include <climits>\n', 1).replace(
+    "    ap_int<4> w = word.range(4 * k + 3, 4 * k);\n",
+    '    static_assert(CHAR_BIT == 8, "8-bit bytes assumed");\n'
+    "    int32_t w = static_cast<int32_t>((word >> (4 * k)).to_uint() & 0xFu);\n"
+    "    if (w & 0x8) w -= 16;  // sign-extend the 4-bit two's-complement weight\n", 1)
+
+
+class TestHonestRound9:
+    def test_the_kernels_lines_stand_at_their_source_lines(self) -> None:
+        from harness.families.hls.scan import kernel_lines
+
+        blank = '# 1 "kernel.cpp"\nint a;\n# 1 "h.h" 1\nint h;\n# 2 "kernel.cpp" 2\n\n\nint b;\n'
+        marker = '# 1 "kernel.cpp"\nint a;\n# 1 "h.h" 1\nint h;\n# 4 "kernel.cpp" 2\nint b;\n'
+        assert kernel_lines(blank) == kernel_lines(marker) == "int a;\n\n\nint b;\n"
+        moved = '# 1 "kernel.cpp"\nint a;\n# 5 "kernel.cpp"\nint b;\n'
+        assert kernel_lines(moved) != kernel_lines(marker)
+
+    def test_the_prompt_names_what_a_fix_may_call(self) -> None:
+        """Honest round 9 F4: ``new[]``/``delete[]`` are rejected (``external``) and the prompt now says so."""
+        from harness.families.hls.prompt import ANSWER_FORMAT
+
+        text = " ".join(ANSWER_FORMAT.split())
+        assert "call only its own functions" in text and "(no new/delete, malloc or other library functions)" in text
+
+    @pytest.mark.slow
+    def test_a_fix_adding_cstdint_and_climits_passes(self, bwrap_sandbox, rt9_cache: Path,  # type: ignore[no-untyped-def]
+                                                    tmp_path: Path) -> None:
+        from harness.families.hls.score import fix_at_exec
+        from harness.sandbox.base import Limits
+
+        assert "#include <climits>" in F10_FIX and "int32_t w" in F10_FIX
+        v = fix_at_exec(_item(), F10_FIX, tmp_path, cache=rt9_cache, sandbox=bwrap_sandbox, limits=Limits())
+        assert v.status == "pass", v

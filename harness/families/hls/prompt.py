@@ -23,7 +23,10 @@ ANSWER_FORMAT = """Answer with one JSON object:
   may not add I/O, attributes, asm, or objects whose type has a constructor, ap_int and ap_fixed
   included, at namespace scope (static or not): static initialisation must stay the original's (use
   a constexpr integer, a local, or a static local inside a function instead); it may
-  #include only the original's headers and STANDARD_INCLUDES; null
+  #include only the original's headers and STANDARD_INCLUDES, and call only its own functions,
+  those headers' templates (std::min, std::swap...), members and operators of the ap and hls
+  types, math functions (sqrt, exp, fabs...) and memcpy, memmove, memset, memcmp (no new/delete,
+  malloc or other library functions); null
   when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
 

@@ -40,7 +40,7 @@ _STANDARD_INCLUDE = re.compile(r"^[ \t]*<([a-z_]+)>[ \t]*$")
 _CONDITIONALS = frozenset({"if", "ifdef", "ifndef", "elif", "else", "endif"})
 _RESERVED = re.compile(r"^(__|_[A-Z])")
 _DIGRAPHS = ("<%", "%>", "%:", ":>")
-_LINEMARKER = re.compile(r'^#\s+\d+\s+"((?:[^"\\]|\\.)*)"')
+_LINEMARKER = re.compile(r'^#\s+(\d+)\s+"((?:[^"\\]|\\.)*)"')
 _TOKEN = re.compile(r"""
     (?P<raw>(?:u8|u|U|L)?R"(?P<delim>[^()\\\s]{0,16})\((?:.|\n)*?\)(?P=delim)")
   | (?P<str>(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*")
@@ -141,16 +141,21 @@ def _directive_reserved(text: str) -> set[str]:
 
 
 def kernel_lines(preprocessed: str, main_file: str = "kernel.cpp") -> str:
-    """The lines of ``g++ -E`` output that come from ``main_file`` (the rest: headers)."""
+    """The lines of ``g++ -E`` output that come from ``main_file`` (the rest: headers), each at
+    its source line (blank lines pad the gaps): GCC marks a gap with blank lines or with a line
+    marker as it likes, and ``-save-temps`` under a precompiled header chooses differently from
+    ``-E`` (honest round 9: a fix adding ``<cstdint>`` and ``<climits>`` was ``build-dependent``)."""
     out: list[str] = []
-    current = ""
+    current, number = "", 0
     for line in preprocessed.split("\n"):
         m = _LINEMARKER.match(line)
         if m:
-            current = m.group(1)
+            number, current = int(m.group(1)), m.group(2)
             continue
         if current == main_file or current.endswith("/" + main_file):
+            out.extend([""] * (number - 1 - len(out)))
             out.append(line)
+        number += 1
     return "\n".join(out)
 
 
