@@ -102,6 +102,9 @@ class Suite(ABC):
     options_schema: ClassVar[dict[str, str]] = COMMON_OPTIONS
     #: whether the suite reads ``--data``: "none", "optional" or "required"
     takes_data: ClassVar[str] = "optional"
+    #: ``-S`` keys whose values name files or folders of the machine that ran (caches, headers,
+    #: replacement texts): ``publish --rescore`` never takes them from a submitted run
+    path_options: ClassVar[frozenset[str]] = frozenset({"verdict_cache"})
 
     def __init__(self, options: SuiteOptions | None = None) -> None:
         self.options = options or SuiteOptions()

@@ -64,6 +64,7 @@ class _V1Suite(TestbenchVerilogSuite):
     options_schema = {**TestbenchVerilogSuite.options_schema,
                       "descriptions": "a JSONL file of descriptions replacing the dataset's",
                       "split": "the Hugging Face split to load"}
+    path_options = frozenset({"verdict_cache", "descriptions"})
 
     def load(self) -> list[Problem]:
         return v1.load(self.name, self.kind, self.options)

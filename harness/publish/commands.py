@@ -43,6 +43,10 @@ def register(sub: Any) -> None:
              "run's own; none becomes local)")
     opt(p, "--workers", dest="publish_workers", default=None, type=int_in(1), metavar="W",
         help="parallel evaluations of --rescore and of re-run references (default: each run's own)")
+    p.add_argument("--rescore-data", dest="rescore_data", action="append", default=[], type=_suite_source,
+                   metavar="SUITE=SOURCE",
+                   help="the benchmark source (--data) --rescore reads for SUITE: yours, never the run's "
+                        "recorded one (repeatable); a run that read a source is refused without it")
 
     p = sub.add_parser("compare", help="paired comparison of two runs, problem by problem")
     p.set_defaults(func=cmd_compare)
@@ -53,13 +57,21 @@ def register(sub: Any) -> None:
     flag(p, "--json", help="print the comparison as JSON")
 
 
+def _suite_source(text: str) -> tuple[str, str]:
+    suite, eq, source = text.partition("=")
+    if not eq or not suite.strip() or not source.strip():
+        raise argparse.ArgumentTypeError(f"expected SUITE=SOURCE, got {text!r}")
+    return suite.strip(), source.strip()
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     from harness.publish.html import render
     from harness.publish.leaderboard import build
     from harness.publish.scope import PublishChecks
 
     out: Path = args.leaderboard_out
-    checks = PublishChecks(sandbox=args.publish_sandbox, workers=args.publish_workers, rescore=args.rescore)
+    checks = PublishChecks(sandbox=args.publish_sandbox, workers=args.publish_workers, rescore=args.rescore,
+                           data=dict(args.rescore_data))
     built = build(args.dirs, existing=None if args.fresh else out, checks=checks)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(out, built.doc)

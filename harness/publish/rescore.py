@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from harness.errors import HwevalError
+from harness.errors import HwevalError, UsageError
 from harness.publish.scope import PublishChecks
 from harness.results import COMPLETIONS, ExecutionRecord, RKey, read_executions
 
@@ -58,6 +58,34 @@ def list_reasons(claimed: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     return out
 
 
+def trusted_inputs(run: dict[str, Any], data: dict[str, str]) -> tuple[dict[str, Any], str | None]:
+    """The suite options and ``--data`` a re-evaluation of ``run`` uses: the run's options less
+    those naming files or folders of the submitter's machine (each suite's ``path_options``:
+    caches, headers; red team 9b S1: a recorded ``hls_cache`` held a forged item list), and the
+    benchmark source the maintainer gave for the run's suites (``--rescore-data SUITE=SOURCE``),
+    never the one the run recorded (red team 9b S1b: a forged KernelBench copy in the run folder).
+    :class:`UsageError` when the run read a benchmark source and none was given here."""
+    from harness import registry
+
+    suites = [str(s) for s in run.get("suites") or []]
+    options = dict(run.get("suite_options") or {})
+    for name in suites:
+        try:
+            cls = registry.load("suites", name)
+        except HwevalError:
+            continue  # the re-evaluation itself reports a suite not installed here
+        for key in getattr(cls, "path_options", ()):
+            options.pop(key, None)
+    options["verdict_cache"] = "off"
+    if not run.get("data"):
+        return options, None
+    given = {data.get(s) for s in suites}
+    if None in given or len(given) != 1:
+        raise UsageError(f"the run read its benchmark from {run['data']!r}, a source its submitter chose; give "
+                         f"--rescore-data {suites[0] if suites else 'SUITE'}=SOURCE (your own copy) to re-evaluate it")
+    return options, given.pop()
+
+
 def rescore_run(run_dir: Path, results: dict[str, Any], checks: PublishChecks) -> tuple[list[str], dict[str, Any]]:
     """(why the run is refused, the results computed here); the reasons name the run."""
     from harness.progress import Progress
@@ -66,13 +94,16 @@ def rescore_run(run_dir: Path, results: dict[str, Any], checks: PublishChecks) -
     if not (run_dir / COMPLETIONS).is_file():
         return [f"{run_dir}: --rescore needs {COMPLETIONS}, which this run folder lacks"], {}
     recorded = results.get("config", {}).get("run", {})
-    options = {**(recorded.get("suite_options") or {}), "verdict_cache": "off"}
+    try:
+        options, data = trusted_inputs(recorded, checks.data)
+    except UsageError as exc:
+        return [f"{run_dir}: --rescore: {exc}"], {}
     with tempfile.TemporaryDirectory(prefix="hweval-rescore-") as tmp:
         work = Path(tmp) / "run"
         work.mkdir()
         shutil.copyfile(run_dir / COMPLETIONS, work / COMPLETIONS)
         try:
-            cfg = checks.run_config(recorded, out=str(work), resume=True, suite_options=options)
+            cfg = checks.run_config(recorded, out=str(work), resume=True, suite_options=options, data=data)
             _, fresh = run(cfg, do_generate=False, progress=Progress(enabled=False))
         except (HwevalError, OSError, ValueError, KeyError, TypeError) as exc:
             return [f"{run_dir}: --rescore could not re-evaluate the run here ({type(exc).__name__}: {exc})"], {}

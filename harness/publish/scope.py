@@ -21,7 +21,7 @@ stored would be the submitter's file like the rest; so publish checks what it ca
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from harness.config import RESUME_KEYS, RunConfig
@@ -45,6 +45,8 @@ class PublishChecks:
     sandbox: str | None = None
     workers: int | None = None
     rescore: bool = False
+    #: suite -> the benchmark source (``--data``) a re-evaluation reads, given by the maintainer
+    data: dict[str, str] = field(default_factory=dict)
 
     def run_config(self, run: dict[str, Any], **extra: Any) -> RunConfig:
         """The run's recorded settings that say WHAT was evaluated (:data:`RUN_KEYS`: suites,

@@ -49,6 +49,7 @@ class HlsSuite(HlsAuditHooks, Suite):
         "timeout": "seconds per C-simulation build and run (default 10)",
         "hls_cache": "folder of the C-simulation cache",
     }
+    path_options: ClassVar[frozenset[str]] = frozenset({"verdict_cache", "hls_include", "hls_cache"})
 
     def requirements(self) -> Requirements:
         return Requirements(tools=("g++",))
