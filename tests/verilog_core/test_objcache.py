@@ -96,3 +96,12 @@ def test_a_source_that_includes_a_header_of_the_build_folder_is_never_recorded(t
                           env={"PATH": os.environ["PATH"], "HWEVAL_VOBJ_RECORD": str(record)})
     assert proc.returncode == 0 and (build / "main.o").is_file(), proc
     assert seal(record) == 0
+
+
+def test_a_cache_folder_that_cannot_be_made_leaves_the_build_as_it_was(tmp_path: Path) -> None:
+    from harness.families.verilog.vobjects import prebuilt_env
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    env = {"PATH": os.environ["PATH"]}
+    assert prebuilt_env(env, {}, blocker) == (env, None)

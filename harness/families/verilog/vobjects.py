@@ -61,19 +61,27 @@ def prebuilt_env(env: dict[str, str], extra: dict[str, str], cache_dir: Path | N
         return env, None
     root = Path(cache_dir) if cache_dir is not None else _private_root()
     folder = root / "verilator-objs" / key_of(env, sorted(extra.items()), sys.executable, _tool_stamps(env))[:20]
-    if not (folder / MANIFEST).is_file():
-        with _lock:
-            if str(folder) in _failed:
-                return env, None
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            with open(folder.with_name(folder.name + ".lock"), "a") as lock:  # one prebuild per cache
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                if not (folder / MANIFEST).is_file() and not _prebuild(folder, env, extra):
-                    _failed.add(str(folder))
-                    return env, None
     if " " in str(folder):
         return env, None
+    if not (folder / MANIFEST).is_file():
+        with _lock:
+            if str(folder) in _failed or not _made(folder, env, extra):
+                _failed.add(str(folder))
+                return env, None
     return {**env, **hook_env(folder)}, folder
+
+
+def _made(folder: Path, env: dict[str, str], extra: dict[str, str]) -> bool:
+    """Whether ``folder`` holds the objects, prebuilding them under a lock beside it (one
+    prebuild per cache folder, whichever processes share it)."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with open(folder.with_name(folder.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return (folder / MANIFEST).is_file() or _prebuild(folder, env, extra)
+    except OSError as exc:  # a read-only cache folder, say
+        log.warning("Verilator runtime objects were not prebuilt (every build compiles them): %s", exc)
+        return False
 
 
 def _tool_stamps(env: dict[str, str]) -> list[object]:
