@@ -322,3 +322,5 @@ def test_closing_return_becomes_an_assignment_to_the_function() -> None:
         "function [3:0] k; input [3:0] a; begin k = 0; k = a; end endfunction"
     assert for_yosys("function void g(); y = 1; return; endfunction") == "function void g(); y = 1; ; endfunction"
     assert for_yosys("always @* assert (a) else begin $error(\"x\"); end") == "always @* assert (a) ;"
+    named = GRAY_SV.replace("import g2b_pkg::*;", "import g2b_pkg::g2b;")
+    assert "import" not in for_yosys(named) and "localparam int N = 8;" in for_yosys(named).split("module gray2bin8")[1]

@@ -11,10 +11,11 @@ rewritten here into equivalents yosys reads, after attributes are blanked
   void function, an empty statement); a function returning earlier is left as it is;
 - an immediate assertion's ``else`` action block (``assert (c) else $error("...");``) is dropped,
   the assertion kept (``assert (c);``): synthesis ignores both;
-- a wildcard import of a package the answer defines (``import pkg::*;`` in a module's body or
-  header) is replaced by a copy of the package's items at the top of the module's body (its
-  ``parameter`` made ``localparam``, as a package's are); a module header whose ports use the
-  package's types still fails in yosys.
+- an import of a package the answer defines (``import pkg::*;`` or ``import pkg::NAME;``, in a
+  module's body or header) is replaced by one copy of the package's items at the top of the
+  module's body (its ``parameter`` made ``localparam``, as a package's are); a module header whose
+  ports use the package's types still fails in yosys, and so does a copied item whose name the
+  module declares again.
 
 The rewrite cannot change what is credited: the netlist yosys makes is run against the problem's
 tests (:mod:`harness.families.verilog.netcheck`), and one that fails them gets no area.
@@ -165,9 +166,10 @@ def _wildcard_imports(toks: list[Token], code: str) -> list[tuple[int, int, str]
 
 
 def _is_wildcard_import(toks: list[Token], j: int, packages: dict[str, str]) -> bool:
-    """Whether ``import PKG::*;`` of a package in ``packages`` starts at token ``j``."""
+    """Whether ``import PKG::*;`` (or ``PKG::NAME;``) of a package in ``packages`` starts at token ``j``."""
     return (j + 5 < len(toks) and toks[j].text == "import" and toks[j + 1].text in packages
-            and [t.text for t in toks[j + 2:j + 6]] == [":", ":", "*", ";"] and toks[j + 2].end == toks[j + 3].start)
+            and [t.text for t in toks[j + 2:j + 4]] == [":", ":"] and toks[j + 2].end == toks[j + 3].start
+            and (toks[j + 4].text == "*" or toks[j + 4].kind == "ident") and toks[j + 5].text == ";")
 
 
 def for_yosys(code: str) -> str:
