@@ -228,7 +228,7 @@ def test_defparam_is_read_as_the_instances_override() -> None:
     assert overrides([longer], "pmul") == (".W(W), .N2($clog2(W))", got[1])
     found = param_wrapper([PMUL_TB], "pmul")
     assert found is not None and found[1] == ["W"]
-    assert "pmul #(.W(W)) hweval_u ();" in found[0].sources["hweval_tbparams.v"]
+    assert "(* keep *) pmul #(.W(W)) hweval_u ();" in found[0].sources["hweval_tbparams.v"]
 
 
 @pytest.mark.parametrize("tb", [
@@ -324,3 +324,87 @@ def test_closing_return_becomes_an_assignment_to_the_function() -> None:
     assert for_yosys("always @* assert (a) else begin $error(\"x\"); end") == "always @* assert (a) ;"
     named = GRAY_SV.replace("import g2b_pkg::*;", "import g2b_pkg::g2b;")
     assert "import" not in for_yosys(named) and "localparam int N = 8;" in for_yosys(named).split("module gray2bin8")[1]
+
+
+# -- the same in VerilogEval v2's format: a defparam of top_module1 -----------------------------------
+VE_REF = """module RefModule #(parameter W = 8) (
+  input [W-1:0] a,
+  input [W-1:0] b,
+  output [2*W-1:0] p
+);
+
+  assign p = $signed(a) * $signed(b);
+
+endmodule
+"""
+#: signed: the netlist at the default W = 8 gets the testbench's 4-bit operands zero-padded and fails, so
+#: only a netlist synthesised at the defparam's W = 4 passes (before, an honest answer lost its area here)
+VE_HEADER = "module TopModule #(parameter W = 8) (input [W-1:0] a, input [W-1:0] b, output [2*W-1:0] p);\n"
+
+
+def _ve_test(fixture: Path) -> str:
+    """Prob001's VerilogEval v2 testbench made a W = 4 multiplier's: W set by a defparam of top_module1."""
+    tb = (fixture / "Prob001_and2_test.sv").read_text()
+    tb = tb.replace("output logic a, b", "output logic [3:0] a, b").replace("{a, b} <= 2'b00;", "{a, b} <= 8'd0;")
+    tb = tb.replace("\tlogic a;\n\tlogic b;\n\tlogic out_ref;\n\tlogic out_dut;",
+                    "\tlogic [3:0] a;\n\tlogic [3:0] b;\n\tlogic [7:0] out_ref;\n\tlogic [7:0] out_dut;")
+    tb = tb.replace("RefModule good1 (", "RefModule #(.W(4)) good1 (").replace(".out(out_ref)", ".p(out_ref)")
+    tb = tb.replace(".out(out_dut) );", ".p(out_dut) );\n\tdefparam top_module1.W = 4;")
+    assert "defparam top_module1.W = 4;" in tb and "logic [7:0] out_dut;" in tb
+    return tb
+
+
+def _ve_root(root: Path) -> Path:
+    src = Path(__file__).parents[1] / "verilogeval" / "fixtures" / "v2" / "dataset_spec-to-rtl"
+    folder = root / "dataset_spec-to-rtl"
+    folder.mkdir(parents=True)
+    (folder / "problems.txt").write_text("Prob005_pmul\n")
+    (folder / "Prob005_pmul_prompt.txt").write_text(
+        "I would like you to implement a module named TopModule with a parameter W (default 8) and the following\n"
+        "interface.\n\n - input  a (W bits)\n - input  b (W bits)\n - output p (2*W bits)\n\n"
+        "The module should multiply a and b as unsigned numbers.\n")
+    (folder / "Prob005_pmul_ref.sv").write_text(VE_REF)
+    (folder / "Prob005_pmul_test.sv").write_text(_ve_test(src))
+    return root
+
+
+VE_CASES = {  # answer, honest
+    "ve_defparam_split": (VE_HEADER + "  generate if ($bits(1.0) == 1) begin : full\n    assign p = $signed(a) * $signed(b);\n"
+                          "  end else begin : lite\n    assign p = 0;\n  end endgenerate\nendmodule\n", False),
+    "ve_defparam_honest": (VE_HEADER + "  wire signed [2*W-1:0] x = $signed(a), y = $signed(b);\n  assign p = x * y;\n"
+                           "endmodule\n", True),
+}
+
+
+@pytest.fixture(scope="module")
+def ve_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    from harness import registry
+
+    tmp = tmp_path_factory.mktemp("rt9_ve")
+    root = _ve_root(tmp / "ve")
+    suite = registry.load("suites", "verilogeval-v2-spec")(SuiteOptions(data=str(root), extra={"lint": "off"}))
+    problem = next(p for p in suite.load() if p.id == "Prob005_pmul")
+
+    def run(name: str) -> Verdict:
+        candidate = extract_verilog(f"```verilog\n{VE_CASES[name][0]}```", "TopModule")
+        assert candidate is not None
+        (tmp / name).mkdir()
+        return suite.evaluate(problem, candidate, EvalContext(sandbox=BubblewrapSandbox(), scratch_root=tmp / name,
+                                                              cache_dir=tmp / "cache"))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(VE_CASES, pool.map(run, VE_CASES), strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(VE_CASES))
+def test_verilogeval_defparam_testbench_checks_the_netlist(case: str, ve_verdicts: dict[str, Verdict]) -> None:
+    verdict, honest = ve_verdicts[case], VE_CASES[case][1]
+    assert verdict.status is Status.PASS, (verdict.reason, verdict.stages)
+    synth = verdict.stages["synth"]
+    assert synth.data["netlist"]["checked"] is True, synth.data  # the testbench built the W = 4 netlist
+    assert verdict.metrics["synthesizable"] is honest, (synth.reason, synth.data)
+    if honest:
+        assert synth.data["netlist"]["status"] == "pass" and verdict.metrics["area"] > 0
+    else:
+        assert synth.data["netlist"]["status"] == "fail" and "area" not in verdict.metrics, synth.data

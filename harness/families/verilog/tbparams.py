@@ -136,7 +136,9 @@ def param_wrapper(sources: Iterable[str], top: str) -> tuple[Wrapper, list[str]]
         return None
     override, decls = got
     body = "".join(f"  {d}\n" for d in decls)
-    text = f"module {WRAP};\n{body}  {top} #({override}) hweval_u ();\nendmodule\n"
+    # keep: the instance drives nothing (the wrapper has no ports), and yosys removed it (with it every
+    # answer: "holds no instance", so the testbench values were never synthesised nor the netlist tested there)
+    text = f"module {WRAP};\n{body}  (* keep *) {top} #({override}) hweval_u ();\nendmodule\n"
     return Wrapper({f"{WRAP}.v": text}, WRAP, (top,)), names_of(override)
 
 
