@@ -39,9 +39,12 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
     entry = getattr(mod, job["entry"], None)
     if not callable(entry):
         raise AttributeError(f"the answer defines no function {job['entry']!r}")
+    from harness.families.kernels.sandboxed.constants import decode_constant
     from harness.families.kernels.sandboxed.refcases import importable_as
 
     ns = dict(vars(mod))
+    # the test section reads the reference's module constants, never the answer's (red team 9b S2)
+    ns.update({name: decode_constant(value) for name, value in (job.get("globals") or {}).items()})
     ns.update({"__name__": "hweval_test_section", job["entry"]: wrap(entry)})
     code = compile((workdir / job["test_code"]).read_text(), "test_section.py", "exec")
     torch.manual_seed(int(case.get("seed", 0)))

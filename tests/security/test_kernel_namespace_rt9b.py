@@ -1,0 +1,46 @@
+"""Red team 9b S2: the problem's test section ran in the answer's namespace, so a name it reads
+from the operator file (``N_ELEMS``, the problem size) took the answer's value: ``N_ELEMS = 0``
+made the test run on empty tensors and a kernel that never adds passed. Now the test section reads
+the reference module's plain constants (``sandboxed.constants.section_constants``)."""
+from __future__ import annotations
+
+import json
+import types
+from pathlib import Path
+
+import pytest
+
+from benchmarks.tritonbench import TritonBenchGSuite
+from harness.api import score_response
+from harness.families.kernels.sandboxed.constants import decode_constant, section_constants
+from harness.suite import SuiteOptions
+from harness.types import Status
+from tests.kernel_benchmarks.helpers import bwrap_usable, context
+
+OPERATOR = "import torch\nimport triton\nimport triton.language as tl\n\nN_ELEMS = 4099\n\n\n@triton.jit\ndef vec_add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):\n    pid = tl.program_id(0)\n    offs = pid * BLOCK + tl.arange(0, BLOCK)\n    m = offs < n\n    x = tl.load(x_ptr + offs, mask=m)\n    y = tl.load(y_ptr + offs, mask=m)\n    tl.store(out_ptr + offs, x + y, mask=m)\n\n\ndef vec_add(x, y):\n    out = torch.empty_like(x)\n    n = out.numel()\n    vec_add_kernel[(triton.cdiv(n, 1024),)](x, y, out, n, BLOCK=1024)\n    return out\n##################################################################################################################################################\n\nimport torch\n\n\ndef test_vec_add():\n    results = {}\n    x = torch.randn(N_ELEMS, device='cuda')\n    y = torch.randn(N_ELEMS, device='cuda')\n    out = vec_add(x, y)\n    results['test_case_1'] = torch.allclose(out, x + y)\n    a = torch.randn(N_ELEMS, device='cuda')\n    results['test_case_2'] = torch.allclose(vec_add(a, -a), torch.zeros_like(a))\n    return results\n\n\nresult_gold = test_vec_add()\n"
+META = [{'file': 'vec_add.py', 'repo': 'example/repo', 'star': 1, 'difficulty': 1, 'simp_instru': 'Write a Triton kernel vec_add(x, y) that adds two vectors.', 'comp_instru': 'Write a Triton kernel `vec_add_kernel` and a wrapper `vec_add(x, y)` returning x + y elementwise for 1-D float32 tensors; the module defines N_ELEMS = 4099, the problem size its test uses.', 'output': 'import torch\nimport triton\nimport triton.language as tl\n\nN_ELEMS = 4099\n\n\n@triton.jit\ndef vec_add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):\n    pid = tl.program_id(0)\n    offs = pid * BLOCK + tl.arange(0, BLOCK)\n    m = offs < n\n    x = tl.load(x_ptr + offs, mask=m)\n    y = tl.load(y_ptr + offs, mask=m)\n    tl.store(out_ptr + offs, x + y, mask=m)\n\n\ndef vec_add(x, y):\n    out = torch.empty_like(x)\n    n = out.numel()\n    vec_add_kernel[(triton.cdiv(n, 1024),)](x, y, out, n, BLOCK=1024)\n    return out\n'}]
+ATTACK = '```python\nimport torch\nimport triton\nimport triton.language as tl\n\nN_ELEMS = 0\n\n\n@triton.jit\ndef vec_add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):\n    pid = tl.program_id(0)\n    offs = pid * BLOCK + tl.arange(0, BLOCK)\n    m = offs < n\n    x = tl.load(x_ptr + offs, mask=m)\n    tl.store(out_ptr + offs, x, mask=m)\n\n\ndef vec_add(x, y):\n    out = torch.empty_like(x)\n    n = out.numel()\n    vec_add_kernel[(max(1, triton.cdiv(n, 1024)),)](x, y, out, n, BLOCK=1024)\n    return out\n```\n'
+
+
+def test_the_constants_the_test_section_reads_are_the_references() -> None:
+    mod = types.ModuleType("ref")
+    mod.__dict__.update({"N": 7, "SHAPE": (3, 4), "SIZES": [1, 2], "NAME": "x", "helper": len, "UNUSED": 1})
+    got = section_constants(mod, "def t():\n    k = N + SHAPE[0] + len(SIZES)\n    return helper(NAME), k\n"
+                                      "LOCAL = 3\nr = LOCAL + t()[1]\n")
+    assert got == {"N": 7, "SHAPE": {"__tuple__": [3, 4]}, "SIZES": [1, 2], "NAME": "x"}
+    assert decode_constant(got["SHAPE"]) == (3, 4) and section_constants(mod, "(") == {}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_an_answer_cannot_resize_the_test(tmp_path: Path) -> None:
+    data = tmp_path / "tb"
+    (data / "TritonBench_G_v1").mkdir(parents=True)
+    (data / "TritonBench_G_v1" / "vec_add.py").write_text(OPERATOR)
+    (data / "TritonBench_G_v1.json").write_text(json.dumps(META))
+    suite = TritonBenchGSuite(SuiteOptions(data=str(data), lang="triton"))
+    (problem,) = suite.problems()
+    ctx = context(tmp_path)
+    assert score_response(suite, problem, suite.reference_response(problem), ctx).status == Status.PASS
+    v = score_response(suite, problem, ATTACK, ctx)
+    assert v.status == Status.FAIL, v.reason
