@@ -15,7 +15,13 @@
   (``tbparams.overrides``), so the netlist is synthesised at the testbench's values and checked; a
   testbench setting two different parameter sets is not read: the netlist at the answer's defaults
   is tested as before (it fails at the other width), and where it could not be built, as for any
-  unchecked netlist, the answer gets no area.
+  unchecked netlist, the answer gets no area. The tbparams wrapper's instance is now ``keep``: it
+  drives nothing, and yosys had removed it, so no testbench value was ever synthesised (a VerilogEval
+  v2-format signed multiplier at ``defparam top_module1.W = 4`` shows it).
+- Honest answers round 9 F1/F2: a function's closing ``return``, a package import and an
+  immediate assertion's ``else`` action block made yosys 0.23 refuse honest answers (no area);
+  ``yosysfront.for_yosys`` rewrites them, and the netlist check still fails a design whose work
+  hides in an action block.
 """
 from __future__ import annotations
 
