@@ -99,8 +99,10 @@ def test_reaching_the_wrapper_is_rejected_on_every_build_path(attack: str, mode:
     assert verdict.status is Status.REJECTED, (verdict.reason, verdict.stages)
     assert verdict.rule == ("foreign_module" if attack == "wrapper_module" else "hierarchical_reference")
     assert "function" not in verdict.stages
-    if mode == "fallback":
+    if mode == "fallback" and attack == "wrapper_module":
         assert verdict.metrics.get("simulator") == "verilator" and "icarus" in verdict.stages, verdict.stages
+    # the sibling's upward reference (``u16f.`` names nothing the answer declares) is rejected by
+    # the text rules before any build since red team 9 S5 (verilog.drivers.scope_rules)
 
 
 @pytest.mark.slow
