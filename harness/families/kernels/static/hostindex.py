@@ -30,6 +30,10 @@ _MOVES = r"(?:\.|->)\s*(?:swap|resize|reset|assign|clear|pop_back|erase|shrink_t
 _WHOLE_ARG_OK = re.compile(r"(?:cuda[A-Z]\w*|sizeof|(?:(?:::)?\s*(?:torch|at|c10)\s*::\s*[\w:\s]*))$")
 
 
+#: at most this many host arrays and containers are sized (an index of any other is rejected)
+_MAX_SIZED = 64
+
+
 def _literal(text: str, consts: dict[str, int]) -> int | None:
     t = text.strip()
     m = re.fullmatch(r"(\d+)[uUlL]*", t)
@@ -163,12 +167,12 @@ def _stable(whole: str, name: str, scope: tuple[int, int]) -> bool:
     return True
 
 
-def _fixed(code: str, name: str, own: set[str]) -> bool:
+def _fixed(code: str, name: str, own: set[str], skip: list[tuple[int, int]]) -> bool:
     """Does ``name`` keep the storage it was declared with? Declared once, never reassigned,
     swapped, resized, grown (a reference into it would dangle), moved, tied, bound to a reference
     or handed whole to anything but a CUDA runtime or torch call."""
     n = re.escape(name)
-    if _declarations(code, name, _device_signatures(code)) != 1:
+    if _declarations(code, name, skip) != 1:
         return False
     if len(re.findall(r"(?<![\w.>])" + n + r"\s*=(?!=)", code)) > 1 or re.search(r"(?<![\w.>])" + n + r"\s*" + _MOVES,
                                                                               code):
@@ -230,11 +234,15 @@ def _bounded(name: str, index: str, at: int, size: int | str, loops: list[tuple[
 
 def _indexing(code: str, consts: dict[str, int]) -> list[str]:
     sizes, bad = _array_sizes(code, consts)
+    if len(sizes) > _MAX_SIZED:  # each is checked against the whole text: bound the work
+        sizes = dict(sorted(sizes.items(), key=lambda kv: kv[1][0][1])[:_MAX_SIZED])
     own = own_functions(code)
     loops = _loops(code)
-    fixed = {name: _fixed(code, name, own) for name in sizes}
-    body = _outer_body(code)
     skip = _device_signatures(code)
+    fixed = {name: _fixed(code, name, own, skip) for name in sizes}
+    body = _outer_body(code)
+    scopes: dict[int, tuple[int, int]] = {}
+    counts: dict[tuple[str, int], int] = {}
     for m in re.finditer(r"\[", code):
         before = code[max(0, m.start() - 80):m.start()].rstrip()
         if not before or before[-1] not in ")]" and not re.search(r"[A-Za-z_]\w*$", before):
@@ -256,10 +264,18 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
                        "(an index of memory the checks cannot bound)")
             continue
         name = word.group(2)
-        scope = _scope(code, body, m.start())
-        decls = [(size, at) for size, at in sizes.get(name, []) if body[at] in (body[m.start()], -1)]
-        in_scope = _declarations(code[scope[0]:scope[1]], name, []) if body[m.start()] != -1 else \
-            _declarations(code, name, skip)
+        if name not in sizes or not fixed[name]:
+            bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index of storage without a literal or stable size)")
+            continue
+        fn = body[m.start()]
+        if fn not in scopes:
+            scopes[fn] = _scope(code, body, m.start())
+        scope = scopes[fn]
+        decls = [(size, at) for size, at in sizes[name] if body[at] in (fn, -1)]
+        if (name, fn) not in counts:
+            counts[name, fn] = _declarations(code[scope[0]:scope[1]], name, []) if fn != -1 else \
+                _declarations(code, name, skip)
+        in_scope = counts[name, fn]
         if not (len(decls) == 1 and in_scope == (1 if body[decls[0][1]] != -1 else 0) + (body[m.start()] == -1)
                 and fixed[name] and _bounded(name, index, m.start(), decls[0][0], loops, consts, code, scope)):
             bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index the checks cannot bound: a literal below a "
