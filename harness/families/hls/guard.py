@@ -227,7 +227,7 @@ def _inspect_in_sandbox(fix: str, item: HlsItem, workdir: Path, runner: Runner, 
 
 def check_fix_text(fix: str, original: str) -> str | None:
     """The text rules (no tools): the broken rule, or None."""
-    return scan.check_text(fix, original) or integrity.check_fix(fix)
+    return scan.check_text(fix, original) or integrity.check_fix(fix) or scan.check_raw_strings(fix)
 
 
 def inspect_fix(fix: str, item: HlsItem, workdir: Path, *, runner: Runner, include: Path, cxx: str = "g++",

@@ -116,6 +116,12 @@ def check_text(code: str, original: str) -> str | None:
                 return (f"build-dependent: #{name} names `{bad[0]}`, a reserved name (predefined by the compiler, "
                         "its flags or a header: it can differ between builds); a directive may name only the "
                         "kernel's own macros")
+    return None
+
+
+def check_raw_strings(code: str) -> str | None:
+    """The ``raw-string`` rule (checked after the other text rules, which name a clearer fault
+    first): no raw string literal anywhere in the text."""
     raw = lexer.RAW_STRING_START.search(lexer.join_splices(code))
     if raw:
         return (f"raw-string: `{raw.group(0)}...` raw string literals are not allowed in a kernel (the text after one "
