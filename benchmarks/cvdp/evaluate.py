@@ -180,7 +180,8 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
     seed = secrets.randbelow(2**31)  # fresh and unpredictable: CVDP's stimulus cannot be memorised
     job = {"nonce": nonce, "seed": seed, "services": plan, "answer_files": answer,
            "hidden_modules": sorted(hidden_modules(rec, candidate)), "harness_names": sorted(harness_names(rec))}
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO"}
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # the harness's pytest and cocotb's need no installed plugin
     # the simulations run as children of pytest: give CPU time to match the wall-time limit
     limits = replace(ctx.limits, cpu_s=max(ctx.limits.cpu_s, int(2 * ctx.limits.wall_s)))
     with ctx.scratch() as work:
