@@ -45,6 +45,7 @@ GROUPS = {
     "host": "tests.security.test_kernel_cuda_host:cuda_forms",
     "rt6": "tests.security.test_kernel_cuda_rt6:cuda_forms",
     "rt8": "tests.security.test_kernel_cuda_rt8:cuda_forms",
+    "rt9": "tests.security.test_kernel_cuda_rt9:cuda_forms",
 }
 _TIMEOUT_S = 1800.0
 
