@@ -113,6 +113,11 @@ def hidden_modules(rec: CvdpRecord, candidate: Candidate) -> set[str]:
     return harness_only - named
 
 
+def reference_hdl(rec: CvdpRecord) -> str:
+    """The reference's HDL files, one text (its modules' parameters, port widths and directions)."""
+    return "\n".join(t for n, t in rec.outputs.items() if n.lower().endswith(HDL_SUFFIXES))
+
+
 def harness_names(rec: CvdpRecord) -> set[str]:
     """Every identifier of the hidden harness's HDL (its modules, instances, signals)."""
     return {t.text.lstrip("\\") for n, text in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)
@@ -136,7 +141,7 @@ def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:
             reason = f"{name} instantiates {', '.join(used)}, defined only in the hidden harness"
             return Verdict(Status.REJECTED, reason=reason, rule="foreign_module",
                            stages={"integrity": StageResult("rejected", reason)})
-        changed = changed_defaults(text, "\n".join(t for n, t in rec.outputs.items() if n.lower().endswith(HDL_SUFFIXES)))
+        changed = changed_defaults(text, reference_hdl(rec))
         if changed:
             reason = (f"{name} changes the reference's interface: {'; '.join(changed)} (a test may size its "
                       "stimulus from the design's parameters and port widths)")
@@ -179,7 +184,8 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
     answer = sorted(f"code/{n}" for n in candidate.files if n.lower().endswith(HDL_SUFFIXES))
     seed = secrets.randbelow(2**31)  # fresh and unpredictable: CVDP's stimulus cannot be memorised
     job = {"nonce": nonce, "seed": seed, "services": plan, "answer_files": answer,
-           "hidden_modules": sorted(hidden_modules(rec, candidate)), "harness_names": sorted(harness_names(rec))}
+           "hidden_modules": sorted(hidden_modules(rec, candidate)), "harness_names": sorted(harness_names(rec)),
+           "reference_hdl": reference_hdl(rec)}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO",
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # the harness's pytest and cocotb's need no installed plugin
     # the simulations run as children of pytest: give CPU time to match the wall-time limit

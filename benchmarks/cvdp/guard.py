@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.families.verilog.drivers import foreign_scopes
+from harness.families.verilog.paramdefaults import changed_defaults
 from harness.families.verilog.wire import fit_record
 from harness.jobs.cocotb_job import _Channel, function_record
 from harness.jobs.verilog_check import check_candidate
@@ -34,7 +35,8 @@ REPORT_MODULE = "benchmarks.cvdp.report"
 KEEP = 48 * 1024
 
 
-def check_answer(files: list[str], hidden: list[str], harness_names: list[str] | None = None) -> dict[str, Any]:
+def check_answer(files: list[str], hidden: list[str], harness_names: list[str] | None = None,
+                 reference: str = "") -> dict[str, Any]:
     """The ``integrity`` record for the candidate's HDL files (paths relative to the job folder)."""
     from harness.families.verilog.tbeval import instantiations
 
@@ -51,6 +53,11 @@ def check_answer(files: list[str], hidden: list[str], harness_names: list[str] |
             return {"stage": "integrity", "status": "rejected", "rule": "foreign_module",
                     "wall_s": time.monotonic() - t0, "data": {},
                     "reason": f"{Path(name).name} instantiates {', '.join(used)}, defined only in the hidden harness"}
+        changed = changed_defaults(Path(name).read_text(errors="replace"), reference) if reference else []
+        if changed:  # on the text the compiler reads (macros expanded, `ifdef decoys gone)
+            return {"stage": "integrity", "status": "rejected", "rule": "interface",
+                    "wall_s": time.monotonic() - t0, "data": {},
+                    "reason": f"{Path(name).name} changes the reference's interface: {'; '.join(changed)}"}
         reached = foreign_scopes(Path(name).read_text(errors="replace"), set(harness_names or ()))
         if reached:
             return {"stage": "integrity", "status": "rejected", "rule": "hierarchical_reference",

@@ -31,6 +31,24 @@ def test_the_constants_the_test_section_reads_are_the_references() -> None:
     assert decode_constant(got["SHAPE"]) == (3, 4) and section_constants(mod, "(") == {}
 
 
+def test_nested_constants_dtypes_and_devices_travel_too() -> None:
+    """Red team 9c S4: ``SHAPES = [(64, 128), (256, 64)]`` and ``CFG = {"rows": 96}`` were not
+    plain, so the answer's zero shapes reached the test section."""
+    import json
+
+    import torch
+
+    mod = types.ModuleType("ref")
+    mod.__dict__.update({"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)},
+                         "DT": torch.float16, "DEV": torch.device("cpu"), "SZ": torch.Size([2, 3]),
+                         "torch": torch, "OBJ": object()})
+    got = json.loads(json.dumps(section_constants(mod, "r = (SHAPES, CFG, DT, DEV, SZ, torch, OBJ)")))
+    assert set(got) == {"SHAPES", "CFG", "DT", "DEV", "SZ"}
+    back = {k: decode_constant(v) for k, v in got.items()}
+    assert back == {"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)}, "DT": torch.float16,
+                    "DEV": torch.device("cpu"), "SZ": (2, 3)}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
 def test_an_answer_cannot_resize_the_test(tmp_path: Path) -> None:

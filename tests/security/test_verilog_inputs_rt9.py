@@ -13,7 +13,13 @@ import pytest
 from benchmarks.cvdp import CvdpSuite
 from benchmarks.cvdp.answer import model_answer
 from harness.api import integrity_verdict, score_response
-from harness.families.verilog.drivers import dotted_heads, foreign_scopes, input_drivers, word_rules
+from harness.families.verilog.drivers import (
+    dotted_heads,
+    foreign_scopes,
+    input_drivers,
+    scope_rules,
+    word_rules,
+)
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.paramdefaults import changed_defaults
 from harness.sandbox.local import BubblewrapSandbox
@@ -137,6 +143,58 @@ class TestRules:
         non_ansi = "module w(a, p); parameter W = 8; input [W-1:0] a; output [15:0] p; endmodule"
         assert changed_defaults(non_ansi.replace("input [W-1:0] a", "input a"), ref) == \
             ["w.a's width (reference 8, answer 1)"]
+
+
+class TestRound9c:
+    """Red team 9c (around the first version of these rules) and honest answers 9b (false rejections)."""
+
+    def test_more_ways_to_drive_an_input(self) -> None:
+        udp = "\nprimitive drv(o, i); output o; input i; table 0:0; 1:0; endtable endprimitive"
+        for body in ("buf (strong0, strong1) b0 (en, 1'b0);", "wire en = 1'b0;", "drv u0 (en, clk);"):
+            src = f"module cnt(input clk, input en, output reg [7:0] q); {body} endmodule" + udp
+            assert {r for r, _ in input_drivers(src)} == {"input_driven"}, body
+        non_ansi = "module cnt(clk, en, q); input clk; input en; output [7:0] q; wire en = 1'b0; endmodule"
+        assert input_drivers(non_ansi)
+
+    def test_comparisons_in_expressions_are_not_assignments(self) -> None:
+        for body in ("assign gt = ~(s ? ($signed(a) <= $signed(b)) : a <= b);",
+                     "always @(posedge clk) q <= s ? q : a <= b;", "assign gt = s ? 1'b0 : b <= a;"):
+            src = f"module m(input clk, input s, input [7:0] a, input [7:0] b, output gt, output reg q); {body} endmodule"
+            assert input_drivers(src) == [], body
+
+    def test_own_generate_blocks_and_data_members(self) -> None:
+        gen = ("module p(input clk, output y); genvar i; generate for (i = 0; i < 4; i++) begin wire acc; end "
+               "endgenerate assign y = genblk1[0].acc; endmodule")
+        assert scope_rules(gen) == []
+        enum = ("module p(input clk); typedef enum {A, B} e_t; e_t state; always @(posedge clk) "
+                "state <= state.next(); endmodule")
+        assert foreign_scopes(enum, {"state"}) == []
+        struct = ("module p(input clk); typedef struct packed {logic [1:0] idx;} s_t; s_t state; "
+                  "always @(posedge clk) state.idx <= 1; endmodule")
+        assert foreign_scopes(struct, {"state"}) == []
+        label = "module p(input clk); if (1) begin : tb_top wire d; end assign y = tb_top.u_ref.p; endmodule"
+        assert foreign_scopes(label, {"tb_top", "u_ref"}) == ["tb_top"]
+
+    def test_interface_decoys_localparams_directions_and_honest_widths(self) -> None:
+        ref = "module mul #(parameter WIDTH = 8) (input [WIDTH-1:0] a, input [WIDTH-1:0] b, output [2*WIDTH-1:0] p); endmodule"
+        ports = "(input [7:0] a, input [7:0] b, output [15:0] p)"
+        assert changed_defaults(f"module mul{ports}; localparam WIDTH = 1; endmodule", ref) == \
+            ["mul.WIDTH (reference 8, answer 1)"]
+        decoy = (f"module mul #(parameter WIDTH = 1) {ports}; endmodule\n`ifdef X\n"
+                 f"module mul #(parameter WIDTH = 8) {ports}; endmodule\n`endif")
+        assert changed_defaults(decoy, ref) == ["mul.WIDTH (reference 8, answer 1)"]
+        assert changed_defaults(f"module mul #(parameter WIDTH = 8) {ports.replace('input [7:0] a', 'inout [7:0] a')}; "
+                                "endmodule", ref) == ["mul.a's direction (reference input, answer inout)"]
+        acc = ("module acc_mem #(parameter DEPTH = 16, parameter ADDR_W = 4) (input clk, input [ADDR_W-1:0] addr, "
+               "input [7:0] din, output reg [31:0] word, output reg [ADDR_W:0] count); endmodule")
+        honest = [acc.replace("input [ADDR_W-1:0] addr", "input [$clog2(DEPTH)-1:0] addr"),
+                  "typedef logic [7:0] byte_t;\n" + acc.replace("input [7:0] din", "input byte_t din"),
+                  acc.replace("output reg [31:0] word", "output int unsigned word"),
+                  acc.replace("ADDR_W = 4) (", "ADDR_W = 4, localparam CNT_W = ADDR_W + 1) (").replace(
+                      "[ADDR_W:0] count", "[CNT_W-1:0] count"),
+                  acc.replace("parameter ADDR_W = 4", "parameter ADDR_W = $clog2(DEPTH)")]
+        for text in honest:
+            assert changed_defaults(text, acc) == [], text
 
 
 def test_s1_forcing_dma_desc_grant_is_rejected() -> None:

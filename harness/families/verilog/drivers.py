@@ -23,6 +23,8 @@ resolves ``top.u_ref.p`` upward even when a local scope has the name ``top``.
 """
 from __future__ import annotations
 
+import re
+
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.lexer import Token, tokenize
 from harness.families.verilog.ports import port_directions
@@ -98,14 +100,20 @@ def _args(toks: list[Token], i: int, stop: int) -> list[list[Token]]:
     return out
 
 
+STRENGTHS = frozenset({"supply0", "strong0", "pull0", "weak0", "highz0", "supply1", "strong1", "pull1", "weak1",
+                       "highz1", "small", "medium", "large"})
+
+
 def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str, set[str]],
-                          order: dict[str, list[str]]) -> str | None:
+                          order: dict[str, list[str]], gates: frozenset[str] = GATES) -> str | None:
     """An input of the enclosing module connected to an output of an instance (a module of the
-    answer's, or a gate primitive, whose first terminal is its output)."""
+    answer's, or a gate or user-defined primitive, whose first terminal is its output)."""
     for i, t in enumerate(toks):
-        if t.kind != "ident" or (t.text not in outputs and t.text not in GATES) or (i and toks[i - 1].text == "."):
+        if t.kind != "ident" or (t.text not in outputs and t.text not in gates) or (i and toks[i - 1].text == "."):
             continue
         j = i + 1
+        if j + 1 < len(toks) and toks[j].text == "(" and toks[j + 1].text in STRENGTHS:  # (strong0, weak1)
+            j = _close(toks, j) + 1
         if j < len(toks) and toks[j].text == "#":
             j = _close(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
         if j < len(toks) and toks[j].kind == "ident":
@@ -116,7 +124,7 @@ def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str
             continue
         args = _args(toks, j, _close(toks, j))
         for pos, arg in enumerate(args):
-            if t.text in GATES:
+            if t.text in gates:
                 out = pos == 0
             elif arg and arg[0].text == ".":
                 out = len(arg) > 1 and arg[1].text in outputs[t.text]
@@ -129,6 +137,29 @@ def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str
     return None
 
 
+_NET_WORDS = frozenset({"wire", "tri", "wand", "wor", "triand", "trior", "tri0", "tri1", "supply0", "supply1",
+                        "uwire", "trireg", "logic", "reg", "var", "bit", "signed", "unsigned"})
+
+
+def _in_expression(toks: list[Token], i: int) -> bool:
+    """Whether ``toks[i]`` stands inside an expression of its statement (after an ``=``, ``<=``
+    or ``?`` since the statement began): ``c ? x : a <= b`` compares, it does not assign."""
+    for k in range(i - 1, -1, -1):
+        text = toks[k].text
+        if text in (";", "begin", "end", "endcase", "fork", "join", "always", "always_ff", "always_comb",
+                    "always_latch", "initial", "final", "default"):
+            return False
+        if text in ("=", "<=", "?", "assign"):
+            return True
+    return False
+
+
+def _primitives(source: str) -> frozenset[str]:
+    """Names of the user-defined primitives ``source`` declares (their first terminal is the output)."""
+    toks = tokenize(source)
+    return frozenset(toks[k + 1].text for k, t in enumerate(toks[:-1]) if t.text == "primitive")
+
+
 def input_drivers(source: str) -> list[tuple[str, str]]:
     """(rule, detail) for each input port a module of ``source`` drives itself."""
     found: list[tuple[str, str]] = []
@@ -136,12 +167,13 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
     ports = {n.lstrip("\\"): port_directions(source, n.lstrip("\\")) for n, _, _ in spans}
     outputs = {m: {p for p, d in ps if d in ("output", "inout")} for m, ps in ports.items()}
     order = {m: [p for p, _ in ps] for m, ps in ports.items()}
+    gates = GATES | _primitives(source)
     for name, start, end in spans:
         inputs = {p for p, d in ports[name.lstrip("\\")] if d == "input"}
         if not inputs:
             continue
         toks = tokenize(source[start:end])
-        via = _driven_through_ports(toks[2:], inputs, outputs, order)
+        via = _driven_through_ports(toks[2:], inputs, outputs, order, gates)
         if via:
             found.append(("input_driven", f"{name.lstrip(chr(92))} connects its own input {via} to an output "
                                           "of an instance (an input is driven by the test alone)"))
@@ -156,9 +188,13 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
                 continue
             elif t.kind == "ident" and t.text == "assign":
                 hit = next((n for n in _targets(toks, i) if n in inputs), None)
+            elif t.kind == "ident" and t.text in inputs and 0 < i < len(toks) - 1 and toks[i + 1].text == "=" \
+                    and (toks[i - 1].text in _NET_WORDS or toks[i - 1].text == "]"):
+                hit = t.text  # `wire en = 1'b0;`: a net declaration assignment on the input
             elif t.kind == "ident" and t.text in inputs and 0 < i < len(toks) - 1 \
                     and toks[i + 1].text in ("=", "<=") \
-                    and (toks[i - 1].text in _STATEMENT_START or (i > 1 and toks[i - 2].text == "#")):
+                    and (toks[i - 1].text in _STATEMENT_START or (i > 1 and toks[i - 2].text == "#")) \
+                    and not _in_expression(toks, i):
                 hit = t.text
             if hit:
                 found.append(("input_driven", f"{name.lstrip(chr(92))} assigns its own input {hit} "
@@ -176,16 +212,41 @@ def scope_rules(source: str) -> list[tuple[str, str]]:
     """A hierarchical reference must start at a name the design declares, and not at one of its
     modules' names (``acc8.en`` names the design's own input from above, as the test's top does)."""
     own = {name.lstrip("\\") for name, _, _ in module_spans(source)}
-    return [("hierarchical_reference", f"{head}.… (candidates reach only scopes they declare, not through a "
-                                       "module's name)") for head in foreign_scopes(source, own)]
+    return [("hierarchical_reference", f"{head}.… (candidates reach only scopes they declare; a module's name "
+                                       "is not one)") for head in foreign_scopes(source, own)]
 
 
 def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:
     """Heads of ``source``'s hierarchical references that it does not declare itself (the name
     appears nowhere else in it) or that the hidden harness uses: a reference into a scope above
     the design (Icarus resolves ``top.u_ref.p`` upward even past a local scope named ``top``)."""
-    heads, plain = _heads(tokenize(source))
-    return sorted(h for h in heads if h not in plain or h in harness_names)
+    toks = tokenize(source)
+    heads, plain = _heads(toks)
+    data = _data_names(toks)
+    generates = any(t.text in ("generate", "genvar") for t in toks)
+    return sorted(h for h in heads
+                  if not (generates and _GENBLK.match(h))  # the design's own unnamed generate blocks
+                  and (h not in plain or (h in harness_names and h not in data)))
+
+
+_GENBLK = re.compile(r"genblk\d+$")
+
+
+def _data_names(toks: list[Token]) -> set[str]:
+    """Names declared as nets or variables (``state_t state;``, ``logic [1:0] s = 0;``): a dotted
+    name that starts at one is a member or a method (``state.next()``), resolved locally."""
+    out = set()
+    for i, t in enumerate(toks[1:-1], start=1):
+        before, after = toks[i - 1], toks[i + 1]
+        if t.kind != "ident" or before.text in (".", ":", "begin", "module", "endmodule", "function", "task"):
+            continue
+        if (before.kind == "ident" or before.text == "]") and after.text in (";", ",", "=", ")"):
+            out.add(t.text.lstrip("\\"))
+        elif (before.kind == "ident" or before.text == "]") and after.text == "[":
+            k = _close(toks, i + 1) + 1  # an unpacked array unless a `(` follows: an instance array
+            if k < len(toks) and toks[k].text != "(":
+                out.add(t.text.lstrip("\\"))
+    return out
 
 
 def _heads(toks: list[Token]) -> tuple[set[str], set[str]]:

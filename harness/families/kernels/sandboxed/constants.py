@@ -16,11 +16,39 @@ def _plain(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float, str))
 
 
+def encode_constant(value: Any, depth: int = 0) -> Any:
+    """``value`` as JSON (tuples, dicts, torch dtypes, devices and sizes tagged), or :data:`NOT_PLAIN`."""
+    import torch
+
+    if _plain(value):
+        return value
+    if depth > 4:
+        return NOT_PLAIN
+    if isinstance(value, torch.dtype):
+        return {"__dtype__": str(value).removeprefix("torch.")}
+    if isinstance(value, torch.device):
+        return {"__device__": str(value)}
+    if isinstance(value, (tuple, list)):  # torch.Size is a tuple
+        items = [encode_constant(v, depth + 1) for v in value]
+        if any(i is NOT_PLAIN for i in items):
+            return NOT_PLAIN
+        return items if isinstance(value, list) else {"__tuple__": items}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        items = {k: encode_constant(v, depth + 1) for k, v in value.items()}
+        if any(i is NOT_PLAIN for i in items.values()):
+            return NOT_PLAIN
+        return {"__dict__": items}
+    return NOT_PLAIN
+
+
+NOT_PLAIN = object()
+
+
 def section_constants(module: types.ModuleType, test_code: str) -> dict[str, Any]:
-    """The reference module's plain constants (numbers, strings, tuples and lists of them) that the
-    test section reads without assigning them: the answer's run of the test section gets these
-    values, not its own (red team 9b S2: an answer setting ``N_ELEMS = 0`` made the test run on
-    empty tensors). Tuples travel as ``{"__tuple__": [...]}`` (:func:`decode_constant`)."""
+    """The reference module's constants (numbers, strings, torch dtypes and devices, and tuples,
+    lists and string-keyed dicts of them, nested) that the test section reads without assigning
+    them: the answer's run of the test section gets these values, not its own (red team 9b S2: an
+    answer setting ``N_ELEMS = 0`` made the test run on empty tensors; 9c S4: a list of shapes)."""
     import ast
 
     try:
@@ -31,16 +59,25 @@ def section_constants(module: types.ModuleType, test_code: str) -> dict[str, Any
     stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     out: dict[str, Any] = {}
     for name in sorted(loaded - stored):
-        value = vars(module).get(name, _plain)  # _plain: a marker for "not defined"
-        if value is not _plain and _plain(value):
-            out[name] = value
-        elif isinstance(value, (tuple, list)) and all(_plain(v) for v in value):
-            out[name] = {"__tuple__": list(value)} if isinstance(value, tuple) else list(value)
+        if name in vars(module) and not isinstance(vars(module)[name], types.ModuleType):
+            value = encode_constant(vars(module)[name])
+            if value is not NOT_PLAIN:
+                out[name] = value
     return out
 
 
 def decode_constant(value: Any) -> Any:
     """A module constant as :func:`section_constants` (or the shape scaling) sent it."""
-    if isinstance(value, dict) and list(value) == ["__tuple__"]:
-        return tuple(value["__tuple__"])
+    if isinstance(value, list):
+        return [decode_constant(v) for v in value]
+    if isinstance(value, dict) and len(value) == 1:
+        (tag, inner), = value.items()
+        if tag == "__tuple__":
+            return tuple(decode_constant(v) for v in inner)
+        if tag == "__dict__":
+            return {k: decode_constant(v) for k, v in inner.items()}
+        if tag in ("__dtype__", "__device__"):
+            import torch
+
+            return getattr(torch, inner) if tag == "__dtype__" else torch.device(inner)
     return value
