@@ -34,10 +34,10 @@ def encode_constant(value: Any, depth: int = 0) -> Any:
             return NOT_PLAIN
         return items if isinstance(value, list) else {"__tuple__": items}
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        items = {k: encode_constant(v, depth + 1) for k, v in value.items()}
-        if any(i is NOT_PLAIN for i in items.values()):
+        members = {k: encode_constant(v, depth + 1) for k, v in value.items()}
+        if any(i is NOT_PLAIN for i in members.values()):
             return NOT_PLAIN
-        return {"__dict__": items}
+        return {"__dict__": members}
     return NOT_PLAIN
 
 
