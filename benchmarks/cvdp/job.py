@@ -151,7 +151,7 @@ def _run(job: dict[str, Any], channel: int) -> None:
     for py in (root / "src").rglob("*.py"):
         py.write_text(map_paths(py.read_text(encoding="utf-8"), root), encoding="utf-8")
     integrity = check_answer(list(job.get("answer_files", [])), list(job.get("hidden_modules", [])),
-                             list(job.get("harness_names", [])), str(job.get("reference_hdl", "")))
+                             str(job.get("reference_hdl", "")), list(job.get("interface_modules", [])))
     send(channel, job["nonce"], integrity)
     if integrity["status"] != "pass":
         return

@@ -77,11 +77,12 @@ def trusted_inputs(run: dict[str, Any], data: dict[str, str]) -> tuple[dict[str,
         for key in getattr(cls, "path_options", ()):
             options.pop(key, None)
     options["verdict_cache"] = "off"
-    if not run.get("data"):
+    recorded = run.get("data") or options.pop("data", None)  # `-S data=` is --data too (red team 9c S5)
+    if not recorded:
         return options, None
     given = {data.get(s) for s in suites}
     if None in given or len(given) != 1:
-        raise UsageError(f"the run read its benchmark from {run['data']!r}, a source its submitter chose; give "
+        raise UsageError(f"the run read its benchmark from {recorded!r}, a source its submitter chose; give "
                          f"--rescore-data {suites[0] if suites else 'SUITE'}=SOURCE (your own copy) to re-evaluate it")
     return options, given.pop()
 

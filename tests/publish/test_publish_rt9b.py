@@ -32,6 +32,11 @@ def test_a_recorded_benchmark_source_needs_the_maintainers_own() -> None:
         trusted_inputs(run, {"tritonbench-g": "/mine/tbg"})
     assert trusted_inputs(run, {"kernelbench": "/mine/kb"}) == ({"lang": "triton", "verdict_cache": "off"},
                                                                 "/mine/kb")
+    # red team 9c S5: chrysalis-hls also reads its benchmark from the suite option `-S data=`
+    opt = {"suites": ["chrysalis-hls"], "data": None, "suite_options": {"data": "/work/forged"}}
+    with pytest.raises(UsageError, match="/work/forged"):
+        trusted_inputs(opt, {})
+    assert trusted_inputs(opt, {"chrysalis-hls": "/mine/c"}) == ({"verdict_cache": "off"}, "/mine/c")
 
 
 def test_the_flag_is_checked_on_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from harness.families.verilog.drivers import (
     word_rules,
 )
 from harness.families.verilog.lexer import tokenize
-from harness.families.verilog.paramdefaults import changed_defaults
+from harness.families.verilog.paramdefaults import parameter_names
 from harness.sandbox.local import BubblewrapSandbox
 from harness.suite import EvalContext, SuiteOptions
 from harness.types import Candidate, Status
@@ -130,19 +130,7 @@ class TestRules:
         honest = ("module m(input clk, input [7:0] d, output [7:0] q); typedef struct packed {logic [7:0] v;} s_t;\n"
                   "s_t r; always @(posedge clk) r.v <= d; assign q = r.v; sub u (.y()); wire w = u.x; endmodule")
         assert not {r for r, _ in scan(honest, preprocessed=True)} & {"hierarchical_reference", "defparam"}
-        assert changed_defaults("module w #(parameter [2:0] W = 8) (); endmodule",
-                                "module w #(parameter W = 8) (); endmodule") == ["w.W (reference 8, answer 0)"]
 
-    def test_interface_defaults_and_widths(self) -> None:
-        ref = "module w #(parameter W = 8, parameter D = W * 2) (input [W-1:0] a, output [D-1:0] p); endmodule"
-        assert changed_defaults(ref, ref) == []
-        assert changed_defaults(ref.replace("W = 8", "W = 4'd8"), ref) == []
-        assert changed_defaults(ref.replace("input [W-1:0] a", "input logic [7:0] a"), ref) == []
-        assert changed_defaults(ref.replace("W = 8", "W = 1"), ref)[0].startswith("w.W (reference 8, answer 1)")
-        assert changed_defaults(ref.replace("[W-1:0] a", "[0:0] a"), ref) == ["w.a's width (reference 8, answer 1)"]
-        non_ansi = "module w(a, p); parameter W = 8; input [W-1:0] a; output [15:0] p; endmodule"
-        assert changed_defaults(non_ansi.replace("input [W-1:0] a", "input a"), ref) == \
-            ["w.a's width (reference 8, answer 1)"]
 
 
 class TestRound9c:
@@ -175,26 +163,10 @@ class TestRound9c:
         label = "module p(input clk); if (1) begin : tb_top wire d; end assign y = tb_top.u_ref.p; endmodule"
         assert foreign_scopes(label, {"tb_top", "u_ref"}) == ["tb_top"]
 
-    def test_interface_decoys_localparams_directions_and_honest_widths(self) -> None:
-        ref = "module mul #(parameter WIDTH = 8) (input [WIDTH-1:0] a, input [WIDTH-1:0] b, output [2*WIDTH-1:0] p); endmodule"
-        ports = "(input [7:0] a, input [7:0] b, output [15:0] p)"
-        assert changed_defaults(f"module mul{ports}; localparam WIDTH = 1; endmodule", ref) == \
-            ["mul.WIDTH (reference 8, answer 1)"]
-        decoy = (f"module mul #(parameter WIDTH = 1) {ports}; endmodule\n`ifdef X\n"
-                 f"module mul #(parameter WIDTH = 8) {ports}; endmodule\n`endif")
-        assert changed_defaults(decoy, ref) == ["mul.WIDTH (reference 8, answer 1)"]
-        assert changed_defaults(f"module mul #(parameter WIDTH = 8) {ports.replace('input [7:0] a', 'inout [7:0] a')}; "
-                                "endmodule", ref) == ["mul.a's direction (reference input, answer inout)"]
-        acc = ("module acc_mem #(parameter DEPTH = 16, parameter ADDR_W = 4) (input clk, input [ADDR_W-1:0] addr, "
-               "input [7:0] din, output reg [31:0] word, output reg [ADDR_W:0] count); endmodule")
-        honest = [acc.replace("input [ADDR_W-1:0] addr", "input [$clog2(DEPTH)-1:0] addr"),
-                  "typedef logic [7:0] byte_t;\n" + acc.replace("input [7:0] din", "input byte_t din"),
-                  acc.replace("output reg [31:0] word", "output int unsigned word"),
-                  acc.replace("ADDR_W = 4) (", "ADDR_W = 4, localparam CNT_W = ADDR_W + 1) (").replace(
-                      "[ADDR_W:0] count", "[CNT_W-1:0] count"),
-                  acc.replace("parameter ADDR_W = 4", "parameter ADDR_W = $clog2(DEPTH)")]
-        for text in honest:
-            assert changed_defaults(text, acc) == [], text
+    def test_parameter_names_for_the_probe(self) -> None:
+        src = ("module m #(parameter W = 8, parameter int D = W * 2, localparam L = (W > 1) ? 2 : 3) "
+               "(input [W-1:0] a); parameter X = 1, Y = f(2, 3); localparam [3:0] Z = 4; endmodule")
+        assert parameter_names(src) == {"m": ["W", "D", "L", "X", "Y", "Z"]}
 
 
 def test_s1_forcing_dma_desc_grant_is_rejected() -> None:
@@ -206,18 +178,42 @@ def test_s1_forcing_dma_desc_grant_is_rejected() -> None:
 
 
 class TestCvdp:
-    def test_static_rules_reject_before_any_simulation(self, mul8) -> None:  # type: ignore[no-untyped-def]
+    def test_text_rules_reject_before_any_simulation(self, mul8) -> None:  # type: ignore[no-untyped-def]
         s, problem, ctx = mul8
         cases = {
             "force": MUL8.replace("assign p = a * b;", "assign p = 0;\n    initial begin force a = 0; force b = 0; end"),
             "hierarchical_reference": MUL8.replace("a * b", "tb_top.u_ref.p"),
-            "interface": MUL8.replace("[7:0] a", "[0:0] a").replace("[7:0] b", "[0:0] b"),
         }
         for rule, code in cases.items():
             v = score_response(s, problem, answer(code), ctx)
             assert (v.status, v.rule) == (Status.REJECTED, rule), (rule, v.reason)
         golden_force = MUL8.replace("a * b", "0").replace("endmodule", "initial force tb_top.u_ref.p = 16'd0;\nendmodule")
         assert score_response(s, problem, answer(golden_force), ctx).status == Status.REJECTED
+
+    @pytest.mark.slow
+    def test_the_interface_probe_compares_elaborated_widths_and_finds_upward_names(self, mul8) -> None:  # type: ignore[no-untyped-def]
+        """Red team 9c S1/S2/S6/S9/S11/S12: widths and values hidden from a text reader (a macro-named
+        module, an ifdef decoy, a ternary width, an escaped name) and an upward name behind a decoy
+        declaration; honest answers 9b: equal widths written otherwise pass."""
+        s, problem, ctx = mul8
+        one = "module mul8 (input logic [0:0] a, input logic [0:0] b, output logic [15:0] p);\n    assign p = a & b;\nendmodule\n"
+        attacks = {
+            "macro": "`define M mul8\n" + one.replace("module mul8", "module `M"),
+            "ifdef decoy": one + "`ifdef HWEVAL_NEVER\n" + MUL8 + "`endif\n",
+            "ternary": one.replace("[0:0] a", "[(1 > 0 ? 0 : 7):0] a").replace("[0:0] b", "[(1 > 0 ? 0 : 7):0] b"),
+            "escaped": one.replace("[0:0] a", "[0:0] \\a ").replace("a & b", "\\a  & b"),
+        }
+        for name, code in attacks.items():
+            v = score_response(s, problem, answer(code), ctx)
+            assert (v.status, v.rule) == (Status.REJECTED, "interface"), (name, v.reason)
+        upward = MUL8.replace("a * b", "u_ref.p") + "module mul8_unused; wire u_ref; endmodule\n"
+        v = score_response(s, problem, answer(upward), ctx)
+        assert (v.status, v.rule) == (Status.REJECTED, "hierarchical_reference"), v.reason
+        honest = ["typedef logic [7:0] byte_t;\n" + MUL8.replace("input logic [7:0] a", "input byte_t a"),
+                  MUL8.replace("[7:0] b", "[$clog2(256)-1:0] b")]
+        for code in honest:
+            v = score_response(s, problem, answer(code), ctx)
+            assert v.status == Status.PASS, (code, v.reason, v.logs)
 
     @pytest.mark.slow
     def test_reference_passes_with_a_fresh_seed_each_time(self, mul8) -> None:  # type: ignore[no-untyped-def]
