@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Protocol
 
 from harness.cache import atomic_write_bytes
-from harness.families.hls.judge import JUDGE_BINARY, ensure_judge
+from harness.families.hls.judge import JUDGE_BINARY, ensure_judge, judge_key
 from harness.families.hls.kernel_link import HOST_FILE, host_text
 from harness.families.hls.tbcheck import top_of
 from harness.families.hls.toolchain import (
@@ -380,7 +380,8 @@ compiles in its subfolder ``kernel-src`` beside the kernel's headers only. With
     for build in builds:
         flags = " ".join([*COMMON_FLAGS, *BUILD_FLAGS[build]])
         tb_key = _digest(_CACHE_VERSION, "tb", tb_blob, flags, version, inc_fp)
-        key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src)
+        # the judge's source and flags too: a result made under another judge is not this one's
+        key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src, judge_key(cxx, version))
         hit = store.get_result(key)
         if hit is not None and hit.status == "timeout" and hit.timeout_s < timeout_s:
             hit = None  # it may finish with more time
