@@ -145,7 +145,9 @@ class TestRound9c:
         assert input_drivers(non_ansi)
 
     def test_comparisons_in_expressions_are_not_assignments(self) -> None:
-        for body in ("assign gt = ~(s ? ($signed(a) <= $signed(b)) : a <= b);",
+        for body in ("always @* case (1'b1) a == b: gt = 1'b1; a <= b: gt = 1'b0; default: gt = 1'b1; endcase",
+                     "assert property (@(posedge clk) disable iff (s) a <= 8'd9);",
+                     "assign gt = ~(s ? ($signed(a) <= $signed(b)) : a <= b);",
                      "always @(posedge clk) q <= s ? q : a <= b;", "assign gt = s ? 1'b0 : b <= a;"):
             src = f"module m(input clk, input s, input [7:0] a, input [7:0] b, output gt, output reg q); {body} endmodule"
             assert input_drivers(src) == [], body
@@ -154,6 +156,8 @@ class TestRound9c:
         gen = ("module p(input clk, output y); genvar i; generate for (i = 0; i < 4; i++) begin wire acc; end "
                "endgenerate assign y = genblk1[0].acc; endmodule")
         assert scope_rules(gen) == []
+        conditional = "module p(input clk, output y); if (1) begin wire r; end assign y = genblk1.r; endmodule"
+        assert scope_rules(conditional) == []
         enum = ("module p(input clk); typedef enum {A, B} e_t; e_t state; always @(posedge clk) "
                 "state <= state.next(); endmodule")
         assert foreign_scopes(enum, {"state"}) == []

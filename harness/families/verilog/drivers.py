@@ -142,15 +142,36 @@ _NET_WORDS = frozenset({"wire", "tri", "wand", "wor", "triand", "trior", "tri0",
 
 
 def _in_expression(toks: list[Token], i: int) -> bool:
-    """Whether ``toks[i]`` stands inside an expression of its statement (after an ``=``, ``<=``
-    or ``?`` since the statement began): ``c ? x : a <= b`` compares, it does not assign."""
+    """Whether ``toks[i]`` stands inside an expression of its statement: after an ``=``, ``<=``
+    or ``?`` since the statement began (``c ? x : a <= b`` compares), inside an unclosed
+    parenthesis (``assert property (... lvl <= 9)``), or as a case item's expression
+    (``case (1'b1) a <= b: lt = 1;``, a ``:`` before the statement's end with no ``?`` before it)."""
+    depth = 0
     for k in range(i - 1, -1, -1):
         text = toks[k].text
-        if text in (";", "begin", "end", "endcase", "fork", "join", "always", "always_ff", "always_comb",
-                    "always_latch", "initial", "final", "default"):
-            return False
-        if text in ("=", "<=", "?", "assign"):
+        if text == ")":
+            depth += 1
+        elif text == "(":
+            if depth == 0:
+                return True
+            depth -= 1
+        elif depth:
+            continue
+        elif text in (";", "begin", "end", "endcase", "fork", "join", "always", "always_ff", "always_comb",
+                      "always_latch", "initial", "final", "default"):
+            break
+        elif text in ("=", "<=", "?", "assign"):
             return True
+    questions = 0
+    for t in toks[i + 2:]:
+        if t.text in (";", "begin", "end"):
+            return False
+        if t.text == "?":
+            questions += 1
+        elif t.text == ":":
+            if questions == 0:
+                return True  # `a <= b :` a case item, not an assignment
+            questions -= 1
     return False
 
 
@@ -223,7 +244,7 @@ def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:
     toks = tokenize(source)
     heads, plain = _heads(toks)
     data = _data_names(toks)
-    generates = any(t.text in ("generate", "genvar") for t in toks)
+    generates = any(t.text in ("generate", "genvar", "begin") for t in toks)  # conditional generates need neither
     return sorted(h for h in heads
                   if not (generates and _GENBLK.match(h))  # the design's own unnamed generate blocks
                   and (h not in plain or (h in harness_names and h not in data)))
