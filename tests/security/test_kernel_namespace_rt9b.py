@@ -41,10 +41,12 @@ def test_nested_constants_dtypes_and_devices_travel_too() -> None:
     mod = types.ModuleType("ref")
     mod.__dict__.update({"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)},
                          "DT": torch.float16, "DEV": torch.device("cpu"), "SZ": torch.Size([2, 3]),
-                         "torch": torch, "OBJ": object()})
-    got = json.loads(json.dumps(section_constants(mod, "r = (SHAPES, CFG, DT, DEV, SZ, torch, OBJ)")))
-    assert set(got) == {"SHAPES", "CFG", "DT", "DEV", "SZ"}
-    back = {k: decode_constant(v) for k, v in got.items()}
+                         "torch": torch, "OBJ": object(), "SIZES": range(64, 257, 64), "N_ROWS": 96})
+    got = json.loads(json.dumps(section_constants(mod, "import ref as op\nr = (SHAPES, CFG, DT, DEV, SZ, torch, OBJ, "
+                                                       "SIZES, op.N_ROWS)")))
+    assert set(got) == {"SHAPES", "CFG", "DT", "DEV", "SZ", "SIZES", "N_ROWS"}  # 9c S7 (op.N_ROWS), S14 (range)
+    assert decode_constant(got["SIZES"]) == range(64, 257, 64) and got["N_ROWS"] == 96
+    back = {k: decode_constant(v) for k, v in got.items() if k not in ("SIZES", "N_ROWS")}
     assert back == {"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)}, "DT": torch.float16,
                     "DEV": torch.device("cpu"), "SZ": (2, 3)}
 

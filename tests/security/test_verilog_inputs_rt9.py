@@ -164,6 +164,9 @@ class TestRound9c:
         struct = ("module p(input clk); typedef struct packed {logic [1:0] idx;} s_t; s_t state; "
                   "always @(posedge clk) state.idx <= 1; endmodule")
         assert foreign_scopes(struct, {"state"}) == []
+        # red team 9c S12: a name is declared only by the module that uses it, not by another module
+        assert foreign_scopes("module mul(output [15:0] p); assign p = u_ref.p; endmodule\n"
+                              "module mul_unused; wire u_ref; endmodule", set()) == ["u_ref"]
         label = "module p(input clk); if (1) begin : tb_top wire d; end assign y = tb_top.u_ref.p; endmodule"
         assert foreign_scopes(label, {"tb_top", "u_ref"}) == ["tb_top"]
 

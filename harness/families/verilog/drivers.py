@@ -241,13 +241,17 @@ def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:
     """Heads of ``source``'s hierarchical references that it does not declare itself (the name
     appears nowhere else in it) or that the hidden harness uses: a reference into a scope above
     the design (Icarus resolves ``top.u_ref.p`` upward even past a local scope named ``top``)."""
-    toks = tokenize(source)
-    heads, plain = _heads(toks)
-    data = _data_names(toks)
-    generates = any(t.text in ("generate", "genvar", "begin") for t in toks)  # conditional generates need neither
-    return sorted(h for h in heads
+    found: set[str] = set()
+    spans = [(start, end) for _, start, end in module_spans(source)] or [(0, len(source))]
+    for start, end in spans:  # each module on its own: a name declared in another module is not this one's
+        toks = tokenize(source[start:end])
+        heads, plain = _heads(toks)
+        data = _data_names(toks)
+        generates = any(t.text in ("generate", "genvar", "begin") for t in toks)  # conditional generates need neither
+        found |= {h for h in heads
                   if not (generates and _GENBLK.match(h))  # the design's own unnamed generate blocks
-                  and (h not in plain or (h in harness_names and h not in data)))
+                  and (h not in plain or (h in harness_names and h not in data))}
+    return sorted(found)
 
 
 _GENBLK = re.compile(r"genblk\d+$")

@@ -28,6 +28,8 @@ def encode_constant(value: Any, depth: int = 0) -> Any:
         return {"__dtype__": str(value).removeprefix("torch.")}
     if isinstance(value, torch.device):
         return {"__device__": str(value)}
+    if isinstance(value, range):  # red team 9c S14
+        return {"__range__": [value.start, value.stop, value.step]}
     if isinstance(value, (tuple, list)):  # torch.Size is a tuple
         items = [encode_constant(v, depth + 1) for v in value]
         if any(i is NOT_PLAIN for i in items):
@@ -56,6 +58,8 @@ def section_constants(module: types.ModuleType, test_code: str) -> dict[str, Any
     except SyntaxError:
         return {}
     loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    # `op.N_ROWS` where the section imports the problem's module (red team 9c S7): attribute names too
+    loaded |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)}
     stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     out: dict[str, Any] = {}
     for name in sorted(loaded - stored):
@@ -76,6 +80,8 @@ def decode_constant(value: Any) -> Any:
             return tuple(decode_constant(v) for v in inner)
         if tag == "__dict__":
             return {k: decode_constant(v) for k, v in inner.items()}
+        if tag == "__range__":
+            return range(*inner)
         if tag in ("__dtype__", "__device__"):
             import torch
 
