@@ -58,6 +58,12 @@ def check_answer(files: list[str], hidden: list[str], reference: str = "",
         if used:
             return rejected("foreign_module", f"{Path(name).name} instantiates {', '.join(used)}, defined only in "
                                               "the hidden harness")
+    if len(files) > 1:  # a module of one file driving an input of another's (red team 9c S3d)
+        from harness.families.verilog.drivers import input_drivers, scope_rules
+
+        together = "\n".join(Path(name).read_text(errors="replace") for name in files)
+        for rule, detail in input_drivers(together) + scope_rules(together):
+            return rejected(rule, f"across the answer's files: {detail}")
     if reference and modules:
         found = _probe(files, reference, modules)
         if found is not None:

@@ -143,6 +143,17 @@ class TestRound9c:
             assert {r for r, _ in input_drivers(src)} == {"input_driven"}, body
         non_ansi = "module cnt(clk, en, q); input clk; input en; output [7:0] q; wire en = 1'b0; endmodule"
         assert input_drivers(non_ansi)
+        assert input_drivers(non_ansi.replace("wire en = 1'b0;", "wire unused = 1'b0, en = ~clk;"))
+
+    @pytest.mark.parametrize("body", [  # red team 9c S3-v2 and S3b
+        "assign \\en  = ~clk;", "wire unused; not n0 (unused, en, clk);", "zero u0 (.*);", "zero u0 (.en, .clk);",
+        "sink u0 (.p(en)); assign u0.p = ~clk;", "\\z2  u0 (.o(en), .c(clk));", "drv u0 (en, clk);"])
+    def test_escaped_names_wildcard_ports_and_multi_output_gates(self, body: str) -> None:
+        src = (f"module cnt(input clk, input en, output reg [7:0] q); {body} endmodule\n"
+               "module zero (input clk, output en); assign en = ~clk; endmodule\nmodule sink (input p); endmodule\n"
+               "module z2(output o, input c); assign o = ~c; endmodule\n"
+               "primitive \\drv (o, i); output o; input i; table 0 : 1; 1 : 0; endtable endprimitive")
+        assert {r for r, _ in input_drivers(src)} == {"input_driven"}, body
 
     def test_comparisons_in_expressions_are_not_assignments(self) -> None:
         for body in ("always @* case (1'b1) a == b: gt = 1'b1; a <= b: gt = 1'b0; default: gt = 1'b1; endcase",

@@ -124,7 +124,16 @@ def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str
             continue
         args = _args(toks, j, _close(toks, j))
         for pos, arg in enumerate(args):
-            if t.text in gates:
+            if [a.text for a in arg] == [".", "*"] and t.text in outputs:  # `.*`: each output port to its name
+                hit = next((p for p in outputs[t.text] if p in inputs), None)
+                if hit:
+                    return hit
+                continue
+            if len(arg) == 2 and arg[0].text == "." and arg[1].kind == "ident":  # `.en`: the port to `en`
+                arg = [arg[0], arg[1], arg[1]]
+            if t.text in ("buf", "not"):
+                out = pos < len(args) - 1  # every terminal but the last is an output
+            elif t.text in gates:
                 out = pos == 0
             elif arg and arg[0].text == ".":
                 out = len(arg) > 1 and arg[1].text in outputs[t.text]
@@ -177,8 +186,23 @@ def _in_expression(toks: list[Token], i: int) -> bool:
 
 def _primitives(source: str) -> frozenset[str]:
     """Names of the user-defined primitives ``source`` declares (their first terminal is the output)."""
-    toks = tokenize(source)
+    toks = _plain_tokens(source)
     return frozenset(toks[k + 1].text for k, t in enumerate(toks[:-1]) if t.text == "primitive")
+
+
+def _plain_tokens(source: str) -> list[Token]:
+    """``source``'s tokens with escaped identifiers as the plain names they denote (``\\en `` is ``en``)."""
+    return [t._replace(text=t.text[1:]) if t.kind == "ident" and t.text.startswith("\\") else t
+            for t in tokenize(source)]
+
+
+def _net_declaration(toks: list[Token], i: int) -> bool:
+    """Whether ``toks[i]`` is a declarator of a net declaration statement (``wire a = 0, en = 0;``)."""
+    for k in range(i - 1, -1, -1):
+        if toks[k].text in (";", "begin", "end", ")") or k == 0:
+            first = toks[k + 1] if toks[k].text in (";", "begin", "end", ")") else toks[k]
+            return first.text in _NET_WORDS
+    return False
 
 
 def input_drivers(source: str) -> list[tuple[str, str]]:
@@ -193,7 +217,9 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
         inputs = {p for p, d in ports[name.lstrip("\\")] if d == "input"}
         if not inputs:
             continue
-        toks = tokenize(source[start:end])
+        toks = _plain_tokens(source[start:end])
+        instances = {toks[k + 1].text for k in range(len(toks) - 2)
+                     if toks[k].text in outputs and toks[k + 1].kind == "ident" and toks[k + 2].text in ("(", "[")}
         via = _driven_through_ports(toks[2:], inputs, outputs, order, gates)
         if via:
             found.append(("input_driven", f"{name.lstrip(chr(92))} connects its own input {via} to an output "
@@ -209,8 +235,11 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
                 continue
             elif t.kind == "ident" and t.text == "assign":
                 hit = next((n for n in _targets(toks, i) if n in inputs), None)
+                if hit is None and i + 2 < len(toks) and toks[i + 1].text in instances and toks[i + 2].text == ".":
+                    hit = f"{toks[i + 1].text}'s port"  # `assign u0.p = ...`: a port of an instance, from outside
             elif t.kind == "ident" and t.text in inputs and 0 < i < len(toks) - 1 and toks[i + 1].text == "=" \
-                    and (toks[i - 1].text in _NET_WORDS or toks[i - 1].text == "]"):
+                    and (toks[i - 1].text in _NET_WORDS or toks[i - 1].text == "]"
+                         or (toks[i - 1].text == "," and _net_declaration(toks, i))):
                 hit = t.text  # `wire en = 1'b0;`: a net declaration assignment on the input
             elif t.kind == "ident" and t.text in inputs and 0 < i < len(toks) - 1 \
                     and toks[i + 1].text in ("=", "<=") \
