@@ -64,3 +64,43 @@ def test_an_answer_cannot_resize_the_test(tmp_path: Path) -> None:
     assert score_response(suite, problem, suite.reference_response(problem), ctx).status == Status.PASS
     v = score_response(suite, problem, ATTACK, ctx)
     assert v.status == Status.FAIL, v.reason
+
+
+def test_reference_helpers_the_section_calls_are_the_references() -> None:
+    """Red team 9c S10: the test section's ``torch_scale`` (a pure torch helper of the operator file)
+    resolved to the answer's, which returned zeros to agree with a zero kernel. Helpers that launch
+    no kernel travel as reference source; wrappers that launch kernels stay the answer's."""
+    from harness.families.kernels.sandboxed.constants import HELPERS_KEY, section_helpers
+
+    source = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, n, B: tl.constexpr):
+    pass
+
+
+def launch(x):
+    k[(1,)](x, x.numel(), B=16)
+    return x
+
+
+def scale(x):
+    return launch(x)
+
+
+@torch.no_grad()
+def torch_scale(x):
+    return x * 2.0
+
+
+def unused(x):
+    return x
+'''
+    test = "x = torch.ones(4)\nr = torch.allclose(scale(x), torch_scale(x)) and launch(x) is not None\n"
+    got = section_helpers(source, test, "scale")
+    assert list(got[HELPERS_KEY]) == ["torch_scale"]
+    assert got[HELPERS_KEY]["torch_scale"].startswith("@torch.no_grad()\ndef torch_scale(x):")
+    assert section_helpers("def (", test, "scale") == {}

@@ -87,3 +87,52 @@ def decode_constant(value: Any) -> Any:
 
             return getattr(torch, inner) if tag == "__dtype__" else torch.device(inner)
     return value
+
+
+#: the key under which :func:`section_helpers` travels with the constants
+HELPERS_KEY = "__hweval_helpers__"
+_KERNEL_DECORATORS = ("jit", "autotune", "heuristics")
+
+
+def section_helpers(source: str, test_code: str, entry: str) -> dict[str, Any]:
+    """``{HELPERS_KEY: {name: source}}`` for the reference's own module-level functions that the test
+    section calls and that launch no Triton kernel, directly or through other functions of the
+    module (pure helpers such as a torch check or an input maker): the test section gets the
+    reference's, not the answer's (red team 9c S10: an answer's ``torch_scale`` returning zeros
+    agreed with its zero kernel). Functions that launch kernels (the entry, other wrappers) stay
+    the answer's."""
+    import ast
+
+    try:
+        tree, section = ast.parse(source), ast.parse(test_code)
+    except SyntaxError:
+        return {}
+    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    kernels = {n.name for n in funcs.values() if any(_is_kernel_decorator(d) for d in n.decorator_list)}
+    called = {n.func.id for n in ast.walk(section) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    launching: set[str] = set(kernels)
+    changed = True
+    while changed:  # a function launches when it subscripts a kernel or calls a function that launches
+        changed = False
+        for name, node in funcs.items():
+            if name in launching:
+                continue
+            used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            if used & launching:
+                launching.add(name)
+                changed = True
+    lines = source.splitlines()
+    out = {}
+    for name in sorted(called & set(funcs) - launching - {entry}):
+        node = funcs[name]
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        out[name] = "\n".join(lines[first - 1:node.end_lineno])
+    return {HELPERS_KEY: out} if out else {}
+
+
+def _is_kernel_decorator(node: Any) -> bool:
+    import ast
+
+    target = node.func if isinstance(node, ast.Call) else node
+    return isinstance(target, ast.Attribute) and target.attr in _KERNEL_DECORATORS \
+        or isinstance(target, ast.Name) and target.id in _KERNEL_DECORATORS

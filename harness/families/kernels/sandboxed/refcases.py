@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels.sandboxed.constants import section_constants
+from harness.families.kernels.sandboxed.constants import section_constants, section_helpers
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
 from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
@@ -366,6 +366,7 @@ def compute(source: str, job: Mapping[str, Any], out: Path, *, module: types.Mod
             mod = module or exec_module(source, "hweval_reference", path)
             records = compute_function_cases(mod, job.get("test_code", ""), job, out)
             overrides = section_constants(mod, job.get("test_code", ""))  # see .constants
+            overrides.update(section_helpers(source, job.get("test_code", ""), job.get("entry", "")))
         else:
             if module is not None:
                 mod = module

@@ -156,9 +156,11 @@ def import_candidate(job: dict[str, Any]) -> ModuleType:
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         raise ImportError("candidate.py not found")
     mod = load_candidate(Path(spec.origin))
-    from harness.families.kernels.sandboxed.constants import decode_constant
+    from harness.families.kernels.sandboxed.constants import HELPERS_KEY, decode_constant
 
     for name, value in (job.get("globals") or {}).items():
+        if name == HELPERS_KEY:
+            continue
         value = decode_constant(value)
         if hasattr(mod, name):
             setattr(mod, name, tuple(value) if isinstance(getattr(mod, name), tuple) else value)

@@ -39,13 +39,17 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
     entry = getattr(mod, job["entry"], None)
     if not callable(entry):
         raise AttributeError(f"the answer defines no function {job['entry']!r}")
-    from harness.families.kernels.sandboxed.constants import decode_constant
+    from harness.families.kernels.sandboxed.constants import HELPERS_KEY, decode_constant
     from harness.families.kernels.sandboxed.refcases import importable_as
 
     ns = dict(vars(mod))
     # the test section reads the reference's module constants, never the answer's (red team 9b S2)
-    ns.update({name: decode_constant(value) for name, value in (job.get("globals") or {}).items()})
+    given = dict(job.get("globals") or {})
+    helpers = given.pop(HELPERS_KEY, {})
+    ns.update({name: decode_constant(value) for name, value in given.items()})
     ns.update({"__name__": "hweval_test_section", job["entry"]: wrap(entry)})
+    for text in helpers.values():  # the reference's own helpers the section calls (red team 9c S10)
+        exec(compile(text, "reference_helper.py", "exec"), ns)  # noqa: S102 - trusted reference source
     code = compile((workdir / job["test_code"]).read_text(), "test_section.py", "exec")
     torch.manual_seed(int(case.get("seed", 0)))
     with importable_as(job.get("module_name"), ns):
