@@ -14,6 +14,7 @@ where the reference does: a name it reaches above itself (``tb_top.u_ref.p``) ha
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -23,13 +24,14 @@ from harness.families.verilog.extract import module_spans
 from harness.families.verilog.paramdefaults import parameter_names
 from harness.families.verilog.ports import port_directions
 
-_LINE = re.compile(r"^HWEVAL_PROBE (\S+) (\S+) (.*)$")
+_LINE = re.compile(r"^(\S+) (\S+ \S+) (.*)$")
+_NO_PARAM = re.compile(r"parameter (\S+) not found")
 #: Icarus's words for a name that does not resolve (an upward reference with no scope above)
 _UNBOUND = re.compile(r"[Uu]nable to bind|could not be resolved|[Uu]nable to resolve|not found in|"
                       r"[Ss]cope .* not found|unresolved")
 
 
-def probe_source(modules: list[str], reference: str, answer_names: set[str]) -> str:
+def probe_source(modules: list[str], reference: str, answer_names: set[str], tag: str = "HWEVAL_PROBE") -> str:
     """The probe module: one unconnected instance of each module, a line per parameter and port
     (only those the answer's text names, so a name it lacks is left to the test)."""
     lines = ["module hweval_probe_top;"]
@@ -38,14 +40,14 @@ def probe_source(modules: list[str], reference: str, answer_names: set[str]) -> 
         lines.append(f"  {mod} hweval_probe_u{k} ();")
         for param in parameter_names(reference).get(mod, []):
             if param in answer_names:
-                shows.append(f'    $display("HWEVAL_PROBE {mod} P:{param} %0d", hweval_probe_u{k}.{param});')
+                shows.append(f'    $display("{tag} {mod} P:{param} %0d", hweval_probe_u{k}.{param});')
         for port, _ in port_directions(reference, mod):
             if port in answer_names:
-                shows.append(f'    $display("HWEVAL_PROBE {mod} W:{port} %0d", $bits(hweval_probe_u{k}.{port}));')
-    return "\n".join([*lines, "  initial begin", "    #0;", *shows, "  end", "endmodule", ""])
+                shows.append(f'    $display("{tag} {mod} W:{port} %0d", $bits(hweval_probe_u{k}.{port}));')
+    return "\n".join([*lines, "  initial begin", "    #0;", *shows, "    $finish;", "  end", "endmodule", ""])
 
 
-def elaborate(files: list[Path], probe: str, work: Path) -> tuple[dict[str, str] | None, str]:
+def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROBE") -> tuple[dict[str, str] | None, str]:
     """(``{"mod P:name": value}``, "") or (None, Icarus's complaint) for the probe over ``files``."""
     top = work / "hweval_probe_top.sv"
     top.write_text(probe)
@@ -58,9 +60,37 @@ def elaborate(files: list[Path], probe: str, work: Path) -> tuple[dict[str, str]
         return None, (built.stderr or built.stdout)[-600:]
     ran = subprocess.run([shutil.which("vvp") or "vvp", "-n", str(image)], capture_output=True, text=True,
                          timeout=60, cwd=work)
-    out = {f"{m.group(1)} {m.group(2)}": m.group(3).strip()
-           for m in map(_LINE.match, ran.stdout.splitlines()) if m}
-    return out, ""
+    out: dict[str, str] = {}
+    for line in ran.stdout.splitlines():
+        m = _LINE.match(line)
+        if m and m.group(1) == tag:  # the probe's lines carry a tag the answer cannot know (red team 9c S18)
+            key = m.group(2)
+            out[key] = m.group(3).strip() if key not in out else "printed twice"
+    return out, built.stderr or ""
+
+
+def _not_parameters(want: dict[str, str], modules: list[str], ref_files: list[Path], ans_files: list[Path],
+                    probe: str, tmp: Path, tag: str) -> list[str]:
+    """The reference parameters that the answer does not declare as parameters: each is set by a
+    ``defparam`` of the probe (to the reference's own value), which only a parameter takes. Checked
+    only where the reference takes them all (a ``localparam`` of the reference's is left out)."""
+    lines = []
+    for key, value in want.items():
+        mod, kind = key.split(" ", 1)
+        if kind.startswith("P:") and re.fullmatch(r"-?\d+", value):
+            lines.append(f"  defparam hweval_probe_u{modules.index(mod)}.{kind[2:]} = {value};")
+    if not lines:
+        return []
+    set_probe = probe.replace("  initial begin", "\n".join(lines) + "\n  initial begin", 1)
+    for folder in ("ref_dp", "ans_dp"):
+        (tmp / folder).mkdir()
+    ref_out, ref_log = elaborate(ref_files, set_probe, tmp / "ref_dp", tag)
+    if ref_out is None or _NO_PARAM.search(ref_log):
+        return []
+    ans_out, ans_log = elaborate(ans_files, set_probe, tmp / "ans_dp", tag)
+    if ans_out is None:
+        return ["one of its parameters"]
+    return sorted(set(_NO_PARAM.findall(ans_log)))  # Icarus warns, it does not fail, on a defparam of no parameter
 
 
 def check(answer_files: list[Path], context_files: list[Path], harness_files: list[Path], reference: str,
@@ -71,16 +101,22 @@ def check(answer_files: list[Path], context_files: list[Path], harness_files: li
     modules = [m for m in modules if m in own]
     if not modules:
         return None
-    probe = probe_source(modules, reference, answer_names)
+    tag = "P" + secrets.token_hex(12)
+    probe = probe_source(modules, reference, answer_names, tag)
     with tempfile.TemporaryDirectory(prefix="hweval-probe-") as tmp:
         ref_dir, ans_dir = Path(tmp) / "ref", Path(tmp) / "ans"
         ref_dir.mkdir()
         ans_dir.mkdir()
         (ref_dir / "reference.sv").write_text(reference)
-        want, _ = elaborate([ref_dir / "reference.sv", *context_files, *harness_files], probe, ref_dir)
+        want, _ = elaborate([ref_dir / "reference.sv", *context_files, *harness_files], probe, ref_dir, tag)
         if want is None:
             return None
-        got, why = elaborate([*answer_files, *context_files, *harness_files], probe, ans_dir)
+        got, why = elaborate([*answer_files, *context_files, *harness_files], probe, ans_dir, tag)
+        not_params = _not_parameters(want, modules, [ref_dir / "reference.sv", *context_files, *harness_files],
+                                     [*answer_files, *context_files, *harness_files], probe, Path(tmp), tag) \
+            if got is not None else []
+    if not_params:  # `integer WIDTH = 8; initial #1 WIDTH = 1;` reads 8 at time 0 only (red team 9c S15)
+        return "interface", f"the answer declares {', '.join(not_params)} as something other than a parameter"
     if got is None:
         if not _UNBOUND.search(why):
             return None  # a compile error of its own: the test's build reports it

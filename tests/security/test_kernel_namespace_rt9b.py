@@ -46,6 +46,20 @@ def test_nested_constants_dtypes_and_devices_travel_too() -> None:
                                                        "SIZES, op.N_ROWS)")))
     assert set(got) == {"SHAPES", "CFG", "DT", "DEV", "SZ", "SIZES", "N_ROWS"}  # 9c S7 (op.N_ROWS), S14 (range)
     assert decode_constant(got["SIZES"]) == range(64, 257, 64) and got["N_ROWS"] == 96
+
+    class Config:
+        ROWS = 96
+        COLS = (80, 1)
+
+    class WithMethod:
+        ROWS = 96
+
+        def rows(self) -> int:
+            return self.ROWS
+
+    mod.__dict__.update({"Config": Config, "WithMethod": WithMethod})
+    classes = json.loads(json.dumps(section_constants(mod, "r = (Config.ROWS, WithMethod.ROWS)")))
+    assert set(classes) == {"Config"} and decode_constant(classes["Config"]).COLS == (80, 1)
     back = {k: decode_constant(v) for k, v in got.items() if k not in ("SIZES", "N_ROWS")}
     assert back == {"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)}, "DT": torch.float16,
                     "DEV": torch.device("cpu"), "SZ": (2, 3)}

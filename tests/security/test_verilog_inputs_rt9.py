@@ -220,10 +220,16 @@ class TestCvdp:
             "ifdef decoy": one + "`ifdef HWEVAL_NEVER\n" + MUL8 + "`endif\n",
             "ternary": one.replace("[0:0] a", "[(1 > 0 ? 0 : 7):0] a").replace("[0:0] b", "[(1 > 0 ? 0 : 7):0] b"),
             "escaped": one.replace("[0:0] a", "[0:0] \\a ").replace("a & b", "\\a  & b"),
+            "automatic": one.replace("module mul8", "module automatic mul8"),  # 9c S19
+            # 9c S18: the probe's own lines printed by the answer (the probe's tag is secret)
+            "fake probe lines": one.replace("endmodule", 'initial $display("HWEVAL_PROBE mul8 W:a 8");\nendmodule'),
         }
         for name, code in attacks.items():
             v = score_response(s, problem, answer(code), ctx)
             assert (v.status, v.rule) == (Status.REJECTED, "interface"), (name, v.reason)
+        late = MUL8.replace("assign p = a * b;", "integer WIDTH = 8;\n    initial #1 WIDTH = 1;\n    assign p = a * b;")
+        assert "WIDTH" not in MUL8  # the fixture's reference has no parameter: the late variable is harmless here
+        assert score_response(s, problem, answer(late), ctx).status == Status.PASS
         upward = MUL8.replace("a * b", "u_ref.p") + "module mul8_unused; wire u_ref; endmodule\n"
         v = score_response(s, problem, answer(upward), ctx)
         assert (v.status, v.rule) == (Status.REJECTED, "hierarchical_reference"), v.reason
@@ -244,3 +250,25 @@ class TestCvdp:
         assert seeds[0] != seeds[1]
         wrong = score_response(s, problem, answer(MUL8.replace("a * b", "a + b")), ctx)
         assert wrong.status == Status.FAIL
+
+
+def test_the_probe_requires_a_reference_parameter_to_be_a_parameter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Red team 9c S15: ``integer WIDTH = 8; initial #1 WIDTH = 1;`` read 8 at the probe's time 0
+    and 1 when the test read it; a defparam of the probe (which only a parameter takes) finds it."""
+    import shutil
+
+    from benchmarks.cvdp.probe import check
+
+    if shutil.which("iverilog") is None:
+        pytest.skip("needs iverilog")
+    ref = ("module mul #(parameter WIDTH = 8) (input [WIDTH-1:0] a, input [WIDTH-1:0] b, output [2*WIDTH-1:0] p);\n"
+           "  assign p = a * b;\nendmodule\n")
+    late = tmp_path / "late.sv"
+    late.write_text("module mul (input [7:0] a, input [7:0] b, output [15:0] p);\n  integer WIDTH = 8;\n"
+                    "  initial #1 WIDTH = 1;\n  assign p = {15'b0, a[0] & b[0]};\nendmodule\n")
+    names = {"WIDTH", "a", "b", "p"}
+    assert check([late], [], [], ref, ["mul"], names) == (
+        "interface", "the answer declares WIDTH as something other than a parameter")
+    good = tmp_path / "good.sv"
+    good.write_text(ref.replace("a * b", "b * a"))
+    assert check([good], [], [], ref, ["mul"], names) is None

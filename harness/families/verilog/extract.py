@@ -18,7 +18,8 @@ __all__ = ["extract_verilog", "module_spans", "normalized_sha256"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _VERILOG_LANGS = {"", "verilog", "systemverilog", "sv", "v", "vlog", "verilog2001", "svh"}
-_MODULE = re.compile(r"\b(module|macromodule)\s+(\\?[A-Za-z_][\w$]*)")
+# `module automatic mul`: the lifetime is not the name (red team 9c S19)
+_MODULE = re.compile(r"\b(module|macromodule)\s+(?:(?:automatic|static)\s+)?(\\?[A-Za-z_][\w$]*)")
 _ENDMODULE = re.compile(r"\bendmodule\b")
 
 

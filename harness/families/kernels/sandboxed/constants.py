@@ -30,6 +30,12 @@ def encode_constant(value: Any, depth: int = 0) -> Any:
         return {"__device__": str(value)}
     if isinstance(value, range):  # red team 9c S14
         return {"__range__": [value.start, value.stop, value.step]}
+    if isinstance(value, type) and value.__bases__ == (object,):  # `class Config: ROWS = 96` (9c S14)
+        attrs = {k: v for k, v in vars(value).items() if not k.startswith("__")}
+        members = {k: encode_constant(v, depth + 1) for k, v in attrs.items()}
+        if not members or any(m is NOT_PLAIN for m in members.values()):
+            return NOT_PLAIN
+        return {"__class__": [value.__name__, members]}
     if isinstance(value, (tuple, list)):  # torch.Size is a tuple
         items = [encode_constant(v, depth + 1) for v in value]
         if any(i is NOT_PLAIN for i in items):
@@ -82,6 +88,8 @@ def decode_constant(value: Any) -> Any:
             return {k: decode_constant(v) for k, v in inner.items()}
         if tag == "__range__":
             return range(*inner)
+        if tag == "__class__":
+            return type(inner[0], (), {k: decode_constant(v) for k, v in inner[1].items()})
         if tag in ("__dtype__", "__device__"):
             import torch
 
