@@ -121,7 +121,14 @@ def interface_modules(rec: CvdpRecord, plan: list[dict[str, Any]]) -> list[str]:
     tops = {str(s["env"].get("TOPLEVEL", "")).strip() for s in plan}
     used = {mod for n, text in rec.harness.items() if n.lower().endswith(HDL_SUFFIXES)
             for mod, _ in instantiations(text)}
-    return sorted(m for m in tops | used if m)
+    found = sorted(m for m in tops | used if m)
+    if found:
+        return found
+    # no TOPLEVEL in the environment (a test_runner.py that names it in Python: 9d S7): the
+    # reference's own top modules, those no other module of it instantiates
+    ref = reference_hdl(rec)
+    inner = {mod.lstrip("\\") for mod, _ in instantiations(ref)}
+    return sorted({n.lstrip("\\") for n, _, _ in module_spans(ref)} - inner)
 
 
 def static_verdict(rec: CvdpRecord, candidate: Candidate) -> Verdict | None:

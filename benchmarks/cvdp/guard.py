@@ -82,11 +82,13 @@ def _probe(files: list[str], reference: str, modules: list[str]) -> tuple[str, s
     texts = [f.read_text(errors="replace") for f in answer]
     own = {n.lstrip("\\") for text in texts for n, _, _ in module_spans(text)}
     ref_own = {n.lstrip("\\") for n, _, _ in module_spans(reference)}
-    context = [p for p in sorted((root / "code").rglob("*")) if p.suffix.lower() in (".v", ".sv") and p not in answer
-               and not ({n.lstrip("\\") for n, _, _ in module_spans(p.read_text(errors="replace"))} & (own | ref_own))]
+    def context(defined: set[str]) -> list[Path]:  # the problem's files, less those the side replaces
+        return [p for p in sorted((root / "code").rglob("*")) if p.suffix.lower() in (".v", ".sv") and p not in answer
+                and not ({n.lstrip("\\") for n, _, _ in module_spans(p.read_text(errors="replace"))} & defined)]
+
     harness = [p for p in sorted((root / "src").rglob("*")) if p.suffix.lower() in hdl[:2]]
     names = {t.text.lstrip("\\") for text in texts for t in tokenize(text) if t.kind == "ident"}
-    return check(answer, context, harness, reference, modules, names)
+    return check(answer, (context(own), context(ref_own)), harness, reference, modules, names)
 
 
 class Drain:

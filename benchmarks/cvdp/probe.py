@@ -28,45 +28,46 @@ _LINE = re.compile(r"^(\S+) (\S+ \S+) (.*)$")
 _NO_PARAM = re.compile(r"parameter (\S+) not found")
 #: Icarus's words for a name that does not resolve (an upward reference with no scope above)
 _UNBOUND = re.compile(r"[Uu]nable to bind|could not be resolved|[Uu]nable to resolve|not found in|"
-                      r"[Ss]cope .* not found|unresolved")
+                      r"[Ss]cope .* not found|unresolved|No function named|unknown task|found in this context")
 
 
 def probe_source(modules: list[str], reference: str, answer_names: set[str], tag: str = "HWEVAL_PROBE") -> str:
+    """(module ``hweval_probe_<tag>``: a name an answer cannot know, so it cannot declare it: 9d S2)"""
     """The probe module: one unconnected instance of each module, a line per parameter and port
     (only those the answer's text names, so a name it lacks is left to the test)."""
-    lines = ["module hweval_probe_top;"]
+    lines = [f"module hweval_probe_{tag};"]
     shows = []
     for k, mod in enumerate(modules):
         lines.append(f"  {mod} hweval_probe_u{k} ();")
         for param in parameter_names(reference).get(mod, []):
             if param in answer_names:
-                shows.append(f'    $display("{tag} {mod} P:{param} %0d", hweval_probe_u{k}.{param});')
+                shows.append(f'    $display("\\n{tag} {mod} P:{param} %0d", hweval_probe_u{k}.{param});')
         for port, _ in port_directions(reference, mod):
             if port in answer_names:
-                shows.append(f'    $display("{tag} {mod} W:{port} %0d", $bits(hweval_probe_u{k}.{port}));')
+                shows.append(f'    $display("\\n{tag} {mod} W:{port} %0d", $bits(hweval_probe_u{k}.{port}));')
     return "\n".join([*lines, "  initial begin", "    #0;", *shows, "    $finish;", "  end", "endmodule", ""])
 
 
 def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROBE") -> tuple[dict[str, str] | None, str]:
     """(``{"mod P:name": value}``, "") or (None, Icarus's complaint) for the probe over ``files``."""
-    top = work / "hweval_probe_top.sv"
+    top = work / "hweval_probe_root.sv"
     top.write_text(probe)
     image = work / "hweval_probe.vvp"
     iverilog = shutil.which("iverilog") or "iverilog"
     # COCOTB_SIM as cocotb's runner defines it: an answer cannot tell the probe from the test's build
-    built = subprocess.run([iverilog, "-g2012", "-DCOCOTB_SIM=1", "-s", "hweval_probe_top", "-o", str(image), str(top),
-                            *map(str, files)], capture_output=True, text=True, timeout=60, cwd=work)
+    built = subprocess.run([iverilog, "-g2012", "-DCOCOTB_SIM=1", "-s", f"hweval_probe_{tag}", "-o", str(image),
+                            str(top), *map(str, files)], capture_output=True, timeout=60, cwd=work)
+    log = (built.stderr or built.stdout).decode(errors="replace")  # an answer's bytes (9d S4)
     if built.returncode != 0:
-        return None, (built.stderr or built.stdout)[-600:]
-    ran = subprocess.run([shutil.which("vvp") or "vvp", "-n", str(image)], capture_output=True, text=True,
-                         timeout=60, cwd=work)
+        return None, log[-600:]
+    ran = subprocess.run([shutil.which("vvp") or "vvp", "-n", str(image)], capture_output=True, timeout=60, cwd=work)
     out: dict[str, str] = {}
-    for line in ran.stdout.splitlines():
+    for line in ran.stdout.decode(errors="replace").splitlines():
         m = _LINE.match(line)
         if m and m.group(1) == tag:  # the probe's lines carry a tag the answer cannot know (red team 9c S18)
             key = m.group(2)
             out[key] = m.group(3).strip() if key not in out else "printed twice"
-    return out, built.stderr or ""
+    return out, log
 
 
 def _not_parameters(want: dict[str, str], modules: list[str], ref_files: list[Path], ans_files: list[Path],
@@ -93,10 +94,11 @@ def _not_parameters(want: dict[str, str], modules: list[str], ref_files: list[Pa
     return sorted(set(_NO_PARAM.findall(ans_log)))  # Icarus warns, it does not fail, on a defparam of no parameter
 
 
-def check(answer_files: list[Path], context_files: list[Path], harness_files: list[Path], reference: str,
+def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path], list[Path]], harness_files: list[Path], reference: str,
           modules: list[str], answer_names: set[str]) -> tuple[str, str] | None:
     """(rule, reason) when the answer's interface differs from the reference's; None when it agrees
     or when the reference itself does not elaborate under the probe (nothing to compare)."""
+    ans_context, ref_context = context_files if isinstance(context_files, tuple) else (context_files, context_files)
     own = {name.lstrip("\\") for f in answer_files for name, _, _ in module_spans(f.read_text(errors="replace"))}
     modules = [m for m in modules if m in own]
     if not modules:
@@ -108,22 +110,28 @@ def check(answer_files: list[Path], context_files: list[Path], harness_files: li
         ref_dir.mkdir()
         ans_dir.mkdir()
         (ref_dir / "reference.sv").write_text(reference)
-        want, _ = elaborate([ref_dir / "reference.sv", *context_files, *harness_files], probe, ref_dir, tag)
+        want, _ = elaborate([ref_dir / "reference.sv", *ref_context, *harness_files], probe, ref_dir, tag)
         if want is None:
             return None
-        got, why = elaborate([*answer_files, *context_files, *harness_files], probe, ans_dir, tag)
-        not_params = _not_parameters(want, modules, [ref_dir / "reference.sv", *context_files, *harness_files],
-                                     [*answer_files, *context_files, *harness_files], probe, Path(tmp), tag) \
+        got, why = elaborate([*answer_files, *ans_context, *harness_files], probe, ans_dir, tag)
+        not_params = _not_parameters(want, modules, [ref_dir / "reference.sv", *ref_context, *harness_files],
+                                     [*answer_files, *ans_context, *harness_files], probe, Path(tmp), tag) \
             if got is not None else []
     if not_params:  # `integer WIDTH = 8; initial #1 WIDTH = 1;` reads 8 at time 0 only (red team 9c S15)
         return "interface", f"the answer declares {', '.join(not_params)} as something other than a parameter"
-    if got is None:
-        if not _UNBOUND.search(why):
-            return None  # a compile error of its own: the test's build reports it
-        return "hierarchical_reference", ("the answer reaches a name above itself (it does not elaborate as a "
-                                          f"child of a module of ours, where the reference does): {why.strip()[:300]}")
+    if got is None:  # fail closed: a build only the probe fails is how a check is dodged (9d S2, S8)
+        if _UNBOUND.search(why):
+            return "hierarchical_reference", ("the answer reaches a name above itself (it does not elaborate as a "
+                                              f"child of a module of ours, where the reference does): {why.strip()[:300]}")
+        return "interface", ("the answer does not elaborate as a child of a module of ours where the reference does, "
+                             f"so its interface cannot be checked: {why.strip()[:300]}")
     changed = [f"{key} (reference {value}, answer {got.get(key, 'missing')})"
                for key, value in want.items() if got.get(key) != value]
+    answer_text = "\n".join(f.read_text(errors="replace") for f in answer_files)
+    for mod in modules:  # an input the answer declares an output it drives (9d S3)
+        theirs = dict(port_directions(answer_text, mod))
+        changed += [f"{mod} {port}'s direction (reference {d}, answer {theirs[port]})"
+                    for port, d in port_directions(reference, mod) if d and theirs.get(port) and theirs[port] != d]
     if changed:
         return "interface", f"the answer changes the reference's interface: {'; '.join(changed[:6])}"
     return None

@@ -118,3 +118,12 @@ def unused(x):
     assert list(got[HELPERS_KEY]) == ["torch_scale"]
     assert got[HELPERS_KEY]["torch_scale"].startswith("@torch.no_grad()\ndef torch_scale(x):")
     assert section_helpers("def (", test, "scale") == {}
+
+
+def test_a_local_of_the_same_name_does_not_hide_a_constant() -> None:
+    """Red team 9d S6: ``for N in (4,)`` in one function of the section dropped the module-level
+    ``N`` that another function reads."""
+    mod = types.ModuleType("ref")
+    mod.__dict__.update({"N": 1000})
+    got = section_constants(mod, "def make():\n    return N\ndef test():\n    for N in (4,):\n        pass\n")
+    assert got == {"N": 1000}

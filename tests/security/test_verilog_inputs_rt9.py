@@ -223,6 +223,12 @@ class TestCvdp:
             "automatic": one.replace("module mul8", "module automatic mul8"),  # 9c S19
             # 9c S18: the probe's own lines printed by the answer (the probe's tag is secret)
             "fake probe lines": one.replace("endmodule", 'initial $display("HWEVAL_PROBE mul8 W:a 8");\nendmodule'),
+            # red team 9d S2: a module named like the probe's root made the probe's build fail, then a pass
+            "probe decoy": one + "module hweval_probe_top; endmodule\n",
+            # 9d S3: an input the answer declares an output it drives
+            "direction": MUL8.replace("input logic [7:0] a", "output logic [7:0] a"),
+            # 9d S4: a byte no UTF-8 decoder takes, printed while the probe reads
+            "odd byte": one.replace("endmodule", 'initial $write("%c", 8\'d255);\nendmodule'),
         }
         for name, code in attacks.items():
             v = score_response(s, problem, answer(code), ctx)

@@ -68,7 +68,10 @@ def section_constants(module: types.ModuleType, test_code: str) -> dict[str, Any
     loaded |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)}
     stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     out: dict[str, Any] = {}
-    for name in sorted(loaded - stored):
+    # a name the section also stores (a loop variable of one function) is still read elsewhere:
+    # the section's own module-level assignment overrides the value at run time anyway (9d S6)
+    del stored
+    for name in sorted(loaded):
         if name in vars(module) and not isinstance(vars(module)[name], types.ModuleType):
             value = encode_constant(vars(module)[name])
             if value is not NOT_PLAIN:
