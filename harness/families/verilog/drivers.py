@@ -27,7 +27,7 @@ import re
 
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.lexer import Token, tokenize
-from harness.families.verilog.ports import port_directions
+from harness.families.verilog.ports import bracket_end, port_directions
 
 FORCE_WORDS = frozenset({"force", "release", "deassign"})  # and `defparam`, its own rule
 SWITCHES = frozenset({"pullup", "pulldown", "tran", "tranif0", "tranif1", "rtran", "rtranif0", "rtranif1"})
@@ -75,17 +75,6 @@ GATES = frozenset({"and", "nand", "or", "nor", "xor", "xnor", "buf", "not", "buf
                    "notif1", "cmos", "rcmos", "nmos", "pmos", "rnmos", "rpmos"})
 
 
-def _close(toks: list[Token], i: int) -> int:
-    """The index of the bracket closing ``toks[i]`` (or the last token)."""
-    depth = 0
-    for k in range(i, len(toks)):
-        depth += toks[k].text in "([{"
-        depth -= toks[k].text in ")]}"
-        if depth == 0:
-            return k
-    return len(toks) - 1
-
-
 def _args(toks: list[Token], i: int, stop: int) -> list[list[Token]]:
     """The comma-separated arguments between ``toks[i]`` (an opening paren) and ``toks[stop]``."""
     out: list[list[Token]] = [[]]
@@ -113,16 +102,16 @@ def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str
             continue
         j = i + 1
         if j + 1 < len(toks) and toks[j].text == "(" and toks[j + 1].text in STRENGTHS:  # (strong0, weak1)
-            j = _close(toks, j) + 1
+            j = bracket_end(toks, j) + 1
         if j < len(toks) and toks[j].text == "#":
-            j = _close(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
+            j = bracket_end(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
         if j < len(toks) and toks[j].kind == "ident":
             j += 1
         if j < len(toks) and toks[j].text == "[":
-            j = _close(toks, j) + 1
+            j = bracket_end(toks, j) + 1
         if j >= len(toks) or toks[j].text != "(":
             continue
-        args = _args(toks, j, _close(toks, j))
+        args = _args(toks, j, bracket_end(toks, j))
         for pos, arg in enumerate(args):
             if [a.text for a in arg] == [".", "*"] and t.text in outputs:  # `.*`: each output port to its name
                 hit = next((p for p in outputs[t.text] if p in inputs), None)
@@ -297,7 +286,7 @@ def _data_names(toks: list[Token]) -> set[str]:
         if (before.kind == "ident" or before.text == "]") and after.text in (";", ",", "=", ")"):
             out.add(t.text.lstrip("\\"))
         elif (before.kind == "ident" or before.text == "]") and after.text == "[":
-            k = _close(toks, i + 1) + 1  # an unpacked array unless a `(` follows: an instance array
+            k = bracket_end(toks, i + 1) + 1  # an unpacked array unless a `(` follows: an instance array
             if k < len(toks) and toks[k].text != "(":
                 out.add(t.text.lstrip("\\"))
     return out

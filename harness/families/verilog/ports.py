@@ -74,7 +74,8 @@ def port_directions(source: str, top: str) -> list[tuple[str, str]]:
     return []
 
 
-def _close(toks: list[Token], i: int) -> int:
+def bracket_end(toks: list[Token], i: int) -> int:
+    """The index of the bracket closing ``toks[i]`` (or the last token)."""
     depth = 0
     for j in range(i, len(toks)):
         depth += toks[j].text in "([{"
@@ -109,14 +110,14 @@ def one_way_inputs(source: str, designs: Mapping[str, Ports]) -> str:
             continue
         j = i + 1
         if j < len(toks) and toks[j].text == "#":
-            j = _close(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
+            j = bracket_end(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
         while j + 1 < len(toks) and toks[j].kind == "ident":  # inst [range] ( ... ) [, inst2 (...)]
             j += 1
             while j < len(toks) and toks[j].text == "[":
-                j = _close(toks, j) + 1
+                j = bracket_end(toks, j) + 1
             if j >= len(toks) or toks[j].text != "(":
                 break
-            close = _close(toks, j)
+            close = bracket_end(toks, j)
             edits += _wrap(source, toks, j, close, ports)
             j = close + 1
             if j < len(toks) and toks[j].text == ",":
