@@ -17,6 +17,11 @@ The worker makes itself non-dumpable: a process of the same uid (the simulator) 
 trace it nor read its memory or file descriptors, so the nonces of later jobs stay out of reach.
 The control pipe (its original stdin and stdout) is kept on descriptors no child inherits.
 
+Started with ``--server MODULE``, the worker first forks a fork server for that job module
+(:mod:`harness.jobs.forkserver`), before it reads any request: the module's jobs start their
+processes from it (pre-imported, holding no job's data) instead of a fresh interpreter. Only
+that module's jobs keep the server's socket; the sweep spares the server.
+
 Protocol: one JSON line per job in, ``{"module", "dir", "env", "job", "limits"}``; one JSON line
 out, ``{"returncode", "stdout", "stderr", "timed_out", "wall_s", "cpu_s"}`` (``cpu_s``: this
 worker's own CPU time so far; ``recycle``: replace this worker: the worker exits after that
@@ -33,27 +38,37 @@ folder, so it can queue the request behind a running job.
 from __future__ import annotations
 
 import ctypes
-import functools
 import importlib
 import json
 import os
+import re
 import resource
 import selectors
-import shutil
 import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from harness.jobs import forkserver
+from harness.jobs.sweep import ROOT as _ROOT
+from harness.jobs.sweep import sweep
 from harness.proc import _CappedBuffer
 from harness.sandbox.base import Limits, rlimit_preexec
 
 #: Job modules a worker runs (each has ``run(job: dict) -> None``), loaded before the first job of
 #: each (:func:`_preload`), and how:
 #: ``fork`` (a child process per job) or ``inline`` (in the worker itself, see :func:`run_inline`).
+#: A family's own job module, ``harness.families.<family>.sandboxed.job``, is a ``fork`` job too
+#: (:func:`job_kind`).
 JOBS = {"harness.jobs.iverilog_job": "inline", "harness.jobs.cocotb_job": "fork",
         "harness.jobs.command_job": "fork"}
+_FAMILY_JOB = re.compile(r"harness\.families\.[a-z_]+\.sandboxed\.job")
+
+
+def job_kind(module: str) -> str | None:
+    """How a job of ``module`` runs (:data:`JOBS`), or None for a module no worker runs."""
+    return JOBS.get(module) or ("fork" if _FAMILY_JOB.fullmatch(module) else None)
 #: The descriptor a job may claim for a simulator's channel (``isolation.CHANNEL_FD``): the worker
 #: keeps it free, and an inline job that finds it taken runs forked instead.
 FREE_FD = 9
@@ -96,9 +111,12 @@ def _child(req: dict[str, Any], out_w: int, err_w: int, closing: tuple[int, ...]
     goes to stderr and, for a job with a nonce, a sealed ``job_error`` record to its stdout."""
     code = 1
     out_fd = out_w
+    server = _SERVER[0] if _SERVER else None
     try:
         for fd in closing:
             os.close(fd)
+        if server is not None and req["module"] != server.module:
+            server.sock.close()  # only the server module's own jobs reach the server
         os.setsid()
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
@@ -115,6 +133,8 @@ def _child(req: dict[str, Any], out_w: int, err_w: int, closing: tuple[int, ...]
         os.environ.update(req["env"])
         os.chdir(req["dir"])
         module = importlib.import_module(req["module"])
+        if server is not None and req["module"] == server.module:
+            setattr(module, "FORKSERVER", forkserver.Client(server.sock.fileno(), req["limits"]))  # noqa: B010
         module.run(req["job"])
         code = 0
     except BaseException as exc:  # noqa: BLE001 - the job's traceback is its stderr, as it was before
@@ -150,53 +170,16 @@ def _report(req: dict[str, Any], exc: BaseException, write: Any) -> None:
             pass
 
 
-@functools.cache
-def confined() -> bool:
-    """Whether this process runs as an unprivileged uid inside its own bubblewrap pid namespace.
-
-    Only then may :func:`_sweep` signal every process it can: there, that means exactly the
-    sandbox's own processes. Anywhere else (a test calling :func:`run_one`, a root shell) it
-    would reach the host's processes, so outside a sandbox nothing is swept.
-    """
-    try:
-        init = Path("/proc/1/comm").read_text().strip()
-    except OSError:
-        return False
-    return os.getuid() != 0 and os.geteuid() != 0 and init == "bwrap"
-
-
-#: the worker's scratch root (its starting folder: the jobs' folders are made under it)
-_ROOT: list[str] = []
-
-
-def _keeps_root(path: str) -> bool:
-    """Whether ``path`` is the scratch root or a folder above it (the root is often under /tmp)."""
-    return any(root == path or root.startswith(path.rstrip("/") + "/") for root in _ROOT)
+#: the fork server of a worker started with ``--server MODULE`` (:mod:`harness.jobs.forkserver`)
+_SERVER: list[forkserver.Server] = []
 
 
 def _sweep() -> None:
-    """Kill whatever a job left behind and empty the private temporary folders (in a sandbox only)."""
-    if not confined():
-        return
-    try:
-        os.kill(-1, signal.SIGKILL)  # every process of this uid in this pid namespace, but this one
-    except (ProcessLookupError, PermissionError):
-        pass
-    for folder in ("/tmp", "/dev/shm"):
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if _keeps_root(entry.path):
-                continue  # the job folder's files are copied back afterwards, then removed by the harness
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.unlink(entry.path)
-            except OSError:
-                pass
+    """:func:`harness.jobs.sweep.sweep`, sparing the fork server (forgotten once it is gone)."""
+    server = _SERVER[0] if _SERVER else None
+    if not sweep(server.pid if server is not None else None) and server is not None:
+        _SERVER.clear()
+        server.close(0.0)
 
 
 def _drain(pid: int, fds: dict[int, _CappedBuffer], deadline: float) -> tuple[int | None, bool]:
@@ -350,11 +333,11 @@ def run_one(req: dict[str, Any], control: tuple[int, ...]) -> dict[str, Any]:
 def _run_one(req: dict[str, Any], control: tuple[int, ...]) -> dict[str, Any]:
     t0 = time.monotonic()
     limits = Limits(**req["limits"])
-    if req["module"] not in JOBS:
+    if job_kind(req["module"]) is None:
         return {"returncode": 2, "stdout": "", "stderr": f"unknown job module {req['module']!r}",
                 "timed_out": False, "wall_s": 0.0}
     _preload(req["module"])
-    if JOBS[req["module"]] == "inline" and _fd_free(FREE_FD):
+    if job_kind(req["module"]) == "inline" and _fd_free(FREE_FD):
         return run_inline(req)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -381,6 +364,9 @@ def main() -> None:
     os.dup2(null, 1)
     os.close(null)
     _no_dump()
+    if "--server" in sys.argv:  # before any request is read: the server never holds one
+        module = sys.argv[sys.argv.index("--server") + 1]
+        _SERVER.append(forkserver.start(module, (ctl_in, ctl_out)))
     reader = os.fdopen(ctl_in, "rb")
     writer = os.fdopen(ctl_out, "wb")
     writer.write(b'{"ready": true}\n')
@@ -394,6 +380,8 @@ def main() -> None:
         writer.flush()
         if ans.get("recycle"):  # a request queued behind this job is not run here (the harness reruns it)
             break
+    for server in _SERVER:
+        server.close()
 
 
 if __name__ == "__main__":

@@ -129,16 +129,24 @@ class Sandbox(ABC):
         env: Mapping[str, str] | None = None,
         ro_paths: Sequence[Path] = (),
         collect: Sequence[str] | None = None,
+        server_env: Mapping[str, str] | None = None,
     ) -> ExecResult:
         """Run the sandbox job ``python -m module`` (a module of :mod:`harness.jobs` with a
-        ``run(job)``) on ``files``, with ``job`` as JSON on its stdin.
+        ``run(job)``, or a family's ``harness.families.<family>.sandboxed.job``) on ``files``, with
+        ``job`` as JSON on its stdin.
 
         Afterwards ``workdir`` holds the files named in ``collect`` (None: every file). This
         one-shot form starts a sandbox per job; a sandbox may keep warm workers instead
         (``local`` does: :mod:`harness.sandbox.warm`), with the same confinement per job.
+        ``server_env``: the module has a fork server (:mod:`harness.jobs.forkserver`), started
+        with these variables; a warm sandbox keeps one per value (the one-shot form has none).
         """
         return self.run([sys.executable, "-m", module], workdir=workdir, files=files, limits=limits, env=env,
                         stdin=json.dumps(job).encode(), ro_paths=ro_paths)
+
+    def warm_jobs(self) -> bool:
+        """Whether ``run_job`` runs jobs in warm workers (then a fork server pays off)."""
+        return False
 
     def run_command(
         self,

@@ -291,16 +291,20 @@ class BubblewrapSandbox(Sandbox):
         env: Mapping[str, str] | None = None,
         ro_paths: Sequence[Path] = (),
         collect: Sequence[str] | None = None,
+        server_env: Mapping[str, str] | None = None,
     ) -> ExecResult:
         if self.bwrap is None:
             raise ToolMissingError(f"bubblewrap (bwrap) not found: {INSTALL_HINT}")
         if self.warm:
             res = self._pool.run_job(module, job, workdir=workdir.resolve(), files=files, limits=limits, env=env,
-                                     ro_paths=ro_paths, collect=collect)
+                                     ro_paths=ro_paths, collect=collect, server_env=server_env)
             if res is not None:
                 return res
         return super().run_job(module, job, workdir=workdir, files=files, limits=limits, env=env,
                                ro_paths=ro_paths, collect=collect)
+
+    def warm_jobs(self) -> bool:
+        return self.warm and self.bwrap is not None and not self._pool.broken
 
     def run_command(
         self,

@@ -76,14 +76,17 @@ class WorkerKey:
     file_size_mb: int
     disk_mb: int
     cpu_s: int
+    #: a fork server's job module and ``NAME=value`` environment (:mod:`harness.jobs.forkserver`), or ()
+    server: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str]) -> WorkerKey:
+    def of(cls, limits: Limits, ro_paths: Sequence[Path], devices: Sequence[str],
+           server: tuple[str, ...] = ()) -> WorkerKey:
         """The key of a job: a read-only path that does not exist (yet) is left out, as the sandbox
         leaves it out of its binds; a job that comes after it was made gets a worker that binds it."""
         paths = (_resolved(str(p)) for p in ro_paths)
         return cls(tuple(str(p) for p in paths if p.exists()), tuple(devices), limits.memory_mb,
-                   limits.nproc, limits.file_size_mb, limits.disk_mb, limits.cpu_s)
+                   limits.nproc, limits.file_size_mb, limits.disk_mb, limits.cpu_s, tuple(server))
 
     def limits(self) -> Limits:
         """The worker's own resource limits: every limit of its jobs but the wall time, so what
@@ -101,8 +104,6 @@ def self_contained(files: Mapping[str, str | bytes] | None, collect: Sequence[st
     """Whether a job travels whole in its request (text files, nothing copied back): the worker
     makes and removes its folder, so it may be queued behind a running job."""
     return collect is not None and not collect and all(isinstance(v, str) for v in (files or {}).values())
-
-
 
 
 class WarmWorker:
@@ -159,6 +160,10 @@ class WarmWorker:
                             max(key.disk_mb, 1), key.devices)
             env = scrubbed_env(None, self.root)
             env["PYTHONPATH"] = harness_pythonpath()
+            server = ["--server", key.server[0]] if key.server else []
+            for item in key.server[1:]:  # the server imports under these (the interpreter starts with them)
+                name, _, value = item.partition("=")
+                env[name] = value
             group, base = self.group, rlimit_preexec(key.limits())
 
             def preexec() -> None:
@@ -168,8 +173,8 @@ class WarmWorker:
 
             def spawn() -> subprocess.Popen[bytes]:
                 with open(self.err_path, "wb") as err:
-                    return subprocess.Popen([*argv, sys.executable, "-m", "harness.jobs.worker"], cwd="/", env=env,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                    return subprocess.Popen([*argv, sys.executable, "-m", "harness.jobs.worker", *server], cwd="/",
+                                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
                                             start_new_session=True, preexec_fn=preexec,
                                             pass_fds=tuple(data_fds.values()))
 

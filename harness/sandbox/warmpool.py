@@ -76,10 +76,13 @@ class WarmPool:
 
     def run_job(self, module: str, job: Mapping[str, object], *, workdir: Path,
                 files: Mapping[str, str | bytes] | None, limits: Limits, env: Mapping[str, str] | None,
-                ro_paths: Sequence[Path], collect: Sequence[str] | None) -> ExecResult | None:
+                ro_paths: Sequence[Path], collect: Sequence[str] | None,
+                server_env: Mapping[str, str] | None = None) -> ExecResult | None:
         """The job's result, or None when no warm worker could start or it died during the job (the
-        caller then runs the job one-shot)."""
-        key = WorkerKey.of(limits, ro_paths, ())
+        caller then runs the job one-shot). With ``server_env``, on a worker with a fork server for
+        ``module`` started with those variables."""
+        server = () if server_env is None else (module, *sorted(f"{k}={v}" for k, v in server_env.items()))
+        key = WorkerKey.of(limits, ro_paths, (), server)
         worker = self._take(key, self_contained(files, collect))
         if worker is None:
             return None

@@ -32,6 +32,19 @@ CPU_DISK_MB = 2048
 GPU_DISK_MB = 32768
 
 
+#: the family's warm job (``harness.families.kernels.sandboxed.job``), the commands it runs, and the
+#: variables its fork server imports under (the module's ``SERVER_ENV``)
+JOB_MODULE = "harness.families.kernels.sandboxed.job"
+SERVED = ("harness.families.kernels.sandboxed.worker", "harness.families.kernels.sandboxed.checker")
+SERVER_ENV = ("TRITON_INTERPRET", "TRITON_DEFAULT_FP_FUSION", "OMP_NUM_THREADS", "CUDA_VISIBLE_DEVICES",
+              "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE")
+
+
+def served(cmd: Sequence[str]) -> bool:
+    """Whether ``cmd`` starts the worker or the checker (``python -m MODULE ...``)."""
+    return len(cmd) > 2 and cmd[1] == "-m" and cmd[2] in SERVED and os.environ.get("HWEVAL_KERNEL_FORK", "on") != "off"
+
+
 class Runner(Protocol):
     def __call__(self, cmd: Sequence[str], *, workdir: Path, env: Mapping[str, str],
                  timeout_s: float, stdin: bytes | None = None) -> ExecResult: ...
@@ -95,8 +108,28 @@ class SandboxRunner:
                  timeout_s: float, stdin: bytes | None = None) -> ExecResult:
         limits = replace(self.limits, wall_s=float(timeout_s),
                          cpu_s=max(self.limits.cpu_s, int(timeout_s * 2) + 60))
+        if served(cmd) and self.sandbox.warm_jobs():
+            return self._job(cmd, workdir, env, limits, stdin)
         return self.sandbox.run(list(cmd), workdir=workdir, limits=limits, env=dict(env),
                                 ro_paths=self.ro_paths, stdin=stdin)
+
+    def _job(self, cmd: Sequence[str], workdir: Path, env: Mapping[str, str], limits: Limits,
+             stdin: bytes | None) -> ExecResult:
+        """A worker or checker command as the family's warm job (its processes forked from a server
+        that imported torch and triton once): on ``workdir``'s files, moved into the job (a
+        sandbox that falls back to a one-shot run writes them back first); ``workdir`` then holds
+        the regular files the job left."""
+        from harness.sandbox.warmfiles import read_regular
+
+        workdir = workdir.resolve()
+        files, _ = read_regular(workdir)
+        for name in files:  # they travel in the job; what the job leaves comes back (the checker deletes inputs)
+            (workdir / name).unlink()
+        job = {"argv": [str(c) for c in cmd], "workdir": str(workdir),
+               "stdin": None if stdin is None else stdin.decode("latin-1")}
+        server_env = {k: env[k] for k in SERVER_ENV if k in env}
+        return self.sandbox.run_job(JOB_MODULE, job, workdir=workdir, files=dict(files), limits=limits, env=dict(env),
+                                    ro_paths=self.ro_paths, collect=None, server_env=server_env)
 
 
 def sandbox_runner(sandbox: Sandbox, base: Limits, *, gpu: bool, memory_mb: int | None = None) -> SandboxRunner:

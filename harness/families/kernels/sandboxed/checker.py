@@ -8,7 +8,8 @@ candidate code (nor torch). It
    cannot read its memory or reach its file descriptors through ``/proc``;
 2. reads every case's inputs into memory and deletes the input files, so the candidate sees
    each case only when it is asked to run it;
-3. starts the candidate's worker (``worker --phase check``) with private pipes; the worker's first
+3. starts the candidate's worker (``worker --phase check``, or the same forked from a fork server
+   that never read a request, :mod:`.job`) with private pipes; the worker's first
    frame, ``ready``, comes before it imports any answer code (a worker that dies before it is the
    harness's failure, ``infra_error``; one that dies after it was killed by the answer); then the checker sends each case
    (inputs, and for TritonBench-T the input seed and the seed of torch's generator for the
@@ -46,13 +47,21 @@ def _undumpable() -> bool:
         return False
 
 
-def _worker(workdir: Path) -> subprocess.Popen[bytes]:
+def _worker(workdir: Path) -> Any:
+    """The candidate's worker: forked from the warm worker's fork server when this checker runs in a
+    warm job (:mod:`.job`: the server never read a request, so the worker holds no secret), else
+    a fresh ``python -m`` process; either way its stdin and stdout are private pipes."""
+    from harness.families.kernels.sandboxed import job as warm
+
     cmd = [sys.executable, "-m", "harness.families.kernels.sandboxed.worker", "--workdir", str(workdir),
            "--phase", "check"]
+    served = warm.served_worker(cmd, workdir)
+    if served is not None:
+        return served
     return subprocess.Popen(cmd, cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
 
 
-def _talk(proc: subprocess.Popen[bytes], job: dict[str, Any], inputs: list[bytes], report: dict[str, Any],
+def _talk(proc: Any, job: dict[str, Any], inputs: list[bytes], report: dict[str, Any],
           workdir: Path, seeds: dict[str, int], draws: dict[str, int]) -> None:
     assert proc.stdin is not None and proc.stdout is not None
     wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
@@ -108,13 +117,17 @@ def run(workdir: Path, seeds: dict[str, int], draws: dict[str, int] | None = Non
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, secret_line: bytes | None = None) -> int:
+    """The checker; its secret is the first line of stdin (``secret_line``: given by the warm job
+    that runs it in its own process, :mod:`.job`)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", required=True, type=Path)
     args = parser.parse_args(argv)
     undumpable = _undumpable()  # before the secret is read
-    secret = json.loads(sys.stdin.readline() or "{}")
-    sys.stdin.close()
+    if secret_line is None:
+        secret_line = sys.stdin.readline().encode()
+        sys.stdin.close()
+    secret = json.loads(secret_line or b"{}")
     nonce = str(secret.get("nonce", ""))
     sys.stdout.write(f"{TAG} {nonce} {json.dumps({'started': True})}\n")  # later silence: killed
     sys.stdout.flush()
