@@ -268,4 +268,6 @@ def _verdict(res: Any, records: list[dict[str, Any]], log: str, wall: float, ctx
     else:
         hits = [ln.strip() for ln in log.splitlines() if _FAILURE.search(ln)]
         reason += "".join(f"\n{ln[:300]}" for ln in hits[-8:])
-    return Verdict(Status(rec["status"]), reason=reason, stages={"function": stage}, wall_s=wall, logs=logs)
+    rule = str(rec.get("rule") or "interface") if rec["status"] == "rejected" else None  # a late probe (params)
+    return Verdict(Status(rec["status"]), reason=reason, stages={"function": stage}, wall_s=wall, logs=logs,
+                   rule=rule)

@@ -34,11 +34,13 @@ REPORT_MODULE = "benchmarks.cvdp.report"
 KEEP = 48 * 1024
 
 
-def check_answer(files: list[str], hidden: list[str], reference: str = "",
-                 modules: list[str] | None = None) -> dict[str, Any]:
+def check_answer(files: list[str], hidden: list[str], reference: str = "", modules: list[str] | None = None,
+                 sets: list[dict[str, Any]] | None = None, unknown: list[str] | None = None) -> dict[str, Any]:
     """The ``integrity`` record for the candidate's HDL files (paths relative to the job folder):
     the Verilog family's rules on the text the compiler reads, no instance of a hidden module, and
-    (given the reference's text and the modules the test reaches) the interface probe."""
+    (given the reference's text and the modules the test reaches) the interface probe, at the
+    defaults and at each parameter set the harness builds with (``sets``, :mod:`.params`;
+    ``unknown``: the services whose sets could not be found)."""
     from harness.families.verilog.tbeval import instantiations
 
     t0 = time.monotonic()
@@ -65,15 +67,36 @@ def check_answer(files: list[str], hidden: list[str], reference: str = "",
         for rule, detail in input_drivers(together) + scope_rules(together):
             return rejected(rule, f"across the answer's files: {detail}")
     if reference and modules:
-        found = _probe(files, reference, modules)
+        found = _probe(files, reference, modules) or interface_at(files, reference, modules, sets or [])
+        if found is None and unknown and _parameterised(reference, modules):  # fail closed (9c S17)
+            found = ("interface", f"the parameter values service {unknown[0]} builds with could not be found "
+                                  "(no build was recorded), and the reference is parameterised")
         if found is not None:
             return rejected(*found)
     return {"stage": "integrity", "status": "pass", "wall_s": time.monotonic() - t0, "reason": "",
             "data": {"files": len(files)}}
 
 
-def _probe(files: list[str], reference: str, modules: list[str]) -> tuple[str, str] | None:
-    from benchmarks.cvdp.probe import check
+def _parameterised(reference: str, modules: list[str]) -> bool:
+    from harness.families.verilog.paramdefaults import parameter_names
+
+    names = parameter_names(reference)
+    return any(names.get(m) for m in modules)
+
+
+def interface_at(files: list[str], reference: str, modules: list[str],
+                 sets: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The interface probe at each of the harness's parameter sets (:func:`benchmarks.cvdp.probe.check_set`)."""
+    for one in sets:
+        found = _probe(files, reference, modules, one)
+        if found is not None:
+            return found
+    return None
+
+
+def _probe(files: list[str], reference: str, modules: list[str],
+           build: dict[str, Any] | None = None) -> tuple[str, str] | None:
+    from benchmarks.cvdp.probe import check, check_set
     from harness.families.verilog.lexer import tokenize
 
     root = Path.cwd()
@@ -88,6 +111,8 @@ def _probe(files: list[str], reference: str, modules: list[str]) -> tuple[str, s
 
     harness = [p for p in sorted((root / "src").rglob("*")) if p.suffix.lower() in hdl[:2]]
     names = {t.text.lstrip("\\") for text in texts for t in tokenize(text) if t.kind == "ident"}
+    if build is not None:
+        return check_set(answer, (context(own), context(ref_own)), harness, reference, modules, names, build)
     return check(answer, (context(own), context(ref_own)), harness, reference, modules, names)
 
 

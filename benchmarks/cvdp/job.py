@@ -20,7 +20,6 @@ for each simulation, from cocotb's own per-test reports over a pipe
 from __future__ import annotations
 
 import os
-import random
 import re
 import sys
 import time
@@ -28,7 +27,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from benchmarks.cvdp.guard import Drain, Reports, check_answer, send
+from benchmarks.cvdp.guard import Drain, Reports, check_answer, interface_at, send
+from benchmarks.cvdp.params import BuildLog, dry_run, service_context, unprobed
 from harness.jobs import job_error_line, read_job
 
 LOG = "cvdp.log"
@@ -69,32 +69,11 @@ class Collector:
 def run_service(service: dict[str, Any], root: Path, seed: int, reports: Reports) -> dict[str, Any]:
     import pytest
 
-    env = {k: map_paths(str(v), root) for k, v in service["env"].items()}
-    saved_env = dict(os.environ)
-    saved_path = list(sys.path)
-    os.environ.update(env)
-    os.environ.setdefault("COCOTB_RANDOM_SEED", str(seed))  # reproducible unless the harness fixes one
-    random.seed(seed)  # test_runner.py files draw plusargs and parameters from `random` too
-    for entry in reversed(env.get("PYTHONPATH", "").split(":")):
-        if entry:
-            sys.path.insert(0, entry)
-    rundir = root / "code" / "rundir"
-    rundir.mkdir(parents=True, exist_ok=True)
-    os.chdir(rundir)
     collector = Collector()
-    script = map_paths(service["script"], root)
     t0 = time.monotonic()
-    try:
+    with service_context(service, root, seed) as script:
         code = pytest.main(["-s", "-q", "-p", "no:cacheprovider", f"--rootdir={root}", script],
                            plugins=[collector])
-    finally:
-        os.chdir(root)
-        os.environ.clear()
-        os.environ.update(saved_env)
-        sys.path[:] = saved_path
-        for name, mod in list(sys.modules.items()):  # the next service imports its own copies
-            if str(getattr(mod, "__file__", "") or "").startswith(str(root)):
-                del sys.modules[name]
     failed = [o for o in collector.outcomes if o[1] == "failed"]
     sims = reports.take()
     unsure = [r for r in sims if r["status"] != "pass"]
@@ -150,23 +129,43 @@ def _run(job: dict[str, Any], channel: int) -> None:
     root = Path.cwd().resolve()
     for py in (root / "src").rglob("*.py"):
         py.write_text(map_paths(py.read_text(encoding="utf-8"), root), encoding="utf-8")
-    integrity = check_answer(list(job.get("answer_files", [])), list(job.get("hidden_modules", [])),
-                             str(job.get("reference_hdl", "")), list(job.get("interface_modules", [])))
+    reference, modules = str(job.get("reference_hdl", "")), list(job.get("interface_modules", []))
+    seed = int(job.get("seed", 0))
+    sets: list[dict[str, Any]] = []
+    unknown: list[str] = []
+    dry = b""
+    if reference and modules:  # the parameter values the harness builds with (red team 9c S17)
+        drain = Drain()
+        try:
+            sets, unknown = dry_run(job["services"], root, seed)
+        finally:
+            dry = drain.close()
+    answer = list(job.get("answer_files", []))
+    integrity = check_answer(answer, list(job.get("hidden_modules", [])), reference, modules, sets, unknown)
     send(channel, job["nonce"], integrity)
     if integrity["status"] != "pass":
         return
     reports = Reports()
+    builds = BuildLog(call_through=True)
     drain = Drain()
     try:
-        results = [run_service(s, root, int(job.get("seed", 0)), reports) for s in job["services"]]
+        results = [run_service(s, root, seed, reports) for s in job["services"]]
     finally:
+        builds.close()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
             except OSError:
                 pass
-        (root / LOG).write_bytes(drain.close())
-    send(channel, job["nonce"], verdict(results))
+        kept = b"--- parameter discovery (nothing simulated) ---\n" + dry[-4096:] + b"\n--- run ---\n" if dry else b""
+        (root / LOG).write_bytes(kept + drain.close())
+    record = verdict(results)
+    late = unprobed(builds, sets) if reference and modules else []
+    found = interface_at(answer, reference, modules, late) if late else None
+    if found is not None:  # a set the dry run did not draw (a harness that draws them anew)
+        record = {"stage": "function", "status": "rejected", "rule": found[0], "wall_s": record["wall_s"],
+                  "reason": f"at parameters the harness ran but the first pass did not find: {found[1]}", "data": {}}
+    send(channel, job["nonce"], record)
 
 
 if __name__ == "__main__":

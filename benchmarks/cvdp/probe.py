@@ -19,10 +19,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.paramdefaults import parameter_names
 from harness.families.verilog.ports import port_directions
+from harness.families.verilog.tbeval import instantiations
 
 _LINE = re.compile(r"^(\S+) (\S+ \S+) (.*)$")
 _NO_PARAM = re.compile(r"parameter (\S+) not found")
@@ -32,30 +34,56 @@ _UNBOUND = re.compile(r"[Uu]nable to bind|could not be resolved|[Uu]nable to res
 
 
 def probe_source(modules: list[str], reference: str, answer_names: set[str], tag: str = "HWEVAL_PROBE") -> str:
-    """(module ``hweval_probe_<tag>``: a name an answer cannot know, so it cannot declare it: 9d S2)"""
-    """The probe module: one unconnected instance of each module, a line per parameter and port
-    (only those the answer's text names, so a name it lacks is left to the test)."""
-    lines = [f"module hweval_probe_{tag};"]
-    shows = []
-    for k, mod in enumerate(modules):
-        lines.append(f"  {mod} hweval_probe_u{k} ();")
-        for param in parameter_names(reference).get(mod, []):
-            if param in answer_names:
-                shows.append(f'    $display("\\n{tag} {mod} P:{param} %0d", hweval_probe_u{k}.{param});')
-        for port, _ in port_directions(reference, mod):
-            if port in answer_names:
-                shows.append(f'    $display("\\n{tag} {mod} W:{port} %0d", $bits(hweval_probe_u{k}.{port}));')
+    """The probe module ``hweval_probe_<tag>`` (a name an answer cannot know, so it cannot declare it:
+    9d S2): one unconnected instance of each module, a line per parameter and port (only those the
+    answer's text names, so a name it lacks is left to the test)."""
+    lines = [f"module hweval_probe_{tag};", *(f"  {mod} hweval_probe_u{k} ();" for k, mod in enumerate(modules))]
+    shows = [s for k, mod in enumerate(modules) for s in _shows(f"hweval_probe_u{k}", mod, mod, reference, answer_names, tag)]
     return "\n".join([*lines, "  initial begin", "    #0;", *shows, "    $finish;", "  end", "endmodule", ""])
 
 
-def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROBE") -> tuple[dict[str, str] | None, str]:
-    """(``{"mod P:name": value}``, "") or (None, Icarus's complaint) for the probe over ``files``."""
+def _shows(path: str, label: str, mod: str, reference: str, answer_names: set[str], tag: str) -> list[str]:
+    """The ``$display`` lines of one probed instance: each reference parameter's value and port's width."""
+    shows = [f'    $display("\\n{tag} {label} P:{param} %0d", {path}.{param});'
+             for param in parameter_names(reference).get(mod, []) if param in answer_names]
+    return shows + [f'    $display("\\n{tag} {label} W:{port} %0d", $bits({path}.{port}));'
+                    for port, _ in port_directions(reference, mod) if port in answer_names]
+
+
+def set_probe_source(build: dict[str, Any], modules: list[str], reference: str, answer_names: set[str],
+                     harness_text: str, tag: str) -> str | None:
+    """The probe at one of the harness's parameter sets (:mod:`.params`): the build's top module with
+    each of the harness's values set by a ``defparam`` (cocotb's runner sets them on the top module),
+    probing that module when it is one of ``modules``, else (a harness wrapper such as ``tb_top``) the
+    instances of ``modules`` the wrapper's text makes directly; None when there is nothing to probe."""
+    top = build["top"]
+    if top in modules:
+        targets = [("hweval_probe_u0", top)]
+    else:
+        spans = [text[a:b] for text in [harness_text] for name, a, b in module_spans(text) if name.lstrip("\\") == top]
+        targets = [(f"hweval_probe_u0.{inst}", mod) for span in spans[:1] for mod, inst in instantiations(span)
+                   if mod in modules and re.fullmatch(r"[A-Za-z_]\w*", inst)]
+    if not targets or not re.fullmatch(r"[A-Za-z_][\w$]*", top):
+        return None
+    sets = [f"  defparam hweval_probe_u0.{name} = {value};" for name, value in build["parameters"].items()
+            if re.fullmatch(r"[A-Za-z_]\w*", name) and value.strip() and not re.search(r"[;\n]", value)]
+    shows = [s for path, mod in targets for s in _shows(path, path.replace("hweval_probe_u0", top), mod, reference,
+                                                         answer_names, tag)]
+    return "\n".join([f"module hweval_probe_{tag};", f"  {top} hweval_probe_u0 ();", *sets, "  initial begin", "    #0;",
+                      *shows, "    $finish;", "  end", "endmodule", ""])
+
+
+def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROBE",
+              defines: dict[str, str] | None = None) -> tuple[dict[str, str] | None, str]:
+    """(``{"mod P:name": value}``, "") or (None, Icarus's complaint) for the probe over ``files``
+    (``defines``: the harness's, as cocotb's runner gives them to Icarus)."""
     top = work / "hweval_probe_root.sv"
     top.write_text(probe)
     image = work / "hweval_probe.vvp"
     iverilog = shutil.which("iverilog") or "iverilog"
     # COCOTB_SIM as cocotb's runner defines it: an answer cannot tell the probe from the test's build
-    built = subprocess.run([iverilog, "-g2012", "-DCOCOTB_SIM=1", "-s", f"hweval_probe_{tag}", "-o", str(image),
+    flags = [f"-D{name}={value}" for name, value in (defines or {}).items()]
+    built = subprocess.run([iverilog, "-g2012", "-DCOCOTB_SIM=1", *flags, "-s", f"hweval_probe_{tag}", "-o", str(image),
                             str(top), *map(str, files)], capture_output=True, timeout=60, cwd=work)
     log = (built.stderr or built.stdout).decode(errors="replace")  # an answer's bytes (9d S4)
     if built.returncode != 0:
@@ -119,12 +147,19 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
             if got is not None else []
     if not_params:  # `integer WIDTH = 8; initial #1 WIDTH = 1;` reads 8 at time 0 only (red team 9c S15)
         return "interface", f"the answer declares {', '.join(not_params)} as something other than a parameter"
+    return _judge(want, got, why, answer_files, reference, modules)
+
+
+def _judge(want: dict[str, str], got: dict[str, str] | None, why: str, answer_files: list[Path], reference: str,
+           modules: list[str], where: str = "") -> tuple[str, str] | None:
+    """(rule, reason) from the reference's probe lines (``want``) and the answer's (``got``, or None
+    with Icarus's complaint ``why``), and the directions of the reference's ports."""
     if got is None:  # fail closed: a build only the probe fails is how a check is dodged (9d S2, S8)
         if _UNBOUND.search(why):
             return "hierarchical_reference", ("the answer reaches a name above itself (it does not elaborate as a "
-                                              f"child of a module of ours, where the reference does): {why.strip()[:300]}")
-        return "interface", ("the answer does not elaborate as a child of a module of ours where the reference does, "
-                             f"so its interface cannot be checked: {why.strip()[:300]}")
+                                              f"child of a module of ours{where}, where the reference does): {why.strip()[:300]}")
+        return "interface", (f"the answer does not elaborate as a child of a module of ours{where} where the reference "
+                             f"does, so its interface cannot be checked: {why.strip()[:300]}")
     changed = [f"{key} (reference {value}, answer {got.get(key, 'missing')})"
                for key, value in want.items() if got.get(key) != value]
     answer_text = "\n".join(f.read_text(errors="replace") for f in answer_files)
@@ -133,5 +168,31 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
         changed += [f"{mod} {port}'s direction (reference {d}, answer {theirs[port]})"
                     for port, d in port_directions(reference, mod) if d and theirs.get(port) and theirs[port] != d]
     if changed:
-        return "interface", f"the answer changes the reference's interface: {'; '.join(changed[:6])}"
+        return "interface", f"the answer changes the reference's interface{where}: {'; '.join(changed[:6])}"
     return None
+
+
+def check_set(answer_files: list[Path], context_files: tuple[list[Path], list[Path]], harness_files: list[Path],
+              reference: str, modules: list[str], answer_names: set[str], build: dict[str, Any]) -> tuple[str, str] | None:
+    """:func:`check` at one of the harness's parameter sets (:func:`set_probe_source`); None when it
+    has nothing to probe or the reference itself does not elaborate so (nothing to compare)."""
+    own = {name.lstrip("\\") for f in answer_files for name, _, _ in module_spans(f.read_text(errors="replace"))}
+    modules = [m for m in modules if m in own]
+    tag = "P" + secrets.token_hex(12)
+    harness_text = "\n".join(f.read_text(errors="replace") for f in harness_files)
+    probe = set_probe_source(build, modules, reference, answer_names, harness_text, tag) if modules else None
+    if probe is None:
+        return None
+    ans_context, ref_context = context_files
+    with tempfile.TemporaryDirectory(prefix="hweval-probe-") as tmp:
+        ref_dir, ans_dir = Path(tmp) / "ref", Path(tmp) / "ans"
+        ref_dir.mkdir()
+        ans_dir.mkdir()
+        (ref_dir / "reference.sv").write_text(reference)
+        defines = build["defines"]
+        want, _ = elaborate([ref_dir / "reference.sv", *ref_context, *harness_files], probe, ref_dir, tag, defines)
+        if want is None:
+            return None
+        got, why = elaborate([*answer_files, *ans_context, *harness_files], probe, ans_dir, tag, defines)
+    values = ", ".join(f"{k}={v}" for k, v in [*build["parameters"].items(), *build["defines"].items()])
+    return _judge(want, got, why, answer_files, reference, modules, f" at the harness's {build['top']} {values}")
