@@ -183,12 +183,26 @@ def _child(mod: Any, req: dict[str, Any], fds: list[int]) -> None:
 
         traceback.print_exc()
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
-        os._exit(code)
+        _finish(code)
+
+
+def _finish(code: int) -> None:
+    """End as an interpreter ends (other threads joined, ``atexit`` handlers run: an answer's
+    handler runs as it would in a started process), then exit without returning into the server."""
+    import atexit
+    import threading
+
+    try:
+        threading._shutdown()  # type: ignore[attr-defined]
+    except BaseException:  # noqa: BLE001, S110 - as the interpreter's own shutdown, it ends anyway
+        pass
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 class Spawned:
