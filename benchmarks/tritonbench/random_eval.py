@@ -29,7 +29,7 @@ def _cached_reference_runs(kp: KernelProblem, work: Path, cache: Path | None, ru
     """The reference's runs, computed once per (reference, test section, seed) when there is a cache."""
     if cache is None:
         return reference_runs(kp, work / "ref", runner, seed=seed, timeout_s=timeout)
-    key = key_of(kp.reference_source, kp.test_code, kp.entry, seed)[:24]
+    key = key_of("ns2", kp.reference_source, kp.test_code, kp.entry, seed)[:24]  # ns2: the reference namespace
     final = cache / "tritonbench_random" / key
     if (final / "runs.pt").is_file() and (final / "runs.json").is_file():
         runs = torch.load(final / "runs.pt", map_location="cpu", weights_only=True)

@@ -2,8 +2,9 @@
 
 No kernel can reproduce torch's random stream, so comparing values says nothing. Instead the
 reference's test section is run (sandboxed, :mod:`benchmarks.tritonbench.random_ref`) with
-``F.dropout`` keeping every element, dropping every element, and for real under two generator
-seeds. Each result leaf is then one of:
+``F.dropout`` (or a mask the reference draws itself with ``rand``/``bernoulli`` and one threshold:
+:mod:`benchmarks.tritonbench.random_probe`) keeping every element, dropping every element, and for
+real under two generator seeds. Each result leaf is then one of:
 
 * ``fixed``: the same in every run (dropout inactive: ``training=False``, ``p=0``): compared like
   any TritonBench-T result;
@@ -51,6 +52,7 @@ from harness.families.kernels.cases import run_checked, worker_env
 from harness.families.kernels.judge import case_rejection, worker_failure
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
+from harness.families.kernels.sandboxed.refcases import section_record
 from harness.families.kernels.static.check import analyze
 from harness.proc import tail
 
@@ -277,7 +279,8 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     draws[cases[2]["id"]] = draws[cases[0]["id"]]  # the rerun: the first run's generator seed, other addresses
     job = {"lang": "triton", "device": "cpu", "interpret": True, "seed": 0, "arch": 90, "init": "init.pt",
            "cases": cases, "profile": False, "kind": "function", "entry": problem.entry,
-           "test_code": "test_section.py", "globals": {},
+           "test_code": "test_section.py",
+           "globals": section_record(problem.reference_source, problem.test_code, problem.entry),
            "result_var": problem.meta.get("result_var", "test_results"), "module_name": problem.meta.get("module_name")}
     (folder / "job.json").write_text(json.dumps(job))
     proc, data = run_checked(runner, folder, gpu=False, timeout_s=timeout_s, seeds={c["id"]: seed for c in cases},

@@ -4,8 +4,9 @@
 It runs the problem's test section against the reference function four times under the same
 input seed (``job.json``: ``seed``), writing every result leaf to ``runs.pt``:
 
-* ``kept``: ``F.dropout`` keeps every element (``x / (1 - p)`` when it is active);
-* ``dropped``: ``F.dropout`` zeroes every element it acts on;
+* ``kept``: ``F.dropout`` keeps every element (``x / (1 - p)`` when it is active), and so does a
+  mask the reference draws itself (:mod:`benchmarks.tritonbench.random_probe`);
+* ``dropped``: ``F.dropout`` (or that mask) zeroes every element it acts on;
 * ``real_a`` / ``real_b``: the real operator, each call of the reference function drawing from its
   own forked generator (seeds ``a`` and ``b``), so the inputs the test section draws afterwards are
   the same in every run and in the answer's runs (whose calls get forked generators too, under
@@ -18,6 +19,7 @@ the reference (external code, hence the sandbox).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -42,44 +44,68 @@ def _patched_dropout(mode: str, ps: list[list[float]]) -> Callable[..., Any]:
     return dropout
 
 
+def _entry_call(fn: Callable[..., Any], ps: list[list[float]], seed: int | None, mode: str) -> Callable[..., Any]:
+    """The reference function as one run calls it: under its own generator (``real_a``/``real_b``:
+    seeded per call), or with every element kept or dropped (``kept``/``dropped``), its dropout
+    probabilities going to ``ps`` (one list per call)."""
+    import torch
+
+    from benchmarks.tritonbench.random_probe import probe_call
+
+    counter = [0]
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        counter[0] += 1
+        if seed is None:
+            ps.append([])  # where a patched F.dropout inside the probe's runs writes: dropped
+            probed = probe_call(fn, args, kwargs, mode)  # a hand-written mask (honest finding N1)
+            ps[-1:] = [[probed[1]]] if probed is not None else [[]]
+            if probed is not None:
+                return probed[0]
+            with torch.random.fork_rng(devices=[]):  # the test section's next inputs stay the real runs'
+                return fn(*args, **kwargs)
+        ps.append([])
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed * 1_000_003 + counter[0])
+            return fn(*args, **kwargs)
+
+    return call
+
+
+def _swap(original: Any, replacement: Any, value: Any) -> Any:
+    return replacement if value is original else value
+
+
 def run(workdir: Path) -> dict[str, Any]:
     import torch
     import torch.nn.functional as F  # noqa: N812
 
+    from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
     from harness.families.kernels.sandboxed.hooks import device_remap
     from harness.families.kernels.sandboxed.refcases import cpu_leaves, exec_module, flatten, importable_as
 
     job = json.loads((workdir / "job.json").read_text())
     source = (workdir / "reference.py").read_text()
-    test = compile((workdir / "test_section.py").read_text(), "test_section.py", "exec")
+    test_text = (workdir / "test_section.py").read_text()
+    test = compile(test_text, "test_section.py", "exec")
     module = exec_module(source, "hweval_reference", str(workdir / "reference.py"))
     entry, seed = job["entry"], int(job["seed"])
+    section = section_record(source, test_text, entry)[SECTION_KEY]  # the answer's runs get this namespace too
     real_dropout = F.dropout
     out: dict[str, Any] = {}
     ps_by_mode: dict[str, list[list[float]]] = {}
     for mode, call_seed in (("kept", None), ("dropped", None), ("real_a", 1), ("real_b", 2)):
         ps: list[list[float]] = []
-        counter = [0]
         fn = getattr(module, entry)
-
-        def call(*args: Any, _fn: Any = fn, _ps: list[list[float]] = ps, _seed: int | None = call_seed,
-                 _counter: list[int] = counter,
-                 **kwargs: Any) -> Any:
-            _ps.append([])
-            _counter[0] += 1
-            if _seed is None:
-                return _fn(*args, **kwargs)
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(_seed * 1_000_003 + _counter[0])
-                return _fn(*args, **kwargs)
-
-        ns = dict(module.__dict__)
-        ns.update({"__name__": "hweval_test_section", entry: call})
+        call = _entry_call(fn, ps, call_seed, mode)
         F.dropout = real_dropout if call_seed is not None else _patched_dropout(mode, ps)
         try:
             torch.manual_seed(seed)
-            with torch.no_grad(), device_remap("cpu"), importable_as(job.get("module_name"), ns):
-                exec(test, ns)  # noqa: S102 - the reference's own test section, in the sandbox
+            with torch.no_grad(), device_remap("cpu"):
+                ns = section_namespace(section, module.__dict__, functools.partial(_swap, fn, call))
+                torch.manual_seed(seed)  # as the answer's run (worker_function.run_test_section)
+                with importable_as(job.get("module_name"), ns):
+                    exec(test, ns)  # noqa: S102 - the reference's own test section, in the sandbox
         finally:
             F.dropout = real_dropout
         var = job.get("result_var", "test_results")

@@ -1,18 +1,19 @@
 """Red team 9b S2: the problem's test section ran in the answer's namespace, so a name it reads
 from the operator file (``N_ELEMS``, the problem size) took the answer's value: ``N_ELEMS = 0``
 made the test run on empty tensors and a kernel that never adds passed. Now the test section reads
-the reference module's plain constants (``sandboxed.constants.section_constants``)."""
+the reference module's namespace (``sandboxed.constants``; red team 9d closed the rest of the
+gap, ``test_kernel_namespace_rt10.py``)."""
 from __future__ import annotations
 
 import json
-import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.tritonbench import TritonBenchGSuite
 from harness.api import score_response
-from harness.families.kernels.sandboxed.constants import decode_constant, section_constants
+from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
 from harness.suite import SuiteOptions
 from harness.types import Status
 from tests.kernel_benchmarks.helpers import bwrap_usable, context
@@ -22,47 +23,34 @@ META = [{'file': 'vec_add.py', 'repo': 'example/repo', 'star': 1, 'difficulty': 
 ATTACK = '```python\nimport torch\nimport triton\nimport triton.language as tl\n\nN_ELEMS = 0\n\n\n@triton.jit\ndef vec_add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):\n    pid = tl.program_id(0)\n    offs = pid * BLOCK + tl.arange(0, BLOCK)\n    m = offs < n\n    x = tl.load(x_ptr + offs, mask=m)\n    tl.store(out_ptr + offs, x, mask=m)\n\n\ndef vec_add(x, y):\n    out = torch.empty_like(x)\n    n = out.numel()\n    vec_add_kernel[(max(1, triton.cdiv(n, 1024)),)](x, y, out, n, BLOCK=1024)\n    return out\n```\n'
 
 
+def _run(source: str, test: str, entry: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """The test section run as the worker runs it, against ``answer`` (a module's names)."""
+    ns = section_namespace(section_record(source, test, entry)[SECTION_KEY], answer)
+    exec(compile(test, "test_section.py", "exec"), ns)  # noqa: S102 - our own fixture
+    return ns
+
+
 def test_the_constants_the_test_section_reads_are_the_references() -> None:
-    mod = types.ModuleType("ref")
-    mod.__dict__.update({"N": 7, "SHAPE": (3, 4), "SIZES": [1, 2], "NAME": "x", "helper": len, "UNUSED": 1})
-    got = section_constants(mod, "def t():\n    k = N + SHAPE[0] + len(SIZES)\n    return helper(NAME), k\n"
-                                      "LOCAL = 3\nr = LOCAL + t()[1]\n")
-    assert got == {"N": 7, "SHAPE": {"__tuple__": [3, 4]}, "SIZES": [1, 2], "NAME": "x"}
-    assert decode_constant(got["SHAPE"]) == (3, 4) and section_constants(mod, "(") == {}
+    source = "N = 7\nSHAPE = (3, 4)\nSIZES = [1, 2]\nNAME = 'x'\nUNUSED = 1\ndef f(x):\n    return x\n"
+    test = "def t():\n    k = N + SHAPE[0] + len(SIZES)\n    return f(NAME), k\nLOCAL = 3\nr = LOCAL + t()[1]\n"
+    answer = {"N": 0, "SHAPE": (0, 0), "SIZES": [], "NAME": "", "f": lambda x: x * 2}
+    ns = _run(source, test, "f", answer)
+    assert ns["r"] == 3 + 7 + 3 + 2 and ns["t"]()[0] == "xx"  # the answer's f, the reference's constants
+    assert "UNUSED" not in ns
 
 
 def test_nested_constants_dtypes_and_devices_travel_too() -> None:
-    """Red team 9c S4: ``SHAPES = [(64, 128), (256, 64)]`` and ``CFG = {"rows": 96}`` were not
-    plain, so the answer's zero shapes reached the test section."""
-    import json
-
+    """Red team 9c S4/S7/S14: a list of shapes, a dict, dtypes, ranges, a class of constants and
+    ``op.N_ROWS`` where the section imports the operator file: all the reference's."""
     import torch
 
-    mod = types.ModuleType("ref")
-    mod.__dict__.update({"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)},
-                         "DT": torch.float16, "DEV": torch.device("cpu"), "SZ": torch.Size([2, 3]),
-                         "torch": torch, "OBJ": object(), "SIZES": range(64, 257, 64), "N_ROWS": 96})
-    got = json.loads(json.dumps(section_constants(mod, "import ref as op\nr = (SHAPES, CFG, DT, DEV, SZ, torch, OBJ, "
-                                                       "SIZES, op.N_ROWS)")))
-    assert set(got) == {"SHAPES", "CFG", "DT", "DEV", "SZ", "SIZES", "N_ROWS"}  # 9c S7 (op.N_ROWS), S14 (range)
-    assert decode_constant(got["SIZES"]) == range(64, 257, 64) and got["N_ROWS"] == 96
-
-    class Config:
-        ROWS = 96
-        COLS = (80, 1)
-
-    class WithMethod:
-        ROWS = 96
-
-        def rows(self) -> int:
-            return self.ROWS
-
-    mod.__dict__.update({"Config": Config, "WithMethod": WithMethod})
-    classes = json.loads(json.dumps(section_constants(mod, "r = (Config.ROWS, WithMethod.ROWS)")))
-    assert set(classes) == {"Config"} and decode_constant(classes["Config"]).COLS == (80, 1)
-    back = {k: decode_constant(v) for k, v in got.items() if k not in ("SIZES", "N_ROWS")}
-    assert back == {"SHAPES": [(64, 128), (256, 64)], "CFG": {"rows": 96, "dims": (1, 2)}, "DT": torch.float16,
-                    "DEV": torch.device("cpu"), "SZ": (2, 3)}
+    source = ("import torch\nSHAPES = [(64, 128), (256, 64)]\nCFG = {'rows': 96}\nDT = torch.float16\n"
+              "SIZES = range(64, 257, 64)\nN_ROWS = 96\nclass Config:\n    ROWS = 96\ndef f(x):\n    return x\n")
+    test = "r = (SHAPES, CFG, DT, SIZES, Config.ROWS, f(1))\n"
+    answer = {"SHAPES": [(0, 0)], "CFG": {"rows": 0}, "DT": torch.int8, "SIZES": range(0), "f": lambda x: x,
+              "Config": type("Config", (), {"ROWS": 0})}
+    ns = _run(source, test, "f", answer)
+    assert ns["r"] == ([(64, 128), (256, 64)], {"rows": 96}, torch.float16, range(64, 257, 64), 96, 1)
 
 
 @pytest.mark.slow
@@ -83,9 +71,8 @@ def test_an_answer_cannot_resize_the_test(tmp_path: Path) -> None:
 def test_reference_helpers_the_section_calls_are_the_references() -> None:
     """Red team 9c S10: the test section's ``torch_scale`` (a pure torch helper of the operator file)
     resolved to the answer's, which returned zeros to agree with a zero kernel. Helpers that launch
-    no kernel travel as reference source; wrappers that launch kernels stay the answer's."""
-    from harness.families.kernels.sandboxed.constants import HELPERS_KEY, section_helpers
-
+    no kernel are the reference's; the launchers the test names are the answer's, and the
+    reference's kernel and launchers are not in the namespace at all."""
     source = '''import torch
 import triton
 import triton.language as tl
@@ -114,16 +101,18 @@ def unused(x):
     return x
 '''
     test = "x = torch.ones(4)\nr = torch.allclose(scale(x), torch_scale(x)) and launch(x) is not None\n"
-    got = section_helpers(source, test, "scale")
-    assert list(got[HELPERS_KEY]) == ["torch_scale"]
-    assert got[HELPERS_KEY]["torch_scale"].startswith("@torch.no_grad()\ndef torch_scale(x):")
-    assert section_helpers("def (", test, "scale") == {}
+    record = section_record(source, test, "scale")[SECTION_KEY]
+    assert record["provided"] == ["launch", "scale"]
+    assert "def torch_scale(x):" in record["source"] and "def k(" not in record["source"]
+    assert "def unused" not in record["source"] and "def launch" not in record["source"]
+    ns = _run(source, test, "scale", {"scale": lambda x: x * 2.0, "launch": lambda x: x,
+                                      "torch_scale": lambda x: x * 0.0})
+    assert ns["r"] is True and "k" not in ns
 
 
 def test_a_local_of_the_same_name_does_not_hide_a_constant() -> None:
     """Red team 9d S6: ``for N in (4,)`` in one function of the section dropped the module-level
     ``N`` that another function reads."""
-    mod = types.ModuleType("ref")
-    mod.__dict__.update({"N": 1000})
-    got = section_constants(mod, "def make():\n    return N\ndef test():\n    for N in (4,):\n        pass\n")
-    assert got == {"N": 1000}
+    ns = _run("N = 1000\ndef f():\n    pass\n", "def make():\n    return N\ndef test():\n    for N in (4,):\n"
+              "        pass\nr = make()\n", "f", {"N": 0, "f": lambda: None})
+    assert ns["r"] == 1000

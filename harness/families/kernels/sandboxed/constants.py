@@ -1,86 +1,37 @@
-"""The module constants a TritonBench test section reads, taken from the reference (red team 9b S2).
+"""The namespace a TritonBench test section runs in: the reference module's, never the answer's.
 
-The test section runs in the answer's process against the answer's function; every other name it
-reads resolved to the answer's module, so ``N_ELEMS = 0`` in an answer made the test draw empty
-inputs. :func:`section_constants` records, with the reference's cases, the reference module's
-plain constants the section reads; the worker puts them in the section's namespace and on the
-answer's module (:func:`decode_constant` restores tuples).
+The test section (the operator file's code after its separator line) runs in the answer's process
+against the answer's functions. It used to run in the answer's module namespace, so every other
+name it read was the answer's: ``N_ELEMS = 0`` made the test draw empty inputs (red team 9b S2),
+an answer's ``torch_scale`` returning zeros agreed with a zero kernel (9c S10); copying a list of
+the reference's constants and helpers over the answer's left constants read inside helpers,
+lambdas, classes with methods, imported helpers, tensors and int-keyed dicts to the answer (9d S1,
+S5). Now :func:`section_record` cuts the reference's operator source down to the statements the
+test section needs that launch no Triton kernel, and :func:`section_namespace` executes that text
+as a fresh namespace and adds only the answer's *provided* names: the entry function and the
+kernel-launching functions, classes and kernels of the reference that the test section names. A
+launching name the answer lacks stays unbound (calling it fails the case), and none of the
+reference's kernels or launchers is ever in the namespace. The reference's cases are computed in
+the same kind of namespace, with the reference's own provided names.
 """
 from __future__ import annotations
 
+import ast
+import linecache
 import types
+from collections.abc import Callable, Mapping
 from typing import Any
 
-
-def _plain(value: Any) -> bool:
-    return value is None or isinstance(value, (bool, int, float, str))
-
-
-def encode_constant(value: Any, depth: int = 0) -> Any:
-    """``value`` as JSON (tuples, dicts, torch dtypes, devices and sizes tagged), or :data:`NOT_PLAIN`."""
-    import torch
-
-    if _plain(value):
-        return value
-    if depth > 4:
-        return NOT_PLAIN
-    if isinstance(value, torch.dtype):
-        return {"__dtype__": str(value).removeprefix("torch.")}
-    if isinstance(value, torch.device):
-        return {"__device__": str(value)}
-    if isinstance(value, range):  # red team 9c S14
-        return {"__range__": [value.start, value.stop, value.step]}
-    if isinstance(value, type) and value.__bases__ == (object,):  # `class Config: ROWS = 96` (9c S14)
-        attrs = {k: v for k, v in vars(value).items() if not k.startswith("__")}
-        members = {k: encode_constant(v, depth + 1) for k, v in attrs.items()}
-        if not members or any(m is NOT_PLAIN for m in members.values()):
-            return NOT_PLAIN
-        return {"__class__": [value.__name__, members]}
-    if isinstance(value, (tuple, list)):  # torch.Size is a tuple
-        items = [encode_constant(v, depth + 1) for v in value]
-        if any(i is NOT_PLAIN for i in items):
-            return NOT_PLAIN
-        return items if isinstance(value, list) else {"__tuple__": items}
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        members = {k: encode_constant(v, depth + 1) for k, v in value.items()}
-        if any(i is NOT_PLAIN for i in members.values()):
-            return NOT_PLAIN
-        return {"__dict__": members}
-    return NOT_PLAIN
-
-
-NOT_PLAIN = object()
-
-
-def section_constants(module: types.ModuleType, test_code: str) -> dict[str, Any]:
-    """The reference module's constants (numbers, strings, torch dtypes and devices, and tuples,
-    lists and string-keyed dicts of them, nested) that the test section reads without assigning
-    them: the answer's run of the test section gets these values, not its own (red team 9b S2: an
-    answer setting ``N_ELEMS = 0`` made the test run on empty tensors; 9c S4: a list of shapes)."""
-    import ast
-
-    try:
-        tree = ast.parse(test_code)
-    except SyntaxError:
-        return {}
-    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    # `op.N_ROWS` where the section imports the problem's module (red team 9c S7): attribute names too
-    loaded |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)}
-    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    out: dict[str, Any] = {}
-    # a name the section also stores (a loop variable of one function) is still read elsewhere:
-    # the section's own module-level assignment overrides the value at run time anyway (9d S6)
-    del stored
-    for name in sorted(loaded):
-        if name in vars(module) and not isinstance(vars(module)[name], types.ModuleType):
-            value = encode_constant(vars(module)[name])
-            if value is not NOT_PLAIN:
-                out[name] = value
-    return out
+#: the key under which :func:`section_record` travels in a function problem's ``globals``
+SECTION_KEY = "__hweval_section__"
+#: the file name the cut-down reference source runs under (tracebacks, ``inspect``)
+SECTION_FILE = "reference_section.py"
+_KERNEL_DECORATORS = ("jit", "autotune", "heuristics")
 
 
 def decode_constant(value: Any) -> Any:
-    """A module constant as :func:`section_constants` (or the shape scaling) sent it."""
+    """A module constant as JSON carried it (tuples, dicts, ranges, dtypes and devices are tagged;
+    KernelBench's scaled-down shapes are plain lists)."""
     if isinstance(value, list):
         return [decode_constant(v) for v in value]
     if isinstance(value, dict) and len(value) == 1:
@@ -91,8 +42,6 @@ def decode_constant(value: Any) -> Any:
             return {k: decode_constant(v) for k, v in inner.items()}
         if tag == "__range__":
             return range(*inner)
-        if tag == "__class__":
-            return type(inner[0], (), {k: decode_constant(v) for k, v in inner[1].items()})
         if tag in ("__dtype__", "__device__"):
             import torch
 
@@ -100,50 +49,196 @@ def decode_constant(value: Any) -> Any:
     return value
 
 
-#: the key under which :func:`section_helpers` travels with the constants
-HELPERS_KEY = "__hweval_helpers__"
-_KERNEL_DECORATORS = ("jit", "autotune", "heuristics")
-
-
-def section_helpers(source: str, test_code: str, entry: str) -> dict[str, Any]:
-    """``{HELPERS_KEY: {name: source}}`` for the reference's own module-level functions that the test
-    section calls and that launch no Triton kernel, directly or through other functions of the
-    module (pure helpers such as a torch check or an input maker): the test section gets the
-    reference's, not the answer's (red team 9c S10: an answer's ``torch_scale`` returning zeros
-    agreed with its zero kernel). Functions that launch kernels (the entry, other wrappers) stay
-    the answer's."""
-    import ast
-
-    try:
-        tree, section = ast.parse(source), ast.parse(test_code)
-    except SyntaxError:
-        return {}
-    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    kernels = {n.name for n in funcs.values() if any(_is_kernel_decorator(d) for d in n.decorator_list)}
-    called = {n.func.id for n in ast.walk(section) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    launching: set[str] = set(kernels)
-    changed = True
-    while changed:  # a function launches when it subscripts a kernel or calls a function that launches
-        changed = False
-        for name, node in funcs.items():
-            if name in launching:
-                continue
-            used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-            if used & launching:
-                launching.add(name)
-                changed = True
-    lines = source.splitlines()
-    out = {}
-    for name in sorted(called & set(funcs) - launching - {entry}):
-        node = funcs[name]
-        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-        out[name] = "\n".join(lines[first - 1:node.end_lineno])
-    return {HELPERS_KEY: out} if out else {}
-
-
-def _is_kernel_decorator(node: Any) -> bool:
-    import ast
-
+# -- reading the operator file ----------------------------------------------------------------
+def _kernel_marker(node: ast.AST) -> bool:
+    """``triton.jit``/``jit``/``autotune``/``heuristics`` as a decorator or a call."""
     target = node.func if isinstance(node, ast.Call) else node
     return isinstance(target, ast.Attribute) and target.attr in _KERNEL_DECORATORS \
         or isinstance(target, ast.Name) and target.id in _KERNEL_DECORATORS
+
+
+def _defines_kernel(stmt: ast.stmt) -> bool:
+    """A Triton kernel is made anywhere in ``stmt`` (a decorated def, also one nested in a
+    function, or ``triton.jit(fn)``)."""
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(map(_kernel_marker, node.decorator_list)):
+            return True
+        if isinstance(node, ast.Call) and _kernel_marker(node):
+            return True
+    return False
+
+
+def _scan(node: ast.AST, lazy: bool, eager: set[str], late: set[str]) -> None:
+    """Names ``node`` reads: when the statement runs (``eager``) or only when a function or lambda
+    defined there is called (``late``)."""
+    if isinstance(node, ast.Name):
+        if isinstance(node.ctx, ast.Load):
+            (late if lazy else eager).add(node.id)
+        return
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        args = node.args
+        heads: list[ast.AST] = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        if not isinstance(node, ast.Lambda):
+            heads += [*node.decorator_list, *(a.annotation for a in (*args.posonlyargs, *args.args,
+                                                                      *args.kwonlyargs) if a.annotation)]
+            if node.returns is not None:
+                heads.append(node.returns)
+        for head in heads:
+            _scan(head, lazy, eager, late)
+        for part in (node.body if isinstance(node.body, list) else [node.body]):
+            _scan(part, True, eager, late)
+        return
+    for child in ast.iter_child_nodes(node):
+        _scan(child, lazy, eager, late)
+
+
+def _binds(stmt: ast.stmt) -> set[str]:
+    """Module-level names ``stmt`` binds (``from m import *`` binds ``*``)."""
+    out: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+            return  # its body binds its own names
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            return  # binds nothing the test reads, and must stay first: always kept
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            out.update((a.asname or a.name.split(".")[0]) if isinstance(node, ast.Import) else (a.asname or a.name)
+                       for a in node.names)
+            return
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            out.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)
+                       and isinstance(n.target, ast.Name))
+            return
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            out.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(stmt)
+    return out
+
+
+def _section_reads(test_code: str) -> set[str]:
+    """Names the test section reads: names, attribute names (``op.N_ROWS`` where it imports the
+    operator file) and the names it imports (``from op import f as g`` reads ``f``)."""
+    tree = ast.parse(test_code)
+    reads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    reads |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    reads |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    return reads
+
+
+def _launching(tree: ast.Module, reads: set[str], entry: str) -> tuple[set[int], set[str], set[str]]:
+    """(statements to drop, the names they bind, the kernels' names). A statement launches when it
+    makes a kernel, binds the entry, reads a launching name when it runs, or reads one inside a
+    function; the last does not pass through names the test section itself reads (those come from
+    the answer: a reference helper calling the entry calls the answer's)."""
+    dropped: set[int] = set()
+    names: set[str] = set()
+    kernels: set[str] = set()
+    uses: list[tuple[set[str], set[str], set[str]]] = []
+    for i, stmt in enumerate(tree.body):
+        eager: set[str] = set()
+        late: set[str] = set()
+        _scan(stmt, False, eager, late)
+        binds = _binds(stmt)
+        uses.append((binds, eager, late))
+        if _defines_kernel(stmt):
+            dropped.add(i)
+            names |= binds
+            kernels |= binds
+    stops = (reads | {entry}) - kernels
+    changed = True
+    while changed:
+        changed = False
+        for i, (binds, eager, late) in enumerate(uses):
+            if i in dropped:
+                continue
+            if entry in binds or eager & (names | {entry}) or (eager | late) & (names - stops):
+                dropped.add(i)
+                names |= binds
+                changed = True
+    return dropped, names, kernels
+
+
+def _needed(tree: ast.Module, dropped: set[int], reads: set[str]) -> set[int]:
+    """The kept statements the test section needs: those binding a name it reads or a kept
+    statement needs, and every statement that binds nothing (``torch.backends...`` settings)."""
+    info = []
+    for stmt in tree.body:
+        eager: set[str] = set()
+        late: set[str] = set()
+        _scan(stmt, False, eager, late)
+        info.append((_binds(stmt), eager | late))
+    keep = {i for i, (binds, _) in enumerate(info) if i not in dropped and (not binds or "*" in binds)}
+    wanted = set(reads).union(*(info[i][1] for i in keep))
+    changed = True
+    while changed:
+        changed = False
+        for i, (binds, used) in enumerate(info):
+            if i not in dropped and i not in keep and binds & wanted:
+                keep.add(i)
+                wanted |= used
+                changed = True
+    return keep
+
+
+def _cut(source: str, tree: ast.Module, keep: set[int]) -> str:
+    """``source`` with only the statements ``keep`` (the others blanked, so line numbers hold);
+    unparsed where a kept and a dropped statement share a line (``a = 1; k = triton.jit(f)``)."""
+    lines = source.splitlines()
+    spans = [(min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))]), s.end_lineno or s.lineno)
+             for s in tree.body]
+    kept_lines = {n for i in keep for n in range(spans[i][0], spans[i][1] + 1)}
+    gone = {n for i in range(len(spans)) if i not in keep for n in range(spans[i][0], spans[i][1] + 1)}
+    if kept_lines & gone:
+        return ast.unparse(ast.Module(body=[s for i, s in enumerate(tree.body) if i in keep], type_ignores=[]))
+    return "\n".join("" if n + 1 in gone else line for n, line in enumerate(lines)) + "\n"
+
+
+def section_record(source: str, test_code: str, entry: str) -> dict[str, Any]:
+    """``{SECTION_KEY: {"source", "provided", "kinds"}}``: the reference operator source cut down to
+    the statements the test section needs that launch no kernel (``source``), and the names the
+    answer provides (``provided``: the entry and the reference's launching names the test section
+    reads), each with how the reference binds it (``kinds``: ``class`` or ``function``)."""
+    tree, reads = ast.parse(source), _section_reads(test_code)
+    dropped, launching, _ = _launching(tree, reads, entry)
+    provided = sorted((launching & reads) | {entry})
+    classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
+    text = _cut(source, tree, _needed(tree, dropped, reads))
+    return {SECTION_KEY: {"source": text, "provided": provided, "entry": entry,
+                          "kinds": {n: "class" if n in classes else "function" for n in provided}}}
+
+
+# -- building the namespace -------------------------------------------------------------------
+def _acceptable(value: Any, kind: str) -> bool:
+    """A provided name takes only a function, a method, a Triton kernel or (where the reference
+    binds a class) a class: never data (a tensor, a number, a list) the test section would read."""
+    if isinstance(value, type):
+        return kind == "class"
+    if isinstance(value, types.FunctionType | types.MethodType | types.BuiltinMethodType):
+        return True
+    return type(value).__module__.split(".")[0] == "triton" and callable(value)
+
+
+def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
+                      wrap: Callable[[Any], Any] = lambda fn: fn) -> dict[str, Any]:
+    """A fresh namespace for the test section: the record's reference source executed, then each
+    provided name that ``provider`` (the answer's module, or the reference's) binds to something
+    :func:`_acceptable` (the entry to any callable; plain functions and the entry through ``wrap``,
+    which records and seeds the answer's calls)."""
+    source = str(record.get("source", ""))
+    linecache.cache[SECTION_FILE] = (len(source), None, source.splitlines(keepends=True), SECTION_FILE)
+    ns: dict[str, Any] = {"__name__": "hweval_test_section"}
+    exec(compile(source, SECTION_FILE, "exec", dont_inherit=True), ns)  # noqa: S102 - the reference's own code
+    kinds = record.get("kinds") or {}
+    for name in record.get("provided") or []:
+        ns.pop(name, None)
+        value = provider.get(name)
+        if name == record.get("entry") and callable(value):
+            ns[name] = wrap(value)
+        elif name in provider and _acceptable(value, kinds.get(name, "function")):
+            ns[name] = wrap(value) if isinstance(value, types.FunctionType) else value
+    ns["__name__"] = "hweval_test_section"
+    return ns

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels.sandboxed.constants import section_constants, section_helpers
+from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
 from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
@@ -36,7 +36,8 @@ from harness.families.kernels.sandboxed.scaling import (
     scale_candidates,
 )
 
-__all__ = ["compute", "exec_module", "int_constants", "odd_sizes", "scale_candidates"]
+#: ``section_record`` too: the harness builds random TritonBench-T jobs with it (``random_ops``)
+__all__ = ["compute", "exec_module", "int_constants", "odd_sizes", "scale_candidates", "section_record"]
 
 
 
@@ -280,9 +281,11 @@ def _twice(model: Any, inputs: list[Any], device: str) -> list[list[Any]]:
     return runs
 
 
-def compute_function_cases(module: types.ModuleType, test_code: str, job: Mapping[str, Any], out: Path
-                           ) -> list[dict[str, Any]]:
-    """TritonBench-T: run the test section against the reference function, once per case seed."""
+def compute_function_cases(module: types.ModuleType, test_code: str, job: Mapping[str, Any], out: Path,
+                           section: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """TritonBench: run the test section against the reference function, once per case seed, in
+    the namespace the answer's run gets too (``section``: :func:`.constants.section_record`), with
+    the reference's own provided names."""
     import torch
 
     from harness.families.kernels.sandboxed.hooks import device_remap
@@ -296,12 +299,17 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
     for i, case in enumerate(job["cases"]):
         runs = []
         rng_used = [False]
+
+        def watched(fn: Callable[..., Any], used: list[bool] = rng_used) -> Callable[..., Any]:
+            return _rng_watch(fn, used)
+
         for _ in (0, 1):  # same seed twice: a difference means the function is nondeterministic
-            ns = dict(module.__dict__)
-            ns.update({"__name__": "hweval_test_section", entry: _rng_watch(getattr(module, entry), rng_used)})
             torch.manual_seed(int(case["seed"]))
-            with device_remap(job.get("device", "cpu")), importable_as(job.get("module_name"), ns):
-                exec(code, ns)  # noqa: S102 - the reference's own test section, in the sandbox
+            with device_remap(job.get("device", "cpu")):
+                ns = section_namespace(section, module.__dict__, watched)
+                torch.manual_seed(int(case["seed"]))  # as the answer's run (worker_function.run_test_section)
+                with importable_as(job.get("module_name"), ns):
+                    exec(code, ns)  # noqa: S102 - the reference's own test section, in the sandbox
             if result_var not in ns:
                 raise ReferenceCaseError(f"the test section did not set {result_var}")
             runs.append(list(flatten(ns[result_var])))
@@ -364,9 +372,8 @@ def compute(source: str, job: Mapping[str, Any], out: Path, *, module: types.Mod
     with _no_tf32():
         if job.get("kind", "module") == "function":
             mod = module or exec_module(source, "hweval_reference", path)
-            records = compute_function_cases(mod, job.get("test_code", ""), job, out)
-            overrides = section_constants(mod, job.get("test_code", ""))  # see .constants
-            overrides.update(section_helpers(source, job.get("test_code", ""), job.get("entry", "")))
+            overrides = section_record(source, job.get("test_code", ""), job.get("entry", ""))  # see .constants
+            records = compute_function_cases(mod, job.get("test_code", ""), job, out, overrides[SECTION_KEY])
         else:
             if module is not None:
                 mod = module

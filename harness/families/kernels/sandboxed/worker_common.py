@@ -151,15 +151,17 @@ def load_candidate(path: Path, name: str = "candidate") -> ModuleType:
 
 def import_candidate(job: dict[str, Any]) -> ModuleType:
     """``candidate.py`` (found where ``import candidate`` would, see :func:`load_candidate`); the
-    problem's module constants (scaled-down shapes) apply to it too."""
+    problem's module constants (KernelBench's scaled-down shapes) apply to it too. A TritonBench
+    answer's module stays as it wrote it: its test section runs in the reference's namespace
+    (:mod:`.constants`)."""
     spec = importlib.util.find_spec("candidate")
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         raise ImportError("candidate.py not found")
     mod = load_candidate(Path(spec.origin))
-    from harness.families.kernels.sandboxed.constants import HELPERS_KEY, decode_constant
+    from harness.families.kernels.sandboxed.constants import SECTION_KEY, decode_constant
 
     for name, value in (job.get("globals") or {}).items():
-        if name == HELPERS_KEY:
+        if name == SECTION_KEY:
             continue
         value = decode_constant(value)
         if hasattr(mod, name):

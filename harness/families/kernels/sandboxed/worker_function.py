@@ -39,18 +39,17 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
     entry = getattr(mod, job["entry"], None)
     if not callable(entry):
         raise AttributeError(f"the answer defines no function {job['entry']!r}")
-    from harness.families.kernels.sandboxed.constants import HELPERS_KEY, decode_constant
+    from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace
     from harness.families.kernels.sandboxed.refcases import importable_as
 
-    ns = dict(vars(mod))
-    # the test section reads the reference's module constants, never the answer's (red team 9b S2)
-    given = dict(job.get("globals") or {})
-    helpers = given.pop(HELPERS_KEY, {})
-    ns.update({name: decode_constant(value) for name, value in given.items()})
-    ns.update({"__name__": "hweval_test_section", job["entry"]: wrap(entry)})
-    for text in helpers.values():  # the reference's own helpers the section calls (red team 9c S10)
-        exec(compile(text, "reference_helper.py", "exec"), ns)  # noqa: S102 - trusted reference source
+    section = (job.get("globals") or {}).get(SECTION_KEY)
+    if not isinstance(section, dict):  # never the answer's own namespace (red team 9b S2, 9d S1/S5)
+        raise RuntimeError("the job carries no reference namespace for the test section")
     code = compile((workdir / job["test_code"]).read_text(), "test_section.py", "exec")
+    # the reference module's namespace, with only the answer's entry and launching functions in it;
+    # seeded before (its module-level draws) and after (a module-level manual_seed changes nothing)
+    torch.manual_seed(int(case.get("seed", 0)))
+    ns = section_namespace(section, vars(mod), wrap)
     torch.manual_seed(int(case.get("seed", 0)))
     with importable_as(job.get("module_name"), ns):
         exec(code, ns)  # noqa: S102 - the problem's own test section, calling the candidate's function
