@@ -190,6 +190,9 @@ class Bench:
                 if limit is not None and taken > limit:
                     raise mismatch(self.cycle - 1, "in_ready", 0, 1, f"the scan has {limit} bytes; a byte after the "
                                    "end of the scan was taken")
+                if limit is None and taken > len(data):
+                    raise mismatch(self.cycle - 1, "error", model.error, 0, f"all {len(data)} bytes offered after the "
+                                   "error were taken and it was not reported")
             if limit is not None and taken == limit and got == len(want):
                 finish = self.cycle if finish is None or progress else finish
                 if self.cycle - finish > 64:
