@@ -72,7 +72,14 @@ def _first_block(value: str) -> str:
 
 
 def parse_files(response: str, files: list[str]) -> dict[str, str]:
-    """The expected files found in ``response`` (names outside ``files`` are ignored)."""
+    """The expected files found in ``response`` (names outside ``files`` are ignored), each with its
+    line ends made LF (Icarus ends a ``//`` comment at a lone CR: red team 10a S4)."""
+    from harness.families.verilog.lexer import normalize_newlines
+
+    return {name: normalize_newlines(body) for name, body in _parse_files(response, files).items()}
+
+
+def _parse_files(response: str, files: list[str]) -> dict[str, str]:
     if len(files) == 1:
         blocks = code_blocks(response)
         body = blocks[0] if blocks else response.strip()

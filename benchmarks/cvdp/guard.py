@@ -60,6 +60,15 @@ def check_answer(files: list[str], hidden: list[str], reference: str = "", modul
         if used:
             return rejected("foreign_module", f"{Path(name).name} instantiates {', '.join(used)}, defined only in "
                                               "the hidden harness")
+    if reference:  # a name only the harness declares (10a S6); then each file's directives end with it (10a S7)
+        from benchmarks.cvdp.standalone import end_directives, hidden_use
+
+        harness = "\n".join(p.read_text(errors="replace") for p in sorted((Path.cwd() / "src").rglob("*"))
+                            if p.suffix.lower() in (".v", ".sv", ".vh", ".svh"))
+        found = hidden_use(files, reference, harness)
+        if found is not None:
+            return rejected(*found)
+        end_directives(files, reference)
     if len(files) > 1:  # a module of one file driving an input of another's (red team 9c S3d)
         from harness.families.verilog.drivers import input_drivers, scope_rules
 

@@ -23,7 +23,7 @@ import pytest
 from benchmarks.verilog_hard import VerilogHardSuite
 from harness.families.verilog.extract import extract_verilog
 from harness.families.verilog.ports import port_directions
-from harness.families.verilog.wrapsynth import Wrapper, mark_designs, rename_modules, scores
+from harness.families.verilog.wrapsynth import Wrapper, mark_instances, rename_modules, scores
 from harness.sandbox.local import BubblewrapSandbox
 from harness.suite import EvalContext, SuiteOptions
 from harness.types import Status, Verdict
@@ -120,7 +120,7 @@ def test_per_parameter_modules_get_plain_names() -> None:
     assert "$paramod" not in out and out.count("hweval_nl0_dut ") == 2, out
 
 
-def test_only_the_answers_wrapped_modules_are_kept_whole() -> None:
-    code = "module helper(input a, output y); assign y = a; endmodule\nmodule dut(input a, output y); helper h(a, y); endmodule\n"
-    marked = mark_designs(code, ("dut",))
-    assert marked.count("(* keep_hierarchy *)") == 1 and "(* keep_hierarchy *) module dut" in marked
+def test_only_the_wrappers_instances_of_the_answer_are_kept_whole() -> None:
+    wrapper = "module wrap(input a, output y, z);\n  dut #(.W(1)) u0 (a, y);\n  helper h (a, z);\nendmodule\n"
+    marked = mark_instances(wrapper, ("dut",))
+    assert marked.count("(* keep_hierarchy *)") == 1 and "(* keep_hierarchy *) dut #(.W(1)) u0" in marked

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from harness.families.verilog.dedup import normalized_sha256
-from harness.families.verilog.lexer import mask_comments
+from harness.families.verilog.lexer import mask_comments, normalize_newlines
 from harness.types import Candidate
 
 __all__ = ["extract_verilog", "module_spans", "normalized_sha256"]
@@ -64,6 +64,7 @@ def extract_verilog(text: str, top: str | None = None) -> Candidate | None:
     what stands between modules (typedefs, packages, parameters) is kept ahead of them;
     outside code blocks only directive lines are.
     """
+    text = normalize_newlines(text)
     modules: dict[str, str] = {}
     preamble: list[str] = []
     units: list[str] = []

@@ -154,8 +154,13 @@ def _close(toks: list[Any], i: int) -> int | None:
 
 def instantiations(src: str) -> list[tuple[str, str]]:
     """(module, instance) for each ``Mod [#(...)] inst [range] (`` in ``src``."""
+    return [(mod, inst) for mod, inst, _ in instantiation_sites(src)]
+
+
+def instantiation_sites(src: str) -> list[tuple[str, str, int]]:
+    """(module, instance, offset of the module's name) for each instantiation in ``src``."""
     toks = tokenize(src)
-    out = []
+    out: list[tuple[str, str, int]] = []
     for i, tok in enumerate(toks):
         if tok.kind != "ident" or tok.text in NOT_MODULES or (i and toks[i - 1].text in (".", "module")):
             continue
@@ -169,7 +174,7 @@ def instantiations(src: str) -> list[tuple[str, str]]:
             else:
                 j += 2
         if j + 1 < len(toks) and toks[j].kind == "ident" and toks[j + 1].text in ("(", "["):
-            out.append((tok.text, toks[j].text))
+            out.append((tok.text, toks[j].text, tok.start))
     return out
 
 

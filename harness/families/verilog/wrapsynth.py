@@ -7,8 +7,8 @@ score a design no test ran (an answer may build one thing at the tested values a
 defaults), and its netlist could not be tested as the wrapper uses it.
 
 So yosys reads the answer with the wrapper (``hierarchy -top <sim_top>``), each of the answer's
-modules the wrapper instantiates marked ``keep_hierarchy`` (the answer's own attributes are
-blanked first, :func:`harness.families.verilog.synth.strip_attributes`): every parameter set the
+modules the wrapper instantiates kept whole (``keep_hierarchy`` on the wrapper's instances of them,
+:func:`mark_instances`; the answer's own attributes are blanked first, :func:`harness.families.verilog.synth.strip_attributes`): every parameter set the
 wrapper uses becomes one flattened netlist module, the wrapper's own logic is flattened around
 them. The scores are those of the answer's instances, summed over the wrapper's instances (cells,
 area) or the worst of them (depth); the reference is scored the same way. The netlist yosys writes
@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from harness.families.verilog.extract import module_spans
 from harness.suite import EvalContext
 
 if TYPE_CHECKING:
@@ -51,14 +50,21 @@ class Wrapper:
         return (sorted(self.sources.items()), self.sim_top, self.designs)
 
 
-def mark_designs(code: str, designs: tuple[str, ...]) -> str:
-    """``code`` with ``(* keep_hierarchy *)`` put before each module named in ``designs``."""
+def mark_instances(text: str, designs: tuple[str, ...]) -> str:
+    """``text`` (a wrapper's source) with ``(* keep_hierarchy *)`` before each of its instances of a
+    module in ``designs``. The attribute is on the wrapper's instances, not on the answer's modules:
+    an answer module that instantiates another of them (a decoder reusing its own encoder) is
+    flattened whole, so its cells and depth include the inner one's (red team 10a S5: a kept module
+    inside a kept module made yosys 0.23's ``stat -json`` unreadable, and ``ltp`` took the inner
+    instance as a box of depth 0)."""
+    from harness.families.verilog.tbeval import instantiation_sites
+
     out, pos = [], 0
-    for name, start, _ in module_spans(code):
-        if name.lstrip("\\") in designs:
-            out += [code[pos:start], "(* keep_hierarchy *) "]
+    for mod, _, start in instantiation_sites(text):
+        if mod.lstrip("\\") in designs:
+            out += [text[pos:start], "(* keep_hierarchy *) "]
             pos = start
-    return "".join(out) + code[pos:]
+    return "".join(out) + text[pos:]
 
 
 def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
@@ -78,8 +84,8 @@ def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
 
 
 def files(code: str, wrapper: Wrapper) -> dict[str, str]:
-    return {"design.sv": mark_designs(code, wrapper.designs),
-            **{f"{_PREFIX}{name}": text for name, text in wrapper.sources.items()}}
+    return {"design.sv": code,
+            **{f"{_PREFIX}{name}": mark_instances(text, wrapper.designs) for name, text in wrapper.sources.items()}}
 
 
 def _totals(mods: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> dict[str, int]:
