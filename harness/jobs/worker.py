@@ -177,7 +177,8 @@ _SERVER: list[forkserver.Server] = []
 def _sweep() -> None:
     """:func:`harness.jobs.sweep.sweep`, sparing the fork server (forgotten once it is gone)."""
     server = _SERVER[0] if _SERVER else None
-    if not sweep(server.pid if server is not None else None) and server is not None:
+    kept = sweep(server.pid if server is not None else None)
+    if server is not None and not (kept and server.alive()):
         _SERVER.clear()
         server.close(0.0)
 

@@ -16,7 +16,7 @@ from harness.families.kernels.runner import sandbox_runner
 from harness.sandbox.base import Limits
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")]
+NEEDS_BWRAP = pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")
 
 NONCE = "5eed" * 8
 #: correct (relu) only when the memory scan works (it finds a marker made at run time), finds no
@@ -113,6 +113,8 @@ def _evaluate(tmp_path: Path, name: str) -> dict:
         sandbox.close()
 
 
+@pytest.mark.slow
+@NEEDS_BWRAP
 def test_the_forked_worker_holds_no_nonce(tmp_path: Path, no_static_fixed_nonce: None,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HWEVAL_SANDBOX_WARM", "on")
@@ -131,3 +133,16 @@ def test_the_scan_finds_a_nonce_held_in_memory() -> None:
     exec(source, ns)  # noqa: S102 - the test's own scanner
     held = "".join([NONCE[:16], NONCE[16:]])  # made whole at run time, as a request line holds it
     assert held == NONCE and ns["scan"]() == (True, True)
+
+
+def test_the_runner_keys_servers_by_the_variables_the_job_module_names() -> None:
+    """The harness side names the job module only as a string (layout rule): its copy of the
+    import-time variables must be the module's own."""
+    from harness.families.kernels import runner
+    from harness.families.kernels.sandboxed import job
+
+    assert runner.SERVER_ENV == job.SERVER_ENV and "TRITON_INTERPRET" in job.SERVER_ENV
+    assert runner.JOB_MODULE == job.__name__ and set(runner.SERVED) == {job.WORKER, job.CHECKER}
+    from harness.jobs.worker import job_kind
+
+    assert job_kind(runner.JOB_MODULE) == "fork" and job_kind("harness.families.x.sandboxed.other") is None
