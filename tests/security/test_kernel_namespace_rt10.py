@@ -133,6 +133,52 @@ def scale_rows(x: torch.Tensor, alpha: float) -> torch.Tensor:
 '''
 
 
+#: the answer's kernel zeroes its input too: the test's own check then compares zeros with zeros
+ZERO_IN_PLACE = ZERO.replace("    tl.store(out_ptr + offs, x * 0.0, mask=m)\n",
+                             "    tl.store(x_ptr + offs, x * 0.0, mask=m)\n    tl.store(out_ptr + offs, x * 0.0, mask=m)\n")
+#: an in-place operator: its reference writes its argument, so may the answer
+IN_PLACE = '''import torch
+
+
+def scale_inplace(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    return x.mul_(alpha)
+'''
+IN_PLACE_TEST = '''
+
+import torch
+
+
+def test_scale_inplace():
+    results = {}
+    x = torch.randn(37, 64, device='cuda')
+    y = x.clone()
+    out = scale_inplace(y, 3.0)
+    results['test_case_1'] = torch.allclose(out, x * 3.0)
+    results['test_case_2'] = torch.allclose(y, x * 3.0)
+    return results
+
+
+test_results = test_scale_inplace()
+'''
+IN_PLACE_ANSWER = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def scale_kernel(x_ptr, alpha, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    tl.store(x_ptr + offs, tl.load(x_ptr + offs, mask=m) * alpha, mask=m)
+
+
+def scale_inplace(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    n = x.numel()
+    scale_kernel[(triton.cdiv(n, 1024),)](x, alpha, n, BLOCK=1024)
+    return x
+'''
+
+
 def attack(name: str) -> str:
     return ZERO.replace("\n\n@triton.jit", "\n" + ATTACKS[name] + "\n\n@triton.jit")
 
@@ -239,6 +285,7 @@ def _suite(tmp_path: Path) -> TritonBenchTSuite:
     folder = tmp_path / "tb" / "TritonBench_T_v1"
     folder.mkdir(parents=True)
     (folder / "scale_rows.py").write_text(REFERENCE + SEPARATOR + "\n" + TEST)
+    (folder / "scale_inplace.py").write_text(IN_PLACE + SEPARATOR + "\n" + IN_PLACE_TEST)
     return TritonBenchTSuite(SuiteOptions(data=str(tmp_path / "tb"), lang="triton"))
 
 
@@ -246,7 +293,7 @@ def _suite(tmp_path: Path) -> TritonBenchTSuite:
 @pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
 def test_attacks_fail_and_honest_answers_pass_end_to_end(tmp_path: Path) -> None:
     suite = _suite(tmp_path)
-    (problem,) = suite.problems()
+    problem = next(p for p in suite.problems() if p.id == "scale_rows")
     ctx = context(tmp_path)  # one reference computation for every answer (its cache)
 
     def verdict(code: str) -> Any:
@@ -276,3 +323,40 @@ def test_the_workers_run_keeps_the_case_seed(tmp_path: Path) -> None:
     assert not torch.equal(first["x"], other["x"]) and not torch.equal(first["w"], other["w"])
     with pytest.raises(RuntimeError, match="no reference namespace"):
         run_test_section(tmp_path, {**job, "globals": {}}, answer, {"seed": 1}, lambda fn: fn)
+
+
+def test_a_call_that_writes_its_arguments_is_seen() -> None:
+    from harness.families.kernels.sandboxed.constants import watch_writes
+
+    written: list[str] = []
+    counts: dict[str, int] = {}
+
+    def scale_rows(x: torch.Tensor, alpha: float) -> torch.Tensor:
+        return x.mul_(alpha) if alpha == 0 else x * alpha
+
+    def zero_first(xs: list[torch.Tensor]) -> torch.Tensor:
+        return xs[0].zero_()
+
+    watched = watch_writes(scale_rows, written, counts)
+    x = torch.ones(3)
+    watched(x, 2.0)
+    watched(x, alpha=0.0)  # writes
+    watch_writes(zero_first, written, counts)([torch.ones(2)])  # a tensor in a list argument
+    watch_writes(lambda t: t, written, counts, "same_nan")(torch.full((2,), float("nan")))  # NaN == NaN
+    assert written == ["scale_rows#1", "zero_first#0"]
+    assert counts == {"scale_rows": 2, "zero_first": 1, "same_nan": 1}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_an_answer_that_zeroes_its_input_is_rejected_and_an_in_place_operator_passes(tmp_path: Path) -> None:
+    """Found with this round's fixture: ``allclose(out, ref_scale(x, a))`` reads ``x`` after the
+    answer's call, so a kernel writing zeros into ``x`` and ``out`` passed. A call may change its
+    tensor arguments only where the reference's call does (``constants.watch_writes``)."""
+    suite = _suite(tmp_path)
+    problems = {p.id: p for p in suite.problems()}
+    ctx = context(tmp_path)
+    v = suite.evaluate(problems["scale_rows"], Candidate(code=ZERO_IN_PLACE), ctx)
+    assert v.status == Status.REJECTED and "modifies_inputs: call scale_rows#0" in v.reason, v.reason
+    honest = suite.evaluate(problems["scale_inplace"], Candidate(code=IN_PLACE_ANSWER), ctx)
+    assert honest.status == Status.PASS, honest.reason

@@ -93,6 +93,12 @@ def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCas
         changed = compare.modified_inputs(list(before), saved[cid][1]) if problem.kind == "module" else []
         if changed:
             return "rejected", f"modifies_inputs: input(s) {changed} changed during forward ({cid})", detail
+        # a test section's own check (allclose(f(x), ref(x))) reads x again: a call may change its
+        # tensor arguments only where the reference's did (in-place operators; constants.watch_writes)
+        writes = sorted(set(rep.get("inputs_written") or []) - set(case.get("inputs_written") or []))
+        if problem.kind == "function" and writes:
+            return "rejected", (f"modifies_inputs: call {', '.join(map(str, writes[:4]))} changed its tensor "
+                                f"arguments, which the reference's call does not ({cid})"), detail
     prof = data.get("profile")
     if isinstance(prof, dict) and prof.get("sentinel") and kernels:  # the profiler demonstrably works
         seen = [str(n) for n in prof.get("kernels", [])]

@@ -242,3 +242,54 @@ def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
             ns[name] = wrap(value) if isinstance(value, types.FunctionType) else value
     ns["__name__"] = "hweval_test_section"
     return ns
+
+
+# -- what the answer's calls write -------------------------------------------------------------
+def _tensors(args: Any, kwargs: Any) -> list[Any]:
+    import torch
+
+    flat = [*args, *kwargs.values()]
+    flat += [v for a in list(flat) if isinstance(a, list | tuple) for v in a]
+    return [a for a in flat if isinstance(a, torch.Tensor)]
+
+
+def _bytes(t: Any) -> Any:
+    import torch
+
+    return t.detach().reshape(-1).contiguous().view(torch.uint8) if t.numel() else t.detach()
+
+
+def _changed(t: Any, shape: Any, dtype: Any, old: Any) -> bool:
+    import torch
+
+    try:
+        return bool(t.shape != shape or t.dtype != dtype or not torch.equal(_bytes(t), old))
+    except (RuntimeError, TypeError):
+        return True  # resized or re-laid out in a way the bytes no longer show: changed
+
+
+def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, int], name: str | None = None
+                 ) -> Callable[..., Any]:
+    """``fn``, appending ``name#k`` to ``written`` when its ``k``-th call changes a tensor it was
+    given (an argument, or one in a list or tuple argument): a test section that checks
+    ``allclose(f(x), ref(x))`` passed an answer that zeroed ``x`` and returned zeros. The
+    reference's cases record where its own calls write (in-place operators), the judge rejects
+    writes elsewhere. ``name``: ``fn``'s own name by default."""
+    key: str = name or str(getattr(fn, "__name__", "?"))
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        index = counts.get(key, 0)
+        counts[key] = index + 1
+        before = []
+        for t in _tensors(args, kwargs):
+            try:
+                before.append((t, t.shape, t.dtype, _bytes(t).clone()))
+            except (RuntimeError, TypeError):  # a layout that has no plain bytes (sparse): not watched
+                continue
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if any(_changed(*item) for item in before):
+                written.append(f"{key}#{index}")
+
+    return call

@@ -26,7 +26,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
+from harness.families.kernels.sandboxed.constants import (
+    SECTION_KEY,
+    section_namespace,
+    section_record,
+    watch_writes,
+)
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
 from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
@@ -299,9 +304,10 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
     for i, case in enumerate(job["cases"]):
         runs = []
         rng_used = [False]
+        written: list[str] = []  # where the reference's own calls change their arguments (in place)
 
-        def watched(fn: Callable[..., Any], used: list[bool] = rng_used) -> Callable[..., Any]:
-            return _rng_watch(fn, used)
+        def watched(fn: Callable[..., Any], used: list[bool] = rng_used, out: list[str] = written) -> Callable[..., Any]:
+            return _rng_watch(watch_writes(fn, out, {}), used)
 
         for _ in (0, 1):  # same seed twice: a difference means the function is nondeterministic
             torch.manual_seed(int(case["seed"]))
@@ -320,7 +326,7 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
         same = keys == [k for k, _ in runs[1]] and _same(values, cpu_leaves([v for _, v in runs[1]]))
         records.append({**case, "inputs": f"in_{i}.pt", "ref": f"ref_{i}.pt",
                         "deterministic": same and not rng_used[0], "rng_used": rng_used[0],
-                        "finite": _finite(values)})
+                        "finite": _finite(values), "inputs_written": sorted(set(written))})
     return records
 
 

@@ -101,6 +101,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
     import torch
 
     from harness.families.kernels.sandboxed import hooks
+    from harness.families.kernels.sandboxed.constants import watch_writes
     from harness.families.kernels.sandboxed.refcases import cpu_leaves, flatten
 
     device = job["device"]
@@ -114,10 +115,12 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         active = [False]
         guards = GuardSet()
         draws = _call_seeds(int(case.get("draw_seed", case.get("seed", 0))))
+        written: list[str] = []  # calls that changed their tensor arguments (constants.watch_writes)
+        counts: dict[str, int] = {}
         ballast = _ballast(device)  # noqa: F841 - held through the case
 
         def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards,
-                 draws: Any = draws) -> Any:
+                 draws: Any = draws, written: list[str] = written, counts: dict[str, int] = counts) -> Any:
             def call(*args: Any, **kwargs: Any) -> Any:
                 if active[0]:
                     return fn(*args, **kwargs)
@@ -127,7 +130,8 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
                         return fn(*args, **kwargs)
                 finally:
                     active[0] = False
-            return call
+            # outside the recorder: the snapshot of the arguments is the worker's, not the answer's
+            return watch_writes(call, written, counts, getattr(fn, "__name__", "?"))
 
         try:
             with torch.no_grad(), hooks.device_remap(device):
@@ -142,7 +146,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
                    "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
                    "alias_within": [], "oob_write": guards.broken(), "host_args": dict(counter.host_args),
-                   "host_copies": dict(recorder.host_copies)})
+                   "host_copies": dict(recorder.host_copies), "inputs_written": written})
     io.outputs(kept)
     res.reach("done")
     io.status(res)
