@@ -29,6 +29,7 @@ from harness.families.hls.csim import (
 from harness.families.hls.guard import _header_externals, compile_bases
 from harness.families.hls.items import HlsItem
 from harness.families.hls.objcheck import HEADER_PROBE
+from harness.families.hls.toolchain import link_flags
 
 
 def session_hls_cache() -> Path:
@@ -67,12 +68,14 @@ def passes_with_seed(exe: Path, seed: int | None) -> bool:
 def compile_and_link(work: Path, flags: Sequence[str], pch: Sequence[str], tb: str, kernels: Sequence[str]) -> str | None:
     """Compile ``tb`` once and each source of ``kernels`` (files in ``work``), linking ``<stem>``
     programs from them (testbench and kernel in one program: ``-DHWEVAL_IN_PROCESS``, see
-    harness/families/hls/tbcheck.py); the compiler's complaint when a step fails, else None."""
+    harness/families/hls/tbcheck.py) with C-simulation's linker; the compiler's complaint when a
+    step fails, else None."""
     flags = (*flags, "-DHWEVAL_IN_PROCESS")
     steps = [["g++", *flags, *pch, "-c", tb, "-o", f"{tb}.o"]]
     for src in kernels:
         stem = Path(src).stem
-        steps += [["g++", *flags, *pch, "-c", src, "-o", f"{stem}.o"], ["g++", *flags, f"{tb}.o", f"{stem}.o", "-o", stem]]
+        steps += [["g++", *flags, *pch, "-c", src, "-o", f"{stem}.o"],
+                  ["g++", *flags, *link_flags("g++"), f"{tb}.o", f"{stem}.o", "-o", stem]]
     for cmd in steps:
         res = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=600, check=False)
         if res.returncode:

@@ -50,6 +50,7 @@ from harness.families.hls.toolchain import (
     ap_include_dir,
     compiler_version,
     include_fingerprint,
+    link_flags,
     precompile_headers,
 )
 from harness.families.hls.verdict import (
@@ -174,6 +175,7 @@ def build_commands(build: str, *, include: Path, cxx: str = "g++", pch_dir: Path
     With ``pch_dir`` (from :func:`ensure_pch`) the ap headers come precompiled (``-include``).
     """
     flags = [*COMMON_FLAGS, *BUILD_FLAGS[build]]
+    link = [*flags, *link_flags(cxx)]
     inc = ["-I.", f"-I{include}"]
     if pch_dir is not None:
         inc = [f"-I{pch_dir}", "-include", PCH_HEADER, *inc]
@@ -181,10 +183,10 @@ def build_commands(build: str, *, include: Path, cxx: str = "g++", pch_dir: Path
     tb_exe, k_exe = f"hls_csim_{build}", f"hls_kernel_{build}"
     return BuildCommands(
         compile_tb=[cxx, *flags, *inc, "-c", TB_WRAPPER, "-o", tb_obj],
-        link_tb=[cxx, *flags, tb_obj, "-o", tb_exe],
+        link_tb=[cxx, *link, tb_obj, "-o", tb_exe],
         compile_host=[cxx, *flags, *inc, "-c", HOST_FILE, "-o", host_obj],
         compile_kernel=[cxx, *flags, *inc, "-c", KERNEL_FILE, "-o", k_obj],
-        link_kernel=[cxx, *flags, host_obj, k_obj, "-o", k_exe],
+        link_kernel=[cxx, *link, host_obj, k_obj, "-o", k_exe],
         run=[f"./{JUDGE_BINARY}", f"./{tb_exe}", f"./{k_exe}"],
         tb_object=tb_obj,
         tb_program=tb_exe,
@@ -378,7 +380,7 @@ compiles in its subfolder ``kernel-src`` beside the kernel's headers only. With
     tb_blob = b"".join(n.encode() + b"\0" + d for n, d in sorted(files.items()))
     result = CsimResult(requested=tuple(builds))
     for build in builds:
-        flags = " ".join([*COMMON_FLAGS, *BUILD_FLAGS[build]])
+        flags = " ".join([*COMMON_FLAGS, *BUILD_FLAGS[build], *link_flags(cxx)])  # the programs' link too
         tb_key = _digest(_CACHE_VERSION, "tb", tb_blob, flags, version, inc_fp)
         # the judge's source and flags too: a result made under another judge is not this one's
         key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src, judge_key(cxx, version))
