@@ -144,7 +144,8 @@ def host_buffers(code: str) -> tuple[set[str], set[str], set[str]]:
     for m in re.finditer(r"(?:[\w>]\s*\*+|[\w>]\s+\*?)\s*([A-Za-z_]\w*)\s*(?=[=;\[,])", code):
         stmt = code[max(code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]
         if body[m.start()] == -1 and stmt.count("(") == stmt.count(")") and ("*" in m.group(0) or code[m.end():m.end() + 1] == "[") and \
-                not re.search(r"__(?:device|constant|shared|managed)__|\b(?:struct|class|typedef|using)\b", stmt):
+                not re.search(r"__(?:device|constant|shared|managed)__|\b(?:struct|class|typedef|using)\b", stmt) \
+                and not class_body(code, m.start()):  # a member (``struct Args { float* y; }``) is no variable (rt10)
             tainted.add(m.group(1))  # a pointer or array at namespace level
     funcs = [(m.group(1), _params(m.group(2)), m.end()) for m in _FUNC.finditer(code) if m.group(1) not in _KEYWORDS]
     funcs += [(m.group(1), _params(m.group(2)), m.end()) for m in _LAMBDA.finditer(code)]
@@ -173,6 +174,20 @@ def host_buffers(code: str) -> tuple[set[str], set[str], set[str]]:
         if len(tainted) == before:
             break
     return tainted, bound, tables & bound
+
+
+def class_body(code: str, at: int) -> bool:
+    """Is ``at`` inside the braces of a struct, class or union definition (a member, not a variable)?"""
+    depth = 0
+    for j in range(at - 1, -1, -1):
+        if code[j] == "}":
+            depth += 1
+        elif code[j] == "{":
+            if depth == 0:
+                return re.search(r"\b(?:struct|class|union)\s*(?:[A-Za-z_]\w*\s*)?(?:final\s*)?(?::[^{};]*)?$",
+                                 code[:j]) is not None
+            depth -= 1
+    return False
 
 
 def host_memory_reach(code: str) -> list[str]:

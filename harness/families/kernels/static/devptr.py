@@ -1,0 +1,302 @@
+"""Kernel pointer arguments and copy destinations come from device memory (issue 14, part of rule
+``cuda_host_copy``; the uninitialised host pointer left open in round 9).
+
+:mod:`.hostmem` lists the ways host code makes host memory (a denylist). An uninitialised pointer
+is none of them: ``float* p; cudaMemcpy(p, ...)`` or ``T* p; k<<<g, b>>>(p)`` hands the runtime or
+a kernel whatever the stack held, a host address an earlier call left there, which a kernel stores
+through on a GPU that addresses pageable host memory (HMM). So, in host code, a positive rule:
+
+* a kernel launch's argument for a pointer parameter (``T*`` in the kernel's signature; for a
+  template type parameter, an argument that names a pointer variable or takes an address), the
+  destination of ``cudaMemcpy*`` and ``cudaMemset*``, the items of a ``cudaLaunchKernel`` or
+  ``cudaLaunchCooperativeKernel`` argument array and the arguments of ``cudaLaunchKernelEx`` are
+  *device-derived*: a tensor's ``data_ptr``/``const_data_ptr``/``mutable_data_ptr``, ``nullptr``,
+  or a *device-bound* name, under casts and parentheses, plus or minus an offset that names no
+  other pointer variable, ``&p[i]``, or a ``?:`` whose branches both are;
+* a name (scoped by the function around it) is device-bound when it has at least one binding and
+  every binding is device-derived, one of them without the name's own help (``p += 4`` counts once
+  another grounds it). Bindings: the declaration's initialiser, each assignment (``=``, ``+=``,
+  ``-=``), ``cudaMalloc``/``cudaMallocAsync``/``cudaMallocPitch`` of ``&p``, each argument that a
+  call of an own function or lambda passes for its parameter, ``std::swap``/``std::exchange``
+  partners. Not device-derived: ``&p`` anywhere else (a call that could store into it,
+  ``memcpy(&p, ...)``), a reference bound to ``p`` or a reference parameter it is passed to, and a
+  declaration without an initialiser that no assignment or ``cudaMalloc`` follows;
+* a struct passed by value for a kernel parameter of its type: each pointer member is bound (by
+  ``s.m = e``, its place in a brace initialiser, or a default member initialiser) and device-derived.
+
+Flow is not modelled: a binding on a path that does not run counts (``if (n < 0) p = x.data_ptr<float>();``).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from harness.families.kernels.static.cudacalls import _outer_body
+from harness.families.kernels.static.devsyntax import (
+    _brace_init,
+    _in_brace_list,
+    _in_parens,
+    _strip,
+    _struct_members,
+    _ternary,
+    _top_split,
+    kernel_params,
+)
+from harness.families.kernels.static.hostmem import _FUNC, _LAMBDA, _args, _params, _split, class_body
+
+_LAUNCH = re.compile(r"([A-Za-z_]\w*)\s*(?:<[^<>;()]*(?:<[^<>;()]*>[^<>;()]*)*>)?\s*<<<")
+_DST = re.compile(r"\b(cudaMemcpy(?:2D)?(?:Async)?|cudaMemset(?:2D)?(?:Async)?|cudaLaunchKernel|cudaLaunchCooperativeKernel"
+                  r"|cudaLaunchKernelEx)\s*\(")
+_ALLOC = re.compile(r"\b(?:cudaMalloc|cudaMallocAsync|cudaMallocPitch)\s*\(")
+_BIND = re.compile(r"(?<![\w.>:])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*(?:\[[^\]]*\]\s*)?([+-]?=)(?!=)"
+                   r"(?=(\s*(?:[A-Za-z_][\w:]*\s*)?\{[^{}]*\}|[^;{}]*))")
+_CTOR = re.compile(r"(?:\*|\bauto)\s*(?:const\s+|__restrict__\s+)*([A-Za-z_]\w*)\s*[({]")
+_ADDR = re.compile(r"(?<![\w)\]&])&\s*([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\b(?!\s*[\[(])")
+_REF = re.compile(r"[\w>*]\s*&\s*[A-Za-z_]\w*\s*(?:=|\(|\{)\s*([A-Za-z_]\w*)\s*[;)}]")
+#: a tensor's data pointer (``x.data<float>()``: torch's deprecated spelling; a container's ``data()`` takes no type)
+_DATA_PTR = re.compile(r"[\w.\->\[\]:()\s]*?(?:\.|->)\s*(?:(?:data_ptr|const_data_ptr|mutable_data_ptr)\s*"
+                       r"(?:<[^<>;]*>)?|data\s*<[^<>;]*>)\s*\(\s*\)")
+_POINTER_DECL = re.compile(r"(?:(?:^|[;{}(,])\s*(?:const\s+|static\s+|volatile\s+)*[A-Za-z_][\w:]*(?:\s*<[^;(){}]*>)?|,)"
+                           r"\s*\*+\s*(?:const\s+|__restrict__\s+)*([A-Za-z_]\w*)\s*(?=[;,)=\[])")
+_NULL = frozenset({"nullptr", "NULL"})  # not `0`: `long long r0 = 0` is a number
+_NOT_DERIVED = "<not device-derived>"
+_CALL_AFTER = frozenset({"return", "else", "case", "throw", "co_return", "do"})
+_NOT_FUNCS = frozenset({"if", "for", "while", "switch", "catch", "return", "sizeof", "decltype", "alignof"})
+
+
+class DevicePointers:
+    """Which names of one host text are device-bound (module docstring). Names are scoped by the
+    outermost function around them (``12:y``: the ``y`` of the function whose body opens at 12;
+    ``-1:`` at namespace level), so a helper's parameter is not the tensor of the same name."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.scope = _outer_body(code)
+        self.binds: dict[str, list[tuple[int, str]]] = defaultdict(list)  # key: [(scope of the expression, expression)]
+        self.structs = _struct_members(code)
+        #: names declared with a pointer declarator (``float* p;``, ``T *a, *b``), bound or not
+        self.declared = set(_POINTER_DECL.findall(code))
+        self.assigned: set[str] = set()  # keys an `=` or cudaMalloc binds
+        self._collect()
+        self._calls()
+        self._uninitialised()
+        self.device = self._fixpoint()
+
+    def key(self, scope: int, name: str) -> str:
+        name = re.sub(r"\s+", "", name)
+        own = f"{scope}:{name}"
+        return own if own in self.binds or scope == -1 or f"-1:{name}" not in self.binds else f"-1:{name}"
+
+    def _bind(self, at: int, name: str, expr: str, scope: int | None = None) -> None:
+        """``name`` (of the function around ``at``, or of ``scope``) is bound to ``expr`` (read where ``at`` is)."""
+        where = self.scope[at]
+        self.binds[f"{where if scope is None else scope}:{_squeeze(name)}"].append((where, expr))
+
+    def _collect(self) -> None:
+        code = self.code
+        for m in _BIND.finditer(code):
+            name = re.sub(r"\s+", "", m.group(1))
+            rhs = m.group(3).strip()
+            rhs = rhs if rhs.startswith("{") else _operand_end(rhs)  # `float *a = x, *b = y`, `for (...; r += c)`
+            self._bind(m.start(), name, f"{name} + ({rhs})" if m.group(2) != "=" else rhs)
+            if m.group(2) == "=":
+                self.assigned.add(f"{self.scope[m.start()]}:{name}")
+        for m in _CTOR.finditer(code):
+            inner = _args(code, m.end() - 1)[0]
+            self._bind(m.start(), m.group(1), inner[0] if len(inner) == 1 else ("nullptr" if not inner else _NOT_DERIVED))
+        allocated: set[int] = set()
+        for m in _ALLOC.finditer(code):
+            args = _args(code, m.end() - 1)[0]
+            a = re.match(r"\s*(?:\(\s*void\s*\*\s*\*\s*\)|reinterpret_cast\s*<\s*void\s*\*\s*\*\s*>\s*\()?\s*&\s*"
+                         r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\)?\s*$", args[0]) if args else None
+            if a:
+                self._bind(m.start(), a.group(1), "nullptr")
+                self.assigned.add(f"{self.scope[m.start()]}:{_squeeze(a.group(1))}")
+                allocated.add(code.index("&", m.end()))
+        for m in _ADDR.finditer(code):  # an address given away: whatever takes it may store into it
+            if m.start() not in allocated and not _in_brace_list(code, m.start()):
+                self._bind(m.start(), m.group(1), _NOT_DERIVED)
+        for m in _REF.finditer(code):
+            self._bind(m.start(), m.group(1), _NOT_DERIVED)
+        for m in re.finditer(r"\bstd\s*::\s*(swap|exchange)\s*\(", code):
+            args = [a.strip() for a in _args(code, m.end() - 1)[0]]
+            if len(args) == 2:
+                self._bind(m.start(), args[0], args[1])
+                if m.group(1) == "swap":
+                    self._bind(m.start(), args[1], args[0])
+
+    def _calls(self) -> None:
+        """Each argument a call of an own function or lambda passes binds the parameter, in the
+        function's scope (a lambda's: the function around it); a reference parameter unbinds it."""
+        code = self.code
+        funcs = [(m.group(1), m.group(2), m.end() - 1) for m in _FUNC.finditer(code) if m.group(1) not in _NOT_FUNCS]
+        funcs += [(m.group(1), m.group(2), self.scope[m.start()]) for m in _LAMBDA.finditer(code)]
+        for name, ptext, scope in funcs:
+            params, refs = _params(ptext), ["&" in item for item in _split(ptext)]
+            for call in re.finditer(r"(?<![\w.>])" + re.escape(name) + r"\s*(?:<[^<>;()]*>)?\s*\(", code):
+                before = re.search(r"([A-Za-z_]\w*|[>*&])\s*$", code[:call.start()])
+                if before and before.group(1) not in _CALL_AFTER:
+                    continue  # the definition or a declaration, after its type
+                for param, arg, ref in zip(params, _args(code, call.end() - 1)[0], refs, strict=False):
+                    if param:
+                        self._bind(call.start(), param, arg, scope)
+                        if ref and re.fullmatch(r"\s*[A-Za-z_]\w*\s*", arg):
+                            self._bind(call.start(), arg, _NOT_DERIVED)
+
+    def _uninitialised(self) -> None:
+        """A pointer declared without an initialiser holds what the stack held until something assigns
+        it: a binding that is not device-derived, unless an assignment or ``cudaMalloc`` binds it too
+        (flow is not modelled). Parameters and members are not such declarations."""
+        params = {n for m in [*_FUNC.finditer(self.code), *_LAMBDA.finditer(self.code)] for n in _params(m.group(2))}
+        for m in _POINTER_DECL.finditer(self.code):
+            name, at = m.group(1), m.start(1)
+            if self.code[m.end():m.end() + 1] in (";", ",") and name not in params and not _in_parens(self.code, at) \
+                    and not class_body(self.code, at) and self.key(self.scope[at], name) not in self.assigned:
+                self._bind(at, name, _NOT_DERIVED, self.scope[at])
+
+    def _fixpoint(self) -> set[str]:
+        """The device-bound keys: the greatest set whose every binding is device-derived given it,
+        less the keys that no binding grounds (``p = q; q = p;`` alone binds neither)."""
+        keep = {k for k, exprs in self.binds.items() if exprs}
+        while True:
+            drop = {k for k in keep if not all(self.derived(e, keep, s) for s, e in self.binds[k])}
+            if not drop:
+                break
+            keep -= drop
+        device: set[str] = set()
+        for _ in range(50):
+            more = {k for k in keep - device if any(self.derived(e, device, s) for s, e in self.binds[k])}
+            if not more:
+                break
+            device |= more
+        return device
+
+    def derived(self, expr: str, device: set[str] | None = None, scope: int = -1) -> bool:
+        """Is ``expr`` (in the function ``scope``) device memory (module docstring), given the device-bound keys?"""
+        device = self.device if device is None else device
+        e = _strip(expr)
+        if e in _NULL or e == _NOT_DERIVED:
+            return e != _NOT_DERIVED
+        tern = _ternary(e)
+        if tern:
+            return self.derived(tern[0], device, scope) and self.derived(tern[1], device, scope)
+        pieces = _top_split(e)
+        if len(pieces) > 1:
+            roots = [p for _, p in pieces if _strip(p) not in _NULL and self.derived(p, device, scope)]
+            others = [p for _, p in pieces if p not in roots]
+            return len(roots) == 1 and pieces[0][1] in roots and \
+                not any(self.names_pointer(p, scope, device) for p in others)
+        if _DATA_PTR.fullmatch(e):
+            return True
+        m = re.fullmatch(r"&\s*([A-Za-z_]\w*(?:\s*\.\s*\w+)*)\s*\[.*\]", e, re.S)
+        return self.key(scope, m.group(1) if m else e) in device
+
+    def names_pointer(self, expr: str, scope: int, device: set[str] | None = None, declared: bool = False) -> bool:
+        """Does ``expr`` take an address or name a pointer: a device-bound name, one bound to an address
+        (``declared``: or one declared with a pointer declarator, bound or not)?"""
+        if re.search(r"(?<![&\w])&(?!&)|\bdata_ptr\b|\bdata\s*\(", expr):
+            return True
+        device = self.device if device is None else device
+        keys = [(n, self.key(scope, n)) for n in re.findall(r"(?<![\w.>])[A-Za-z_]\w*", expr)]
+        return any(k in device or (declared and n in self.declared) or any(_pointer_like(b) for _, b in self.binds.get(k, []))
+                   for n, k in keys)
+
+    def struct_ok(self, arg: str, struct: str, scope: int) -> list[str]:
+        """The pointer members of ``struct`` that ``arg`` (a variable of it) leaves unbound or not device-derived."""
+        members = self.structs.get(struct, [])
+        name = _strip(arg)
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            return [f"{struct} {name[:30]!r}: not a variable"] if any(ptr for _, ptr, _ in members) else []
+        items, braced = _brace_init(self.code, struct, name)
+        bad = []
+        for k, (member, is_ptr, default) in enumerate(members):
+            if not is_ptr:
+                continue
+            binds = list(self.binds.get(self.key(scope, f"{name}.{member}"), []))
+            for where, whole in self.binds.get(self.key(scope, name), []):  # `a = b`, `a = {..}`, an address given away
+                whole = re.sub(r"^[A-Za-z_][\w:]*\s*(?=\{)", "", whole)  # `a = Args{...}`
+                listed = _args(whole, 0)[0] if whole.startswith("{") else None
+                binds.append((where, listed[k] if listed and k < len(listed) else "nullptr" if listed is not None
+                              else f"{_strip(whole)}.{member}" if re.fullmatch(r"\w+", _strip(whole)) else _NOT_DERIVED))
+            if k < len(items):
+                binds.append((scope, items[k]))
+            elif braced or default:
+                binds.append((scope, default or "nullptr"))
+            if not binds or not all(self.derived(b, None, s) or b == f"{name}.{member}" for s, b in binds):
+                bad.append(f"{name}.{member}")
+        return bad
+
+
+def _operand_end(text: str) -> str:
+    """``text`` up to its first comma outside brackets or its first unmatched closing bracket."""
+    depth = 0
+    for j, ch in enumerate(text):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth < 0 or (ch == "," and depth == 0):
+            return text[:j].strip()
+    return text.strip()
+
+
+def _squeeze(name: str) -> str:
+    return re.sub(r"\s+", "", name)
+
+
+def _pointer_like(expr: str) -> bool:
+    return bool(re.search(r"\bdata_ptr\b|\bnullptr\b|(?<![&\w])&(?!&)|\*\s*>|\*\s*\)|\bnew\b", expr))
+
+
+def device_pointer_problems(code: str) -> list[str]:
+    """Kernel pointer arguments, copy and memset destinations, and ``cudaLaunchKernel`` argument
+    items in host ``code`` that are not device-derived (module docstring)."""
+    ptrs = DevicePointers(code)
+    kernels = kernel_params(code)
+    bad = []
+    for m in _LAUNCH.finditer(code):
+        k = code.find(">>>", m.end()) + 3
+        while 2 < k < len(code) and code[k].isspace():
+            k += 1
+        if k < 3 or k >= len(code) or code[k] != "(":
+            continue
+        params = kernels.get(m.group(1))
+        for i, arg in enumerate(_args(code, k)[0]):
+            ptype, template = params[i] if params and i < len(params) else ("", True)
+            bad += _argument(ptrs, arg, ptype, template, m.group(1), ptrs.scope[m.start()])
+    for m in _DST.finditer(code):
+        args = _args(code, m.end() - 1)[0]
+        if m.group(1) == "cudaLaunchKernelEx":  # (config, kernel, the kernel's arguments...)
+            params = kernels.get(_strip(args[1]) if len(args) > 1 else "")
+            for i, arg in enumerate(args[2:]):
+                ptype, template = params[i] if params and i < len(params) else ("", True)
+                bad += _argument(ptrs, arg, ptype, template, _strip(args[1]), ptrs.scope[m.start()])
+            continue
+        if not m.group(1).startswith("cudaLaunch"):
+            if args and not ptrs.derived(args[0], None, ptrs.scope[m.start()]):
+                bad.append(f"{m.group(1)} into {_show(args[0])}, not device memory (a tensor's data_ptr or a "
+                           "cudaMalloc'ed pointer)")
+            continue
+        kernel = _strip(args[0]) if args else ""
+        arr = _strip(args[3]) if len(args) > 3 else ""
+        init = re.search(r"\b" + re.escape(arr) + r"\s*\[[^\]]*\]\s*=\s*\{", code) if re.fullmatch(r"\w+", arr) else None
+        items = _args(code, init.end() - 1)[0] if init else []
+        params = kernels.get(kernel)
+        if not init:
+            bad.append(f"{m.group(1)} with arguments {_show(arr)} the checks cannot read")
+        for i, item in enumerate(items):
+            ptype, template = params[i] if params and i < len(params) else ("", True)
+            bad += _argument(ptrs, re.sub(r"^&", "", _strip(item)), ptype, template, kernel, ptrs.scope[m.start()])
+    return bad
+
+
+def _argument(ptrs: DevicePointers, arg: str, ptype: str, template: bool, kernel: str, scope: int) -> list[str]:
+    if "*" in ptype or (template and ptrs.names_pointer(arg, scope, declared=True)):
+        return [] if ptrs.derived(arg, None, scope) else [f"{_show(arg)} passed to kernel {kernel}, not device memory (a "
+                                             "tensor's data_ptr or a cudaMalloc'ed pointer)"]
+    for name in re.findall(r"[A-Za-z_]\w*", ptype):
+        if name in ptrs.structs:
+            return [f"{member} (in {_show(arg)} passed to kernel {kernel}) is not bound to device memory"
+                    for member in ptrs.struct_ok(arg, name, scope)]
+    return []
+
+
+def _show(expr: str) -> str:
+    return repr(" ".join(expr.split())[:40])
