@@ -150,3 +150,36 @@ def test_posit_spec_examples() -> None:
     for width, a, op, b, want in found:
         n, es = (8, 0) if width == "8" else (16, 2)
         assert posit.posit_op(ops[op], int(a, 16), int(b, 16), n, es) == int(want, 16), (a, op, b)
+
+
+def test_bf16_dot4_spec_examples() -> None:
+    dot4 = load(PROBLEMS / "bf16_dot4" / "tb.py", "bf16_dot4_tb").dot4
+    rows = re.findall(r"^\| ((?:\w{4} ){3}\w{4}) \| ((?:\w{4} ){3}\w{4}) \| (\w{8}) \| (\w{8}) \| (.*) \|$",
+                      (PROBLEMS / "bf16_dot4" / "spec.md").read_text(), re.M)
+    assert len(rows) == 8
+    for a, b, c, want, note in rows:
+        args = (int(a.replace(" ", ""), 16), int(b.replace(" ", ""), 16), int(c, 16))
+        first = note.split(";")[0].split("(")[0]
+        assert dot4(*args, 0) == (int(want, 16), flags_of(first)), (a, b, c)
+        for mode, res, fl in re.findall(r"with (\w{3}) (\w{8})(?: with ([A-Z, ]+))?", note):
+            assert dot4(*args, RM[mode]) == (int(res, 16), flags_of(fl)), (a, b, c, mode)
+
+
+def test_bf16_dot4_single_product_agrees_with_numpy() -> None:
+    """One nonzero product plus +0 rounds once in float32: numpy's float32 multiply is an oracle
+    (bfloat16 factors are float32 numbers with the low 16 bits 0)."""
+    dot4 = load(PROBLEMS / "bf16_dot4" / "tb.py", "bf16_dot4_tb").dot4
+    rng = random.Random(5)
+    with np.errstate(all="ignore"):
+        for _ in range(4000):
+            x, y = rng.getrandbits(16), rng.getrandbits(16)
+            slot = rng.randrange(4)
+            want = np.array([x << 16], dtype=np.uint32).view(np.float32)[0] * \
+                np.array([y << 16], dtype=np.uint32).view(np.float32)[0]
+            got = dot4(x << (16 * slot), y << (16 * slot), 0, 0)[0]
+            if np.isnan(want):
+                assert got == 0x7FC00000
+            elif want == 0:
+                assert got & 0x7FFFFFFF == 0
+            else:
+                assert got == int(np.array([want], dtype=np.float32).view(np.uint32)[0]), (hex(x), hex(y))
