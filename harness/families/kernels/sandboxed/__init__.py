@@ -8,6 +8,9 @@
 * :mod:`.checker` the trusted side of a check run,
   ``python -m harness.families.kernels.sandboxed.checker``: it never imports candidate code (nor
   torch) and talks to the worker over private pipes (:mod:`.pipe`);
+* :mod:`.job` the family's warm-worker job (a ``local`` sandbox with warm workers): it runs the
+  worker or checker command it is given, the worker processes forked from a fork server that
+  imported torch and triton before any request (:mod:`harness.jobs.forkserver`);
 * :mod:`.refcases` (with :mod:`.dists`, :mod:`.scaling`) computes a problem's reference cases:
   in the worker's ``reference`` phase for external problems, and in the harness process for the
   built-in ones (trusted code); :mod:`.timing` times a module on the GPU.
