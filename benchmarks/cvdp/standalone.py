@@ -123,3 +123,36 @@ def hidden_use(files: list[str], reference: str, harness_text: str) -> tuple[str
             return None  # it binds those names to its own declarations
     return "foreign_module", (f"uses {', '.join(used[:3])}, declared only in the hidden harness (the answer's "
                               "files do not elaborate without it; the reference's do)")
+
+
+def unread_localparams(reference: str, root: Path) -> set[str]:
+    """The reference's ``localparam`` names that no file of the hidden harness (``src/``: its tests
+    and HDL) names. The interface probe compares the reference's parameter values so that an
+    answer cannot resize what a test reads (``dut.WIDTH``); a ``localparam`` nothing reads is the
+    design's own business (honest10 F2: one-hot state codes named like the reference's binary ones,
+    a pointer one bit wider, were rejected as ``interface``)."""
+    from harness.families.verilog.lexer import tokenize
+
+    local: set[str] = set()
+    toks = tokenize(reference)
+    for i, t in enumerate(toks):
+        if t.text != "localparam":
+            continue
+        depth = 0
+        for j in range(i + 1, len(toks)):
+            tj = toks[j]
+            if tj.text in "([{":
+                depth += 1
+            elif tj.text in ")]}":
+                depth -= 1
+            elif tj.text == ";" and depth <= 0:
+                break
+            elif tj.kind == "ident" and depth == 0 and j + 1 < len(toks) and toks[j + 1].text == "=":
+                local.add(tj.text.lstrip("\\"))
+    if not local:
+        return set()
+    read: set[str] = set()
+    for p in (root / "src").rglob("*"):
+        if p.is_file():
+            read |= set(_WORD.findall(p.read_text(errors="replace")))
+    return local - read

@@ -126,6 +126,32 @@ def _reference(item: HlsItem, base: list[str], cxx: str, include: Path, cache: P
         raise GuardInfraError(str(exc)) from exc
 
 
+def _includes_init(item: HlsItem, base: list[str], cxx: str, include: Path, cache: Path | None) -> int:
+    """The size of the static initialisation the original's ``#include`` lines alone make (honest10
+    F3: a fix that makes a namespace-scope ``ap_uint`` constant ``constexpr`` or local keeps only its
+    headers'); compiled (trusted text) only when a fix's differs from the original's."""
+    assert item.kernel_dir is not None
+    text = "".join(line + "\n" for line in item.original.splitlines() if line.strip().startswith("#include"))
+    key = _digest("inc-1", text, *_kernel_files(item).values(), " ".join(base), compiler_version(cxx),
+                  include_fingerprint(include))
+
+    def make() -> dict[str, objcheck.ObjInfo]:
+        work = Path(tempfile.mkdtemp(prefix="hweval-hls-inc-"))
+        try:
+            for name, data in _kernel_files(item).items():
+                (work / name).write_bytes(data)
+            (work / "includes.cpp").write_text(text)
+            return {"includes": objcheck.compile_info([*base, "-c", "includes.cpp", "-o", "includes.o"], work,
+                                                      "includes.o")}
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    try:
+        return objcheck.cached_infos(cache, key, make)["includes"].init_size
+    except OSError as exc:
+        raise GuardInfraError(str(exc)) from exc
+
+
 def _header_externals(base: list[str], cxx: str, include: Path, cache: Path | None) -> frozenset[str]:
     """What the HLS headers' own code can call (:func:`objcheck.header_externals`), once per
     command, compiler and header version."""
@@ -257,7 +283,9 @@ def inspect_fix(fix: str, item: HlsItem, workdir: Path, *, runner: Runner, inclu
         allowed = set(infos["reserved"].undefined) | ALLOWED_RESERVED
         reason = scan.check_tokens(lines, allowed) or objcheck.check_object(
             info, infos["ref"], infos["tb"], objcheck.runtime_exports(cxx),
-            _header_externals(bases[plain], cxx, include, cache))
+            _header_externals(bases[plain], cxx, include, cache),
+            header_init=None if info.init_size == infos["ref"].init_size
+            else _includes_init(item, bases[plain], cxx, include, cache))
     if path is not None and not (reason or "").startswith("compile-time"):  # a slow machine may finish next time
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"reason": reason}))

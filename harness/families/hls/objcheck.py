@@ -20,7 +20,8 @@ with the original kernel's and the testbench's (both our code, compiled by the h
   the testbench's own inline copy at link time);
 * ``before-main``: its static initialisation is the original's (the headers'): the same
   ``.init_array``/``.fini_array``/``.ctors``/``.dtors``/TLS section sizes and the same size of
-  the ``_GLOBAL__sub_I_``/``_GLOBAL__D_`` functions, so no constructor, attribute, section or
+  the ``_GLOBAL__sub_I_``/``_GLOBAL__D_`` functions as the original's or as its ``#include`` lines
+  alone make, so no constructor, attribute, section or
   global object with a constructor adds code that runs before (or after) ``main``; and no
   indirect function (``ifunc``: the loader calls its resolver before ``main``).
 
@@ -164,8 +165,10 @@ def runtime_exports(cxx: str = "g++") -> frozenset[str]:
 
 
 def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[str],
-                 headers: frozenset[str] = frozenset()) -> str | None:
-    """The first rule the fix's object breaks, or None."""
+                 headers: frozenset[str] = frozenset(), header_init: int | None = None) -> str | None:
+    """The first rule the fix's object breaks, or None. ``header_init``: the size of the static
+    initialisation the original's ``#include`` lines alone make (a fix may keep the original's, or
+    drop its own globals' and keep only its headers')."""
     extra_insn = sorted(set(cand.instructions) - set(ref.instructions))
     if extra_insn:
         return (f"instruction: the fix's code holds `{extra_insn[0]}` (a raw system call, interrupt, port I/O, "
@@ -177,7 +180,7 @@ def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[st
     if extra_ifunc:
         return (f"before-main: the fix defines `{extra_ifunc[0]}` as an indirect function (its resolver runs "
                 "while the program is loaded, before main)")
-    if cand.init_size != ref.init_size:
+    if cand.init_size not in (ref.init_size, header_init):
         return ("before-main: the fix adds static initialisation (a global object with a constructor, or other "
                 "code that runs before main)")
     allowed = set(ref.undefined) | SAFE_EXTERNALS | headers

@@ -214,8 +214,10 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
             found.append(("input_driven", f"{name.lstrip(chr(92))} connects its own input {via} to an output "
                                           "of an instance (an input is driven by the test alone)"))
         inner = 0  # inside a function or task: its own arguments and variables may share a port's name
+        scopes: list[set[str]] = []  # names declared in each open begin-end block (honest10 F1)
         for i, t in enumerate(toks):
             hit = None
+            _track_blocks(toks, i, scopes)
             if t.kind == "ident" and t.text in ("function", "task") and not (i and toks[i - 1].text == "."):
                 inner += 1
             elif t.kind == "ident" and t.text in ("endfunction", "endtask"):
@@ -235,10 +237,60 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
                     and (toks[i - 1].text in _STATEMENT_START or (i > 1 and toks[i - 2].text == "#")) \
                     and not _in_expression(toks, i):
                 hit = t.text
+            if hit and any(hit in declared for declared in scopes):
+                hit = None  # a variable or net of the block's own, named like the input
             if hit:
                 found.append(("input_driven", f"{name.lstrip(chr(92))} assigns its own input {hit} "
                                               "(an input is driven by the test alone)"))
     return found
+
+
+_DECL_WORDS = _NET_WORDS - {"signed", "unsigned"} | {"integer", "int", "byte", "shortint", "longint", "time",
+                                                      "real", "shortreal", "realtime", "genvar"}
+_DECL_QUALIFIERS = frozenset({"automatic", "static", "const", "var"})
+
+
+def _track_blocks(toks: list[Token], i: int, scopes: list[set[str]]) -> None:
+    """Open and close begin-end (and fork-join) blocks, and record the names a block declares
+    (``begin : g wire [7:0] gray = ...;``): an assignment to such a name is to the block's own."""
+    t = toks[i]
+    if t.kind != "ident" or (i and toks[i - 1].text == "."):
+        return
+    if t.text in ("begin", "fork"):
+        scopes.append(set())
+    elif t.text in ("end", "join", "join_any", "join_none"):
+        if scopes:
+            scopes.pop()
+    elif scopes and t.text in _DECL_WORDS:
+        k = i - 1
+        while k >= 0 and toks[k].text in _DECL_QUALIFIERS:
+            k -= 1
+        labelled = k >= 2 and toks[k - 1].text == ":" and toks[k - 2].text in ("begin", "fork")
+        if k >= 0 and (toks[k].text in (";", "begin", "fork") or labelled):
+            scopes[-1].update(_declared(toks, i + 1))
+
+
+def _declared(toks: list[Token], j: int) -> set[str]:
+    """The names a declaration starting at ``toks[j]`` (after its type word) declares."""
+    names: set[str] = set()
+    depth = 0
+    while j < len(toks):
+        text = toks[j].text
+        if text in "([{":
+            depth += 1
+        elif text in ")]}":
+            depth -= 1
+        elif depth == 0 and text == ";":
+            break
+        elif depth == 0 and text == "=":  # skip the initial value, to the next name or the end
+            while j + 1 < len(toks) and not (toks[j + 1].text in (",", ";") and depth == 0):
+                j += 1
+                depth += toks[j].text in "([{"
+                depth -= toks[j].text in ")]}"
+        elif depth == 0 and toks[j].kind == "ident" and j + 1 < len(toks) and toks[j + 1].text in (",", ";", "=", "["):
+            names.add(text.lstrip("\\"))
+        j += 1
+    return names
 
 
 def dotted_heads(source: str) -> set[str]:
