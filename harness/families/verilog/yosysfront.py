@@ -2,13 +2,15 @@
 
 Icarus (``-g2012``) and Verilator take some ordinary SystemVerilog 2012 that yosys 0.23's
 ``read_verilog -sv`` rejects with a syntax error, so a passing honest answer lost its area, cells
-and depth and counted against ``synth_rate`` (honest answers round 9, F1/F2). Two such forms are
+and depth and counted against ``synth_rate`` (honest answers round 9, F1/F2). Such forms are
 rewritten here into equivalents yosys reads, after attributes are blanked
 (:func:`harness.families.verilog.synth.strip_attributes`):
 
 - a ``return EXPR;`` that is a function's last statement (only ``end`` between it and
   ``endfunction``, the only ``return`` of the function) becomes ``NAME = EXPR;`` (``return;`` of a
   void function, an empty statement); a function returning earlier is left as it is;
+- ``unique if``, ``unique0 if`` and ``priority if`` become ``if`` (the qualifiers add checks of
+  the conditions, which synthesis does not keep; ``unique case`` yosys reads);
 - an immediate assertion's ``else`` action block (``assert (c) else $error("...");``) is dropped,
   the assertion kept (``assert (c);``): synthesis ignores both;
 - an import of a package the answer defines (``import pkg::*;`` or ``import pkg::NAME;``, in a
@@ -172,11 +174,18 @@ def _is_wildcard_import(toks: list[Token], j: int, packages: dict[str, str]) -> 
             and (toks[j + 4].text == "*" or toks[j + 4].kind == "ident") and toks[j + 5].text == ";")
 
 
+def _qualified_ifs(toks: list[Token]) -> list[tuple[int, int, str]]:
+    """(start, end, "") dropping ``unique``/``unique0``/``priority`` before ``if`` (honest10 M1)."""
+    return [(tok.start, toks[i + 1].start, "") for i, tok in enumerate(toks[:-1])
+            if tok.text in ("unique", "unique0", "priority") and toks[i + 1].text == "if"
+            and not (i and toks[i - 1].text == ".")]
+
+
 def for_yosys(code: str) -> str:
     """``code`` (attributes already blanked) with the forms above rewritten for yosys 0.23 (packages
     are copied after their own statements are rewritten)."""
     toks = tokenize(code)
-    code = _apply(code, _final_returns(toks) + _assertion_actions(toks))
+    code = _apply(code, _final_returns(toks) + _assertion_actions(toks) + _qualified_ifs(toks))
     return _apply(code, _wildcard_imports(tokenize(code), code))
 
 
