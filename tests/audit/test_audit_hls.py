@@ -44,8 +44,8 @@ def test_hls_controls_are_audited_with_their_testbench(bwrap_sandbox: Sandbox, t
         ap_include_dir()
     except FileNotFoundError as exc:
         pytest.skip(str(exc))
-    # a fresh cache with the session's precompiled headers (every mutant still compiles and runs)
-    warm_cache(session_hls_cache(), tmp_path / "cache" / "hls")
+    # a fresh cache with the session's precompiled headers and trusted parts (every mutant still compiles and runs)
+    warm_cache(session_hls_cache(), tmp_path / "cache" / "hls", trusted_parts=True)
     ctx = EvalContext(sandbox=bwrap_sandbox, cache_dir=tmp_path / "cache", scratch_root=tmp_path)
     (audit,) = audit_problems(suite, list(suite.problems()), ctx, AuditSettings(max_mutants=4, workers=2))
     assert audit.problem.id == "vec_sat_add/control"  # the buggy item is not audited

@@ -91,11 +91,28 @@ def _link(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def warm_cache(shared: Path, dest: Path) -> Path:
+#: The C-simulation cache's folders of trusted parts: each testbench program and host object
+#: (keyed by the testbench's files, the flags, the compiler and the headers; built before any
+#: candidate code of the build runs, and stored with their sha256) and the judge.
+TRUSTED_PARTS = ("tbexe", "hostobj", "judge")
+
+
+def warm_cache(shared: Path, dest: Path, *, trusted_parts: bool = False) -> Path:
     """A new C-simulation cache folder ``dest`` holding only the precompiled ap headers of ``shared``
     and the gate's header probe (both made there once, then hard-linked): an evaluation against
-    ``dest`` still compiles and runs the testbench and the fix, and reuses no verdict of another test."""
+    ``dest`` still compiles and runs the testbench and the fix, and reuses no verdict of another test.
+
+    With ``trusted_parts`` the :data:`TRUSTED_PARTS` folders of ``dest`` are ``shared``'s (symbolic
+    links): a testbench program or host object one test (or the suite's build) made is not built
+    again by the next, as in a run whose cache already holds them; the fix is still compiled, linked
+    and run. Not for a test of how those parts are built or stored (tests/security/test_hls_files_rt8.py).
+    """
     include = ap_include_dir()
+    if trusted_parts:
+        dest.mkdir(parents=True, exist_ok=True)
+        for sub in TRUSTED_PARTS:
+            (shared / sub).mkdir(exist_ok=True)
+            (dest / sub).symlink_to(shared / sub, target_is_directory=True)
     for build in BUILDS:
         src = ensure_pch(shared, build, include)
         if src is None:

@@ -13,6 +13,7 @@ from harness.families.hls.build import Kernel, build_items, item_counts, load_ke
 from harness.families.hls.csim import csim
 from harness.families.hls.items import HlsItem
 from harness.families.hls.mutate import TYPE_ORDER
+from tests.hls.pch import _link
 
 #: the session build C-simulates every original and every tried variant
 pytestmark = pytest.mark.slow
@@ -75,9 +76,9 @@ def test_kept_variants_are_caught_when_rebuilt(built_items: list[HlsItem], hls_c
     and run again) and check the recorded build fails the recorded way."""
     fresh = tmp_path / "fresh-cache"
     fresh.mkdir()
-    for sub in ("pch", "judge", "tbexe", "hostobj"):
+    for sub in ("pch", "judge", "tbexe", "hostobj"):  # hard links: the three headers weigh about 240 MB
         if (hls_cache / sub).is_dir():
-            shutil.copytree(hls_cache / sub, fresh / sub)
+            shutil.copytree(hls_cache / sub, fresh / sub, copy_function=lambda src, dst: _link(Path(src), Path(dst)))
     buggy = [it for it in built_items if it.buggy]
 
     def check(it: HlsItem) -> tuple[str, str, str]:

@@ -42,8 +42,9 @@ def item() -> HlsItem:
 
 @pytest.fixture(scope="module")
 def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh C-simulation cache (no verdict of another test) with the session's precompiled headers."""
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-security-cache"))
+    """A fresh C-simulation cache (no verdict of another test) with the session's precompiled headers
+    and trusted parts (testbench programs, host objects, judge: tests/hls/pch.py)."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-security-cache"), trusted_parts=True)
 
 
 def _expectation(path: Path) -> tuple[str, str]:

@@ -66,9 +66,9 @@ def _isqrt_item() -> HlsItem:
 
 @pytest.fixture(scope="module")
 def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A C-simulation cache for the module with the session's precompiled headers and header probe
-    (no verdict of another test): tests/hls/pch.py."""
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-honest-rt6-cache"))
+    """A C-simulation cache for the module with the session's precompiled headers, header probe and
+    trusted parts (no verdict of another test): tests/hls/pch.py."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-honest-rt6-cache"), trusted_parts=True)
 
 
 def _run(item: HlsItem, fix: str, sandbox: Sandbox, cache: Path, tmp_path: Path) -> tuple[str, str]:

@@ -162,8 +162,9 @@ def sandbox(bwrap_sandbox: Sandbox) -> Sandbox:
 
 @pytest.fixture(scope="module")
 def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh C-simulation cache (no verdict of another test) with the session's precompiled headers."""
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-inputs-cache"))
+    """A fresh C-simulation cache (no verdict of another test) with the session's precompiled headers
+    and trusted parts (testbench programs, host objects, judge: tests/hls/pch.py)."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-inputs-cache"), trusted_parts=True)
 
 
 def hard_item(kernel: str) -> HlsItem:

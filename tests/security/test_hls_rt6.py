@@ -82,9 +82,9 @@ def _item() -> HlsItem:
 
 @pytest.fixture(scope="module")
 def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One C-simulation cache for the module with the session's precompiled headers and header
-    probe (as a run makes them once; no verdict of another test): tests/hls/pch.py."""
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt6-cache"))
+    """One C-simulation cache for the module with the session's precompiled headers, header probe
+    and trusted parts (as a run makes them once; no verdict of another test): tests/hls/pch.py."""
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt6-cache"), trusted_parts=True)
 
 
 def _run(fix: str, sandbox: Sandbox, cache: Path, tmp_path: Path, gate: bool = True) -> tuple[str, str]:

@@ -239,7 +239,7 @@ def _landlock() -> bool:
 def rt9_cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.hls.pch import warm_cache
 
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt9-reach"))
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt9-reach"), trusted_parts=True)
 
 
 @pytest.mark.slow

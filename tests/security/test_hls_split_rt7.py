@@ -72,7 +72,7 @@ def _item() -> HlsItem:
 
 @pytest.fixture(scope="module")
 def cache(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt7-cache"))
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-rt7-cache"), trusted_parts=True)
 
 
 def _run(fix: str, sandbox: Sandbox, cache: Path, tmp_path: Path, gate: bool) -> tuple[str, str]:

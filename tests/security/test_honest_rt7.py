@@ -256,7 +256,7 @@ def test_the_hls_prompt_states_the_include_rule() -> None:
 
 @pytest.fixture(scope="module")
 def hls_warm(hls_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-honest-rt7-cache"))
+    return warm_cache(hls_cache, tmp_path_factory.mktemp("hls-honest-rt7-cache"), trusted_parts=True)
 
 
 @pytest.fixture(scope="module")
