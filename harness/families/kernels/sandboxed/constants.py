@@ -197,17 +197,48 @@ def _cut(source: str, tree: ast.Module, keep: set[int]) -> str:
     return "\n".join("" if n + 1 in gone else line for n, line in enumerate(lines)) + "\n"
 
 
+def _class_data(tree: ast.Module, provided: set[str], launching: set[str], reads: set[str]
+                ) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """For each provided class the reference defines whose body binds data the test section reads
+    (``VecAdd.N_ELEMS``): its body's assignments that launch nothing (``source``) and the names
+    taken from them (``names``); and the names those assignments read (red team 10b S9)."""
+    out: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef) or cls.name not in provided:
+            continue
+        body: list[ast.stmt] = []
+        names: set[str] = set()
+        needs: set[str] = set()
+        for stmt in cls.body:
+            eager: set[str] = set()
+            late: set[str] = set()
+            _scan(stmt, False, eager, late)
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None \
+                    and not _defines_kernel(stmt) and not (eager | late) & launching:
+                body.append(stmt)
+                names |= _binds(stmt) & reads
+                needs |= eager
+        if names:
+            out[cls.name] = {"source": ast.unparse(ast.Module(body=body, type_ignores=[])), "names": sorted(names)}
+            used |= needs
+    return out, used
+
+
 def section_record(source: str, test_code: str, entry: str) -> dict[str, Any]:
-    """``{SECTION_KEY: {"source", "provided", "kinds"}}``: the reference operator source cut down to
-    the statements the test section needs that launch no kernel (``source``), and the names the
-    answer provides (``provided``: the entry and the reference's launching names the test section
-    reads), each with how the reference binds it (``kinds``: ``class`` or ``function``)."""
+    """``{SECTION_KEY: {"source", "provided", "kinds", "class_data"}}``: the reference operator
+    source cut down to the statements the test section needs that launch no kernel (``source``),
+    the names the answer provides (``provided``: the entry and the reference's launching names the
+    test section reads), each with how the reference binds it (``kinds``: ``class`` or
+    ``function``), and the reference's class-body data the section reads of a provided class
+    (``class_data``, see :func:`_class_data`)."""
     tree, reads = ast.parse(source), _section_reads(test_code)
     dropped, launching, _ = _launching(tree, reads, entry)
     provided = sorted((launching & reads) | {entry})
     classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
-    text = _cut(source, tree, _needed(tree, dropped, reads))
-    return {SECTION_KEY: {"source": text, "provided": provided, "entry": entry,
+    class_data, needs = _class_data(tree, set(provided), launching, reads)
+    text = _cut(source, tree, _needed(tree, dropped, reads | needs))
+    return {SECTION_KEY: {"source": text, "provided": provided, "entry": entry, "class_data": class_data,
                           "kinds": {n: "class" if n in classes else "function" for n in provided}}}
 
 
@@ -220,6 +251,27 @@ def _acceptable(value: Any, kind: str) -> bool:
     if isinstance(value, types.FunctionType | types.MethodType | types.BuiltinMethodType):
         return True
     return type(value).__module__.split(".")[0] == "triton" and callable(value)
+
+
+def _with_reference_data(value: Any, spec: Mapping[str, Any] | None, ns: dict[str, Any]) -> Any:
+    """A provided class whose data the section reads, as a subclass holding the reference's values
+    (its class body's assignments run in ``ns``); None (left unbound) where the class's metaclass
+    could answer those reads itself. Anything else unchanged."""
+    if not spec or not isinstance(value, type):
+        return value
+    body: dict[str, Any] = {}
+    exec(compile(str(spec["source"]), SECTION_FILE, "exec", dont_inherit=True), ns, body)  # noqa: S102
+    data = {k: body[k] for k in spec.get("names", []) if k in body}
+    meta: Any = type(value)
+    if meta.__getattribute__ is not type.__getattribute__ \
+            or any(k in vars(m) for m in meta.__mro__ for k in [*data, "__getattr__"] if m is not type):
+        return None
+    try:
+        proxy = meta(value.__name__, (value,), {"__module__": value.__module__,
+                                                 "__qualname__": value.__qualname__, **data})
+    except Exception:  # noqa: BLE001 - a class that cannot be subclassed: left unbound, the case fails
+        return None
+    return proxy if all(getattr(proxy, k, None) is v for k, v in data.items()) else None
 
 
 def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
@@ -239,7 +291,9 @@ def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
         if name == record.get("entry") and callable(value):
             ns[name] = wrap(value)
         elif name in provider and _acceptable(value, kinds.get(name, "function")):
-            ns[name] = wrap(value) if isinstance(value, types.FunctionType) else value
+            value = _with_reference_data(value, (record.get("class_data") or {}).get(name), ns)
+            if value is not None:
+                ns[name] = wrap(value) if isinstance(value, types.FunctionType) else value
     ns["__name__"] = "hweval_test_section"
     return ns
 
