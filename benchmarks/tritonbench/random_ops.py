@@ -97,7 +97,41 @@ def _tol(problem: Problem, t: torch.Tensor) -> tuple[float, float]:
 
 
 def classify(problem: Problem, runs: dict[str, Any], ps: list[list[float]]) -> tuple[list[dict[str, Any]], str]:
-    """Per result leaf: ``{"key", "kind", "p"}``; and why the problem cannot be checked ("" if it can)."""
+    """Per result leaf: ``{"key", "kind", "p"}``; and why the problem cannot be checked ("" if it can):
+    also where the checks have no power at the test section's sizes (:func:`powerless`)."""
+    plan, why = _classify_leaves(problem, runs, ps)
+    if why:
+        return plan, why
+    weak = powerless(problem, plan, runs)
+    return (plan, "") if not weak else ([], f"random results too small to check: {weak} would pass")
+
+
+def powerless(problem: Problem, plan: list[dict[str, Any]], runs: dict[str, Any]) -> str:
+    """Which deterministic wrong answer the checks of ``plan`` would pass ("" if none): one result
+    leaf with every element kept, with every element dropped, or (a uniform leaf) a constant 0.5,
+    the same in every run, the other leaves the reference's own real draws (red team 10b S4: a
+    dropout that never drops passed on 4x4 inputs, a constant 0.5 passed as ``rand_like`` on 3
+    elements)."""
+    kept, dropped = runs["kept"]["values"], runs["dropped"]["values"]
+    keys = [leaf["key"] for leaf in plan]
+    for i, leaf in enumerate(plan):
+        if leaf["kind"] == "masked":
+            fakes = {"every element kept": kept[i], "every element dropped": dropped[i]}
+        elif leaf["kind"] == "uniform":
+            fakes = {"a constant 0.5": torch.full_like(kept[i], 0.5)}
+        else:
+            continue
+        for name, fake in fakes.items():
+            real = [list(runs[m]["values"]) for m in ("real_a", "real_b", "real_a")]
+            for values in real:
+                values[i] = fake
+            if check_answer(problem, plan, kept, dropped, [(keys, v) for v in real])[0] == "pass":
+                return f"result {leaf['key']} with {name}"
+    return ""
+
+
+def _classify_leaves(problem: Problem, runs: dict[str, Any], ps: list[list[float]]
+                     ) -> tuple[list[dict[str, Any]], str]:
     keys = runs["kept"]["keys"]
     if any(runs[m]["keys"] != keys for m in ("dropped", "real_a", "real_b")):
         return [], "the test section's results change structure from run to run"

@@ -149,3 +149,76 @@ def test_class_data_attack_fails_and_honest_class_passes_end_to_end(tmp_path: Pa
     assert v.status == Status.FAIL and "got False want True" in v.reason, (v.status, v.reason)
     v = suite.evaluate(problem, Candidate(code=META_ATTACK), ctx)
     assert v.status == Status.REJECTED and "forbidden_class" in v.reason, (v.status, v.reason)
+
+
+# -- S4/S4b: random operators whose checks have no power at the test section's sizes ----------
+def _random_problem() -> Any:
+    from benchmarks.tritonbench import TritonBenchTSuite
+    from tests.kernel_benchmarks.helpers import TRITONBENCH
+
+    suite = TritonBenchTSuite(SuiteOptions(data=str(TRITONBENCH), lang="triton"))
+    return suite.kernel_problem(next(p for p in suite.problems() if p.id == "relu_dropout"))
+
+
+def _runs(kept: list[torch.Tensor], dropped: list[torch.Tensor], real: list[list[torch.Tensor]]) -> dict[str, Any]:
+    keys = [f"k{i}" for i in range(len(kept))]
+    return {"kept": {"keys": keys, "values": kept}, "dropped": {"keys": keys, "values": dropped},
+            "real_a": {"keys": keys, "values": real[0]}, "real_b": {"keys": keys, "values": real[1]}}
+
+
+@pytest.mark.parametrize(("shape", "weak"), [((4, 4), True), ((10,), True), ((64, 64), False), ((32, 96), False)])
+def test_a_dropout_too_small_to_check_is_found(shape: tuple[int, ...], weak: bool) -> None:
+    from benchmarks.tritonbench.random_ops import powerless
+
+    rng = torch.Generator().manual_seed(1)
+    kept = torch.rand(shape, generator=rng) + 0.5
+    real = [[torch.where(torch.rand(shape, generator=rng) < 0.8, kept, 0.0)] for _ in (0, 1)]
+    plan = [{"key": "k0", "kind": "masked", "p": 0.2, "cross": "independent"}]
+    found = powerless(_random_problem(), plan, _runs([kept], [torch.zeros_like(kept)], real))
+    assert bool(found) == weak, found
+    if weak:
+        assert "every element kept" in found
+
+
+@pytest.mark.parametrize(("shape", "weak"), [((3,), True), ((2, 2), True), ((40, 40), False)])
+def test_uniform_draws_too_small_to_check_are_found(shape: tuple[int, ...], weak: bool) -> None:
+    from benchmarks.tritonbench.random_ops import powerless
+
+    rng = torch.Generator().manual_seed(2)
+    ref = torch.rand(shape, generator=rng)
+    plan = [{"key": "k0", "kind": "uniform", "cross": "independent"}]
+    found = powerless(_random_problem(), plan, _runs([ref], [ref], [[torch.rand(shape, generator=rng)] for _ in (0, 1)]))
+    assert bool(found) == weak, found
+
+
+def _small_random_suite(tmp_path: Path) -> Any:
+    from benchmarks.tritonbench import TritonBenchTSuite
+    from tests.kernel_benchmarks.helpers import TRITONBENCH
+
+    data = tmp_path / "tb" / "data"
+    (data / "TritonBench_T_v1").mkdir(parents=True)
+    original = (TRITONBENCH / "data" / "TritonBench_T_v1" / "relu_dropout.py").read_text()
+    small = original.replace("torch.randn(64, 64, device='cuda')", "torch.randn(4, 4, device='cuda')") \
+        .replace("torch.randn(32, 96, device='cuda')", "torch.randn(10, device='cuda')")
+    assert small.count("torch.randn(4, 4,") == 1 and small.count("torch.randn(10,") == 1
+    (data / "TritonBench_T_v1" / "relu_dropout.py").write_text(small)
+    meta = json.loads((TRITONBENCH / "data" / "TritonBench_T_v1.jsonl").read_text())
+    (data / "TritonBench_T_v1.jsonl").write_text(json.dumps([m for m in meta if m["file"] == "relu_dropout.py"]))
+    return TritonBenchTSuite(SuiteOptions(data=str(tmp_path / "tb"), lang="triton"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_a_small_dropout_problem_is_excluded_end_to_end(tmp_path: Path) -> None:
+    """rt10b S4's fixture (relu_dropout on 4x4 and 10 elements): the reference's validation fails
+    with the reason (the problem is listed as not checkable), a never-dropping answer is not scored."""
+    suite = _small_random_suite(tmp_path)
+    problem = next(p for p in suite.problems() if p.id == "relu_dropout")
+    ctx = context(tmp_path)
+    check = suite.evaluate(problem, Candidate(code="(self-check)", meta={"selfcheck": True}), ctx)
+    assert check.status == Status.FAIL and "random results too small to check" in check.reason, check.reason
+    never = "import torch\n\n\ndef relu_dropout(input, p=0.5, training=True, inplace=False):\n" \
+            "    return torch.relu(input) / (1 - p) if training and p > 0 else torch.relu(input)\n"
+    v = suite.evaluate(problem, Candidate(code=never), ctx)
+    assert v.status != Status.PASS and "too small to check" in v.reason, (v.status, v.reason)
+
