@@ -222,3 +222,76 @@ def test_a_small_dropout_problem_is_excluded_end_to_end(tmp_path: Path) -> None:
     v = suite.evaluate(problem, Candidate(code=never), ctx)
     assert v.status != Status.PASS and "too small to check" in v.reason, (v.status, v.reason)
 
+
+# -- S6: uninitialised allocations in the answer's process ------------------------------------
+def test_empty_allocations_hold_garbage_and_zeros_stay_zero() -> None:
+    from harness.families.kernels.sandboxed.guards import GuardSet, guard_allocations
+
+    counter = types.SimpleNamespace(depth=0)
+    with guard_allocations(GuardSet(), counter):
+        floats = [torch.empty(5), torch.empty_like(torch.ones(2, 3)), torch.ones(4).new_empty(3),
+                  torch.empty_strided((2, 2), (1, 2))]
+        ints = [torch.empty(4, dtype=torch.int32), torch.empty_like(torch.ones(3, dtype=torch.int64))]
+        zeros = torch.zeros(6)
+    assert all(bool(t.isnan().all()) for t in floats)
+    assert int(ints[0][0]) == int.from_bytes(b"\xa5" * 4, "little", signed=True)
+    assert all(bool((t == t.reshape(-1)[0]).all()) and int(t.reshape(-1)[0]) != 0 for t in ints)
+    assert bool((zeros == 0).all())
+
+
+S6_ATTACK = '''import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def mean_dim_uninit_kernel(x_ptr, out_ptr, N, D, inv_n, BLOCK_N: tl.constexpr, BLOCK_D: tl.constexpr):
+    b = tl.program_id(0)
+    nb = tl.program_id(1)
+    db = tl.program_id(2)
+    rows = nb * BLOCK_N + tl.arange(0, BLOCK_N)
+    cols = db * BLOCK_D + tl.arange(0, BLOCK_D)
+    m = (rows[:, None] < N) & (cols[None, :] < D)
+    x = tl.load(x_ptr + b * N * D + rows[:, None] * D + cols[None, :], mask=m, other=0.0)
+    part = tl.sum(x, axis=0) * inv_n
+    tl.atomic_add(out_ptr + b * D + cols, part, mask=cols < D)
+
+
+class ModelNew(nn.Module):
+    def __init__(self, dim: int):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        x = x.contiguous()
+        B, N, D = x.shape
+        out = OUT
+        grid = (B, triton.cdiv(N, 16), triton.cdiv(D, 64))
+        mean_dim_uninit_kernel[grid](x, out, N, D, 1.0 / N, BLOCK_N=16, BLOCK_D=64)
+        return out
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_accumulating_into_a_never_zeroed_output_fails_end_to_end(tmp_path: Path) -> None:
+    """rt10b S6: atomic accumulation into ``torch.empty`` (kernels-core mean_dim) failed only when
+    malloc returned a non-zero word; the same kernel into ``torch.zeros`` is honest and passes."""
+    from harness.families.kernels.evaluate import evaluate_kernel
+    from harness.families.kernels.runner import sandbox_runner
+    from harness.sandbox.base import Limits
+    from harness.sandbox.local import BubblewrapSandbox
+    from tests.kernels.helpers import PROBLEMS
+
+    runner = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
+
+    def status(out: str, name: str) -> tuple[str, str]:
+        code = S6_ATTACK.replace("OUT", f"torch.{out}((B, D), device=x.device, dtype=x.dtype)")
+        r = evaluate_kernel(PROBLEMS / "mean_dim", code, "triton", tmp_path / name, gpu=False, timeout_s=240.0,
+                            runner=runner, seeds=1, ref_cache=tmp_path / "refs")
+        return r["status"], str(r.get("reason", ""))
+
+    assert status("zeros", "honest")[0] == "pass"
+    got = status("empty", "attack")
+    assert got[0] == "fail" and "nan" in got[1].lower(), got

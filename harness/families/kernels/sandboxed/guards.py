@@ -9,6 +9,10 @@ forgery, so the in-process check is what finds it; the facts it reports are judg
 * Inside ``forward`` the allocation calls an answer may make (``torch.empty``/``empty_like``/
   ``zeros``/... and ``Tensor.new_*``) return views into guarded buffers too, so writes past an
   output the answer allocated are seen. Allocations made by C++ host code (CUDA answers) are not.
+* What ``torch.empty``/``empty_like``/``empty_strided``/``Tensor.new_empty`` return there is
+  uninitialised memory: it is filled with NaN (floating types), ones (bool) or bytes ``0xA5``
+  (integers), so an answer that accumulates into an output it never zeroed fails every time, not
+  only when the CPU allocator hands back a non-zero page (red team 10b S6).
 """
 from __future__ import annotations
 
@@ -21,6 +25,24 @@ from typing import Any
 GUARD_BYTES = 4096
 _ALLOC_NAMES = ("empty", "empty_like", "zeros", "zeros_like", "ones", "ones_like", "full", "full_like",
                 "new_empty", "new_zeros", "new_ones", "new_full")
+
+
+_EMPTY_NAMES = ("empty", "empty_like", "empty_strided", "new_empty", "new_empty_strided")
+
+
+def _fill_garbage(t: Any) -> None:
+    """Fill a fresh uninitialised tensor with values no computation should keep."""
+    import torch
+
+    if t.numel() == 0 or t.is_sparse or t.is_quantized:
+        return
+    if t.is_floating_point() or t.is_complex():
+        t.fill_(float("nan"))
+    elif t.dtype == torch.bool:
+        t.fill_(True)
+    else:
+        size, signed = t.element_size(), t.dtype.is_signed
+        t.fill_(int.from_bytes(bytes([0xA5]) * size, "little", signed=signed))
 
 
 @dataclass
@@ -88,10 +110,13 @@ def guard_allocations(guards: GuardSet, counter: Any) -> Iterator[None]:
 
     targets = {getattr(torch, n) for n in _ALLOC_NAMES if hasattr(torch, n)}
     targets |= {getattr(torch.Tensor, n) for n in _ALLOC_NAMES if hasattr(torch.Tensor, n)}
+    uninitialised = {getattr(owner, n) for owner in (torch, torch.Tensor) for n in _EMPTY_NAMES if hasattr(owner, n)}
 
     class GuardAllocations(TorchFunctionMode):
         def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
             out = func(*args, **(kwargs or {}))
+            if func in uninitialised and counter.depth == 0 and isinstance(out, torch.Tensor):
+                _fill_garbage(out)
             if func in targets and counter.depth == 0 and isinstance(out, torch.Tensor):
                 return guarded_copy(out, guards, f"allocation {len(guards.items)} ({func.__name__})")
             return out
