@@ -295,3 +295,45 @@ def test_accumulating_into_a_never_zeroed_output_fails_end_to_end(tmp_path: Path
     assert status("zeros", "honest")[0] == "pass"
     got = status("empty", "attack")
     assert got[0] == "fail" and "nan" in got[1].lower(), got
+
+
+# -- S7: a kernel the target GPU cannot launch passed the CPU's compile-only run --------------
+def test_resource_limits_of_the_target() -> None:
+    from triton.runtime.errors import OutOfResources
+
+    from harness.families.kernels.sandboxed.hooks import check_resources
+
+    meta = types.SimpleNamespace  # the fields of a CompiledKernel's metadata that a launch checks
+    check_resources(types.SimpleNamespace(metadata=meta(shared=232448, num_warps=32)), "k", 90)
+    with pytest.raises(OutOfResources, match="393216"):
+        check_resources(types.SimpleNamespace(metadata=meta(shared=393216, num_warps=8)), "k", 90)
+    with pytest.raises(OutOfResources, match="sm_86"):
+        check_resources(types.SimpleNamespace(metadata=meta(shared=163840, num_warps=4)), "k", 86)
+    with pytest.raises(OutOfResources, match="threads"):
+        check_resources(types.SimpleNamespace(metadata=meta(shared=0, num_warps=64)), "k", 90)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_a_kernel_over_the_shared_memory_limit_does_not_build_end_to_end(tmp_path: Path) -> None:
+    """rt10b S7: kernels-core matmul's golden with 128x256x64 tiles and 4 stages needs 393216 bytes
+    of shared memory (sm_90: 232448); the golden itself still passes."""
+    from harness.families.kernels.evaluate import evaluate_kernel
+    from harness.families.kernels.runner import sandbox_runner
+    from harness.sandbox.base import Limits
+    from harness.sandbox.local import BubblewrapSandbox
+    from tests.kernels.helpers import PROBLEMS
+
+    runner = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
+    golden = (PROBLEMS / "matmul" / "solution_triton.py").read_text()
+    big = golden.replace("BLOCK_M, BLOCK_N, BLOCK_K = 64, 64, 32", "BLOCK_M, BLOCK_N, BLOCK_K = 128, 256, 64") \
+        .replace("BLOCK_M=BLOCK_M, BLOCK_N=BLOCK_N, BLOCK_K=BLOCK_K)",
+                 "BLOCK_M=BLOCK_M, BLOCK_N=BLOCK_N, BLOCK_K=BLOCK_K, num_stages=4, num_warps=8)")
+    assert big.count("num_stages=4") == 1 and "128, 256, 64" in big
+    results = {}
+    for name, code in (("golden", golden), ("big", big)):
+        results[name] = evaluate_kernel(PROBLEMS / "matmul", code, "triton", tmp_path / name, gpu=False,
+                                        timeout_s=400.0, runner=runner, seeds=1, ref_cache=tmp_path / "refs")
+    assert results["golden"]["status"] == "pass", results["golden"].get("reason")
+    assert results["big"]["status"] == "syntax_error", (results["big"]["status"], results["big"].get("reason"))  # a build failure
+    assert "shared memory" in str(results["big"].get("reason")), results["big"].get("reason")

@@ -280,11 +280,45 @@ class _FakeDriver:
         return True
 
 
+#: the opt-in shared memory per block of each CUDA architecture, in bytes (CUDA programming guide)
+SHARED_LIMIT = {80: 166912, 86: 101376, 87: 166912, 89: 101376, 90: 232448, 100: 232448, 120: 101376}
+MAX_THREADS = 1024
+OUT_OF_RESOURCES = " (out of resources)"
+_RAISED: list[Exception] = []  # what check_resources raised in this process (an answer may catch it)
+
+
+def check_resources(kernel: Any, name: str, arch: int) -> None:
+    """Raise Triton's ``OutOfResources`` (as a launch on the GPU does) where the compiled ``kernel``
+    needs more shared memory per block than ``sm_<arch>`` has, or more than 1024 threads (red team
+    10b S7: 393216 bytes passed the CPU's compile-only run on sm_90, whose limit is 232448)."""
+    from triton.runtime.errors import OutOfResources
+
+    meta = getattr(kernel, "metadata", None)
+    shared, warps = int(getattr(meta, "shared", 0) or 0), int(getattr(meta, "num_warps", 0) or 0)
+    limit = SHARED_LIMIT.get(arch, min(SHARED_LIMIT.values()))
+    if shared > limit:
+        raise OutOfResources(shared, limit, f"shared memory of kernel {name} on sm_{arch}")
+    if warps * 32 > MAX_THREADS:
+        raise OutOfResources(warps * 32, MAX_THREADS, f"threads per block of kernel {name}")
+
+
+def caught_out_of_resources(compiled: list[str]) -> Exception | None:
+    """The ``OutOfResources`` a traced launch raised that the answer's code caught (None if none)."""
+    from triton.runtime.errors import OutOfResources
+
+    if not any(k.endswith(OUT_OF_RESOURCES) for k in compiled):
+        return None
+    return _RAISED[-1] if _RAISED else OutOfResources(0, 0, "a kernel on the target")
+
+
 @contextlib.contextmanager
 def compile_trace(compiled: list[str], arch: int = 90) -> Iterator[None]:
     """Within the block every Triton launch compiles to a cubin for ``sm_<arch>`` and returns.
 
-    Compile errors propagate (``triton.compiler.errors.CompilationError``).
+    Compile errors propagate (``triton.compiler.errors.CompilationError``), and so does
+    ``OutOfResources`` for a kernel the target could not launch (:func:`check_resources`); such a
+    kernel is also listed in ``compiled`` as ``"<name> (out of resources)"``, so an answer that
+    catches the error is still failed by its worker.
     """
     from triton.runtime import driver
     from triton.runtime.autotuner import Autotuner
@@ -295,7 +329,14 @@ def compile_trace(compiled: list[str], arch: int = 90) -> Iterator[None]:
 
     def run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any) -> Any:
         kernel = original_run(self, *args, grid=grid, warmup=True, **kwargs)
-        compiled.append(_kernel_name(self))
+        name = _kernel_name(self)
+        try:
+            check_resources(kernel, name, arch)
+        except Exception as exc:
+            compiled.append(f"{name}{OUT_OF_RESOURCES}")
+            _RAISED.append(exc)
+            raise
+        compiled.append(name)
         return kernel
 
     driver.set_active(_FakeDriver(arch))

@@ -129,6 +129,9 @@ def phase_compile(workdir: Path, job: dict[str, Any], res: Result) -> None:
     try:
         with hooks.compile_trace(compiled, arch=int(job.get("arch", 90))):
             model(*load_pt(workdir / job["cases"][0]["inputs"]))
+        caught = hooks.caught_out_of_resources(compiled)
+        if caught is not None:
+            raise caught
     except Exception as exc:
         if type(exc).__name__ in COMPILE_ERRORS:
             return res.fail("compile", exc)

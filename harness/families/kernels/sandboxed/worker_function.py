@@ -24,6 +24,9 @@ def compile_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: 
     try:
         with hooks.compile_trace(compiled, arch=int(job.get("arch", 90))), hooks.device_remap("cpu"):
             run_test_section(workdir, job, mod, job["cases"][0], lambda fn: fn)
+        caught = hooks.caught_out_of_resources(compiled)
+        if caught is not None:
+            raise caught
     except Exception as exc:
         if type(exc).__name__ in COMPILE_ERRORS:
             return res.fail("compile", exc)
