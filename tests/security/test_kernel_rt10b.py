@@ -337,3 +337,18 @@ def test_a_kernel_over_the_shared_memory_limit_does_not_build_end_to_end(tmp_pat
     assert results["golden"]["status"] == "pass", results["golden"].get("reason")
     assert results["big"]["status"] == "syntax_error", (results["big"]["status"], results["big"].get("reason"))  # a build failure
     assert "shared memory" in str(results["big"].get("reason")), results["big"].get("reason")
+
+
+# -- S3: a torch op imported under a launching name the test section calls --------------------
+def test_a_builtin_never_stands_in_for_a_launching_function() -> None:
+    source = REFERENCE + "\n\ndef vec_mul(x, y):\n    return VecAdd.launch(x, y)\n"
+    test = "r = (vec_add(x, y), vec_mul(x, y))\n"
+    record = section_record(source, test, "vec_add")[SECTION_KEY]
+    assert "vec_mul" in record["provided"]
+
+    def vec_mul(x: Any, y: Any) -> Any:
+        return x * y
+
+    assert section_namespace(record, {"vec_add": vec_mul, "vec_mul": vec_mul})["vec_mul"] is vec_mul
+    ns = section_namespace(record, {"vec_add": vec_mul, "vec_mul": torch.mul})
+    assert "vec_mul" not in ns  # unbound: calling it fails the case

@@ -245,10 +245,12 @@ def section_record(source: str, test_code: str, entry: str) -> dict[str, Any]:
 # -- building the namespace -------------------------------------------------------------------
 def _acceptable(value: Any, kind: str) -> bool:
     """A provided name takes only a function, a method, a Triton kernel or (where the reference
-    binds a class) a class: never data (a tensor, a number, a list) the test section would read."""
+    binds a class) a class: never data (a tensor, a number, a list) the test section would read, and
+    never a builtin (``from torch import mul as vec_mul``: a torch op launches no Triton kernel; red
+    team 10b S3)."""
     if isinstance(value, type):
         return kind == "class"
-    if isinstance(value, types.FunctionType | types.MethodType | types.BuiltinMethodType):
+    if isinstance(value, types.FunctionType | types.MethodType):
         return True
     return type(value).__module__.split(".")[0] == "triton" and callable(value)
 
