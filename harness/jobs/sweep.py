@@ -3,8 +3,10 @@ left behind and empty the sandbox's private temporary folders, as the end of a o
 pid namespace and tmpfs did."""
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
+import resource
 import shutil
 import signal
 from pathlib import Path
@@ -79,12 +81,58 @@ def kill_all(spare: int | None = None) -> bool:
     return False
 
 
+#: the resource limits a process keeps for its life (a job's own are set in its own processes)
+LIMITS = tuple(getattr(resource, name) for name in (
+    "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_NOFILE", "RLIMIT_AS",
+    "RLIMIT_NPROC", "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_SIGPENDING") if hasattr(resource, name))
+
+
+def limits_of(pid: int = 0) -> dict[int, tuple[int, int]] | None:
+    """``pid``'s resource limits (0: this process), None when they cannot be read."""
+    try:
+        return {r: resource.prlimit(pid, r) if pid else resource.getrlimit(r) for r in LIMITS}
+    except (OSError, ValueError):
+        return None
+
+
+def lowered(now: dict[int, tuple[int, int]] | None, base: dict[int, tuple[int, int]]) -> bool:
+    """Whether any limit in ``now`` is below ``base`` (a same-uid job can lower another process's
+    limits with ``prlimit``, and a lowered hard limit is inherited by everything it starts later:
+    red team 10c S1); unreadable limits count as lowered."""
+    if now is None:
+        return True
+    inf = resource.RLIM_INFINITY
+
+    def key(v: int) -> float:
+        return float("inf") if v == inf else v
+
+    return any(key(now[r][k]) < key(base[r][k]) for r in base for k in (0, 1))
+
+
+def remove_ipc() -> None:
+    """Remove every System V shared-memory segment, semaphore set and message queue of the
+    sandbox's IPC namespace: a warm sandbox keeps one namespace for all its jobs, so a segment a
+    job made reached the next job (red team 10c S4)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for table, call in (("shm", lambda i: libc.shmctl(i, 0, None)), ("sem", lambda i: libc.semctl(i, 0, 0)),
+                        ("msg", lambda i: libc.msgctl(i, 0, None))):  # 0: IPC_RMID
+        try:
+            rows = Path(f"/proc/sysvipc/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 1 and fields[1].isdigit():
+                call(int(fields[1]))
+
+
 def sweep(spare: int | None = None) -> bool:
     """Kill whatever a job left behind (sparing ``spare``) and empty the private temporary folders
     (in a sandbox only); whether ``spare`` is still there."""
     if not confined():
         return spare is not None
     kept = kill_all(spare)
+    remove_ipc()
     for folder in ("/tmp", "/dev/shm"):
         try:
             entries = list(os.scandir(folder))

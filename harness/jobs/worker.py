@@ -52,7 +52,7 @@ from typing import Any
 
 from harness.jobs import forkserver
 from harness.jobs.sweep import ROOT as _ROOT
-from harness.jobs.sweep import sweep
+from harness.jobs.sweep import limits_of, lowered, sweep
 from harness.proc import _CappedBuffer
 from harness.sandbox.base import Limits, rlimit_preexec
 
@@ -174,10 +174,22 @@ def _report(req: dict[str, Any], exc: BaseException, write: Any) -> None:
 _SERVER: list[forkserver.Server] = []
 
 
+#: this worker's and its fork server's resource limits when they started; a job that lowered
+#: either (``prlimit`` on a same-uid process) taints the worker, which is then replaced
+_BASE: dict[str, dict[int, tuple[int, int]]] = {}
+_TAINTED: list[bool] = []
+
+
 def _sweep() -> None:
     """:func:`harness.jobs.sweep.sweep`, sparing the fork server (forgotten once it is gone)."""
     server = _SERVER[0] if _SERVER else None
     kept = sweep(server.pid if server is not None else None)
+    if server is not None and kept and server.alive() and "server" in _BASE \
+            and lowered(limits_of(server.pid), _BASE["server"]):
+        kept = False
+        _TAINTED.append(True)
+    if "self" in _BASE and lowered(limits_of(), _BASE["self"]):
+        _TAINTED.append(True)
     if server is not None and not (kept and server.alive()):
         _SERVER.clear()
         server.close(0.0)
@@ -365,9 +377,11 @@ def main() -> None:
     os.dup2(null, 1)
     os.close(null)
     _no_dump()
+    _BASE["self"] = limits_of() or {}
     if "--server" in sys.argv:  # before any request is read: the server never holds one
         module = sys.argv[sys.argv.index("--server") + 1]
         _SERVER.append(forkserver.start(module, (ctl_in, ctl_out)))
+        _BASE["server"] = limits_of(_SERVER[0].pid) or _BASE["self"]
     reader = os.fdopen(ctl_in, "rb")
     writer = os.fdopen(ctl_out, "wb")
     writer.write(b'{"ready": true}\n')
@@ -377,6 +391,8 @@ def main() -> None:
         ans = run_one(req, (ctl_in, ctl_out))
         usage = resource.getrusage(resource.RUSAGE_SELF)
         ans["cpu_s"] = usage.ru_utime + usage.ru_stime
+        if _TAINTED:  # a job lowered this worker's or its server's limits: start afresh (10c S1)
+            ans["recycle"] = True
         writer.write(json.dumps(ans).encode() + b"\n")
         writer.flush()
         if ans.get("recycle"):  # a request queued behind this job is not run here (the harness reruns it)

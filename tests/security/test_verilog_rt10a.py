@@ -249,3 +249,12 @@ class TestSynthesisScores:
         assert rec["status"] == "pass" and rec["metrics"]["synthesizable"] is True
         assert rec["metrics"]["depth"] is None and rec["metrics"].get("depth_ratio") is None
         assert "latches" in rec["stages"]["synth"]["reason"]
+
+
+def test_a_unit_scope_timeunit_is_rejected() -> None:  # red team 10c S3
+    from harness.families.verilog.integrity import scan
+
+    top = "timeunit 1ps;\ntimeprecision 1ps;\nmodule m(input a, output y); assign y = a; endmodule\n"
+    assert [rule for rule, _ in scan(top, preprocessed=True)] == ["unit_scope"]
+    inside = "module m(input a, output y); timeunit 1ns; timeprecision 1ps; assign y = a; endmodule\n"
+    assert scan(inside, preprocessed=True) == []

@@ -152,7 +152,10 @@ DEFINITIONS = {"module": "endmodule", "macromodule": "endmodule", "primitive": "
                "interface": "endinterface", "package": "endpackage", "program": "endprogram",
                "function": "endfunction", "task": "endtask"}
 #: Declarations a candidate may make outside any module (each ends at its ``;``).
-UNIT_DECLARATIONS = frozenset({"typedef", "parameter", "localparam", "import", "timeunit", "timeprecision"})
+#: ``timeunit``/``timeprecision`` are not among them: outside a module they set the time unit of the
+#: compilation unit, which a trusted file after the design (no `` `timescale `` of its own, e.g. a CVDP
+#: ``tb_top.sv``) then takes, and `` `resetall `` does not undo them (red team 10c S3)
+UNIT_DECLARATIONS = frozenset({"typedef", "parameter", "localparam", "import"})
 
 
 def unit_scope(source: str, tokens: list[Token]) -> list[tuple[str, str]]:
