@@ -330,13 +330,21 @@ def test_a_kernel_over_the_shared_memory_limit_does_not_build_end_to_end(tmp_pat
         .replace("BLOCK_M=BLOCK_M, BLOCK_N=BLOCK_N, BLOCK_K=BLOCK_K)",
                  "BLOCK_M=BLOCK_M, BLOCK_N=BLOCK_N, BLOCK_K=BLOCK_K, num_stages=4, num_warps=8)")
     assert big.count("num_stages=4") == 1 and "128, 256, 64" in big
+    launch = "        matmul_kernel[grid](a, b, c, M, N, K,\n"
+    lines = big.splitlines(keepends=True)
+    at = lines.index(launch)
+    caught = "".join([*lines[:at], "        try:\n", *("    " + x for x in lines[at:at + 3]),
+                      "        except Exception:\n            pass\n", *lines[at + 3:]])
     results = {}
-    for name, code in (("golden", golden), ("big", big)):
+    for name, code in (("golden", golden), ("big", big), ("caught", caught)):
         results[name] = evaluate_kernel(PROBLEMS / "matmul", code, "triton", tmp_path / name, gpu=False,
                                         timeout_s=400.0, runner=runner, seeds=1, ref_cache=tmp_path / "refs")
     assert results["golden"]["status"] == "pass", results["golden"].get("reason")
     assert results["big"]["status"] == "syntax_error", (results["big"]["status"], results["big"].get("reason"))  # a build failure
     assert "shared memory" in str(results["big"].get("reason")), results["big"].get("reason")
+    # the answer catches the launch error (a GPU launch raises it too): still does not build
+    assert results["caught"]["status"] == "syntax_error", (results["caught"]["status"], results["caught"].get("reason"))
+    assert "shared memory" in str(results["caught"].get("reason")), results["caught"].get("reason")
 
 
 # -- S3: a torch op imported under a launching name the test section calls --------------------
