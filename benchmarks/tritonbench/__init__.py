@@ -178,7 +178,7 @@ class TritonBenchTSuite(KernelSuite):
         files = sorted(folder.glob("*.py"))
         if not files:
             raise DataError(f"{folder}: no problem files")
-        self._dropped: Counter[str] = Counter()
+        self._dropped = Counter()
         for path in files:
             problem = to_problem(path, meta.get(path.name))
             if isinstance(problem, str):
