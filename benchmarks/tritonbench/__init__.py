@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ast
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -125,16 +124,10 @@ def _result_var(test: str) -> str:
     return var
 
 
-#: why a TritonBench-T file is dropped: it has no test section (one file of the public data,
-#: ``tensordot_rsqrt.py``, ends inside its docstring)
-NO_TEST_SECTION = "the file has no test section (no separator line of 146 '#')"
-
-
-def to_problem(path: Path, meta: dict[str, Any] | None) -> Problem | str:
-    """The problem of ``path``, or why the loader drops it (:data:`NO_TEST_SECTION`)."""
+def to_problem(path: Path, meta: dict[str, Any] | None) -> Problem:
     text = path.read_text(encoding="utf-8")
     if SEPARATOR not in text:
-        return NO_TEST_SECTION
+        raise DataError(f"{path}: no separator line of 146 '#' between the reference and its test section")
     ref, test = text.split(SEPARATOR, 1)
     try:
         entry = _entry(ref, path.stem, test)
@@ -178,17 +171,8 @@ class TritonBenchTSuite(KernelSuite):
         files = sorted(folder.glob("*.py"))
         if not files:
             raise DataError(f"{folder}: no problem files")
-        self._dropped = Counter()
         for path in files:
-            problem = to_problem(path, meta.get(path.name))
-            if isinstance(problem, str):
-                self._dropped[problem] += 1
-                continue
-            yield problem
-
-    def load_exclusions(self) -> dict[str, int]:
-        self._kernel_list()
-        return dict(getattr(self, "_dropped", {}))
+            yield to_problem(path, meta.get(path.name))
 
     def evaluate(self, problem: CoreProblem, candidate: Candidate, ctx: EvalContext) -> Verdict:
         kp = self.kernel_problem(problem)
