@@ -189,7 +189,8 @@ class DevicePointers:
         if _DATA_PTR.fullmatch(e):
             return True
         m = re.fullmatch(r"&\s*([A-Za-z_]\w*(?:\s*\.\s*\w+)*)\s*\[.*\]", e, re.S)
-        return self.key(scope, m.group(1) if m else e) in device
+        key = self.key(scope, m.group(1) if m else e)
+        return key in device and self.carries(key)
 
     def names_pointer(self, expr: str, scope: int, device: set[str] | None = None, declared: bool = False) -> bool:
         """Does ``expr`` take an address or name a pointer: a device-bound name, one bound to an address
@@ -198,8 +199,25 @@ class DevicePointers:
             return True
         device = self.device if device is None else device
         keys = [(n, self.key(scope, n)) for n in re.findall(r"(?<![\w.>])[A-Za-z_]\w*", expr)]
-        return any(k in device or (declared and n in self.declared) or any(_pointer_like(b) for _, b in self.binds.get(k, []))
-                   for n, k in keys)
+        return any(((k in device or k in self.binds) and self.carries(k)) or (declared and n in self.declared)
+                   or any(_pointer_like(b) for _, b in self.binds.get(k, [])) for n, k in keys)
+
+    def carries(self, key: str, depth: int = 0) -> bool:
+        """Can the name ``key`` hold an address: declared with a pointer declarator, or bound to
+        something pointer-like or to an expression naming such a name (``off = h - d``)? An integer
+        bound from sizes and indices (``r * cols``, ``x.size(1)``) cannot (honest10b F1: a row
+        pointer ``x.data_ptr<float>() + r * cols`` was rejected, its offset read as a pointer)."""
+        name = key.split(":", 1)[1]
+        if depth > 8 or name in self.declared:
+            return True
+        for scope, bound in self.binds.get(key, []):
+            if bound == _NOT_DERIVED or _pointer_like(bound):
+                return True
+            for other in re.findall(r"(?<![\w.>])[A-Za-z_]\w*(?!\s*(?:\.|->|\(|\w))", bound):
+                k = self.key(scope, other)
+                if k != key and k in self.binds and self.carries(k, depth + 1):
+                    return True
+        return False
 
     def struct_ok(self, arg: str, struct: str, scope: int) -> list[str]:
         """The pointer members of ``struct`` that ``arg`` (a variable of it) leaves unbound or not device-derived."""
