@@ -68,7 +68,8 @@ sandbox-images: setup
 	bash sandboxes/ensure-docker.sh
 	$(BIN)/hweval sandbox build
 
-# The fast layer: everything not marked slow (no simulator, compiler or sandbox runs), under 2 minutes.
+# The fast layer: everything not marked slow (in its file or by tests/slow.txt): no simulator, compiler
+# or sandbox runs.
 test-fast: setup
 	$(BIN)/python -m pytest -q tests --ignore=tests/perf -m "not slow and not docker" -n $(TEST_WORKERS) --dist loadgroup
 

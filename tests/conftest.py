@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.sandbox.base import Sandbox
+from tests import timing
 from tests.helpers import sandbox_or_skip
 
 
@@ -26,6 +27,37 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     else:
         path = tmp_path_factory.mktemp("hweval-cache")
     os.environ["HWEVAL_CACHE"] = str(path)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests on tests/slow.txt (measured slow, see tests/timing.py) are marked ``slow``
+    (HWEVAL_SLOW_LIST=off: not, to list the tests their own files mark)."""
+    if os.environ.get("HWEVAL_SLOW_LIST") == "off":
+        return
+    listed = timing.load()
+    for item in items:
+        if timing.is_listed(item.nodeid, listed):
+            item.add_marker(pytest.mark.slow)
+
+
+_DURATIONS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _DURATIONS[report.nodeid] = _DURATIONS.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    """In a run that leaves slow tests out (``make test-fast``), name the tests that took longer
+    than tests/timing.WARN_S: they belong on tests/slow.txt or need a ``slow`` mark."""
+    if "not slow" not in (config.getoption("markexpr", "") or ""):
+        return
+    over = sorted((d, n) for n, d in _DURATIONS.items() if d > timing.WARN_S)
+    if over:
+        write = terminalreporter.write_line  # type: ignore[attr-defined]
+        write(f"{len(over)} tests of the fast layer took over {timing.WARN_S} s (add them to tests/slow.txt):")
+        for d, n in reversed(over):
+            write(f"  {d:6.1f}s {n}")
 
 
 @pytest.fixture(scope="session")
