@@ -137,7 +137,9 @@ def test_dead_server_keeps_received_and_resume_continues(server_factory, hweval,
 
     srv = server_factory(respond)
     run = tmp_path / "run"
-    code, err = hweval(*gen(srv, run, "--limit", "6", "--max-connections", "1", "--max-retries", "2"))
+    # the server stops listening within its 0.5 s shutdown poll: the retries come after it
+    code, err = hweval(*gen(srv, run, "--limit", "6", "--max-connections", "1", "--max-retries", "2",
+                            "-B", "retry_base_s=1", "-B", "retry_max_s=2"))
     assert code == 1
     assert "failed after 2 retries" in err and "cannot connect" in err
     kept = completions(run)
