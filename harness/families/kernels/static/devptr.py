@@ -18,11 +18,13 @@ through on a GPU that addresses pageable host memory (HMM). So, in host code, a 
   another grounds it). Bindings: the declaration's initialiser, each assignment (``=``, ``+=``,
   ``-=``), ``cudaMalloc``/``cudaMallocAsync``/``cudaMallocPitch`` of ``&p``, each argument that a
   call of an own function or lambda passes for its parameter, ``std::swap``/``std::exchange``
-  partners. Not device-derived: ``&p`` anywhere else (a call that could store into it,
+  partners. Not device-derived: ``&p`` anywhere but as a copy's source (a call that could store into it,
   ``memcpy(&p, ...)``), a reference bound to ``p`` or a reference parameter it is passed to, and a
   declaration without an initialiser that no assignment or ``cudaMalloc`` follows;
-* a struct passed by value for a kernel parameter of its type: each pointer member is bound (by
-  ``s.m = e``, its place in a brace initialiser, or a default member initialiser) and device-derived.
+* a call of an own function is device-derived when every ``return`` in it is (``get_ptr(x)``);
+* an element of a local pointer table (``ins[k]``), a struct passed by value for a kernel parameter
+  of its type (each pointer member bound and device-derived, also when built inline or returned by
+  an own function) and the pointers a copy's source holds: :mod:`.devagg`.
 
 Flow is not modelled: a binding on a path that does not run counts (``if (n < 0) p = x.data_ptr<float>();``).
 """
@@ -32,8 +34,18 @@ import re
 from collections import defaultdict
 
 from harness.families.kernels.static.cudacalls import _outer_body
+from harness.families.kernels.static.devagg import (
+    copy_source_names,
+    fill_bindings,
+    opaque_structs,
+    pointer_tables,
+    returns,
+    source_problems,
+    struct_problems,
+    table_bindings,
+)
 from harness.families.kernels.static.devsyntax import (
-    _brace_init,
+    _close,
     _in_brace_list,
     _in_parens,
     _strip,
@@ -74,8 +86,12 @@ class DevicePointers:
         self.scope = _outer_body(code)
         self.binds: dict[str, list[tuple[int, str]]] = defaultdict(list)  # key: [(scope of the expression, expression)]
         self.structs = _struct_members(code)
+        self.tables = pointer_tables(code, self.scope, self.structs)  # pointer arrays and vectors (devagg)
+        self.opaque = opaque_structs(code)
+        self._returns: dict[str, list[tuple[int, str]] | None] = {}
+        self._following: set[str] = set()
         #: names declared with a pointer declarator (``float* p;``, ``T *a, *b``), bound or not
-        self.declared = set(_POINTER_DECL.findall(code))
+        self.declared = {m.group(1) for m in _POINTER_DECL.finditer(code) if not _product(code, m.start())}
         self.assigned: set[str] = set()  # keys an `=` or cudaMalloc binds
         self._collect()
         self._calls()
@@ -96,6 +112,11 @@ class DevicePointers:
         code = self.code
         for m in _BIND.finditer(code):
             name = re.sub(r"\s+", "", m.group(1))
+            if "[" in code[m.end(1):m.start(2)]:
+                if f"{self.scope[m.start()]}:{name}" in self.tables:
+                    continue  # a table's elements: devagg.table_bindings
+                if "." in name:
+                    name += "[]"  # an element of an array member
             rhs = m.group(3).strip()
             rhs = rhs if rhs.startswith("{") else _operand_end(rhs)  # `float *a = x, *b = y`, `for (...; r += c)`
             self._bind(m.start(), name, f"{name} + ({rhs})" if m.group(2) != "=" else rhs)
@@ -113,11 +134,14 @@ class DevicePointers:
                 self._bind(m.start(), a.group(1), "nullptr")
                 self.assigned.add(f"{self.scope[m.start()]}:{_squeeze(a.group(1))}")
                 allocated.add(code.index("&", m.end()))
+        read = copy_source_names(code)  # a copy's source is read, not written
         for m in _ADDR.finditer(code):  # an address given away: whatever takes it may store into it
-            if m.start() not in allocated and not _in_brace_list(code, m.start()):
+            if m.start() not in allocated and m.start(1) not in read and not _in_brace_list(code, m.start()):
                 self._bind(m.start(), m.group(1), _NOT_DERIVED)
         for m in _REF.finditer(code):
             self._bind(m.start(), m.group(1), _NOT_DERIVED)
+        for at, key, expr in table_bindings(code, self.tables, self.scope) + fill_bindings(code, self.tables, self.scope):
+            self.binds[key].append((self.scope[at], expr))
         for m in re.finditer(r"\bstd\s*::\s*(swap|exchange)\s*\(", code):
             args = [a.strip() for a in _args(code, m.end() - 1)[0]]
             if len(args) == 2:
@@ -142,6 +166,8 @@ class DevicePointers:
                         self._bind(call.start(), param, arg, scope)
                         if ref and re.fullmatch(r"\s*[A-Za-z_]\w*\s*", arg):
                             self._bind(call.start(), arg, _NOT_DERIVED)
+                        elif ref and re.fullmatch(r"\s*[A-Za-z_]\w*\s*\[[^\]]*\]\s*", arg):
+                            self._bind(call.start(), arg.split("[")[0].strip() + "[]", _NOT_DERIVED)
 
     def _uninitialised(self) -> None:
         """A pointer declared without an initialiser holds what the stack held until something assigns
@@ -188,9 +214,29 @@ class DevicePointers:
                 not any(self.names_pointer(p, scope, device) for p in others)
         if _DATA_PTR.fullmatch(e):
             return True
+        if e.startswith("{") and _close(e, 0) == len(e) - 1:  # an aggregate's items (devagg)
+            return all(self.derived(item, device, scope) for item in _args(e, 0)[0])
+        element = re.fullmatch(r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*(?:\[[^\[\]]*\]|\.\s*at\s*\([^()]*\)"
+                               r"|\.\s*(?:front|back)\s*\(\s*\))", e)
+        if element and self.key(scope, f"{_squeeze(element.group(1))}[]") in self.binds:
+            return self.key(scope, f"{_squeeze(element.group(1))}[]") in device
+        call = re.match(r"([A-Za-z_]\w*)\s*(?:<[^<>;()]*>)?\s*\(", e)
+        if call and _close(e, call.end() - 1) == len(e) - 1 and call.group(1) not in self._following:
+            rets = self.returns(call.group(1))  # an own function: every `return` is device memory
+            self._following.add(call.group(1))
+            try:
+                return bool(rets) and all(self.derived(r, device, s) for s, r in rets or [])
+            finally:
+                self._following.discard(call.group(1))
         m = re.fullmatch(r"&\s*([A-Za-z_]\w*(?:\s*\.\s*\w+)*)\s*\[.*\]", e, re.S)
         key = self.key(scope, m.group(1) if m else e)
         return key in device and self.carries(key)
+
+    def returns(self, name: str) -> list[tuple[int, str]] | None:
+        """(scope, expression) of each ``return`` of the own functions named ``name`` (cached)."""
+        if name not in self._returns:
+            self._returns[name] = None if name in _NOT_FUNCS else returns(self.code, name, self.scope)
+        return self._returns[name]
 
     def names_pointer(self, expr: str, scope: int, device: set[str] | None = None, declared: bool = False) -> bool:
         """Does ``expr`` take an address or name a pointer: a device-bound name, one bound to an address
@@ -200,6 +246,7 @@ class DevicePointers:
         device = self.device if device is None else device
         keys = [(n, self.key(scope, n)) for n in re.findall(r"(?<![\w.>])[A-Za-z_]\w*", expr)]
         return any(((k in device or k in self.binds) and self.carries(k)) or (declared and n in self.declared)
+                   or f"{k}[]" in self.binds
                    or any(_pointer_like(b) for _, b in self.binds.get(k, [])) for n, k in keys)
 
     def carries(self, key: str, depth: int = 0) -> bool:
@@ -208,41 +255,17 @@ class DevicePointers:
         bound from sizes and indices (``r * cols``, ``x.size(1)``) cannot (honest10b F1: a row
         pointer ``x.data_ptr<float>() + r * cols`` was rejected, its offset read as a pointer)."""
         name = key.split(":", 1)[1]
-        if depth > 8 or name in self.declared:
+        if depth > 8 or name in self.declared or name.endswith("[]"):
             return True
         for scope, bound in self.binds.get(key, []):
             if bound == _NOT_DERIVED or _pointer_like(bound):
                 return True
             for other in re.findall(r"(?<![\w.>])[A-Za-z_]\w*(?!\s*(?:\.|->|\(|\w))", bound):
                 k = self.key(scope, other)
+                k = self.key(scope, f"{other}[]") if k not in self.binds else k
                 if k != key and k in self.binds and self.carries(k, depth + 1):
                     return True
         return False
-
-    def struct_ok(self, arg: str, struct: str, scope: int) -> list[str]:
-        """The pointer members of ``struct`` that ``arg`` (a variable of it) leaves unbound or not device-derived."""
-        members = self.structs.get(struct, [])
-        name = _strip(arg)
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            return [f"{struct} {name[:30]!r}: not a variable"] if any(ptr for _, ptr, _ in members) else []
-        items, braced = _brace_init(self.code, struct, name)
-        bad = []
-        for k, (member, is_ptr, default) in enumerate(members):
-            if not is_ptr:
-                continue
-            binds = list(self.binds.get(self.key(scope, f"{name}.{member}"), []))
-            for where, whole in self.binds.get(self.key(scope, name), []):  # `a = b`, `a = {..}`, an address given away
-                whole = re.sub(r"^[A-Za-z_][\w:]*\s*(?=\{)", "", whole)  # `a = Args{...}`
-                listed = _args(whole, 0)[0] if whole.startswith("{") else None
-                binds.append((where, listed[k] if listed and k < len(listed) else "nullptr" if listed is not None
-                              else f"{_strip(whole)}.{member}" if re.fullmatch(r"\w+", _strip(whole)) else _NOT_DERIVED))
-            if k < len(items):
-                binds.append((scope, items[k]))
-            elif braced or default:
-                binds.append((scope, default or "nullptr"))
-            if not binds or not all(self.derived(b, None, s) or b == f"{name}.{member}" for s, b in binds):
-                bad.append(f"{name}.{member}")
-        return bad
 
 
 def _operand_end(text: str) -> str:
@@ -253,6 +276,12 @@ def _operand_end(text: str) -> str:
         if depth < 0 or (ch == "," and depth == 0):
             return text[:j].strip()
     return text.strip()
+
+
+def _product(code: str, at: int) -> bool:
+    """Is the pointer declarator matched at ``at`` a parenthesised product (``+ (r * n)``), not a
+    parameter or a ``for`` header (``f(T* p``, ``for (T* p``)?"""
+    return code[at] == "(" and re.search(r"[\w>]\s*$", code[:at]) is None
 
 
 def _squeeze(name: str) -> str:
@@ -302,18 +331,31 @@ def device_pointer_problems(code: str) -> list[str]:
         for i, item in enumerate(items):
             ptype, template = params[i] if params and i < len(params) else ("", True)
             bad += _argument(ptrs, re.sub(r"^&", "", _strip(item)), ptype, template, kernel, ptrs.scope[m.start()])
-    return bad
+    return bad + source_problems(ptrs, ptrs.tables)
 
 
 def _argument(ptrs: DevicePointers, arg: str, ptype: str, template: bool, kernel: str, scope: int) -> list[str]:
+    table = ptrs.tables.get(f"{scope}:{_strip(arg)}")
+    if table and table.kind == "std_array" and re.search(r"\barray\s*<", ptype):  # a std::array by value
+        return [] if ptrs.derived(f"{table.name}[0]", None, scope) else [f"{_show(arg)} passed to kernel {kernel} holds "
+                                                                         "pointers that are not device memory"]
     if "*" in ptype or (template and ptrs.names_pointer(arg, scope, declared=True)):
         return [] if ptrs.derived(arg, None, scope) else [f"{_show(arg)} passed to kernel {kernel}, not device memory (a "
                                              "tensor's data_ptr or a cudaMalloc'ed pointer)"]
     for name in re.findall(r"[A-Za-z_]\w*", ptype):
         if name in ptrs.structs:
             return [f"{member} (in {_show(arg)} passed to kernel {kernel}) is not bound to device memory"
-                    for member in ptrs.struct_ok(arg, name, scope)]
+                    for member in struct_problems(ptrs, arg, name, scope, _label(arg))]
     return []
+
+
+def _label(expr: str) -> str:
+    """How a message names a struct argument: ``a``, ``Args{...}``, ``make_args(...)``."""
+    e = " ".join(_strip(expr).split())
+    head = re.match(r"[\w:.]*\s*(?:<[^<>]*>)?\s*([({])", e)
+    if re.fullmatch(r"[\w.]+", e) or not head:
+        return e[:40]
+    return e[:head.end()] + ("...)" if head.group(1) == "(" else "...}")
 
 
 def _show(expr: str) -> str:

@@ -3,8 +3,9 @@ and ``?:`` at the top level, brackets, initialiser lists, struct members and ker
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from harness.families.kernels.static.hostmem import _args, _split
+from harness.families.kernels.static.hostmem import _split
 
 _GLOBAL_SIG = re.compile(r"__global__\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?[\w:<>\s*]*?"
                          r"(?:__launch_bounds__\s*\([^)]*\)\s*)?\b([A-Za-z_]\w*)\s*\(")
@@ -108,9 +109,20 @@ def _in_brace_list(code: str, at: int) -> bool:
     return False
 
 
-def _struct_members(code: str) -> dict[str, list[tuple[str, bool, str]]]:
-    """For each struct or class: its data members in order, as (name, is a pointer, default initialiser)."""
-    out: dict[str, list[tuple[str, bool, str]]] = {}
+class Member(NamedTuple):
+    """A struct's data member: ``ptr`` when its type (or its array's element type) is a pointer,
+    ``size`` the text of its array bound (``None``: not an array), ``type`` the text before its name."""
+
+    name: str
+    ptr: bool
+    default: str
+    size: str | None
+    type: str
+
+
+def _struct_members(code: str) -> dict[str, list[Member]]:
+    """For each struct or class: its data members in order."""
+    out: dict[str, list[Member]] = {}
     for m in _STRUCT.finditer(code):
         end = _close(code, m.end() - 1)
         body = code[m.end():end] if end != -1 else ""
@@ -118,22 +130,16 @@ def _struct_members(code: str) -> dict[str, list[tuple[str, bool, str]]]:
         for stmt in re.split(r";", re.sub(r"\{[^{}]*\}", ";", body)):
             if "(" in stmt or not stmt.strip():
                 continue
+            base = ""
             for decl in _split(stmt):
-                d = re.match(r"\s*(.*?)([A-Za-z_]\w*)\s*(\[[^\]]*\])?\s*(?:=\s*(.*))?$", decl, re.S)
+                d = re.match(r"\s*(.*?)([A-Za-z_]\w*)\s*(?:\[([^\]]*)\])?\s*(?:=\s*(.*))?$", decl, re.S)
                 if d and not re.search(r"\b(?:public|private|protected|static|using|typedef)\b", d.group(1)):
-                    members.append((d.group(2), "*" in d.group(1) or "*" in stmt.split(d.group(2))[0] or bool(d.group(3)),
-                                    (d.group(4) or "").strip()))
+                    base = base or d.group(1)  # `Inner a, b;`: b's type is the first declarator's
+                    before = re.split(r"\b" + d.group(2) + r"\b", stmt)[0]
+                    members.append(Member(d.group(2), "*" in d.group(1) or "*" in before, (d.group(4) or "").strip(),
+                                          d.group(3), base))
         out[m.group(1)] = members
     return out
-
-
-def _brace_init(code: str, struct: str, name: str) -> tuple[list[str], bool]:
-    """(the items of the brace initialiser of ``struct name`` (positional items only), whether it has one)."""
-    m = re.search(r"\b" + re.escape(struct) + r"\s+" + re.escape(name) + r"\s*(?:=\s*(?:" + re.escape(struct) + r"\s*)?)?\{", code)
-    if not m:
-        return [], False
-    items = _args(code, m.end() - 1)[0]
-    return ([] if any(i.strip().startswith(".") for i in items) else items), True
 
 
 def kernel_params(code: str) -> dict[str, list[tuple[str, bool]]]:
