@@ -53,7 +53,7 @@ from harness.families.kernels.judge import case_rejection, worker_failure
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
 from harness.families.kernels.sandboxed.refcases import section_record
-from harness.families.kernels.static.check import analyze
+from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.proc import tail
 
 from .random_pairs import Draws, cross_kind, cross_run_problems, repeat_problems
@@ -292,7 +292,8 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
     addresses: :func:`random_pairs.repeat_problems`), through the family's checked worker.
     (data, status, reason, results per case); status "" when it ran."""
     try:
-        violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function")
+        scalars = scalar_positions(problem.reference_source, function=problem.entry, test_code=problem.test_code)
+        violations, _, _ = analyze(code, "triton", entry=problem.entry, kind="function", scalars=scalars)
     except SyntaxError as exc:
         return None, "syntax_error", f"does not parse: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else ""), []
     if violations:

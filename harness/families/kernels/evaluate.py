@@ -159,7 +159,8 @@ def _static_stage(prob: Problem, candidate_code: str, lang: str, stages: dict[st
     if not candidate_code or not candidate_code.strip():
         return _result("no_code", "empty answer", stages), [], []
     try:
-        scalars = scalar_positions(prob.reference_source, function=None if prob.kind == "module" else prob.entry)
+        scalars = scalar_positions(prob.reference_source, function=None if prob.kind == "module" else prob.entry,
+                                   test_code=prob.test_code)
         violations, kernels, exts = analyze(candidate_code, lang, entry=prob.entry, kind=prob.kind, scalars=scalars)
     except SyntaxError as exc:
         where = f"{exc.msg} (line {exc.lineno})" if exc.lineno else str(exc.msg)

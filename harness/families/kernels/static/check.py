@@ -21,6 +21,7 @@ from harness.families.kernels.static.cuda import (
 from harness.families.kernels.static.module import check_module
 from harness.families.kernels.static.rebind import source_rebinding
 from harness.families.kernels.static.scope import ModuleScope, Violation
+from harness.families.kernels.static.testargs import passed_numbers
 
 RULES = {
     "no_model_new": "the answer must define class ModelNew",
@@ -183,14 +184,17 @@ def _annotated_numbers(fn: ast.FunctionDef, skip: int) -> set[int]:
             and a.annotation.id in ("int", "float", "bool")}
 
 
-def scalar_positions(reference_source: str, cls: str = "Model", function: str | None = None) -> frozenset[int]:
+def scalar_positions(reference_source: str, cls: str = "Model", function: str | None = None,
+                     test_code: str = "") -> frozenset[int]:
     """Positions (after ``self``) of the reference ``forward``'s arguments that the problem fills
     with plain Python numbers: parameters annotated ``int``, ``float`` or ``bool``
     (``max_seqlen: int``), and positions where ``get_inputs`` returns a number literal or a name
     bound to one (KernelBench's ``return [A, s]`` with ``s = 3.14``). With ``function``
     (TritonBench-T), the parameters of that module-level function the reference annotates so
-    (``dim: int = -1``, honest round 9 F3). The reference is the benchmark's, never the
-    candidate's; an unparsable one gives none."""
+    (``dim: int = -1``, honest round 9 F3), and those at which every call of it in the reference
+    and its ``test_code`` passes a number (:func:`testargs.passed_numbers`: ``logsumexp(x, dim=0)``,
+    honest round 11 F4). The reference is the benchmark's, never the candidate's; an unparsable one
+    gives none."""
     try:
         tree = ast.parse(reference_source)
     except SyntaxError:
@@ -200,6 +204,11 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == function:
                 found |= _annotated_numbers(node, 0)
+                params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+                try:
+                    found |= passed_numbers(f"{reference_source}\n{test_code}", function, params)
+                except SyntaxError:
+                    pass
         return frozenset(found)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
