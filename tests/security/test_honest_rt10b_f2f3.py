@@ -58,6 +58,7 @@ _HELPERS = {
                   "    a.n = x.numel();\n    return a;\n}\n"),
     "stale": "static float* stale() {\n    float* p;\n    return p;\n}\n",
     "grow": "static void grow(std::vector<float*>& v, float* p) { v.push_back(p); }\n",
+    "slot": "static float*& slot() {\n    static float* p = nullptr;\n    return p;\n}\n",
     "ctor": ("struct Ctor {\n    Ctor(const float* a) : n(0) {}\n    const float* x;\n    long long n;\n};\n"
              "__global__ void relu_ctor(Ctor c) { if (c.n > 0) c.x[0]; }\n"),
     "base": ("struct Base { float* y; };\nstruct Derived : Base { const float* x; long long n; };\n"
@@ -151,6 +152,8 @@ ATTACKS = {
     "base_class_holding_an_uninitialised_pointer": (_HELPERS["base"], "    float* g;\n"
                                                                       "    Derived d{{xc.data_ptr<float>()}, g, n};\n"
                                                                       "    relu_derived<<<blocks, 256>>>(d);"),
+    "pointer_stored_through_a_returned_reference": (_HELPERS["slot"], "    float* g;\n    slot() = g;\n"
+                                                                      "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), slot(), n);"),
     "table_with_an_unset_element_copied": ("", "    const float* ins[2];\n    ins[0] = xc.data_ptr<float>();\n"
                                                + _TABLE_COPY.format(src="ins")),
     "table_with_a_host_buffer_copied_to_a_symbol": ("", "    float* h = new float[64];\n"

@@ -262,11 +262,14 @@ def _function_end(code: str, at: int) -> int:
 
 
 def returns(code: str, name: str, scope: list[int]) -> list[tuple[int, str]] | None:
-    """(scope, expression) of each ``return`` of the own functions named ``name``; ``None`` when none is."""
+    """(scope, expression) of each ``return`` of the own functions named ``name``; ``None`` when none
+    is, or one returns a reference (``float*& slot()``: a caller can store through it)."""
     out: list[tuple[int, str]] | None = None
     for m in _FUNC.finditer(code):
         if m.group(1) != name or re.search(r"\b(?:if|for|while|switch|catch|return)\s*$", code[:m.start()]):
             continue
+        if "&" in code[max(code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]:
+            return None
         end = _close(code, m.end() - 1)
         body = code[m.end():end]
         out = (out or []) + [(scope[m.end() - 1], r.group(1)) for r in re.finditer(r"\breturn\b([^;]*);", body)]
