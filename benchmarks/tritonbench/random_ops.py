@@ -42,13 +42,14 @@ import re
 import secrets
 import shutil
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from harness.families.kernels import compare
-from harness.families.kernels.cases import run_checked, worker_env
+from harness.families.kernels.cases import run_checked, run_worker, worker_env
 from harness.families.kernels.judge import case_rejection, worker_failure
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
@@ -285,6 +286,27 @@ def draw_seeds(case_ids: list[str]) -> dict[str, int]:
     return out
 
 
+def _compile_folder(folder: Path, job: dict[str, Any]) -> Path:
+    """A copy of the answer's folder for the compile phase, with the first case only."""
+    comp = folder.parent / f"{folder.name}_compile"
+    if comp.exists():
+        shutil.rmtree(comp)
+    comp.mkdir(parents=True)
+    for name in ("candidate.py", "test_section.py", "init.pt", job["cases"][0]["inputs"]):
+        shutil.copyfile(folder / name, comp / name)
+    (comp / "job.json").write_text(json.dumps({**job, "cases": job["cases"][:1]}))
+    return comp
+
+
+def _compile_check(comp: Path, runner: Runner, timeout_s: float) -> str:
+    """The compile phase every other kernel problem runs (``evaluate._run_stage``): the first case's
+    kernels compiled for sm_90 and checked against its launch limits (``num_warps=64``, too much shared
+    memory), red team 11b S3; the reason of a compile failure, else ""."""
+    proc, data = run_worker(runner, comp, "compile", gpu=False, timeout_s=timeout_s, interpret=False)
+    failure = worker_failure(proc, data, timeout_s)
+    return failure[2] if failure and failure[0] == "syntax_error" else ""
+
+
 def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, seed: int, timeout_s: float
                 ) -> tuple[dict[str, Any] | None, str, str, list[tuple[list[str], list[Any]]]]:
     """The answer's test section, twice under the same input seed and two generator seeds for the
@@ -318,8 +340,14 @@ def answer_runs(problem: Problem, code: str, folder: Path, runner: Runner, *, se
            "globals": section_record(problem.reference_source, problem.test_code, problem.entry),
            "result_var": problem.meta.get("result_var", "test_results"), "module_name": problem.meta.get("module_name")}
     (folder / "job.json").write_text(json.dumps(job))
-    proc, data = run_checked(runner, folder, gpu=False, timeout_s=timeout_s, seeds={c["id"]: seed for c in cases},
-                             draws=draws)
+    comp = _compile_folder(folder, job)  # before the checked run, whose checker deletes the inputs it reads
+    with ThreadPoolExecutor(2) as pool:  # the real compile (sm_90 limits) alongside the checked run
+        compiled = pool.submit(_compile_check, comp, runner, timeout_s)
+        proc, data = run_checked(runner, folder, gpu=False, timeout_s=timeout_s, seeds={c["id"]: seed for c in cases},
+                                 draws=draws)
+        compile_failure = compiled.result()
+    if compile_failure:
+        return data, "syntax_error", compile_failure, []
     data["draw_seeds"] = draws
     if data.get("forged"):
         return data, "rejected", f"forged_result: {data['forged']}", []

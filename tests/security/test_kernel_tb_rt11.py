@@ -4,13 +4,21 @@ F4: a TritonBench-T wrapper argument the reference does not annotate (``dim`` of
 ``def logsumexp(input, dim, keepdim=False)``) counted as a possible tensor, so every shape use of it
 (``input.movedim(dim, -1)``, ``dim % nd``, ``1 if i == d else s``) was rejected ``torch_compute``. Now a
 position is a number where every call of the entry in the problem's own code passes a number there
-(``static.testargs``); a position the test section fills with a tensor even once stays a tensor."""
+(``static.testargs``); a position the test section fills with a tensor even once stays a tensor.
+
+rt11b S3: the TritonBench-T random-operator path never ran the sm_90 compile phase."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
+from benchmarks.tritonbench import TritonBenchTSuite
 from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.families.kernels.static.testargs import passed_numbers
+from harness.suite import SuiteOptions
+from harness.types import Candidate, Status
+from tests.kernel_benchmarks.helpers import ANSWERS, TRITONBENCH, bwrap_usable, context
 
 SEPARATOR = "#" * 146
 
@@ -131,3 +139,22 @@ def test3():
     assert passed_numbers(src, "f", ["x", "d"]) == set()
     assert passed_numbers(src.replace("    return f(x, d)\ndef test2", "    return 0\ndef test2")
                           .replace("return f(x, k)", "return f(x, 3)"), "f", ["x", "d"]) == {1}
+
+
+# -- rt11b S3: the random-operator path compiles for sm_90 too ---------------------------------
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_a_random_operator_over_the_launch_limits_does_not_build(tmp_path: Path) -> None:
+    """relu_dropout is a random operator (``random_eval``): its answer ran only through the
+    interpreter, so ``num_warps=64`` (2048 threads per block, no GPU launches it) passed; the honest
+    answer still passes."""
+    suite = TritonBenchTSuite(SuiteOptions(data=str(TRITONBENCH), lang="triton"))
+    problem = next(p for p in suite.problems() if p.id == "relu_dropout")
+    ctx = context(tmp_path)
+    good = (ANSWERS / "t_relu_dropout.py").read_text()
+    wide = good.replace("BLOCK=1024)", "BLOCK=1024, num_warps=64)")
+    assert wide != good
+    v = suite.evaluate(problem, Candidate(code=wide), ctx)
+    assert v.status == Status.SYNTAX_ERROR and "threads per block" in v.reason, (v.status, v.reason)
+    v = suite.evaluate(problem, Candidate(code=good), ctx)
+    assert v.status == Status.PASS, v.reason
