@@ -149,8 +149,12 @@ class CvdpSuite(VerilogAuditHooks, Suite):  # the Verilog family's audit hooks, 
         if candidate.meta.get("no_reference"):
             return Verdict(Status.NO_CODE, reason="no reference solution in the data (use the "
                            "_with_solutions file to validate, or -S validate=off to score without it)")
+        rec = self._record(problem)
+        if not rec.has_solution:  # the checks that keep a harness's golden model out compare with it (11a S10)
+            return Verdict(Status.INFRA_ERROR, reason=f"record {problem.id} has no reference solution, which the "
+                           "integrity checks compare the answer with: use the _with_solutions file")
         check_simulator("icarus")  # a missing simulator is the machine's fault, never a syntax error
-        return run_harness(self._record(problem), candidate, ctx)
+        return run_harness(rec, candidate, ctx)
 
     def dedup_key(self, candidate: Candidate) -> str:
         return candidate.sha256

@@ -178,7 +178,8 @@ def run_harness(rec: CvdpRecord, candidate: Candidate, ctx: EvalContext) -> Verd
     nonce = secrets.token_hex(16)
     answer = sorted(f"code/{n}" for n in candidate.files if n.lower().endswith(HDL_SUFFIXES))
     seed = secrets.randbelow(2**31)  # fresh and unpredictable: CVDP's stimulus cannot be memorised
-    job = {"nonce": nonce, "seed": seed, "services": plan, "answer_files": answer,
+    context = sorted(f"code/{n}" for n in rec.context if n.lower().endswith(HDL_SUFFIXES) and n not in candidate.files)
+    job = {"nonce": nonce, "seed": seed, "services": plan, "answer_files": answer, "context_files": context,
            "hidden_modules": sorted(hidden_modules(rec, candidate)), "reference_hdl": reference_hdl(rec), "interface_modules": interface_modules(rec, plan)}
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "COCOTB_LOG_LEVEL": "INFO",
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # the harness's pytest and cocotb's need no installed plugin

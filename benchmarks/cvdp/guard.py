@@ -35,12 +35,14 @@ KEEP = 48 * 1024
 
 
 def check_answer(files: list[str], hidden: list[str], reference: str = "", modules: list[str] | None = None,
-                 sets: list[dict[str, Any]] | None = None, unknown: list[str] | None = None) -> dict[str, Any]:
+                 sets: list[dict[str, Any]] | None = None, unknown: list[str] | None = None,
+                 context: list[str] | None = None) -> dict[str, Any]:
     """The ``integrity`` record for the candidate's HDL files (paths relative to the job folder):
     the Verilog family's rules on the text the compiler reads, no instance of a hidden module, and
     (given the reference's text and the modules the test reaches) the interface probe, at the
     defaults and at each parameter set the harness builds with (``sets``, :mod:`.params`;
-    ``unknown``: the services whose sets could not be found)."""
+    ``unknown``: the services whose sets could not be found; ``context``: the problem's provided HDL
+    files, whose modules' port directions count when the answer instantiates them)."""
     from harness.families.verilog.tbeval import instantiations
 
     t0 = time.monotonic()
@@ -69,11 +71,15 @@ def check_answer(files: list[str], hidden: list[str], reference: str = "", modul
         if found is not None:
             return rejected(*found)
         end_directives(files, reference)
-    if len(files) > 1:  # a module of one file driving an input of another's (red team 9c S3d)
+    if len(files) > 1 or context:  # a module of one file driving an input of another's (red team 9c S3d),
+        # or an instance of a provided module driving an answer module's input (11a S11)
         from harness.families.verilog.drivers import input_drivers, scope_rules
 
         together = "\n".join(Path(name).read_text(errors="replace") for name in files)
-        for rule, detail in input_drivers(together) + scope_rules(together):
+        own = {name.lstrip("\\") for name, _, _ in module_spans(together)}
+        given = "\n".join(Path(name).read_text(errors="replace") for name in context or [] if Path(name).is_file())
+        found = input_drivers(together + "\n" + given, modules=own) + (scope_rules(together) if len(files) > 1 else [])
+        for rule, detail in found:
             return rejected(rule, f"across the answer's files: {detail}")
     if reference and modules:
         found = _probe(files, reference, modules) or interface_at(files, reference, modules, sets or [])

@@ -141,7 +141,8 @@ def _run(job: dict[str, Any], channel: int) -> None:
         finally:
             dry = drain.close()
     answer = list(job.get("answer_files", []))
-    integrity = check_answer(answer, list(job.get("hidden_modules", [])), reference, modules, sets, unknown)
+    integrity = check_answer(answer, list(job.get("hidden_modules", [])), reference, modules, sets, unknown,
+                             list(job.get("context_files", [])))
     send(channel, job["nonce"], integrity)
     if integrity["status"] != "pass":
         return

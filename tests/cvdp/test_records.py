@@ -57,6 +57,20 @@ def test_without_solutions_the_reference_is_reported_missing(tmp_path: Path) -> 
     assert cand is not None and cand.meta["no_reference"]
 
 
+def test_an_answer_to_a_record_without_solutions_is_not_scored(tmp_path: Path) -> None:
+    """Red team 11a S10: without the reference the integrity checks that keep the harness's golden
+    model out (probe, hidden names, directive tail) cannot run, so nothing is scored."""
+    from harness.types import Status
+
+    s = suite(fixtures.write(tmp_path, solutions=False))
+    p = next(iter(s.problems()))
+    body = "\n".join(f"```verilog\n// {name}\nmodule x; endmodule\n```" for name in p.data["files"])
+    cand = s.extract(p, Completion("cvdp", p.id, 0, body))
+    assert cand is not None
+    verdict = s.evaluate(p, cand, None)  # type: ignore[arg-type]  # decided before any sandbox
+    assert verdict.status == Status.INFRA_ERROR and "no reference solution" in verdict.reason
+
+
 def test_category_and_difficulty_selection(tmp_path: Path) -> None:
     data = fixtures.write(tmp_path)
     assert [p.id for p in suite(data, categories="cid003,cid004").problems()] == SCORED[:2]

@@ -56,8 +56,9 @@ def word_rules(tokens: list[Token]) -> list[tuple[str, str]]:
 
 
 def _targets(tokens: list[Token], i: int) -> list[str]:
-    """The names assigned by the ``assign`` at ``tokens[i]``: one name, or a ``{...}`` concatenation."""
-    j = i + 1
+    """The names assigned by the ``assign`` at ``tokens[i]``: one name, or a ``{...}`` concatenation
+    (after a drive strength ``(strong0, weak1)`` and a delay ``#2``/``#(1, 2)``, red team 11a S3)."""
+    j = _after_strength_and_delay(tokens, i + 1)
     if j < len(tokens) and tokens[j].text == "{":
         names, depth = [], 0
         for t in tokens[j:]:
@@ -69,6 +70,15 @@ def _targets(tokens: list[Token], i: int) -> list[str]:
                 break
         return names
     return [tokens[j].text] if j < len(tokens) and tokens[j].kind == "ident" else []
+
+
+def _after_strength_and_delay(toks: list[Token], j: int) -> int:
+    """The index after a drive strength and a delay that start at ``toks[j]`` (either may be absent)."""
+    if j + 1 < len(toks) and toks[j].text == "(" and toks[j + 1].text in STRENGTHS:  # (strong0, weak1)
+        j = bracket_end(toks, j) + 1
+    if j < len(toks) and toks[j].text == "#":
+        j = bracket_end(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
+    return j
 
 
 GATES = frozenset({"and", "nand", "or", "nor", "xor", "xnor", "buf", "not", "bufif0", "bufif1", "notif0",
@@ -100,38 +110,47 @@ def _driven_through_ports(toks: list[Token], inputs: set[str], outputs: dict[str
     for i, t in enumerate(toks):
         if t.kind != "ident" or (t.text not in outputs and t.text not in gates) or (i and toks[i - 1].text == "."):
             continue
-        j = i + 1
-        if j + 1 < len(toks) and toks[j].text == "(" and toks[j + 1].text in STRENGTHS:  # (strong0, weak1)
-            j = bracket_end(toks, j) + 1
-        if j < len(toks) and toks[j].text == "#":
-            j = bracket_end(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j + 2
-        if j < len(toks) and toks[j].kind == "ident":
-            j += 1
-        if j < len(toks) and toks[j].text == "[":
-            j = bracket_end(toks, j) + 1
-        if j >= len(toks) or toks[j].text != "(":
-            continue
-        args = _args(toks, j, bracket_end(toks, j))
-        for pos, arg in enumerate(args):
-            if [a.text for a in arg] == [".", "*"] and t.text in outputs:  # `.*`: each output port to its name
-                hit = next((p for p in outputs[t.text] if p in inputs), None)
-                if hit:
-                    return hit
-                continue
-            if len(arg) == 2 and arg[0].text == "." and arg[1].kind == "ident":  # `.en`: the port to `en`
-                arg = [arg[0], arg[1], arg[1]]
-            if t.text in ("buf", "not"):
-                out = pos < len(args) - 1  # every terminal but the last is an output
-            elif t.text in gates:
-                out = pos == 0
-            elif arg and arg[0].text == ".":
-                out = len(arg) > 1 and arg[1].text in outputs[t.text]
-                arg = arg[2:]
-            else:
-                out = pos < len(order[t.text]) and order[t.text][pos] in outputs[t.text]
-            hit = next((a.text for a in arg if a.kind == "ident" and a.text in inputs), None) if out else None
+        j = _after_strength_and_delay(toks, i + 1)
+        while True:  # each instance of a list: `m u0 (...), u1 (...);` (red team 11a S5)
+            if j < len(toks) and toks[j].kind == "ident":
+                j += 1
+            if j < len(toks) and toks[j].text == "[":
+                j = bracket_end(toks, j) + 1
+            if j >= len(toks) or toks[j].text != "(":
+                break
+            end = bracket_end(toks, j)
+            hit = _output_on_input(t.text, _args(toks, j, end), inputs, outputs, order, gates)
             if hit:
                 return hit
+            if end + 1 >= len(toks) or toks[end + 1].text != ",":
+                break
+            j = end + 2
+    return None
+
+
+def _output_on_input(kind: str, args: list[list[Token]], inputs: set[str], outputs: dict[str, set[str]],
+                     order: dict[str, list[str]], gates: frozenset[str]) -> str | None:
+    """An input of the enclosing module among the output connections of one instance of ``kind``."""
+    for pos, arg in enumerate(args):
+        if [a.text for a in arg] == [".", "*"] and kind in outputs:  # `.*`: each output port to its name
+            hit = next((p for p in outputs[kind] if p in inputs), None)
+            if hit:
+                return hit
+            continue
+        if len(arg) == 2 and arg[0].text == "." and arg[1].kind == "ident":  # `.en`: the port to `en`
+            arg = [arg[0], arg[1], arg[1]]
+        if kind in ("buf", "not"):
+            out = pos < len(args) - 1  # every terminal but the last is an output
+        elif kind in gates:
+            out = pos == 0
+        elif arg and arg[0].text == ".":
+            out = len(arg) > 1 and arg[1].text in outputs[kind]
+            arg = arg[2:]
+        else:
+            out = pos < len(order[kind]) and order[kind][pos] in outputs[kind]
+        hit = next((a.text for a in arg if a.kind == "ident" and a.text in inputs), None) if out else None
+        if hit:
+            return hit
     return None
 
 
@@ -194,8 +213,26 @@ def _net_declaration(toks: list[Token], i: int) -> bool:
     return False
 
 
-def input_drivers(source: str) -> list[tuple[str, str]]:
-    """(rule, detail) for each input port a module of ``source`` drives itself."""
+def _port_expression(toks: list[Token]) -> bool:
+    """Whether a module's header (``toks`` from ``module``) lists a port as an expression
+    (``module m (.a(x), .b({y, z}))``): its ports then have no directions the checks can read."""
+    j = 2
+    if j < len(toks) and toks[j].text == "#":
+        j = bracket_end(toks, j + 1) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" else j
+    if j >= len(toks) or toks[j].text != "(":
+        return False
+    end, depth = bracket_end(toks, j), 0
+    for k in range(j + 1, end):
+        depth += toks[k].text in "([{"
+        depth -= toks[k].text in ")]}"
+        if depth == 0 and toks[k].text == "." and k + 2 < end and toks[k + 2].text == "(":
+            return True
+    return False
+
+
+def input_drivers(source: str, modules: set[str] | None = None) -> list[tuple[str, str]]:
+    """(rule, detail) for each input port a module of ``source`` drives itself (only the modules
+    named in ``modules`` when given: the others, e.g. provided ones, lend their port directions)."""
     found: list[tuple[str, str]] = []
     spans = module_spans(source)
     ports = {n.lstrip("\\"): port_directions(source, n.lstrip("\\")) for n, _, _ in spans}
@@ -203,10 +240,16 @@ def input_drivers(source: str) -> list[tuple[str, str]]:
     order = {m: [p for p, _ in ps] for m, ps in ports.items()}
     gates = GATES | _primitives(source)
     for name, start, end in spans:
+        if modules is not None and name.lstrip("\\") not in modules:
+            continue
+        toks = _plain_tokens(source[start:end])
+        if _port_expression(toks):  # red team 11a S2: no directions, so no input was checked
+            found.append(("port_expression", f"{name.lstrip(chr(92))} lists a port as an expression "
+                                             "(.name(expr)); declare its ports by name"))
+            continue
         inputs = {p for p, d in ports[name.lstrip("\\")] if d == "input"}
         if not inputs:
             continue
-        toks = _plain_tokens(source[start:end])
         instances = {toks[k + 1].text for k in range(len(toks) - 2)
                      if toks[k].text in outputs and toks[k + 1].kind == "ident" and toks[k + 2].text in ("(", "[")}
         via = _driven_through_ports(toks[2:], inputs, outputs, order, gates)

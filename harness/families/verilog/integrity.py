@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from harness.families.verilog.drivers import input_drivers, scope_rules, word_rules
+from harness.families.verilog.keywords import KEYWORDS
 from harness.families.verilog.lexer import Token, tokenize
 
 #: System functions and tasks a design may use. Printing is harmless (verdicts never come from
@@ -136,6 +137,9 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
             found.append(("dpi", "DPI imports and exports are not allowed"))
         elif tok.kind == "ident" and tok.text == "bind":
             found.append(("bind", "bind (candidates may not place instances in other modules)"))
+        elif tok.kind == "ident" and tok.text.startswith("\\") and tok.text[1:] in KEYWORDS:
+            found.append(("escaped_keyword", f"{tok.text.rstrip()} (an escaped identifier spelled as a keyword; "
+                                             "the checks read keywords by their spelling: choose another name)"))
         elif tok.kind == "other" and tok.text == "`":
             found.append(("directive", "a stray ` (a compiler directive outside the allowed set)"))
     found += word_rules(tokens) + input_drivers(source) + scope_rules(source)
