@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from harness.sandbox.local import BubblewrapSandbox
 from harness.suite import EvalContext
+from tests.kernels.helpers import shared_sandbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRITONBENCH = FIXTURES / "tritonbench"
@@ -19,5 +19,6 @@ def bwrap_usable() -> bool:
 
 
 def context(tmp_path: Path) -> EvalContext:
-    """A real sandbox, with a cache so that a reference runs once per test."""
-    return EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path / "cache", scratch_root=tmp_path)
+    """A real sandbox (the process's shared one: its fork servers import torch and triton once for
+    every test), with a cache so that a reference runs once per test."""
+    return EvalContext(sandbox=shared_sandbox(), cache_dir=tmp_path / "cache", scratch_root=tmp_path)

@@ -7,19 +7,15 @@ from typing import Any
 import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
-from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
-from harness.sandbox.base import Limits
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from harness.families.kernels.runner import Runner
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 
 @pytest.fixture(scope="session")
 def kernel_runner() -> Runner:
-    """bubblewrap (the default sandbox) where it is installed, else the plain runner."""
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        return sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    return plain_runner()
+    """bubblewrap (the default sandbox) where it is installed, else the plain runner: the test
+    process's one shared sandbox (tests/kernels/helpers.shared_sandbox)."""
+    return shared_runner()
 
 
 @pytest.fixture

@@ -1,9 +1,15 @@
 """Paths and small helpers shared by the kernels tests."""
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.families.kernels.runner import Runner
+    from harness.sandbox.base import Sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 PROBLEMS = REPO / "benchmarks" / "kernels_core" / "problems"
@@ -64,6 +70,27 @@ def rule_of(result: dict) -> str:
 
 def bwrap_usable() -> bool:
     return shutil.which("bwrap") is not None
+
+
+@functools.cache
+def shared_sandbox() -> Sandbox:
+    """The bubblewrap sandbox this test process evaluates kernel answers in (closed at exit).
+
+    Its warm workers fork each worker and checker process from fork servers that imported torch
+    and triton once (about 7 CPU-s for the two servers of a configuration): one sandbox for every
+    kernels test file of a process, as one run's sandbox serves all its samples, instead of a
+    sandbox, and servers, per file. Each job is still swept and isolated as in any run."""
+    from harness.sandbox.local import BubblewrapSandbox
+
+    return BubblewrapSandbox()
+
+
+def shared_runner() -> Runner:
+    """A CPU runner on :func:`shared_sandbox` (the plain runner where bubblewrap is missing)."""
+    from harness.families.kernels.runner import plain_runner, sandbox_runner
+    from harness.sandbox.base import Limits
+
+    return sandbox_runner(shared_sandbox(), Limits(), gpu=False) if bwrap_usable() else plain_runner()
 
 
 def fenced(code: str) -> str:

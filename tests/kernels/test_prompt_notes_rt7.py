@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,11 +23,8 @@ from benchmarks.kernels_hard import PROBLEMS_DIR as HARD
 from benchmarks.kernels_hard import load_hard_problem
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.prompt import CUDA_RULES, RULES, build_prompt
-from harness.families.kernels.runner import plain_runner, sandbox_runner
 from harness.families.kernels.static.check import analyze
-from harness.sandbox.base import Limits
-from harness.sandbox.local import BubblewrapSandbox
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 REF = (PROBLEMS / "softmax_row" / "reference.py").read_text()
 
@@ -220,7 +216,7 @@ class ModelNew(nn.Module):
 
 @pytest.mark.slow
 def test_long_row_softmax_written_as_the_note_says_passes(tmp_path: Path) -> None:
-    runner: Any = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False) if bwrap_usable() else plain_runner()
+    runner = shared_runner()  # one sandbox and fork servers per test process
     r = evaluate_kernel(load_hard_problem(HARD / "long_row_softmax"), LONG_ROW_SOFTMAX, "triton", tmp_path / "w",
                         gpu=False, timeout_s=300.0, runner=runner, seeds=1, ref_cache=tmp_path / "refs")
     assert r["status"] == "pass", (r["status"], r["reason"])

@@ -168,18 +168,19 @@ def test_goldens_pass_and_wrong_answers_fail() -> None:
 def test_end_to_end_through_the_sandboxed_evaluator(tmp_path: Path) -> None:
     """The suite's problem object checks the edge configuration too: a wrong answer that only
     breaks on a size-1 row passes ``small`` and must still fail."""
-    from harness.families.kernels.runner import plain_runner
+    from tests.kernels.helpers import shared_runner
 
+    runner = shared_runner()  # bubblewrap, its fork servers shared with the process's other kernel tests
     problem = load_hard_problem(PROBLEMS_DIR / "masked_softmax")
     golden = (PROBLEMS_DIR / "masked_softmax" / "solution_triton.py").read_text()
     good = evaluate_kernel(problem, golden, "triton", tmp_path / "good", gpu=False, timeout_s=240.0, seeds=1,
-                           runner=plain_runner())
+                           runner=runner)
     assert good["status"] == "pass", good["reason"]
     assert good["stages"]["correctness"]["n_cases"] == 2 * len(problem.dists)
     # K == 1 rows only: next_power_of_2(1) == 1 lane, so "BLOCK_K >= 2" breaks only the edge config
     edge_only = golden.replace("BLOCK_K=triton.next_power_of_2(K)", "BLOCK_K=max(2, triton.next_power_of_2(K) // 2)")
     bad = evaluate_kernel(problem, edge_only, "triton", tmp_path / "bad", gpu=False, timeout_s=240.0, seeds=1,
-                          runner=plain_runner())
+                          runner=runner)
     # the family's guard bands and odd sizes may already catch it on `small`; either way it fails
     assert bad["status"] == "fail", bad["reason"]
 

@@ -14,9 +14,8 @@ import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.problem import Problem, external_problem
-from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
-from harness.sandbox.base import Limits
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from harness.families.kernels.runner import Runner
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 CORPUS = Path(__file__).resolve().parent / "kernels"
 STATIC = [p for p in sorted((CORPUS / "attacks").glob("*.py"))
@@ -68,11 +67,7 @@ def scaled_add(input, other, alpha=1.0, out=None):
 
 @pytest.fixture(scope="module")
 def runner() -> Runner:
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        return sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    return plain_runner()
+    return shared_runner()  # one sandbox and fork servers per test process
 
 
 @pytest.fixture(scope="module")

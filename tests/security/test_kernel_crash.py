@@ -22,10 +22,10 @@ import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.judge import worker_failure
-from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
+from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze
-from harness.sandbox.base import ExecResult, Limits
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from harness.sandbox.base import ExecResult
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 REPO = Path(__file__).resolve().parents[2]
 IDENTITY = '''import torch
@@ -99,11 +99,7 @@ def test_a_death_before_ready_is_infra_and_after_it_the_answers() -> None:
 
 @pytest.fixture(scope="module")
 def runner() -> Runner:
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        return sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    return plain_runner()
+    return shared_runner()  # one sandbox and fork servers per test process
 
 
 @pytest.fixture

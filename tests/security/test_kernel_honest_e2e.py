@@ -22,10 +22,9 @@ from benchmarks.kernels_hard import PROBLEMS_DIR as HARD
 from benchmarks.kernels_hard import load_hard_problem
 from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.evaluate import evaluate_kernel
-from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
+from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze, scalar_positions
-from harness.sandbox.base import Limits
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 CORPUS = Path(__file__).resolve().parent / "kernels"
 _PROBLEM = re.compile(r"^# problem: (kernels_core|kernels_hard)/(\w+)$", re.M)
@@ -48,11 +47,7 @@ def _problem(suite: str, pid: str) -> Any:
 
 @pytest.fixture(scope="module")
 def runner() -> Runner:
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        return sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    return plain_runner()
+    return shared_runner()  # one sandbox and fork servers per test process
 
 
 def test_the_honest_corpus_covers_the_ordinary_styles() -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.static.check import analyze
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 #: F22 (row_max) with its neighbours: iinfo(...).max, a module-level finfo, a local finfo's .eps
 ROW_MAX = '''import torch
@@ -140,15 +140,7 @@ def _rules(code: str) -> list[tuple[str, str]]:
 
 
 def _evaluate(tmp_path: Path, problem: str, code: str) -> dict[str, Any]:
-    from harness.families.kernels.runner import plain_runner, sandbox_runner
-    from harness.sandbox.base import Limits
-
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        runner = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    else:
-        runner = plain_runner()
+    runner = shared_runner()  # one sandbox and fork servers per test process
     return evaluate_kernel(PROBLEMS / problem, code, "triton", tmp_path / "w", gpu=False, timeout_s=300.0,
                            seeds=1, runner=runner, ref_cache=tmp_path / "refs")
 

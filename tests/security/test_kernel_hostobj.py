@@ -19,11 +19,10 @@ from typing import Any
 import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
-from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
+from harness.families.kernels.runner import Runner
 from harness.families.kernels.sandboxed.hooks import launch_argument_problems
 from harness.families.kernels.static.check import analyze
-from harness.sandbox.base import Limits
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from tests.kernels.helpers import PROBLEMS, shared_runner
 
 HEAD = '''import torch
 import torch.nn as nn
@@ -237,11 +236,7 @@ def test_launch_hook_names_host_object_arguments() -> None:
 
 @pytest.fixture(scope="module")
 def runner() -> Runner:
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        return sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    return plain_runner()
+    return shared_runner()  # one sandbox and fork servers per test process
 
 
 @pytest.fixture

@@ -279,12 +279,9 @@ def test_accumulating_into_a_never_zeroed_output_fails_end_to_end(tmp_path: Path
     """rt10b S6: atomic accumulation into ``torch.empty`` (kernels-core mean_dim) failed only when
     malloc returned a non-zero word; the same kernel into ``torch.zeros`` is honest and passes."""
     from harness.families.kernels.evaluate import evaluate_kernel
-    from harness.families.kernels.runner import sandbox_runner
-    from harness.sandbox.base import Limits
-    from harness.sandbox.local import BubblewrapSandbox
-    from tests.kernels.helpers import PROBLEMS
+    from tests.kernels.helpers import PROBLEMS, shared_runner
 
-    runner = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
+    runner = shared_runner()  # one sandbox and fork servers per test process
 
     def status(out: str, name: str) -> tuple[str, str]:
         code = S6_ATTACK.replace("OUT", f"torch.{out}((B, D), device=x.device, dtype=x.dtype)")
@@ -319,12 +316,9 @@ def test_a_kernel_over_the_shared_memory_limit_does_not_build_end_to_end(tmp_pat
     """rt10b S7: kernels-core matmul's golden with 128x256x64 tiles and 4 stages needs 393216 bytes
     of shared memory (sm_90: 232448); the golden itself still passes."""
     from harness.families.kernels.evaluate import evaluate_kernel
-    from harness.families.kernels.runner import sandbox_runner
-    from harness.sandbox.base import Limits
-    from harness.sandbox.local import BubblewrapSandbox
-    from tests.kernels.helpers import PROBLEMS
+    from tests.kernels.helpers import PROBLEMS, shared_runner
 
-    runner = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
+    runner = shared_runner()  # one sandbox and fork servers per test process
     golden = (PROBLEMS / "matmul" / "solution_triton.py").read_text()
     big = golden.replace("BLOCK_M, BLOCK_N, BLOCK_K = 64, 64, 32", "BLOCK_M, BLOCK_N, BLOCK_K = 128, 256, 64") \
         .replace("BLOCK_M=BLOCK_M, BLOCK_N=BLOCK_N, BLOCK_K=BLOCK_K)",

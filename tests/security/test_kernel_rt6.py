@@ -29,7 +29,7 @@ from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.sandboxed.worker_common import load_candidate
 from harness.families.kernels.static.check import analyze
 from harness.types import Candidate, Status
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from tests.kernels.helpers import PROBLEMS, bwrap_usable, shared_runner
 
 HONEST_RELU = (Path(__file__).parent / "kernels" / "honest" / "relu_autotune_helpers.py").read_text()
 
@@ -73,15 +73,7 @@ VARIANTS = {"utf7": HIDDEN_UTF7, "unicode_escape_line2": HIDDEN_ESCAPE, "line2_b
 
 
 def _go(tmp_path: Path, problem: Any, code: str) -> dict[str, Any]:
-    from harness.families.kernels.runner import plain_runner, sandbox_runner
-    from harness.sandbox.base import Limits
-
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        runner = sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    else:
-        runner = plain_runner()
+    runner = shared_runner()  # one sandbox and fork servers per test process
     return evaluate_kernel(problem, code, "triton", tmp_path / "w", gpu=False, timeout_s=240.0, seeds=1,
                            runner=runner, ref_cache=tmp_path / "refs")
 

@@ -22,10 +22,9 @@ import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.extract import extract_code
-from harness.families.kernels.runner import Runner, plain_runner, sandbox_runner
+from harness.families.kernels.runner import Runner
 from harness.families.kernels.static.check import analyze, check_static
-from harness.sandbox.base import Limits
-from tests.kernels.helpers import PROBLEMS, bwrap_usable
+from tests.kernels.helpers import PROBLEMS, bwrap_usable, shared_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 RELU_TRITON = (ROOT / "benchmarks/kernels_core/problems/relu/solution_triton.py").read_text()
@@ -62,11 +61,7 @@ PADS = {  # name: (padding line, the verdict of the padded identity answer)
 
 @pytest.fixture(scope="module")
 def runner() -> Runner:
-    if bwrap_usable():
-        from harness.sandbox.local import BubblewrapSandbox
-
-        return sandbox_runner(BubblewrapSandbox(), Limits(), gpu=False)
-    return plain_runner()
+    return shared_runner()  # one sandbox and fork servers per test process
 
 
 def _evaluate(tmp_path: Path, runner: Runner, code: str, lang: str = "triton") -> dict[str, Any]:
