@@ -73,6 +73,8 @@ def extract(suite: Suite, problem: Problem, comp: Completion) -> Candidate | Ver
         return _infra(exc, f"{suite.name}'s extraction")
     if cand is None:
         return Verdict(Status.NO_CODE, reason="no code found in the response")
+    if comp.round > 1:  # a suite whose inputs are fixed per run draws another set per repair round
+        cand.meta.setdefault("round", comp.round)
     return cand
 
 

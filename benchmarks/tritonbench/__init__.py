@@ -34,7 +34,7 @@ from typing import Any
 from harness.errors import DataError
 from harness.families.kernels.data import existing_path
 from harness.families.kernels.problem import Problem, external_problem
-from harness.families.kernels.suite import KernelSuite
+from harness.families.kernels.suite import KernelSuite, round_seed_base
 from harness.suite import EvalContext
 from harness.types import Candidate, Status, Verdict
 from harness.types import Problem as CoreProblem
@@ -183,7 +183,8 @@ class TritonBenchTSuite(KernelSuite):
 
             if not self.gpu and ctx.limits.wall_s < self.cpu_min_wall_s:  # the floor KernelSuite.evaluate applies
                 ctx = replace(ctx, limits=replace(ctx.limits, wall_s=self.cpu_min_wall_s))
-            verdict = evaluate_random(kp, candidate, ctx, seed=self._seed_base)
+            seed = round_seed_base(self._seed_base, int(candidate.meta.get("round", 1)))
+            verdict = evaluate_random(kp, candidate, ctx, seed=seed)
         else:
             verdict = super().evaluate(problem, candidate, ctx)
         if not self.gpu and candidate.meta.get("selfcheck") and verdict.status == Status.FAIL \

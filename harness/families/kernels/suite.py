@@ -42,6 +42,15 @@ def fenced(code: str, note: str = "Here is the optimized implementation.") -> st
     return f"{note}\n\n```python\n{code.rstrip()}\n```\n"
 
 
+
+def round_seed_base(base: int, round_: int) -> int:
+    """The input seeds' base for answers of repair round ``round_`` (1: the run's own): each round
+    draws other inputs, so expected values that feedback quoted (``worst got 0 want 1.25``) do
+    not hold for the next round's cases (red team 11b S6: a model played them back)."""
+    if round_ <= 1:
+        return base
+    return (base + round_ * 0x2545F491) % (1 << 30)
+
 class KernelSuite(Suite):
     family: ClassVar[str] = "kernel"
     #: languages the suite's prompts and checks support
@@ -195,16 +204,17 @@ class KernelSuite(Suite):
         runner = sandbox_runner(ctx.sandbox, limits, gpu=self.gpu, memory_mb=mem)
         cache = ctx.cache_dir / "kernels_refs" if ctx.cache_dir is not None else None
         seeds = max(1, self._int("seeds", 2))
+        seed_base = round_seed_base(self._seed_base, int(candidate.meta.get("round", 1)))
         with ctx.scratch() as work:
             if candidate.meta.get("selfcheck"):
                 r = reference_check(kp, work, gpu=self.gpu, timeout_s=max(ctx.limits.wall_s, 120.0), seeds=seeds,
-                                    runner=runner, ref_cache=cache, seed_base=self._seed_base)
+                                    runner=runner, ref_cache=cache, seed_base=seed_base)
             else:
                 r = evaluate_kernel(
                     kp, candidate.code, self.lang, work, gpu=self.gpu, timeout_s=limits.wall_s, seeds=seeds,
                     perf=self._opt("perf", "on") != "off", arch=self._opt("arch", "90"),
                     compile_baseline=self._opt("compile_baseline", "on") != "off",
-                    perf_reps=self._int("reps", 50), runner=runner, ref_cache=cache, seed_base=self._seed_base)
+                    perf_reps=self._int("reps", 50), runner=runner, ref_cache=cache, seed_base=seed_base)
         return to_verdict(r)
 
     # -- scoring ---------------------------------------------------------------------------------
