@@ -88,6 +88,10 @@ HONEST = {
                                        + "\n    cudaMemcpyToSymbol(c_ins, ins, sizeof(ins), 0, cudaMemcpyHostToDevice);"),
     "first_element_address_as_the_copy_source": ("", "    const float* ins[2] = {xc.data_ptr<float>(), nullptr};\n"
                                                      + _TABLE_COPY.format(src="&ins[0]")),
+    "pointer_copied_by_address": ("", "    const float* xp = xc.data_ptr<float>();\n    const float** slot = nullptr;\n"
+                                      "    cudaMalloc(&slot, sizeof(float*));\n"
+                                      "    cudaMemcpy(slot, &xp, sizeof(xp), cudaMemcpyHostToDevice);\n"
+                                      "    relu_table<<<blocks, 256>>>(slot, y.data_ptr<float>(), n);\n    cudaFree(slot);"),
     "offset_in_parentheses": ("", "    long long r = 0;\n    float* yr = y.data_ptr<float>() + (r * n);\n"
                                   "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), yr, n);"),
     "vector_filled": ("", "    std::vector<float*> outs(2);\n    std::fill(outs.begin(), outs.end(), y.data_ptr<float>());\n"
@@ -154,6 +158,13 @@ ATTACKS = {
                                                                       "    relu_derived<<<blocks, 256>>>(d);"),
     "pointer_stored_through_a_returned_reference": (_HELPERS["slot"], "    float* g;\n    slot() = g;\n"
                                                                       "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), slot(), n);"),
+    "pointer_copied_by_address": ("", "    float* g;\n    const float** slot = nullptr;\n    cudaMalloc(&slot, sizeof(float*));\n"
+                                      "    cudaMemcpy(slot, &g, sizeof(g), cudaMemcpyHostToDevice);\n"
+                                      "    relu_table<<<blocks, 256>>>(slot, y.data_ptr<float>(), n);"),
+    "table_given_to_a_helper_in_a_copy_source": (
+        "static const float** grab(std::vector<const float*>& v, float* p) {\n    v.push_back(p);\n    return v.data();\n}\n",
+        "    float* g;\n    std::vector<const float*> ins;\n    ins.push_back(xc.data_ptr<float>());\n"
+        + _TABLE_COPY.format(src="grab(ins, g)")),
     "table_with_an_unset_element_copied": ("", "    const float* ins[2];\n    ins[0] = xc.data_ptr<float>();\n"
                                                + _TABLE_COPY.format(src="ins")),
     "table_with_a_host_buffer_copied_to_a_symbol": ("", "    float* h = new float[64];\n"
@@ -229,6 +240,18 @@ def test_a_std_array_passed_by_value_holds_device_memory() -> None:
     assert device_pointer_problems(unset) == ["'ps' passed to kernel k holds pointers that are not device memory"]
     c_array = "__global__ void k(float** ps) { }\nvoid f(torch::Tensor y) { float* ps[1] = {y.data_ptr<float>()}; k<<<1, 1>>>(ps); }"
     assert device_pointer_problems(c_array) != []  # the table's own (host stack) address
+
+
+def test_a_pointer_copied_by_address_is_checked_and_a_scalar_is_not() -> None:
+    kernel = "__global__ void k(long long* n, float** s) { }\n"
+    scalar = kernel + ("void f(torch::Tensor x) { long long n = x.numel(); long long* dn = nullptr; cudaMalloc(&dn, 8);"
+                       " cudaMemcpy(dn, &n, sizeof(n), cudaMemcpyHostToDevice); }")
+    assert device_pointer_problems(scalar) == []  # `n` is a pointer parameter of the kernel only
+    put = "static void put(float** slot, float* p) { cudaMemcpy(slot, &p, sizeof(p), cudaMemcpyHostToDevice); }\n"
+    honest = kernel + put + "void f(torch::Tensor x) { float** s = nullptr; cudaMalloc(&s, 8); put(s, x.data_ptr<float>()); }"
+    assert device_pointer_problems(honest) == []
+    unset = kernel + put + "void f(torch::Tensor x) { float** s = nullptr; cudaMalloc(&s, 8); float* g; put(s, g); }"
+    assert device_pointer_problems(unset) == ["a copy of '&p', a pointer that is not device memory"]
 
 
 def cuda_forms() -> list[tuple[str, object]]:

@@ -215,16 +215,19 @@ def _operand(text: str) -> str:
     return text.strip()
 
 
+_SOURCE = re.compile(r"&?\s*([A-Za-z_]\w*)\s*(?:\.\s*data\s*\(\s*\)|\[[^\]]*\])?\s*(?:[+-][^,]*)?")
+
+
 def copy_source_names(code: str) -> set[int]:
-    """Positions of the names in each copy's source argument."""
+    """Positions of the name each copy reads whole as its source (``a``, ``&a``, ``a.data()``,
+    ``&a[0]``, under casts, plus an offset); a source that is any other expression names none."""
     out: set[int] = set()
     for m in _COPY.finditer(code):
         args = _args(code, m.end() - 1)[0]
-        if len(args) < 2:
-            continue
-        begin = code.find(args[1], m.end())
-        if begin >= 0:
-            out |= {begin + n.start() for n in re.finditer(r"[A-Za-z_]\w*", args[1])}
+        src = _SOURCE.fullmatch(_strip(args[1])) if len(args) > 1 else None
+        begin = code.find(args[1], m.end()) if src else -1
+        if src and begin >= 0:
+            out |= {begin + n.start() for n in re.finditer(r"(?<![\w.>:])" + src.group(1) + r"\b", args[1])}
     return out
 
 
@@ -348,7 +351,11 @@ def source_problems(ptrs: DevicePointers, tables: dict[str, Table]) -> list[str]
     for m in _COPY.finditer(code):
         args = _args(code, m.end() - 1)[0]
         scope = ptrs.scope[m.start()]
-        for n in re.findall(r"(?<![\w.>:])[A-Za-z_]\w*", args[1] if len(args) > 1 else ""):
+        src = _strip(args[1]) if len(args) > 1 else ""
+        one = re.fullmatch(r"&\s*([A-Za-z_]\w*)", src)
+        if one and _pointer_name(ptrs, one.group(1), scope) and not ptrs.derived(one.group(1), None, scope):
+            bad.append(f"a copy of {src!r}, a pointer that is not device memory")
+        for n in re.findall(r"(?<![\w.>:])[A-Za-z_]\w*", src):
             t = tables.get(f"{scope}:{n}") or tables.get(f"-1:{n}")
             struct = _struct_of(ptrs, n, scope)
             if t and "*" not in t.elem:
@@ -358,6 +365,20 @@ def source_problems(ptrs: DevicePointers, tables: dict[str, Table]) -> list[str]
             elif struct and struct_problems(ptrs, n, struct, scope, n):
                 bad.append(f"a copy of {n!r}, whose pointer members are not all device memory")
     return bad
+
+
+def _pointer_name(ptrs: DevicePointers, name: str, scope: int) -> bool:
+    """Is ``name`` (of the function ``scope``) a pointer variable: declared with ``*`` there, or bound
+    (a parameter by its calls) to something that can hold an address, and no struct or table?"""
+    if f"{scope}:{name}" in ptrs.tables or (ptrs.structs and re.search(
+            r"\b(?:" + "|".join(map(re.escape, ptrs.structs)) + r")\s+" + re.escape(name) + r"\b", ptrs.code)):
+        return False
+    decl = r"\*\s*(?:const\s+|__restrict__\s+)*" + re.escape(name) + r"\s*[=;,{()\[]"
+    for m in re.finditer(decl, ptrs.code):  # declared in the function, or among its parameters
+        if ptrs.scope[m.start()] == scope or (0 < scope - m.start() and not re.search(r"[;{}]", ptrs.code[m.start():scope])):
+            return True
+    key = ptrs.key(scope, name)  # `auto p = ...`
+    return name not in ptrs.declared and key in ptrs.binds and ptrs.carries(key)
 
 
 def _struct_of(ptrs: DevicePointers, name: str, scope: int) -> str | None:
