@@ -21,10 +21,12 @@ is device memory by devptr's rule; what the checks cannot follow fails closed:
   by-value range-for (whose variable is bound to the elements) and a whole kernel argument;
 * ``a[i]`` (``a.at(i)``, ``a.front()``, ``a.back()``) of a table is device memory when its elements
   are; a ``std::array`` passed by value for a kernel's ``std::array`` parameter likewise;
-* the source of a ``cudaMemcpy*``/``cudaMemcpyToSymbol*`` that is a pointer table (``a``,
-  ``a.data()``, ``&a[0]``) must hold device memory only, a struct there (``&s``) must have every
-  pointer member device-derived, and a table of structs with pointer members is rejected: the
-  device copy is what a kernel reads its pointers from;
+* the source of a ``cudaMemcpy*``/``cudaMemcpyToSymbol*`` that is a pointer table read whole
+  (``a``, ``a.data()``, ``&a[0]``, under casts, plus an offset) must hold device memory only, a
+  pointer copied by its address (``&p``) must be device-derived, a struct there (``&s``) must have
+  every pointer member device-derived, and a table of structs with pointer members is rejected:
+  the device copy is what a kernel reads its pointers from (a table inside any other source
+  expression, ``grab(ins, g)``, counts as handed to a function);
 * a struct passed by value to a kernel: each pointer member (of an array member each element, with
   the coverage rule above; of a member whose type is a struct, its members) is bound and
   device-derived. The struct is a variable (its declaration's brace items, positional or
