@@ -326,7 +326,7 @@ def test_the_workers_run_keeps_the_case_seed(tmp_path: Path) -> None:
 
 
 def test_a_call_that_writes_its_arguments_is_seen() -> None:
-    from harness.families.kernels.sandboxed.constants import watch_writes
+    from harness.families.kernels.sandboxed.writes import watch_writes
 
     written: list[str] = []
     counts: dict[str, int] = {}
@@ -343,7 +343,7 @@ def test_a_call_that_writes_its_arguments_is_seen() -> None:
     watched(x, alpha=0.0)  # writes
     watch_writes(zero_first, written, counts)([torch.ones(2)])  # a tensor in a list argument
     watch_writes(lambda t: t, written, counts, "same_nan")(torch.full((2,), float("nan")))  # NaN == NaN
-    assert written == ["scale_rows#1", "zero_first#0"]
+    assert written == ["scale_rows#1@a0", "zero_first#0@a0.0"]  # the call, then the tensor's path (rt11b S2c)
     assert counts == {"scale_rows": 2, "zero_first": 1, "same_nan": 1}
 
 
@@ -352,7 +352,7 @@ def test_a_call_that_writes_its_arguments_is_seen() -> None:
 def test_an_answer_that_zeroes_its_input_is_rejected_and_an_in_place_operator_passes(tmp_path: Path) -> None:
     """Found with this round's fixture: ``allclose(out, ref_scale(x, a))`` reads ``x`` after the
     answer's call, so a kernel writing zeros into ``x`` and ``out`` passed. A call may change its
-    tensor arguments only where the reference's call does (``constants.watch_writes``)."""
+    tensor arguments only where the reference's call does (``writes.watch_writes``)."""
     suite = _suite(tmp_path)
     problems = {p.id: p for p in suite.problems()}
     ctx = context(tmp_path)

@@ -6,14 +6,20 @@ F4: a TritonBench-T wrapper argument the reference does not annotate (``dim`` of
 position is a number where every call of the entry in the problem's own code passes a number there
 (``static.testargs``); a position the test section fills with a tensor even once stays a tensor.
 
-rt11b S3: the TritonBench-T random-operator path never ran the sm_90 compile phase."""
+rt11b S3: the TritonBench-T random-operator path never ran the sm_90 compile phase. S2b: tensors
+reached through an ``nn.Module`` argument, dicts or nested containers were not watched for writes;
+S2c: a call may write only the arguments the reference's call writes, not any of them."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+import torch
 
 from benchmarks.tritonbench import TritonBenchTSuite
+from harness.families.kernels.sandboxed.writes import watch_writes
 from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.families.kernels.static.testargs import passed_numbers
 from harness.suite import SuiteOptions
@@ -158,3 +164,209 @@ def test_a_random_operator_over_the_launch_limits_does_not_build(tmp_path: Path)
     assert v.status == Status.SYNTAX_ERROR and "threads per block" in v.reason, (v.status, v.reason)
     v = suite.evaluate(problem, Candidate(code=good), ctx)
     assert v.status == Status.PASS, v.reason
+
+
+# -- rt11b S2b/S2c: every tensor a call reaches is watched, per argument -----------------------
+def _writes(fn: Any, *args: Any, **kwargs: Any) -> list[str]:
+    written: list[str] = []
+    watch_writes(fn, written, {}, "f")(*args, **kwargs)
+    return written
+
+
+def _axpy_ref(x: torch.Tensor, y: torch.Tensor, a: float) -> torch.Tensor:
+    return x.add_(a * y)
+
+
+def _axpy_wipe(x: torch.Tensor, y: torch.Tensor, a: float) -> torch.Tensor:
+    y.zero_()
+    return x
+
+
+def test_the_in_place_allowance_is_per_argument() -> None:
+    """S2c: the reference's axpy_ writes x; zeroing y instead is another write, so it is rejected
+    (the judge rejects ``answer - reference`` writes)."""
+    ref = _writes(_axpy_ref, torch.ones(4), torch.ones(4), 0.5)
+    ans = _writes(_axpy_wipe, torch.ones(4), torch.ones(4), 0.5)
+    assert ref == ["f#0@a0"] and ans == ["f#0@a1"] and set(ans) - set(ref)
+    assert not set(_writes(_axpy_ref, torch.ones(4), y=torch.ones(4), a=0.5)) - {"f#0@a0"}  # honest in place
+    assert _writes(_axpy_wipe, torch.ones(4), y=torch.ones(4), a=0.5) == ["f#0@k:y"]
+
+
+def _zero_layer(x: torch.Tensor, layer: torch.nn.Sequential) -> torch.Tensor:
+    with torch.no_grad():
+        next(layer.parameters()).zero_()  # the first Linear's weight
+    return torch.zeros(x.shape[0], 3)
+
+
+def _zero_nested(x: torch.Tensor, parts: dict[str, Any]) -> torch.Tensor:
+    parts["w"][1][0].zero_()
+    return x
+
+
+def test_tensors_inside_modules_dicts_and_nested_containers_are_watched() -> None:
+    """S2b: a module's parameters (and buffers), dict values and nested lists were not snapshotted."""
+    layer = torch.nn.Sequential(torch.nn.Linear(4, 3))
+    assert _writes(_zero_layer, torch.ones(2, 4), layer) == ["f#0@a1.0.weight"]
+    parts = {"w": [torch.ones(2), [torch.ones(2)]]}
+    assert _writes(_zero_nested, torch.ones(2), parts) == ["f#0@a1[w].1.0"]
+    # an honest call that only reads them records nothing
+    assert _writes(lambda x, layer: layer(x), torch.ones(2, 4), layer) == []
+    assert _writes(lambda x, p: x + p["w"][1][0], torch.ones(2), parts) == []
+
+
+def _g_suite(tmp_path: Path, name: str, source: str) -> Any:
+    from benchmarks.tritonbench import TritonBenchGSuite
+
+    folder = tmp_path / "tb" / "TritonBench_G_v1"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.py").write_text(source)
+    reference = source.split(SEPARATOR)[0]
+    meta = [{"file": f"{name}.py", "repo": "example/repo", "star": 1, "difficulty": 1,
+             "simp_instru": f"Write {name} with a Triton kernel.", "comp_instru": f"Write {name}.", "output": reference}]
+    (tmp_path / "tb" / "TritonBench_G_v1.json").write_text(json.dumps(meta))
+    suite = TritonBenchGSuite(SuiteOptions(data=str(tmp_path / "tb"), lang="triton"))
+    return suite, next(p for p in suite.problems() if p.id == name)
+
+
+AXPY = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def axpy_kernel(x_ptr, y_ptr, n, alpha, BLOCK_SIZE: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
+    mask = offs < n
+    x = tl.load(x_ptr + offs, mask=mask)
+    y = tl.load(y_ptr + offs, mask=mask)
+    tl.store(X_OR_Y_ptr + offs, STORED, mask=mask)
+
+
+def axpy_(x, y, alpha):
+    n = x.numel()
+    axpy_kernel[(triton.cdiv(n, 256),)](x, y, n, alpha, BLOCK_SIZE=256)
+    return x
+'''
+AXPY_TEST = '''
+
+import torch
+
+def test_axpy_():
+    results = {}
+    x = torch.randn(1000, device='cuda')
+    y = torch.randn(1000, device='cuda')
+    x_before = x.clone()
+    axpy_(x, y, 0.5)
+    results['test_case_1'] = torch.allclose(x, x_before + 0.5 * y)
+    return results
+
+result_gold = test_axpy_()
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_an_in_place_reference_allows_writes_only_where_it_writes_end_to_end(tmp_path: Path) -> None:
+    honest = AXPY.replace("X_OR_Y", "x").replace("STORED", "x + alpha * y")
+    suite, problem = _g_suite(tmp_path, "axpy_", honest + SEPARATOR + AXPY_TEST)
+    ctx = context(tmp_path)
+    v = suite.evaluate(problem, Candidate(code=honest), ctx)
+    assert v.status == Status.PASS, v.reason
+    wipe = AXPY.replace("X_OR_Y", "y").replace("STORED", "tl.zeros([BLOCK_SIZE], dtype=tl.float32)")
+    v = suite.evaluate(problem, Candidate(code=wipe), ctx)
+    assert v.status == Status.REJECTED and "axpy_#0@a1" in v.reason, (v.status, v.reason)
+
+
+# -- rt11b S2/S4: a provided class's methods are watched; its reference data cannot be shadowed --
+OPS_REF = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, n, BLOCK: tl.constexpr):
+    pass
+
+
+class VecOps:
+    N_ELEMS = 64
+
+    @staticmethod
+    def scale_add(x, y, alpha):
+        k[(1,)](x, 1, BLOCK=1)
+        return x + alpha * y
+
+    def add(self, x, y):
+        k[(1,)](x, 1, BLOCK=1)
+        return x + y
+
+
+def vec_add(x, y):
+    return VecOps.scale_add(x, y, 1.0)
+'''
+OPS_TEST = '''
+import torch
+
+def test_ops():
+    x = torch.ones(VecOps.N_ELEMS)
+    y = torch.ones(VecOps().N_ELEMS)
+    out = VecOps.scale_add(x, y, 2.0)
+    both = VecOps().add(x, y)
+    return {"a": torch.allclose(out, x + 2.0 * y), "b": torch.allclose(both, x + y), "n": x.numel()}
+
+test_results = test_ops()
+'''
+#: the answer's class body, as ``VecOps`` (the module imports torch)
+OPS_HONEST = '''
+    N_ELEMS = 64
+
+    @staticmethod
+    def scale_add(x, y, alpha):
+        return x + alpha * y
+
+    def add(self, x, y):
+        return x + y
+'''
+OPS_WIPE = OPS_HONEST.replace("return x + alpha * y", "x.zero_(); y.zero_(); return x").replace(
+    "return x + y", "x.fill_(5.0); return x")
+OPS_SHADOW = OPS_HONEST.replace("    N_ELEMS = 64\n", "    N_ELEMS = 64\n\n    def __init__(self):\n"
+                                "        self.N_ELEMS = 0\n        type(self).__base__.N_ELEMS = 0\n")
+
+
+def _ops_section(body: str) -> tuple[dict[str, Any], list[str]]:
+    from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
+
+    record = section_record(OPS_REF, OPS_TEST, "vec_add")[SECTION_KEY]
+    assert record["provided"] == ["VecOps", "vec_add"]
+    answer: dict[str, Any] = {}
+    exec(f"import torch\n\nclass VecOps:{body}\n\ndef vec_add(x, y):\n    return x + y\n", answer)  # noqa: S102
+    written: list[str] = []
+    counts: dict[str, int] = {}
+    ns = section_namespace(record, answer, lambda fn: watch_writes(fn, written, counts))
+    exec(compile(OPS_TEST, "test_section.py", "exec"), ns)  # noqa: S102 - our own fixture
+    return ns, written
+
+
+def test_a_provided_class_runs_through_the_same_watch_as_the_entry() -> None:
+    """S2: ``VecOps.scale_add`` zeroed x and y so that the section's own ``allclose`` agreed; the
+    class went in bare. Its static and instance methods are now wrapped like the entry."""
+    ns, written = _ops_section(OPS_WIPE)
+    assert all(bool(v) for k, v in ns["test_results"].items() if k != "n")  # the section alone is fooled
+    assert written == ["VecOps.scale_add#0@a0", "VecOps.scale_add#0@a1", "VecOps.add#0@a1"]
+    ns, written = _ops_section(OPS_HONEST)
+    assert written == [] and ns["test_results"]["a"] and ns["test_results"]["b"]
+    with pytest.raises(AttributeError, match="fixed by the harness"):  # a method cannot be swapped back
+        ns["VecOps"].add = lambda self, x, y: x
+
+
+def test_an_instance_attribute_cannot_shadow_the_references_class_data() -> None:
+    """S4: ``self.N_ELEMS = 0`` in the answer's ``__init__`` made ``VecOps().N_ELEMS`` read 0."""
+    ns, _ = _ops_section(OPS_SHADOW.replace("        type(self).__base__.N_ELEMS = 0\n", ""))
+    assert ns["test_results"]["n"] == 64 and ns["VecOps"]().N_ELEMS == 64
+    with pytest.raises(AttributeError, match="fixed by the harness"):
+        ns["VecOps"].N_ELEMS = 0
+    # the answer's own class may change its own attribute; the section's subclass keeps the reference's
+    ns, _ = _ops_section(OPS_SHADOW)
+    assert ns["test_results"]["n"] == 64
+    with pytest.raises(NameError, match="VecOps"):  # answers reads itself: left unbound
+        _ops_section(OPS_HONEST + "\n    def __getattribute__(self, name):\n        return 0\n")

@@ -22,6 +22,8 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.families.kernels.sandboxed.provided import watched_class
+
 #: the key under which :func:`section_record` travels in a function problem's ``globals``
 SECTION_KEY = "__hweval_section__"
 #: the file name the cut-down reference source runs under (tracebacks, ``inspect``)
@@ -255,33 +257,27 @@ def _acceptable(value: Any, kind: str) -> bool:
     return type(value).__module__.split(".")[0] == "triton" and callable(value)
 
 
-def _with_reference_data(value: Any, spec: Mapping[str, Any] | None, ns: dict[str, Any]) -> Any:
-    """A provided class whose data the section reads, as a subclass holding the reference's values
-    (its class body's assignments run in ``ns``); None (left unbound) where the class's metaclass
-    could answer those reads itself. Anything else unchanged."""
-    if not spec or not isinstance(value, type):
+def _provided_class(value: Any, spec: Mapping[str, Any] | None, ns: dict[str, Any],
+                    wrap: Callable[[Any], Any]) -> Any:
+    """A provided class as :func:`provided.watched_class` builds it, holding the reference's values
+    of the class-body data the section reads (its class body's assignments run in ``ns``). Anything
+    but a class unchanged."""
+    if not isinstance(value, type):
         return value
-    body: dict[str, Any] = {}
-    exec(compile(str(spec["source"]), SECTION_FILE, "exec", dont_inherit=True), ns, body)  # noqa: S102
-    data = {k: body[k] for k in spec.get("names", []) if k in body}
-    meta: Any = type(value)
-    if meta.__getattribute__ is not type.__getattribute__ \
-            or any(k in vars(m) for m in meta.__mro__ for k in [*data, "__getattr__"] if m is not type):
-        return None
-    try:
-        proxy = meta(value.__name__, (value,), {"__module__": value.__module__,
-                                                 "__qualname__": value.__qualname__, **data})
-    except Exception:  # noqa: BLE001 - a class that cannot be subclassed: left unbound, the case fails
-        return None
-    return proxy if all(getattr(proxy, k, None) is v for k, v in data.items()) else None
+    data: dict[str, Any] = {}
+    if spec:
+        body: dict[str, Any] = {}
+        exec(compile(str(spec["source"]), SECTION_FILE, "exec", dont_inherit=True), ns, body)  # noqa: S102
+        data = {k: body[k] for k in spec.get("names", []) if k in body}
+    return watched_class(value, data, wrap)
 
 
 def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
                       wrap: Callable[[Any], Any] = lambda fn: fn) -> dict[str, Any]:
     """A fresh namespace for the test section: the record's reference source executed, then each
     provided name that ``provider`` (the answer's module, or the reference's) binds to something
-    :func:`_acceptable` (the entry to any callable; plain functions and the entry through ``wrap``,
-    which records and seeds the answer's calls)."""
+    :func:`_acceptable` (the entry to any callable; plain functions, the entry and a class's methods
+    through ``wrap``, which records and seeds the answer's calls)."""
     source = str(record.get("source", ""))
     linecache.cache[SECTION_FILE] = (len(source), None, source.splitlines(keepends=True), SECTION_FILE)
     ns: dict[str, Any] = {"__name__": "hweval_test_section"}
@@ -293,59 +289,8 @@ def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
         if name == record.get("entry") and callable(value):
             ns[name] = wrap(value)
         elif name in provider and _acceptable(value, kinds.get(name, "function")):
-            value = _with_reference_data(value, (record.get("class_data") or {}).get(name), ns)
+            value = _provided_class(value, (record.get("class_data") or {}).get(name), ns, wrap)
             if value is not None:
                 ns[name] = wrap(value) if isinstance(value, types.FunctionType) else value
     ns["__name__"] = "hweval_test_section"
     return ns
-
-
-# -- what the answer's calls write -------------------------------------------------------------
-def _tensors(args: Any, kwargs: Any) -> list[Any]:
-    import torch
-
-    flat = [*args, *kwargs.values()]
-    flat += [v for a in list(flat) if isinstance(a, list | tuple) for v in a]
-    return [a for a in flat if isinstance(a, torch.Tensor)]
-
-
-def _bytes(t: Any) -> Any:
-    import torch
-
-    return t.detach().reshape(-1).contiguous().view(torch.uint8) if t.numel() else t.detach()
-
-
-def _changed(t: Any, shape: Any, dtype: Any, old: Any) -> bool:
-    import torch
-
-    try:
-        return bool(t.shape != shape or t.dtype != dtype or not torch.equal(_bytes(t), old))
-    except (RuntimeError, TypeError):
-        return True  # resized or re-laid out in a way the bytes no longer show: changed
-
-
-def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, int], name: str | None = None
-                 ) -> Callable[..., Any]:
-    """``fn``, appending ``name#k`` to ``written`` when its ``k``-th call changes a tensor it was
-    given (an argument, or one in a list or tuple argument): a test section that checks
-    ``allclose(f(x), ref(x))`` passed an answer that zeroed ``x`` and returned zeros. The
-    reference's cases record where its own calls write (in-place operators), the judge rejects
-    writes elsewhere. ``name``: ``fn``'s own name by default."""
-    key: str = name or str(getattr(fn, "__name__", "?"))
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        index = counts.get(key, 0)
-        counts[key] = index + 1
-        before = []
-        for t in _tensors(args, kwargs):
-            try:
-                before.append((t, t.shape, t.dtype, _bytes(t).clone()))
-            except (RuntimeError, TypeError):  # a layout that has no plain bytes (sparse): not watched
-                continue
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            if any(_changed(*item) for item in before):
-                written.append(f"{key}#{index}")
-
-    return call

@@ -26,12 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.families.kernels.sandboxed.constants import (
-    SECTION_KEY,
-    section_namespace,
-    section_record,
-    watch_writes,
-)
+from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
 from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
@@ -40,6 +35,7 @@ from harness.families.kernels.sandboxed.scaling import (
     odd_sizes,
     scale_candidates,
 )
+from harness.families.kernels.sandboxed.writes import watch_writes
 
 #: ``section_record`` too: the harness builds random TritonBench-T jobs with it (``random_ops``)
 __all__ = ["compute", "exec_module", "int_constants", "odd_sizes", "scale_candidates", "section_record"]

@@ -104,8 +104,8 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
     import torch
 
     from harness.families.kernels.sandboxed import hooks
-    from harness.families.kernels.sandboxed.constants import watch_writes
     from harness.families.kernels.sandboxed.refcases import cpu_leaves, flatten
+    from harness.families.kernels.sandboxed.writes import watch_writes
 
     device = job["device"]
     res.reach("run")
@@ -118,7 +118,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         active = [False]
         guards = GuardSet()
         draws = _call_seeds(int(case.get("draw_seed", case.get("seed", 0))))
-        written: list[str] = []  # calls that changed their tensor arguments (constants.watch_writes)
+        written: list[str] = []  # calls that changed their tensor arguments (writes.watch_writes)
         counts: dict[str, int] = {}
         ballast = _ballast(device)  # noqa: F841 - held through the case
 
