@@ -242,6 +242,12 @@ def test_a_std_array_passed_by_value_holds_device_memory() -> None:
     assert device_pointer_problems(c_array) != []  # the table's own (host stack) address
 
 
+def test_a_namespace_level_table_is_bound_by_every_function() -> None:
+    code = ("__global__ void k(float* y) { }\nfloat* g_outs[2] = {nullptr, nullptr};\n"
+            "void f(torch::Tensor y) { float* g; g_outs[0] = g; k<<<1, 1>>>(g_outs[0]); }")
+    assert device_pointer_problems(code) != []
+
+
 def test_a_pointer_copied_by_address_is_checked_and_a_scalar_is_not() -> None:
     kernel = "__global__ void k(long long* n, float** s) { }\n"
     scalar = kernel + ("void f(torch::Tensor x) { long long n = x.numel(); long long* dn = nullptr; cudaMalloc(&dn, 8);"

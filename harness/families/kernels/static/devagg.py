@@ -152,7 +152,7 @@ def _uses(code: str, t: Table, elem: str, scope: list[int], sources: set[int]) -
     out: list[tuple[int, str, str]] = []
     for m in re.finditer(r"(?<![\w.>:])" + re.escape(t.name) + r"\b", code):
         at = m.start()
-        if at == t.at or scope[at] != t.scope:
+        if at == t.at or scope[at] != t.scope != -1:  # a namespace-level table: its uses in every function
             continue
         tail, head = code[m.end():], code[:at]
         idx = re.match(r"\s*(?:\[[^\]]*\]|\.\s*at\s*\([^()]*\)|\.\s*(?:front|back)\s*\(\s*\))", tail)
@@ -203,7 +203,7 @@ def fill_bindings(code: str, tables: dict[str, Table], scope: list[int]) -> list
         args = _args(code, m.end() - 1)[0]
         first = re.match(r"\s*([A-Za-z_]\w*)\s*\.\s*begin\s*\(\s*\)\s*$", args[0]) if len(args) == 3 else None
         for key, t in tables.items():
-            if first and first.group(1) == t.name and scope[m.start()] == t.scope:
+            if first and first.group(1) == t.name and t.scope in (scope[m.start()], -1):
                 out.append((m.start(), f"{key}[]", args[2]))
     return out
 
