@@ -40,28 +40,43 @@ def read_masked(handle: Any, mask: int) -> int | str:
     return value
 
 
+class Handles(dict[str, Any]):
+    """The DUT's signal handles by name, each looked up once (a cocotb lookup costs more than a
+    read, and the cycle loop reads the same signals every cycle)."""
+
+    def __init__(self, dut: Any) -> None:
+        super().__init__()
+        self.dut = dut
+
+    def __missing__(self, name: str) -> Any:
+        handle = self[name] = getattr(self.dut, name)
+        return handle
+
+
 def check_outputs(dut: Any, model: CycleModel, inputs: Mapping[str, int], outputs: Sequence[str],
-                  cycle: int) -> None:
+                  cycle: int, handles: Handles | None = None) -> None:
     """Compare the DUT's ``outputs`` with the model's expectation; raise on the first mismatch.
 
     An expected value is an int, None (not checked), or a ``(value, mask)`` pair: only the bits
-    under ``mask`` are compared (e.g. the fields of a packed vector whose valid bit is 1)."""
+    under ``mask`` are compared (e.g. the fields of a packed vector whose valid bit is 1).
+    ``handles``: the DUT's handles already looked up (:class:`Handles`)."""
     exp = model.outputs(inputs)
     if exp is None:
         return
+    handles = handles if handles is not None else Handles(dut)
     for name in outputs:
         want = exp.get(name)
         if want is None:
             continue
         if isinstance(want, tuple):
             value, mask = want
-            got_masked = read_masked(getattr(dut, name), mask)
+            got_masked = read_masked(handles[name], mask)
             if got_masked != value & mask:
                 raise mismatch(cycle, name, f"{value & mask:#x} under mask {mask:#x}",
                                got_masked if isinstance(got_masked, str) else f"{got_masked:#x}",
                                f"inputs this cycle: {_short(inputs)}")
             continue
-        got = read(getattr(dut, name))
+        got = read(handles[name])
         if got != want:
             raise mismatch(cycle, name, want, got, f"inputs this cycle: {_short(inputs)}")
 
@@ -78,20 +93,22 @@ async def run_cycles(dut: Any, model: CycleModel, stimulus: Iterable[dict[str, i
     from cocotb.clock import Clock
     from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
-    clk = getattr(dut, clock)
+    handles = Handles(dut)
+    clk = handles[clock]
     for name, val in (init or {}).items():
-        getattr(dut, name).value = val
+        handles[name].value = val
     if start:
         Clock(clk, period_ns, unit="ns").start()
     cycle = 0
+    falling, settle, rising = FallingEdge(clk), Timer(1, unit="ns"), RisingEdge(clk)  # made once
     for inputs in stimulus:
-        await FallingEdge(clk)
+        await falling
         for name, val in inputs.items():
             if not name.startswith("_"):
-                getattr(dut, name).value = val
-        await Timer(1, unit="ns")
-        check_outputs(dut, model, inputs, outputs, cycle)
-        await RisingEdge(clk)
+                handles[name].value = val
+        await settle
+        check_outputs(dut, model, inputs, outputs, cycle, handles)
+        await rising
         model.step(inputs)
         cycle += 1
     return cycle
