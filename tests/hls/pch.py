@@ -97,9 +97,10 @@ def _link(src: Path, dst: Path) -> None:
 TRUSTED_PARTS = ("tbexe", "hostobj", "judge")
 
 
-def warm_cache(shared: Path, dest: Path, *, trusted_parts: bool = False) -> Path:
+def warm_cache(shared: Path, dest: Path, *, trusted_parts: bool = False, header_probe: bool = True) -> Path:
     """A new C-simulation cache folder ``dest`` holding only the precompiled ap headers of ``shared``
-    and the gate's header probe (both made there once, then hard-linked): an evaluation against
+    and the gate's header probe (both made there once, then hard-linked; ``header_probe=False``: the
+    headers alone, for a test that runs no gate): an evaluation against
     ``dest`` still compiles and runs the testbench and the fix, and reuses no verdict of another test.
 
     With ``trusted_parts`` the :data:`TRUSTED_PARTS` folders of ``dest`` are ``shared``'s (symbolic
@@ -119,7 +120,8 @@ def warm_cache(shared: Path, dest: Path, *, trusted_parts: bool = False) -> Path
             continue
         for name in (PCH_HEADER, f"{PCH_HEADER}.gch"):
             _link(src / name, dest / src.relative_to(shared) / name)
-    _link_header_probe(shared, dest, include)
+    if header_probe:
+        _link_header_probe(shared, dest, include)
     return dest
 
 

@@ -11,6 +11,7 @@ from harness.families.hls.csim import BUILDS, ap_include_dir, build_commands, cs
 from harness.families.hls.sandboxed import sandbox_runner
 from harness.proc import ProcResult
 from harness.sandbox.base import Limits, Sandbox
+from tests.hls.pch import warm_cache
 
 
 def _kernel(kernels_dir: Path) -> tuple[str, Path]:
@@ -33,37 +34,38 @@ def test_outcomes_are_classified(kernels_dir: Path, hls_cache: Path, tmp_path: P
         assert res.status == expected, res.symptom
     inf = src.replace("for (int n = 0; n < MA_LEN; n++) {", "for (int n = 0; n < MA_LEN; n = n) {")
     start = time.monotonic()
-    res = csim(inf, tb, tmp_path / "inf", cache=None, timeout_s=1.5, builds=("plain",))
+    res = csim(inf, tb, tmp_path / "inf", cache=hls_cache, timeout_s=1.5, builds=("plain",))
     assert res.status == "timeout" and time.monotonic() - start < 60
 
 
 @pytest.mark.slow
-def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local_sandbox: Sandbox) -> None:
-    """Through the sandboxed runner with an empty cache: the testbench object compiled in the
-    sandbox's scratch folder comes back out into the cache and is reused; known results run
-    nothing."""
+def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, hls_cache: Path, tmp_path: Path,
+                                        local_sandbox: Sandbox) -> None:
+    """Through the sandboxed runner with an empty cache (but for the session's precompiled headers,
+    tests/hls/pch.py): the testbench object compiled in the sandbox's scratch folder comes back out
+    into the cache and is reused; known results run nothing."""
     src, tb = _kernel(kernels_dir)
     src = src.replace("#include \"kernel.h\"", "#include \"kernel.h\"\n// cache test")
     calls: list[list[str]] = []
-    sandboxed = sandbox_runner(local_sandbox, Limits(), [ap_include_dir()])
+    cache, builds = warm_cache(hls_cache, tmp_path / "cache", header_probe=False), ("sanitize",)
+    sandboxed = sandbox_runner(local_sandbox, Limits(), [ap_include_dir(), cache / "pch"])
 
     def runner(cmd: Sequence[str], cwd: Path, timeout_s: float, env: Mapping[str, str] | None,
                stdin: bytes | None = None) -> ProcResult:
         calls.append(list(cmd))
         return sandboxed(cmd, cwd, timeout_s, env, stdin)
 
-    cache, builds = tmp_path / "cache", ("sanitize",)
-    first = csim(src, tb, tmp_path / "a", cache=cache, timeout_s=10, runner=runner, pch=False, builds=builds)
+    first = csim(src, tb, tmp_path / "a", cache=cache, timeout_s=10, runner=runner, builds=builds)
     # testbench compile and link, host compile, kernel compile and link, run
     assert first.passed and len(calls) == 6
     assert calls[0][-3:] == ["hweval_tb.cpp", "-o", "tb.sanitize.o"]
     assert len(list((cache / "tbexe").rglob("*.bin"))) == 1 and len(list((cache / "hostobj").rglob("*.bin"))) == 1
     calls.clear()
-    second = csim(src, tb, tmp_path / "b", cache=cache, timeout_s=10, runner=runner, pch=False, builds=builds)
+    second = csim(src, tb, tmp_path / "b", cache=cache, timeout_s=10, runner=runner, builds=builds)
     assert second.passed and calls == []
     assert all(r.cached for r in second.builds.values())
     third = csim(src.replace("cache test", "cache test 2"), tb, tmp_path / "c", cache=cache, timeout_s=10,
-                 runner=runner, pch=False, builds=builds)
+                 runner=runner, builds=builds)
     assert third.passed
     assert not any(c.endswith("tb.cpp") or c.endswith("host.cpp") for cmd in calls for c in cmd)  # from the cache
     assert len(calls) == 3
@@ -74,7 +76,8 @@ def test_compile_cache_avoids_a_rebuild(kernels_dir: Path, tmp_path: Path, local
 def test_kernel_cannot_print_its_way_to_a_pass(kernels_dir: Path, tmp_path: Path) -> None:
     """A kernel that prints the pass line and exits: it runs in the kernel program, whose output
     never reaches the verdict, and ending it mid-call fails the testbench (the integrity checks
-    would reject it first; here csim runs it directly to show the second line of defence)."""
+    would reject it first; here csim runs it directly to show the second line of defence). Without a
+    cache: the one test of a build with no precompiled headers."""
     src, tb = _kernel(kernels_dir)
     cheat = src.replace("    sample_t window[MA_WIN];",
                         '    std::printf("TB PASS\\n"); std::fflush(stdout); std::exit(0);\n    sample_t window[MA_WIN];')
