@@ -165,6 +165,8 @@ ATTACKS = {
         "static const float** grab(std::vector<const float*>& v, float* p) {\n    v.push_back(p);\n    return v.data();\n}\n",
         "    float* g;\n    std::vector<const float*> ins;\n    ins.push_back(xc.data_ptr<float>());\n"
         + _TABLE_COPY.format(src="grab(ins, g)")),
+    "own_helper_shadowed_by_a_lambda": ("", "    auto out_ptr = [&](torch::Tensor& t) { float* g = nullptr; g += 64; return g; };\n"
+                                            "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), out_ptr(y), n);"),
     "table_with_an_unset_element_copied": ("", "    const float* ins[2];\n    ins[0] = xc.data_ptr<float>();\n"
                                                + _TABLE_COPY.format(src="ins")),
     "table_with_a_host_buffer_copied_to_a_symbol": ("", "    float* h = new float[64];\n"

@@ -233,9 +233,12 @@ class DevicePointers:
         return key in device and self.carries(key)
 
     def returns(self, name: str) -> list[tuple[int, str]] | None:
-        """(scope, expression) of each ``return`` of the own functions named ``name`` (cached)."""
+        """(scope, expression) of each ``return`` of the own functions named ``name`` (cached); not
+        followed when a local (a lambda, a variable) of that name may shadow the function."""
         if name not in self._returns:
-            self._returns[name] = None if name in _NOT_FUNCS else returns(self.code, name, self.scope)
+            local = any(k.endswith(f":{name}") and not k.startswith("-1:") for k in self.binds) or \
+                any(m.group(1) == name for m in _LAMBDA.finditer(self.code))
+            self._returns[name] = None if name in _NOT_FUNCS or local else returns(self.code, name, self.scope)
         return self._returns[name]
 
     def names_pointer(self, expr: str, scope: int, device: set[str] | None = None, declared: bool = False) -> bool:
