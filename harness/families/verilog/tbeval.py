@@ -173,7 +173,10 @@ def instantiation_sites(src: str) -> list[tuple[str, str, int]]:
                 j = end + 1
             else:
                 j += 2
-        if j + 1 < len(toks) and toks[j].kind == "ident" and toks[j + 1].text in ("(", "["):
+        # the instance's name is no keyword: ``begin : g_regs reg [W-1:0] stage ...`` is a block label
+        # and a declaration (credit_link's wrapper: ``(* keep_hierarchy *)`` was put after the colon)
+        if (j + 1 < len(toks) and toks[j].kind == "ident" and toks[j].text not in NOT_MODULES
+                and toks[j + 1].text in ("(", "[")):
             out.append((tok.text, toks[j].text, tok.start))
     return out
 
