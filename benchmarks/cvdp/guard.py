@@ -26,7 +26,7 @@ from typing import Any
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.wire import fit_record
 from harness.jobs.cocotb_job import _Channel, function_record
-from harness.jobs.verilog_check import check_candidate
+from harness.jobs.verilog_check import check_candidate, define_lines
 
 #: Loaded before the harness's test modules in every simulation (per-test reports over a pipe).
 REPORT_MODULE = "benchmarks.cvdp.report"
@@ -51,8 +51,10 @@ def check_answer(files: list[str], hidden: list[str], reference: str = "", modul
         return {"stage": "integrity", "status": "rejected", "rule": rule, "wall_s": time.monotonic() - t0,
                 "data": {}, "reason": reason}
 
+    defines = "".join(define_lines(Path(name).read_text(errors="replace")) for name in context or []
+                      if Path(name).is_file())  # a context file of macros compiled before the answer (honest11 F5)
     for name in files:
-        rec = check_candidate(name, name)  # the checked text replaces the raw file
+        rec = check_candidate(name, name, defines=defines)  # the checked text replaces the raw file
         rec["data"].pop("compiled", None)
         rec["data"].pop("warnings", None)
         if rec["status"] != "pass":

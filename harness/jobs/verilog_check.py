@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import secrets
 import shutil
 import subprocess
 import time
@@ -90,11 +91,39 @@ def _preprocess(raw: str, timeout_s: float, t0: float) -> tuple[str, str] | dict
     return out.read_text(errors="replace"), log
 
 
-def check_candidate(raw: str, compiled: str, roots: Iterable[str] = (), timeout_s: float = 10.0) -> dict[str, Any]:
+def define_lines(text: str) -> str:
+    """The `` `define `` directives of a trusted file (continuation lines kept), in order: what an
+    answer compiled after it sees (a CVDP context file of macros, honest11 F5)."""
+    out, keep = [], False
+    for line in text.splitlines():
+        if keep or line.lstrip().startswith("`define"):
+            out.append(line)
+            keep = line.rstrip().endswith("\\")
+    return "".join(f"{line}\n" for line in out)
+
+
+def _with_defines(raw: str, defines: str, timeout_s: float, t0: float) -> tuple[str, str] | dict[str, Any]:
+    """Preprocess ``raw`` after the trusted ``defines``; only the answer's part of the output is kept."""
+    cut = f"hweval_defines_end_{secrets.token_hex(8)}"
+    joined = Path("hweval-pp-in.v")
+    joined.write_text(f"{defines}\n{cut}\n{Path(raw).read_text(errors='replace')}")
+    done = _preprocess(str(joined), timeout_s, t0)
+    if isinstance(done, dict):
+        return done
+    text, log = done
+    head, found, tail = text.partition(cut)
+    if not found or cut in tail:
+        return _record("infra_error", t0, "the preprocessed answer lost the end of the context's defines")
+    return tail.split("\n", 1)[1] if "\n" in tail else "", log
+
+
+def check_candidate(raw: str, compiled: str, roots: Iterable[str] = (), timeout_s: float = 10.0,
+                    defines: str = "") -> dict[str, Any]:
     """Preprocess ``raw``, scan it, write the checked text to ``compiled``; an ``integrity`` record.
 
     ``roots``: the modules the build elaborates from the answer; modules nothing reachable from
-    them names are dropped before the scan (an answer's own testbench). Status ``pass``
+    them names are dropped before the scan (an answer's own testbench). ``defines``: trusted
+    `` `define `` lines in force before the answer (:func:`define_lines`). Status ``pass``
     (``compiled`` written), ``rejected`` (rule named), ``syntax_error`` (the preprocessor
     refused the text), ``timeout`` or ``infra_error``.
     """
@@ -103,7 +132,7 @@ def check_candidate(raw: str, compiled: str, roots: Iterable[str] = (), timeout_
     if "```" in mask_comments(text):
         return _record("syntax_error", t0, "a Markdown code fence (```) inside the code")
     if "`" in text:  # without a backtick the preprocessor has nothing to do: skip the call
-        done = _preprocess(raw, timeout_s, t0)
+        done = _with_defines(raw, defines, timeout_s, t0) if defines.strip() else _preprocess(raw, timeout_s, t0)
         if isinstance(done, dict):
             return done
         text, log = done

@@ -1,0 +1,61 @@
+"""A context file of macros that the harness compiles before the answer (honest11 F5): each answer
+file is preprocessed on its own, so its uses of those macros expanded to nothing and the record's
+own reference failed to build. The context's `define lines are now in force when it is preprocessed."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.jobs.verilog_check import define_lines
+
+DEFS = """`ifndef MUL_DEFS_VH
+`define MUL_DEFS_VH
+`define MUL_W 8
+`define PROD(x, y) \\
+    ((x) * (y))
+`endif
+"""
+MUL8 = """module mul8 (input logic [`MUL_W-1:0] a, input logic [`MUL_W-1:0] b, output logic [2*`MUL_W-1:0] p);
+    assign p = `PROD(a, b);
+endmodule
+"""
+
+
+def test_define_lines_keeps_continuations_and_nothing_else() -> None:
+    assert define_lines(DEFS) == "`define MUL_DEFS_VH\n`define MUL_W 8\n`define PROD(x, y) \\\n    ((x) * (y))\n"
+
+
+@pytest.mark.slow
+def test_a_reference_and_an_answer_using_the_contexts_macros_pass(tmp_path: Path) -> None:
+    from benchmarks.cvdp import CvdpSuite
+    from benchmarks.cvdp.answer import model_answer
+    from harness.api import score_response
+    from harness.sandbox.local import BubblewrapSandbox
+    from harness.suite import EvalContext, SuiteOptions
+    from harness.types import Status
+    from tests.cvdp import fixtures
+    from tests.security.test_verilog_inputs_rt9 import MUL8_TEST, TB_TOP
+
+    rec = fixtures.record(
+        "cvdp_copilot_mul8d_0001", "cid003", "easy",
+        "Design `mul8` in rtl/mul8.sv: p = a * b, unsigned; widths from the macros of rtl/mul_defs.vh "
+        "(`MUL_W, `PROD), which is compiled before it.",
+        {"rtl/mul_defs.vh": DEFS}, {"rtl/mul8.sv": MUL8},
+        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
+         "src/.env": fixtures.env("/code/rtl/mul_defs.vh /code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
+         "src/tb_top.sv": TB_TOP, "src/test_mul8.py": MUL8_TEST, "src/test_runner.py": fixtures.SINGLE})
+    path = tmp_path / "cvdp_defs_with_solutions.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    suite = CvdpSuite(SuiteOptions(data=str(path)))
+    (problem,) = suite.problems()
+    sandbox = BubblewrapSandbox()
+    try:
+        ctx = EvalContext(sandbox=sandbox, cache_dir=tmp_path)
+        ref = score_response(suite, problem, suite.reference_response(problem), ctx)
+        assert ref.status == Status.PASS, ref.reason
+        wrong = score_response(suite, problem, model_answer({"rtl/mul8.sv": MUL8.replace("`PROD(a, b)", "a + b")}), ctx)
+        assert wrong.status == Status.FAIL, wrong.reason
+    finally:
+        sandbox.close()
