@@ -239,7 +239,7 @@ class TestSynthesisScores:
                                       EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path))
         assert res.depth is not None and enc_only.depth is not None and res.depth > enc_only.depth
 
-    def test_latches_the_reference_lacks_leave_depth_unmeasured(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    def test_latches_the_reference_lacks_leave_area_and_depth_unmeasured(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from tests.helpers import executions, hweval, write_replay
 
         answers = write_replay(tmp_path / "a.jsonl", "verilog-core", "adder16_cin", [f"```verilog\n{LATCH_ADDER}```\n"])
@@ -248,7 +248,9 @@ class TestSynthesisScores:
         rec = executions(tmp_path / "run")[0]
         assert rec["status"] == "pass" and rec["metrics"]["synthesizable"] is True
         assert rec["metrics"]["depth"] is None and rec["metrics"].get("depth_ratio") is None
-        assert "latches" in rec["stages"]["synth"]["reason"]
+        # red team 11a S12: area and cells go with the depth (seqcheck)
+        assert rec["metrics"]["area"] is None and rec["metrics"].get("area_ratio") is None
+        assert "latches ($_DLATCH" in rec["stages"]["synth"]["reason"]
 
 
 def test_a_unit_scope_timeunit_is_rejected() -> None:  # red team 10c S3

@@ -7,7 +7,10 @@ instance keeps a sub-module out of the flattening, and the top then counts it as
 ``full_case``/``parallel_case`` change the logic made): every ``(* ... *)`` is blanked from the
 text before yosys reads it (:func:`strip_attributes`; Icarus ignores them, so the simulated
 design is the synthesised one), empty modules are not made black boxes (``-noblackbox``), and a
-top module still holding a cell that is not a yosys primitive is reported as not synthesised. Area is an estimate in NAND2 gate equivalents from the generic
+top module still holding a cell that is not a yosys primitive is reported as not synthesised. An
+answer's area, cells and depth are reported only over ordinary sequential cells (flip-flops clocked
+and reset from input ports on the reference's clock edges, no latch the reference lacks:
+:mod:`harness.families.verilog.seqcheck`). Area is an estimate in NAND2 gate equivalents from the generic
 cell types (weights below: roughly CMOS transistor counts / 4); there is no liberty file. The
 reference's result is cached in ``ctx.cache_dir`` by content hash, so it is made once per
 problem, yosys version, sandbox kind and harness version, not per sample. ``-S synth=off`` skips the stage.
@@ -33,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 from harness.cache import JsonCache, harness_code_digest, key_of
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.netcheck import NETLIST_MAX_CHARS
+from harness.families.verilog.seqcheck import SEQ_FILE, SEQ_SCRIPT, clocking
+from harness.families.verilog.seqcheck import irregular as irregular_cells
 from harness.metrics import mean_stats
 from harness.proc import tail
 from harness.sandbox.base import Limits
@@ -68,6 +73,8 @@ class SynthResult:
     reason: str = ""
     wall_s: float = 0.0
     by_type: dict[str, int] = field(default_factory=dict)
+    #: what drives the flip-flops' clock and asynchronous pins (:func:`seqcheck.clocking`)
+    clocking: dict[str, Any] = field(default_factory=dict)
     #: yosys's netlist of the design (``write_verilog``), when asked for: not part of the record
     netlist: str = field(default="", repr=False)
 
@@ -75,11 +82,6 @@ class SynthResult:
         out = asdict(self)
         out.pop("netlist")
         return out
-
-
-def latches(result: SynthResult) -> list[str]:
-    """The latch cell types of a synthesised design (``$_DLATCH_*``, ``$_DLATCHSR_*``, ``$_SR_*``)."""
-    return sorted(k for k in result.by_type if k.startswith(("$_DLATCH", "$_SR_", "$dlatch", "$sr")))
 
 
 def enabled(options: SuiteOptions) -> bool:
@@ -184,6 +186,7 @@ def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
         # the synthesised design as plain Verilog, every name but the ports made internal and then
         # ordinary (_N_): the netlist's size is its cells', not names the answer chose
         *([*HIDE_NAMES, f"write_verilog -noattr {NETLIST_FILE}"] if netlist else []),
+        *SEQ_SCRIPT,  # last: it deletes every combinational cell
     ]) + "\n"
 
 
@@ -202,8 +205,9 @@ def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequen
             path = Path(work, name)
             if path.is_file():
                 text = path.read_text(errors="replace")
-                cap = NETLIST_MAX_CHARS if name == NETLIST_FILE else 200_000
-                found[name] = text[:cap] if name != NETLIST_FILE or len(text) <= cap else ""  # cut: unusable
+                big = name in (NETLIST_FILE, SEQ_FILE)
+                cap = NETLIST_MAX_CHARS if big else 200_000
+                found[name] = text[:cap] if not big or len(text) <= cap else ""  # cut: unusable
     return res, found
 
 
@@ -218,7 +222,7 @@ def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False,
         return synthesize_wrapped(code, wrapper, ctx, netlist)
     t0 = time.monotonic()
     res, out = _yosys(ctx, {"design.sv": yosys_text(code)}, _script(top, netlist=netlist),
-                      ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])))
+                      ("stat.json", "ltp.txt", SEQ_FILE, *([NETLIST_FILE] if netlist else [])))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
     wall = time.monotonic() - t0
@@ -244,7 +248,8 @@ def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False,
         if m.group(1) == top:
             depth = int(m.group(2))
     return SynthResult(True, cells=int(entry.get("num_cells", sum(by_type.values()))), area=cell_area(by_type),
-                       depth=depth, wall_s=wall, by_type=by_type, netlist=out.get(NETLIST_FILE, ""))
+                       depth=depth, wall_s=wall, by_type=by_type, clocking=clocking(out.get(SEQ_FILE, "")),
+                       netlist=out.get(NETLIST_FILE, ""))
 
 
 _locks: dict[str, threading.Lock] = {}
@@ -341,12 +346,12 @@ def add_synthesis(verdict: Verdict, code: str, reference: str | None, top: str, 
     same = reference is not None and " ".join(code.split()) == " ".join(reference.split())
     cand = ref if same and ref is not None else synthesize(code, top, ctx, netlist=retest is not None,
                                                            wrapper=wrapper)
-    if cand.synthesizable and latches(cand) and not (ref is not None and latches(ref)):
-        # ``ltp -noff`` stops at a latch as at a flip-flop, though a transparent latch passes its
-        # input through: an always-open latch in each carry stage read as depth 3 for a 16-stage
-        # ripple (red team 10a S1). Depth is not measured through latches the reference lacks.
-        cand = replace(cand, depth=None, reason=f"{cand.reason}; depth not measured: latches "
-                                                 f"({', '.join(latches(cand))}) the reference does not have".lstrip("; "))
+    known = ref if ref is not None and ref.synthesizable else None
+    irregular = irregular_cells(cand.by_type, cand.clocking, known.by_type if known else None,
+                                known.clocking if known else None) if cand.synthesizable and not same else ""
+    if irregular:  # seqcheck: no area, cells or depth; the verdict stands
+        cand = replace(cand, cells=None, area=None, depth=None,
+                       reason=f"{cand.reason}; area, cells and depth not scored: {irregular}".lstrip("; "))
     checked: dict[str, Any] | None = None
     if retest is not None and cand.synthesizable and not same:
         from harness.families.verilog.netcheck import netlist_check

@@ -68,6 +68,7 @@ def mark_instances(text: str, designs: tuple[str, ...]) -> str:
 
 
 def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
+    from harness.families.verilog.seqcheck import SEQ_SCRIPT
     from harness.families.verilog.synth import HIDE_NAMES
 
     top = wrapper.sim_top
@@ -80,6 +81,7 @@ def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
         "tee -q -o ltp.txt ltp -noff",
         # every name but the ports made internal, then short: the netlist's size is its cells'
         *([*HIDE_NAMES, f"write_verilog -noattr {netlist_file}"] if netlist else []),
+        *SEQ_SCRIPT,  # last: it deletes every combinational cell
     ]) + "\n"
 
 
@@ -150,11 +152,13 @@ def wall_since(t0: float) -> float:
 
 def synthesize_wrapped(code: str, wrapper: Wrapper, ctx: EvalContext, netlist: bool = False) -> SynthResult:
     """:func:`harness.families.verilog.synth.synthesize` for an answer inside ``wrapper``."""
+    from harness.families.verilog.seqcheck import SEQ_FILE, clocking
     from harness.families.verilog.synth import NETLIST_FILE, SynthResult, _yosys, cell_area, yosys_text
 
     t0 = time.monotonic()
     res, out = _yosys(ctx, files(yosys_text(code), wrapper), script(wrapper, netlist, NETLIST_FILE),
-                      ("stat.json", "ltp.txt", *([NETLIST_FILE] if netlist else [])), designs=instance_count(wrapper))
+                      ("stat.json", "ltp.txt", SEQ_FILE, *([NETLIST_FILE] if netlist else [])),
+                      designs=instance_count(wrapper))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")
     if res.infra_error:
@@ -171,4 +175,5 @@ def synthesize_wrapped(code: str, wrapper: Wrapper, ctx: EvalContext, netlist: b
         return SynthResult(False, reason=why, wall_s=wall_since(t0))
     text = rename_modules(out[NETLIST_FILE], derived) if out.get(NETLIST_FILE) else ""
     return SynthResult(True, cells=sum(by_type.values()), area=cell_area(by_type), depth=depth,
-                       wall_s=wall_since(t0), by_type=by_type, netlist=text)
+                       wall_s=wall_since(t0), by_type=by_type, netlist=text,
+                       clocking=clocking(out.get(SEQ_FILE, ""), skip=wrapper.sim_top))

@@ -1,0 +1,160 @@
+"""Which sequential cells an answer's area and depth may be scored with: ordinary registers only.
+
+``ltp -noff`` stops at every flip-flop and latch, and ``stat`` prices a cell by its type, whatever
+drives it. So a flip-flop wired as a transparent element (clocked on one edge of a carry, set or
+reset on the other: it follows the carry at once), a flip-flop on an edge the reference never uses
+(a half-cycle stage given half the period), or a latch opened by a zero-width pulse (``clk & ~q``)
+passes the tests and scores a shorter path or a smaller area than any register design could (red
+team 10a S1, 11a S6, S7, S12).
+
+After synthesis yosys writes the sequential cells with the buffers and inverters
+(``SEQ_SCRIPT``, ``seq.json``), and :func:`clocking` reads, for each flip-flop, what drives its
+clock and its asynchronous set/reset/load pins, followed back through ``$_BUF_``/``$_NOT_`` cells (an
+inverter flips the edge; a buffer or an inverter adds no pulse and no data dependence). A pin
+whose driver is a module input port (or a constant) is ordinary; anything else (a gate, another
+flip-flop's output) is logic. The design's clocks are the (port, edge) pairs of its flip-flops.
+
+:func:`irregular` then compares an answer with its reference. The answer's cells are ordinary when
+every flip-flop's clock and asynchronous pins come from input ports, no flip-flop is reset or set
+by the port that clocks it, every (clock port, edge) is one the reference's flip-flops use, and it
+has no latch (or other sequential cell type) the reference lacks. Otherwise area, cells and depth
+are withheld (the verdict stands), with the reason in the synth stage. Inside a trusted wrapper
+the ports are those of the answer's modules (each per-parameter-set module is read; the wrapper's
+own cells are not).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+SEQ_FILE = "seq.json"
+#: after ``stat``/``ltp`` (and the netlist): every cell but the sequential ones, buffers and
+#: inverters removed (``keep`` so that ``opt_clean`` leaves a flip-flop whose output went to a
+#: removed gate), then the rest written as JSON
+SEQ_SCRIPT = (
+    r"select -set hweval_seq t:$_*DFF* t:$_DLATCH* t:$_SR_* t:$_FF_ t:$_BUF_ t:$_NOT_",
+    "setattr -set keep 1 @hweval_seq",
+    "delete c:* @hweval_seq %d",
+    "opt_clean",
+    f"write_json {SEQ_FILE}",
+)
+#: yosys's combinational generic cells; every other primitive is sequential
+COMBINATIONAL = frozenset({
+    "$_BUF_", "$_NOT_", "$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_", "$_ANDNOT_",
+    "$_ORNOT_", "$_MUX_", "$_NMUX_", "$_MUX4_", "$_MUX8_", "$_MUX16_", "$_AOI3_", "$_OAI3_",
+    "$_AOI4_", "$_OAI4_", "$_TBUF_",
+})
+_FF = re.compile(r"\$_(DFF|DFFE|SDFF|SDFFE|SDFFCE|ALDFF|ALDFFE|DFFSR|DFFSRE)_([NP01]+)_")
+_LATCH = ("$_DLATCH", "$_SR_")
+_MAX_NOTES = 6
+
+
+def _async_pins(kind: str, code: str) -> tuple[str, ...]:
+    """The asynchronous control pins of a flip-flop type (``$_DFF_PN0_``: ``R``; ``$_SDFF*``: none,
+    its reset is synchronous, a data input)."""
+    if kind in ("DFF", "DFFE") and len(code) >= 3:
+        return ("R",)
+    if kind.startswith("DFFSR"):
+        return ("S", "R")
+    if kind.startswith("ALDFF"):
+        return ("L",)
+    return ()
+
+
+def _root(bit: Any, drivers: dict[int, tuple[Any, bool]], ports: dict[int, str]) -> tuple[str | None, bool]:
+    """The input port (``name`` or ``name[i]``) or constant (``'0'``...) behind ``bit`` through
+    buffers and inverters, and whether an odd number of inverters lies between; None: logic."""
+    inverted = False
+    for _ in range(256):
+        if isinstance(bit, str):
+            return f"'{bit}'", inverted
+        if bit in ports:
+            return ports[bit], inverted
+        if bit not in drivers:
+            return None, inverted
+        bit, inv = drivers[bit]
+        inverted ^= inv
+    return None, inverted
+
+
+def _module(mod: dict[str, Any]) -> tuple[set[str], list[str]]:
+    """The clocks (``port:posedge``) of one netlist module and what is not ordinary in it."""
+    ports: dict[int, str] = {}
+    for name, port in (mod.get("ports") or {}).items():
+        if port.get("direction") == "input":
+            bits = port.get("bits") or []
+            for i, b in enumerate(bits):
+                if isinstance(b, int):
+                    ports[b] = name if len(bits) == 1 else f"{name}[{i}]"
+    cells = list((mod.get("cells") or {}).values())
+    drivers = {c["connections"]["Y"][0]: (c["connections"]["A"][0], c["type"] == "$_NOT_")
+               for c in cells if c.get("type") in ("$_BUF_", "$_NOT_")}
+    clocks: set[str] = set()
+    notes: list[str] = []
+    for cell in cells:
+        m = _FF.fullmatch(str(cell.get("type")))
+        if not m:
+            continue
+        conn = cell.get("connections") or {}
+        clock, inv = _root((conn.get("C") or ["x"])[0], drivers, ports)
+        if clock is None:
+            notes.append(f"{cell['type']} clocked by logic")
+            continue
+        edge = "posedge" if (m.group(2)[0] == "P") != inv else "negedge"
+        clocks.add(f"{clock}:{edge}")
+        for pin in _async_pins(m.group(1), m.group(2)):
+            src, _ = _root((conn.get(pin) or ["x"])[0], drivers, ports)
+            if src is None:
+                notes.append(f"{cell['type']} with its asynchronous {pin} pin driven by logic")
+            elif src == clock and not src.startswith("'"):
+                notes.append(f"{cell['type']} clocked and asynchronously {pin}-driven by the same port {src}")
+    return clocks, notes
+
+
+def clocking(json_text: str, skip: str = "") -> dict[str, Any]:
+    """From ``seq.json``: ``clocks`` (sorted ``port:edge``), ``irregular`` (what is not ordinary, a
+    few examples) and ``n_irregular``; the module ``skip`` (a trusted wrapper) is not read. An
+    unreadable file gives ``{"error": ...}``."""
+    try:
+        mods = json.loads(json_text).get("modules") or {}
+    except (json.JSONDecodeError, AttributeError) as exc:
+        return {"error": f"unreadable {SEQ_FILE}: {exc}"}
+    clocks: set[str] = set()
+    notes: list[str] = []
+    for name, mod in mods.items():
+        if name.lstrip("\\") == skip.lstrip("\\") and skip:
+            continue
+        c, n = _module(mod)
+        clocks |= c
+        notes += n
+    uniq = sorted(set(notes))
+    return {"clocks": sorted(clocks), "irregular": uniq[:_MAX_NOTES], "n_irregular": len(notes)}
+
+
+def _sequential(by_type: dict[str, int]) -> set[str]:
+    return {t for t in by_type if t not in COMBINATIONAL and not _FF.fullmatch(t)}
+
+
+def irregular(cand_types: dict[str, int], cand_clocking: dict[str, Any],
+              ref_types: dict[str, int] | None, ref_clocking: dict[str, Any] | None) -> str:
+    """Why the answer's sequential cells are not ordinary against the reference's ('' when they
+    are): the reason area, cells and depth are withheld."""
+    if "error" in cand_clocking or not cand_clocking:
+        return cand_clocking.get("error") or "sequential cells not read"
+    ref_types = ref_types or {}
+    if cand_clocking.get("n_irregular"):
+        return "; ".join(cand_clocking["irregular"]) + (
+            f" ({cand_clocking['n_irregular']} such pins or cells)" if cand_clocking["n_irregular"] > 1 else "")
+    ref_latch = any(t.startswith(_LATCH) for t in ref_types)
+    extra = sorted(t for t in _sequential(cand_types)
+                   if not (t.startswith(_LATCH) and ref_latch) and t not in ref_types)
+    if extra:
+        kind = "latches" if all(t.startswith(_LATCH) for t in extra) else "sequential cells"
+        return f"{kind} ({', '.join(extra)}) the reference does not have"
+    if ref_clocking is None:  # no synthesised reference: nothing to compare the edges with
+        return ""
+    edges = sorted(set(cand_clocking.get("clocks") or []) - set(ref_clocking.get("clocks") or []))
+    if edges:
+        return f"flip-flops on clock edges the reference does not use ({', '.join(edges)})"
+    return ""
