@@ -3,7 +3,8 @@ run time (red team 7 S3), part of :func:`harness.families.kernels.static.cuda.cp
 
 A ``cudaMemcpy`` is accepted only in a listed call form whose kind argument, at its position, is
 exactly ``cudaMemcpyHostToDevice`` or ``cudaMemcpyDeviceToDevice`` (parentheses and a leading
-``::`` aside), and those enumerators may appear nowhere else. Before, any call whose arguments
+``::`` aside), or, for ``cudaMemcpyToSymbol(Async)`` only, left out (its default is
+``cudaMemcpyHostToDevice``), and those enumerators may appear nowhere else. Before, any call whose arguments
 named only allowed kinds passed, so a kind *computed* from an allowed enumerator,
 ``static_cast<decltype(cudaMemcpyHostToDevice)>(cudaMemcpyHostToDevice + 1)`` (device to host),
 or a local variable named like an enumerator, copied device memory to the host.
@@ -21,6 +22,8 @@ import re
 KIND_AT = {"cudaMemcpy": 3, "cudaMemcpyAsync": 3, "cudaMemcpy2D": 6, "cudaMemcpy2DAsync": 6,
            "cudaMemcpyToSymbol": 4, "cudaMemcpyToSymbolAsync": 4}
 TO_DEVICE = ("cudaMemcpyHostToDevice", "cudaMemcpyDeviceToDevice")
+#: copies whose kind, left out, defaults to ``cudaMemcpyHostToDevice`` (cuda_runtime.h)
+KIND_DEFAULTS_TO_DEVICE = ("cudaMemcpyToSymbol", "cudaMemcpyToSymbolAsync")
 _KIND_ARG = re.compile(r"[\s(]*(?:::\s*)?(" + "|".join(TO_DEVICE) + r")[\s)]*")
 #: the loader's and the driver's lookups of functions by name
 SYMBOL_LOOKUP = re.compile(r"\b(dlsym|dlvsym|dlopen|dlmopen|dladdr1?|dlinfo|dl_iterate_phdr|__libc_dlsym"
@@ -68,6 +71,8 @@ def host_reads(code: str, names: list[re.Match[str]]) -> list[str]:
         k = KIND_AT[name]
         ok.add(m.start())
         if len(spans) <= k:
+            if name in KIND_DEFAULTS_TO_DEVICE:
+                continue  # the default kind: host to device
             bad.append(f"{name} without its kind")
             continue
         a, b = spans[k]
