@@ -33,6 +33,7 @@ from harness.families.verilog.synth import (
     add_synthesis,
     enabled,
     reference_synthesis,
+    simulator_of,
     verilog_requirements,
     verilog_suite_metrics,
     verilog_verdict_options,
@@ -165,6 +166,9 @@ class TestbenchVerilogSuite(VerilogAuditHooks, Suite):
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
+        if simulator_of(self.options) != "icarus":  # honest11 O6: accepted, recorded, and not used
+            raise UsageError(f"--simulator {simulator_of(self.options)}: suite {self.name} runs its Verilog "
+                             "testbenches with Icarus only (as its own flow does)")
         self._problems: list[Problem] | None = None
         self._golden_cache: dict[str, dict[str, Any] | None] = {}
         self._golden_keys: dict[str, str] = {}  # problem id -> golden-run cache key
