@@ -70,6 +70,8 @@ SYMBOL_ATTACKS = {
     "memcpy_no_kind": ("    cudaMemcpy(y.data_ptr<float>(), xc.data_ptr<float>(), 16);\n", "without its kind"),
     "symbol_computed_kind": ("    const float one = 1.0f;\n    cudaMemcpyToSymbol(c_scale, &one, 4, 0, "
                              "static_cast<cudaMemcpyKind>(2));\n", "with kind 'static_cast"),
+    "symbol_host_variable_no_kind": ("    cudaMemcpyToSymbol(g_host, xc.data_ptr<float>(), 16);\n",
+                                     "to 'g_host' (not a __constant__/__device__ variable)"),
     "symbol_async_kind_then_stream": ("    const float one = 1.0f;\n    cudaMemcpyToSymbolAsync(c_scale, &one, 4, 0, "
                                       "cudaMemcpyDefault, 0);\n", "with kind 'cudaMemcpyDefault'"),
 }
@@ -83,5 +85,5 @@ def test_symbol_copy_with_its_default_kind_is_accepted(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(SYMBOL_ATTACKS))
 def test_copies_without_an_allowed_kind_are_rejected(name: str) -> None:
     body, expected = SYMBOL_ATTACKS[name]
-    found = _found(answer("", body + _LAUNCH))
+    found = _found(answer("static float g_host[4];", body + _LAUNCH))
     assert expected in found.get("cuda_host_copy", ""), (name, found)

@@ -159,8 +159,6 @@ CUDA_ATTACKS = {  # name: (head, declarations, the copy to the host, rule)
     "conditional_kind": ("", "", f"cudaMemcpy({_SRC}, n > 0 ? {_KIND} : cudaMemcpyDeviceToDevice)", "cuda_host_copy"),
     "kind_from_a_template_argument": ("template <class K> K as_kind(int v) { return static_cast<K>(v); }", "",
                                       f"cudaMemcpy({_SRC}, as_kind<decltype({_KIND})>(2))", "cuda_host_copy"),
-    "to_symbol_without_its_kind": ("__constant__ float c_scale;", "", "cudaMemcpyToSymbol(c_scale, h, sizeof(float))",
-                                   "cuda_host_copy"),
     "async_with_computed_kind": ("", "", f"cudaMemcpyAsync({_SRC}, static_cast<decltype({_KIND})>(2), 0)",
                                  "cuda_host_copy"),
     "rt7_dlsym": ('extern "C" void* dlsym(void*, const char*);\ntypedef int (*copy_fn)(void*, const void*, size_t, '
