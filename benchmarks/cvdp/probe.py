@@ -28,6 +28,8 @@ from harness.families.verilog.tbeval import instantiations
 
 _LINE = re.compile(r"^(\S+) (\S+ \S+) (.*)$")
 _NO_PARAM = re.compile(r"parameter (\S+) not found")
+#: Icarus elaborating an instance whose connected input port the module drives (red team 11a)
+_COERCED = re.compile(r"^(\S+?):(\d+): warning: input port (\S+) is coerced to inout", re.MULTILINE)
 #: Icarus's words for a name that does not resolve (an upward reference with no scope above)
 _UNBOUND = re.compile(r"[Uu]nable to bind|could not be resolved|[Uu]nable to resolve|not found in|"
                       r"[Ss]cope .* not found|unresolved|No function named|unknown task|found in this context")
@@ -98,6 +100,59 @@ def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROB
     return out, log
 
 
+def drive_probe_source(modules: list[str], reference: str, widths: dict[str, str],
+                       tag: str = "HWEVAL_PROBE") -> tuple[str, dict[int, str]]:
+    """The probe module with one instance of each module, every input port the reference declares
+    connected by name to a net of the probe (as wide as the reference's port, ``widths``: the
+    probe's ``"mod W:port"`` lines), and the line of each instance (Icarus names that line when it
+    coerces a connected input the module drives to inout)."""
+    lines, at = [f"module hweval_probe_{tag};"], {}
+    for k, mod in enumerate(modules):
+        conns = []
+        for j, (port, d) in enumerate(port_directions(reference, mod)):
+            if d != "input":
+                continue
+            width = widths.get(f"{mod} W:{port}", "1")
+            lines.append(f"  wire [{int(width) - 1 if width.isdigit() and int(width) > 0 else 0}:0] hweval_probe_d{k}_{j};")
+            conns.append(f".{port} (hweval_probe_d{k}_{j})")
+        if conns:
+            at[len(lines) + 1] = mod
+            lines.append(f"  {mod} hweval_probe_u{k} ({', '.join(conns)});")
+    return "\n".join([*lines, "endmodule", ""]), at
+
+
+def driven_inputs(log: str, at: dict[int, str]) -> set[str]:
+    """``"mod.port"`` for each input of a probed instance that Icarus coerced to inout in ``log``."""
+    return {f"{at[int(line)]}.{port}" for name, line, port in _COERCED.findall(log)
+            if name.endswith("hweval_probe_root.sv") and int(line) in at}
+
+
+def _drives(want: dict[str, str], modules: list[str], reference: str, ref_files: list[Path], ans_files: list[Path],
+            tmp: Path, tag: str) -> tuple[str, str] | None:
+    """(rule, reason) when a probed answer module drives one of its own inputs: each is elaborated
+    with every input connected (:func:`drive_probe_source`), which no text rule's list of forms
+    bounds (escaped names, port expressions, interfaces, programs, instances of any module: 11a).
+    A port the reference itself drives is left alone; a build that fails only for the answer fails
+    closed (a port name of the reference's that the answer's header lacks: 11a S13)."""
+    probe, at = drive_probe_source(modules, reference, want, tag)
+    if not at:
+        return None
+    for folder in ("ref_drv", "ans_drv"):
+        (tmp / folder).mkdir()
+    ref_out, ref_log = elaborate(ref_files, probe, tmp / "ref_drv", tag)
+    if ref_out is None:
+        return None
+    ans_out, ans_log = elaborate(ans_files, probe, tmp / "ans_drv", tag)
+    driven = sorted(driven_inputs(ans_log, at) - driven_inputs(ref_log, at))
+    if driven:
+        return "input_driven", (f"the answer drives its own input {', '.join(driven[:6])} (Icarus coerces it to inout "
+                                "when the input is connected, as the test's harness connects it)")
+    if ans_out is None:
+        return "interface", ("the answer does not elaborate with the reference's inputs connected by name, where the "
+                             f"reference does: {ans_log.strip()[:300]}")
+    return None
+
+
 def _not_parameters(want: dict[str, str], modules: list[str], ref_files: list[Path], ans_files: list[Path],
                     probe: str, tmp: Path, tag: str) -> list[str]:
     """The reference parameters that the answer does not declare as parameters: each is set by a
@@ -142,12 +197,12 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
         if want is None:
             return None
         got, why = elaborate([*answer_files, *ans_context, *harness_files], probe, ans_dir, tag)
-        not_params = _not_parameters(want, modules, [ref_dir / "reference.sv", *ref_context, *harness_files],
-                                     [*answer_files, *ans_context, *harness_files], probe, Path(tmp), tag) \
-            if got is not None else []
+        ref_files, ans_files = [ref_dir / "reference.sv", *ref_context, *harness_files], [*answer_files, *ans_context, *harness_files]
+        not_params = _not_parameters(want, modules, ref_files, ans_files, probe, Path(tmp), tag) if got is not None else []
+        drives = _drives(want, modules, reference, ref_files, ans_files, Path(tmp), tag) if got is not None else None
     if not_params:  # `integer WIDTH = 8; initial #1 WIDTH = 1;` reads 8 at time 0 only (red team 9c S15)
         return "interface", f"the answer declares {', '.join(not_params)} as something other than a parameter"
-    return _judge(want, got, why, answer_files, reference, modules)
+    return _judge(want, got, why, answer_files, reference, modules) or drives
 
 
 def _judge(want: dict[str, str], got: dict[str, str] | None, why: str, answer_files: list[Path], reference: str,

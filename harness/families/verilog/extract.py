@@ -11,32 +11,41 @@ from __future__ import annotations
 import re
 
 from harness.families.verilog.dedup import normalized_sha256
-from harness.families.verilog.lexer import mask_comments, normalize_newlines
+from harness.families.verilog.lexer import mask_comments, normalize_newlines, tokenize
 from harness.types import Candidate
 
 __all__ = ["extract_verilog", "module_spans", "normalized_sha256"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _VERILOG_LANGS = {"", "verilog", "systemverilog", "sv", "v", "vlog", "verilog2001", "svh"}
-# `module automatic mul`: the lifetime is not the name (red team 9c S19)
-_MODULE = re.compile(r"\b(module|macromodule)\s+(?:(?:automatic|static)\s+)?(\\?[A-Za-z_][\w$]*)")
-_ENDMODULE = re.compile(r"\bendmodule\b")
+_MODULE_WORDS = ("module", "macromodule")
+_LIFETIMES = ("automatic", "static")
+_NAME = re.compile(r"\\?[A-Za-z_][\w$]*")
 
 
 def module_spans(code: str) -> list[tuple[str, int, int]]:
-    """(name, start, end) of each complete module in ``code``; comments are ignored."""
-    masked = mask_comments(code)
+    """(name, start, end) of each complete module in ``code``, read on tokens: ``module`` and
+    ``endmodule`` inside a comment, a string or an escaped name (``\\x.endmodule``) are not
+    keywords (red team 11a S15); ``module automatic mul``'s lifetime is not the name (9c S19)."""
+    toks = tokenize(code)
     spans = []
-    pos = 0
-    while True:
-        m = _MODULE.search(masked, pos)
-        if not m:
+    k = 0
+    while k < len(toks):
+        if toks[k].kind != "ident" or toks[k].text not in _MODULE_WORDS:
+            k += 1
+            continue
+        j = k + 1
+        while j < len(toks) and toks[j].kind == "ident" and toks[j].text in _LIFETIMES:
+            j += 1
+        name = _NAME.match(toks[j].text) if j < len(toks) and toks[j].kind == "ident" else None
+        if name is None:  # as before: a name such as yosys's `\$paramod...` is not read as a module
+            k = j
+            continue
+        end = next((e for e in range(j + 1, len(toks)) if toks[e].kind == "ident" and toks[e].text == "endmodule"), None)
+        if end is None:
             break
-        e = _ENDMODULE.search(masked, m.end())
-        if not e:
-            break
-        spans.append((m.group(2), m.start(), e.end()))
-        pos = e.end()
+        spans.append((name.group(), toks[k].start, toks[end].end))
+        k = end + 1
     return spans
 
 
