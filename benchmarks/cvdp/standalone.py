@@ -88,21 +88,55 @@ def _elaborate(sources: list[Path], work: Path) -> str | None:
 
 def unit_names(text: str) -> set[str]:
     """Names ``text`` declares outside its modules (see :data:`_DECLARED`)."""
-    from harness.families.verilog.extract import module_spans
-
-    masked = mask_comments(text)
-    for _, start, end in sorted(module_spans(masked), key=lambda s: -s[1]):
-        masked = masked[:start] + " " * (end - start) + masked[end:]
+    masked = _outside_modules(mask_comments(text))
     names = {m.group(1) for rx in _DECLARED for m in rx.finditer(masked)}
     names |= {m.group(1) for p in _PARAMS.finditer(masked) for m in _ASSIGNED.finditer(p.group(1))}
     names |= {w for e in _ENUM.finditer(masked) for w in _WORD.findall(re.sub(r"=[^,]*", "", e.group(1)))}
     return names
 
 
+_BODIES = re.compile(r"\b(package|interface|class|program)\b.*?\bend\1\b", re.DOTALL)
+
+
+def shadowing(texts: list[str], reference: str, harness_text: str) -> tuple[str, str] | None:
+    """``("unit_scope", why)`` when an answer file declares at compilation-unit scope (a parameter,
+    an enum member, a typedef, a function...: :func:`unit_names`) a name that the hidden harness's
+    HDL uses and the reference does not declare there. Icarus compiles the answer with the harness
+    in one unit, where a ``$unit`` name wins over the harness's ``import pkg::*``: an answer's
+    ``localparam CMP_MASK = 0`` rewrote the mask of the harness's own comparison (red team 11a S4).
+    Which names a harness file reaches through an import is not worked out: any use counts (fail
+    closed). A package's, interface's or class's own declarations do not count: imported into
+    ``$unit`` beside the harness's import, Icarus finds the name ambiguous and does not build."""
+    used = set(_WORD.findall(mask_comments(harness_text)))
+    if not used:
+        return None
+    ours = unit_names(reference)
+    for text in texts:
+        outside = _outside_modules(mask_comments(text))
+        names = unit_names(_BODIES.sub(" ", outside))
+        clash = sorted((names & used) - ours)
+        if clash:
+            return "unit_scope", (f"declares {', '.join(clash[:3])} outside its modules, a name the hidden harness's HDL "
+                                  "uses: compiled with it in one unit, it would replace what the harness imports "
+                                  "(declare it inside a module or a package of the answer's)")
+    return None
+
+
+def _outside_modules(masked: str) -> str:
+    from harness.families.verilog.extract import module_spans
+
+    for _, start, end in sorted(module_spans(masked), key=lambda s: -s[1]):
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    return masked
+
+
 def hidden_use(files: list[str], reference: str, harness_text: str) -> tuple[str, str] | None:
     """``("foreign_module", why)`` when the answer's files do not elaborate without the hidden
     harness and name something it declares outside its modules; None otherwise (also when the
-    reference itself does not elaborate without the harness)."""
+    reference itself does not elaborate without the harness). First :func:`shadowing`."""
+    found = shadowing([(Path.cwd() / f).read_text(errors="replace") for f in files], reference, harness_text)
+    if found is not None:
+        return found
     declared = unit_names(harness_text)
     if not declared:
         return None

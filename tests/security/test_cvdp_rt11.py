@@ -1,6 +1,7 @@
 """Red team 11a S4, S13, S14, S15 (CVDP): a design driving its own inputs in forms no text rule
 lists (an interface or program with ports, unnamed port expressions, an escaped name holding
-``endmodule``), found by elaborating each probed module with its inputs connected."""
+``endmodule``), found by elaborating each probed module with its inputs connected; an answer's
+compilation-unit name shadowing what the hidden harness imports."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.cvdp.standalone import shadowing
 from harness.families.verilog.extract import module_spans
 
 needs_iverilog = pytest.mark.skipif(shutil.which("iverilog") is None, reason="needs iverilog")
@@ -138,6 +140,53 @@ def test_parameterised_reference_and_an_input_the_reference_drives(tmp_path: Pat
     assert _check(tmp_path, driven, driven, "mul", names) is None
 
 
+HARNESS_PKG = """package mul_tb_pkg;
+  localparam logic [15:0] CMP_MASK = 16'hFFFF;
+endpackage
+import mul_tb_pkg::*;
+module tb_top (input logic [7:0] a, input logic [7:0] b, output logic [15:0] p, output logic ok);
+    logic [15:0] ref_p;
+    mul8 dut (.a(a), .b(b), .p(p));
+    assign ref_p = a * b;
+    assign ok = ((p ^ ref_p) & CMP_MASK) == 16'd0;
+endmodule
+"""
+
+
+def test_s4_a_unit_scope_name_the_harness_uses_is_rejected() -> None:
+    zero = MUL8.replace("a * b", "16'd0")
+    for decl in ("localparam logic [15:0] CMP_MASK = 16'h0000;\n",
+                 "typedef enum logic [15:0] {CMP_MASK = 16'h0000} mask_t;\n",
+                 "parameter CMP_MASK = 0;\n"):
+        found = shadowing([decl + zero], MUL8, HARNESS_PKG)
+        assert found is not None and found[0] == "unit_scope" and "CMP_MASK" in found[1], (decl, found)
+    honest = [
+        "localparam int W = 8;\ntypedef logic [W-1:0] byte_t;\n" + MUL8,  # names the harness does not use
+        "package own_pkg; localparam logic [15:0] CMP_MASK = 16'h00FF; endpackage\n" + MUL8,  # a package's own
+        "// localparam CMP_MASK = 0;\n" + MUL8,
+    ]
+    for code in honest:
+        assert shadowing([code], MUL8, HARNESS_PKG) is None, code
+    # a unit-scope name the reference itself declares there is the problem's (validated with it)
+    with_unit = "localparam logic [15:0] CMP_MASK = 16'hFFFF;\n" + MUL8
+    assert shadowing([with_unit], with_unit, HARNESS_PKG) is None
+
+
+@needs_iverilog
+def test_s4_the_shadowing_is_real_in_icarus(tmp_path: Path) -> None:
+    """The attack the rule stops: with the answer's unit-scope CMP_MASK the harness's comparison passes p = 0."""
+    import subprocess
+
+    (tmp_path / "ans.sv").write_text("localparam logic [15:0] CMP_MASK = 16'h0000;\n" + MUL8.replace("a * b", "16'd0"))
+    (tmp_path / "tb.sv").write_text(HARNESS_PKG)
+    (tmp_path / "drv.sv").write_text("module drv; reg [7:0] a = 3, b = 5; wire [15:0] p; wire ok;\n"
+                                     "tb_top t (.a(a), .b(b), .p(p), .ok(ok)); initial #1 $display(\"ok=%0d\", ok);\nendmodule\n")
+    subprocess.run(["iverilog", "-g2012", "-s", "drv", "-o", str(tmp_path / "x.vvp"),
+                    *(str(tmp_path / f) for f in ("ans.sv", "tb.sv", "drv.sv"))], check=True, capture_output=True)
+    out = subprocess.run(["vvp", "-n", str(tmp_path / "x.vvp")], capture_output=True, text=True).stdout
+    assert "ok=1" in out
+
+
 @pytest.mark.slow
 def test_end_to_end_on_the_mul8_record(tmp_path: Path) -> None:
     """The rt9 mul8 record (its test reads a and b back): each attack rejected, honest answers pass."""
@@ -160,3 +209,48 @@ def test_end_to_end_on_the_mul8_record(tmp_path: Path) -> None:
         v = score_response(suite, problem, answer(HONEST[name]), ctx)
         assert v.status == Status.PASS, (name, v.reason, v.logs)
 
+
+OK_TEST = """import random
+import cocotb
+from cocotb.triggers import Timer
+
+@cocotb.test()
+async def test_mul(dut):
+    for _ in range(50):
+        dut.a.value = random.getrandbits(8)
+        dut.b.value = random.getrandbits(8)
+        await Timer(1, unit="ns")
+        assert int(dut.ok.value) == 1
+"""
+
+
+@pytest.mark.slow
+def test_s4_end_to_end(tmp_path: Path) -> None:
+    """A harness comparing through its package's CMP_MASK: the answer's unit-scope CMP_MASK = 0 with
+    p = 0 is ``unit_scope``; the reference and an answer with its own unit-scope type pass."""
+    from benchmarks.cvdp import CvdpSuite
+    from benchmarks.cvdp.answer import model_answer
+    from harness.api import score_response
+    from harness.sandbox.local import BubblewrapSandbox
+    from harness.suite import EvalContext, SuiteOptions
+    from harness.types import Status
+    from tests.cvdp import fixtures
+
+    rec = fixtures.record(
+        "cvdp_copilot_mul8s_0001", "cid003", "easy",
+        "Design `mul8`: p = a * b, unsigned; ports a[7:0], b[7:0], output p[15:0].", {},
+        {"rtl/mul8.sv": MUL8},
+        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
+         "src/.env": fixtures.env("/code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
+         "src/tb_top.sv": HARNESS_PKG, "src/test_mul8.py": OK_TEST, "src/test_runner.py": fixtures.SINGLE})
+    path = tmp_path / "cvdp_rt11s4_with_solutions.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    suite = CvdpSuite(SuiteOptions(data=str(path)))
+    (problem,) = suite.problems()
+    ctx = EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path)
+    attack = "localparam logic [15:0] CMP_MASK = 16'h0000;\n" + MUL8.replace("a * b", "16'd0")
+    v = score_response(suite, problem, model_answer({"rtl/mul8.sv": attack}), ctx)
+    assert (v.status, v.rule) == (Status.REJECTED, "unit_scope"), v.reason
+    for code in (MUL8, "typedef logic [15:0] prod_t;\n" + MUL8.replace("output logic [15:0] p", "output prod_t p")):
+        v = score_response(suite, problem, model_answer({"rtl/mul8.sv": code}), ctx)
+        assert v.status == Status.PASS, (code, v.reason, v.logs)
