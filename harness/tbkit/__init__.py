@@ -19,6 +19,8 @@ What it provides
 - :func:`start_clock`, :func:`reset_pulse`, :func:`read` (an integer, or the signal's string when
   it holds X/Z), :func:`read_signed`, :func:`mismatch` (the AssertionError text every check uses:
   cycle, signal, expected, got).
+- :class:`Signals`: ``Signals(dut)`` gives the DUT's signals as attributes looked up once, for
+  a testbench's own per-cycle loop.
 - :func:`run_cycles`: the cycle-driven scoreboard. Each cycle it applies one input dict just
   after the falling edge, compares every listed output with a Python reference model 1 ns
   later, then advances the model at the rising edge. The model is any object with
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 from harness.tbkit.core import (
     DEFAULT_SEED,
+    Signals,
     mismatch,
     read,
     read_signed,
@@ -50,6 +53,6 @@ from harness.tbkit.cycle import CycleModel, run_cycles
 from harness.tbkit.stream import BusOp, Scoreboard, StreamSink, StreamSource, bus_ops
 
 __all__ = [
-    "DEFAULT_SEED", "BusOp", "CycleModel", "Scoreboard", "StreamSink", "StreamSource", "bus_ops",
+    "DEFAULT_SEED", "BusOp", "CycleModel", "Scoreboard", "Signals", "StreamSink", "StreamSource", "bus_ops",
     "mismatch", "read", "read_signed", "reset_pulse", "run_cycles", "start_clock", "tb_rng", "tb_seed",
 ]

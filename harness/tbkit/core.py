@@ -19,6 +19,20 @@ def tb_rng(salt: str = "") -> random.Random:
     return random.Random(tb_seed() * 1_000_003 + zlib.crc32(salt.encode()))
 
 
+class Signals:
+    """The DUT seen through attributes that are each looked up once: ``Signals(dut).clk`` is
+    ``dut.clk``, kept after the first use (a cocotb lookup costs more than the read or write a
+    per-cycle loop makes with it)."""
+
+    def __init__(self, dut: Any) -> None:
+        self.__dict__["_dut"] = dut
+
+    def __getattr__(self, name: str) -> Any:
+        handle = getattr(self.__dict__["_dut"], name)
+        self.__dict__[name] = handle
+        return handle
+
+
 def start_clock(signal: Any, period_ns: float = 10) -> Any:
     """Start a free-running clock on ``signal``; returns its cocotb task."""
     from cocotb.clock import Clock

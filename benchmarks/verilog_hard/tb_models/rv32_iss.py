@@ -11,7 +11,7 @@ naturally aligned accesses (``Generator(rng, misaligned=False)``), where this is
 """
 from cocotb.triggers import FallingEdge, RisingEdge, Timer
 
-from harness.tbkit import mismatch, read
+from harness.tbkit import Signals, mismatch, read
 from harness.tbkit.cycle import read_masked
 
 MASK = 0xFFFFFFFF
@@ -276,7 +276,7 @@ class Bench:
     """Runs generated programs on the core; ``misaligned``: programs with misaligned accesses."""
 
     def __init__(self, dut, rng, misaligned=False):
-        self.dut, self.rng, self.misaligned = dut, rng, misaligned
+        self.dut, self.rng, self.misaligned = Signals(dut), rng, misaligned   # handles looked up once
         self.cycle = 0
 
     def sample(self):
