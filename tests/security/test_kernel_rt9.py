@@ -94,7 +94,7 @@ class TestSignedDefaultsAndAnnotatedScalars:
 
     def test_the_references_int_annotation_makes_a_size(self) -> None:
         scalars = scalar_positions(_REFERENCE, function="softmax_stats")
-        assert scalars == frozenset({1})
+        assert scalars == frozenset({1, "dim"})  # its position, and its name (keyword-only answers)
         answer = _ANSWER.replace("DIM_PARAM", "dim")
         assert _rules(answer, scalars) == set()
         assert "torch_compute" in _rules(answer)  # without the reference's word it may be a tensor

@@ -99,7 +99,7 @@ def _rules(code: str, test: str) -> list[tuple[str, str]]:
 
 
 def test_a_dim_the_test_section_fills_with_numbers_is_a_size() -> None:
-    assert scalar_positions(LSE_REF, function="logsumexp", test_code=LSE_TEST) == {1, 2}
+    assert scalar_positions(LSE_REF, function="logsumexp", test_code=LSE_TEST) == {1, 2, "dim", "keepdim"}
     assert _rules(LSE_HONEST, LSE_TEST) == []
     # before: the reference alone (no annotation) made dim a possible tensor
     assert any(rule == "torch_compute" for rule, _ in _rules(LSE_HONEST, ""))
@@ -370,3 +370,56 @@ def test_an_instance_attribute_cannot_shadow_the_references_class_data() -> None
     assert ns["test_results"]["n"] == 64
     with pytest.raises(NameError, match="VecOps"):  # answers reads itself: left unbound
         _ops_section(OPS_HONEST + "\n    def __getattribute__(self, name):\n        return 0\n")
+
+
+# -- honest11 F4c: keyword-only parameters ------------------------------------------------------
+AXPBY_REF = '''import torch
+
+def axpby(x, y, beta=1, alpha=1, mode=None, out=None):
+    return alpha * x + beta * y
+'''
+AXPBY_TEST = '''
+import torch
+
+def test_axpby():
+    x = torch.ones(8, device='cuda')
+    y = torch.ones(8, device='cuda')
+    return {"a": axpby(x, y), "b": axpby(x, y, beta=0.5, alpha=2.0, mode='trunc'),
+            "c": axpby(x, y, out=torch.empty(8, device='cuda'))}
+
+test_results = test_axpby()
+'''
+AXPBY = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _axpby(x_ptr, y_ptr, o_ptr, n, beta, alpha, USE_Y: tl.constexpr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    v = alpha * tl.load(x_ptr + offs, mask=m)
+    if USE_Y:
+        v += beta * tl.load(y_ptr + offs, mask=m)
+    tl.store(o_ptr + offs, v, mask=m)
+
+
+def axpby(x, y, *, beta=1, alpha=1, mode=None, out=None):
+    MODES = {None: 0, "trunc": 1}
+    assert MODES[mode] >= 0
+    res = torch.empty_like(x) if out is None else out
+    _axpby[(triton.cdiv(x.numel(), 256),)](x, y, res, x.numel(), beta, alpha, USE_Y=(beta != 0), BLOCK=256)
+    return res
+'''
+
+
+def test_keyword_only_parameters_the_problem_fills_with_numbers_are_sizes() -> None:
+    scalars = scalar_positions(AXPBY_REF, function="axpby", test_code=AXPBY_TEST)
+    assert {"beta", "alpha", "mode"} <= scalars and "out" not in scalars and 5 not in scalars
+
+    def rules(code: str) -> list[str]:
+        return [v.rule for v in analyze(code, "triton", entry="axpby", kind="function", scalars=scalars)[0]]
+
+    assert rules(AXPBY) == []
+    # out is given a tensor by the test section: still a possible tensor
+    assert "torch_compute" in rules(AXPBY.replace("    return res\n", "    return res if out > 0 else res\n"))

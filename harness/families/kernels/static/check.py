@@ -185,7 +185,7 @@ def _annotated_numbers(fn: ast.FunctionDef, skip: int) -> set[int]:
 
 
 def scalar_positions(reference_source: str, cls: str = "Model", function: str | None = None,
-                     test_code: str = "") -> frozenset[int]:
+                     test_code: str = "") -> frozenset[int | str]:
     """Positions (after ``self``) of the reference ``forward``'s arguments that the problem fills
     with plain Python numbers: parameters annotated ``int``, ``float`` or ``bool``
     (``max_seqlen: int``), and positions where ``get_inputs`` returns a number literal or a name
@@ -193,22 +193,26 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
     (TritonBench-T), the parameters of that module-level function the reference annotates so
     (``dim: int = -1``, honest round 9 F3), and those at which every call of it in the reference
     and its ``test_code`` passes a number (:func:`testargs.passed_numbers`: ``logsumexp(x, dim=0)``,
-    honest round 11 F4). The reference is the benchmark's, never the candidate's; an unparsable one
-    gives none."""
+    honest round 11 F4; a string or ``None`` counts too), given by position and by name (the names
+    also of keyword-only parameters: an answer may declare ``*, beta=1``, honest round 11 F4c). The
+    reference is the benchmark's, never the candidate's; an unparsable one gives none."""
     try:
         tree = ast.parse(reference_source)
     except SyntaxError:
         return frozenset()
-    found: set[int] = set()
+    found: set[int | str] = set()
     if function is not None:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == function:
                 found |= _annotated_numbers(node, 0)
                 params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
                 try:
-                    found |= passed_numbers(f"{reference_source}\n{test_code}", function, params)
+                    found |= passed_numbers(f"{reference_source}\n{test_code}", function, params,
+                                            [a.arg for a in node.args.kwonlyargs])
                 except SyntaxError:
                     pass
+                # and by name (the answer may make it keyword-only: ``*, beta=1``, honest round 11 F4c)
+                found |= {params[i] for i in found if isinstance(i, int) and i < len(params)}
         return frozenset(found)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
@@ -253,7 +257,7 @@ def _number_inputs(tree: ast.Module, fn: ast.FunctionDef) -> set[int]:
 
 
 def analyze(code: str, lang: str, *, entry: str = "ModelNew", kind: str = "module",
-            scalars: frozenset[int] = frozenset()) -> tuple[list[Violation], list[str], list[InlineExtension]]:
+            scalars: frozenset[int | str] = frozenset()) -> tuple[list[Violation], list[str], list[InlineExtension]]:
     """(violations, kernel names, load_inline extensions); raises SyntaxError.
 
     ``kind="function"`` (TritonBench-T): the answer defines the module-level function ``entry``

@@ -107,7 +107,7 @@ class ModuleScope:
     modlists: dict[str, set[str]] = field(default_factory=dict)  # self.<attr> -> classes in a ModuleList
     poisoned: set[str] = field(default_factory=set)
     moduledicts: set[str] = field(default_factory=set)  # the modlists that are nn.ModuleDicts
-    scalars: frozenset[int] = frozenset()  # forward's argument positions the problem fills with numbers
+    scalars: frozenset[int | str] = frozenset()  # forward's argument positions (and entry parameter names) the problem fills with numbers
     plain: set[str] = field(default_factory=set)  # the answer's plain (non-nn.Module) classes
     plain_attrs: set[str] = field(default_factory=set)  # attribute names those classes define  # self.<attr> written otherwise: never a container
     references: set[str] = field(default_factory=set)

@@ -18,11 +18,12 @@ _NUMBER = (int, float, bool)
 
 
 def _literal(node: ast.expr | None) -> bool:
-    """A number (signed too), or a tuple or list of such literals (nested; ``([1, 0], [0, 1])``)."""
+    """A number (signed too), a string, ``None``, or a tuple or list of such literals (nested;
+    ``([1, 0], [0, 1])``)."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         node = node.operand
     if isinstance(node, ast.Constant):
-        return type(node.value) in _NUMBER
+        return type(node.value) in _NUMBER or node.value is None or isinstance(node.value, str)
     if isinstance(node, ast.Tuple | ast.List):
         return all(_literal(e) for e in node.elts)
     return False
@@ -88,9 +89,11 @@ def _scopes(tree: ast.Module) -> dict[int, ast.AST]:
     return where
 
 
-def passed_numbers(source: str, function: str, params: list[str]) -> set[int]:
-    """Positions in ``params`` (the entry's positional parameters) where every call of ``function``
-    in ``source`` that passes an argument there passes a number, and at least one call does."""
+def passed_numbers(source: str, function: str, params: list[str], keyword_only: list[str] | tuple[str, ...] = ()
+                   ) -> set[int | str]:
+    """Positions in ``params`` (the entry's positional parameters), and names in ``keyword_only``, where
+    every call of ``function`` in ``source`` that passes an argument there passes a number (or a string
+    or ``None``: never a tensor either), and at least one call does."""
     tree = ast.parse(source)
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
              and isinstance(n.func, ast.Name) and n.func.id == function]
@@ -114,7 +117,11 @@ def passed_numbers(source: str, function: str, params: list[str]) -> set[int]:
         own = local.get(id(scope), {})
         return own[e.id] if e.id in own else (id(scope) not in nested and module.get(e.id, False))
 
-    out = set()
+    out: set[int | str] = set()
+    for k in keyword_only:
+        passed_kw = [(w.value, c) for c in calls for w in c.keywords if w.arg == k]
+        if passed_kw and all(number(g, c) for g, c in passed_kw):
+            out.add(k)
     for i, name in enumerate(params):
         given = [(c.args[i] if i < len(c.args) else next((k.value for k in c.keywords if k.arg == name), None), c)
                  for c in calls]
