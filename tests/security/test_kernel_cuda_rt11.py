@@ -87,3 +87,52 @@ def test_copies_without_an_allowed_kind_are_rejected(name: str) -> None:
     body, expected = SYMBOL_ATTACKS[name]
     found = _found(answer("static float g_host[4];", body + _LAUNCH))
     assert expected in found.get("cuda_host_copy", ""), (name, found)
+
+
+_HV = "    std::vector<float> hv(n);\n    float* d = y.data_ptr<float>();\n"
+_TO_P = "    float* p = y.data_ptr<float>() + off;\n    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), p, n);\n"
+_OFF_KERNEL = ("__global__ void relu_off(const float* x, float* y, long long off, long long n) {\n"
+               "    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;\n"
+               "    if (i < n) y[off + i] = fmaxf(x[i], 0.0f);\n}\n")
+#: red team 11b S1: a host vector's address made an integer by std::distance from a device pointer,
+#: then a "device" pointer (or a kernel's own y + off) that is the host vector (HMM), or a copy's
+#: destination (red team 8 S3's device-to-host copy into a std::vector, reopened)
+DISTANCE_ATTACKS = {
+    "brace_init": ("", _HV + "    long long off{std::distance(d, hv.data())};\n" + _TO_P),
+    "paren_init": ("", _HV + "    long long off(std::distance(d, hv.data()));\n" + _TO_P),
+    "assigned": ("", _HV + "    long long off = std::distance(d, hv.data());\n" + _TO_P),
+    "lambda_result": ("", _HV + "    auto where = [&]() { return std::distance(d, hv.data()); };\n"
+                          "    long long off = where();\n" + _TO_P),
+    "structured_binding": ("", _HV + "    const auto& [off] = std::make_tuple(std::distance(d, hv.data()));\n" + _TO_P),
+    "kernel_forms_the_pointer": (_OFF_KERNEL, _HV + "    long long off{std::distance(d, hv.data())};\n"
+                                 "    relu_off<<<blocks, 256>>>(xc.data_ptr<float>(), d, off, n);\n"),
+    "copy_destination": ("", _HV + "    long long off{std::distance(d, hv.data())};\n    float* p = d + off;\n"
+                             "    cudaMemcpy(p, xc.data_ptr<float>(), n * 4, cudaMemcpyHostToDevice);\n"),
+    "address_of_an_item": ("", _HV + "    long long off{std::distance(d, &hv[0])};\n" + _TO_P),
+    "host_pointer_name": ("", _HV + "    float* h = hv.data();\n    long long off{std::distance(d, h)};\n" + _TO_P),
+    "reversed_unqualified": ("", _HV + "    using std::distance;\n    long long off{-distance(hv.data(), d)};\n" + _TO_P),
+    "struct_member": ("struct H { float* p; };\n", _HV + "    H h{hv.data()};\n    long long off{std::distance(d, h.p)};\n"
+                      + _TO_P),
+    "host_array": ("", "    float* d = y.data_ptr<float>();\n    static float buf[1 << 20];\n"
+                       "    long long off{std::distance(d, buf)};\n" + _TO_P),
+}
+#: std::distance of iterators of one container (a count, not an address)
+HONEST_DISTANCE = {
+    "sizes_iterators": "    auto sz = xc.sizes().vec();\n    long long rank = std::distance(sz.begin(), sz.end());\n"
+                       "    TORCH_CHECK(rank >= 0);\n",
+    "std_begin_end": "    std::vector<long long> dims = {n, 1};\n    long long k{std::distance(std::begin(dims), "
+                     "std::end(dims))};\n    TORCH_CHECK(k == 2);\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DISTANCE_ATTACKS))
+def test_a_host_address_made_an_integer_by_distance_is_rejected(name: str) -> None:
+    head, body = DISTANCE_ATTACKS[name]
+    found = _found(answer(head, body))
+    assert "of a host address (an integer made from it)" in found.get("cuda_host_pointer", ""), (name, found)
+
+
+@pytest.mark.parametrize("name", sorted(HONEST_DISTANCE))
+def test_distance_between_iterators_of_one_container_is_accepted(name: str) -> None:
+    assert check_static(answer("", HONEST_DISTANCE[name] + _LAUNCH), "cuda") == []
+

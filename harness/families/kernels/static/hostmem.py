@@ -32,6 +32,12 @@ _CONTAINER = re.compile(r"\bstd\s*::\s*(?:vector|array|string|unique_ptr|shared_
 _BINDING = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(?:(?:\.|->)\s*\w+\s*)*"
                       r"(?:[+\-*/|&^]?=)(?!=)([^;{}]*)")
 _BRACE_INIT = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=\s*\{([^{}]*)\}")
+#: direct initialisation in a declaration, ``T name{e}`` or ``T name(e)`` (red team 11b S1), and a
+#: structured binding ``auto& [a, b] = e``: the names are bound to ``e``
+_DIRECT_INIT = re.compile(r"(?:([\w>])\s*[*&]*\s+|[*&]\s*)([A-Za-z_]\w*)\s*(?=[({])")
+_STRUCTURED = re.compile(r"\bauto\s*(?:const\s*)?[&*]*\s*\[([^\]]*)\]\s*(?:=\s*([^;]*)|[({])")
+_NOT_TYPES = frozenset({"return", "else", "new", "delete", "throw", "case", "do", "co_return", "co_yield", "operator",
+                        "sizeof", "decltype", "alignof", "goto"})
 _STORE_CALL = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\.|->)\s*(?:push_back|emplace_back|push_front|emplace_front|insert"
                          r"|emplace|assign|reset|fill)\s*\(")
 #: methods of a host buffer whose result is a number, not an address
@@ -131,6 +137,22 @@ def _fresh_tensors(expr: str) -> str:
     return "".join(out) + expr[last:]
 
 
+def _direct_bindings(code: str, body: list[int]) -> list[tuple[str, str]]:
+    """(name, initialiser) of the declarations in function bodies by ``T name{e}``/``T name(e)`` and
+    of each name of a structured binding ``auto [a, b] = e`` (``{e}``, ``(e)``)."""
+    out = []
+    for m in _DIRECT_INIT.finditer(code):
+        word = re.search(r"(\w+)\s*[*&]*\s*$", code[max(0, m.start() - 30):m.start(2)])
+        if body[m.start()] == -1 or word and word.group(1) in _NOT_TYPES:
+            continue
+        close = _args(code, m.end())[1]
+        out.append((m.group(2), code[m.end() + 1:close - 1]))
+    for m in _STRUCTURED.finditer(code):
+        expr = m.group(2) if m.group(2) is not None else code[m.end() - 1:_args(code, m.end() - 1)[1]]
+        out += [(n.strip(), expr) for n in m.group(1).split(",") if n.strip()]
+    return out
+
+
 def host_buffers(code: str) -> tuple[set[str], set[str], set[str]]:
     """The names of host buffers in host ``code`` (see the module docstring), those of them bound
     to host addresses (whose items count too), and the arrays and containers among those (tables
@@ -156,6 +178,10 @@ def host_buffers(code: str) -> tuple[set[str], set[str], set[str]]:
             if _mentions(m.group(2), tainted, bound):
                 tainted.add(m.group(1))
                 bound.add(m.group(1))
+        for name, expr in _direct_bindings(code, body):
+            if _mentions(expr, tainted, bound):
+                tainted.add(name)
+                bound.add(name)
         for m in _STORE_CALL.finditer(code):
             if any(_mentions(a, tainted, bound) for a in _args(code, m.end() - 1)[0]):
                 tainted.add(m.group(1))

@@ -12,7 +12,8 @@ is held to structural rules instead, which no honest host code we know breaks:
 * no cast (C-style or functional) to a template type parameter, a ``decltype``, a type alias of
   anything but a plain type name, a type trait (``std::decay_t<...>(a)``) or ``...::type``;
 * a cast to ``void*`` (or ``void**``) takes a tensor's ``data_ptr`` call, ``&name``, a kernel or
-  ``nullptr``; a host address never becomes an integer (``(long)&n``, ``reinterpret_cast<uintptr_t>(v.data())``);
+  ``nullptr``; a host address never becomes an integer (``(long)&n``, ``reinterpret_cast<uintptr_t>(v.data())``,
+  ``std::distance(d, v.data())``: only ``std::distance`` of iterators of one container takes one);
 * no unary ``*`` (dereference) and no arithmetic (``+ - += -= ++ --``) on a host address: ``&x``,
   ``.data()``, ``.begin()``/``.end()``, ``new``, ``this``, a string, an array or a pointer bound to one
   (arithmetic on device pointers from ``data_ptr`` stays: ``x.data_ptr<float>() + off`` to a launch);
@@ -56,6 +57,8 @@ _HOST_ADDR_CALL = re.compile(r"(?:(?:\.|->)\s*(?:data|begin|end|rbegin|rend|cbeg
                              r"|\bstd\s*::\s*(?:begin|end|data)\s*\([^()]*\))\s*$")
 _CONTROL = frozenset({"if", "while", "for", "switch"})
 _RANGE_ALGOS = re.compile(r"\bstd\s*::\s*(fill|fill_n|iota|sort|stable_sort|reverse|generate|generate_n)\s*\(")
+_DISTANCE = re.compile(r"(?<![\w.>])(?:std\s*::\s*)?(?:ranges\s*::\s*)?distance\s*(?:<[^<>;()]*>)?\s*\(")
+_ITER_END = re.compile(r"([A-Za-z_]\w*)\s*\.\s*c?(?:begin|end)\s*\(\s*\)|std\s*::\s*c?(?:begin|end)\s*\(\s*([A-Za-z_]\w*)\s*\)")
 _PRINTF_N = re.compile(r"%[-+ #0'0-9.*$]*(?:hh|h|ll|l|j|z|t|L|q)?n")
 
 
@@ -249,6 +252,23 @@ def _int_casts(code: str, ptrs: _Pointers) -> list[str]:
     return bad
 
 
+def _distances(code: str, ptrs: _Pointers) -> list[str]:
+    """``std::distance`` of a host address: the integer it returns is the address (red team 11b S1:
+    ``std::distance(d, hv.data())`` with ``d`` a device pointer, added back to ``d``, was a host vector
+    passed as device memory, with no cast and no arithmetic). Accepted only when no argument holds a
+    host address, or every argument is ``v.begin()``/``v.end()`` (``std::begin(v)``...) of one ``v``."""
+    bad = []
+    tainted, bound, _ = host_buffers(code) if _DISTANCE.search(code) else (set(), set(), None)
+    for m in _DISTANCE.finditer(code):
+        args = [a.strip() for a in _args(code, m.end() - 1)[0]]
+        ends = [_ITER_END.fullmatch(a) for a in args]
+        if all(ends) and len({e.group(1) or e.group(2) for e in ends if e}) == 1:
+            continue
+        if any(ptrs.holds(a) or _mentions(a, tainted, bound) for a in args):
+            bad.append(f"std::distance({', '.join(args)[:40]}) of a host address (an integer made from it)")
+    return bad
+
+
 def _library_writes(code: str) -> list[str]:
     """Range writes, placement new and ``delete`` (module docstring)."""
     bad = []
@@ -312,7 +332,7 @@ def pointer_problems(code: str, kernels: set[str]) -> list[str]:
     consts = _constants(code)
     ptrs = _Pointers(code)
     bad = _type_casts(code, opaque_types(code)) + _void_casts(code, kernels)
-    bad += _int_casts(code, ptrs) + _derefs(code) + _arithmetic(code, ptrs)
+    bad += _int_casts(code, ptrs) + _distances(code, ptrs) + _derefs(code) + _arithmetic(code, ptrs)
     bad += _indexing(code, consts) + _library_writes(code) + _runtime_writes(code, ptrs)
     return bad
 
