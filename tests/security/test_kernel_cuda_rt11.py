@@ -136,3 +136,30 @@ def test_a_host_address_made_an_integer_by_distance_is_rejected(name: str) -> No
 def test_distance_between_iterators_of_one_container_is_accepted(name: str) -> None:
     assert check_static(answer("", HONEST_DISTANCE[name] + _LAUNCH), "cuda") == []
 
+
+#: honest11 O9: torch's half switches undefined after its own -D, nvcc's new lambda flag, ptxas -O
+HONEST_FLAGS = {
+    "undefine_half_switches": '["-O3", "-U__CUDA_NO_HALF_OPERATORS__", "-U__CUDA_NO_HALF_CONVERSIONS__", '
+                              '"-U__CUDA_NO_HALF2_OPERATORS__", "-U__CUDA_NO_BFLOAT16_CONVERSIONS__"]',
+    "extended_lambda": '["--extended-lambda", "--expt-extended-lambda"]',
+    "ptxas_level_two_items": '["-Xptxas", "-O3"]',
+}
+#: reserved macros otherwise, and -Xptxas with anything but an optimisation level after it
+FLAG_ATTACKS = {
+    "define_reserved": '["-D__CUDA_NO_HALF_OPERATORS__=0"]',
+    "undefine_cudacc": '["-U__CUDACC__"]',
+    "undefine_arch": '["-U__CUDA_ARCH__"]',
+    "ptxas_alone": '["-Xptxas"]',
+    "ptxas_other_option": '["-Xptxas", "--def-load-cache=cg"]',
+    "ptxas_options_long": '["--ptxas-options", "-v"]',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST_FLAGS))
+def test_harmless_build_flags_are_accepted(name: str) -> None:
+    assert check_static(answer("", _LAUNCH, HONEST_FLAGS[name]), "cuda") == []
+
+
+@pytest.mark.parametrize("name", sorted(FLAG_ATTACKS))
+def test_other_build_flags_are_rejected(name: str) -> None:
+    assert "cuda_build" in _found(answer("", _LAUNCH, FLAG_ATTACKS[name])), name

@@ -32,7 +32,7 @@ from harness.proc import run_process
 #: flags an answer may pass in ``extra_cflags``/``extra_cuda_cflags`` (the compile stage builds
 #: with these; any other is rejected, since the GPU run's ``load_inline`` would use it)
 SAFE_FLAG = re.compile(r"^(-O[0-3s]|-DNDEBUG|-D[A-Za-z_]\w*(=[\w.]*)?|-U[A-Za-z_]\w*|--?use_fast_math|"
-                       r"-lineinfo|--expt-relaxed-constexpr|--expt-extended-lambda|-std=c\+\+\d\d|"
+                       r"-lineinfo|--expt-relaxed-constexpr|--expt-extended-lambda|--extended-lambda|-std=c\+\+\d\d|"
                        r"-maxrregcount=\d+|-Xptxas=[-\w,=]+|--ftz=(true|false)|--prec-div=(true|false)|"
                        r"--prec-sqrt=(true|false)|--fmad=(true|false)|-w|-Wall)$")
 #: architecture flags naming the architecture the device pass models (``__CUDA_ARCH__`` 900, honest
@@ -41,6 +41,11 @@ ARCH_FLAG = re.compile(r"^(?:(?:-arch|--gpu-architecture)=(?:sm|compute)_90a?|-g
                        r"code=(?:sm|compute)_90a?)$")
 _OLD_STD = re.compile(r"^-std=c\+\+(98|03|0x|11|14|1y)$")
 _RESERVED = re.compile(r"^-[DU](__|_[A-Z])")
+#: torch's own half/bfloat16 switches an answer may undefine (honest round 11 O9): ``-U`` after
+#: torch's ``-D`` in the same order in the build and in the preprocessing model (:func:`pass_flags`)
+_UNDEF_OK = re.compile(r"^-U__CUDA_NO_(?:HALF|HALF2|BFLOAT16)_(?:OPERATORS|CONVERSIONS)__$")
+#: ``-Xptxas`` as its own item: the next item is its argument, an optimisation level only
+_PTXAS = frozenset({"-Xptxas", "--ptxas-options"})
 #: ``load_inline`` arguments the checker reads; any other changes the build it cannot see
 BUILD_ARGS = frozenset({"name", "cpp_sources", "cuda_sources", "functions", "extra_cflags", "extra_cuda_cflags",
                         "verbose", "no_implicit_headers", "with_cuda"})
@@ -66,8 +71,13 @@ _CAP = 4 << 20
 def flag_problems(flags: Iterable[str], args: Iterable[str]) -> list[str]:
     """Flags and ``load_inline`` arguments the checker cannot follow."""
     bad = [f"load_inline({a}=...)" for a in args if a not in BUILD_ARGS]
-    for f in flags:
-        if ARCH_FLAG.match(f):
+    flags = list(flags)
+    for i, f in enumerate(flags):
+        if ARCH_FLAG.match(f) or _UNDEF_OK.match(f):
+            continue
+        if f in _PTXAS:
+            if i + 1 >= len(flags) or not re.fullmatch(r"-O[0-3]", flags[i + 1]):
+                bad.append(f"flag {f!r} not followed by an optimisation level -O0..-O3")
             continue
         if not SAFE_FLAG.match(f):
             bad.append(f"flag {f[:40]!r} (not on the allowlist)")
