@@ -97,12 +97,45 @@ def _ballast(device: str) -> list[Any]:
     return held[::2]
 
 
+_ORIGINAL_BACKWARD: dict[type, Any] = {}
+
+
+def record_backward(mod: ModuleType, recorded: Any) -> None:
+    """The answer's ``torch.autograd.Function`` subclasses (``static.autograd``): their ``backward``,
+    which the autograd engine runs outside any call of the entry, runs through ``recorded`` like a call
+    of the entry (its torch ops recorded, its allocations guarded)."""
+    import torch
+
+    for value in list(vars(mod).values()):
+        if isinstance(value, type) and issubclass(value, torch.autograd.Function) and \
+                value.__module__ == mod.__name__ and "backward" in vars(value):
+            original = _ORIGINAL_BACKWARD.setdefault(value, vars(value)["backward"])
+            fn = original.__func__ if isinstance(original, staticmethod) else original
+            value.backward = staticmethod(recorded(fn))  # type: ignore[method-assign]
+
+
+def _recording(recorder: Any, active: list[bool], guards: GuardSet, counter: Any) -> Any:
+    """A wrapper running a function under the case's op recorder and allocation guards (once: not
+    again inside a call already recorded)."""
+    def recorded(fn: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if active[0]:
+                return fn(*args, **kwargs)
+            active[0] = True
+            try:
+                with guard_allocations(guards, counter), recorder:
+                    return fn(*args, **kwargs)
+            finally:
+                active[0] = False
+        return call
+    return recorded
+
+
 def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any,
                         io: Any) -> None:
     """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
-    calls of the candidate's function, launches over the whole case."""
-    import torch
-
+    calls of the candidate's function (and of its autograd Functions' ``backward``), launches over the
+    whole case."""
     from harness.families.kernels.sandboxed import hooks
     from harness.families.kernels.sandboxed.refcases import cpu_leaves, flatten
     from harness.families.kernels.sandboxed.writes import watch_writes
@@ -136,8 +169,11 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
             # outside the recorder: the snapshot of the arguments is the worker's, not the answer's
             return watch_writes(call, written, counts, getattr(fn, "__name__", "?"))
 
+        record_backward(mod, _recording(recorder, active, guards, counter))
         try:
-            with torch.no_grad(), hooks.device_remap(device):
+            # autograd on, as for the reference's run (``refcases.compute_function_cases``): a test
+            # section that calls ``.backward()`` through the answer's autograd Function must run
+            with hooks.device_remap(device):
                 out = run_test_section(workdir, job, mod, case, wrap)
             sync(device)
         except Exception as exc:

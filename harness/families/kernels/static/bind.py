@@ -110,6 +110,10 @@ class BindMixin:
             self.fn.kernel_locals.discard(t.id)
 
     def bind_attr(self, t: ast.Attribute, k: int, value: ast.expr | None) -> None:
+        from harness.families.kernels.static.autograd import store
+
+        if store(self, t, k):  # type: ignore[arg-type]  # ``ctx.x = v`` in an autograd Function's method
+            return
         attr = self.self_attr(t)
         if self.alias_path(t):
             self.bad("monkeypatch", f"assigns into {self.alias_path(t)}", t)

@@ -5,6 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import autograd as AG
 from harness.families.kernels.static import hostobj as HO
 from harness.families.kernels.static import modlist as ML
 from harness.families.kernels.static import plain as SP
@@ -288,6 +289,9 @@ def _call_attr(b: Body, n: ast.Call, f: ast.Attribute) -> int:
             b.bad("forbidden_call", "super().__init__() outside __init__", n)
         _args(b, n)
         return SIZE
+    ctx = AG.call(b, n, f)  # ``ctx.save_for_backward(...)``, ``Cls.apply(...)``
+    if ctx is not None:
+        return ctx
     static = b.mod.static_call(f)
     if static is not None and isinstance(f.value, ast.Name) and not b.is_local(f.value.id):
         return call_fn(b, static, n)  # ``ModelNew.helper(n)``: no bound argument

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 
 from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import autograd as AG
 from harness.families.kernels.static import plain as SP
 from harness.families.kernels.static import tl as TL
 from harness.families.kernels.static.body import Body, default_kind
@@ -63,6 +64,8 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
                 mod.references.add(stmt.name)
             elif isinstance(stmt, ast.ClassDef):
                 mod.classes[stmt.name] = stmt
+                if AG.is_function_class(mod.aliases, stmt) and stmt.name != mod.entry:
+                    mod.ctx_attrs[stmt.name] = {}
             elif is_kernel_def(mod.aliases, stmt):
                 mod.kernels[stmt.name] = stmt  # type: ignore[assignment]
             elif isinstance(stmt, ast.FunctionDef):
@@ -84,6 +87,9 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
 
 
 def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
+    if cls.name in mod.ctx_attrs and cls.name not in mod.references:
+        AG.check_class(mod, b, cls)
+        return
     if SP.is_plain(b, cls) and cls.name not in mod.references and cls.name != mod.entry:
         SP.check_decorators(b, cls)
         SP.check_names(b, cls)
@@ -198,7 +204,8 @@ def _state(mod: ModuleScope) -> tuple[object, ...]:
     return (fns, sorted(mod.consts.items()), sorted(mod.self_attrs.items()), sorted(mod.poisoned),
             sorted((k, sorted(v.items())) for k, v in mod.kernel_args.items()),
             sorted((k, sorted(v)) for k, v in mod.modlists.items()), sorted(mod.self_exts),
-            sorted((k, sorted(v.items())) for k, v in mod.default_kinds.items()))
+            sorted((k, sorted(v.items())) for k, v in mod.default_kinds.items()),
+            sorted((k, sorted(v.items())) for k, v in mod.ctx_attrs.items()))
 
 
 def _pass(mod: ModuleScope, rep: Report, report: bool) -> None:

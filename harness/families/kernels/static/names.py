@@ -113,6 +113,11 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
     path = b.alias_path(n)
     if path is not None:
         return path_kind(b, path, n)
+    from harness.families.kernels.static.autograd import load
+
+    ctx = load(b, n)  # ``ctx.x`` in an autograd Function's method
+    if ctx is not None:
+        return ctx
     if n.attr.startswith("_") and not b.self_rooted(n):
         b.bad("private_access", f".{n.attr}", n)
         return OPAQUE

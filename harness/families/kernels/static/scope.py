@@ -111,6 +111,7 @@ class ModuleScope:
     plain: set[str] = field(default_factory=set)  # the answer's plain (non-nn.Module) classes
     plain_attrs: set[str] = field(default_factory=set)  # attribute names those classes define  # self.<attr> written otherwise: never a container
     references: set[str] = field(default_factory=set)
+    ctx_attrs: dict[str, dict[str, int]] = field(default_factory=dict)  # autograd Function -> ctx.<attr> -> kind
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
     kernel_args: dict[str, dict[str, int]] = field(default_factory=dict)  # kernel -> parameter -> kind at launches
@@ -149,7 +150,8 @@ class ModuleScope:
     def static_call(self, func: ast.expr) -> Fn | None:
         """The ``@staticmethod`` ``m`` when ``func`` is ``C.m`` for a class ``C`` of the answer
         (``ModelNew._launch_params(n)``: a call like ``self._launch_params(n)``), else None."""
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.classes:
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.classes \
+                and func.value.id not in self.ctx_attrs:  # never an autograd Function's forward with a made-up ctx
             fn = self.methods.get((func.value.id, func.attr))
             return fn if fn is not None and fn.static else None
         return None
