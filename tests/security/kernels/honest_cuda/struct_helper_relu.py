@@ -8,7 +8,6 @@ from torch.utils.cpp_extension import load_inline
 cuda_source = r"""
 #include <torch/extension.h>
 #include <cuda_runtime.h>
-#include <ATen/cuda/CUDAContext.h>
 
 struct Seg { const float* x; float* y; long long n; };
 __global__ void relu_seg(Seg s) {

@@ -8,7 +8,6 @@ from torch.utils.cpp_extension import load_inline
 cuda_source = r"""
 #include <torch/extension.h>
 #include <cuda_runtime.h>
-#include <ATen/cuda/CUDAContext.h>
 
 __global__ void relu_kernel(const float* __restrict__ x, float* __restrict__ y, long long n) {
     long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
