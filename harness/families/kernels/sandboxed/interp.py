@@ -1,0 +1,71 @@
+"""Triton interpreter (``TRITON_INTERPRET=1``): helpers called inside a launch skip the repeated
+language patch.
+
+A launch (``GridExecutor.__call__``) patches ``triton.language`` for the interpreter
+(``_patch_lang``: an ``inspect.getmembers`` walk of ``tl``, ``tl.tensor``, ``tl.math`` and
+``tl.core.tensor_descriptor_base`` replacing every builtin, plus stateless replacements of
+``range``, ``reduce``, ``to_ir``...) and restores every attribute when it ends. A ``@triton.jit``
+helper called from the kernel body (``InterpretedFunction.__call__``) runs the same walk again on
+every call and never restores it. Inside a launch that patched the language modules the helper
+sees, that walk changes nothing: the builtins are already replaced (by plain functions, which
+``is_builtin`` no longer matches) and the rest is set again to equivalent stateless functions,
+which the launch's restore removes with its own. The same holds for a module a helper call's own
+walk patched before (``triton.language.core``, which the standard library's ``tl.sum``, ``tl.max``,
+``tl.zeros``... see): Triton never restores that walk, so the module's functions stay replaced for
+the process, and the class attributes it sets (``tl.tensor``, ``tl.dtype``: the same classes in
+``tl`` and ``tl.core``) are set by every launch. The walks were about a quarter of the CPU time of
+a kernels-hard golden whose loops call helpers (row_median: 42,621 walks for 9 cases).
+
+:func:`skip_repatching_in_launches` makes such a call go straight to the rewritten helper (with
+the same ``InterpreterError`` wrapping); a helper called outside a launch, one that sees no
+language module (Triton's assertion) or one that sees a language module neither the launch nor an
+earlier helper call patched runs Triton's own call, as before. Installed by the worker for Triton answers
+(:func:`harness.families.kernels.sandboxed.hooks.install_triton_hooks`); it changes how fast the
+interpreter runs, not what it computes.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+_INSTALLED: list[bool] = []
+
+
+def _langs(fn: Any, tl: Any) -> frozenset[int]:
+    """The language modules ``_patch_lang(fn)`` patches (``tl`` and ``tl.core`` as seen from ``fn``)."""
+    return frozenset(id(v) for v in list(fn.__globals__.values()) if inspect.ismodule(v) and v in (tl, tl.core))
+
+
+def skip_repatching_in_launches() -> None:
+    """Install the shortcut (once per process)."""
+    if _INSTALLED:
+        return
+    import triton.language as tl
+    from triton.runtime import interpreter
+
+    active: list[frozenset[int]] = []  # the language modules each enclosing launch patched
+    kept: set[int] = set()  # modules a helper call's own patch left patched (Triton never restores it)
+    launch = interpreter.GridExecutor.__call__
+    call = interpreter.InterpretedFunction.__call__
+
+    def launch_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        active.append(_langs(self.fn, tl))
+        try:
+            return launch(self, *args, **kwargs)
+        finally:
+            active.pop()
+
+    def helper_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen = _langs(self.fn, tl) if active else frozenset()
+        if not seen or not seen <= active[-1] | kept:
+            kept.update(_langs(self.fn, tl))  # what Triton's call is about to patch for good
+            return call(self, *args, **kwargs)
+        fn = self.rewrite()
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            raise interpreter.InterpreterError(repr(e)) from e
+
+    interpreter.GridExecutor.__call__ = launch_call  # type: ignore[method-assign]
+    interpreter.InterpretedFunction.__call__ = helper_call  # type: ignore[method-assign]
+    _INSTALLED.append(True)

@@ -1,0 +1,123 @@
+"""The interpreter shortcut (harness/families/kernels/sandboxed/interp.py): a ``@triton.jit``
+helper called inside a launch skips Triton's repeated language patch, computes the same bits, and
+leaves ``triton.language`` as Triton's own call does; outside a launch Triton's call runs."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+KERNELS = '''
+import triton
+import triton.language as tl
+
+import blind
+
+
+@triton.jit
+def key(x):
+    xz = tl.where(x == 0.0, 0.0, x)
+    return (xz.to(tl.int32, bitcast=True) >> 3) + tl.math.floor(xz * 7.0).to(tl.int32)
+
+
+@triton.jit
+def twice(x):
+    return key(x) * 2  # a helper calling a helper
+
+
+@triton.jit
+def loop_kernel(x_ptr, y_ptr, s_ptr, N, BLOCK: tl.constexpr):
+    lanes = tl.arange(0, BLOCK)
+    acc = tl.zeros([BLOCK], dtype=tl.int32)
+    total = 0.0
+    for step in range(0, 5):
+        x = tl.load(x_ptr + lanes, mask=lanes < N, other=0.0)
+        acc += twice(x + step) - key(x)
+        total += tl.sum(x * step, axis=0)  # a standard-library helper: it sees triton.language.core
+    tl.store(y_ptr + lanes, acc, mask=lanes < N)
+    tl.store(s_ptr, total)
+
+
+@triton.jit
+def blind_kernel(x_ptr, BLOCK: tl.constexpr):
+    x = tl.load(x_ptr + tl.arange(0, BLOCK))
+    tl.store(x_ptr + tl.arange(0, BLOCK), blind.blind(x))
+'''
+BLIND = '''
+import triton
+
+
+@triton.jit
+def blind(x):  # no triton.language in its module: Triton's own call refuses it
+    return x + 1
+'''
+DRIVER = '''
+import json
+import torch
+import triton.language as tl
+from triton.runtime import interpreter
+import kernels
+
+calls = []
+patch = interpreter._patch_lang
+interpreter._patch_lang = lambda fn: (calls.append(fn.__name__), patch(fn))[1]
+ORIGINAL = {n: getattr(tl, n) for n in ("range", "static_range", "reduce", "where", "load")}
+ORIGINAL["tensor.__index__"] = getattr(tl.tensor, "__index__", None)
+
+
+def lang_restored():
+    now = {n: getattr(tl, n) for n in ("range", "static_range", "reduce", "where", "load")}
+    now["tensor.__index__"] = getattr(tl.tensor, "__index__", None)
+    return all(now[n] is v for n, v in ORIGINAL.items())
+
+
+def run():
+    calls.clear()
+    x = torch.linspace(-3.0, 3.0, 37)
+    x[5] = -0.0
+    y = torch.empty(37, dtype=torch.int32)
+    s = torch.empty(1)
+    kernels.loop_kernel[(1,)](x, y, s, 37, BLOCK=64)
+    restored = lang_restored()
+    try:
+        kernels.blind_kernel[(1,)](torch.zeros(4), BLOCK=4)
+        blind_error = ""
+    except Exception as e:
+        blind_error = type(e).__name__ + ": " + str(e)[:300]
+    return {"y": y.tolist(), "s": s.tolist(), "calls": list(calls), "restored": restored and lang_restored(), "blind": blind_error}
+
+
+plain = run()
+from harness.families.kernels.sandboxed.interp import skip_repatching_in_launches
+skip_repatching_in_launches()
+fast = run()
+calls.clear()
+kernels.key(tl.tensor(interpreter.TensorHandle(torch.ones(4).numpy(), tl.float32), tl.block_type(tl.float32, [4])))
+print(json.dumps({"plain": plain, "fast": fast, "outside": list(calls)}))
+'''
+
+
+def test_helpers_inside_a_launch_skip_the_patch_and_compute_the_same(tmp_path: Path) -> None:
+    (tmp_path / "kernels.py").write_text(KERNELS)
+    (tmp_path / "blind.py").write_text(BLIND)
+    env = {**os.environ, "TRITON_INTERPRET": "1", "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    proc = subprocess.run([sys.executable, "-c", DRIVER], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    plain, fast = out["plain"], out["fast"]
+    assert fast["y"] == plain["y"] and len(set(plain["y"])) > 5 and fast["s"] == plain["s"] != [0.0]
+    # Triton's call: one patch for the launch, then one per helper call (5 x twice, key, key, sum)
+    assert plain["calls"][:1] == ["loop_kernel"] and plain["calls"].count("key") == 10
+    assert plain["calls"].count("twice") == 5 and plain["calls"].count("sum") == 5
+    # the shortcut: the launches patch, the helpers inside them do not, but for the first one that
+    # sees triton.language.core (tl.zeros), whose patch Triton leaves in place
+    assert fast["calls"] == ["loop_kernel", "zeros", "blind_kernel", "blind"], fast["calls"]
+    # a helper whose module shows no triton.language still gets Triton's own call, and its refusal
+    assert "triton.language must be visible" in plain["blind"] and fast["blind"] == plain["blind"]
+    assert plain["restored"] and fast["restored"]  # each launch leaves triton.language as it found it
+    assert out["outside"] == ["key"]  # outside a launch, Triton's own call (and patch)
