@@ -121,6 +121,8 @@ def _violations(code: str) -> list[tuple[str, str]]:
 def test_honest_function_classes_pass() -> None:
     assert _violations(HONEST) == []
     assert _violations(SETUP_CONTEXT) == []
+    # ctx attributes named like Triton tensor methods (fast_rope_embedding's ``ctx.cos = cos``)
+    assert _violations(HONEST.replace("ctx.alpha", "ctx.cos")) == []
 
 
 @pytest.mark.parametrize(("name", "old", "new", "rule"), [
@@ -140,6 +142,10 @@ def test_honest_function_classes_pass() -> None:
      "forbidden_attribute"),
     ("ctx_rebound", "        (x,) = ctx.saved_tensors", "        ctx = torch\n        (x,) = ctx.saved_tensors",
      "forbidden_statement"),
+    ("ctx_passed", "        (x,) = ctx.saved_tensors", "        (x,) = ctx.saved_tensors\n"
+     "        scale_kernel[(1,)](ctx, dy, 1, 1.0, BLOCK_SIZE=16)", "host_object"),
+    ("ctx_returned", "        return out\n\n    @staticmethod\n    def backward",
+     "        return out, ctx\n\n    @staticmethod\n    def backward", "host_object"),
     ("ctx_hook", "        ctx.alpha = alpha\n", "        ctx.alpha = alpha\n        ctx.register_hook(print)\n",
      "forbidden_call"),
     # forward called directly with a made-up ctx; the class as a value

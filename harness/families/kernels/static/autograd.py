@@ -3,7 +3,8 @@ are written around one). Such a class derives from exactly ``torch.autograd.Func
 no decorators) and defines only ``@staticmethod`` ``forward``, ``backward`` and ``setup_context``;
 their bodies are checked like every other method (:mod:`.body`). ``ctx`` (the first parameter of
 ``backward`` and ``setup_context``, and of ``forward`` without ``setup_context``) is an opaque per-call
-object: attributes stored on it and read back take the kinds stored, ``ctx.save_for_backward(...)``,
+object, named only as ``ctx.<attribute>`` (never passed on, returned or launched with): attributes
+stored on it and read back take the kinds stored, ``ctx.save_for_backward(...)``,
 ``ctx.saved_tensors``, ``ctx.needs_input_grad``, ``ctx.mark_dirty`` / ``mark_non_differentiable`` /
 ``set_materialize_grads`` are what it offers; ``ctx`` is never rebound. ``Cls.apply(...)`` is a call
 of ``forward`` (its parameters take the argument kinds); ``backward`` (run by the autograd engine)
@@ -75,7 +76,16 @@ def check_class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
                                    or isinstance(x, ast.arg) and x.arg == ctx and x is not fn.node.args.args[0]
                                    for x in ast.walk(fn.node)):
             b.bad("forbidden_statement", f"{cls.name}.{name} rebinds {ctx}", fn.node)
+        if ctx is not None and _bare_uses(fn.node, ctx):
+            b.bad("host_object", f"{cls.name}.{name} uses {ctx} other than as {ctx}.<attribute>", fn.node)
     mod.ctx_attrs.setdefault(cls.name, {})
+
+
+def _bare_uses(node: ast.AST, ctx: str) -> bool:
+    """``ctx`` read other than as the receiver of an attribute (passed on, returned, launched with)."""
+    receivers = {id(a.value) for a in ast.walk(node) if isinstance(a, ast.Attribute)}
+    return any(isinstance(x, ast.Name) and x.id == ctx and isinstance(x.ctx, ast.Load) and id(x) not in receivers
+               for x in ast.walk(node))
 
 
 def ctx_param(mod: ModuleScope, fn: Fn) -> str | None:

@@ -118,8 +118,8 @@ def module_attr_names(mod: ModuleScope, rep: Report) -> None:
     from harness.families.kernels.static.plain import attr_names
 
     for name, cls in mod.classes.items():
-        if name in mod.plain:
-            continue
+        if name in mod.plain or name in mod.ctx_attrs:  # an autograd Function: never instantiated, and
+            continue  # its ctx is only ever ``ctx.<attr>`` (``static.autograd``), never a value a kernel gets
         names = attr_names(cls)
         for node in ast.walk(cls):
             if not isinstance(node, ast.Call):
