@@ -95,26 +95,101 @@ def unit_names(text: str) -> set[str]:
     return names
 
 
-_BODIES = re.compile(r"\b(package|interface|class|program)\b.*?\bend\1\b", re.DOTALL)
+#: design units whose own declarations are not the compilation unit's: the keyword and its end
+_UNITS = {"module": "endmodule", "macromodule": "endmodule", "package": "endpackage", "interface": "endinterface",
+          "program": "endprogram", "class": "endclass", "primitive": "endprimitive", "checker": "endchecker"}
+
+
+def _bodies(text: str) -> list[tuple[str, int, int]]:
+    """(keyword, start, end) of each top-level design unit of ``text`` (a module, package,
+    interface, class...), read on tokens: a keyword inside an escaped name (``\\x.package``), a
+    comment or a string is none (red team 11c S3); ``typedef class c;`` opens nothing."""
+    from harness.families.verilog.lexer import tokenize
+
+    toks = tokenize(text)
+    spans, k = [], 0
+    while k < len(toks):
+        word = toks[k].text if toks[k].kind == "ident" else ""
+        if word == "interface" and k + 1 < len(toks) and toks[k + 1].text == "class":
+            k, word = k + 1, "class"  # interface class c; ... endclass
+        if word not in _UNITS or (k and toks[k - 1].text in ("typedef", "extern")):
+            k += 1
+            continue
+        end = next((e for e in range(k + 1, len(toks)) if toks[e].kind == "ident" and toks[e].text == _UNITS[word]), None)
+        if end is None:
+            break
+        spans.append((word, toks[k].start, toks[end].end))
+        k = end + 1
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[str, int, int]]) -> str:
+    for _, start, end in sorted(spans, key=lambda s: -s[1]):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _local_names(body: str) -> set[str]:
+    """Names a design unit's text declares for itself (parameters, enum members, typedefs,
+    functions, tasks: the forms of :data:`_DECLARED`)."""
+    names = {m.group(1) for rx in _DECLARED[1:] for m in rx.finditer(body)}
+    names |= {m.group(1) for p in _PARAMS.finditer(body) for m in _ASSIGNED.finditer(p.group(1))}
+    names |= {w for e in _ENUM.finditer(body) for w in _WORD.findall(re.sub(r"=[^,]*", "", e.group(1)))}
+    return names
+
+
+_IMPORT = re.compile(r"\bimport\s+([^;]*);")
+_ITEM = re.compile(r"([A-Za-z_][\w$]*)\s*::\s*(\*|[A-Za-z_][\w$]*)")
+
+
+def unit_scope_names(text: str) -> set[str]:
+    """Names ``text`` puts in compilation-unit scope: declared outside every design unit (a
+    package's, interface's or class's own declarations are not; a keyword inside an escaped name
+    opens no body), and brought there by a unit-scope ``import p::name``, or ``import p::*`` of a
+    package ``text`` declares (red team 11c S3: an explicit import beats the harness's wildcard)."""
+    masked = mask_comments(text)
+    bodies = _bodies(masked)
+    outside = _blank(masked, bodies)
+    names = _local_names(outside)
+    own = {}
+    for word, start, end in bodies:
+        m = re.match(r"package\s+(?:(?:automatic|static)\s+)*([A-Za-z_][\w$]*)", masked[start:end])
+        if word == "package" and m:
+            own[m.group(1)] = _local_names(masked[m.end():end])
+    for imp in _IMPORT.finditer(outside):
+        for pkg, item in _ITEM.findall(imp.group(1)):
+            names |= own.get(pkg, set()) if item == "*" else {item}
+    return names - set(_UNITS) - set(_UNITS.values())
+
+
+def harness_free_names(harness_text: str) -> set[str]:
+    """Names the harness's HDL uses where its own design unit does not declare them: at unit scope,
+    or inside a module/package/... that does not declare the name itself (one it imports, or its
+    unit's). A name a harness module declares for itself wins over ``$unit`` there (honest11b F1:
+    an answer's file-scope FSM enum IDLE beside a golden model's module-local IDLE replaced nothing)."""
+    masked = mask_comments(harness_text)
+    bodies = _bodies(masked)
+    used = set(_WORD.findall(_blank(masked, bodies)))
+    for _, start, end in bodies:
+        body = masked[start:end]
+        used |= set(_WORD.findall(body)) - _local_names(body)
+    return used
 
 
 def shadowing(texts: list[str], reference: str, harness_text: str) -> tuple[str, str] | None:
-    """``("unit_scope", why)`` when an answer file declares at compilation-unit scope (a parameter,
-    an enum member, a typedef, a function...: :func:`unit_names`) a name that the hidden harness's
-    HDL uses and the reference does not declare there. Icarus compiles the answer with the harness
-    in one unit, where a ``$unit`` name wins over the harness's ``import pkg::*``: an answer's
-    ``localparam CMP_MASK = 0`` rewrote the mask of the harness's own comparison (red team 11a S4).
-    Which names a harness file reaches through an import is not worked out: any use counts (fail
-    closed). A package's, interface's or class's own declarations do not count: imported into
-    ``$unit`` beside the harness's import, Icarus finds the name ambiguous and does not build."""
-    used = set(_WORD.findall(mask_comments(harness_text)))
+    """``("unit_scope", why)`` when an answer file puts in compilation-unit scope (a parameter, an
+    enum member, a typedef, a function, an import...: :func:`unit_scope_names`) a name that the
+    hidden harness's HDL uses without declaring it in that design unit (:func:`harness_free_names`)
+    and the reference does not put there. Icarus compiles the answer with the harness in one unit,
+    where a ``$unit`` name wins over the harness's ``import pkg::*``: an answer's ``localparam
+    CMP_MASK = 0`` rewrote the mask of the harness's own comparison (red team 11a S4). Which names
+    a harness unit reaches through an import is not worked out: any such use counts (fail closed)."""
+    used = harness_free_names(harness_text)
     if not used:
         return None
-    ours = unit_names(reference)
+    ours = unit_names(reference) | unit_scope_names(reference)
     for text in texts:
-        outside = _outside_modules(mask_comments(text))
-        names = unit_names(_BODIES.sub(" ", outside))
-        clash = sorted((names & used) - ours)
+        clash = sorted((unit_scope_names(text) & used) - ours)
         if clash:
             return "unit_scope", (f"declares {', '.join(clash[:3])} outside its modules, a name the hidden harness's HDL "
                                   "uses: compiled with it in one unit, it would replace what the harness imports "
@@ -125,9 +200,7 @@ def shadowing(texts: list[str], reference: str, harness_text: str) -> tuple[str,
 def _outside_modules(masked: str) -> str:
     from harness.families.verilog.extract import module_spans
 
-    for _, start, end in sorted(module_spans(masked), key=lambda s: -s[1]):
-        masked = masked[:start] + " " * (end - start) + masked[end:]
-    return masked
+    return _blank(masked, module_spans(masked))
 
 
 def hidden_use(files: list[str], reference: str, harness_text: str) -> tuple[str, str] | None:

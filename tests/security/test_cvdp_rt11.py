@@ -254,3 +254,76 @@ def test_s4_end_to_end(tmp_path: Path) -> None:
     for code in (MUL8, "typedef logic [15:0] prod_t;\n" + MUL8.replace("output logic [15:0] p", "output prod_t p")):
         v = score_response(suite, problem, model_answer({"rtl/mul8.sv": code}), ctx)
         assert v.status == Status.PASS, (code, v.reason, v.logs)
+
+
+GOLDEN_FSM = """module seqdet_golden (input logic clk, input logic rst, input logic din, output logic hit);
+    typedef enum logic [1:0] {IDLE, GOT1, GOT10} state_t;
+    state_t state;
+    always_ff @(posedge clk) if (rst) state <= IDLE; else state <= din ? GOT1 : (state == GOT1 ? GOT10 : IDLE);
+    assign hit = (state == GOT10) && din;
+endmodule
+module seqdet_check (input logic clk, input logic rst, input logic din, output logic hit, output logic hit_ref);
+    seqdet        dut (.clk(clk), .rst(rst), .din(din), .hit(hit));
+    seqdet_golden gold (.clk(clk), .rst(rst), .din(din), .hit(hit_ref));
+endmodule
+"""
+SEQDET = """module seqdet (input logic clk, input logic rst, input logic din, output logic hit);
+    logic [1:0] st;
+    always_ff @(posedge clk) if (rst) st <= 2'd0; else st <= din ? 2'd1 : (st == 2'd1 ? 2'd2 : 2'd0);
+    assign hit = (st == 2'd2) && din;
+endmodule
+"""
+
+
+def test_honest11b_f1_a_name_the_harness_declares_in_its_own_module_is_not_shadowed() -> None:
+    """A file-scope FSM enum named like the golden model's module-local one replaces nothing (the
+    module's own declaration wins over $unit): not rejected. A harness name its module does not
+    declare (imported or unit-scope) still counts."""
+    honest = ("typedef enum logic [1:0] {IDLE, GOT1, GOT10} state_t;\n"
+              + SEQDET.replace("logic [1:0] st;", "state_t st;").replace("2'd0", "IDLE").replace("2'd1", "GOT1")
+              .replace("2'd2", "GOT10"))
+    assert shadowing([honest], SEQDET, GOLDEN_FSM) is None
+    uses_unit = GOLDEN_FSM.replace("    typedef enum logic [1:0] {IDLE, GOT1, GOT10} state_t;\n", "")
+    found = shadowing([honest], SEQDET, "typedef enum logic [1:0] {IDLE, GOT1, GOT10} state_t;\n" + uses_unit)
+    assert found is not None and found[0] == "unit_scope" and "IDLE" in found[1]
+
+
+RT11C_S3 = {
+    # an explicit unit-scope import of the answer's own package beats the harness's wildcard import
+    "explicit import": "package mul8_consts;\n  localparam logic [15:0] CMP_MASK = 16'h0000;\nendpackage\n"
+                       "import mul8_consts::CMP_MASK;\n",
+    # escaped names holding package/endpackage fooled the text regex that dropped package bodies
+    "escaped names": "localparam int \\x.package = 1;\nlocalparam logic [15:0] CMP_MASK = 16'h0000;\n"
+                     "localparam int \\x.endpackage = 1;\n",
+    # an escaped identifier is the plain name
+    "escaped CMP_MASK": "localparam logic [15:0] \\CMP_MASK = 16'h0000;\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RT11C_S3))
+def test_rt11c_s3_imports_and_escaped_names_are_unit_names(name: str) -> None:
+    found = shadowing([RT11C_S3[name] + MUL8.replace("a * b", "16'd0")], MUL8, HARNESS_PKG)
+    assert found is not None and found[0] == "unit_scope" and "CMP_MASK" in found[1], found
+    assert "package" not in found[1].split(" outside")[0]
+
+
+@needs_iverilog
+def test_rt11c_s3_the_explicit_import_shadows_in_icarus(tmp_path: Path) -> None:
+    """Why the explicit import counts: Icarus binds the harness's CMP_MASK to the answer's 0."""
+    import subprocess
+
+    (tmp_path / "ans.sv").write_text(RT11C_S3["explicit import"] + MUL8.replace("a * b", "16'd0"))
+    (tmp_path / "tb.sv").write_text(HARNESS_PKG)
+    (tmp_path / "drv.sv").write_text("module drv; reg [7:0] a = 3, b = 5; wire [15:0] p; wire ok;\n"
+                                     "tb_top t (.a(a), .b(b), .p(p), .ok(ok)); initial #1 $display(\"ok=%0d\", ok);\nendmodule\n")
+    subprocess.run(["iverilog", "-g2012", "-s", "drv", "-o", str(tmp_path / "x.vvp"),
+                    *(str(tmp_path / f) for f in ("ans.sv", "tb.sv", "drv.sv"))], check=True, capture_output=True)
+    out = subprocess.run(["vvp", "-n", str(tmp_path / "x.vvp")], capture_output=True, text=True).stdout
+    assert "ok=1" in out
+
+
+def test_package_wildcard_import_of_an_answer_package_counts_and_an_unused_one_does_not() -> None:
+    pkg = "package own_pkg; localparam logic [15:0] CMP_MASK = 16'h0000; localparam int W = 8; endpackage\n"
+    found = shadowing([pkg + "import own_pkg::*;\n" + MUL8], MUL8, HARNESS_PKG)
+    assert found is not None and "CMP_MASK" in found[1]
+    assert shadowing([pkg.replace("CMP_MASK", "MY_MASK") + "import own_pkg::*;\n" + MUL8], MUL8, HARNESS_PKG) is None
