@@ -235,6 +235,30 @@ def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     return out
 
 
+#: a name host code declares as a tensor: ``torch::Tensor x`` (parameters and locals, ``const ... &``),
+#: or ``auto x = ...`` from an allocation (``torch::empty_like(...)``) or a view of another tensor
+_TENSOR_DECL = re.compile(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)\s*[,;=)({]")
+_TENSOR_AUTO = re.compile(r"\bauto\s*&?\s*([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::\s*\w+\s*\(|[\w.]+\.(?:contiguous|view|"
+                          r"reshape|to|transpose|permute|unsqueeze|squeeze|expand|narrow|select|t|flatten|view_as|"
+                          r"reshape_as|expand_as|cuda|detach|clone)\s*\()")
+_BINARY = r"(?:\+=|-=|\*=|/=|%=|\^=|\|=|&=|<<=|>>=|\+(?!\+)|-(?![->])|\*|/(?![/*])|%|\^|\|(?!\|)|&(?!&))"
+
+
+def tensor_operators(host: str) -> list[str]:
+    """Arithmetic on a tensor in host code (``return a + b;``, ``out *= 2;``, ``-x``): ATen compute
+    through C++ operators, which no method or namespace allowlist sees. A name counts as a tensor
+    where host code declares it as one anywhere (fail closed on a name reused for a number)."""
+    names = set(_TENSOR_DECL.findall(host)) | set(_TENSOR_AUTO.findall(host))
+    bad = []
+    for name in sorted(names):
+        n = re.escape(name)
+        after = re.search(rf"(?<![\w.>:])\b{n}\b\s*(?:\[[^\]]*\]\s*)?{_BINARY}", host)
+        before = re.search(rf"(?:[+\-/%^]|\b\d+\s*\*|\)\s*\*)\s*(?<![\w.>:]){n}\b(?!\s*(?:\.|->|\(|::))", host)
+        if after or before:
+            bad.append(f"tensor arithmetic on {name}")
+    return bad
+
+
 def cpp_compute_calls(views: list[View]) -> list[str]:
     """torch/ATen compute in the C++/CUDA sources (``at::matmul``, ``x.sum()``, ``using at::relu``),
     checked on every build pass (``views``) against allowlists of names and methods; the method
@@ -253,6 +277,7 @@ def cpp_compute_calls(views: list[View]) -> list[str]:
                 bad.append(f"using {ns}::{name or '*'}")
         for ns in _NS_ALIAS.findall(code):
             bad.append(f"namespace alias of {ns}")
+        bad += tensor_operators(view.host)
     return sorted(set(bad))
 
 

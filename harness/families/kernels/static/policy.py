@@ -127,5 +127,5 @@ CPP_METHODS_ALLOWED = frozenset({
     "transpose", "permute", "unsqueeze", "squeeze", "expand", "narrow", "select", "t", "flatten", "to",
     "cuda", "zero_", "fill_", "get", "count", "find", "length", "swap", "reset", "memory_format",
     "pinned_memory", "is_cpu", "sizes_vec", "x", "y", "z", "w", "block_rank", "dim_threads", "dim_blocks",
-    "def", "attr", "doc",
+    "def", "attr", "doc", "view_as", "reshape_as", "expand_as", "chunk", "split", "unbind",
 })
