@@ -117,6 +117,49 @@ def test_latches_opened_by_a_pulse_lose_area_too(ctx: EvalContext) -> None:
     clocking = {**res.clocking, "irregular": [], "n_irregular": 0}
     assert irregular(res.by_type, clocking, ref.by_type, ref.clocking).startswith("latches ($_DLATCH_P_)")
 
+# red team 11c S2: ram16x8's memory in muxes fed back on themselves (no latch cell), written by a
+# pulse from an ordinary flip-flop and another mux loop (area 910 against 1406 before)
+RAM_MUX_LOOP = """module ram16x8 (input wire clk, input wire rst, input wire en, input wire we,
+    input wire [3:0] addr, input wire [7:0] wdata, output reg [7:0] rdata);
+  reg tog;
+  always @(posedge clk) if (rst) tog <= 1'b0; else tog <= ~tog;
+  wire tprev;
+  assign tprev = clk ? tprev : tog;
+  wire wr = clk & ~(tog ^ tprev) & en & we & ~rst;
+  wire [127:0] words;
+  genvar i;
+  generate for (i = 0; i < 16; i = i + 1) begin : w
+    wire sel = wr && addr == i;
+    wire [7:0] word;
+    assign word = sel ? wdata : word;
+    assign words[8*i +: 8] = word;
+  end endgenerate
+  always @(posedge clk) if (rst) rdata <= 8'h00; else if (en) rdata <= we ? wdata : words[8*addr +: 8];
+endmodule
+"""
+
+
+def test_storage_in_combinational_loops_loses_area_and_depth(ctx: EvalContext) -> None:
+    res = synth.synthesize(RAM_MUX_LOOP, "ram16x8", ctx)
+    # seen by nothing else: one ordinary posedge clock, no latch cell
+    assert res.clocking["clocks"] == ["clk:posedge"] and not res.clocking["n_irregular"], res.clocking
+    assert not any(t.startswith("$_DLATCH") for t in res.by_type) and res.clocking["loops"] == 129
+    metrics, reason = _metrics(RAM_MUX_LOOP, "ram16x8", ctx)
+    _withheld(metrics, reason, "129 combinational loop(s) in the netlist (the reference has 0)")
+
+
+def test_loops_the_reference_has_too_do_not_withhold() -> None:
+    from harness.families.verilog.seqcheck import irregular
+
+    def clk(loops: int) -> dict:  # type: ignore[type-arg]
+        return {"clocks": ["clk:posedge"], "irregular": [], "n_irregular": 0, "loops": loops}
+
+    types = {"$_DFF_P_": 1, "$_MUX_": 2}
+    assert irregular(types, clk(2), types, clk(2)) == ""
+    assert irregular(types, clk(0), types, clk(2)) == ""
+    assert irregular(types, clk(3), types, clk(2)).startswith("3 combinational loop(s)")
+    assert irregular(types, clk(1), None, None).startswith("1 combinational loop(s)")
+
 
 def test_an_async_reset_and_enable_answer_keeps_its_scores(ctx: EvalContext) -> None:
     ref, _ = _reference("mac_pipe")

@@ -17,8 +17,10 @@ flip-flop's output) is logic. The design's clocks are the (port, edge) pairs of 
 :func:`irregular` then compares an answer with its reference. The answer's cells are ordinary when
 every flip-flop's clock and asynchronous pins come from input ports, no flip-flop is reset or set
 by the port that clocks it, every (clock port, edge) is one the reference's flip-flops use, and it
-has no latch (or other sequential cell type) the reference lacks. Otherwise area, cells and depth
-are withheld (the verdict stands), with the reason in the synth stage. Inside a trusted wrapper
+has no latch (or other sequential cell type) the reference lacks, and its netlist has no more
+combinational loops than the reference's (yosys ``scc`` after synthesis: a ``$_MUX_`` fed back on
+itself holds a value like a latch, priced as a mux and invisible to ``ltp``; red team 11c S2).
+Otherwise area, cells and depth are withheld (the verdict stands), with the reason in the synth stage. Inside a trusted wrapper
 the ports are those of the answer's modules (each per-parameter-set module is read; the wrapper's
 own cells are not).
 """
@@ -29,11 +31,14 @@ import re
 from typing import Any
 
 SEQ_FILE = "seq.json"
-#: after ``stat``/``ltp`` (and the netlist): every cell but the sequential ones, buffers and
-#: inverters removed (``keep`` so that ``opt_clean`` leaves a flip-flop whose output went to a
-#: removed gate), then the rest written as JSON
+#: the attribute ``scc`` gives each cell of a combinational loop (its value: the loop's number)
+LOOP_ATTR = "hweval_loop"
+#: after ``stat``/``ltp`` (and the netlist): the cells of combinational loops marked, then every
+#: cell but the sequential ones, buffers, inverters and loop cells removed (``keep`` so that
+#: ``opt_clean`` leaves a flip-flop whose output went to a removed gate), the rest written as JSON
 SEQ_SCRIPT = (
-    r"select -set hweval_seq t:$_*DFF* t:$_DLATCH* t:$_SR_* t:$_FF_ t:$_BUF_ t:$_NOT_",
+    f"scc -set_attr {LOOP_ATTR} {{}}",
+    rf"select -set hweval_seq t:$_*DFF* t:$_DLATCH* t:$_SR_* t:$_FF_ t:$_BUF_ t:$_NOT_ a:{LOOP_ATTR}",
     "setattr -set keep 1 @hweval_seq",
     "delete c:* @hweval_seq %d",
     "opt_clean",
@@ -78,8 +83,9 @@ def _root(bit: Any, drivers: dict[int, tuple[Any, bool]], ports: dict[int, str])
     return None, inverted
 
 
-def _module(mod: dict[str, Any]) -> tuple[set[str], list[str]]:
-    """The clocks (``port:posedge``) of one netlist module and what is not ordinary in it."""
+def _module(mod: dict[str, Any]) -> tuple[set[str], list[str], int]:
+    """The clocks (``port:posedge``) of one netlist module, what is not ordinary in it, and how many
+    combinational loops it has."""
     ports: dict[int, str] = {}
     for name, port in (mod.get("ports") or {}).items():
         if port.get("direction") == "input":
@@ -88,6 +94,8 @@ def _module(mod: dict[str, Any]) -> tuple[set[str], list[str]]:
                 if isinstance(b, int):
                     ports[b] = name if len(bits) == 1 else f"{name}[{i}]"
     cells = list((mod.get("cells") or {}).values())
+    loops = {str((c.get("attributes") or {})[LOOP_ATTR]) for c in cells
+             if LOOP_ATTR in (c.get("attributes") or {})}
     drivers = {c["connections"]["Y"][0]: (c["connections"]["A"][0], c["type"] == "$_NOT_")
                for c in cells if c.get("type") in ("$_BUF_", "$_NOT_")}
     clocks: set[str] = set()
@@ -109,27 +117,29 @@ def _module(mod: dict[str, Any]) -> tuple[set[str], list[str]]:
                 notes.append(f"{cell['type']} with its asynchronous {pin} pin driven by logic")
             elif src == clock and not src.startswith("'"):
                 notes.append(f"{cell['type']} clocked and asynchronously {pin}-driven by the same port {src}")
-    return clocks, notes
+    return clocks, notes, len(loops)
 
 
 def clocking(json_text: str, skip: str = "") -> dict[str, Any]:
     """From ``seq.json``: ``clocks`` (sorted ``port:edge``), ``irregular`` (what is not ordinary, a
-    few examples) and ``n_irregular``; the module ``skip`` (a trusted wrapper) is not read. An
-    unreadable file gives ``{"error": ...}``."""
+    few examples), ``n_irregular`` and ``loops`` (combinational loops); the module ``skip`` (a
+    trusted wrapper) is not read. An unreadable file gives ``{"error": ...}``."""
     try:
         mods = json.loads(json_text).get("modules") or {}
     except (json.JSONDecodeError, AttributeError) as exc:
         return {"error": f"unreadable {SEQ_FILE}: {exc}"}
     clocks: set[str] = set()
     notes: list[str] = []
+    loops = 0
     for name, mod in mods.items():
         if name.lstrip("\\") == skip.lstrip("\\") and skip:
             continue
-        c, n = _module(mod)
+        c, n, k = _module(mod)
         clocks |= c
         notes += n
+        loops += k
     uniq = sorted(set(notes))
-    return {"clocks": sorted(clocks), "irregular": uniq[:_MAX_NOTES], "n_irregular": len(notes)}
+    return {"clocks": sorted(clocks), "irregular": uniq[:_MAX_NOTES], "n_irregular": len(notes), "loops": loops}
 
 
 def _sequential(by_type: dict[str, int]) -> set[str]:
@@ -146,6 +156,9 @@ def irregular(cand_types: dict[str, int], cand_clocking: dict[str, Any],
     if cand_clocking.get("n_irregular"):
         return "; ".join(cand_clocking["irregular"]) + (
             f" ({cand_clocking['n_irregular']} such pins or cells)" if cand_clocking["n_irregular"] > 1 else "")
+    loops, ref_loops = int(cand_clocking.get("loops") or 0), int((ref_clocking or {}).get("loops") or 0)
+    if loops > ref_loops:
+        return f"{loops} combinational loop(s) in the netlist (the reference has {ref_loops})"
     ref_latch = any(t.startswith(_LATCH) for t in ref_types)
     extra = sorted(t for t in _sequential(cand_types)
                    if not (t.startswith(_LATCH) and ref_latch) and t not in ref_types)
