@@ -67,12 +67,17 @@ def set_probe_source(build: dict[str, Any], modules: list[str], reference: str, 
                    if mod in modules and re.fullmatch(r"[A-Za-z_]\w*", inst)]
     if not targets or not re.fullmatch(r"[A-Za-z_][\w$]*", top):
         return None
-    sets = [f"  defparam hweval_probe_u0.{name} = {value};" for name, value in build["parameters"].items()
-            if re.fullmatch(r"[A-Za-z_]\w*", name) and value.strip() and not re.search(r"[;\n]", value)]
+    sets = _defparams(build)
     shows = [s for path, mod in targets for s in _shows(path, path.replace("hweval_probe_u0", top), mod, reference,
                                                          answer_names, tag)]
     return "\n".join([f"module hweval_probe_{tag};", f"  {top} hweval_probe_u0 ();", *sets, "  initial begin", "    #0;",
                       *shows, "    $finish;", "  end", "endmodule", ""])
+
+
+def _defparams(build: dict[str, Any]) -> list[str]:
+    """A ``defparam`` line on the probe's first instance for each of the build's parameters."""
+    return [f"  defparam hweval_probe_u0.{name} = {value};" for name, value in build["parameters"].items()
+            if re.fullmatch(r"[A-Za-z_]\w*", name) and value.strip() and not re.search(r"[;\n]", value)]
 
 
 def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROBE",
@@ -101,12 +106,13 @@ def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROB
 
 
 def drive_probe_source(modules: list[str], reference: str, widths: dict[str, str],
-                       tag: str = "HWEVAL_PROBE") -> tuple[str, dict[int, str]]:
+                       tag: str = "HWEVAL_PROBE", sets: list[str] | None = None) -> tuple[str, dict[int, str]]:
     """The probe module with one instance of each module, every input port the reference declares
     connected by name to a net of the probe (as wide as the reference's port, ``widths``: the
     probe's ``"mod W:port"`` lines), and the line of each instance (Icarus names that line when it
-    coerces a connected input the module drives to inout)."""
-    lines, at = [f"module hweval_probe_{tag};"], {}
+    coerces a connected input the module drives to inout). ``sets``: ``defparam`` lines of the
+    harness's parameter set for the first instance (:func:`set_probe_source`)."""
+    lines, at = [f"module hweval_probe_{tag};", *(sets or [])], {}
     for k, mod in enumerate(modules):
         conns = []
         for j, (port, d) in enumerate(port_directions(reference, mod)):
@@ -128,21 +134,24 @@ def driven_inputs(log: str, at: dict[int, str]) -> set[str]:
 
 
 def _drives(want: dict[str, str], modules: list[str], reference: str, ref_files: list[Path], ans_files: list[Path],
-            tmp: Path, tag: str) -> tuple[str, str] | None:
+            tmp: Path, tag: str, build: dict[str, Any] | None = None) -> tuple[str, str] | None:
     """(rule, reason) when a probed answer module drives one of its own inputs: each is elaborated
     with every input connected (:func:`drive_probe_source`), which no text rule's list of forms
     bounds (escaped names, port expressions, interfaces, programs, instances of any module: 11a).
     A port the reference itself drives is left alone; a build that fails only for the answer fails
-    closed (a port name of the reference's that the answer's header lacks: 11a S13)."""
-    probe, at = drive_probe_source(modules, reference, want, tag)
+    closed (a port name of the reference's that the answer's header lacks: 11a S13). ``build``: one
+    of the harness's parameter sets, when the probed module is its top (a drive behind a generate
+    ``if`` on a parameter the harness overrides: red team 11c S1)."""
+    sets, defines = (_defparams(build), build["defines"]) if build else ([], None)
+    probe, at = drive_probe_source(modules, reference, want, tag, sets)
     if not at:
         return None
     for folder in ("ref_drv", "ans_drv"):
         (tmp / folder).mkdir()
-    ref_out, ref_log = elaborate(ref_files, probe, tmp / "ref_drv", tag)
+    ref_out, ref_log = elaborate(ref_files, probe, tmp / "ref_drv", tag, defines)
     if ref_out is None:
         return None
-    ans_out, ans_log = elaborate(ans_files, probe, tmp / "ans_drv", tag)
+    ans_out, ans_log = elaborate(ans_files, probe, tmp / "ans_drv", tag, defines)
     driven = sorted(driven_inputs(ans_log, at) - driven_inputs(ref_log, at))
     if driven:
         return "input_driven", (f"the answer drives its own input {', '.join(driven[:6])} (Icarus coerces it to inout "
@@ -249,5 +258,10 @@ def check_set(answer_files: list[Path], context_files: tuple[list[Path], list[Pa
         if want is None:
             return None
         got, why = elaborate([*answer_files, *ans_context, *harness_files], probe, ans_dir, tag, defines)
+        drives = None
+        if got is not None and build["top"] in modules:  # the drive probe at the harness's values (11c S1)
+            drives = _drives(want, [build["top"]],
+                             reference, [ref_dir / "reference.sv", *ref_context, *harness_files],
+                             [*answer_files, *ans_context, *harness_files], Path(tmp), tag, build)
     values = ", ".join(f"{k}={v}" for k, v in [*build["parameters"].items(), *build["defines"].items()])
-    return _judge(want, got, why, answer_files, reference, modules, f" at the harness's {build['top']} {values}")
+    return _judge(want, got, why, answer_files, reference, modules, f" at the harness's {build['top']} {values}") or drives

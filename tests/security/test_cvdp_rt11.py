@@ -327,3 +327,41 @@ def test_package_wildcard_import_of_an_answer_package_counts_and_an_unused_one_d
     found = shadowing([pkg + "import own_pkg::*;\n" + MUL8], MUL8, HARNESS_PKG)
     assert found is not None and "CMP_MASK" in found[1]
     assert shadowing([pkg.replace("CMP_MASK", "MY_MASK") + "import own_pkg::*;\n" + MUL8], MUL8, HARNESS_PKG) is None
+
+
+ADDW = """module addw #(parameter WIDTH = 8) (input logic [WIDTH-1:0] a, input logic [WIDTH-1:0] b,
+                                     output logic [WIDTH-1:0] y);
+    assign y = a + b;
+endmodule
+"""
+GATED_DRIVE = """interface zero_if #(parameter W = 8) (output logic [W-1:0] y, input logic [W-1:0] x);
+    assign y = x ^ x;
+endinterface
+module addw #(parameter WIDTH = 8) (input logic [WIDTH-1:0] a, input logic [WIDTH-1:0] b,
+                                     output logic [WIDTH-1:0] y);
+    if (WIDTH != 8) begin : g_wide
+        zero_if #(WIDTH) u0 (.y(a), .x(a));
+        assign y = '0;
+    end else begin : g_def
+        assign y = a + b;
+    end
+endmodule
+"""
+
+
+@needs_iverilog
+def test_rt11c_s1_the_drive_probe_runs_at_the_harness_parameter_set(tmp_path: Path) -> None:
+    """A drive gated on a parameter the harness overrides is found at the harness's WIDTH=16; the
+    same answer at the default, and an honest generate on WIDTH at 16, are not rejected."""
+    from benchmarks.cvdp.probe import check_set
+
+    build = {"top": "addw", "parameters": {"WIDTH": "16"}, "defines": {}}
+    names = {"WIDTH", "a", "b", "y"}
+    path = tmp_path / "answer.sv"
+    path.write_text(GATED_DRIVE)
+    found = check_set([path], ([], []), [], ADDW, ["addw"], names, build)
+    assert found is not None and found[0] == "input_driven" and "addw.a" in found[1], found
+    assert check_set([path], ([], []), [], ADDW, ["addw"], names, {**build, "parameters": {"WIDTH": "8"}}) is None
+    honest = GATED_DRIVE.replace("zero_if #(WIDTH) u0 (.y(a), .x(a));\n        assign y = '0;", "assign y = b + a;")
+    path.write_text(honest)
+    assert check_set([path], ([], []), [], ADDW, ["addw"], names, build) is None
