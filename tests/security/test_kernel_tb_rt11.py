@@ -99,7 +99,9 @@ def _rules(code: str, test: str) -> list[tuple[str, str]]:
 
 
 def test_a_dim_the_test_section_fills_with_numbers_is_a_size() -> None:
-    assert scalar_positions(LSE_REF, function="logsumexp", test_code=LSE_TEST) == {1, 2, "dim", "keepdim"}
+    sizes = {s for s in scalar_positions(LSE_REF, function="logsumexp", test_code=LSE_TEST)
+             if not str(s).startswith("*")}  # "*name", "*@i": the reference's parameters, tensor positions
+    assert sizes == {1, 2, "dim", "keepdim"}
     assert _rules(LSE_HONEST, LSE_TEST) == []
     # before: the reference alone (no annotation) made dim a possible tensor
     assert any(rule == "torch_compute" for rule, _ in _rules(LSE_HONEST, ""))
@@ -423,3 +425,110 @@ def test_keyword_only_parameters_the_problem_fills_with_numbers_are_sizes() -> N
     assert rules(AXPBY) == []
     # out is given a tensor by the test section: still a possible tensor
     assert "torch_compute" in rules(AXPBY.replace("    return res\n", "    return res if out > 0 else res\n"))
+
+
+# -- rt11d S5, S1: the answer's entry parameters take the reference's kinds by name -------------
+KERNELS_TB = Path(__file__).resolve().parents[1] / "kernels" / "fixtures" / "tritonbench"
+PUT = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _put(out_ptr, i, v):
+    tl.store(out_ptr + i, v)
+
+'''
+#: S5: number defaults on the tensor parameters; the sum is computed in Python from host reads
+SCALED_ADD_HOST = PUT + '''
+def scaled_add(input=0.0, other=0.0, alpha=1.0, out=0):
+    res = torch.empty_like(input) if out is 0 else out
+    for k in range(input.numel()):
+        _put[(1,)](res, k, float(input[k]) + alpha * float(other[k]))
+    return res
+'''
+#: S1: the reference's parameters in another order; the test section passes the tensor by keyword
+LEAKY_REF = '''import torch
+
+def leaky(input, negative_slope=0.01):
+    return torch.nn.functional.leaky_relu(input, negative_slope)
+'''
+LEAKY_TEST = '''
+import torch
+
+def test_leaky():
+    x = torch.randn(64, device='cuda')
+    return {"a": leaky(input=x), "b": leaky(input=x, negative_slope=0.1)}
+
+test_results = test_leaky()
+'''
+LEAKY_HOST = PUT + '''
+def leaky(negative_slope=0.01, input=None):
+    out = torch.empty_like(input)
+    for i in range(input.numel()):
+        v = float(input[i])
+        _put[(1,)](out, i, v * negative_slope if v < 0 else v)
+    return out
+'''
+LEAKY_HONEST = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _leaky(x_ptr, o_ptr, n, slope, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m)
+    tl.store(o_ptr + offs, tl.where(x < 0, x * slope, x), mask=m)
+
+
+def leaky(negative_slope=0.01, input=None, BLOCK=1024):
+    out = torch.empty_like(input)
+    n = input.numel()
+    _leaky[(triton.cdiv(n, BLOCK),)](input, out, n, float(negative_slope), BLOCK=BLOCK)
+    return out
+'''
+
+
+def _verdicts(code: str, ref: str, test: str, entry: str) -> set[str]:
+    scalars = scalar_positions(ref, function=entry, test_code=test)
+    return {v.rule for v in analyze(code, "triton", entry=entry, kind="function", scalars=scalars)[0]}
+
+
+def test_a_number_default_does_not_make_a_tensor_parameter_a_size() -> None:
+    """S5 on the stock fixture (positional calls): the reference's kind decides, not the answer's default."""
+    suite = TritonBenchTSuite(SuiteOptions(data=str(KERNELS_TB), lang="triton"))
+    prob = next(p for p in suite.kernel_problems() if p.id == "scaled_add")
+
+    def rules(code: str) -> set[str]:
+        return _verdicts(code, prob.reference_source, prob.test_code, "scaled_add")
+
+    assert "torch_compute" in rules(SCALED_ADD_HOST)
+    # renamed: a parameter the reference does not know, at a position the test section fills with a tensor
+    assert "torch_compute" in rules(SCALED_ADD_HOST.replace("input", "x").replace("other", "y"))
+    honest = (KERNELS_TB.parent / "answers" / "tb_scaled_add_triton.py").read_text()
+    assert rules(honest) == set()
+    # honest variants: a tuning parameter the reference lacks, alpha keyword-only, out's default a number
+    assert rules(honest.replace("out=None):", "out=None, BLOCK_SIZE=1024):")) == set()
+    assert rules(honest.replace("alpha=1.0, out=None):", "*, out=None, alpha=1.0):")) == set()
+
+
+def test_a_reordered_signature_keeps_the_tensor_a_tensor() -> None:
+    """S1: the size at the reference's position 1 is negative_slope, not the answer's position 1."""
+    assert "torch_compute" in _verdicts(LEAKY_HOST, LEAKY_REF, LEAKY_TEST, "leaky")
+    assert _verdicts(LEAKY_HONEST, LEAKY_REF, LEAKY_TEST, "leaky") == set()
+
+
+def test_reordered_keyword_only_numbers_and_an_unpassed_number_default_stay_sizes() -> None:
+    reordered = AXPBY.replace("*, beta=1, alpha=1, mode=None, out=None", "*, out=None, mode=None, alpha=1, beta=1")
+    assert reordered != AXPBY
+    assert _verdicts(reordered, AXPBY_REF, AXPBY_TEST, "axpby") == set()
+    # beta never passed by the test section: the reference's number default makes it a size, whatever
+    # the answer writes
+    test = AXPBY_TEST.replace("beta=0.5, ", "")
+    assert _verdicts(AXPBY.replace("beta=1,", "beta=None,"), AXPBY_REF, test, "axpby") == set()
+    # out is given a tensor: a number default in the answer does not make it a size
+    assert "torch_compute" in _verdicts(
+        AXPBY.replace("out=None):", "out=0):").replace("    return res\n", "    return res if out > 0 else res\n"),
+        AXPBY_REF, AXPBY_TEST, "axpby")

@@ -21,7 +21,7 @@ from harness.families.kernels.static.cuda import (
 from harness.families.kernels.static.module import check_module
 from harness.families.kernels.static.rebind import source_rebinding
 from harness.families.kernels.static.scope import ModuleScope, Violation
-from harness.families.kernels.static.testargs import passed_numbers
+from harness.families.kernels.static.testargs import entry_kinds
 
 RULES = {
     "no_model_new": "the answer must define class ModelNew",
@@ -194,7 +194,8 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
     (``dim: int = -1``, honest round 9 F3), and those at which every call of it in the reference
     and its ``test_code`` passes a number (:func:`testargs.passed_numbers`: ``logsumexp(x, dim=0)``,
     honest round 11 F4; a string or ``None`` counts too), given by position and by name (the names
-    also of keyword-only parameters: an answer may declare ``*, beta=1``, honest round 11 F4c). The
+    also of keyword-only parameters: an answer may declare ``*, beta=1``, honest round 11 F4c), with
+    the markers of :func:`testargs.entry_kinds` (``"*name"``, ``"*@i"``: rt11d S5, S1). The
     reference is the benchmark's, never the candidate's; an unparsable one gives none."""
     try:
         tree = ast.parse(reference_source)
@@ -204,15 +205,7 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
     if function is not None:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == function:
-                found |= _annotated_numbers(node, 0)
-                params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
-                try:
-                    found |= passed_numbers(f"{reference_source}\n{test_code}", function, params,
-                                            [a.arg for a in node.args.kwonlyargs])
-                except SyntaxError:
-                    pass
-                # and by name (the answer may make it keyword-only: ``*, beta=1``, honest round 11 F4c)
-                found |= {params[i] for i in found if isinstance(i, int) and i < len(params)}
+                found |= entry_kinds(f"{reference_source}\n{test_code}", node, _annotated_numbers(node, 0))
         return frozenset(found)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:

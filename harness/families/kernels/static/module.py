@@ -16,6 +16,7 @@ from harness.families.kernels.static.jit import (
     is_kernel_def,
 )
 from harness.families.kernels.static.scope import Fn, ModuleScope, Report, Violation
+from harness.families.kernels.static.testargs import POSITIONAL, REFERENCE
 
 SIZE, OPAQUE = 0, 1
 _PASSES = 100
@@ -187,13 +188,25 @@ def _entry_function(mod: ModuleScope) -> None:
         return
     node = fn.node
     assert isinstance(node, ast.FunctionDef)
-    defaults = [None] * (len(fn.params) - len(node.args.defaults)) + list(node.args.defaults)
+    positional = [*node.args.posonlyargs, *node.args.args]
+    defaults = [None] * (len(positional) - len(node.args.defaults)) + list(node.args.defaults)
     fn.seeded = True
-    fn.param_kinds = [SIZE if i in mod.scalars else default_kind(d) for i, d in enumerate(defaults)]
-    # keyword-only parameters (``*, beta=1``, honest round 11 F4c): a number default, or a name the problem
-    # fills with numbers
-    fn.param_kinds += [SIZE if a.arg in mod.scalars else default_kind(d)
+    fn.param_kinds = [_entry_kind(mod, a.arg, i, d) for i, (a, d) in enumerate(zip(positional, defaults, strict=True))]
+    # keyword-only parameters (``*, beta=1``, honest round 11 F4c)
+    fn.param_kinds += [_entry_kind(mod, a.arg, None, d)
                        for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)]
+
+
+def _entry_kind(mod: ModuleScope, name: str, i: int | None, default: ast.expr | None) -> int:
+    """The kind of the answer's entry parameter ``name`` (at position ``i``): a parameter the reference
+    has takes the reference's kind by name, whatever the answer's default (rt11d S5, S1); another is
+    a size where its default is a number, unless a call of the problem fills its position with a
+    possible tensor (:func:`testargs.entry_kinds`)."""
+    if REFERENCE + name in mod.scalars:
+        return SIZE if name in mod.scalars else OPAQUE
+    if i is not None and POSITIONAL + str(i) in mod.scalars:
+        return OPAQUE
+    return SIZE if i is not None and i in mod.scalars else default_kind(default)
 
 
 def _state(mod: ModuleScope) -> tuple[object, ...]:

@@ -9,11 +9,18 @@ Fail closed: an entry named anywhere but as the callee of a plain call (``f = lo
 ``map(logsumexp, ...)``), a call with ``*args`` or ``**kwargs``, or a name bound by anything but an
 assignment of a literal or a ``for`` over ``range(...)`` or a literal sequence gives no position. At
 run time the op recorder still counts torch compute on whatever the answer is passed
-(``runtime_torch_compute``)."""
+(``runtime_torch_compute``).
+
+:func:`entry_kinds` also names the reference's parameters and the positions calls fill with possible
+tensors, so that the answer's parameters are typed from the reference by name (red team 11d S5, S1)."""
 from __future__ import annotations
 
 import ast
 
+from harness.families.kernels.static.body import SIZE, default_kind
+
+REFERENCE = "*"  # "*name": a parameter of the reference's entry
+POSITIONAL = "*@"  # "*@i": a position some call of the entry fills positionally with a possible tensor
 _NUMBER = (int, float, bool)
 
 
@@ -89,20 +96,19 @@ def _scopes(tree: ast.Module) -> dict[int, ast.AST]:
     return where
 
 
-def passed_numbers(source: str, function: str, params: list[str], keyword_only: list[str] | tuple[str, ...] = ()
-                   ) -> set[int | str]:
-    """Positions in ``params`` (the entry's positional parameters), and names in ``keyword_only``, where
-    every call of ``function`` in ``source`` that passes an argument there passes a number (or a string
-    or ``None``: never a tensor either), and at least one call does."""
+def _passed(source: str, function: str, params: list[str], keyword_only: list[str] | tuple[str, ...]
+            ) -> tuple[set[int | str], set[str], set[int]] | None:
+    """(sizes as :func:`passed_numbers` gives them, names some call passes a possible tensor to, positions
+    some call fills positionally with one); ``None`` where the calls are not all visible."""
     tree = ast.parse(source)
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
              and isinstance(n.func, ast.Name) and n.func.id == function]
     callees = {id(c.func) for c in calls}
     if any(isinstance(n, ast.Name) and n.id == function and id(n) not in callees for n in ast.walk(tree)):
-        return set()  # the entry escapes (bound, passed on): its calls are not all visible
+        return None  # the entry escapes (bound, passed on): its calls are not all visible
     if any(isinstance(a, ast.Starred) for c in calls for a in c.args) or \
             any(k.arg is None for c in calls for k in c.keywords):
-        return set()
+        return None
     where, module = _scopes(tree), _number_names(tree)
     local = {id(s): _number_names(s) for s in set(where.values()) if s is not tree}
     fns = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
@@ -118,6 +124,9 @@ def passed_numbers(source: str, function: str, params: list[str], keyword_only: 
         return own[e.id] if e.id in own else (id(scope) not in nested and module.get(e.id, False))
 
     out: set[int | str] = set()
+    others = {w.arg for c in calls for w in c.keywords if w.arg is not None and not number(w.value, c)}
+    at = {i for c in calls for i, a in enumerate(c.args) if not number(a, c)}
+    others |= {params[i] for i in at if i < len(params)}
     for k in keyword_only:
         passed_kw = [(w.value, c) for c in calls for w in c.keywords if w.arg == k]
         if passed_kw and all(number(g, c) for g, c in passed_kw):
@@ -128,4 +137,37 @@ def passed_numbers(source: str, function: str, params: list[str], keyword_only: 
         passed = [(g, c) for g, c in given if g is not None]
         if passed and all(number(g, c) for g, c in passed):
             out.add(i)
-    return out
+    return out, others, at
+
+
+def passed_numbers(source: str, function: str, params: list[str], keyword_only: list[str] | tuple[str, ...] = ()
+                   ) -> set[int | str]:
+    """Positions in ``params`` (the entry's positional parameters), and names in ``keyword_only``, where
+    every call of ``function`` in ``source`` that passes an argument there passes a number (or a string
+    or ``None``: never a tensor either), and at least one call does."""
+    found = _passed(source, function, params, keyword_only)
+    return set() if found is None else found[0]
+
+
+def entry_kinds(source: str, fn: ast.FunctionDef, annotated: set[int]) -> set[int | str]:
+    """How the problem types the parameters of its entry ``fn`` (``source``: the reference and its test
+    section): the positions and names of its sizes (``annotated`` positions, :func:`passed_numbers`,
+    and a number default no visible call passes a possible tensor to), ``REFERENCE + name`` for every
+    parameter (the answer's parameter of that name takes the reference's kind, whatever its own
+    default: rt11d S5), and ``POSITIONAL + str(i)`` for every position some call fills positionally with a
+    possible tensor (all of them where the calls are not all visible), so an answer's parameter of
+    another name there is no size either (rt11d S1)."""
+    params = [*fn.args.posonlyargs, *fn.args.args]
+    names = [a.arg for a in params]
+    kwonly = [a.arg for a in fn.args.kwonlyargs]
+    try:
+        seen = _passed(source, fn.name, names, kwonly)
+    except SyntaxError:
+        seen = None
+    sizes, others, at = seen if seen is not None else (set(), set(names + kwonly), set(range(len(names))))
+    found: set[int | str] = {*annotated, *sizes}
+    defaults = [None] * (len(names) - len(fn.args.defaults)) + list(fn.args.defaults)
+    found |= {i for i, d in enumerate(defaults) if default_kind(d) == SIZE and names[i] not in others}
+    found |= {names[i] for i in found if isinstance(i, int) and i < len(names)}
+    found |= {k for k, d in zip(kwonly, fn.args.kw_defaults, strict=True) if default_kind(d) == SIZE and k not in others}
+    return found | {REFERENCE + n for n in names + kwonly} | {POSITIONAL + str(i) for i in at}
