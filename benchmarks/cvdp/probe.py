@@ -192,7 +192,7 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
     or when the reference itself does not elaborate under the probe (nothing to compare)."""
     ans_context, ref_context = context_files if isinstance(context_files, tuple) else (context_files, context_files)
     own = {name.lstrip("\\") for f in answer_files for name, _, _ in module_spans(f.read_text(errors="replace"))}
-    modules = [m for m in modules if m in own]
+    modules = _reached(modules, own, ans_context)
     if not modules:
         return None
     tag = "P" + secrets.token_hex(12)
@@ -212,6 +212,19 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
     if not_params:  # `integer WIDTH = 8; initial #1 WIDTH = 1;` reads 8 at time 0 only (red team 9c S15)
         return "interface", f"the answer declares {', '.join(not_params)} as something other than a parameter"
     return _judge(want, got, why, answer_files, reference, modules) or drives
+
+
+def _reached(modules: list[str], own: set[str], context_files: list[Path]) -> list[str]:
+    """The answer's modules among ``modules``, and those a module of the problem's context files
+    among them instantiates directly: a provided wrapper as the TOPLEVEL (``top_wrap`` making the
+    answer's ``mul8``) left nothing to probe (red team 11c S4)."""
+    found = [m for m in modules if m in own]
+    for f in context_files:
+        text = f.read_text(errors="replace")
+        for name, a, b in module_spans(text):
+            if name.lstrip("\\") in modules and name.lstrip("\\") not in own:
+                found += [mod for mod, _ in instantiations(text[a:b]) if mod in own and mod not in found]
+    return found
 
 
 def _judge(want: dict[str, str], got: dict[str, str] | None, why: str, answer_files: list[Path], reference: str,

@@ -365,3 +365,21 @@ def test_rt11c_s1_the_drive_probe_runs_at_the_harness_parameter_set(tmp_path: Pa
     honest = GATED_DRIVE.replace("zero_if #(WIDTH) u0 (.y(a), .x(a));\n        assign y = '0;", "assign y = b + a;")
     path.write_text(honest)
     assert check_set([path], ([], []), [], ADDW, ["addw"], names, build) is None
+
+
+@needs_iverilog
+@pytest.mark.parametrize("name", ["interface", "program"])
+def test_rt11c_s4_answer_modules_under_a_provided_top_are_probed(tmp_path: Path, name: str) -> None:
+    """TOPLEVEL a wrapper of the problem's context files: the answer's mul8 it makes is probed (the
+    drive is found); an honest answer under the same wrapper is not rejected."""
+    from benchmarks.cvdp.probe import check
+
+    wrap = tmp_path / "top_wrap.sv"
+    wrap.write_text("module top_wrap (input logic [7:0] a, input logic [7:0] b, output logic [15:0] p);\n"
+                    "    mul8 u_mul (.a(a), .b(b), .p(p));\nendmodule\n")
+    ans = tmp_path / "mul8.sv"
+    ans.write_text(DRIVES[name])
+    found = check([ans], [wrap], [], MUL8, ["top_wrap"], NAMES)
+    assert found is not None and found[0] == "input_driven", found
+    ans.write_text(HONEST["interface"])
+    assert check([ans], [wrap], [], MUL8, ["top_wrap"], NAMES) is None
