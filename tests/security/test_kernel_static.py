@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.families.kernels.static.check import analyze
+from harness.families.kernels.static.check import analyze, scalar_positions
 from tests.kernels.helpers import ANSWERS, PROBLEMS
 
 CORPUS = Path(__file__).resolve().parent / "kernels"
@@ -22,6 +22,11 @@ HONEST = sorted((CORPUS / "honest").glob("*.py"))
 HARD = PROBLEMS.parent.parent / "kernels_hard" / "problems"
 GOLDENS = sorted(PROBLEMS.glob("*/solution_*.py")) + sorted(HARD.glob("*/solution_*.py"))
 FUNCTION_ENTRIES = {"tb_scaled_add_triton.py": "scaled_add", "tb_softmax_temperature_triton.py": "softmax_temperature"}
+
+
+def _sizes(reference: str) -> frozenset[int | str]:
+    """The number positions of ``scalar_positions`` (its ``*@i`` markers name the tensor positions)."""
+    return frozenset(x for x in scalar_positions(reference) if isinstance(x, int))
 
 
 def _rules(code: str, lang: str = "triton", **kw: str) -> set[str]:
@@ -90,11 +95,10 @@ def test_honest_answer_is_accepted(path: Path) -> None:
 def test_scalar_arguments_come_from_the_reference_not_the_answer() -> None:
     """A forward argument is a size only where the reference's forward annotates a number: the
     answer's own annotation proves nothing (``x: int`` on a tensor position is still a tensor)."""
-    from harness.families.kernels.static.check import scalar_positions
 
     hard = HARD / "varlen_attention" / "reference.py"
-    assert scalar_positions(hard.read_text()) == frozenset({4})
-    assert scalar_positions((PROBLEMS / "relu" / "reference.py").read_text()) == frozenset()
+    assert _sizes(hard.read_text()) == frozenset({4})
+    assert _sizes((PROBLEMS / "relu" / "reference.py").read_text()) == frozenset()
     honest = (CORPUS / "honest" / "varlen_scalar_argument.py").read_text()
     assert "torch_compute" in _rules(honest)  # without the reference's word, max_seqlen may be a tensor
     assert analyze(honest, "triton", scalars=frozenset({4}))[0] == []
@@ -126,9 +130,9 @@ def test_numbers_that_get_inputs_passes_are_sizes() -> None:
     reference passes a number at position 1, so ``float(s)`` is fine there and nowhere else."""
     from harness.families.kernels.static.check import scalar_positions
 
-    assert scalar_positions(KB_SCALE) == frozenset({1})
-    assert scalar_positions(KB_SCALE.replace("s = 3.5", "s = 3.5\ns = torch.rand(1)")) == frozenset()
-    assert scalar_positions(KB_SCALE.replace("[torch.rand(M, M), s]", "[torch.rand(M, M), -2]")) == frozenset({1})
+    assert _sizes(KB_SCALE) == frozenset({1})
+    assert _sizes(KB_SCALE.replace("s = 3.5", "s = 3.5\ns = torch.rand(1)")) == frozenset()
+    assert _sizes(KB_SCALE.replace("[torch.rand(M, M), s]", "[torch.rand(M, M), -2]")) == frozenset({1})
     code = _answer("scale = float(s)\nreturn y if scale > 0 else y").replace(
         "def forward(self, x):", "def forward(self, x, s):")
     assert "host_value" in _rules(code)

@@ -21,7 +21,7 @@ from harness.families.kernels.static.cuda import (
 from harness.families.kernels.static.module import check_module
 from harness.families.kernels.static.rebind import source_rebinding
 from harness.families.kernels.static.scope import ModuleScope, Violation
-from harness.families.kernels.static.testargs import entry_kinds
+from harness.families.kernels.static.testargs import POSITIONAL, entry_kinds
 
 RULES = {
     "no_model_new": "the answer must define class ModelNew",
@@ -207,13 +207,19 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
             if isinstance(node, ast.FunctionDef) and node.name == function:
                 found |= entry_kinds(f"{reference_source}\n{test_code}", node, _annotated_numbers(node, 0))
         return frozenset(found)
+    forwards = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
             for fn in node.body:
                 if isinstance(fn, ast.FunctionDef) and fn.name == "forward":
                     found |= _annotated_numbers(fn, 1)
+                    forwards.append(fn)
         if isinstance(node, ast.FunctionDef) and node.name == "get_inputs":
             found |= _number_inputs(tree, node)
+    for fn in forwards:  # the other inputs may be tensors, whatever default the answer writes (rt11d S6)
+        params = [*fn.args.posonlyargs, *fn.args.args][1:]
+        defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
+        found |= {f"{POSITIONAL}{j}" for j, d in enumerate(defaults) if j not in found and not _is_number(d)}
     return frozenset(found)
 
 
