@@ -91,12 +91,16 @@ def _preprocess(raw: str, timeout_s: float, t0: float) -> tuple[str, str] | dict
     return out.read_text(errors="replace"), log
 
 
+_MACRO_DIRECTIVES = ("`define", "`undef", "`ifdef", "`ifndef", "`elsif", "`else", "`endif")
+
+
 def define_lines(text: str) -> str:
-    """The `` `define `` directives of a trusted file (continuation lines kept), in order: what an
-    answer compiled after it sees (a CVDP context file of macros, honest11 F5)."""
+    """The macro directives of a trusted file, in order, with the conditionals around them and
+    continuation lines kept: what an answer compiled after it sees (a CVDP context file of macros,
+    honest11 F5; a macro defined under `` `ifdef `` takes the branch the preprocessor takes, 11b F9)."""
     out, keep = [], False
     for line in text.splitlines():
-        if keep or line.lstrip().startswith("`define"):
+        if keep or line.lstrip().startswith(_MACRO_DIRECTIVES):
             out.append(line)
             keep = line.rstrip().endswith("\\")
     return "".join(f"{line}\n" for line in out)

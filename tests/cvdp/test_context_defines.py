@@ -23,8 +23,27 @@ endmodule
 """
 
 
-def test_define_lines_keeps_continuations_and_nothing_else() -> None:
-    assert define_lines(DEFS) == "`define MUL_DEFS_VH\n`define MUL_W 8\n`define PROD(x, y) \\\n    ((x) * (y))\n"
+def test_define_lines_keeps_continuations_and_conditionals_and_nothing_else() -> None:
+    assert define_lines(DEFS + "module m; endmodule\n") == DEFS
+
+
+def test_a_conditional_define_takes_the_branch_the_preprocessor_takes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """honest11b F9: `ifdef around a macro was dropped, so both branches' defines applied."""
+    import os
+
+    from harness.jobs.verilog_check import check_candidate
+
+    defs = "`define FAST\n`ifdef FAST\n  `define DEPTH 4\n`else\n  `define DEPTH 16\n`endif\n"
+    answer = tmp_path / "a.v"
+    answer.write_text("module m(output [7:0] d); assign d = `DEPTH; endmodule\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        rec = check_candidate(str(answer), str(tmp_path / "out.v"), defines=define_lines(defs))
+    finally:
+        os.chdir(cwd)
+    assert rec["status"] == "pass", rec
+    assert "assign d = 4;" in (tmp_path / "out.v").read_text()
 
 
 @pytest.mark.slow
