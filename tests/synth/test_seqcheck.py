@@ -206,3 +206,18 @@ def test_a_block_label_before_a_declaration_is_no_instance() -> None:
             "  end endgenerate\n  dut #(.N(2)) u0 (.clk(clk));\nendmodule\n")
     assert [(m, i) for m, i, _ in instantiation_sites(text)] == [("dut", "u0")]
     assert mark_instances(text, ("dut", "g_regs")).count("(* keep_hierarchy *)") == 1
+
+
+def test_a_design_of_16k_flip_flops_keeps_its_scores(ctx: EvalContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    # inflate_fixed's reference (32,900 flip-flops) wrote an 18 MB seq.json: past the netlist's 8 MB
+    # cap it came back empty and every answer to it lost area, cells and depth
+    from harness.families.verilog.netcheck import NETLIST_MAX_CHARS
+    from harness.families.verilog.seqcheck import irregular
+
+    code = ("module sr16k (input wire clk, input wire d, output wire q);\n  reg [16383:0] s;\n"
+            "  always @(posedge clk) s <= {s[16382:0], d};\n  assign q = s[16383];\nendmodule\n")
+    res = synth.synthesize(code, "sr16k", ctx)
+    assert res.clocking == {"clocks": ["clk:posedge"], "irregular": [], "n_irregular": 0, "loops": 0}
+    assert irregular(res.by_type, res.clocking, res.by_type, res.clocking) == "" and res.cells == 16384
+    monkeypatch.setattr(synth, "SEQ_MAX_CHARS", NETLIST_MAX_CHARS)  # the old cap
+    assert "error" in synth.synthesize(code, "sr16k", ctx).clocking

@@ -31,6 +31,9 @@ import re
 from typing import Any
 
 SEQ_FILE = "seq.json"
+#: a longer ``seq.json`` is not brought back (its scores are withheld); yosys writes about 550
+#: characters per flip-flop: ``inflate_fixed``'s reference, 32,900 flip-flops, wrote 18.4 MB
+SEQ_MAX_CHARS = 64_000_000
 #: the attribute ``scc`` gives each cell of a combinational loop (its value: the loop's number)
 LOOP_ATTR = "hweval_loop"
 #: after ``stat``/``ltp`` (and the netlist): the cells of combinational loops marked, then every

@@ -9,8 +9,8 @@ text before yosys reads it (:func:`strip_attributes`; Icarus ignores them, so th
 design is the synthesised one), empty modules are not made black boxes (``-noblackbox``), and a
 top module still holding a cell that is not a yosys primitive is reported as not synthesised. An
 answer's area, cells and depth are reported only over ordinary sequential cells (flip-flops clocked
-and reset from input ports on the reference's clock edges, no latch the reference lacks:
-:mod:`harness.families.verilog.seqcheck`). Area is an estimate in NAND2 gate equivalents from the generic
+and reset from input ports on the reference's clock edges, no latch and no combinational loop the
+reference lacks: :mod:`harness.families.verilog.seqcheck`). Area is an estimate in NAND2 gate equivalents from the generic
 cell types (weights below: roughly CMOS transistor counts / 4); there is no liberty file. The
 reference's result is cached in ``ctx.cache_dir`` by content hash, so it is made once per
 problem, yosys version, sandbox kind and harness version, not per sample. ``-S synth=off`` skips the stage.
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from harness.cache import JsonCache, harness_code_digest, key_of
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.netcheck import NETLIST_MAX_CHARS
-from harness.families.verilog.seqcheck import SEQ_FILE, SEQ_SCRIPT, clocking
+from harness.families.verilog.seqcheck import SEQ_FILE, SEQ_MAX_CHARS, SEQ_SCRIPT, clocking
 from harness.families.verilog.seqcheck import irregular as irregular_cells
 from harness.metrics import mean_stats
 from harness.proc import tail
@@ -206,7 +206,7 @@ def _yosys(ctx: EvalContext, files: dict[str, str], script: str, outputs: Sequen
             if path.is_file():
                 text = path.read_text(errors="replace")
                 big = name in (NETLIST_FILE, SEQ_FILE)
-                cap = NETLIST_MAX_CHARS if big else 200_000
+                cap = SEQ_MAX_CHARS if name == SEQ_FILE else NETLIST_MAX_CHARS if big else 200_000
                 found[name] = text[:cap] if not big or len(text) <= cap else ""  # cut: unusable
     return res, found
 
