@@ -124,7 +124,9 @@ def drive_probe_source(modules: list[str], reference: str, widths: dict[str, str
         if conns:
             at[len(lines) + 1] = mod
             lines.append(f"  {mod} hweval_probe_u{k} ({', '.join(conns)});")
-    return "\n".join([*lines, "endmodule", ""]), at
+    # the build's warnings are what counts; the image ends at once (an answer's free-running
+    # `always #1` clock kept vvp running to the job's timeout: red team 11c S5)
+    return "\n".join([*lines, "  initial $finish;", "endmodule", ""]), at
 
 
 def driven_inputs(log: str, at: dict[int, str]) -> set[str]:
