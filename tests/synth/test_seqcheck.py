@@ -221,3 +221,14 @@ def test_a_design_of_16k_flip_flops_keeps_its_scores(ctx: EvalContext, monkeypat
     assert irregular(res.by_type, res.clocking, res.by_type, res.clocking) == "" and res.cells == 16384
     monkeypatch.setattr(synth, "SEQ_MAX_CHARS", NETLIST_MAX_CHARS)  # the old cap
     assert "error" in synth.synthesize(code, "sr16k", ctx).clocking
+
+
+def test_an_immediate_assertion_is_no_sequential_cell(ctx: EvalContext) -> None:
+    """honest11b F10: yosys makes ``$assert`` of ``always_comb assert (...)``; it holds no state."""
+    ref, _ = _reference("counter_updown8")
+    honest = ref.replace("endmodule", "  always_comb begin\n    assert (!(tc && load) || 1'b1);\n  end\nendmodule")
+    assert honest != ref
+    cells = synth.synthesize(honest, "counter_updown8", ctx).by_type
+    assert cells.get("$assert"), cells  # the cell is there, and is no reason to withhold
+    metrics, reason = _metrics(honest, "counter_updown8", ctx)
+    assert metrics["area"] is not None and metrics["depth"] is not None, reason

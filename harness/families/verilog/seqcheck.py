@@ -53,6 +53,9 @@ COMBINATIONAL = frozenset({
     "$_ORNOT_", "$_MUX_", "$_NMUX_", "$_MUX4_", "$_MUX8_", "$_MUX16_", "$_AOI3_", "$_OAI3_",
     "$_AOI4_", "$_OAI4_", "$_TBUF_",
 })
+#: verification cells (an immediate ``assert`` in an ``always`` block becomes ``$assert``): no state, no
+#: hardware, so not a sequential cell the reference lacks (honest answers 11b F10)
+FORMAL = frozenset({"$assert", "$assume", "$cover", "$live", "$fair", "$check", "$print", "$scopeinfo"})
 _FF = re.compile(r"\$_(DFF|DFFE|SDFF|SDFFE|SDFFCE|ALDFF|ALDFFE|DFFSR|DFFSRE)_([NP01]+)_")
 _LATCH = ("$_DLATCH", "$_SR_")
 _MAX_NOTES = 6
@@ -146,7 +149,7 @@ def clocking(json_text: str, skip: str = "") -> dict[str, Any]:
 
 
 def _sequential(by_type: dict[str, int]) -> set[str]:
-    return {t for t in by_type if t not in COMBINATIONAL and not _FF.fullmatch(t)}
+    return {t for t in by_type if t not in COMBINATIONAL and t not in FORMAL and not _FF.fullmatch(t)}
 
 
 def irregular(cand_types: dict[str, int], cand_clocking: dict[str, Any],
