@@ -313,3 +313,15 @@ def write(folder: Path, solutions: bool = True, name: str = "cvdp_fixture") -> P
     path = folder / (f"{name}_with_solutions.jsonl" if solutions else f"{name}.jsonl")
     path.write_text("".join(json.dumps(r if solutions else without_solutions(r)) + "\n" for r in recs))
     return path
+
+
+def one_record_suite(folder: Path, rec: dict[str, Any], name: str = "cvdp_one") -> tuple[Any, Any]:
+    """(the CVDP suite over ``rec`` alone, written as ``NAME_with_solutions.jsonl`` in ``folder``, its problem)."""
+    from benchmarks.cvdp import CvdpSuite
+    from harness.suite import SuiteOptions
+
+    path = folder / f"{name}_with_solutions.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    suite = CvdpSuite(SuiteOptions(data=str(path)))
+    (problem,) = suite.problems()
+    return suite, problem

@@ -3,7 +3,6 @@ file is preprocessed on its own, so its uses of those macros expanded to nothing
 own reference failed to build. The context's `define lines are now in force when it is preprocessed."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -47,34 +46,22 @@ def test_a_conditional_define_takes_the_branch_the_preprocessor_takes(tmp_path) 
 
 
 @pytest.mark.slow
-def test_a_reference_and_an_answer_using_the_contexts_macros_pass(tmp_path: Path) -> None:
-    from benchmarks.cvdp import CvdpSuite
+def test_a_reference_and_an_answer_using_the_contexts_macros_pass(tmp_path: Path, bwrap_sandbox) -> None:  # type: ignore[no-untyped-def]
     from benchmarks.cvdp.answer import model_answer
     from harness.api import score_response
-    from harness.sandbox.local import BubblewrapSandbox
-    from harness.suite import EvalContext, SuiteOptions
+    from harness.suite import EvalContext
     from harness.types import Status
     from tests.cvdp import fixtures
-    from tests.security.test_verilog_inputs_rt9 import MUL8_TEST, TB_TOP
+    from tests.security.test_verilog_inputs_rt9 import mul8_harness
 
     rec = fixtures.record(
         "cvdp_copilot_mul8d_0001", "cid003", "easy",
         "Design `mul8` in rtl/mul8.sv: p = a * b, unsigned; widths from the macros of rtl/mul_defs.vh "
         "(`MUL_W, `PROD), which is compiled before it.",
-        {"rtl/mul_defs.vh": DEFS}, {"rtl/mul8.sv": MUL8},
-        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
-         "src/.env": fixtures.env("/code/rtl/mul_defs.vh /code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
-         "src/tb_top.sv": TB_TOP, "src/test_mul8.py": MUL8_TEST, "src/test_runner.py": fixtures.SINGLE})
-    path = tmp_path / "cvdp_defs_with_solutions.jsonl"
-    path.write_text(json.dumps(rec) + "\n")
-    suite = CvdpSuite(SuiteOptions(data=str(path)))
-    (problem,) = suite.problems()
-    sandbox = BubblewrapSandbox()
-    try:
-        ctx = EvalContext(sandbox=sandbox, cache_dir=tmp_path)
-        ref = score_response(suite, problem, suite.reference_response(problem), ctx)
-        assert ref.status == Status.PASS, ref.reason
-        wrong = score_response(suite, problem, model_answer({"rtl/mul8.sv": MUL8.replace("`PROD(a, b)", "a + b")}), ctx)
-        assert wrong.status == Status.FAIL, wrong.reason
-    finally:
-        sandbox.close()
+        {"rtl/mul_defs.vh": DEFS}, {"rtl/mul8.sv": MUL8}, mul8_harness("/code/rtl/mul_defs.vh /code/rtl/mul8.sv"))
+    suite, problem = fixtures.one_record_suite(tmp_path, rec)
+    ctx = EvalContext(sandbox=bwrap_sandbox, cache_dir=tmp_path)
+    ref = score_response(suite, problem, suite.reference_response(problem), ctx)
+    assert ref.status == Status.PASS, ref.reason
+    wrong = score_response(suite, problem, model_answer({"rtl/mul8.sv": MUL8.replace("`PROD(a, b)", "a + b")}), ctx)
+    assert wrong.status == Status.FAIL, wrong.reason

@@ -4,7 +4,6 @@ lists (an interface or program with ports, unnamed port expressions, an escaped 
 compilation-unit name shadowing what the hidden harness imports."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -188,20 +187,16 @@ def test_s4_the_shadowing_is_real_in_icarus(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_end_to_end_on_the_mul8_record(tmp_path: Path) -> None:
+def test_end_to_end_on_the_mul8_record(tmp_path: Path, bwrap_sandbox) -> None:  # type: ignore[no-untyped-def]
     """The rt9 mul8 record (its test reads a and b back): each attack rejected, honest answers pass."""
-    from benchmarks.cvdp import CvdpSuite
     from harness.api import score_response
-    from harness.sandbox.local import BubblewrapSandbox
-    from harness.suite import EvalContext, SuiteOptions
+    from harness.suite import EvalContext
     from harness.types import Status
+    from tests.cvdp import fixtures
     from tests.security.test_verilog_inputs_rt9 import answer, mul8_record
 
-    path = tmp_path / "cvdp_rt11_with_solutions.jsonl"
-    path.write_text(json.dumps(mul8_record()) + "\n")
-    suite = CvdpSuite(SuiteOptions(data=str(path)))
-    (problem,) = suite.problems()
-    ctx = EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path)
+    suite, problem = fixtures.one_record_suite(tmp_path, mul8_record())
+    ctx = EvalContext(sandbox=bwrap_sandbox, cache_dir=tmp_path)
     for name in ("interface", "program", "dotted_endmodule"):
         v = score_response(suite, problem, answer(DRIVES[name]), ctx)
         assert (v.status, v.rule) == (Status.REJECTED, "input_driven"), (name, v.reason)
@@ -225,29 +220,22 @@ async def test_mul(dut):
 
 
 @pytest.mark.slow
-def test_s4_end_to_end(tmp_path: Path) -> None:
+def test_s4_end_to_end(tmp_path: Path, bwrap_sandbox) -> None:  # type: ignore[no-untyped-def]
     """A harness comparing through its package's CMP_MASK: the answer's unit-scope CMP_MASK = 0 with
     p = 0 is ``unit_scope``; the reference and an answer with its own unit-scope type pass."""
-    from benchmarks.cvdp import CvdpSuite
     from benchmarks.cvdp.answer import model_answer
     from harness.api import score_response
-    from harness.sandbox.local import BubblewrapSandbox
-    from harness.suite import EvalContext, SuiteOptions
+    from harness.suite import EvalContext
     from harness.types import Status
     from tests.cvdp import fixtures
+    from tests.security.test_verilog_inputs_rt9 import mul8_harness
 
     rec = fixtures.record(
         "cvdp_copilot_mul8s_0001", "cid003", "easy",
         "Design `mul8`: p = a * b, unsigned; ports a[7:0], b[7:0], output p[15:0].", {},
-        {"rtl/mul8.sv": MUL8},
-        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
-         "src/.env": fixtures.env("/code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
-         "src/tb_top.sv": HARNESS_PKG, "src/test_mul8.py": OK_TEST, "src/test_runner.py": fixtures.SINGLE})
-    path = tmp_path / "cvdp_rt11s4_with_solutions.jsonl"
-    path.write_text(json.dumps(rec) + "\n")
-    suite = CvdpSuite(SuiteOptions(data=str(path)))
-    (problem,) = suite.problems()
-    ctx = EvalContext(sandbox=BubblewrapSandbox(), cache_dir=tmp_path)
+        {"rtl/mul8.sv": MUL8}, mul8_harness(tb_top=HARNESS_PKG, test=OK_TEST))
+    suite, problem = fixtures.one_record_suite(tmp_path, rec)
+    ctx = EvalContext(sandbox=bwrap_sandbox, cache_dir=tmp_path)
     attack = "localparam logic [15:0] CMP_MASK = 16'h0000;\n" + MUL8.replace("a * b", "16'd0")
     v = score_response(suite, problem, model_answer({"rtl/mul8.sv": attack}), ctx)
     assert (v.status, v.rule) == (Status.REJECTED, "unit_scope"), v.reason

@@ -56,14 +56,19 @@ endmodule
 """
 
 
+def mul8_harness(sources: str = "/code/rtl/mul8.sv", tb_top: str = TB_TOP, test: str = MUL8_TEST) -> dict[str, str]:
+    """The hidden harness of the mul8 records: ``sources`` (VERILOG_SOURCES before ``/src/tb_top.sv``)
+    built under ``tb_top``, tested by ``test`` (which reads a and b back)."""
+    return {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
+            "src/.env": fixtures.env(f"{sources} /src/tb_top.sv", "tb_top", "test_mul8"),
+            "src/tb_top.sv": tb_top, "src/test_mul8.py": test, "src/test_runner.py": fixtures.SINGLE}
+
+
 def mul8_record() -> dict:  # type: ignore[type-arg]
     return fixtures.record(
         "cvdp_copilot_mul8_0001", "cid003", "easy",
         "Design `mul8`: p = a * b, unsigned; ports a[7:0], b[7:0], output p[15:0].", {},
-        {"rtl/mul8.sv": MUL8},
-        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
-         "src/.env": fixtures.env("/code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
-         "src/tb_top.sv": TB_TOP, "src/test_mul8.py": MUL8_TEST, "src/test_runner.py": fixtures.SINGLE})
+        {"rtl/mul8.sv": MUL8}, mul8_harness())
 
 
 @pytest.fixture(scope="module")

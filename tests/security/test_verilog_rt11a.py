@@ -3,7 +3,6 @@ instance lists and provided modules that drive an answer's own inputs; answers t
 without a reference (tests/cvdp/test_records.py)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -132,36 +131,24 @@ endmodule
 
 
 @pytest.mark.slow
-def test_s11_a_provided_module_driving_an_answer_input_is_rejected(tmp_path: Path) -> None:
+def test_s11_a_provided_module_driving_an_answer_input_is_rejected(tmp_path: Path, bwrap_sandbox) -> None:  # type: ignore[no-untyped-def]
     """A helper from input.context whose output is wired to the answer's own input zeroes it; the
     test reads a and b back, so p = 0 passed. The provided module's port directions now count."""
-    from benchmarks.cvdp import CvdpSuite
     from benchmarks.cvdp.answer import model_answer
     from harness.api import score_response
-    from harness.sandbox.local import BubblewrapSandbox
-    from harness.suite import EvalContext, SuiteOptions
+    from harness.suite import EvalContext
     from harness.types import Status
     from tests.cvdp import fixtures
-    from tests.security.test_verilog_inputs_rt9 import MUL8, MUL8_TEST, TB_TOP
+    from tests.security.test_verilog_inputs_rt9 import MUL8, mul8_harness
 
     rec = fixtures.record(
         "cvdp_copilot_mul8c_0001", "cid003", "easy",
         "Design `mul8`: p = a * b, unsigned; ports a[7:0], b[7:0], output p[15:0]. You may use the provided `xor8`.",
-        {"rtl/xor8.sv": XOR8}, {"rtl/mul8.sv": MUL8},
-        {"Dockerfile": "FROM __OSS_SIM_IMAGE__\n", "docker-compose.yml": fixtures.COMPOSE,
-         "src/.env": fixtures.env("/code/rtl/xor8.sv /code/rtl/mul8.sv /src/tb_top.sv", "tb_top", "test_mul8"),
-         "src/tb_top.sv": TB_TOP, "src/test_mul8.py": MUL8_TEST, "src/test_runner.py": fixtures.SINGLE})
-    path = tmp_path / "cvdp_s11_with_solutions.jsonl"
-    path.write_text(json.dumps(rec) + "\n")
-    suite = CvdpSuite(SuiteOptions(data=str(path)))
-    (problem,) = suite.problems()
-    sandbox = BubblewrapSandbox()
-    try:
-        ctx = EvalContext(sandbox=sandbox, cache_dir=tmp_path)
-        attack = score_response(suite, problem, model_answer({"rtl/mul8.sv": PROVIDED_DRIVES}), ctx)
-        assert attack.status == Status.REJECTED and attack.rule == "input_driven", attack.reason
-        using = MUL8.replace("endmodule", "    wire [7:0] unused_z;\n    xor8 ux (.x(a), .y(b), .z(unused_z));\nendmodule")
-        honest = score_response(suite, problem, model_answer({"rtl/mul8.sv": using}), ctx)
-        assert honest.status == Status.PASS, honest.reason
-    finally:
-        sandbox.close()
+        {"rtl/xor8.sv": XOR8}, {"rtl/mul8.sv": MUL8}, mul8_harness("/code/rtl/xor8.sv /code/rtl/mul8.sv"))
+    suite, problem = fixtures.one_record_suite(tmp_path, rec)
+    ctx = EvalContext(sandbox=bwrap_sandbox, cache_dir=tmp_path)
+    attack = score_response(suite, problem, model_answer({"rtl/mul8.sv": PROVIDED_DRIVES}), ctx)
+    assert attack.status == Status.REJECTED and attack.rule == "input_driven", attack.reason
+    using = MUL8.replace("endmodule", "    wire [7:0] unused_z;\n    xor8 ux (.x(a), .y(b), .z(unused_z));\nendmodule")
+    honest = score_response(suite, problem, model_answer({"rtl/mul8.sv": using}), ctx)
+    assert honest.status == Status.PASS, honest.reason
