@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cvdp.hierarchy import drives as placed_drives
+from benchmarks.cvdp.hierarchy import roots
 from harness.families.verilog.extract import module_spans
 from harness.families.verilog.paramdefaults import parameter_names
 from harness.families.verilog.ports import port_directions
@@ -106,13 +108,12 @@ def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROB
 
 
 def drive_probe_source(modules: list[str], reference: str, widths: dict[str, str],
-                       tag: str = "HWEVAL_PROBE", sets: list[str] | None = None) -> tuple[str, dict[int, str]]:
+                       tag: str = "HWEVAL_PROBE") -> tuple[str, dict[int, str]]:
     """The probe module with one instance of each module, every input port the reference declares
     connected by name to a net of the probe (as wide as the reference's port, ``widths``: the
     probe's ``"mod W:port"`` lines), and the line of each instance (Icarus names that line when it
-    coerces a connected input the module drives to inout). ``sets``: ``defparam`` lines of the
-    harness's parameter set for the first instance (:func:`set_probe_source`)."""
-    lines, at = [f"module hweval_probe_{tag};", *(sets or [])], {}
+    coerces a connected input the module drives to inout)."""
+    lines, at = [f"module hweval_probe_{tag};"], {}
     for k, mod in enumerate(modules):
         conns = []
         for j, (port, d) in enumerate(port_directions(reference, mod)):
@@ -136,24 +137,22 @@ def driven_inputs(log: str, at: dict[int, str]) -> set[str]:
 
 
 def _drives(want: dict[str, str], modules: list[str], reference: str, ref_files: list[Path], ans_files: list[Path],
-            tmp: Path, tag: str, build: dict[str, Any] | None = None) -> tuple[str, str] | None:
+            tmp: Path, tag: str) -> tuple[str, str] | None:
     """(rule, reason) when a probed answer module drives one of its own inputs: each is elaborated
     with every input connected (:func:`drive_probe_source`), which no text rule's list of forms
     bounds (escaped names, port expressions, interfaces, programs, instances of any module: 11a).
     A port the reference itself drives is left alone; a build that fails only for the answer fails
-    closed (a port name of the reference's that the answer's header lacks: 11a S13). ``build``: one
-    of the harness's parameter sets, when the probed module is its top (a drive behind a generate
-    ``if`` on a parameter the harness overrides: red team 11c S1)."""
-    sets, defines = (_defparams(build), build["defines"]) if build else ([], None)
-    probe, at = drive_probe_source(modules, reference, want, tag, sets)
+    closed (a port name of the reference's that the answer's header lacks: 11a S13). At the
+    defaults; the values a harness's build gives are :func:`benchmarks.cvdp.hierarchy.drives`'."""
+    probe, at = drive_probe_source(modules, reference, want, tag)
     if not at:
         return None
     for folder in ("ref_drv", "ans_drv"):
         (tmp / folder).mkdir()
-    ref_out, ref_log = elaborate(ref_files, probe, tmp / "ref_drv", tag, defines)
+    ref_out, ref_log = elaborate(ref_files, probe, tmp / "ref_drv", tag)
     if ref_out is None:
         return None
-    ans_out, ans_log = elaborate(ans_files, probe, tmp / "ans_drv", tag, defines)
+    ans_out, ans_log = elaborate(ans_files, probe, tmp / "ans_drv", tag)
     driven = sorted(driven_inputs(ans_log, at) - driven_inputs(ref_log, at))
     if driven:
         return "input_driven", (f"the answer drives its own input {', '.join(driven[:6])} (Icarus coerces it to inout "
@@ -194,9 +193,7 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
     or when the reference itself does not elaborate under the probe (nothing to compare)."""
     ans_context, ref_context = context_files if isinstance(context_files, tuple) else (context_files, context_files)
     own = {name.lstrip("\\") for f in answer_files for name, _, _ in module_spans(f.read_text(errors="replace"))}
-    modules = _reached(modules, own, ans_context)
-    if not modules:
-        return None
+    tested, modules = modules, _reached(modules, own, ans_context)
     tag = "P" + secrets.token_hex(12)
     probe = probe_source(modules, reference, answer_names, tag)
     with tempfile.TemporaryDirectory(prefix="hweval-probe-") as tmp:
@@ -204,16 +201,22 @@ def check(answer_files: list[Path], context_files: list[Path] | tuple[list[Path]
         ref_dir.mkdir()
         ans_dir.mkdir()
         (ref_dir / "reference.sv").write_text(reference)
-        want, _ = elaborate([ref_dir / "reference.sv", *ref_context, *harness_files], probe, ref_dir, tag)
-        if want is None:
-            return None
-        got, why = elaborate([*answer_files, *ans_context, *harness_files], probe, ans_dir, tag)
         ref_files, ans_files = [ref_dir / "reference.sv", *ref_context, *harness_files], [*answer_files, *ans_context, *harness_files]
+        # the answer's modules where a harness or provided wrapper places them, at its values (11c S1)
+        context_text = "\n".join(f.read_text(errors="replace") for f in [*ans_context, *harness_files])
+        placed = placed_drives(ans_files, ref_files, reference, own, roots(tested, own, context_text), None,
+                               Path(tmp) / "placed", tag)
+        if not modules:
+            return placed
+        want, _ = elaborate(ref_files, probe, ref_dir, tag)
+        if want is None:
+            return placed
+        got, why = elaborate(ans_files, probe, ans_dir, tag)
         not_params = _not_parameters(want, modules, ref_files, ans_files, probe, Path(tmp), tag) if got is not None else []
         drives = _drives(want, modules, reference, ref_files, ans_files, Path(tmp), tag) if got is not None else None
     if not_params:  # `integer WIDTH = 8; initial #1 WIDTH = 1;` reads 8 at time 0 only (red team 9c S15)
         return "interface", f"the answer declares {', '.join(not_params)} as something other than a parameter"
-    return _judge(want, got, why, answer_files, reference, modules) or drives
+    return _judge(want, got, why, answer_files, reference, modules) or drives or placed
 
 
 def _reached(modules: list[str], own: set[str], context_files: list[Path]) -> list[str]:
@@ -260,23 +263,20 @@ def check_set(answer_files: list[Path], context_files: tuple[list[Path], list[Pa
     tag = "P" + secrets.token_hex(12)
     harness_text = "\n".join(f.read_text(errors="replace") for f in harness_files)
     probe = set_probe_source(build, modules, reference, answer_names, harness_text, tag) if modules else None
-    if probe is None:
-        return None
     ans_context, ref_context = context_files
     with tempfile.TemporaryDirectory(prefix="hweval-probe-") as tmp:
         ref_dir, ans_dir = Path(tmp) / "ref", Path(tmp) / "ans"
         ref_dir.mkdir()
         ans_dir.mkdir()
         (ref_dir / "reference.sv").write_text(reference)
-        defines = build["defines"]
-        want, _ = elaborate([ref_dir / "reference.sv", *ref_context, *harness_files], probe, ref_dir, tag, defines)
+        ref_files, ans_files = [ref_dir / "reference.sv", *ref_context, *harness_files], [*answer_files, *ans_context, *harness_files]
+        # the drive probe wherever the harness's build places the answer's modules, at its values (11c S1)
+        drives = placed_drives(ans_files, ref_files, reference, own, [build["top"]], build, Path(tmp) / "placed", tag)
+        if probe is None:  # nothing the top makes directly to compare (a wrapper of wrappers)
+            return drives
+        want, _ = elaborate(ref_files, probe, ref_dir, tag, build["defines"])
         if want is None:
-            return None
-        got, why = elaborate([*answer_files, *ans_context, *harness_files], probe, ans_dir, tag, defines)
-        drives = None
-        if got is not None and build["top"] in modules:  # the drive probe at the harness's values (11c S1)
-            drives = _drives(want, [build["top"]],
-                             reference, [ref_dir / "reference.sv", *ref_context, *harness_files],
-                             [*answer_files, *ans_context, *harness_files], Path(tmp), tag, build)
+            return drives
+        got, why = elaborate(ans_files, probe, ans_dir, tag, build["defines"])
     values = ", ".join(f"{k}={v}" for k, v in [*build["parameters"].items(), *build["defines"].items()])
     return _judge(want, got, why, answer_files, reference, modules, f" at the harness's {build['top']} {values}") or drives
