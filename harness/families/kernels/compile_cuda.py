@@ -258,15 +258,23 @@ torch::Tensor hweval_probe(torch::Tensor x) {
 """
 
 
+#: an answer's build past its limit is the answer's ``timeout`` only when the minimal extension, built
+#: right after it, takes at most this share of the limit (the answer then took over three times as long)
+PROBE_SHARE = 1 / 3
+
+
 def machine_too_slow(workdir: Path, *, timeout_s: float, arch: str, runner: Runner) -> CudaBuild | None:
     """After an answer's build ran past ``timeout_s``: the probe extension's build under the same
     limit when it runs past it too (the machine, not the answer, is slow: honest answers round 8
-    F4, nvcc spent its 300 s in torch's headers on a loaded host), else None (the timeout is the
-    answer's: it compiles slower than the smallest extension on this machine now)."""
+    F4, nvcc spent its 300 s in torch's headers on a loaded host) or takes more than
+    :data:`PROBE_SHARE` of it (honest round 11 F6: an answer's build ran past 900 s while others built
+    beside it, and the probe, built afterwards, took 520 s: the machine was too loaded to tell a heavy
+    answer from a slow machine), else None (the timeout is the answer's: it compiles over three times
+    slower than the smallest extension on this machine now)."""
     from harness.families.kernels.static.cuda import InlineExtension
 
     probe = InlineExtension(line=0, name="hweval_probe", cpp_sources=["torch::Tensor hweval_probe(torch::Tensor x);"],
                             cuda_sources=[PROBE_SOURCE], functions=["hweval_probe"])
     build = _build(workdir, "hweval_probe", cuda_unit(probe), cpp_unit(probe), arch=arch, cuda_flags=[], cxx_flags=[],
                    timeout_s=timeout_s, runner=runner, use_cache=False)  # timed now, never from the cache
-    return build if build.timed_out or build.infra else None
+    return build if build.timed_out or build.infra or build.seconds > PROBE_SHARE * timeout_s else None
