@@ -24,8 +24,10 @@ CASES = {
     "verilog": ("hwevaltest-rtl", "counter4", ["-S", "synth=off"], ("harness.jobs.",)),  # validation on: cheap
     "kernel": ("hwevaltest-kern", "scale_shift", ["-S", "validate=off"], ("harness.",)),
     # items are built (trusted code, outside the sandbox) with their own cache: the evaluation's
-    # compile cache starts empty, so even the reference's fix is compiled and run in the sandbox;
-    # the package's own tests then load the items from that item cache (see OWN_CACHE)
+    # compile cache starts with no verdict, testbench program or host object, so even the
+    # reference's fix is compiled and run in the sandbox; the package's own tests then load the
+    # items from that item cache (see OWN_CACHE). Both caches start with the session's precompiled
+    # ap headers and the gate's header probe (:func:`warm_hls_caches`)
     "hls": ("hwevaltest-hls", "clip_sum", ["-S", "validate=off", "-S", "hls_cache={tmp}/own-cache/hls"],
             ("g++", "harness.jobs.")),
 }
@@ -44,6 +46,17 @@ def logging_bwrap(folder: Path) -> tuple[dict[str, str], Path]:
     wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
     wrapper.chmod(0o755)
     return {"PATH": f"{wrapper.parent}{os.pathsep}{os.environ.get('PATH', '')}"}, log
+
+
+def warm_hls_caches(tmp_path: Path) -> None:
+    """The HLS caches of the run's evaluation (``<tmp>/cache/hls``) and of its items and the package's
+    own tests (``<tmp>/own-cache/hls``) hold the session's precompiled ap headers and the gate's header
+    probe (tests/hls/pch.py: made once per session, hard-linked): without them each cache made the
+    three headers and the probe again (about 9 and 20 CPU-s, twice per run of this test)."""
+    from tests.hls.pch import session_hls_cache, warm_cache
+
+    for cache in (tmp_path / "cache" / "hls", tmp_path / "own-cache" / "hls"):
+        warm_cache(session_hls_cache(), cache)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -83,6 +96,8 @@ def test_scaffold_installs_passes_and_tests(family: str, tmp_path: Path) -> None
         assert row["distribution"] == name and row["target"].startswith(f"{package}:")
 
         out = tmp_path / "run"
+        if family == "hls":
+            warm_hls_caches(tmp_path)
         env, log = logging_bwrap(tmp_path)
         env["HWEVAL_CACHE"] = str(tmp_path / "cache")
         check(cli("run", "--suite", name, "--model", "reference", "--sandbox", "local", "--out", str(out),
