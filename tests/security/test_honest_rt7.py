@@ -19,6 +19,7 @@ Verilator fallback and failed ``%Error-NEEDTIMINGOPT``. Verilator builds now ign
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -309,7 +310,10 @@ def _seq110(code: str, sandbox: Sandbox, tmp_path: Path) -> Verdict:
     problem = next(p for p in suite.problems() if p.id == "seq110_mealy")
     candidate = extract_verilog(f"```verilog\n{code}```", problem.data["top"])
     assert candidate is not None
-    return suite.evaluate(problem, candidate, EvalContext(sandbox=sandbox, scratch_root=tmp_path))  # type: ignore[no-any-return]
+    # the session's cache folder (tests/conftest.py): Verilator's runtime objects are prebuilt once
+    # there for every Verilator build of the run (harness.families.verilog.vobjects), not once more here
+    ctx = EvalContext(sandbox=sandbox, scratch_root=tmp_path, cache_dir=Path(os.environ["HWEVAL_CACHE"]))
+    return suite.evaluate(problem, candidate, ctx)  # type: ignore[no-any-return]
 
 
 @pytest.mark.slow
