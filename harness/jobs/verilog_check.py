@@ -25,6 +25,12 @@ from typing import Any
 from harness.families.verilog.integrity import prune_unused, scan
 from harness.families.verilog.lexer import blank_comments, mask_comments
 
+#: What the integrity scan (a pure function of the answer's text) may raise on text it cannot
+#: follow: the answer is ``rejected`` (rule ``unparsed``, or ``too_complex`` for its nesting or
+#: size), never ``infra_error``, which would drop the sample from pass@k (red team 12 R2: a
+#: definition keyword as the answer's last token raised IndexError and the wrong answer was excluded).
+UNREADABLE: tuple[type[BaseException], ...] = (RecursionError, MemoryError, IndexError, KeyError, ValueError,
+                                               OverflowError, UnicodeError)
 #: The largest preprocessed candidate accepted (a macro that expands without bound is rejected).
 MAX_PREPROCESSED = 2 * 1024 * 1024
 #: The compiled text travels back to the harness (for synthesis) when its JSON is at most this long.
@@ -142,8 +148,13 @@ def check_candidate(raw: str, compiled: str, roots: Iterable[str] = (), timeout_
         text, log = done
     else:
         log = ""
-    source, dropped = prune_unused(blank_comments(text), set(roots))
-    found = scan(source, preprocessed=True)
+    try:
+        source, dropped = prune_unused(blank_comments(text), set(roots))
+        found = scan(source, preprocessed=True)
+    except UNREADABLE as exc:  # the scan is a pure function of the answer's text: fail closed
+        rule = "too_complex" if isinstance(exc, RecursionError | MemoryError) else "unparsed"
+        return _record("rejected", t0, f"the integrity scan could not read the answer ({type(exc).__name__}: "
+                                       f"{str(exc)[:200]})", rule=rule)
     if found:
         return _record("rejected", t0, "; ".join(detail for _, detail in found), rule=found[0][0])
     Path(compiled).write_text(source)

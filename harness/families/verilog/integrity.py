@@ -225,7 +225,7 @@ def definition_items(tokens: list[Token]) -> list[tuple[str, int, int, set[str]]
             j += 1
         name = tokens[j].text.lstrip("\\") if j < n else ""
         starts = ("module", "macromodule") if _ITEMS[word] == "endmodule" else (word,)
-        depth, k = 1, j
+        depth, k = 1, min(j, n - 1)  # a definition keyword last in the text: the item ends there
         while k + 1 < n and depth:
             k += 1
             depth += tokens[k].text in starts
