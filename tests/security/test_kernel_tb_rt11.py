@@ -335,8 +335,9 @@ OPS_SHADOW = OPS_HONEST.replace("    N_ELEMS = 64\n", "    N_ELEMS = 64\n\n    d
                                 "        self.N_ELEMS = 0\n        type(self).__base__.N_ELEMS = 0\n")
 
 
-def _ops_section(body: str) -> tuple[dict[str, Any], list[str]]:
+def _ops_section(body: str, reads: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
     from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
+    from harness.families.kernels.sandboxed.provided import ClassWatch
 
     record = section_record(OPS_REF, OPS_TEST, "vec_add")[SECTION_KEY]
     assert record["provided"] == ["VecOps", "vec_add"]
@@ -344,32 +345,47 @@ def _ops_section(body: str) -> tuple[dict[str, Any], list[str]]:
     exec(f"import torch\n\nclass VecOps:{body}\n\ndef vec_add(x, y):\n    return x + y\n", answer)  # noqa: S102
     written: list[str] = []
     counts: dict[str, int] = {}
-    ns = section_namespace(record, answer, lambda fn: watch_writes(fn, written, counts))
+    watch = ClassWatch(lambda fn: watch_writes(fn, written, counts, fn.__name__), reads if reads is not None else [])
+    ns = section_namespace(record, answer, lambda fn: watch_writes(fn, written, counts), watch)
     exec(compile(OPS_TEST, "test_section.py", "exec"), ns)  # noqa: S102 - our own fixture
     return ns, written
 
 
 def test_a_provided_class_runs_through_the_same_watch_as_the_entry() -> None:
     """S2: ``VecOps.scale_add`` zeroed x and y so that the section's own ``allclose`` agreed; the
-    class went in bare. Its static and instance methods are now wrapped like the entry."""
+    class went in bare. Its static and instance methods are now wrapped like the entry; each changed
+    tensor is reported at every path the section reaches it by (``out`` is ``x`` here)."""
     ns, written = _ops_section(OPS_WIPE)
     assert all(bool(v) for k, v in ns["test_results"].items() if k != "n")  # the section alone is fooled
-    assert written == ["VecOps.scale_add#0@a0", "VecOps.scale_add#0@a1", "VecOps.add#0@a1"]
+    assert written == ["VecOps.scale_add#0@a0", "VecOps.scale_add#0@test_ops:x", "VecOps.scale_add#0@a1",
+                       "VecOps.scale_add#0@test_ops:y", "VecOps.add#0@a1", "VecOps.add#0@test_ops:x",
+                       "VecOps.add#0@test_ops:out"]
     ns, written = _ops_section(OPS_HONEST)
     assert written == [] and ns["test_results"]["a"] and ns["test_results"]["b"]
     with pytest.raises(AttributeError, match="fixed by the harness"):  # a method cannot be swapped back
         ns["VecOps"].add = lambda self, x, y: x
 
 
-def test_an_instance_attribute_cannot_shadow_the_references_class_data() -> None:
-    """S4: ``self.N_ELEMS = 0`` in the answer's ``__init__`` made ``VecOps().N_ELEMS`` read 0."""
-    ns, _ = _ops_section(OPS_SHADOW.replace("        type(self).__base__.N_ELEMS = 0\n", ""))
-    assert ns["test_results"]["n"] == 64 and ns["VecOps"]().N_ELEMS == 64
+def test_an_instance_attribute_that_changes_what_the_section_reads_is_seen() -> None:
+    """S4: ``self.N_ELEMS = 0`` in the answer's ``__init__`` made ``VecOps().N_ELEMS`` read 0. An
+    instance's own value wins, as in plain Python (honest round 11b F12: the reference's own
+    per-instance values must hold for its run), and every read the section makes is logged: the judge
+    compares the answer's log with the reference's."""
+    honest: list[str] = []
+    _ops_section(OPS_HONEST, honest)
+    assert honest == ["VecOps.N_ELEMS=64", "VecOps.N_ELEMS=64"]
+    shadow: list[str] = []
+    with pytest.raises(RuntimeError):  # y = torch.ones(0): the section itself breaks on it
+        _ops_section(OPS_SHADOW.replace("        type(self).__base__.N_ELEMS = 0\n", ""), shadow)
+    assert shadow == ["VecOps.N_ELEMS=64", "VecOps.N_ELEMS=0"]
+    ns, _ = _ops_section(OPS_HONEST)
     with pytest.raises(AttributeError, match="fixed by the harness"):
         ns["VecOps"].N_ELEMS = 0
     # the answer's own class may change its own attribute; the section's subclass keeps the reference's
-    ns, _ = _ops_section(OPS_SHADOW)
-    assert ns["test_results"]["n"] == 64
+    shadow = []
+    with pytest.raises(RuntimeError):
+        _ops_section(OPS_SHADOW, shadow)
+    assert shadow == ["VecOps.N_ELEMS=64", "VecOps.N_ELEMS=0"]
     with pytest.raises(NameError, match="VecOps"):  # answers reads itself: left unbound
         _ops_section(OPS_HONEST + "\n    def __getattribute__(self, name):\n        return 0\n")
 

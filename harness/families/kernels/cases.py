@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 _PASSTHROUGH_ENV = ("PATH", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_HOME", "CUDA_PATH", "LANG",
                     "NVIDIA_VISIBLE_DEVICES", "TRITON_PTXAS_PATH", "CC", "CXX")
 #: bump when refcases changes what it writes
-CASES_VERSION = "10"  # 3: function problems record the test section's reference constants (globals); 4: nested ones; 5: attribute names, ranges; 6: helpers; 7: the reference namespace (sandboxed.constants.section_record); 8: inputs_written; 9: class_data (a provided class's data from the reference); 10: inputs_written per tensor path (sandboxed.writes)
+CASES_VERSION = "11"  # 3: function problems record the test section's reference constants (globals); 4: nested ones; 5: attribute names, ranges; 6: helpers; 7: the reference namespace (sandboxed.constants.section_record); 8: inputs_written; 9: class_data (a provided class's data from the reference); 10: inputs_written per tensor path (sandboxed.writes); 11: paths_seen, class_reads, writes over everything the section reaches
 #: this process's input seeds start here (fresh per run: inputs cannot be known in advance)
 RUN_SEED = secrets.randbelow(1 << 30)
 

@@ -47,6 +47,26 @@ def worker_failure(proc: ExecResult, data: dict[str, Any], timeout_s: float) -> 
     return None
 
 
+def _section_changes(rep: dict[str, Any], case: dict[str, Any]) -> str | None:
+    """A test section's own check (``allclose(f(x), ref(x))``) reads ``x`` again: an answer's call may
+    change what the section reaches only where the reference's call did (in-place operators), at a
+    path the reference saw (another is the answer's own state; ``sandboxed.writes``); and the
+    section must read the same provided-class data as in the reference's run (``sandboxed.provided``)."""
+    seen = case.get("paths_seen")
+    known = None if seen is None else set(seen)
+    writes = sorted(w for w in set(rep.get("inputs_written") or []) - set(case.get("inputs_written") or [])
+                    if known is None or str(w).partition("@")[2] in known)
+    if writes:
+        return (f"modifies_inputs: call {', '.join(map(str, writes[:4]))} changed a tensor the test section "
+                "reaches, which the reference's call does not")
+    want, got = case.get("class_reads"), rep.get("class_reads")
+    if want is not None and list(got or []) != list(want):
+        diff = next((f"{g!r} where the reference's run read {w!r}" for g, w in zip(got or [], want, strict=False)
+                     if g != w), f"{len(got or [])} reads where the reference's run made {len(want)}")
+        return f"provided_data: the test section read {diff}"[:500]
+    return None
+
+
 def case_rejection(rep: dict[str, Any], cid: str) -> str | None:
     """The rule one case's worker report breaks (defence in depth: the report comes from the
     candidate's process), or None."""
@@ -93,12 +113,10 @@ def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCas
         changed = compare.modified_inputs(list(before), saved[cid][1]) if problem.kind == "module" else []
         if changed:
             return "rejected", f"modifies_inputs: input(s) {changed} changed during forward ({cid})", detail
-        # a test section's own check (allclose(f(x), ref(x))) reads x again: a call may change its
-        # tensor arguments only where the reference's did (in-place operators; constants.watch_writes)
-        writes = sorted(set(rep.get("inputs_written") or []) - set(case.get("inputs_written") or []))
-        if problem.kind == "function" and writes:
-            return "rejected", (f"modifies_inputs: call {', '.join(map(str, writes[:4]))} changed its tensor "
-                                f"arguments, which the reference's call does not ({cid})"), detail
+        if problem.kind == "function":
+            why = _section_changes(rep, case)
+            if why:
+                return "rejected", f"{why} ({cid})", detail
     prof = data.get("profile")
     if isinstance(prof, dict) and prof.get("sentinel") and kernels:  # the profiler demonstrably works
         seen = [str(n) for n in prof.get("kernels", [])]

@@ -22,12 +22,11 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.families.kernels.sandboxed.provided import watched_class
+from harness.families.kernels.sandboxed.provided import ClassWatch, watched_class
+from harness.families.kernels.sandboxed.writes import SECTION_FILE
 
 #: the key under which :func:`section_record` travels in a function problem's ``globals``
 SECTION_KEY = "__hweval_section__"
-#: the file name the cut-down reference source runs under (tracebacks, ``inspect``)
-SECTION_FILE = "reference_section.py"
 _KERNEL_DECORATORS = ("jit", "autotune", "heuristics")
 
 
@@ -258,7 +257,7 @@ def _acceptable(value: Any, kind: str) -> bool:
 
 
 def _provided_class(value: Any, spec: Mapping[str, Any] | None, ns: dict[str, Any],
-                    wrap: Callable[[Any], Any]) -> Any:
+                    wrap: Callable[[Any], Any], watch: ClassWatch | None) -> Any:
     """A provided class as :func:`provided.watched_class` builds it, holding the reference's values
     of the class-body data the section reads (its class body's assignments run in ``ns``). Anything
     but a class unchanged."""
@@ -269,15 +268,16 @@ def _provided_class(value: Any, spec: Mapping[str, Any] | None, ns: dict[str, An
         body: dict[str, Any] = {}
         exec(compile(str(spec["source"]), SECTION_FILE, "exec", dont_inherit=True), ns, body)  # noqa: S102
         data = {k: body[k] for k in spec.get("names", []) if k in body}
-    return watched_class(value, data, wrap)
+    return watched_class(value, data, wrap, watch)
 
 
 def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
-                      wrap: Callable[[Any], Any] = lambda fn: fn) -> dict[str, Any]:
+                      wrap: Callable[[Any], Any] = lambda fn: fn, watch: ClassWatch | None = None) -> dict[str, Any]:
     """A fresh namespace for the test section: the record's reference source executed, then each
     provided name that ``provider`` (the answer's module, or the reference's) binds to something
     :func:`_acceptable` (the entry to any callable; plain functions, the entry and a class's methods
-    through ``wrap``, which records and seeds the answer's calls)."""
+    through ``wrap``, which records and seeds the answer's calls; a class's ``__init__`` and data
+    reads through ``watch``, :class:`provided.ClassWatch`)."""
     source = str(record.get("source", ""))
     linecache.cache[SECTION_FILE] = (len(source), None, source.splitlines(keepends=True), SECTION_FILE)
     ns: dict[str, Any] = {"__name__": "hweval_test_section"}
@@ -289,7 +289,7 @@ def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
         if name == record.get("entry") and callable(value):
             ns[name] = wrap(value)
         elif name in provider and _acceptable(value, kinds.get(name, "function")):
-            value = _provided_class(value, (record.get("class_data") or {}).get(name), ns, wrap)
+            value = _provided_class(value, (record.get("class_data") or {}).get(name), ns, wrap, watch)
             if value is not None:
                 ns[name] = wrap(value) if isinstance(value, types.FunctionType) else value
     ns["__name__"] = "hweval_test_section"

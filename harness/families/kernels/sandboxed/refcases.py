@@ -28,6 +28,7 @@ from typing import Any
 
 from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
+from harness.families.kernels.sandboxed.provided import ClassWatch
 from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
     assigned_names,
@@ -35,7 +36,7 @@ from harness.families.kernels.sandboxed.scaling import (
     odd_sizes,
     scale_candidates,
 )
-from harness.families.kernels.sandboxed.writes import watch_writes
+from harness.families.kernels.sandboxed.writes import TEST_FILE, watch_writes
 
 #: ``section_record`` too: the harness builds random TritonBench-T jobs with it (``random_ops``)
 __all__ = ["compute", "exec_module", "int_constants", "odd_sizes", "scale_candidates", "section_record"]
@@ -122,6 +123,8 @@ def meta_out_numel(module: types.ModuleType) -> int | None:
 #: a scale whose output is larger than this many times the input budget is not run on a CPU
 #: (KernelBench's small-K matmul: inputs of 2 x 131,072 elements, an output of 67 M)
 OUTPUT_BUDGET_FACTOR = 4
+#: how many of the paths the reference's calls saw a case record keeps (``writes``)
+_MAX_PATHS = 20_000
 
 
 def flatten(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
@@ -289,32 +292,25 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
     the reference's own provided names."""
     import torch
 
-    from harness.families.kernels.sandboxed.hooks import device_remap
-
     torch.save([], out / "init.pt")
-    code = compile(test_code, "test_section.py", "exec")
+    code = compile(test_code, TEST_FILE, "exec")
     entry, result_var = job.get("entry", ""), job.get("result_var", "test_results")
     if not callable(getattr(module, entry, None)):
         raise ReferenceCaseError(f"the reference defines no function {entry!r}")
     records = []
     for i, case in enumerate(job["cases"]):
-        runs = []
+        runs: list[list[Any]] = []
+        reads: list[list[str]] = []
         rng_used = [False]
-        written: list[str] = []  # where the reference's own calls change their arguments (in place)
-
-        def watched(fn: Callable[..., Any], used: list[bool] = rng_used, out: list[str] = written) -> Callable[..., Any]:
-            return _rng_watch(watch_writes(fn, out, {}), used)
-
+        written: list[str] = []  # where the reference's own calls change what the section reaches
+        seen: set[str] = set()  # every path its calls saw (sandboxed.writes)
         for _ in (0, 1):  # same seed twice: a difference means the function is nondeterministic
-            torch.manual_seed(int(case["seed"]))
-            with device_remap(job.get("device", "cpu")):
-                ns = section_namespace(section, module.__dict__, watched)
-                torch.manual_seed(int(case["seed"]))  # as the answer's run (worker_function.run_test_section)
-                with importable_as(job.get("module_name"), ns):
-                    exec(code, ns)  # noqa: S102 - the reference's own test section, in the sandbox
+            watch = ClassWatch()
+            ns = _section_run(module, code, job, section, case, (written, seen, rng_used, watch))
             if result_var not in ns:
                 raise ReferenceCaseError(f"the test section did not set {result_var}")
             runs.append(list(flatten(ns[result_var])))
+            reads.append(watch.reads)
         keys = [k for k, _ in runs[0]]
         values = cpu_leaves([v for _, v in runs[0]])
         torch.save([], out / f"in_{i}.pt")
@@ -322,8 +318,31 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
         same = keys == [k for k, _ in runs[1]] and _same(values, cpu_leaves([v for _, v in runs[1]]))
         records.append({**case, "inputs": f"in_{i}.pt", "ref": f"ref_{i}.pt",
                         "deterministic": same and not rng_used[0], "rng_used": rng_used[0],
-                        "finite": _finite(values), "inputs_written": sorted(set(written))})
+                        "finite": _finite(values), "inputs_written": sorted(set(written)),
+                        "paths_seen": sorted(seen)[:_MAX_PATHS],
+                        "class_reads": reads[0] if reads[0] == reads[1] else None})
     return records
+
+
+def _section_run(module: types.ModuleType, code: Any, job: Mapping[str, Any], section: Mapping[str, Any],
+                 case: Mapping[str, Any], out: tuple[list[str], set[str], list[bool], ClassWatch]) -> dict[str, Any]:
+    """One run of the test section against the reference's provided names; its namespace. ``out``:
+    where its calls write, the paths they saw, whether they drew random numbers, the class watch."""
+    import torch
+
+    from harness.families.kernels.sandboxed.hooks import device_remap
+
+    written, seen, rng_used, watch = out
+    counts: dict[str, int] = {}
+    watch.init = lambda fn: watch_writes(fn, written, counts, fn.__name__, seen)
+    torch.manual_seed(int(case["seed"]))
+    with device_remap(job.get("device", "cpu")):
+        ns = section_namespace(section, module.__dict__,
+                               lambda fn: _rng_watch(watch_writes(fn, written, counts, None, seen), rng_used), watch)
+        torch.manual_seed(int(case["seed"]))  # as the answer's run (worker_function.run_test_section)
+        with importable_as(job.get("module_name"), ns):
+            exec(code, ns)  # noqa: S102 - the reference's own test section, in the sandbox
+    return ns
 
 
 @contextmanager

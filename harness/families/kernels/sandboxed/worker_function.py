@@ -3,6 +3,7 @@ against the candidate's entry function; its results are the outputs."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import secrets
 import traceback
 from collections.abc import Iterator
@@ -35,8 +36,9 @@ def compile_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: 
 
 
 def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: dict[str, Any],
-                      wrap: Any) -> Any:
-    """Run the problem's test section against the candidate's entry function; its test_results."""
+                      wrap: Any, watch: Any = None) -> Any:
+    """Run the problem's test section against the candidate's entry function (``wrap``, ``watch``:
+    :func:`.constants.section_namespace`); its test_results."""
     import torch
 
     entry = getattr(mod, job["entry"], None)
@@ -44,15 +46,16 @@ def run_test_section(workdir: Path, job: dict[str, Any], mod: ModuleType, case: 
         raise AttributeError(f"the answer defines no function {job['entry']!r}")
     from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace
     from harness.families.kernels.sandboxed.refcases import importable_as
+    from harness.families.kernels.sandboxed.writes import TEST_FILE
 
     section = (job.get("globals") or {}).get(SECTION_KEY)
     if not isinstance(section, dict):  # never the answer's own namespace (red team 9b S2, 9d S1/S5)
         raise RuntimeError("the job carries no reference namespace for the test section")
-    code = compile((workdir / job["test_code"]).read_text(), "test_section.py", "exec")
+    code = compile((workdir / job["test_code"]).read_text(), TEST_FILE, "exec")
     # the reference module's namespace, with only the answer's entry and launching functions in it;
     # seeded before (its module-level draws) and after (a module-level manual_seed changes nothing)
     torch.manual_seed(int(case.get("seed", 0)))
-    ns = section_namespace(section, vars(mod), wrap)
+    ns = section_namespace(section, vars(mod), wrap, watch)
     torch.manual_seed(int(case.get("seed", 0)))
     with importable_as(job.get("module_name"), ns):
         exec(code, ns)  # noqa: S102 - the problem's own test section, calling the candidate's function
@@ -131,12 +134,20 @@ def _recording(recorder: Any, active: list[bool], guards: GuardSet, counter: Any
     return recorded
 
 
+def _watch_init(written: list[str], counts: dict[str, int], fn: Any) -> Any:
+    """A provided class's ``__init__`` under the write check only (no op recorder: weight init)."""
+    from harness.families.kernels.sandboxed.writes import watch_writes
+
+    return watch_writes(fn, written, counts, fn.__name__)
+
+
 def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any,
                         io: Any) -> None:
     """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
     calls of the candidate's function (and of its autograd Functions' ``backward``), launches over the
     whole case."""
     from harness.families.kernels.sandboxed import hooks
+    from harness.families.kernels.sandboxed.provided import ClassWatch
     from harness.families.kernels.sandboxed.refcases import cpu_leaves, flatten
     from harness.families.kernels.sandboxed.writes import watch_writes
 
@@ -151,8 +162,10 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         active = [False]
         guards = GuardSet()
         draws = _call_seeds(int(case.get("draw_seed", case.get("seed", 0))))
-        written: list[str] = []  # calls that changed their tensor arguments (writes.watch_writes)
+        written: list[str] = []  # calls that changed what the section reaches (writes.watch_writes)
         counts: dict[str, int] = {}
+        # a provided class's __init__: the write check without the recorder (weight initialisation)
+        watch = ClassWatch(init=functools.partial(_watch_init, written, counts))
         ballast = _ballast(device)  # noqa: F841 - held through the case
 
         def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards,
@@ -174,7 +187,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
             # autograd on, as for the reference's run (``refcases.compute_function_cases``): a test
             # section that calls ``.backward()`` through the answer's autograd Function must run
             with hooks.device_remap(device):
-                out = run_test_section(workdir, job, mod, case, wrap)
+                out = run_test_section(workdir, job, mod, case, wrap, watch)
             sync(device)
         except Exception as exc:
             res.fail("forward", exc, case=case["id"])
@@ -185,7 +198,8 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
                    "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
                    "alias_within": [], "oob_write": guards.broken(), "host_args": dict(counter.host_args),
-                   "host_copies": dict(recorder.host_copies), "inputs_written": written})
+                   "host_copies": dict(recorder.host_copies), "inputs_written": written,
+                   "class_reads": watch.reads})
     io.outputs(kept)
     res.reach("done")
     io.status(res)

@@ -1,49 +1,123 @@
 """What the answer's calls write: a TritonBench test section that checks ``allclose(f(x), ref(x))``
 reads ``x`` again after the call, so an answer that zeroed ``x`` and returned zeros agreed with it.
-:func:`watch_writes` records every tensor a call can reach through its arguments, and where it
-changed; the reference's cases record where its own calls write (in-place operators), and the judge
-rejects writes anywhere else (``modifies_inputs``)."""
+
+:func:`watch_writes` snapshots, around every outermost call into answer code (the entry, a provided
+function, a provided class's methods and its ``__init__``), every tensor the test section can reach:
+the call's arguments and, through the call stack, every local of the test section's (and the
+reference helpers') frames and the section's globals, followed into lists, tuples, dicts, modules and
+plain objects' attributes (red team 11d S3: a method zeroed tensors it reached through ``self``; S3b:
+the unwrapped ``__init__`` zeroed the tensors the test gave it). Each changed tensor is reported
+under every path it was found at. The reference's run records where its own calls write (in-place
+operators) and every path it saw; the judge rejects a write at a path the reference saw but did not
+write (``modifies_inputs``). A path the reference never saw (a buffer only the answer's object
+holds, honest round 11b F3) is the answer's own state."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+import types
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import Any
 
-#: how deep and how many tensors a call's arguments are searched
-_DEPTH, _MAX_TENSORS = 6, 4096
+#: the file names the cut-down reference source (``constants``) and the test section run under
+SECTION_FILE, TEST_FILE = "reference_section.py", "test_section.py"
+SECTION_FILES = frozenset({TEST_FILE, SECTION_FILE})
+#: how deep a path may go, and how many values one snapshot visits
+_DEPTH, _MAX_VISITS = 10, 50_000
+#: objects of these libraries are not followed into (kernels, compiled-code caches)
+_OPAQUE_LIBS = frozenset({"triton", "torch", "builtins", "numpy"})
+_NOT_FOLLOWED = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
+                 types.CodeType, types.FrameType, property, staticmethod, classmethod)
+_MODULE_DICTS = ("_parameters", "_buffers", "_modules")
+#: outermost-call depth: a call made from inside answer code is the answer's own business (its
+#: effect on what the section reaches shows in the outer call's snapshot)
+_ACTIVE = [0]
 
 
-def reachable_tensors(args: Any, kwargs: Any) -> list[tuple[str, Any]]:
-    """(path, tensor) for every tensor reachable from a call's arguments, each once (its first path):
-    the arguments (``a0``, ``k:alpha``), items of lists, tuples and dicts (``a1.0``, ``a1[w]``) and an
-    ``nn.Module``'s parameters and buffers (``a1.weight``, ``a1.0.bias``), nested (red team 11b S2b:
-    a linear layer passed whole had its weight and bias zeroed unseen)."""
+def instance_dict(value: Any) -> dict[str, Any] | None:
+    """``value``'s own attribute dict, read through the interpreter's ``__dict__`` slot (a class
+    attribute named ``__dict__`` cannot hide it); None where it has none."""
+    for klass in type(value).__mro__:
+        slot = vars(klass).get("__dict__")
+        if slot is None:
+            continue
+        if not isinstance(slot, types.GetSetDescriptorType):
+            return None
+        try:
+            found = slot.__get__(value)
+        except (AttributeError, TypeError):
+            return None
+        return found if type(found) is dict else None
+    return None
+
+
+def _key(k: Any) -> str:
+    return str(k) if isinstance(k, str | int | float | bool) or k is None else type(k).__name__
+
+
+def _children(value: Any, path: str) -> Iterable[tuple[str, Any]]:
+    """The values a path continues into: items of lists, tuples and dicts; the attributes of an
+    ``nn.Module`` (its parameters, buffers, submodules and plain attributes) and of any
+    object that is not a library's (kernels, types, functions and modules are not followed)."""
+    import torch
+
+    if isinstance(value, dict):
+        return [(f"{path}[{_key(k)}]", v) for k, v in dict.items(value)]
+    if isinstance(value, list):
+        return [(f"{path}.{j}", v) for j, v in enumerate(list.__iter__(value))]
+    if isinstance(value, tuple):
+        return [(f"{path}.{j}", v) for j, v in enumerate(tuple.__iter__(value))]
+    if isinstance(value, _NOT_FOLLOWED) or (not isinstance(value, torch.nn.Module) and str(
+            getattr(type(value), "__module__", "")).split(".")[0] in _OPAQUE_LIBS):
+        return []
+    attrs = dict(instance_dict(value) or {})
+    if isinstance(value, torch.nn.Module):  # its parameters, buffers and submodules as attributes (m.0.weight)
+        for kind in _MODULE_DICTS:
+            held = attrs.pop(kind, None)
+            attrs.update(dict.items(held) if isinstance(held, dict) else ())
+    return [(f"{path}.{k}", v) for k, v in attrs.items() if isinstance(k, str)]
+
+
+def _followed(value: Any) -> bool:
+    return not isinstance(value, str | bytes | int | float | complex | bool | type(None))
+
+
+def reachable_tensors(args: Any, kwargs: Any, roots: Iterable[tuple[str, Any]] = ()) -> list[tuple[str, Any]]:
+    """(path, tensor) for every path, breadth first from the call's arguments (``a0``, ``k:alpha``)
+    and then ``roots`` (:func:`section_roots`): items (``a1.0``, ``a1[w]``), attributes
+    (``a0.w``, ``a1.0.weight``), nested up to ``_DEPTH``; a tensor found at several
+    paths is listed under each (red team 11b S2b: a layer passed whole had its weight zeroed)."""
     import torch
 
     found: list[tuple[str, Any]] = []
-    seen: set[int] = set()
-    todo: list[tuple[str, Any, int]] = [(f"a{i}", a, 0) for i, a in enumerate(args)]
-    todo += [(f"k:{k}", v, 0) for k, v in kwargs.items()]
-    todo.reverse()
-    while todo and len(found) < _MAX_TENSORS:
-        path, value, depth = todo.pop()
-        if id(value) in seen:
-            continue
-        seen.add(id(value))
+    todo: deque[tuple[str, Any, int]] = deque((f"a{i}", a, 0) for i, a in enumerate(args))
+    todo.extend((f"k:{k}", v, 0) for k, v in kwargs.items())
+    todo.extend((p, v, 0) for p, v in roots)
+    visits = 0
+    while todo and visits < _MAX_VISITS:
+        path, value, depth = todo.popleft()
+        visits += 1
         if isinstance(value, torch.Tensor):
             found.append((path, value))
-            continue
-        if depth >= _DEPTH:
-            continue
-        if isinstance(value, torch.nn.Module):
-            items = [(f"{path}.{n}", t) for n, t in [*value.named_parameters(), *value.named_buffers()]]
-        elif isinstance(value, list | tuple):
-            items = [(f"{path}.{j}", v) for j, v in enumerate(value)]
-        elif isinstance(value, dict):
-            items = [(f"{path}[{k}]", v) for k, v in value.items()]
-        else:
-            continue
-        todo.extend((p, v, depth + 1) for p, v in reversed(items))
+        elif depth < _DEPTH:
+            todo.extend((p, v, depth + 1) for p, v in _children(value, path) if _followed(v))
     return found
+
+
+def section_roots(frame: Any) -> list[tuple[str, Any]]:
+    """The locals of every frame of the test section (and of the reference helpers it runs) from
+    ``frame`` outwards (``test_fn:x``) and the section's globals (``g:name``)."""
+    roots: list[tuple[str, Any]] = []
+    globals_seen: set[int] = set()
+    while frame is not None:
+        if frame.f_code.co_filename in SECTION_FILES:
+            if frame.f_code.co_name != "<module>":
+                roots += [(f"{frame.f_code.co_name}:{k}", v) for k, v in dict(frame.f_locals).items()]
+            if id(frame.f_globals) not in globals_seen:
+                globals_seen.add(id(frame.f_globals))
+                roots += [(f"g:{k}", v) for k, v in dict(frame.f_globals).items() if not k.startswith("__")]
+        frame = frame.f_back
+    return roots
 
 
 def _bytes(t: Any) -> Any:
@@ -61,27 +135,43 @@ def _changed(t: Any, shape: Any, dtype: Any, old: Any) -> bool:
         return True  # resized or re-laid out in a way the bytes no longer show: changed
 
 
-def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, int], name: str | None = None
-                 ) -> Callable[..., Any]:
-    """``fn``, appending ``name#k@path`` to ``written`` for each tensor its ``k``-th call changed
-    (:func:`reachable_tensors`' path): the allowance the reference's calls give is per argument, not
-    per call (red team 11b S2c: the reference's ``axpy_(x, y, a)`` writes ``x``; an answer that left
-    ``x`` and zeroed ``y`` passed the test's ``allclose(x, x_before + a * y)``). ``name``: ``fn``'s
-    own name by default."""
+def snapshot(args: Any, kwargs: Any, frame: Any) -> dict[int, tuple[Any, tuple[Any, ...], list[str]]]:
+    """Per tensor (by identity): the tensor, (shape, dtype, a copy of its bytes) and its paths."""
+    before: dict[int, tuple[Any, tuple[Any, ...], list[str]]] = {}
+    for path, t in reachable_tensors(args, kwargs, section_roots(frame)):
+        if id(t) in before:
+            before[id(t)][2].append(path)
+            continue
+        try:
+            before[id(t)] = (t, (t.shape, t.dtype, _bytes(t).clone()), [path])
+        except (RuntimeError, TypeError):  # a layout that has no plain bytes (sparse): not watched
+            continue
+    return before
+
+
+def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, int], name: str | None = None,
+                 seen: set[str] | None = None) -> Callable[..., Any]:
+    """``fn``, appending ``name#k@path`` to ``written`` for each path of each tensor its ``k``-th
+    outermost call changed (:func:`snapshot`), and every path it saw to ``seen`` (the reference's
+    run). The allowance the reference's calls give is per call and path (red team 11b S2c: the
+    reference's ``axpy_(x, y, a)`` writes ``x``; an answer that zeroed ``y`` passed the test's
+    ``allclose(x, x_before + a * y)``). ``name``: ``fn``'s own name by default."""
     key: str = name or str(getattr(fn, "__name__", "?"))
 
     def call(*args: Any, **kwargs: Any) -> Any:
+        if _ACTIVE[0]:
+            return fn(*args, **kwargs)
         index = counts.get(key, 0)
         counts[key] = index + 1
-        before = []
-        for path, t in reachable_tensors(args, kwargs):
-            try:
-                before.append((path, (t, t.shape, t.dtype, _bytes(t).clone())))
-            except (RuntimeError, TypeError):  # a layout that has no plain bytes (sparse): not watched
-                continue
+        before = snapshot(args, kwargs, sys._getframe(1))
+        if seen is not None:
+            seen.update(p for _, _, paths in before.values() for p in paths)
+        _ACTIVE[0] += 1
         try:
             return fn(*args, **kwargs)
         finally:
-            written.extend(f"{key}#{index}@{path}" for path, item in before if _changed(*item))
+            _ACTIVE[0] -= 1
+            written.extend(f"{key}#{index}@{p}" for t, item, paths in before.values() if _changed(t, *item)
+                           for p in paths)
 
     return call
