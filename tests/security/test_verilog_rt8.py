@@ -52,10 +52,9 @@ S1_ATTACKS = {
 S1_HONEST = {
     # the same many long-named wires around a real multiplier: checked, and credited
     "many_long_names_real_multiplier": MULT_HEADER + "  assign p = a * b;\n" + bloat(4500, 1000) + "endmodule\n",
-    "shift_add_generate": MULT_HEADER + "  wire [15:0] part [0:7];\n  genvar i;\n  generate for (i = 0; i < 8; i = i + 1)"
-                          " begin : g_row\n    assign part[i] = b[i] ? ({8'd0, a} << i) : 16'd0;\n  end endgenerate\n"
-                          "  assign p = part[0] + part[1] + part[2] + part[3] + part[4] + part[5] + part[6] + part[7];\n"
-                          "endmodule\n",
+    # the plain honest control (a shift-add multiplier keeps its netlist check and area) is
+    # test_verilog_rt7's test_honest_designs_keep_their_area_score[shift_add_generate]: the same
+    # text on the same problem and path, so it is not simulated here a second time
 }
 
 
