@@ -217,7 +217,7 @@ def test_a_design_of_16k_flip_flops_keeps_its_scores(ctx: EvalContext, monkeypat
     code = ("module sr16k (input wire clk, input wire d, output wire q);\n  reg [16383:0] s;\n"
             "  always @(posedge clk) s <= {s[16382:0], d};\n  assign q = s[16383];\nendmodule\n")
     res = synth.synthesize(code, "sr16k", ctx)
-    assert res.clocking == {"clocks": ["clk:posedge"], "irregular": [], "n_irregular": 0, "loops": 0}
+    assert res.clocking == {"clocks": ["clk:posedge"], "irregular": [], "n_irregular": 0, "kinds": {}, "loops": 0}
     assert irregular(res.by_type, res.clocking, res.by_type, res.clocking) == "" and res.cells == 16384
     monkeypatch.setattr(synth, "SEQ_MAX_CHARS", NETLIST_MAX_CHARS)  # the old cap
     assert "error" in synth.synthesize(code, "sr16k", ctx).clocking

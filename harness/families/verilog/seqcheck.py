@@ -11,15 +11,21 @@ After synthesis yosys writes the sequential cells with the buffers and inverters
 (``SEQ_SCRIPT``, ``seq.json``), and :func:`clocking` reads, for each flip-flop, what drives its
 clock and its asynchronous set/reset/load pins, followed back through ``$_BUF_``/``$_NOT_`` cells (an
 inverter flips the edge; a buffer or an inverter adds no pulse and no data dependence). A pin
-whose driver is a module input port (or a constant) is ordinary; anything else (a gate, another
-flip-flop's output) is logic. The design's clocks are the (port, edge) pairs of its flip-flops.
+whose driver is a module input port (or a constant) is ordinary; anything else is of a kind
+(:func:`_kinds`): a clock or an asynchronous pin driven by a flip-flop's output (that flip-flop
+ordinary itself, or not), by logic (a gate), or a port that both clocks and sets or resets. The
+design's clocks are the (port, edge) pairs of its flip-flops.
 
 :func:`irregular` then compares an answer with its reference. The answer's cells are ordinary when
-every flip-flop's clock and asynchronous pins come from input ports, no flip-flop is reset or set
-by the port that clocks it, every (clock port, edge) is one the reference's flip-flops use, and it
-has no latch (or other sequential cell type) the reference lacks, and its netlist has no more
-combinational loops than the reference's (yosys ``scc`` after synthesis: a ``$_MUX_`` fed back on
-itself holds a value like a latch, priced as a mux and invisible to ``ltp``; red team 11c S2).
+each kind it has is one the reference has too and may share (:func:`shareable`: a divider chain,
+a reset synchroniser, set and reset together; never a clock made in logic or a port that clocks
+and resets: honest answers 11b F5, O1), every (clock port, edge) is one the reference's
+flip-flops use, and it has no latch (or other sequential cell type) the reference lacks, and its
+netlist has no more combinational loops than the reference's (yosys ``scc`` after synthesis: a
+``$_MUX_`` fed back on itself holds a value like a latch, priced as a mux and invisible to
+``ltp``; red team 11c S2). Kinds are compared one by one: a flip-flop whose asynchronous reset
+comes from a flip-flop that is itself reset so (a gate in zero time per step of the chain) is
+another kind than a reset synchroniser's output.
 Otherwise area, cells and depth are withheld (the verdict stands), with the reason in the synth stage. Inside a trusted wrapper
 the ports are those of the answer's modules (each per-parameter-set module is read; the wrapper's
 own cells are not).
@@ -73,25 +79,69 @@ def _async_pins(kind: str, code: str) -> tuple[str, ...]:
     return ()
 
 
-def _root(bit: Any, drivers: dict[int, tuple[Any, bool]], ports: dict[int, str]) -> tuple[str | None, bool]:
-    """The input port (``name`` or ``name[i]``) or constant (``'0'``...) behind ``bit`` through
-    buffers and inverters, and whether an odd number of inverters lies between; None: logic."""
+def _root(bit: Any, drivers: dict[int, tuple[Any, bool]], ports: dict[int, str],
+          outputs: dict[int, str]) -> tuple[str | None, bool, str]:
+    """The input port (``name`` or ``name[i]``), constant (``'0'``...) or flip-flop (its cell name,
+    ``outputs``: Q bit to cell) behind ``bit`` through buffers and inverters, whether an odd number
+    of inverters lies between, and which of ``port``, ``const``, ``ff`` or ``logic`` (None) it is."""
     inverted = False
     for _ in range(256):
         if isinstance(bit, str):
-            return f"'{bit}'", inverted
+            return f"'{bit}'", inverted, "const"
         if bit in ports:
-            return ports[bit], inverted
+            return ports[bit], inverted, "port"
+        if bit in outputs:
+            return outputs[bit], inverted, "ff"
         if bit not in drivers:
-            return None, inverted
+            return None, inverted, "logic"
         bit, inv = drivers[bit]
         inverted ^= inv
-    return None, inverted
+    return None, inverted, "logic"
 
 
-def _module(mod: dict[str, Any]) -> tuple[set[str], list[str], int]:
-    """The clocks (``port:posedge``) of one netlist module, what is not ordinary in it, and how many
-    combinational loops it has."""
+def _roots(cells: dict[str, Any], drivers: dict[int, tuple[Any, bool]],
+           ports: dict[int, str]) -> dict[str, tuple[re.Match[str], dict[str, tuple[str | None, bool, str]]]]:
+    """For each flip-flop: its type's match and the root (:func:`_root`) of its clock (``C``) and
+    asynchronous pins."""
+    ffs = {name: (m, c.get("connections") or {}) for name, c in cells.items() if (m := _FF.fullmatch(str(c.get("type"))))}
+    outputs = {(conn.get("Q") or ["x"])[0]: name for name, (_, conn) in ffs.items()}
+    return {name: (m, {pin: _root((conn.get(pin) or ["x"])[0], drivers, ports, outputs)
+                       for pin in ("C", *_async_pins(m.group(1), m.group(2)))}) for name, (m, conn) in ffs.items()}
+
+
+def _kinds(roots: dict[str, tuple[re.Match[str], dict[str, tuple[str | None, bool, str]]]],
+           clocks: set[str]) -> list[tuple[str, str]]:
+    """(kind, note) for each clock or asynchronous pin of a flip-flop that is not ordinary (a port's,
+    or a constant's for an asynchronous pin, not the port that clocks it); ``clocks`` gets each
+    ordinary (``port:edge``). A flip-flop's output is ``ordinary`` when that flip-flop is."""
+    plain = {name for name, (_, pins) in roots.items()
+             if all(what == "port" or (what == "const" and pin != "C") for pin, (_, _, what) in pins.items())
+             and not any(pins[pin][::2] == pins["C"][::2] for pin in pins if pin != "C")}
+    out = []
+    for name, (m, pins) in roots.items():
+        family = m.group(1).rstrip("E")  # DFFE: DFF, DFFSRE: DFFSR, ALDFFE: ALDFF
+        for pin, (src, inv, what) in pins.items():
+            if what == "ff":
+                where = "a flip-flop's output" if src in plain else "the output of a flip-flop that is not ordinary"
+            elif what == "logic":
+                where = "logic"
+            elif pin == "C":
+                clocks.add(f"{src}:{'posedge' if (m.group(2)[0] == 'P') != inv else 'negedge'}")
+                continue
+            elif what == "port" and (src, what) == pins["C"][::2]:
+                kind = f"clocked and asynchronously {pin}-driven by the same port {src}"
+                out.append((kind, f"{m.group(0)} {kind}"))
+                continue
+            else:
+                continue
+            tail = f"clocked by {where}" if pin == "C" else f"asynchronous {pin} pin driven by {where}"
+            out.append((tail if pin == "C" else f"{family} {tail}", f"{m.group(0)} {'' if pin == 'C' else 'with its '}{tail}"))
+    return out
+
+
+def _module(mod: dict[str, Any]) -> tuple[set[str], list[tuple[str, str]], int]:
+    """The clocks (``port:posedge``) of one netlist module, (kind, note) of what is not ordinary in
+    it, and how many combinational loops it has."""
     ports: dict[int, str] = {}
     for name, port in (mod.get("ports") or {}).items():
         if port.get("direction") == "input":
@@ -99,43 +149,27 @@ def _module(mod: dict[str, Any]) -> tuple[set[str], list[str], int]:
             for i, b in enumerate(bits):
                 if isinstance(b, int):
                     ports[b] = name if len(bits) == 1 else f"{name}[{i}]"
-    cells = list((mod.get("cells") or {}).values())
-    loops = {str((c.get("attributes") or {})[LOOP_ATTR]) for c in cells
+    cells = mod.get("cells") or {}
+    loops = {str((c.get("attributes") or {})[LOOP_ATTR]) for c in cells.values()
              if LOOP_ATTR in (c.get("attributes") or {})}
     drivers = {c["connections"]["Y"][0]: (c["connections"]["A"][0], c["type"] == "$_NOT_")
-               for c in cells if c.get("type") in ("$_BUF_", "$_NOT_")}
+               for c in cells.values() if c.get("type") in ("$_BUF_", "$_NOT_")}
     clocks: set[str] = set()
-    notes: list[str] = []
-    for cell in cells:
-        m = _FF.fullmatch(str(cell.get("type")))
-        if not m:
-            continue
-        conn = cell.get("connections") or {}
-        clock, inv = _root((conn.get("C") or ["x"])[0], drivers, ports)
-        if clock is None:
-            notes.append(f"{cell['type']} clocked by logic")
-            continue
-        edge = "posedge" if (m.group(2)[0] == "P") != inv else "negedge"
-        clocks.add(f"{clock}:{edge}")
-        for pin in _async_pins(m.group(1), m.group(2)):
-            src, _ = _root((conn.get(pin) or ["x"])[0], drivers, ports)
-            if src is None:
-                notes.append(f"{cell['type']} with its asynchronous {pin} pin driven by logic")
-            elif src == clock and not src.startswith("'"):
-                notes.append(f"{cell['type']} clocked and asynchronously {pin}-driven by the same port {src}")
+    notes = _kinds(_roots(cells, drivers, ports), clocks)
     return clocks, notes, len(loops)
 
 
 def clocking(json_text: str, skip: str = "") -> dict[str, Any]:
     """From ``seq.json``: ``clocks`` (sorted ``port:edge``), ``irregular`` (what is not ordinary, a
-    few examples), ``n_irregular`` and ``loops`` (combinational loops); the module ``skip`` (a
-    trusted wrapper) is not read. An unreadable file gives ``{"error": ...}``."""
+    few examples), ``n_irregular``, ``kinds`` (``{kind: [count, example]}``) and ``loops``
+    (combinational loops); the module ``skip`` (a trusted wrapper) is not read. An unreadable file
+    gives ``{"error": ...}``."""
     try:
         mods = json.loads(json_text).get("modules") or {}
     except (json.JSONDecodeError, AttributeError) as exc:
         return {"error": f"unreadable {SEQ_FILE}: {exc}"}
     clocks: set[str] = set()
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     loops = 0
     for name, mod in mods.items():
         if name.lstrip("\\") == skip.lstrip("\\") and skip:
@@ -144,12 +178,24 @@ def clocking(json_text: str, skip: str = "") -> dict[str, Any]:
         clocks |= c
         notes += n
         loops += k
-    uniq = sorted(set(notes))
-    return {"clocks": sorted(clocks), "irregular": uniq[:_MAX_NOTES], "n_irregular": len(notes), "loops": loops}
+    kinds: dict[str, list[Any]] = {}
+    for kind, note in notes:
+        kinds.setdefault(kind, [0, note])[0] += 1
+    uniq = sorted({note for _, note in notes})
+    return {"clocks": sorted(clocks), "irregular": uniq[:_MAX_NOTES], "n_irregular": len(notes), "kinds": kinds,
+            "loops": loops}
 
 
 def _sequential(by_type: dict[str, int]) -> set[str]:
     return {t for t in by_type if t not in COMBINATIONAL and t not in FORMAL and not _FF.fullmatch(t)}
+
+
+def shareable(kind: str) -> bool:
+    """Whether an answer may have a ``kind`` of storage its reference has too: a flip-flop clocked
+    by a flip-flop's output (a divider chain), an asynchronous pin driven by a flip-flop's output (a
+    reset synchroniser) or by logic (set and reset together, ``S = set & rst_n``); never a clock
+    made in logic or a port that both clocks and sets or resets (red team 11a S7, S12)."""
+    return not kind.startswith(("clocked by logic", "clocked and asynchronously"))
 
 
 def irregular(cand_types: dict[str, int], cand_clocking: dict[str, Any],
@@ -160,8 +206,14 @@ def irregular(cand_types: dict[str, int], cand_clocking: dict[str, Any],
         return cand_clocking.get("error") or "sequential cells not read"
     ref_types = ref_types or {}
     if cand_clocking.get("n_irregular"):
-        return "; ".join(cand_clocking["irregular"]) + (
-            f" ({cand_clocking['n_irregular']} such pins or cells)" if cand_clocking["n_irregular"] > 1 else "")
+        ref_kinds = {k for k in (ref_clocking or {}).get("kinds") or {} if shareable(k)}
+        kinds = cand_clocking.get("kinds") or {}
+        left = {k: v for k, v in kinds.items() if k not in ref_kinds}
+        if left or not kinds:  # (a record without kinds: all of it)
+            notes = [str(v[1]) for _, v in sorted(left.items())][:_MAX_NOTES] or cand_clocking["irregular"]
+            count = sum(int(v[0]) for v in left.values()) or cand_clocking["n_irregular"]
+            shared = " (the reference has the others)" if len(left) < len(kinds) else ""
+            return "; ".join(notes) + (f" ({count} such pins or cells)" if count > 1 else "") + shared
     loops, ref_loops = int(cand_clocking.get("loops") or 0), int((ref_clocking or {}).get("loops") or 0)
     if loops > ref_loops:
         return f"{loops} combinational loop(s) in the netlist (the reference has {ref_loops})"
