@@ -64,18 +64,53 @@ def _includes() -> list[str]:
 
 #: a compiler's "header not found" line: the including file, and the header it names
 _MISSING = re.compile(r"^(/[^:\n]+):\d+(?::\d+)?: fatal error: ([\w./+-]+): No such file or directory", re.M)
+#: one file of an "In file included from A:5,\n                 from B:7:" chain (innermost first)
+_INCLUDED = re.compile(r"^(?:In file included from|\s+from) (/[^:\n]+):\d+[,:]$", re.M)
+#: The toolchain headers an answer may include for which a missing dependency is this machine's
+#: gap (the headers of an ordinary torch CUDA extension: torch's entry headers, ATen's and c10's
+#: CUDA helpers, c10's utilities). A gap behind any other header the answer chose
+#: (``<ATen/cudnn/Handle.h>`` needs cudnn.h, torch's c10d headers nccl.h) is its compile error: no problem needs it, and an
+#: answer must not turn its own wrong code into an excluded infra_error by picking it (red team 12 R1).
+ANSWER_HEADERS = re.compile(r"torch/(?:extension|types|torch|all|library)\.h|ATen/(?:ATen|Dispatch)\.h"
+                            r"|ATen/cuda/\w+\.h|c10/cuda/\w+\.h|c10/util/\w+\.h")
+
+
+def _answer_include(log: str, at: int, roots: list[Path]) -> str | None:
+    """The header (relative to its include root) through which the answer's source reached the
+    fatal error at offset ``at``: the outermost toolchain file of the include chain printed just
+    before it (gcc and nvcc print ``In file included from A:5,`` then ``from B:7:`` lines, innermost
+    first); None when there is no chain (the answer included the missing header itself)."""
+    head = log.rfind("In file included from ", 0, at)
+    if head < 0:
+        return None
+    block = log[head:at]
+    files = [m.group(1) for m in _INCLUDED.finditer(block)]
+    if len(files) != block.count("\n"):  # not one unbroken chain ending at the error
+        return None
+    for path in reversed(files):  # outermost first
+        resolved = Path(path).resolve()
+        for root in roots:
+            if resolved.is_relative_to(root):
+                return str(resolved.relative_to(root))
+    return None
 
 
 def toolchain_gap(log: str) -> str | None:
     """Why a failed build says nothing about the answer: a header missing from this machine's
-    toolchain, included by a toolchain header (in torch's include folders, as nvcc is given them), not by the
-    answer. Example: ``<ATen/cuda/CUDAContext.h>`` includes ``<cusparse.h>``, which a CUDA install
-    without the cuSPARSE headers lacks (honest answers round 8, F1). An answer's own include of a
-    missing header stays the answer's compile error."""
+    toolchain, included by a toolchain header (in torch's include folders, as nvcc is given them) that
+    the answer may include (:data:`ANSWER_HEADERS`), not by the answer itself. Example:
+    ``<ATen/cuda/CUDAContext.h>`` includes ``<cusparse.h>``, which a CUDA install without the cuSPARSE
+    headers lacks (honest answers round 8, F1). An answer's own include of a missing header, or of a
+    toolchain header outside the list whose dependency is missing, stays the answer's compile error."""
     roots = [Path(p).resolve() for p in _includes()]
-    for includer, header in _MISSING.findall(log):
+    for m in _MISSING.finditer(log):
+        includer, header = m.group(1), m.group(2)
         path = Path(includer).resolve()
-        if any(path.is_relative_to(root) for root in roots):
+        if not any(path.is_relative_to(root) for root in roots):
+            continue
+        entry = _answer_include(log, m.start(), roots) or next(
+            str(path.relative_to(root)) for root in roots if path.is_relative_to(root))
+        if ANSWER_HEADERS.fullmatch(entry):
             return (f"toolchain: {path.name} (a header of the toolchain, not of the answer) includes <{header}>, "
                     f"which this machine's CUDA/torch install lacks; install it to compile such answers")
     return None
