@@ -140,6 +140,8 @@ class DevicePointers:
                 self._bind(m.start(), m.group(1), _NOT_DERIVED)
         for m in _REF.finditer(code):
             self._bind(m.start(), m.group(1), _NOT_DERIVED)
+        for at, name in _referenced_returns(code):  # a returned reference: a caller stores through it
+            self.binds[self.key(self.scope[at], name)].append((self.scope[at], _NOT_DERIVED))
         for at, key, expr in table_bindings(code, self.tables, self.scope) + fill_bindings(code, self.tables, self.scope):
             self.binds[key].append((self.scope[at], expr))
         for m in re.finditer(r"\bstd\s*::\s*(swap|exchange)\s*\(", code):
@@ -236,9 +238,14 @@ class DevicePointers:
         """(scope, expression) of each ``return`` of the own functions named ``name`` (cached); not
         followed when a local (a lambda, a variable) of that name may shadow the function."""
         if name not in self._returns:
-            local = any(k.endswith(f":{name}") and not k.startswith("-1:") for k in self.binds) or \
-                any(m.group(1) == name for m in _LAMBDA.finditer(self.code))
-            self._returns[name] = None if name in _NOT_FUNCS or local else returns(self.code, name, self.scope)
+            lambdas = [m for m in _LAMBDA.finditer(self.code) if m.group(1) == name]
+            binds = [e for k, es in self.binds.items() if k.endswith(f":{name}") for _, e in es]
+            local = any(k.endswith(f":{name}") and not k.startswith("-1:") for k in self.binds) or lambdas
+            if len(lambdas) == 1 and all(e.lstrip().startswith("[") for e in binds) and \
+                    returns(self.code, name, self.scope) is None:  # one lambda of that name, nothing else
+                self._returns[name] = _lambda_returns(self.code, lambdas[0], self.scope)
+            else:
+                self._returns[name] = None if name in _NOT_FUNCS or local else returns(self.code, name, self.scope)
         return self._returns[name]
 
     def names_pointer(self, expr: str, scope: int, device: set[str] | None = None, declared: bool = False) -> bool:
@@ -269,6 +276,37 @@ class DevicePointers:
                 if k != key and k in self.binds and self.carries(k, depth + 1):
                     return True
         return False
+
+
+def _referenced_returns(code: str) -> list[tuple[int, str]]:
+    """(where, name) of each name a function or lambda returning a reference returns (``float*& slot()
+    { return gp; }``, ``[&]() -> float*& { return d; }``): ``slot() = g`` stores into ``gp``."""
+    out = []
+    bodies = []
+    for m in _FUNC.finditer(code):
+        if "&" in code[max(code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]:
+            bodies.append(m.end() - 1)
+    for m in _LAMBDA.finditer(code):
+        head = re.match(r"\s*(?:mutable\s*|constexpr\s*|noexcept\s*)*(->\s*[^{;]*)?\{", code[m.end():])
+        if head and "&" in (head.group(1) or ""):
+            bodies.append(m.end() + head.end() - 1)
+    for start in bodies:
+        body = code[start:_close(code, start) + 1]
+        for r in re.finditer(r"\breturn\b([^;]*);", body):
+            out += [(start + r.start(), n) for n in re.findall(r"(?<![\w.>])[A-Za-z_]\w*", r.group(1))]
+    return out
+
+
+def _lambda_returns(code: str, m: re.Match[str], scope: list[int]) -> list[tuple[int, str]] | None:
+    """(scope, expression) of each ``return`` in the body of the lambda ``m`` binds (honest11b F8b:
+    ``auto P = [](const torch::Tensor& t) { return t.data_ptr<float>(); };``), read in the function
+    around it; None when it returns a reference (a caller could store through it) or has no body."""
+    head = re.match(r"\s*(?:mutable\s*|constexpr\s*|noexcept\s*)*(->\s*[^{;]*)?\{", code[m.end():])
+    if not head or "&" in (head.group(1) or ""):
+        return None
+    start = m.end() + head.end() - 1
+    body = code[start:_close(code, start) + 1]
+    return [(scope[m.start()], r.group(1)) for r in re.finditer(r"\breturn\b([^;]*);", body)]
 
 
 def _operand_end(text: str) -> str:

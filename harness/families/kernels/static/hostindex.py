@@ -19,8 +19,11 @@ from harness.families.kernels.static.hostmem import _args
 
 _UNARY_AFTER = frozenset({"return", "case", "throw", "else", "do", "co_return", "co_yield", "delete"})
 
+_BOUND = r"\s*<\s*(?:\(\s*(?:int|long|long long|size_t|int64_t|unsigned)\s*\)\s*)?(\w+(?:\s*\.\s*size\s*\(\s*\))?)\s*"
+#: ``for (T i = 0; i < B; ++i)``, also ``i < A && i < (int)v.size()`` (each conjunct bounds ``i``: honest11b F8)
 _LOOP = re.compile(r"\bfor\s*\(\s*(?:(?:const\s+|unsigned\s+|signed\s+|long\s+)*[A-Za-z_][\w:]*\s+)([A-Za-z_]\w*)\s*=\s*"
-                   r"(\d+)\s*[lLuU]*\s*;\s*\1\s*<\s*(\w+(?:\s*\.\s*size\s*\(\s*\))?)\s*;\s*(?:\+\+\s*\1|\1\s*\+\+|\1\s*\+=\s*1)\s*\)")
+                   r"(\d+)\s*[lLuU]*\s*;\s*\1" + _BOUND + r"((?:&&\s*\1" + _BOUND.replace("(\\w+", "(?:\\w+")
+                   + r")*);\s*(?:\+\+\s*\1|\1\s*\+\+|\1\s*\+=\s*1)\s*\)")
 
 #: calls after which a container's storage may move or shrink (a reference or an index into it dangles)
 _MOVES = r"(?:\.|->)\s*(?:swap|resize|reset|assign|clear|pop_back|erase|shrink_to_fit|release|push_back|emplace_back" \
@@ -67,7 +70,8 @@ def _symbolic(text: str, consts: dict[str, int]) -> int | str | None:
     return (m.group(1) or m.group(m.lastindex or 1)) if m else None
 
 
-def _array_sizes(code: str, consts: dict[str, int]) -> tuple[dict[str, list[tuple[int | str, int]]], list[str]]:
+def _array_sizes(code: str, consts: dict[str, int], results: dict[str, int] | None = None
+                 ) -> tuple[dict[str, list[tuple[int | str, int]]], list[str]]:
     """Host arrays and containers of a literal (or symbolic) size -> [(the size, where declared)];
     and variable-length arrays."""
     sizes: dict[str, list[tuple[int | str, int]]] = {}
@@ -92,6 +96,9 @@ def _array_sizes(code: str, consts: dict[str, int]) -> tuple[dict[str, list[tupl
         count: int | str | None = len(args) if m.group(2) != "(" else (_symbolic(args[0], consts) if args else 0)
         if count is not None:
             sizes.setdefault(m.group(1), []).append((count, m.start(1)))
+    for m in re.finditer(r"(?:\bauto|>)\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*\(", code):
+        if m.group(2) in (results or {}):  # auto outs = own_fn(x): what every return of it gives (honest11 F3)
+            sizes.setdefault(m.group(1), []).append(((results or {})[m.group(2)], m.start(1)))
     for m in re.finditer(r"\b([A-Za-z_]\w*)\s*=\s*new\s+[A-Za-z_][\w:]*\s*\[([^\]]*)\]", code):
         if (alloc := _symbolic(m.group(2), consts)) is not None:
             sizes.setdefault(m.group(1), []).append((alloc, m.start(1)))
@@ -213,18 +220,23 @@ def _loops(code: str) -> list[tuple[str, str, int, int]]:
                             + r"\b|\b(?:auto|int|long|short|unsigned|signed|size_t|char|float|double|\w+_t|[A-Z]\w*)\s*[*&]*"
                             r"\s*" + v + r"\s*[=({:;,\]]|\bauto\s*&*\s*\[[^\]]*\b" + v + r"\b", code[k:end])
         if not written:
-            loops.append((m.group(1), re.sub(r"\s+", "", m.group(3)), k, end))
+            for bound in [m.group(3), *re.findall(r"&&\s*" + v + _BOUND, m.group(4))]:
+                loops.append((m.group(1), re.sub(r"\s+", "", bound), k, end))
     return loops
 
 
 def _bounded(name: str, index: str, at: int, size: int | str, loops: list[tuple[str, str, int, int]],
-             consts: dict[str, int], code: str, scope: tuple[int, int]) -> bool:
+             consts: dict[str, int], code: str, scope: tuple[int, int], literal_sizes: dict[str, int]) -> bool:
     lit = _literal(index, consts)
     if lit is not None:
         return isinstance(size, int) and lit < size
     for var, bound, start, end in loops:
         if index.strip() != var or not start <= at < end:
             continue
+        other = re.fullmatch(r"([A-Za-z_]\w*)\.size\(\)", bound)
+        if other and isinstance(size, int) and isinstance(literal_sizes.get(other.group(1)), int) and \
+                literal_sizes[other.group(1)] <= size:
+            return True  # below the size of another container of a fixed literal size (honest11 F3)
         b = _literal(bound, consts)
         if b is not None and isinstance(size, int) and b <= size or bound == f"{name}.size()" or \
                 isinstance(size, str) and bound == size and _stable(code, size, scope):
@@ -232,14 +244,68 @@ def _bounded(name: str, index: str, at: int, size: int | str, loops: list[tuple[
     return False
 
 
+def _owning(code: str, name: str) -> bool:
+    """Is ``name`` declared as a container that owns its elements: ``std::vector<...> name`` or
+    ``std::array<...> name`` by value, or ``auto name = t.chunk(...)`` (``split``, ``unbind``)?
+    Not a reference or a view (``IntArrayRef``), whose storage could be gone."""
+    n = re.escape(name)
+    return bool(re.search(r"\bstd\s*::\s*(?:vector|array)\s*<[^;{}()]*>\s*" + n + r"\s*[=;({]"
+                          r"|\bauto\s+" + n + r"\s*=\s*[\w.]+\.\s*(?:chunk|split|unbind|tensor_split|split_with_sizes)\s*\(",
+                          code))
+
+
+def _own_size_loop(name: str, index: str, at: int, loops: list[tuple[str, str, int, int]]) -> bool:
+    return any(index.strip() == var and bound == f"{name}.size()" and start <= at < end for var, bound, start, end in loops)
+
+
+#: an own function returning a container of tensors: ``std::vector<torch::Tensor> f(`` (or ``std::array<..., N>``)
+_TENSOR_LIST_FN = re.compile(r"\bstd\s*::\s*(vector|array)\s*<\s*(?:torch|at)\s*::\s*Tensor\s*(?:,\s*(\d+)\s*)?>\s*"
+                             r"([A-Za-z_]\w*)\s*\([^;{}]*\)\s*\{")
+
+
+def _returned_sizes(code: str) -> dict[str, int]:
+    """Own functions returning a vector (or array) of tensors, every ``return`` a brace list of
+    tensors: the fewest items any gives (an array: its size). Two items ``{n, t}`` may be the count
+    constructor (``n`` copies), so a pair counts only when its first item is a tensor the text declares."""
+    out: dict[str, int] = {}
+    tensors = set(re.findall(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)", code))
+    tensors |= set(re.findall(r"\bauto\s+([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::|[\w.]+\.(?:contiguous|view|reshape|clone)\s*\()",
+                              code))
+    for m in _TENSOR_LIST_FN.finditer(code):
+        if m.group(1) == "array":
+            out.setdefault(m.group(3), int(m.group(2)))
+            continue
+        body = code[m.end() - 1:_balanced(code, m.end() - 1, "{", "}")]
+        counts: list[int] = []
+        for r in re.finditer(r"\breturn\b\s*", body):
+            items = _args(body, r.end())[0] if body[r.end():r.end() + 1] == "{" else None
+            if items is None or (len(items) == 2 and items[0].strip() not in tensors):
+                counts = []
+                break
+            counts.append(len(items))
+        if counts and m.group(3) not in out:
+            out[m.group(3)] = min(counts)
+    return out
+
+
+def _call_result(code: str, at: int, index: str, results: dict[str, int], consts: dict[str, int]) -> bool:
+    """Is ``f(...)[i]`` at ``at`` a literal index below the size every return of the own function ``f`` gives?"""
+    start = _open_of(code, code.rindex(")", 0, at))
+    callee = re.search(r"(?<![\w.>:])([A-Za-z_]\w*)\s*$", code[:start])
+    lit = _literal(index, consts)
+    return callee is not None and lit is not None and lit < results.get(callee.group(1), 0)
+
+
 def _indexing(code: str, consts: dict[str, int]) -> list[str]:
-    sizes, bad = _array_sizes(code, consts)
+    results = _returned_sizes(code)
+    sizes, bad = _array_sizes(code, consts, results)
     if len(sizes) > _MAX_SIZED:  # each is checked against the whole text: bound the work
         sizes = dict(sorted(sizes.items(), key=lambda kv: kv[1][0][1])[:_MAX_SIZED])
     own = own_functions(code)
     loops = _loops(code)
     skip = _device_signatures(code)
     fixed = {name: _fixed(code, name, own, skip) for name in sizes}
+    literal_sizes = {name: d[0][0] for name, d in sizes.items() if len(d) == 1 and isinstance(d[0][0], int) and fixed[name]}
     body = _outer_body(code)
     scopes: dict[int, tuple[int, int]] = {}
     counts: dict[tuple[str, int], int] = {}
@@ -248,6 +314,8 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
         if not before or before[-1] not in ")]" and not re.search(r"[A-Za-z_]\w*$", before):
             continue  # a lambda, an attribute, new T[n], delete[]
         word = re.search(r"(?:(\.|->)\s*)?([A-Za-z_]\w*)$", before)
+        if word and not word.group(1) and word.group(2) == "auto":
+            continue  # a structured binding, auto [n, m] = ... (honest11b F8a)
         if word and not word.group(1):
             ahead = before[:word.start()].rstrip()
             if word.group(2) in ("new", "delete", "operator") or re.search(r"\bnew\s+[\w:]*$", before) or (
@@ -259,11 +327,16 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
             continue  # a type (float[]) or a declaration's empty bound
         if before[-1] == ")" and re.search(r"(?:\.|->)\s*(?:sizes|strides)\s*\(\s*\)$", before):
             continue  # a read-only IntArrayRef
+        if before[-1] == ")" and _call_result(code, m.start(), index, results, consts):
+            continue  # a literal index below the size every return of an own function gives
         if before[-1] in ")]" or not word or word.group(1):
             bad.append(f"{before[-20:].split()[-1] if before.split() else ''}[{' '.join(index.split())[:20]}] "
                        "(an index of memory the checks cannot bound)")
             continue
         name = word.group(2)
+        if name not in sizes and _own_size_loop(name, index, m.start(), loops) and _owning(code, name) and \
+                _fixed(code, name, own, skip):
+            continue  # v[k] for k < v.size(), v never resized, reassigned or handed away (honest11b F8)
         if name not in sizes or not fixed[name]:
             bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index of storage without a literal or stable size)")
             continue
@@ -277,7 +350,8 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
                 _declarations(code, name, skip)
         in_scope = counts[name, fn]
         if not (len(decls) == 1 and in_scope == (1 if body[decls[0][1]] != -1 else 0) + (body[m.start()] == -1)
-                and fixed[name] and _bounded(name, index, m.start(), decls[0][0], loops, consts, code, scope)):
+                and fixed[name] and _bounded(name, index, m.start(), decls[0][0], loops, consts, code, scope,
+                                             literal_sizes)):
             bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index the checks cannot bound: a literal below a "
                        "literal size, or a for-loop variable below it)")
     return bad
