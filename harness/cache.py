@@ -47,6 +47,43 @@ def harness_code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=64)
+def _tree_digest(root: str) -> str:
+    """A digest of every Python file under ``root`` (a package folder) or of ``root`` itself (a module)."""
+    base = Path(root)
+    h = hashlib.sha256()
+    for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
+        if "__pycache__" in path.parts:
+            continue
+        h.update(str(path.relative_to(base) if base.is_dir() else path.name).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()[:16]
+
+
+def suite_code_digest(suite_type: type) -> str:
+    """A digest of the code that defines a suite outside the harness package: the whole top-level
+    package of each class in the suite's MRO (``benchmarks/`` for a built-in suite, a plugin's own
+    package), so that a check a suite keeps beside its problems (CVDP's drive probe, TritonBench's
+    random-operator judge, a plugin's evaluator) keys verdicts as :func:`harness_code_digest` does
+    for the harness's (red team 12 R3: a CVDP check tightened in ``benchmarks/`` left the verdict
+    cache serving the older checker's ``pass``)."""
+    import sys
+
+    roots: set[str] = set()
+    for cls in suite_type.__mro__:
+        top = cls.__module__.split(".", 1)[0]
+        if top in ("harness", "builtins", "abc", "typing"):
+            continue
+        module = sys.modules.get(top)
+        paths = list(getattr(module, "__path__", None) or [])
+        file = getattr(module, "__file__", None)
+        roots.update(paths or ([file] if file else []))
+    return key_of(*[(r, _tree_digest(r)) for r in sorted(roots)])[:16]
+
+
 def key_of(*parts: Any) -> str:
     """A stable sha256 over JSON-able ``parts`` (dict order does not matter)."""
     blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from harness import registry
 from harness.backend import Backend, BackendOptions
-from harness.cache import harness_code_digest, key_of
+from harness.cache import harness_code_digest, key_of, suite_code_digest
 from harness.cache import read_json as read_cache_json
 from harness.config import OPTION_ALIASES, RunConfig, check_resume_compatible, environment_info
 from harness.errors import UsageError
@@ -97,7 +97,7 @@ def validate_references(suite: Suite, problems: list[Problem], ctx: EvalContext,
     from harness.tools import tool_versions
 
     key = key_of(suite.content_hash(), tool_versions(), ctx.sandbox.name, suite.verdict_options(),
-                 harness_code_digest())[:16]
+                 harness_code_digest(), suite_code_digest(type(suite)))[:16]
     path = cache_dir() / "validate" / f"{suite.name}-{key}.json"
     found = read_cache_json(path, label="validation cache") if use_cache else None
     cached: dict[str, dict[str, str]] = found if isinstance(found, dict) else {}  # damaged: a miss

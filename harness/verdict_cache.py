@@ -3,8 +3,9 @@
 
 Key: (suite name and content hash, problem id, candidate hash, tool versions, sandbox kind,
 the suite's :meth:`~harness.suite.Suite.verdict_options`, wall-time limit, and the digest of the
-harness's own code: :func:`harness.cache.harness_code_digest`, so a tightened checker never reuses
-a verdict of the older one). A later run finds
+harness's own code and of the suite's own package: :func:`harness.cache.harness_code_digest` and
+:func:`harness.cache.suite_code_digest`, so a tightened checker, in the harness or beside a suite's
+problems, never reuses a verdict of the older one). A later run finds
 a verdict already computed for the same code under the same checks and skips the execution. Entries are :class:`harness.cache.JsonCache`
 records (atomic writes; a damaged entry is a miss).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness.cache import JsonCache, harness_code_digest, key_of
+from harness.cache import JsonCache, harness_code_digest, key_of, suite_code_digest
 from harness.suite import EvalContext, Suite
 from harness.types import Candidate, Problem, Verdict
 
@@ -30,7 +31,8 @@ class VerdictCache:
         if suite.name not in self._suite_hash:
             self._suite_hash[suite.name] = suite.content_hash()
         return key_of(suite.name, self._suite_hash[suite.name], problem.id, cand_sha, tool_versions(),
-                      ctx.sandbox.name, suite.verdict_options(), ctx.limits.wall_s, harness_code_digest())
+                      ctx.sandbox.name, suite.verdict_options(), ctx.limits.wall_s, harness_code_digest(),
+                      suite_code_digest(type(suite)))
 
     def get(self, suite: Suite, problem: Problem, cand: Candidate, ctx: EvalContext) -> Verdict | None:
         record = self._store.get(self._key(suite, problem, cand.sha256, ctx))
