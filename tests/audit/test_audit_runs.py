@@ -107,7 +107,7 @@ def test_verilogeval_fixtures(tmp_path: Path) -> None:
 def test_rtllm_fixture(tmp_path: Path) -> None:
     out = tmp_path / "rtllm"
     proc = hweval("audit", "--suite", "rtllm", "--data", str(ROOT / "tests/rtllm/fixtures/v2"),
-                  "--problems", "adder_4bit", "--max-mutants", "10", "--timeout", "10", "--workers", "2",
+                  "--problems", "adder_4bit", "--max-mutants", "10", "--timeout", "5", "--workers", "2",
                   "--out", str(out))
     data = _audit(out)
     (p,) = data["problems"]
