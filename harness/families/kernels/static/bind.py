@@ -81,6 +81,13 @@ class BindMixin:
                 for e, v in zip(t.elts, elts, strict=True):  # ``a, b = x, 4``: each its own kind
                     self.bind(e, self.expr(v), v)
                 return
+            from harness.families.kernels.static.narrow import call_items
+
+            items = None if any(isinstance(e, ast.Starred) for e in t.elts) else call_items(self, value, len(t.elts))
+            if items is not None:  # ``t, s, flag = helper(v)``: each position its own kind
+                for e, kind in zip(t.elts, items, strict=True):
+                    self.bind(e, kind, None)
+                return
             item = SIZE if k == SIZE else TENSOR  # ``r0, *rest = x``: the items of a tensor are tensors
             for e in t.elts:
                 self.bind(e.value if isinstance(e, ast.Starred) else e, item, None)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import narrow as NW
 from harness.families.kernels.static.bind import BindMixin
 from harness.families.kernels.static.scope import Fn, ModuleScope, Report
 
@@ -55,6 +56,7 @@ class Body(BindMixin):
     mode: str = "normal"  # "init": ModelNew.__init__, "module": module level
     stores: list[Any] = field(default_factory=list)
     in_annotation: bool = False
+    not_tensor: frozenset[str] = frozenset()  # names this branch knows are not tensors (``narrow``)
 
     # -- helpers ------------------------------------------------------------------------------
     def bad(self, rule: str, detail: str, node: ast.AST) -> None:
@@ -131,8 +133,10 @@ class Body(BindMixin):
 
     # -- statements -----------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt]) -> None:
-        for s in stmts:
-            self.stmt(s)
+        with NW.knowing(self, NW.NONE):
+            for s in stmts:
+                self.stmt(s)
+                self.not_tensor |= NW.after(self, s)
 
     def stmt(self, s: ast.stmt) -> None:
         m = getattr(self, "s_" + type(s).__name__, None)
@@ -167,14 +171,17 @@ class Body(BindMixin):
         self.bind(s.target, k, s.value)
 
     def s_Return(self, s: ast.Return) -> None:
-        k = self.expr(s.value) if s.value is not None else SIZE
+        k = NW.note_return(self, s.value)
         if self.fn is not None:
             self.fn.ret = max(self.fn.ret, k)
 
     def s_If(self, s: ast.If) -> None:
         self.test(s.test)
-        self.block(s.body)
-        self.block(s.orelse)
+        yes, no = NW.split(self, s.test)
+        with NW.knowing(self, yes):
+            self.block(s.body)
+        with NW.knowing(self, no):
+            self.block(s.orelse)
 
     def s_While(self, s: ast.While) -> None:
         self.s_If(s)  # type: ignore[arg-type]
@@ -342,7 +349,11 @@ class Body(BindMixin):
 
     def e_IfExp(self, n: ast.IfExp) -> int:
         self.test(n.test)
-        return max(self.expr(n.body), self.expr(n.orelse))
+        yes, no = NW.split(self, n.test)
+        with NW.knowing(self, yes):
+            k = self.expr(n.body)
+        with NW.knowing(self, no):
+            return max(k, self.expr(n.orelse))
 
     def e_Tuple(self, n: ast.Tuple | ast.List | ast.Set) -> int:
         return max([self.expr(e) for e in n.elts], default=SIZE)

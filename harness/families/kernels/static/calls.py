@@ -8,6 +8,7 @@ from harness.families.kernels.static import allow as A
 from harness.families.kernels.static import autograd as AG
 from harness.families.kernels.static import hostobj as HO
 from harness.families.kernels.static import modlist as ML
+from harness.families.kernels.static import narrow as NW
 from harness.families.kernels.static import plain as SP
 from harness.families.kernels.static import seeddraw as SD
 from harness.families.kernels.static.bind import fresh_container
@@ -206,6 +207,8 @@ def _call_builtin(b: Body, n: ast.Call, name: str) -> int:
             key.calls.append(full)
         if key.ret != SIZE:  # ``max(range(n), key=lambda i: xv[int(i)])``: an argmax of tensor values
             b.bad("torch_compute", f"{name}(key=...) compares tensor values (the key returns a tensor)", n)
+    if name in A.SCALAR_CASTS and NW.cast_of_non_tensor(b, n):
+        return SIZE  # ``float(v)`` where ``isinstance(v, torch.Tensor)`` is false
     if name in A.SCALAR_CASTS and OPAQUE in kinds and TENSOR not in kinds:
         # ``int(x)`` of a one-element tensor is its value: sizes only (a number ``forward`` gets is
         # a size where the reference annotates or passes a number there: ``static.scalar_positions``)

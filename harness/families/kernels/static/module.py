@@ -16,7 +16,7 @@ from harness.families.kernels.static.jit import (
     is_kernel_def,
 )
 from harness.families.kernels.static.scope import Fn, ModuleScope, Report, Violation
-from harness.families.kernels.static.testargs import POSITIONAL, REFERENCE
+from harness.families.kernels.static.testargs import POSITIONAL, REFERENCE, UNPASSED
 
 SIZE, OPAQUE = 0, 1
 _PASSES = 100
@@ -84,7 +84,31 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
             if name in seen or name in mod.aliases:
                 rep.add("shadowing", f"module-level name {name} bound twice", stmt)
             seen.add(name)
+        _alias_assignment(mod, rep, stmt)
     mod.fns.extend(mod.functions.values())
+
+
+def _alias_assignment(mod: ModuleScope, rep: Report, stmt: ast.stmt) -> None:
+    """``next_power_of_2 = triton.next_power_of_2`` (one name, bound once, to an attribute path of an
+    import) is the import ``from triton import next_power_of_2``: every use is checked as the path
+    (``mod.aliases``), the statement itself is not a module constant."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Attribute)):
+        return
+    parts: list[str] = []
+    node: ast.expr = stmt.value
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    name = stmt.targets[0].id
+    if not isinstance(node, ast.Name) or node.id not in mod.aliases or name in mod.aliases or name.startswith("_"):
+        return
+    path = ".".join([mod.aliases[node.id], *reversed(parts)])
+    rule = A.forbidden_everywhere(path)
+    if rule or any(p.startswith("_") for p in parts):
+        rep.add(rule or "private_access", f"{name} = {path}", stmt)
+    mod.aliases[name] = path
+    mod.alias_stmts.add(id(stmt))
 
 
 def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
@@ -159,7 +183,7 @@ def _seed_method(mod: ModuleScope, fn: Fn, cls: ast.ClassDef) -> None:
 
 def _module_level(mod: ModuleScope, b: Body) -> None:
     for stmt in mod.tree.body:
-        if isinstance(stmt, ast.Import | ast.ImportFrom):
+        if isinstance(stmt, ast.Import | ast.ImportFrom) or id(stmt) in mod.alias_stmts:
             continue
         if isinstance(stmt, ast.FunctionDef) and stmt.name in mod.kernels:
             check_decorators(b, stmt)
@@ -204,6 +228,9 @@ def _entry_kind(mod: ModuleScope, name: str, i: int | None, default: ast.expr | 
     has takes the reference's kind by name, whatever the answer's default (rt11d S5, S1); another is
     a size where its default is a number, unless a call of the problem fills its position with a
     possible tensor (:func:`testargs.entry_kinds`)."""
+    if UNPASSED + name in mod.scalars and (i is None or POSITIONAL + str(i) not in mod.scalars) and \
+            (default_kind(default) == SIZE or isinstance(default, ast.Constant) and default.value is None):
+        return SIZE  # no call passes it: it holds the answer's own constant default (``rounding_mode=None``)
     if REFERENCE + name in mod.scalars:
         return SIZE if name in mod.scalars else OPAQUE
     if i is not None and POSITIONAL + str(i) in mod.scalars:
@@ -213,7 +240,7 @@ def _entry_kind(mod: ModuleScope, name: str, i: int | None, default: ast.expr | 
 
 def _state(mod: ModuleScope) -> tuple[object, ...]:
     """Everything a pass can grow: the fixed point is reached when a pass changes none of it."""
-    fns = tuple((sorted(f.env.items()), f.ret, sorted({tuple(c) for c in f.calls}), sorted(f.kernel_locals),
+    fns = tuple((sorted(f.env.items()), f.ret, f.ret_items and tuple(f.ret_items), sorted({tuple(c) for c in f.calls}), sorted(f.kernel_locals),
                  sorted((k, sorted(v)) for k, v in f.modvars.items()), sorted(f.modvar_poison), f.escaped)
                 for f in mod.fns)
     return (fns, sorted(mod.consts.items()), sorted(mod.self_attrs.items()), sorted(mod.poisoned),

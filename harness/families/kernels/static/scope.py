@@ -46,6 +46,7 @@ class Fn:
     kernel_locals: set[str] = field(default_factory=set)
     calls: list[list[int]] = field(default_factory=list)
     ret: int = SIZE
+    ret_items: list[int] | None = None  # per position where every return is a tuple display (``narrow``)
     modvars: dict[str, set[str]] = field(default_factory=dict)  # loop variable -> module classes
     modvar_poison: set[str] = field(default_factory=set)  # ... also bound to something else
     meta_of: str | None = None  # a launch grid / heuristic: its first parameter holds this kernel's arguments
@@ -100,6 +101,7 @@ class ModuleScope:
     methods: dict[tuple[str, str], Fn] = field(default_factory=dict)
     consts: dict[str, int] = field(default_factory=dict)
     exts: set[str] = field(default_factory=set)
+    alias_stmts: set[int] = field(default_factory=set)  # ``name = triton.next_power_of_2``: an import alias
     self_exts: set[str] = field(default_factory=set)
     self_not_exts: set[str] = field(default_factory=set)  # self.<attr> also bound to something else
     self_attrs: dict[str, int] = field(default_factory=dict)

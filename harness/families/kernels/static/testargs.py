@@ -21,6 +21,7 @@ from harness.families.kernels.static.body import SIZE, default_kind
 
 REFERENCE = "*"  # "*name": a parameter of the reference's entry
 POSITIONAL = "*@"  # "*@i": a position some call of the entry fills positionally with a possible tensor
+UNPASSED = "*-"  # "*-name": a parameter no call of the entry passes (every call visible): the answer's default
 _NUMBER = (int, float, bool)
 
 
@@ -154,9 +155,10 @@ def entry_kinds(source: str, fn: ast.FunctionDef, annotated: set[int]) -> set[in
     section): the positions and names of its sizes (``annotated`` positions, :func:`passed_numbers`,
     and a number default no visible call passes a possible tensor to), ``REFERENCE + name`` for every
     parameter (the answer's parameter of that name takes the reference's kind, whatever its own
-    default: rt11d S5), and ``POSITIONAL + str(i)`` for every position some call fills positionally with a
+    default: rt11d S5), ``POSITIONAL + str(i)`` for every position some call fills positionally with a
     possible tensor (all of them where the calls are not all visible), so an answer's parameter of
-    another name there is no size either (rt11d S1)."""
+    another name there is no size either (rt11d S1), and ``UNPASSED + name`` for every parameter no
+    call passes (where all are visible): it always holds the answer's own default."""
     params = [*fn.args.posonlyargs, *fn.args.args]
     names = [a.arg for a in params]
     kwonly = [a.arg for a in fn.args.kwonlyargs]
@@ -170,4 +172,9 @@ def entry_kinds(source: str, fn: ast.FunctionDef, annotated: set[int]) -> set[in
     found |= {i for i, d in enumerate(defaults) if default_kind(d) == SIZE and names[i] not in others}
     found |= {names[i] for i in found if isinstance(i, int) and i < len(names)}
     found |= {k for k, d in zip(kwonly, fn.args.kw_defaults, strict=True) if default_kind(d) == SIZE and k not in others}
-    return found | {REFERENCE + n for n in names + kwonly} | {POSITIONAL + str(i) for i in at}
+    # never passed by a visible call (div's ``rounding_mode=None``): it holds the answer's own default
+    unpassed = set() if seen is None else \
+        {n for i, n in enumerate(names) if i not in sizes and n not in sizes and n not in others} | \
+        {k for k in kwonly if k not in sizes and k not in others}
+    return found | {REFERENCE + n for n in names + kwonly} | {POSITIONAL + str(i) for i in at} | \
+        {UNPASSED + n for n in unpassed}
