@@ -123,14 +123,22 @@ def placed_probe(placed: list[tuple[str, dict[str, str], dict[str, int]]], refer
 
 
 def roots(modules: list[str], own: set[str], context_text: str) -> list[str]:
-    """The modules among ``modules`` (the test's TOPLEVELs and what the harness instantiates) that a
-    build can have as its top when no build names one: defined by the harness or the context files,
-    not the answer, and made by no other such module."""
-    defined = {name.lstrip("\\"): context_text[a:b] for name, a, b in module_spans(context_text)}
+    """The modules a build can have as its top when no build names one: those of the harness or the
+    context files (``context_text``) that no other such module makes, among ``modules`` (the test's
+    TOPLEVELs and what the harness instantiates) or making an answer module, directly or through
+    other such modules (a ``hdl_toplevel`` the runner names in Python, not in ``TOPLEVEL``)."""
     from harness.families.verilog.tbeval import instantiations
 
-    made = {mod.lstrip("\\") for text in defined.values() for mod, _ in instantiations(text)}
-    return [m for m in modules if m in defined and m not in own and m not in made]
+    made_by = {name.lstrip("\\"): {mod.lstrip("\\") for mod, _ in instantiations(context_text[a:b])}
+               for name, a, b in module_spans(context_text)}
+    made = set().union(*made_by.values()) if made_by else set()
+    reaching = set(own)
+    while True:
+        more = {name for name, inner in made_by.items() if name not in reaching and inner & reaching}
+        if not more:
+            break
+        reaching |= more
+    return [m for m in made_by if m not in own and m not in made and (m in modules or m in reaching)]
 
 
 def drives(ans_files: list[Path], ref_files: list[Path], reference: str, own: set[str], tops: list[str],

@@ -81,6 +81,27 @@ def test_a_provided_context_wrapper_setting_the_value_is_probed(tmp_path: Path) 
 
 
 @needs_iverilog
+def test_a_wrapper_the_runner_names_only_in_python_is_a_root(tmp_path: Path) -> None:
+    """No ``TOPLEVEL`` names tb_top (``hdl_toplevel="tb_top"`` in test_runner.py): the modules to
+    probe are only addw, yet the harness's uninstantiated module making addw is compiled as a top."""
+    from benchmarks.cvdp.probe import check
+
+    ans, harness = _files(tmp_path, GATED_DRIVE, WRAPPERS["nested"])
+    found = check(ans, [], harness, ADDW, ["addw"], NAMES)
+    assert found is not None and found[0] == "input_driven", found
+
+
+def test_roots_are_the_harness_tops_that_reach_the_answer() -> None:
+    from benchmarks.cvdp.hierarchy import roots
+
+    text = WRAPPERS["nested"] + "module lib_xor (input a, b, output y); assign y = a ^ b; endmodule\n" \
+        "module golden (input [7:0] a, output [7:0] y); lib_xor u (.a(a[0]), .b(a[1]), .y(y[0])); endmodule\n"
+    assert roots([], {"addw"}, text) == ["tb_top"]
+    assert roots(["golden"], {"addw"}, text) == ["tb_top", "golden"]
+    assert roots(["tb_top"], {"addw", "tb_top"}, text) == []  # the answer's own module is no harness top
+
+
+@needs_iverilog
 def test_a_runner_parameter_of_the_wrapper_reaches_the_answer(tmp_path: Path) -> None:
     """The runner sets the wrapper's own W (``-Ptb_top.W=16``); the wrapper passes it on to addw."""
     from benchmarks.cvdp.probe import check_set
