@@ -282,3 +282,40 @@ def test_the_judge_allows_paths_the_reference_never_saw() -> None:
     assert "provided_data" in str(_section_changes({**ok, "class_reads": ["C.n=0"]}, case))
     # a record without paths_seen (none recorded) counts every path
     assert _section_changes(ok, {**case, "paths_seen": None}) is not None
+
+
+# -- the answer's autograd backward, run by the engine, is a call into answer code too -----------
+BW_TEST = '''
+
+import torch
+
+def test_scale_backward():
+    results = {}
+    x = torch.randn(64, device='cuda', requires_grad=True)
+    g = torch.randn(64, device='cuda')
+    out = scale(x, 3.0)
+    out.backward(g)
+    results['test_case_1'] = out.detach().clone()
+    results['test_case_2'] = torch.allclose(x.grad, 3.0 * g)
+    return results
+
+result_gold = test_scale_backward()
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_a_backward_that_zeroes_the_incoming_gradient_is_rejected(tmp_path: Path) -> None:
+    """``out.backward(g)`` hands the test's own ``g`` to the answer's ``backward``: zeroing it in place
+    (and so the gradient) made the section's ``allclose(x.grad, 3.0 * g)`` agree."""
+    from tests.security.test_kernel_autograd_fn import HONEST as SCALE
+
+    suite, problem = _g_suite(tmp_path, "scale_bw", SCALE + SEPARATOR + BW_TEST)
+    ctx = context(tmp_path)
+    v = suite.evaluate(problem, Candidate(code=SCALE), ctx)
+    assert v.status == Status.PASS, v.reason
+    wipe = SCALE.replace("        dy = dy.contiguous()\n", "        scale_kernel[(triton.cdiv(dy.numel(), 256),)]"
+                         "(dy, dy, dy.numel(), 0.0, BLOCK_SIZE=256)\n")
+    assert wipe != SCALE
+    v = suite.evaluate(problem, Candidate(code=wipe), ctx)
+    assert v.status == Status.REJECTED and "Scale.backward#0@" in v.reason, (v.status, v.reason)

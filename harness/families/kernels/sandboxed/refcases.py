@@ -331,10 +331,12 @@ def _section_run(module: types.ModuleType, code: Any, job: Mapping[str, Any], se
     import torch
 
     from harness.families.kernels.sandboxed.hooks import device_remap
+    from harness.families.kernels.sandboxed.worker_function import record_backward
 
     written, seen, rng_used, watch = out
     counts: dict[str, int] = {}
     watch.init = lambda fn: watch_writes(fn, written, counts, fn.__name__, seen)
+    record_backward(module, lambda fn: watch_writes(fn, written, counts, fn.__qualname__, seen))
     torch.manual_seed(int(case["seed"]))
     with device_remap(job.get("device", "cpu")):
         ns = section_namespace(section, module.__dict__,

@@ -106,7 +106,8 @@ _ORIGINAL_BACKWARD: dict[type, Any] = {}
 def record_backward(mod: ModuleType, recorded: Any) -> None:
     """The answer's ``torch.autograd.Function`` subclasses (``static.autograd``): their ``backward``,
     which the autograd engine runs outside any call of the entry, runs through ``recorded`` like a call
-    of the entry (its torch ops recorded, its allocations guarded)."""
+    of the entry (its torch ops recorded, its allocations guarded, what it writes watched; the
+    reference's through the write watch too, ``refcases``)."""
     import torch
 
     for value in list(vars(mod).values()):
@@ -182,7 +183,9 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
             # outside the recorder: the snapshot of the arguments is the worker's, not the answer's
             return watch_writes(call, written, counts, getattr(fn, "__name__", "?"))
 
-        record_backward(mod, _recording(recorder, active, guards, counter))
+        recorded = _recording(recorder, active, guards, counter)
+        # the engine's call of the answer's backward: recorded like a call of the entry, and watched
+        record_backward(mod, lambda fn, r=recorded, w=written, c=counts: watch_writes(r(fn), w, c, fn.__qualname__))
         try:
             # autograd on, as for the reference's run (``refcases.compute_function_cases``): a test
             # section that calls ``.backward()`` through the answer's autograd Function must run
