@@ -45,7 +45,10 @@ def cvdp_passes(record: dict[str, Any], answer_files: dict[str, str], folder: Pa
         argv = shlex.split(service["command"])
         argv = [a.replace("/src/", f"{src}/src/") for a in argv if not a.startswith("cache_dir")]
         argv = [a for a in argv if a != "-o"]
-        proc = subprocess.run([sys.executable, "-m", *argv], cwd=code / "rundir", env={**os.environ, **env},
+        # the pytest plugins of this test environment (xdist, anyio...) are no part of CVDP's image:
+        # not loaded, neither by pytest nor by cocotb's pytest inside each simulation (as in hweval's job)
+        proc = subprocess.run([sys.executable, "-m", *argv], cwd=code / "rundir",
+                              env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **env},
                               capture_output=True, text=True, timeout=300)
         if proc.returncode != 0:
             return False
