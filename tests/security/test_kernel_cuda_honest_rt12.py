@@ -1,5 +1,5 @@
 """Issue 14, kernels, round 12: CUDA host idioms the static rules rejected (honest11 F3, honest11b
-F8a/b/d), accepted now without opening what the rules close (``cuda_host_pointer``: an index of host
+F2, F8a/b/d/e), accepted now without opening what the rules close (``cuda_host_pointer``: an index of host
 memory the checks cannot bound; ``cuda_host_copy``: a pointer that is not device memory). Static
 and fast: no nvcc.
 """
@@ -30,6 +30,13 @@ HONEST = {
     "std_array_of_tensors_filled_in_a_loop": ("", "    std::array<torch::Tensor, 2> in{xc, y};\n    std::array<float*, 2> ptrs{};\n"
                                                   "    for (size_t k = 0; k < in.size(); ++k) ptrs[k] = in[k].data_ptr<float>();\n"
                                                   + _RUN.format("ptrs[0]", "ptrs[1]")),
+    "struct_array_member_set_in_a_loop": ("struct Tbl { const float* p[2]; };\n",
+                                          "    torch::Tensor in[2] = {xc, y};\n    Tbl t;\n"
+                                          "    for (int k = 0; k < 2; ++k) t.p[k] = in[k].data_ptr<float>();\n"
+                                          + _RUN.format("t.p[0]", "y.data_ptr<float>()")),
+    "vector_filled_by_push_back": ("", "    std::vector<float*> ptrs;\n    ptrs.reserve(2);\n"
+                                       "    ptrs.push_back(xc.data_ptr<float>());\n    ptrs.push_back(y.data_ptr<float>());\n"
+                                       + _RUN.format("ptrs[0]", "ptrs[1]")),
     "chunks_below_their_own_count": ("", "    auto parts = y.chunk(2);\n"
                                          "    for (int k = 0; k < 2 && k < (int)parts.size(); ++k)\n"
                                          + _RUN.format("parts[k].data_ptr<float>()", "parts[k].data_ptr<float>()")),
@@ -45,6 +52,21 @@ ATTACKS = {
                                                               "    for (size_t k = 0; k < s.size(); ++k) m += s[k];"),
     "own_count_of_a_table_that_grows": ("cuda_host_pointer", "", "    std::vector<torch::Tensor> v = {xc};\n"
                                                                  "    for (size_t k = 0; k < v.size(); ++k) { v.push_back(y); v[k] = y; }"),
+    "struct_array_member_past_its_size": ("cuda_host_pointer", "struct Tbl { const float* p[2]; };\n",
+                                          "    Tbl t;\n    for (int k = 0; k < 3; ++k) t.p[k] = xc.data_ptr<float>();"),
+    "member_name_also_a_pointer_elsewhere": ("cuda_host_pointer", "struct Tbl { const float* p[2]; };\nstruct Raw { float* p; };\n",
+                                             "    Raw r{y.data_ptr<float>()};\n    r.p[1] = 0.f;"),
+    "push_back_under_a_condition": ("cuda_host_pointer", "", "    std::vector<float*> ptrs;\n"
+                                                             "    if (n > 1) ptrs.push_back(xc.data_ptr<float>());\n"
+                                                             + _RUN.format("ptrs[0]", "y.data_ptr<float>()")),
+    "index_past_the_pushed_count": ("cuda_host_pointer", "", "    std::vector<float*> ptrs;\n"
+                                                             "    ptrs.push_back(xc.data_ptr<float>());\n"
+                                                             + _RUN.format("ptrs[0]", "ptrs[1]")),
+    "push_back_after_an_index": ("cuda_host_pointer", "", "    std::vector<torch::Tensor> v;\n    v.push_back(xc);\n"
+                                                          "    auto& first = v[0];\n    v.push_back(y);\n    first = y;"),
+    "push_back_skipped_by_goto": ("cuda_host_pointer", "", "    std::vector<float*> ptrs;\n    if (n > 0) goto done;\n"
+                                                           "    ptrs.push_back(xc.data_ptr<float>());\n    done:\n"
+                                                           + _RUN.format("ptrs[0]", "y.data_ptr<float>()")),
     "lambda_returning_an_unset_pointer": ("cuda_host_copy", "", "    float* g;\n    auto P = [&]() { return g; };\n"
                                                                 + _RUN.format("xc.data_ptr<float>()", "P()")),
     "lambda_returning_a_reference_written_through": ("cuda_host_copy", "", "    float* d = y.data_ptr<float>();\n"
@@ -64,4 +86,45 @@ def test_honest_host_idioms_pass_the_static_checks(name: str) -> None:
 def test_unbounded_indexes_and_non_device_pointers_stay_rejected(name: str) -> None:
     rule, head, body = ATTACKS[name]
     found = {v.rule for v in check_static(answer(head, body), "cuda")}
+    assert rule in found, found
+
+
+#: honest11 F2: the PyTorch C++/CUDA extension tutorial's packed accessors as kernel parameters
+_ACC = ("__global__ void relu_acc(const torch::PackedTensorAccessor32<float, 1, torch::RestrictPtrTraits> a,\n"
+        "                         torch::PackedTensorAccessor32<float, 1, torch::RestrictPtrTraits> b) {\n"
+        "    int i = blockIdx.x * blockDim.x + threadIdx.x;\n    if (i < a.size(0)) b[i] = fmaxf(a[i], 0.f);\n}\n"
+        "__global__ void relu_acc_ptr(torch::PackedTensorAccessor64<float, 1, torch::RestrictPtrTraits> a, float* p,\n"
+        "                             long long n, long long m) { }\n")
+_XA = "xc.packed_accessor32<float, 1, torch::RestrictPtrTraits>()"
+HONEST_ACCESSORS = {
+    "inline_accessors": f"    relu_acc<<<blocks, 256>>>({_XA}, y.packed_accessor32<float, 1, torch::RestrictPtrTraits>());",
+    "accessor_locals": f"    auto xa = {_XA};\n    auto ya = y.packed_accessor32<float, 1, torch::RestrictPtrTraits>();\n"
+                       "    relu_acc<<<blocks, 256>>>(xa, ya);",
+    "accessor64_beside_a_pointer": "    relu_acc_ptr<<<blocks, 256>>>(xc.packed_accessor64<float, 1, torch::RestrictPtrTraits>(), "
+                                   "y.data_ptr<float>(), n, n);",
+}
+#: (rule, body)
+ACCESSOR_ATTACKS = {
+    "accessor_built_by_hand": ("cuda_host_copy", "    float* g;\n    int64_t sz[1] = {n};\n    int64_t st[1] = {1};\n"
+                                                 "    torch::PackedTensorAccessor32<float, 1, torch::RestrictPtrTraits> a(g, sz, st);\n"
+                                                 f"    relu_acc<<<blocks, 256>>>({_XA}, a);"),
+    "accessor_alias": ("cuda_host_copy", "    using A = torch::PackedTensorAccessor32<float, 1, torch::RestrictPtrTraits>;\n"
+                                         f"    relu_acc<<<blocks, 256>>>({_XA}, {_XA});"),
+    "pointer_after_an_accessor": ("cuda_host_copy", "    float* g;\n    relu_acc_ptr<<<blocks, 256>>>(xc.packed_accessor64<float, 1, "
+                                                    "torch::RestrictPtrTraits>(), g, n, n);"),
+    "accessor_read_on_the_host": ("cuda_host_pointer", f"    auto xa = {_XA};\n    float v = xa[0];\n"
+                                                       "    relu_acc<<<blocks, 256>>>(xa, y.packed_accessor32<float, 1, "
+                                                       "torch::RestrictPtrTraits>());\n    (void)v;"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST_ACCESSORS))
+def test_packed_accessors_pass_the_static_checks(name: str) -> None:
+    assert check_static(answer(_ACC, HONEST_ACCESSORS[name]), "cuda") == []
+
+
+@pytest.mark.parametrize("name", sorted(ACCESSOR_ATTACKS))
+def test_accessors_built_by_hand_or_read_on_the_host_are_rejected(name: str) -> None:
+    rule, body = ACCESSOR_ATTACKS[name]
+    found = {v.rule: v.detail for v in check_static(answer(_ACC, body), "cuda")}
     assert rule in found, found

@@ -346,11 +346,11 @@ def device_pointer_problems(code: str) -> list[str]:
         if k < 3 or k >= len(code) or code[k] != "(":
             continue
         params = kernels.get(m.group(1))
-        for i, arg in enumerate(_args(code, k)[0]):
+        for i, arg in enumerate(_launch_args(code, k)):
             ptype, template = params[i] if params and i < len(params) else ("", True)
             bad += _argument(ptrs, arg, ptype, template, m.group(1), ptrs.scope[m.start()])
     for m in _DST.finditer(code):
-        args = _args(code, m.end() - 1)[0]
+        args = _launch_args(code, m.end() - 1)
         if m.group(1) == "cudaLaunchKernelEx":  # (config, kernel, the kernel's arguments...)
             params = kernels.get(_strip(args[1]) if len(args) > 1 else "")
             for i, arg in enumerate(args[2:]):
@@ -372,7 +372,30 @@ def device_pointer_problems(code: str) -> list[str]:
         for i, item in enumerate(items):
             ptype, template = params[i] if params and i < len(params) else ("", True)
             bad += _argument(ptrs, re.sub(r"^&", "", _strip(item)), ptype, template, kernel, ptrs.scope[m.start()])
-    return bad + source_problems(ptrs, ptrs.tables)
+    return bad + source_problems(ptrs, ptrs.tables) + accessor_problems(code)
+
+
+#: a tensor's packed accessor, whose template arguments hold commas (``x.packed_accessor32<float, 2, T>()``)
+_ACCESSOR_ARGS = re.compile(r"\bpacked_accessor(?:32|64)\s*<[^<>;(){}]*(?:<[^<>;(){}]*>[^<>;(){}]*)*>")
+_ACCESSOR_TYPE = re.compile(r"\bPackedTensorAccessor(?:32|64)\b")
+
+
+def _launch_args(code: str, k: int) -> list[str]:
+    """The arguments of the call whose ``(`` is at ``k``, a packed accessor's template arguments kept
+    whole (split at their commas they shifted every later argument onto another parameter)."""
+    masked = _ACCESSOR_ARGS.sub(lambda m: m.group(0).replace(",", "\x1f"), code)
+    return [a.replace("\x1f", ",") for a in _args(masked, k)[0]]
+
+
+def accessor_problems(code: str) -> list[str]:
+    """Host code names the accessor types only in a kernel's or device function's parameter list (honest
+    round 11 F2): an accessor is made by a tensor's ``packed_accessor32/64()`` from its own ``data_ptr``,
+    never built by hand from a pointer (``PackedTensorAccessor32<float, 1>(g, sizes, strides)``)."""
+    spans = [(m.end() - 1, _close(code, m.end() - 1)) for m in re.finditer(
+        r"\b(?:__global__|__device__)\b(?:[^;{}()]|__launch_bounds__\s*\([^()]*\))*\(", code)]
+    return [f"torch::{m.group(0)} outside a kernel's parameter list (an accessor comes only from a tensor's "
+            "packed_accessor32()/packed_accessor64())" for m in _ACCESSOR_TYPE.finditer(code)
+            if not any(a < m.start() < b for a, b in spans)]
 
 
 def _argument(ptrs: DevicePointers, arg: str, ptype: str, template: bool, kernel: str, scope: int) -> list[str]:

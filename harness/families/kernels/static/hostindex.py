@@ -16,6 +16,17 @@ import re
 from harness.families.kernels.static.cudacalls import _outer_body
 from harness.families.kernels.static.cudaindirect import _balanced, own_functions
 from harness.families.kernels.static.hostmem import _args
+from harness.families.kernels.static.hostsizes import (
+    _MOVES,
+    _array_members,
+    _call_result,
+    _literal,
+    _open_of,
+    _own_size_loop,
+    _owning,
+    _pushed,
+    _returned_sizes,
+)
 
 _UNARY_AFTER = frozenset({"return", "case", "throw", "else", "do", "co_return", "co_yield", "delete"})
 
@@ -25,22 +36,12 @@ _LOOP = re.compile(r"\bfor\s*\(\s*(?:(?:const\s+|unsigned\s+|signed\s+|long\s+)*
                    r"(\d+)\s*[lLuU]*\s*;\s*\1" + _BOUND + r"((?:&&\s*\1" + _BOUND.replace("(\\w+", "(?:\\w+")
                    + r")*);\s*(?:\+\+\s*\1|\1\s*\+\+|\1\s*\+=\s*1)\s*\)")
 
-#: calls after which a container's storage may move or shrink (a reference or an index into it dangles)
-_MOVES = r"(?:\.|->)\s*(?:swap|resize|reset|assign|clear|pop_back|erase|shrink_to_fit|release|push_back|emplace_back" \
-         r"|reserve|insert|emplace|append|push_front|emplace_front)\s*\("
-
 #: callees that may take a sized host array or container whole (they neither keep nor resize it)
 _WHOLE_ARG_OK = re.compile(r"(?:cuda[A-Z]\w*|sizeof|(?:(?:::)?\s*(?:torch|at|c10)\s*::\s*[\w:\s]*))$")
 
 
 #: at most this many host arrays and containers are sized (an index of any other is rejected)
 _MAX_SIZED = 64
-
-
-def _literal(text: str, consts: dict[str, int]) -> int | None:
-    t = text.strip()
-    m = re.fullmatch(r"(\d+)[uUlL]*", t)
-    return int(m.group(1)) if m else consts.get(t)
 
 
 def _constants(code: str) -> dict[str, int]:
@@ -50,15 +51,6 @@ def _constants(code: str) -> dict[str, int]:
                          r"([A-Za-z_]\w*)\s*=\s*(\d+)[uUlL]*\s*;", code):
         out[m.group(1)] = int(m.group(2))
     return out
-
-
-def _open_of(code: str, close: int) -> int:
-    depth = 0
-    for k in range(close, -1, -1):
-        depth += (code[k] == ")") - (code[k] == "(")
-        if depth == 0:
-            return k
-    return 0
 
 
 def _symbolic(text: str, consts: dict[str, int]) -> int | str | None:
@@ -244,58 +236,6 @@ def _bounded(name: str, index: str, at: int, size: int | str, loops: list[tuple[
     return False
 
 
-def _owning(code: str, name: str) -> bool:
-    """Is ``name`` declared as a container that owns its elements: ``std::vector<...> name`` or
-    ``std::array<...> name`` by value, or ``auto name = t.chunk(...)`` (``split``, ``unbind``)?
-    Not a reference or a view (``IntArrayRef``), whose storage could be gone."""
-    n = re.escape(name)
-    return bool(re.search(r"\bstd\s*::\s*(?:vector|array)\s*<[^;{}()]*>\s*" + n + r"\s*[=;({]"
-                          r"|\bauto\s+" + n + r"\s*=\s*[\w.]+\.\s*(?:chunk|split|unbind|tensor_split|split_with_sizes)\s*\(",
-                          code))
-
-
-def _own_size_loop(name: str, index: str, at: int, loops: list[tuple[str, str, int, int]]) -> bool:
-    return any(index.strip() == var and bound == f"{name}.size()" and start <= at < end for var, bound, start, end in loops)
-
-
-#: an own function returning a container of tensors: ``std::vector<torch::Tensor> f(`` (or ``std::array<..., N>``)
-_TENSOR_LIST_FN = re.compile(r"\bstd\s*::\s*(vector|array)\s*<\s*(?:torch|at)\s*::\s*Tensor\s*(?:,\s*(\d+)\s*)?>\s*"
-                             r"([A-Za-z_]\w*)\s*\([^;{}]*\)\s*\{")
-
-
-def _returned_sizes(code: str) -> dict[str, int]:
-    """Own functions returning a vector (or array) of tensors, every ``return`` a brace list of
-    tensors: the fewest items any gives (an array: its size). Two items ``{n, t}`` may be the count
-    constructor (``n`` copies), so a pair counts only when its first item is a tensor the text declares."""
-    out: dict[str, int] = {}
-    tensors = set(re.findall(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)", code))
-    tensors |= set(re.findall(r"\bauto\s+([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::|[\w.]+\.(?:contiguous|view|reshape|clone)\s*\()",
-                              code))
-    for m in _TENSOR_LIST_FN.finditer(code):
-        if m.group(1) == "array":
-            out.setdefault(m.group(3), int(m.group(2)))
-            continue
-        body = code[m.end() - 1:_balanced(code, m.end() - 1, "{", "}")]
-        counts: list[int] = []
-        for r in re.finditer(r"\breturn\b\s*", body):
-            items = _args(body, r.end())[0] if body[r.end():r.end() + 1] == "{" else None
-            if items is None or (len(items) == 2 and items[0].strip() not in tensors):
-                counts = []
-                break
-            counts.append(len(items))
-        if counts and m.group(3) not in out:
-            out[m.group(3)] = min(counts)
-    return out
-
-
-def _call_result(code: str, at: int, index: str, results: dict[str, int], consts: dict[str, int]) -> bool:
-    """Is ``f(...)[i]`` at ``at`` a literal index below the size every return of the own function ``f`` gives?"""
-    start = _open_of(code, code.rindex(")", 0, at))
-    callee = re.search(r"(?<![\w.>:])([A-Za-z_]\w*)\s*$", code[:start])
-    lit = _literal(index, consts)
-    return callee is not None and lit is not None and lit < results.get(callee.group(1), 0)
-
-
 def _indexing(code: str, consts: dict[str, int]) -> list[str]:
     results = _returned_sizes(code)
     sizes, bad = _array_sizes(code, consts, results)
@@ -304,8 +244,12 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
     own = own_functions(code)
     loops = _loops(code)
     skip = _device_signatures(code)
-    fixed = {name: _fixed(code, name, own, skip) for name in sizes}
+    pushed = {name: (count, at) for name, (count, at, blanked) in _pushed(code).items()  # honest11b F8e
+              if name not in sizes and _fixed(blanked, name, own, skip)}
+    sizes.update({name: [entry] for name, entry in pushed.items()})
+    fixed = {name: name in pushed or _fixed(code, name, own, skip) for name in sizes}
     literal_sizes = {name: d[0][0] for name, d in sizes.items() if len(d) == 1 and isinstance(d[0][0], int) and fixed[name]}
+    members = _array_members(code, consts)
     body = _outer_body(code)
     scopes: dict[int, tuple[int, int]] = {}
     counts: dict[tuple[str, int], int] = {}
@@ -329,6 +273,11 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
             continue  # a read-only IntArrayRef
         if before[-1] == ")" and _call_result(code, m.start(), index, results, consts):
             continue  # a literal index below the size every return of an own function gives
+        member = members.get(word.group(2)) if word and word.group(1) == "." else None
+        if word and member is not None:
+            member_scope = scopes.setdefault(body[m.start()], _scope(code, body, m.start()))
+            if _bounded(word.group(2), index, m.start(), member, loops, consts, code, member_scope, literal_sizes):
+                continue  # s.p[k]: an own struct's array member of a literal size (honest11b F8d)
         if before[-1] in ")]" or not word or word.group(1):
             bad.append(f"{before[-20:].split()[-1] if before.split() else ''}[{' '.join(index.split())[:20]}] "
                        "(an index of memory the checks cannot bound)")

@@ -112,6 +112,9 @@ CPP_NAMESPACE_ALLOWED = frozenset({
     "ErrorReport", "detail", "TypeError", "Error", "ValueError",
     "opmath_type", "acc_type",  # compile-time accumulator type traits (honest round 9 F6)
     "device_of",  # a tensor's device for a device guard (honest round 9 F9)
+    # kernel parameter types of the PyTorch extension tutorial's accessors (honest round 11 F2); host code
+    # names the accessor types only in a kernel's parameter list (static.devptr.accessor_problems)
+    "PackedTensorAccessor32", "PackedTensorAccessor64", "RestrictPtrTraits", "DefaultPtrTraits",
 })
 
 # C++/CUDA: method calls allowed anywhere in the sources (tensor metadata, views, allocation,
@@ -128,4 +131,5 @@ CPP_METHODS_ALLOWED = frozenset({
     "cuda", "zero_", "fill_", "get", "count", "find", "length", "swap", "reset", "memory_format",
     "pinned_memory", "is_cpu", "sizes_vec", "x", "y", "z", "w", "block_rank", "dim_threads", "dim_blocks",
     "def", "attr", "doc", "view_as", "reshape_as", "expand_as", "chunk", "split", "unbind",
+    "packed_accessor32", "packed_accessor64",  # a tensor's data_ptr, sizes and strides for a kernel (honest11 F2)
 })

@@ -1,0 +1,137 @@
+"""Sizes of host containers that :mod:`.hostindex` could not read from a declaration (issue 14, round 12;
+part of rule ``cuda_host_pointer``; honest11 F3, honest11b F8d/F8e): the result of an own function
+returning a brace list of tensors, an owning container indexed below its own ``size()``, a vector
+filled by ``push_back`` statements that always run, a struct's array member of a literal size.
+"""
+from __future__ import annotations
+
+import re
+
+from harness.families.kernels.static.cudacalls import _outer_body
+from harness.families.kernels.static.cudaindirect import _balanced
+from harness.families.kernels.static.devsyntax import _struct_members
+from harness.families.kernels.static.hostmem import _args
+
+#: calls after which a container's storage may move or shrink (a reference or an index into it dangles)
+_MOVES = r"(?:\.|->)\s*(?:swap|resize|reset|assign|clear|pop_back|erase|shrink_to_fit|release|push_back|emplace_back" \
+         r"|reserve|insert|emplace|append|push_front|emplace_front)\s*\("
+
+
+def _literal(text: str, consts: dict[str, int]) -> int | None:
+    t = text.strip()
+    m = re.fullmatch(r"(\d+)[uUlL]*", t)
+    return int(m.group(1)) if m else consts.get(t)
+
+
+def _open_of(code: str, close: int) -> int:
+    depth = 0
+    for k in range(close, -1, -1):
+        depth += (code[k] == ")") - (code[k] == "(")
+        if depth == 0:
+            return k
+    return 0
+
+
+def _owning(code: str, name: str) -> bool:
+    """Is ``name`` declared as a container that owns its elements: ``std::vector<...> name`` or
+    ``std::array<...> name`` by value, or ``auto name = t.chunk(...)`` (``split``, ``unbind``)?
+    Not a reference or a view (``IntArrayRef``), whose storage could be gone."""
+    n = re.escape(name)
+    return bool(re.search(r"\bstd\s*::\s*(?:vector|array)\s*<[^;{}()]*>\s*" + n + r"\s*[=;({]"
+                          r"|\bauto\s+" + n + r"\s*=\s*[\w.]+\.\s*(?:chunk|split|unbind|tensor_split|split_with_sizes)\s*\(",
+                          code))
+
+
+def _own_size_loop(name: str, index: str, at: int, loops: list[tuple[str, str, int, int]]) -> bool:
+    return any(index.strip() == var and bound == f"{name}.size()" and start <= at < end for var, bound, start, end in loops)
+
+
+#: an own function returning a container of tensors: ``std::vector<torch::Tensor> f(`` (or ``std::array<..., N>``)
+_TENSOR_LIST_FN = re.compile(r"\bstd\s*::\s*(vector|array)\s*<\s*(?:torch|at)\s*::\s*Tensor\s*(?:,\s*(\d+)\s*)?>\s*"
+                             r"([A-Za-z_]\w*)\s*\([^;{}]*\)\s*\{")
+
+
+_PUSH = re.compile(r"\.\s*(?:push_back|emplace_back|reserve)\s*\(")
+
+
+def _pushed(code: str) -> dict[str, tuple[int, int, str]]:
+    """``std::vector<T> v;`` then ``v.push_back(e);`` statements (``emplace_back``, ``reserve``) that
+    run whenever the function does (at the top level of its body, not after an ``if``/``else``/loop
+    header or a label; no ``goto`` in the text) before any other mention of ``v``: v -> (the number
+    of elements pushed, where declared, the text with those statements blanked)."""
+    out: dict[str, tuple[int, int, str]] = {}
+    if re.search(r"\bgoto\b", code):
+        return out
+    body = _outer_body(code)
+    for m in re.finditer(r"\bstd\s*::\s*vector\s*<[^;{}()]*>\s*([A-Za-z_]\w*)\s*;", code):
+        name, fn = m.group(1), body[m.start()]
+        if fn == -1:
+            continue
+        end = _balanced(code, fn, "{", "}")
+        blanked, count = code, 0
+        for use in re.finditer(r"(?<![\w.>])" + re.escape(name) + r"\b", code[m.end():end]):
+            at = m.end() + use.start()
+            push = _PUSH.match(code, at + len(name))
+            stmt_end = _balanced(code, push.end() - 1) if push else -1
+            prev = code[:at].rstrip()
+            top = prev.endswith((";", "{", "}")) and _depth(code, fn, at) == 1
+            if not (push and top and code[stmt_end:stmt_end + 1] == ";"):
+                break
+            count += push.group(0).find("reserve") == -1
+            blanked = blanked[:at] + " " * (stmt_end + 1 - at) + blanked[stmt_end + 1:]
+        rest = blanked[m.end():end]
+        if count and not re.search(r"(?<![\w.>])" + re.escape(name) + r"\s*" + _MOVES, rest):
+            out[name] = (count, m.start(1), blanked)
+    return out
+
+
+def _depth(code: str, start: int, at: int) -> int:
+    """Brace depth at ``at`` counted from the ``{`` at ``start`` (1: directly in that body); parentheses count too."""
+    depth = 0
+    for ch in code[start:at]:
+        depth += (ch in "{(") - (ch in "})")
+    return depth
+
+
+def _array_members(code: str, consts: dict[str, int]) -> dict[str, int | None]:
+    """Data members of the answer's structs by name: the literal size of an array member, None where
+    a member of that name is anything else in some struct (a pointer, a vector)."""
+    out: dict[str, int | None] = {}
+    for members in _struct_members(code).values():
+        for mb in members:
+            size = _literal(mb.size, consts) if mb.size is not None else None
+            out[mb.name] = None if size is None or out.get(mb.name, size) is None else min(size, out.get(mb.name) or size)
+    return out
+
+
+def _returned_sizes(code: str) -> dict[str, int]:
+    """Own functions returning a vector (or array) of tensors, every ``return`` a brace list of
+    tensors: the fewest items any gives (an array: its size). Two items ``{n, t}`` may be the count
+    constructor (``n`` copies), so a pair counts only when its first item is a tensor the text declares."""
+    out: dict[str, int] = {}
+    tensors = set(re.findall(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)", code))
+    tensors |= set(re.findall(r"\bauto\s+([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::|[\w.]+\.(?:contiguous|view|reshape|clone)\s*\()",
+                              code))
+    for m in _TENSOR_LIST_FN.finditer(code):
+        if m.group(1) == "array":
+            out.setdefault(m.group(3), int(m.group(2)))
+            continue
+        body = code[m.end() - 1:_balanced(code, m.end() - 1, "{", "}")]
+        counts: list[int] = []
+        for r in re.finditer(r"\breturn\b\s*", body):
+            items = _args(body, r.end())[0] if body[r.end():r.end() + 1] == "{" else None
+            if items is None or (len(items) == 2 and items[0].strip() not in tensors):
+                counts = []
+                break
+            counts.append(len(items))
+        if counts and m.group(3) not in out:
+            out[m.group(3)] = min(counts)
+    return out
+
+
+def _call_result(code: str, at: int, index: str, results: dict[str, int], consts: dict[str, int]) -> bool:
+    """Is ``f(...)[i]`` at ``at`` a literal index below the size every return of the own function ``f`` gives?"""
+    start = _open_of(code, code.rindex(")", 0, at))
+    callee = re.search(r"(?<![\w.>:])([A-Za-z_]\w*)\s*$", code[:start])
+    lit = _literal(index, consts)
+    return callee is not None and lit is not None and lit < results.get(callee.group(1), 0)
