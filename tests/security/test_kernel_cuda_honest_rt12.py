@@ -44,6 +44,10 @@ HONEST = {
 #: (rule, head, body): each indexes past what the checks can bound or hands a kernel a non-device pointer
 ATTACKS = {
     "index_past_a_helper_result": ("cuda_host_pointer", _PAIR, "    return pair_of(y, xc)[2];"),
+    "overload_returning_fewer": ("cuda_host_pointer", _PAIR + "std::vector<torch::Tensor> pair_of(torch::Tensor a) { return {}; }\n",
+                                 "    return pair_of(y)[1];"),
+    "overload_declared_for_the_other_unit": ("cuda_host_pointer", _PAIR + "std::vector<torch::Tensor> pair_of(int k);\n",
+                                             "    return pair_of(0)[1];"),
     "count_constructor_pair": ("cuda_host_pointer", _COUNT, "    auto v = copies(y, 0);\n    return v[1];"),
     "loop_bounded_by_a_larger_table": ("cuda_host_pointer", "", "    std::vector<torch::Tensor> ins = {xc, xc, xc};\n"
                                                                 "    std::vector<torch::Tensor> outs = {y};\n"

@@ -114,7 +114,7 @@ def _returned_sizes(code: str) -> dict[str, int]:
                               code))
     for m in _TENSOR_LIST_FN.finditer(code):
         if m.group(1) == "array":
-            out.setdefault(m.group(3), int(m.group(2)))
+            out[m.group(3)] = min(int(m.group(2)), out.get(m.group(3), int(m.group(2))))
             continue
         body = code[m.end() - 1:_balanced(code, m.end() - 1, "{", "}")]
         counts: list[int] = []
@@ -124,9 +124,24 @@ def _returned_sizes(code: str) -> dict[str, int]:
                 counts = []
                 break
             counts.append(len(items))
-        if counts and m.group(3) not in out:
-            out[m.group(3)] = min(counts)
-    return out
+        size = min(counts) if counts else 0  # 0: an overload the checks cannot size
+        out[m.group(3)] = min(size, out.get(m.group(3), size))
+    defined = {m.start(3) for m in _TENSOR_LIST_FN.finditer(code)}
+    return {name: n for name, n in out.items() if _only_called(code, name, defined)}
+
+
+def _only_called(code: str, name: str, defined: set[int]) -> bool:
+    """Is ``name`` named only by the definitions at ``defined`` and by calls (no other overload or
+    declaration, here or in the other unit's view, no lambda or variable of that name)?"""
+    for m in re.finditer(r"(?<![\w.>:])" + re.escape(name) + r"\b", code):
+        if m.start() in defined:
+            continue
+        before = re.search(r"(\w+|\S)\s*$", code[:m.start()])
+        word = before.group(1) if before else ""
+        if not re.match(r"\s*\(", code[m.end():]) or \
+                (re.fullmatch(r"\w+|[>*&]", word) and word not in ("return", "case", "else", "do", "throw")):
+            return False
+    return True
 
 
 def _call_result(code: str, at: int, index: str, results: dict[str, int], consts: dict[str, int]) -> bool:
