@@ -38,10 +38,24 @@ def _log(chain: list[str], missing: str, answer: str = "/w/candidate_ext.cu") ->
     (["ATen/cudnn/Handle.h", "ATen/cudnn/cudnn-wrapper.h"], "cudnn.h", False),
     (["ATen/cudnn/cudnn-wrapper.h"], "cudnn.h", False),
     (["torch/csrc/distributed/c10d/NCCLUtils.hpp"], "nccl.h", False),
+    (["c10/util/Semaphore.h"], "moodycamel/concurrentqueue.h", False),  # R1b
+    (["c10/cuda/driver_api.h"], "nvml.h", False),  # R1b
+    (["ATen/cuda/CUDAContext.h", "ATen/cuda/CUDAContextLight.h", "c10/cuda/driver_api.h"], "nvml.h", True),
 ])
 def test_the_outermost_toolchain_header_decides(chain: list[str], missing: str, gap: bool) -> None:
     log = _log(chain, missing)
     assert (toolchain_gap(log) is not None) is gap, log
+
+
+@pytest.mark.parametrize("flags, gap", [
+    ([], True), (["-O3", "-U__CUDA_NO_HALF_OPERATORS__", "-DNDEBUG"], True),
+    (["-DUSE_ROCM"], False), (["-DFBCODE_CAFFE2=1"], False), (["-UNDEBUG", "-DUSE_CUDSS"], False),
+])
+def test_macros_the_answer_sets_make_a_gap_its_own(flags: list[str], gap: bool) -> None:
+    """R1c: an answer's ``-D``/``-U`` flags may steer toolchain headers into a library this machine
+    lacks; only the half/bfloat16 switches (and NDEBUG) keep a gap the machine's."""
+    log = _log(["ATen/cuda/CUDAContext.h", "ATen/cuda/CUDAContextLight.h"], "cusparse.h")
+    assert (toolchain_gap(log, flags) is not None) is gap
 
 
 @pytest.mark.skipif(shutil.which("g++") is None or not _lacks("cudnn.h"),

@@ -67,12 +67,20 @@ _MISSING = re.compile(r"^(/[^:\n]+):\d+(?::\d+)?: fatal error: ([\w./+-]+): No s
 #: one file of an "In file included from A:5,\n                 from B:7:" chain (innermost first)
 _INCLUDED = re.compile(r"^(?:In file included from|\s+from) (/[^:\n]+):\d+[,:]$", re.M)
 #: The toolchain headers an answer may include for which a missing dependency is this machine's
-#: gap (the headers of an ordinary torch CUDA extension: torch's entry headers, ATen's and c10's
-#: CUDA helpers, c10's utilities). A gap behind any other header the answer chose
-#: (``<ATen/cudnn/Handle.h>`` needs cudnn.h, torch's c10d headers nccl.h) is its compile error: no problem needs it, and an
-#: answer must not turn its own wrong code into an excluded infra_error by picking it (red team 12 R1).
+#: gap: the headers of an ordinary torch CUDA extension, by name (torch's entry headers, the CUDA
+#: stream, guard, context and error helpers). A gap behind any other header the answer chose
+#: (``<ATen/cudnn/Handle.h>`` needs cudnn.h, ``<c10/util/Semaphore.h>`` a queue torch does not ship,
+#: ``<c10/cuda/driver_api.h>`` nvml.h) is its compile error: no problem needs it, and an answer must
+#: not turn its own wrong code into an excluded infra_error by picking it (red team 12 R1, R1b).
 ANSWER_HEADERS = re.compile(r"torch/(?:extension|types|torch|all|library)\.h|ATen/(?:ATen|Dispatch)\.h"
-                            r"|ATen/cuda/\w+\.h|c10/cuda/\w+\.h|c10/util/\w+\.h")
+                            r"|ATen/cuda/(?:CUDAContext|CUDAContextLight|Exceptions|CUDAEvent|CUDAUtils)\.h"
+                            r"|c10/cuda/(?:CUDAGuard|CUDAStream|CUDAException|CUDAFunctions|CUDAMacros)\.h")
+#: macros an answer's flags may define or undefine and still have a toolchain gap counted as the
+#: machine's (the half/bfloat16 switches torch's own build sets); any other ``-D``/``-U`` may steer
+#: the toolchain's headers into a library this machine lacks (``-DUSE_ROCM``): the answer's error
+GAP_MACROS = frozenset({"NDEBUG", "__CUDA_NO_HALF_OPERATORS__", "__CUDA_NO_HALF_CONVERSIONS__",
+                        "__CUDA_NO_BFLOAT16_CONVERSIONS__", "__CUDA_NO_HALF2_OPERATORS__",
+                        "__CUDA_NO_BFLOAT16_OPERATORS__"})
 
 
 def _answer_include(log: str, at: int, roots: list[Path]) -> str | None:
@@ -95,13 +103,16 @@ def _answer_include(log: str, at: int, roots: list[Path]) -> str | None:
     return None
 
 
-def toolchain_gap(log: str) -> str | None:
+def toolchain_gap(log: str, flags: list[str] | tuple[str, ...] = ()) -> str | None:
     """Why a failed build says nothing about the answer: a header missing from this machine's
     toolchain, included by a toolchain header (in torch's include folders, as nvcc is given them) that
     the answer may include (:data:`ANSWER_HEADERS`), not by the answer itself. Example:
     ``<ATen/cuda/CUDAContext.h>`` includes ``<cusparse.h>``, which a CUDA install without the cuSPARSE
     headers lacks (honest answers round 8, F1). An answer's own include of a missing header, or of a
-    toolchain header outside the list whose dependency is missing, stays the answer's compile error."""
+    toolchain header outside the list whose dependency is missing, or a gap under macros the answer's
+    ``flags`` set beyond :data:`GAP_MACROS`, stays the answer's compile error."""
+    if any(re.match(r"-[DU]", f) and re.sub(r"^-[DU]|=.*$", "", f) not in GAP_MACROS for f in flags):
+        return None
     roots = [Path(p).resolve() for p in _includes()]
     for m in _MISSING.finditer(log):
         includer, header = m.group(1), m.group(2)
@@ -193,7 +204,7 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
     cache = JsonCache(root, label="nvcc build cache", flat=True) if root and use_cache else None
     data = cache.get(key) if cache else None
     if isinstance(data, dict) and isinstance(data.get("ok"), bool) and isinstance(data.get("log"), str) \
-            and (data["ok"] or not toolchain_gap(data["log"])):  # a toolchain gap is never a cached verdict
+            and (data["ok"] or not toolchain_gap(data["log"], [*cuda_flags, *cxx_flags])):  # a toolchain gap is never a cached verdict
         return CudaBuild(data["ok"], data["log"], 0.0, cached=True)
     (nv_dir / f"{name}.cu").write_text(cu)
     (gx_dir / f"{name}.cpp").write_text(cpp)
@@ -224,7 +235,7 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
             ok = False
             logs.append(f"== {tag} (exit {r.returncode}) ==\n{tail(r.stderr + r.stdout, 8000)}")
     build = CudaBuild(ok, "\n".join(logs), time.monotonic() - start)
-    gap = toolchain_gap(build.log) if not ok else None
+    gap = toolchain_gap(build.log, [*cuda_flags, *cxx_flags]) if not ok else None
     if gap:  # the machine's toolchain is incomplete: not a verdict on the code, and never cached
         return CudaBuild(None, gap + "\n" + build.log, build.seconds, infra=True)
     if cache is not None:
