@@ -73,6 +73,9 @@ ATTACKS = {
                                                            + _RUN.format("ptrs[0]", "y.data_ptr<float>()")),
     "lambda_returning_an_unset_pointer": ("cuda_host_copy", "", "    float* g;\n    auto P = [&]() { return g; };\n"
                                                                 + _RUN.format("xc.data_ptr<float>()", "P()")),
+    "lambda_named_like_a_function_the_other_unit_defines": ("cuda_host_copy", "float* ptr_of(torch::Tensor t);\n",
+                                                            "    auto ptr_of = [](const torch::Tensor& t) { return t.data_ptr<float>(); };\n"
+                                                            + _RUN.format("xc.data_ptr<float>()", "ptr_of(y)")),
     "lambda_returning_a_reference_written_through": ("cuda_host_copy", "", "    float* d = y.data_ptr<float>();\n"
                                                                            "    auto R = [&]() -> float*& { return d; };\n"
                                                                            "    float* g;\n    R() = g;\n"

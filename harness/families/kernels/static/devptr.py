@@ -55,6 +55,7 @@ from harness.families.kernels.static.devsyntax import (
     kernel_params,
 )
 from harness.families.kernels.static.hostmem import _FUNC, _LAMBDA, _args, _params, _split, class_body
+from harness.families.kernels.static.hostsizes import _only_called
 
 _LAUNCH = re.compile(r"([A-Za-z_]\w*)\s*(?:<[^<>;()]*(?:<[^<>;()]*>[^<>;()]*)*>)?\s*<<<")
 _DST = re.compile(r"\b(cudaMemcpy(?:2D)?(?:Async)?|cudaMemset(?:2D)?(?:Async)?|cudaLaunchKernel|cudaLaunchCooperativeKernel"
@@ -242,7 +243,8 @@ class DevicePointers:
             binds = [e for k, es in self.binds.items() if k.endswith(f":{name}") for _, e in es]
             local = any(k.endswith(f":{name}") and not k.startswith("-1:") for k in self.binds) or lambdas
             if len(lambdas) == 1 and all(e.lstrip().startswith("[") for e in binds) and \
-                    returns(self.code, name, self.scope) is None:  # one lambda of that name, nothing else
+                    returns(self.code, name, self.scope) is None and \
+                    _only_called(self.code, name, {lambdas[0].start(1)}):  # one lambda of that name, nothing else
                 self._returns[name] = _lambda_returns(self.code, lambdas[0], self.scope)
             else:
                 self._returns[name] = None if name in _NOT_FUNCS or local else returns(self.code, name, self.scope)
