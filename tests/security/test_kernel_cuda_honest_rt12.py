@@ -60,6 +60,9 @@ ATTACKS = {
                                           "    Tbl t;\n    for (int k = 0; k < 3; ++k) t.p[k] = xc.data_ptr<float>();"),
     "member_name_also_a_pointer_elsewhere": ("cuda_host_pointer", "struct Tbl { const float* p[2]; };\nstruct Raw { float* p; };\n",
                                              "    Raw r{y.data_ptr<float>()};\n    r.p[1] = 0.f;"),
+    "library_struct_member_named_like_an_own_one": ("cuda_host_pointer", "struct Big { char name[4096]; };\n",
+                                                    "    cudaDeviceProp prop;\n    cudaGetDeviceProperties(&prop, 0);\n"
+                                                    "    prop.name[4000] = 0;"),
     "push_back_under_a_condition": ("cuda_host_pointer", "", "    std::vector<float*> ptrs;\n"
                                                              "    if (n > 1) ptrs.push_back(xc.data_ptr<float>());\n"
                                                              + _RUN.format("ptrs[0]", "y.data_ptr<float>()")),

@@ -26,6 +26,7 @@ from harness.families.kernels.static.hostsizes import (
     _owning,
     _pushed,
     _returned_sizes,
+    member_size,
 )
 
 _UNARY_AFTER = frozenset({"return", "case", "throw", "else", "do", "co_return", "co_yield", "delete"})
@@ -273,7 +274,7 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
             continue  # a read-only IntArrayRef
         if before[-1] == ")" and _call_result(code, m.start(), index, results, consts):
             continue  # a literal index below the size every return of an own function gives
-        member = members.get(word.group(2)) if word and word.group(1) == "." else None
+        member = member_size(code, before, word.group(2), members) if word and word.group(1) == "." else None
         if word and member is not None:
             member_scope = scopes.setdefault(body[m.start()], _scope(code, body, m.start()))
             if _bounded(word.group(2), index, m.start(), member, loops, consts, code, member_scope, literal_sizes):

@@ -93,15 +93,27 @@ def _depth(code: str, start: int, at: int) -> int:
     return depth
 
 
-def _array_members(code: str, consts: dict[str, int]) -> dict[str, int | None]:
-    """Data members of the answer's structs by name: the literal size of an array member, None where
-    a member of that name is anything else in some struct (a pointer, a vector)."""
-    out: dict[str, int | None] = {}
-    for members in _struct_members(code).values():
-        for mb in members:
-            size = _literal(mb.size, consts) if mb.size is not None else None
-            out[mb.name] = None if size is None or out.get(mb.name, size) is None else min(size, out.get(mb.name) or size)
+def _array_members(code: str, consts: dict[str, int]) -> dict[str, dict[str, int]]:
+    """The answer's structs: each array member of a literal size, by name."""
+    out: dict[str, dict[str, int]] = {}
+    for struct, members in _struct_members(code).items():
+        sized = {mb.name: _literal(mb.size, consts) for mb in members if mb.size is not None}
+        out[struct] = {name: size for name, size in sized.items() if size is not None}
     return out
+
+
+def member_size(code: str, before: str, member: str, structs: dict[str, dict[str, int]]) -> int | None:
+    """The size of ``obj.member`` where ``before`` ends with ``obj.member`` and every declaration of
+    ``obj`` in the text gives it one of the answer's structs with that array member (the smallest);
+    None otherwise (a library struct such as ``cudaDeviceProp`` has its own sizes)."""
+    obj = re.search(r"(?<![\w.>])([A-Za-z_]\w*)\s*\.\s*" + re.escape(member) + r"$", before)
+    if not obj:
+        return None
+    types = re.findall(r"\b([A-Za-z_]\w*)\s*(?:&\s*)?\s" + re.escape(obj.group(1)) + r"\s*[;={(\[,)]", code)
+    types = [t for t in types if t not in ("return", "case", "else", "do", "throw", "const")]
+    sizes = [structs.get(t, {}).get(member) for t in types]
+    known = [n for n in sizes if n is not None]
+    return min(known) if known and len(known) == len(sizes) else None
 
 
 def _returned_sizes(code: str) -> dict[str, int]:
