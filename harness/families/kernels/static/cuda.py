@@ -25,7 +25,7 @@ from harness.families.kernels.static.cppunits import (
 from harness.families.kernels.static.cudacopy import host_reads, symbol_lookups
 from harness.families.kernels.static.cudaindirect import indirect_calls
 from harness.families.kernels.static.devint import integer_problems
-from harness.families.kernels.static.devptr import device_pointer_problems
+from harness.families.kernels.static.devptr import DevicePointers, device_pointer_problems
 from harness.families.kernels.static.hostmem import host_memory_reach
 from harness.families.kernels.static.hostptr import format_writes, pointer_problems
 from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
@@ -337,8 +337,9 @@ def cpp_host_reads(views: list[View]) -> list[str]:
     bad += cpp_host_devices(views)
     bad += [p for v in views for p in header_pastes(v.code)]
     bad += [p for v in views for p in host_memory_reach(v.host)]  # the pointers decide (rt8 S3)
-    bad += [p for v in views for p in device_pointer_problems(v.host)]  # and come from device memory (rt10)
-    bad += [p for v in views for p in integer_problems(v.host)]  # as do integers made from pointers (rt11)
+    for v in views:  # pointers come from device memory (rt10), and so do integers made from them (rt12)
+        ptrs = DevicePointers(v.host)
+        bad += device_pointer_problems(v.host, ptrs) + integer_problems(v.host, ptrs)
     return sorted(set(bad))
 
 

@@ -335,10 +335,10 @@ def _pointer_like(expr: str) -> bool:
     return bool(re.search(r"\bdata_ptr\b|\bnullptr\b|(?<![&\w])&(?!&)|\*\s*>|\*\s*\)|\bnew\b", expr))
 
 
-def device_pointer_problems(code: str) -> list[str]:
+def device_pointer_problems(code: str, ptrs: DevicePointers | None = None) -> list[str]:
     """Kernel pointer arguments, copy and memset destinations, and ``cudaLaunchKernel`` argument
     items in host ``code`` that are not device-derived (module docstring)."""
-    ptrs = DevicePointers(code)
+    ptrs = DevicePointers(code) if ptrs is None else ptrs
     kernels = kernel_params(code)
     bad = []
     for m in _LAUNCH.finditer(code):
