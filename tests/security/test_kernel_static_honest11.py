@@ -159,9 +159,11 @@ ATTACKS = {
     "alias_torch_op": (HONEST["module_alias"].replace("cdiv = triton.cdiv", "cdiv = triton.cdiv\ntotal = torch.sum")
                        .replace("    out = torch.empty_like(x)\n", "    out = torch.empty_like(x) + total(x)\n"),
                        "torch_compute"),
-    # bound twice
+    # bound twice, or rebound by a module-level loop: a value again, never called
     "alias_rebound": (HONEST["module_alias"].replace("cdiv = triton.cdiv", "cdiv = triton.cdiv\ncdiv = max"),
                       "shadowing"),
+    "alias_loop": (HONEST["module_alias"].replace("cdiv = triton.cdiv", "cdiv = triton.cdiv\nfor cdiv in [max]:\n"
+                                                  "    pass"), "forbidden_call"),
 }
 
 

@@ -169,6 +169,8 @@ def _call_name(b: Body, n: ast.Call, f: ast.Name) -> int:
         b.bad("reference_call" if name in mod.references else "forbidden_call", f"instantiates {name}", n)
     elif name in mod.aliases:
         return call_path(b, n, mod.aliases[name], f)
+    elif name in mod.call_aliases:  # ``next_power_of_2 = triton.next_power_of_2``: a call of the path
+        return call_path(b, n, mod.call_aliases[name], f)
     elif name in mod.consts:  # S = sum; S(x): a value, never called (it hid a builtin or library function)
         b.bad("forbidden_call", f"calls the module-level value {name}", n)
     elif name in A.BUILTINS:

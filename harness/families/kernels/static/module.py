@@ -84,14 +84,14 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
             if name in seen or name in mod.aliases:
                 rep.add("shadowing", f"module-level name {name} bound twice", stmt)
             seen.add(name)
-        _alias_assignment(mod, rep, stmt)
+        _alias_assignment(mod, stmt)
     mod.fns.extend(mod.functions.values())
 
 
-def _alias_assignment(mod: ModuleScope, rep: Report, stmt: ast.stmt) -> None:
+def _alias_assignment(mod: ModuleScope, stmt: ast.stmt) -> None:
     """``next_power_of_2 = triton.next_power_of_2`` (one name, bound once, to an attribute path of an
-    import) is the import ``from triton import next_power_of_2``: every use is checked as the path
-    (``mod.aliases``), the statement itself is not a module constant."""
+    import): a call of the name is checked as a call of the path (``mod.call_aliases``, as for
+    ``from triton import next_power_of_2``); every other use stays that of a module constant."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             and isinstance(stmt.value, ast.Attribute)):
         return
@@ -101,14 +101,10 @@ def _alias_assignment(mod: ModuleScope, rep: Report, stmt: ast.stmt) -> None:
         parts.append(node.attr)
         node = node.value
     name = stmt.targets[0].id
-    if not isinstance(node, ast.Name) or node.id not in mod.aliases or name in mod.aliases or name.startswith("_"):
-        return
-    path = ".".join([mod.aliases[node.id], *reversed(parts)])
-    rule = A.forbidden_everywhere(path)
-    if rule or any(p.startswith("_") for p in parts):
-        rep.add(rule or "private_access", f"{name} = {path}", stmt)
-    mod.aliases[name] = path
-    mod.alias_stmts.add(id(stmt))
+    stores = sum(1 for n in ast.walk(mod.tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+                 or isinstance(n, ast.Global | ast.Nonlocal) and name in n.names)
+    if isinstance(node, ast.Name) and node.id in mod.aliases and name not in mod.aliases and stores == 1:
+        mod.call_aliases[name] = ".".join([mod.aliases[node.id], *reversed(parts)])
 
 
 def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
@@ -183,7 +179,7 @@ def _seed_method(mod: ModuleScope, fn: Fn, cls: ast.ClassDef) -> None:
 
 def _module_level(mod: ModuleScope, b: Body) -> None:
     for stmt in mod.tree.body:
-        if isinstance(stmt, ast.Import | ast.ImportFrom) or id(stmt) in mod.alias_stmts:
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
             continue
         if isinstance(stmt, ast.FunctionDef) and stmt.name in mod.kernels:
             check_decorators(b, stmt)

@@ -101,7 +101,7 @@ class ModuleScope:
     methods: dict[tuple[str, str], Fn] = field(default_factory=dict)
     consts: dict[str, int] = field(default_factory=dict)
     exts: set[str] = field(default_factory=set)
-    alias_stmts: set[int] = field(default_factory=set)  # ``name = triton.next_power_of_2``: an import alias
+    call_aliases: dict[str, str] = field(default_factory=dict)  # ``name = triton.next_power_of_2``: its path
     self_exts: set[str] = field(default_factory=set)
     self_not_exts: set[str] = field(default_factory=set)  # self.<attr> also bound to something else
     self_attrs: dict[str, int] = field(default_factory=dict)
