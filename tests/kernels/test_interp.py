@@ -1,6 +1,7 @@
 """The interpreter shortcut (harness/families/kernels/sandboxed/interp.py): a ``@triton.jit``
 helper called inside a launch skips Triton's repeated language patch, computes the same bits, and
-leaves ``triton.language`` as Triton's own call does; outside a launch Triton's call runs."""
+leaves ``triton.language`` as Triton's own call does; outside a launch Triton's call runs. The
+interpreter's ``_get_np_dtype`` on a table built once answers as Triton's own for every type."""
 from __future__ import annotations
 
 import json
@@ -121,3 +122,40 @@ def test_helpers_inside_a_launch_skip_the_patch_and_compute_the_same(tmp_path: P
     assert "triton.language must be visible" in plain["blind"] and fast["blind"] == plain["blind"]
     assert plain["restored"] and fast["restored"]  # each launch leaves triton.language as it found it
     assert out["outside"] == ["key"]  # outside a launch, Triton's own call (and patch)
+
+
+NP_DTYPES = """
+import json
+import numpy as np
+import triton.language as tl
+from triton.runtime import interpreter
+from harness.families.kernels.sandboxed import interp
+
+own = interpreter._get_np_dtype
+scalars = list({str(v): v for v in vars(tl).values() if type(v) is tl.dtype}.values())
+kinds = [*scalars, *(tl.pointer_type(t) for t in scalars), *(tl.block_type(t, [2, 4]) for t in scalars),
+         tl.block_type(tl.pointer_type(tl.float32), [8]), tl.pointer_type(tl.pointer_type(tl.int8))]
+
+def answer(get, t):
+    try:
+        return str(get(t))
+    except Exception as e:
+        return "raises " + type(e).__name__
+
+interp.install()
+assert interpreter._get_np_dtype is not own
+rows = [(str(t), answer(own, t), answer(interpreter._get_np_dtype, t)) for t in kinds]
+print(json.dumps(rows))
+"""
+
+
+def test_the_np_dtype_table_answers_as_tritons_own() -> None:
+    env = {**os.environ, "TRITON_INTERPRET": "1", "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-c", NP_DTYPES], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(rows) > 40 and [r for r in rows if r[1] != r[2]] == []
+    answers = {r[0]: r[1] for r in rows}
+    assert answers["fp32"] == "float32" and answers["bf16"] == "uint16" and answers["pointer<fp32>"] == "uint64"
+    assert any(r[1] == "raises KeyError" for r in rows)  # a type Triton has no entry for raises as before

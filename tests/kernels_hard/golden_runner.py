@@ -25,7 +25,7 @@ import torch  # noqa: E402
 
 from benchmarks.kernels_hard import PROBLEMS_DIR, load_hard_problem  # noqa: E402
 from harness.families.kernels.compare import compare_outputs, dtype_name  # noqa: E402
-from harness.families.kernels.sandboxed.interp import skip_repatching_in_launches  # noqa: E402
+from harness.families.kernels.sandboxed import interp  # noqa: E402
 
 
 def _import(path: Path, name: str) -> Any:
@@ -100,7 +100,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--timeout"]:
         timeout, argv = int(argv[1]), argv[2:]
     signal.signal(signal.SIGALRM, _alarm)
-    skip_repatching_in_launches()  # as the sandboxed worker interprets answers
+    interp.install()  # as the sandboxed worker interprets answers
     for arg in argv:
         pid, _, path = arg.partition("=")
         signal.alarm(timeout)

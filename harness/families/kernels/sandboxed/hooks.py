@@ -130,9 +130,9 @@ def install_triton_hooks(counter: LaunchCounter, *, cpu: bool) -> None:
     Autotuner.run = tune_run  # type: ignore[method-assign]
     if cpu:
         Autotuner._bench = lambda self, *a, config, **k: [0.0, 0.0, 0.0]  # type: ignore[method-assign]
-        from harness.families.kernels.sandboxed.interp import skip_repatching_in_launches
+        from harness.families.kernels.sandboxed import interp
 
-        skip_repatching_in_launches()  # the interpreter's speed, not what it computes (interp.py)
+        interp.install()  # the interpreter's speed, not what it computes (interp.py)
     _quick_triton_key()
 
 

@@ -22,6 +22,12 @@ language module (Triton's assertion) or one that sees a language module neither 
 earlier helper call patched runs Triton's own call, as before. Installed by the worker for Triton answers
 (:func:`harness.families.kernels.sandboxed.hooks.install_triton_hooks`); it changes how fast the
 interpreter runs, not what it computes.
+
+:func:`table_np_dtypes` replaces the interpreter's ``_get_np_dtype`` (the NumPy type that holds a
+Triton type's values, asked for every tensor it makes: about 300,000 times for four kernels-hard
+goldens), which built its 18-entry ``{tl dtype: np.dtype}`` dict (18 ``dtype.__hash__`` calls) on
+every call, by the same function on that dict built once: the same lookups, the same answers and
+the same ``KeyError`` for a type it has no entry for. :func:`install` installs both.
 """
 from __future__ import annotations
 
@@ -29,6 +35,44 @@ import inspect
 from typing import Any
 
 _INSTALLED: list[bool] = []
+_TABLED: list[bool] = []
+
+
+def install() -> None:
+    """Both shortcuts (once per process): what the sandboxed worker runs answers under."""
+    skip_repatching_in_launches()
+    table_np_dtypes()
+
+
+def table_np_dtypes() -> None:
+    """The interpreter's ``_get_np_dtype`` on a table built once (once per process)."""
+    if _TABLED:
+        return
+    import numpy as np
+    import triton.language as tl
+    from triton.runtime import interpreter
+
+    # interpreter._get_np_dtype's dict, entry for entry (triton 3.x)
+    table = {tl.int1: np.dtype(bool), tl.float16: np.dtype(np.float16), tl.float32: np.dtype(np.float32),
+             tl.float64: np.dtype(np.float64), tl.int8: np.dtype(np.int8), tl.uint8: np.dtype(np.uint8),
+             tl.int16: np.dtype(np.int16), tl.uint16: np.dtype(np.uint16), tl.int32: np.dtype(np.int32),
+             tl.uint32: np.dtype(np.uint32), tl.int64: np.dtype(np.int64), tl.uint64: np.dtype(np.uint64),
+             tl.bfloat16: np.dtype(np.uint16), tl.float8e5: np.dtype(np.uint8), tl.float8e5b16: np.dtype(np.uint8),
+             tl.float8e4nv: np.dtype(np.uint8), tl.float8e4b8: np.dtype(np.uint8),
+             tl.float8e4b15: np.dtype(np.uint8)}
+    pointer, block, u64 = tl.pointer_type, tl.block_type, np.dtype(np.uint64)
+
+    def get_np_dtype(tt_dtype: Any) -> Any:
+        if isinstance(tt_dtype, pointer):
+            return u64
+        if isinstance(tt_dtype, block):
+            if isinstance(tt_dtype.element_ty, pointer):
+                return u64
+            return table[tt_dtype.element_ty]
+        return table[tt_dtype]
+
+    interpreter._get_np_dtype = get_np_dtype
+    _TABLED.append(True)
 
 
 def _langs(fn: Any, tl: Any) -> frozenset[int]:
