@@ -319,3 +319,33 @@ def test_a_backward_that_zeroes_the_incoming_gradient_is_rejected(tmp_path: Path
     assert wipe != SCALE
     v = suite.evaluate(problem, Candidate(code=wipe), ctx)
     assert v.status == Status.REJECTED and "Scale.backward#0@" in v.reason, (v.status, v.reason)
+
+
+class _Layer:
+    w: torch.Tensor
+
+
+def test_a_tensor_keeps_the_paths_earlier_calls_found_it_at() -> None:
+    """A tensor the test handed to the constructor (``a1`` of ``__init__``) and never held itself is
+    later reached only through the answer's object, under an attribute the reference's object may
+    not have: it keeps ``a1``, a path the reference saw, so a write to it is not the answer's own."""
+    written: list[str] = []
+    counts: dict[str, int] = {}
+    history: dict[int, Any] = {}
+
+    def init(layer: _Layer, w: torch.Tensor) -> None:
+        layer.w = w
+
+    def wipe(layer: _Layer) -> None:
+        layer.w.zero_()
+
+    layer = _Layer()
+    watch_writes(init, written, counts, "init", None, history)(layer, torch.ones(3))
+    watch_writes(wipe, written, counts, "wipe", None, history)(layer)
+    assert set(written) == {"wipe#0@a1", "wipe#0@a0.w"}
+    written.clear()
+    watch_writes(wipe, written, {}, "wipe")(layer)  # without the case's history: only where it is now
+    assert written == []  # already zero: nothing changed
+    layer.w = torch.ones(2)
+    watch_writes(wipe, written, {}, "wipe")(layer)
+    assert written == ["wipe#0@a0.w"]

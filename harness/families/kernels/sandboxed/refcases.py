@@ -335,12 +335,14 @@ def _section_run(module: types.ModuleType, code: Any, job: Mapping[str, Any], se
 
     written, seen, rng_used, watch = out
     counts: dict[str, int] = {}
-    watch.init = lambda fn: watch_writes(fn, written, counts, fn.__name__, seen)
-    record_backward(module, lambda fn: watch_writes(fn, written, counts, fn.__qualname__, seen))
+    history: dict[int, Any] = {}
+    watch.init = lambda fn: watch_writes(fn, written, counts, fn.__name__, seen, history)
+    record_backward(module, lambda fn: watch_writes(fn, written, counts, fn.__qualname__, seen, history))
     torch.manual_seed(int(case["seed"]))
     with device_remap(job.get("device", "cpu")):
         ns = section_namespace(section, module.__dict__,
-                               lambda fn: _rng_watch(watch_writes(fn, written, counts, None, seen), rng_used), watch)
+                               lambda fn: _rng_watch(watch_writes(fn, written, counts, None, seen, history), rng_used),
+                               watch)
         torch.manual_seed(int(case["seed"]))  # as the answer's run (worker_function.run_test_section)
         with importable_as(job.get("module_name"), ns):
             exec(code, ns)  # noqa: S102 - the reference's own test section, in the sandbox

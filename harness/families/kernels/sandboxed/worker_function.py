@@ -135,11 +135,11 @@ def _recording(recorder: Any, active: list[bool], guards: GuardSet, counter: Any
     return recorded
 
 
-def _watch_init(written: list[str], counts: dict[str, int], fn: Any) -> Any:
+def _watch_init(written: list[str], counts: dict[str, int], history: dict[int, Any], fn: Any) -> Any:
     """A provided class's ``__init__`` under the write check only (no op recorder: weight init)."""
     from harness.families.kernels.sandboxed.writes import watch_writes
 
-    return watch_writes(fn, written, counts, fn.__name__)
+    return watch_writes(fn, written, counts, fn.__name__, None, history)
 
 
 def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any,
@@ -165,12 +165,14 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         draws = _call_seeds(int(case.get("draw_seed", case.get("seed", 0))))
         written: list[str] = []  # calls that changed what the section reaches (writes.watch_writes)
         counts: dict[str, int] = {}
+        history: dict[int, Any] = {}  # the paths each tensor was found at in the case's calls
         # a provided class's __init__: the write check without the recorder (weight initialisation)
-        watch = ClassWatch(init=functools.partial(_watch_init, written, counts))
+        watch = ClassWatch(init=functools.partial(_watch_init, written, counts, history))
         ballast = _ballast(device)  # noqa: F841 - held through the case
 
         def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards,
-                 draws: Any = draws, written: list[str] = written, counts: dict[str, int] = counts) -> Any:
+                 draws: Any = draws, written: list[str] = written, counts: dict[str, int] = counts,
+                 history: dict[int, Any] = history) -> Any:
             def call(*args: Any, **kwargs: Any) -> Any:
                 if active[0]:
                     return fn(*args, **kwargs)
@@ -181,11 +183,12 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
                 finally:
                     active[0] = False
             # outside the recorder: the snapshot of the arguments is the worker's, not the answer's
-            return watch_writes(call, written, counts, getattr(fn, "__name__", "?"))
+            return watch_writes(call, written, counts, getattr(fn, "__name__", "?"), None, history)
 
         recorded = _recording(recorder, active, guards, counter)
         # the engine's call of the answer's backward: recorded like a call of the entry, and watched
-        record_backward(mod, lambda fn, r=recorded, w=written, c=counts: watch_writes(r(fn), w, c, fn.__qualname__))
+        record_backward(mod, lambda fn, r=recorded, w=written, c=counts, h=history:
+                        watch_writes(r(fn), w, c, fn.__qualname__, None, h))
         try:
             # autograd on, as for the reference's run (``refcases.compute_function_cases``): a test
             # section that calls ``.backward()`` through the answer's autograd Function must run

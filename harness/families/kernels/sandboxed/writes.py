@@ -149,13 +149,29 @@ def snapshot(args: Any, kwargs: Any, frame: Any) -> dict[int, tuple[Any, tuple[A
     return before
 
 
+def _remember(history: dict[int, Any], before: dict[int, tuple[Any, tuple[Any, ...], list[str]]]) -> None:
+    """Adds to each tensor's paths those it was found at in the case's earlier calls (``history``,
+    by identity, checked through a weak reference): a tensor the test handed to one call (``a1`` of
+    ``__init__``) keeps that path when a later call reaches it only through the answer's object."""
+    import weakref
+
+    for key, (t, _, paths) in before.items():
+        ref, old = history.get(key, (None, []))
+        if ref is None or ref() is not t:
+            ref, old = weakref.ref(t), []
+        merged = list(dict.fromkeys([*old, *paths]))
+        history[key] = (ref, merged)
+        paths[:] = merged
+
+
 def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, int], name: str | None = None,
-                 seen: set[str] | None = None) -> Callable[..., Any]:
+                 seen: set[str] | None = None, history: dict[int, Any] | None = None) -> Callable[..., Any]:
     """``fn``, appending ``name#k@path`` to ``written`` for each path of each tensor its ``k``-th
-    outermost call changed (:func:`snapshot`), and every path it saw to ``seen`` (the reference's
-    run). The allowance the reference's calls give is per call and path (red team 11b S2c: the
-    reference's ``axpy_(x, y, a)`` writes ``x``; an answer that zeroed ``y`` passed the test's
-    ``allclose(x, x_before + a * y)``). ``name``: ``fn``'s own name by default."""
+    outermost call changed (:func:`snapshot`; with ``history``, also the paths the case's earlier
+    calls found it at), and every path it saw to ``seen`` (the reference's run). The allowance the
+    reference's calls give is per call and path (red team 11b S2c: the reference's ``axpy_(x, y, a)``
+    writes ``x``; an answer that zeroed ``y`` passed the test's ``allclose(x, x_before + a * y)``).
+    ``name``: ``fn``'s own name by default."""
     key: str = name or str(getattr(fn, "__name__", "?"))
 
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -166,6 +182,8 @@ def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, i
         before = snapshot(args, kwargs, sys._getframe(1))
         if seen is not None:
             seen.update(p for _, _, paths in before.values() for p in paths)
+        if history is not None:
+            _remember(history, before)
         _ACTIVE[0] += 1
         try:
             return fn(*args, **kwargs)
