@@ -13,11 +13,13 @@ where the reference does: a name it reaches above itself (``tb_top.u_ref.p``) ha
 """
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +99,51 @@ def elaborate(files: list[Path], probe: str, work: Path, tag: str = "HWEVAL_PROB
     log = (built.stderr or built.stdout).decode(errors="replace")  # an answer's bytes (9d S4)
     if built.returncode != 0:
         return None, log[-600:]
-    ran = subprocess.run([shutil.which("vvp") or "vvp", "-n", str(image)], capture_output=True, timeout=60, cwd=work)
     out: dict[str, str] = {}
-    for line in ran.stdout.decode(errors="replace").splitlines():
+    for line in tagged_lines([shutil.which("vvp") or "vvp", "-n", str(image)], work, tag):
         m = _LINE.match(line)
         if m and m.group(1) == tag:  # the probe's lines carry a tag the answer cannot know (red team 9c S18)
             key = m.group(2)
             out[key] = m.group(3).strip() if key not in out else "printed twice"
     return out, log
+
+
+def tagged_lines(argv: list[str], cwd: Path, tag: str, timeout: float = 60) -> list[str]:
+    """The lines of ``argv``'s standard output that hold ``tag``, as ``decode(errors="replace")
+    .splitlines()`` of the whole output gives them (a line of the text holds the tag only within
+    one newline-ended piece of the bytes, and a newline byte is never part of a UTF-8 sequence).
+    The rest is dropped as it comes: an answer's ``initial`` loop printing 800 MB was read whole into
+    the job's memory, then decoded and split, once per probe run, until the job's time limit.
+    Past ``timeout`` the run is killed and :class:`subprocess.TimeoutExpired` raised, as ``run``'s."""
+    key, keep, rest = tag.encode(), list[bytes](), b""
+    expired = threading.Event()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
+
+    def expire() -> None:
+        expired.set()
+        proc.kill()
+    timer = threading.Timer(timeout, expire)
+    timer.start()
+    try:
+        assert proc.stdout is not None
+        while chunk := os.read(proc.stdout.fileno(), 1 << 20):
+            rest += chunk
+            cut = rest.rfind(b"\n") + 1
+            if cut and rest.find(key, 0, cut) >= 0:
+                keep += [piece for piece in rest[:cut].split(b"\n") if key in piece]
+            rest = rest[cut:]
+        proc.wait()  # within the timeout too, as run's
+    finally:
+        timer.cancel()
+        if proc.poll() is None:  # the reading raised: leave nothing running
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    if expired.is_set():
+        raise subprocess.TimeoutExpired(argv, timeout)
+    pieces = [*keep, rest] if key in rest else keep
+    return [line for piece in pieces for line in piece.decode(errors="replace").splitlines()]
 
 
 def drive_probe_source(modules: list[str], reference: str, widths: dict[str, str],
