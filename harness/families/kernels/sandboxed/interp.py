@@ -39,9 +39,13 @@ _TABLED: list[bool] = []
 
 
 def install() -> None:
-    """Both shortcuts (once per process): what the sandboxed worker runs answers under."""
+    """Both shortcuts and boolean mask data (interpmask.py; once per process): what the sandboxed
+    worker runs answers under."""
+    from harness.families.kernels.sandboxed import interpmask
+
     skip_repatching_in_launches()
     table_np_dtypes()
+    interpmask.install()
 
 
 def table_np_dtypes() -> None:

@@ -1,0 +1,112 @@
+"""Honest-answer round 12 (#14, "no false rejections"), Triton kernels: the honest tester's
+findings H2, H4, H5, H6, H7, H8, H10, H11 (the forms that were refused, and the nearest attack
+of each, which still is).
+
+H8: under the Triton interpreter (every CPU evaluation), ``cols_mask & (row < M)`` with a scalar
+row bound made int32 mask data ("mask has unsupported dtype"); compiled Triton runs it. The
+sandbox's interpreter patch (harness/families/kernels/sandboxed/interpmask.py) hands such masks to
+memory as booleans; a mask whose Triton type is not int1 is still refused.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.families.kernels.evaluate import evaluate_kernel
+from tests.kernels.helpers import PROBLEMS, REPO, shared_runner
+
+#: H8: a row_sum answer folding a per-row bound into the column mask (ROWS rows per program)
+ROW_SUM_ROWS = '''import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def row_sum_kernel(x_ptr, y_ptr, M, N, stride, ROWS: tl.constexpr, BLOCK: tl.constexpr):
+    grp = tl.program_id(0)
+    for r in range(0, ROWS):
+        row = grp * ROWS + r
+        acc = tl.zeros([BLOCK], dtype=tl.float32)
+        for c in range(0, N, BLOCK):
+            cols = c + tl.arange(0, BLOCK)
+            m = (cols < N) & (row < M)
+            acc += tl.load(x_ptr + row * stride + cols, mask=m, other=0.0)
+        tl.store(y_ptr + row, tl.sum(acc, axis=0), mask=row < M)
+
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.contiguous()
+        M, N = x.shape
+        y = torch.empty((M,), dtype=x.dtype, device=x.device)
+        rows = 4
+        row_sum_kernel[(triton.cdiv(M, rows),)](x, y, M, N, x.stride(0), ROWS=rows, BLOCK=256)
+        return y
+'''
+
+#: the same under the worker's interpreter patches, in a fresh process: a store and an atomic add
+#: masked the same way compute the right values; an int32 mask (not int1 to Triton) is refused
+_MASK_DRIVER = '''
+import torch, triton, triton.language as tl
+from harness.families.kernels.sandboxed import interp
+interp.install()
+
+
+@triton.jit
+def acc_kernel(x_ptr, y_ptr, M, N, BLOCK: tl.constexpr):
+    cols = tl.arange(0, BLOCK)
+    for r in range(0, 4):
+        m = (cols < N) & (r < M)
+        v = tl.load(x_ptr + r * N + cols, mask=m, other=0.0)
+        tl.atomic_add(y_ptr + cols, v, mask=m)
+        tl.store(x_ptr + r * N + cols, v * 0.0 - 1.0, mask=m)
+
+
+@triton.jit
+def int_mask_kernel(x_ptr, N, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    v = tl.load(x_ptr + offs, mask=offs, other=0.0)
+    tl.store(x_ptr + offs, v + 1.0, mask=offs < N)
+
+
+x = torch.randn(4, 8)
+x0 = x.clone()
+y = torch.zeros(8)
+acc_kernel[(1,)](x, y, 3, 8, BLOCK=8)
+print("atomic", torch.allclose(y, x0[:3].sum(0)))
+print("store", bool((x[:3] == -1.0).all()), torch.equal(x[3], x0[3]))
+try:
+    int_mask_kernel[(1,)](torch.zeros(8), 8, BLOCK=8)
+    print("int_mask ran")
+except Exception as e:
+    print("int_mask refused", "Mask must have boolean scalar type" in str(e))
+'''
+
+
+def _evaluate(tmp_path: Path, problem: str, code: str) -> dict[str, Any]:
+    runner = shared_runner()  # one sandbox and fork servers per test process
+    return evaluate_kernel(PROBLEMS / problem, code, "triton", tmp_path / "w", gpu=False, timeout_s=300.0,
+                           seeds=1, runner=runner, ref_cache=tmp_path / "refs")
+
+
+def test_scalar_bound_in_a_mask_runs_in_the_interpreter_and_an_int_mask_is_refused() -> None:
+    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", _MASK_DRIVER], env=env, cwd=REPO, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:3] == ["atomic True", "store True True", "int_mask refused True"], out.stdout
+
+
+@pytest.mark.slow
+def test_scalar_bound_mask_answer_passes_end_to_end(tmp_path: Path) -> None:
+    r = _evaluate(tmp_path, "row_sum", ROW_SUM_ROWS)
+    assert r["status"] == "pass", (r["status"], r["reason"])
