@@ -30,6 +30,7 @@ A ``weakref`` to a library function is an undefined (weak) reference to it in th
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import logging
@@ -38,6 +39,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -210,16 +212,32 @@ def compile_info(cmd: list[str], src_dir: Path, out_name: str, timeout_s: float 
     return read_object(src_dir / out_name)
 
 
-def cached_infos(cache_root: Path | None, key: str, make: object) -> dict[str, ObjInfo]:
-    """``make()`` (returning ``{name: ObjInfo}``) cached as JSON under ``cache_root/objinfo``."""
-    path = cache_root / "objinfo" / f"{key[:40]}.json" if cache_root is not None else None
-    if path is not None and path.is_file():
-        try:
-            return {k: ObjInfo.from_json(v) for k, v in json.loads(path.read_text()).items()}
-        except (OSError, ValueError, TypeError):
-            pass
-    infos: dict[str, ObjInfo] = make()  # type: ignore[operator]
-    if path is not None:
+def _read_infos(path: Path) -> dict[str, ObjInfo] | None:
+    if not path.is_file():
+        return None
+    try:
+        return {k: ObjInfo.from_json(v) for k, v in json.loads(path.read_text()).items()}
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def cached_infos(cache_root: Path | None, key: str, make: Callable[[], dict[str, ObjInfo]]) -> dict[str, ObjInfo]:
+    """``make()`` (returning ``{name: ObjInfo}``) cached as JSON under ``cache_root/objinfo``, made
+    once per entry: under a lock beside it, so the threads of a run and the processes that share the
+    cache folder (a header probe takes about 20 CPU-s) wait for the first and read what it wrote."""
+    if cache_root is None:
+        return make()
+    path = cache_root / "objinfo" / f"{key[:40]}.json"
+    hit = _read_infos(path)
+    if hit is not None:
+        return hit
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        hit = _read_infos(path)  # made while we waited
+        if hit is not None:
+            return hit
+        infos = make()
         atomic_write_json(path, {k: asdict(v) for k, v in infos.items()})
     return infos
 
