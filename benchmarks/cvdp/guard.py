@@ -84,6 +84,10 @@ def check_answer(files: list[str], hidden: list[str], reference: str = "", modul
         for rule, detail in found:
             return rejected(rule, f"across the answer's files: {detail}")
     if reference and modules:
+        broken = alone(files, reference, modules, sets or [])  # the answer's own compile error (honest12 O1)
+        if broken is not None:
+            return {"stage": "integrity", "status": "syntax_error", "wall_s": time.monotonic() - t0, "data": {},
+                    "reason": broken}
         found = _probe(files, reference, modules) or interface_at(files, reference, modules, sets or [])
         if found is None and unknown and _parameterised(reference, modules):  # fail closed (9c S17)
             found = ("interface", f"the parameter values service {unknown[0]} builds with could not be found "
@@ -117,22 +121,63 @@ def _probe(files: list[str], reference: str, modules: list[str],
     from benchmarks.cvdp.standalone import unread_localparams
     from harness.families.verilog.lexer import tokenize
 
+    answer, contexts, harness = _sides(files, reference)
+    texts = [f.read_text(errors="replace") for f in answer]
+    names = {t.text.lstrip("\\") for text in texts for t in tokenize(text) if t.kind == "ident"}
+    names -= unread_localparams(reference, Path.cwd())  # compared only where the harness reads them (honest10 F2)
+    if build is not None:
+        return check_set(answer, contexts, harness, reference, modules, names, build)
+    return check(answer, contexts, harness, reference, modules, names)
+
+
+def _sides(files: list[str], reference: str) -> tuple[list[Path], tuple[list[Path], list[Path]], list[Path]]:
+    """(the answer's files, (the problem's context files beside the answer, beside the reference),
+    the harness's HDL files): each side's context less the files defining a module that side defines."""
     root = Path.cwd()
     answer = [root / f for f in files]
-    hdl = (".v", ".sv", ".vh", ".svh")
-    texts = [f.read_text(errors="replace") for f in answer]
-    own = {n.lstrip("\\") for text in texts for n, _, _ in module_spans(text)}
+    own = {n.lstrip("\\") for f in answer for n, _, _ in module_spans(f.read_text(errors="replace"))}
     ref_own = {n.lstrip("\\") for n, _, _ in module_spans(reference)}
+
     def context(defined: set[str]) -> list[Path]:  # the problem's files, less those the side replaces
         return [p for p in sorted((root / "code").rglob("*")) if p.suffix.lower() in (".v", ".sv") and p not in answer
                 and not ({n.lstrip("\\") for n, _, _ in module_spans(p.read_text(errors="replace"))} & defined)]
 
-    harness = [p for p in sorted((root / "src").rglob("*")) if p.suffix.lower() in hdl[:2]]
-    names = {t.text.lstrip("\\") for text in texts for t in tokenize(text) if t.kind == "ident"}
-    names -= unread_localparams(reference, root)  # compared only where the harness reads them (honest10 F2)
-    if build is not None:
-        return check_set(answer, (context(own), context(ref_own)), harness, reference, modules, names, build)
-    return check(answer, (context(own), context(ref_own)), harness, reference, modules, names)
+    harness = [p for p in sorted((root / "src").rglob("*")) if p.suffix.lower() in (".v", ".sv")]
+    return answer, (context(own), context(ref_own)), harness
+
+
+def alone(files: list[str], reference: str, modules: list[str], sets: list[dict[str, Any]]) -> str | None:
+    """Icarus's complaint when the answer's files do not compile as the harness's build compiles
+    them where the reference's do (:func:`benchmarks.cvdp.hierarchy.compile_build`: the build's top
+    as the root, its ``-P``/``-D``; at the defaults the harness's or context files' tops that reach
+    the answer, else the tested modules the answer defines; then each of the harness's parameter
+    sets). Such an answer is the build's ``syntax_error`` (an interface port or a cast Icarus does
+    not take: honest12 O1), told before the probe, whose failure to elaborate an answer that does
+    compile so as its child stays a fail-closed ``interface``/``hierarchical_reference``."""
+    import re
+    import tempfile
+
+    from benchmarks.cvdp.hierarchy import compile_build, roots
+
+    answer, (ans_context, ref_context), harness = _sides(files, reference)
+    own = {n.lstrip("\\") for f in answer for n, _, _ in module_spans(f.read_text(errors="replace"))}
+    context_text = "\n".join(f.read_text(errors="replace") for f in [*ans_context, *harness])
+    tops = roots(modules, own, context_text) or [m for m in modules if m in own]
+    builds = [(top, None) for top in tops] + [(b["top"], b) for b in sets]
+    with tempfile.TemporaryDirectory(prefix="hweval-alone-") as tmp:
+        (Path(tmp) / "reference.sv").write_text(reference)
+        for k, (top, build) in enumerate(builds):
+            if not re.fullmatch(r"[A-Za-z_][\w$]*", top):
+                continue
+            (Path(tmp) / f"b{k}" / "ref").mkdir(parents=True)
+            image, why = compile_build([*answer, *ans_context, *harness], top, Path(tmp) / f"b{k}", build)
+            if image is None and compile_build([Path(tmp) / "reference.sv", *ref_context, *harness], top,
+                                               Path(tmp) / f"b{k}" / "ref", build)[0] is not None:
+                values = ", ".join(f"{n}={v}" for n, v in [*(build or {}).get("parameters", {}).items(),
+                                                           *(build or {}).get("defines", {}).items()])
+                return (f"the answer does not compile as the harness's build compiles it (top {top}{', ' if values else ''}"
+                        f"{values}), where the reference does:\n{why.replace(f'{Path.cwd()}/', '').strip()}")
+    return None
 
 
 class Drain:
