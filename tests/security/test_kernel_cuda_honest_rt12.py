@@ -1,13 +1,19 @@
 """Issue 14, kernels, round 12: CUDA host idioms the static rules rejected (honest11 F3, honest11b
 F2, F8a/b/d/e), accepted now without opening what the rules close (``cuda_host_pointer``: an index of host
 memory the checks cannot bound; ``cuda_host_copy``: a pointer that is not device memory). Static
-and fast: no nvcc.
+and fast; the honest forms' nvcc build (with two attacks the rules, not the compiler, stop) is
+opt-in (``HWEVAL_RT12_NVCC=1``, one torch-header build, minutes).
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
+from harness.families.kernels.compile_cuda import nvcc_path
 from harness.families.kernels.static.check import check_static
+from harness.families.kernels.static.cuda import InlineExtension
 from tests.security.test_kernel_cuda_rt10 import answer
 
 _PAIR = "std::vector<torch::Tensor> pair_of(torch::Tensor a, torch::Tensor b) { return {a, b}; }\n"
@@ -138,3 +144,53 @@ def test_accessors_built_by_hand_or_read_on_the_host_are_rejected(name: str) -> 
     rule, body = ACCESSOR_ATTACKS[name]
     found = {v.rule: v.detail for v in check_static(answer(_ACC, body), "cuda")}
     assert rule in found, found
+
+
+def cuda_forms() -> list[tuple[str, InlineExtension]]:
+    """This file's honest forms, round 12's integer forms (``test_kernel_cuda_int_rt12``) and two
+    attacks as extensions."""
+    import ast
+
+    from harness.families.kernels.static.check import _dotted
+    from harness.families.kernels.static.cuda import find_load_inline
+    from tests.security import test_kernel_cuda_int_rt12 as ints
+
+    codes = [(f"h_{k}", answer(*HONEST[k])) for k in sorted(HONEST)]
+    codes += [(f"acc_{k}", answer(_ACC, HONEST_ACCESSORS[k])) for k in sorted(HONEST_ACCESSORS)]
+    codes += [(f"int_{k}", answer(ints._HEAD, ints.HONEST[k])) for k in sorted(ints.HONEST)]
+    codes += [("a_int_table", answer(ints._HEAD, ints.ATTACKS["c_cast_in_a_copied_table"])),
+              ("a_lambda_ref", answer(*ATTACKS["lambda_returning_a_reference_written_through"][1:]))]
+    parts = []
+    for tag, code in codes:
+        tree = ast.parse(code)
+        dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
+                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        (ext,) = find_load_inline(tree, dotted)
+        parts.append((tag, ext))
+    return parts
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(nvcc_path() is None or os.environ.get("HWEVAL_RT12_NVCC") != "1",
+                    reason="nvcc build of the honest forms: set HWEVAL_RT12_NVCC=1 (one torch-header build, minutes)")
+def test_the_forms_are_real_cuda(tmp_path: Path) -> None:
+    from tests.kernels import cuda_union
+
+    build = cuda_union.build(cuda_forms(), tmp_path)
+    assert build.ok is True, build.log[-3000:]
+
+
+def test_a_two_item_vector_of_pointers_is_sized_only_when_it_cannot_be_the_count_constructor() -> None:
+    """``std::vector<float*> v{k, p}`` is ``k`` copies of ``p`` (an integer ``k`` makes the list the
+    count constructor's arguments), so it is not taken for two elements; a list of numbers, or one
+    whose first item is a pointer or a tensor, is."""
+    from harness.families.kernels.static.hostindex import _array_sizes
+
+    def sized(code: str) -> object:
+        return _array_sizes(code, {})[0].get("v")
+
+    assert sized("void f(long long k, float* p) { std::vector<float*> v{k, p}; }") is None
+    assert sized("void f(long long k, torch::Tensor y) { std::vector<torch::Tensor> v = {k, y}; }") is None
+    assert sized("void f(long long n) { std::vector<int64_t> v = {n, 1}; }") == [(2, 43)]
+    assert sized("void f(torch::Tensor x, torch::Tensor y) { std::vector<torch::Tensor> v{x, y}; }") is not None
+    assert sized("void f(float* p) { std::vector<float*> v{p.data_ptr<float>(), nullptr}; }") is not None

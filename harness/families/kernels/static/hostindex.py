@@ -20,6 +20,7 @@ from harness.families.kernels.static.hostsizes import (
     _MOVES,
     _array_members,
     _call_result,
+    _items_pair,
     _literal,
     _open_of,
     _own_size_loop,
@@ -63,6 +64,11 @@ def _symbolic(text: str, consts: dict[str, int]) -> int | str | None:
     return (m.group(1) or m.group(m.lastindex or 1)) if m else None
 
 
+#: a vector's element type for which a two-item brace list is always two elements (never the count constructor)
+_ARITHMETIC = re.compile(r"\s*(?:const\s+)?(?:std\s*::\s*)?(?:u?int(?:8|16|32|64)_t|size_t|ptrdiff_t|float|double|bool|char"
+                         r"|(?:(?:unsigned|signed|long|short)\s+)*(?:int|long|short|char)|unsigned|signed)\s*")
+
+
 def _array_sizes(code: str, consts: dict[str, int], results: dict[str, int] | None = None
                  ) -> tuple[dict[str, list[tuple[int | str, int]]], list[str]]:
     """Host arrays and containers of a literal (or symbolic) size -> [(the size, where declared)];
@@ -87,6 +93,10 @@ def _array_sizes(code: str, consts: dict[str, int], results: dict[str, int] | No
     for m in re.finditer(r"\bstd\s*::\s*vector\s*<[^;{}]*?>\s*([A-Za-z_]\w*)\s*(=\s*\{|\{|\()", code):
         args = _args(code, m.end() - 1)[0]
         count: int | str | None = len(args) if m.group(2) != "(" else (_symbolic(args[0], consts) if args else 0)
+        element = re.match(r"std\s*::\s*vector\s*<([^;{}]*?)>", m.group(0))
+        if m.group(2) != "(" and len(args) == 2 and not _ARITHMETIC.fullmatch(element.group(1) if element else "") \
+                and not _items_pair(code, args[0]):
+            count = None  # v{k, p} of pointers or tensors may be the count constructor: k copies (round 12)
         if count is not None:
             sizes.setdefault(m.group(1), []).append((count, m.start(1)))
     for m in re.finditer(r"(?:\bauto|>)\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*\(", code):

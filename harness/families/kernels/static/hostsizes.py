@@ -116,14 +116,30 @@ def member_size(code: str, before: str, member: str, structs: dict[str, dict[str
     return min(known) if known and len(known) == len(sizes) else None
 
 
+def _tensor_names(code: str) -> set[str]:
+    """Names the text declares as tensors (``torch::Tensor x``, ``auto x = torch::...``/``t.contiguous()``)."""
+    names = set(re.findall(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)", code))
+    return names | set(re.findall(r"\bauto\s+([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::|[\w.]+\.(?:contiguous|view|reshape"
+                                  r"|clone)\s*\()", code))
+
+
+def _items_pair(code: str, first: str) -> bool:
+    """Is a two-item brace list ``{first, b}`` of a vector two elements, not the count constructor
+    (``first`` copies of ``b``)? Only when ``first`` is a tensor or a pointer: a name the text declares
+    as a tensor or with a pointer declarator, a ``data_ptr``, an address or ``nullptr``."""
+    f = first.strip()
+    if re.search(r"\bdata_ptr\b|\bnullptr\b|^&(?!&)", f):
+        return True
+    return bool(re.fullmatch(r"[A-Za-z_]\w*", f)) and (f in _tensor_names(code) or bool(
+        re.search(r"\*\s*(?:const\s+|__restrict__\s+)*" + re.escape(f) + r"\s*[=;,)]", code)))
+
+
 def _returned_sizes(code: str) -> dict[str, int]:
     """Own functions returning a vector (or array) of tensors, every ``return`` a brace list of
     tensors: the fewest items any gives (an array: its size). Two items ``{n, t}`` may be the count
     constructor (``n`` copies), so a pair counts only when its first item is a tensor the text declares."""
     out: dict[str, int] = {}
-    tensors = set(re.findall(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)", code))
-    tensors |= set(re.findall(r"\bauto\s+([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::|[\w.]+\.(?:contiguous|view|reshape|clone)\s*\()",
-                              code))
+    tensors = _tensor_names(code)
     for m in _TENSOR_LIST_FN.finditer(code):
         if m.group(1) == "array":
             out[m.group(3)] = min(int(m.group(2)), out.get(m.group(3), int(m.group(2))))
