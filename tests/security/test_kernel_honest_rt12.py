@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from harness.families.kernels.evaluate import evaluate_kernel
+from harness.families.kernels.static.check import analyze, scalar_positions
 from tests.kernels.helpers import PROBLEMS, REPO, shared_runner
 
 #: H8: a row_sum answer folding a per-row bound into the column mask (ROWS rows per program)
@@ -110,3 +111,64 @@ def test_scalar_bound_in_a_mask_runs_in_the_interpreter_and_an_int_mask_is_refus
 def test_scalar_bound_mask_answer_passes_end_to_end(tmp_path: Path) -> None:
     r = _evaluate(tmp_path, "row_sum", ROW_SUM_ROWS)
     assert r["status"] == "pass", (r["status"], r["reason"])
+
+
+# -- H5: a dtype parameter the test section fills with torch dtypes (or leaves out) is no tensor --
+SM_REF = '''import torch
+
+def softmax_mul(input, other, dim, dtype=None, out=None):
+    return torch.softmax(input, dim, dtype=dtype) * other
+'''
+SM_TEST = '''
+import torch
+
+def test_softmax_mul():
+    results = {}
+    x = torch.randn(4, 8, device='cuda')
+    results["test_case_1"] = softmax_mul(x, x, 1)
+    results["test_case_2"] = softmax_mul(x, 0.5, 0, dtype=torch.float64)
+    return results
+
+test_results = test_softmax_mul()
+'''
+SM_ANSWER = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _scale(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n) * 2.0, mask=offs < n)
+
+
+def softmax_mul(input, other, dim, dtype=None, out=None):
+    work_dtype = input.dtype if dtype is None else dtype
+    if dtype is not None and dtype != input.dtype:
+        work_dtype = dtype
+    y = torch.empty(input.shape, dtype=work_dtype, device=input.device)
+    assert y.dtype == work_dtype
+    _scale[(triton.cdiv(input.numel(), 256),)](input, y, input.numel(), BLOCK=256)
+    return y
+'''
+
+
+def _sm_rules(code: str, test: str) -> list[tuple[str, str]]:
+    scalars = scalar_positions(SM_REF, function="softmax_mul", test_code=test)
+    return [(v.rule, v.detail) for v in analyze(code, "triton", entry="softmax_mul", kind="function",
+                                                 scalars=scalars)[0]]
+
+
+def test_a_dtype_parameter_filled_with_torch_dtypes_is_a_size() -> None:
+    assert _sm_rules(SM_ANSWER, SM_TEST) == []
+    # the same dtype comparison on a tensor argument is still tensor compute
+    assert any(r == "torch_compute" for r, _ in _sm_rules(SM_ANSWER.replace("dtype != input.dtype",
+                                                                             "other != input"), SM_TEST))
+
+
+@pytest.mark.parametrize("given", ["torch.ones(1)", "x", "torch.nn", "x.dtype"])
+def test_a_dtype_position_given_anything_else_stays_a_tensor(given: str) -> None:
+    test = SM_TEST.replace("    return results", f"    results['x'] = softmax_mul(x, x, 1, dtype={given})\n"
+                           "    return results")
+    assert "dtype" not in scalar_positions(SM_REF, function="softmax_mul", test_code=test)
+    assert any(r == "torch_compute" for r, _ in _sm_rules(SM_ANSWER, test))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from harness.families.kernels.static.body import SIZE, default_kind
+from harness.families.kernels.static.policy import DTYPE_NAMES
 
 REFERENCE = "*"  # "*name": a parameter of the reference's entry
 POSITIONAL = "*@"  # "*@i": a position some call of the entry fills positionally with a possible tensor
@@ -26,10 +27,13 @@ _NUMBER = (int, float, bool)
 
 
 def _literal(node: ast.expr | None) -> bool:
-    """A number (signed too), a string, ``None``, or a tuple or list of such literals (nested;
-    ``([1, 0], [0, 1])``)."""
+    """A number (signed too), a string, ``None``, a ``torch.<dtype>`` (``torch.float64``: honest round
+    12 H5, a ``dtype=None`` parameter the test section fills with one), or a tuple or list of such
+    literals (nested; ``([1, 0], [0, 1])``)."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         node = node.operand
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "torch":
+        return node.attr in DTYPE_NAMES
     if isinstance(node, ast.Constant):
         return type(node.value) in _NUMBER or node.value is None or isinstance(node.value, str)
     if isinstance(node, ast.Tuple | ast.List):
