@@ -172,3 +172,57 @@ def test_a_dtype_position_given_anything_else_stays_a_tensor(given: str) -> None
                            "    return results")
     assert "dtype" not in scalar_positions(SM_REF, function="softmax_mul", test_code=test)
     assert any(r == "torch_compute" for r, _ in _sm_rules(SM_ANSWER, test))
+
+
+# -- H4: a module-level alias of the answer's own kernel (bound once) is that kernel ---------------
+RELU_ALIAS = '''import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def relu_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m, other=0.0)
+    tl.store(y_ptr + offs, tl.maximum(x, 0.0), mask=m)
+
+
+_relu = relu_kernel
+
+
+class ModelNew(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.contiguous()
+        y = torch.empty_like(x)
+        n = x.numel()
+        _relu[(triton.cdiv(n, 1024),)](x, y, n, BLOCK=1024)
+        return y
+'''
+_ALIAS = "_relu = relu_kernel\n"
+#: (replaced text, replacement, a rule expected)
+ALIAS_ATTACKS: dict[str, tuple[str, str, str]] = {
+    # rebound in a function: the name no longer always names the kernel
+    "rebound_by_global": ("        x = x.contiguous()\n", "        global _relu\n        _relu = torch.relu\n"
+                          "        x = x.contiguous()\n", "forbidden_call"),
+    "alias_of_a_torch_function": (_ALIAS, "_relu = torch.relu\n", "forbidden_call"),
+    "alias_bound_twice": (_ALIAS, _ALIAS + "_relu = torch.relu\n", "shadowing"),
+    "alias_passed_to_a_launch": ("BLOCK=1024)\n", "BLOCK=1024, F=_relu)\n", "host_object"),
+    "tensor_to_a_constexpr_through_the_alias": ("x, y, n, BLOCK=1024)", "x, y, n, BLOCK=x)", "torch_compute"),
+}
+
+
+def test_a_kernel_alias_bound_once_is_the_kernel() -> None:
+    assert [(v.rule, v.detail) for v in analyze(RELU_ALIAS, "triton")[0]] == []
+
+
+@pytest.mark.parametrize("name", sorted(ALIAS_ATTACKS))
+def test_a_kernel_alias_attack_is_rejected(name: str) -> None:
+    old, new, rule = ALIAS_ATTACKS[name]
+    assert RELU_ALIAS.count(old) == 1
+    rules = [v.rule for v in analyze(RELU_ALIAS.replace(old, new), "triton")[0]]
+    assert rule in rules, rules

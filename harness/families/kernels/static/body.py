@@ -123,7 +123,7 @@ class Body(BindMixin):
                     return node.id in fn.kernel_locals
                 fn = fn.parent
             return False
-        return node.id in self.mod.kernels
+        return node.id in self.mod.kernels or node.id in self.mod.kernel_aliases
 
     def is_ext(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Name) and not self.is_local(node.id):

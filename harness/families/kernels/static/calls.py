@@ -57,6 +57,7 @@ def launch(b: Body, n: ast.Call, f: ast.Subscript) -> int:
     tensors may go to pointer parameters, never to ``tl.constexpr`` ones."""
     grid = f.slice
     kname = f.value.id if isinstance(f.value, ast.Name) else None
+    kname = b.mod.kernel_aliases.get(kname, kname) if kname is not None else None
     if isinstance(grid, ast.Lambda):
         b.defaults(grid.args)
         b.mod.nested(grid, b.fn, meta=True, meta_of=kname)

@@ -174,7 +174,8 @@ class _Checker:
                    and (n.name in self.kernels or n.name in self.mod.references)]
         inside = {id(x) for n in skipped for x in ast.walk(n)}
         return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Subscript)
-                   and isinstance(node.func.value, ast.Name) and node.func.value.id in self.kernels
+                   and isinstance(node.func.value, ast.Name)
+                   and node.func.value.id in self.kernels | set(self.mod.kernel_aliases)
                    and id(node) not in inside for node in ast.walk(self.tree))
 
 

@@ -49,7 +49,8 @@ def host_object(b: Body, a: ast.expr) -> str | None:
         mod = b.mod
         if a.id in mod.aliases and _dtype_path(mod.aliases[a.id]):
             return None  # ``from torch import float16``
-        for kind, names in (("kernel", mod.kernels), ("function", mod.functions), ("class", mod.classes),
+        for kind, names in (("kernel", {**mod.kernels, **mod.kernel_aliases}), ("function", mod.functions),
+                            ("class", mod.classes),
                             ("extension", mod.exts), ("imported name", mod.aliases)):
             if a.id in names:
                 return f"the {kind} {a.id}"

@@ -91,9 +91,11 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
 def _alias_assignment(mod: ModuleScope, stmt: ast.stmt) -> None:
     """``next_power_of_2 = triton.next_power_of_2`` (one name, bound once, to an attribute path of an
     import): a call of the name is checked as a call of the path (``mod.call_aliases``, as for
-    ``from triton import next_power_of_2``); every other use stays that of a module constant."""
+    ``from triton import next_power_of_2``); every other use stays that of a module constant.
+    ``_relu = relu_kernel`` (one name, bound once, to an own kernel defined above it): the name is
+    that kernel (``mod.kernel_aliases``: honest round 12 H4)."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, ast.Attribute)):
+            and isinstance(stmt.value, ast.Attribute | ast.Name)):
         return
     parts: list[str] = []
     node: ast.expr = stmt.value
@@ -103,8 +105,10 @@ def _alias_assignment(mod: ModuleScope, stmt: ast.stmt) -> None:
     name = stmt.targets[0].id
     stores = sum(1 for n in ast.walk(mod.tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
                  or isinstance(n, ast.Global | ast.Nonlocal) and name in n.names)
-    if isinstance(node, ast.Name) and node.id in mod.aliases and name not in mod.aliases and stores == 1:
+    if isinstance(node, ast.Name) and node.id in mod.aliases and name not in mod.aliases and stores == 1 and parts:
         mod.call_aliases[name] = ".".join([mod.aliases[node.id], *reversed(parts)])
+    elif not parts and isinstance(node, ast.Name) and node.id in mod.kernels and name not in mod.aliases and stores == 1:
+        mod.kernel_aliases[name] = node.id
 
 
 def _class(mod: ModuleScope, b: Body, cls: ast.ClassDef) -> None:
