@@ -164,6 +164,13 @@ ATTACKS = {
                       "shadowing"),
     "alias_loop": (HONEST["module_alias"].replace("cdiv = triton.cdiv", "cdiv = triton.cdiv\nfor cdiv in [max]:\n"
                                                   "    pass"), "forbidden_call"),
+    # red team 12 B2: the builtin the narrowing relies on, shadowed (a def, an import, a class, a loop)
+    "shadow_isinstance_def": ("\ndef isinstance(a, b):\n    return False\n" + HONEST["if_else"], "host_value"),
+    "shadow_isinstance_class": ("\nclass isinstance:\n    def __new__(cls, a, b):\n        return False\n"
+                                + HONEST["if_else"], "host_value"),
+    "shadow_isinstance_import": ("\nfrom math import isfinite as isinstance\n" + HONEST["if_else"], "host_value"),
+    "shadow_isinstance_param": (HONEST["if_else"].replace("out=None):", "out=None, isinstance=lambda a, b: False):"),
+                                "host_value"),
 }
 
 

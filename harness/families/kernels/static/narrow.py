@@ -7,6 +7,11 @@
   those casts: a list of tensors is not a tensor either, so ``v`` keeps its kind otherwise. The
   branch is the ``if``'s other arm, and the statements after an ``if`` whose arm always returns or
   raises.
+  Arithmetic with such a ``v`` runs no tensor operator either (``alpha * other``: honest round 12
+  H2); its result may still hold tensors (``[t] * 2``), so it keeps the other kinds' rule: a
+  possible tensor. ``torch.is_tensor(v)`` is read as ``isinstance(v, torch.Tensor)``.
+* ``isinstance(v, (int, float))`` true (builtin number types only): ``v`` is a number there, a size
+  for every use (``#v`` in :attr:`.body.Body.not_tensor`; the same parameter rule).
 * A helper whose every ``return`` is a tuple display of one length gives each position its own
   kind (``return v.contiguous(), 0.0, True`` / ``return None, float(v), False``): ``t, s, flag =
   helper(v)`` binds ``flag`` as a size, not as the tensor the tuple holds (honest round 11 F4c,
@@ -24,12 +29,24 @@ if TYPE_CHECKING:
     from harness.families.kernels.static.scope import Fn
 
 NONE: frozenset[str] = frozenset()
+NUMBER = "#"  # "#v": v is a number in this branch
+_SIZE, _OPAQUE = 0, 1  # body.SIZE, body.OPAQUE (body imports this module)
+_NUMBER_TYPES = frozenset({"int", "float", "bool", "complex"})
 
 
 def _tensor_type(b: Body, node: ast.expr) -> bool:
     if isinstance(node, ast.Tuple):
         return any(_tensor_type(b, e) for e in node.elts)
     return b.alias_path(node) == "torch.Tensor"
+
+
+def _number_types(b: Body, node: ast.expr) -> bool:
+    """``int``, ``(int, float)``: builtin number types the answer does not rebind."""
+    names = node.elts if isinstance(node, ast.Tuple) else [node]
+    mod = b.mod
+    return bool(names) and all(isinstance(e, ast.Name) and e.id in _NUMBER_TYPES and not b.is_local(e.id)
+                               and all(e.id not in d for d in (mod.consts, mod.functions, mod.classes, mod.aliases))
+                               for e in names)
 
 
 def _fixed_param(b: Body, name: str) -> bool:
@@ -60,12 +77,40 @@ def split(b: Body, test: ast.expr) -> tuple[frozenset[str], frozenset[str]]:
     if isinstance(test, ast.Name):
         bound = _bound_once(b, test.id)
         return split(b, bound) if isinstance(bound, ast.Call) else (NONE, NONE)
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
-            and not b.is_local("isinstance") and "isinstance" not in b.mod.consts and len(test.args) == 2 \
-            and not test.keywords and isinstance(test.args[0], ast.Name) and _tensor_type(b, test.args[1]) \
-            and _fixed_param(b, test.args[0].id):
-        return NONE, frozenset({test.args[0].id})
-    return NONE, NONE
+    if not (isinstance(test, ast.Call) and not test.keywords and test.args and isinstance(test.args[0], ast.Name)
+            and _fixed_param(b, test.args[0].id)):
+        return NONE, NONE
+    v = test.args[0].id
+    if len(test.args) == 1 and b.alias_path(test.func) == "torch.is_tensor":
+        return NONE, frozenset({v})
+    if not (isinstance(test.func, ast.Name) and test.func.id == "isinstance" and not b.is_local("isinstance")
+            and "isinstance" not in b.mod.consts and not bound_anywhere(b.mod.tree, "isinstance")
+            and len(test.args) == 2):
+        return NONE, NONE
+    if _tensor_type(b, test.args[1]):
+        return NONE, frozenset({v})
+    return (frozenset({NUMBER + v}), NONE) if _number_types(b, test.args[1]) else (NONE, NONE)
+
+
+def bound_anywhere(tree: ast.Module, name: str) -> bool:
+    """Whether the answer binds ``name`` anywhere (a def, class, import, assignment, loop or
+    ``with`` target, parameter, ...): a builtin the narrowing relies on must be the builtin (red
+    team 12 B2: a module-level ``def isinstance(a, b): return False`` made ``float(v)`` of a tensor
+    a read of a number)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == name:
+            return True
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+            return True
+        if isinstance(node, ast.arg) and node.arg == name:
+            return True
+        if isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
+            return True
+        if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and getattr(node, "name", None) == name:
+            return True
+    return False
 
 
 def _bound_once(b: Body, name: str) -> ast.expr | None:
@@ -105,6 +150,25 @@ def knowing(b: Body, names: frozenset[str]) -> Iterator[None]:
         yield
     finally:
         b.not_tensor = saved
+
+
+def is_number(b: Body, n: ast.Name) -> bool:
+    """``n`` names a number in this branch (``isinstance(n, (int, float))`` holds)."""
+    return NUMBER + n.id in b.not_tensor
+
+
+def arithmetic(b: Body, n: ast.BinOp) -> tuple[int, int]:
+    """(the kind that decides whether ``n`` is tensor arithmetic, the kind of its result): an operand
+    the branch knows is not a tensor computes nothing, but the result may hold tensors."""
+    kinds, held = [], False
+    for e in (n.left, n.right):
+        if isinstance(e, ast.Name) and e.id in b.not_tensor:
+            kinds.append(_SIZE)
+            held = True
+        else:
+            kinds.append(b.expr(e))
+    k = max(kinds)
+    return k, max(k, _OPAQUE) if held else k
 
 
 def cast_of_non_tensor(b: Body, n: ast.Call) -> bool:
