@@ -63,6 +63,14 @@ def _tree_digest(root: str) -> str:
     return h.hexdigest()[:16]
 
 
+def code_digest(*paths: str | Path) -> str:
+    """A digest of the Python files of each of ``paths`` (a package folder, whole, or one module's
+    file): part of the key of a family cache whose facts that code computes (HLS reference facts
+    and C-simulation results, kernel reference cases...), so a change to it makes them anew instead
+    of a hand-bumped version tag that a change can forget (red team 12, R3's siblings)."""
+    return key_of(*(_tree_digest(str(Path(p).resolve())) for p in paths))[:16]
+
+
 def suite_code_digest(suite_type: type) -> str:
     """A digest of the code that defines a suite outside the harness package: the whole top-level
     package of each class in the suite's MRO (``benchmarks/`` for a built-in suite, a plugin's own

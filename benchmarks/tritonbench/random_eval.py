@@ -10,7 +10,8 @@ from typing import Any
 
 import torch
 
-from harness.cache import atomic_dir, key_of
+from harness.cache import atomic_dir, code_digest, key_of
+from harness.families.kernels.cases import CASES_CODE
 from harness.families.kernels.problem import Problem as KernelProblem
 from harness.families.kernels.runner import sandbox_runner
 from harness.families.kernels.suite import to_verdict
@@ -29,7 +30,9 @@ def _cached_reference_runs(kp: KernelProblem, work: Path, cache: Path | None, ru
     """The reference's runs, computed once per (reference, test section, seed) when there is a cache."""
     if cache is None:
         return reference_runs(kp, work / "ref", runner, seed=seed, timeout_s=timeout)
-    key = key_of("ns2", kp.reference_source, kp.test_code, kp.entry, seed)[:24]  # ns2: the reference namespace
+    # ns2: the reference namespace; keyed on the code that makes the runs (this package, the kernels worker)
+    code = code_digest(Path(__file__).resolve().parent, *CASES_CODE)
+    key = key_of("ns2", code, kp.reference_source, kp.test_code, kp.entry, seed)[:24]
     final = cache / "tritonbench_random" / key
     if (final / "runs.pt").is_file() and (final / "runs.json").is_file():
         runs = torch.load(final / "runs.pt", map_location="cpu", weights_only=True)

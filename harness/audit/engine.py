@@ -34,7 +34,7 @@ from harness.audit.mutants import (
     sample_mutants,
     select_problems,
 )
-from harness.cache import JsonCache, key_of
+from harness.cache import JsonCache, harness_code_digest, key_of, suite_code_digest
 from harness.errors import ToolMissingError
 from harness.execute import evaluate_candidate
 from harness.suite import (
@@ -130,7 +130,8 @@ def outcome_of(verdict: Verdict) -> str:
 class MutantCache:
     """Mutant verdicts on disk (:class:`harness.cache.JsonCache`), keyed by everything that could
     change them: the suite's version and :meth:`~harness.suite.Suite.verdict_options`, the
-    tools, the sandbox, the limits, the seed, the problem and the mutant's code."""
+    tools, the sandbox, the limits, the seed, the problem, the mutant's code, and the code that
+    judges it (the harness's and the suite's own package, as the verdict cache's key has them)."""
 
     def __init__(self, root: Path, suite: Suite, ctx: EvalContext, settings: AuditSettings) -> None:
         from harness.tools import tool_versions
@@ -139,7 +140,8 @@ class MutantCache:
         root.mkdir(parents=True, exist_ok=True)
         self._store = JsonCache(root, label="audit cache")
         self._base = [CACHE_VERSION, suite.name, suite.version, tool_versions(), ctx.sandbox.name,
-                      suite.verdict_options(), ctx.limits.wall_s, ctx.seed]
+                      suite.verdict_options(), ctx.limits.wall_s, ctx.seed, harness_code_digest(),
+                      suite_code_digest(type(suite))]
         self._problem_keys: dict[str, str] = {}
         self._folders: dict[Path, str] = {}
 

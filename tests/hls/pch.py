@@ -19,16 +19,13 @@ from pathlib import Path
 from harness.families.hls.csim import (
     BUILDS,
     PCH_HEADER,
-    _digest,
     ap_include_dir,
-    compiler_version,
     ensure_pch,
     include_fingerprint,
     precompile_headers,
 )
-from harness.families.hls.guard import _header_externals, compile_bases
+from harness.families.hls.guard import _header_externals, compile_bases, header_key
 from harness.families.hls.items import HlsItem
-from harness.families.hls.objcheck import HEADER_PROBE
 from harness.families.hls.toolchain import link_flags
 
 
@@ -129,7 +126,7 @@ def _probe_file(cache: Path, include: Path) -> tuple[list[str], Path]:
     """The gate's plain compile command with ``cache``, and the file its header probe is cached in
     (the key of :func:`harness.families.hls.guard._header_externals`)."""
     bases, plain = compile_bases(include, "g++", cache)
-    key = _digest("hdr-1", HEADER_PROBE, " ".join(bases[plain]), compiler_version("g++"), include_fingerprint(include))
+    key = header_key(bases[plain], "g++", include)
     return bases[plain], cache / "objinfo" / f"{key[:40]}.json"
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from harness.cache import atomic_write_bytes
+from harness.cache import atomic_write_bytes, code_digest
 from harness.families.hls.judge import JUDGE_BINARY, ensure_judge, judge_key
 from harness.families.hls.kernel_link import HOST_FILE, host_text
 from harness.families.hls.tbcheck import top_of
@@ -95,6 +95,9 @@ OUTPUT_CAP = 32 * 1024
 #: How a cached object (testbench program, host object) starts: this, its sha256, a newline.
 _OBJECT_MAGIC = b"hweval-object sha256="
 _CACHE_VERSION = "hls-csim-7"  # 7: each build in a fresh folder (a cache of 6 may hold programs built from planted files)
+#: the code that builds, runs and reads each build (the family's modules): its digest is in the keys of
+#: the cached programs and results, so a change to it makes them anew
+_FAMILY = Path(__file__).resolve().parent
 
 
 class Runner(Protocol):
@@ -381,7 +384,7 @@ compiles in its subfolder ``kernel-src`` beside the kernel's headers only. With
     result = CsimResult(requested=tuple(builds))
     for build in builds:
         flags = " ".join([*COMMON_FLAGS, *BUILD_FLAGS[build], *link_flags(cxx)])  # the programs' link too
-        tb_key = _digest(_CACHE_VERSION, "tb", tb_blob, flags, version, inc_fp)
+        tb_key = _digest(_CACHE_VERSION, code_digest(_FAMILY), "tb", tb_blob, flags, version, inc_fp)
         # the judge's source and flags too: a result made under another judge is not this one's
         key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src, judge_key(cxx, version))
         hit = store.get_result(key)

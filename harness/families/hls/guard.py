@@ -31,6 +31,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from harness.cache import code_digest
 from harness.families.hls import integrity, lexer, objcheck, scan
 from harness.families.hls.csim import (
     BUILDS,
@@ -50,6 +51,11 @@ from harness.proc import ProcResult
 #: Reserved names an honest fix may use though its original does not (``assert`` expands to them).
 ALLOWED_RESERVED = frozenset({"__assert_fail", "__PRETTY_FUNCTION__", "__extension__", "__func__",
                               "__ASSERT_FUNCTION"})
+
+
+#: The code that computes the cached reference facts (:func:`_reference`, :func:`_includes_init`,
+#: :func:`_header_externals`): its digest is in their keys, so a change to it makes them anew.
+FAMILY = Path(__file__).resolve().parent
 
 
 class GuardInfraError(RuntimeError):
@@ -103,7 +109,8 @@ def _reference(item: HlsItem, base: list[str], cxx: str, include: Path, cache: P
     assert item.kernel_dir is not None
     tb_src = (item.kernel_dir / "tb.cpp").read_bytes()
     wrapper = tb_wrapper_for(item.kernel_dir / "tb.cpp", tb_src.decode(errors="replace"))
-    key = _digest("ref-5", item.original, tb_src, wrapper, *_kernel_files(item).values(), " ".join(base),
+    key = _digest("ref-5", code_digest(FAMILY), item.original, tb_src, wrapper, *_kernel_files(item).values(),
+                  " ".join(base),
                   compiler_version(cxx), include_fingerprint(include))
 
     def make() -> dict[str, objcheck.ObjInfo]:
@@ -133,7 +140,8 @@ def _includes_init(item: HlsItem, base: list[str], cxx: str, include: Path, cach
     headers'); compiled (trusted text) only when a fix's differs from the original's."""
     assert item.kernel_dir is not None
     text = "".join(line + "\n" for line in item.original.splitlines() if line.strip().startswith("#include"))
-    key = _digest("inc-1", text, *_kernel_files(item).values(), " ".join(base), compiler_version(cxx),
+    key = _digest("inc-1", code_digest(FAMILY), text, *_kernel_files(item).values(), " ".join(base),
+                  compiler_version(cxx),
                   include_fingerprint(include))
 
     def make() -> dict[str, objcheck.ObjInfo]:
@@ -153,12 +161,18 @@ def _includes_init(item: HlsItem, base: list[str], cxx: str, include: Path, cach
         raise GuardInfraError(str(exc)) from exc
 
 
+def header_key(base: list[str], cxx: str, include: Path) -> str:
+    """The cache key of the header probe's facts: the probe, the command, the compiler, the headers
+    and the code that reads them."""
+    return _digest("hdr-1", code_digest(FAMILY), objcheck.HEADER_PROBE, " ".join(base), compiler_version(cxx),
+                   include_fingerprint(include))
+
+
 def _header_externals(base: list[str], cxx: str, include: Path, cache: Path | None) -> frozenset[str]:
     """What the HLS headers' own code can call (:func:`objcheck.header_externals`), once per
     command, compiler and header version."""
-    key = _digest("hdr-1", objcheck.HEADER_PROBE, " ".join(base), compiler_version(cxx), include_fingerprint(include))
     try:
-        return objcheck.header_externals(base, cache, key)
+        return objcheck.header_externals(base, cache, header_key(base, cxx, include))
     except OSError as exc:
         raise GuardInfraError(str(exc)) from exc
 

@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness.cache import code_digest
 from harness.families.hls.verdict import compile_symptom
 from harness.proc import run_process
 
@@ -85,7 +86,8 @@ def precompile_headers(cache: Path, flags: Sequence[str], include: Path, cxx: st
                        label: str = "") -> Path | None:
     """A folder under ``cache`` holding :data:`PCH_HEADER` precompiled with ``flags`` (made once,
     under a lock, so processes sharing the folder make it once); None if it fails."""
-    key = _digest(_PCH_VERSION, "pch", " ".join(flags), compiler_version(cxx), include_fingerprint(include))
+    key = _digest(_PCH_VERSION, code_digest(__file__), "pch", " ".join(flags), compiler_version(cxx),
+                  include_fingerprint(include))
     folder = cache / "pch" / key[:24]
     gch = folder / (PCH_HEADER + ".gch")
     if gch.is_file():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.cache import atomic_dir, key_of
+from harness.cache import atomic_dir, code_digest, key_of
 from harness.families.kernels.problem import Problem
 from harness.families.kernels.runner import Runner
 from harness.proc import tail
@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[3]
 _PASSTHROUGH_ENV = ("PATH", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_HOME", "CUDA_PATH", "LANG",
                     "NVIDIA_VISIBLE_DEVICES", "TRITON_PTXAS_PATH", "CC", "CXX")
-#: bump when refcases changes what it writes
+#: the code that computes and writes the cases (the worker's package, this module): its digest is in their
+#: key, so a change to it makes them anew; CASES_VERSION needs no bump (it names the older formats)
+CASES_CODE = (Path(__file__).resolve().parent / "sandboxed", Path(__file__).resolve())
 CASES_VERSION = "11"  # 3: function problems record the test section's reference constants (globals); 4: nested ones; 5: attribute names, ranges; 6: helpers; 7: the reference namespace (sandboxed.constants.section_record); 8: inputs_written; 9: class_data (a provided class's data from the reference); 10: inputs_written per tensor path (sandboxed.writes); 11: paths_seen, class_reads, writes over everything the section reaches
 #: this process's input seeds start here (fresh per run: inputs cannot be known in advance)
 RUN_SEED = secrets.randbelow(1 << 30)
@@ -161,7 +163,8 @@ def _job(problem: Problem, plan: list[dict[str, Any]], gpu: bool) -> dict[str, A
 def _key(problem: Problem, job: dict[str, Any]) -> str:
     import torch
 
-    return key_of(CASES_VERSION, problem.reference_source, job, torch.__version__)[:24]
+    return key_of(CASES_VERSION, code_digest(*CASES_CODE), problem.reference_source, job,
+                  torch.__version__)[:24]
 
 
 def _load(folder: Path) -> RefCases:
