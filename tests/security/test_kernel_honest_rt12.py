@@ -226,3 +226,83 @@ def test_a_kernel_alias_attack_is_rejected(name: str) -> None:
     assert RELU_ALIAS.count(old) == 1
     rules = [v.rule for v in analyze(RELU_ALIAS.replace(old, new), "triton")[0]]
     assert rule in rules, rules
+
+
+# -- H2: a "Tensor or Number" argument in the arm where it is known not to be a tensor ------------
+ADD_KERNEL = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _add(x_ptr, o_ptr, y_ptr, other_val, n, OTHER_IS_TENSOR: tl.constexpr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    x = tl.load(x_ptr + offs, mask=mask, other=0.0)
+    if OTHER_IS_TENSOR:
+        o = tl.load(o_ptr + offs, mask=mask, other=0.0)
+    else:
+        o = other_val
+    tl.store(y_ptr + offs, x + o, mask=mask)
+
+
+def add_scaled(input, other, alpha=1):
+    x = input.contiguous()
+    y = torch.empty_like(x)
+    n = x.numel()
+'''
+_LAUNCH_H2 = "    _add[(triton.cdiv(n, 256),)](x, o, y, other_val, n, OTHER_IS_TENSOR=is_tensor, BLOCK=256)\n    return y\n"
+#: the honest forms of H2 (v3 to v6 of the tester's add_gelu)
+H2_HONEST = {
+    "else_arm_arithmetic": "    if isinstance(other, torch.Tensor):\n        o, other_val, is_tensor = other, 0.0, True\n"
+                           "    else:\n        o, other_val, is_tensor = x, alpha * other, False\n",
+    "positive_number_guard": "    if isinstance(other, (int, float)):\n        o, other_val, is_tensor = x, float(other) * alpha, False\n"
+                             "    else:\n        o, other_val, is_tensor = other, 0.0, True\n",
+    "is_tensor_guard": "    if torch.is_tensor(other):\n        o, other_val, is_tensor = other, 0.0, True\n"
+                       "    else:\n        o, other_val, is_tensor = x, float(other), False\n",
+    "conditional_expression": "    is_tensor = isinstance(other, torch.Tensor)\n    o = other if is_tensor else x\n"
+                              "    other_val = 0.0 if is_tensor else other * 1.0\n",
+    "early_return_number": "    if not isinstance(other, int):\n        raise TypeError('int only')\n"
+                           "    o, other_val, is_tensor = x, other + 1, False\n",
+}
+#: the nearest attacks: (form, a rule expected)
+H2_ATTACKS = {
+    # the tensor arm: arithmetic on the tensor
+    "tensor_arm_arithmetic": ("    if isinstance(other, torch.Tensor):\n        o, other_val, is_tensor = other * alpha, 0.0, True\n"
+                              "    else:\n        o, other_val, is_tensor = x, other, False\n", "torch_compute"),
+    # rebound after the guard: the name no longer holds what was tested
+    "rebound_in_the_arm": ("    if isinstance(other, (int, float)):\n        other = x\n        o, other_val, is_tensor = x, other * 2, False\n"
+                           "    else:\n        o, other_val, is_tensor = other, 0.0, True\n", "torch_compute"),
+    # the non-tensor arm's arithmetic result may hold tensors ([t] * 2): computing on it is rejected
+    "result_of_non_tensor_arithmetic": ("    if isinstance(other, torch.Tensor):\n        o, other_val, is_tensor = other, 0.0, True\n"
+                                        "    else:\n        o, other_val, is_tensor = x, float((other * 2)[0].sum()), False\n",
+                                        "host_value"),
+    # a non-tensor times a tensor is tensor arithmetic
+    "non_tensor_times_a_tensor": ("    if isinstance(other, torch.Tensor):\n        o, other_val, is_tensor = other, 0.0, True\n"
+                                  "    else:\n        o, other_val, is_tensor = other * x, 0.0, True\n", "torch_compute"),
+    # a rebound number type name is no number guard
+    "rebound_int": ("    int = torch.Tensor\n    if isinstance(other, int):\n        o, other_val, is_tensor = x, other * 2.0, False\n"
+                    "    else:\n        o, other_val, is_tensor = other, 0.0, True\n", "torch_compute"),
+    "int_bound_as_a_loop_target": ("    if isinstance(other, int):\n        o, other_val, is_tensor = x, other * 2.0, False\n"
+                                   "    else:\n        o, other_val, is_tensor = other, 0.0, True\n"
+                                   "    for int in (torch.Tensor,):\n        pass\n", "torch_compute"),
+    # a guard on another name narrows nothing
+    "guard_on_another_name": ("    if isinstance(alpha, (int, float)):\n        o, other_val, is_tensor = x, other * 2.0, False\n"
+                              "    else:\n        o, other_val, is_tensor = other, 0.0, True\n", "torch_compute"),
+}
+
+
+def _h2_rules(form: str) -> list[str]:
+    return [v.rule for v in analyze(ADD_KERNEL + form + _LAUNCH_H2, "triton", entry="add_scaled",
+                                    kind="function")[0]]
+
+
+@pytest.mark.parametrize("name", sorted(H2_HONEST))
+def test_a_number_arm_of_a_tensor_or_number_argument_passes(name: str) -> None:
+    assert _h2_rules(H2_HONEST[name]) == []
+
+
+@pytest.mark.parametrize("name", sorted(H2_ATTACKS))
+def test_narrowing_attack_is_rejected(name: str) -> None:
+    form, rule = H2_ATTACKS[name]
+    assert rule in _h2_rules(form)

@@ -140,8 +140,10 @@ ATTACKS = {
     # the name rebound to a tensor inside the other arm
     "rebound": (HONEST["if_else"].replace("o, s, is_t = x, float(other), False",
                                           "other = input\n        o, s, is_t = x, float(other), False"), "host_value"),
-    # not a tensor is not a number: arithmetic on it stays tensor arithmetic
-    "arith": (HONEST["if_else"].replace("float(other), False", "other * 2.0, False"), "torch_compute"),
+    # not a tensor is not a number: arithmetic on it runs no tensor operator (honest round 12 H2:
+    # ``other * 2.0`` passes), but its result may hold tensors (``[t] * 2``), so a cast of it is a cast of
+    # a possible tensor
+    "arith": (HONEST["if_else"].replace("float(other), False", "float(other * 2.0), False"), "host_value"),
     # the flag rebound after the test
     "flag_rebound": (HONEST["flag_variable"].replace("    if is_t:\n", "    is_t = other is None\n    if is_t:\n"),
                      "host_value"),

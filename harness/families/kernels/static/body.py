@@ -300,7 +300,7 @@ class Body(BindMixin):
     def e_Name(self, n: ast.Name) -> int:
         from harness.families.kernels.static.names import name_kind
 
-        return name_kind(self, n)
+        return SIZE if NW.is_number(self, n) else name_kind(self, n)
 
     def e_Attribute(self, n: ast.Attribute) -> int:
         from harness.families.kernels.static.names import attribute_kind
@@ -323,10 +323,10 @@ class Body(BindMixin):
         return call_kind(self, n)
 
     def e_BinOp(self, n: ast.BinOp) -> int:
-        k = max(self.expr(n.left), self.expr(n.right))
+        k, result = NW.arithmetic(self, n)
         if isinstance(n.op, ast.MatMult) or k != SIZE:
             self.bad("torch_compute", f"tensor arithmetic ({type(n.op).__name__}) outside a kernel", n)
-        return k
+        return result
 
     def e_UnaryOp(self, n: ast.UnaryOp) -> int:
         if isinstance(n.op, ast.Not):

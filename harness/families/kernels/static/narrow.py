@@ -46,7 +46,7 @@ def _number_types(b: Body, node: ast.expr) -> bool:
     mod = b.mod
     return bool(names) and all(isinstance(e, ast.Name) and e.id in _NUMBER_TYPES and not b.is_local(e.id)
                                and all(e.id not in d for d in (mod.consts, mod.functions, mod.classes, mod.aliases))
-                               for e in names)
+                               and not bound_anywhere(mod.tree, e.id) for e in names)
 
 
 def _fixed_param(b: Body, name: str) -> bool:
