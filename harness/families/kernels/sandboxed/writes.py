@@ -24,6 +24,10 @@ SECTION_FILE, TEST_FILE = "reference_section.py", "test_section.py"
 SECTION_FILES = frozenset({TEST_FILE, SECTION_FILE})
 #: how deep a path may go, and how many values one snapshot visits
 _DEPTH, _MAX_VISITS = 10, 50_000
+#: the path reported for a call whose snapshot ran out of visits with values left to follow: the
+#: judge rejects it (red team 12 B1: an answer's object holding 60,000 empty buffers, walked first,
+#: hid the test's own tensors behind the cap, and a method zeroing them passed)
+UNWATCHED = "!watch_limit"
 #: objects of these libraries are not followed into (kernels, compiled-code caches)
 _OPAQUE_LIBS = frozenset({"triton", "torch", "builtins", "numpy"})
 _NOT_FOLLOWED = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
@@ -86,7 +90,8 @@ def reachable_tensors(args: Any, kwargs: Any, roots: Iterable[tuple[str, Any]] =
     """(path, tensor) for every path, breadth first from the call's arguments (``a0``, ``k:alpha``)
     and then ``roots`` (:func:`section_roots`): items (``a1.0``, ``a1[w]``), attributes
     (``a0.w``, ``a1.0.weight``), nested up to ``_DEPTH``; a tensor found at several
-    paths is listed under each (red team 11b S2b: a layer passed whole had its weight zeroed)."""
+    paths is listed under each (red team 11b S2b: a layer passed whole had its weight zeroed).
+    A walk that stops at ``_MAX_VISITS`` with values left ends the list with ``(UNWATCHED, None)``."""
     import torch
 
     found: list[tuple[str, Any]] = []
@@ -101,6 +106,8 @@ def reachable_tensors(args: Any, kwargs: Any, roots: Iterable[tuple[str, Any]] =
             found.append((path, value))
         elif depth < _DEPTH:
             todo.extend((p, v, depth + 1) for p, v in _children(value, path) if _followed(v))
+    if todo:
+        found.append((UNWATCHED, None))
     return found
 
 
@@ -139,6 +146,9 @@ def snapshot(args: Any, kwargs: Any, frame: Any) -> dict[int, tuple[Any, tuple[A
     """Per tensor (by identity): the tensor, (shape, dtype, a copy of its bytes) and its paths."""
     before: dict[int, tuple[Any, tuple[Any, ...], list[str]]] = {}
     for path, t in reachable_tensors(args, kwargs, section_roots(frame)):
+        if t is None:  # the walk ran out: reported as a write at UNWATCHED (see watch_writes)
+            before[0] = (None, (), [path])
+            continue
         if id(t) in before:
             before[id(t)][2].append(path)
             continue
@@ -156,6 +166,8 @@ def _remember(history: dict[int, Any], before: dict[int, tuple[Any, tuple[Any, .
     import weakref
 
     for key, (t, _, paths) in before.items():
+        if t is None:  # UNWATCHED: no tensor to follow
+            continue
         ref, old = history.get(key, (None, []))
         if ref is None or ref() is not t:
             ref, old = weakref.ref(t), []
@@ -189,7 +201,7 @@ def watch_writes(fn: Callable[..., Any], written: list[str], counts: dict[str, i
             return fn(*args, **kwargs)
         finally:
             _ACTIVE[0] -= 1
-            written.extend(f"{key}#{index}@{p}" for t, item, paths in before.values() if _changed(t, *item)
-                           for p in paths)
+            written.extend(f"{key}#{index}@{p}" for t, item, paths in before.values()
+                           if t is None or _changed(t, *item) for p in paths)
 
     return call
