@@ -194,3 +194,54 @@ def test_a_two_item_vector_of_pointers_is_sized_only_when_it_cannot_be_the_count
     assert sized("void f(long long n) { std::vector<int64_t> v = {n, 1}; }") == [(2, 43)]
     assert sized("void f(torch::Tensor x, torch::Tensor y) { std::vector<torch::Tensor> v{x, y}; }") is not None
     assert sized("void f(float* p) { std::vector<float*> v{p.data_ptr<float>(), nullptr}; }") is not None
+
+
+#: honest12 H3/H9: std::vector bookkeeping on sizes, a sizes view indexed below its own size()
+_L = _RUN.format("xc.data_ptr<float>()", "y.data_ptr<float>()") + "\n"
+HONEST_SIZES = {
+    "vector_of_sizes_bookkeeping": _L + "    std::vector<int64_t> s(xc.sizes().begin(), xc.sizes().end());\n"
+                                        "    s.pop_back();\n    s.insert(s.begin(), 1);\n    s.erase(s.begin());\n"
+                                        "    long long m = s.at(0);\n    s.assign(1, m);\n    s.clear();\n"
+                                        "    auto lead = xc.sizes().slice(0, xc.dim() - 1).vec();\n    (void)lead;",
+    "rows_of_a_sizes_view": _L + "    auto sizes = xc.sizes();\n    int64_t rows = 1;\n"
+                                 "    for (size_t i = 0; i + 1 < sizes.size(); ++i) rows *= sizes[i];\n    (void)rows;",
+    "strides_view_beside_reads_of_its_tensor": _L + "    c10::IntArrayRef st = xc.strides();\n    int64_t m = 0;\n"
+                                                    "    for (size_t i = 0; i < st.size(); ++i) m += st[i] * xc.size(i);\n"
+                                                    "    (void)m;",
+}
+#: (rule, head, body): the same syntax on a pointer table, a raw host pointer, a tensor, or a view whose tensor may go
+SIZES_ATTACKS = {
+    "at_of_a_table_of_host_memory": ("cuda_host_copy", "", "    float buf[4];\n    std::vector<float*> v = {buf};\n"
+                                                           + _RUN.format("v.at(0)", "y.data_ptr<float>()")),
+    "insert_of_a_host_pointer": ("cuda_host_copy", "", "    float* g;\n    std::vector<float*> v = {y.data_ptr<float>()};\n"
+                                                       "    v.insert(v.begin(), g);\n" + _RUN.format("xc.data_ptr<float>()", "v.at(0)")),
+    "index_after_clear": ("cuda_host_pointer", "", _L + "    std::vector<int64_t> v = {n, n};\n    v.clear();\n"
+                                                        "    long long m = v[1];\n    (void)m;"),
+    "slice_of_a_tensor": ("cuda_torch_compute", "", _L + "    auto z = xc.slice(0, 0, 2);\n    (void)z;"),
+    "raw_pointer_below_a_count": ("cuda_host_pointer", "", _L + "    const float* p = xc.data_ptr<float>();\n    float m = 0;\n"
+                                                                "    for (long long i = 0; i + 1 < n; ++i) m += p[i];\n    (void)m;"),
+    "sizes_view_past_its_size": ("cuda_host_pointer", "", _L + "    auto sizes = xc.sizes();\n    int64_t r = 1;\n"
+                                                               "    for (size_t i = 0; i < sizes.size() + 1; ++i) r *= sizes[i];"),
+    "sizes_view_of_a_tensor_reset": ("cuda_host_pointer", "", _L + "    auto t = torch::empty_like(xc);\n    auto s = t.sizes();\n"
+                                                                   "    int64_t m = 0;\n"
+                                                                   "    for (size_t i = 0; i < s.size(); ++i) { t.reset(); m += s[i]; }"),
+    "sizes_view_of_a_tensor_handed_away": ("cuda_host_pointer", "void drop(torch::Tensor& t) { t = torch::Tensor(); }\n",
+                                           _L + "    auto t = torch::empty_like(xc);\n    auto s = t.sizes();\n    drop(t);\n"
+                                                "    int64_t m = 0;\n    for (size_t i = 0; i < s.size(); ++i) m += s[i];"),
+    "sizes_view_of_a_tensor_bound_to_a_reference": ("cuda_host_pointer", "", _L + "    auto t = torch::empty_like(xc);\n"
+                                                                                  "    auto& r = t;\n    auto s = t.sizes();\n"
+                                                                                  "    r = torch::Tensor();\n    int64_t m = 0;\n"
+                                                                                  "    for (size_t i = 0; i < s.size(); ++i) m += s[i];"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST_SIZES))
+def test_size_bookkeeping_passes_the_static_checks(name: str) -> None:
+    assert check_static(answer("", HONEST_SIZES[name]), "cuda") == []
+
+
+@pytest.mark.parametrize("name", sorted(SIZES_ATTACKS))
+def test_the_same_syntax_on_pointers_tensors_or_a_dangling_view_stays_rejected(name: str) -> None:
+    rule, head, body = SIZES_ATTACKS[name]
+    found = {v.rule: v.detail for v in check_static(answer(head, body), "cuda")}
+    assert rule in found, found

@@ -28,7 +28,7 @@ from harness.families.kernels.static.devint import integer_problems
 from harness.families.kernels.static.devptr import DevicePointers, device_pointer_problems
 from harness.families.kernels.static.hostmem import host_memory_reach
 from harness.families.kernels.static.hostptr import format_writes, pointer_problems
-from harness.families.kernels.static.policy import CPP_METHODS_ALLOWED, CPP_NAMESPACE_ALLOWED
+from harness.families.kernels.static.policy import CPP_NAMESPACE_ALLOWED, cpp_method_allowed
 
 LOAD_INLINE = "torch.utils.cpp_extension.load_inline"
 _POSITIONAL = ("name", "cpp_sources", "cuda_sources", "sycl_sources", "functions", "extra_cflags",
@@ -267,9 +267,9 @@ def cpp_compute_calls(views: list[View]) -> list[str]:
     bad = []
     for view in views:
         code = view.code
-        for name in _METHOD.findall(view.host):
-            if name not in CPP_METHODS_ALLOWED:
-                bad.append(f".{name}()")
+        for m in _METHOD.finditer(view.host):
+            if not cpp_method_allowed(m.group(1), view.host[max(0, m.start() - 80):m.start()]):
+                bad.append(f".{m.group(1)}()")
         for ns, name in _NAMESPACED.findall(code):
             if name not in CPP_NAMESPACE_ALLOWED and not re.fullmatch(r"k[A-Z]\w*", name):
                 bad.append(f"{ns}::{name}")

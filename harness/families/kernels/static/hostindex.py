@@ -34,8 +34,9 @@ _UNARY_AFTER = frozenset({"return", "case", "throw", "else", "do", "co_return", 
 
 _BOUND = r"\s*<\s*(?:\(\s*(?:int|long|long long|size_t|int64_t|unsigned)\s*\)\s*)?(\w+(?:\s*\.\s*size\s*\(\s*\))?)\s*"
 #: ``for (T i = 0; i < B; ++i)``, also ``i < A && i < (int)v.size()`` (each conjunct bounds ``i``: honest11b F8)
+#: and ``i + c < B`` (a literal ``c``: ``i`` stays below ``B`` too; honest12 H9)
 _LOOP = re.compile(r"\bfor\s*\(\s*(?:(?:const\s+|unsigned\s+|signed\s+|long\s+)*[A-Za-z_][\w:]*\s+)([A-Za-z_]\w*)\s*=\s*"
-                   r"(\d+)\s*[lLuU]*\s*;\s*\1" + _BOUND + r"((?:&&\s*\1" + _BOUND.replace("(\\w+", "(?:\\w+")
+                   r"(\d+)\s*[lLuU]*\s*;\s*\1(?:\s*\+\s*\d+[lLuU]*)?" + _BOUND + r"((?:&&\s*\1" + _BOUND.replace("(\\w+", "(?:\\w+")
                    + r")*);\s*(?:\+\+\s*\1|\1\s*\+\+|\1\s*\+=\s*1)\s*\)")
 
 #: callees that may take a sized host array or container whole (they neither keep nor resize it)
@@ -210,6 +211,37 @@ def _fixed(code: str, name: str, own: set[str], skip: list[tuple[int, int]]) -> 
     return True
 
 
+#: ``auto v = t.sizes();`` (``strides``; ``[const] c10::IntArrayRef v = ...``): a view of tensor ``t``'s metadata
+_SIZES_VIEW = r"(?:\bauto|\bIntArrayRef)\s+{n}\s*=\s*([A-Za-z_]\w*)\s*\.\s*(?:sizes|strides)\s*\(\s*\)\s*;"
+#: what may be called on the tensor while a view of its sizes is read (nothing that drops or resizes it)
+_VIEW_SAFE = r"(?:size|sizes|stride|strides|numel|dim|ndimension|data_ptr|const_data_ptr|mutable_data_ptr|scalar_type" \
+             r"|dtype|options|device|is_cuda|is_contiguous|element_size|itemsize|nbytes|storage_offset|get_device" \
+             r"|defined|device_type|layout|is_floating_point)"
+
+
+def _sizes_view(code: str, name: str, scope: tuple[int, int]) -> bool:
+    """Is ``name`` a view of the sizes of a tensor that outlives every use of it (honest12 H9)? ``name``
+    is ``auto name = t.sizes();`` in this function, ``t`` a by-value tensor of it (``auto t = ...``,
+    ``torch::Tensor t``) that :func:`_stable` finds set once, never addressed or bound to a reference,
+    and from the view's declaration to its last use only read (``t.size(0)``, ``t.numel()``): never
+    handed to a call, reset or swapped (the tensor's storage of its sizes would go, the view dangle).
+    Not a view of a temporary (``torch::empty_like(x).sizes()``)."""
+    text = code[scope[0]:scope[1]]
+    decl = re.search(_SIZES_VIEW.format(n=re.escape(name)), text)
+    if not decl or re.search(r"\bgoto\b", text):
+        return False
+    t = re.escape(decl.group(1))
+    if not re.search(r"(?:\bauto|(?:torch|at)\s*::\s*Tensor)\s+" + t + r"\s*[=;,)({]", text) or \
+            not _stable(code, decl.group(1), scope) or re.search(r"&\s*" + t + r"\b", text) or \
+            re.search(r"&\s*[A-Za-z_]\w*\s*[=({]\s*" + t + r"\s*[;)},]", text):
+        return False
+    last = max(m.end() for m in re.finditer(r"(?<![\w.>])" + re.escape(name) + r"\b", text))
+    window = text[decl.end():last]
+    uses = len(re.findall(r"(?<![\w.>])" + t + r"\b", window))
+    reads = len(re.findall(r"(?<![\w.>])" + t + r"\s*\.\s*" + _VIEW_SAFE + r"\s*(?:<[^<>;]*>)?\s*\(", window))
+    return uses == reads
+
+
 def _loops(code: str) -> list[tuple[str, str, int, int]]:
     """``for (T i = 0; i < B; ++i)`` loops whose body does not write ``i``: (i, B, body start, end)."""
     loops = []
@@ -294,8 +326,9 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
                        "(an index of memory the checks cannot bound)")
             continue
         name = word.group(2)
-        if name not in sizes and _own_size_loop(name, index, m.start(), loops) and _owning(code, name) and \
-                _fixed(code, name, own, skip):
+        if name not in sizes and _own_size_loop(name, index, m.start(), loops) and _fixed(code, name, own, skip) and (
+                _owning(code, name) or _sizes_view(code, name, scopes.setdefault(body[m.start()],
+                                                                                 _scope(code, body, m.start())))):
             continue  # v[k] for k < v.size(), v never resized, reassigned or handed away (honest11b F8)
         if name not in sizes or not fixed[name]:
             bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index of storage without a literal or stable size)")

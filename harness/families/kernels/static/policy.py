@@ -3,6 +3,8 @@ checks. Allowed outside kernels: allocation, shape/stride/view manipulation, lau
 """
 from __future__ import annotations
 
+import re
+
 # Modules a candidate may import (the module or a parent of it must be listed).
 ALLOWED_IMPORTS = frozenset({
     "__future__", "typing", "math", "torch", "torch.nn", "torch.nn.functional",
@@ -132,4 +134,16 @@ CPP_METHODS_ALLOWED = frozenset({
     "pinned_memory", "is_cpu", "sizes_vec", "x", "y", "z", "w", "block_rank", "dim_threads", "dim_blocks",
     "def", "attr", "doc", "view_as", "reshape_as", "expand_as", "chunk", "split", "unbind",
     "packed_accessor32", "packed_accessor64",  # a tensor's data_ptr, sizes and strides for a kernel (honest11 F2)
+    # std::vector bookkeeping (honest12 H3): no at::Tensor method has these names; what they store in or
+    # read from a table of pointers or tensors the pointer rules follow (static.devagg, static.hostmem)
+    "pop_back", "clear", "assign", "insert", "erase", "at",
 })
+#: methods allowed only on a tensor's sizes or strides (``x.sizes().slice(0, d).vec()``): ``Tensor::slice``
+#: is another method (honest12 H3)
+CPP_SIZES_METHODS = frozenset({"slice"})
+_SIZES_RECEIVER = re.compile(r"[\w)\]]\s*(?:\.|->)\s*(?:sizes|strides)\s*\(\s*\)\s*\Z")
+
+
+def cpp_method_allowed(name: str, before: str) -> bool:
+    """May host code call method ``name``, ``before`` being the text just before its ``.``/``->``?"""
+    return name in CPP_METHODS_ALLOWED or name in CPP_SIZES_METHODS and _SIZES_RECEIVER.search(before) is not None
