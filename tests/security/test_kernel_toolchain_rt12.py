@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.families.kernels.compile_cuda import _includes, toolchain_gap
+from harness.families.kernels.compile_cuda import _includes, steers_headers, toolchain_gap
 from tests.security.test_kernel_toolchain_rt8 import _gxx_log, _lacks
 
 TORCH = Path(_includes()[0]).resolve()
@@ -71,3 +71,19 @@ def test_the_stream_header_an_honest_answer_needs_stays_the_machines_gap(tmp_pat
     log = _gxx_log(tmp_path, "#include <torch/extension.h>\n#include <ATen/cuda/CUDAContext.h>\n")
     gap = toolchain_gap(log)
     assert gap is not None and "toolchain:" in gap, log[-2000:]
+
+
+@pytest.mark.parametrize("source, steers", [
+    ("#include <torch/extension.h>\n#define CHECK(x) TORCH_CHECK(x)\nint f();\n", False),
+    ("#define C10_USE_GLOG 1\n#include <torch/extension.h>\n", True),  # red team 12 B3
+    ("  #  undef NDEBUG\n#include <ATen/cuda/CUDAContext.h>\n", True),
+    ("#include <torch/extension.h>\n#define A 1\n#include <cuda_runtime.h>\n", True),
+    ("// #define X 1\n#include <torch/extension.h>\n", False),
+])
+def test_a_macro_defined_before_an_include_makes_a_gap_the_answers(source: str, steers: bool) -> None:
+    """B3: ``#define C10_USE_GLOG 1`` before ``<torch/extension.h>`` (no implicit headers) pulled in
+    ``<glog/logging.h>`` through an allowed header; the gap was the machine's, the wrong answer
+    ``infra_error``. A macro the answer's source defines before an include now makes it its own."""
+    log = _log(["torch/extension.h", "c10/util/Logging.h", "c10/util/logging_is_google_glog.h"], "glog/logging.h")
+    assert steers_headers(source) is steers
+    assert (toolchain_gap(log, [], (source,)) is None) is steers

@@ -103,15 +103,31 @@ def _answer_include(log: str, at: int, roots: list[Path]) -> str | None:
     return None
 
 
-def toolchain_gap(log: str, flags: list[str] | tuple[str, ...] = ()) -> str | None:
+_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(define|undef|include)\b", re.M)
+
+
+def steers_headers(source: str) -> bool:
+    """Whether ``source`` defines or undefines a macro before one of its ``#include`` lines, which can
+    steer the toolchain's headers (``#define C10_USE_GLOG 1`` before ``<torch/extension.h>``)."""
+    seen_define = False
+    for m in _DIRECTIVE.finditer(source):
+        if m.group(1) == "include" and seen_define:
+            return True
+        seen_define = seen_define or m.group(1) != "include"
+    return False
+
+
+def toolchain_gap(log: str, flags: list[str] | tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> str | None:
     """Why a failed build says nothing about the answer: a header missing from this machine's
     toolchain, included by a toolchain header (in torch's include folders, as nvcc is given them) that
     the answer may include (:data:`ANSWER_HEADERS`), not by the answer itself. Example:
     ``<ATen/cuda/CUDAContext.h>`` includes ``<cusparse.h>``, which a CUDA install without the cuSPARSE
     headers lacks (honest answers round 8, F1). An answer's own include of a missing header, or of a
     toolchain header outside the list whose dependency is missing, or a gap under macros the answer's
-    ``flags`` set beyond :data:`GAP_MACROS`, stays the answer's compile error."""
-    if any(re.match(r"-[DU]", f) and re.sub(r"^-[DU]|=.*$", "", f) not in GAP_MACROS for f in flags):
+    ``flags`` set beyond :data:`GAP_MACROS` or that its ``sources`` define before an ``#include``
+    (red team 12 B3), stays the answer's compile error."""
+    if any(re.match(r"-[DU]", f) and re.sub(r"^-[DU]|=.*$", "", f) not in GAP_MACROS for f in flags) \
+            or any(steers_headers(src) for src in sources):
         return None
     roots = [Path(p).resolve() for p in _includes()]
     for m in _MISSING.finditer(log):
@@ -204,7 +220,7 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
     cache = JsonCache(root, label="nvcc build cache", flat=True) if root and use_cache else None
     data = cache.get(key) if cache else None
     if isinstance(data, dict) and isinstance(data.get("ok"), bool) and isinstance(data.get("log"), str) \
-            and (data["ok"] or not toolchain_gap(data["log"], [*cuda_flags, *cxx_flags])):  # a toolchain gap is never a cached verdict
+            and (data["ok"] or not toolchain_gap(data["log"], [*cuda_flags, *cxx_flags], (cu, cpp))):  # a toolchain gap is never a cached verdict
         return CudaBuild(data["ok"], data["log"], 0.0, cached=True)
     (nv_dir / f"{name}.cu").write_text(cu)
     (gx_dir / f"{name}.cpp").write_text(cpp)
@@ -235,7 +251,7 @@ def _build(workdir: Path, name: str, cu: str, cpp: str, *, arch: str, cuda_flags
             ok = False
             logs.append(f"== {tag} (exit {r.returncode}) ==\n{tail(r.stderr + r.stdout, 8000)}")
     build = CudaBuild(ok, "\n".join(logs), time.monotonic() - start)
-    gap = toolchain_gap(build.log, [*cuda_flags, *cxx_flags]) if not ok else None
+    gap = toolchain_gap(build.log, [*cuda_flags, *cxx_flags], (cu, cpp)) if not ok else None
     if gap:  # the machine's toolchain is incomplete: not a verdict on the code, and never cached
         return CudaBuild(None, gap + "\n" + build.log, build.seconds, infra=True)
     if cache is not None:
