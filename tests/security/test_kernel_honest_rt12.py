@@ -306,3 +306,75 @@ def test_a_number_arm_of_a_tensor_or_number_argument_passes(name: str) -> None:
 def test_narrowing_attack_is_rejected(name: str) -> None:
     form, rule = H2_ATTACKS[name]
     assert rule in _h2_rules(form)
+
+
+# -- H7: a named module-level function as a triton.heuristics value is checked as such a lambda ----
+HEUR_NAMED = '''import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+def _block(args):
+    return min(1024, triton.next_power_of_2(args["N"]))
+
+@triton.heuristics({"BLOCK": _block})
+@triton.jit
+def rms_norm_kernel(x_ptr, w_ptr, y_ptr, N, stride, eps, BLOCK: tl.constexpr):
+    row = tl.program_id(0)
+    acc = tl.zeros([BLOCK], dtype=tl.float32)
+    for start in range(0, N, BLOCK):
+        cols = start + tl.arange(0, BLOCK)
+        x = tl.load(x_ptr + row * stride + cols, mask=cols < N, other=0.0).to(tl.float32)
+        acc += x * x
+    rstd = tl.rsqrt(tl.sum(acc, axis=0) / N + eps)
+    for start in range(0, N, BLOCK):
+        cols = start + tl.arange(0, BLOCK)
+        m = cols < N
+        x = tl.load(x_ptr + row * stride + cols, mask=m, other=0.0).to(tl.float32)
+        w = tl.load(w_ptr + cols, mask=m, other=0.0).to(tl.float32)
+        tl.store(y_ptr + row * stride + cols, x * rstd * w, mask=m)
+
+
+class ModelNew(nn.Module):
+    def __init__(self, eps: float):
+        super().__init__()
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        x2 = x.reshape(-1, x.shape[-1]).contiguous()
+        M, N = x2.shape
+        y = torch.empty_like(x2)
+        rms_norm_kernel[(M,)](x2, weight, y, N, x2.stride(0), self.eps)
+        return y.view_as(x)
+'''
+_HEUR = '''def _block(args):
+    return min(1024, triton.next_power_of_2(args["N"]))
+'''
+#: (replacement of _HEUR or of the decorator, the rule expected)
+HEUR_ATTACKS: dict[str, tuple[str, str, str]] = {
+    # the function computes on a tensor the launch passes (as the same lambda would)
+    "tensor_compute_in_the_function": (_HEUR, 'def _block(args):\n    return int(args["x_ptr"].sum()) + 16\n',
+                                       "host_value"),
+    "tensor_method_in_the_function": (_HEUR, 'def _block(args):\n    args["y_ptr"].mul_(2)\n    return 16\n',
+                                      "torch_compute"),
+    "returns_a_tensor": (_HEUR, 'def _block(args):\n    return args["x_ptr"]\n', "host_value"),
+    # an imported function or a module-level lambda value is no function of the answer's
+    "imported_function": ('@triton.heuristics({"BLOCK": _block})', '@triton.heuristics({"BLOCK": next_power_of_2})',
+                          "forbidden_decorator"),
+    "module_level_lambda": (_HEUR, '_block = lambda args: 16\n', "forbidden_decorator"),
+}
+
+
+def test_a_named_heuristics_function_passes() -> None:
+    assert [(v.rule, v.detail) for v in analyze(HEUR_NAMED, "triton")[0]] == []
+
+
+@pytest.mark.parametrize("name", sorted(HEUR_ATTACKS))
+def test_a_named_heuristics_attack_is_rejected(name: str) -> None:
+    old, new, rule = HEUR_ATTACKS[name]
+    code = HEUR_NAMED.replace(old, new)
+    if name == "imported_function":
+        code = code.replace("import triton\n", "import triton\nfrom triton import next_power_of_2\n", 1)
+    assert code != HEUR_NAMED
+    rules = [v.rule for v in analyze(code, "triton")[0]]
+    assert rule in rules, rules
