@@ -205,6 +205,9 @@ HONEST_SIZES = {
                                         "    auto lead = xc.sizes().slice(0, xc.dim() - 1).vec();\n    (void)lead;",
     "rows_of_a_sizes_view": _L + "    auto sizes = xc.sizes();\n    int64_t rows = 1;\n"
                                  "    for (size_t i = 0; i + 1 < sizes.size(); ++i) rows *= sizes[i];\n    (void)rows;",
+    "sizes_view_read_before_its_tensor_is_reset": _L + "    auto t = torch::empty_like(xc);\n    auto s = t.sizes();\n"
+                                                       "    int64_t m = 0;\n    for (size_t i = 0; i < s.size(); ++i) m += s[i];\n"
+                                                       "    t.reset();\n    (void)m;",
     "strides_view_beside_reads_of_its_tensor": _L + "    c10::IntArrayRef st = xc.strides();\n    int64_t m = 0;\n"
                                                     "    for (size_t i = 0; i < st.size(); ++i) m += st[i] * xc.size(i);\n"
                                                     "    (void)m;",
@@ -225,6 +228,14 @@ SIZES_ATTACKS = {
     "sizes_view_of_a_tensor_reset": ("cuda_host_pointer", "", _L + "    auto t = torch::empty_like(xc);\n    auto s = t.sizes();\n"
                                                                    "    int64_t m = 0;\n"
                                                                    "    for (size_t i = 0; i < s.size(); ++i) { t.reset(); m += s[i]; }"),
+    "sizes_view_of_a_tensor_reset_after_its_read": ("cuda_host_pointer", "", _L + "    auto t = torch::empty_like(xc);\n"
+                                                                                  "    auto s = t.sizes();\n    int64_t m = 0;\n"
+                                                                                  "    for (size_t i = 0; i < s.size(); ++i) "
+                                                                                  "{ m += s[i]; t.reset(); }"),
+    "sizes_view_of_a_tensor_a_lambda_resets": ("cuda_host_pointer", "", _L + "    auto t = torch::empty_like(xc);\n"
+                                                                             "    auto f = [&]() { t.reset(); };\n    auto s = t.sizes();\n"
+                                                                             "    int64_t m = 0;\n"
+                                                                             "    for (size_t i = 0; i < s.size(); ++i) { m += s[i]; f(); }"),
     "sizes_view_of_a_tensor_handed_away": ("cuda_host_pointer", "void drop(torch::Tensor& t) { t = torch::Tensor(); }\n",
                                            _L + "    auto t = torch::empty_like(xc);\n    auto s = t.sizes();\n    drop(t);\n"
                                                 "    int64_t m = 0;\n    for (size_t i = 0; i < s.size(); ++i) m += s[i];"),

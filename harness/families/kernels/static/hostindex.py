@@ -223,23 +223,34 @@ def _sizes_view(code: str, name: str, scope: tuple[int, int]) -> bool:
     """Is ``name`` a view of the sizes of a tensor that outlives every use of it (honest12 H9)? ``name``
     is ``auto name = t.sizes();`` in this function, ``t`` a by-value tensor of it (``auto t = ...``,
     ``torch::Tensor t``) that :func:`_stable` finds set once, never addressed or bound to a reference,
-    and from the view's declaration to its last use only read (``t.size(0)``, ``t.numel()``): never
-    handed to a call, reset or swapped (the tensor's storage of its sizes would go, the view dangle).
+    and up to the view's last use (the end of a loop it is read in) only read (``t.size(0)``,
+    ``t.numel()``): never handed to a call or a lambda, reset or swapped before it (the tensor's storage of
+    its sizes would go, the view dangle).
     Not a view of a temporary (``torch::empty_like(x).sizes()``)."""
     text = code[scope[0]:scope[1]]
     decl = re.search(_SIZES_VIEW.format(n=re.escape(name)), text)
     if not decl or re.search(r"\bgoto\b", text):
         return False
     t = re.escape(decl.group(1))
-    if not re.search(r"(?:\bauto|(?:torch|at)\s*::\s*Tensor)\s+" + t + r"\s*[=;,)({]", text) or \
+    declared = re.search(r"(?:\bauto|(?:torch|at)\s*::\s*Tensor)\s+(" + t + r")\s*[=;,)({]", text)
+    if not declared or \
             not _stable(code, decl.group(1), scope) or re.search(r"&\s*" + t + r"\b", text) or \
             re.search(r"&\s*[A-Za-z_]\w*\s*[=({]\s*" + t + r"\s*[;)},]", text):
         return False
     last = max(m.end() for m in re.finditer(r"(?<![\w.>])" + re.escape(name) + r"\b", text))
-    window = text[decl.end():last]
-    uses = len(re.findall(r"(?<![\w.>])" + t + r"\b", window))
-    reads = len(re.findall(r"(?<![\w.>])" + t + r"\s*\.\s*" + _VIEW_SAFE + r"\s*(?:<[^<>;]*>)?\s*\(", window))
-    return uses == reads
+    for loop in re.finditer(r"\b(?:for|while)\s*\(", text[decl.end():last]):
+        head = decl.end() + loop.end() - 1
+        k = _balanced(text, head, "(", ")")
+        while k < len(text) and text[k].isspace():
+            k += 1
+        end = _balanced(text, k, "{", "}") if k < len(text) and text[k] == "{" else text.find(";", k) + 1
+        last = max(last, end)  # a later iteration reads the view again
+    uses = {m.start() for m in re.finditer(r"(?<![\w.>])" + t + r"\b", text[:last])}
+    reads = {m.start() for m in re.finditer(r"(?<![\w.>])" + t + r"\s*\.\s*" + _VIEW_SAFE + r"\s*(?:<[^<>;]*>)?\s*\(",
+                                          text[:last])}
+    reads |= {m.start(1) for m in re.finditer(r"\b(?:torch|at)\s*::\s*(?:empty|zeros|ones|full)_like\s*\(\s*(" + t + r")\b",
+                                              text[:last])}  # an allocation like it (a const reference)
+    return uses - reads == {declared.start(1)}  # up to the view's last read, only declared and read
 
 
 def _loops(code: str) -> list[tuple[str, str, int, int]]:
