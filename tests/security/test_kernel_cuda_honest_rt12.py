@@ -208,6 +208,9 @@ HONEST_SIZES = {
     "sizes_view_read_before_its_tensor_is_reset": _L + "    auto t = torch::empty_like(xc);\n    auto s = t.sizes();\n"
                                                        "    int64_t m = 0;\n    for (size_t i = 0; i < s.size(); ++i) m += s[i];\n"
                                                        "    t.reset();\n    (void)m;",
+    "sizes_of_elements_of_a_tensor_list": _L + "    std::vector<torch::Tensor> v = {xc};\n"
+                                               "    long long k = v.at(0).numel() * 2 + v[0].size(0) - 1 + 2 * v.size();\n"
+                                               "    (void)k;",
     "strides_view_beside_reads_of_its_tensor": _L + "    c10::IntArrayRef st = xc.strides();\n    int64_t m = 0;\n"
                                                     "    for (size_t i = 0; i < st.size(); ++i) m += st[i] * xc.size(i);\n"
                                                     "    (void)m;",
@@ -220,6 +223,10 @@ SIZES_ATTACKS = {
                                                        "    v.insert(v.begin(), g);\n" + _RUN.format("xc.data_ptr<float>()", "v.at(0)")),
     "index_after_clear": ("cuda_host_pointer", "", _L + "    std::vector<int64_t> v = {n, n};\n    v.clear();\n"
                                                         "    long long m = v[1];\n    (void)m;"),
+    "arithmetic_on_at_of_a_tensor_list": ("cuda_torch_compute", "", _L + "    std::vector<torch::Tensor> v = {xc};\n"
+                                                                         "    return v.at(0) * 2;"),
+    "arithmetic_on_an_element_of_a_tensor_array": ("cuda_torch_compute", "", _L + "    std::array<torch::Tensor, 1> v{xc};\n"
+                                                                                  "    return 2 * v[0];"),
     "slice_of_a_tensor": ("cuda_torch_compute", "", _L + "    auto z = xc.slice(0, 0, 2);\n    (void)z;"),
     "raw_pointer_below_a_count": ("cuda_host_pointer", "", _L + "    const float* p = xc.data_ptr<float>();\n    float m = 0;\n"
                                                                 "    for (long long i = 0; i + 1 < n; ++i) m += p[i];\n    (void)m;"),

@@ -242,6 +242,7 @@ _TENSOR_DECL = re.compile(r"\b(?:torch|at)\s*::\s*Tensor\s*(?:const\s*)?&?\s*([A
 _TENSOR_AUTO = re.compile(r"\bauto\s*&?\s*([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s*::\s*\w+\s*\(|[\w.]+\.(?:contiguous|view|"
                           r"reshape|to|transpose|permute|unsqueeze|squeeze|expand|narrow|select|t|flatten|view_as|"
                           r"reshape_as|expand_as|cuda|detach|clone)\s*\()")
+_TENSOR_LIST = re.compile(r"\bstd\s*::\s*(?:vector|array)\s*<\s*(?:torch|at)\s*::\s*Tensor\s*(?:,[^<>;]*)?>\s*&?\s*([A-Za-z_]\w*)")
 _BINARY = r"(?:\+=|-=|\*=|/=|%=|\^=|\|=|&=|<<=|>>=|\+(?!\+)|-(?![->])|\*|/(?![/*])|%|\^|\|(?!\|)|&(?!&))"
 
 
@@ -249,7 +250,12 @@ def tensor_operators(host: str) -> list[str]:
     """Arithmetic on a tensor in host code (``return a + b;``, ``out *= 2;``, ``-x``): ATen compute
     through C++ operators, which no method or namespace allowlist sees. A name counts as a tensor
     where host code declares it as one anywhere (fail closed on a name reused for a number)."""
-    names = set(_TENSOR_DECL.findall(host)) | set(_TENSOR_AUTO.findall(host))
+    lists = set(_TENSOR_LIST.findall(host))  # v[0] * 2, v.at(0) * 2 of a std::vector/array of tensors
+    if lists:  # an element's method (v[0].numel() * 2) is not arithmetic on it
+        alt = "|".join(map(re.escape, lists))
+        host = re.sub(r"(?<![\w.>])(" + alt + r")\s*\.\s*at\s*\(([^()]*)\)", r"\1[\2]", host)
+        host = re.sub(r"(?<![\w.>])(?:" + alt + r")\s*\[[^\]]*\]\s*(?=\.|->)", "elem_", host)
+    names = set(_TENSOR_DECL.findall(host)) | set(_TENSOR_AUTO.findall(host)) | lists
     bad = []
     for name in sorted(names):
         n = re.escape(name)
