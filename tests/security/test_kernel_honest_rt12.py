@@ -378,3 +378,76 @@ def test_a_named_heuristics_attack_is_rejected(name: str) -> None:
     assert code != HEUR_NAMED
     rules = [v.rule for v in analyze(code, "triton")[0]]
     assert rule in rules, rules
+
+
+# -- H10: sorted/set/frozenset of sizes; H11: config attributes of the entry's nn-layer argument ---
+LN_ANSWER = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _ln(x_ptr, w_ptr, b_ptr, y_ptr, n, eps, BLOCK: tl.constexpr):
+    row = tl.program_id(0)
+    cols = tl.arange(0, BLOCK)
+    m = cols < n
+    x = tl.load(x_ptr + row * n + cols, mask=m, other=0.0)
+    mean = tl.sum(x, axis=0) / n
+    d = tl.where(m, x - mean, 0.0)
+    r = tl.rsqrt(tl.sum(d * d, axis=0) / n + eps)
+    y = d * r * tl.load(w_ptr + cols, mask=m) + tl.load(b_ptr + cols, mask=m)
+    tl.store(y_ptr + row * n + cols, y, mask=m)
+
+
+def _dims(dim, ndim):
+    if isinstance(dim, int):
+        dim = (dim,)
+    return tuple(sorted(set(d % ndim for d in dim))), frozenset(dim)
+
+
+def fast_layernorm(layernorm, X):
+    assert layernorm.elementwise_affine is True
+    eps = layernorm.eps
+    dims, _ = _dims(-1, X.dim())
+    n = X.shape[dims[0]]
+    x = X.contiguous()
+    y = torch.empty_like(x)
+    _ln[(x.numel() // n,)](x, layernorm.weight, layernorm.bias, y, n, eps, BLOCK=triton.next_power_of_2(n))
+    return y
+'''
+#: (replaced text, replacement, a rule expected)
+LN_ATTACKS: dict[str, tuple[str, str, str]] = {
+    "sorted_of_a_tensor": ("sorted(set(d % ndim for d in dim))", "sorted(X)", "torch_compute"),
+    "set_of_a_tensor": ("    eps = layernorm.eps\n", "    eps = len(set(X))\n", "torch_compute"),
+    "weights_still_tensors": ("    eps = layernorm.eps\n", "    eps = float(layernorm.weight.sum())\n", "torch_compute"),
+    # the answer calls its entry with an object of its own: the parameter is no longer the test's layer
+    "entry_called_by_the_answer": ("    dims, _ = _dims(-1, X.dim())\n",
+                                   "    dims, _ = _dims(-1, X.dim())\n    if X.dim() > 9:\n"
+                                   "        return fast_layernorm(X, X)\n", "forbidden_attribute"),
+    # the parameter rebound to a tensor before the read
+    "rebound_parameter": ("    eps = layernorm.eps\n", "    layernorm = X\n    eps = layernorm.eps\n",
+                          "forbidden_attribute"),
+    # a helper's parameter is no test value
+    "read_in_a_helper": ("def fast_layernorm(layernorm, X):\n",
+                         "def _eps(m):\n    return m.eps\n\n\ndef fast_layernorm(layernorm, X):\n    _eps(X)\n",
+                         "forbidden_attribute"),
+    # an attribute name torch.Tensor has is not read as a config value
+    "tensor_attribute_name": ("    eps = layernorm.eps\n", "    eps = layernorm.eps\n    s = layernorm.stride\n",
+                              "forbidden_attribute"),
+}
+
+
+def _ln_rules(code: str) -> list[str]:
+    return [v.rule for v in analyze(code, "triton", entry="fast_layernorm", kind="function")[0]]
+
+
+def test_sizes_sorted_and_config_attributes_of_the_entry_argument_pass() -> None:
+    assert _ln_rules(LN_ANSWER) == []
+
+
+@pytest.mark.parametrize("name", sorted(LN_ATTACKS))
+def test_sorted_set_and_config_attribute_attacks_are_rejected(name: str) -> None:
+    old, new, rule = LN_ATTACKS[name]
+    assert LN_ANSWER.count(old) == 1
+    rules = _ln_rules(LN_ANSWER.replace(old, new))
+    assert rule in rules, rules

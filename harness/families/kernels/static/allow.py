@@ -14,11 +14,12 @@ BUILTINS = frozenset({
     "tuple", "list", "dict", "enumerate", "zip", "isinstance", "super", "str", "reversed",
     "ValueError", "RuntimeError", "TypeError", "AssertionError", "NotImplementedError", "IndexError",
     "KeyError", "None", "True", "False", "Ellipsis", "NotImplemented", "slice", "any", "all", "print",
+    "sorted", "set", "frozenset",  # dims bookkeeping (honest round 12 H10): sizes only, as below
 })
 #: builtins whose arguments must be sizes (on a tensor they compute or read values)
 SIZE_ONLY_BUILTINS = frozenset({
     "int", "float", "bool", "abs", "round", "divmod", "pow", "sum", "min", "max", "tuple", "list",
-    "dict", "enumerate", "zip", "reversed", "any", "all", "str", "range", "slice",
+    "dict", "enumerate", "zip", "reversed", "any", "all", "str", "range", "slice", "sorted", "set", "frozenset",
 })
 #: conversions accepted on a value that is not certainly a tensor (a scalar argument of forward)
 SCALAR_CASTS = frozenset({"int", "float", "bool"})

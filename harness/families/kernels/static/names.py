@@ -6,6 +6,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import narrow as NW
 from harness.families.kernels.static import tl as TL
 from harness.families.kernels.static.hostobj import bound_method
 from harness.families.kernels.static.metaattrs import plain_value_attr
@@ -145,7 +146,7 @@ def attribute_kind(b: Body, n: ast.Attribute) -> int:
     if base == SIZE and n.attr in A.DEVICE_PROPERTY_ATTRS:
         return SIZE
     if n.attr in _SIZE_ATTRS or (n.attr in A.NN_CONFIG_ATTRS and b.self_rooted(n.value)
-                                 and isinstance(n.value, ast.Attribute)):
+                                 and isinstance(n.value, ast.Attribute)) or NW.entry_config(b, n):
         return SIZE
     if n.attr in A.VALUE_ATTRS or b.self_rooted(n):
         return base if base == SIZE else max(base, OPAQUE)

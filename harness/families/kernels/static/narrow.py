@@ -32,6 +32,7 @@ NONE: frozenset[str] = frozenset()
 NUMBER = "#"  # "#v": v is a number in this branch
 _SIZE, _OPAQUE = 0, 1  # body.SIZE, body.OPAQUE (body imports this module)
 _NUMBER_TYPES = frozenset({"int", "float", "bool", "complex"})
+_TENSOR_NAMES = frozenset({"dim", "mode", "stride"})  # NN_CONFIG_ATTRS that torch.Tensor has too
 
 
 def _tensor_type(b: Body, node: ast.expr) -> bool:
@@ -150,6 +151,23 @@ def knowing(b: Body, names: frozenset[str]) -> Iterator[None]:
         yield
     finally:
         b.not_tensor = saved
+
+
+def entry_config(b: Body, n: ast.Attribute) -> bool:
+    """``layernorm.eps`` in the TritonBench entry ``fast_layernorm(layernorm, X)``: a configuration
+    attribute (``allow.NN_CONFIG_ATTRS``, none a name of ``torch.Tensor``) of a parameter of the entry
+    function, never rebound there, in an answer that never names its entry (so only the test calls
+    it): the test's nn layer holds a number, bool, string or tuple there, never a tensor (honest
+    round 12 H11; its weights keep the tensor rules)."""
+    from harness.families.kernels.static.allow import NN_CONFIG_ATTRS
+
+    fn, v = b.fn, n.value
+    if not (n.attr in NN_CONFIG_ATTRS and n.attr not in _TENSOR_NAMES and isinstance(v, ast.Name) and fn is not None
+            and fn.parent is None and fn.owner is None and isinstance(fn.node, ast.FunctionDef)
+            and b.mod.kind == "function" and fn.node.name == b.mod.entry and _fixed_param(b, v.id)):
+        return False
+    # the answer never names its entry (never calls it): the parameter holds what the test passes
+    return not any(isinstance(x, ast.Name) and x.id == b.mod.entry for x in ast.walk(b.mod.tree))
 
 
 def is_number(b: Body, n: ast.Name) -> bool:

@@ -1,6 +1,6 @@
 # attack class 6 (sorted(key=...) with a library callback)
 # ruff: noqa
-# rule: forbidden_builtin
+# rule: forbidden_call
 import torch
 import torch.nn as nn
 import triton
