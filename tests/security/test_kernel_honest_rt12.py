@@ -451,3 +451,43 @@ def test_sorted_set_and_config_attribute_attacks_are_rejected(name: str) -> None
     assert LN_ANSWER.count(old) == 1
     rules = _ln_rules(LN_ANSWER.replace(old, new))
     assert rule in rules, rules
+
+
+# -- H6: out.copy_(result) of a tensor only the answer's kernel wrote ------------------------------
+SM_OUT = SM_ANSWER.replace('''    _scale[(triton.cdiv(input.numel(), 256),)](input, y, input.numel(), BLOCK=256)
+    return y
+''', '''    _scale[(triton.cdiv(input.numel(), 256),)](input, y, input.numel(), BLOCK=256)
+    flat = y.view(input.shape)
+    result = flat.movedim(-1, -1)
+    if out is not None:
+        out.copy_(result)
+        return out
+    return result
+''')
+_COPY = "        out.copy_(result)\n"
+#: (replaced text, replacement): each keeps the .copy_() violation (torch_compute, or forbidden_call where the
+#: problem's typing makes ``out`` a size)
+OUT_ATTACKS: dict[str, tuple[str, str]] = {
+    "identity_copy_of_the_input": (_COPY, "        out.copy_(input)\n"),
+    "copy_of_a_torch_result": (_COPY, "        out.copy_(torch.softmax(input, dim) * other)\n"),
+    "source_rebound_to_the_input": (_COPY, "        result = input\n" + _COPY),
+    "source_never_launched": ("](input, y, input.numel()", "](input, input, input.numel()"),
+    "source_a_view_of_the_input": ("    flat = y.view(input.shape)", "    flat = input.view(input.shape)"),
+    "receiver_not_the_out_parameter": (_COPY, "        input.copy_(result)\n"),
+    "out_rebound": (_COPY, "        out = torch.empty_like(input)\n" + _COPY),
+    "copy_with_keywords": (_COPY, "        out.copy_(result, non_blocking=True)\n"),
+}
+
+
+def test_out_copy_of_the_kernels_result_passes() -> None:
+    assert _sm_rules(SM_OUT, SM_TEST) == []
+
+
+@pytest.mark.parametrize("name", sorted(OUT_ATTACKS))
+def test_out_copy_attack_is_rejected(name: str) -> None:
+    old, new = OUT_ATTACKS[name]
+    assert SM_OUT.count(old) == 1
+    code = SM_OUT.replace(old, new)
+    scalars = scalar_positions(SM_REF, function="softmax_mul", test_code=SM_TEST)
+    details = [v.detail for v in analyze(code, "triton", entry="softmax_mul", kind="function", scalars=scalars)[0]]
+    assert any(".copy_()" in d for d in details), details

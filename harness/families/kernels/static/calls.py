@@ -9,6 +9,7 @@ from harness.families.kernels.static import autograd as AG
 from harness.families.kernels.static import hostobj as HO
 from harness.families.kernels.static import modlist as ML
 from harness.families.kernels.static import narrow as NW
+from harness.families.kernels.static import outcopy as OC
 from harness.families.kernels.static import plain as SP
 from harness.families.kernels.static import seeddraw as SD
 from harness.families.kernels.static.bind import fresh_container
@@ -339,6 +340,8 @@ def _method(b: Body, n: ast.Call, f: ast.Attribute) -> int:
     if plain is not None:
         return plain
     kinds = _args(b, n)
+    if m == "copy_" and OC.out_copy(b, n, f):  # ``out.copy_(result)`` of a kernel's output (outcopy.py)
+        return rk
     if m in A.SIZE_METHODS:  # on any receiver (kinds only grow: an early pass may see a size)
         if any(k != SIZE for k in kinds):  # ``x.size(t)``: a dimension index read from tensor values
             b.bad("torch_compute", f".{m}() with a tensor argument (an index read from tensor values)", n)
