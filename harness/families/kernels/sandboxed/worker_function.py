@@ -6,7 +6,7 @@ import contextlib
 import functools
 import secrets
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -142,6 +142,28 @@ def _watch_init(written: list[str], counts: dict[str, int], history: dict[int, A
     return watch_writes(fn, written, counts, fn.__name__, None, history)
 
 
+def _entry_wrapper(device: str, recorder: Any, active: list[bool], guards: GuardSet, draws: Any, counter: Any,
+                   written: list[str], counts: dict[str, int], history: dict[int, Any]) -> Callable[[Any], Any]:
+    """The wrapper of each call into the answer a case makes (:func:`check_function_kind`): the
+    outermost call runs under the case's own generator, allocation guards and op recorder, and the
+    write watch snapshots around it (outside the recorder: the snapshot is the worker's work)."""
+    from harness.families.kernels.sandboxed.writes import watch_writes
+
+    def wrap(fn: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if active[0]:
+                return fn(*args, **kwargs)
+            active[0] = True
+            try:
+                with _own_generator(device, next(draws)), guard_allocations(guards, counter), recorder:
+                    return fn(*args, **kwargs)
+            finally:
+                active[0] = False
+        return watch_writes(call, written, counts, getattr(fn, "__name__", "?"), None, history)
+
+    return wrap
+
+
 def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: ModuleType, counter: Any,
                         io: Any) -> None:
     """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
@@ -170,21 +192,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         watch = ClassWatch(init=functools.partial(_watch_init, written, counts, history))
         ballast = _ballast(device)  # noqa: F841 - held through the case
 
-        def wrap(fn: Any, recorder: Any = recorder, active: list[bool] = active, guards: GuardSet = guards,
-                 draws: Any = draws, written: list[str] = written, counts: dict[str, int] = counts,
-                 history: dict[int, Any] = history) -> Any:
-            def call(*args: Any, **kwargs: Any) -> Any:
-                if active[0]:
-                    return fn(*args, **kwargs)
-                active[0] = True
-                try:
-                    with _own_generator(device, next(draws)), guard_allocations(guards, counter), recorder:
-                        return fn(*args, **kwargs)
-                finally:
-                    active[0] = False
-            # outside the recorder: the snapshot of the arguments is the worker's, not the answer's
-            return watch_writes(call, written, counts, getattr(fn, "__name__", "?"), None, history)
-
+        wrap = _entry_wrapper(device, recorder, active, guards, draws, counter, written, counts, history)
         recorded = _recording(recorder, active, guards, counter)
         # the engine's call of the answer's backward: recorded like a call of the entry, and watched
         record_backward(mod, lambda fn, r=recorded, w=written, c=counts, h=history:

@@ -290,6 +290,21 @@ def _bounded(name: str, index: str, at: int, size: int | str, loops: list[tuple[
     return False
 
 
+def _not_an_index(before: str, word: re.Match[str] | None) -> bool:
+    """Whether the ``[`` after ``before`` (``word``: the name or member just before it) opens no
+    index: a lambda, an attribute, a structured binding, ``new T[n]``, ``delete[]``, a declaration."""
+    if not before or before[-1] not in ")]" and not re.search(r"[A-Za-z_]\w*$", before):
+        return True  # a lambda, an attribute, new T[n], delete[]
+    if word and not word.group(1) and word.group(2) == "auto":
+        return True  # a structured binding, auto [n, m] = ... (honest11b F8a)
+    if word and not word.group(1):
+        ahead = before[:word.start()].rstrip()
+        if word.group(2) in ("new", "delete", "operator") or re.search(r"\bnew\s+[\w:]*$", before) or (
+                ahead and (re.search(r"[\w>*&]$", ahead) and not re.search(r"\b(?:return|case|else|do)$", ahead))):
+            return True  # new T[n], delete[], a declaration T a[N]
+    return False
+
+
 def _indexing(code: str, consts: dict[str, int]) -> list[str]:
     results = _returned_sizes(code)
     sizes, bad = _array_sizes(code, consts, results)
@@ -309,16 +324,9 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
     counts: dict[tuple[str, int], int] = {}
     for m in re.finditer(r"\[", code):
         before = code[max(0, m.start() - 80):m.start()].rstrip()
-        if not before or before[-1] not in ")]" and not re.search(r"[A-Za-z_]\w*$", before):
-            continue  # a lambda, an attribute, new T[n], delete[]
         word = re.search(r"(?:(\.|->)\s*)?([A-Za-z_]\w*)$", before)
-        if word and not word.group(1) and word.group(2) == "auto":
-            continue  # a structured binding, auto [n, m] = ... (honest11b F8a)
-        if word and not word.group(1):
-            ahead = before[:word.start()].rstrip()
-            if word.group(2) in ("new", "delete", "operator") or re.search(r"\bnew\s+[\w:]*$", before) or (
-                    ahead and (re.search(r"[\w>*&]$", ahead) and not re.search(r"\b(?:return|case|else|do)$", ahead))):
-                continue  # new T[n], delete[], a declaration T a[N]
+        if _not_an_index(before, word):
+            continue
         close = _balanced(code, m.start(), "[", "]")
         index = code[m.start() + 1:close - 1]
         if not index.strip():
