@@ -19,7 +19,7 @@ PKG = "harness.families.kernels"
 SANDBOXED = f"{PKG}.sandboxed"
 STATIC = f"{PKG}.static"
 #: third-party packages the sandboxed code may import (besides the standard library)
-SANDBOX_THIRD_PARTY = {"torch", "triton"}
+SANDBOX_THIRD_PARTY = {"torch", "triton", "numpy"}  # numpy: the Triton interpreter's arrays (interp patches)
 #: what the static checks may import besides the standard library, torch/triton and themselves
 STATIC_EXTRA = {"harness.proc"}
 #: the in-sandbox processes and what runs in them: the harness names them only on a command line

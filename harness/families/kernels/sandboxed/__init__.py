@@ -15,7 +15,8 @@
   in the worker's ``reference`` phase for external problems, and in the harness process for the
   built-in ones (trusted code); :mod:`.timing` times a module on the GPU.
 
-Imports: only the standard library, torch, triton and this package: nothing of the harness that
+Imports: only the standard library, torch, triton (with numpy, the array library of Triton's
+interpreter, which :mod:`.interp` and :mod:`.interpmask` patch) and this package: nothing of the harness that
 drives the sandbox (the evaluator, the static checks, problem loading), so what runs next to the
 candidate is exactly this folder. The harness process names the worker and the checker only on
 a command line (:mod:`harness.families.kernels.cases`) and imports only the library modules
