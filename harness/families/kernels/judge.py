@@ -13,7 +13,7 @@ import torch
 from harness.families.kernels import compare
 from harness.families.kernels.cases import RefCases
 from harness.families.kernels.problem import Problem
-from harness.families.kernels.sandboxed.writes import UNWATCHED
+from harness.families.kernels.sandboxed.pipe import UNWATCHED
 from harness.proc import tail
 from harness.sandbox.base import ExecResult
 

@@ -16,6 +16,10 @@ from typing import Any
 #: starts each record line the checker prints: ``HWEVAL-KERNEL-CHECK <nonce> <json>``
 TAG = "HWEVAL-KERNEL-CHECK"
 
+#: the path a worker reports as written when a write-watch snapshot ran out of values to follow
+#: (``writes.UNWATCHED``; the judge rejects it)
+UNWATCHED = "!watch_limit"
+
 #: largest blob accepted from the worker (outputs of one case)
 MAX_BLOB = 1 << 31
 MAX_HEADER = 1 << 24

@@ -19,15 +19,16 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+# the path reported for a call whose snapshot ran out of visits with values left to follow: the
+# judge rejects it (red team 12 B1: an answer's object holding 60,000 empty buffers, walked first,
+# hid the test's own tensors behind the cap, and a method zeroing them passed)
+from harness.families.kernels.sandboxed.pipe import UNWATCHED
+
 #: the file names the cut-down reference source (``constants``) and the test section run under
 SECTION_FILE, TEST_FILE = "reference_section.py", "test_section.py"
 SECTION_FILES = frozenset({TEST_FILE, SECTION_FILE})
 #: how deep a path may go, and how many values one snapshot visits
 _DEPTH, _MAX_VISITS = 10, 50_000
-#: the path reported for a call whose snapshot ran out of visits with values left to follow: the
-#: judge rejects it (red team 12 B1: an answer's object holding 60,000 empty buffers, walked first,
-#: hid the test's own tensors behind the cap, and a method zeroing them passed)
-UNWATCHED = "!watch_limit"
 #: objects of these libraries are not followed into (kernels, compiled-code caches)
 _OPAQUE_LIBS = frozenset({"triton", "torch", "builtins", "numpy"})
 _NOT_FOLLOWED = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
