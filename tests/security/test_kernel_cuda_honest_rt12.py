@@ -263,3 +263,30 @@ def test_the_same_syntax_on_pointers_tensors_or_a_dangling_view_stays_rejected(n
     rule, head, body = SIZES_ATTACKS[name]
     found = {v.rule: v.detail for v in check_static(answer(head, body), "cuda")}
     assert rule in found, found
+
+
+# -- red team 12c C1/C2: host tensor compute through a copy, an element, or a comparison --------------
+_DUMMY = "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), 0);\n"
+HOST_RELU = {
+    "auto_copy_of_at": "    std::vector<torch::Tensor> v{xc};\n    auto t = v.at(0);\n    return t * (t > 0);",
+    "back": "    std::vector<torch::Tensor> v{xc};\n    return v.back() * (v.back() > 0);",
+    "array_at": "    std::array<torch::Tensor,1> v{xc};\n    auto t = v.at(0);\n    return t * (t > 0);",
+    "front": "    std::vector<torch::Tensor> v{xc};\n    return v.front() * (v.front() > 0);",
+    "comparison_of_an_element": "    std::vector<torch::Tensor> v{xc};\n    return (v[0] > 0);",
+    "auto_copy": "    auto t = xc;\n    return t * (t > 0);",
+    "comparison": "    return (xc > 0);",
+    "decltype_copy": "    decltype(xc) t = xc;\n    return t * (t > 0);",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOST_RELU))
+def test_host_relu_through_copies_elements_and_comparisons_is_rejected(name: str) -> None:
+    code = answer("#include <vector>\n#include <array>\n", _DUMMY + HOST_RELU[name])
+    assert "cuda_torch_compute" in [v.rule for v in check_static(code, "cuda")]
+
+
+def test_numbers_taken_from_tensors_are_not_tensors() -> None:
+    body = ("    auto n = xc.numel();\n    auto rows = xc.size(0);\n    auto m = n;\n"
+            "    if (rows > 0 && m >= n) { m = m * 2 - n; }\n"
+            "    relu_kernel<<<(m + 255) / 256, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);\n    return y;")
+    assert check_static(answer("", body), "cuda") == []

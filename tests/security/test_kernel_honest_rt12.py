@@ -476,6 +476,10 @@ OUT_ATTACKS: dict[str, tuple[str, str]] = {
     "receiver_not_the_out_parameter": (_COPY, "        input.copy_(result)\n"),
     "out_rebound": (_COPY, "        out = torch.empty_like(input)\n" + _COPY),
     "copy_with_keywords": (_COPY, "        out.copy_(result, non_blocking=True)\n"),
+    # red team 12c C3: an "allocation" written into the input is the input
+    "allocation_out_is_the_input": ("device=input.device)", "device=input.device, out=input)"),
+    "allocation_out_of_a_view": ("device=input.device)", "device=input.device, out=input.view(-1))"),
+    "allocation_kwargs_splat": ("device=input.device)", "device=input.device, **{'out': input})"),
 }
 
 

@@ -243,7 +243,12 @@ _TENSOR_AUTO = re.compile(r"\bauto\s*&?\s*([A-Za-z_]\w*)\s*=\s*(?:(?:torch|at)\s
                           r"reshape|to|transpose|permute|unsqueeze|squeeze|expand|narrow|select|t|flatten|view_as|"
                           r"reshape_as|expand_as|cuda|detach|clone)\s*\()")
 _TENSOR_LIST = re.compile(r"\bstd\s*::\s*(?:vector|array)\s*<\s*(?:torch|at)\s*::\s*Tensor\s*(?:,[^<>;]*)?>\s*&?\s*([A-Za-z_]\w*)")
-_BINARY = r"(?:\+=|-=|\*=|/=|%=|\^=|\|=|&=|<<=|>>=|\+(?!\+)|-(?![->])|\*|/(?![/*])|%|\^|\|(?!\|)|&(?!&))"
+_BINARY = r"(?:\+=|-=|\*=|/=|%=|\^=|\|=|&=|<<=|>>=|\+(?!\+)|-(?![->])|\*|/(?![/*])|%|\^|\|(?!\|)|&(?!&)" \
+          r"|==|!=|<=|>=|<(?![<=])|>(?![>=]))"  # comparisons are ATen compute too (red team 12c C2)
+#: ``auto t = <a tensor's name or a tensor list's element> ...;``: ``t`` is a tensor (12c C1/C2)
+#: (the name itself or its element, not a method's result: ``auto n = x.numel()`` is a number)
+_AUTO_COPY = re.compile(r"\b(?:auto|decltype\s*\([^()]*\))\s*&?\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)"
+                        r"\s*(?:\[[^\]]*\]\s*)?(?![\w.(:]|->)")
 
 
 def tensor_operators(host: str) -> list[str]:
@@ -254,8 +259,14 @@ def tensor_operators(host: str) -> list[str]:
     if lists:  # an element's method (v[0].numel() * 2) is not arithmetic on it
         alt = "|".join(map(re.escape, lists))
         host = re.sub(r"(?<![\w.>])(" + alt + r")\s*\.\s*at\s*\(([^()]*)\)", r"\1[\2]", host)
+        host = re.sub(r"(?<![\w.>])(" + alt + r")\s*\.\s*(?:back|front)\s*\(\s*\)", r"\1[0]", host)
         host = re.sub(r"(?<![\w.>])(?:" + alt + r")\s*\[[^\]]*\]\s*(?=\.|->)", "elem_", host)
     names = set(_TENSOR_DECL.findall(host)) | set(_TENSOR_AUTO.findall(host)) | lists
+    for _ in range(8):  # auto copies of copies
+        more = {t for t, src in _AUTO_COPY.findall(host) if src in names} - names
+        if not more:
+            break
+        names |= more
     bad = []
     for name in sorted(names):
         n = re.escape(name)

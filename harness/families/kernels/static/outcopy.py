@@ -73,8 +73,9 @@ def _kernel_written(b: Body, fn: ast.FunctionDef, name: str, seen: frozenset[str
                 and b.alias_path(v.func) is None:
             if not _kernel_written(b, fn, v.func.value.id, seen | {name}):
                 return False
-        elif b.alias_path(v.func) not in _ALLOCATIONS or not _launched_with(b, fn, name):
-            return False
+        elif b.alias_path(v.func) not in _ALLOCATIONS or any(k.arg in (None, "out") for k in v.keywords) \
+                or not _launched_with(b, fn, name):
+            return False  # torch.empty(shape, out=input) is the input (red team 12c C3)
     return True
 
 
