@@ -94,29 +94,29 @@ def work_unit(nodeid: str) -> str:
 
 # The work units handed out first, in this order: the two that build an HLS suite for the session
 # (the others that need a suite then find it built instead of waiting on its lock), then the
-# longest (seconds of setup, call and teardown, idle CI runs of 2026-12-06 18:34-19:24 UTC, before
-# the #18 speed-ups). xdist's own order (most tests first, its --loadscope-reorder, on by default;
-# it also undid an earlier long-files-first collection order) hands out last the few-test files
-# that run a whole suite or build one, so one worker can end alone on them. Units not listed
-# follow, most tests first. A stale path fails tests/scheduling.
+# longest (seconds of setup, call and teardown in the idle fresh-clone CI run of 2026-12-07
+# 11:00 UTC, 2,281 s over two workers). xdist's own order (most tests first, its
+# --loadscope-reorder, on by default; it also undid an earlier long-files-first collection order)
+# hands out last the few-test files that run a whole suite or build one, so one worker can end
+# alone on them. Units not listed follow, most tests first. A stale path fails tests/scheduling.
 LONGEST_FIRST: tuple[str, ...] = (
-    "tests/hls_hard/test_hls_hard.py",  # builds hls-hard (86 items, ~200 s)
-    "tests/hls/test_build.py",  # builds hls-bugs (52 items, ~85 s) and rebuilds its bug items
-    "tests/kernels/test_cli.py",  # 126 s
-    "plugins",  # ~100 s (pip installs)
-    "tests/verilog_core/test_fallback.py",  # 69 s (Verilator builds)
-    "tests/verilog_core/test_baselines.py",  # 67 s (every verilog-core reference, synthesis on)
-    "tests/verilog_hard/test_verilog_hard.py",  # 61 s (every verilog-hard reference)
-    "tests/kernels_hard/test_kernels_hard.py",  # 60 s
-    "tests/security/test_kernel_cuda_rt6.py",  # 56 s
-    "tests/kernels/test_kernelbench.py",  # 49 s
-    "tests/security/test_hls_inputs.py",  # 46 s
-    "tests/security/test_verilog_rules.py",  # 45 s
-    "tests/cvdp/test_evaluate.py",  # 31 s
-    "tests/kernels/test_tritonbench.py",  # 28 s
-    "tests/hls_hard/test_seeds.py",  # 25 s
-    "tests/security/test_attacks_pipeline.py",  # 25 s
-    "tests/scale/test_dedup_cache_ray.py",  # 24 s
+    "tests/hls_hard/test_hls_hard.py",  # 249 s: builds hls-hard (86 items)
+    "tests/hls/test_build.py",  # 115 s: builds hls-bugs (52 items) and rebuilds its bug items
+    "tests/kernels_hard/test_kernels_hard.py",  # 90 s
+    "tests/verilog_hard/test_verilog_hard.py",  # 84 s (every verilog-hard reference)
+    "plugins",  # 80 s (pip installs)
+    "tests/security/test_kernel_cuda_rt6.py",  # 78 s (one nvcc build)
+    "tests/verilog_core/test_fallback.py",  # 64 s (Verilator builds)
+    "tests/security/test_hls_inputs.py",  # 58 s
+    "tests/kernels/test_cli.py",  # 54 s
+    "tests/verilog_core/test_baselines.py",  # 42 s (every verilog-core reference, synthesis on)
+    "tests/security/test_hls_rt9.py",  # 40 s
+    "tests/security/test_attacks_pipeline.py",  # 37 s
+    "tests/sandbox/test_warm.py",  # 34 s
+    "tests/hls/test_cli.py",  # 34 s
+    "tests/security/test_verilog_rt8.py",  # 34 s
+    "tests/security/test_verilog_rt7.py",  # 33 s
+    "tests/cvdp/test_evaluate.py",  # 32 s
 )
 
 
