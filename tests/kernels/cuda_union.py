@@ -50,6 +50,24 @@ GROUPS = {
 _TIMEOUT_S = 1800.0
 
 
+def extensions(answers: list[tuple[str, str]]) -> list[tuple[str, InlineExtension]]:
+    """(tag, the one ``load_inline`` extension of the answer text) for each (tag, answer): the
+    parts a test file hands to :func:`build`."""
+    import ast
+
+    from harness.families.kernels.static.check import _dotted
+    from harness.families.kernels.static.cuda import find_load_inline
+
+    aliases = {"load_inline": "torch.utils.cpp_extension.load_inline"}
+    parts = []
+    for tag, code in answers:
+        tree = ast.parse(code)
+        dotted = {id(n.func): _dotted(n.func, aliases) or "" for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        (ext,) = find_load_inline(tree, dotted)
+        parts.append((tag, ext))
+    return parts
+
+
 def forms(group: str) -> list[tuple[str, InlineExtension]]:
     module, _, func = GROUPS[group].partition(":")
     return list(getattr(importlib.import_module(module), func)())

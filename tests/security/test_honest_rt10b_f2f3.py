@@ -264,23 +264,15 @@ def test_a_pointer_copied_by_address_is_checked_and_a_scalar_is_not() -> None:
 
 def cuda_forms() -> list[tuple[str, object]]:
     """The honest forms and three attacks as extensions: they compile, so the rule stops the attacks."""
-    import ast
 
-    from harness.families.kernels.static.check import _dotted
-    from harness.families.kernels.static.cuda import find_load_inline
 
     forms = [(f"h_{name}", form(*HONEST[name])) for name in sorted(HONEST)]
     forms += [(f"a_{name}", form(*ATTACKS[name])) for name in ("table_element_left_unset",
                                                                "vector_with_an_uninitialised_pointer_copied",
                                                                "struct_from_a_helper_leaving_a_member_unset")]
-    parts = []
-    for tag, code in forms:
-        tree = ast.parse(code)
-        dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
-                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        (ext,) = find_load_inline(tree, dotted)
-        parts.append((tag, ext))
-    return parts
+    from tests.kernels import cuda_union
+
+    return cuda_union.extensions(forms)
 
 
 @pytest.mark.slow

@@ -149,10 +149,7 @@ def test_accessors_built_by_hand_or_read_on_the_host_are_rejected(name: str) -> 
 def cuda_forms() -> list[tuple[str, InlineExtension]]:
     """This file's honest forms, round 12's integer forms (``test_kernel_cuda_int_rt12``) and two
     attacks as extensions."""
-    import ast
 
-    from harness.families.kernels.static.check import _dotted
-    from harness.families.kernels.static.cuda import find_load_inline
     from tests.security import test_kernel_cuda_int_rt12 as ints
 
     codes = [(f"h_{k}", answer(*HONEST[k])) for k in sorted(HONEST)]
@@ -160,14 +157,9 @@ def cuda_forms() -> list[tuple[str, InlineExtension]]:
     codes += [(f"int_{k}", answer(ints._HEAD, ints.HONEST[k])) for k in sorted(ints.HONEST)]
     codes += [("a_int_table", answer(ints._HEAD, ints.ATTACKS["c_cast_in_a_copied_table"])),
               ("a_lambda_ref", answer(*ATTACKS["lambda_returning_a_reference_written_through"][1:]))]
-    parts = []
-    for tag, code in codes:
-        tree = ast.parse(code)
-        dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
-                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        (ext,) = find_load_inline(tree, dotted)
-        parts.append((tag, ext))
-    return parts
+    from tests.kernels import cuda_union
+
+    return cuda_union.extensions(codes)
 
 
 @pytest.mark.slow

@@ -243,20 +243,12 @@ def cuda_forms() -> list[tuple[str, InlineExtension]]:
     """The honest forms (but ``define_flag``, whose flag only the real build passes) and the red
     team's pasted copy under ``__CUDACC__``, for the session's joint nvcc build
     (tests/kernels/cuda_union.py)."""
-    import ast
 
-    from harness.families.kernels.static.check import _dotted
-    from harness.families.kernels.static.cuda import find_load_inline
 
-    out = []
-    for name in [n for n in HONEST if n != "define_flag"] + ["rt6_ifdef_cudacc_paste", "rt6_raw_string"]:
-        code = HONEST.get(name) or ATTACKS[name][0]
-        tree = ast.parse(code)
-        aliases = {"load_inline": "torch.utils.cpp_extension.load_inline"}
-        dotted = {id(n.func): _dotted(n.func, aliases) or "" for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        (ext,) = find_load_inline(tree, dotted)
-        out.append((name, ext))
-    return out
+    from tests.kernels import cuda_union
+
+    names = [n for n in HONEST if n != "define_flag"] + ["rt6_ifdef_cudacc_paste", "rt6_raw_string"]
+    return cuda_union.extensions([(name, HONEST.get(name) or ATTACKS[name][0]) for name in names])
 
 
 @pytest.mark.slow

@@ -231,19 +231,11 @@ def build_forms() -> list[tuple[str, str]]:
 
 def cuda_forms() -> list[tuple[str, InlineExtension]]:
     """:func:`build_forms` as extensions, for the session's joint nvcc build (tests/kernels/cuda_union.py)."""
-    import ast
 
-    from harness.families.kernels.static.check import _dotted
-    from harness.families.kernels.static.cuda import find_load_inline
 
-    parts = []
-    for tag, code in build_forms():
-        tree = ast.parse(code)
-        dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
-                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        (ext,) = find_load_inline(tree, dotted)
-        parts.append((tag, ext))
-    return parts
+    from tests.kernels import cuda_union
+
+    return cuda_union.extensions(build_forms())
 
 
 @pytest.mark.slow

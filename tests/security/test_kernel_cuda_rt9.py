@@ -241,22 +241,14 @@ def cuda_forms() -> list[tuple[str, InlineExtension]]:
     extensions, for the session's joint nvcc build (tests/kernels/cuda_union.py, group ``rt9``):
     the forms compile, so the rule, not the compiler, stops the attacks and costs the honest forms
     nothing."""
-    import ast
 
-    from harness.families.kernels.static.check import _dotted
-    from harness.families.kernels.static.cuda import find_load_inline
 
     forms = [(f"h_{name}", answer(*HONEST[name])) for name in sorted(HONEST)]
     forms += [(f"a_{name}", answer(*ATTACKS[name])) for name in ("template_parameter_functional_cast",
                                                                   "local_array_variable_index", "printf_percent_n")]
-    parts = []
-    for tag, code in forms:
-        tree = ast.parse(code)
-        dotted = {id(n.func): _dotted(n.func, {"load_inline": "torch.utils.cpp_extension.load_inline"}) or ""
-                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        (ext,) = find_load_inline(tree, dotted)
-        parts.append((tag, ext))
-    return parts
+    from tests.kernels import cuda_union
+
+    return cuda_union.extensions(forms)
 
 
 @pytest.mark.slow
