@@ -36,15 +36,7 @@ def harness_code_digest() -> str:
     """A digest of every Python file of the installed harness package: part of the key of every
     cache that holds verdicts (the verdict cache, reference validation), so a verdict computed by
     an older checker (an integrity rule since tightened) is never reused by a newer one."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode() + b"\0")
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            continue
-    return h.hexdigest()[:16]
+    return _tree_digest(str(Path(__file__).resolve().parent))
 
 
 @functools.lru_cache(maxsize=64)
@@ -89,7 +81,7 @@ def suite_code_digest(suite_type: type) -> str:
         paths = list(getattr(module, "__path__", None) or [])
         file = getattr(module, "__file__", None)
         roots.update(paths or ([file] if file else []))
-    return key_of(*[(r, _tree_digest(r)) for r in sorted(roots)])[:16]
+    return code_digest(*sorted(roots))
 
 
 def key_of(*parts: Any) -> str:
