@@ -36,11 +36,10 @@ def harness_code_digest() -> str:
     """A digest of every Python file of the installed harness package: part of the key of every
     cache that holds verdicts (the verdict cache, reference validation), so a verdict computed by
     an older checker (an integrity rule since tightened) is never reused by a newer one."""
-    return _tree_digest(str(Path(__file__).resolve().parent))
+    return _digest_tree(str(Path(__file__).resolve().parent))  # cached above (its own cache_clear)
 
 
-@functools.lru_cache(maxsize=64)
-def _tree_digest(root: str) -> str:
+def _digest_tree(root: str) -> str:
     """A digest of every Python file under ``root`` (a package folder) or of ``root`` itself (a module)."""
     base = Path(root)
     h = hashlib.sha256()
@@ -53,6 +52,10 @@ def _tree_digest(root: str) -> str:
         except OSError:
             continue
     return h.hexdigest()[:16]
+
+
+#: :func:`_digest_tree`, once per folder and process
+_tree_digest = functools.lru_cache(maxsize=64)(_digest_tree)
 
 
 def code_digest(*paths: str | Path) -> str:
