@@ -1,10 +1,11 @@
 """Red team 12, R3's siblings: the family caches of facts that harness code computes are keyed on
 a digest of that code (:func:`harness.cache.code_digest`), not on a hand-bumped version tag that a
 change can forget: HLS guard's reference facts, include initialisation and header externals, the
-C-simulation programs and results, the precompiled ap headers, the kernels' reference cases,
-TritonBench's random-operator reference runs; and the audit's mutant verdicts on the harness's and
-the suite's code, as the verdict cache. Each test reads the key the real code computes (its
-consumer stubbed) under two digests of the code and checks that it changes, and which code is hashed."""
+C-simulation programs and results, the HLS suite's built items, the precompiled ap headers, the
+kernels' reference cases, TritonBench's random-operator reference runs; and the audit's mutant
+verdicts on the harness's and the suite's code, as the verdict cache. Each test reads the key the
+real code computes (its consumer stubbed) under two digests of the code and checks that it changes,
+and which code is hashed."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -93,6 +94,26 @@ def test_hls_csim_programs_and_results(tmp_path: Path, monkeypatch: pytest.Monke
         csim.csim(item.original, item.kernel_dir / "tb.cpp", tmp_path / "work", cache=tmp_path / "c", builds=("plain",))
         return seen[-1]
     _changes(digests, key_for, HLS)
+
+
+def test_hls_suite_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built suite's items (which variants are kept: C-simulation, the judge, the kernel link,
+    the toolchain, the operators) are keyed on the whole family's code; and on a kernel folder's
+    own extra header, which C-simulation compiles with its testbench too."""
+    from harness.families.hls import build
+    from harness.families.hls.csim import ap_include_dir
+
+    digests = Digests(monkeypatch)
+    item = _hls_item(tmp_path)
+    assert item.kernel_dir is not None
+    include = ap_include_dir()
+
+    def key_for() -> str:
+        return build.content_hash(tmp_path, build.BuildSettings(), include)
+    _changes(digests, key_for, HLS)
+    first = key_for()
+    (item.kernel_dir / "coeffs.h").write_text("static const int C = 1;\n")
+    assert key_for() != first
 
 
 def test_hls_precompiled_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

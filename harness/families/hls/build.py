@@ -22,8 +22,9 @@ any build), or the build stops with an error naming it::
     spans = [[14, 14]]               # 1-based inclusive line ranges in kernel.cpp
     edits = [{line = 14, old = "AP_SAT", new = "AP_WRAP"}]   # `old` occurs once on that line
 
-The result is cached as JSON under ``cache_dir/items`` keyed by a hash of the kernel files,
-the operator modules, the settings, the compiler and the include headers.
+The result is cached as JSON under ``cache_dir/items`` keyed by a hash of the kernel files, the
+code of the whole family (:func:`harness.cache.code_digest` of this folder: the operators, csim,
+the judge, the kernel link, the toolchain...), the settings, the compiler and the include headers.
 
 Trust: everything compiled and run here is our own code (the suite's kernels and testbenches,
 and variants our operators made from them), so the build uses csim's direct runner, outside the
@@ -46,12 +47,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.cache import atomic_write_json, read_json
+from harness.cache import atomic_write_json, code_digest, read_json
 from harness.errors import DataError
 from harness.families.hls import csim as csim_mod
-from harness.families.hls import mutate as mutate_mod
 from harness.families.hls import tbcheck
-from harness.families.hls import verdict as verdict_mod
 from harness.families.hls.csim import BUILDS, ap_include_dir, csim
 from harness.families.hls.items import HlsItem
 from harness.families.hls.mutate import Variant, generate_variants
@@ -67,6 +66,8 @@ _RULES: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "INIT": (("pattern", "plain", "sanitize"), _CAUGHT),
 }
 _DEFAULT_RULE: tuple[tuple[str, ...], set[str]] = (BUILDS, _CAUGHT)
+#: the family's modules, whose code decides which variants are kept (its digest keys the item cache)
+_FAMILY = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,15 @@ def load_kernels(kernels_dir: Path) -> list[Kernel]:
 
 
 def content_hash(kernels_dir: Path, settings: BuildSettings, include: Path, cxx: str = "g++") -> str:
+    """The key of the item cache: every file of each kernel folder that C-simulation reads (its
+    ``*.h`` beside :data:`KERNEL_FILES`), the family's code, the settings, the compiler, the headers."""
     h = hashlib.sha256(b"hls-items-1")
     for folder in sorted(p for p in kernels_dir.iterdir() if p.is_dir()):
-        for name in KERNEL_FILES:
+        headers = sorted(f.name for f in folder.glob("*.h") if f.name not in KERNEL_FILES)  # C-simulation's too
+        for name in (*KERNEL_FILES, *headers):
             if (folder / name).is_file():
                 h.update(f"{folder.name}/{name}\0".encode() + (folder / name).read_bytes())
-    for mod in (mutate_mod, csim_mod, verdict_mod, tbcheck):
-        h.update(Path(str(mod.__file__)).read_bytes())
-    h.update(Path(__file__).read_bytes())
+    h.update(code_digest(_FAMILY).encode())  # the code that decides the items: the whole family's modules
     h.update(repr(settings).encode())
     h.update(csim_mod.compiler_version(cxx).encode() + csim_mod.include_fingerprint(include).encode())
     return h.hexdigest()
