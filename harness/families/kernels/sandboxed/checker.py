@@ -66,17 +66,18 @@ def _talk(proc: Any, job: dict[str, Any], inputs: list[bytes], report: dict[str,
     assert proc.stdin is not None and proc.stdout is not None
     wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
     header, _ = pipe.recv(rfd)  # ``ready``: the worker's own start-up is done, no answer code ran yet
-    report.update({k: header[k] for k in ("reached", "error") if k in header})
+    _take(report, header)
     if header.get("reached") == "ready" and not header.get("error"):
+        report["ready_seen"] = True
         header, _ = pipe.recv(rfd)  # the worker has imported and constructed the answer (or failed)
-        report.update({k: header[k] for k in ("reached", "error") if k in header})
+        _take(report, header)
     if header.get("error"):
         return
     for case, blob in zip(job["cases"], inputs, strict=True):
         secret = {k: v[case["id"]] for k, v in (("seed", seeds), ("draw_seed", draws)) if case["id"] in v}
         pipe.send(wfd, {"case": {**case, **secret}}, blob)
         header, _ = pipe.recv(rfd)
-        report.update({k: header[k] for k in ("reached", "error") if k in header})
+        _take(report, header)
         if header.get("error"):
             return
         report["cases"].append(header.get("report", {}))
@@ -87,7 +88,17 @@ def _talk(proc: Any, job: dict[str, Any], inputs: list[bytes], report: dict[str,
         path.write_bytes(blob)
         report["digests"][case["output"]] = hashlib.sha256(blob).hexdigest()
     header, _ = pipe.recv(rfd)
-    report.update({k: header[k] for k in ("reached", "error", "profile", "profile_error") if k in header})
+    _take(report, header, ("reached", "error", "profile", "profile_error"))
+
+
+def _take(report: dict[str, Any], header: dict[str, Any], keys: tuple[str, ...] = ("reached", "error")) -> None:
+    """Copies ``keys`` of a worker frame into the report. Frames after ``ready`` may come from the
+    answer's code (it shares the worker's process), so from then on the stage never goes back to
+    the worker's start-up: a failure there is the answer's, never ``infra_error`` (red team 13 R2b:
+    a frame claiming ``reached: boot`` with a worker error dropped a wrong answer from the score)."""
+    report.update({k: header[k] for k in keys if k in header})
+    if report.get("ready_seen") and report.get("reached") in (None, "", "boot"):
+        report["reached"] = "ready"
 
 
 def run(workdir: Path, seeds: dict[str, int], draws: dict[str, int] | None = None) -> dict[str, Any]:

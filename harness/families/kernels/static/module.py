@@ -202,10 +202,10 @@ def _module_level(mod: ModuleScope, b: Body) -> None:
 
 
 def _is_main_guard(stmt: ast.If) -> bool:
-    t = stmt.test
+    t = stmt.test  # only ``==``: ``!=``/``>``/``not in`` blocks do run on import (red team 13 R2)
     return (isinstance(t, ast.Compare) and isinstance(t.left, ast.Name) and t.left.id == "__name__"
-            and len(t.comparators) == 1 and isinstance(t.comparators[0], ast.Constant)
-            and t.comparators[0].value == "__main__" and not stmt.orelse)
+            and len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq) and len(t.comparators) == 1
+            and isinstance(t.comparators[0], ast.Constant) and t.comparators[0].value == "__main__" and not stmt.orelse)
 
 
 def _entry_function(mod: ModuleScope) -> None:

@@ -120,9 +120,13 @@ def _bound_once(b: Body, name: str) -> ast.expr | None:
     fn = b.fn
     if fn is None or isinstance(fn.node, ast.Lambda) or name in fn.all_params:
         return None
+    from harness.families.kernels.static.testargs import _own_nodes
+
     stores = [n for n in ast.walk(fn.node) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
     if len(stores) != 1 or any(isinstance(n, ast.Global | ast.Nonlocal) and name in n.names for n in ast.walk(fn.node)):
         return None
+    if not any(n is stores[0] for n in _own_nodes(fn.node)):
+        return None  # bound in a nested def or class: not this function's local (red team 13 R1)
     for node in ast.walk(fn.node):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and node.targets[0] is stores[0]:
             return node.value
