@@ -86,6 +86,22 @@ def test_kernel_cannot_print_its_way_to_a_pass(kernels_dir: Path, tmp_path: Path
     assert res.status == "fail" and "kernel process ended" in res.symptom, res.symptom
 
 
+
+@pytest.mark.slow
+def test_an_output_the_kernel_never_writes_reads_as_the_pattern(hls_cache: Path, tmp_path: Path) -> None:
+    """Each build's testbench program is built with that build's flags (not one program for all
+    three): an output element the testbench leaves uninitialised (hls-hard sm_scale's ``y``) and
+    the kernel never writes reaches the testbench as the pattern build's byte 0xfe there, and as
+    the stack's leftovers from a testbench compiled otherwise."""
+    from benchmarks.hls_hard import KERNELS_DIR as HARD_DIR
+
+    folder = HARD_DIR / "sm_scale"
+    src = (folder / "kernel.cpp").read_text()
+    skip = src.replace("        y[i] = pack(scale(x[i], g));", "        if (i > 0) y[i] = pack(scale(x[i], g));")
+    assert skip != src and "ap_uint<8> y[SM_N];" in (folder / "tb.cpp").read_text()
+    res = csim(skip, folder / "tb.cpp", tmp_path / "skip", cache=hls_cache, timeout_s=10, builds=("pattern",))
+    assert res.status == "fail" and "got 0xfe" in res.symptom, res.symptom
+
 def test_commands_take_the_include_folder(tmp_path: Path) -> None:
     cmds = build_commands("sanitize", include=tmp_path / "vitis" / "include")
     assert f"-I{tmp_path / 'vitis' / 'include'}" in cmds.compile_kernel

@@ -12,14 +12,17 @@ Builds (in :data:`BUILDS` order):
   a recognisable garbage value instead of whatever the stack held). ``-O0`` because at ``-O1``
   GCC drops the pattern store for ap types whose default constructor reads the value.
 
-A kernel folder holds ``tb.cpp`` and the headers it includes (``kernel.h``); the candidate's
-source is written as ``kernel.cpp``. The testbench object is compiled once per build and
-cached; each build's result is cached too, keyed by the sha256 of the sources, the flags, the
-compiler version and the include folder's headers. Cache lookups happen here, in the harness;
-only a miss runs a command. Every command line comes from :func:`build_commands` and goes
-through ``runner`` (``runner(cmd, cwd, timeout_s, env)``), so an evaluator runs untrusted code
-in its sandbox (:mod:`harness.families.hls.sandboxed`); the default runs the command directly,
-which only the suite build (our own kernels and mutants) uses.
+A kernel folder holds ``tb.cpp`` and the headers it includes (``kernel.h``); the candidate's source
+is written as ``kernel.cpp``. The testbench program is compiled once per build, not once for all
+three (a kernel's output array starts as the testbench's bytes: an element the testbench leaves
+uninitialised and the kernel never writes reads as the pattern only from the ``pattern`` build's
+testbench; the ``sanitize`` build's checks the testbench's own use of the outputs), and cached; each
+build's result is cached too, keyed by the sha256 of the sources, the flags, the compiler version
+and the include folder's headers. Cache lookups happen here, in the harness; only a miss runs a command.
+Every command line comes from :func:`build_commands` and goes through ``runner``
+(``runner(cmd, cwd, timeout_s, env)``), so an evaluator runs untrusted code in its sandbox
+(:mod:`harness.families.hls.sandboxed`); the default runs the command directly, which only the
+suite build (our own kernels and mutants) uses.
 
 C++ is compiled as ``-std=gnu++14``: GNU mode ignores trigraphs (``??/`` would otherwise splice
 lines where a text scan does not see it). The program runs as the child of the judge
