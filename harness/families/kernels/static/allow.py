@@ -122,6 +122,14 @@ REFERENCE_FUNCTIONS = ("get_inputs", "get_init_inputs")
 REFERENCE_CLASS = "Model"
 
 
+#: torch's legacy tensor classes, named in annotations only (``x: torch.FloatTensor``; calling one
+#: builds a tensor, and a call in an annotation is ``forbidden_call`` anyway)
+LEGACY_TENSOR_TYPES = frozenset(f"torch.{k}Tensor" for k in (
+    "Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte", "Bool",
+    "cuda.Float", "cuda.Double", "cuda.Half", "cuda.BFloat16", "cuda.Long", "cuda.Int", "cuda.Short",
+    "cuda.Char", "cuda.Byte", "cuda.Bool"))
+
+
 def torch_usable(path: str, *, init: bool) -> bool:
     """May ``path`` (a dotted torch name) be named here?"""
     if path in TORCH_USABLE or (path.count(".") == 1 and path.split(".")[1] in P.DTYPE_NAMES):

@@ -39,7 +39,9 @@ def path_kind(b: Body, path: str, node: ast.AST) -> int:
             p in path.rsplit(".", 1)[-1] for p in A.INIT_METHODS_DENIED_PARTS):
         b.bad("forbidden_call", f"{path} in __init__ plants code that runs later (hooks, apply)", node)
     elif path.startswith("torch."):
-        if not A.torch_usable(path, init=b.mode == "init"):
+        if b.in_annotation and path in A.LEGACY_TENSOR_TYPES:
+            pass  # ``x: torch.FloatTensor``: names the class, constructs nothing (honest round 13 P1c)
+        elif not A.torch_usable(path, init=b.mode == "init"):
             b.bad("torch_compute", f"{path} outside a kernel", node)
     elif path.startswith("typing."):
         if path.removeprefix("typing.") not in TL.TYPING_NAMES or not b.in_annotation:
