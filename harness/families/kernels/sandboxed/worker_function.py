@@ -103,19 +103,43 @@ def _ballast(device: str) -> list[Any]:
 _ORIGINAL_BACKWARD: dict[type, Any] = {}
 
 
-def record_backward(mod: ModuleType, recorded: Any) -> None:
+def record_backward(mod: ModuleType, recorded: Any, report: Callable[[str], None] | None = None) -> None:
     """The answer's ``torch.autograd.Function`` subclasses (``static.autograd``): their ``backward``,
     which the autograd engine runs outside any call of the entry, runs through ``recorded`` like a call
     of the entry (its torch ops recorded, its allocations guarded, what it writes watched; the
-    reference's through the write watch too, ``refcases``)."""
+    reference's through the write watch too, ``refcases``). With ``report`` (the answer's runs), what
+    the engine would compute with the returned gradients (``gradmeta.grad_problems``: a reduction,
+    a cast, an addition) is reported."""
     import torch
+
+    from harness.families.kernels.sandboxed import gradmeta
 
     for value in list(vars(mod).values()):
         if isinstance(value, type) and issubclass(value, torch.autograd.Function) and \
                 value.__module__ == mod.__name__ and "backward" in vars(value):
             original = _ORIGINAL_BACKWARD.setdefault(value, vars(value)["backward"])
             fn = original.__func__ if isinstance(original, staticmethod) else original
-            value.backward = staticmethod(recorded(fn))  # type: ignore[method-assign]
+            gradmeta.record_inputs(value)
+            value.backward = staticmethod(_checked(recorded(fn), report))  # type: ignore[method-assign]
+
+
+def _note(ops: Any, why: str) -> None:
+    """``why`` counted as an op the recorder saw (no allowlist holds it: ``runtime_torch_compute``)."""
+    ops[why] += 1
+
+
+def _checked(fn: Any, report: Callable[[str], None] | None) -> Any:
+    """``backward`` whose returned gradients go through ``gradmeta.grad_problems`` (to ``report``)."""
+    if report is None:
+        return fn
+    from harness.families.kernels.sandboxed.gradmeta import grad_problems
+
+    def backward(ctx: Any, *grads: Any) -> Any:
+        out = fn(ctx, *grads)
+        for why in grad_problems(ctx, out):
+            report(why)
+        return out
+    return backward
 
 
 def _recording(recorder: Any, active: list[bool], guards: GuardSet, counter: Any) -> Any:
@@ -196,7 +220,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         recorded = _recording(recorder, active, guards, counter)
         # the engine's call of the answer's backward: recorded like a call of the entry, and watched
         record_backward(mod, lambda fn, r=recorded, w=written, c=counts, h=history:
-                        watch_writes(r(fn), w, c, fn.__qualname__, None, h))
+                        watch_writes(r(fn), w, c, fn.__qualname__, None, h), functools.partial(_note, recorder.ops))
         try:
             # autograd on, as for the reference's run (``refcases.compute_function_cases``): a test
             # section that calls ``.backward()`` through the answer's autograd Function must run
