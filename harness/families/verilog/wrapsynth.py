@@ -69,13 +69,14 @@ def mark_instances(text: str, designs: tuple[str, ...]) -> str:
 
 def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
     from harness.families.verilog.seqcheck import SEQ_SCRIPT
-    from harness.families.verilog.synth import HIDE_NAMES
+    from harness.families.verilog.synth import COMB_LATCHES, HIDE_NAMES
 
     top = wrapper.sim_top
     return "\n".join([
         "read_verilog -sv -noblackbox design.sv",
         *(f"read_verilog -sv -noblackbox {_PREFIX}{name}" for name in sorted(wrapper.sources)),
         f"hierarchy -check -top {top}",
+        COMB_LATCHES,
         f"synth -flatten -top {top}",
         "tee -q -o stat.json stat -json",
         "tee -q -o ltp.txt ltp -noff",
