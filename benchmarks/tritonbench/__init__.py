@@ -143,7 +143,7 @@ def to_problem(path: Path, meta: dict[str, Any] | None) -> Problem:
                                 math=f"Math: {meta['math'].strip()}\n" if meta.get("math") else "", entry=entry,
                                 random=RANDOM_NOTE if random else "")
     difficulty = meta.get("difficulty")
-    extra: dict[str, Any] = {"random": random}
+    extra: dict[str, Any] = {"random": random, "torch_reference": True}  # its aten ops are traced (refops)
     cpu = cpu_unsupported(text, channel="T")
     if cpu:
         extra["cpu_unsupported"] = cpu

@@ -157,7 +157,9 @@ def _job(problem: Problem, plan: list[dict[str, Any]], gpu: bool) -> dict[str, A
             "search": problem.scale_search if cpu_small else [],
             "budget": problem.cpu_budget if cpu_small else None, "test_code": problem.test_code,
             "entry": problem.entry, "result_var": problem.meta.get("result_var", "test_results"),
-            "module_name": problem.meta.get("module_name")}
+            "module_name": problem.meta.get("module_name"),
+            # a PyTorch reference (never a Triton one): its aten ops are recorded (sandboxed.refops)
+            "trace_ops": problem.kind == "module" or bool(problem.meta.get("torch_reference"))}
 
 
 def _key(problem: Problem, job: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,3 +114,19 @@ def modified_inputs(before: list[Any], after: list[Any]) -> list[int]:
 def disallowed_ops(ops: dict[str, int]) -> list[str]:
     """aten ops the candidate ran outside its kernels that are compute, not allocation/views."""
     return sorted(op for op in ops if op not in ATEN_ALLOWED)
+
+
+MOVEMENT = "operator is data movement answers may do outside kernels"
+
+
+def data_movement(cases: Iterable[Mapping[str, Any]]) -> str:
+    """Why a problem cannot be scored ("" if it can; red team 13 K1): every case's reference ops were
+    traced (``sandboxed.refops``) and all of them are ones an answer may run outside kernels, so an
+    answer may compute the operator with them and launch a kernel that does nothing."""
+    traced = [c.get("ops") for c in cases]
+    if not traced or any(not isinstance(ops, list) for ops in traced):
+        return ""
+    ops = sorted({str(op) for case_ops in traced for op in case_ops})  # type: ignore[union-attr]
+    if any(op not in ATEN_ALLOWED for op in ops):
+        return ""
+    return f"{MOVEMENT} (the reference runs only {', '.join(ops[:8]) or 'no aten op'})"

@@ -23,9 +23,11 @@ from harness.families.kernels.cases import (
     worker_command,
     worker_env,
 )
+from harness.families.kernels.compare import data_movement
 from harness.families.kernels.compile_cuda import compile_extension, machine_too_slow
 from harness.families.kernels.judge import judge_cases, worker_failure
 from harness.families.kernels.perf import judge
+from harness.families.kernels.perfcheck import PERF_OUTPUTS, perf_output_problem
 from harness.families.kernels.problem import Problem, ProblemError, load_problem
 from harness.families.kernels.runner import Runner, as_runner
 from harness.families.kernels.static.check import analyze, scalar_positions
@@ -137,7 +139,8 @@ def _reference_stage(prob: Problem, workdir: Path, *, gpu: bool, seeds: int, run
     bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
     if bad:
         return None, _NONDETERMINISTIC.format(case=bad[0])
-    return refs, ""
+    moved = data_movement(refs.cases)  # never scored (red team 13 K1)
+    return (None, moved) if moved else (refs, "")
 
 
 def _worker_job(prob: Problem, refs: Any, cases: list[dict[str, Any]], *, lang: str, gpu: bool,
@@ -291,6 +294,9 @@ def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeou
                            "globals": refs.globals, "nonfinite": [c["id"] for c in refs.cases if not c.get("finite", True)]}
     if bad:
         return _result("fail", _NONDETERMINISTIC.format(case=bad[0]), stages)
+    moved = data_movement(refs.cases)
+    if moved:
+        return _result("fail", moved, stages)
     return _result("pass", "", stages)
 
 
@@ -304,7 +310,8 @@ def _perf_stage(problem: Problem, workdir: Path, refs: RefCases, job: dict[str, 
         return {"status": "not_run", "reason": "no timing harness for function problems"}
     cfg = problem.config_names(True)[-1]
     case = next(c for c in refs.cases if c["config"] == cfg)
-    perf_job = {**job, "perf": {"inputs": case["inputs"], "warmup": 10, "reps": reps, "rounds": 3},
+    perf_job = {**job, "perf": {"inputs": case["inputs"], "warmup": 10, "reps": reps, "rounds": 3,
+                                "outputs": PERF_OUTPUTS},
                 "baseline": {"reference": "reference_baseline.py", "compile": compile_baseline}}
     base_dir = workdir / "baseline"
     base_dir.mkdir(parents=True, exist_ok=True)
@@ -324,6 +331,9 @@ def _perf_stage(problem: Problem, workdir: Path, refs: RefCases, job: dict[str, 
         return {"status": failure[0], "reason": f"perf run: {failure[2]}"}
     if int(data.get("launches_min", 0)) < 1:
         return {"status": "rejected", "reason": "kernel_not_launched: a timed call launched no kernel"}
+    wrong = perf_output_problem(problem, case, refs.folder / case["ref"], cand / PERF_OUTPUTS)
+    if wrong:  # red team 13 K5: a kernel that stops working once timed
+        return {"status": "fail", "reason": wrong}
     flops, nbytes = problem.work(cfg) if problem.meta.get("perf") else (0.0, 0.0)
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else "unknown"
     return judge(data["timing"], base.get("eager"), base.get("compiled"), flops, nbytes, device) | {

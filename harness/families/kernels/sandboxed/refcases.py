@@ -29,6 +29,7 @@ from typing import Any
 from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
 from harness.families.kernels.sandboxed.provided import ClassWatch
+from harness.families.kernels.sandboxed.refops import OpTrace, maybe_trace
 from harness.families.kernels.sandboxed.scaling import (
     _PROTECTED,
     assigned_names,
@@ -257,8 +258,9 @@ def compute_module_cases(module: types.ModuleType, job: Mapping[str, Any], out: 
         derived = not own_dists and case.get("dist") in DERIVED
         if derived:
             inputs = derive(inputs, case["dist"], int(case["seed"]))
+        trace = maybe_trace(job)  # the reference's aten ops (refops: a data-movement operator)
         try:
-            runs = _twice(model, inputs, device)
+            runs = _twice(trace.wrap(model) if trace else model, inputs, device)
         except Exception:  # noqa: BLE001 - a derived input the reference cannot take: no case
             if derived:
                 continue
@@ -269,7 +271,8 @@ def compute_module_cases(module: types.ModuleType, job: Mapping[str, Any], out: 
         torch.save({"outputs": runs[0], "keys": [str(k) for k in range(len(runs[0]))]}, out / f"ref_{i}.pt")
         records.append({**case, "inputs": f"in_{i}.pt", "ref": f"ref_{i}.pt",
                         "deterministic": _same(runs[0], runs[1]), "finite": _finite(runs[0]),
-                        "atol_scale": atol_scale(case.get("dist", ""), runs[0])})
+                        "atol_scale": atol_scale(case.get("dist", ""), runs[0]),
+                        **({"ops": trace.ops} if trace is not None else {})})
     return records
 
 
@@ -302,11 +305,12 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
         runs: list[list[Any]] = []
         reads: list[list[str]] = []
         rng_used = [False]
+        trace = maybe_trace(job)  # the reference's aten ops (refops: a data-movement operator)
         written: list[str] = []  # where the reference's own calls change what the section reaches
         seen: set[str] = set()  # every path its calls saw (sandboxed.writes)
         for _ in (0, 1):  # same seed twice: a difference means the function is nondeterministic
             watch = ClassWatch()
-            ns = _section_run(module, code, job, section, case, (written, seen, rng_used, watch))
+            ns = _section_run(module, code, job, section, case, (written, seen, rng_used, watch), trace)
             if result_var not in ns:
                 raise ReferenceCaseError(f"the test section did not set {result_var}")
             runs.append(list(flatten(ns[result_var])))
@@ -320,14 +324,17 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
                         "deterministic": same and not rng_used[0], "rng_used": rng_used[0],
                         "finite": _finite(values), "inputs_written": sorted(set(written)),
                         "paths_seen": sorted(seen)[:_MAX_PATHS],
-                        "class_reads": reads[0] if reads[0] == reads[1] else None})
+                        "class_reads": reads[0] if reads[0] == reads[1] else None,
+                        **({"ops": trace.ops} if trace is not None else {})})
     return records
 
 
 def _section_run(module: types.ModuleType, code: Any, job: Mapping[str, Any], section: Mapping[str, Any],
-                 case: Mapping[str, Any], out: tuple[list[str], set[str], list[bool], ClassWatch]) -> dict[str, Any]:
+                 case: Mapping[str, Any], out: tuple[list[str], set[str], list[bool], ClassWatch],
+                 trace: OpTrace | None = None) -> dict[str, Any]:
     """One run of the test section against the reference's provided names; its namespace. ``out``:
-    where its calls write, the paths they saw, whether they drew random numbers, the class watch."""
+    where its calls write, the paths they saw, whether they drew random numbers, the class watch;
+    ``trace``: records the aten ops of the reference's calls."""
     import torch
 
     from harness.families.kernels.sandboxed.hooks import device_remap
@@ -341,7 +348,8 @@ def _section_run(module: types.ModuleType, code: Any, job: Mapping[str, Any], se
     torch.manual_seed(int(case["seed"]))
     with device_remap(job.get("device", "cpu")):
         ns = section_namespace(section, module.__dict__,
-                               lambda fn: _rng_watch(watch_writes(fn, written, counts, None, seen, history), rng_used),
+                               lambda fn: _rng_watch(watch_writes(trace.wrap(fn) if trace else fn, written, counts,
+                                                                  None, seen, history), rng_used),
                                watch)
         torch.manual_seed(int(case["seed"]))  # as the answer's run (worker_function.run_test_section)
         with importable_as(job.get("module_name"), ns):
