@@ -39,3 +39,15 @@ def test_legacy_tensor_classes_elsewhere_are_still_rejected() -> None:
     assert "forbidden_call" in _rules(ANSWER.replace("x: torch.FloatTensor,", "x: torch.FloatTensor(3),"))
     assert "torch_compute" in _rules(ANSWER.replace("y = torch.empty_like(x)", "y = torch.FloatTensor(x.shape)"))
     assert "torch_compute" in _rules(ANSWER.replace("y = torch.empty_like(x)", "T = torch.FloatTensor\n        y = torch.empty_like(x)"))
+
+
+def test_comparing_with_none_reads_no_tensor() -> None:
+    """Honest round 13 P1d (TritonBench-G dequantize_matmul, rotary_emb_nopad): ``if out == None:``.
+    ``Tensor.__eq__(None)`` gives up and Python answers by identity; a comparison with anything
+    else stays tensor compute."""
+    code = ANSWER.replace("        y = torch.empty_like(x)\n",
+                          "        y = out\n        if y == None:\n            y = torch.empty_like(x)\n"
+                          "        if None != y:\n            pass\n")
+    assert _rules(code) == set()
+    assert "torch_compute" in _rules(code.replace("if y == None:", "if y == 0:"))
+    assert "torch_compute" in _rules(code.replace("if y == None:", "if y == None == x:"))

@@ -6,6 +6,8 @@ arithmetic on sizes. Compute belongs in ``@triton.jit`` bodies (``tl.*``) or CUD
 """
 from __future__ import annotations
 
+import ast
+
 from harness.families.kernels.static import policy as P
 
 #: builtins callable anywhere (no tensor may reach the numeric ones: see SIZE_ONLY_BUILTINS)
@@ -148,3 +150,11 @@ def forbidden_everywhere(path: str) -> str | None:
             path == f or path.startswith(f if f.endswith("_") else f + ".") for f in P.TORCH_ALWAYS_FORBIDDEN):
         return "forbidden_attribute"
     return None
+
+
+def none_compare(n: ast.Compare) -> bool:
+    """``x == None`` / ``x != None`` (either side): torch's ``Tensor.__eq__(None)`` gives up
+    (``NotImplemented``) and Python answers by identity, so no tensor value is read."""
+    sides = [n.left, *n.comparators]
+    return (len(n.ops) == 1 and isinstance(n.ops[0], ast.Eq | ast.NotEq)
+            and any(isinstance(x, ast.Constant) and x.value is None for x in sides))

@@ -341,8 +341,8 @@ class Body(BindMixin):
 
     def e_Compare(self, n: ast.Compare) -> int:
         kinds = [self.expr(n.left), *(self.expr(c) for c in n.comparators)]
-        if all(isinstance(op, ast.Is | ast.IsNot) for op in n.ops):
-            return SIZE
+        if all(isinstance(op, ast.Is | ast.IsNot) for op in n.ops) or A.none_compare(n):
+            return SIZE  # ``out == None`` too: no operator runs (honest round 13 P1d)
         if max(kinds) != SIZE:
             self.bad("torch_compute", "compares tensor values outside a kernel", n)
         return SIZE
