@@ -97,6 +97,22 @@ def _foreign(base: type) -> bool:
     return found is base
 
 
+def _hidden_state(cls: type) -> bool:
+    """A class of ``cls``'s own (torch's, Triton's and the builtin bases aside) defines a data
+    descriptor other than a slot (a ``property``, a descriptor object): code that runs on each read,
+    whose backing storage the write watch cannot know it visits (``writes.slot_values`` reads the
+    slots themselves)."""
+    for base in cls.__mro__:
+        if base is object or _foreign(base):
+            continue
+        for key, attr in vars(base).items():
+            if key in ("__dict__", "__weakref__") or isinstance(attr, types.MemberDescriptorType):
+                continue
+            if hasattr(type(attr), "__set__") or hasattr(type(attr), "__delete__"):
+                return True
+    return False
+
+
 def _wrapped_methods(cls: type, wrap: Callable[[Any], Any], skip: set[str], init: Callable[[Any], Any]
                      ) -> dict[str, Any]:
     """The class's own and inherited methods (first in the MRO wins), each through ``wrap``
@@ -137,9 +153,12 @@ def _frozen_meta(meta: Any, names: set[str]) -> Any:
 def watched_class(value: type, data: Mapping[str, Any], wrap: Callable[[Any], Any],
                   watch: ClassWatch | None = None) -> Any:
     """The subclass (see the module); None (left unbound: the case fails) where the class's metaclass
-    or its own ``__getattribute__`` could answer reads of ``data`` itself, or it cannot be subclassed."""
+    or its own ``__getattribute__`` could answer reads of ``data`` itself, where it defines a property
+    or another data descriptor (:func:`_hidden_state`), or it cannot be subclassed."""
     watch = watch or ClassWatch()
     meta: Any = type(value)
+    if _hidden_state(value):
+        return None
     if data and (meta.__getattribute__ is not type.__getattribute__
                  or any(k in vars(m) for m in meta.__mro__ for k in [*data, "__getattr__"] if m is not type)
                  or any("__getattribute__" in vars(m) for m in value.__mro__ if m is not object)):

@@ -34,6 +34,7 @@ _OPAQUE_LIBS = frozenset({"triton", "torch", "builtins", "numpy"})
 _NOT_FOLLOWED = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
                  types.CodeType, types.FrameType, property, staticmethod, classmethod)
 _MODULE_DICTS = ("_parameters", "_buffers", "_modules")
+_TYPE_DICT, _TYPE_MRO = vars(type)["__dict__"], vars(type)["__mro__"]
 #: outermost-call depth: a call made from inside answer code is the answer's own business (its
 #: effect on what the section reaches shows in the outer call's snapshot)
 _ACTIVE = [0]
@@ -56,6 +57,31 @@ def instance_dict(value: Any) -> dict[str, Any] | None:
     return None
 
 
+def _type_dict(klass: type) -> Any:
+    """``klass``'s own namespace, read through ``type``'s slot (a metaclass cannot answer for it)."""
+    return _TYPE_DICT.__get__(klass)
+
+
+def _mro(value: Any) -> tuple[type, ...]:
+    return tuple(_TYPE_MRO.__get__(type(value)))
+
+
+def slot_values(value: Any) -> dict[str, Any]:
+    """The values ``value`` holds in the ``__slots__`` of its classes (``@dataclass(slots=True)``: no
+    instance dict), read raw through each slot's member descriptor; an unset slot is skipped (red
+    team 13 K-slots: the test's tensors held only in the slots of a provided class's instance were
+    never snapshotted, and a method zeroing them passed)."""
+    out: dict[str, Any] = {}
+    for klass in _mro(value):
+        for key, attr in dict(_type_dict(klass)).items():
+            if isinstance(attr, types.MemberDescriptorType) and isinstance(key, str) and key not in out:
+                try:
+                    out[key] = attr.__get__(value, klass)
+                except (AttributeError, TypeError):
+                    continue
+    return out
+
+
 def _key(k: Any) -> str:
     return str(k) if isinstance(k, str | int | float | bool) or k is None else type(k).__name__
 
@@ -63,7 +89,8 @@ def _key(k: Any) -> str:
 def _children(value: Any, path: str) -> Iterable[tuple[str, Any]]:
     """The values a path continues into: items of lists, tuples and dicts; the attributes of an
     ``nn.Module`` (its parameters, buffers, submodules and plain attributes) and of any
-    object that is not a library's (kernels, types, functions and modules are not followed)."""
+    object that is not a library's (its instance dict and its slots: :func:`slot_values`; kernels,
+    types, functions and modules are not followed)."""
     import torch
 
     if isinstance(value, dict):
@@ -75,7 +102,7 @@ def _children(value: Any, path: str) -> Iterable[tuple[str, Any]]:
     if isinstance(value, _NOT_FOLLOWED) or (not isinstance(value, torch.nn.Module) and str(
             getattr(type(value), "__module__", "")).split(".")[0] in _OPAQUE_LIBS):
         return []
-    attrs = dict(instance_dict(value) or {})
+    attrs = {**slot_values(value), **(instance_dict(value) or {})}
     if isinstance(value, torch.nn.Module):  # its parameters, buffers and submodules as attributes (m.0.weight)
         for kind in _MODULE_DICTS:
             held = attrs.pop(kind, None)
