@@ -96,14 +96,48 @@ def read_records(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _apply_entry(ref: ast.Module, test: ast.Module, own: set[str]) -> str | None:
+    """Where the test section calls no module-level function: the ``torch.autograd.Function`` it
+    runs, as the name the reference binds to ``Cls.apply`` at module level that the test calls
+    (``layer_norm = LayerNorm.apply``; ``layer_norm(x, ...)``), else as the class whose ``apply``
+    it calls (``AttentionFunction.apply(q, k, v)``); the last in the reference."""
+    functions = [n.name for n in ref.body if isinstance(n, ast.ClassDef) and len(n.bases) == 1
+                 and ast.unparse(n.bases[0]).endswith("autograd.Function")]
+    aliases = [t.id for n in ref.body if isinstance(n, ast.Assign) and len(n.targets) == 1
+               for t in n.targets if isinstance(t, ast.Name) and isinstance(n.value, ast.Attribute)
+               and n.value.attr == "apply" and isinstance(n.value.value, ast.Name) and n.value.value.id in functions]
+    called = {n.func.id for n in ast.walk(test) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    applied = {n.func.value.id for n in ast.walk(test) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and n.func.attr == "apply" and isinstance(n.func.value, ast.Name)}
+    used = [a for a in aliases if a in called - own] or [c for c in functions if c in applied - own]
+    return used[-1] if used else None
+
+
+def _apply_note(ref: str, entry: str) -> str:
+    """What the prompt adds where the entry is an autograd Function's ``apply`` (:func:`_apply_entry`)."""
+    tree = ast.parse(ref)
+    if any(isinstance(n, ast.FunctionDef) and n.name == entry for n in tree.body):
+        return ""
+    if any(isinstance(n, ast.ClassDef) and n.name == entry for n in tree.body):
+        return (f"\nThe test calls `{entry}.apply(...)`: define `{entry}` as a torch.autograd.Function "
+                "(@staticmethod forward/backward launching the kernels).")
+    cls = next((n.value.value.id for n in tree.body if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name) and n.targets[0].id == entry
+                and isinstance(n.value, ast.Attribute) and isinstance(n.value.value, ast.Name)), "Function")
+    return (f"\nThe test calls `{entry}(...)`: bind it once at module level as `{entry} = {cls}.apply` of your "
+            f"torch.autograd.Function `{cls}` (@staticmethod forward/backward launching the kernels).")
+
+
 def entry_and_result(ref: str, test: str) -> tuple[str | None, str]:
     """The wrapper the test section calls (the last module-level function of the reference that
-    it names) and the variable its results go to (``result_gold = test_x()``)."""
-    defs = [n.name for n in ast.parse(ref).body if isinstance(n, ast.FunctionDef)]
+    it names, else the autograd Function it runs: :func:`_apply_entry`) and the variable its
+    results go to (``result_gold = test_x()``)."""
+    ref_tree = ast.parse(ref)
+    defs = [n.name for n in ref_tree.body if isinstance(n, ast.FunctionDef)]
     tree = ast.parse(test)
     own = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
     named = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    used = [d for d in defs if d in named and d not in own]
+    used = [d for d in defs if d in named and d not in own] or [a for a in [_apply_entry(ref_tree, tree, own)] if a]
     var = "result_gold"
     for node in tree.body:
         if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
@@ -124,8 +158,8 @@ def to_problem(path: Path, record: dict[str, Any], instruction: str) -> KernelPr
     except SyntaxError as exc:
         raise DataError(f"{path}:{exc.lineno}: {exc.msg}") from exc
     if entry is None:
-        return "the test section calls no module-level function of the operator (only classes or methods)"
-    prompt = PREAMBLE + record[f"{instruction}_instru"].rstrip() + "\n" + RULES
+        return "the test section calls no module-level function or autograd Function of the operator"
+    prompt = PREAMBLE + record[f"{instruction}_instru"].rstrip() + "\n" + RULES + _apply_note(ref, entry)
     meta: dict[str, Any] = {"tolerance": TOLERANCE, "prompt": prompt, "result_var": result_var,
                             "module_name": path.stem, "category": "tritonbench-g",
                             "difficulty": str(record.get("difficulty") or ""), "source": str(path),

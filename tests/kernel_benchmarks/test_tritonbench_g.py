@@ -31,16 +31,17 @@ def _golden(suite: TritonBenchGSuite, pid: str) -> tuple[object, str]:
 def test_loader_prompt_golden_and_exclusions() -> None:
     suite = _suite()
     problems = {p.id: p for p in suite.problems()}
-    assert list(problems) == ["row_scale", "synced_copy"]
-    assert suite.load_exclusions() == {
-        "the test section calls no module-level function of the operator (only classes or methods)": 1}
+    assert list(problems) == ["negate_fn", "row_scale", "synced_copy"]
+    # negate_fn's test calls Negate.apply(x) (an autograd Function, no wrapper): its entry is the class
+    assert suite.load_exclusions() == {}
+    assert suite.kernel_problem(problems["negate_fn"]).entry == "Negate"
     kp = suite.kernel_problem(problems["row_scale"])
     assert kp.kind == "function" and kp.entry == "row_scale" and kp.meta["result_var"] == "result_gold"
     assert "result_gold = test_row_scale()" in kp.test_code and "#" * 146 not in kp.reference_source
     text = suite.prompt(problems["row_scale"]).text
     assert PREAMBLE + "\n            The Triton code defines `row_scale_kernel" in text
     simp = _suite(instruction="simp")
-    simple = simp.prompt(next(iter(simp.problems()))).text
+    simple = simp.prompt(next(p for p in simp.problems() if p.id == "row_scale")).text
     assert "multiplies every element of a 2-D tensor by alpha" in simple and "masks the columns" not in simple
     assert "masks the columns" in text  # the complex instruction by default
     assert problems["row_scale"].reference is not None and "def row_scale(" in problems["row_scale"].reference

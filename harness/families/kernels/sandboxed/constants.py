@@ -286,8 +286,9 @@ def section_namespace(record: Mapping[str, Any], provider: Mapping[str, Any],
     for name in record.get("provided") or []:
         ns.pop(name, None)
         value = provider.get(name)
-        if name == record.get("entry") and callable(value):
-            ns[name] = wrap(value)
+        if name == record.get("entry") and callable(value) and kinds.get(name) != "class":
+            ns[name] = wrap(value)  # an entry the reference binds to a class (an autograd Function whose
+            # ``apply`` the test calls) is a provided class: its methods go through ``wrap``
         elif name in provider and _acceptable(value, kinds.get(name, "function")):
             value = _provided_class(value, (record.get("class_data") or {}).get(name), ns, wrap, watch)
             if value is not None:

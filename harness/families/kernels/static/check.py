@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 
+from harness.families.kernels.static.applyentry import reference_entry
 from harness.families.kernels.static.cuda import (
     InlineExtension,
     extension_violations,
@@ -140,7 +141,8 @@ class _Checker:
                   if isinstance(n, ast.Call)}
         exts = find_load_inline(self.tree, dotted)
         if self.kind == "function":
-            if not any(isinstance(n, ast.FunctionDef) and n.name == self.entry for n in self.tree.body):
+            if self.mod.entry_apply is None and \
+                    not any(isinstance(n, ast.FunctionDef) and n.name == self.entry for n in self.tree.body):
                 self.add("no_entry_function", f"function {self.entry}() not found at module level")
         elif not any(isinstance(n, ast.ClassDef) and n.name == self.entry for n in ast.walk(self.tree)):
             self.add("no_model_new", f"class {self.entry} not found")
@@ -207,6 +209,12 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == function:
                 found |= entry_kinds(f"{reference_source}\n{test_code}", node, _annotated_numbers(node, 0))
+        applied = None if found else reference_entry(tree, function, test_code)
+        if applied is not None:  # ``function = Cls.apply`` or ``Cls.apply(...)``: Cls.forward, ctx left out
+            try:
+                found |= entry_kinds(applied[1], applied[0], _annotated_numbers(applied[0], 0))
+            except SyntaxError:
+                pass
         return frozenset(found)
     forwards = []
     for node in tree.body:

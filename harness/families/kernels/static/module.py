@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 
 from harness.families.kernels.static import allow as A
+from harness.families.kernels.static import applyentry
 from harness.families.kernels.static import autograd as AG
 from harness.families.kernels.static import plain as SP
 from harness.families.kernels.static import tl as TL
@@ -65,7 +66,8 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
                 mod.references.add(stmt.name)
             elif isinstance(stmt, ast.ClassDef):
                 mod.classes[stmt.name] = stmt
-                if AG.is_function_class(mod.aliases, stmt) and stmt.name != mod.entry:
+                # a function problem's entry may be one (static.applyentry)
+                if AG.is_function_class(mod.aliases, stmt) and (stmt.name != mod.entry or mod.kind == "function"):
                     mod.ctx_attrs[stmt.name] = {}
             elif is_kernel_def(mod.aliases, stmt):
                 mod.kernels[stmt.name] = stmt  # type: ignore[assignment]
@@ -86,6 +88,7 @@ def _collect(mod: ModuleScope, rep: Report) -> None:
             seen.add(name)
         _alias_assignment(mod, stmt)
     mod.fns.extend(mod.functions.values())
+    applyentry.find(mod)
 
 
 def _alias_assignment(mod: ModuleScope, stmt: ast.stmt) -> None:
@@ -195,8 +198,8 @@ def _module_level(mod: ModuleScope, b: Body) -> None:
             b.defaults(stmt.args, stmt.returns)
         elif isinstance(stmt, ast.ClassDef):
             _class(mod, b, stmt)
-        elif isinstance(stmt, ast.If) and _is_main_guard(stmt):
-            continue  # never runs: the answer is imported as a module, not run as a script
+        elif isinstance(stmt, ast.If) and _is_main_guard(stmt) or applyentry.is_entry_alias(mod, stmt):
+            continue  # never runs (imported, not run as a script); ``entry = Cls.apply``: static.applyentry
         else:
             b.stmt(stmt)
 
@@ -272,6 +275,8 @@ def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[
     _entry_function(mod)
     top = Body(mod, None, rep, True, mode="module")
     _module_level(mod, top)
+    applyentry.seed_forward(mod, _entry_kind)
+    applyentry.check_uses(mod, rep)
     for _ in range(_PASSES):  # kinds only grow: passes until nothing changes (a fixed number of
         before = _state(mod)  # passes missed a loop-carried chain ``c9 = c8; ...; c1 = x``)
         _pass(mod, Report(), False)

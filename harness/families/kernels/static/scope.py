@@ -115,6 +115,7 @@ class ModuleScope:
     plain_attrs: set[str] = field(default_factory=set)  # attribute names those classes define  # self.<attr> written otherwise: never a container
     references: set[str] = field(default_factory=set)
     ctx_attrs: dict[str, dict[str, int]] = field(default_factory=dict)  # autograd Function -> ctx.<attr> -> kind
+    entry_apply: str | None = None  # the autograd Function whose apply is the entry (``static.applyentry``)
     fns: list[Fn] = field(default_factory=list)
     by_node: dict[int, Fn] = field(default_factory=dict)
     kernel_args: dict[str, dict[str, int]] = field(default_factory=dict)  # kernel -> parameter -> kind at launches
