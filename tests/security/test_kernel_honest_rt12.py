@@ -437,8 +437,24 @@ LN_ATTACKS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: the problem's test section passes torch's nn.LayerNorm (TritonBench-G fast_layernorm): the
+#: reads of its config attributes are sizes only where the problem builds the layer (static.layerargs)
+LN_TEST = """
+import torch
+import torch.nn as nn
+
+def test_fast_layernorm():
+    X = torch.randn(4, 8, device='cuda')
+    layernorm = nn.LayerNorm(8, eps=1e-5, elementwise_affine=True).cuda()
+    return {'test_case_1': fast_layernorm(layernorm, X)}
+
+result_gold = test_fast_layernorm()
+"""
+
+
 def _ln_rules(code: str) -> list[str]:
-    return [v.rule for v in analyze(code, "triton", entry="fast_layernorm", kind="function")[0]]
+    scalars = scalar_positions(LN_ANSWER, function="fast_layernorm", test_code=LN_TEST)
+    return [v.rule for v in analyze(code, "triton", entry="fast_layernorm", kind="function", scalars=scalars)[0]]
 
 
 def test_sizes_sorted_and_config_attributes_of_the_entry_argument_pass() -> None:

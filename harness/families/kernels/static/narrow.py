@@ -161,8 +161,10 @@ def entry_config(b: Body, n: ast.Attribute) -> bool:
     """``layernorm.eps`` in the TritonBench entry ``fast_layernorm(layernorm, X)``: a configuration
     attribute (``allow.NN_CONFIG_ATTRS``, none a name of ``torch.Tensor``) of a parameter of the entry
     function, never rebound there, in an answer that never names its entry (so only the test calls
-    it): the test's nn layer holds a number, bool, string or tuple there, never a tensor (honest
-    round 12 H11; its weights keep the tensor rules)."""
+    it), where every call passes there a layer the problem builds (``layerargs``: torch.nn's or the
+    problem's own non-launching class, never one the answer provides): the test's nn layer holds a
+    number, bool, string or tuple there, never a tensor (honest round 12 H11; its weights keep the
+    tensor rules)."""
     from harness.families.kernels.static.allow import NN_CONFIG_ATTRS
 
     fn, v = b.fn, n.value
@@ -170,8 +172,24 @@ def entry_config(b: Body, n: ast.Attribute) -> bool:
             and fn.parent is None and fn.owner is None and isinstance(fn.node, ast.FunctionDef)
             and b.mod.kind == "function" and fn.node.name == b.mod.entry and _fixed_param(b, v.id)):
         return False
-    # the answer never names its entry (never calls it): the parameter holds what the test passes
+    # the answer never names its entry (never calls it): the parameter holds what the test passes,
+    # and every call passes there a layer the problem's own code builds (``layerargs``)
+    if not _built_layer(b, fn.params, v.id, n.attr):
+        return False
     return not any(isinstance(x, ast.Name) and x.id == b.mod.entry for x in ast.walk(b.mod.tree))
+
+
+def _built_layer(b: Body, params: list[str], name: str, attr: str) -> bool:
+    """Every call of the entry passes at ``name``'s position a layer the problem builds whose ``attr``
+    is a number (``layerargs``), and ``name`` is the reference's parameter there or none of the
+    reference's (a keyword call cannot reach it then)."""
+    from harness.families.kernels.static.layerargs import LAYER_AT
+
+    scalars = b.mod.scalars
+    if name not in params:
+        return False
+    at = LAYER_AT + str(params.index(name))
+    return (at in scalars or f"{at}.{attr}" in scalars) and ("*" + name not in scalars or f"{at}={name}" in scalars)
 
 
 def is_number(b: Body, n: ast.Name) -> bool:

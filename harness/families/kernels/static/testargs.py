@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from harness.families.kernels.static.body import SIZE, default_kind
+from harness.families.kernels.static.layerargs import layer_positions
 from harness.families.kernels.static.policy import DTYPE_NAMES
 
 REFERENCE = "*"  # "*name": a parameter of the reference's entry
@@ -162,7 +163,8 @@ def entry_kinds(source: str, fn: ast.FunctionDef, annotated: set[int]) -> set[in
     default: rt11d S5), ``POSITIONAL + str(i)`` for every position some call fills positionally with a
     possible tensor (all of them where the calls are not all visible), so an answer's parameter of
     another name there is no size either (rt11d S1), and ``UNPASSED + name`` for every parameter no
-    call passes (where all are visible): it always holds the answer's own default."""
+    call passes (where all are visible): it always holds the answer's own default; and the
+    ``layerargs`` markers of positions every call fills with a layer the problem builds."""
     params = [*fn.args.posonlyargs, *fn.args.args]
     names = [a.arg for a in params]
     kwonly = [a.arg for a in fn.args.kwonlyargs]
@@ -180,5 +182,7 @@ def entry_kinds(source: str, fn: ast.FunctionDef, annotated: set[int]) -> set[in
     unpassed = set() if seen is None else \
         {n for i, n in enumerate(names) if i not in sizes and n not in sizes and n not in others} | \
         {k for k in kwonly if k not in sizes and k not in others}
+    if seen is not None:  # layers the problem builds, at every call (``layerargs``: honest round 12 H11)
+        found |= layer_positions(source, fn.name, names)
     return found | {REFERENCE + n for n in names + kwonly} | {POSITIONAL + str(i) for i in at} | \
         {UNPASSED + n for n in unpassed}
