@@ -86,8 +86,7 @@ def test_other_uses_stay_rejected(name: str, code: str, rule: str) -> None:
 
 def test_the_class_entry_is_only_an_autograd_function() -> None:
     plain = CLASS.replace("class Scale(torch.autograd.Function):", "class Scale:")
-    assert _rules(plain, "Scale", CLASS, TEST_CLASS) - {"forbidden_decorator"} >= {"no_entry_function"} or \
-        _rules(plain, "Scale", CLASS, TEST_CLASS) != set()
+    assert "no_entry_function" in _rules(plain, "Scale", CLASS, TEST_CLASS)
     # the class is named only by Cls.apply(...) calls
     assert "forbidden_call" in _rules(CLASS + "\nS = Scale\n", "Scale", CLASS, TEST_CLASS)
 
