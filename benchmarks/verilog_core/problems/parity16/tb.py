@@ -16,9 +16,10 @@ async def exhaustive(dut):
     data_h = dut.data
     even_h = dut.even_par
     odd_h = dut.odd_par
+    settle = Timer(1, unit="ns")  # made once, awaited after each vector: the same 1 ns
     for data in stimulus(tb_rng("parity16")):
         data_h.value = data
-        await Timer(1, unit="ns")
+        await settle
         exp_even = bin(data).count("1") & 1
         exp_odd = exp_even ^ 1
         got_even = int(even_h.value)
