@@ -27,7 +27,9 @@ from harness.families.kernels.static.hostsizes import (
     _owning,
     _pushed,
     _returned_sizes,
+    iterator_loops,
     member_size,
+    numbers,
 )
 
 _UNARY_AFTER = frozenset({"return", "case", "throw", "else", "do", "co_return", "co_yield", "delete"})
@@ -367,3 +369,21 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
             bad.append(f"{name}[{' '.join(index.split())[:20]}] (an index the checks cannot bound: a literal below a "
                        "literal size, or a for-loop variable below it)")
     return bad
+
+
+def safe_iterators(code: str) -> list[tuple[str, int, int, int]]:
+    """``for (auto it = s.begin(); it != s.end(); ++it)`` loops whose ``*it`` and ``++it`` are safe
+    (:func:`.hostsizes.iterator_loops`): ``s`` a vector of numbers that keeps its storage (:func:`_fixed`)
+    or a sizes view whose tensor stays (:func:`_sizes_view`)."""
+    if "begin" not in code:
+        return []
+    body = _outer_body(code)
+    own = own_functions(code)
+    skip = _device_signatures(code)
+
+    def accept(name: str, at: int) -> bool:
+        if numbers(code, name):
+            return _fixed(code, name, own, skip)
+        return _sizes_view(code, name, _scope(code, body, at))
+
+    return iterator_loops(code, accept)

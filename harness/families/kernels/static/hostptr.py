@@ -37,7 +37,14 @@ from harness.families.kernels.static.cudaindirect import (
     _balanced,
     _operand,
 )
-from harness.families.kernels.static.hostindex import _MOVES, _UNARY_AFTER, _constants, _indexing, _open_of
+from harness.families.kernels.static.hostindex import (
+    _MOVES,
+    _UNARY_AFTER,
+    _constants,
+    _indexing,
+    _open_of,
+    safe_iterators,
+)
 from harness.families.kernels.static.hostmem import _args, _mentions, host_buffers
 
 _TEMPLATE_PARAM = re.compile(r"\b(?:class|typename)\s+(?:\.\.\.\s*)?([A-Za-z_]\w*)\s*(?=[,>=])")
@@ -218,11 +225,13 @@ def _derefs(code: str) -> list[str]:
     return bad
 
 
-def _arithmetic(code: str, ptrs: _Pointers) -> list[str]:
+def _arithmetic(code: str, ptrs: _Pointers, iters: list[tuple[str, int, int, int]]) -> list[str]:
     bad = []
     for m in re.finditer(r"\+\+|--|\+=|-=|(?<![-+])[+-](?![-+=>])", code):
         if re.search(r"\d[eEpP]$", code[max(0, m.start() - 2):m.start()]):
             continue
+        if m.group(0) == "++" and any(head <= m.start() < start for _, head, start, _ in iters):
+            continue  # ++it in the header of a loop from begin to end
         left = _left_operand(code, m.start())
         right = _operand(code, m.end()) if m.group(0) not in ("++", "--") or not left.strip() else ""
         if m.group(0) in ("++", "--") and left.strip():
@@ -327,12 +336,23 @@ def _in_loop(code: str, at: int, body_start: int) -> bool:
     return False
 
 
+def _elements(code: str, iters: list[tuple[str, int, int, int]]) -> str:
+    """``code`` with each ``*it`` in the body of a loop from begin to end (:func:`.hostindex.safe_iterators`)
+    read as the number it is (``0``, same length): an element of numbers, no dereference of a host address."""
+    for it, _, start, end in iters:
+        body = re.sub(r"\*\s*" + re.escape(it) + r"\b", lambda m: "0" + " " * (len(m.group(0)) - 1), code[start:end])
+        code = code[:start] + body + code[end:]
+    return code
+
+
 def pointer_problems(code: str, kernels: set[str]) -> list[str]:
     """What in one host text makes a pointer from an integer or writes past host memory (module doc)."""
+    iters = safe_iterators(code)
+    code = _elements(code, iters)
     consts = _constants(code)
     ptrs = _Pointers(code)
     bad = _type_casts(code, opaque_types(code)) + _void_casts(code, kernels)
-    bad += _int_casts(code, ptrs) + _distances(code, ptrs) + _derefs(code) + _arithmetic(code, ptrs)
+    bad += _int_casts(code, ptrs) + _distances(code, ptrs) + _derefs(code) + _arithmetic(code, ptrs, iters)
     bad += _indexing(code, consts) + _library_writes(code) + _runtime_writes(code, ptrs)
     return bad
 

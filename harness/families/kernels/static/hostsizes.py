@@ -6,6 +6,7 @@ filled by ``push_back`` statements that always run, a struct's array member of a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from harness.families.kernels.static.cudacalls import _outer_body
 from harness.families.kernels.static.cudaindirect import _balanced
@@ -178,3 +179,38 @@ def _call_result(code: str, at: int, index: str, results: dict[str, int], consts
     callee = re.search(r"(?<![\w.>:])([A-Za-z_]\w*)\s*$", code[:start])
     lit = _literal(index, consts)
     return callee is not None and lit is not None and lit < results.get(callee.group(1), 0)
+
+
+#: ``for (auto it = s.begin(); it != s.end(); ++it)`` (``cbegin``/``cend``, ``it++``)
+_ITER_LOOP = re.compile(r"\bfor\s*\(\s*auto\s+([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*\.\s*(c?)begin\s*\(\s*\)\s*;\s*\1\s*!=\s*"
+                        r"\2\s*\.\s*\3end\s*\(\s*\)\s*;\s*(?:\+\+\s*\1|\1\s*\+\+)\s*\)")
+#: a container of numbers by value: ``std::vector<int64_t> s`` (``std::array<int, 4>``)
+_NUMBERS = r"\bstd\s*::\s*(?:vector|array)\s*<\s*(?:const\s+)?(?:std\s*::\s*)?(?:u?int(?:8|16|32|64)_t|size_t|ptrdiff_t" \
+           r"|float|double|(?:(?:unsigned|signed|long|short)\s+)*(?:int|long|short))\s*(?:,\s*\w+\s*)?>\s*{n}\s*[=;({{]"
+
+
+def numbers(code: str, name: str) -> bool:
+    """Is ``name`` declared (once) as a ``std::vector``/``std::array`` of numbers by value?"""
+    return len(re.findall(_NUMBERS.format(n=re.escape(name)), code)) == 1
+
+
+def iterator_loops(code: str, accept: Callable[[str, int], bool]) -> list[tuple[str, int, int, int]]:
+    """Loops that walk a container from its begin to its end (honest12 H3): (iterator, start of the
+    loop's header, start and end of its body). ``accept(container, at)`` says the container keeps its
+    storage (a vector of numbers never resized, a sizes view of a tensor that stays); the body mentions
+    the container nowhere and the iterator only as ``*it`` (never moved, copied or addressed), so each
+    ``*it`` is an element and the loop stops at the end (an empty container runs no iteration)."""
+    out = []
+    for m in _ITER_LOOP.finditer(code):
+        it, cont = re.escape(m.group(1)), m.group(2)
+        k = m.end()
+        while k < len(code) and code[k].isspace():
+            k += 1
+        end = _balanced(code, k, "{", "}") if k < len(code) and code[k] == "{" else code.find(";", k) + 1
+        body = code[k:end]
+        if end <= k or re.search(r"(?<![\w.>])" + re.escape(cont) + r"\b", body) or \
+                re.search(r"(?<![\w.>*])" + it + r"\b|\*\s*" + it + r"\s*(?:\[|\.|->|\+\+|--)", body):
+            continue
+        if accept(cont, m.start()):
+            out.append((m.group(1), m.start(), k, end))
+    return out
