@@ -129,4 +129,4 @@ def data_movement(cases: Iterable[Mapping[str, Any]]) -> str:
     ops = sorted({str(op) for case_ops in traced for op in case_ops})  # type: ignore[union-attr]
     if any(op not in ATEN_ALLOWED for op in ops):
         return ""
-    return f"{MOVEMENT} (the reference runs only {', '.join(ops[:8]) or 'no aten op'})"
+    return f"{MOVEMENT} (the reference runs {'only ' + ', '.join(ops[:8]) if ops else 'no aten op'})"

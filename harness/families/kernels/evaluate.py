@@ -29,6 +29,7 @@ from harness.families.kernels.judge import judge_cases, worker_failure
 from harness.families.kernels.perf import judge
 from harness.families.kernels.perfcheck import PERF_OUTPUTS, perf_output_problem
 from harness.families.kernels.problem import Problem, ProblemError, load_problem
+from harness.families.kernels.refpower import results_unpowered
 from harness.families.kernels.runner import Runner, as_runner
 from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.proc import tail
@@ -139,7 +140,7 @@ def _reference_stage(prob: Problem, workdir: Path, *, gpu: bool, seeds: int, run
     bad = [c["id"] for c in refs.cases if not c.get("deterministic", True)]
     if bad:
         return None, _NONDETERMINISTIC.format(case=bad[0])
-    moved = data_movement(refs.cases)  # never scored (red team 13 K1)
+    moved = data_movement(refs.cases) or results_unpowered(prob, refs)  # never scored (red team 13 K1, K4)
     return (None, moved) if moved else (refs, "")
 
 
@@ -294,7 +295,7 @@ def reference_check(problem: Problem | Path, workdir: Path, *, gpu: bool, timeou
                            "globals": refs.globals, "nonfinite": [c["id"] for c in refs.cases if not c.get("finite", True)]}
     if bad:
         return _result("fail", _NONDETERMINISTIC.format(case=bad[0]), stages)
-    moved = data_movement(refs.cases)
+    moved = data_movement(refs.cases) or results_unpowered(prob, refs)
     if moved:
         return _result("fail", moved, stages)
     return _result("pass", "", stages)

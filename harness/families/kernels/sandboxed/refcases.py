@@ -17,6 +17,7 @@ calls it; the test's ``test_results`` are the outputs).
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 import sys
@@ -28,6 +29,7 @@ from typing import Any
 
 from harness.families.kernels.sandboxed.constants import SECTION_KEY, section_namespace, section_record
 from harness.families.kernels.sandboxed.dists import DERIVED, atol_scale, derive
+from harness.families.kernels.sandboxed.power import Garbage, fake_run
 from harness.families.kernels.sandboxed.provided import ClassWatch
 from harness.families.kernels.sandboxed.refops import OpTrace, maybe_trace
 from harness.families.kernels.sandboxed.scaling import (
@@ -326,15 +328,20 @@ def compute_function_cases(module: types.ModuleType, test_code: str, job: Mappin
                         "paths_seen": sorted(seen)[:_MAX_PATHS],
                         "class_reads": reads[0] if reads[0] == reads[1] else None,
                         **({"ops": trace.ops} if trace is not None else {})})
+    if records:  # the power check: the first case once more, the reference's calls made garbage (.power); last,
+        # as what its garbage reaches (a module-level tensor the section passes) is garbage from then on
+        records[0]["fake"] = fake_run(functools.partial(
+            _section_run, module, code, job, section, job["cases"][0], ([], set(), [False], ClassWatch())),
+            result_var, out)
     return records
 
 
 def _section_run(module: types.ModuleType, code: Any, job: Mapping[str, Any], section: Mapping[str, Any],
                  case: Mapping[str, Any], out: tuple[list[str], set[str], list[bool], ClassWatch],
-                 trace: OpTrace | None = None) -> dict[str, Any]:
+                 trace: OpTrace | Garbage | None = None) -> dict[str, Any]:
     """One run of the test section against the reference's provided names; its namespace. ``out``:
     where its calls write, the paths they saw, whether they drew random numbers, the class watch;
-    ``trace``: records the aten ops of the reference's calls."""
+    ``trace``: records the aten ops of the reference's calls (or makes them garbage, :mod:`.power`)."""
     import torch
 
     from harness.families.kernels.sandboxed.hooks import device_remap

@@ -11,6 +11,7 @@ which validation excludes and a candidate's evaluation does not score.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ class OpTrace:
         return sorted(self.recorder.ops)
 
     def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)  # the write watch names calls by the function's name
         def call(*args: Any, **kwargs: Any) -> Any:
             if self.active:
                 return fn(*args, **kwargs)
