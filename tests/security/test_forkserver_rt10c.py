@@ -11,6 +11,7 @@ System V object. The static allowlist rejects both answers; these tests switch i
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from harness.families.kernels.evaluate import evaluate_kernel
 from harness.families.kernels.runner import sandbox_runner
 from harness.jobs.sweep import lowered
 from harness.sandbox.base import Limits
+from harness.sandbox.local import BubblewrapSandbox
 from tests.kernels.helpers import PROBLEMS, bwrap_usable
 
 HONEST = (PROBLEMS / "relu" / "solution_triton.py").read_text()
@@ -51,6 +53,19 @@ READER = SHM + "FOUND = _libc.shmget(0x5eed, 0, 0) >= 0\n" + HONEST.replace(
     "BLOCK_SIZE=BLOCK_SIZE)", "BLOCK_SIZE=BLOCK_SIZE, FOUND_FLAG=FOUND)")
 
 
+@pytest.fixture(scope="module")
+def warm_sandbox() -> Iterator[BubblewrapSandbox]:
+    """One warm bubblewrap sandbox for this file's evaluations (its own, never another file's): its
+    fork servers import torch and triton once, not once per test; each test still runs its attack
+    and then honest answers in the same sandbox, on the worker and server the attack left."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HWEVAL_SANDBOX_WARM", "on")
+        sandbox = BubblewrapSandbox()
+    assert sandbox.warm
+    yield sandbox
+    sandbox.close()
+
+
 def test_lowered_limits_are_seen() -> None:
     base = {1: (100, 200), 2: (-1, -1)}
     assert not lowered({1: (100, 200), 2: (-1, -1)}, base)
@@ -62,43 +77,32 @@ def test_lowered_limits_are_seen() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")
 @pytest.mark.parametrize("target", ["server", "worker"])
-def test_a_job_cannot_lower_the_limits_of_later_jobs(target: str, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_job_cannot_lower_the_limits_of_later_jobs(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     warm_sandbox: BubblewrapSandbox) -> None:
     import harness.families.kernels.evaluate as ev
-    from harness.sandbox.local import BubblewrapSandbox
 
-    monkeypatch.setenv("HWEVAL_SANDBOX_WARM", "on")
     real = ev.analyze
     monkeypatch.setattr(ev, "analyze", lambda code, lang, **kw: ([], *real(code, lang, **kw)[1:]))
     attack = f"TARGET = {target!r}\n" + PRLIMIT + HONEST
     assert "READER" not in attack and "FOUND_FLAG=FOUND" in READER, "relu's solution changed: adapt"
-    sandbox = BubblewrapSandbox()
-    try:
-        runner = sandbox_runner(sandbox, Limits(), gpu=False)
-        for i, code in enumerate([HONEST, attack, HONEST, HONEST]):
-            refs = tmp_path / ("refs" if i < 3 else "refs_fresh")
-            r = evaluate_kernel(PROBLEMS / "relu", code, "triton", tmp_path / str(i), gpu=False, timeout_s=240.0,
-                                runner=runner, ref_cache=refs, seeds=1)
-            assert r["status"] == "pass", (i, r.get("reason"))
-    finally:
-        sandbox.close()
+    runner = sandbox_runner(warm_sandbox, Limits(), gpu=False)
+    for i, code in enumerate([HONEST, attack, HONEST, HONEST]):
+        refs = tmp_path / ("refs" if i < 3 else "refs_fresh")
+        r = evaluate_kernel(PROBLEMS / "relu", code, "triton", tmp_path / str(i), gpu=False, timeout_s=240.0,
+                            runner=runner, ref_cache=refs, seeds=1)
+        assert r["status"] == "pass", (i, r.get("reason"))
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap not installed")
-def test_shared_memory_does_not_outlive_a_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shared_memory_does_not_outlive_a_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              warm_sandbox: BubblewrapSandbox) -> None:
     import harness.families.kernels.evaluate as ev
-    from harness.sandbox.local import BubblewrapSandbox
 
-    monkeypatch.setenv("HWEVAL_SANDBOX_WARM", "on")
     real = ev.analyze
     monkeypatch.setattr(ev, "analyze", lambda code, lang, **kw: ([], *real(code, lang, **kw)[1:]))
-    sandbox = BubblewrapSandbox()
-    try:
-        runner = sandbox_runner(sandbox, Limits(), gpu=False)
-        for i, code in enumerate([READER, WRITER, READER]):
-            r = evaluate_kernel(PROBLEMS / "relu", code, "triton", tmp_path / str(i), gpu=False, timeout_s=240.0,
-                                runner=runner, ref_cache=tmp_path / "refs", seeds=1)
-            assert r["status"] == "pass", (i, r.get("reason"))
-    finally:
-        sandbox.close()
+    runner = sandbox_runner(warm_sandbox, Limits(), gpu=False)
+    for i, code in enumerate([READER, WRITER, READER]):
+        r = evaluate_kernel(PROBLEMS / "relu", code, "triton", tmp_path / str(i), gpu=False, timeout_s=240.0,
+                            runner=runner, ref_cache=tmp_path / "refs", seeds=1)
+        assert r["status"] == "pass", (i, r.get("reason"))
