@@ -22,6 +22,7 @@ from harness.families.kernels.static.cppunits import (
     host_code,
     pass_flags,
 )
+from harness.families.kernels.static.cudaadl import tensor_calls
 from harness.families.kernels.static.cudacopy import host_reads, symbol_lookups
 from harness.families.kernels.static.cudaindirect import indirect_calls
 from harness.families.kernels.static.cudaops import tensor_operators
@@ -256,6 +257,7 @@ def cpp_compute_calls(views: list[View]) -> list[str]:
         for ns in _NS_ALIAS.findall(code):
             bad.append(f"namespace alias of {ns}")
         bad += tensor_operators(view.host)
+        bad += tensor_calls(view.host)  # ADL to ATen, std:: algorithms on tensors, operator calls (rt13 K3)
     return sorted(set(bad))
 
 

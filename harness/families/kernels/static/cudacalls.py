@@ -45,6 +45,7 @@ STD_CALLS = frozenset({
     "isfinite", "gcd", "lcm", "size", "begin", "end", "distance", "optional", "make_optional", "initializer_list",
     "count", "all_of", "any_of", "none_of", "reverse", "unique_ptr", "make_unique", "string_view", "bit_width",
     "has_single_bit", "bit_ceil", "bit_floor", "countl_zero", "countr_zero", "popcount", "ceil_div",
+    "plus", "multiplies",  # std::accumulate(dims.begin(), dims.end(), 1, std::multiplies<int64_t>()) (cudaadl)
 })
 #: other ``std::`` names host code may use: types and traits
 STD_TYPES = frozenset({
