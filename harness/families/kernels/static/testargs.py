@@ -65,21 +65,43 @@ def _own_nodes(scope: ast.AST) -> list[ast.AST]:
     return out
 
 
-def _number_names(scope: ast.AST) -> dict[str, bool]:
-    """Names bound in ``scope`` -> whether every binding there is a number literal."""
+def _pairs(node: ast.Assign | ast.AnnAssign) -> list[tuple[ast.expr, ast.expr | None]]:
+    """(target, value) of an assignment, a tuple target unpacked from a literal tuple element by
+    element (``B, N_CTX, H, D = 4, 1025, 12, 128``: honest round 13 P1a)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    out: list[tuple[ast.expr, ast.expr | None]] = []
+    for t in targets:
+        v = node.value
+        if isinstance(t, ast.Tuple | ast.List) and isinstance(v, ast.Tuple | ast.List) and len(t.elts) == len(v.elts) \
+                and not any(isinstance(e, ast.Starred) for e in [*t.elts, *v.elts]):
+            out += list(zip(t.elts, v.elts, strict=True))
+        else:
+            out.append((t, v))
+    return out
+
+
+def _number_names(scope: ast.AST, outer: dict[str, bool] | None = None) -> dict[str, bool]:
+    """Names bound in ``scope`` -> whether every binding there is a number literal or a name that is
+    one (``p_max_len_in_batch = seq_len`` where ``seq_len = 10``: honest round 13 P1a), followed
+    through chains in ``scope`` and then ``outer`` (the module's, for a name ``scope`` never binds);
+    a cycle, a call, an attribute or any other binding is none."""
     nodes = _own_nodes(scope)
     good: set[int] = set()  # ids of Name targets bound to a literal
+    alias: dict[int, str] = {}  # ids of Name targets bound to a bare name -> that name
     for node in nodes:
-        if isinstance(node, ast.Assign):
-            good |= {id(t) for t in node.targets if isinstance(t, ast.Name) and _literal(node.value)}
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and _literal(node.value):
-            good.add(id(node.target))
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            for t, v in _pairs(node):
+                if isinstance(t, ast.Name) and _literal(v):
+                    good.add(id(t))
+                elif isinstance(t, ast.Name) and isinstance(v, ast.Name):
+                    alias[id(t)] = v.id
         elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and _loop_of_numbers(node.iter):
             good.add(id(node.target))
+    bindings: dict[str, list[int]] = {}
     verdict: dict[str, bool] = {}
     for node in nodes:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            verdict[node.id] = verdict.get(node.id, True) and id(node) in good
+            bindings.setdefault(node.id, []).append(id(node))
         elif isinstance(node, ast.arg):
             verdict[node.arg] = False
         elif isinstance(node, ast.alias):
@@ -89,6 +111,17 @@ def _number_names(scope: ast.AST) -> dict[str, bool]:
         elif isinstance(node, ast.ExceptHandler | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) \
                 and node.name:
             verdict[node.name] = False
+    known = {n: verdict.get(n, True) and all(b in good for b in bs) for n, bs in bindings.items()}
+    changed = True
+    while changed:  # least fixed point: an alias counts once the name it follows does
+        changed = False
+        for n, bs in bindings.items():
+            if known[n] or not verdict.get(n, True) or any(b not in good and b not in alias for b in bs):
+                continue
+            if all(b in good or (known.get(alias[b], False) if alias[b] in bindings or alias[b] in verdict
+                                 else (outer or {}).get(alias[b], False)) for b in bs):
+                known[n] = changed = True
+    verdict.update({n: verdict.get(n, True) and v for n, v in known.items()})
     return verdict
 
 
@@ -116,9 +149,10 @@ def _passed(source: str, function: str, params: list[str], keyword_only: list[st
             any(k.arg is None for c in calls for k in c.keywords):
         return None
     where, module = _scopes(tree), _number_names(tree)
-    local = {id(s): _number_names(s) for s in set(where.values()) if s is not tree}
     fns = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     nested = {id(n) for f in fns for n in _own_nodes(f) if n is not f}  # their free names are not the module's
+    local = {id(s): _number_names(s, None if id(s) in nested else module)
+             for s in set(where.values()) if s is not tree}
 
     def number(e: ast.expr, call: ast.Call) -> bool:
         if _literal(e):
