@@ -62,6 +62,10 @@ ATTACKS = {
     "accumulate_over_tensors": ("", "    std::vector<torch::Tensor> v{xc, xc};\n"
                                                          "    return std::accumulate(v.begin(), v.end(), xc);"),
     "standard_functor": ("", "    return std::plus<>()(xc, xc);"),
+    "own_method_named_like_a_size_method": ("struct S { torch::Tensor t; torch::Tensor get() { return t; } };\n",
+                                            "    S s{xc};\n    return s.get() * 2;"),
+    "member_through_this": ("struct B { torch::Tensor t; torch::Tensor twice() { return this->t * 2; } };\n",
+                            "    return B{xc}.twice();"),
 }
 #: honest host arithmetic on sizes, pointers and numbers taken from tensors (each passes)
 HONEST = {
@@ -81,6 +85,8 @@ HONEST = {
     "accumulate_of_sizes": "    std::vector<int64_t> s(xc.sizes().begin(), xc.sizes().end());\n"
                            "    int64_t total = std::accumulate(s.begin(), s.end(), int64_t{0});\n"
                            "    (void)total;",
+    "library_members_named_like_a_tensor": "    dim3 grid((n + 255) / 256);\n    long long xs = grid.x * 2 + grid.y;\n"
+                                           "    (void)xs;",
     "stream_and_device": "    auto stream = at::cuda::getCurrentCUDAStream();\n    (void)stream;\n"
                          "    if (xc.device() != y.device() || xc.sizes() != y.sizes()) return y;",
 }

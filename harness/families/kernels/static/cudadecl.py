@@ -56,7 +56,7 @@ KEYWORDS = frozenset({
     "try", "this", "true", "false", "nullptr", "NULL", "typeid", "asm",
 })
 #: names host code uses undeclared that are no tensor (iostreams, CUDA built-ins, math constants)
-KNOWN_VALUES = frozenset({"cout", "cerr", "clog", "endl", "warpSize", "this", "true", "false", "nullptr", "NULL",
+KNOWN_VALUES = frozenset({"cout", "cerr", "clog", "endl", "warpSize", "true", "false", "nullptr", "NULL",
                            "npos", "errno"})
 TYPE = (r"(?:(?:const|volatile|static|constexpr|inline|extern|register|mutable|thread_local|typename|struct|class"
          r"|unsigned|signed|__device__|__host__|__forceinline__)\s+)*"

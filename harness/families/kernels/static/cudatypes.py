@@ -267,11 +267,10 @@ class HostTypes:
                 rest = rest[m.end():]
                 if rest.startswith("("):
                     rest = rest[_balanced(rest, 0):]
-                    value = value and m.group(1) not in NEVER_TENSOR_METHODS
+                    value = value and m.group(1) not in NEVER_TENSOR_METHODS or m.group(1) in self.tensor_names  # an own method
                 elif m.group(1) in self.decls and m.group(1) not in ("first", "second"):
-                    value = m.group(1) in self.tensor_names  # an own struct's member
-                else:
-                    value = value or m.group(1) in self.tensor_names
+                    value = value and m.group(1) in self.tensor_names  # an own struct's member
+                # else: a library type's member (dim3::x, pair::first) is a tensor only of a possible tensor
                 continue
             if rest[0] in "([":
                 rest = rest[_balanced(rest, 0, rest[0], ")" if rest[0] == "(" else "]"):]
