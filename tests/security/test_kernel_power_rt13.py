@@ -101,3 +101,30 @@ def test_a_shapes_only_test_section_is_excluded_and_a_null_answer_not_scored(tmp
     assert suite.evaluate(values, check, ctx).status == Status.PASS
     v = suite.evaluate(values, Candidate(code=NULL), ctx)
     assert v.status == Status.FAIL, (v.status, v.reason)  # the values are compared: the null answer fails
+
+
+GRAD_ONLY_TEST = '''
+
+import torch
+
+def test_scale_grad():
+    results = {}
+    x = torch.randn(4, 16, device='cuda', requires_grad=True)
+    scale(x, 3.0).sum().backward()
+    results['x_grad'] = x.grad.clone()
+    return results
+
+result_gold = test_scale_grad()
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not bwrap_usable(), reason="needs bubblewrap")
+def test_a_section_storing_only_gradients_keeps_its_power(tmp_path: Path) -> None:
+    """fast_rope_embedding's section stores only Q.grad and K.grad: the garbage run makes the
+    reference's backward garbage too, so the problem is validated, not excluded."""
+    from tests.security.test_kernel_autograd_fn import HONEST as SCALE
+
+    suite, problem = _g_suite(tmp_path, "scale_grad_only", SCALE + SEPARATOR + GRAD_ONLY_TEST)
+    v = suite.evaluate(problem, Candidate(code="(self-check)", meta={"selfcheck": True}), context(tmp_path))
+    assert v.status == Status.PASS, (v.status, v.reason)

@@ -3,7 +3,8 @@
 Some test sections store only shapes (``results["case"] = out.shape``) or read only their own inputs,
 so an answer that allocates its outputs and launches a kernel that writes nothing matches the
 reference. The reference phase runs the first case's test section once more with every call of the
-reference's provided functions replaced by a *garbage* version (:class:`Garbage`, passed where the
+reference's provided functions (and the engine's calls of its autograd Functions' ``backward``: a
+section may store only gradients) replaced by a *garbage* version (:class:`Garbage`, passed where the
 section's calls are wrapped): the values the call returns (tensors, at any depth of tuples, lists and
 dicts; Python numbers) become garbage of the same shape and dtype (NaN, 77, the negation of a mask),
 and the tensor arguments the call changed are filled with garbage. Its results are saved (``fake_0.pt``);
