@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.families.kernels.static.check import analyze, scalar_positions
 from harness.families.kernels.static.testargs import passed_numbers
 from tests.security.test_kernel_tb_rt11 import LSE_HONEST, LSE_TEST, _rules
 
@@ -60,3 +61,85 @@ def test_a_parameter_followed_through_a_name_stays_a_tensor() -> None:
     nested = "seq_len = 0\ndef test():\n    def inner():\n        d = seq_len\n        return logsumexp(x, d)\n" \
         "    return inner()\n"
     assert passed_numbers(nested, "logsumexp", ["input", "dim"]) == set()  # nested: free names not followed
+
+
+# -- H1: a second wrapper the test section calls (TritonBench-G triton_mul2) ------------------
+MUL2_REF = '''import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def mul2_kernel(src, dst, n, BLOCK_SIZE: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
+    mask = offs < n
+    tl.store(dst + offs, tl.load(src + offs, mask=mask) * 2, mask=mask)
+
+
+def triton_mul2(x, BLOCK_SIZE=16):
+    out = torch.empty_like(x)
+    n = x.numel()
+    mul2_kernel[(triton.cdiv(n, BLOCK_SIZE),)](x, out, n, BLOCK_SIZE=BLOCK_SIZE)
+    return out
+
+
+def triton_mul2_inplace(x, BLOCK_SIZE=16):
+    n = x.numel()
+    mul2_kernel[(triton.cdiv(n, BLOCK_SIZE),)](x, x, n, BLOCK_SIZE=BLOCK_SIZE)
+    return x
+'''
+MUL2_TEST = '''
+import torch
+
+def test_mul2():
+    results = {}
+    x = torch.arange(1024, dtype=torch.float32, device='cuda')
+    results["test_case_1"] = triton_mul2(x, BLOCK_SIZE=1024)
+    results["test_case_2"] = triton_mul2_inplace(x.clone(), BLOCK_SIZE=1024)
+    return results
+
+result_gold = test_mul2()
+'''
+
+
+def _mul2_rules(code: str, test: str = MUL2_TEST) -> list[tuple[str, str]]:
+    scalars = scalar_positions(MUL2_REF, function="triton_mul2_inplace", test_code=test)
+    return [(v.rule, v.detail) for v in analyze(code, "triton", entry="triton_mul2_inplace", kind="function",
+                                                 scalars=scalars)[0]]
+
+
+def _torch(rules: list[tuple[str, str]]) -> bool:
+    return any(rule == "torch_compute" for rule, _ in rules)
+
+
+def test_a_second_wrapper_the_test_calls_is_typed_from_its_calls() -> None:
+    assert _mul2_rules(MUL2_REF) == []  # before: triton.cdiv() "on a tensor" in triton_mul2
+    # the test passes a tensor there: stays a possible tensor
+    assert _torch(_mul2_rules(MUL2_REF, MUL2_TEST.replace("triton_mul2(x, BLOCK_SIZE=1024)",
+                                                          "triton_mul2(x, BLOCK_SIZE=torch.tensor(4))")))
+    # the test calls it through a variable: its calls are not all visible
+    assert _torch(_mul2_rules(MUL2_REF, MUL2_TEST.replace('results["test_case_1"] = triton_mul2(x, BLOCK_SIZE=1024)',
+                                                          'f = triton_mul2\n    results["test_case_1"] = f(x, 1024)')))
+
+
+@pytest.mark.parametrize("extra", [
+    # the answer calls the wrapper itself with a tensor size
+    "def triton_mul2_inplace(x, BLOCK_SIZE=16):\n    return triton_mul2(x, x.sum())\n",
+    "def triton_mul2_inplace(x, BLOCK_SIZE=16):\n    return triton_mul2(x, BLOCK_SIZE=x.sum())\n",
+    # the answer uses it as a value: anything may call it
+    "def triton_mul2_inplace(x, BLOCK_SIZE=16):\n    g = triton_mul2\n    return g(x, x.sum())\n",
+    "def triton_mul2_inplace(x, BLOCK_SIZE=16):\n    return list(map(triton_mul2, [x], [x.sum()]))[0]\n",
+])
+def test_an_answer_passing_its_wrapper_a_tensor_size_is_rejected(extra: str) -> None:
+    answer = MUL2_REF[:MUL2_REF.index("def triton_mul2_inplace")] + extra
+    assert _torch(_mul2_rules(answer))
+
+
+@pytest.mark.parametrize("tail", ["triton_mul2 = _launch\n", "def triton_mul2(x, BLOCK_SIZE=16):\n    return x\n"
+                                  "triton_mul2 = _launch\n"])
+def test_a_wrapper_name_bound_to_another_function_stays_untyped(tail: str) -> None:
+    helper = "def _launch(x, BLOCK_SIZE=16):\n    n = x.numel()\n" \
+        "    mul2_kernel[(triton.cdiv(n, BLOCK_SIZE),)](x, x, n, BLOCK_SIZE=BLOCK_SIZE)\n    return x\n"
+    answer = MUL2_REF[:MUL2_REF.index("def triton_mul2(")] + helper + tail + \
+        MUL2_REF[MUL2_REF.index("def triton_mul2_inplace"):]
+    assert _torch(_mul2_rules(answer))

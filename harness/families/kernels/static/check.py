@@ -22,7 +22,7 @@ from harness.families.kernels.static.cuda import (
 from harness.families.kernels.static.module import check_module
 from harness.families.kernels.static.rebind import source_rebinding
 from harness.families.kernels.static.scope import ModuleScope, Violation
-from harness.families.kernels.static.testargs import POSITIONAL, entry_kinds
+from harness.families.kernels.static.testargs import POSITIONAL, entry_kinds, wrapper_markers
 
 RULES = {
     "no_model_new": "the answer must define class ModelNew",
@@ -215,7 +215,7 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
                 found |= entry_kinds(applied[1], applied[0], _annotated_numbers(applied[0], 0))
             except SyntaxError:
                 pass
-        return frozenset(found)
+        return frozenset(found | _wrappers(tree, function, reference_source, test_code))
     forwards = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
@@ -230,6 +230,23 @@ def scalar_positions(reference_source: str, cls: str = "Model", function: str | 
         defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
         found |= {f"{POSITIONAL}{j}" for j, d in enumerate(defaults) if j not in found and not _is_number(d)}
     return frozenset(found)
+
+
+def _wrappers(tree: ast.Module, function: str, reference_source: str, test_code: str) -> set[int | str]:
+    """The kinds of every other undecorated module-level function of the reference that the test
+    section calls by name (``testargs.wrapper_markers``: honest round 13 H1), typed like the entry."""
+    try:
+        called = {c.func.id for c in ast.walk(ast.parse(test_code))
+                  if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+    except SyntaxError:
+        return set()
+    found: set[int | str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name != function and node.name in called \
+                and not node.decorator_list:
+            kinds = entry_kinds(f"{reference_source}\n{test_code}", node, _annotated_numbers(node, 0))
+            found |= wrapper_markers(node.name, kinds)
+    return found
 
 
 def _is_number(node: ast.expr | None) -> bool:

@@ -17,7 +17,7 @@ from harness.families.kernels.static.jit import (
     is_kernel_def,
 )
 from harness.families.kernels.static.scope import Fn, ModuleScope, Report, Violation
-from harness.families.kernels.static.testargs import POSITIONAL, REFERENCE, UNPASSED
+from harness.families.kernels.static.testargs import POSITIONAL, REFERENCE, UNPASSED, wrapper_kinds
 
 SIZE, OPAQUE = 0, 1
 _PASSES = 100
@@ -226,19 +226,40 @@ def _entry_function(mod: ModuleScope) -> None:
                        for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)]
 
 
+def _wrappers(mod: ModuleScope) -> None:
+    """Another module-level function of the answer that the test section calls (``triton_mul2`` beside
+    the entry ``triton_mul2_inplace``: honest round 13 H1) is typed like the entry from the problem's
+    calls (``testargs.wrapper_kinds``), joined with the answer's own calls; used as a value, it is
+    not (``Fn.test_called``)."""
+    for name, fn in mod.functions.items():
+        kinds = wrapper_kinds(mod.scalars, name) if name != mod.entry and mod.kind == "function" else None
+        if kinds is None or not isinstance(fn.node, ast.FunctionDef) or fn.seeded:
+            continue
+        args = fn.node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        fn.seeded = fn.test_called = True
+        fn.param_kinds = [_kind_in(kinds, a.arg, i, d) for i, (a, d) in enumerate(zip(positional, defaults, strict=True))]
+        fn.param_kinds += [_kind_in(kinds, a.arg, None, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+
+
 def _entry_kind(mod: ModuleScope, name: str, i: int | None, default: ast.expr | None) -> int:
+    return _kind_in(mod.scalars, name, i, default)
+
+
+def _kind_in(scalars: frozenset[int | str], name: str, i: int | None, default: ast.expr | None) -> int:
     """The kind of the answer's entry parameter ``name`` (at position ``i``): a parameter the reference
     has takes the reference's kind by name, whatever the answer's default (rt11d S5, S1); another is
     a size where its default is a number, unless a call of the problem fills its position with a
     possible tensor (:func:`testargs.entry_kinds`)."""
-    if UNPASSED + name in mod.scalars and (i is None or POSITIONAL + str(i) not in mod.scalars) and \
+    if UNPASSED + name in scalars and (i is None or POSITIONAL + str(i) not in scalars) and \
             (default_kind(default) == SIZE or isinstance(default, ast.Constant) and default.value is None):
         return SIZE  # no call passes it: it holds the answer's own constant default (``rounding_mode=None``)
-    if REFERENCE + name in mod.scalars:
-        return SIZE if name in mod.scalars else OPAQUE
-    if i is not None and POSITIONAL + str(i) in mod.scalars:
+    if REFERENCE + name in scalars:
+        return SIZE if name in scalars else OPAQUE
+    if i is not None and POSITIONAL + str(i) in scalars:
         return OPAQUE
-    return SIZE if i is not None and i in mod.scalars else default_kind(default)
+    return SIZE if i is not None and i in scalars else default_kind(default)
 
 
 def _state(mod: ModuleScope) -> tuple[object, ...]:
@@ -273,6 +294,7 @@ def check_module(tree: ast.Module, *, entry: str, kind: str, scalars: frozenset[
     mod.scalars = scalars
     _collect(mod, rep)
     _entry_function(mod)
+    _wrappers(mod)
     top = Body(mod, None, rep, True, mode="module")
     _module_level(mod, top)
     applyentry.seed_forward(mod, _entry_kind)

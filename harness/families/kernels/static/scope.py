@@ -40,6 +40,7 @@ class Fn:
     static: bool = False
     seeded: bool = False  # parameter kinds fixed by the contract (forward, __init__, entry, grids)
     escaped: bool = False  # referenced other than by a call: anything may call it
+    test_called: bool = False  # seeded from the test section's calls (not the entry): escaped, opaque
     param_kinds: list[int] = field(default_factory=list)
     env: dict[str, int] = field(default_factory=dict)
     callables: dict[str, Fn] = field(default_factory=dict)
@@ -72,7 +73,8 @@ class Fn:
         passes sizes); escaped functions, and in the ``final`` pass never-called ones, get
         ``OPAQUE`` parameters."""
         names = self.all_params
-        if self.seeded:  # the contract's kinds, joined with any direct call (a grid also called)
+        # the contract's kinds, joined with any direct call (a grid also called)
+        if self.seeded and not (self.test_called and self.escaped):
             kinds = self.param_kinds + [OPAQUE] * (len(names) - len(self.param_kinds))
             for call in self.calls:
                 kinds = [max(k, call[i] if i < len(call) else OPAQUE) for i, k in enumerate(kinds)]

@@ -24,6 +24,7 @@ from harness.families.kernels.static.policy import DTYPE_NAMES
 REFERENCE = "*"  # "*name": a parameter of the reference's entry
 POSITIONAL = "*@"  # "*@i": a position some call of the entry fills positionally with a possible tensor
 UNPASSED = "*-"  # "*-name": a parameter no call of the entry passes (every call visible): the answer's default
+WRAPPER = "*w:"  # "*w:fn/marker": the kinds of another function the test section calls (honest round 13 H1)
 _NUMBER = (int, float, bool)
 
 
@@ -220,3 +221,18 @@ def entry_kinds(source: str, fn: ast.FunctionDef, annotated: set[int]) -> set[in
         found |= layer_positions(source, fn.name, names)
     return found | {REFERENCE + n for n in names + kwonly} | {POSITIONAL + str(i) for i in at} | \
         {UNPASSED + n for n in unpassed}
+
+
+def wrapper_markers(name: str, kinds: set[int | str]) -> set[int | str]:
+    """The kinds :func:`entry_kinds` gives another module-level function ``name`` of the reference that
+    the test section calls (TritonBench-G's ``triton_mul2`` beside the entry ``triton_mul2_inplace``:
+    honest round 13 H1), each under ``WRAPPER + name + "/"`` (a position as ``#i``)."""
+    return {f"{WRAPPER}{name}/{'#' if isinstance(k, int) else ''}{k}" for k in kinds}
+
+
+def wrapper_kinds(scalars: frozenset[int | str], name: str) -> frozenset[int | str] | None:
+    """The kinds :func:`wrapper_markers` recorded for ``name`` (``None``: the test section calls no
+    such function), in the form :func:`entry_kinds` gives them."""
+    head = f"{WRAPPER}{name}/"
+    rest = [s[len(head):] for s in scalars if isinstance(s, str) and s.startswith(head)]
+    return frozenset(int(r[1:]) if r.startswith("#") else r for r in rest) if rest else None
