@@ -55,6 +55,7 @@ ATTACKS = {
     "adl_global_qualified": "return ::fmax(xc, y);",
     "adl_abs_of_copy": "auto t = xc;\n    return abs(t);",
     "adl_pow_in_expression": "y = pow(xc, 2);\n    return y;",
+    "adl_behind_an_empty_macro": "y = C10_RDTSC exp(xc);\n    return y;",
     "adl_own_template": "return relu(xc);",
     "std_accumulate": "return std::accumulate(cols.begin(), cols.end(), torch::zeros_like(cols[0]));",
     "std_accumulate_iterators": "auto b = cols.begin();\n    auto e = std::end(cols);\n"
@@ -75,6 +76,7 @@ ATTACKS = {
 }
 #: own host functions the forms call: one named like an ATen function (ADL prefers at::relu), one not
 PRELUDES = {
+    "adl_behind_an_empty_macro": "y = C10_RDTSC exp(xc);\n    return y;",
     "adl_own_template": "template <class T> torch::Tensor relu(T v) { return v; }",
     "own_helper": "torch::Tensor check_cuda(torch::Tensor v) { TORCH_CHECK(v.is_cuda(), \"cuda\"); return v; }",
     "own_qualified": "template <class T> torch::Tensor relu(T v) { return v; }",
@@ -116,3 +118,10 @@ def test_aten_names_come_from_the_installed_headers() -> None:
     names = aten_names()
     assert names is not None and {"relu", "max", "exp", "sum_to", "softmax"} <= names
     assert "fwd" not in names
+
+
+def test_a_call_behind_an_all_caps_word_is_read_as_a_call() -> None:
+    """``C10_RDTSC`` (ApproximateClock.h) expands to nothing on x86: ``C10_RDTSC system("ls");`` read
+    as a declaration of ``system`` passed every rule before."""
+    src = _MODULE.format(tail='C10_RDTSC system("ls");\n    return y;', prelude="")
+    assert "cuda_host_indirect" in {v.rule for v in check_static(src, "cuda")}

@@ -74,7 +74,9 @@ def _declaration(code: str, start: int) -> bool:
         return _declarator_list(code, len(prev) - 1)
     m = re.search(r"([A-Za-z_]\w*)$", prev)
     if m:
-        return m.group(1) not in _KEYWORDS
+        # an all-caps word is a header macro, maybe one that expands to nothing (``y = C10_RDTSC exp(x)``,
+        # red team 13 K3 review): no type, so the name after it is called
+        return m.group(1) not in _KEYWORDS and re.fullmatch(r"[A-Z][A-Z0-9_]*", m.group(1)) is None
     return prev.endswith((">", "*", "&")) and not prev.endswith(("->", ">>", "&&")) and \
         not re.search(r"[-+/%^|!=<(,]\s*[*&]$", prev)
 
