@@ -64,6 +64,7 @@ ATTACKS = {
     "standard_functor": ("", "    return std::plus<>()(xc, xc);"),
     "own_method_named_like_a_size_method": ("struct S { torch::Tensor t; torch::Tensor get() { return t; } };\n",
                                             "    S s{xc};\n    return s.get() * 2;"),
+    "attributed_upper_case_declaration": ("", "    [[maybe_unused]] torch::Tensor X = xc;\n    return X * 2;"),
     "member_through_this": ("struct B { torch::Tensor t; torch::Tensor twice() { return this->t * 2; } };\n",
                             "    return B{xc}.twice();"),
 }

@@ -62,7 +62,7 @@ TYPE = (r"(?:(?:const|volatile|static|constexpr|inline|extern|register|mutable|t
          r"|unsigned|signed|__device__|__host__|__forceinline__)\s+)*"
          r"(?:decltype\s*\((?:[^()]|\([^()]*\))*\)|(?:::\s*)?[A-Za-z_]\w*(?:\s*(?:::\s*[A-Za-z_]\w*|‹[^;{}⁅⁆]*?›))*)"
          r"(?:\s+(?:const|volatile|long|int|short|char|double|unsigned|signed)\b)*")
-DECL = re.compile(r"(?:(?<=[;{}(,)›:])|^)\s*(?P<type>" + TYPE + r")(?P<ptr>(?:\s|[*&])[\s*&]*"
+DECL = re.compile(r"(?:(?<=[;{}(,)›:\]\"])|^)\s*(?P<type>" + TYPE + r")(?P<ptr>(?:\s|[*&])[\s*&]*"
                    r"(?:(?:const|__restrict__|__restrict|volatile)\b[\s*&]*)*)(?P<name>[A-Za-z_]\w*)\s*"
                    r"(?P<next>[=;,)({\[]|:(?!:))", re.M)
 
