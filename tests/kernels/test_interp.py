@@ -1,7 +1,8 @@
 """The interpreter shortcut (harness/families/kernels/sandboxed/interp.py): a ``@triton.jit``
 helper called inside a launch skips Triton's repeated language patch, computes the same bits, and
 leaves ``triton.language`` as Triton's own call does; outside a launch Triton's call runs. The
-interpreter's ``_get_np_dtype`` on a table built once answers as Triton's own for every type."""
+interpreter's ``_get_np_dtype`` on a table built once answers as Triton's own for every type. Block
+types and tensor shapes made once per value are Triton's own, and so is what a kernel computes."""
 from __future__ import annotations
 
 import json
@@ -159,3 +160,66 @@ def test_the_np_dtype_table_answers_as_tritons_own() -> None:
     answers = {r[0]: r[1] for r in rows}
     assert answers["fp32"] == "float32" and answers["bf16"] == "uint16" and answers["pointer<fp32>"] == "uint64"
     assert any(r[1] == "raises KeyError" for r in rows)  # a type Triton has no entry for raises as before
+
+
+MEMO = """
+import json
+import torch
+import triton.language as tl
+from triton.runtime import interpreter
+import kernels
+from harness.families.kernels.sandboxed import interp
+
+core = tl.core
+f32, i8 = tl.float32, tl.int8
+ptr = tl.pointer_type(f32)
+SHAPES = [[4], [2, 8], (16,), core.tuple([2, 4]), [tl.constexpr(8)], [], [3], [2, 0], [True], [2**21], [-4]]
+
+
+def block(elem, shape):
+    try:
+        t = tl.block_type(elem, shape)
+    except Exception as e:
+        return "raises " + type(e).__name__ + ": " + str(e)
+    assert t.element_ty is elem
+    return [sorted(vars(t)), str(t.shape), list(t.shape), t.numel, t.name, type(t.shape).__name__]
+
+
+def tensor(ty):
+    t = tl.tensor(interpreter.TensorHandle(torch.zeros(1).numpy(), tl.float32), ty)
+    assert t.type is ty
+    return [sorted(vars(t)), [s.value for s in t.shape], type(t.shape).__name__, t.numel.value, str(t.dtype)]
+
+
+def facts():
+    rows = [block(e, s) for e in (f32, i8, ptr) for s in SHAPES for _ in range(2)]
+    types = [f32, i8, ptr, tl.block_type(f32, [2, 4]), tl.block_type(ptr, [8]), tl.block_type(f32, [1]),
+             tl.block_type(f32, [True]), tl.block_type(i8, [2, 4])]
+    rows += [tensor(t) for t in types for _ in range(2)]
+    x = torch.linspace(-3.0, 3.0, 37)
+    y = torch.empty(37, dtype=torch.int32)
+    s = torch.empty(1)
+    kernels.loop_kernel[(1,)](x, y, s, 37, BLOCK=64)
+    return rows + [y.tolist(), s.tolist()]
+
+
+own = facts()
+interp.install()
+memo = facts()
+print(json.dumps({"own": own, "memo": memo, "patched": tl.block_type.__init__.__name__}))
+"""
+
+
+def test_memoized_block_types_and_tensor_shapes_are_tritons_own(tmp_path: Path) -> None:
+    (tmp_path / "kernels.py").write_text(KERNELS)
+    (tmp_path / "blind.py").write_text(BLIND)
+    env = {**os.environ, "TRITON_INTERPRET": "1", "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    proc = subprocess.run([sys.executable, "-c", MEMO], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["patched"] == "block_type_init"  # the memo is what ran the second time
+    assert out["memo"] == out["own"]
+    raised = [r for r in out["own"] if isinstance(r, str)]
+    assert any("0d block_type" in r for r in raised) and any("power of 2" in r for r in raised)
+    assert sum(isinstance(r, list) and r[:1] == [["element_ty", "name", "numel", "shape"]] for r in out["own"]) >= 20

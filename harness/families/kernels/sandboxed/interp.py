@@ -27,7 +27,20 @@ interpreter runs, not what it computes.
 Triton type's values, asked for every tensor it makes: about 300,000 times for four kernels-hard
 goldens), which built its 18-entry ``{tl dtype: np.dtype}`` dict (18 ``dtype.__hash__`` calls) on
 every call, by the same function on that dict built once: the same lookups, the same answers and
-the same ``KeyError`` for a type it has no entry for. :func:`install` installs both.
+the same ``KeyError`` for a type it has no entry for.
+
+:func:`memo_types` makes each block type and each tensor's shape once per value. The interpreter
+runs Triton's front end (``triton.language.semantic``) on every operation of every program, and
+that front end builds a new ``block_type`` (shape unwrapped, validated, its name formatted) and a
+new ``tensor`` (its shape a Triton tuple of ``constexpr``, typed element by element) for each
+result (segmented_scan's kernels-hard golden made 190,000 tensors on its CPU cases with one seed;
+it and row_median's golden 106,000 block types). A ``block_type`` of an element type object and a shape of plain ints that
+was made before gets that one's shape, size and name (the same values); a ``tensor`` of a scalar,
+pointer or block type gets the shape and size made before for the same dims. Types and shapes are never changed once made
+(Triton changes only its own tuples of kernel arguments, when it compiles), every other shape and
+every invalid one (which raises) takes Triton's own constructor, and a table keeps the element
+type it is keyed by alive, so an ``id`` never names another object (at most 4,096 entries each,
+then emptied). :func:`install` installs all of these.
 """
 from __future__ import annotations
 
@@ -36,15 +49,18 @@ from typing import Any
 
 _INSTALLED: list[bool] = []
 _TABLED: list[bool] = []
+_MEMO: list[bool] = []
+_MEMO_SIZE = 4096
 
 
 def install() -> None:
-    """Both shortcuts and boolean mask data (interpmask.py; once per process): what the sandboxed
+    """The shortcuts, the tables and boolean mask data (interpmask.py; once per process): what the sandboxed
     worker runs answers under."""
     from harness.families.kernels.sandboxed import interpmask
 
     skip_repatching_in_launches()
     table_np_dtypes()
+    memo_types()
     interpmask.install()
 
 
@@ -117,3 +133,56 @@ def skip_repatching_in_launches() -> None:
     interpreter.GridExecutor.__call__ = launch_call  # type: ignore[method-assign]
     interpreter.InterpretedFunction.__call__ = helper_call  # type: ignore[method-assign]
     _INSTALLED.append(True)
+
+
+def memo_types() -> None:
+    """Block types and tensor shapes made once per value (once per process; see the docstring)."""
+    if _MEMO:
+        return
+    import triton.language as tl
+
+    core = tl.core
+    block_init, tensor_init = core.block_type.__init__, core.tensor.__init__
+    blocks: dict[tuple[int, tuple[int, ...]], Any] = {}  # (id(element type), dims) -> a block type made so
+    shapes: dict[tuple[int, ...], tuple[Any, Any]] = {}  # a type's dims -> (tensor shape, numel)
+
+    def block_type_init(self: Any, element_ty: Any, shape: Any) -> None:
+        dims = shape.values if type(shape) is core.tuple else shape
+        if type(dims) not in (list, tuple) or not all(type(d) is int for d in dims):
+            return block_init(self, element_ty, shape)
+        key = (id(element_ty), tuple(dims))
+        made = blocks.get(key)  # holds its element type, so that id names no other object
+        if made is None or made.element_ty is not element_ty:
+            block_init(self, element_ty, shape)  # an invalid shape raises here, as before
+            if len(blocks) >= _MEMO_SIZE:
+                blocks.clear()
+            blocks[key] = self
+            return None
+        self.element_ty = element_ty
+        self.shape, self.numel, self.name = made.shape, made.numel, made.name
+        return None
+
+    def tensor_type_init(self: Any, handle: Any, type_: Any) -> None:
+        kind = type(type_)
+        dims: tuple[int, ...] | None = None
+        if kind is core.block_type:
+            values = tuple(type_.shape.values)
+            dims = values if all(type(d) is int for d in values) else None
+        else:
+            dims = () if kind is core.dtype or kind is core.pointer_type else None
+        made = shapes.get(dims) if dims is not None else None
+        if made is None:
+            tensor_init(self, handle, type_)
+            if dims is not None:
+                if len(shapes) >= _MEMO_SIZE:
+                    shapes.clear()
+                shapes[dims] = (self.shape, self.numel)
+            return
+        self.handle = handle
+        self.shape, self.numel = made
+        self.type = type_
+        self.dtype = type_.scalar
+
+    core.block_type.__init__ = block_type_init  # type: ignore[method-assign]
+    core.tensor.__init__ = tensor_type_init  # type: ignore[method-assign]
+    _MEMO.append(True)
