@@ -143,3 +143,42 @@ def test_a_wrapper_name_bound_to_another_function_stays_untyped(tail: str) -> No
     answer = MUL2_REF[:MUL2_REF.index("def triton_mul2(")] + helper + tail + \
         MUL2_REF[MUL2_REF.index("def triton_mul2_inplace"):]
     assert _torch(_mul2_rules(answer))
+
+
+# -- P1b: module-level typing aliases (kldiv_ops, multinomial_sampling, masked_select) ----------
+_TYPING = "from typing import Dict, Literal, Optional, Sequence, Tuple, Union\n"
+_ALIASES = 'R = Literal["none", "sum"]\nT = Union[Dict[str, type], Sequence[type], None]\nShape = Tuple[int, ...]\n' \
+    "O = Optional[torch.Tensor]\nL = list[Shape]\n"
+_SIGNATURE = "def triton_mul2_inplace(x: O, BLOCK_SIZE: int = 16, r: R = 'none', s: Shape = (1,), t: T = None, " \
+    "l: L | None = None) -> O:"
+
+
+def _with_aliases(aliases: str = _ALIASES, use: str = "") -> str:
+    code = MUL2_REF.replace("import torch\n", "import torch\n" + _TYPING + aliases)
+    code = code.replace("def triton_mul2_inplace(x, BLOCK_SIZE=16):", _SIGNATURE)
+    return code.replace("    n = x.numel()\n    mul2_kernel[(triton.cdiv(n, BLOCK_SIZE),)](x, x,",
+                        f"    {use or 'pass'}\n    n = x.numel()\n    mul2_kernel[(triton.cdiv(n, BLOCK_SIZE),)](x, x,")
+
+
+def test_a_typing_alias_used_in_annotations_is_accepted() -> None:
+    assert _mul2_rules(_with_aliases()) == []  # before: forbidden_attribute "typing is for annotations only"
+
+
+@pytest.mark.parametrize("use", ["print(R)", "y = Shape", "isinstance(x, T)", "Shape((1,))", "z = [O]",
+                                 "getattr(R, '__args__')", "R.__args__"])
+def test_a_typing_alias_used_as_a_value_is_rejected(use: str) -> None:
+    rules = {rule for rule, _ in _mul2_rules(_with_aliases(use=use))}
+    assert rules & {"forbidden_attribute", "dunder_access", "forbidden_builtin"}
+
+
+@pytest.mark.parametrize("aliases", [
+    "R = Literal[torch.tensor(1)]\n",  # computes
+    "k = 1\nR = Literal[k]\n",  # a name that is no type
+    "R = Union[int, getattr]\n",
+    'R = Optional[print("x")]\n',
+    "R = Tuple[int]\nR = 1\n",  # bound twice
+    "R = Tuple[int]\ndef _f():\n    global R\n    R = 1\n",
+    "int = 3\nR = Tuple[int]\n",  # the builtin rebound
+])
+def test_a_typing_alias_over_anything_but_types_is_rejected(aliases: str) -> None:
+    assert _mul2_rules(_with_aliases(aliases)) != []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from harness.families.kernels.static import allow as A
-from harness.families.kernels.static import applyentry
+from harness.families.kernels.static import applyentry, typealias
 from harness.families.kernels.static import autograd as AG
 from harness.families.kernels.static import plain as SP
 from harness.families.kernels.static import tl as TL
@@ -200,6 +200,8 @@ def _module_level(mod: ModuleScope, b: Body) -> None:
             _class(mod, b, stmt)
         elif isinstance(stmt, ast.If) and _is_main_guard(stmt) or applyentry.is_entry_alias(mod, stmt):
             continue  # never runs (imported, not run as a script); ``entry = Cls.apply``: static.applyentry
+        elif isinstance(stmt, ast.Assign) and typealias.is_alias(b, stmt):
+            b.annotation(stmt.value)  # ``Shape = Tuple[int]``: runs typing's subscription only
         else:
             b.stmt(stmt)
 

@@ -11,6 +11,7 @@ from harness.families.kernels.static import tl as TL
 from harness.families.kernels.static.hostobj import bound_method
 from harness.families.kernels.static.metaattrs import plain_value_attr
 from harness.families.kernels.static.torch_paths import module_on_path
+from harness.families.kernels.static.typealias import BUILTIN_TYPES
 
 if TYPE_CHECKING:
     from harness.families.kernels.static.body import Body
@@ -71,6 +72,10 @@ def name_kind(b: Body, n: ast.Name) -> int:
         fn.escaped = True  # a local function used as a value (called: see static.calls)
         return SIZE
     mod = b.mod
+    if name in mod.type_aliases:  # ``Shape = Tuple[int]`` (static.typealias): annotations only
+        if not b.in_annotation:
+            b.bad("forbidden_attribute", f"the typing alias {name} outside an annotation", n)
+        return SIZE
     if name in mod.references:
         b.bad("reference_call", f"uses the reference's {name}", n)
         return OPAQUE
@@ -94,6 +99,8 @@ def name_kind(b: Body, n: ast.Name) -> int:
         return SIZE
     if name == "__name__":
         return SIZE  # the module's name, a string (logging.getLogger(__name__))
+    if b.in_annotation and name in BUILTIN_TYPES:
+        return SIZE  # ``Dict[str, type]``: names the class, calls nothing (honest round 13 P1b)
     if name.startswith("__"):
         b.bad("dunder_access", name, n)
     elif hasattr(builtins, name):

@@ -105,6 +105,7 @@ class ModuleScope:
     exts: set[str] = field(default_factory=set)
     call_aliases: dict[str, str] = field(default_factory=dict)  # ``name = triton.next_power_of_2``: its path
     kernel_aliases: dict[str, str] = field(default_factory=dict)  # ``_relu = relu_kernel``: the kernel's name
+    type_aliases: set[str] = field(default_factory=set)  # ``Shape = Tuple[int]``: annotations only (typealias)
     self_exts: set[str] = field(default_factory=set)
     self_not_exts: set[str] = field(default_factory=set)  # self.<attr> also bound to something else
     self_attrs: dict[str, int] = field(default_factory=dict)
