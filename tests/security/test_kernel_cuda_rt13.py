@@ -149,3 +149,14 @@ def test_iterating_sizes_from_begin_to_end_passes(name: str) -> None:
 def test_iterators_past_the_end_or_of_pointers_are_rejected(name: str) -> None:
     found = {v.rule for v in check_static(answer(_HEAD, _DUMMY + ITERATOR_ATTACKS[name]), "cuda")}
     assert "cuda_host_pointer" in found, (name, found)
+
+
+def test_a_crafted_template_chain_is_read_in_linear_time() -> None:
+    """``A0<int>::A1<int>::...`` once made the declaration regex try every split of the masked
+    ``‹...›`` lists (2 s at 20 links, doubling per link): a static check an answer could stall."""
+    import time
+
+    code = "void f() { " + "::".join(f"A{i}<int>" for i in range(40)) + " ; }\n"
+    start = time.monotonic()
+    tensor_operators(code)
+    assert time.monotonic() - start < 10

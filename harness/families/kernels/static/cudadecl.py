@@ -58,9 +58,12 @@ KEYWORDS = frozenset({
 #: names host code uses undeclared that are no tensor (iostreams, CUDA built-ins, math constants)
 KNOWN_VALUES = frozenset({"cout", "cerr", "clog", "endl", "warpSize", "true", "false", "nullptr", "NULL",
                            "npos", "errno"})
+#: a template argument list, three levels deep (no two ways to match: a regex that could split ``‹a›::b‹c›``
+#: differently would backtrack exponentially on a crafted answer)
+ANGLE = "‹(?:[^;{}⁅⁆‹›]|‹(?:[^;{}⁅⁆‹›]|‹[^;{}⁅⁆‹›]*›)*›)*›"
 TYPE = (r"(?:(?:const|volatile|static|constexpr|inline|extern|register|mutable|thread_local|typename|struct|class"
          r"|unsigned|signed|__device__|__host__|__forceinline__)\s+)*"
-         r"(?:decltype\s*\((?:[^()]|\([^()]*\))*\)|(?:::\s*)?[A-Za-z_]\w*(?:\s*(?:::\s*[A-Za-z_]\w*|‹[^;{}⁅⁆]*?›))*)"
+         r"(?:decltype\s*\((?:[^()]|\([^()]*\))*\)|(?:::\s*)?[A-Za-z_]\w*(?:\s*(?:::\s*[A-Za-z_]\w*|" + ANGLE + r"))*)"
          r"(?:\s+(?:const|volatile|long|int|short|char|double|unsigned|signed)\b)*")
 DECL = re.compile(r"(?:(?<=[;{}(,)›:\]\"])|^)\s*(?P<type>" + TYPE + r")(?P<ptr>(?:\s|[*&])[\s*&]*"
                    r"(?:(?:const|__restrict__|__restrict|volatile)\b[\s*&]*)*)(?P<name>[A-Za-z_]\w*)\s*"

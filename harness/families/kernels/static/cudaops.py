@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from harness.families.kernels.static.cudadecl import top_args
+from harness.families.kernels.static.cudadecl import ANGLE, top_args
 from harness.families.kernels.static.cudaindirect import _balanced
 from harness.families.kernels.static.cudatypes import HostTypes
 
@@ -123,7 +123,7 @@ def tensor_operators(host: str, skip: list[tuple[int, int]] | None = None) -> li
 _STD_OPERATORS = re.compile(r"\bstd\s*::\s*(plus|minus|multiplies|divides|modulus|negate|equal_to|not_equal_to|greater"
                             r"|less|greater_equal|less_equal|bit_and|bit_or|bit_xor|bit_not|accumulate|inner_product"
                             r"|partial_sum|adjacent_difference|reduce|transform_reduce|inclusive_scan|exclusive_scan"
-                            r"|transform_inclusive_scan|transform_exclusive_scan)\b\s*(‹[^;{}⁅⁆]*?›)?")
+                            r"|transform_inclusive_scan|transform_exclusive_scan)\b\s*(" + ANGLE + ")?")
 
 
 def _library_operators(code: str, types: HostTypes) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from harness.families.kernels.static.cudadecl import (
+    ANGLE,
     DECL,
     KEYWORDS,
     KNOWN_VALUES,
@@ -87,7 +88,7 @@ class HostTypes:
             if not in_parens and m.group("next") not in ("(", ":"):
                 self._continuations(m, m.group("type"))
         for m in re.finditer(r"(?:[;{}]|^)\s*(" + TYPE + r")\s*\(\s*[*&]*\s*([A-Za-z_]\w*)\s*\)\s*[=;,({\[]", code, re.M):
-            words = re.findall(r"[A-Za-z_]\w*", re.sub(r"‹[^;{}⁅⁆]*›", "", m.group(1)))
+            words = re.findall(r"[A-Za-z_]\w*", re.sub(ANGLE, "", m.group(1)))
             if words and (words[-1] in SCALAR_WORDS | TENSOR_TYPES | {"auto"} or SCALAR_RE.fullmatch(words[-1])
                           or words[-1] in self.aliases or words[-1] in self.structs | self.tparams):
                 self._add(m.group(2), "type", m.group(1))  # T (x) = ...: a parenthesised declarator
@@ -166,12 +167,14 @@ class HostTypes:
 
     # -- kinds ---------------------------------------------------------------------------------------
     def _fixed_point(self) -> None:
-        while True:  # copies of copies, to the least fixed point (each round adds a name or ends)
-            more = {n for n, ds in self.decls.items() if n not in self.tensor_names
-                    and any(self.type_tensor(t) if k == "type" else self.tensor(t) for k, t in ds)}
-            if not more:
-                return
-            self.tensor_names |= more
+        grew = True
+        while grew:  # copies of copies, to the least fixed point (each round adds a name or ends)
+            grew = False
+            for n, ds in self.decls.items():
+                if n not in self.tensor_names and any(self.type_tensor(t) if k == "type" else self.tensor(t)
+                                                      for k, t in ds):
+                    self.tensor_names.add(n)  # at once: a copy declared later sees it this round
+                    grew = True
 
     def type_tensor(self, text: str, depth: int = 0) -> bool:
         """May a value of the C++ type ``text`` be a tensor? (``auto`` without an initializer: yes)"""
@@ -247,10 +250,10 @@ class HostTypes:
             return self.tensor(e[1:end - 1], depth), e[end:]
         if e[0] == "[":
             return self._lambda_call(e, depth)
-        m = re.match(r"(?:::\s*)?[A-Za-z_]\w*(?:\s*(?:‹[^;{}⁅⁆]*?›\s*)?::\s*[A-Za-z_]\w*)*\s*(‹[^;{}⁅⁆]*?›)?\s*", e)
+        m = re.match(r"(?:::\s*)?[A-Za-z_]\w*(?:\s*(?:" + ANGLE + r"\s*)?::\s*[A-Za-z_]\w*)*\s*(" + ANGLE + r")?\s*", e)
         if not m:
             return True, ""
-        path = re.findall(r"[A-Za-z_]\w*", re.sub(r"‹[^;{}⁅⁆]*?›", "", m.group(0)))
+        path = re.findall(r"[A-Za-z_]\w*", re.sub(ANGLE, "", m.group(0)))
         rest = e[m.end():]
         if rest.startswith("(") or rest.startswith("{") and self.is_type(m.group(0)):
             end = _balanced(rest, 0, rest[0], ")" if rest[0] == "(" else "}")
@@ -262,7 +265,7 @@ class HostTypes:
     def _postfix(self, value: bool, rest: str, depth: int) -> bool:
         while rest.strip():
             rest = rest.lstrip()
-            m = re.match(r"(?:\.|->)\s*(?:template\s+)?([A-Za-z_]\w*)\s*(‹[^;{}⁅⁆]*?›)?\s*", rest)
+            m = re.match(r"(?:\.|->)\s*(?:template\s+)?([A-Za-z_]\w*)\s*(" + ANGLE + r")?\s*", rest)
             if m:
                 rest = rest[m.end():]
                 if rest.startswith("("):
