@@ -116,3 +116,28 @@ def test_an_always_comb_latch_synthesises_as_always_star_does(ctx: EvalContext) 
     assert res.synthesizable, res.reason
     assert star.synthesizable and res.area == star.area and res.by_type == star.by_type
     assert any("LATCH" in t for t in res.by_type), res.by_type
+
+
+DEEP = """module top(input [7:0] a, input [7:0] b, input [7:0] c, output [15:0] y);
+  wire [15:0] p = a * b;
+  assign y = p[7:0] * c;
+endmodule
+"""
+SPLIT = """module top(input [7:0] a, input [7:0] b, input [7:0] c, output [15:0] y);
+  wire en = ((a[0] ^ b[0]) ^ b[0]) == a[0];
+  reg [15:0] p;
+  always @* if (en) p = a * b;
+  assign y = p[7:0] * c;
+endmodule
+"""
+
+
+def test_an_always_open_latch_does_not_split_a_path(ctx: EvalContext) -> None:
+    """Red team 13 B2: ``ltp -noff`` stopped at latches, so a latch that is always open (its enable
+    always 1, not folded by yosys) halved the measured depth of the path it sat in. Depth is now
+    measured with every latch one level of logic from its inputs."""
+    plain = synth.synthesize(DEEP, "top", ctx)
+    split = synth.synthesize(SPLIT, "top", ctx)
+    assert split.synthesizable and any("LATCH" in t for t in split.by_type), split.by_type
+    assert plain.depth is not None and split.depth is not None
+    assert split.depth >= plain.depth, (split.depth, plain.depth)

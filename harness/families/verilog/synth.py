@@ -181,6 +181,27 @@ HIDE_NAMES = ("rename -hide w:* c:*", "opt_clean", "rename -enumerate")
 COMB_LATCHES = "setattr -unset always_comb p:*"
 
 
+def _latch_map() -> str:
+    """A techmap making every latch cell one level of logic from all its inputs to ``Q``."""
+    groups = {"E, D": ["$_DLATCH_P_", "$_DLATCH_N_"],
+              "E, R, D": [f"$_DLATCH_{e}{r}{v}_" for e in "NP" for r in "NP" for v in "01"],
+              "E, S, R, D": [f"$_DLATCHSR_{e}{s}{r}_" for e in "NP" for s in "NP" for r in "NP"],
+              "S, R": [f"$_SR_{s}{r}_" for s in "NP" for r in "NP"]}
+    return "".join(f'(* techmap_celltype = "{" ".join(types)}" *)\nmodule _hweval_latch{i} ({ports}, Q);\n'
+                   f"  input {ports}; output Q;\n  assign Q = &{{{ports}}};\nendmodule\n"
+                   for i, (ports, types) in enumerate(groups.items()))
+
+
+#: the file the depth measurement maps latches with (:data:`DEPTH`)
+LATCH_MAP_FILE, LATCH_MAP = "hweval_latches.v", _latch_map()
+#: depth (``ltp -noff``) is measured with every latch transparent, one level of logic: ``ltp`` stops at
+#: sequential cells, so an always-open latch (``always @* if (en) q = d;`` with ``en`` always 1)
+#: split a combinational path in two and halved its depth (red team 13 B2, where the reference itself
+#: has latches: the six VerilogEval FSMs of ``COMB_LATCHES``); the scored design is restored after
+DEPTH = ("design -save hweval_scored", f"techmap -map {LATCH_MAP_FILE}", "tee -q -o ltp.txt ltp -noff",
+         "design -load hweval_scored")
+
+
 def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
     return "\n".join([
         f"read_verilog -sv -noblackbox {source}",
@@ -188,7 +209,7 @@ def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:
         COMB_LATCHES,
         f"synth -flatten -top {top}",
         "tee -q -o stat.json stat -json",
-        "tee -q -o ltp.txt ltp -noff",
+        *DEPTH,
         # the synthesised design as plain Verilog, every name but the ports made internal and then
         # ordinary (_N_): the netlist's size is its cells', not names the answer chose
         *([*HIDE_NAMES, f"write_verilog -noattr {NETLIST_FILE}"] if netlist else []),
@@ -227,7 +248,7 @@ def synthesize(code: str, top: str, ctx: EvalContext, netlist: bool = False,
 
         return synthesize_wrapped(code, wrapper, ctx, netlist)
     t0 = time.monotonic()
-    res, out = _yosys(ctx, {"design.sv": yosys_text(code)}, _script(top, netlist=netlist),
+    res, out = _yosys(ctx, {"design.sv": yosys_text(code), LATCH_MAP_FILE: LATCH_MAP}, _script(top, netlist=netlist),
                       ("stat.json", "ltp.txt", SEQ_FILE, *([NETLIST_FILE] if netlist else [])))
     if res is None:
         return SynthResult(False, reason="yosys not found: apt-get install yosys")

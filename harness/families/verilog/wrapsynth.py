@@ -69,7 +69,7 @@ def mark_instances(text: str, designs: tuple[str, ...]) -> str:
 
 def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
     from harness.families.verilog.seqcheck import SEQ_SCRIPT
-    from harness.families.verilog.synth import COMB_LATCHES, HIDE_NAMES
+    from harness.families.verilog.synth import COMB_LATCHES, DEPTH, HIDE_NAMES
 
     top = wrapper.sim_top
     return "\n".join([
@@ -79,7 +79,7 @@ def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
         COMB_LATCHES,
         f"synth -flatten -top {top}",
         "tee -q -o stat.json stat -json",
-        "tee -q -o ltp.txt ltp -noff",
+        *DEPTH,
         # every name but the ports made internal, then short: the netlist's size is its cells'
         *([*HIDE_NAMES, f"write_verilog -noattr {netlist_file}"] if netlist else []),
         *SEQ_SCRIPT,  # last: it deletes every combinational cell
@@ -87,7 +87,9 @@ def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
 
 
 def files(code: str, wrapper: Wrapper) -> dict[str, str]:
-    return {"design.sv": code,
+    from harness.families.verilog.synth import LATCH_MAP, LATCH_MAP_FILE
+
+    return {"design.sv": code, LATCH_MAP_FILE: LATCH_MAP,
             **{f"{_PREFIX}{name}": mark_instances(text, wrapper.designs) for name, text in wrapper.sources.items()}}
 
 
