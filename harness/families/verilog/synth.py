@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.cache import JsonCache, harness_code_digest, key_of
+from harness.families.verilog.latches import COMB_LATCHES, DEPTH, LATCH_MAP, LATCH_MAP_FILE
 from harness.families.verilog.lexer import tokenize
 from harness.families.verilog.netcheck import NETLIST_MAX_CHARS
 from harness.families.verilog.seqcheck import SEQ_FILE, SEQ_MAX_CHARS, SEQ_SCRIPT, clocking
@@ -174,32 +175,6 @@ NETLIST_FILE = "netlist.v"
 #: before ``write_verilog``: wires and cells named by the answer (a ``generate`` loop of long block
 #: names made an 18 MB netlist of no cells, too large to check) made internal, dropped where unused
 HIDE_NAMES = ("rename -hide w:* c:*", "opt_clean", "rename -enumerate")
-#: before ``synth``: an ``always_comb`` that infers a latch synthesises as the same ``always @*``
-#: does (a latch cell) instead of failing yosys: VerilogEval's own references write FSM next-state
-#: logic so (``case`` without a default over unused state codes; honest round 13 P3: six references
-#: and every answer in their style lost area/depth as "not synthesizable")
-COMB_LATCHES = "setattr -unset always_comb p:*"
-
-
-def _latch_map() -> str:
-    """A techmap making every latch cell one level of logic from all its inputs to ``Q``."""
-    groups = {"E, D": ["$_DLATCH_P_", "$_DLATCH_N_"],
-              "E, R, D": [f"$_DLATCH_{e}{r}{v}_" for e in "NP" for r in "NP" for v in "01"],
-              "E, S, R, D": [f"$_DLATCHSR_{e}{s}{r}_" for e in "NP" for s in "NP" for r in "NP"],
-              "S, R": [f"$_SR_{s}{r}_" for s in "NP" for r in "NP"]}
-    return "".join(f'(* techmap_celltype = "{" ".join(types)}" *)\nmodule _hweval_latch{i} ({ports}, Q);\n'
-                   f"  input {ports}; output Q;\n  assign Q = &{{{ports}}};\nendmodule\n"
-                   for i, (ports, types) in enumerate(groups.items()))
-
-
-#: the file the depth measurement maps latches with (:data:`DEPTH`)
-LATCH_MAP_FILE, LATCH_MAP = "hweval_latches.v", _latch_map()
-#: depth (``ltp -noff``) is measured with every latch transparent, one level of logic: ``ltp`` stops at
-#: sequential cells, so an always-open latch (``always @* if (en) q = d;`` with ``en`` always 1)
-#: split a combinational path in two and halved its depth (red team 13 B2, where the reference itself
-#: has latches: the six VerilogEval FSMs of ``COMB_LATCHES``); the scored design is restored after
-DEPTH = ("design -save hweval_scored", f"techmap -map {LATCH_MAP_FILE}", "tee -q -o ltp.txt ltp -noff",
-         "design -load hweval_scored")
 
 
 def _script(top: str, source: str = "design.sv", netlist: bool = False) -> str:

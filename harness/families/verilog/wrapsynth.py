@@ -68,8 +68,9 @@ def mark_instances(text: str, designs: tuple[str, ...]) -> str:
 
 
 def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
+    from harness.families.verilog.latches import COMB_LATCHES, DEPTH
     from harness.families.verilog.seqcheck import SEQ_SCRIPT
-    from harness.families.verilog.synth import COMB_LATCHES, DEPTH, HIDE_NAMES
+    from harness.families.verilog.synth import HIDE_NAMES
 
     top = wrapper.sim_top
     return "\n".join([
@@ -87,7 +88,7 @@ def script(wrapper: Wrapper, netlist: bool, netlist_file: str) -> str:
 
 
 def files(code: str, wrapper: Wrapper) -> dict[str, str]:
-    from harness.families.verilog.synth import LATCH_MAP, LATCH_MAP_FILE
+    from harness.families.verilog.latches import LATCH_MAP, LATCH_MAP_FILE
 
     return {"design.sv": code, LATCH_MAP_FILE: LATCH_MAP,
             **{f"{_PREFIX}{name}": mark_instances(text, wrapper.designs) for name, text in wrapper.sources.items()}}
