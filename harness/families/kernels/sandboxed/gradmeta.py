@@ -10,6 +10,11 @@ defines one) records its inputs' metadata per ``ctx`` (a side table by weak refe
 code never reaches it); after the answer's ``backward`` returns, every gradient it returns for an input
 that required grad must have exactly that input's shape, dtype and device, and no two such inputs may
 be one tensor (:func:`grad_problems`, reported as ops no allowlist holds: ``runtime_torch_compute``).
+The engine also runs the backward of what made each input (red team 13b B3: ``apply`` fed
+``Q.unsqueeze(0).expand(2, ...)``, a backward returning the two unsummed terms in that shape, and
+ExpandBackward added them): the autograd graph behind an input that requires grad, up to the leaves
+and to other custom Functions' nodes, must hold only nodes that move values without arithmetic
+(:data:`_MOVING`) and reach no node twice (two paths into one node: the engine adds them).
 """
 from __future__ import annotations
 
@@ -19,6 +24,16 @@ from typing import Any
 _INPUTS: weakref.WeakKeyDictionary[Any, list[tuple[Any, ...] | None]] = weakref.WeakKeyDictionary()
 _ORIGINAL: dict[tuple[type, str], Any] = {}
 _ROOT_STEPS = 64  # grad_fn links followed to an input's root (views, copies, casts)
+_GRAPH_NODES = 4096  # graph nodes walked behind one input (more: reported, never passed unchecked)
+# autograd nodes whose backward only moves, copies or zero-fills values (ExpandBackward sums,
+# ToCopyBackward casts, RepeatBackward/AsStridedBackward/IndexBackward add overlapping elements)
+_MOVING = frozenset({
+    "TransposeBackward0", "TransposeBackward1", "TBackward0", "PermuteBackward0", "ViewBackward0",
+    "UnsafeViewBackward0", "ReshapeAliasBackward0", "CloneBackward0", "SqueezeBackward0", "SqueezeBackward1",
+    "SqueezeBackward2", "UnsqueezeBackward0", "SelectBackward0", "SliceBackward0", "AliasBackward0",
+    "ViewAsRealBackward0", "ViewAsComplexBackward0", "UnbindBackward0", "SplitBackward0",
+    "SplitWithSizesBackward0", "NarrowBackward0", "FlattenBackward0", "UnflattenBackward0", "MovedimBackward0",
+})
 
 
 def _root(t: Any) -> Any:
@@ -39,13 +54,43 @@ def _root(t: Any) -> Any:
     return node
 
 
+def _engine_ops(t: Any) -> list[str]:
+    """The nodes of the autograd graph behind ``t`` whose backward would compute (not in
+    :data:`_MOVING`), and a node reached twice (the engine adds what the two paths bring). The walk
+    stops at leaves and at custom Functions' nodes (their ``backward`` is recorded and checked on its
+    own)."""
+    import torch
+
+    found: list[str] = []
+    seen: set[int] = set()
+    held: list[Any] = []  # keeps walked nodes alive: their ids stay unique during the walk
+    todo = [t.grad_fn] if t.grad_fn is not None else []
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            found.append(f"add at {type(node).__name__}")
+            continue
+        seen.add(id(node))
+        held.append(node)
+        name = type(node).__name__
+        if len(seen) > _GRAPH_NODES:
+            return [*found, "a graph too large to check"]
+        if name == "AccumulateGrad" or isinstance(node, torch.autograd.function.BackwardCFunction):
+            continue
+        if name not in _MOVING:
+            found.append(name)
+        todo.extend(n for n, _ in node.next_functions if n is not None)
+    return found
+
+
 def _meta(value: Any) -> tuple[Any, ...] | None:
     import torch
 
     if not isinstance(value, torch.Tensor):
         return None
     return (tuple(value.shape), value.dtype, value.device, bool(value.requires_grad),
-            _root(value) if value.requires_grad else None, value.data_ptr(), value.untyped_storage().data_ptr())
+            _root(value) if value.requires_grad else None, value.data_ptr(), value.untyped_storage().data_ptr(),
+            _engine_ops(value) if value.requires_grad else [])
 
 
 def _remember(ctx: Any, inputs: Any) -> None:
@@ -103,6 +148,8 @@ def grad_problems(ctx: Any, grads: Any) -> list[str]:
         if g is not None and meta is not None and meta[3]:  # a tensor input that required grad
             live.append((i, g, meta))
     problems = [p for i, g, m in live if (p := _shape_problem(i, g, m)) is not None]
+    problems += [f"autograd engine {', '.join(sorted(set(m[7])))} (behind input {i} of apply)"
+                 for i, _, m in live if m[7]]
     for k, (i, _, a) in enumerate(live):
         for j, _, b in live[k + 1:]:
             # one root and one shape: the same memory (data pointer) or a copy of it (another storage);

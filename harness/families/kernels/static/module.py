@@ -250,17 +250,21 @@ def _entry_kind(mod: ModuleScope, name: str, i: int | None, default: ast.expr | 
 
 
 def _kind_in(scalars: frozenset[int | str], name: str, i: int | None, default: ast.expr | None) -> int:
-    """The kind of the answer's entry parameter ``name`` (at position ``i``): a parameter the reference
-    has takes the reference's kind by name, whatever the answer's default (rt11d S5, S1); another is
-    a size where its default is a number, unless a call of the problem fills its position with a
-    possible tensor (:func:`testargs.entry_kinds`)."""
-    if UNPASSED + name in scalars and (i is None or POSITIONAL + str(i) not in scalars) and \
+    """The kind of the answer's entry parameter ``name`` (at position ``i``): at a position a call of
+    the problem fills positionally with a possible tensor, a size only where both that position and
+    the reference's parameter ``name`` are sizes (red team 13b B1: ``def f(n, k)`` against the
+    reference's ``f(input, n)`` made the test's tensor a size by its name); elsewhere a parameter the
+    reference has takes the reference's kind by name, whatever the answer's default (rt11d S5, S1);
+    another is a size where its position is one or its default is a number
+    (:func:`testargs.entry_kinds`)."""
+    tensor_at = i is not None and POSITIONAL + str(i) in scalars
+    if UNPASSED + name in scalars and not tensor_at and \
             (default_kind(default) == SIZE or isinstance(default, ast.Constant) and default.value is None):
         return SIZE  # no call passes it: it holds the answer's own constant default (``rounding_mode=None``)
+    if tensor_at:
+        return SIZE if i in scalars and name in scalars else OPAQUE
     if REFERENCE + name in scalars:
         return SIZE if name in scalars else OPAQUE
-    if i is not None and POSITIONAL + str(i) in scalars:
-        return OPAQUE
     return SIZE if i is not None and i in scalars else default_kind(default)
 
 
