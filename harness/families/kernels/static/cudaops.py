@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from harness.families.kernels.static.cudadecl import ANGLE, top_args
+from harness.families.kernels.static.cudadecl import ANGLE, KEYWORDS, top_args
 from harness.families.kernels.static.cudaindirect import _balanced
 from harness.families.kernels.static.cudatypes import HostTypes
 
@@ -81,6 +81,8 @@ def _right(code: str, i: int) -> str:
             j += 1
         elif code.startswith(("->", "::"), j):
             j += 2
+        elif c == "{" and re.search(r"[\w›]$", code[start:j]) and code[start:j].split()[-1] not in KEYWORDS:
+            j = _balanced(code, j, "{", "}")  # T{...}: a braced initialisation (a name before { is a type)
         elif c.isspace() and re.match(r"\s*(?:\.|->|::|\()", code[j:]) and code[start:j].strip():
             j += 1
         else:
@@ -98,7 +100,7 @@ def tensor_operators(host: str, skip: list[tuple[int, int]] | None = None) -> li
         op = m.group(0)
         if op in _SKIP or op == "-" and re.search(r"\d[eEpP]$", code[max(0, m.start() - 2):m.start()]):
             continue
-        left = _left(code, m.start())
+        left = _left(code, m.start()) or _braced_init(code, m.start(), types)
         if left.strip() == "operator":
             if _operator_call(code, m.start() - len(left), m.end(), types):
                 bad.append(f"tensor arithmetic: operator{op}(...) on a tensor")
@@ -170,6 +172,21 @@ def device_signatures(code: str) -> list[tuple[int, int]]:
         if "__host__" not in m.group(0) and "__host__" not in code[begin + 1:m.start()]:
             spans.append((m.end() - 1, _balanced(code, m.end() - 1)))
     return spans
+
+
+def _braced_init(code: str, i: int, types: HostTypes) -> str:
+    """``T{...}`` (a type, then its braced initialiser) ending before ``i``, or ``""``."""
+    head = code[:i].rstrip()
+    if not head.endswith("}"):
+        return ""
+    depth, k = 0, len(head) - 1
+    while k >= 0:
+        depth += (head[k] == "}") - (head[k] == "{")
+        if depth == 0:
+            break
+        k -= 1
+    name = _chain(head, k, _OPEN) if k > 0 and not head[k - 1].isspace() else ""
+    return name + head[k:] if name.strip() and types.is_type(name) else ""
 
 
 def _declarator(code: str, at: int, left: str) -> bool:

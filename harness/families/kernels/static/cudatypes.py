@@ -38,6 +38,8 @@ from harness.families.kernels.static.cudadecl import (
 )
 from harness.families.kernels.static.cudaindirect import _balanced
 
+_TAGS = frozenset({"struct", "class", "union", "enum"})
+
 
 class HostTypes:
     """The possible-tensor names of one host text (module docstring) and a typer for expressions."""
@@ -65,6 +67,8 @@ class HostTypes:
         self.decls: dict[str, list[tuple[str, str]]] = {}  # name -> [("type", text) | ("init", expr) | ("lambda", ...)]
         self.lambdas: dict[str, list[tuple[str | None, str]]] = {}  # name -> [(return type, body)]
         self._declarations(skip or [])
+        self.tensor_structs: set[str] = set()
+        self.bodies = self._struct_bodies()
         self.tensor_names: set[str] = set()
         self._fixed_point()
 
@@ -77,8 +81,8 @@ class HostTypes:
         parens = paren_depths(code)
         for m in DECL.finditer(code):
             base = re.findall(r"[A-Za-z_]\w*", m.group("type"))
-            if not base or base[-1] in KEYWORDS or m.group("name") in KEYWORDS or m.group("name") in SCALAR_WORDS or \
-                    any(a <= m.start() < b for a, b in skip):
+            if not base or base[-1] in KEYWORDS | _TAGS or m.group("name") in KEYWORDS or m.group("name") in SCALAR_WORDS \
+                    or any(a <= m.start() < b for a, b in skip):  # struct S {: S is a type, no variable
                 continue
             if not self._type_word(base[-1], m.group("type")) and re.search(r"[*&]", m.group("ptr")):
                 continue  # x * y, x & y: an expression unless x is a type
@@ -166,10 +170,68 @@ class HostTypes:
         self.lambdas.setdefault(name, []).append((ret.group(1) if ret else None, body))
 
     # -- kinds ---------------------------------------------------------------------------------------
+    def _struct_bodies(self) -> dict[str, list[list[str] | None]]:
+        """Each own struct's bodies as the types they name (members, methods' and parameters' types, ``T (x)``,
+        aliases and own types named); None: fail closed (a base class, a template or specialization, a tensor
+        type, ``auto`` or ``decltype`` inside)."""
+        bodies: dict[str, list[list[str] | None]] = {}
+        for m in re.finditer(r"\b(?:struct|class|union)\s+([A-Za-z_]\w*)\s*(?:final\s*)?([{:‹<])", self.code):
+            end = _balanced(self.code, m.end() - 1, "{", "}") if m.group(2) == "{" else -1
+            body = self.code[m.end() - 1:end] if end != -1 and m.group(1) not in self.templates else ""
+            if not body or re.search(r"\b(?:auto|decltype|" + "|".join(TENSOR_TYPES) + r")\b", body):
+                bodies.setdefault(m.group(1), []).append(None)
+                continue
+            types = [d.group("type") for d in DECL.finditer(body)]
+            types += [d.group(1) for d in re.finditer(r"(?:[;{}]|^)\s*(" + TYPE + r")\s*\(\s*[*&]*\s*[A-Za-z_]\w*\s*\)",
+                                                      body, re.M)]  # T (x);
+            types = [t for t in types if re.findall(r"[A-Za-z_]\w*", t)[-1] not in KEYWORDS | _TAGS]  # return x;
+            types += [w for w in re.findall(r"[A-Za-z_]\w*", body) if w in self.aliases or w in self.tparams
+                      or w in self.structs]
+            bodies.setdefault(m.group(1), []).append(types)
+        return bodies
+
+    def _operator_types(self) -> list[str]:
+        """The return types of the answer's operator declarations and the targets of its conversions
+        (``Pair2 operator+(...)``, ``operator torch::Tensor()``); a call ``operator+(a, b)`` is none."""
+        out = []
+        for m in re.finditer(r"\boperator\b\s*([A-Za-z_:][^(]*)?", self.code):
+            head = self.code[max(self.code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]
+            head = re.sub(r"\b(?:public|private|protected)\s*:|\b(?:friend|explicit|virtual)\b|\btemplate\s*" + ANGLE,
+                          " ", head).strip()
+            words = re.findall(r"[A-Za-z_]\w*", head)
+            if m.group(1):
+                out.append(m.group(1))  # a conversion (or operator new/delete: fail closed)
+            elif re.search(r"[\w›*&:]$", head) and words and words[-1] not in KEYWORDS:
+                out.append(head)  # a declaration's return type (a use follows (, =, ., ->, return, ...)
+        return out
+
+    def _struct_pass(self) -> bool:
+        """Adds the own structs that may be tensors now, requeuing the structs that name one; True if any."""
+        users: dict[str, set[str]] = {}
+        for name, bodies in self.bodies.items():
+            for w in {w for b in bodies if b for t in b for w in re.findall(r"[A-Za-z_]\w*", t)} & self.structs:
+                users.setdefault(w, set()).add(name)
+        work, grew = sorted(self.structs - self.tensor_structs), False
+        while work:
+            name = work.pop()
+            if name not in self.tensor_structs and any(b is None or any(self.type_tensor(t) for t in b)
+                                                       for b in self.bodies.get(name, [None])):
+                self.tensor_structs.add(name)
+                work += sorted(users.get(name, set()) - self.tensor_structs)
+                grew = True
+        return grew
+
     def _fixed_point(self) -> None:
+        """Names and own structs that may be tensors, to the least fixed point (each round adds one or
+        ends). A struct may be one when a type it names may be (:meth:`_struct_bodies`), every struct
+        when an operator the answer declares may return or convert to one (:meth:`_operator_types`)."""
+        operators = self._operator_types()
         grew = True
-        while grew:  # copies of copies, to the least fixed point (each round adds a name or ends)
-            grew = False
+        while grew:
+            grew = self.tensor_structs != self.structs and any(self.type_tensor(t) for t in operators)
+            if grew:
+                self.tensor_structs = set(self.structs)
+            grew = self._struct_pass() or grew
             for n, ds in self.decls.items():
                 if n not in self.tensor_names and any(self.type_tensor(t) if k == "type" else self.tensor(t)
                                                       for k, t in ds):
@@ -193,8 +255,10 @@ class HostTypes:
                 if self.type_tensor(alias, depth + 1):
                     return True
                 continue  # the answer's alias comes first (using int64_t = torch::Tensor;)
-            if w in self.tparams or w in self.structs:
-                return True  # a template parameter, an own struct (it may convert to a tensor)
+            if w in self.tparams or w in self.tensor_structs:
+                return True  # a template parameter, an own struct that may hold or become a tensor
+            if w in self.structs:
+                continue
             argument = text.count("‹", 0, m.start()) > text.count("›", 0, m.start())
             if w in SCALAR_WORDS or w in self.enums or SCALAR_RE.fullmatch(w) or argument and \
                     w not in TENSOR_TYPES and (re.fullmatch(r"[A-Z][A-Z0-9_]*", w) or w in self.decls):
