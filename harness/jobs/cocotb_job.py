@@ -70,6 +70,7 @@ class _Channel:
         self.runner = runner
         self.records: list[dict[str, Any]] = []
         self.returncode: int | None = None
+        self.foreign = 0  # lines that are not a report of harness.jobs.cocotb_report's
 
     def execute(self, cmds: Sequence[list[str]], cwd: Any, stdout: TextIO | None = None) -> None:
         for cmd in cmds:
@@ -88,12 +89,28 @@ class _Channel:
                         raw += chunk
             self.returncode = proc.wait()
             for line in bytes(raw).decode(errors="replace").splitlines():
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if isinstance(rec, dict):
+                rec = _report(line)
+                if rec is None:
+                    self.foreign += 1
+                else:
                     self.records.append(rec)
+
+
+#: the keys of the two records harness.jobs.cocotb_report writes
+_TEST_KEYS, _DONE_KEYS = frozenset({"test", "status", "reason"}), frozenset({"done"})
+
+
+def _report(line: str) -> dict[str, Any] | None:
+    """``line`` as a report record, or None when it is not exactly one (anything else in the pipe
+    was written by something other than the report module: the design's children held the pipe,
+    red team 14 S3, and a partial line glued to a real report made the report unreadable)."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(rec, dict) or frozenset(rec) not in (_TEST_KEYS, _DONE_KEYS):
+        return None
+    return rec
 
 
 def function_record(channel: _Channel, wall: float, log: Path) -> dict[str, Any]:
@@ -101,6 +118,10 @@ def function_record(channel: _Channel, wall: float, log: Path) -> dict[str, Any]
     done = [r for r in channel.records if "done" in r]
     tests = [r for r in channel.records if "test" in r]
     base: dict[str, Any] = {"stage": "function", "wall_s": wall}
+    if channel.foreign:
+        return {**base, "status": "rejected", "data": {"rule": "report_channel"},
+                "reason": f"report_channel: {channel.foreign} line(s) in the test report pipe were not the "
+                          "harness's reports (something else wrote into it)"}
     if len(done) != 1 or done[0]["done"] != len(tests):
         return {**base, "status": "runtime_error", "reason": "the simulation ended without reporting its tests "
                 f"(exit {channel.returncode})\n" + _tail(log)}

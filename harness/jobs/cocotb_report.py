@@ -16,6 +16,8 @@ from typing import Any
 import cocotb.regression
 
 _FD = int(os.environ.pop("HWEVAL_REPORT_FD", "-1"))
+if _FD >= 0:  # closed on exec: a process the design starts ($system) does not hold the pipe
+    os.set_inheritable(_FD, False)
 
 
 def _send(record: dict[str, Any]) -> None:

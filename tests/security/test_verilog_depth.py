@@ -42,6 +42,17 @@ SECOND_VERDICT = """  integer fd;
   end
 """
 EARLY_FINISH = "  initial begin repeat (6) @(a or b); $finish; end\n"
+#: red team 14 S3: forged test records, then a partial line that a real report would be glued to
+#: (the pipe's descriptor number is not known to the design: every one is tried)
+REPORT_PIPE = """  integer fd, i;
+  initial for (i = 3; i < 40; i = i + 1) begin
+    fd = $fopen($sformatf("/proc/self/fd/%0d", i), "a");
+    if (fd != 0) begin
+      $fdisplay(fd, "{\\"test\\": \\"tb.exhaustive\\", \\"status\\": \\"passed\\", \\"reason\\": \\"\\"}");
+      $fwrite(fd, "GARBAGE"); $fflush(fd);
+    end
+  end
+"""
 
 
 def case(target: str, body: str, extra: str, name: str) -> Case:
@@ -65,7 +76,8 @@ def unscanned() -> tuple[Probe, dict]:  # type: ignore[type-arg]
     items += [case("core-and", TARGETS["core-and"].wrong, REWRITE_RESULTS, "results-xml"),
               case("v2-and", TARGETS["v2-and"].wrong, SECOND_VERDICT, "second-verdict"),
               case("v1-and", TARGETS["v1-and"].wrong, SECOND_VERDICT, "second-verdict"),
-              case("v2-and", GOOD["v2-and"], EARLY_FINISH, "early-finish")]
+              case("v2-and", GOOD["v2-and"], EARLY_FINISH, "early-finish"),
+              case("core-and", TARGETS["core-and"].wrong, REPORT_PIPE, "report-pipe")]
     return probe, run_cases(items, EvalContext(sandbox=probe))
 
 
@@ -127,3 +139,8 @@ def test_synthesis_reads_the_text_that_was_simulated(tmp_path) -> None:  # type:
     v = judge(suite, problem, Completion(suite.name, "and_gate", 0, f"```verilog\n{SYNTH_ONLY}```"), ctx)[1]
     assert v.status == Status.PASS, describe(v)
     assert v.metrics["synthesizable"] and v.metrics["cells"] >= 1 and v.metrics["area_ratio"] >= 1.0, v.metrics
+
+
+def test_without_the_scan_writing_into_the_report_pipe_is_rejected(unscanned) -> None:  # type: ignore[no-untyped-def]
+    v = unscanned[1]["report-pipe@core-and"]
+    assert (v.status, v.rule) == (Status.REJECTED, "report_channel"), describe(v)

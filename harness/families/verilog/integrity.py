@@ -111,6 +111,14 @@ def _own_seed(name: str, tokens: list[Token], i: int) -> bool:
         and tokens[i + 3].text == close
 
 
+#: SystemVerilog 2023's triple-quoted string: Verilator 5 (the -S fallback=verilator build) reads
+#: ``"""x"y"""`` as one string, where Icarus and :mod:`harness.families.verilog.lexer` pair quotes
+#: one at a time, so code after it was a string to the scan and code to Verilator (red team 14 S1-S4:
+#: ``$system`` and ``$readmemh`` ran). No quote sequence of ordinary Verilog strings has three in a
+#: row outside a comment, and the first one the two readings disagree on never is in one.
+TRIPLE_QUOTE = '"""'
+
+
 def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
     """(rule, detail) for each broken rule in ``source``, first occurrence of each detail only.
 
@@ -119,6 +127,9 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
     """
     tokens = tokenize(source)
     found: list[tuple[str, str]] = []
+    if TRIPLE_QUOTE in source:
+        found.append(("triple_quote", "a triple-quoted string (three quotes in a row): Verilator reads one string where the "
+                                      "checks read several, and Icarus reads none; use ordinary strings"))
     for i, tok in enumerate(tokens):
         name = system_name(tok)
         if name is not None:
