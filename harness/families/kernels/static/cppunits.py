@@ -204,6 +204,19 @@ def expand(text: str, flags: list[str]) -> tuple[str | None, str]:
 
 
 _SPACE_TOKEN = re.compile(r"\b(__global__|__device__|__host__|struct|class|union)\b|[;{}()=]")
+#: a header macro left in a function's declaration (the answer's own macros are expanded): it may add
+#: ``__host__`` where the reading sees only ``__device__`` (``C10_HOST_DEVICE``, ``CUTLASS_HOST_DEVICE``,
+#: ``_CCCL_HOST_DEVICE``: red team 14 s10 called a ``__device__ C10_HOST_DEVICE`` function computing on
+#: tensors from host code); such a function is host code (fail closed)
+HEADER_MACRO = re.compile(r"\b_*[A-Z][A-Z0-9]*_[A-Z0-9_]*\b")
+_TEMPLATE_HEAD = re.compile(r"\btemplate\s*<(?:[^<>;{}]|<[^<>;{}]*>)*>|__launch_bounds__\s*\([^()]*\)")
+
+
+def host_marked(declaration: str) -> bool:
+    """Does a function's declaration up to its parameter list make it host code too (``__host__``, or a
+    header macro: :data:`HEADER_MACRO`; template heads and launch bounds aside)?"""
+    text = _TEMPLATE_HEAD.sub(" ", declaration)
+    return "__host__" in text or HEADER_MACRO.search(text) is not None
 
 
 def _device_body(code: str, start: int) -> tuple[int, int] | None:
@@ -214,6 +227,9 @@ def _device_body(code: str, start: int) -> tuple[int, int] | None:
     if "(" in head:  # not a specifier before the declarator (a parameter's, or after the parameters)
         return None
     paren, closed = 0, False
+    params = re.compile(r"(?:[^;{}()]|__launch_bounds__\s*\([^()]*\))*\(").match(code, start)
+    if params is None or host_marked(code[begin + 1:params.end()]):
+        return None
     for m in _SPACE_TOKEN.finditer(code, begin + 1):
         tok = m.group(0)
         if tok == "__host__" or (paren == 0 and tok in (";", "=", "}")):

@@ -28,9 +28,10 @@ TENSOR_TYPES = frozenset({"Tensor", "TensorList", "TensorBase", "ITensorListRef"
 #: ``int64_t``, ``cudaStream_t``, ``cudaDeviceProp``, ``float4``, ...
 SCALAR_RE = re.compile(r"\w+_t|cuda[A-Z]\w*|cu[A-Z]\w*|cublas\w*|cudnn\w*|curand\w*|nvtx\w*"
                         r"|u?(?:char|short|int|long|longlong)[1-4]|(?:float|double)[1-4]")
-#: methods whose result is never a tensor, whatever the receiver
+#: methods whose result is never a tensor, whatever the receiver (not ``data``: ``Tensor::data()`` is the
+#: tensor itself, red team 14 s1; ``x.data<float>()``, with template arguments, is a pointer)
 NEVER_TENSOR_METHODS = frozenset({
-    "size", "sizes", "stride", "strides", "numel", "dim", "ndimension", "data_ptr", "data", "const_data_ptr",
+    "size", "sizes", "stride", "strides", "numel", "dim", "ndimension", "data_ptr", "const_data_ptr",
     "mutable_data_ptr", "scalar_type", "dtype", "options", "device", "is_cuda", "is_cpu", "is_contiguous",
     "element_size", "itemsize", "nbytes", "storage_offset", "get_device", "defined", "device_type", "layout",
     "requires_grad", "is_floating_point", "toString", "name", "c_str", "str", "length", "empty", "count",
@@ -190,3 +191,27 @@ def split_operands(expr: str) -> list[str]:
             cur.append(c)
         i += 1
     return [*out, "".join(cur)]
+
+
+#: C++'s alternative tokens and the operators they spell (``bitand`` is ``&``: red team 14 s2 computed a
+#: ReLU with ``bitand``/``bitor`` on tensors, which no operator pattern read)
+ALTERNATIVE_TOKENS = {"and": "&&", "or": "||", "not": "!", "not_eq": "!=", "bitand": "&", "bitor": "|",
+                      "xor": "^", "compl": "~", "and_eq": "&=", "or_eq": "|=", "xor_eq": "^="}
+_ALTERNATIVE = re.compile(r"\b(" + "|".join(ALTERNATIVE_TOKENS) + r")\b")
+
+
+def spell_operators(code: str) -> str:
+    """``code`` with every alternative token written as its operator (padded: offsets kept)."""
+    return _ALTERNATIVE.sub(lambda m: ALTERNATIVE_TOKENS[m.group(1)].ljust(len(m.group(1))), code)
+
+
+#: a word before a declaration that declares nothing itself: ``__extension__``, a header macro left
+#: unexpanded (``C10_UNUSED``; the answer's own macros are expanded before this reading) followed by
+#: a name or ``::`` (red team 14 s4: ``__extension__ auto kX = xc;`` was no declaration, and the
+#: undeclared ``kX`` read as a constant)
+_PREFIX_WORD = re.compile(r"\b(?:__extension__|_*[A-Z][A-Z0-9]*_[A-Z0-9_]*)(?=\s+(?:[A-Za-z_]|::))")
+
+
+def blank_prefix_words(code: str) -> str:
+    """``code`` with :data:`_PREFIX_WORD` words made a ``;`` (padded): what follows starts a statement."""
+    return _PREFIX_WORD.sub(lambda m: ";".ljust(len(m.group(0))), code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from harness.families.kernels.static.cppunits import host_marked
 from harness.families.kernels.static.cudadecl import ANGLE, KEYWORDS, top_args
 from harness.families.kernels.static.cudaindirect import _balanced
 from harness.families.kernels.static.cudatypes import HostTypes
@@ -118,7 +119,18 @@ def tensor_operators(host: str, skip: list[tuple[int, int]] | None = None) -> li
             if side.strip() and types.operand(side):
                 bad.append(f"tensor arithmetic on {' '.join(side.split())[:30]} ({op})")
                 break
-    return sorted(set(bad + _library_operators(code, types)))
+    return sorted(set(bad + _library_operators(code, types) + _compute_methods(code, types)))
+
+
+#: allowed methods (``policy.CPP_METHODS_ALLOWED``, for ``x.device().index()``) that compute when the
+#: receiver is a tensor: ``Tensor::index({i, j})`` is a gather (red team 14 s5 computed a ReLU byte by
+#: byte from a lookup table)
+_COMPUTE_METHODS = re.compile(r"(?:\.|->)\s*(index)\s*\(")
+
+
+def _compute_methods(code: str, types: HostTypes) -> list[str]:
+    return [f"tensor compute: .{m.group(1)}(...) on a tensor" for m in _COMPUTE_METHODS.finditer(code)
+            if (receiver := _left(code, m.start())).strip() and types.operand(receiver)]
 
 
 #: standard functors and algorithms that apply C++ operators to their arguments or a range's elements
@@ -169,7 +181,7 @@ def device_signatures(code: str) -> list[tuple[int, int]]:
     spans = []
     for m in re.finditer(r"\b(?:__global__|__device__)\b(?:[^;{}()]|__launch_bounds__\s*\([^()]*\))*\(", code):
         begin = max(code.rfind(c, 0, m.start()) for c in ";{}")
-        if "__host__" not in m.group(0) and "__host__" not in code[begin + 1:m.start()]:
+        if not host_marked(code[begin + 1:m.end()]):
             spans.append((m.end() - 1, _balanced(code, m.end() - 1)))
     return spans
 

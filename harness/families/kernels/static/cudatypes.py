@@ -29,9 +29,11 @@ from harness.families.kernels.static.cudadecl import (
     SCALAR_WORDS,
     TENSOR_TYPES,
     TYPE,
+    blank_prefix_words,
     init_end,
     mask,
     paren_depths,
+    spell_operators,
     split_operands,
     template_names,
     top_args,
@@ -45,6 +47,7 @@ class HostTypes:
     """The possible-tensor names of one host text (module docstring) and a typer for expressions."""
 
     def __init__(self, host: str, skip: list[tuple[int, int]] | None = None) -> None:
+        host = blank_prefix_words(spell_operators(host))
         raw_templates = template_names(host)
         crude = {m.group("name") for m in DECL.finditer(host) if m.group("type").split()[-1] not in KEYWORDS}
         self.code = mask(host, crude - raw_templates, raw_templates)
@@ -60,6 +63,11 @@ class HostTypes:
                 self.aliases[m.group(6)] = m.group(5)
         self.tparams = set(re.findall(r"(?:‹|,)\s*(?:typename|class)\s*(?:\.\.\.\s*)?([A-Za-z_]\w*)", self.code))
         self.structs = set(re.findall(r"\b(?:struct|class|union)\s+([A-Za-z_]\w*)\s*(?:final\s*)?[{:]", self.code))
+        #: the answer's own namespaces: ``cuda::t`` is no library name when the answer declares ``namespace cuda``
+        #: (red team 14 s3: ``namespace cuda { thread_local torch::Tensor t; }``)
+        self.namespaces = set(re.findall(r"\bnamespace\s+([A-Za-z_]\w*)", self.code))
+        self.namespaces |= {w for m in re.finditer(r"\bnamespace\s+([\w:\s]+?)\s*\{", self.code)
+                            for w in re.findall(r"[A-Za-z_]\w*", m.group(1))}
         self.enums = set(re.findall(r"\benum\s+(?:class\s+|struct\s+)?([A-Za-z_]\w*)", self.code))
         self.enumerators: set[str] = set()
         for m in re.finditer(r"\benum\b[^;{}]*\{([^{}]*)\}", self.code):
@@ -96,7 +104,7 @@ class HostTypes:
             if words and (words[-1] in SCALAR_WORDS | TENSOR_TYPES | {"auto"} or SCALAR_RE.fullmatch(words[-1])
                           or words[-1] in self.aliases or words[-1] in self.structs | self.tparams):
                 self._add(m.group(2), "type", m.group(1))  # T (x) = ...: a parenthesised declarator
-        for m in re.finditer(r"\bauto\s*&{0,2}\s*\[([^\]]*)\]\s*(=|\(|\{|:)", code):  # structured bindings
+        for m in re.finditer(r"\bauto\b(?:\s*(?:const\b|volatile\b|&&|&))*\s*\[([^\]]*)\]\s*(=|\(|\{|:)", code):  # structured bindings
             init = self._initializer(m.end() - 1, m.group(2), parens[m.start()] != -1)
             for name in re.findall(r"[A-Za-z_]\w*", m.group(1)):
                 self._add(name, "init", init)
@@ -322,7 +330,7 @@ class HostTypes:
         if rest.startswith("(") or rest.startswith("{") and self.is_type(m.group(0)):
             end = _balanced(rest, 0, rest[0], ")" if rest[0] == "(" else "}")
             return self.call(path, rest[1:end - 1], m.group(1) or "", depth), rest[end:]
-        if path[0] in ("torch", "at", "c10", "std", "cuda") and len(path) > 1:
+        if path[0] in ("torch", "at", "c10", "std", "cuda") and len(path) > 1 and path[0] not in self.namespaces:
             return False, rest
         return self.name_tensor(path[-1]), rest
 
@@ -334,7 +342,8 @@ class HostTypes:
                 rest = rest[m.end():]
                 if rest.startswith("("):
                     rest = rest[_balanced(rest, 0):]
-                    value = value and m.group(1) not in NEVER_TENSOR_METHODS or m.group(1) in self.tensor_names  # an own method
+                    never = m.group(1) in NEVER_TENSOR_METHODS or m.group(1) == "data" and bool(m.group(2))
+                    value = value and not never or m.group(1) in self.tensor_names  # an own method
                 elif m.group(1) in self.decls and m.group(1) not in ("first", "second"):
                     value = value and m.group(1) in self.tensor_names  # an own struct's member
                 # else: a library type's member (dim3::x, pair::first) is a tensor only of a possible tensor

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from harness.families.kernels.static.cppunits import host_marked
 from harness.families.kernels.static.cudacalls import _outer_body
 from harness.families.kernels.static.cudaindirect import _balanced, own_functions
 from harness.families.kernels.static.hostmem import _args
@@ -126,7 +127,8 @@ def _device_signatures(code: str) -> list[tuple[int, int]]:
     a parameter there shadows nothing in host code)."""
     spans = []
     for m in re.finditer(r"\b(?:__global__|__device__)\b(?:[^;{}()]|__launch_bounds__\s*\([^()]*\))*\(", code):
-        if "__host__" not in m.group(0):
+        begin = max(code.rfind(c, 0, m.start()) for c in ";{}")
+        if not host_marked(code[begin + 1:m.end()]):
             spans.append((m.end() - 1, _balanced(code, m.end() - 1)))
     return spans
 
