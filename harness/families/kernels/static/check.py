@@ -44,7 +44,7 @@ RULES = {
     "torch_compute": "computes with PyTorch outside a kernel (torch op, tensor method or operator)",
     "host_value": "turns a value that may be a tensor into a Python value (int(x), if x:, a grid of x ...)",
     "cuda_build": "load_inline gets an argument or flag the checker cannot read or model (computed sources, "
-                  "-include, -Xcompiler, extra_ldflags ...)",
+                  "-include, -Xcompiler other than -O, extra_ldflags ...)",
     "cuda_preprocessor": "the C++/CUDA preprocessing depends on something the checker cannot model (a header or "
                          "compiler macro in a conditional, a quoted #include ...) or fails",
     "cuda_torch_compute": "the C++ host code computes with ATen/torch instead of a kernel",

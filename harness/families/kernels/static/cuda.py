@@ -121,6 +121,24 @@ def _as_list(value: Any) -> list[str] | None:
     return None
 
 
+#: ``load_inline`` keywords that change nothing the checker reads at these values (honest round 14: the
+#: KernelBench template's ``extra_ldflags=[""]``, ``is_python_module=True``, ...): no flag or path, the
+#: default module, error wrapping and kept build files
+_HARMLESS: dict[str, object] = {"extra_ldflags": "empty", "extra_include_paths": "empty", "is_python_module": True,
+             "with_pytorch_error_handling": "bool", "keep_intermediates": "bool", "build_directory": None}
+
+
+def _harmless(key: str, node: ast.expr, consts: Mapping[str, ast.expr]) -> bool:
+    if key not in _HARMLESS:
+        return False
+    want, value = _HARMLESS[key], resolve(node, consts)
+    if want == "empty":
+        return value is None or value == [] or _as_list(value) is not None and not any(v.strip() for v in value)
+    if want == "bool":
+        return isinstance(value, bool)
+    return value is want
+
+
 def find_load_inline(tree: ast.Module, dotted: Mapping[int, str]) -> list[InlineExtension]:
     """Every ``load_inline(...)`` call; ``dotted`` maps ``id(func node)`` -> resolved dotted name."""
     consts = module_constants(tree)
@@ -130,7 +148,8 @@ def find_load_inline(tree: ast.Module, dotted: Mapping[int, str]) -> list[Inline
             continue
         args: dict[str, ast.expr] = dict(zip(_POSITIONAL, node.args, strict=False))
         args.update({k.arg: k.value for k in node.keywords if k.arg})
-        ext = InlineExtension(line=node.lineno, arguments=[*args, *("**" for k in node.keywords if not k.arg)])
+        ext = InlineExtension(line=node.lineno, arguments=[*(a for a in args if not _harmless(a, args[a], consts)),
+                                                           *("**" for k in node.keywords if not k.arg)])
         if len(node.args) > len(_POSITIONAL) or any(isinstance(a, ast.Starred) for a in node.args):
             ext.arguments.append("*")
         for key in ("name", "cpp_sources", "cuda_sources", "functions", "extra_cflags",
@@ -145,8 +164,8 @@ def find_load_inline(tree: ast.Module, dotted: Mapping[int, str]) -> list[Inline
                 ext.name = str(value)
             elif key == "no_implicit_headers":
                 ext.no_implicit_headers = bool(value)
-            elif key in ("extra_cflags", "extra_cuda_cflags"):
-                setattr(ext, key, _as_list(value) or [])
+            elif key in ("extra_cflags", "extra_cuda_cflags"):  # an empty flag adds nothing (KernelBench's [""])
+                setattr(ext, key, [f for f in _as_list(value) or [] if f.strip()])
             else:
                 setattr(ext, key, _as_list(value))
         found.append(ext)

@@ -137,6 +137,7 @@ CPP_METHODS_ALLOWED = frozenset({
     # std::vector bookkeeping (honest12 H3): no at::Tensor method has these names; what they store in or
     # read from a table of pointers or tensors the pointer rules follow (static.devagg, static.hostmem)
     "pop_back", "clear", "assign", "insert", "erase", "at",
+    "new_empty", "new_zeros",  # allocations, as in Python answers (honest round 14)
 })
 #: methods allowed only on a tensor's sizes or strides (``x.sizes().slice(0, d).vec()``): ``Tensor::slice``
 #: is another method (honest12 H3)

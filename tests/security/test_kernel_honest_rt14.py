@@ -1,0 +1,129 @@
+"""Honest round 14 (kernels, CUDA): forms an independent tester wrote as a strong model writes them,
+refused although honest. KernelBench's own template (``extra_cflags=[""]``, ``extra_ldflags=[""]``,
+``self.cumsum = cumsum``), harmless ``load_inline`` keywords at harmless values, common nvcc and host
+optimisation flags, ``x.new_empty(...)`` in C++. Each passes ``check_static`` now; the nearest forms
+that change what the checker reads stay refused. Static and fast: no nvcc."""
+from __future__ import annotations
+
+import pytest
+
+from harness.families.kernels.static.check import check_static
+
+SOURCE = '''
+__global__ void cumsum_kernel(const float* x, float* out, int rows, int cols) {
+    int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) return;
+    const float* xr = x + (long long)row * cols;
+    float* yr = out + (long long)row * cols;
+    float carry = 0.0f;
+    for (int base = 0; base < cols; base += 32) {
+        int c = base + lane;
+        float v = c < cols ? xr[c] : 0.0f;
+        for (int off = 1; off < 32; off <<= 1) {
+            float t = __shfl_up_sync(0xffffffff, v, off);
+            if (lane >= off) v += t;
+        }
+        if (c < cols) yr[c] = v + carry;
+        carry += __shfl_sync(0xffffffff, v, 31);
+    }
+}
+
+torch::Tensor cumsum_cuda(torch::Tensor x) {
+    auto rows = x.size(0);
+    auto cols = x.size(1);
+    auto out = ALLOC;
+    const int block_size = 256;
+    const int rows_per_block = block_size / 32;
+    const int num_blocks = (rows + rows_per_block - 1) / rows_per_block;
+    cumsum_kernel<<<num_blocks, block_size>>>(x.data_ptr<float>(), out.data_ptr<float>(), rows, cols);
+    return out;
+}
+'''
+TEMPLATE = '''import torch
+import torch.nn as nn
+from torch.utils.cpp_extension import load_inline
+
+cumsum_source = """{source}"""
+cumsum_cpp_source = "torch::Tensor cumsum_cuda(torch::Tensor x);"
+
+cumsum = load_inline(
+    name="cumsum",
+    cpp_sources=cumsum_cpp_source,
+    cuda_sources=cumsum_source,
+    functions=["cumsum_cuda"],
+    verbose=True,
+    {keywords}
+)
+
+
+class ModelNew(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cumsum = cumsum
+
+    def forward(self, x):
+        return self.cumsum.cumsum_cuda(x.contiguous())
+'''
+
+
+def answer(keywords: str = 'extra_cflags=[""],\n    extra_ldflags=[""],', alloc: str = "torch::zeros_like(x)") -> str:
+    return TEMPLATE.format(source=SOURCE.replace("ALLOC", alloc), keywords=keywords)
+
+
+HONEST = {
+    "kernelbench_template": {},
+    "empty_lists": {"keywords": "extra_ldflags=[],\n    extra_include_paths=[],\n    build_directory=None,"},
+    "harmless_keywords": {"keywords": "is_python_module=True,\n    with_pytorch_error_handling=True,\n"
+                                      "    keep_intermediates=False,"},
+    "nvcc_flags": {"keywords": 'extra_cuda_cflags=["-O3", "-ftz=true", "--restrict", "-res-usage", '
+                                '"--ptxas-options=-v", "-Xcompiler", "-O3", "-Xcompiler=-O2"],'},
+    "host_flags": {"keywords": 'extra_cflags=["-O3", "-ffast-math", "-funroll-loops", "-march=native", "-g0", ""],'},
+    "new_empty": {"alloc": "x.new_empty(x.sizes())"},
+}
+#: what changes the build or the module the checker reads stays refused
+REFUSED = {
+    "a_link_flag": 'extra_ldflags=["-lcuda"],',
+    "an_include_path": 'extra_include_paths=["/usr/include"],',
+    "a_build_directory": 'build_directory="/tmp/b",',
+    "no_python_module": "is_python_module=False,",
+    "a_host_flag_after_xcompiler": 'extra_cuda_cflags=["-Xcompiler", "-fopenmp"],',
+    "an_unlisted_flag": 'extra_cflags=["-fno-access-control"],',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST))
+def test_honest_template_forms_pass(name: str) -> None:
+    assert check_static(answer(**HONEST[name]), "cuda") == [], name
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_what_changes_the_build_stays_refused(name: str) -> None:
+    rules = {v.rule for v in check_static(answer(REFUSED[name]), "cuda")}
+    assert "cuda_build" in rules, (name, rules)
+
+
+def test_a_triton_answer_still_names_no_module_attribute_like_a_tensor_method() -> None:
+    code = '''import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _k(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n), mask=offs < n)
+
+
+class ModelNew(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cumsum = 1
+
+    def forward(self, x):
+        y = torch.empty_like(x)
+        _k[(triton.cdiv(x.numel(), 256),)](x, y, x.numel(), BLOCK=256)
+        return y
+'''
+    assert "shadowing" in {v.rule for v in check_static(code, "triton")}
