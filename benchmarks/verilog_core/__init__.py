@@ -1,6 +1,11 @@
 """``verilog-core``: hweval's own Verilog problems, checked with cocotb.
 
-Each problem is a folder under ``problems/``: spec.md, ref.v, tb.py, meta.toml.
+Each problem is a folder under ``problems/``: spec.md, ref.v, tb.py, meta.toml, and for a
+problem tested at several parameter values a trusted wrapper (``wrap.v``, ``extra_sources`` and
+``sim_top`` in meta.toml; handled by :class:`CocotbVerilogSuite`).
+
+Version 2: ``uart_tx`` is tested (and synthesised) at CLKS_PER_BIT 2, 4, 7, 23 and 256 through
+its wrapper, not at the default 4 alone; its results are not comparable with version 1's.
 """
 from __future__ import annotations
 
@@ -11,6 +16,6 @@ from harness.families.verilog.suite import CocotbVerilogSuite
 
 class VerilogCoreSuite(CocotbVerilogSuite):
     name = "verilog-core"
-    version = "1"
+    version = "2"
     description = "hweval's built-in RTL problems (combinational to small systems), cocotb-checked"
     problems_dir = Path(__file__).parent / "problems"

@@ -8,6 +8,11 @@ the suite's :attr:`CocotbVerilogSuite.tb_models_dir` (``<dir>/rv32_iss.py``). Th
 beside ``tb.py`` in the sandbox (``import rv32_iss`` works there), are trusted checker code the
 candidate never sees (like ``tb.py``), and enter the problem's cache keys
 (``data["shared_files"]``, :func:`harness.suite.problem_files_digest`).
+
+Trusted wrappers: ``extra_sources = ["wrap.v"]`` and ``sim_top = "<module>"`` in ``meta.toml``
+test the answer through a wrapper of the problem folder, e.g. one instantiating the answer's
+module at several parameter values; every suite of this base handles them
+(:func:`problem_wrapper`, :meth:`CocotbVerilogSuite.wrapped_evaluate`).
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from harness.errors import DataError
 from harness.families.verilog.audit import VerilogAuditHooks
 from harness.families.verilog.cocotb_eval import FALLBACKS, check_simulator, evaluate_cocotb, synthesis_code
 from harness.families.verilog.extract import extract_verilog
+from harness.families.verilog.isolation import modules_expected
 from harness.families.verilog.mutate import mutant
 from harness.families.verilog.netcheck import ReferenceBuilds, netlist_context
 from harness.families.verilog.prompt import SYSTEM, fenced_answer, spec_prompt
@@ -34,6 +40,7 @@ from harness.families.verilog.synth import (
     verilog_suite_metrics,
     verilog_verdict_options,
 )
+from harness.families.verilog.wrapsynth import Wrapper
 from harness.suite import EvalContext, Requirements, Suite, SuiteOptions
 from harness.types import Candidate, Completion, Problem, Prompt, Status, Verdict
 
@@ -100,6 +107,26 @@ def testbench_files(problem: Problem) -> dict[str, str]:
     return dict(problem.data.get("tb_models", {}))
 
 
+def problem_wrapper(problem: Problem) -> Wrapper | None:
+    """The problem's trusted wrapper (``extra_sources`` and ``sim_top`` in ``meta.toml``), or None.
+
+    ``extra_sources`` are Verilog files of the problem folder (a wrapper instantiating the answer's
+    module at several parameter values, or connecting the modules of a multi-module answer) and
+    ``sim_top`` the module the simulation elaborates (default: ``top``). The candidate never sees
+    them; they are compiled after it as trusted sources with the reference (so the wrapper drives
+    the candidate's inputs one way only). Synthesis reads the answer inside the wrapper, so it is
+    scored at the parameter sets the wrapper uses, and the tests re-run on yosys's netlist of the
+    wrapper (:mod:`harness.families.verilog.wrapsynth`)."""
+    meta = problem.data.get("meta") or {}
+    names = [str(name) for name in meta.get("extra_sources", [])]
+    if not names:
+        return None
+    assert problem.path is not None
+    sources = {name: (problem.path / name).read_text() for name in names}
+    top = str(problem.data["top"])
+    return Wrapper(sources, str(meta.get("sim_top", top)), tuple(sorted({top} | modules_expected(sources.values()))))
+
+
 class CocotbVerilogSuite(VerilogAuditHooks, Suite):
     """Problems are folders under :attr:`problems_dir`; evaluation is cocotb in the sandbox."""
 
@@ -140,11 +167,25 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         return extract_verilog(completion.completion, problem.data["top"])
 
     def evaluate(self, problem: Problem, candidate: Candidate, ctx: EvalContext) -> Verdict:
+        wrapper = problem_wrapper(problem)
+        if wrapper is not None:
+            return self.wrapped_evaluate(problem, candidate, wrapper, ctx)
         verdict = evaluate_cocotb(candidate, top=problem.data["top"], tb_source=problem.data["tb"], ctx=ctx,
                                   extra_files=testbench_files(problem), **self.simulation())
         code = synthesis_code(candidate, problem.reference)
         return add_synthesis(verdict, code, problem.reference, problem.data["top"], ctx, self.options,
                              retest=lambda netlist: self.netlist_verdict(problem, netlist, ctx))
+
+    def wrapped_evaluate(self, problem: Problem, candidate: Candidate, wrapper: Wrapper, ctx: EvalContext) -> Verdict:
+        """:meth:`evaluate` of a problem with a trusted wrapper (see :func:`problem_wrapper`)."""
+        top = str(problem.data["top"])
+        # reference=: the wrapper's connections to the candidate's inputs are made one-way
+        verdict = evaluate_cocotb(candidate, top=top, tb_source=problem.data["tb"], ctx=ctx,
+                                  extra_sources=wrapper.sources, sim_top=wrapper.sim_top, reference=problem.reference,
+                                  extra_files=testbench_files(problem), **self.simulation())
+        return add_synthesis(verdict, synthesis_code(candidate, problem.reference), problem.reference, top, ctx,
+                             self.options, wrapper=wrapper,
+                             retest=lambda netlist: self.wrapped_netlist_verdict(problem, netlist, wrapper, ctx))
 
     def netlist_verdict(self, problem: Problem, netlist: str, ctx: EvalContext) -> Verdict:
         """The problem's tests on yosys's netlist of an answer (:mod:`harness.families.verilog.netcheck`);
@@ -152,6 +193,14 @@ class CocotbVerilogSuite(VerilogAuditHooks, Suite):
         top = problem.data["top"]
         return self.reference_builds.check(problem.id, netlist, problem.reference or "", top, ctx,
                                            lambda text: self.netlist_run(problem, text, top, ctx))
+
+    def wrapped_netlist_verdict(self, problem: Problem, netlist: str, wrapper: Wrapper, ctx: EvalContext) -> Verdict:
+        """The problem's tests on yosys's netlist of the wrapper with the answer in it: the wrapper's
+        module is the design, each parameter set of the answer one netlist module
+        (:mod:`harness.families.verilog.wrapsynth`); as :meth:`netlist_verdict` for a build failure."""
+        top, sim_top = str(problem.data["top"]), wrapper.sim_top
+        return self.reference_builds.check(problem.id, netlist, problem.reference or "", top, ctx,
+                                           lambda text: self.netlist_run(problem, text, sim_top, ctx), wrapper)
 
     def netlist_run(self, problem: Problem, netlist: str, top: str, ctx: EvalContext) -> Verdict:
         """The problem's tests on a netlist whose top module is ``top``."""

@@ -1,6 +1,6 @@
 """Synthesis of an answer inside its problem's trusted wrapper: the design scored is the design tested.
 
-Some problems (verilog-hard's ``extra_sources``/``sim_top``) test the answer through a trusted
+Some problems (``extra_sources``/``sim_top`` in a cocotb suite's ``meta.toml``) test the answer through a trusted
 wrapper that instantiates the answer's module(s) at several parameter values; the answer's
 default parameters may be among them or not. Scoring the answer alone, at its defaults, would
 score a design no test ran (an answer may build one thing at the tested values and another at the
