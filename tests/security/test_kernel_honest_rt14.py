@@ -127,3 +127,33 @@ class ModelNew(nn.Module):
         return y
 '''
     assert "shadowing" in {v.rule for v in check_static(code, "triton")}
+
+
+def test_a_grid_capped_by_the_sm_count_passes() -> None:
+    """``cudaDeviceGetAttribute(&num_sms, ...)`` stores a number: ``(long long)num_sms * 8`` is no integer
+    made from a pointer (it was ``cuda_host_copy``); a pointer given to the same query stays refused."""
+    from tests.security.test_kernel_cuda_rt10 import answer as relu_answer
+
+    honest = ("    int num_sms = 0, per_sm = 0;\n"
+              "    cudaDeviceGetAttribute(&num_sms, cudaDevAttrMultiProcessorCount, 0);\n"
+              "    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, relu_kernel, 256, 0);\n"
+              "    long long cap = (long long)num_sms * per_sm;\n"
+              "    unsigned g = (unsigned)std::min<long long>(blocks, static_cast<long long>(num_sms) * 8 + cap);\n"
+              "    relu_kernel<<<g, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);")
+    assert check_static(relu_answer("#include <algorithm>\n", honest), "cuda") == []
+    attack = ("    float* g = nullptr;\n    cudaDeviceGetAttribute((int*)&g, cudaDevAttrMultiProcessorCount, 0);\n"
+              "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), g, n);")
+    assert {v.rule for v in check_static(relu_answer("", attack), "cuda")} & {"cuda_host_copy", "cuda_host_indirect"}
+
+
+def test_a_literal_index_of_a_sizes_view_passes() -> None:
+    """``auto sizes = xc.sizes(); sizes[0]`` reads what ``xc.sizes()[0]`` reads (it was ``cuda_host_pointer``);
+    a view of a temporary's sizes stays refused."""
+    from tests.security.test_kernel_cuda_rt10 import answer as relu_answer
+
+    honest = ("    auto sizes = xc.sizes();\n    long long rows = sizes[0];\n    (void)rows;\n"
+              "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);")
+    assert check_static(relu_answer("", honest), "cuda") == []
+    dangling = ("    auto sizes = torch::empty_like(xc).sizes();\n    long long rows = sizes[0];\n    (void)rows;\n"
+                "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);")
+    assert "cuda_host_pointer" in {v.rule for v in check_static(relu_answer("", dangling), "cuda")}

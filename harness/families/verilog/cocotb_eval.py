@@ -337,8 +337,8 @@ def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, 
         return Verdict(Status.TIMEOUT, reason=f"exceeded {limits.wall_s:g} s wall time", stages=stages,
                        wall_s=wall, logs=logs)
     if function is not None:
-        rule = function.data.get("rule") if function.status == "rejected" else None
-        return Verdict(Status(function.status), reason=function.reason, rule=rule, stages=stages, wall_s=wall,
+        broken = function.data.get("rule") if function.status == "rejected" else None
+        return Verdict(Status(function.status), reason=function.reason, rule=broken, stages=stages, wall_s=wall,
                        logs=logs)
     if syntax is not None and syntax.status == "syntax_error":
         return Verdict(Status.SYNTAX_ERROR, reason=syntax.reason, stages=stages, wall_s=wall, logs=logs)

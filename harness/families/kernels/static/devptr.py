@@ -66,6 +66,13 @@ _BIND = re.compile(r"(?<![\w.>:])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*(?:\[
 _CTOR = re.compile(r"(?:\*|\bauto)\s*(?:const\s+|__restrict__\s+)*([A-Za-z_]\w*)\s*[({]")
 _ADDR = re.compile(r"(?<![\w)\]&])&\s*([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\b(?!\s*[\[(])")
 _REF = re.compile(r"[\w>*]\s*&\s*[A-Za-z_]\w*\s*(?:=|\(|\{)\s*([A-Za-z_]\w*)\s*[;)}]")
+#: CUDA runtime queries that store only numbers through the addresses they are given (honest round 14:
+#: ``cudaDeviceGetAttribute(&num_sms, ...)`` made ``num_sms`` a possible address, and the grid cap
+#: ``(long long)num_sms * 8`` an integer made from a pointer)
+_NUMBER_OUT = re.compile(r"\b(?:cudaDeviceGetAttribute|cudaOccupancyMaxActiveBlocksPerMultiprocessor"
+                         r"|cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags|cudaOccupancyMaxPotentialBlockSize"
+                         r"|cudaGetDevice|cudaGetDeviceCount|cudaDriverGetVersion|cudaRuntimeGetVersion|cudaMemGetInfo"
+                         r"|cudaGetDeviceProperties|cudaDeviceGetLimit)\s*\(")
 #: a tensor's data pointer (``x.data<float>()``: torch's deprecated spelling; a container's ``data()`` takes no type)
 _DATA_PTR = re.compile(r"[\w.\->\[\]:()\s]*?(?:\.|->)\s*(?:(?:data_ptr|const_data_ptr|mutable_data_ptr)\s*"
                        r"(?:<[^<>;]*>)?|data\s*<[^<>;]*>)\s*\(\s*\)")
@@ -136,8 +143,10 @@ class DevicePointers:
                 self.assigned.add(f"{self.scope[m.start()]}:{_squeeze(a.group(1))}")
                 allocated.add(code.index("&", m.end()))
         read = copy_source_names(code)  # a copy's source is read, not written
+        numbers = {k for m in _NUMBER_OUT.finditer(code) for k in range(m.end(), _close(code, m.end() - 1))}
         for m in _ADDR.finditer(code):  # an address given away: whatever takes it may store into it
-            if m.start() not in allocated and m.start(1) not in read and not _in_brace_list(code, m.start()):
+            if m.start() not in allocated and m.start(1) not in read and not _in_brace_list(code, m.start()) \
+                    and not (m.start() in numbers and m.group(1).split(".")[0].strip() not in self.declared):
                 self._bind(m.start(), m.group(1), _NOT_DERIVED)
         for m in _REF.finditer(code):
             self._bind(m.start(), m.group(1), _NOT_DERIVED)

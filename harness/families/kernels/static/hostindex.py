@@ -349,6 +349,9 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
                        "(an index of memory the checks cannot bound)")
             continue
         name = word.group(2)
+        if name not in sizes and re.fullmatch(r"\s*\d{1,2}\s*", index) and _sizes_view(
+                code, name, scopes.setdefault(body[m.start()], _scope(code, body, m.start()))):
+            continue  # auto s = x.sizes(); s[0]: as x.sizes()[0] (honest round 14)
         if name not in sizes and _own_size_loop(name, index, m.start(), loops) and _fixed(code, name, own, skip) and (
                 _owning(code, name) or _sizes_view(code, name, scopes.setdefault(body[m.start()],
                                                                                  _scope(code, body, m.start())))):
