@@ -157,3 +157,16 @@ def test_a_literal_index_of_a_sizes_view_passes() -> None:
     dangling = ("    auto sizes = torch::empty_like(xc).sizes();\n    long long rows = sizes[0];\n    (void)rows;\n"
                 "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);")
     assert "cuda_host_pointer" in {v.rule for v in check_static(relu_answer("", dangling), "cuda")}
+
+
+def test_the_value_of_an_optional_number_passes() -> None:
+    """``*min_val`` of a ``c10::optional<double>`` reads the optional's value (it was ``cuda_host_pointer``);
+    the same name also declared a pointer stays a dereference."""
+    from tests.security.test_kernel_cuda_rt10 import answer as relu_answer
+
+    head = ("float bound(c10::optional<double> min_val) {\n"
+            "    return min_val.has_value() ? static_cast<float>(*min_val) : -1.0f;\n}\n")
+    body = "    relu_kernel<<<blocks, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);"
+    assert check_static(relu_answer(head, body), "cuda") == []
+    pointer = head + "float peek(float* min_val) { return *min_val; }\n"
+    assert "cuda_host_pointer" in {v.rule for v in check_static(relu_answer(pointer, body), "cuda")}

@@ -202,8 +202,15 @@ def _left_operand(code: str, i: int) -> str:
     return code[j:end]
 
 
+#: an optional of no pointer (``c10::optional<double> min_val``): ``*min_val`` reads its value, not memory
+#: through an address (honest round 14: clamp's optional bounds were a dereference in host code)
+_OPTIONAL = re.compile(r"\b(?:(?:c10|std|at|torch)\s*::\s*)?optional\s*<([^<>;*&]*(?:<[^<>;*&]*>)?[^<>;*&]*)>"
+                       r"\s*(?:const\s*)?&?\s*([A-Za-z_]\w*)\s*[,)=;{]")
+
+
 def _derefs(code: str) -> list[str]:
     bad = []
+    optionals = {m.group(2) for m in _OPTIONAL.finditer(code)}
     for m in re.finditer(r"\*(?:\s*\*)*(?!=)", code):
         if m.start() > 0 and code[m.start() - 1] in "*/" or code[m.end():m.end() + 1] == "/":
             continue
@@ -220,6 +227,9 @@ def _derefs(code: str) -> list[str]:
         if last == "," and _declarator_list(code, code.rindex(",", 0, m.start())):
             continue
         if re.search(r"\b(?:sizeof|alignof|decltype|noexcept)\s*\($", before) or before.endswith("operator"):
+            continue
+        if m.group(0) == "*" and re.fullmatch(r"\s*([A-Za-z_]\w*)\s*", _operand(code, m.end()) or "") \
+                and _operand(code, m.end()).strip() in optionals and _declared_once(code, _operand(code, m.end()).strip()):
             continue
         bad.append(f"*{' '.join(_operand(code, m.end()).split())[:30]} (a dereference in host code)")
     return bad
@@ -375,3 +385,9 @@ def _runtime_writes(code: str, ptrs: _Pointers) -> list[str]:
 def format_writes(literals: list[str]) -> list[str]:
     """``%n`` conversions in string literals (printf would write through its arguments, or the stack)."""
     return [f"the format {s[:30]!r} writes through %n" for s in literals if _PRINTF_N.search(s)]
+
+
+def _declared_once(code: str, name: str) -> bool:
+    """Is ``name`` declared only as an optional (no other declaration could make it a pointer)?"""
+    return len(re.findall(r"[\w>][\s*&]+\b" + re.escape(name) + r"\s*[,)=;{\[]", code)) == \
+        sum(1 for m in _OPTIONAL.finditer(code) if m.group(2) == name)
