@@ -87,6 +87,8 @@ class _Channel:
                 while chunk := fh.read(65536):
                     if len(raw) < CHANNEL_CAP:
                         raw += chunk
+                    else:  # more than the report module ever writes: something flooded the pipe, and what
+                        self.foreign += 1  # came after the cap (the real reports, red team 14b S2) is lost
             self.returncode = proc.wait()
             for line in bytes(raw).decode(errors="replace").splitlines():
                 rec = _report(line)

@@ -130,6 +130,9 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
     if TRIPLE_QUOTE in source:
         found.append(("triple_quote", "a triple-quoted string (three quotes in a row): Verilator reads one string where the "
                                       "checks read several, and Icarus reads none; use ordinary strings"))
+    if any(tok.kind == "string" and "*)" in tok.text for tok in tokens):
+        found.append(("attribute_string", "a string holding *) (Verilator ends an attribute (* ... *) at the first "
+                                          "*), inside a string or not, and would read what follows as code)"))
     for i, tok in enumerate(tokens):
         name = system_name(tok)
         if name is not None:
