@@ -9,7 +9,9 @@ module only checks the declarations.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import stat
 from collections.abc import Mapping, Sequence
 
 from harness.config import OPTION_ALIASES
@@ -59,6 +61,20 @@ def gpu_missing() -> str | None:
     return None
 
 
+def devnull_problem(path: str = os.devnull) -> str | None:
+    """Why ``path`` (the host's ``/dev/null``, which the local sandbox binds into every job) cannot serve
+    the jobs, or None. A root process that wrote a program there (``iverilog -o /dev/null``) made it 0755,
+    and every sandboxed job then failed opening it (infra_error on every sample)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"{path}: {exc.strerror}"
+    if not stat.S_ISCHR(st.st_mode) or stat.S_IMODE(st.st_mode) & 0o666 != 0o666:
+        return (f"{path} is not a world-writable device (mode {stat.S_IMODE(st.st_mode):o}; a program written "
+                f"there as root, e.g. iverilog -o {path}, changes it): restore it with chmod 666 {path}")
+    return None
+
+
 def missing_for(suites: Sequence[Suite], sandbox: Sandbox | None) -> list[str]:
     """Every requirement of ``suites`` (and the sandbox) this machine does not meet."""
     problems: list[str] = []
@@ -77,6 +93,8 @@ def missing_for(suites: Sequence[Suite], sandbox: Sandbox | None) -> list[str]:
         why = gpu_missing()
         if why:
             problems.append(f"a GPU is needed ({'; '.join(gpu_reasons)}) but {why}")
+    if sandbox is not None and sandbox.name == "local" and (why := devnull_problem()):
+        problems.append(why)
     if sandbox is not None and sandbox.name != "none":
         ok, detail = sandbox.check()
         if not ok:

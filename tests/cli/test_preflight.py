@@ -68,3 +68,25 @@ def test_docker_sandbox_without_an_engine(server: FakeServer, tmp_path: Path) ->
 def test_cuda_without_a_gpu(server: FakeServer, tmp_path: Path) -> None:
     proc = run_against(server, tmp_path, "--suite", "kernels-core", "--lang", "cuda")
     assert_refused_before_any_request(proc, server, "a GPU is needed", "--lang cuda")
+
+
+def test_a_host_dev_null_made_0755_is_named_before_any_work(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``iverilog -o /dev/null`` run as root leaves the host's /dev/null 0755 (ivl makes its output
+    executable); every local-sandbox job then failed opening it. A node of the same device at that
+    mode is named, with the fix; the real /dev/null and a 0666 node pass."""
+    import os
+    import stat
+
+    from harness.preflight import devnull_problem
+
+    node = tmp_path / "null"
+    os.mknod(node, stat.S_IFCHR | 0o755, os.makedev(1, 3))
+    os.chmod(node, 0o755)
+    why = devnull_problem(str(node))
+    assert why is not None and "mode 755" in why and f"chmod 666 {node}" in why
+    os.chmod(node, 0o666)
+    assert devnull_problem(str(node)) is None
+    assert devnull_problem() is None
+    plain = tmp_path / "file"
+    plain.write_text("")
+    assert "not a world-writable device" in (devnull_problem(str(plain)) or "")
