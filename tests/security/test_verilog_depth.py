@@ -42,6 +42,12 @@ SECOND_VERDICT = """  integer fd;
   end
 """
 EARLY_FINISH = "  initial begin repeat (6) @(a or b); $finish; end\n"
+#: red team 14/14b: what a lexical difference hid from the scan, in an answer only Verilator builds (Icarus
+#: refuses ``inside``): the Verilated model's calls are read after the build
+MODEL_CALLS = """  wire hweval_w = a inside {1'b1};
+  integer r;
+  initial r = $system("true");
+"""
 #: red team 14 S3: forged test records, then a partial line that a real report would be glued to
 #: (the pipe's descriptor number is not known to the design: every one is tried)
 REPORT_PIPE = """  integer fd, i;
@@ -77,7 +83,8 @@ def unscanned() -> tuple[Probe, dict]:  # type: ignore[type-arg]
               case("v2-and", TARGETS["v2-and"].wrong, SECOND_VERDICT, "second-verdict"),
               case("v1-and", TARGETS["v1-and"].wrong, SECOND_VERDICT, "second-verdict"),
               case("v2-and", GOOD["v2-and"], EARLY_FINISH, "early-finish"),
-              case("core-and", TARGETS["core-and"].wrong, REPORT_PIPE, "report-pipe")]
+              case("core-and", TARGETS["core-and"].wrong, REPORT_PIPE, "report-pipe"),
+              case("core-and", TARGETS["core-and"].wrong, MODEL_CALLS, "model-calls")]
     return probe, run_cases(items, EvalContext(sandbox=probe))
 
 
@@ -144,3 +151,9 @@ def test_synthesis_reads_the_text_that_was_simulated(tmp_path) -> None:  # type:
 def test_without_the_scan_writing_into_the_report_pipe_is_rejected(unscanned) -> None:  # type: ignore[no-untyped-def]
     v = unscanned[1]["report-pipe@core-and"]
     assert (v.status, v.rule) == (Status.REJECTED, "report_channel"), describe(v)
+
+
+def test_without_the_scan_a_model_calling_system_is_rejected(unscanned) -> None:  # type: ignore[no-untyped-def]
+    v = unscanned[1]["model-calls@core-and"]
+    assert (v.status, v.rule) == (Status.REJECTED, "model_calls"), describe(v)
+    assert "VL_SYSTEM" in v.reason

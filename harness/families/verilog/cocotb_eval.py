@@ -328,6 +328,9 @@ def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, 
         rule, what = reach
         stages["integrity"] = StageResult("rejected", f"the answer {what}", data={"rule": rule})
         return Verdict(Status.REJECTED, reason=f"the answer {what}", rule=rule, stages=stages, wall_s=wall)
+    if syntax is not None and syntax.status == "rejected":  # the Verilated model calls what the scan forbids
+        return Verdict(Status.REJECTED, reason=syntax.reason, rule=str(syntax.data.get("rule") or "model_calls"),
+                       stages=stages, wall_s=wall)
     function = stages.get("function")
     passed = function is not None and function.status == "pass"
     logs: dict[str, Any] = {"sim": sim_log} if sim_log and not passed else {}
