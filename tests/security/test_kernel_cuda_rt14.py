@@ -15,6 +15,12 @@ fast: no nvcc.
 - s7 ``auto const& [kA, kB] = ...``: a structured binding with ``const`` after ``auto``;
 - s10 ``__device__ C10_HOST_DEVICE torch::Tensor f(...)``: a header macro adds ``__host__``, so the
   function is host code (its body was blanked as device code).
+
+Red team 14b (``b_*``), nine more values read as numbers: a tensor named ``array`` (a library type word)
+or a function named ``vector``; ``[KX{xc}]`` and ``torch::Tensor ((KX)) = xc`` (an undeclared ALL_CAPS
+name is a header constant only where the answer never binds it); ``typedef T a, b`` (every name an alias);
+an alias bound twice (every binding counts); an own ``struct Tensor``; ``arg.tensor`` of ``at::TensorArg``
+beside an own ``long long tensor``; an own ``struct cuda``.
 """
 from __future__ import annotations
 
@@ -43,6 +49,23 @@ ATTACKS = {
     "s7_volatile_binding": ("", "    auto volatile&& [kA, kB] = std::make_pair(xc, xc);\n    return kA * 2;"),
     "s10_header_host_device": ("__device__ C10_HOST_DEVICE torch::Tensor relu_hd(torch::Tensor a) "
                                "{ return a * (a > 0); }\n", "    return relu_hd(xc);"),
+    # red team 14b: values the type analysis read as numbers
+    "b_a02_variable_named_array": ("", "    torch::Tensor array = xc;\n    return array * (array > 0);"),
+    "b_b01_function_named_vector": ("static torch::Tensor vector(torch::Tensor v) { return v; }\n",
+                                    "    return vector(xc) * 2;"),
+    "b_a06_brace_init_capture": ("", "    auto f = [KX{xc}]() { return KX * (KX > 0); };\n    return f();"),
+    "b_a07_typedef_list": ("typedef torch::Tensor tensor_t, tensor_alias;\n",
+                           "    tensor_t xv = xc;\n    return xv * (xv > 0);"),
+    "b_a08_alias_bound_twice": ("", "    { using value_type = torch::Tensor; value_type xv = xc; y = xv * 2; }\n"
+                                    "    { using value_type = long long; value_type q = n; (void)q; }\n    return y;"),
+    "b_a09_own_struct_named_tensor": ("namespace own { struct Tensor { int rank; }; }\n",
+                                      "    torch::Tensor xv = xc;\n    return xv * (xv > 0);"),
+    "b_a10_member_beside_a_decoy": ("inline long long blocks_for(long long tensor) { return tensor; }\n",
+                                    '    at::TensorArg arg(xc, "x", 1);\n    return arg.tensor * (arg.tensor > 0);'),
+    "b_a11b_own_struct_named_cuda": ("namespace relu_impl { struct cuda { static inline torch::Tensor held; };\n"
+                                     "inline torch::Tensor go(torch::Tensor x) { cuda::held = x; "
+                                     "return cuda::held * (cuda::held > 0); } }\n", "    return relu_impl::go(xc);"),
+    "b_a13_double_parenthesised_declarator": ("", "    torch::Tensor ((KX)) = xc;\n    return KX * (KX > 0);"),
 }
 HONEST = {
     "deprecated_data_pointer": ("", "    float* p = xc.data<float>();\n    (void)p;"),
@@ -59,6 +82,11 @@ HONEST = {
                               "if (i < n) o[i] = x[i] * 2.f; }\n",
                               "    scale2<256><<<1, 256>>>(xc.data_ptr<float>(), y.data_ptr<float>(), 0);"),
     "device_forceinline_helper": ("__device__ __forceinline__ float twice(float v) { return v * 2.f; }\n", ""),
+    "header_constants_and_scalar_words": ("", "    long long m = INT_MAX > n ? n : 0;\n    dim3 g(1);\n"
+                                              "    float h = float(m) * 2.f;\n    (void)h;\n    (void)g;"),
+    "alias_bound_once_per_function": ("inline long long cdiv(long long n, long long t) { using value_type = long long; "
+                                      "value_type q = (n + t - 1) / t; return q; }\n",
+                                      "    long long b = cdiv(n, 256) * 2;\n    (void)b;"),
     "const_binding_of_sizes": ("", "    auto const& [rows, cols] = std::make_pair(xc.size(0), xc.numel());\n"
                                    "    long long m = rows * cols;\n    (void)m;"),
 }

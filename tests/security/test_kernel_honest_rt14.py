@@ -89,6 +89,7 @@ REFUSED = {
     "no_python_module": "is_python_module=False,",
     "a_host_flag_after_xcompiler": 'extra_cuda_cflags=["-Xcompiler", "-fopenmp"],',
     "an_unlisted_flag": 'extra_cflags=["-fno-access-control"],',
+    "a_flag_ending_in_a_newline": 'extra_cflags=["-O3\\n"],',  # red team 14b: $ matched before the newline
 }
 
 

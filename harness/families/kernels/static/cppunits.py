@@ -39,11 +39,11 @@ SAFE_FLAG = re.compile(r"^(-O[0-3s]|-DNDEBUG|-D[A-Za-z_]\w*(=[\w.]*)?|-U[A-Za-z_
                        # macro they predefine, __FAST_MATH__, __AVX2__, is no modelled one: a conditional on it
                        # is refused by :func:`directive_problems`)
                        r"-ftz=(true|false)|-?-restrict|--ptxas-options=[-\w,=]+|-res-usage|--resource-usage|"
-                       r"-ffast-math|-funroll-loops|-march=native|-g0|-Xcompiler=-O[0-3])$")
+                       r"-ffast-math|-funroll-loops|-march=native|-g0|-Xcompiler=-O[0-3])\Z")
 #: architecture flags naming the architecture the device pass models (``__CUDA_ARCH__`` 900, honest
 #: round 9 F8: the prompt allows architecture flags); the harness's compile sets its own instead
 ARCH_FLAG = re.compile(r"^(?:(?:-arch|--gpu-architecture)=(?:sm|compute)_90a?|-gencode=arch=compute_90a?,"
-                       r"code=(?:sm|compute)_90a?)$")
+                       r"code=(?:sm|compute)_90a?)\Z")
 _OLD_STD = re.compile(r"^-std=c\+\+(98|03|0x|11|14|1y)$")
 _RESERVED = re.compile(r"^-[DU](__|_[A-Z])")
 #: torch's own half/bfloat16 switches an answer may undefine (honest round 11 O9): ``-U`` after

@@ -24,6 +24,14 @@ SCALAR_WORDS = frozenset({
     "RestrictPtrTraits", "DefaultPtrTraits", "opmath_type", "acc_type", "scalar_t", "index_t", "accscalar_t",
     "ostream", "stringstream", "ostringstream", "exception", "runtime_error", "nullptr_t", "byte",
 })
+#: the words of :data:`SCALAR_WORDS` that C++ reserves: no variable or function can be named so (``array``,
+#: ``vector``, ``half`` ... can: red team 14b a02 named a tensor ``array``)
+RESERVED_TYPE_WORDS = frozenset({
+    "void", "bool", "char", "short", "int", "long", "float", "double", "unsigned", "signed", "const", "volatile",
+    "static", "constexpr", "inline", "extern", "register", "mutable", "thread_local", "typename", "struct", "class",
+    "enum", "union", "__restrict__", "__restrict", "__device__", "__host__", "__forceinline__", "__shared__",
+    "__constant__", "__align__",
+})
 TENSOR_TYPES = frozenset({"Tensor", "TensorList", "TensorBase", "ITensorListRef"})
 #: ``int64_t``, ``cudaStream_t``, ``cudaDeviceProp``, ``float4``, ...
 SCALAR_RE = re.compile(r"\w+_t|cuda[A-Z]\w*|cu[A-Z]\w*|cublas\w*|cudnn\w*|curand\w*|nvtx\w*"
@@ -215,3 +223,30 @@ _PREFIX_WORD = re.compile(r"\b(?:__extension__|_*[A-Z][A-Z0-9]*_[A-Z0-9_]*)(?=\s
 def blank_prefix_words(code: str) -> str:
     """``code`` with :data:`_PREFIX_WORD` words made a ``;`` (padded): what follows starts a statement."""
     return _PREFIX_WORD.sub(lambda m: ";".ljust(len(m.group(0))), code)
+
+
+def typedef_names(head: str, last: str) -> tuple[str, list[str]]:
+    """``typedef T a, *b, c`` (``head`` = ``T a, *b,``, ``last`` = ``c``): the type and every name
+    (red team 14b a07: only the last name was an alias)."""
+    parts = top_args(head)
+    first = re.match(r"(.*?)[\s*&]*\b([A-Za-z_]\w*)\s*$", parts[0], re.S)
+    if len(parts) == 1 or first is None:
+        return head, [last]
+    names = [first.group(2), *(w for p in parts[1:] for w in re.findall(r"[A-Za-z_]\w*", p)[-1:]), last]
+    return first.group(1), names
+
+
+def operator_types(code: str) -> list[str]:
+    """The return types of the answer's operator declarations and the targets of its conversions
+    (``Pair2 operator+(...)``, ``operator torch::Tensor()``); a call ``operator+(a, b)`` is none."""
+    out = []
+    for m in re.finditer(r"\boperator\b\s*([A-Za-z_:][^(]*)?", code):
+        head = code[max(code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]
+        head = re.sub(r"\b(?:public|private|protected)\s*:|\b(?:friend|explicit|virtual)\b|\btemplate\s*" + ANGLE,
+                      " ", head).strip()
+        words = re.findall(r"[A-Za-z_]\w*", head)
+        if m.group(1):
+            out.append(m.group(1))  # a conversion (or operator new/delete: fail closed)
+        elif re.search(r"[\w›*&:]$", head) and words and words[-1] not in KEYWORDS:
+            out.append(head)  # a declaration's return type (a use follows (, =, ., ->, return, ...)
+    return out

@@ -25,6 +25,7 @@ from harness.families.kernels.static.cudadecl import (
     KNOWN_VALUES,
     NEVER_TENSOR_METHODS,
     NS_SCALAR_CALLS,
+    RESERVED_TYPE_WORDS,
     SCALAR_RE,
     SCALAR_WORDS,
     TENSOR_TYPES,
@@ -32,11 +33,13 @@ from harness.families.kernels.static.cudadecl import (
     blank_prefix_words,
     init_end,
     mask,
+    operator_types,
     paren_depths,
     spell_operators,
     split_operands,
     template_names,
     top_args,
+    typedef_names,
 )
 from harness.families.kernels.static.cudaindirect import _balanced
 
@@ -56,11 +59,13 @@ class HostTypes:
         for m in re.finditer(r"\busing\s+([A-Za-z_]\w*)\s*=\s*([^;]*);|\btypedef\s+([^;]*?)\b([A-Za-z_]\w*)\s*;"
                              r"|\busing\s+(?:typename\s+)?((?:[A-Za-z_]\w*\s*::\s*)+([A-Za-z_]\w*))\s*;", self.code):
             if m.group(1):
-                self.aliases[m.group(1)] = m.group(2)
+                self._alias(m.group(1), m.group(2))
             elif m.group(4):
-                self.aliases[m.group(4)] = m.group(3)
+                base, names = typedef_names(m.group(3), m.group(4))
+                for name in names:
+                    self._alias(name, base)
             else:
-                self.aliases[m.group(6)] = m.group(5)
+                self._alias(m.group(6), m.group(5))
         self.tparams = set(re.findall(r"(?:‹|,)\s*(?:typename|class)\s*(?:\.\.\.\s*)?([A-Za-z_]\w*)", self.code))
         self.structs = set(re.findall(r"\b(?:struct|class|union)\s+([A-Za-z_]\w*)\s*(?:final\s*)?[{:]", self.code))
         #: the answer's own namespaces: ``cuda::t`` is no library name when the answer declares ``namespace cuda``
@@ -80,6 +85,16 @@ class HostTypes:
         self.tensor_names: set[str] = set()
         self._fixed_point()
 
+    def _alias(self, name: str, target: str) -> None:
+        """Every binding of an alias name counts (red team 14b a08: ``using value_type = torch::Tensor;`` in
+        one function and ``= long long`` in another read as ``long long`` everywhere)."""
+        self.aliases[name] = f"{self.aliases[name]} , {target}" if name in self.aliases else target
+
+    def own_name(self, word: str) -> bool:
+        """Does the answer declare ``word`` itself (a namespace, struct, enum, alias or variable)?"""
+        return word in self.namespaces or word in self.structs or word in self.enums or word in self.aliases \
+            or word in self.decls
+
     # -- declarations ------------------------------------------------------------------------------
     def _add(self, name: str, kind: str, text: str) -> None:
         self.decls.setdefault(name, []).append((kind, text))
@@ -89,7 +104,7 @@ class HostTypes:
         parens = paren_depths(code)
         for m in DECL.finditer(code):
             base = re.findall(r"[A-Za-z_]\w*", m.group("type"))
-            if not base or base[-1] in KEYWORDS | _TAGS or m.group("name") in KEYWORDS or m.group("name") in SCALAR_WORDS \
+            if not base or base[-1] in KEYWORDS | _TAGS or m.group("name") in KEYWORDS or m.group("name") in RESERVED_TYPE_WORDS \
                     or any(a <= m.start() < b for a, b in skip):  # struct S {: S is a type, no variable
                 continue
             if not self._type_word(base[-1], m.group("type")) and re.search(r"[*&]", m.group("ptr")):
@@ -108,11 +123,14 @@ class HostTypes:
             init = self._initializer(m.end() - 1, m.group(2), parens[m.start()] != -1)
             for name in re.findall(r"[A-Za-z_]\w*", m.group(1)):
                 self._add(name, "init", init)
-        for m in re.finditer(r"(?<=[\[,])\s*&?\s*([A-Za-z_]\w*)\s*=\s*(?!=)", code):  # init-captures [t = x]
+        for m in re.finditer(r"(?<=[\[,])\s*&?\s*([A-Za-z_]\w*)\s*(=\s*(?!=)|\{)", code):  # [t = x], [t{x}]
             start = code.rfind("[", 0, m.start() + 1)
             close = _balanced(code, start, "[", "]") if start != -1 else -1
             if close != -1 and m.end() < close and re.match(r"\s*(?:\(|\{|mutable|->)", code[close:]):
-                self._add(m.group(1), "init", code[m.end():init_end(code[:close - 1], m.end(), False)])
+                if m.group(2) == "{":
+                    self._add(m.group(1), "init", code[m.end():_balanced(code, m.end() - 1, "{", "}") - 1])
+                else:
+                    self._add(m.group(1), "init", code[m.end():init_end(code[:close - 1], m.end(), False)])
 
     def _type_word(self, word: str, text: str) -> bool:
         return (word in SCALAR_WORDS or word == "auto" or word in TENSOR_TYPES or "::" in text
@@ -198,21 +216,6 @@ class HostTypes:
             bodies.setdefault(m.group(1), []).append(types)
         return bodies
 
-    def _operator_types(self) -> list[str]:
-        """The return types of the answer's operator declarations and the targets of its conversions
-        (``Pair2 operator+(...)``, ``operator torch::Tensor()``); a call ``operator+(a, b)`` is none."""
-        out = []
-        for m in re.finditer(r"\boperator\b\s*([A-Za-z_:][^(]*)?", self.code):
-            head = self.code[max(self.code.rfind(c, 0, m.start()) for c in ";{}") + 1:m.start()]
-            head = re.sub(r"\b(?:public|private|protected)\s*:|\b(?:friend|explicit|virtual)\b|\btemplate\s*" + ANGLE,
-                          " ", head).strip()
-            words = re.findall(r"[A-Za-z_]\w*", head)
-            if m.group(1):
-                out.append(m.group(1))  # a conversion (or operator new/delete: fail closed)
-            elif re.search(r"[\w›*&:]$", head) and words and words[-1] not in KEYWORDS:
-                out.append(head)  # a declaration's return type (a use follows (, =, ., ->, return, ...)
-        return out
-
     def _struct_pass(self) -> bool:
         """Adds the own structs that may be tensors now, requeuing the structs that name one; True if any."""
         users: dict[str, set[str]] = {}
@@ -233,7 +236,7 @@ class HostTypes:
         """Names and own structs that may be tensors, to the least fixed point (each round adds one or
         ends). A struct may be one when a type it names may be (:meth:`_struct_bodies`), every struct
         when an operator the answer declares may return or convert to one (:meth:`_operator_types`)."""
-        operators = self._operator_types()
+        operators = operator_types(self.code)
         grew = True
         while grew:
             grew = self.tensor_structs != self.structs and any(self.type_tensor(t) for t in operators)
@@ -263,8 +266,9 @@ class HostTypes:
                 if self.type_tensor(alias, depth + 1):
                     return True
                 continue  # the answer's alias comes first (using int64_t = torch::Tensor;)
-            if w in self.tparams or w in self.tensor_structs:
-                return True  # a template parameter, an own struct that may hold or become a tensor
+            if w in self.tparams or w in self.tensor_structs or w in TENSOR_TYPES:
+                return True  # a template parameter, an own struct that may hold or become a tensor, a Tensor
+                # (an own struct Tensor does not make torch::Tensor a number: red team 14b a09)
             if w in self.structs:
                 continue
             argument = text.count("‹", 0, m.start()) > text.count("›", 0, m.start())
@@ -278,8 +282,10 @@ class HostTypes:
         """May the variable ``name`` hold a tensor? Undeclared lower-case names may (fail closed)."""
         if name in self.tensor_names:
             return True
-        if name in self.decls or name in self.enumerators or name in KNOWN_VALUES or name in SCALAR_WORDS:
+        if name in self.decls or name in self.enumerators or name in KNOWN_VALUES or name in RESERVED_TYPE_WORDS:
             return False
+        if re.search(r"(?<![\w.>:])" + re.escape(name) + r"\s*(?:\)\s*)*(?:=(?!=)|\{)", self.code):
+            return True  # bound in the answer (a declaration no pattern read: [KX{x}], T ((KX)) = x): no header constant
         return re.fullmatch(r"[A-Z][A-Z0-9_]*|k[A-Z]\w*|__\w+", name) is None and SCALAR_RE.fullmatch(name) is None
 
     def is_type(self, text: str) -> bool:
@@ -330,7 +336,7 @@ class HostTypes:
         if rest.startswith("(") or rest.startswith("{") and self.is_type(m.group(0)):
             end = _balanced(rest, 0, rest[0], ")" if rest[0] == "(" else "}")
             return self.call(path, rest[1:end - 1], m.group(1) or "", depth), rest[end:]
-        if path[0] in ("torch", "at", "c10", "std", "cuda") and len(path) > 1 and path[0] not in self.namespaces:
+        if path[0] in ("torch", "at", "c10", "std", "cuda") and len(path) > 1 and not self.own_name(path[0]):
             return False, rest
         return self.name_tensor(path[-1]), rest
 
@@ -344,8 +350,10 @@ class HostTypes:
                     rest = rest[_balanced(rest, 0):]
                     never = m.group(1) in NEVER_TENSOR_METHODS or m.group(1) == "data" and bool(m.group(2))
                     value = value and not never or m.group(1) in self.tensor_names  # an own method
-                elif m.group(1) in self.decls and m.group(1) not in ("first", "second"):
-                    value = value and m.group(1) in self.tensor_names  # an own struct's member
+                elif m.group(1) in self.decls and m.group(1) not in ("first", "second", "tensor"):
+                    # an own struct's member; pair's first/second and at::TensorArg's tensor are the library's
+                    # whatever the answer declares so (red team 14b a10: .tensor beside an own long long tensor)
+                    value = value and m.group(1) in self.tensor_names
                 # else: a library type's member (dim3::x, pair::first) is a tensor only of a possible tensor
                 continue
             if rest[0] in "([":
@@ -385,8 +393,9 @@ class HostTypes:
             return last not in NS_SCALAR_CALLS
         if len(path) == 1 and last in self.aliases or last in self.structs or last in self.tparams:
             return self.type_tensor(last, depth)
-        if len(path) == 1 and (last in SCALAR_WORDS or SCALAR_RE.fullmatch(last) or last in self.enums):
-            return False  # int(x), dim3(...), size_t(...)
+        if len(path) == 1 and last not in self.decls and (last in SCALAR_WORDS or SCALAR_RE.fullmatch(last)
+                                                          or last in self.enums):
+            return False  # int(x), dim3(...), size_t(...); not an own function named vector(...)
         if last in self.lambdas and len(path) == 1:
             return any(self.type_tensor(r, depth) if r else self._returns(b, depth) for r, b in self.lambdas[last]) or \
                 any(k == "type" and self.type_tensor(t, depth) for k, t in self.decls.get(last, []))
