@@ -70,9 +70,8 @@ class HostTypes:
         self.structs = set(re.findall(r"\b(?:struct|class|union)\s+([A-Za-z_]\w*)\s*(?:final\s*)?[{:]", self.code))
         #: the answer's own namespaces: ``cuda::t`` is no library name when the answer declares ``namespace cuda``
         #: (red team 14 s3: ``namespace cuda { thread_local torch::Tensor t; }``)
-        self.namespaces = set(re.findall(r"\bnamespace\s+([A-Za-z_]\w*)", self.code))
-        self.namespaces |= {w for m in re.finditer(r"\bnamespace\s+([\w:\s]+?)\s*\{", self.code)
-                            for w in re.findall(r"[A-Za-z_]\w*", m.group(1))}
+        self.namespaces = {w for m in re.finditer(r"\bnamespace\s+([A-Za-z_][\w:\s]*)", self.code)
+                           for w in re.findall(r"[A-Za-z_]\w*", m.group(1))}
         self.enums = set(re.findall(r"\benum\s+(?:class\s+|struct\s+)?([A-Za-z_]\w*)", self.code))
         self.enumerators: set[str] = set()
         for m in re.finditer(r"\benum\b[^;{}]*\{([^{}]*)\}", self.code):

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from harness.families.kernels.static.cppunits import host_marked
 from harness.families.kernels.static.cudacalls import _outer_body
 from harness.families.kernels.static.cudaindirect import _balanced, own_functions
+from harness.families.kernels.static.cudaops import device_signatures
 from harness.families.kernels.static.hostmem import _args
 from harness.families.kernels.static.hostsizes import (
     _MOVES,
@@ -122,17 +122,6 @@ def _scope(code: str, body: list[int], at: int) -> tuple[int, int]:
     return (_open_of(code, close) if close != -1 else b), _balanced(code, b, "{", "}")
 
 
-def _device_signatures(code: str) -> list[tuple[int, int]]:
-    """The parameter lists of ``__global__``/``__device__`` functions (their bodies are blanked:
-    a parameter there shadows nothing in host code)."""
-    spans = []
-    for m in re.finditer(r"\b(?:__global__|__device__)\b(?:[^;{}()]|__launch_bounds__\s*\([^()]*\))*\(", code):
-        begin = max(code.rfind(c, 0, m.start()) for c in ";{}")
-        if not host_marked(code[begin + 1:m.end()]):
-            spans.append((m.end() - 1, _balanced(code, m.end() - 1)))
-    return spans
-
-
 def _declarations(code: str, name: str, skip: list[tuple[int, int]]) -> int:
     """How many times host code declares ``name`` (a variable, parameter or array)."""
     count = 0
@@ -155,7 +144,7 @@ def _stable(whole: str, name: str, scope: tuple[int, int]) -> bool:
     declared = _declarations(code, name, [])
     if declared == 0:
         code = whole
-        declared = _declarations(code, name, _device_signatures(code))
+        declared = _declarations(code, name, device_signatures(code))
     if declared != 1:
         return False  # a parameter or local of the same name elsewhere: not the same value
     sets = list(re.finditer(r"(?<![\w.>])" + n + r"\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)", code))
@@ -316,7 +305,7 @@ def _indexing(code: str, consts: dict[str, int]) -> list[str]:
         sizes = dict(sorted(sizes.items(), key=lambda kv: kv[1][0][1])[:_MAX_SIZED])
     own = own_functions(code)
     loops = _loops(code)
-    skip = _device_signatures(code)
+    skip = device_signatures(code)
     pushed = {name: (count, at) for name, (count, at, blanked) in _pushed(code).items()  # honest11b F8e
               if name not in sizes and _fixed(blanked, name, own, skip)}
     sizes.update({name: [entry] for name, entry in pushed.items()})
@@ -384,7 +373,7 @@ def safe_iterators(code: str) -> list[tuple[str, int, int, int]]:
         return []
     body = _outer_body(code)
     own = own_functions(code)
-    skip = _device_signatures(code)
+    skip = device_signatures(code)
 
     def accept(name: str, at: int) -> bool:
         if numbers(code, name):

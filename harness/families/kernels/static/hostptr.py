@@ -29,6 +29,7 @@ is held to structural rules instead, which no honest host code we know breaks:
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from harness.families.kernels.static.cudacalls import _declarator_list, _outer_body
 from harness.families.kernels.static.cudaindirect import (
@@ -210,7 +211,7 @@ _OPTIONAL = re.compile(r"\b(?:(?:c10|std|at|torch)\s*::\s*)?optional\s*<([^<>;*&
 
 def _derefs(code: str) -> list[str]:
     bad = []
-    optionals = {m.group(2) for m in _OPTIONAL.finditer(code)}
+    optionals = Counter(m.group(2) for m in _OPTIONAL.finditer(code))  # name -> its optional declarations
     for m in re.finditer(r"\*(?:\s*\*)*(?!=)", code):
         if m.start() > 0 and code[m.start() - 1] in "*/" or code[m.end():m.end() + 1] == "/":
             continue
@@ -228,10 +229,10 @@ def _derefs(code: str) -> list[str]:
             continue
         if re.search(r"\b(?:sizeof|alignof|decltype|noexcept)\s*\($", before) or before.endswith("operator"):
             continue
-        if m.group(0) == "*" and re.fullmatch(r"\s*([A-Za-z_]\w*)\s*", _operand(code, m.end()) or "") \
-                and _operand(code, m.end()).strip() in optionals and _declared_once(code, _operand(code, m.end()).strip()):
+        operand = _operand(code, m.end())
+        if m.group(0) == "*" and operand.strip() in optionals and _only_optional(code, operand.strip(), optionals):
             continue
-        bad.append(f"*{' '.join(_operand(code, m.end()).split())[:30]} (a dereference in host code)")
+        bad.append(f"*{' '.join(operand.split())[:30]} (a dereference in host code)")
     return bad
 
 
@@ -387,7 +388,6 @@ def format_writes(literals: list[str]) -> list[str]:
     return [f"the format {s[:30]!r} writes through %n" for s in literals if _PRINTF_N.search(s)]
 
 
-def _declared_once(code: str, name: str) -> bool:
+def _only_optional(code: str, name: str, optionals: Counter[str]) -> bool:
     """Is ``name`` declared only as an optional (no other declaration could make it a pointer)?"""
-    return len(re.findall(r"[\w>][\s*&]+\b" + re.escape(name) + r"\s*[,)=;{\[]", code)) == \
-        sum(1 for m in _OPTIONAL.finditer(code) if m.group(2) == name)
+    return len(re.findall(r"[\w>][\s*&]+\b" + re.escape(name) + r"\s*[,)=;{\[]", code)) == optionals[name]
