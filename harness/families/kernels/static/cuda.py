@@ -25,7 +25,7 @@ from harness.families.kernels.static.cppunits import (
 from harness.families.kernels.static.cudaadl import tensor_calls
 from harness.families.kernels.static.cudacopy import host_reads, symbol_lookups
 from harness.families.kernels.static.cudaindirect import indirect_calls
-from harness.families.kernels.static.cudaops import tensor_operators
+from harness.families.kernels.static.cudaops import own_methods, tensor_operators
 from harness.families.kernels.static.devint import integer_problems
 from harness.families.kernels.static.devptr import DevicePointers, device_pointer_problems
 from harness.families.kernels.static.hostmem import host_memory_reach
@@ -264,9 +264,9 @@ def cpp_compute_calls(views: list[View]) -> list[str]:
     bad = []
     for view in views:
         code = view.code
-        for m in _METHOD.finditer(view.host):
-            if not cpp_method_allowed(m.group(1), view.host[max(0, m.start() - 80):m.start()]):
-                bad.append(f".{m.group(1)}()")
+        methods = {m.group(1) for m in _METHOD.finditer(view.host)
+                   if not cpp_method_allowed(m.group(1), view.host[max(0, m.start() - 80):m.start()])}
+        bad += [f".{name}()" for name in sorted(methods - own_methods(view.host, methods))]
         for ns, name in _NAMESPACED.findall(code):
             if name not in CPP_NAMESPACE_ALLOWED and not re.fullmatch(r"k[A-Z]\w*", name):
                 bad.append(f"{ns}::{name}")

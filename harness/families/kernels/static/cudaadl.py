@@ -140,9 +140,11 @@ _ITERATOR = re.compile(r"(?:\.|->)\s*c?r?(?:begin|end|data)\s*\(\s*\)|\+\s*[\w.(
 
 def _element_tensor(types: HostTypes, arg: str, depth: int = 0) -> bool:
     """May ``arg``, or the element of the range or iterator ``arg`` names, be a tensor?"""
+    a = arg.strip()
+    if a.startswith("{") and depth <= 4 and _balanced(a, 0, "{", "}") == len(a):  # std::min({a, b, c})
+        return any(_element_tensor(types, e, depth + 1) for e in top_args(a[1:-1]) if e.strip())
     if types.tensor(arg) or depth > 4:
         return True
-    a = arg.strip()
     std = re.fullmatch(r"std\s*::\s*c?r?(?:begin|end|data|next|prev)\s*\((.*)\)", a, re.S)
     inner = top_args(std.group(1))[0] if std else _ITERATOR.sub("", a)
     if inner.strip() != a and inner.strip():

@@ -10,7 +10,7 @@ import re
 
 from harness.families.kernels.static.cppunits import host_marked
 from harness.families.kernels.static.cudadecl import ANGLE, KEYWORDS, top_args
-from harness.families.kernels.static.cudaindirect import _balanced
+from harness.families.kernels.static.cudaindirect import _balanced, own_functions
 from harness.families.kernels.static.cudatypes import HostTypes
 
 #: operators, longest first (``->``, ``++``, ``&&``, ``!`` and ``=`` are read and skipped)
@@ -138,6 +138,27 @@ _STD_OPERATORS = re.compile(r"\bstd\s*::\s*(plus|minus|multiplies|divides|modulu
                             r"|less|greater_equal|less_equal|bit_and|bit_or|bit_xor|bit_not|accumulate|inner_product"
                             r"|partial_sum|adjacent_difference|reduce|transform_reduce|inclusive_scan|exclusive_scan"
                             r"|transform_inclusive_scan|transform_exclusive_scan)\b\s*(" + ANGLE + ")?")
+
+
+def own_methods(host: str, names: set[str]) -> set[str]:
+    """Of ``names`` (methods outside the library allowlist that ``host`` calls), those the answer declares
+    in one of its own structs and calls only on receivers that are provably not tensors (honest round
+    14: ``cfg.blocks()``). A receiver that may be a tensor (``x.relu()`` beside an own ``relu``),
+    ``this`` and a struct with a base class or a tensor member (:mod:`.cudatypes`) keep the call refused;
+    the method's body is host code like any other."""
+    if not names:
+        return set()
+    types = HostTypes(host, device_signatures(host))
+    code = types.code
+    declared: set[str] = set()
+    for m in re.finditer(r"\b(?:struct|class)\s+[A-Za-z_]\w*\s*(?:final\s*)?\{", code):
+        declared |= own_functions(code[m.end():_balanced(code, m.end() - 1, "{", "}") - 1])
+    ok = set()
+    for name in names & declared:
+        calls = list(re.finditer(r"(?:\.|->)\s*(?:template\s+)?" + name + r"\s*(?:‹[^;]*?›)?\s*\(", code))
+        if calls and all((r := _left(code, c.start())).strip() and not types.operand(r) for c in calls):
+            ok.add(name)
+    return ok
 
 
 def _library_operators(code: str, types: HostTypes) -> list[str]:

@@ -6,7 +6,8 @@ library type of sizes, streams, devices or vectors (:data:`SCALAR_WORDS`). Every
 code is read (parameters, locals, members, ``T a, b = ...`` lists, range-for variables, structured
 bindings, lambda init-captures); a name is a possible tensor when any of its declarations is (fail
 closed on a name reused), ``auto``/``decltype`` take the type of their initializer, an answer's own
-struct, a template type parameter and an unknown type are possible tensors, and so is a name no
+struct, a template type parameter (but one every use instantiates with numbers: :mod:`.cudatemplates`)
+and an unknown type are possible tensors, and so is a name no
 declaration gives a type (ALL_CAPS and ``kName`` constants aside). An expression's value may be a
 tensor when any operand may be: a method's result (but a size, pointer or metadata method:
 :data:`NEVER_TENSOR_METHODS`), an element, a member, a call of a function or lambda returning one, a
@@ -42,6 +43,7 @@ from harness.families.kernels.static.cudadecl import (
     typedef_names,
 )
 from harness.families.kernels.static.cudaindirect import _balanced
+from harness.families.kernels.static.cudatemplates import function_templates, tensor_instance
 
 _TAGS = frozenset({"struct", "class", "union", "enum"})
 
@@ -67,6 +69,7 @@ class HostTypes:
             else:
                 self._alias(m.group(6), m.group(5))
         self.tparams = set(re.findall(r"(?:‹|,)\s*(?:typename|class)\s*(?:\.\.\.\s*)?([A-Za-z_]\w*)", self.code))
+        self.function_templates, self.tensor_tparams = function_templates(self.code)  # grows in _fixed_point
         self.structs = set(re.findall(r"\b(?:struct|class|union)\s+([A-Za-z_]\w*)\s*(?:final\s*)?[{:]", self.code))
         #: the answer's own namespaces: ``cuda::t`` is no library name when the answer declares ``namespace cuda``
         #: (red team 14 s3: ``namespace cuda { thread_local torch::Tensor t; }``)
@@ -236,12 +239,17 @@ class HostTypes:
         ends). A struct may be one when a type it names may be (:meth:`_struct_bodies`), every struct
         when an operator the answer declares may return or convert to one (:meth:`_operator_types`)."""
         operators = operator_types(self.code)
+        declared = {t.at for t in self.function_templates}
         grew = True
         while grew:
             grew = self.tensor_structs != self.structs and any(self.type_tensor(t) for t in operators)
             if grew:
                 self.tensor_structs = set(self.structs)
             grew = self._struct_pass() or grew
+            for tpl in self.function_templates:
+                if not set(tpl.params) <= self.tensor_tparams and tensor_instance(self, tpl, declared):
+                    self.tensor_tparams |= set(tpl.params)
+                    grew = True
             for n, ds in self.decls.items():
                 if n not in self.tensor_names and any(self.type_tensor(t) if k == "type" else self.tensor(t)
                                                       for k, t in ds):
@@ -265,11 +273,11 @@ class HostTypes:
                 if self.type_tensor(alias, depth + 1):
                     return True
                 continue  # the answer's alias comes first (using int64_t = torch::Tensor;)
-            if w in self.tparams or w in self.tensor_structs or w in TENSOR_TYPES:
+            if w in self.tensor_tparams or w in self.tensor_structs or w in TENSOR_TYPES:
                 return True  # a template parameter, an own struct that may hold or become a tensor, a Tensor
                 # (an own struct Tensor does not make torch::Tensor a number: red team 14b a09)
-            if w in self.structs:
-                continue
+            if w in self.structs or w in self.tparams:
+                continue  # a struct that holds no tensor, a type parameter only numbers instantiate
             argument = text.count("‹", 0, m.start()) > text.count("›", 0, m.start())
             if w in SCALAR_WORDS or w in self.enums or SCALAR_RE.fullmatch(w) or argument and \
                     w not in TENSOR_TYPES and (re.fullmatch(r"[A-Z][A-Z0-9_]*", w) or w in self.decls):

@@ -71,14 +71,20 @@ def check_decorators(b: Body, cls: ast.ClassDef) -> bool:
 
 
 def check_names(b: Body, cls: ast.ClassDef) -> None:
-    """No method or attribute name of a plain class may be one that a tensor, module, kernel
-    object, logger or builtin value also has: reading or calling it on such a value would
-    otherwise be taken for the plain class's own."""
+    """No method name of a plain class may be one that a tensor, module, kernel object, logger or
+    builtin value also has: calling it on such a value would otherwise be taken for the plain
+    class's own. Its data attributes follow the nn.Module rule (``static.hostobj``): no Triton
+    tensor method's name (a kernel given the object would take it for one). Other names a library
+    value also has (``eps``, ``dim``) are allowed, as ``self.dim`` is in a module (honest round 14): a
+    read never lowers the receiver's kind (:func:`attribute`), and a value is never called."""
+    from harness.families.kernels.static import tl as TL
+
     for stmt in cls.body:
         if isinstance(stmt, ast.FunctionDef) and not stmt.name.startswith("__") and stmt.name in reserved():
             b.bad("shadowing", f"{cls.name}.{stmt.name} is also a method of tensors or library values", stmt)
-    for name in sorted(attr_names(cls) & reserved()):
-        b.bad("shadowing", f"{cls.name}.{name} is also an attribute of tensors or library values", cls)
+    for name in sorted(attr_names(cls) & TL.KERNEL_VALUE_METHODS):
+        b.bad("shadowing", f"{cls.name}.{name} is also a method of Triton tensors (a kernel given the object "
+              "would take it for one)", cls)
 
 
 def fields(cls: ast.ClassDef) -> list[str]:
