@@ -58,8 +58,14 @@ def test_the_red_team_pair_gets_two_keys() -> None:
 
 @pytest.mark.parametrize("name", sorted(SAME))
 def test_answers_differing_in_comments_and_layout_share_a_key(name: str) -> None:
+    """... or, when they define a macro (whose expansion could multiply blanks past a size limit: red
+    team 15 S3), share the canonical text but key on the exact one."""
     a, b = SAME[name]
-    assert normalized_sha256(a) == normalized_sha256(b), (canonical_text(a), canonical_text(b))
+    assert canonical_text(a) == canonical_text(b)
+    if "`define" in a:
+        assert normalized_sha256(a) != normalized_sha256(b)
+    else:
+        assert normalized_sha256(a) == normalized_sha256(b), (canonical_text(a), canonical_text(b))
 
 
 def test_macro_string_quotes_and_stray_quotes_key_on_the_exact_text() -> None:

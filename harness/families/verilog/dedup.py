@@ -19,10 +19,12 @@ zero delay, hash like ``#0 ns ;``, a zero delay then a call of a task named ``ns
   Icarus's preprocessor deletes such comments, pasting ``ab/**/cd`` in a `` `define `` body or
   in `` `P(ab/**/cd) `` into ``abcd``. A ``//`` comment ending in a backslash stays as written;
 - an answer holding SystemVerilog's macro string quote (`` `" ``) or a quote that opens no string
-  is keyed on its exact text.
+  is keyed on its exact text, and so is one that a size limit could tell from another text of its
+  key (:func:`size_safe`: one defining a macro, or near a limit).
 """
 from __future__ import annotations
 
+import json
 import re
 
 from harness.families.verilog.lexer import pieces
@@ -104,7 +106,19 @@ def _blanks(run: str, raw: str, out: list[str], line_mode: bool) -> str:
     return " " if out else ""
 
 
+def size_safe(code: str) -> bool:
+    """Can no size limit of the checks tell ``code`` from another text of its canonical key? True when
+    it defines no macro (an expansion multiplies its blanks) and is well under the largest preprocessed
+    text accepted (rule ``size``) and the compiled text that travels back for synthesis, so that every
+    text of the key is under both (red team 15 S3: 3 MiB of spaces in an answer holding a backtick
+    shared the key of the same answer without them: one ``rejected``, the other ``pass``)."""
+    from harness.jobs.verilog_check import MAX_PREPROCESSED, RETURN_CAP
+
+    return "`define" not in code and len(code.encode()) <= MAX_PREPROCESSED // 2 and \
+        len(json.dumps(code)) <= RETURN_CAP - 4096
+
+
 def normalized_sha256(code: str) -> str:
     """The dedup key of ``code`` (see the module docstring)."""
-    text = canonical_text(code)
+    text = canonical_text(code) if size_safe(code) else None
     return sha256_text("exact\0" + code) if text is None else sha256_text(text)

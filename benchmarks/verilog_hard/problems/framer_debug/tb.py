@@ -114,6 +114,52 @@ def stimulus(rng, m, board):
             raise AssertionError("testbench: the framer stopped accepting input")
     for _ in range(3):
         yield {"rst": 0, "s_valid": 0, "s_data": 0, "s_last": 0, "m_ready": 1}
+    yield from mid_frame_resets(rng, m, board)
+
+
+def drive(rng, m, queue, holding, p_valid=0.8, p_ready=0.7):
+    """One cycle of input from ``queue`` (a list of (byte, last)); returns it and the new holding flag."""
+    valid = int(bool(queue) and (holding or rng.random() < p_valid))
+    d, last = queue[0] if queue else (rng.getrandbits(8), rng.getrandbits(1))
+    inp = {"rst": 0, "s_valid": valid, "s_data": d, "s_last": last, "m_ready": int(rng.random() < p_ready)}
+    _, _, s_ready = m.comb(inp)
+    if valid and s_ready:
+        queue.pop(0)
+    return inp, bool(valid and not s_ready)
+
+
+def mid_frame_resets(rng, m, board):
+    """The specification's synchronous reset in the middle of frames (after 0 to all but one of a
+    frame's output bytes, so in every state): the frame in flight is lost, the next one is whole.
+    Nothing transfers in a reset cycle (s_valid = m_ready = 0)."""
+    frames = [[FLAG, ESC, 0x11], [0x7C, 0x01], [0x3F, 0x3F, ESC], [0x20, FLAG]] + \
+        [[rng.choice([FLAG, ESC, rng.getrandbits(8)]) for _ in range(rng.choice([1, 2, 4]))] for _ in range(8)]
+    for i, p in enumerate(frames):
+        out = encode(p)
+        for b in out:
+            board.expect(b)
+        queue = [(b, int(k == len(p) - 1)) for k, b in enumerate(p)]
+        cut, start, holding, cyc = (i % len(out)) if i < len(out) else rng.randrange(len(out)), board.matched, False, 0
+        while board.matched - start < cut or (cut == 0 and cyc < 2):
+            inp, holding = drive(rng, m, queue, holding)
+            cyc += 1
+            yield inp
+            if cyc > 2000:
+                raise AssertionError("testbench: the framer stopped sending")
+        yield {"rst": 1, "s_valid": 0, "s_data": 0, "s_last": 0, "m_ready": 0}
+        board.pending.clear()
+    queue = [(b, int(k == 2)) for k, b in enumerate([ESC, 0x42, FLAG])]
+    for b in encode([ESC, 0x42, FLAG]):
+        board.expect(b)
+    holding, cyc = False, 0
+    while queue or m.state != IDLE:
+        inp, holding = drive(rng, m, queue, holding)
+        cyc += 1
+        yield inp
+        if cyc > 2000:
+            raise AssertionError("testbench: the framer stopped accepting input")
+    for _ in range(3):
+        yield {"rst": 0, "s_valid": 0, "s_data": 0, "s_last": 0, "m_ready": 1}
 
 
 @cocotb.test()
