@@ -1,8 +1,9 @@
 """Red team 13 K5 (GPU-only, not demonstrated): a kernel that counts its calls in a device buffer
 computes honestly in the check phase (fewer calls) and skips its work once the perf phase has made
-more calls; the timing never looked at an output. Now two timed calls (one drawn with ``secrets``,
-and the last) run with garbage-filled fresh allocations and their outputs are compared with the
-reference's for the perf inputs (``sandboxed.perfcalls``, ``perfcheck``: ``perf_output_mismatch``,
+more calls; the timing never looked at an output. Now the outputs of two timed calls (one drawn with
+``secrets``, and the last) are compared with the reference's for the perf inputs, and every call's
+outputs are filled with garbage after it (red team 15: the checked calls are told from the others by
+nothing inside the call) (``sandboxed.perfcalls``, ``perfcheck``: ``perf_output_mismatch``,
 status fail).
 
 The perf phase itself times on a GPU (``timing.time_cuda`` needs CUDA): here the checked calls run
@@ -44,6 +45,7 @@ def _perf_run(model: Any, x: torch.Tensor, tmp_path: Path) -> Path:
     calls = CheckedCalls(model, LaunchCounter(), warmup=WARMUP, timed=TIMED)
     for _ in range(WARMUP + TIMED):
         calls(x)
+        calls.after()  # time_cuda's after_any: outside the timed events
     assert len(calls.chosen) <= 2 and WARMUP + TIMED - 1 in calls.chosen
     assert all(WARMUP <= i < WARMUP + TIMED for i in calls.chosen)
     path = tmp_path / "perf_out.pt"
@@ -74,3 +76,39 @@ def test_missing_or_short_records_fail(tmp_path: Path) -> None:
     short = tmp_path / "short.pt"
     torch.save({"calls": [159], "outputs": [[x.clamp_min(0)]]}, short)
     assert "1 checked timed calls" in perf_output_problem(problem, case, ref, short)
+
+
+class _Detector:
+    """Red team 15: the whole work only where a call looks checked (a guarded output view,
+    ``storage_offset() > 0``, or a NaN-filled ``torch.empty``), a quarter of it otherwise."""
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        probe = torch.empty(64)
+        checked = out.storage_offset() > 0 or bool(probe.isnan().all())
+        n = x.numel() if checked else x.numel() // 4
+        out[:n] = x[:n].clamp_min(0)  # stands for the kernel's work
+        out[n:] = 0
+        return out
+
+
+class _Aliasing:
+    """An output that is a view of the input (a reshape): never filled, so later calls stay right."""
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(-1)
+
+
+def test_a_model_that_detects_the_checked_calls_is_caught(tmp_path: Path) -> None:
+    x = torch.randn(4096)
+    problem, case, ref = _case(tmp_path, x)
+    why = perf_output_problem(problem, case, ref, _perf_run(_Detector(), x, tmp_path))
+    assert why.startswith("perf_output_mismatch: timed call ") and "wrong result" in why, why
+
+
+def test_an_output_that_views_the_input_is_not_filled(tmp_path: Path) -> None:
+    x = torch.randn(4096).clamp_min(0)
+    problem, case, ref = _case(tmp_path, x)
+    before = x.clone()
+    assert perf_output_problem(problem, case, ref, _perf_run(_Aliasing(), x, tmp_path)) == ""
+    assert torch.equal(x, before)

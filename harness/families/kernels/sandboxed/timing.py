@@ -38,17 +38,21 @@ def time_cuda(
     flush_bytes: int = DEFAULT_FLUSH_BYTES,
     on_call: Callable[[], None] | None = None,
     after_call: Callable[[], None] | None = None,
+    after_any: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Time ``fn(*args)``; ``rounds`` independent rounds give a between-round CV of medians.
 
     ``on_call``/``after_call`` run around every timed call (outside the events), e.g. to reset and
-    read a launch counter.
+    read a launch counter; ``after_any`` after every call, warm-up included (outside the events, after
+    ``after_call``).
     """
     import torch
 
     flush = torch.empty(max(flush_bytes // 4, 1), dtype=torch.int32, device="cuda")
     for _ in range(warmup):
         fn(*args)
+        if after_any is not None:
+            after_any()
     torch.cuda.synchronize()
     all_times: list[float] = []
     medians: list[float] = []
@@ -66,6 +70,8 @@ def time_cuda(
             end.synchronize()
             if after_call is not None:
                 after_call()
+            if after_any is not None:
+                after_any()
             times.append(start.elapsed_time(end))
         medians.append(statistics.median(times))
         all_times.extend(times)
