@@ -61,9 +61,12 @@ _DTYPES = frozenset({
     "bfloat16", "float16", "float32", "float64", "float8e4b15", "float8e4b8", "float8e4nv", "float8e5",
     "float8e5b16", "int1", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "void",
 })
+#: listed names a kernel may still not use: ``inline_asm_elementwise`` runs any PTX, which reads what
+#: the name rules keep out (``%smid``, ``%globaltimer``, ``%clock``; red team 15 read ``%smid`` with it)
+KERNEL_REFUSED = frozenset({"inline_asm_elementwise"})
 #: the modules a kernel may name as a whole, each with its names
 KERNEL_MODULES: dict[str, frozenset[str]] = {
-    "triton.language": TL_NAMES,
+    "triton.language": TL_NAMES - KERNEL_REFUSED,
     "triton.language.math": TL_MATH_NAMES | LIBDEVICE_NAMES,
     "triton.language.libdevice": LIBDEVICE_NAMES,
     "triton.language.extra.libdevice": LIBDEVICE_NAMES,
