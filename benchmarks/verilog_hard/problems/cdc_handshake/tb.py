@@ -161,8 +161,11 @@ class Lane:
 async def test_cdc(dut):
     rng = tb_rng("cdc")
     e1, e2 = [], []
+    # both sides busy while the resets are held (red team 15): a design that ignores its reset would
+    # take words and run handshakes before the release; the reset has priority, so nothing happens
     for name in ("x_a_valid", "y_a_valid", "x_b_ready", "y_b_ready"):
-        getattr(dut, name).value = 0
+        getattr(dut, name).value = 1
+    dut.x_a_data.value, dut.y_a_data.value = rng.getrandbits(16), rng.getrandbits(5)
     dut.rst1.value = dut.rst2.value = 1
     cocotb.start_soon(clock(dut.clk1, P1, 0, e1))
     cocotb.start_soon(clock(dut.clk2, P2, OFFSET2, e2))
@@ -171,9 +174,9 @@ async def test_cdc(dut):
         lane.start()
     await Timer(5 * P1, unit="ps")
     await FallingEdge(dut.clk1)
-    dut.rst1.value = 0
+    dut.rst1.value = dut.x_a_valid.value = dut.y_b_ready.value = 0
     await FallingEdge(dut.clk2)
-    dut.rst2.value = 0
+    dut.rst2.value = dut.y_a_valid.value = dut.x_b_ready.value = 0
     t_release = now()
     mode = {"idle": 0.0, "stall": 0.0}
     cocotb.start_soon(lanes[0].source(dut.clk1, lambda: mode["idle"]))

@@ -47,6 +47,7 @@ class Bench:
         self.dut, self.rng, self.mem = dut, rng, Memory(rng)
         self.cycle = 0
         self.busy_cycles = 0
+        self.resets = 0
 
     def port(self):
         d = self.dut
@@ -70,14 +71,38 @@ class Bench:
             raise mismatch(c, "busy/done", (0, 0), (busy, done), "no chain started")
         return req, we, addr, wdata, busy, done
 
-    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None, long_block=False, empty_then_8000=False):
-        """One chain: start it, serve the port, check every write; returns cycles to done."""
+    async def reset(self):
+        """Requirement 7 in the middle of a chain (red team 15): one cycle with ``rst`` = 1 (no grant, no
+        answer: none is outstanding); the chain is abandoned and, from the next cycle, busy = done =
+        mem_req = 0 until the next start."""
+        d = self.dut
+        d.rst.value, d.start.value, d.mem_gnt.value, d.mem_rvalid.value = 1, 0, 0, 0
+        await RisingEdge(d.clk)
+        self.cycle += 1
+        self.mem.held, self.resets = None, self.resets + 1
+        for _ in range(2):
+            await FallingEdge(d.clk)
+            d.rst.value = 0
+            await Timer(1, unit="ns")
+            self.check(True)
+            await RisingEdge(d.clk)
+            self.cycle += 1
+
+    async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None, long_block=False, empty_then_8000=False,
+                        reset_at=None):
+        """One chain: start it, serve the port, check every write; returns cycles to done. With
+        ``reset_at``: reset in the first cycle at least that many cycles after the start edge in
+        which no read is outstanding (if the chain is not complete by then; returns None)."""
         d, mem = self.dut, self.mem
         first, writes, readable, total, last_empty = mem.chain(n_desc, max_len, long_block, empty_then_8000)
         writes = list(writes)
         started, complete_edge, start_edge = False, None, None
         while True:
             await FallingEdge(d.clk)
+            if (reset_at is not None and start_edge is not None and self.cycle - start_edge >= reset_at
+                    and not mem.answers and complete_edge is None):
+                await self.reset()
+                return None
             d.start.value = int(not started)
             d.desc_addr.value = first if not started else self.rng.getrandbits(16)
             driven_gnt = int(self.rng.random() < (gnt_p() if callable(gnt_p) else gnt_p))
@@ -192,6 +217,14 @@ async def test_dma(dut):
                 bench.check(True)
                 await RisingEdge(dut.clk)
                 bench.cycle += 1
+    for _ in range(40):       # resets in the middle of chains, each followed by a whole chain
+        if bench.resets >= 12:
+            break
+        lat = rng.choice((lambda: 1, lambda: rng.randint(1, 7), lambda: rng.randint(8, 24)))
+        gnt_p = rng.choice((1.0, 0.6, Bursts(rng)))
+        await bench.run_chain(rng.randint(2, 4), rng.choice((10, 25)), gnt_p, lat, reset_at=rng.randint(0, 40))
+        await bench.run_chain(rng.randint(1, 3), rng.choice((3, 10)), 0.8, lambda: rng.randint(1, 4))
+    assert bench.resets >= 12, bench.resets
     for _ in range(2):        # an empty descriptor whose next one sits at 0x8000 (only bit 15 set)
         await bench.run_chain(3, 5, 0.8, lambda: rng.randint(1, 4), empty_then_8000=True)
     for _ in range(4):        # long blocks, slow answers, grants in bursts: more reads than any small buffer

@@ -14,7 +14,7 @@ class Rx:
     def __init__(self, tag):
         self.tag, (self.dbits, self.parity) = tag, CONFIGS[tag]
         self.known = False
-        self.frames = self.ferr = self.perr_count = 0
+        self.frames = self.ferr = self.perr_count = self.busy_resets = 0
 
     def outputs(self):
         t = self.tag
@@ -25,6 +25,7 @@ class Rx:
 
     def step(self, rst, tick, rx):
         if rst:
+            self.busy_resets += int(self.known and self.state != IDLE)
             self.known = True
             self.s1 = self.s2 = 1
             self.state, self.data, self.valid, self.frame_err, self.parity_err = IDLE, 0, 0, 0, 0
@@ -132,6 +133,21 @@ def stimulus(rng):
         for _ in range(gaps):
             yield {"rst": 0, "tick16": 0, **{f"rx_{t}": level[t] for t in CONFIGS}}
         yield {"rst": 0, "tick16": 1, **{f"rx_{t}": level[t] for t in CONFIGS}}
+    yield from mid_frame_resets(rng)
+
+
+def mid_frame_resets(rng):
+    """Red team 15: the synchronous reset in the middle of frames (about ten, at random ticks, so in
+    every state of the three receivers); the frame in flight is lost, the model follows the line from
+    the reset values (rx_s1 = rx_s2 = 1, IDLE, data = valid = flags = 0)."""
+    lines = {t: line_ticks(tb_rng("uart-rst" + t), t, 6) for t in CONFIGS}
+    n = max(len(v) for v in lines.values())
+    at = set(rng.sample(range(30, n), 10))
+    for i in range(n):
+        level = {f"rx_{t}": (v[i] if i < len(v) else 1) for t, v in lines.items()}
+        for _ in range(rng.randrange(2)):
+            yield {"rst": 0, "tick16": 0, **level}
+        yield {"rst": int(i in at), "tick16": 1, **level}
 
 
 @cocotb.test()
@@ -141,4 +157,5 @@ async def test_uart_rx(dut):
     await run_cycles(dut, m, stimulus(tb_rng("uart")), outputs, init={"rst": 1, "tick16": 0})
     u = m.units
     assert all(x.frames >= 6 for x in u.values()), {t: x.frames for t, x in u.items()}
+    assert sum(x.busy_resets for x in u.values()) >= 6, {t: x.busy_resets for t, x in u.items()}
     assert sum(x.ferr for x in u.values()) > 0 and u["b"].perr_count + u["c"].perr_count > 0
