@@ -18,7 +18,22 @@ void hweval_seed(unsigned s) { tb_seed = s; }
 int main() {
     int errors = 0;
     unsigned seed = tb_seed;
-    for (int t = 0; t < 400; t++) {
+    // hweval: the cases run in an order drawn from the seed, so no directed case sits at the same
+    // call position under every seed
+    int tb_order[400];
+    {
+        unsigned s = tb_seed ^ 0x5bd1e995u;
+        for (int i = 0; i < 400; i++) tb_order[i] = i;
+        for (int i = 400 - 1; i > 0; i--) {
+            s = s * 1664525u + 1013904223u;
+            int j = (int)((s >> 8) % (unsigned)(i + 1));
+            int tmp = tb_order[i];
+            tb_order[i] = tb_order[j];
+            tb_order[j] = tmp;
+        }
+    }
+    for (int tb_i = 0; tb_i < 400; tb_i++) {
+        const int t = tb_order[tb_i];
         long long xv[BN_N];
         bs_t x[BN_N], y[BN_N];
         int mag = t % 16;  // random samples below 2^mag

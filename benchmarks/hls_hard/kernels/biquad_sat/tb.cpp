@@ -21,10 +21,28 @@ int main() {
     const double B[4][3] = {{0.5, 1.0, 0.5}, {0.25, -0.5, 0.25}, {0.0625, 0.125, 0.0625}, {1.5, 1.5, 1.5}};
     const double A[4][2] = {{-1.75, 0.875}, {0.5, 0.25}, {-1.5, 0.625}, {-1.875, -1.875}};  // the last: |v| > 32
     int errors = 0;
-    for (int t = 0; t < 4; t++) {
+    // hweval: the cases run in an order drawn from the seed, the random case (t == 4) 12 more
+    // times, so no directed case sits at the same call position under every seed
+    int tb_order[16];
+    {
+        unsigned s = lcg_state ^ 0x5bd1e995u;
+        for (int i = 0; i < 16; i++) tb_order[i] = i < 4 ? i : 4;
+        for (int i = 16 - 1; i > 0; i--) {
+            s = s * 1664525u + 1013904223u;
+            int j = (int)((s >> 8) % (unsigned)(i + 1));
+            int tmp = tb_order[i];
+            tb_order[i] = tb_order[j];
+            tb_order[j] = tmp;
+        }
+    }
+    for (int tb_i = 0; tb_i < 16; tb_i++) {
+        const int t = tb_order[tb_i];
         bq_coef_t b[3], a[2];
-        for (int k = 0; k < 3; k++) b[k] = B[t][k];
-        for (int k = 0; k < 2; k++) a[k] = A[t][k];
+        // t == 4, the random cases: a random coefficient set and random steps of large amplitude
+        const int cs = t < 4 ? t : (int)(lcg() % 4);
+        for (int k = 0; k < 3; k++) b[k] = B[cs][k];
+        for (int k = 0; k < 2; k++) a[k] = A[cs][k];
+        int level = 0, left = 0;
         bq_in_t x[BQ_N];
         bq_out_t y[BQ_N];
         double xd[BQ_N];
@@ -33,13 +51,20 @@ int main() {
             if (t == 0) raw = n < 48 ? 29491 : -29491;  // steps: the resonant filter clips
             if (t == 2) raw = (n / 4) % 2 ? 16384 : -8192;
             if (t == 3) raw = n < 64 ? 29491 : -32768;  // runaway filter held at the rails
+            if (t == 4) {
+                if (left-- <= 0) {
+                    left = 4 + (int)(lcg() % 60);
+                    level = (lcg() & 1) ? 16384 + (int)(lcg() % 16384) : -16384 - (int)(lcg() % 16385);
+                }
+                raw = level;
+            }
             xd[n] = raw / 32768.0;
             x[n] = xd[n];
         }
         biquad_sat(x, y, b, a);
         double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
         for (int n = 0; n < BQ_N; n++) {
-            double v = B[t][0] * xd[n] + B[t][1] * x1 + B[t][2] * x2 - A[t][0] * y1 - A[t][1] * y2;
+            double v = B[cs][0] * xd[n] + B[cs][1] * x1 + B[cs][2] * x2 - A[cs][0] * y1 - A[cs][1] * y2;
             double want = q_out(v);
             if (y[n].to_double() != want) {
                 if (errors < 5) std::printf("MISMATCH test %d y[%d]: got %.6f expected %.6f\n", t, n, y[n].to_double(), want);

@@ -24,12 +24,37 @@ int main() {
     const unsigned hi_v[5] = {4095, 3000, 50, 4095, 4000};
     int errors = 0;
     unsigned seed = tb_seed;
-    for (int t = 0; t < 25; t++) {
+    // hweval: the cases run in an order drawn from the seed, so no directed case sits at the same
+    // call position under every seed
+    int tb_order[25];
+    {
+        unsigned s = tb_seed ^ 0x5bd1e995u;
+        for (int i = 0; i < 25; i++) tb_order[i] = i;
+        for (int i = 25 - 1; i > 0; i--) {
+            s = s * 1664525u + 1013904223u;
+            int j = (int)((s >> 8) % (unsigned)(i + 1));
+            int tmp = tb_order[i];
+            tb_order[i] = tb_order[j];
+            tb_order[j] = tmp;
+        }
+    }
+    for (int tb_i = 0; tb_i < 25; tb_i++) {
+        const int t = tb_order[tb_i];
         int bl = black_v[t % 5], gr = g_raw[(t / 5) % 5];
         unsigned lo = lo_v[(t + t / 5) % 5], hi = hi_v[(t + t / 5) % 5];
         bg_gain_t g;
         g.range(7, 0) = gr;
-        for (int blk = 0; blk < 8; blk++) {
+        // hweval: the blocks run in an order drawn from the seed
+        int blk_order[8];
+        for (int j = 0; j < 8; j++) blk_order[j] = j;
+        for (int j = 7; j > 0; j--) {
+            int r = (int)(lcg(seed) % (unsigned)(j + 1));
+            int tmp = blk_order[j];
+            blk_order[j] = blk_order[r];
+            blk_order[r] = tmp;
+        }
+        for (int bi = 0; bi < 8; bi++) {
+            const int blk = blk_order[bi];
             raw_t x[BG_N], y[BG_N];
             int xv[BG_N];
             for (int i = 0; i < BG_N; i++) {

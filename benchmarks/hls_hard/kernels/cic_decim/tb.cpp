@@ -17,12 +17,34 @@ void hweval_seed(unsigned s) { tb_seed = s; }
 int main() {
     int errors = 0;
     unsigned seed = tb_seed;
-    for (int t = 0; t < 12; t++) {
+    // hweval: the cases run in an order drawn from the seed, so no directed case sits at the same
+    // call position under every seed
+    int tb_order[12];
+    {
+        unsigned s = tb_seed ^ 0x5bd1e995u;
+        for (int i = 0; i < 12; i++) tb_order[i] = i;
+        for (int i = 12 - 1; i > 0; i--) {
+            s = s * 1664525u + 1013904223u;
+            int j = (int)((s >> 8) % (unsigned)(i + 1));
+            int tmp = tb_order[i];
+            tb_order[i] = tb_order[j];
+            tb_order[j] = tmp;
+        }
+    }
+    for (int tb_i = 0; tb_i < 12; tb_i++) {
+        const int t = tb_order[tb_i];
         cx_t x[CIC_LEN];
         cy_t y[CIC_NOUT];
         long long xv[CIC_LEN];
+        long long run_v = 0;
+        int run_left = 0;
         for (int n = 0; n < CIC_LEN; n++) {
             long long v;
+            if (run_left-- <= 0) {  // t = 6..8: random runs of random length, half of them full scale
+                run_left = 1 + (int)(lcg(seed) % 96);
+                unsigned r = lcg(seed);
+                run_v = (r & 1) ? ((r & 2) ? 511 : -512) : (long long)((r >> 2) % 1024) - 512;
+            }
             switch (t) {
                 case 0: v = 511; break;
                 case 1: v = -512; break;
@@ -31,6 +53,7 @@ int main() {
                 case 4: v = n < 200 ? 0 : -512; break;
                 case 5: v = (n / 100) % 2 ? 300 : -300; break;
                 default: v = (long long)(lcg(seed) % 1024) - 512; if (t > 8 && n % 64 < 32) v = t % 2 ? 511 : -512;
+                          if (t <= 8) v = run_v;
             }
             xv[n] = v;
             x[n] = (int)v;

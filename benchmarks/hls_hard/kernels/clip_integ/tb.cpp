@@ -68,20 +68,39 @@ static int run_case(int tc, int n, int start, unsigned hi, int s_raw) {
 int main() {
     unsigned seed = tb_seed;
     int errors = 0;
-    // 0: a total that falls below zero and climbs back into the limit.
-    for (int i = 0; i < 100; i++) d[i] = i < 40 ? -1000 - i : 2500;
-    errors += run_case(0, 100, 5000, 60000, 77);
-    // 1: limit 0, negative start: the total stays at or below 0.
-    for (int i = 0; i < 50; i++) d[i] = (i % 5) ? 300 : -32768;
-    errors += run_case(1, 50, -(1 << 20), 0, 255);
-    // 2: the largest limit and start, full-scale increments of both signs.
-    for (int i = 0; i < 64; i++) d[i] = (i % 2) ? 32767 : -32768;
-    errors += run_case(2, 64, 1 << 20, (1u << 30) - 1, 129);
-    // 3: a long fall at full scale (lowest total about -2^27).
-    for (int i = 0; i < CI_MAX; i++) d[i] = -32768;
-    errors += run_case(3, CI_MAX, -(1 << 20), 1000, 3);
-    // Seeded random runs: random walks around zero.
-    for (int tc = 4; tc < 24; tc++) {
+    // hweval: the directed cases (tc < 4) and the seeded random ones run in an order drawn
+    // from the seed
+    int order[24];
+    for (int k = 0; k < 24; k++) order[k] = k;
+    for (int k = 24 - 1; k > 0; k--) {
+        int j = (int)(lcg(seed) % (unsigned)(k + 1));
+        int tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
+    }
+    for (int oi = 0; oi < 24; oi++) {
+        const int tc = order[oi];
+        if (tc == 0) {  // a total that falls below zero and climbs back into the limit
+            for (int i = 0; i < 100; i++) d[i] = i < 40 ? -1000 - i : 2500;
+            errors += run_case(0, 100, 5000, 60000, 77);
+            continue;
+        }
+        if (tc == 1) {  // limit 0, negative start: the total stays at or below 0
+            for (int i = 0; i < 50; i++) d[i] = (i % 5) ? 300 : -32768;
+            errors += run_case(1, 50, -(1 << 20), 0, 255);
+            continue;
+        }
+        if (tc == 2) {  // the largest limit and start, full-scale increments of both signs
+            for (int i = 0; i < 64; i++) d[i] = (i % 2) ? 32767 : -32768;
+            errors += run_case(2, 64, 1 << 20, (1u << 30) - 1, 129);
+            continue;
+        }
+        if (tc == 3) {  // a long fall at full scale (lowest total about -2^27)
+            for (int i = 0; i < CI_MAX; i++) d[i] = -32768;
+            errors += run_case(3, CI_MAX, -(1 << 20), 1000, 3);
+            continue;
+        }
+        // seeded random runs: random walks around zero
         const int n = 1 + (int)(lcg(seed) % (tc < 20 ? 400 : CI_MAX));
         const int bias = (int)(lcg(seed) % 2001) - 1000;
         for (int i = 0; i < n; i++) {

@@ -10,10 +10,27 @@ static unsigned lcg() {
 }
 
 int main() {
-    const int base[6] = {0, 60, 100, 7, 200, 30};
-    const int range[6] = {256, 100, 1, 40, 56, 150};
+    // hweval: the six directed frames and ten random ones (a random range at a random base) run
+    // in an order drawn from the seed
+    int base[16] = {0, 60, 100, 7, 200, 30};
+    int range[16] = {256, 100, 1, 40, 56, 150};
+    int order[16];
+    for (int f = 0; f < 16; f++) {
+        if (f >= 6) {
+            range[f] = 1 + (int)((lcg() >> 4) % 256);
+            base[f] = (int)((lcg() >> 4) % (unsigned)(257 - range[f]));
+        }
+        order[f] = f;
+    }
+    for (int f = 15; f > 0; f--) {
+        int j = (int)((lcg() >> 4) % (unsigned)(f + 1));
+        int tmp = order[f];
+        order[f] = order[j];
+        order[j] = tmp;
+    }
     int errors = 0;
-    for (int f = 0; f < 6; f++) {
+    for (int fi = 0; fi < 16; fi++) {
+        const int f = order[fi];
         fpx_t in[FS_N], out[FS_N];
         int v[FS_N];
         for (int i = 0; i < FS_N; i++) {

@@ -84,21 +84,32 @@ int main() {
     static int img[LC_ROWS_MAX][LC_W];
     // Directed: a flat row (range 14) with odd k; a ramp whose lower half lies below the mean;
     // a full-contrast row that clips at both ends; a constant row; a row of two levels.
-    for (int c = 0; c < LC_W; c++) {
-        img[0][c] = 100 + (c * 7) % 15;
-        img[1][c] = 60 + 3 * c;
-        img[2][c] = (c % 2) ? 255 : 0;
-        img[3][c] = 77;
-        img[4][c] = c < 20 ? 90 : 130;
-        img[5][c] = 128 + ((c % 4) - 2);
+    // hweval: the directed cases (tc < 5) and the seeded random ones run in an order drawn
+    // from the seed
+    int order[25];
+    for (int k = 0; k < 25; k++) order[k] = k;
+    for (int k = 25 - 1; k > 0; k--) {
+        int j = (int)(lcg(seed) % (unsigned)(k + 1));
+        int tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
     }
-    errors += run_case(0, 6, img, 33, 0, 0);
-    errors += run_case(1, 6, img, 37, 2, -3);
-    errors += run_case(2, 6, img, 255, 15, -16);
-    errors += run_case(3, 6, img, 1, 1, 15);
-    errors += run_case(4, 6, img, 161, 0, 7);
-    // Seeded random images: levels around a random base with a random spread.
-    for (int tc = 5; tc < 25; tc++) {
+    for (int oi = 0; oi < 25; oi++) {
+        const int tc = order[oi];
+        if (tc < 5) {
+            for (int c = 0; c < LC_W; c++) {
+                img[0][c] = 100 + (c * 7) % 15;
+                img[1][c] = 60 + 3 * c;
+                img[2][c] = (c % 2) ? 255 : 0;
+                img[3][c] = 77;
+                img[4][c] = c < 20 ? 90 : 130;
+                img[5][c] = 128 + ((c % 4) - 2);
+            }
+            const int k_v[5] = {33, 37, 255, 1, 161}, s_v[5] = {0, 2, 15, 1, 0}, o_v[5] = {0, -3, -16, 15, 7};
+            errors += run_case(tc, 6, img, k_v[tc], s_v[tc], o_v[tc]);
+            continue;
+        }
+        // seeded random images: levels around a random base with a random spread
         const int rows = 1 + (int)(lcg(seed) % LC_ROWS_MAX);
         for (int r = 0; r < rows; r++) {
             const int spread = 1 + (int)(lcg(seed) % (r % 3 == 0 ? 15 : 256));

@@ -66,20 +66,30 @@ int main() {
     unsigned seed = tb_seed;
     int errors = 0;
     int xr[LV_N];
-    // 0: exact ties (g = 0.5 and 1.5) with even and odd lower neighbours, both signs.
-    for (int i = 0; i < LV_N; i++) xr[i] = (i % 2 ? -1 : 1) * (i / 2 + 1);
-    errors += run_case(0, xr, 128, 0);
-    errors += run_case(1, xr, 384, 5);
-    // 2: gains that overshoot 1 and an offset that brings the level back inside.
-    for (int i = 0; i < LV_N; i++) xr[i] = (i % 3 == 0 ? -24576 : 24576) + 64 * i;
-    errors += run_case(2, xr, 512, -24576);
-    errors += run_case(3, xr, 4095, 32767);
-    // 4: full-scale -1 everywhere, unity gain, no offset (peak 1, sum -64).
-    for (int i = 0; i < LV_N; i++) xr[i] = -32768;
-    errors += run_case(4, xr, 256, 0);
-    errors += run_case(5, xr, 4095, -32768);
-    // Seeded random blocks, random gains and offsets.
-    for (int tc = 6; tc < 40; tc++) {
+    // hweval: the directed cases (tc < 6) and the seeded random ones run in an order drawn
+    // from the seed
+    int order[40];
+    for (int k = 0; k < 40; k++) order[k] = k;
+    for (int k = 40 - 1; k > 0; k--) {
+        int j = (int)(lcg(seed) % (unsigned)(k + 1));
+        int tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
+    }
+    for (int oi = 0; oi < 40; oi++) {
+        const int tc = order[oi];
+        if (tc < 6) {
+            if (tc < 2)  // 0, 1: exact ties (g = 0.5 and 1.5) with even and odd lower neighbours, both signs
+                for (int i = 0; i < LV_N; i++) xr[i] = (i % 2 ? -1 : 1) * (i / 2 + 1);
+            else if (tc < 4)  // 2, 3: gains that overshoot 1 and an offset that brings the level back inside
+                for (int i = 0; i < LV_N; i++) xr[i] = (i % 3 == 0 ? -24576 : 24576) + 64 * i;
+            else  // 4, 5: full-scale -1 everywhere (4: unity gain, no offset: peak 1, sum -64)
+                for (int i = 0; i < LV_N; i++) xr[i] = -32768;
+            const int g_v[6] = {128, 384, 512, 4095, 256, 4095}, o_v[6] = {0, 5, -24576, 32767, 0, -32768};
+            errors += run_case(tc, xr, g_v[tc], o_v[tc]);
+            continue;
+        }
+        // seeded random blocks, random gains and offsets
         for (int i = 0; i < LV_N; i++) xr[i] = (int)(lcg(seed) % 65536) - 32768;
         const int g_raw = tc % 2 ? (int)(lcg(seed) % 4096) : (int)(lcg(seed) % 16) * 128;
         errors += run_case(tc, xr, g_raw, (int)(lcg(seed) % 65536) - 32768);

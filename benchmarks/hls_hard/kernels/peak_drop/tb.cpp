@@ -64,23 +64,44 @@ static int run_case(int tc, int n, int margin) {
 int main() {
     unsigned seed = tb_seed;
     int errors = 0;
-    // 0: full-scale negative samples (window sum 262144), then a fall and a rise.
-    for (int i = 0; i < 64; i++) x[i] = i < 20 ? -32768 : i < 40 ? 1000 - i : (i % 2 ? 32767 : -32768);
-    errors += run_case(0, 64, 5000);
-    // 1: a quiet signal whose margin is above its peak (no window can drop).
-    for (int i = 0; i < 50; i++) x[i] = (i % 7) - 3;
-    errors += run_case(1, 50, 100);
-    // 2: a decaying burst (long run of drops), margin 0.
-    for (int i = 0; i < 300; i++) x[i] = (i < 16 ? 30000 : 30000 / (1 + (i - 16) / 8)) * (i % 2 ? 1 : -1);
-    errors += run_case(2, 300, 0);
-    // 3: the shortest call.
-    for (int i = 0; i < PD_WIN; i++) x[i] = -32768;
-    errors += run_case(3, PD_WIN, (1 << 20) - 1);
-    // 4: a signal that starts silent (the first window sums to 0 and still counts as a rise).
-    for (int i = 0; i < 40; i++) x[i] = i < 12 ? 0 : (i % 5) * 50 - 100;
-    errors += run_case(4, 40, 120);
-    // Seeded random signals: random levels, lengths and margins (often above the peak).
-    for (int tc = 5; tc < 25; tc++) {
+    // hweval: the directed cases (tc < 5) and the seeded random ones run in an order drawn
+    // from the seed
+    int order[25];
+    for (int k = 0; k < 25; k++) order[k] = k;
+    for (int k = 25 - 1; k > 0; k--) {
+        int j = (int)(lcg(seed) % (unsigned)(k + 1));
+        int tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
+    }
+    for (int oi = 0; oi < 25; oi++) {
+        const int tc = order[oi];
+        if (tc == 0) {  // full-scale negative samples (window sum 262144), then a fall and a rise
+            for (int i = 0; i < 64; i++) x[i] = i < 20 ? -32768 : i < 40 ? 1000 - i : (i % 2 ? 32767 : -32768);
+            errors += run_case(0, 64, 5000);
+            continue;
+        }
+        if (tc == 1) {  // a quiet signal whose margin is above its peak (no window can drop)
+            for (int i = 0; i < 50; i++) x[i] = (i % 7) - 3;
+            errors += run_case(1, 50, 100);
+            continue;
+        }
+        if (tc == 2) {  // a decaying burst (long run of drops), margin 0
+            for (int i = 0; i < 300; i++) x[i] = (i < 16 ? 30000 : 30000 / (1 + (i - 16) / 8)) * (i % 2 ? 1 : -1);
+            errors += run_case(2, 300, 0);
+            continue;
+        }
+        if (tc == 3) {  // the shortest call
+            for (int i = 0; i < PD_WIN; i++) x[i] = -32768;
+            errors += run_case(3, PD_WIN, (1 << 20) - 1);
+            continue;
+        }
+        if (tc == 4) {  // a signal that starts silent (the first window sums to 0 and still counts as a rise)
+            for (int i = 0; i < 40; i++) x[i] = i < 12 ? 0 : (i % 5) * 50 - 100;
+            errors += run_case(4, 40, 120);
+            continue;
+        }
+        // seeded random signals: random levels, lengths and margins (often above the peak)
         const int n = PD_WIN + (int)(lcg(seed) % (tc < 21 ? 200 : PD_MAX - PD_WIN + 1));
         int level = 1 + (int)(lcg(seed) % 32768);
         for (int i = 0; i < n; i++) {

@@ -21,10 +21,30 @@ int main() {
     const int t_v[6] = {0, 255, 128, 1, 200, 77};
     int errors = 0;
     unsigned seed = tb_seed;
-    for (int k = 0; k < 6; k++) {
+    // hweval: the blend factors run in an order drawn from the seed
+    int k_order[6];
+    for (int j = 0; j < 6; j++) k_order[j] = j;
+    for (int j = 5; j > 0; j--) {
+        int r = (int)(lcg(seed) % (unsigned)(j + 1));
+        int tmp = k_order[j];
+        k_order[j] = k_order[r];
+        k_order[r] = tmp;
+    }
+    for (int ki = 0; ki < 6; ki++) {
+        const int k = k_order[ki];
         qb_t_t t;
         t.range(7, 0) = t_v[k];
-        for (int blk = 0; blk < 8; blk++) {
+        // hweval: the blocks run in an order drawn from the seed
+        int blk_order[8];
+        for (int j = 0; j < 8; j++) blk_order[j] = j;
+        for (int j = 7; j > 0; j--) {
+            int r = (int)(lcg(seed) % (unsigned)(j + 1));
+            int tmp = blk_order[j];
+            blk_order[j] = blk_order[r];
+            blk_order[r] = tmp;
+        }
+        for (int bi = 0; bi < 8; bi++) {
+            const int blk = blk_order[bi];
             qb_in_t x0[QB_N], x1[QB_N];
             qb_out_t y[QB_N];
             int a[QB_N], b[QB_N];
@@ -35,6 +55,11 @@ int main() {
                 else if (blk == 2) { u = 32767 - 64 * i; w = 32767; }             // around the top LSB
                 else if (blk == 3) { u = (i - 32) * 256 + 128; w = u; }         // exact ties
                 else if (blk == 4) { u = (i - 32) * 256 - 128; w = -u; }
+                else if (blk == 6) {  // random, below +1 by a random power-of-two spread
+                    const int sp = 1 << ((lcg(seed) >> 4) % 16);
+                    u = 32767 - (int)(lcg(seed) % (unsigned)sp);
+                    w = 32767 - (int)(lcg(seed) % (unsigned)sp);
+                }
                 else { u = (int)(lcg(seed) % 65536) - 32768; w = (int)(lcg(seed) % 65536) - 32768; }
                 a[i] = u;
                 b[i] = w;

@@ -14,13 +14,23 @@ static unsigned lcg(unsigned &s) {
 }
 
 int main() {
-    int g_v[9] = {255, 128, 64, 1, 0, 192, 171, 0, 0};  // two random gains after the directed ones
+    int g_v[15] = {255, 128, 64, 1, 0, 192, 171};  // eight random gains after the directed ones
     unsigned seed = tb_seed;
-    g_v[7] = (int)(lcg(seed) % 256);
-    g_v[8] = (int)(lcg(seed) % 256);
+    // random gains, each the full-scale gain 255 (|x * g| = 128 at x = -128) with probability 1/4
+    for (int k = 7; k < 15; k++) g_v[k] = (lcg(seed) >> 4) % 4 == 0 ? 255 : (int)(lcg(seed) % 256);
     const int rot = tb_seed ? (int)(lcg(seed) % SM_N) : 0;  // the order of the inputs
     int errors = 0;
-    for (int k = 0; k < 9; k++) {
+    // hweval: the gains run in an order drawn from the seed
+    int k_order[15];
+    for (int j = 0; j < 15; j++) k_order[j] = j;
+    for (int j = 14; j > 0; j--) {
+        int r = (int)(lcg(seed) % (unsigned)(j + 1));
+        int tmp = k_order[j];
+        k_order[j] = k_order[r];
+        k_order[r] = tmp;
+    }
+    for (int ki = 0; ki < 15; ki++) {
+        const int k = k_order[ki];
         sm_gain_t g;
         g.range(7, 0) = g_v[k];
         ap_int<8> x[SM_N];

@@ -60,21 +60,37 @@ static int run_case(int tc, int h) {
 int main() {
     unsigned seed = tb_seed;
     int errors = 0;
-    // 0, 1: gentle ramps in both directions (no saturation), two and five rows.
-    for (int r = 0; r < SB_HMAX; r++)
-        for (int c = 0; c < SB_W; c++) img[r][c] = (c * c) / 3 + 5 * r + (r * c) % 7;
-    errors += run_case(0, 2);
-    errors += run_case(1, 5);
-    // 2: a bright column at each edge and one bright row, three rows.
-    for (int r = 0; r < SB_HMAX; r++)
-        for (int c = 0; c < SB_W; c++) img[r][c] = (c == 0 || c == SB_W - 1) ? 60 : (r == 1 ? 40 : 10);
-    errors += run_case(2, 3);
-    // 3: four quadrants of 0 and 255 (gradients of 1020, saturated), full height.
-    for (int r = 0; r < SB_HMAX; r++)
-        for (int c = 0; c < SB_W; c++) img[r][c] = ((r < 8) != (c < 8)) ? 255 : 0;
-    errors += run_case(3, SB_HMAX);
-    // Seeded random frames: low-contrast (no saturation) and full-range ones.
-    for (int tc = 4; tc < 20; tc++) {
+    // hweval: the directed cases (tc < 4) and the seeded random ones run in an order drawn
+    // from the seed
+    int order[20];
+    for (int k = 0; k < 20; k++) order[k] = k;
+    for (int k = 20 - 1; k > 0; k--) {
+        int j = (int)(lcg(seed) % (unsigned)(k + 1));
+        int tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
+    }
+    for (int oi = 0; oi < 20; oi++) {
+        const int tc = order[oi];
+        if (tc < 2) {  // 0, 1: gentle ramps in both directions (no saturation), two and five rows
+            for (int r = 0; r < SB_HMAX; r++)
+                for (int c = 0; c < SB_W; c++) img[r][c] = (c * c) / 3 + 5 * r + (r * c) % 7;
+            errors += run_case(tc, tc ? 5 : 2);
+            continue;
+        }
+        if (tc == 2) {  // a bright column at each edge and one bright row, three rows
+            for (int r = 0; r < SB_HMAX; r++)
+                for (int c = 0; c < SB_W; c++) img[r][c] = (c == 0 || c == SB_W - 1) ? 60 : (r == 1 ? 40 : 10);
+            errors += run_case(2, 3);
+            continue;
+        }
+        if (tc == 3) {  // four quadrants of 0 and 255 (gradients of 1020, saturated), full height
+            for (int r = 0; r < SB_HMAX; r++)
+                for (int c = 0; c < SB_W; c++) img[r][c] = ((r < 8) != (c < 8)) ? 255 : 0;
+            errors += run_case(3, SB_HMAX);
+            continue;
+        }
+        // seeded random frames: low-contrast (no saturation) and full-range ones
         const int h = 2 + (int)(lcg(seed) % (SB_HMAX - 1));
         const int span = tc % 2 ? 40 : 256;
         for (int r = 0; r < h; r++)

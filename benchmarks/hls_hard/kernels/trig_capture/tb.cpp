@@ -60,21 +60,40 @@ static int run_case(int tc, int n, int level, int holdoff) {
 int main() {
     unsigned seed = tb_seed;
     int errors = 0;
-    // 0: pulses every 6 samples with a holdoff of 8 (every second pulse is ignored).
-    for (int i = 0; i < 60; i++) x[i] = (i % 6 == 2 || i % 6 == 3) ? 1500 + 10 * i : -20 - i;
-    errors += run_case(0, 60, 1000, 8);
-    // 1: a slow ramp through the level, holdoff at its minimum; a trigger at the last sample.
-    for (int i = 0; i < 40; i++) x[i] = -2048 + 100 * i;
-    x[39] = 2047;
-    errors += run_case(1, 40, 0, TC_CAP - 1);
-    // 2: full-scale negative samples and the lowest level: every armed sample triggers.
-    for (int i = 0; i < 30; i++) x[i] = -2048;
-    errors += run_case(2, 30, -2048, 5);
-    // 3: negative odd sums just below the level (floor halving keeps them below).
-    for (int i = 0; i < 20; i++) x[i] = (i % 2) ? -101 : -98;
-    errors += run_case(3, 20, -99, 3);
-    // Seeded random signals: noise plus random bursts, random levels and holdoffs.
-    for (int tc = 4; tc < 24; tc++) {
+    // hweval: the directed cases (tc < 4) and the seeded random ones run in an order drawn
+    // from the seed
+    int order[24];
+    for (int k = 0; k < 24; k++) order[k] = k;
+    for (int k = 24 - 1; k > 0; k--) {
+        int j = (int)(lcg(seed) % (unsigned)(k + 1));
+        int tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
+    }
+    for (int oi = 0; oi < 24; oi++) {
+        const int tc = order[oi];
+        if (tc == 0) {  // pulses every 6 samples with a holdoff of 8 (every second pulse is ignored)
+            for (int i = 0; i < 60; i++) x[i] = (i % 6 == 2 || i % 6 == 3) ? 1500 + 10 * i : -20 - i;
+            errors += run_case(0, 60, 1000, 8);
+            continue;
+        }
+        if (tc == 1) {  // a slow ramp through the level, holdoff at its minimum; a trigger at the last sample
+            for (int i = 0; i < 40; i++) x[i] = -2048 + 100 * i;
+            x[39] = 2047;
+            errors += run_case(1, 40, 0, TC_CAP - 1);
+            continue;
+        }
+        if (tc == 2) {  // full-scale negative samples and the lowest level: every armed sample triggers
+            for (int i = 0; i < 30; i++) x[i] = -2048;
+            errors += run_case(2, 30, -2048, 5);
+            continue;
+        }
+        if (tc == 3) {  // negative odd sums just below the level (floor halving keeps them below)
+            for (int i = 0; i < 20; i++) x[i] = (i % 2) ? -101 : -98;
+            errors += run_case(3, 20, -99, 3);
+            continue;
+        }
+        // seeded random signals: noise plus random bursts, random levels and holdoffs
         const int n = 1 + (int)(lcg(seed) % (tc < 20 ? 300 : TC_MAX));
         for (int i = 0; i < n; i++) {
             x[i] = (int)(lcg(seed) % 401) - 200;
