@@ -75,7 +75,9 @@ def test_item_score_fields(built_items: list[HlsItem], hls_cache: Path, tmp_path
     assert (s.detection, s.line_hit, s.status) == ("fn", False, "fail")
     assert score_item(it, None, tmp_path).status == "no_code"
     ctrl = next(i for i in built_items if not i.buggy)
-    assert score_item(ctrl, HlsAnswer(None, None, None, ctrl.code), tmp_path).detection == "tn"
+    assert score_item(ctrl, HlsAnswer(False, None, None, ctrl.code), tmp_path).detection == "tn"
+    # no verdict: the unchanged file is no "no bug" (red team 15 item 5)
+    assert score_item(ctrl, HlsAnswer(None, None, None, ctrl.code), tmp_path).detection == "unanswered"
     assert score_item(ctrl, HlsAnswer(True, 3, "OP", None), tmp_path).detection == "fp"
     prompt = build_prompt(it)
     assert "kernel.h" in prompt and f"{line:>3} | " in prompt and "ZERO:" in prompt and '"buggy"' in prompt

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Protocol
 
 from harness.cache import atomic_write_bytes, code_digest
+from harness.families.hls.guardbands import GUARD_MARKER, guarded_host_text
 from harness.families.hls.judge import JUDGE_BINARY, ensure_judge, judge_key
-from harness.families.hls.kernel_link import HOST_FILE, host_text
+from harness.families.hls.kernel_link import HOST_FILE
 from harness.families.hls.tbcheck import top_of
 from harness.families.hls.toolchain import (
     PCH_HEADER,
@@ -103,6 +104,7 @@ _CACHE_VERSION = "hls-csim-7"  # 7: each build in a fresh folder (a cache of 6 m
 _FAMILY = Path(__file__).resolve().parent
 
 
+
 class Runner(Protocol):
     """``runner(cmd, cwd, timeout_s, env, stdin=None)`` runs one command in ``cwd``. A runner
     raises :class:`CsimInfraError` when it could not run the command at all (a sandbox failure)."""
@@ -125,7 +127,7 @@ class BuildResult:
     output: str = ""  # capped tail of compiler or program output
     wall_s: float = 0.0
     cached: bool = False
-    timeout_s: float = 0.0  # the run's time limit (a cached timeout only counts for limits up to it)
+    timeout_s: float = 0.0  # the run's time limit (part of the cache key; a timeout is never cached)
 
     def to_json(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -227,7 +229,7 @@ def _tb_files(tb_path: Path) -> dict[str, bytes]:
     files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_for(tb_path, text).encode()}
     top = top_of(tb_path.parent)
     if top is not None:
-        files[HOST_FILE] = host_text(text, top).encode()
+        files[HOST_FILE] = guarded_host_text(text, top).encode()
     for header in sorted(tb_path.parent.glob("*.h")):
         files[header.name] = header.read_bytes()
     return files
@@ -257,8 +259,11 @@ class _Cache:
         return res
 
     def put_result(self, key: str, res: BuildResult) -> None:
+        """Stores ``res`` unless it is an ``infra_error`` or a ``timeout``: a run (or compile) that
+        ran out of time on a loaded machine must not become the answer's verdict for good, so a
+        timeout is run again by the next evaluation (red team s15 rth item 7)."""
         path = self._path("result", key, ".json")
-        if path is not None and res.status != "infra_error":
+        if path is not None and res.status not in ("infra_error", "timeout"):
             atomic_write_bytes(path, json.dumps({**res.to_json(), "cached": False}).encode())
 
     def get_object(self, kind: str, key: str) -> bytes | None:
@@ -360,6 +365,10 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
     res = runner(cmds.run, workdir, timeout_s, env, (nonce + "\n").encode())
     spent += res.wall_s
     status, symptom = classify_run(res, timeout_s, nonce)
+    if status == "fail":
+        guard = next((ln.strip() for ln in res.stderr.splitlines() if ln.startswith(GUARD_MARKER + ":")), None)
+        if guard is not None:  # the kernel program's report of a damaged guard band (guarded_host_text)
+            status, symptom = "runtime_error", guard[len(GUARD_MARKER) + 1:].strip()[:300]
     return BuildResult(build, status, symptom, tail(res.stdout + "\n" + res.stderr), spent, timeout_s=timeout_s)
 
 
@@ -388,11 +397,13 @@ compiles in its subfolder ``kernel-src`` beside the kernel's headers only. With
     for build in builds:
         flags = " ".join([*COMMON_FLAGS, *BUILD_FLAGS[build], *link_flags(cxx)])  # the programs' link too
         tb_key = _digest(_CACHE_VERSION, code_digest(_FAMILY), "tb", tb_blob, flags, version, inc_fp)
-        # the judge's source and flags too: a result made under another judge is not this one's
-        key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src, judge_key(cxx, version))
+        # the judge's source and flags too: a result made under another judge is not this one's; and
+        # the time limit: a verdict is one of (answer, limit), so a pass measured under -S timeout=60
+        # is never served under -S timeout=1 (red team s15 rth item 7)
+        key = _digest(_CACHE_VERSION, "run", tb_key, kernel_src, judge_key(cxx, version), f"limit={timeout_s!r}")
         hit = store.get_result(key)
-        if hit is not None and hit.status == "timeout" and hit.timeout_s < timeout_s:
-            hit = None  # it may finish with more time
+        if hit is not None and hit.status == "timeout":
+            hit = None  # never stored since s15 (a loaded machine's timeout is not the answer's verdict)
         if hit is not None:
             log.debug("csim cache hit for %s build", build)
             res = hit

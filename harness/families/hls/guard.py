@@ -164,8 +164,8 @@ def _includes_init(item: HlsItem, base: list[str], cxx: str, include: Path, cach
 def header_key(base: list[str], cxx: str, include: Path) -> str:
     """The cache key of the header probe's facts: the probe, the command, the compiler, the headers
     and the code that reads them."""
-    return _digest("hdr-1", code_digest(FAMILY), objcheck.HEADER_PROBE, " ".join(base), compiler_version(cxx),
-                   include_fingerprint(include))
+    return _digest("hdr-2", code_digest(FAMILY), objcheck.HEADER_PROBE, objcheck.MEMBER_PROBE, " ".join(base),
+                   compiler_version(cxx), include_fingerprint(include))
 
 
 def _header_externals(base: list[str], cxx: str, include: Path, cache: Path | None) -> frozenset[str]:

@@ -31,6 +31,47 @@ BANNED_NAMES = frozenset("""
     getenv secure_getenv environ __environ program_invocation_name program_invocation_short_name __libc_argv
     mmap mprotect ptrace prctl
 """.split())
+#: Banned names that are also ordinary variable names (``bool signal``, ``int kill``): a fix may
+#: declare and use a variable (or parameter, or member) of its own by one of these names
+#: (:func:`own_variable_only`); any other use, a call ``signal(...)``, ``::signal``/``std::signal``
+#: or the bare name where the fix declares no such variable, stays ``io``. They are C library
+#: functions that the HLS headers' own code never calls, so the object rule (``external``) refuses
+#: any reference to the library function that these token rules missed (honest round 15: a local
+#: ``bool signal`` was ``io: signal``). Names the headers do reach (``exit``, ``abort``) stay banned
+#: outright: for them the token rules are the only guard.
+OWN_NAME_OK = frozenset({"signal", "kill", "raise", "clone", "system"})
+_TOKEN_TEXT = re.compile(r"[A-Za-z_]\w*|::|->|\S")
+_NOT_A_TYPE = frozenset("""return case sizeof decltype throw new delete else do goto typeid alignof noexcept not and or
+    xor bitand bitor compl not_eq and_eq or_eq xor_eq co_return co_yield co_await""".split())
+
+
+def _is_type_end(text: str) -> bool:
+    """Whether a token can end a type name (``int``, ``T``, the ``>`` of ``ap_uint<1>``)."""
+    return text == ">" or (_IDENT.fullmatch(text) is not None and text not in _NOT_A_TYPE)
+
+
+def own_variable_only(texts: list[str], name: str) -> bool:
+    """Whether ``name`` in the token texts ``texts`` is only a variable of the code's own: it is
+    declared (a type name or the ``>`` of one before it, or ``*``/``&`` after one, and ``=``,
+    ``;``, ``,``, ``{``, ``[``, ``)`` or ``:`` after it), and no use of it is qualified (``::name``; ``::`` may come as two
+    ``:`` tokens) or called (``name(``), member accesses (``.name``, ``->name``) aside."""
+    declared = False
+    for i, text in enumerate(texts):
+        if text != name:
+            continue
+        prev, prev2 = texts[i - 1] if i else "", texts[i - 2] if i > 1 else ""
+        nxt = texts[i + 1] if i + 1 < len(texts) else ""
+        if prev == "::" or (prev == ":" and prev2 == ":"):
+            return False
+        if prev in (".", "->") or (prev == ">" and prev2 == "-"):
+            continue
+        if nxt == "(":
+            return False
+        typed = _is_type_end(prev) or (prev in ("*", "&", "&&") and _is_type_end(prev2))
+        declared = declared or (typed and nxt in ("=", ";", ",", "{", "[", ")", ":"))
+    return declared
+
+
 #: Low-level calls banned as bare calls only (``s.read()``/``s.write(x)`` on an hls::stream are fine).
 _BARE_CALL = re.compile(r"(?<![.>\w])(write|read|open|openat|creat|close|dup|dup2|dup3|pread|pwrite|ioctl|"
                         r"readv|writev|sendfile|splice|memfd_create)\s*\(")
@@ -56,6 +97,12 @@ def _banned_identifier(name: str) -> bool:
         rest = name[len("__builtin_"):]
         return rest in BANNED_NAMES or rest.lstrip("_") in BANNED_NAMES or f"_{rest}" in BANNED_NAMES
     return False
+
+
+def own_name_note(name: str) -> str:
+    """What a refusal of ``name`` adds when the name may be a variable of the fix's own."""
+    return (" (a variable of the fix's own may have this name; the library function may not be called or named)"
+            if name in OWN_NAME_OK else "")
 
 
 def _rule_of(name: str) -> str:
@@ -88,9 +135,11 @@ def check_fix(code: str) -> str | None:
         return "digraph: `%:` (the digraph of # and ##) is not allowed in a kernel"
     if "##" in bare:
         return "token: token pasting (##) is not allowed in a kernel"
+    texts = _TOKEN_TEXT.findall(bare)
     for m in _IDENT.finditer(bare):
-        if _banned_identifier(m.group(0)):
-            return f"{_rule_of(m.group(0))}: kernel code may not use `{m.group(0)}`"
+        name = m.group(0)
+        if _banned_identifier(name) and not (name in OWN_NAME_OK and own_variable_only(texts, name)):
+            return f"{_rule_of(name)}: kernel code may not use `{name}`{own_name_note(name)}"
     m = _BARE_CALL.search(bare)
     if m:
         return f"io: kernel code may not call `{m.group(1)}`"

@@ -6,8 +6,9 @@ with the original kernel's and the testbench's (both our code, compiled by the h
 * ``external``: every symbol the fix leaves undefined (calls into libraries) is one the
   original kernel needs too, one the HLS headers' own code can reference (:func:`header_externals`:
   the undefined symbols of :data:`HEADER_PROBE`, which instantiates the ap types and
-  ``hls::stream``; ``fprintf``/``fwrite`` to ``stderr``, ``exit``, ``abort``, ``__popcountdi2``,
-  string streams...) or in :data:`SAFE_EXTERNALS` (math and memory functions); a declared ``puts``,
+  ``hls::stream``, and of :data:`MEMBER_PROBE`, which instantiates the base classes and proxies
+  they leave alone; ``fprintf``/``fwrite`` to ``stderr``, ``exit``, ``abort``, ``__popcountdi2``,
+  string streams, ``fegetround``...) or in :data:`SAFE_EXTERNALS` (math and memory functions); a declared ``puts``,
   ``write``, ``syscall`` or ``_exit`` shows up here however its name was spelled in the source.
   The header allowance cannot be aimed: the text and token rules forbid naming these functions,
   ``__attribute__``, ``[[...]]`` and ``asm`` (so no weakref or asm label renames one), so a fix
@@ -49,13 +50,23 @@ from harness.proc import run_process
 log = logging.getLogger(__name__)
 
 _SPECIAL_SECTIONS = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".tdata", ".tbss")
-_MATH = """sqrt exp log log2 log10 pow sin cos tan asin acos atan atan2 sinh cosh tanh fabs floor ceil round lround
-    trunc fmod remainder hypot fmin fmax exp2 expm1 log1p cbrt erf erfc copysign nearbyint rint lrint ldexp frexp
-    modf""".split()
-#: Library symbols any fix may call: math (double and float forms), memory copies, the guards of
-#: function-local statics, stack protection, exception unwinding and ``assert``.
+#: The functions of ``<cmath>`` that compute a value from their arguments only (C99/C++11 math
+#: library: they may set ``errno`` and the floating-point exception flags, as plain arithmetic sets
+#: the flags, and read the rounding mode; none changes the rounding mode, the environment or any
+#: other state): a fix may call any of them in its ``double``, ``float`` (``f``) and ``long double``
+#: (``l``) forms; ``sincos`` is GCC's merge of a ``sin`` and a ``cos`` of one value. Left out:
+#: ``lgamma`` (writes the global ``signgam``) and everything of ``<cfenv>`` that changes the
+#: floating-point environment (``fesetround``, ``feholdexcept``, ``fesetenv``, ``feupdateenv``,
+#: ``feclearexcept``, ``feraiseexcept``, ``fesetexceptflag``, ``feenableexcept``...).
+_MATH = """sqrt exp log log2 log10 pow sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh fabs floor
+    ceil round lround llround trunc fmod remainder remquo hypot fmin fmax fdim fma exp2 expm1 log1p logb ilogb cbrt
+    erf erfc tgamma copysign nearbyint rint lrint llrint ldexp frexp modf scalbn scalbln nextafter nexttoward nan
+    sincos""".split()
+#: Library symbols any fix may call: math (double, float and long double forms), memory copies, the
+#: guards of function-local statics, stack protection, exception unwinding and ``assert``.
 SAFE_EXTERNALS = frozenset(
-    [*_MATH, *(f"{m}f" for m in _MATH), "memcpy", "memmove", "memset", "memcmp", "abs", "labs", "llabs",
+    [*_MATH, *(f"{m}f" for m in _MATH), *(f"{m}l" for m in _MATH), "memcpy", "memmove", "memset", "memcmp",
+     "abs", "labs", "llabs",
      "__stack_chk_fail", "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort", "_GLOBAL_OFFSET_TABLE_",
      "__gxx_personality_v0", "_Unwind_Resume", "__assert_fail"])
 
@@ -75,6 +86,32 @@ HW_FXQ(16, 8) HW_FXQ(80, 30)
 template class hls::stream<int>; template class hls::stream<ap_uint<32> >;
 """
 
+#: Trusted code that instantiates every member of the classes the ap types inherit from or return
+#: (``ap_fixed_base`` over the same widths and modes, the bit and range proxies), which
+#: ``template class ap_fixed<...>`` leaves alone: ``to_double()``, ``to_float()`` and the conversion
+#: operators to ``double``/``float`` are members of ``ap_fixed_base`` and call ``std::fegetround``
+#: (honest round 15: every ap_fixed -> double conversion was ``external: fegetround``).
+#: ``bitsToFixed`` does not compile for these widths (``ap_private`` has no ``set_bits``), so it
+#: is replaced by an empty specialisation before the class is instantiated; no fix can call it
+#: either. Compiled as its own object (beside :data:`HEADER_PROBE`, whose inlining it would change):
+#: the header allowance is the union of both objects' undefined symbols.
+MEMBER_PROBE = """#include <ap_int.h>
+#include <ap_fixed.h>
+#define HW_BASE(W, I, S, Q, O) \\
+  template <> ap_fixed_base<W, I, S, Q, O, 0> ap_fixed_base<W, I, S, Q, O, 0>::bitsToFixed(ap_ulong) { \\
+    return ap_fixed_base<W, I, S, Q, O, 0>(); } \\
+  template struct ap_fixed_base<W, I, S, Q, O, 0>; \\
+  template struct af_range_ref<W, I, S, Q, O, 0>; template struct af_bit_ref<W, I, S, Q, O, 0>;
+#define HW_FX(W, I, Q, O) HW_BASE(W, I, true, Q, O) HW_BASE(W, I, false, Q, O)
+#define HW_FXQ(W, I) HW_FX(W, I, AP_TRN, AP_WRAP) HW_FX(W, I, AP_RND, AP_SAT) HW_FX(W, I, AP_RND_ZERO, AP_SAT_ZERO) \\
+  HW_FX(W, I, AP_RND_MIN_INF, AP_SAT_SYM) HW_FX(W, I, AP_RND_INF, AP_WRAP_SM) HW_FX(W, I, AP_RND_CONV, AP_WRAP) \\
+  HW_FX(W, I, AP_TRN_ZERO, AP_SAT)
+HW_FXQ(16, 8) HW_FXQ(80, 30)
+#define HW_REF(W) template struct ap_range_ref<W, true>; template struct ap_range_ref<W, false>; \\
+  template struct ap_bit_ref<W, true>; template struct ap_bit_ref<W, false>;
+HW_REF(32) HW_REF(100)
+"""
+
 
 @dataclass
 class ObjInfo:
@@ -92,8 +129,9 @@ class ObjInfo:
         return cls(**data)  # type: ignore[arg-type]
 
 
-def read_object(path: Path) -> ObjInfo:
-    """Section and symbol tables of ``path`` via ``readelf`` (raises OSError when it fails)."""
+def read_object(path: Path, instructions: bool = True) -> ObjInfo:
+    """Section and symbol tables of ``path`` via ``readelf`` (raises OSError when it fails), and
+    with ``instructions`` its :data:`BANNED_INSTRUCTIONS` (``objdump -d``)."""
     res = run_process(["readelf", "-W", "-S", "-s", str(path)], timeout_s=60, cap_bytes=64 * 1024 * 1024)
     if not res.ok:
         raise OSError(f"readelf failed on {path.name}: {res.stderr.strip()[-300:]}")
@@ -116,7 +154,7 @@ def read_object(path: Path) -> ObjInfo:
                 else:
                     info.defined[name] = bind
     info.undefined.sort()
-    info.instructions = banned_instructions(path)
+    info.instructions = banned_instructions(path) if instructions else []
     return info
 
 
@@ -204,12 +242,14 @@ def check_object(cand: ObjInfo, ref: ObjInfo, tb: ObjInfo, runtime: frozenset[st
     return None
 
 
-def compile_info(cmd: list[str], src_dir: Path, out_name: str, timeout_s: float = 120) -> ObjInfo:
-    """Compile trusted code directly (``cmd`` writes ``out_name`` in ``src_dir``) and read it."""
+def compile_info(cmd: list[str], src_dir: Path, out_name: str, timeout_s: float = 120,
+                 instructions: bool = True) -> ObjInfo:
+    """Compile trusted code directly (``cmd`` writes ``out_name`` in ``src_dir``) and read it
+    (``instructions``: also disassemble it, see :func:`read_object`)."""
     res = run_process(cmd, cwd=src_dir, timeout_s=timeout_s)
     if not res.ok:
         raise OSError(f"compile of trusted code failed: {res.stderr.strip()[-300:]}")
-    return read_object(src_dir / out_name)
+    return read_object(src_dir / out_name, instructions)
 
 
 def _read_infos(path: Path) -> dict[str, ObjInfo] | None:
@@ -224,7 +264,7 @@ def _read_infos(path: Path) -> dict[str, ObjInfo] | None:
 def cached_infos(cache_root: Path | None, key: str, make: Callable[[], dict[str, ObjInfo]]) -> dict[str, ObjInfo]:
     """``make()`` (returning ``{name: ObjInfo}``) cached as JSON under ``cache_root/objinfo``, made
     once per entry: under a lock beside it, so the threads of a run and the processes that share the
-    cache folder (a header probe takes about 20 CPU-s) wait for the first and read what it wrote."""
+    cache folder (the header probes take about 50 CPU-s) wait for the first and read what it wrote."""
     if cache_root is None:
         return make()
     path = cache_root / "objinfo" / f"{key[:40]}.json"
@@ -243,15 +283,22 @@ def cached_infos(cache_root: Path | None, key: str, make: Callable[[], dict[str,
 
 
 def header_externals(base: list[str], cache_root: Path | None, key: str) -> frozenset[str]:
-    """The undefined symbols of :data:`HEADER_PROBE` compiled with ``base`` (the fix's compile
-    command without ``-c``/``-o``), cached under ``key`` (which must name the probe, the command,
-    the compiler and the headers). Raises OSError when the compile fails."""
+    """The undefined symbols of :data:`HEADER_PROBE` and :data:`MEMBER_PROBE` compiled with
+    ``base`` (the fix's compile command without ``-c``/``-o``), cached under ``key`` (which must
+    name the probes, the command, the compiler and the headers). Raises OSError when a compile fails."""
     def make() -> dict[str, ObjInfo]:
         work = Path(tempfile.mkdtemp(prefix="hweval-hls-probe-"))
         try:
-            (work / "probe.cpp").write_text(HEADER_PROBE)
-            return {"headers": compile_info([*base, "-c", "probe.cpp", "-o", "probe.o"], work, "probe.o", 900)}
+            out = {}
+            for name, text in (("headers", HEADER_PROBE), ("members", MEMBER_PROBE)):
+                (work / f"{name}.cpp").write_text(text)
+                # only the undefined symbols are read: no disassembly (the member probe's object
+                # is 3 MB; objdump of it took over a minute on a loaded machine)
+                out[name] = compile_info([*base, "-c", f"{name}.cpp", "-o", f"{name}.o"], work, f"{name}.o", 900,
+                                         instructions=False)
+            return out
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    return frozenset(cached_infos(cache_root, key, make)["headers"].undefined)
+    infos = cached_infos(cache_root, key, make)
+    return frozenset(s for name in ("headers", "members") if name in infos for s in infos[name].undefined)

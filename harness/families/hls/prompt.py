@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from harness.families.hls.csim import COMMON_FLAGS
 from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, STANDARD_INCLUDES
 from harness.families.hls.items import HlsItem
 from harness.families.hls.taxonomy import BUG_TYPES, CHRYSALIS_TYPES
@@ -14,10 +15,13 @@ ANSWER_FORMAT = """Answer with one JSON object:
 ```json
 {"buggy": true, "line": 12, "type": "OOB", "fix": "<the complete corrected file, or null>"}
 ```
-- "buggy": true if the code has a functional bug, false if it is correct.
+- "buggy": true if the code has a functional bug, false if it is correct (an answer without this
+  field, a line, a type or a changed file gives no verdict).
 - "line": the line number (as numbered above) of the bug, or null when it is correct.
 - "type": one of the codes listed above, or null when it is correct.
-- "fix": the whole corrected file, changed as little as possible; the top function keeps its
+- "fix": the whole corrected file, changed as little as possible and compiled as C++14 in GNU mode
+  (g++ STD_FLAG: C++17 and later features such as std::clamp, if constexpr, structured bindings
+  or std::optional are not available); the top function keeps its
   declared signature (helper functions may change theirs); at most FIX_MAX_CHANGED_LINES lines may
   differ from the original (indentation and blank lines do not count; a larger fix is rejected); it
   may not add I/O, attributes, asm, or objects whose type has a constructor, ap_int and ap_fixed
@@ -30,8 +34,11 @@ ANSWER_FORMAT = """Answer with one JSON object:
   when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
 
+#: The language standard flag every build compiles a fix with (stated in the prompt).
+STD_FLAG = next(f for f in COMMON_FLAGS if f.startswith("-std="))
+
 ANSWER_FORMAT = ANSWER_FORMAT.replace("FIX_MAX_CHANGED_LINES", str(FIX_MAX_CHANGED_LINES)).replace(
-    "STANDARD_INCLUDES", ", ".join(f"<{h}>" for h in sorted(STANDARD_INCLUDES)))
+    "STANDARD_INCLUDES", ", ".join(f"<{h}>" for h in sorted(STANDARD_INCLUDES))).replace("STD_FLAG", STD_FLAG)
 
 #: The answer format where fixes are not executed (Chrysalis-HLS has no testbenches).
 LABELS_FORMAT = """Answer with one JSON object:

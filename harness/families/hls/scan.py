@@ -17,7 +17,8 @@ Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None
   attributes; no ``asm``/``thread_local``; no reserved identifier (``__x``, ``_X``: attributes,
   builtins, ``__asm__``...) and no ``const_cast``/``reinterpret_cast`` that the original kernel
   does not use itself; no name of output,
-  process, file, environment, signal or thread functions (:data:`integrity.BANNED_NAMES`).
+  process, file, environment, signal or thread functions (:data:`integrity.BANNED_NAMES`), but a
+  variable of the fix's own named by :data:`integrity.OWN_NAME_OK` (``bool signal``).
 
 Which external code a fix can reach at all is settled on the compiled object
 (:mod:`harness.families.hls.objcheck`); these rules name the attempt early and clearly.
@@ -28,7 +29,14 @@ import re
 from collections.abc import Iterator
 
 from harness.families.hls import lexer
-from harness.families.hls.integrity import BANNED_NAMES, STANDARD_INCLUDES, strip_comments_and_strings
+from harness.families.hls.integrity import (
+    BANNED_NAMES,
+    OWN_NAME_OK,
+    STANDARD_INCLUDES,
+    own_name_note,
+    own_variable_only,
+    strip_comments_and_strings,
+)
 
 _TRIGRAPH = re.compile(r"\?\?[=/'()!<>\-]")
 _UCN = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
@@ -220,6 +228,7 @@ def check_tokens(kernel_code: str, allowed_reserved: set[str]) -> str | None:
             return f"pragma: only `#pragma HLS` is allowed, not `{line[:60]}`"
     body = "\n".join(ln for ln in kernel_code.split("\n") if not ln.lstrip().startswith("#"))
     toks = list(tokens(body))
+    texts = [t for _, t, _ in toks]
     cast = c_style_pointer_cast(toks)
     if cast and "cast" not in allowed_reserved:
         return f"cast: C-style pointer cast `{cast}` is not allowed (it can write through a const input)"
@@ -245,7 +254,8 @@ def check_tokens(kernel_code: str, allowed_reserved: set[str]) -> str | None:
                 return f"keyword: `{text}` is not allowed in a kernel"
             if _RESERVED.match(text) and (text not in allowed_reserved or text in ALWAYS_RESERVED):
                 return f"reserved: `{text}` (attributes, builtins, asm and other reserved names) is not allowed"
-            if text in BANNED_NAMES:
-                return f"io: kernel code may not use `{text}` (output, process, file, environment or thread control)"
+            if text in BANNED_NAMES and not (text in OWN_NAME_OK and own_variable_only(texts, text)):
+                return (f"io: kernel code may not use `{text}` (output, process, file, environment or thread "
+                        f"control){own_name_note(text)}")
         prev = text
     return None

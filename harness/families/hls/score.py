@@ -1,8 +1,11 @@
 """Scoring of HLS bug-finding answers: per item, then aggregated.
 
 Per item: the detection outcome (``tp``/``fn`` on buggy items, ``tn``/``fp`` on controls,
-``unanswered`` when a control gets no verdict), whether the named line lies in a bug's span,
-whether the type matches, and fix@exec: the answer's kernel file passes integrity checks and a
+``unanswered`` when a control gets no verdict; a verdict is the answer's ``buggy`` field, or
+"buggy" where it names a line or type or changes the code, never "no bug" from unchanged code: a
+buggy item with no verdict is ``fn`` and no fix is run, status ``no_code``), whether the named line lies in a bug's span,
+whether the type matches (:func:`type_hit`: the type of the bug the line located, or of any bug
+where it located none), and fix@exec: the answer's kernel file passes integrity checks and a
 bounded diff, then compiles and passes the testbench under every build, starting with the build
 that caught the bug (so its symptom must be gone). Only the kernel file of the answer is used.
 """
@@ -117,11 +120,32 @@ def fix_at_exec(item: HlsItem, fix: str | None, workdir: Path, *, include: Path 
 
 
 def _predicted_buggy(item: HlsItem, answer: HlsAnswer) -> bool | None:
+    """The answer's verdict: its ``buggy`` field, else "buggy" where it names a line or a type (the
+    format's fields for a bug) or changes the code (a fix claims a bug), else none. Unchanged code is
+    never read as "no bug" (red team 15 item 5: prose saying "this kernel is buggy" and the file
+    echoed unchanged scored a correct "no bug" on a control; it is unanswered now)."""
     if answer.buggy is not None:
         return answer.buggy
-    if answer.fix is not None:  # no verdict given: infer it from whether the code was changed
-        return changed_lines(item.code, answer.fix) > 0
-    return True if answer.line is not None or answer.type is not None else None
+    if answer.line is not None or answer.type is not None:
+        return True
+    return True if answer.fix is not None and changed_lines(item.code, answer.fix) > 0 else None
+
+
+def type_hit(item: HlsItem, line: int | None, typ: str | None) -> bool:
+    """Whether ``typ`` is credited on ``item``: where ``line`` lies in bugs' spans, it must be the
+    type of one of those bugs (the bug the answer located); where it lies in none (or is missing),
+    the type of any of the item's bugs counts, as on a one-bug item (red team 15 item 6: on a
+    two-bug item the line of one bug and the type of the other both counted)."""
+    if typ is None or typ not in item.types:
+        return False
+    if line is None or len(item.spans) != len(item.types):
+        return True
+    located = [t for (a, b), t in zip(item.spans, item.types) if a <= line <= b]
+    return typ in located if located else True
+
+
+#: Why an answer with no verdict is not executed: no "buggy" field, line, type or changed code.
+NO_VERDICT = 'the answer states no verdict (no "buggy" field, line or type in the required format, and no change)'
 
 
 def score_item(item: HlsItem, answer: HlsAnswer | None, workdir: Path, *, include: Path | None = None,
@@ -141,16 +165,20 @@ def score_item(item: HlsItem, answer: HlsAnswer | None, workdir: Path, *, includ
         return ItemScore(item.id, False, pred, detection, answer.line, None, [], answer.type, None, None, status)
     detection = "tp" if pred else "fn"
     line_hit = bool(pred) and item.line_in_span(answer.line)
-    type_hit = bool(pred) and answer.type in item.types
+    typed = bool(pred) and type_hit(item, answer.line, answer.type)
     verdict: FixVerdict | None = None
     if item.executable and execute:
-        verdict = fix_at_exec(item, answer.fix, workdir, include=include, cache=cache, timeout_s=timeout_s,
-                              max_changed=max_changed, runner=runner, sandbox=sandbox, limits=limits) if pred \
-            else FixVerdict("fail", "answer says the code is correct")
+        if pred is None:
+            verdict = FixVerdict("no_code", NO_VERDICT)
+        elif pred:
+            verdict = fix_at_exec(item, answer.fix, workdir, include=include, cache=cache, timeout_s=timeout_s,
+                                  max_changed=max_changed, runner=runner, sandbox=sandbox, limits=limits)
+        else:
+            verdict = FixVerdict("fail", "answer says the code is correct")
         status = verdict.status
     else:
-        status = "pass" if detection == "tp" and line_hit else "fail"
-    return ItemScore(item.id, True, pred, detection, answer.line, line_hit, list(item.types), answer.type, type_hit,
+        status = "pass" if detection == "tp" and line_hit else ("no_code" if pred is None else "fail")
+    return ItemScore(item.id, True, pred, detection, answer.line, line_hit, list(item.types), answer.type, typed,
                      verdict, status)
 
 
@@ -198,8 +226,9 @@ def _table(scores: Sequence[ItemScore]) -> tuple[int, int, int, int]:
 
 
 def type_macro_f1(scores: Sequence[ItemScore]) -> float:
-    """Macro-F1 over bug types, on buggy items: a predicted type among the item's types is a hit,
-    otherwise a miss of its first type (and a false positive of the predicted type)."""
+    """Macro-F1 over bug types, on buggy items: a credited type (``type_hit``: the located bug's
+    type, or any bug's where the line located none) is a hit, otherwise a miss of the item's first
+    type (and a false positive of the predicted type)."""
     known = set(all_types())
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -208,7 +237,7 @@ def type_macro_f1(scores: Sequence[ItemScore]) -> float:
         if not s.buggy:
             continue
         pred = s.predicted_type if s.predicted else None
-        if pred is not None and pred in s.true_types:
+        if pred is not None and s.type_hit:  # the pairing rule of :func:`type_hit`
             tp[pred] += 1
             continue
         fn[s.true_types[0]] += 1

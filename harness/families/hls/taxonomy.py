@@ -52,12 +52,47 @@ _ALIASES: dict[str, str] = {
     "SHIFT": "SHFT", "INFINITE": "INF", "INFINITE_LOOP": "INF", "NONTERMINATING": "INF",
     "SIGN": "USE", "WIDTH": "USE", "TYPE": "USE", "LOOP_BOUND": "MLU", "LOOP": "MLU",
     "DIVISION": "ZERO", "DIV": "ZERO", "DIVIDE_BY_ZERO": "ZERO", "BUFFER": "BUF",
-    "OPERATOR": "OP", "CONSTANT": "CONST",
+    "OPERATOR": "OP", "CONSTANT": "CONST", "DIVISION_BY_ZERO": "ZERO", "UNINITIALISED_VARIABLE": "INIT",
 }
 
 
 def all_types() -> dict[str, str]:
     return {**BUG_TYPES, **EXTRA_TYPES}
+
+
+_FILLER = frozenset({"OR", "AND", "A", "AN", "THE", "OF", "TO"})
+
+
+def _words_key(text: str) -> str:
+    """A spelling-free key of a type description: upper case, words split at anything but letters
+    and digits, filler words (or, and, a, the, of, to) dropped, each word singular (a final S off a
+    word of four letters or more, not SS) and British (IZ read as IS): "Sign/width misuses",
+    "sign or width misuse" and "SIGN-OR-WIDTH MISUSE" share one key."""
+    words = []
+    for word in "".join(c if c.isalnum() else " " for c in text.upper()).split():
+        if word in _FILLER:
+            continue
+        if len(word) >= 4 and word.endswith("S") and not word.endswith("SS"):
+            word = word[:-1]
+        words.append(word.replace("IZ", "IS"))
+    return "_".join(words)
+
+
+def _description_codes() -> dict[str, str]:
+    """Each code's short description as a prompt shows it (the text before its parenthesis, of
+    :data:`BUG_TYPES` and :data:`CHRYSALIS_TYPES`), and the whole description, by
+    :func:`_words_key`. A key two codes share (none today) is left out."""
+    found: dict[str, set[str]] = {}
+    for table in (BUG_TYPES, CHRYSALIS_TYPES):
+        for code, text in table.items():
+            for form in (text.split(" (")[0], text):
+                found.setdefault(_words_key(form), set()).add(code)
+    return {key: next(iter(codes)) for key, codes in found.items() if key and len(codes) == 1}
+
+
+#: The prompts' descriptions of the codes (honest round 15: "wrong shift", "buffer misuse", "sign
+#: or width misuse"... were not read as their codes).
+DESCRIPTIONS: dict[str, str] = _description_codes()
 
 
 def normalize_type(value: object) -> str | None:
@@ -76,4 +111,13 @@ def normalize_type(value: object) -> str | None:
     for code in (*BUG_TYPES, *EXTRA_TYPES):
         if head.startswith(code + "_") or head.startswith(code + ":"):
             return code
+    raw = str(value).strip()
+    for form in (raw.split("(")[0], raw):  # a description, with or without its parenthesis
+        key = _words_key(form)  # also a code in quotes or markdown: `USE`, **BUF**, "OP"
+        if key in BUG_TYPES or key in EXTRA_TYPES:
+            return key
+        if key in DESCRIPTIONS:
+            return DESCRIPTIONS[key]
+        if key in _ALIASES:
+            return _ALIASES[key]
     return head
