@@ -6,7 +6,7 @@ only AddressSanitizer saw it (the kernel program's arrays were heap blocks of ex
 testbench's size, so the write was silent in ``plain`` and ``pattern``). The red team's fixes
 measured the distance between two local arrays (``(long)&a[0] - (long)&b[0]``, which ASan's stack
 redzones widen) and kept the overflowing loop wherever the distance was small: ``pass``. Now the
-kernel program's host unit (``guardbands.guarded_host_text``) puts guard bands of a known byte before and
+kernel program's host unit (``kernel_link.host_text``, :mod:`guardbands`) puts guard bands of a known byte before and
 after every array and reference argument in the ``plain`` and ``pattern`` builds and checks them
 when the top function returns: a write outside the array is a ``runtime_error`` in every build, and
 an out-of-bounds read there reads the guard byte. The ``sanitize`` build keeps ASan's own report.
@@ -21,8 +21,9 @@ import pytest
 from benchmarks.hls_bugs import KERNELS_DIR
 from harness.families.hls.answer import parse_answer
 from harness.families.hls.csim import csim
-from harness.families.hls.guardbands import GUARD_MARKER, guarded_host_text
+from harness.families.hls.guardbands import GUARD_MARKER
 from harness.families.hls.items import HlsItem
+from harness.families.hls.kernel_link import host_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "hls" / "fixtures" / "rt15"
 ISQRT = KERNELS_DIR / "isqrt"
@@ -44,7 +45,7 @@ def _isqrt(body: str) -> str:
 
 
 def test_the_host_unit_guards_every_array_and_reference() -> None:
-    text = guarded_host_text((ISQRT / "tb.cpp").read_text(), "isqrt")
+    text = host_text((ISQRT / "tb.cpp").read_text(), "isqrt")
     assert text.count("guarded_new(") == 3 and text.count("guard_check(block") == 2  # definition + 2 slots
     assert "::operator new((std::size_t)(count * sizeof(T)))" not in text  # no unguarded array left
     assert GUARD_MARKER in text and "__SANITIZE_ADDRESS__" in text

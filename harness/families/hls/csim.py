@@ -44,9 +44,9 @@ from pathlib import Path
 from typing import Protocol
 
 from harness.cache import atomic_write_bytes, code_digest
-from harness.families.hls.guardbands import GUARD_MARKER, guarded_host_text
+from harness.families.hls.guardbands import GUARD_MARKER
 from harness.families.hls.judge import JUDGE_BINARY, ensure_judge, judge_key
-from harness.families.hls.kernel_link import HOST_FILE
+from harness.families.hls.kernel_link import HOST_FILE, host_text
 from harness.families.hls.tbcheck import top_of
 from harness.families.hls.toolchain import (
     PCH_HEADER,
@@ -229,7 +229,7 @@ def _tb_files(tb_path: Path) -> dict[str, bytes]:
     files = {"tb.cpp": tb, TB_WRAPPER: tb_wrapper_for(tb_path, text).encode()}
     top = top_of(tb_path.parent)
     if top is not None:
-        files[HOST_FILE] = guarded_host_text(text, top).encode()
+        files[HOST_FILE] = host_text(text, top).encode()
     for header in sorted(tb_path.parent.glob("*.h")):
         files[header.name] = header.read_bytes()
     return files
@@ -367,7 +367,7 @@ def _run_build(build: str, workdir: Path, include: Path, cxx: str, timeout_s: fl
     status, symptom = classify_run(res, timeout_s, nonce)
     if status == "fail":
         guard = next((ln.strip() for ln in res.stderr.splitlines() if ln.startswith(GUARD_MARKER + ":")), None)
-        if guard is not None:  # the kernel program's report of a damaged guard band (guarded_host_text)
+        if guard is not None:  # the kernel program's report of a damaged guard band (kernel_link.host_text)
             status, symptom = "runtime_error", guard[len(GUARD_MARKER) + 1:].strip()[:300]
     return BuildResult(build, status, symptom, tail(res.stdout + "\n" + res.stderr), spent, timeout_s=timeout_s)
 

@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import re
 
+from harness.families.hls.guardbands import GUARD_LIB
+
 #: Descriptors of the pipes: the testbench writes calls on 4 and reads results on 5; the kernel
 #: program reads calls on 3 and writes results on 4 (:mod:`harness.families.hls.judge` sets
 #: them up; the kernel's standard output goes to the judge's standard error).
@@ -217,24 +219,28 @@ R call(R (*)(P...), std::index_sequence<I...>, A &...a) {
 
 _HOST_SIDE = r"""
 static void lost(const char *) { std::_Exit(3); }
-template <typename P, typename K = typename kind_of<P>::type> struct Slot;
+@GUARD_LIB@template <typename P, typename K = typename kind_of<P>::type> struct Slot;
 template <typename P> struct Slot<P, by_pointer> {
     typedef typename std::remove_pointer<P>::type T;
     typedef typename std::remove_cv<T>::type U;
     std::uint64_t count = 0;
+    unsigned char *block = nullptr;
     U *buf = nullptr;
     void recv() {
         recv_blob(&count, sizeof count);
         if (count == NULL_COUNT) return;
         if (count > MAX_BYTES / (sizeof(T) ? sizeof(T) : 1)) lost("too many elements");
-        buf = static_cast<U *>(::operator new((std::size_t)(count * sizeof(T))));
+        block = guarded_new((std::size_t)(count * sizeof(T)), sizeof(T));
+        buf = reinterpret_cast<U *>(block + guard_size(sizeof(T)));
         recv_blob((void *)buf, count * sizeof(T));
     }
     P arg() { return buf; }
     void back() {
-        if (!std::is_const<T>::value && count != NULL_COUNT) send_blob((const void *)buf, count * sizeof(T));
+        if (count == NULL_COUNT) return;
+        guard_check(block, (std::size_t)(count * sizeof(T)), sizeof(T), "an array");
+        if (!std::is_const<T>::value) send_blob((const void *)buf, count * sizeof(T));
     }
-    ~Slot() { ::operator delete((void *)buf); }
+    ~Slot() { ::operator delete((void *)block); }
 };
 template <typename P> struct Slot<P, by_stream> {
     typename std::remove_reference<P>::type s;
@@ -244,14 +250,19 @@ template <typename P> struct Slot<P, by_stream> {
 };
 template <typename P> struct Slot<P, by_ref> {
     typedef typename std::remove_reference<P>::type T;
+    unsigned char *block = nullptr;
     void *buf = nullptr;
     void recv() {
-        buf = ::operator new(sizeof(T));
+        block = guarded_new(sizeof(T), sizeof(T));
+        buf = block + guard_size(sizeof(T));
         recv_blob(buf, sizeof(T));
     }
     P arg() { return *static_cast<T *>(buf); }
-    void back() { send_blob(buf, sizeof(T)); }
-    ~Slot() { ::operator delete(buf); }
+    void back() {
+        guard_check(block, sizeof(T), sizeof(T), "a reference");
+        send_blob(buf, sizeof(T));
+    }
+    ~Slot() { ::operator delete((void *)block); }
 };
 template <typename P> struct Slot<P, by_value> {
     typedef typename std::remove_cv<typename std::remove_reference<P>::type>::type D;
@@ -349,9 +360,11 @@ HOST_FILE = "hweval_kernel_host.cpp"
 
 def host_text(tb_text: str, top: str) -> str:
     """The kernel program's ``main``: reads calls on :data:`KERNEL_FROM_TB` until the testbench
-    closes it, serves each with the kernel's ``top``."""
+    closes it, serves each with the kernel's ``top``; every array and reference argument lies between
+    guard bands (:mod:`.guardbands`)."""
     headers = local_includes(tb_text)
-    body = (_common("hweval_host", KERNEL_FROM_TB, KERNEL_TO_TB) + _HOST_SIDE.replace("@NS@", "hweval_host"))
+    body = (_common("hweval_host", KERNEL_FROM_TB, KERNEL_TO_TB)
+            + _HOST_SIDE.replace("@NS@", "hweval_host").replace("@GUARD_LIB@", GUARD_LIB))
     return f"""// hweval: the kernel program; the candidate's kernel is linked into it, the testbench is not.
 {headers}{body}
 {_NO_EXEC}
