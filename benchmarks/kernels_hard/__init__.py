@@ -45,7 +45,7 @@ def load_hard_problem(folder: Path) -> HardProblem:
 
 class KernelsHardSuite(KernelSuite):
     name = "kernels-hard"
-    version = "1"
+    version = "2"
     takes_data = "none"
     cpu_min_wall_s = 300.0  # a correct segmented_argsort answer took 242 s in the interpreter under load
     description = ("hweval's hard kernel problems (masked/-inf softmax, causal and varlen attention, int8 GEMM, "

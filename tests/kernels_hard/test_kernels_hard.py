@@ -29,6 +29,11 @@ from harness.suite import SuiteOptions
 
 REPO = Path(__file__).resolve().parents[2]
 WRONG = Path(__file__).resolve().parent / "wrong"
+#: red team s16 rtk: answers right on every input the CPU cases drew before kernels-hard version 2
+#: (row_median: the last NaN of a row, not the first; long_row_softmax: one fixed block of 8192
+#: columns; topk_rows and argmax_first: float order keys that rank +0.0 above -0.0)
+WRONG_RT16 = Path(__file__).resolve().parent / "wrong_rt16"
+LONG_ROWS = {"long_row_softmax", "row_median"}
 PROBLEM_IDS = sorted(p.parent.name for p in PROBLEMS_DIR.glob("*/meta.toml"))
 _NUMBER = r"([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)"
 # Problems whose docstrings state NaN outputs (NaN inputs sort first; a row holding NaN has a NaN median).
@@ -48,7 +53,7 @@ def _run_answers(pairs: list[tuple[str, Path]]) -> dict[tuple[str, str], dict[st
                           capture_output=True, text=True, timeout=900, check=False, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return {(r["problem"], Path(r["answer"]).name): r for r in rows}
+    return {(r["problem"], "/".join(Path(r["answer"]).parts[-2:])): r for r in rows}
 
 
 def _same(x: Any, y: Any) -> bool:
@@ -74,7 +79,8 @@ def test_problem_folder(pid: str) -> None:
     assert len(meta["hard"]) > 40, "a line saying what makes the problem hard"
     p = load_hard_problem(folder)
     assert set(p.configs) >= {"small", "edge", "large"} and list(p.configs)[-1] == "large"
-    assert p.config_names(gpu=False) == ["small", "edge"]
+    # rows longer than any fixed block an answer picks are checked on the CPU too (red team s16)
+    assert p.config_names(gpu=False) == ["small", "edge", *(["long"] if pid in LONG_ROWS else [])]
     assert p.config_names(gpu=True)[-1] == "large"  # the perf stage times the last GPU config
     assert len(p.dists) >= 2
     for cfg in p.configs:
@@ -155,13 +161,19 @@ def test_audit_mutants_come_from_the_golden() -> None:
 def test_goldens_pass_and_wrong_answers_fail() -> None:
     pairs = [(pid, PROBLEMS_DIR / pid / "solution_triton.py") for pid in PROBLEM_IDS]
     pairs += [(pid, WRONG / f"{pid}.py") for pid in PROBLEM_IDS]
+    rt16 = sorted(p.stem for p in WRONG_RT16.glob("*.py"))
+    assert rt16 == ["argmax_first", "long_row_softmax", "row_median", "topk_rows"]
+    pairs += [(pid, WRONG_RT16 / f"{pid}.py") for pid in rt16]
     results = _run_answers(pairs)
     for pid in PROBLEM_IDS:
-        good = results[(pid, "solution_triton.py")]
+        good = results[(pid, f"{pid}/solution_triton.py")]
         assert good["ok"], (pid, good["reason"], good.get("traceback", "")[-1500:])
         assert good["cases"] >= 2 * len(load_hard_problem(PROBLEMS_DIR / pid).dists) + 1
-        bad = results[(pid, f"{pid}.py")]
+        bad = results[(pid, f"wrong/{pid}.py")]
         assert not bad["ok"] and bad["reason"], (pid, "the naive wrong answer passed")
+    for pid in rt16:
+        bad = results[(pid, f"wrong_rt16/{pid}.py")]
+        assert not bad["ok"] and bad["reason"], (pid, "red team s16's answer passed")
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 """Row-wise argmax of long rows with a first-index tie rule and a NaN rule.
 
-Input: ``x`` (M, N) float32; N is large (loop over the row). Entries may be NaN, +inf or -inf,
-and many entries may be equal.
+Input: ``x`` (M, N) float32; N is large (loop over the row). Entries may be NaN, +inf, -inf or
+zeros of either sign (-0.0 and +0.0 are equal), and many entries may be equal.
 
 Output (M,) int64: for each row, the index of its maximum, where
 
@@ -46,6 +46,10 @@ def get_inputs(config: dict | None = None, dist: str = "normal", seed: int = 0):
     x = torch.randn((m, n), generator=gen)
     if dist == "ties":
         x = torch.randint(0, 4, (m, n), generator=gen).float()
+        if m > 1:  # a row whose maximum is zero, held by -0.0 before the first +0.0
+            x[1] = -torch.randint(1, 4, (n,), generator=gen).float()
+            x[1, n // 3::7] = 0.0
+            x[1, n // 5] = -0.0
     elif dist == "nan":
         x = x.masked_fill(torch.rand((m, n), generator=gen) < 0.0005, float("nan"))
         x[0] = float("nan")  # a row of NaN

@@ -1,7 +1,7 @@
 """Softmax and logsumexp of long rows (tens of thousands of columns) that may hold -inf.
 
 Input: ``x`` (M, N) float32 with no NaN and no +inf; entries may be -inf, whole rows may be -inf,
-and finite values may be huge (up to 1e30). N is large (the large configuration has N = 100003),
+and finite values may be huge (up to 1e30). N is large (N = 140001 in one CPU configuration, 100003 in the large one),
 so a row does not fit one block: loop over the row.
 
 Outputs: ``probs`` (M, N) float32, ``probs[i, j] = exp(x[i, j] - m_i) / sum_k exp(x[i, k] - m_i)``
@@ -18,6 +18,7 @@ M, N = 512, 100003
 CONFIGS = {
     "small": {"M": 4, "N": 5003},
     "edge": {"M": 3, "N": 1},
+    "long": {"M": 2, "N": 140001},
     "large": {"M": M, "N": N},
 }
 DISTS = ["normal", "neg_inf", "wide"]

@@ -1,6 +1,6 @@
 """Lower median of every row, with the index of its first occurrence, over rows far longer than a block.
 
-Input: ``x`` (M, N) float32, N >= 1 (N = 5003 here, 262147 in the GPU configuration). Values may
+Input: ``x`` (M, N) float32, N >= 1 (N = 5003 and 140001 here, 262147 in the GPU configuration). Values may
 be +inf, -inf, -0.0, NaN, and many may be equal.
 
 Outputs, for every row:
@@ -21,6 +21,7 @@ import torch.nn as nn
 CONFIGS = {
     "small": {"M": 5, "N": 5003},
     "edge": {"M": 4, "N": 2},
+    "long": {"M": 2, "N": 140001},
     "large": {"M": 1024, "N": 262147},
 }
 DISTS = ["normal", "ties", "special"]
@@ -54,7 +55,10 @@ def get_inputs(config: dict | None = None, dist: str = "normal", seed: int = 0):
         r = torch.rand(m, n, generator=gen)
         x = x.masked_fill(r < 0.2, float("-inf")).masked_fill(r > 0.75, float("inf"))
         x[0] = float("-inf")  # a row of -inf only
-        x[1, n // 3] = -float("nan")  # one NaN (its sign bit set) decides the row
+        x[1, n // 3] = -float("nan")  # the first of two NaNs (its sign bit set) decides the row
+        x[1, (2 * n) // 3] = float("nan")
+        if m > 3:  # NaNs scattered along a row: the first one decides, not any other
+            x[3] = x[3].masked_fill(torch.rand(n, generator=gen) < 0.01, float("nan"))
         if m > 2:
             x[2, :] = -x[2, :].abs()  # only negatives and -inf: the signed-bits order of negatives is reversed
     else:

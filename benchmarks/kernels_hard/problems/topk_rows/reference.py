@@ -1,7 +1,7 @@
 """Top-k of every row with a stated tie rule.
 
-Input: ``x`` (M, N) float32 with no NaN; it may hold +inf, -inf and many equal values (whole rows
-may be -inf). ``k`` (the constructor argument, here 6) satisfies ``k <= N``.
+Input: ``x`` (M, N) float32 with no NaN; it may hold +inf, -inf, zeros of both signs and many
+equal values (whole rows may be -inf). -0.0 and +0.0 are equal values. ``k`` (the constructor argument, here 6) satisfies ``k <= N``.
 
 Outputs, for every row: ``values`` (M, k) float32 and ``indices`` (M, k) int64, the k largest
 entries in descending order. Ties: among equal values the smaller column index comes first. In
@@ -40,6 +40,9 @@ def get_inputs(config: dict | None = None, dist: str = "normal", seed: int = 0):
     shape = (cfg["M"], cfg["N"])
     if dist == "ties":  # a handful of distinct values: every top-k is decided by the tie rule
         x = torch.randint(0, 4, shape, generator=gen).float()
+        if shape[0] > 1:  # a row whose top-k is zeros of both signs: -0.0 == +0.0, the smaller index first
+            pool = torch.tensor([-0.0, 0.0, -1.0, -2.0])
+            x[1] = pool[torch.randint(0, len(pool), (shape[1],), generator=gen)]
     elif dist == "infinities":
         x = torch.randn(shape, generator=gen)
         r = torch.rand(shape, generator=gen)
