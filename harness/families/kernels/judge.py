@@ -139,6 +139,9 @@ def judge_cases(problem: Problem, cand: Path, data: dict[str, Any], refs: RefCas
         oob = reports[cid].get("oob_write") or []
         if oob:  # a kernel wrote into a guard band: a bug the outputs alone may not show
             return "fail", f"out-of-bounds write in case {cid}: {', '.join(map(str, oob[:4]))} guard band changed", detail
+        raced = reports[cid].get("races") or []
+        if raced:  # programs of one launch race (sandboxed.races): the serial interpreter hid it
+            return "fail", f"{str(raced[0])[:400]} (case {cid})", detail
         try:
             cmp = compare.compare_outputs(ref, outs, tol)
         except (OverflowError, ValueError, TypeError, RuntimeError) as exc:  # the answer's values: never infra

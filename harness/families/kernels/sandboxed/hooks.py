@@ -130,9 +130,10 @@ def install_triton_hooks(counter: LaunchCounter, *, cpu: bool) -> None:
     Autotuner.run = tune_run  # type: ignore[method-assign]
     if cpu:
         Autotuner._bench = lambda self, *a, config, **k: [0.0, 0.0, 0.0]  # type: ignore[method-assign]
-        from harness.families.kernels.sandboxed import interp
+        from harness.families.kernels.sandboxed import interp, races
 
         interp.install()  # the interpreter's speed, not what it computes (interp.py)
+        races.install()  # programs of one launch that race, which the serial interpreter hides (races.py)
     _quick_triton_key()
 
 

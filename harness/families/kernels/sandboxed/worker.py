@@ -172,7 +172,7 @@ def phase_check(workdir: Path, job: dict[str, Any], res: Result) -> None:
 def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: PipeIO) -> None:
     import torch
 
-    from harness.families.kernels.sandboxed import hooks
+    from harness.families.kernels.sandboxed import hooks, races
 
     device = job["device"]
     kept: list[dict[str, Any]] = []
@@ -184,6 +184,7 @@ def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: P
         guards = GuardSet()
         inputs = guard_inputs(raw, guards)
         counter.reset()
+        races.take()  # what earlier code found is not this case's
         recorder = hooks.make_op_recorder(counter)
         try:
             with torch.no_grad(), hooks.device_remap(device), guard_allocations(guards, counter), recorder:
@@ -198,7 +199,7 @@ def _run_cases(job: dict[str, Any], res: Result, model: Any, counter: Any, io: P
         io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
                    "ops": dict(recorder.ops), "tuple": isinstance(out, tuple | list),
                    "oob_write": guards.broken(), "host_args": dict(counter.host_args),
-                   "host_copies": dict(recorder.host_copies), **facts})
+                   "host_copies": dict(recorder.host_copies), "races": races.take(), **facts})
         kept.append({"outputs": outs, "inputs_after": inputs})
     # Sent only now: a candidate that reuses or later overwrites a buffer shows up as wrong.
     io.outputs([{"outputs": cpu_copy(k["outputs"]), "inputs_after": cpu_copy(k["inputs_after"])} for k in kept])

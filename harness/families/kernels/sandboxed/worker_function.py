@@ -193,7 +193,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
     """TritonBench-T: each case runs the whole test section; torch ops are recorded only inside
     calls of the candidate's function (and of its autograd Functions' ``backward``), launches over the
     whole case."""
-    from harness.families.kernels.sandboxed import hooks
+    from harness.families.kernels.sandboxed import hooks, races
     from harness.families.kernels.sandboxed.provided import ClassWatch
     from harness.families.kernels.sandboxed.refcases import cpu_leaves, flatten
     from harness.families.kernels.sandboxed.writes import watch_writes
@@ -205,6 +205,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
     for _ in job["cases"]:
         case, _inputs = io.case(device)  # the case's seed arrives here, never in a file
         counter.reset()
+        races.take()  # what earlier code found is not this case's
         recorder = hooks.make_op_recorder(counter)
         active = [False]
         guards = GuardSet()
@@ -236,7 +237,7 @@ def check_function_kind(workdir: Path, job: dict[str, Any], res: Result, mod: Mo
         io.report({"id": case["id"], "launches": counter.count, "kernels": dict(counter.names),
                    "ops": dict(recorder.ops), "alias_input": [], "alias_previous": [],
                    "alias_within": [], "oob_write": guards.broken(), "host_args": dict(counter.host_args),
-                   "host_copies": dict(recorder.host_copies), "inputs_written": written,
+                   "host_copies": dict(recorder.host_copies), "races": races.take(), "inputs_written": written,
                    "class_reads": watch.reads})
     io.outputs(kept)
     res.reach("done")
