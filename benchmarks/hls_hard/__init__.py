@@ -48,7 +48,7 @@ def build_hard_prompt(item: HlsItem) -> str:
 
 class HlsHardSuite(KernelHlsSuite):
     name = "hls-hard"
-    version = "2"
+    version = "3"
     description = "Hand-written HLS-specific bugs (ap_fixed modes, ap_int widths, streams, line buffers); fixes C-simulated"
     takes_data: ClassVar[str] = "none"
 
