@@ -28,6 +28,7 @@ from harness.families.kernels.static.cudaindirect import indirect_calls
 from harness.families.kernels.static.cudaops import own_methods, tensor_operators
 from harness.families.kernels.static.devint import integer_problems
 from harness.families.kernels.static.devptr import DevicePointers, device_pointer_problems
+from harness.families.kernels.static.devuse import device_uses
 from harness.families.kernels.static.hostmem import host_memory_reach
 from harness.families.kernels.static.hostptr import format_writes, pointer_problems
 from harness.families.kernels.static.policy import CPP_NAMESPACE_ALLOWED, cpp_method_allowed
@@ -251,7 +252,8 @@ def extension_violations(ext: InlineExtension) -> list[tuple[str, str]]:
     if indirect:
         out.append(("cuda_host_indirect", ", ".join(indirect[:6])))
     kernels = set(global_kernels(ext.cuda_text))
-    pointer = sorted({p for v in views for p in [*pointer_problems(v.host, kernels), *format_writes(v.literals)]})
+    pointer = sorted({p for v in views for p in [*pointer_problems(v.host, kernels), *format_writes(v.literals),
+                                                 *device_uses(v.host)]})  # device memory in host code (s16 rtk c1)
     if pointer:
         out.append(("cuda_host_pointer", ", ".join(pointer[:6])))
     return out
