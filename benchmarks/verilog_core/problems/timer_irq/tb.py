@@ -129,6 +129,17 @@ def stimulus(rng, model):
     yield cyc(wr_en=1, wr_data=0x80)
     for _ in range(130):
         yield cyc()
+    # every bit of the reload register, seen through a periodic reload (red team 16: a design that
+    # kept only some reload bits passed): for each bit k, in a drawn order, a reload value with bit k
+    # set and random lower bits, run to its expiry and a few cycles past it, so the reloaded count
+    # shows the whole value; then 0xFF, the top of the range
+    bits = list(range(8))
+    rng.shuffle(bits)
+    for k in bits + [None]:
+        value = 0xFF if k is None else (1 << k) | rng.randrange(1 << k)
+        yield cyc(wr_en=1, wr_data=value)
+        for _ in range(value + 1 + rng.randint(2, 4)):
+            yield cyc(wr_data=rng.randrange(256))
     # asynchronous reset in the middle, then the default period again
     yield cyc(wr_en=1, wr_data=7)
     yield cyc()
@@ -142,7 +153,7 @@ def stimulus(rng, model):
     for _ in range(900):
         r = rng.random()
         wr = int(rng.random() < 0.03)
-        yield cyc(rst_n=int(r >= 0.003), wr_en=wr, wr_data=rng.choice((0, 1, 2, rng.randrange(32))),
+        yield cyc(rst_n=int(r >= 0.003), wr_en=wr, wr_data=rng.choice((0, 1, 2, rng.randrange(32), rng.randrange(256))),
                   en=int(rng.random() < 0.85), periodic=int(rng.random() < 0.8), pulse=(0.003 <= r < 0.006))
 
 
