@@ -14,10 +14,15 @@ class Memory:
         self.answers = []          # [cycle due, word], in acceptance order
         self.held = None           # request shown and not accepted last cycle
 
-    def chain(self, n_desc, max_len, long_block=False, empty_then_8000=False):
+    def chain(self, n_desc, max_len, long_block=False, empty_then_8000=False, lens=None):
+        """A chain of ``n_desc`` descriptors (lengths ``lens`` if given) with its source words; returns the
+        first descriptor's address, the expected writes, the readable addresses, the number of words and
+        whether the last descriptor is empty. The chain's source words and its destination words each
+        lie in one area (the blocks in chain order, 0 to 5 words apart) placed anywhere in the 16-bit
+        space, so every address bit of the source and destination fields varies (red team 16: they
+        were 0x1000 + a few hundred and 0x9000 + a few hundred)."""
         rng, used = self.rng, set()
         descs, expected_writes, readable, total = [], [], set(), 0
-        base_src, base_dst = 0x1000 + rng.randrange(0, 0x100), 0x9000 + rng.randrange(0, 0x100)
         for k in range(n_desc):
             while True:   # low addresses, sometimes 0x8000 (only bit 15 set) or high ones
                 a = rng.choice((rng.randrange(0x0010, 0x0F00), 0x8000, rng.randrange(0xC000, 0xFFF0)))
@@ -26,17 +31,31 @@ class Memory:
                 if not used & {a - 2, a - 1, a, a + 1, a + 2}:
                     break
             used |= {a, a + 1, a + 2}
-            n = max_len if long_block else rng.choice((0, 1, 2, 3, 8, max_len, rng.randint(0, max_len)))
+            if lens is not None:
+                n = lens[k]
+            else:
+                n = max_len if long_block else rng.choice((0, 1, 2, 3, 8, max_len, rng.randint(0, max_len)))
             if empty_then_8000 and k == 0:
                 n = 0
-            descs.append((a, base_src, base_dst, n))
+            descs.append([a, 0, 0, n, rng.randint(0, 5), rng.randint(0, 5)])
+        taken = [(a, a + 3) for a, *_ in descs]
+        for field, gap in ((1, 4), (2, 5)):      # place the source area, then the destination area
+            span = sum(d[3] + d[gap] for d in descs)
+            while True:
+                lo = rng.randrange(0x0010, 0x10000 - span)
+                if all(lo + span <= t0 or t1 <= lo for t0, t1 in taken):
+                    break
+            taken.append((lo, lo + span))
+            for d in descs:
+                d[field], lo = lo, lo + d[3] + d[gap]
+        for a, src, dst, n, _, _ in descs:
             for i in range(n):
-                self.words[base_src + i] = rng.getrandbits(32)
-                expected_writes.append((base_dst + i, self.words[base_src + i]))
-                readable.add(base_src + i)
+                self.words[src + i] = rng.getrandbits(32)
+                expected_writes.append((dst + i, self.words[src + i]))
+                readable.add(src + i)
             readable |= {a, a + 1, a + 2}
-            base_src, base_dst, total = base_src + n + rng.randint(0, 5), base_dst + n + rng.randint(0, 5), total + n
-        for k, (a, src, dst, n) in enumerate(descs):
+            total += n
+        for k, (a, src, dst, n, _, _) in enumerate(descs):
             nxt = descs[k + 1][0] if k + 1 < len(descs) else 0
             self.words[a], self.words[a + 1], self.words[a + 2] = src, dst, nxt << 16 | n
         return descs[0][0], expected_writes, readable, total, descs[-1][3] == 0
@@ -89,13 +108,16 @@ class Bench:
             self.cycle += 1
 
     async def run_chain(self, n_desc, max_len, gnt_p, lat, budget=None, long_block=False, empty_then_8000=False,
-                        reset_at=None):
+                        reset_at=None, lens=None, cut_after=None):
         """One chain: start it, serve the port, check every write; returns cycles to done. With
         ``reset_at``: reset in the first cycle at least that many cycles after the start edge in
-        which no read is outstanding (if the chain is not complete by then; returns None)."""
+        which no read is outstanding (if the chain is not complete by then; returns None). With
+        ``cut_after``: once that many writes were accepted (the chain not complete), grant nothing
+        more until every outstanding read is answered, then reset (returns None)."""
         d, mem = self.dut, self.mem
-        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len, long_block, empty_then_8000)
+        first, writes, readable, total, last_empty = mem.chain(n_desc, max_len, long_block, empty_then_8000, lens)
         writes = list(writes)
+        n_writes, draining = len(writes), False
         started, complete_edge, start_edge = False, None, None
         while True:
             await FallingEdge(d.clk)
@@ -103,9 +125,14 @@ class Bench:
                     and not mem.answers and complete_edge is None):
                 await self.reset()
                 return None
+            if cut_after is not None and n_writes - len(writes) >= cut_after and complete_edge is None:
+                if not mem.answers:
+                    await self.reset()
+                    return None
+                draining = True
             d.start.value = int(not started)
             d.desc_addr.value = first if not started else self.rng.getrandbits(16)
-            driven_gnt = int(self.rng.random() < (gnt_p() if callable(gnt_p) else gnt_p))
+            driven_gnt = 0 if draining else int(self.rng.random() < (gnt_p() if callable(gnt_p) else gnt_p))
             d.mem_gnt.value = driven_gnt
             due = mem.answers and mem.answers[0][0] <= self.cycle
             d.mem_rvalid.value = int(bool(due))
@@ -229,4 +256,21 @@ async def test_dma(dut):
         await bench.run_chain(3, 5, 0.8, lambda: rng.randint(1, 4), empty_then_8000=True)
     for _ in range(4):        # long blocks, slow answers, grants in bursts: more reads than any small buffer
         await bench.run_chain(1, 60, Bursts(rng), lambda: rng.randint(12, 30), long_block=True)
+    # the length field's whole range (red team 16: a design that kept len[5:0] passed). A length of
+    # 0x0100 (read as 0 by a design without bit 8) copied whole between two short blocks, at random
+    # grants; one block of 1024 to 1279 words at full speed (the word counts past 10 bits, within the
+    # throughput bound); then for each length bit k from 6 to 14, in a drawn order, a block of
+    # 2^k + r words (r < 64 random) cut by a reset after r + 1 to r + 4 writes, where a design that
+    # drops bit k has already finished. (Bit 15 cannot be tested: a block of 32768 words or more cannot
+    # have its source and destination areas disjoint, as the spec promises they are.)
+    await bench.run_chain(3, 0, 0.7, lambda: rng.randint(1, 6), lens=(rng.randint(1, 8), 0x0100, rng.randint(0, 8)))
+    lat = rng.randint(1, 4)
+    await bench.run_chain(1, 0, 1.0, lat, lambda w, d: 2 * w + d * (2 * lat + 8) + 4, lens=(rng.randint(1024, 1279),))
+    bits = list(range(6, 15))
+    rng.shuffle(bits)
+    for k in bits:
+        r = rng.randrange(64)
+        took = await bench.run_chain(1, 0, rng.choice((1.0, 0.7)), lambda: rng.randint(1, 6), lens=((1 << k) | r,),
+                                     cut_after=r + rng.randint(1, 4))
+        assert took is None, (k, r)
     assert worst > 0
