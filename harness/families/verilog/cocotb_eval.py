@@ -13,6 +13,8 @@ answer checked clean that Icarus cannot compile is run again, as the same job wi
 build (its own integrity check, the same sources, testbench and seed); Verilator's verdict
 stands, with an ``icarus`` stage quoting Icarus and ``metrics["simulator"] = "verilator"``. Only
 an answer neither compiles is ``syntax_error``. An integrity rejection never reaches the retry.
+An answer Icarus builds with its ``always_*`` constant-select warning (:data:`ALWAYS_SORRY`) and
+then runs past the time limit is retried the same way (honest round s16, :func:`icarus_hung`).
 """
 from __future__ import annotations
 
@@ -228,6 +230,8 @@ def evaluate_cocotb(
     if fallback == "verilator" and simulator == "icarus" and icarus_rejected(verdict):
         # the same job (integrity check, sources, testbench, seed), built by the existing Verilator path
         verdict = fallback_verdict(verdict, _run(candidate, job, files, ctx, "verilator", trusted.trusted, start))
+    elif fallback == "verilator" and simulator == "icarus" and icarus_hung(verdict):
+        verdict = hang_fallback_verdict(verdict, _run(candidate, job, files, ctx, "verilator", trusted.trusted, start))
     return verdict
 
 
@@ -271,6 +275,34 @@ def icarus_rejected(verdict: Verdict) -> bool:
     integrity = verdict.stages.get("integrity")
     return (verdict.status is Status.SYNTAX_ERROR and syntax is not None and syntax.status == "syntax_error"
             and integrity is not None and integrity.status == "pass")
+
+
+#: Icarus 11's warning on an ``always_comb``/``always_latch`` reading a constant select: it makes the
+#: process sensitive to the whole vector, and two such processes feeding each other (a helper module
+#: instantiated twice in a chain) can wake each other forever (honest round s16: crc_engine, secded72)
+ALWAYS_SORRY = "sorry: constant selects in always_* processes are not currently supported"
+
+
+def icarus_hung(verdict: Verdict) -> bool:
+    """Whether the answer, checked clean and built by Icarus with :data:`ALWAYS_SORRY` in its build log,
+    then ran past the time limit: Verilator simulates such a design as the language defines it. A
+    timeout without that message is the answer's (a design that truly hangs stays ``timeout``)."""
+    syntax = verdict.stages.get("syntax")
+    integrity = verdict.stages.get("integrity")
+    return (verdict.status is Status.TIMEOUT and syntax is not None and syntax.status == "pass"
+            and bool(syntax.data.get("always_sorry")) and integrity is not None and integrity.status == "pass")
+
+
+def hang_fallback_verdict(icarus: Verdict, verilator: Verdict) -> Verdict:
+    """The verdict of an answer that timed out under Icarus after :data:`ALWAYS_SORRY`: Verilator's
+    (a ``timeout`` there too stays one), with an ``icarus`` stage saying why it ran."""
+    said = str(icarus.stages["syntax"].data.get("always_sorry", ALWAYS_SORRY))
+    note = (f"Icarus timed out ({icarus.reason}) on a design it warned about ({said}), so it was built and "
+            "tested with Verilator 5")
+    verilator.stages = {"icarus": StageResult("timeout", note, icarus.wall_s), **verilator.stages}
+    verilator.logs = {**verilator.logs, "icarus": tail(said, 2000)}
+    verilator.metrics = {**verilator.metrics, "simulator": "verilator"}
+    return verilator
 
 
 def fallback_verdict(icarus: Verdict, verilator: Verdict) -> Verdict:
@@ -337,6 +369,9 @@ def _verdict(res: ExecResult, nonce: str, candidate: Candidate, limits: Limits, 
     if res.stderr.strip():
         logs["stderr"] = tail(res.stderr, 2000)
     if res.timed_out:
+        sorry = next((re.sub(r"^\S*/", "", ln.strip()) for ln in build_log.splitlines() if ALWAYS_SORRY in ln), None)
+        if syntax is not None and sorry:  # for icarus_hung: the Verilator fallback may run it
+            syntax.data["always_sorry"] = sorry
         return Verdict(Status.TIMEOUT, reason=f"exceeded {limits.wall_s:g} s wall time", stages=stages,
                        wall_s=wall, logs=logs)
     if function is not None:

@@ -8,7 +8,8 @@ believes it drove (red team 9 S1, S2). These forms are rules here, on the text t
 reads:
 
 - ``force``, ``release`` and ``deassign`` (rule ``force``): no honest design overrides nets;
-- ``defparam`` (rule ``defparam``): ``defparam acc8.W = 1`` changed the value a test reads back;
+- ``defparam`` (rule ``defparam``, :mod:`harness.families.verilog.defparams`): ``defparam acc8.W = 1``
+  changed the value a test reads back; only an instance the same module declares may be set so;
 - a hierarchical reference through a module's own name or through a scope the text never
   declares (rule ``hierarchical_reference``): ``assign #2 acc8.en = clk`` drove the design's own
   input from "above" (red team 9 S5);
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 
 from harness.families.verilog.extract import module_spans
-from harness.families.verilog.lexer import Token, tokenize
+from harness.families.verilog.lexer import Token, drop_end_labels, tokenize
 from harness.families.verilog.ports import bracket_end, port_directions
 
 FORCE_WORDS = frozenset({"force", "release", "deassign"})  # and `defparam`, its own rule
@@ -46,9 +47,6 @@ def word_rules(tokens: list[Token]) -> list[tuple[str, str]]:
         if tok.text in FORCE_WORDS:
             found.append(("force", f"{tok.text} (a design may not override nets: it could override its own "
                                    "inputs, which the test reads back)"))
-        elif tok.text == "defparam":
-            found.append(("defparam", "defparam (parameters are set where a module is instantiated, `#(...)`; a "
-                                      "defparam can change what a test reads back from the design)"))
         elif tok.text in SWITCHES:
             found.append(("switch_primitive", f"{tok.text} (pull and switch primitives could drive the "
                                               "design's own inputs)"))
@@ -201,7 +199,7 @@ def _primitives(source: str) -> frozenset[str]:
 def _plain_tokens(source: str) -> list[Token]:
     """``source``'s tokens with escaped identifiers as the plain names they denote (``\\en `` is ``en``)."""
     return [t._replace(text=t.text[1:]) if t.kind == "ident" and t.text.startswith("\\") else t
-            for t in tokenize(source)]
+            for t in drop_end_labels(tokenize(source))]  # `end : b`: a label is not a statement's start
 
 
 def _net_declaration(toks: list[Token], i: int) -> bool:
@@ -357,7 +355,7 @@ def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:
     found: set[str] = set()
     spans = [(start, end) for _, start, end in module_spans(source)] or [(0, len(source))]
     for start, end in spans:  # each module on its own: a name declared in another module is not this one's
-        toks = tokenize(source[start:end])
+        toks = drop_end_labels(tokenize(source[start:end]))  # a label (`endmodule : top`) declares no scope
         heads, plain = _heads(toks)
         data = _data_names(toks)
         generates = any(t.text in ("generate", "genvar", "begin") for t in toks)  # conditional generates need neither

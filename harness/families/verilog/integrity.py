@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 
+from harness.families.verilog.defparams import defparam_rules
 from harness.families.verilog.drivers import input_drivers, scope_rules, word_rules
 from harness.families.verilog.keywords import KEYWORDS
-from harness.families.verilog.lexer import Token, tokenize
+from harness.families.verilog.lexer import Token, end_label, tokenize
 
 #: System functions and tasks a design may use. Printing is harmless (verdicts never come from
 #: the simulator's output); reading the time is harmless; the rest computes values.
@@ -156,7 +157,7 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
                                              "the checks read keywords by their spelling: choose another name)"))
         elif tok.kind == "other" and tok.text == "`":
             found.append(("directive", "a stray ` (a compiler directive outside the allowed set)"))
-    found += word_rules(tokens) + input_drivers(source) + scope_rules(source)
+    found += word_rules(tokens) + defparam_rules(source) + input_drivers(source) + scope_rules(source)
     if preprocessed:
         found += unit_scope(source, tokens)
     first: dict[str, tuple[str, str]] = {}
@@ -201,7 +202,7 @@ def unit_scope(source: str, tokens: list[Token]) -> list[tuple[str, str]]:
             end = DEFINITIONS[word]
             while i < n and tokens[i].text != end:
                 i += 1
-            i += 1
+            i += 1 + (end_label(tokens, i) if i < n else 0)  # `endmodule : m`: the label ends it too (s16)
         elif word in UNIT_DECLARATIONS:
             depth = 0
             while i < n and not (tokens[i].text == ";" and depth == 0):
@@ -244,7 +245,9 @@ def definition_items(tokens: list[Token]) -> list[tuple[str, int, int, set[str]]
             k += 1
             depth += tokens[k].text in starts
             depth -= tokens[k].text == _ITEMS[word]
-        out.append((name, i, k, {t.text.lstrip("\\") for t in tokens[j + 1:k] if t.kind == "ident"}))
+        used = {t.text.lstrip("\\") for t in tokens[j + 1:k] if t.kind == "ident"}
+        k += end_label(tokens, k) if k < n else 0  # `endmodule : tb`: the label is the item's (honest round s16)
+        out.append((name, i, k, used))
         i = k + 1
     return out
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from harness.families.verilog.keywords import KEYWORDS
+
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
       | (?P<comment>//[^\r\n]*|/\*.*?\*/)
@@ -83,3 +85,29 @@ def blank_comments(src: str) -> str:
             pos = m.end()
     out.append(src[pos:])
     return "".join(out)
+
+
+#: Words that end a block or a definition and may carry a label (IEEE 1800 9.3.4, 23.2: ``endmodule : m``).
+END_WORDS = frozenset({"end", "endmodule", "endpackage", "endfunction", "endtask", "endclass", "endinterface",
+                       "endprogram", "endprimitive", "endgenerate", "endchecker", "endclocking", "endgroup",
+                       "endproperty", "endsequence", "endconfig", "join", "join_any", "join_none"})
+
+
+def end_label(tokens: list[Token], i: int) -> int:
+    """How many tokens after ``tokens[i]`` are its end label: 2 (``: name``) when ``tokens[i]`` is an
+    end word followed by ``:`` and a name that is not a keyword, else 0 (honest round s16). The label
+    is part of the end word: the checks that split or scope text read ``endmodule : m`` as ``endmodule``."""
+    if tokens[i].kind != "ident" or tokens[i].text not in END_WORDS or i + 2 >= len(tokens):
+        return 0
+    colon, name = tokens[i + 1], tokens[i + 2]
+    return 2 if colon.text == ":" and name.kind == "ident" and name.text.lstrip("\\") not in KEYWORDS else 0
+
+
+def drop_end_labels(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without the end labels (``: name`` after ``end``/``endmodule``/...): see :func:`end_label`."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        out.append(tokens[i])
+        i += 1 + end_label(tokens, i)
+    return out

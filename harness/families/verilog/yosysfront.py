@@ -13,6 +13,9 @@ rewritten here into equivalents yosys reads, after attributes are blanked
   the conditions, which synthesis does not keep; ``unique case`` yosys reads);
 - an immediate assertion's ``else`` action block (``assert (c) else $error("...");``) is dropped,
   the assertion kept (``assert (c);``): synthesis ignores both;
+- end labels (``endfunction : f``) are dropped, and so is each call of ``$error``, ``$warning``,
+  ``$info`` or ``$fatal`` that is a statement of a process, function or task (an empty statement
+  ``;`` is left; yosys 0.23 cannot resolve these tasks there: honest round s16);
 - an import of a package the answer defines (``import pkg::*;`` or ``import pkg::NAME;``, in a
   module's body or header) is replaced by one copy of the package's items at the top of the
   module's body (its ``parameter`` made ``localparam``, as a package's are); a module header whose
@@ -24,7 +27,7 @@ tests (:mod:`harness.families.verilog.netcheck`), and one that fails them gets n
 """
 from __future__ import annotations
 
-from harness.families.verilog.lexer import Token, tokenize
+from harness.families.verilog.lexer import Token, end_label, tokenize
 
 
 def _matching(toks: list[Token], i: int, opens: str, closes: str) -> int | None:
@@ -181,11 +184,57 @@ def _qualified_ifs(toks: list[Token]) -> list[tuple[int, int, str]]:
             and not (i and toks[i - 1].text == ".")]
 
 
+def _end_labels(toks: list[Token]) -> list[tuple[int, int, str]]:
+    """(start, end, "") dropping each end label (``endfunction : f``, ``endtask : t``: yosys 0.23's
+    parser stops at them; a label changes no logic)."""
+    return [(toks[i + 1].start, toks[i + 2].end, "") for i in range(len(toks)) if end_label(toks, i)]
+
+
+_PROCESSES = frozenset({"always", "always_comb", "always_ff", "always_latch", "initial", "final"})
+#: Severity tasks yosys 0.23 cannot resolve in a process ("Can't resolve task name `$error'"); they
+#: print, and synthesis ignores printing (honest round s16: lzc16's `$error` cost its area)
+SEVERITY_TASKS = frozenset({"$error", "$warning", "$info", "$fatal"})
+
+
+def _procedural(toks: list[Token]) -> list[tuple[int, int]]:
+    """(first, last) token ranges of process bodies (``always``/``initial``... to the ``end`` of their
+    ``begin`` or to their first ``;``) and of functions and tasks."""
+    out: list[tuple[int, int]] = []
+    for i, tok in enumerate(toks):
+        if tok.text in ("function", "task") and not (i and toks[i - 1].text == "."):
+            end = next((j for j in range(i, len(toks)) if toks[j].text in ("endfunction", "endtask")), len(toks) - 1)
+            out.append((i, end))
+        elif tok.text in _PROCESSES:
+            j = i + 1
+            while j < len(toks) and toks[j].text in ("@", "#", "*"):  # `@(posedge clk)`, `@*`, `#1`
+                j = (_matching(toks, j + 1, "(", ")") or j) + 1 if j + 1 < len(toks) and toks[j + 1].text == "(" \
+                    else j + 1 + (toks[j].text != "*" and toks[j + 1].text != "*")
+            last = _matching(toks, j, "begin", "end") if j < len(toks) and toks[j].text == "begin" \
+                else _statement_end(toks, j, len(toks))
+            out.append((i, last if last is not None else len(toks) - 1))
+    return out
+
+
+def _severity_calls(toks: list[Token]) -> list[tuple[int, int, str]]:
+    """(start, end, "") leaving an empty statement ``;`` for each call of :data:`SEVERITY_TASKS` that
+    is a statement of a process, function or task (so ``if (c) $error("..."); else ...`` stays valid)."""
+    ranges = _procedural(toks)
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(toks):
+        if tok.kind != "systask" or tok.text not in SEVERITY_TASKS or not any(a < i <= b for a, b in ranges):
+            continue
+        close = _matching(toks, i + 1, "(", ")") if i + 1 < len(toks) and toks[i + 1].text == "(" else i
+        if close is not None and close + 1 < len(toks) and toks[close + 1].text == ";":
+            edits.append((tok.start, toks[close].end, ""))
+    return edits
+
+
 def for_yosys(code: str) -> str:
     """``code`` (attributes already blanked) with the forms above rewritten for yosys 0.23 (packages
     are copied after their own statements are rewritten)."""
     toks = tokenize(code)
-    code = _apply(code, _final_returns(toks) + _assertion_actions(toks) + _qualified_ifs(toks))
+    code = _apply(code, _final_returns(toks) + _assertion_actions(toks) + _qualified_ifs(toks) + _end_labels(toks)
+                  + _severity_calls(toks))
     return _apply(code, _wildcard_imports(tokenize(code), code))
 
 
