@@ -5,17 +5,32 @@ Accepted shapes: a fenced ```json block or a bare ``{...}`` object with ``buggy`
 JSON slips models make are forgiven (Python literals, trailing commas, raw newlines inside
 strings, quoted numbers); when the object does not parse, the fields are read one by one. Code
 that was copied with the prompt's line numbers (``  12 | ...``) gets them stripped.
+
+Fences follow CommonMark (:func:`fenced_blocks`): three or more backticks or tildes, closed only by
+a line of the same character at least as long (a ````` ```` ````` block is not closed by ```` ``` ````;
+one never closed runs to the end of the answer); a code block's info string is a C/C++ language
+name (``cpp``, ``c``, ``cc``, ``cxx``, ``h``, ``hlscpp``...) or a file name with a C/C++ extension
+(``kernel.cpp``). Of several kernel files the last wins; with ``shown`` (the code the prompt
+showed), a file identical to it is not the fix where another file changes it (:func:`choose_fix`:
+honest round 16, the fixed file followed by the original "for comparison").
 """
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.families.hls.taxonomy import normalize_type
 
-_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*```[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
-_CODE_LANGS = {"", "cpp", "c++", "cxx", "cc", "c", "h", "hpp", "hls", "vitis", "diff_none"}
+#: An opening fence (CommonMark, indentation aside): three or more backticks or tildes and an info
+#: string (a backtick fence's info string holds no backtick, so ```` ```x``` ```` on one line is none).
+_OPEN = re.compile(r"^[ \t]*(?:(?P<ticks>`{3,})(?P<tinfo>[^`\n]*)|(?P<tildes>~{3,})(?P<info>[^\n]*))$")
+_LANG = re.compile(r"[\w+#.-]*")
+_CODE_LANGS = {"", "cpp", "c++", "cxx", "cc", "c", "h", "hpp", "hh", "hxx", "hls", "hlscpp", "hls-cpp", "hls_cpp",
+               "vitis", "diff_none"}
+#: An info string that is a file name of C/C++ source (```` ```kernel.cpp ````).
+_CODE_FILE = re.compile(r"[\w.+-]*\.(?:cpp|cc|cxx|c\+\+|c|h|hpp|hh|hxx)")
 _MAIN = re.compile(r"\bint\s+main\s*\(")
 _HEADER = re.compile(r"\s*(?://[^\n]*\n\s*)*(#ifndef\s+\w+\s*\n\s*#define\b|#pragma\s+once\b)")
 _NUMBERED = re.compile(r"^\s*\d+\s*[|:]\s?")
@@ -133,25 +148,88 @@ def _looks_like_code(text: str) -> bool:
     return bool(re.search(r"[;{}]", text)) and len(text.strip()) >= 20
 
 
-def _pick_code(blocks: list[tuple[str, str]]) -> str | None:
-    code = [body for lang, body in blocks if lang.lower() in _CODE_LANGS and not body.lstrip().startswith("{")
+def fenced_blocks(text: str) -> tuple[list[tuple[str, str]], str]:
+    """``([(language, body), ...], the text outside the blocks)``: CommonMark fenced code blocks.
+    A fence is three or more backticks or tildes (any indentation); it closes at a line holding
+    only the same character, at least as many times; one never closed runs to the end of ``text``
+    (so a ```` ``` ```` line inside a four-backtick block is part of its body). The language is the
+    start of the info string (``cpp``, ``kernel.cpp``)."""
+    blocks: list[tuple[str, str]] = []
+    outside: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _OPEN.match(line.rstrip("\r")) if "```" in line or "~~~" in line else None
+        if m is None:
+            outside.append(line)
+            i += 1
+            continue
+        fence = m.group("ticks") or m.group("tildes")
+        info = (m.group("tinfo") if m.group("ticks") else m.group("info")) or ""
+        j = i + 1
+        while j < len(lines) and not _closes(lines[j], fence):
+            j += 1
+        body = lines[i + 1: j]
+        # the body ends with a newline where a line follows it (the closing fence's or the text's end)
+        blocks.append((_LANG.match(info.strip()).group(0), "\n".join(body) + ("\n" if body and j < len(lines) else "")))  # type: ignore[union-attr]
+        outside.append(" ")
+        i = j + 1
+    return blocks, "\n".join(outside)
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence``: blanks, the fence's character at least as
+    many times, blanks (CommonMark)."""
+    body = line.rstrip("\r").strip(" \t")
+    return len(body) >= len(fence) and body == fence[0] * len(body)
+
+
+def _is_code_lang(lang: str) -> bool:
+    return lang.lower() in _CODE_LANGS or _CODE_FILE.fullmatch(lang.lower()) is not None
+
+
+def _code_candidates(blocks: list[tuple[str, str]]) -> list[str]:
+    """The blocks that may be the fixed kernel file, in order: kernel files (not a header or a
+    testbench a model echoed or wrote) that hold an ``#include`` (whole files), else all kernel
+    code blocks."""
+    code = [body for lang, body in blocks if _is_code_lang(lang) and not body.lstrip().startswith("{")
             and _looks_like_code(body)]
-    if not code:
-        return None
-    # a model may also echo the header or write a testbench: prefer a kernel file
     kernel = [c for c in code if not _MAIN.search(c) and not _HEADER.match(c)] or code
     full = [c for c in kernel if "#include" in c]
-    return (full or kernel)[-1]
+    return full or kernel
 
 
-def parse_answer(text: str | None) -> HlsAnswer | None:
-    """The answer in ``text``, or None when nothing usable is there (``no_code``)."""
+def choose_fix(candidates: Sequence[str], shown: str | None = None) -> str | None:
+    """The fix among the answer's kernel files: the last one, except that with ``shown`` (the code
+    the prompt showed) a file that does not change it (:func:`integrity.changed_lines` is 0: the
+    original echoed "for comparison") is passed over where another file changes it. Of several
+    files that change the code the last is still the one (an answer never gets more than one fix
+    executed); a file changing nothing is chosen only where no file changes anything."""
+    if not candidates:
+        return None
+    if shown is not None:
+        same = _code_lines(shown)
+        changed = [c for c in candidates if _code_lines(strip_line_numbers(c)) != same]
+        if changed:
+            return changed[-1]
+    return candidates[-1]
+
+
+def _code_lines(code: str) -> list[str]:
+    """The non-blank lines of ``code``, stripped: two texts have none of :func:`integrity.changed_lines`
+    between them exactly when these are equal (compared in linear time, whatever an answer holds)."""
+    return [ln.strip() for ln in code.replace("\r\n", "\n").split("\n") if ln.strip()]
+
+
+def parse_answer(text: str | None, shown: str | None = None) -> HlsAnswer | None:
+    """The answer in ``text``, or None when nothing usable is there (``no_code``). ``shown``: the
+    code the prompt showed, which lets :func:`choose_fix` pass over an echoed original."""
     if not text or not text.strip():
         return None
-    blocks = [(lang, body) for lang, body in _FENCE.findall(text)]
+    blocks, outside = fenced_blocks(text)
     json_blobs = [body for lang, body in blocks if lang.lower() in ("json", "json5", "jsonc")]
     json_blobs += [body for lang, body in blocks if lang.lower() not in ("json", "json5", "jsonc") and body.lstrip().startswith("{")]
-    outside = _FENCE.sub(" ", text)
     json_blobs += [obj for obj in _balanced_objects(outside) if re.search(r"buggy", obj, re.IGNORECASE)]
     data: dict[str, object] = {}
     for blob in json_blobs:
@@ -166,10 +244,10 @@ def parse_answer(text: str | None) -> HlsAnswer | None:
                 break
     fix = data.get("fix")
     fix_text = fix if isinstance(fix, str) and _looks_like_code(fix) else None
-    if fix_text is not None and "```" in fix_text:
-        fix_text = _pick_code(_FENCE.findall(fix_text)) or fix_text
+    if fix_text is not None and ("```" in fix_text or "~~~" in fix_text):
+        fix_text = choose_fix(_code_candidates(fenced_blocks(fix_text)[0]), shown) or fix_text
     if fix_text is None:
-        fix_text = _pick_code(blocks)
+        fix_text = choose_fix(_code_candidates(blocks), shown)
     if fix_text is not None:
         fix_text = strip_line_numbers(fix_text)
         if not fix_text.endswith("\n"):

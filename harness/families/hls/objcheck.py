@@ -8,7 +8,8 @@ with the original kernel's and the testbench's (both our code, compiled by the h
   the undefined symbols of :data:`HEADER_PROBE`, which instantiates the ap types and
   ``hls::stream``, and of :data:`MEMBER_PROBE`, which instantiates the base classes and proxies
   they leave alone; ``fprintf``/``fwrite`` to ``stderr``, ``exit``, ``abort``, ``__popcountdi2``,
-  string streams, ``fegetround``...) or in :data:`SAFE_EXTERNALS` (math and memory functions); a declared ``puts``,
+  string streams, ``fegetround``...) or in :data:`SAFE_EXTERNALS` (math and memory functions, libgcc's bit
+  helpers); a declared ``puts``,
   ``write``, ``syscall`` or ``_exit`` shows up here however its name was spelled in the source.
   The header allowance cannot be aimed: the text and token rules forbid naming these functions,
   ``__attribute__``, ``[[...]]`` and ``asm`` (so no weakref or asm label renames one), so a fix
@@ -62,10 +63,18 @@ _MATH = """sqrt exp log log2 log10 pow sin cos tan asin acos atan atan2 sinh cos
     ceil round lround llround trunc fmod remainder remquo hypot fmin fmax fdim fma exp2 expm1 log1p logb ilogb cbrt
     erf erfc tgamma copysign nearbyint rint lrint llrint ldexp frexp modf scalbn scalbln nextafter nexttoward nan
     sincos""".split()
+#: libgcc's helpers for the bit builtins a fix may use (``scan.PURE_BUILTINS``): each returns a
+#: count, parity or swapped value of its argument and touches nothing else. GCC calls
+#: ``__popcountdi2`` for ``__builtin_popcount*`` on x86-64 without ``-mpopcnt``; the others are
+#: the same family on other targets and widths.
+LIBGCC_BIT_HELPERS = frozenset(f"__{op}{mode}2" for op in ("popcount", "parity", "clz", "ctz")
+                               for mode in ("si", "di", "ti")) | {"__bswapsi2", "__bswapdi2"}
 #: Library symbols any fix may call: math (double, float and long double forms), memory copies, the
-#: guards of function-local statics, stack protection, exception unwinding and ``assert``.
+#: guards of function-local statics, stack protection, exception unwinding, ``assert`` and the
+#: libgcc bit helpers.
 SAFE_EXTERNALS = frozenset(
-    [*_MATH, *(f"{m}f" for m in _MATH), *(f"{m}l" for m in _MATH), "memcpy", "memmove", "memset", "memcmp",
+    [*_MATH, *(f"{m}f" for m in _MATH), *(f"{m}l" for m in _MATH), *LIBGCC_BIT_HELPERS,
+     "memcpy", "memmove", "memset", "memcmp",
      "abs", "labs", "llabs",
      "__stack_chk_fail", "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort", "_GLOBAL_OFFSET_TABLE_",
      "__gxx_personality_v0", "_Unwind_Resume", "__assert_fail"])

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from harness.families.hls.csim import COMMON_FLAGS
 from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, STANDARD_INCLUDES
 from harness.families.hls.items import HlsItem
+from harness.families.hls.scan import HLS_INCLUDES, PURE_BUILTINS
 from harness.families.hls.taxonomy import BUG_TYPES, CHRYSALIS_TYPES
 
 SYSTEM = ("You are an expert FPGA engineer who reviews Vitis HLS C++ code (ap_int, ap_fixed, hls::stream, "
@@ -27,18 +28,26 @@ ANSWER_FORMAT = """Answer with one JSON object:
   may not add I/O, attributes, asm, or objects whose type has a constructor, ap_int and ap_fixed
   included, at namespace scope (static or not): static initialisation must stay the original's (use
   a constexpr integer, a local, or a static local inside a function instead); it may
-  #include only the original's headers and STANDARD_INCLUDES, and call only its own functions,
+  #include only the original's headers and STANDARD_INCLUDES (and the HLS headers HLS_INCLUDES),
+  and call only its own functions,
   those headers' templates (std::min, std::swap...), members and operators of the ap and hls
   types, math functions (sqrt, exp, fabs...) and memcpy, memmove, memset, memcmp (no new/delete,
-  malloc or other library functions); null
+  malloc or other library functions), and of the compiler's builtins only BUILTINS; a #define
+  that comes before an #include must not change what the headers compile to; null
   when the code is correct. You may leave "fix" null and give the corrected file in a separate
   ```cpp block after the JSON instead."""
 
 #: The language standard flag every build compiles a fix with (stated in the prompt).
 STD_FLAG = next(f for f in COMMON_FLAGS if f.startswith("-std="))
 
+#: The builtins the prompt names: each family of :data:`scan.PURE_BUILTINS` once.
+_BUILTIN_NAMES = "__builtin_clz/ctz/popcount/parity (and their l, ll forms), __builtin_bswap16/32/64, __builtin_expect"
+assert {f"__builtin_{n}" for n in ("clz", "ctz", "popcount", "parity", "bswap16", "bswap32", "bswap64", "expect")} \
+    <= PURE_BUILTINS
+
 ANSWER_FORMAT = ANSWER_FORMAT.replace("FIX_MAX_CHANGED_LINES", str(FIX_MAX_CHANGED_LINES)).replace(
-    "STANDARD_INCLUDES", ", ".join(f"<{h}>" for h in sorted(STANDARD_INCLUDES))).replace("STD_FLAG", STD_FLAG)
+    "STANDARD_INCLUDES", ", ".join(f"<{h}>" for h in sorted(STANDARD_INCLUDES))).replace("STD_FLAG", STD_FLAG).replace(
+    "HLS_INCLUDES", ", ".join(f'"{h}"' for h in sorted(HLS_INCLUDES))).replace("BUILTINS", _BUILTIN_NAMES)
 
 #: The answer format where fixes are not executed (Chrysalis-HLS has no testbenches).
 LABELS_FORMAT = """Answer with one JSON object:

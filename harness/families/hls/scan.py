@@ -5,9 +5,11 @@ Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None
 * :func:`check_text` reads the text as written (split by :mod:`lexer`, GCC's way): no trigraphs
   (the build is ``-std=gnu++14``, which ignores them, but they have no honest use), no raw string
   literals (``raw-string``: no honest kernel needs one, and text after one is easy to misread), only these directives: ``#include`` of a
-  header the original kernel includes or of one of :data:`integrity.STANDARD_INCLUDES`,
-  ``#pragma HLS ...``, ``#define``/``#undef`` after the last include (so no macro reaches a
-  header) of names that are neither keywords nor reserved, and conditionals; no reserved name (``__SANITIZE_ADDRESS__``, ``__OPTIMIZE__``,
+  header the original kernel includes, of one of :data:`integrity.STANDARD_INCLUDES` or of one of
+  the HLS headers of :data:`HLS_INCLUDES`, ``#pragma HLS ...``, ``#define``/``#undef`` of names
+  that are neither keywords nor reserved, after the last include (so no macro reaches a header)
+  unless the caller checks the macros before an include itself (``macros_checked``: the fix's
+  headers preprocess to the same text without them, ``score.fix_at_exec``), and conditionals; no reserved name (``__SANITIZE_ADDRESS__``, ``__OPTIMIZE__``,
   ``__has_include``...) on a directive line but :data:`DIRECTIVE_RESERVED_OK` and those of the
   original's directives (``build-dependent``: such names differ between builds, and the
   preprocessed pass never sees a directive);
@@ -15,8 +17,8 @@ Two passes, each returning the first broken rule as ``"<rule>: <detail>"`` (None
   as compiled, macros expanded, ``_Pragma`` turned into ``#pragma``): only ``#pragma HLS``; ASCII
   only, no backslash outside literals (universal character names); no digraphs; no ``[[``
   attributes; no ``asm``/``thread_local``; no reserved identifier (``__x``, ``_X``: attributes,
-  builtins, ``__asm__``...) and no ``const_cast``/``reinterpret_cast`` that the original kernel
-  does not use itself; no name of output,
+  builtins, ``__asm__``...) but the pure bit builtins of :data:`PURE_BUILTINS` and no
+  ``const_cast``/``reinterpret_cast`` that the original kernel does not use itself; no name of output,
   process, file, environment, signal or thread functions (:data:`integrity.BANNED_NAMES`), but a
   variable of the fix's own named by :data:`integrity.OWN_NAME_OK` (``bool signal``).
 
@@ -59,6 +61,14 @@ _TOKEN = re.compile(r"""
   | (?P<punct>.)
 """, re.VERBOSE)
 KEYWORDS_BANNED = frozenset({"asm", "thread_local"})
+#: Compiler builtins a fix may use: each computes a value from its argument alone (bit counts,
+#: parity, byte swaps, a branch hint), compiled inline or to a pure libgcc helper
+#: (``__popcountdi2``: :data:`objcheck.LIBGCC_BIT_HELPERS`). Every other builtin (frame and return
+#: addresses, traps, memory, ``alloca``, ``apply``, ``longjmp``...) stays ``reserved``. Honest round
+#: 16: ``__builtin_clz`` in a leading-one search was ``reserved``.
+PURE_BUILTINS = frozenset({
+    *(f"__builtin_{op}{w}" for op in ("clz", "ctz", "popcount", "parity") for w in ("", "l", "ll")),
+    "__builtin_bswap16", "__builtin_bswap32", "__builtin_bswap64", "__builtin_expect"})
 #: Reserved names a fix may not use even where its original (through a header macro) does.
 ALWAYS_RESERVED = frozenset({"__attribute__", "__attribute", "__asm__", "__asm", "__declspec", "__thread",
                              "__builtin_trap", "__builtin_unreachable", "__builtin_frame_address",
@@ -89,8 +99,72 @@ def _standard_include(rest: str) -> bool:
     return m is not None and m.group(1) in STANDARD_INCLUDES
 
 
-def check_text(code: str, original: str) -> str | None:
-    """Rules on the fix's text (splices joined): trigraphs and directives."""
+#: The HLS headers a fix may include though its original does not (``"ap_fixed.h"`` or
+#: ``<ap_fixed.h>``): the public headers of the suites' include folder (hls4ml's ap_types: the
+#: rest of it, ``ap_common.h``, ``etc/ap_private.h``..., are their parts), which every kernel
+#: already reaches through ``kernel.h`` (``hls_math.h``: ``<cmath>`` and ``ap_fixed.h``, with
+#: templates over ``std::exp``...). Honest round 16: a fix adding ``#include "ap_fixed.h"`` was
+#: ``include``.
+HLS_INCLUDES = frozenset({"ap_int.h", "ap_fixed.h", "hls_stream.h", "hls_math.h"})
+_HLS_INCLUDE = re.compile(r'^[ \t]*(?:<([\w.]+)>|"([\w.]+)")[ \t]*$')
+
+
+def _hls_include(rest: str) -> bool:
+    """Whether an include's operand is ``<h>`` or ``"h"`` with ``h`` one of :data:`HLS_INCLUDES`."""
+    m = _HLS_INCLUDE.match(rest)
+    return m is not None and (m.group(1) or m.group(2)) in HLS_INCLUDES
+
+
+def _macro_directives(text: str) -> list[tuple[re.Match[str], bool]]:
+    """The ``#define``/``#undef`` directives of ``text`` (comments stripped, splices joined), each
+    with whether it comes before the last ``#include`` (it could reach a header)."""
+    found = list(_DIRECTIVE.finditer(text))
+    last_include = max((m.start() for m in found if m.group(2) == "include"), default=-1)
+    return [(m, m.start() < last_include) for m in found if m.group(2) in ("define", "undef")]
+
+
+def early_macros(code: str) -> list[tuple[str, str]]:
+    """``(directive, name)`` of each ``#define``/``#undef`` of ``code`` before its last ``#include``,
+    in order (``("define", "N")``)."""
+    text = strip_comments(lexer.join_splices(code))
+    out: list[tuple[str, str]] = []
+    for m, early in _macro_directives(text):
+        name = re.match(r"\s+(\w+)", m.group(3))
+        if early:
+            out.append((m.group(2), name.group(1) if name else m.group(3).strip()))
+    return out
+
+
+def header_lines(preprocessed: str, main_file: str = "kernel.cpp") -> list[str]:
+    """The lines of ``g++ -E`` output that come from files other than ``main_file`` (the headers,
+    the compiler's predefined macros and the command line's), with the line markers that enter
+    them: what the headers compile to. Markers back into ``main_file`` (its line numbers) are left out."""
+    out: list[str] = []
+    in_main = False
+    for line in preprocessed.split("\n"):
+        m = _LINEMARKER.match(line)
+        if m:
+            in_main = m.group(2) == main_file or m.group(2).endswith("/" + main_file)
+        if not in_main:
+            out.append(line)
+    return out
+
+
+def without_early_macros(code: str) -> str:
+    """``code`` (comments stripped, splices joined) with each ``#define``/``#undef`` before its
+    last ``#include`` blanked (its lines kept): what the headers would see if the fix defined its
+    macros after them."""
+    text = strip_comments(lexer.join_splices(code))
+    for m, early in reversed(_macro_directives(text)):
+        if early:
+            text = text[: m.start()] + "\n" * m.group(0).count("\n") + text[m.end():]
+    return text
+
+
+def check_text(code: str, original: str, *, macros_checked: bool = False) -> str | None:
+    """Rules on the fix's text (splices joined): trigraphs and directives. With ``macros_checked`` a
+    ``#define``/``#undef`` before an ``#include`` is left to the caller, which must show that the
+    headers do not see it (:func:`without_early_macros`, ``score.fix_at_exec``)."""
     if _TRIGRAPH.search(code):
         return f"trigraph: `{_TRIGRAPH.search(code).group(0)}` is not allowed (trigraphs have no use in a kernel)"  # type: ignore[union-attr]
     text = strip_comments(lexer.join_splices(code))
@@ -104,15 +178,16 @@ def check_text(code: str, original: str) -> str | None:
         if intro == "%:":
             return "digraph: `%:` directives are not allowed"
         if name == "include":
-            if not _INCLUDE.match(rest) or (rest.strip() not in allowed and not _standard_include(rest)):
+            if not _INCLUDE.match(rest) or (rest.strip() not in allowed and not _standard_include(rest)
+                                            and not _hls_include(rest)):
                 return (f"include: #include {rest.strip()} is not one of the original kernel's includes "
-                        "nor a standard header a fix may add")
+                        "nor a standard or HLS header a fix may add")
         elif name == "pragma":
             if not re.match(r"\s+HLS\b", rest, re.IGNORECASE):
                 return f"pragma: only `#pragma HLS` is allowed, not `#pragma{rest[:40]}`"
         elif name in ("define", "undef"):
             macro = re.match(r"\s+(\w+)", rest)
-            if m.start() < last_include:
+            if m.start() < last_include and not macros_checked:
                 return f"define: #{name} before an #include (a macro may not reach a header)"
             if macro is None or macro.group(1) in _KEYWORDS or _RESERVED.match(macro.group(1)):
                 return f"define: #{name} of `{macro.group(1) if macro else rest.strip()}` is not allowed"
@@ -252,7 +327,8 @@ def check_tokens(kernel_code: str, allowed_reserved: set[str]) -> str | None:
                 return f"cast: `{text}` is not allowed (it can write through a const input); the original does not use it"
             if text in KEYWORDS_BANNED:
                 return f"keyword: `{text}` is not allowed in a kernel"
-            if _RESERVED.match(text) and (text not in allowed_reserved or text in ALWAYS_RESERVED):
+            if _RESERVED.match(text) and text not in PURE_BUILTINS and (text not in allowed_reserved
+                                                                        or text in ALWAYS_RESERVED):
                 return f"reserved: `{text}` (attributes, builtins, asm and other reserved names) is not allowed"
             if text in BANNED_NAMES and not (text in OWN_NAME_OK and own_variable_only(texts, text)):
                 return (f"io: kernel code may not use `{text}` (output, process, file, environment or thread "

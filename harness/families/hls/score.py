@@ -11,22 +11,40 @@ that caught the bug (so its symptom must be gone). Only the kernel file of the a
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
 import random
+import re
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.cache import code_digest
+from harness.families.hls import integrity, scan
 from harness.families.hls.answer import HlsAnswer
-from harness.families.hls.csim import BUILDS, Runner, ap_include_dir, csim
-from harness.families.hls.guard import GuardInfraError, check_fix_text, inspect_fix
+from harness.families.hls.csim import (
+    BUILDS,
+    COMPILE_TIMEOUT_S,
+    KERNEL_FILE,
+    CsimInfraError,
+    Runner,
+    ap_include_dir,
+    compiler_version,
+    csim,
+    include_fingerprint,
+)
+from harness.families.hls.guard import GuardInfraError, compile_bases, inspect_fix
 from harness.families.hls.integrity import FIX_MAX_CHANGED_LINES, changed_lines
 from harness.families.hls.items import HlsItem
 from harness.families.hls.sandboxed import sandbox_runner
 from harness.families.hls.taxonomy import all_types
+from harness.sandbox import safefs
 from harness.sandbox.base import Limits, Sandbox
 
 log = logging.getLogger(__name__)
@@ -72,6 +90,114 @@ def _runner_for(runner: Runner | None, sandbox: Sandbox | None, limits: Limits |
     return sandbox_runner(sandbox, limits or Limits(), [inc, *([cache / "pch"] if cache else [])])
 
 
+def check_text_rules(fix: str, original: str, *, macros_checked: bool = False) -> str | None:
+    """The text rules of the gate (``guard.check_fix_text``); with ``macros_checked`` a
+    ``#define``/``#undef`` before an ``#include`` is left to :func:`early_macros_rule`."""
+    return (scan.check_text(fix, original, macros_checked=macros_checked) or integrity.check_fix(fix)
+            or scan.check_raw_strings(fix))
+
+
+#: The flags of the preprocessing that shows what the headers compile to: their tokens after
+#: expansion and (``-dD``) every macro they define or undefine; without the working folder's
+#: marker that ``-g1`` (the sanitize build) writes (the sandbox runs each command in a folder of its own).
+_MACRO_PREPROCESS = ("-E", "-dD", "-fno-working-directory")
+_FAMILY = Path(__file__).resolve().parent
+
+
+def _preprocess_headers(runner: Runner, base: list[str], folder: Path) -> tuple[bool, list[str] | None]:
+    """``(timed out, the header lines of kernel.cpp in folder preprocessed with base)`` (None
+    where it does not preprocess)."""
+    out = folder / "kernel.dd.ii"
+    try:
+        res = runner([*base, *_MACRO_PREPROCESS, KERNEL_FILE, "-o", out.name], folder, COMPILE_TIMEOUT_S, None)
+    except CsimInfraError as exc:
+        raise GuardInfraError(str(exc)) from exc
+    lines = None
+    if res.ok:
+        try:
+            with os.fdopen(safefs.open_regular(out), "rb") as f:
+                lines = scan.header_lines(f.read().decode(errors="replace"))
+        except OSError as exc:  # it preprocessed, so its output is there
+            raise GuardInfraError(f"the preprocessed fix could not be read: {exc}") from exc
+    out.unlink(missing_ok=True)
+    return res.timed_out, lines
+
+
+def early_macros_rule(fix: str, item: HlsItem, workdir: Path, *, runner: Runner, include: Path,
+                      cxx: str = "g++", cache: Path | None = None) -> str | None:
+    """The ``define`` rule for a ``#define``/``#undef`` before an ``#include`` (honest round 16:
+    ``#define N 8`` above an added ``#include <algorithm>`` was refused outright): the fix is
+    preprocessed (``-E -dD``, in the sandbox) with every build's kernel command as the gate and
+    C-simulation run it, and so is its text with those directives blanked
+    (:func:`scan.without_early_macros`); where the lines of the headers (their expanded tokens,
+    the macros they define, the files they include, the predefined and command-line macros) differ
+    in any build, a macro reaches a header and the fix is rejected, naming it. Identical header
+    lines are the same header code compiled, so the macro only reaches the fix's own lines, which
+    every other rule reads. None when the fix has no such directive or passes; GuardInfraError
+    when the sandbox or a tool failed. Cached by content like the gate's verdicts."""
+    early = scan.early_macros(fix)
+    if not early:
+        return None
+    assert item.kernel_dir is not None
+    try:
+        bases, _ = compile_bases(include, cxx, cache)
+    except OSError as exc:
+        raise GuardInfraError(str(exc)) from exc
+    headers = {h.name: h.read_bytes() for h in sorted(item.kernel_dir.glob("*.h"))}
+    h = hashlib.sha256()
+    parts: list[str | bytes] = ["macros-1", code_digest(_FAMILY), fix, json.dumps(bases), compiler_version(cxx),
+                                include_fingerprint(include), *headers, *headers.values()]
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    key = h.hexdigest()
+    path = cache / "macros" / key[:2] / f"{key}.json" if cache is not None else None
+    if path is not None and path.is_file():
+        return json.loads(path.read_text())["reason"]
+    texts = {"fix": fix, "moved": scan.without_early_macros(fix)}
+    reason: str | None = None
+    folder = workdir / "macros"
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+        safefs.make_folder(folder)  # written between sandboxed runs: never through a link left there
+        for hname, data in headers.items():
+            safefs.write_file(folder / hname, data)
+    except OSError as exc:
+        raise GuardInfraError(str(exc)) from exc
+    for label, base in bases.items():
+        seen: dict[str, list[str] | None] = {}
+        for name, text in texts.items():
+            try:
+                safefs.write_file(folder / KERNEL_FILE, text.encode())
+            except OSError as exc:
+                raise GuardInfraError(str(exc)) from exc
+            timed_out, seen[name] = _preprocess_headers(runner, base, folder)
+            if timed_out:
+                shutil.rmtree(workdir / "macros", ignore_errors=True)
+                return f"compile-time: the fix did not preprocess within {COMPILE_TIMEOUT_S:g}s ({label} build)"
+        if seen["fix"] is None:  # no preprocessing: C-simulation reports its syntax_error
+            continue
+        if seen["fix"] != seen["moved"]:
+            reason = _reaching(early, seen["fix"], seen["moved"], label)
+            break
+    shutil.rmtree(workdir / "macros", ignore_errors=True)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"reason": reason}))
+    return reason
+
+
+def _reaching(early: list[tuple[str, str]], ours: list[str], moved: list[str] | None, label: str) -> str:
+    """The ``define`` reason naming the first early macro whose name the headers' lines hold (the
+    first early macro where none does: a name pasted together by a header's ``##``)."""
+    text = "\n".join([*ours, *(moved or [])])
+    directive, name = next(((d, n) for d, n in early if re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", text)),
+                           early[0])
+    build = label.replace("+pch", " (precompiled headers)")
+    return (f"define: `#{directive} {name}` before an #include reaches a header (the headers preprocess differently "
+            f"with it, {build} build); define the kernel's macros after the last #include")
+
+
 def fix_at_exec(item: HlsItem, fix: str | None, workdir: Path, *, include: Path | None = None,
                 cache: Path | None = None, timeout_s: float = 10.0, max_changed: int = FIX_MAX_CHANGED_LINES,
                 runner: Runner | None = None, sandbox: Sandbox | None = None, limits: Limits | None = None,
@@ -91,7 +217,7 @@ def fix_at_exec(item: HlsItem, fix: str | None, workdir: Path, *, include: Path 
     runner = _runner_for(runner, sandbox, limits, include, cache)
     if runner is None:
         return FixVerdict("infra_error", "no sandbox given: a fix is never executed unsandboxed")
-    problem = check_fix_text(fix, item.original)
+    problem = check_text_rules(fix, item.original, macros_checked=gate)
     if problem:
         return FixVerdict("rejected", problem)
     changed = changed_lines(item.code, fix)
@@ -102,7 +228,8 @@ def fix_at_exec(item: HlsItem, fix: str | None, workdir: Path, *, include: Path 
     inc = include or ap_include_dir()
     if gate and fix.strip() != item.original.strip():  # the original is our own code
         try:
-            problem = inspect_fix(fix, item, workdir / "guard", runner=runner, include=inc, cache=cache)
+            problem = early_macros_rule(fix, item, workdir / "guard", runner=runner, include=inc, cache=cache) \
+                or inspect_fix(fix, item, workdir / "guard", runner=runner, include=inc, cache=cache)
         except GuardInfraError as exc:
             return FixVerdict("infra_error", f"integrity gate: {exc}", changed)
         if problem:

@@ -97,7 +97,8 @@ class HlsSuite(HlsAuditHooks, Suite):
         return Prompt.user(build_prompt(self.items()[problem.id]), system=SYSTEM)
 
     def extract(self, problem: Problem, completion: Completion) -> Candidate | None:
-        ans = parse_answer(completion.completion)
+        # the shown code: a block that only echoes it is not the fix when another block changes it
+        ans = parse_answer(completion.completion, shown=str(problem.data.get("code") or "") or None)
         if ans is None:
             return None
         labels = {"buggy": ans.buggy, "line": ans.line, "type": ans.type}
