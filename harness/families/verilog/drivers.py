@@ -353,9 +353,13 @@ def foreign_scopes(source: str, harness_names: set[str]) -> list[str]:
     appears nowhere else in it) or that the hidden harness uses: a reference into a scope above
     the design (Icarus resolves ``top.u_ref.p`` upward even past a local scope named ``top``)."""
     found: set[str] = set()
-    spans = [(start, end) for _, start, end in module_spans(source)] or [(0, len(source))]
-    for start, end in spans:  # each module on its own: a name declared in another module is not this one's
-        toks = drop_end_labels(tokenize(source[start:end]))  # a label (`endmodule : top`) declares no scope
+    from harness.families.verilog.unitdefs import outside_modules
+
+    regions = [source[start:end] for _, start, end in module_spans(source)]
+    # and what lies outside them (interfaces, programs, packages, functions, tasks: red team s16 rtv2)
+    regions = [*regions, outside_modules(source)] if regions else [source]
+    for region in regions:  # each module on its own: a name declared in another module is not this one's
+        toks = drop_end_labels(tokenize(region))  # a label (`endmodule : top`) declares no scope
         heads, plain = _heads(toks)
         data = _data_names(toks)
         generates = any(t.text in ("generate", "genvar", "begin") for t in toks)  # conditional generates need neither
