@@ -50,7 +50,7 @@ _RULES = f"""Rules:
 
 class VerilogHardSuite(CocotbVerilogSuite):
     name = "verilog-hard"
-    version = "2"
+    version = "3"
     description = "Block-level RTL from full specifications: spec, complete, modify and debug tasks, cocotb-checked"
     problems_dir = Path(__file__).parent / "problems"
     tb_models_dir = Path(__file__).parent / "tb_models"

@@ -196,9 +196,10 @@ class Bench:
         d.rst.value = 0
         self.cycle += 2
 
-    async def run(self, stream, expect, last, is_error, p_in, p_out):
+    async def run(self, stream, expect, last, is_error, p_in, p_out, stop=None):
         """Feed stream; bytes after index `last` must never be accepted. Check the output bytes,
-        their stability under back-pressure, and done/error."""
+        their stability under back-pressure, and done/error; with ``stop``, return once that many
+        bytes are out (the stream is abandoned unfinished: the next one starts after a reset)."""
         d, rng = self.dut, self.rng
         await self.reset()
         pos, got, idle, finish_at, held = 0, 0, 0, None, None
@@ -208,6 +209,8 @@ class Bench:
         settle, rising, falling = Timer(1, unit="ns"), RisingEdge(d.clk), FallingEdge(d.clk)
         while True:
             c = self.cycle
+            if stop is not None and got >= stop:
+                return
             v = int(pos < len(stream) and rng.random() < p_in)
             in_valid.value = v
             in_data.value = stream[pos] if pos < len(stream) else rng.getrandbits(8)
@@ -274,6 +277,23 @@ async def valid_case(bench, stream, used, p_in, p_out, rng):
     await bench.run(stream[:last + 1] + tail, expect, last, False, p_in, p_out)
 
 
+async def stored_length_bits(bench, rng):
+    """For every bit k = 6..15 of a stored block's LEN: a stream of a fixed block with 0 to 3
+    literals (so that the stored header starts at any bit) and a final stored block of 2^k + r
+    bytes (r = 1..8), fed up to its first r + 48 bytes and checked until r + 32 of them are out;
+    the stream is then abandoned (the next one starts after its reset). A design without LEN
+    bit k ends the block after r bytes."""
+    for k in range(6, 16):
+        r = rng.randint(1, 8)
+        lits = [rng.getrandbits(8) for _ in range(rng.randint(0, 3))]
+        head = bytes(rng.getrandbits(8) for _ in range(r + 48))
+        body = head + bytes((1 << k) + r - len(head))
+        stream, _ = encode([("fixed", lits), ("stored", body)], rng)
+        stream = stream[:len(stream) - (len(body) - len(head))]
+        await bench.run(stream, bytes(lits) + head, len(stream) - 1, False, rng.choice((1.0, 0.7)),
+                        rng.choice((1.0, 0.7)), stop=len(lits) + r + 32)
+
+
 async def run_inflate(dut):
     """The whole check: directed streams, windows reaching 4096 bytes back, random and zlib
     streams, then every error kind."""
@@ -296,6 +316,7 @@ async def run_inflate(dut):
         toks = [rng.getrandbits(8), (rng.randint(3, 258), 4096), (5, 4095), (40, 1), (258, rng.randint(1, 4096))]
         stream, used = encode([("fixed", [1, 2]), ("stored", filler), ("fixed", toks)], rng)
         await valid_case(bench, stream, used, 0.9, 0.8, rng)
+    await stored_length_bits(bench, rng)
     for _ in range(18):
         stream, used = random_stream(rng)
         await valid_case(bench, stream, used, rng.choice((1.0, 0.7, 0.3)), rng.choice((1.0, 0.6, 0.2)), rng)

@@ -7,7 +7,7 @@ check against zlib; the cycle-level checks are deflate_bench's :class:`Bench`.
 """
 import zlib
 
-from deflate_bench import DIST_BASE, DIST_EXTRA, LEN_EXTRA, Bench, Bits
+from deflate_bench import DIST_BASE, DIST_EXTRA, LEN_EXTRA, Bench, Bits, stored_length_bits
 from inflate_model import (
     CL_ORDER,
     FIXED_DIST,
@@ -300,6 +300,7 @@ async def run_inflate_full(dut):
     dut.rst.value, dut.in_valid.value, dut.in_data.value, dut.out_ready.value = 1, 0, 0, 0
     bench = Bench(dut, rng)
     bench.idle_limit, bench.finish_limit = 20000, 12000   # generous: table building may be slow
+    await stored_length_bits(bench, rng)   # every bit of a stored LEN from 6 to 15
     for _, stream in streams(rng):
         await check(bench, stream, rng)
 

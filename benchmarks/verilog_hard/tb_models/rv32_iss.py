@@ -5,6 +5,12 @@ simulator (:class:`Iss`), instruction encoders, a generator of random forward-on
 (:class:`Generator`) and the cocotb bench that runs a program on the core's memory port and
 checks its retire trace and stores (:class:`Bench`).
 
+Code runs in several regions of the 32-bit address space: a program starts at address 0 and
+leaves through far jumps (LUI then JALR) into regions at high addresses (random high bits, their
+complement, and one that crosses a carry boundary such as 0x80000000), where it runs an AUIPC
+first and then random code; the memory model serves every address (an address that holds no
+instruction reads as a NOP).
+
 Loads and stores may sit at any byte address: a misaligned access is split at the word
 boundary, as rv32_mext_modify's change request specifies. rv32im_core's programs make only
 naturally aligned accesses (``Generator(rng, misaligned=False)``), where this is plain RV32IM.
@@ -16,7 +22,8 @@ from harness.tbkit.cycle import read_masked
 
 MASK = 0xFFFFFFFF
 DATA_BASE, DATA_SIZE = 0x00010000, 0x1000
-CODE_LIMIT = 0x8000
+CODE_LIMIT = 0x8000     # the size of each code region (the first is 0 .. CODE_LIMIT)
+LOW_END = 0x20000       # far regions start above the first code region and the data area
 NOP = 0x00000013
 
 
@@ -170,12 +177,20 @@ class Generator:
     """Builds a program while executing it, so that every load and store lands aligned in the
     data area and control flow only moves forward (each address runs at most once)."""
 
-    def __init__(self, rng, misaligned=False):
+    def __init__(self, rng, misaligned=False, far=()):
+        """``far``: addresses of the regions that the program jumps to, in order (each gets
+        CODE_LIMIT bytes from its address; none may overlap 0 .. LOW_END or another)."""
         self.rng, self.misaligned = rng, misaligned
         self.data = {DATA_BASE + 4 * i: rng.getrandbits(32) for i in range(DATA_SIZE // 4)}
         self.prog = {}
         self.iss = Iss(self.prog, dict(self.data))
         self.pending_mem = False
+        self.regions = [(0, CODE_LIMIT)] + [(base, base + CODE_LIMIT) for base in far]
+        for i, (lo, hi) in enumerate(self.regions):
+            assert lo % 4 == 0 and hi <= 1 << 32 and (i == 0 or lo >= LOW_END), hex(lo)
+            assert all(hi <= lo2 or hi2 <= lo for lo2, hi2 in self.regions[:i]), "regions overlap"
+        self.region = 0
+        self.queue = []   # instructions that must come next (a far jump and its landing)
 
     def reg(self):
         return self.rng.choice((self.rng.randrange(32), self.rng.randrange(1, 9), self.rng.randrange(1, 9)))
@@ -235,7 +250,7 @@ class Generator:
             if rng.random() < 0.3:
                 rs2 = rs1 if rng.random() < 0.5 else rs2
             return enc_b(skip, rs2, rs1, rng.choice((0, 1, 4, 5, 6, 7)))
-        if kind < 0.97 or pc + skip >= CODE_LIMIT:
+        if kind < 0.97 or pc + skip >= self.regions[self.region][1]:
             return enc_j(skip, rd)
         found = self.based(pc + skip + rng.getrandbits(1))
         if found is None:
@@ -247,21 +262,68 @@ class Generator:
         self.pending_mem = True
         return ((DATA_BASE + self.rng.randrange(0, DATA_SIZE)) & 0xFFFFF000) | rd << 7 | 0x37
 
+    def far_jump(self):
+        """Queue LUI rT, JALR rd, rT into the next region (bit 0 of the sum sometimes set, which
+        JALR clears), then an AUIPC with rd != 0 as the first instruction there."""
+        rng = self.rng
+        self.region += 1
+        target = self.regions[self.region][0]
+        total = target + rng.getrandbits(1)
+        lo = sext(total, 12)
+        hi = ((total - lo) >> 12) & 0xFFFFF
+        rt = rng.randrange(1, 32)
+        up = rng.choice((0, 0xFFFFF, 0x80000, rng.getrandbits(20)))
+        self.queue = [hi << 12 | rt << 7 | 0x37, enc_i(lo, rt, 0, self.reg(), 0x67),
+                      up << 12 | rng.randrange(1, 32) << 7 | 0x17]
+
     def build(self, n):
-        """Program and expected trace/stores of its first n retirements."""
+        """Program and expected trace/stores of its first n retirements: an equal share in each
+        region (or until a region's end is near)."""
         trace, stores = [], []
-        while len(trace) < n and self.iss.pc < CODE_LIMIT - 200:
+        share = n // len(self.regions)
+        while len(trace) < n:
             pc = self.iss.pc
+            if not self.queue and self.region + 1 < len(self.regions) and \
+                    (len(trace) >= share * (self.region + 1) or pc >= self.regions[self.region][1] - 200):
+                self.far_jump()
+            if pc >= self.regions[self.region][1] - 200 and not self.queue:
+                break
             if pc not in self.prog:
-                self.prog[pc] = self.choose()
+                self.prog[pc] = self.queue.pop(0) if self.queue else self.choose()
             rec, store = self.iss.step()
             trace.append(rec)
             stores += store
-        for addr in range(0, max(self.prog) + 256, 4):   # never-run slots: harmless ALU fillers
-            if addr not in self.prog:
-                f3 = self.rng.choice((0, 4, 6, 7))
-                self.prog[addr] = enc_i(self.rng.randrange(-2048, 2048), self.reg(), f3, self.reg(), 0x13)
+        for lo, hi in self.regions:   # never-run slots: harmless ALU fillers
+            used = [a for a in self.prog if lo <= a < hi]
+            for addr in range(lo, min(max(used, default=lo - 256) + 256, hi), 4):
+                if addr not in self.prog:
+                    f3 = self.rng.choice((0, 4, 6, 7))
+                    self.prog[addr] = enc_i(self.rng.randrange(-2048, 2048), self.reg(), f3, self.reg(), 0x13)
         return trace, stores
+
+
+def far_regions(rng, count):
+    """Addresses for the far regions of ``count`` programs, two per program: the first regions
+    of the first two programs have random high bits and their complement (so every pc bit from
+    15 to 31 is 1 in one of them; later programs: random), the second ones start a few
+    instructions below a multiple of 2^k (k = 31 for the first program, else 16..31), so that
+    the pc carries across bit k there."""
+    while True:
+        high = rng.getrandbits(32) & 0xFFFF8000
+        if all(LOW_END <= h <= (1 << 32) - 2 * CODE_LIMIT for h in (high, ~high & 0xFFFF8000)):
+            break
+    out = []
+    for i in range(count):
+        while True:
+            a = (high if i == 0 else ~high & 0xFFFF8000 if i == 1 else rng.getrandbits(32) & 0xFFFF8000) \
+                | (rng.getrandbits(15) & 0x3FFC)
+            k = 31 if i == 0 else rng.randrange(16, 32)
+            b = (rng.randrange(1, 1 << (32 - k), 2) << k) - 4 * rng.randrange(4, 60)
+            regions = [(a, a + CODE_LIMIT), (b, b + CODE_LIMIT)]
+            if all(lo >= LOW_END and hi <= 1 << 32 for lo, hi in regions) and (a + CODE_LIMIT <= b or b + CODE_LIMIT <= a):
+                out.append((a, b))
+                break
+    return out
 
 
 def lane_mask(strb):
@@ -278,6 +340,8 @@ class Bench:
     def __init__(self, dut, rng, misaligned=False):
         self.dut, self.rng, self.misaligned = Signals(dut), rng, misaligned   # handles looked up once
         self.cycle = 0
+        self.far = far_regions(rng, 3)   # far code regions of the first three programs
+        self.programs = 0
 
     def sample(self):
         """This cycle's outputs; mem_wdata only in the lanes that mem_wstrb enables (the others
@@ -298,7 +362,9 @@ class Bench:
     async def program(self, n, p_gnt, lats):
         """Reset, then run one generated program for n retirements with the given port behaviour."""
         d, rng = self.dut, self.rng
-        gen = Generator(rng, self.misaligned)
+        far = self.far[self.programs] if self.programs < len(self.far) else far_regions(rng, 3)[2]
+        self.programs += 1
+        gen = Generator(rng, self.misaligned, far)
         trace, stores = gen.build(n)
         mem = dict(gen.data)
         mem.update(gen.prog)

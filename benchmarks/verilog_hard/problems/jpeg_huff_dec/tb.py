@@ -1,6 +1,14 @@
 """jpeg_huff_dec: random scans (all four MCU shapes, restarts, random canonical tables) encoded in
 Python and decoded by the bit-level model of tb_models/jpeg_huff; every coefficient, the bytes
-taken, the status outputs and the error codes are checked cycle by cycle."""
+taken, the status outputs and the error codes are checked cycle by cycle.
+
+num_mcus and restart_interval are 16 bits wide: besides short scans (up to 12 MCUs, intervals 0..3)
+every seed runs (with no gaps, to keep the run short) a long scan (65..72 MCUs, intervals 4..8
+or 9..64, a dozen blocks that may end with ZRLs up to position 64), and for every bit
+b = 4..15 of num_mcus and every bit c = 4..15 of restart_interval (paired at random) a scan started
+with num_mcus = 2^b + 1 and restart_interval = 2^c + 1, plus one with both 65535: its first two
+MCUs (no restart marker between them) are checked and the scan is then ended by a reset, so a
+design that drops bit b or c ends the scan, or expects a marker, after the first MCU."""
 import random
 
 import cocotb
@@ -26,16 +34,16 @@ def ac_symbols(blocks):
     return syms
 
 
-def make_tables(rng, blocks):
+def make_tables(rng, blocks, small=False):
     """Four (bits, huffval) tables: DC with all categories plus invalid symbols, AC with the
-    symbols the blocks need (or all 162) plus invalid ones."""
+    symbols the blocks need (or, unless small, sometimes all 162) plus invalid ones."""
     tables = []
     for t in range(4):
         if t < 2:
             syms = set(range(12)) | set(rng.sample(range(12, 256), rng.randint(1, 2)))
         else:
             comp_blocks = [b for b in blocks if (b[0] == 0) == (t == 2)]
-            syms = ac_symbols(comp_blocks) if rng.random() < 0.6 else \
+            syms = ac_symbols(comp_blocks) if small or rng.random() < 0.6 else \
                 {0x00, 0xF0} | {(r << 4) | s for r in range(16) for s in range(1, 11)}
             syms |= set(rng.sample(INVALID_AC, rng.randint(1, 3)))
         tables.append(random_table(rng, sorted(syms, key=lambda _: rng.random())))
@@ -78,7 +86,43 @@ def make_scan(rng, kind):
     if model.error != err or [(c, [v for v in zz]) for c, zz in model.blocks] != \
             [(c, [zz[n] for n in _natural()]) for c, zz in good] or (not inject and model.used != len(data)):
         raise RuntimeError(f"jpeg testbench: encoder and model disagree ({kind})")
-    return tables, mode, num_mcus, ri, data, model
+    return tables, mode, num_mcus, ri, data, model, None
+
+
+CHECKED_MCUS = 2   # MCUs checked in a scan started with a large num_mcus (then reset)
+
+
+def make_range_scan(rng, kind, b=None, c=None):
+    """A scan for the 16-bit ranges of num_mcus and restart_interval.
+
+    "long": mode 0, 65..72 MCUs, restart interval 4..8 (8 to 17 markers) or 9..64, a complete
+    scan in which 12 blocks end with a zero run of 16, 32 or 48 (coded with ZRLs that end the
+    block at 64, or with EOB, at random). "bits": num_mcus = 2^b + r and restart_interval =
+    2^c + r' (b, c = None: both 65535), data for CHECKED_MCUS + 1 MCUs (no marker among them,
+    as the interval is longer) of which the first CHECKED_MCUS are checked (the last element:
+    the number of coefficients after which the bench resets)."""
+    if kind == "long":
+        mode, num_mcus = 0, rng.randint(65, 72)
+        ri = rng.choice([rng.randint(4, 8), rng.randint(4, 8), rng.randint(9, 64)])
+    else:
+        mode = 0
+        num_mcus = 0xFFFF if b is None else (1 << b) + rng.randint(1, CHECKED_MCUS - 1)
+        ri = 0xFFFF if c is None else (1 << c) + rng.randint(1, CHECKED_MCUS - 1)
+    coded = num_mcus if kind != "bits" else CHECKED_MCUS + 1
+    blocks = [random_block(rng, comp) for _ in range(coded) for comp in MCU[mode]]
+    if kind == "long":
+        for i in rng.sample(range(len(blocks)), 12):
+            last = rng.choice([15, 31, 47])
+            blocks[i][1][last] = blocks[i][1][last] or rng.choice([1, -1, 5, -300])
+            blocks[i][1][last + 1:] = [0] * (63 - last)
+    tables = make_tables(rng, blocks, small=kind == "bits")
+    data = Encoder(tables).scan(blocks, mode, ri, rng)
+    model = Decoder(data + [0x5A] * 8, tables, mode, coded, ri)
+    if model.error or model.used != len(data) or [(c_, list(zz)) for c_, zz in model.blocks] != \
+            [(c_, [zz[n] for n in _natural()]) for c_, zz in blocks]:
+        raise RuntimeError(f"jpeg testbench: encoder and model disagree ({kind})")
+    stop = CHECKED_MCUS * len(MCU[mode]) * 64 if kind == "bits" else None
+    return tables, mode, num_mcus, ri, data, model, stop
 
 
 def _natural():
@@ -126,21 +170,25 @@ class Bench:
         out = await self.step()
         self.expect(out, "busy", 0)
 
-    async def run_scan(self, scan, reset_at=None):
-        tables, mode, num_mcus, ri, data, model = scan
+    async def run_scan(self, scan, reset_at=None, fast=False):
+        """fast: bytes offered and coefficients accepted in every cycle (the long range scans)."""
+        tables, mode, num_mcus, ri, data, model, stop = scan
         rng = self.rng
         await self.load_tables(tables)
         await self.step(start=1, mode=mode, num_mcus=num_mcus, restart_interval=ri)
         want = [(comp, v & 0xFFFF, int(n == 63)) for comp, coefs in model.blocks for n, v in enumerate(coefs)]
-        limit = len(data) if not model.error else None
+        limit = len(data) if not model.error and stop is None else None
         p_in, p_out = rng.choice([1.0, 1.0, 0.8, 0.4]), rng.choice([1.0, 1.0, 0.7, 0.3])
+        if fast:
+            p_in, p_out = 1.0, 1.0
         taken, got, held, idle, finish, first = 0, 0, None, 0, None, True
         while True:
-            if reset_at is not None and self.cycle >= reset_at:
+            if (reset_at is not None and self.cycle >= reset_at) or (stop is not None and got >= stop):
                 await self.step(rst=1)
                 out = await self.step()
                 for name in ("busy", "done", "error", "out_valid"):
                     self.expect(out, name, 0, "after a reset during a scan")
+                self.cover["partial"] = self.cover.get("partial", 0) + int(stop is not None)
                 return
             byte = data[taken] if taken < len(data) else rng.randrange(0, 255)
             v, r = int(rng.random() < p_in), int(rng.random() < p_out)
@@ -169,6 +217,10 @@ class Bench:
                     held = (out["out_coef"], out["out_comp"], out["out_last"])
             if out["done"] or out["error"]:
                 self.expect(out, "busy", 0, "done or error is set")
+                if stop is not None:
+                    raise mismatch(self.cycle - 1, "done/error", 0, (out["done"], out["error"]),
+                                   f"num_mcus = {num_mcus}, restart_interval = {ri}: only {got} coefficients "
+                                   f"were output")
                 if got < len(want):
                     raise mismatch(self.cycle - 1, "done/error", 0, (out["done"], out["error"]),
                                    f"only {got} of {len(want)} coefficients were output")
@@ -190,7 +242,7 @@ class Bench:
                 if limit is not None and taken > limit:
                     raise mismatch(self.cycle - 1, "in_ready", 0, 1, f"the scan has {limit} bytes; a byte after the "
                                    "end of the scan was taken")
-                if limit is None and taken > len(data):
+                if limit is None and stop is None and taken > len(data):
                     raise mismatch(self.cycle - 1, "error", model.error, 0, f"all {len(data)} bytes offered after the "
                                    "error were taken and it was not reported")
             if limit is not None and taken == limit and got == len(want):
@@ -218,11 +270,20 @@ async def test_jpeg_huff_dec(dut):
     kinds = ["good"] * 6 + ["code", "symbol", "range", "marker", "restart"] * 2 + ["good"] * 5
     kinds[rng.randrange(2, 6)] = "reset"
     kinds[rng.randrange(16, 21)] = "ff_end"
+    # the 16-bit ranges: a long scan at a random place, then one scan per bit
+    kinds.insert(rng.randrange(len(kinds) + 1), "long")
+    cbits = list(range(4, 16))
+    rng.shuffle(cbits)
+    kinds += [("bits", b, c) for b, c in zip(range(4, 16), cbits)] + [("bits", None, None)]
     for kind in kinds:
+        if isinstance(kind, tuple) or kind == "long":
+            scan = make_range_scan(rng, *kind) if isinstance(kind, tuple) else make_range_scan(rng, kind)
+            await bench.run_scan(scan, fast=True)
+            continue
         scan = make_scan(rng, "good" if kind == "reset" else kind)
         while kind == "ff_end" and scan[4][-2:] != [0xFF, 0x00]:  # a scan whose last byte is a stuffed FF
             scan = make_scan(rng, "good")
         await bench.run_scan(scan, reset_at=bench.cycle + 600 + rng.randrange(400) if kind == "reset" else None)
-    for key, least in ((0, 10), ("ff_end", 1), (1, 2), (2, 2), (3, 2), (4, 4)):
+    for key, least in ((0, 11), ("ff_end", 1), (1, 2), (2, 2), (3, 2), (4, 4), ("partial", 13)):
         assert bench.cover.get(key, 0) >= least, f"coverage: outcome {key} seen {bench.cover.get(key, 0)} times"
     dut._log.info("coverage: %s", bench.cover)
