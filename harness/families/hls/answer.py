@@ -222,11 +222,18 @@ def _code_lines(code: str) -> list[str]:
     return [ln.strip() for ln in code.replace("\r\n", "\n").split("\n") if ln.strip()]
 
 
+def normalize_newlines(text: str) -> str:
+    """``text`` with every CR LF and lone CR made LF, as the compiler reads line ends."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_answer(text: str | None, shown: str | None = None) -> HlsAnswer | None:
     """The answer in ``text``, or None when nothing usable is there (``no_code``). ``shown``: the
     code the prompt showed, which lets :func:`choose_fix` pass over an echoed original."""
     if not text or not text.strip():
         return None
+    text = normalize_newlines(text)
+    shown = normalize_newlines(shown) if shown is not None else None
     blocks, outside = fenced_blocks(text)
     json_blobs = [body for lang, body in blocks if lang.lower() in ("json", "json5", "jsonc")]
     json_blobs += [body for lang, body in blocks if lang.lower() not in ("json", "json5", "jsonc") and body.lstrip().startswith("{")]
@@ -249,7 +256,9 @@ def parse_answer(text: str | None, shown: str | None = None) -> HlsAnswer | None
     if fix_text is None:
         fix_text = choose_fix(_code_candidates(blocks), shown)
     if fix_text is not None:
-        fix_text = strip_line_numbers(fix_text)
+        # GCC ends a line at a lone CR, the checks' line rules at LF only: a directive after `x;\r` was
+        # compiled and never scanned (red team s16 rth2); the fix is compiled as normalised here
+        fix_text = strip_line_numbers(normalize_newlines(fix_text))
         if not fix_text.endswith("\n"):
             fix_text += "\n"
     if not data and fix_text is None:

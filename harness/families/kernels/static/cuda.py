@@ -39,6 +39,11 @@ _POSITIONAL = ("name", "cpp_sources", "cuda_sources", "sycl_sources", "functions
 _UNRESOLVED = object()
 
 
+def _lf(text: str) -> str:
+    """``text`` with CR LF and lone CR made LF (a value that is no string as it is)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
+
+
 @dataclass
 class InlineExtension:
     line: int
@@ -51,6 +56,13 @@ class InlineExtension:
     no_implicit_headers: bool = False
     unresolved: list[str] = field(default_factory=list)  # argument names we could not resolve
     arguments: list[str] = field(default_factory=list)  # every argument passed ("**" for **kwargs)
+
+    def __post_init__(self) -> None:
+        # GCC and nvcc end a line (and a // comment) at a lone CR; the checks read LF only, so
+        # `// note\rint leak;` hid code from them and `x;\r#include "f"` a directive (red team s16 rth2,
+        # the same form as HLS's): every check reads the sources with each line end made LF
+        self.cpp_sources = [_lf(s) for s in self.cpp_sources] if self.cpp_sources is not None else None
+        self.cuda_sources = [_lf(s) for s in self.cuda_sources] if self.cuda_sources is not None else None
 
     @property
     def cuda_text(self) -> str:
