@@ -3,8 +3,10 @@ defined at unit scope and instantiated in the module was read by none of them. I
 ``assign and_gate.y = ...`` reached the design from above through its own module name (rule
 ``hierarchical_reference``) and ``assign (weak0, weak1) and_gate.b = 1'b1`` drove the design's own
 input (``input_driven``); both scored ``pass`` on verilog-core and_gate. Now the text outside the
-modules is read as one more region by the scope rule, and an interface, program or checker of the
-answer may have input ports only (``harness/families/verilog/unitdefs.py``)."""
+modules is read as one more region by the scope rule, and the ports of the answer's interfaces,
+programs and checkers are read with the modules' ports: one whose output (or inout, or
+direction-less) port is connected to the holding module's input drives it (``input_driven``), as a
+module instance does (``harness/families/verilog/unitdefs.py``)."""
 from __future__ import annotations
 
 import json
@@ -42,6 +44,9 @@ HONEST = {
                                   "  function automatic logic f(s_t s); return s.a & s.b; endfunction\nendpackage\n"
                                   + TOP.format(body="  import p::*;\n  s_t s;\n  assign s = '{a: a, b: b};\n"
                                                     "  assign y = f(s);"),
+    "interface_output_to_own_output": "interface and_if(input logic x, input logic z, output logic o);\n"
+                                      "  assign o = x & z;\nendinterface\n"
+                                      + TOP.format(body="  and_if u0 (.x(a), .z(b), .o(y));"),
     "unit_function": "function automatic logic and2(input logic x, input logic z);\n  return x & z;\nendfunction\n"
                      + TOP.format(body="  assign y = and2(a, b);"),
 }

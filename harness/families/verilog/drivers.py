@@ -232,9 +232,16 @@ def input_drivers(source: str, modules: set[str] | None = None) -> list[tuple[st
     """(rule, detail) for each input port a module of ``source`` drives itself (only the modules
     named in ``modules`` when given: the others, e.g. provided ones, lend their port directions)."""
     found: list[tuple[str, str]] = []
+    from harness.families.verilog.unitdefs import unit_ports
+
     spans = module_spans(source)
     ports = {n.lstrip("\\"): port_directions(source, n.lstrip("\\")) for n, _, _ in spans}
     outputs = {m: {p for p, d in ps if d in ("output", "inout")} for m, ps in ports.items()}
+    # the answer's interfaces, programs and checkers drive through their ports too (red team s16 rtv2)
+    for unit, unit_ps in unit_ports(source).items():
+        if unit not in ports:
+            ports[unit] = unit_ps
+            outputs[unit] = {p for p, d in unit_ps if d != "input"}
     order = {m: [p for p, _ in ps] for m, ps in ports.items()}
     gates = GATES | _primitives(source)
     for name, start, end in spans:

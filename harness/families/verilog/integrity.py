@@ -29,7 +29,6 @@ from harness.families.verilog.defparams import defparam_rules
 from harness.families.verilog.drivers import input_drivers, scope_rules, word_rules
 from harness.families.verilog.keywords import KEYWORDS
 from harness.families.verilog.lexer import Token, end_label, tokenize
-from harness.families.verilog.unitdefs import port_rules as unit_port_rules
 
 #: System functions and tasks a design may use. Printing is harmless (verdicts never come from
 #: the simulator's output); reading the time is harmless; the rest computes values.
@@ -159,7 +158,6 @@ def scan(source: str, *, preprocessed: bool) -> list[tuple[str, str]]:
         elif tok.kind == "other" and tok.text == "`":
             found.append(("directive", "a stray ` (a compiler directive outside the allowed set)"))
     found += word_rules(tokens) + defparam_rules(source) + input_drivers(source) + scope_rules(source)
-    found += unit_port_rules(source)
     if preprocessed:
         found += unit_scope(source, tokens)
     first: dict[str, tuple[str, str]] = {}

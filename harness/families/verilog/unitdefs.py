@@ -10,10 +10,10 @@ forms the rules refuse inside a module. So:
 * :func:`outside_modules` is the answer's text with its modules blanked out, which
   :func:`.drivers.foreign_scopes` reads as one more region: a hierarchical reference there must
   start at a name declared there too (a module's name is not one);
-* :func:`port_rules`: an interface, program or checker of the answer may have input ports only (an
-  output, inout or ref port, or a port without a direction, which defaults to inout, is a way to
-  drive the module that instantiates it, which :func:`.drivers.input_drivers` checks for module
-  instances only): rule ``input_driven``.
+* :func:`unit_ports`: the ports of the answer's interfaces, programs and checkers, which
+  :func:`.drivers.input_drivers` reads with the modules' ports: an instance of one whose output,
+  inout, ref or direction-less port is connected to the holding module's input drives that input
+  (rule ``input_driven``), as an instance of a module does.
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from harness.families.verilog.extract import module_spans
 from harness.families.verilog.lexer import tokenize
 
 _DEFINED = {"interface": "endinterface", "program": "endprogram", "checker": "endchecker"}
-_DIRECTIONS = frozenset({"input", "output", "inout", "ref"})
 
 
 def outside_modules(source: str) -> str:
@@ -34,35 +33,23 @@ def outside_modules(source: str) -> str:
     return "".join(out)
 
 
-def port_rules(source: str) -> list[tuple[str, str]]:
-    """("input_driven", detail) for each interface, program or checker whose port list holds a port
-    that is not an input."""
-    toks = tokenize(outside_modules(source))
-    found = []
+def unit_ports(source: str) -> dict[str, list[tuple[str, str]]]:
+    """The ports, with their directions, of each interface, program and checker ``source`` defines
+    outside its modules (a port whose direction is not read is ``""``)."""
+    from harness.families.verilog.ports import port_directions
+
+    text = outside_modules(source)
+    toks = tokenize(text)
+    out: dict[str, list[tuple[str, str]]] = {}
     for i, t in enumerate(toks):
-        if t.kind != "ident" or t.text not in _DEFINED or (i + 1 < len(toks) and toks[i + 1].text == "class"):
+        if t.kind != "ident" or t.text not in _DEFINED or i + 1 >= len(toks) or toks[i + 1].kind != "ident" \
+                or toks[i + 1].text == "class":
             continue
-        j = i + 1
-        while j < len(toks) and toks[j].text not in ("(", ";"):
-            j += 1
-        if j >= len(toks) or toks[j].text != "(":
+        end = next((k for k in range(i + 1, len(toks)) if toks[k].text == _DEFINED[t.text]), None)
+        if end is None:
             continue
-        depth, k, direction, bad = 0, j, "", ""
-        while k < len(toks):
-            tok = toks[k].text
-            depth += tok in "([{"
-            depth -= tok in ")]}"
-            if depth == 0:
-                break
-            if depth == 1 and tok in _DIRECTIONS:
-                direction = tok
-            elif depth == 1 and toks[k].kind == "ident" and k + 1 < len(toks) and toks[k + 1].text in (",", ")") \
-                    and direction != "input":
-                bad = toks[k].text
-                break
-            k += 1
-        if bad:
-            name = toks[i + 1].text if i + 1 < len(toks) else t.text
-            found.append(("input_driven", f"{t.text} {name} has port {bad} that is not an input (an answer's "
-                                           f"{t.text} may take inputs only; it could drive the module holding it)"))
-    return found
+        name = toks[i + 1].text.lstrip("\\")
+        # read as a module of the same header and body (the port rules are the module rules)
+        fake = "module" + text[t.end:toks[end].start] + "endmodule"
+        out.setdefault(name, port_directions(fake, name))
+    return out
