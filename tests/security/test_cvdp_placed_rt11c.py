@@ -200,6 +200,8 @@ def test_wrapper_variant_end_to_end(tmp_path: Path, bwrap_sandbox) -> None:  # t
     for code in (GATED_DRIVE, PROGRAM_DRIVE):
         v = score_response(suite, problem, model_answer({"rtl/addw.sv": code}), ctx)
         assert (v.status, v.rule) == (Status.REJECTED, "input_driven"), v.reason
-        assert "tb_top" in v.reason, v.reason
+        # since red team s16 rtv2 the text rule reads the answer's interfaces and programs
+        # (unitdefs.unit_ports) and catches these drives before the placement probe does
+        assert "tb_top" in v.reason or "connects its own input a to an output of an instance" in v.reason, v.reason
     wrong = score_response(suite, problem, model_answer({"rtl/addw.sv": ADDW.replace("a + b", "a - b")}), ctx)
     assert wrong.status == Status.FAIL, wrong.reason
